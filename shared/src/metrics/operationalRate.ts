@@ -1,0 +1,83 @@
+import type { CameraReason, CameraState, CameraStatus, MaintenanceWindow } from '../schemas/camera.js';
+import type { CameraFigures } from '../schemas/summary.js';
+import { rate } from './rate.js';
+
+/** The fields of a channel that decide how it counts. */
+export interface CameraCountable {
+  inService: boolean;
+  status: CameraStatus;
+  maintenance: MaintenanceWindow | null;
+}
+
+/** Whether a maintenance window covers the instant `at` (epoch ms). */
+export function inMaintenance(m: MaintenanceWindow | null, at: number): boolean {
+  return m !== null && Date.parse(m.from) <= at && at < Date.parse(m.to);
+}
+
+/** How a channel counts on the wall at `at` (epoch ms). */
+export function cameraStateOf(c: CameraCountable, at: number): CameraState {
+  if (!c.inService) return 'out_of_service';
+  if (inMaintenance(c.maintenance, at)) return 'maintenance';
+  return c.status;
+}
+
+/** Operational rate (运行率) = online ÷ channels in service, channels in planned maintenance excluded. */
+export function operationalRate(online: number, inService: number, maintenance: number): number | null {
+  return rate(online, inService - maintenance);
+}
+
+export function emptyCameraFigures(): CameraFigures {
+  return { total: 0, inService: 0, maintenance: 0, online: 0, offline: 0, unknown: 0, operationalRate: null, repaired: 0, newlyFailed: 0, timeWeightedRate: null };
+}
+
+/** Counts a channel in `f` (mutates): `sign` −1 removes it again, for incremental roll-ups. */
+export function countCameraState(f: CameraFigures, state: CameraState, sign: 1 | -1 = 1): void {
+  f.total += sign;
+  if (state === 'out_of_service') return;
+  f.inService += sign;
+  if (state === 'maintenance') f.maintenance += sign;
+  else f[state] += sign;
+}
+
+/** Fills in the derived rate from the counts (mutates and returns `f`). */
+export function finishCameraFigures(f: CameraFigures): CameraFigures {
+  f.operationalRate = operationalRate(f.online, f.inService, f.maintenance);
+  return f;
+}
+
+/** Channel figures for a set of channel states. */
+export function cameraFigures(states: Iterable<CameraState>): CameraFigures {
+  const f = emptyCameraFigures();
+  for (const s of states) countCameraState(f, s);
+  return finishCameraFigures(f);
+}
+
+/** Sum of channel figures (roll-up along the region tree); the time-weighted rate is weighted by channels in service. */
+export function sumCameraFigures(parts: readonly CameraFigures[]): CameraFigures {
+  const f = emptyCameraFigures();
+  let tw = 0;
+  let twWeight = 0;
+  for (const p of parts) {
+    f.total += p.total;
+    f.inService += p.inService;
+    f.maintenance += p.maintenance;
+    f.online += p.online;
+    f.offline += p.offline;
+    f.unknown += p.unknown;
+    f.repaired += p.repaired;
+    f.newlyFailed += p.newlyFailed;
+    if (p.timeWeightedRate !== null) {
+      const w = p.inService - p.maintenance;
+      tw += p.timeWeightedRate * w;
+      twWeight += w;
+    }
+  }
+  finishCameraFigures(f);
+  f.timeWeightedRate = twWeight > 0 ? tw / twWeight : null;
+  return f;
+}
+
+/** A reason as the wall shows it, for a channel that is down. */
+export function reasonOf(state: CameraState, reason: CameraReason | null): CameraReason | null {
+  return state === 'online' || state === 'out_of_service' ? null : reason;
+}

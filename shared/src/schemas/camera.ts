@@ -1,0 +1,95 @@
+import { Type, type Static } from 'typebox';
+import { IsoTimeSchema, LatSchema, LonSchema, RegionCodeSchema } from './common.js';
+
+/** Status as reported by a video platform. */
+export const ReportedStatus = { online: 'online', offline: 'offline' } as const;
+export type ReportedStatus = (typeof ReportedStatus)[keyof typeof ReportedStatus];
+
+/** Status as the wall knows it: `unknown` when a channel has not been heard from in time. */
+export const CameraStatus = { online: 'online', offline: 'offline', unknown: 'unknown' } as const;
+export type CameraStatus = (typeof CameraStatus)[keyof typeof CameraStatus];
+export const CAMERA_STATUSES = Object.values(CameraStatus);
+
+/** Why a channel is down. Order is the wire code (index) and must only be appended to. */
+export const CAMERA_REASONS = ['power', 'black_screen', 'network', 'maintenance', 'other'] as const;
+export type CameraReason = (typeof CAMERA_REASONS)[number];
+
+/**
+ * What a channel counts as on the wall. Order is the wire code and must only be appended to.
+ * `maintenance` (planned window) and `out_of_service` are excluded from the operational rate.
+ */
+export const CAMERA_STATES = ['online', 'offline', 'unknown', 'maintenance', 'out_of_service'] as const;
+export type CameraState = (typeof CAMERA_STATES)[number];
+
+/** GB/T 28181 ids are 20 digits; other platforms' ids are accepted within this alphabet. */
+export const CameraIdSchema = Type.String({ pattern: '^[0-9A-Za-z_.:-]{1,64}$', description: 'channel id (GB/T 28181: 20 digits)' });
+
+/** Inventory row for PUT /api/v1/cameras (JSON or CSV with the same columns). */
+export const CameraInputSchema = Type.Object({
+  id: CameraIdSchema,
+  name: Type.String({ minLength: 1, maxLength: 120 }),
+  region: RegionCodeSchema,
+  lon: LonSchema,
+  lat: LatSchema,
+  inService: Type.Optional(Type.Boolean()),
+});
+export type CameraInput = Static<typeof CameraInputSchema>;
+
+export const MAX_INVENTORY_ROWS = 20000;
+export const CameraInventorySchema = Type.Object({
+  cameras: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_INVENTORY_ROWS }),
+});
+
+/** A planned maintenance window: the channel is not counted against the rate while it lasts. */
+export const MaintenanceWindowSchema = Type.Object({
+  reason: Type.String({ minLength: 1, maxLength: 200 }),
+  from: IsoTimeSchema,
+  to: IsoTimeSchema,
+});
+export type MaintenanceWindow = Static<typeof MaintenanceWindowSchema>;
+
+/** One status report inside a batch. */
+export const StatusReportSchema = Type.Object({
+  cameraId: CameraIdSchema,
+  status: Type.Union([Type.Literal('online'), Type.Literal('offline')]),
+  reason: Type.Optional(Type.Enum(CAMERA_REASONS)),
+  at: Type.Optional(IsoTimeSchema),
+});
+export type StatusReport = Static<typeof StatusReportSchema>;
+
+export const MAX_STATUS_BATCH = 5000;
+/** Body of POST /api/v1/cameras/status. Items are checked one by one so valid ones are kept. */
+export const StatusBatchSchema = Type.Object({
+  reports: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_STATUS_BATCH }),
+});
+
+export const RejectedItemSchema = Type.Object({
+  index: Type.Integer(),
+  code: Type.String(),
+  message: Type.String(),
+});
+export type RejectedItem = Static<typeof RejectedItemSchema>;
+
+export const BatchResultSchema = Type.Object({
+  accepted: Type.Integer(),
+  rejected: Type.Array(RejectedItemSchema),
+});
+export type BatchResult = Static<typeof BatchResultSchema>;
+
+/** A channel with its current state, as lists and snapshots show it. */
+export const CameraViewSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  region: RegionCodeSchema,
+  lon: Type.Number(),
+  lat: Type.Number(),
+  inService: Type.Boolean(),
+  status: Type.Enum(CAMERA_STATUSES),
+  state: Type.Enum(CAMERA_STATES),
+  reason: Type.Union([Type.Enum(CAMERA_REASONS), Type.Null()]),
+  /** Since when the channel is in its current status. */
+  since: IsoTimeSchema,
+  lastSeen: Type.Union([IsoTimeSchema, Type.Null()]),
+  maintenance: Type.Union([MaintenanceWindowSchema, Type.Null()]),
+});
+export type CameraView = Static<typeof CameraViewSchema>;

@@ -1,0 +1,31 @@
+import { Type, type Static } from 'typebox';
+
+/** Error codes every API answer and socket ack uses. */
+export const ErrorCode = {
+  validation: 'VALIDATION_ERROR',
+  badJson: 'BAD_JSON',
+  notFound: 'NOT_FOUND',
+  unknownRegion: 'UNKNOWN_REGION',
+  unknownCamera: 'UNKNOWN_CAMERA',
+  unknownWorker: 'UNKNOWN_WORKER',
+  badTransition: 'BAD_TRANSITION',
+  conflict: 'CONFLICT',
+  unauthorized: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  tooLarge: 'PAYLOAD_TOO_LARGE',
+  tooMany: 'RATE_LIMITED',
+  unsupportedMedia: 'UNSUPPORTED_MEDIA_TYPE',
+  unavailable: 'STORE_UNAVAILABLE',
+  internal: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** `{ error: { code, message, details? } }` — the one error shape. */
+export const ErrorBodySchema = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  }),
+});
+export type ErrorBody = Static<typeof ErrorBodySchema>;

@@ -1,0 +1,89 @@
+import { Type, type Static } from 'typebox';
+import { CLUE_CATEGORIES, CLUE_STATUSES, type ClueCategory, type ClueStatus } from './clue.js';
+import { PeriodSchema, RegionCodeSchema } from './common.js';
+import { REGION_LEVELS } from './region.js';
+
+const Rate = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
+  description: 'fraction 0..1; null when the denominator is 0',
+});
+const countsOf = (keys: readonly string[]) =>
+  Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Integer({ minimum: 0 })])));
+
+/** Channel counts. operationalRate = online ÷ (inService − maintenance). */
+export const CameraFiguresSchema = Type.Object({
+  total: Type.Integer(),
+  inService: Type.Integer(),
+  maintenance: Type.Integer(),
+  online: Type.Integer(),
+  offline: Type.Integer(),
+  unknown: Type.Integer(),
+  operationalRate: Rate,
+  /** Status changes in the period: offline→online (repaired) and online→offline (newly failed). */
+  repaired: Type.Integer(),
+  newlyFailed: Type.Integer(),
+  /** Time-weighted operational rate over the period, from the status history (null where not computed). */
+  timeWeightedRate: Rate,
+});
+export type CameraFigures = Static<typeof CameraFiguresSchema>;
+
+export const ClueFiguresSchema = Type.Object({
+  /** Clues reported in the period (invalid ones included in byStatus, excluded from total). */
+  total: Type.Integer(),
+  byCategory: countsOf(CLUE_CATEGORIES),
+  byStatus: countsOf(CLUE_STATUSES),
+  /** Of the period's clues, those still open past their due time (at the period's end, or now). */
+  overdue: Type.Integer(),
+  /** Of the period's valid clues, the share resolved or closed. */
+  resolvedRate: Rate,
+  /** 说事儿日 appeals: collected and resolved in the period. */
+  appeals: Type.Object({ collected: Type.Integer(), resolved: Type.Integer() }),
+});
+export type ClueFigures = Omit<Static<typeof ClueFiguresSchema>, 'byCategory' | 'byStatus'> & {
+  byCategory: Record<ClueCategory, number>;
+  byStatus: Record<ClueStatus, number>;
+};
+
+export const MediationFiguresSchema = Type.Object({
+  /** Dispute cases reported in the period (invalid excluded). */
+  cases: Type.Integer(),
+  success: Type.Integer(),
+  failed: Type.Integer(),
+  court: Type.Integer(),
+  /** Cases without an outcome yet. */
+  pending: Type.Integer(),
+  successRate: Rate,
+});
+export type MediationFigures = Static<typeof MediationFiguresSchema>;
+
+export const GridFiguresSchema = Type.Object({
+  workers: Type.Integer(),
+  onDuty: Type.Integer(),
+  /** Grid reports filed in the period. */
+  reports: Type.Integer(),
+});
+export type GridFigures = Static<typeof GridFiguresSchema>;
+
+export const RegionRefSchema = Type.Object({
+  code: RegionCodeSchema,
+  name: Type.String(),
+  level: Type.Enum(REGION_LEVELS),
+});
+export type RegionRef = Static<typeof RegionRefSchema>;
+
+/** Every figure for one region over one period. */
+export const RegionFiguresSchema = Type.Object({
+  region: RegionRefSchema,
+  period: PeriodSchema,
+  cameras: CameraFiguresSchema,
+  clues: ClueFiguresSchema,
+  mediation: MediationFiguresSchema,
+  grid: GridFiguresSchema,
+});
+export type RegionFigures = Omit<Static<typeof RegionFiguresSchema>, 'clues'> & { clues: ClueFigures };
+
+/** GET /api/v1/regions/:code/summary: the region's figures and the same for each child. */
+export const RegionSummarySchema = Type.Intersect([
+  RegionFiguresSchema,
+  Type.Object({ children: Type.Array(RegionFiguresSchema) }),
+]);
+export type RegionSummary = RegionFigures & { children: RegionFigures[] };

@@ -1,0 +1,30 @@
+import type { Static, TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+
+/** One problem with an input value; `field` is a JSON pointer-like path such as `reports/3/at`. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+/** A compiled checker for one schema: compile once, call per input. */
+export function checker<S extends TSchema>(schema: S): (value: unknown) => Checked<Static<S>> {
+  const v = Compile(schema);
+  return (value) => {
+    if (v.Check(value)) return { ok: true, value: value as Static<S> };
+    const errors: FieldError[] = [];
+    for (const e of v.Errors(value)) {
+      const field = e.instancePath.replace(/^\//, '') || (e.params && 'requiredProperties' in e.params ? String((e.params as { requiredProperties: unknown[] }).requiredProperties[0]) : '(body)');
+      errors.push({ field, message: e.message });
+      if (errors.length >= 10) break;
+    }
+    return { ok: false, errors };
+  };
+}
+
+/** True when the ISO time parses to a real instant (the format check alone accepts e.g. Feb 30 in some engines). */
+export function isRealTime(t: string): boolean {
+  return Number.isFinite(Date.parse(t));
+}
