@@ -1,0 +1,64 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import configPlugin, { loadConfig, type Config } from './plugins/config.js';
+import errorsPlugin from './plugins/errors.js';
+import busPlugin from './plugins/bus.js';
+import storePlugin from './plugins/store.js';
+import authPlugin from './plugins/auth.js';
+import ingestPlugin from './plugins/ingest.js';
+import heartbeatPlugin from './plugins/heartbeat.js';
+import livePlugin from './plugins/live.js';
+import streamPlugin from './plugins/stream.js';
+import simulatorPlugin from './plugins/simulator.js';
+import docsPlugin from './plugins/docs.js';
+import metricsPlugin from './plugins/metrics.js';
+import staticPlugin from './plugins/static.js';
+import healthRoutes from './routes/health.js';
+import cameraRoutes from './routes/cameras.js';
+import clueRoutes from './routes/clues.js';
+import gridRoutes from './routes/grid.js';
+import regionRoutes from './routes/regions.js';
+import geoRoutes from './routes/geo.js';
+
+export interface BuildOptions {
+  /** Configuration overrides on top of the environment (tests use them). */
+  config?: Partial<Config>;
+  /** Environment to read; defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  logger?: boolean;
+}
+
+/** Builds the whole server from its plugins, one per capability. Does not listen. */
+export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const config = loadConfig(opts.env ?? process.env, opts.config);
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel },
+    bodyLimit: 4 * 1024 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(configPlugin, { config });
+  await app.register(errorsPlugin);
+  await app.register(busPlugin);
+  await app.register(metricsPlugin);
+  await app.register(docsPlugin);
+  await app.register(storePlugin);
+  await app.register(authPlugin);
+  await app.register(ingestPlugin);
+  await app.register(livePlugin);
+  await app.register(heartbeatPlugin);
+  await app.register(streamPlugin);
+  await app.register(simulatorPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(cameraRoutes, { prefix: '/api/v1' });
+  await app.register(clueRoutes, { prefix: '/api/v1' });
+  await app.register(gridRoutes, { prefix: '/api/v1' });
+  await app.register(regionRoutes, { prefix: '/api/v1' });
+  await app.register(geoRoutes, { prefix: '/api/v1' });
+  await app.register(staticPlugin);
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,104 @@
+import fp from 'fastify-plugin';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Everything the server reads from its environment, resolved once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Folder of the SQLite file. */
+  dataDir: string;
+  /** A postgres:// URL switches the store to PostgreSQL. */
+  databaseUrl: string | null;
+  /** Switches socket.io to the Redis adapter (several server processes). */
+  redisUrl: string | null;
+  simulator: boolean;
+  /** Simulator speed factor (1 = realistic pace). */
+  simulatorSpeed: number;
+  /** Write keys, `name:key` pairs. */
+  apiKeys: { name: string; key: string }[];
+  /** True when no API_KEYS were configured and a demo key was generated. */
+  demoKey: boolean;
+  /** The region the root URL opens. */
+  region: string;
+  fixturesDir: string;
+  /** Built client (client/dist). */
+  clientDir: string;
+  /** Seed the store from fixtures when it is empty. */
+  seed: boolean;
+  /** Seconds a channel may stay silent before it becomes `unknown`; twice that, `offline`. */
+  heartbeatTimeoutSec: number;
+  /** After a start, no channel is marked unknown before this many seconds (no false mass-offline). */
+  heartbeatGraceSec: number;
+  /** Delta flush interval of the stream, ms. */
+  flushMs: number;
+  /** Optional intranet raster tile URL template for the map ({z}/{x}/{y}). */
+  tileUrl: string | null;
+  logLevel: string;
+}
+
+function parseKeys(raw: string | undefined): { name: string; key: string }[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const i = pair.indexOf(':');
+      if (i <= 0 || i === pair.length - 1) throw new Error(`API_KEYS: "${pair}" is not a name:key pair`);
+      return { name: pair.slice(0, i), key: pair.slice(i + 1) };
+    });
+}
+
+const num = (v: string | undefined, d: number): number => {
+  if (v === undefined || v === '') return d;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`not a number: ${v}`);
+  return n;
+};
+
+/** Reads the configuration from `env`; `overrides` win (tests use them). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const keys = parseKeys(env.API_KEYS);
+  const demoKey = keys.length === 0;
+  if (demoKey) keys.push({ name: 'demo', key: env.DEMO_KEY ?? `demo-${randomBytes(9).toString('base64url')}` });
+  const region = env.REGION ?? '130111';
+  if (!/^(\d{6}|\d{9}|\d{12})$/.test(region)) throw new Error(`REGION: "${region}" is not a region code`);
+  const base: Config = {
+    port: num(env.PORT, 8080),
+    host: env.HOST ?? '127.0.0.1',
+    dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL?.startsWith('postgres') ? env.DATABASE_URL : null,
+    redisUrl: env.REDIS_URL || null,
+    simulator: (env.SIMULATOR ?? 'on') !== 'off',
+    simulatorSpeed: num(env.SIMULATOR_SPEED, 1),
+    apiKeys: keys,
+    demoKey,
+    region,
+    fixturesDir: path.resolve(env.FIXTURES_DIR ?? path.join(repoRoot, 'fixtures')),
+    clientDir: path.resolve(env.CLIENT_DIR ?? path.join(repoRoot, 'client/dist')),
+    seed: (env.SEED ?? 'on') !== 'off',
+    heartbeatTimeoutSec: num(env.HEARTBEAT_TIMEOUT, 300),
+    heartbeatGraceSec: num(env.HEARTBEAT_GRACE, 600),
+    flushMs: num(env.FLUSH_MS, 150),
+    tileUrl: env.TILE_URL || null,
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+  return { ...base, ...overrides };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
+export default fp<{ config: Config }>(
+  async (app, opts) => {
+    app.decorate('config', opts.config);
+  },
+  { name: 'config', fastify: '5.x' },
+);
