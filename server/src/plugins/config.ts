@@ -29,6 +29,8 @@ export interface Config {
   clientDir: string;
   /** Seed the store from fixtures when it is empty. */
   seed: boolean;
+  /** `today`: shift fixture times by whole days so the fixture anchor is today's start; `fixture`: keep them. */
+  seedAnchor: 'today' | 'fixture';
   /** Seconds a channel may stay silent before it becomes `unknown`; twice that, `offline`. */
   heartbeatTimeoutSec: number;
   /** After a start, no channel is marked unknown before this many seconds (no false mass-offline). */
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     fixturesDir: path.resolve(env.FIXTURES_DIR ?? path.join(repoRoot, 'fixtures')),
     clientDir: path.resolve(env.CLIENT_DIR ?? path.join(repoRoot, 'client/dist')),
     seed: (env.SEED ?? 'on') !== 'off',
+    seedAnchor: env.SEED_ANCHOR === 'fixture' ? 'fixture' : 'today',
     heartbeatTimeoutSec: num(env.HEARTBEAT_TIMEOUT, 300),
     heartbeatGraceSec: num(env.HEARTBEAT_GRACE, 600),
     flushMs: num(env.FLUSH_MS, 150),
