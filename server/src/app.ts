@@ -19,6 +19,7 @@ import clueRoutes from './routes/clues.js';
 import gridRoutes from './routes/grid.js';
 import regionRoutes from './routes/regions.js';
 import geoRoutes from './routes/geo.js';
+import meetingRoutes from './routes/meeting.js';
 
 export interface BuildOptions {
   /** Configuration overrides on top of the environment (tests use them). */
@@ -57,6 +58,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(gridRoutes, { prefix: '/api/v1' });
   await app.register(regionRoutes, { prefix: '/api/v1' });
   await app.register(geoRoutes, { prefix: '/api/v1' });
+  await app.register(meetingRoutes, { prefix: '/api/v1' });
   await app.register(staticPlugin);
 
   await app.ready();

@@ -12,17 +12,44 @@ export interface BusEvents {
   grid: { workers: GridWorkerView[]; reports: GridReport[] };
 }
 
-/** A typed in-process event bus. Listeners run synchronously in emit order. */
+export type BusEventName = keyof BusEvents;
+/** Sees every event emitted in this process, with its payload. */
+export type BusTap = <K extends BusEventName>(event: K, payload: BusEvents[K]) => void;
+
+/**
+ * A typed in-process event bus. Listeners run synchronously in emit order.
+ *
+ * With several server processes (scaleout/redisBus.ts) every local `emit` is also handed to the
+ * taps, which publish it; events from other processes come in through `deliver`, which reaches
+ * the listeners but not the taps, so nothing is published twice.
+ */
 export class Bus {
   readonly #ee = new EventEmitter();
+  readonly #taps = new Set<BusTap>();
   constructor() {
     this.#ee.setMaxListeners(50);
   }
-  on<K extends keyof BusEvents>(event: K, listener: (payload: BusEvents[K]) => void): () => void {
+  on<K extends BusEventName>(event: K, listener: (payload: BusEvents[K]) => void): () => void {
     this.#ee.on(event, listener);
     return () => this.#ee.off(event, listener);
   }
-  emit<K extends keyof BusEvents>(event: K, payload: BusEvents[K]): void {
+  emit<K extends BusEventName>(event: K, payload: BusEvents[K]): void {
+    this.#ee.emit(event, payload);
+    for (const tap of this.#taps) {
+      try {
+        tap(event, payload);
+      } catch {
+        // A tap (the cross-process bridge) must never break the emitter's own commit path.
+      }
+    }
+  }
+  /** Registers a tap on local emits; returns its remover. */
+  tap(fn: BusTap): () => void {
+    this.#taps.add(fn);
+    return () => this.#taps.delete(fn);
+  }
+  /** Hands an event another process emitted to this process's listeners (never to the taps). */
+  deliver<K extends BusEventName>(event: K, payload: BusEvents[K]): void {
     this.#ee.emit(event, payload);
   }
 }

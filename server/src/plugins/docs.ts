@@ -1,4 +1,40 @@
 import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { createRequire } from 'node:module';
 
-// Placeholder: replaced by the plugin's real implementation.
-export default fp(async () => {}, { name: 'docs', fastify: '5.x' });
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+/**
+ * OpenAPI document built from the route schemas, and the Swagger UI page at /docs (served from
+ * the package's own files: nothing is fetched from outside). Registered before the routes so
+ * its onRoute hook sees every one of them.
+ */
+export default fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.0.3',
+        info: {
+          title: 'Zhihui (指挥) API',
+          description:
+            'Ingest camera status, inventory, clues and grid reports; read region figures. Writes need `Authorization: Bearer <key>` (API_KEYS). Errors are `{ error: { code, message, details? } }`.',
+          version,
+        },
+        components: {
+          securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' } },
+        },
+        tags: [
+          { name: 'cameras', description: 'Video channels: inventory, status, maintenance' },
+          { name: 'clues', description: 'Clues (线索) and their lifecycle' },
+          { name: 'grid', description: 'Grid workers (网格员) and their reports' },
+          { name: 'regions', description: 'The region tree and its figures' },
+          { name: 'ops', description: 'Health and metrics' },
+        ],
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  },
+  { name: 'docs', fastify: '5.x' },
+);

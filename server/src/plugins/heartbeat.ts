@@ -1,4 +1,34 @@
 import fp from 'fastify-plugin';
+import { acquireLeadership } from '../scaleout/leader.js';
 
-// Placeholder: replaced by the plugin's real implementation.
-export default fp(async () => {}, { name: 'heartbeat', fastify: '5.x' });
+/**
+ * The heartbeat sweep: every few seconds, channels not heard from in time become unknown, then
+ * offline (app.ingest.markSilent). Only the leading process sweeps; none during the start grace.
+ */
+export default fp(
+  async (app) => {
+    const leadership = await acquireLeadership(app.config, 'heartbeat');
+    // Often enough that a channel turns unknown close to its timeout; never more than every 5 s.
+    const everyMs = Math.max(5_000, Math.min(30_000, (app.config.heartbeatTimeoutSec * 1000) / 10));
+    let running = false;
+    const timer = setInterval(() => {
+      if (running || !leadership.isLeader()) return;
+      running = true;
+      app.ingest
+        .markSilent(Date.now())
+        .then((n) => {
+          if (n > 0) app.log.info({ channels: n }, 'heartbeat: silent channels marked');
+        })
+        .catch((err: unknown) => app.log.error({ err }, 'heartbeat sweep failed'))
+        .finally(() => {
+          running = false;
+        });
+    }, everyMs);
+    timer.unref();
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await leadership.close();
+    });
+  },
+  { name: 'heartbeat', fastify: '5.x', dependencies: ['config', 'ingest'] },
+);

@@ -1,4 +1,206 @@
 import fp from 'fastify-plugin';
+import { Server, type Socket } from 'socket.io';
+import {
+  ErrorCode,
+  SubscribeRequestSchema,
+  checker,
+  regionRoom,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type RegionSnapshot,
+  type ServerToClientEvents,
+} from '@zhihui/shared';
+import { attachSocketAdapter } from '../scaleout/socketAdapter.js';
+import { RegionStreams, type Outgoing } from '../live/streams.js';
 
-// Placeholder: replaced by the plugin's real implementation.
-export default fp(async () => {}, { name: 'stream', fastify: '5.x' });
+/** Per-socket state. */
+export interface SocketData {
+  regions: Set<string>;
+  /** Set while the socket's write buffer is over the limit: deltas are skipped, a snapshot follows. */
+  lagging: boolean;
+}
+
+export type ZhihuiServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type ZhihuiSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    io: ZhihuiServer;
+  }
+}
+
+/** Packets queued in engine.io for one socket beyond which it stops receiving deltas. */
+export const MAX_PENDING_PACKETS = 16;
+/** Regions one socket may watch at once (a wall watches one; a meeting screen a few). */
+const MAX_REGIONS_PER_SOCKET = 8;
+
+const checkSubscribe = checker(SubscribeRequestSchema);
+
+/** Packets engine.io holds for this socket that the transport has not taken yet. */
+function pendingPackets(socket: ZhihuiSocket): number {
+  const conn = socket.conn as unknown as { writeBuffer?: unknown[] };
+  return conn.writeBuffer?.length ?? 0;
+}
+
+/**
+ * socket.io on the Fastify server: `subscribe` answers with the region's snapshot and joins its
+ * room; every `flushMs` the changes of each watched region go out as one delta.
+ *
+ * Scale-out: every process consumes every bus event (see scaleout/) and streams to its own
+ * sockets with its own seq, so deltas go through `io.local`; the adapter carries only
+ * cross-process broadcasts.
+ */
+export default fp(
+  async (app) => {
+    const io: ZhihuiServer = new Server(app.server, {
+      serveClient: false,
+      maxHttpBufferSize: 64 * 1024,
+      // Large wall snapshots are sent once per subscription; compressing them is worth it, deltas are small.
+      perMessageDeflate: false,
+      httpCompression: true,
+    });
+    app.decorate('io', io);
+    const closeAdapter = await attachSocketAdapter(io as unknown as Server, app.config);
+
+    let streams: RegionStreams | null = null;
+    /** Sockets per watched region, for lag checks (rooms hold ids only). */
+    const members = new Map<string, Set<ZhihuiSocket>>();
+    let connected = 0;
+
+    const metrics = (app as unknown as { metrics?: { gauge?: (name: string, f: () => number, help?: string) => void } }).metrics;
+    try {
+      metrics?.gauge?.('zhihui_sockets_connected', () => connected, 'socket.io connections');
+    } catch (err) {
+      app.log.warn({ err }, 'could not register the sockets gauge');
+    }
+
+    const send = (o: Outgoing) => {
+      const room = regionRoom(o.code);
+      const set = members.get(o.code);
+      const skip: string[] = [];
+      if (set) {
+        for (const s of set) {
+          if (s.data.lagging || pendingPackets(s) > MAX_PENDING_PACKETS) {
+            s.data.lagging = true;
+            skip.push(s.id);
+          }
+        }
+      }
+      const target = skip.length > 0 ? io.local.to(room).except(skip) : io.local.to(room);
+      if (o.kind === 'delta') target.emit('delta', o.delta);
+      else target.emit('snapshot', o.snapshot);
+    };
+
+    const flush = () => {
+      if (!streams) return;
+      for (const o of streams.flush()) send(o);
+      // Sockets that drained get the current state (the flush above left nothing pending).
+      for (const [code, set] of members) {
+        let snap: RegionSnapshot | null = null;
+        for (const s of set) {
+          if (!s.data.lagging || pendingPackets(s) > 0) continue;
+          s.data.lagging = false;
+          snap ??= streams.snapshot(code);
+          s.emit('snapshot', snap);
+        }
+      }
+    };
+
+    const leave = (socket: ZhihuiSocket, code: string) => {
+      socket.data.regions.delete(code);
+      void socket.leave(regionRoom(code));
+      const set = members.get(code);
+      set?.delete(socket);
+      if (set && set.size === 0) {
+        members.delete(code);
+        streams?.unwatch(code);
+      }
+    };
+
+    io.on('connection', (socket: ZhihuiSocket) => {
+      connected++;
+      socket.data.regions = new Set();
+      socket.data.lagging = false;
+
+      socket.on('subscribe', (req, ack) => {
+        const reply = typeof ack === 'function' ? ack : () => {};
+        try {
+          const checked = checkSubscribe(req);
+          if (!checked.ok) {
+            const e = checked.errors[0];
+            reply({ ok: false, error: { code: ErrorCode.validation, message: e ? `${e.field}: ${e.message}` : 'invalid subscribe request' } });
+            return;
+          }
+          const code = checked.value.region;
+          if (!streams || !app.live.has(code)) {
+            reply({ ok: false, error: { code: ErrorCode.unknownRegion, message: `region ${code} is not known` } });
+            return;
+          }
+          if (!socket.data.regions.has(code) && socket.data.regions.size >= MAX_REGIONS_PER_SOCKET) {
+            reply({ ok: false, error: { code: ErrorCode.tooMany, message: `at most ${MAX_REGIONS_PER_SOCKET} regions per connection` } });
+            return;
+          }
+          streams.watch(code);
+          // Current subscribers get what is pending first, so the snapshot is exactly the state at its seq.
+          const pending = streams.flushRegion(code);
+          if (pending) send(pending);
+          const snapshot = streams.snapshot(code);
+          void socket.join(regionRoom(code));
+          socket.data.regions.add(code);
+          socket.data.lagging = false;
+          let set = members.get(code);
+          if (!set) members.set(code, (set = new Set()));
+          set.add(socket);
+          reply({ ok: true, data: snapshot });
+        } catch (err) {
+          app.log.error({ err }, 'subscribe failed');
+          reply({ ok: false, error: { code: ErrorCode.internal, message: 'subscribe failed' } });
+        }
+      });
+
+      socket.on('unsubscribe', (req, ack) => {
+        const reply = typeof ack === 'function' ? ack : () => {};
+        const code = typeof req === 'object' && req !== null && typeof (req as { region?: unknown }).region === 'string' ? (req as { region: string }).region : null;
+        if (code === null) {
+          reply({ ok: false, error: { code: ErrorCode.validation, message: 'region: required' } });
+          return;
+        }
+        leave(socket, code);
+        reply({ ok: true, data: null });
+      });
+
+      socket.on('disconnect', () => {
+        connected--;
+        for (const code of [...socket.data.regions]) leave(socket, code);
+      });
+    });
+
+    let timer: NodeJS.Timeout | null = null;
+    app.addHook('onReady', async () => {
+      streams = new RegionStreams(app.live.engine);
+      app.live.onReload((engine) => {
+        streams?.replaceEngine(engine);
+        flush();
+      });
+      timer = setInterval(() => {
+        try {
+          flush();
+        } catch (err) {
+          app.log.error({ err }, 'stream flush failed');
+        }
+      }, app.config.flushMs);
+      timer.unref();
+    });
+
+    // Sockets keep the HTTP server open: disconnect them before Fastify closes it.
+    app.addHook('preClose', async () => {
+      if (timer) clearInterval(timer);
+      io.local.disconnectSockets(true);
+      io.engine.close();
+    });
+    app.addHook('onClose', async () => {
+      await closeAdapter();
+    });
+  },
+  { name: 'stream', fastify: '5.x', dependencies: ['config', 'live'] },
+);

@@ -1,5 +1,125 @@
-import type { FastifyPluginAsync } from 'fastify';
+import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  BatchResultSchema,
+  CAMERA_STATUSES,
+  CameraIdSchema,
+  CameraInventorySchema,
+  CameraViewSchema,
+  ErrorCode,
+  MAX_INVENTORY_ROWS,
+  MaintenanceWindowSchema,
+  RejectedItemSchema,
+  StatusBatchSchema,
+  cameraStateOf,
+  descendantsOf,
+  type CameraView,
+} from '@zhihui/shared';
+import { parseCameraCsv } from '../domain/csv.js';
+import { notFound } from '../domain/errors.js';
+import { errorResponses } from '../plugins/errors.js';
+import type { CameraRecord } from '../store/types.js';
 
-// Placeholder: replaced by the real routes.
-const routes: FastifyPluginAsync = async () => {};
+const UpsertResultSchema = Type.Object({ upserted: Type.Integer(), rejected: Type.Array(RejectedItemSchema) });
+const MaintenanceBodySchema = Type.Object({
+  ids: Type.Array(CameraIdSchema, { minItems: 1, maxItems: MAX_INVENTORY_ROWS }),
+  window: Type.Union([MaintenanceWindowSchema, Type.Null()], { description: 'the planned window, or null to clear it' }),
+});
+const MaintenanceResultSchema = Type.Object({ updated: Type.Integer(), rejected: Type.Array(RejectedItemSchema) });
+const CameraPageSchema = Type.Object({ items: Type.Array(CameraViewSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+/** A stored channel as the API shows it, counted as of `now`. */
+export function cameraView(c: CameraRecord, now: number): CameraView {
+  return { ...c, state: cameraStateOf(c, now) };
+}
+
+const isCsv = (contentType: string | undefined): boolean => /^(text|application)\/csv\b/i.test(contentType ?? '');
+
+/** Camera inventory (JSON or CSV), status batches, maintenance windows, and a region's channel list. */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // CSV becomes the JSON body's shape here, so one schema, one handler and one ingest path serve both.
+  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, { cameras: parseCameraCsv(body as string) });
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  app.put(
+    '/cameras',
+    {
+      onRequest: app.requireWriter,
+      schema: {
+        tags: ['cameras'],
+        summary: 'Upsert the camera inventory (JSON, or text/csv with a header id,name,region,lon,lat[,inService])',
+        description: 'Rows are checked one by one: valid rows are stored, the others are listed in `rejected` with the field at fault. New channels start `unknown`.',
+        security: [{ bearer: [] }],
+        consumes: ['application/json', 'text/csv'],
+        body: CameraInventorySchema,
+        response: { 200: UpsertResultSchema, ...errorResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request) => app.ingest.upsertCameras(request.body.cameras, request.actor, { source: isCsv(request.headers['content-type']) ? 'csv' : 'json' }),
+  );
+
+  app.put(
+    '/cameras/maintenance',
+    {
+      onRequest: app.requireWriter,
+      schema: {
+        tags: ['cameras'],
+        summary: 'Set (or clear with null) a planned maintenance window for channels',
+        description: 'Channels in planned maintenance are not counted against the operational rate while the window lasts.',
+        security: [{ bearer: [] }],
+        body: MaintenanceBodySchema,
+        response: { 200: MaintenanceResultSchema, ...errorResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request) => app.ingest.setMaintenance(request.body.ids, request.body.window, request.actor),
+  );
+
+  app.post(
+    '/cameras/status',
+    {
+      onRequest: app.requireWriter,
+      schema: {
+        tags: ['cameras'],
+        summary: 'Report channel status (a batch of up to 5000)',
+        description:
+          'Each report is checked on its own; valid ones are stored in one transaction even when others are rejected. `at` defaults to now; more than 5 minutes in the future is rejected. A repeated identical report is a heartbeat.',
+        security: [{ bearer: [] }],
+        body: StatusBatchSchema,
+        response: { 200: BatchResultSchema, ...errorResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request) => app.ingest.statusBatch(request.body.reports, request.actor),
+  );
+
+  app.get(
+    '/regions/:code/cameras',
+    {
+      schema: {
+        tags: ['cameras'],
+        summary: "A region's channels (its whole subtree), by id, paginated",
+        params: Type.Object({ code: Type.String({ description: 'region code' }) }),
+        querystring: Type.Object({
+          status: Type.Optional(Type.Enum(CAMERA_STATUSES)),
+          cursor: Type.Optional(Type.String({ maxLength: 500 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+        }),
+        response: { 200: CameraPageSchema, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const { code } = request.params;
+      if (!app.regions.byCode.has(code)) throw notFound('region', code, ErrorCode.unknownRegion);
+      const regions = descendantsOf(app.regions, code).map((r) => r.code);
+      const page = await app.store.listCameras({ regions, status: request.query.status, cursor: request.query.cursor, limit: request.query.limit ?? 200 });
+      const now = Date.now();
+      return { items: page.items.map((c) => cameraView(c, now)), nextCursor: page.nextCursor };
+    },
+  );
+};
+
 export default routes;

@@ -1,5 +1,137 @@
-import type { FastifyPluginAsync } from 'fastify';
+import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  CLUE_CATEGORIES,
+  CLUE_STATUSES,
+  ClueCreateSchema,
+  ClueIdSchema,
+  CluePatchSchema,
+  ClueSchema,
+  ClueWithHistorySchema,
+  ErrorCode,
+  descendantsOf,
+} from '@zhihui/shared';
+import { fieldError, notFound } from '../domain/errors.js';
+import { isoAt, parseQueryTime } from '../domain/time.js';
+import { errorResponses } from '../plugins/errors.js';
 
-// Placeholder: replaced by the real routes.
-const routes: FastifyPluginAsync = async () => {};
+const CluePageSchema = Type.Object({ items: Type.Array(ClueSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+/** A comma-separated filter of known values; 400 naming the field otherwise. */
+function listOf(field: string, raw: string | undefined, allowed: readonly string[]): string[] | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const values = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = values.find((v) => !allowed.includes(v));
+  if (bad !== undefined) throw fieldError(field, `'${bad}' is not one of ${allowed.join(', ')}`);
+  return values;
+}
+
+function timeOf(field: string, raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const t = parseQueryTime(raw);
+  if (t === null) throw fieldError(field, `'${raw}' is not a date (use ISO 8601, e.g. 2026-11-01 or 2026-11-01T08:00:00+08:00)`);
+  return isoAt(t);
+}
+
+/** Clues: create (idempotent by id), move along the lifecycle, list and read with history. */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  app.post(
+    '/clues',
+    {
+      onRequest: app.requireWriter,
+      schema: {
+        tags: ['clues'],
+        summary: 'Report a clue (线索)',
+        description:
+          '201 with the stored clue; a repeated `id` answers 200 with the clue as stored (idempotent retries). `reportedAt` defaults to now, `dueAt` to one day (urgent) or three days later.',
+        security: [{ bearer: [] }],
+        body: ClueCreateSchema,
+        response: { 201: ClueSchema, 200: ClueSchema, ...errorResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const { clue, created } = await app.ingest.createClue(request.body, request.actor);
+      return reply.code(created ? 201 : 200).send(clue);
+    },
+  );
+
+  app.patch(
+    '/clues/:id',
+    {
+      onRequest: app.requireWriter,
+      schema: {
+        tags: ['clues'],
+        summary: 'Move a clue along its lifecycle: reported → verified → dispatched → resolved → closed, or invalid',
+        description:
+          'Every step is kept with its time, actor and note. A step the lifecycle does not allow is a 409 naming both states. Disputes take a mediation `outcome`. Repeating the current status with nothing new is a no-op (safe retries).',
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: ClueIdSchema }),
+        body: CluePatchSchema,
+        response: { 200: ClueSchema, ...errorResponses(400, 401, 404, 409, 413, 415) },
+      },
+    },
+    async (request) => app.ingest.patchClue(request.params.id, request.body, request.actor),
+  );
+
+  app.get(
+    '/clues',
+    {
+      schema: {
+        tags: ['clues'],
+        summary: 'List clues, newest first, paginated by cursor',
+        querystring: Type.Object({
+          region: Type.Optional(Type.String({ description: 'region code: the clues of its whole subtree' })),
+          status: Type.Optional(Type.String({ description: `comma-separated: ${CLUE_STATUSES.join(', ')}` })),
+          category: Type.Optional(Type.String({ description: `comma-separated: ${CLUE_CATEGORIES.join(', ')}` })),
+          from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601; a bare date is its start in Asia/Shanghai)' })),
+          to: Type.Optional(Type.String({ description: 'reported before' })),
+          open: Type.Optional(Type.Boolean({ description: 'only clues still open (reported, verified, dispatched)' })),
+          cursor: Type.Optional(Type.String({ maxLength: 500 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+        }),
+        response: { 200: CluePageSchema, ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      let regions: string[] | undefined;
+      if (q.region !== undefined && q.region !== '') {
+        if (!app.regions.byCode.has(q.region)) throw fieldError('region', `unknown region code '${q.region}'`, ErrorCode.unknownRegion);
+        regions = descendantsOf(app.regions, q.region).map((r) => r.code);
+      }
+      const from = timeOf('from', q.from);
+      const to = timeOf('to', q.to);
+      if (from !== undefined && to !== undefined && Date.parse(to) <= Date.parse(from)) throw fieldError('to', 'must be after from');
+      return app.store.listClues({
+        regions,
+        status: listOf('status', q.status, CLUE_STATUSES),
+        category: listOf('category', q.category, CLUE_CATEGORIES),
+        from,
+        to,
+        openOnly: q.open,
+        cursor: q.cursor,
+        limit: q.limit ?? 50,
+      });
+    },
+  );
+
+  app.get(
+    '/clues/:id',
+    {
+      schema: {
+        tags: ['clues'],
+        summary: 'One clue with its lifecycle history',
+        params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
+        response: { 200: ClueWithHistorySchema, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const found = await app.store.getClue(request.params.id);
+      if (!found) throw notFound('clue', request.params.id);
+      return { ...found.clue, history: found.history };
+    },
+  );
+};
+
 export default routes;

@@ -1,5 +1,89 @@
-import type { FastifyPluginAsync } from 'fastify';
+import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  ClueSchema,
+  ErrorCode,
+  GridReportCreateSchema,
+  GridReportSchema,
+  GridWorkerViewSchema,
+  MAX_INVENTORY_ROWS,
+  RejectedItemSchema,
+  isWithin,
+} from '@zhihui/shared';
+import { fieldError } from '../domain/errors.js';
+import { errorResponses } from '../plugins/errors.js';
 
-// Placeholder: replaced by the real routes.
-const routes: FastifyPluginAsync = async () => {};
+const WorkersBodySchema = Type.Object({ workers: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_INVENTORY_ROWS, description: 'GridWorker rows: { id, name, region, phone?, onDuty? }' }) });
+const UpsertResultSchema = Type.Object({ upserted: Type.Integer(), rejected: Type.Array(RejectedItemSchema) });
+const ReportResultSchema = Type.Object({ report: GridReportSchema, clue: Type.Union([ClueSchema, Type.Null()]) });
+
+/** Grid workers (网格员): inventory, on-duty flag, patrol reports (which may raise a clue). */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  app.put(
+    '/grid/workers',
+    {
+      onRequest: app.requireWriter,
+      schema: {
+        tags: ['grid'],
+        summary: 'Upsert grid workers',
+        description: 'Rows are checked one by one; valid rows are stored, the others listed in `rejected`. Last report time is kept.',
+        security: [{ bearer: [] }],
+        body: WorkersBodySchema,
+        response: { 200: UpsertResultSchema, ...errorResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request) => app.ingest.upsertWorkers(request.body.workers, request.actor),
+  );
+
+  app.get(
+    '/grid/workers',
+    {
+      schema: {
+        tags: ['grid'],
+        summary: 'Grid workers, optionally of one region subtree',
+        querystring: Type.Object({ region: Type.Optional(Type.String()) }),
+        response: { 200: Type.Object({ items: Type.Array(GridWorkerViewSchema) }), ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const region = request.query.region;
+      if (region !== undefined && !app.regions.byCode.has(region)) throw fieldError('region', `unknown region code '${region}'`, ErrorCode.unknownRegion);
+      const all = await app.store.allGridWorkers();
+      return { items: region === undefined ? all : all.filter((w) => isWithin(app.regions, w.region, region)) };
+    },
+  );
+
+  app.put(
+    '/grid/workers/:id/duty',
+    {
+      onRequest: app.requireWriter,
+      schema: {
+        tags: ['grid'],
+        summary: 'Set whether a grid worker is on duty',
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        body: Type.Object({ onDuty: Type.Boolean() }),
+        response: { 200: GridWorkerViewSchema, ...errorResponses(400, 401, 404, 415) },
+      },
+    },
+    async (request) => app.ingest.setWorkerDuty(request.params.id, request.body.onDuty, request.actor),
+  );
+
+  app.post(
+    '/grid/reports',
+    {
+      onRequest: app.requireWriter,
+      schema: {
+        tags: ['grid'],
+        summary: "File a grid worker's report; with `clue` it also raises a clue (source grid, the worker's region)",
+        security: [{ bearer: [] }],
+        body: GridReportCreateSchema,
+        response: { 201: ReportResultSchema, ...errorResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await app.ingest.gridReport(request.body, request.actor)),
+  );
+};
+
 export default routes;

@@ -1,5 +1,41 @@
-import type { FastifyPluginAsync } from 'fastify';
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { createRequire } from 'node:module';
+import { toShanghaiIso } from '@zhihui/shared';
 
-// Placeholder: replaced by the real routes.
-const routes: FastifyPluginAsync = async () => {};
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+const HealthSchema = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+  version: Type.String(),
+  store: Type.Object({ kind: Type.String(), reachable: Type.Boolean() }),
+  uptimeSec: Type.Number(),
+  time: Type.String(),
+});
+
+/** GET /healthz: 200 when the store answers, 503 otherwise (for load balancers and monitors). */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  const started = Date.now();
+  app.get(
+    '/healthz',
+    { schema: { tags: ['ops'], summary: 'Liveness and store reachability', response: { 200: HealthSchema, 503: HealthSchema } } },
+    async (request, reply) => {
+      let reachable = true;
+      try {
+        await app.store.isEmpty();
+      } catch (err) {
+        reachable = false;
+        request.log.error({ err }, 'health: store unreachable');
+      }
+      return reply.code(reachable ? 200 : 503).send({
+        status: reachable ? 'ok' : 'unavailable',
+        version,
+        store: { kind: app.store.kind, reachable },
+        uptimeSec: Math.round((Date.now() - started) / 1000),
+        time: toShanghaiIso(Date.now()),
+      });
+    },
+  );
+};
+
 export default routes;

@@ -1,7 +1,21 @@
 import type { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
 import type { Config } from '../plugins/config.js';
+import { closeRedis, connectSoon, consoleLog, deploymentPrefix, redisClient, type ScaleLog } from './redis.js';
 
-/** Attaches the Redis adapter when REDIS_URL is set; returns a closer (placeholder until the scale-out work lands). */
-export async function attachSocketAdapter(_io: Server, _config: Config): Promise<() => Promise<void>> {
-  return async () => {};
+/**
+ * With REDIS_URL, socket.io's Redis adapter carries broadcasts between processes (`io.emit`,
+ * `io.to(room).emit` reach every process's sockets). Deltas are not among them: each process
+ * streams its own deltas with its own seq through `io.local`. Returns a closer.
+ */
+export async function attachSocketAdapter(io: Server, config: Config, opts: { log?: ScaleLog } = {}): Promise<() => Promise<void>> {
+  if (!config.redisUrl) return async () => {};
+  const log = opts.log ?? consoleLog;
+  const pub = redisClient(config.redisUrl, 'io-pub', log, { offlineQueue: false });
+  const sub = redisClient(config.redisUrl, 'io-sub', log);
+  await Promise.all([connectSoon(pub, 'io-pub', log), connectSoon(sub, 'io-sub', log)]);
+  io.adapter(createAdapter(pub, sub, { key: `${deploymentPrefix(config)}:io` }));
+  return async () => {
+    await Promise.all([closeRedis(pub), closeRedis(sub)]);
+  };
 }

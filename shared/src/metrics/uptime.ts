@@ -29,10 +29,13 @@ export function channelUptime(
   let counted = 0;
   let status = initial;
   let t = from;
+  // Spans may overlap (a maintenance window inside an out-of-service spell): merge them so no
+  // time is taken out twice.
+  const spans = mergeSpans(excluded);
   const add = (a: number, b: number, s: CameraStatus) => {
     if (b <= a) return;
     let span = b - a;
-    for (const e of excluded) span -= Math.max(0, Math.min(b, e.to) - Math.max(a, e.from));
+    for (const e of spans) span -= Math.max(0, Math.min(b, e.to) - Math.max(a, e.from));
     counted += span;
     if (s === 'online') online += span;
   };
@@ -48,6 +51,17 @@ export function channelUptime(
   }
   add(t, to, status);
   return { online, counted };
+}
+
+function mergeSpans(spans: readonly ExcludedSpan[]): ExcludedSpan[] {
+  const sorted = spans.filter((e) => e.to > e.from).sort((a, b) => a.from - b.from);
+  const out: ExcludedSpan[] = [];
+  for (const e of sorted) {
+    const last = out[out.length - 1];
+    if (last && e.from <= last.to) last.to = Math.max(last.to, e.to);
+    else out.push({ from: e.from, to: e.to });
+  }
+  return out;
 }
 
 /** Time-weighted operational rate of many channels: Σ online time ÷ Σ counted time. */

@@ -13,7 +13,8 @@ export function buildRegionTree(regions: readonly Region[]): RegionTree {
   for (const r of regions) byCode.set(r.code, r);
   const roots: Region[] = [];
   for (const r of regions) {
-    if (r.parent === null || !byCode.has(r.parent)) {
+    // A region that names itself as parent would otherwise make every walk below loop forever.
+    if (r.parent === null || r.parent === r.code || !byCode.has(r.parent)) {
       roots.push(r);
       continue;
     }
@@ -29,7 +30,8 @@ export function buildRegionTree(regions: readonly Region[]): RegionTree {
 export function ancestorsOf(tree: RegionTree, code: string): Region[] {
   const out: Region[] = [];
   let r = tree.byCode.get(code);
-  while (r && r.parent !== null) {
+  // Bounded by the tree's size so a cycle in bad data cannot hang the caller.
+  for (let n = tree.byCode.size; r && r.parent !== null && r.parent !== r.code && n > 0; n--) {
     const p = tree.byCode.get(r.parent);
     if (!p) break;
     out.unshift(p);
@@ -45,7 +47,7 @@ export function childrenOf(tree: RegionTree, code: string): readonly Region[] {
 /** True when `code` is `ancestor` or lies below it. */
 export function isWithin(tree: RegionTree, code: string, ancestor: string): boolean {
   let r = tree.byCode.get(code);
-  while (r) {
+  for (let n = tree.byCode.size; r && n > 0; n--) {
     if (r.code === ancestor) return true;
     r = r.parent === null ? undefined : tree.byCode.get(r.parent);
   }
@@ -55,8 +57,8 @@ export function isWithin(tree: RegionTree, code: string, ancestor: string): bool
 /** The child of `ancestor` on the path to `code`; null when `code` is not below `ancestor`. */
 export function childOnPathTo(tree: RegionTree, ancestor: string, code: string): string | null {
   let r = tree.byCode.get(code);
-  while (r && r.parent !== null) {
-    if (r.parent === ancestor) return r.code;
+  for (let n = tree.byCode.size; r && r.parent !== null && n > 0; n--) {
+    if (r.parent === ancestor) return r.code === ancestor ? null : r.code;
     r = tree.byCode.get(r.parent);
   }
   return null;
@@ -67,9 +69,12 @@ export function descendantsOf(tree: RegionTree, code: string): Region[] {
   const out: Region[] = [];
   const root = tree.byCode.get(code);
   if (!root) return out;
+  const seen = new Set<string>();
   const stack: Region[] = [root];
   while (stack.length > 0) {
     const r = stack.pop()!;
+    if (seen.has(r.code)) continue;
+    seen.add(r.code);
     out.push(r);
     stack.push(...childrenOf(tree, r.code));
   }

@@ -15,8 +15,16 @@ export function checker<S extends TSchema>(schema: S): (value: unknown) => Check
   return (value) => {
     if (v.Check(value)) return { ok: true, value: value as Static<S> };
     const errors: FieldError[] = [];
+    const seen = new Set<string>();
     for (const e of v.Errors(value)) {
-      const field = e.instancePath.replace(/^\//, '') || (e.params && 'requiredProperties' in e.params ? String((e.params as { requiredProperties: unknown[] }).requiredProperties[0]) : '(body)');
+      const path = e.instancePath.replace(/^\//, '');
+      // A missing property is reported on its parent object: name the property itself, at any depth.
+      const missing = e.params && 'requiredProperties' in e.params ? (e.params as { requiredProperties: unknown[] }).requiredProperties[0] : undefined;
+      const field = missing !== undefined ? (path ? `${path}/${String(missing)}` : String(missing)) : path || '(body)';
+      // A failed union reports once per branch with the same text; one line per field and message is enough.
+      const key = `${field}\u0000${e.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       errors.push({ field, message: e.message });
       if (errors.length >= 10) break;
     }

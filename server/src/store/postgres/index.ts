@@ -1,6 +1,716 @@
-import type { Store } from '../types.js';
+import pg from 'pg';
+import type {
+  CameraInput,
+  CameraReason,
+  CameraStatus,
+  Clue,
+  ClueEvent,
+  GridReport,
+  GridWorkerView,
+  MaintenanceWindow,
+  Page,
+  Region,
+} from '@zhihui/shared';
+import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
+import type { CameraRecord, MaintenanceSpan, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
+import { runMigrations } from './migrations.js';
+import { decideStatus } from './apply.js';
 
-/** PostgreSQL implementation of the Store (placeholder until the scale-out work lands). */
-export async function createPostgresStore(_url: string): Promise<Store> {
-  throw new Error('PostgreSQL store not implemented yet');
+const SHANGHAI_MS = 8 * 3600_000;
+
+/** Asia/Shanghai has had no daylight saving since 1991, so a fixed +08:00 renders every stored instant. */
+export function isoShanghai(d: Date): string {
+  const s = new Date(d.getTime() + SHANGHAI_MS).toISOString();
+  return (s.endsWith('.000Z') ? s.slice(0, -5) : s.slice(0, -1)) + '+08:00';
+}
+const isoOrNull = (d: Date | null): string | null => (d ? isoShanghai(d) : null);
+
+/** Parses an ISO time on our side, as the SQLite store does: millisecond precision, bad input throws. */
+function t(iso: string): Date {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) throw new RangeError(`not a time: ${iso}`);
+  return new Date(ms);
+}
+const tOrNull = (iso: string | null | undefined): Date | null => (iso == null ? null : t(iso));
+/** Windows are kept as JSON; their times are normalised so they read back as the SQLite store's do. */
+const normWindow = (w: MaintenanceWindow): MaintenanceWindow => ({ reason: w.reason, from: isoShanghai(t(w.from)), to: isoShanghai(t(w.to)) });
+
+interface CameraRow {
+  id: string;
+  name: string;
+  region: string;
+  lon: number;
+  lat: number;
+  in_service: boolean;
+  status: CameraStatus;
+  reason: CameraReason | null;
+  since: Date;
+  last_seen: Date | null;
+  maintenance: MaintenanceWindow | null;
+}
+const CAMERA_COLS = 'id, name, region, lon, lat, in_service, status, reason, since, last_seen, maintenance';
+const toCamera = (r: CameraRow): CameraRecord => ({
+  id: r.id,
+  name: r.name,
+  region: r.region,
+  lon: r.lon,
+  lat: r.lat,
+  inService: r.in_service,
+  status: r.status,
+  reason: r.reason,
+  since: isoShanghai(r.since),
+  lastSeen: isoOrNull(r.last_seen),
+  maintenance: r.maintenance,
+});
+
+interface StatusEventRow {
+  camera_id: string;
+  from_status: CameraStatus;
+  to_status: CameraStatus;
+  reason: CameraReason | null;
+  at: Date;
+  actor: string;
+}
+const toStatusEvent = (r: StatusEventRow): StatusEvent => ({
+  cameraId: r.camera_id,
+  from: r.from_status,
+  to: r.to_status,
+  reason: r.reason,
+  at: isoShanghai(r.at),
+  actor: r.actor,
+});
+
+interface ClueRow {
+  id: string;
+  category: Clue['category'];
+  source: Clue['source'];
+  region: string;
+  title: string;
+  description: string | null;
+  lon: number | null;
+  lat: number | null;
+  reported_at: Date;
+  due_at: Date | null;
+  status: Clue['status'];
+  assignee: string | null;
+  outcome: Clue['outcome'];
+  urgent: boolean;
+  grid_worker_id: string | null;
+  resolved_at: Date | null;
+  updated_at: Date;
+  created_by: string;
+}
+const CLUE_COLS =
+  'id, category, source, region, title, description, lon, lat, reported_at, due_at, status, assignee, outcome, urgent, grid_worker_id, resolved_at, updated_at, created_by';
+const toClue = (r: ClueRow): Clue => ({
+  id: r.id,
+  category: r.category,
+  source: r.source,
+  region: r.region,
+  title: r.title,
+  description: r.description,
+  lon: r.lon,
+  lat: r.lat,
+  reportedAt: isoShanghai(r.reported_at),
+  dueAt: isoOrNull(r.due_at),
+  status: r.status,
+  assignee: r.assignee,
+  outcome: r.outcome,
+  urgent: r.urgent,
+  gridWorkerId: r.grid_worker_id,
+  resolvedAt: isoOrNull(r.resolved_at),
+  updatedAt: isoShanghai(r.updated_at),
+  createdBy: r.created_by,
+});
+const clueParams = (c: Clue): unknown[] => [
+  c.id,
+  c.category,
+  c.source,
+  c.region,
+  c.title,
+  c.description,
+  c.lon,
+  c.lat,
+  t(c.reportedAt),
+  tOrNull(c.dueAt),
+  c.status,
+  c.assignee,
+  c.outcome,
+  c.urgent,
+  c.gridWorkerId,
+  tOrNull(c.resolvedAt),
+  t(c.updatedAt),
+  c.createdBy,
+];
+
+interface WorkerRow {
+  id: string;
+  name: string;
+  region: string;
+  phone: string | null;
+  on_duty: boolean;
+  last_report_at: Date | null;
+}
+const toWorker = (r: WorkerRow): GridWorkerView => ({
+  id: r.id,
+  name: r.name,
+  region: r.region,
+  phone: r.phone,
+  onDuty: r.on_duty,
+  lastReportAt: isoOrNull(r.last_report_at),
+});
+
+interface ReportRow {
+  id: string;
+  worker_id: string;
+  region: string;
+  at: Date;
+  text: string;
+  clue_id: string | null;
+}
+const toReport = (r: ReportRow): GridReport => ({
+  id: r.id,
+  workerId: r.worker_id,
+  region: r.region,
+  at: isoShanghai(r.at),
+  text: r.text,
+  clueId: r.clue_id,
+});
+
+const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+function badCursor(): Error {
+  return Object.assign(new Error('cursor: not a cursor this list issued'), { code: 'BAD_CURSOR' });
+}
+function decodeCursor<T>(c: string | undefined, check: (v: unknown) => v is T): T | null {
+  if (c === undefined) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+  if (!check(v)) throw badCursor();
+  return v;
+}
+const isIdCursor = (v: unknown): v is [string] => Array.isArray(v) && v.length === 1 && typeof v[0] === 'string';
+const isClueCursor = (v: unknown): v is [string, string] =>
+  Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && Number.isFinite(Date.parse(v[0]));
+
+/** Last occurrence wins: a multi-row ON CONFLICT DO UPDATE may not touch a row twice. */
+function lastById<T extends { id: string }>(rows: readonly T[]): T[] {
+  const m = new Map<string, T>();
+  for (const r of rows) {
+    m.delete(r.id);
+    m.set(r.id, r);
+  }
+  return [...m.values()];
+}
+
+/** Parses the first schema of a `search_path` setting (tests isolate runs in their own schema). */
+function firstSchema(searchPath: string): string | null {
+  const first = searchPath.split(',')[0]?.trim() ?? '';
+  if (!first || first === '"$user"' || first === '$user') return null;
+  return first.startsWith('"') ? first.slice(1, -1).replace(/""/g, '"') : first;
+}
+
+const IMPORT_CHUNK = 20_000;
+function chunks<T>(rows: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+async function insertStatusEvents(c: pg.PoolClient, events: readonly StatusEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await c.query(
+    `INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])`,
+    [
+      events.map((e) => e.cameraId),
+      events.map((e) => e.from),
+      events.map((e) => e.to),
+      events.map((e) => e.reason),
+      events.map((e) => t(e.at)),
+      events.map((e) => e.actor),
+    ],
+  );
+}
+
+async function upsertWorkers(db: pg.Pool | pg.PoolClient, input: readonly GridWorkerView[]): Promise<void> {
+  const rows = lastById(input);
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO grid_workers AS w (id, name, region, phone, on_duty, last_report_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::timestamptz[])
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, region = excluded.region, phone = excluded.phone,
+       on_duty = excluded.on_duty, last_report_at = excluded.last_report_at`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.name),
+      rows.map((r) => r.region),
+      rows.map((r) => r.phone),
+      rows.map((r) => r.onDuty),
+      rows.map((r) => tOrNull(r.lastReportAt)),
+    ],
+  );
+}
+
+class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async #tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const out = await fn(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      const { rows } = await client.query<{ schema: string | null; search_path: string }>(
+        'SELECT current_schema() AS schema, current_setting($1) AS search_path',
+        ['search_path'],
+      );
+      const wanted = firstSchema(rows[0]?.search_path ?? '');
+      if (rows[0]?.schema == null && wanted) {
+        // Two processes may create it at once: serialise on a lock, and IF NOT EXISTS does the rest.
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`zhihui-schema:${wanted}`]);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(wanted)}`);
+        await client.query('COMMIT');
+      }
+      await runMigrations(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+
+  async isEmpty(): Promise<boolean> {
+    const { rows } = await this.#pool.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM regions) AND NOT EXISTS (SELECT 1 FROM cameras)
+         AND NOT EXISTS (SELECT 1 FROM clues) AS empty`);
+    return rows[0]!.empty;
+  }
+
+  async importSeed(data: SeedData): Promise<void> {
+    await this.#tx(async (c) => {
+      await this.#upsertRegions(c, data.regions);
+      const cams = lastById(data.cameras);
+      for (const part of chunks(cams, IMPORT_CHUNK)) {
+        await c.query(
+          `INSERT INTO cameras AS c (${CAMERA_COLS})
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::boolean[], $7::text[],
+             $8::text[], $9::timestamptz[], $10::timestamptz[], $11::jsonb[])
+           ON CONFLICT (id) DO UPDATE SET name = excluded.name, region = excluded.region, lon = excluded.lon,
+             lat = excluded.lat, in_service = excluded.in_service, status = excluded.status, reason = excluded.reason,
+             since = excluded.since, last_seen = excluded.last_seen, maintenance = excluded.maintenance`,
+          [
+            part.map((r) => r.id),
+            part.map((r) => r.name),
+            part.map((r) => r.region),
+            part.map((r) => r.lon),
+            part.map((r) => r.lat),
+            part.map((r) => r.inService),
+            part.map((r) => r.status),
+            part.map((r) => r.reason),
+            part.map((r) => t(r.since)),
+            part.map((r) => tOrNull(r.lastSeen)),
+            part.map((r) => (r.maintenance ? JSON.stringify(normWindow(r.maintenance)) : null)),
+          ],
+        );
+      }
+      // History has no ids: it is appended in time order so equal instants keep a stable order.
+      const events = [...data.statusEvents].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+      for (const part of chunks(events, IMPORT_CHUNK)) await insertStatusEvents(c, part);
+      for (const part of chunks(data.maintenance, IMPORT_CHUNK)) {
+        await c.query(
+          `INSERT INTO maintenance_spans (camera_id, reason, from_at, to_at, actor)
+           SELECT *, 'fixture' FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[])`,
+          [part.map((m) => m.cameraId), part.map((m) => m.reason), part.map((m) => t(m.from)), part.map((m) => t(m.to))],
+        );
+      }
+      const clues = lastById(data.clues.map((x) => ({ ...x, id: x.clue.id })));
+      for (const part of chunks(clues, IMPORT_CHUNK)) {
+        const cols = CLUE_COLS.split(', ');
+        const params = cols.map((_, i) => part.map((x) => clueParams(x.clue)[i]));
+        const types = ['text', 'text', 'text', 'text', 'text', 'text', 'float8', 'float8', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'boolean', 'text', 'timestamptz', 'timestamptz', 'text'];
+        await c.query(
+          `INSERT INTO clues (${CLUE_COLS})
+           SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
+           ON CONFLICT (id) DO UPDATE SET ${cols.slice(1).map((k) => `${k} = excluded.${k}`).join(', ')}`,
+          params,
+        );
+        const ids = part.map((x) => x.id);
+        await c.query('DELETE FROM clue_events WHERE clue_id = ANY($1::text[])', [ids]);
+        const ev = part.flatMap((x) => x.history.map((e) => ({ ...e, clueId: x.id })));
+        await c.query(
+          `INSERT INTO clue_events (clue_id, from_status, to_status, at, actor, note)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])`,
+          [ev.map((e) => e.clueId), ev.map((e) => e.from), ev.map((e) => e.to), ev.map((e) => t(e.at)), ev.map((e) => e.actor), ev.map((e) => e.note)],
+        );
+      }
+      await upsertWorkers(c, data.workers);
+      const reports = lastById(data.reports);
+      for (const part of chunks(reports, IMPORT_CHUNK)) {
+        await c.query(
+          `INSERT INTO grid_reports (id, worker_id, region, at, text, clue_id)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
+           ON CONFLICT (id) DO UPDATE SET worker_id = excluded.worker_id, region = excluded.region, at = excluded.at,
+             text = excluded.text, clue_id = excluded.clue_id`,
+          [part.map((r) => r.id), part.map((r) => r.workerId), part.map((r) => r.region), part.map((r) => t(r.at)), part.map((r) => r.text), part.map((r) => r.clueId)],
+        );
+      }
+    });
+  }
+
+  async upsertRegions(regions: readonly Region[]): Promise<void> {
+    await this.#upsertRegions(this.#pool, regions);
+  }
+
+  async #upsertRegions(db: pg.Pool | pg.PoolClient, regions: readonly Region[]): Promise<void> {
+    const rows = lastById(regions.map((r) => ({ ...r, id: r.code })));
+    if (rows.length === 0) return;
+    await db.query(
+      `INSERT INTO regions (code, parent, doc)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+       ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, doc = excluded.doc`,
+      [
+        rows.map((r) => r.code),
+        rows.map((r) => r.parent),
+        rows.map(({ id: _id, ...r }) => JSON.stringify(r)),
+      ],
+    );
+  }
+
+  async listRegions(): Promise<Region[]> {
+    const { rows } = await this.#pool.query<{ doc: Region }>('SELECT doc FROM regions ORDER BY code');
+    return rows.map((r) => r.doc);
+  }
+
+  async upsertCameras(input: readonly CameraInput[], _actor: string, now: string): Promise<CameraRecord[]> {
+    const rows = lastById(input);
+    if (rows.length === 0) return [];
+    // A row without inService keeps the stored flag; a new channel is in service by default.
+    const { rows: out } = await this.#pool.query<CameraRow>(
+      `INSERT INTO cameras AS c (id, name, region, lon, lat, in_service, status, reason, since)
+       SELECT u.id, u.name, u.region, u.lon, u.lat, COALESCE(u.in_service, true), 'unknown', NULL, $7::timestamptz
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::boolean[])
+         AS u(id, name, region, lon, lat, in_service)
+       ON CONFLICT (id) DO UPDATE SET
+         name = excluded.name, region = excluded.region, lon = excluded.lon, lat = excluded.lat,
+         in_service = CASE WHEN excluded.id = ANY($8::text[]) THEN c.in_service ELSE excluded.in_service END
+       RETURNING ${CAMERA_COLS}`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.name),
+        rows.map((r) => r.region),
+        rows.map((r) => r.lon),
+        rows.map((r) => r.lat),
+        rows.map((r) => r.inService ?? null),
+        t(now),
+        rows.filter((r) => r.inService === undefined).map((r) => r.id),
+      ],
+    );
+    const byId = new Map(out.map((r) => [r.id, toCamera(r)]));
+    return rows.map((r) => byId.get(r.id)!);
+  }
+
+  async setMaintenance(ids: readonly string[], window: MaintenanceWindow | null, actor: string): Promise<CameraRecord[]> {
+    if (ids.length === 0) return [];
+    const unique = [...new Set(ids)];
+    const now = new Date();
+    const rows = await this.#tx(async (c) => {
+      const { rows } = await c.query<CameraRow>(
+        `UPDATE cameras SET maintenance = $2::jsonb WHERE id = ANY($1::text[]) RETURNING ${CAMERA_COLS}`,
+        [unique, window ? JSON.stringify(normWindow(window)) : null],
+      );
+      const known = rows.map((r) => r.id);
+      // A window cleared or replaced early only counted until now; one that had not begun never counted.
+      await c.query(
+        `UPDATE maintenance_spans SET to_at = $2 WHERE camera_id = ANY($1::text[]) AND from_at < $2 AND to_at > $2`,
+        [known, now],
+      );
+      await c.query('DELETE FROM maintenance_spans WHERE camera_id = ANY($1::text[]) AND from_at >= $2', [known, now]);
+      if (window) {
+        await c.query(
+          `INSERT INTO maintenance_spans (camera_id, reason, from_at, to_at, actor)
+           SELECT u.id, $2, $3, $4, $5 FROM unnest($1::text[]) AS u(id)`,
+          [known, window.reason, t(window.from), t(window.to), actor],
+        );
+      }
+      return rows;
+    });
+    const byId = new Map(rows.map((r) => [r.id, toCamera(r)]));
+    return unique.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async maintenanceHistory(q: { from: string; to: string; cameraIds?: readonly string[] }): Promise<MaintenanceSpan[]> {
+    const { rows } = await this.#pool.query<{ camera_id: string; reason: string; from_at: Date; to_at: Date }>(
+      `SELECT camera_id, reason, from_at, to_at FROM maintenance_spans
+       WHERE from_at < $2::timestamptz AND to_at > $1::timestamptz AND ($3::text[] IS NULL OR camera_id = ANY($3::text[]))
+       ORDER BY camera_id, from_at, id`,
+      [t(q.from), t(q.to), q.cameraIds ?? null],
+    );
+    return rows.map((r) => ({ cameraId: r.camera_id, reason: r.reason, from: isoShanghai(r.from_at), to: isoShanghai(r.to_at) }));
+  }
+
+  async getCameras(ids: readonly string[]): Promise<Map<string, CameraRecord>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.#pool.query<CameraRow>(`SELECT ${CAMERA_COLS} FROM cameras WHERE id = ANY($1::text[])`, [
+      [...new Set(ids)],
+    ]);
+    return new Map(rows.map((r) => [r.id, toCamera(r)]));
+  }
+
+  async allCameras(): Promise<CameraRecord[]> {
+    const { rows } = await this.#pool.query<CameraRow>(`SELECT ${CAMERA_COLS} FROM cameras ORDER BY id`);
+    return rows.map(toCamera);
+  }
+
+  async listCameras(q: {
+    regions?: readonly string[];
+    status?: CameraStatus;
+    cursor?: string;
+    limit: number;
+  }): Promise<Page<CameraRecord>> {
+    const after = decodeCursor(q.cursor, isIdCursor);
+    const limit = Math.max(1, Math.floor(q.limit));
+    const { rows } = await this.#pool.query<CameraRow>(
+      `SELECT ${CAMERA_COLS} FROM cameras
+       WHERE ($1::text[] IS NULL OR region = ANY($1::text[]))
+         AND ($2::text IS NULL OR status = $2::text)
+         AND ($3::text IS NULL OR id > $3::text)
+       ORDER BY id LIMIT $4`,
+      [q.regions ?? null, q.status ?? null, after?.[0] ?? null, limit + 1],
+    );
+    const items = rows.slice(0, limit).map(toCamera);
+    const nextCursor = rows.length > limit ? encodeCursor([items[items.length - 1]!.id]) : null;
+    return { items, nextCursor };
+  }
+
+  async applyStatus(reports: readonly StatusInput[]): Promise<{ changed: CameraRecord[]; events: StatusEvent[] }> {
+    if (reports.length === 0) return { changed: [], events: [] };
+    return this.#tx(async (c) => {
+      // Row locks in id order: two processes applying overlapping batches queue instead of deadlocking.
+      const ids = [...new Set(reports.map((r) => r.cameraId))].sort();
+      const { rows } = await c.query<CameraRow>(
+        `SELECT ${CAMERA_COLS} FROM cameras WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+        [ids],
+      );
+      const current = new Map(rows.map((r) => [r.id, toCamera(r)]));
+      const statusAt = async (cameraId: string, atMs: number): Promise<CameraStatus | undefined> => {
+        const { rows: hit } = await c.query<{ to_status: CameraStatus }>(
+          'SELECT to_status FROM status_events WHERE camera_id = $1 AND at <= $2 ORDER BY at DESC, id DESC LIMIT 1',
+          [cameraId, new Date(atMs)],
+        );
+        return hit[0]?.to_status;
+      };
+      const { touched, changed, events } = await decideStatus(current, reports, statusAt);
+      if (touched.length > 0) {
+        await c.query(
+          `UPDATE cameras AS c SET status = u.status, reason = u.reason, since = u.since, last_seen = u.last_seen
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
+             AS u(id, status, reason, since, last_seen)
+           WHERE c.id = u.id`,
+          [
+            touched.map((r) => r.id),
+            touched.map((r) => r.status),
+            touched.map((r) => r.reason),
+            touched.map((r) => t(r.since)),
+            touched.map((r) => tOrNull(r.lastSeen)),
+          ],
+        );
+      }
+      if (events.length > 0) await insertStatusEvents(c, events);
+      return {
+        changed: changed.map((r) => ({ ...r, since: isoShanghai(new Date(r.since)), lastSeen: r.lastSeen && isoShanghai(new Date(r.lastSeen)) })),
+        events: events.map((e) => ({ ...e, at: isoShanghai(new Date(e.at)) })),
+      };
+    });
+  }
+
+  async statusEvents(q: { from: string; to: string; cameraIds?: readonly string[] }): Promise<StatusEvent[]> {
+    const { rows } = await this.#pool.query<StatusEventRow>(
+      `SELECT camera_id, from_status, to_status, reason, at, actor FROM status_events
+       WHERE at >= $1::timestamptz AND at < $2::timestamptz AND ($3::text[] IS NULL OR camera_id = ANY($3::text[]))
+       ORDER BY at, id`,
+      [t(q.from), t(q.to), q.cameraIds ?? null],
+    );
+    return rows.map(toStatusEvent);
+  }
+
+  async createClue(clue: Clue, first: ClueEvent): Promise<{ clue: Clue; created: boolean }> {
+    return this.#tx(async (c) => {
+      const ins = await c.query<ClueRow>(
+        `INSERT INTO clues (${CLUE_COLS})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         ON CONFLICT (id) DO NOTHING RETURNING ${CLUE_COLS}`,
+        clueParams(clue),
+      );
+      if (ins.rows[0]) {
+        await this.#insertClueEvent(c, clue.id, first);
+        return { clue: toClue(ins.rows[0]), created: true };
+      }
+      const { rows } = await c.query<ClueRow>(`SELECT ${CLUE_COLS} FROM clues WHERE id = $1`, [clue.id]);
+      return { clue: toClue(rows[0]!), created: false };
+    });
+  }
+
+  async #insertClueEvent(c: pg.PoolClient, id: string, e: ClueEvent): Promise<void> {
+    await c.query('INSERT INTO clue_events (clue_id, from_status, to_status, at, actor, note) VALUES ($1, $2, $3, $4, $5, $6)', [
+      id,
+      e.from,
+      e.to,
+      t(e.at),
+      e.actor,
+      e.note,
+    ]);
+  }
+
+  async updateClue(clue: Clue, event: ClueEvent): Promise<void> {
+    await this.#tx(async (c) => {
+      const p = clueParams(clue);
+      await c.query(
+        `UPDATE clues SET category = $2, source = $3, region = $4, title = $5, description = $6, lon = $7, lat = $8,
+           reported_at = $9, due_at = $10, status = $11, assignee = $12, outcome = $13, urgent = $14,
+           grid_worker_id = $15, resolved_at = $16, updated_at = $17, created_by = $18
+         WHERE id = $1`,
+        p,
+      );
+      await this.#insertClueEvent(c, clue.id, event);
+    });
+  }
+
+  async getClue(id: string): Promise<{ clue: Clue; history: ClueEvent[] } | null> {
+    const { rows } = await this.#pool.query<ClueRow>(`SELECT ${CLUE_COLS} FROM clues WHERE id = $1`, [id]);
+    if (!rows[0]) return null;
+    const ev = await this.#pool.query<{ from_status: ClueEvent['from']; to_status: ClueEvent['to']; at: Date; actor: string; note: string | null }>(
+      'SELECT from_status, to_status, at, actor, note FROM clue_events WHERE clue_id = $1 ORDER BY id',
+      [id],
+    );
+    return {
+      clue: toClue(rows[0]),
+      history: ev.rows.map((e) => ({ from: e.from_status, to: e.to_status, at: isoShanghai(e.at), actor: e.actor, note: e.note })),
+    };
+  }
+
+  async listClues(q: {
+    regions?: readonly string[];
+    status?: readonly string[];
+    category?: readonly string[];
+    from?: string;
+    to?: string;
+    openOnly?: boolean;
+    cursor?: string;
+    limit: number;
+  }): Promise<Page<Clue>> {
+    const after = decodeCursor(q.cursor, isClueCursor);
+    const limit = Math.max(1, Math.floor(q.limit));
+    // Newest first, ties by id: the order compareClues gives on the wall.
+    const { rows } = await this.#pool.query<ClueRow>(
+      `SELECT ${CLUE_COLS} FROM clues
+       WHERE ($1::text[] IS NULL OR region = ANY($1::text[]))
+         AND ($2::text[] IS NULL OR status = ANY($2::text[]))
+         AND ($3::text[] IS NULL OR category = ANY($3::text[]))
+         AND ($4::timestamptz IS NULL OR reported_at >= $4::timestamptz)
+         AND ($5::timestamptz IS NULL OR reported_at < $5::timestamptz)
+         AND (NOT $6::boolean OR status = ANY($7::text[]))
+         AND ($8::timestamptz IS NULL OR reported_at < $8::timestamptz OR (reported_at = $8::timestamptz AND id > $9::text))
+       ORDER BY reported_at DESC, id
+       LIMIT $10`,
+      [
+        q.regions ?? null,
+        q.status ?? null,
+        q.category ?? null,
+        tOrNull(q.from),
+        tOrNull(q.to),
+        q.openOnly ?? false,
+        OPEN_CLUE_STATUSES,
+        after?.[0] ?? null,
+        after?.[1] ?? null,
+        limit + 1,
+      ],
+    );
+    const items = rows.slice(0, limit).map(toClue);
+    const last = items[items.length - 1];
+    const nextCursor = rows.length > limit && last ? encodeCursor([rows[limit - 1]!.reported_at.toISOString(), last.id]) : null;
+    return { items, nextCursor };
+  }
+
+  async cluesForWall(since: string): Promise<Clue[]> {
+    const { rows } = await this.#pool.query<ClueRow>(
+      `SELECT ${CLUE_COLS} FROM clues WHERE reported_at >= $1::timestamptz OR status = ANY($2::text[])
+       ORDER BY reported_at DESC, id`,
+      [t(since), OPEN_CLUE_STATUSES],
+    );
+    return rows.map(toClue);
+  }
+
+  async upsertGridWorkers(input: readonly GridWorkerView[]): Promise<void> {
+    await upsertWorkers(this.#pool, input);
+  }
+
+  async allGridWorkers(): Promise<GridWorkerView[]> {
+    const { rows } = await this.#pool.query<WorkerRow>('SELECT * FROM grid_workers ORDER BY id');
+    return rows.map(toWorker);
+  }
+
+  async addGridReport(report: GridReport): Promise<{ created: boolean }> {
+    return this.#tx(async (c) => {
+      // The ingest owns the worker's last-report time (it upserts the worker); this only files the report.
+      const ins = await c.query(
+        `INSERT INTO grid_reports (id, worker_id, region, at, text, clue_id) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO NOTHING`,
+        [report.id, report.workerId, report.region, t(report.at), report.text, report.clueId],
+      );
+      return { created: (ins.rowCount ?? 0) > 0 };
+    });
+  }
+
+  async gridReports(q: { from: string; to: string; regions?: readonly string[] }): Promise<GridReport[]> {
+    const { rows } = await this.#pool.query<ReportRow>(
+      `SELECT * FROM grid_reports
+       WHERE at >= $1::timestamptz AND at < $2::timestamptz AND ($3::text[] IS NULL OR region = ANY($3::text[]))
+       ORDER BY at, id`,
+      [t(q.from), t(q.to), q.regions ?? null],
+    );
+    return rows.map(toReport);
+  }
+}
+
+/**
+ * Opens a pool on `url` and migrates the schema. Tests pass `?options=-c search_path=<schema>`
+ * to isolate a run; a schema named there that does not exist yet is created.
+ */
+export async function createPostgresStore(url: string): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000 });
+  // An idle client losing its server emits here; without a listener that would crash the process.
+  pool.on('error', (err) => {
+    console.error(`[postgres] idle client error: ${err.message}`);
+  });
+  const store = new PostgresStore(pool);
+  try {
+    await store.migrate();
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+  return store;
 }

@@ -1,0 +1,37 @@
+import { lazy, Suspense } from 'react';
+import { createBrowserRouter, redirect, RouterProvider } from 'react-router';
+import { api } from '../lib/api';
+import { WallPage } from './WallPage';
+
+const MeetingPage = lazy(() => import('../features/meeting/MeetingPage'));
+
+const DEFAULT_REGION = '130111';
+
+// `/` opens the wall of the region the server is configured for (REGION), keeping ?options.
+async function rootLoader({ request }: { request: Request }) {
+  let region = DEFAULT_REGION;
+  try {
+    region = (await api.uiConfig(request.signal)).region || DEFAULT_REGION;
+  } catch {
+    /* server not answering yet: the demo county; the wall itself shows the link state */
+  }
+  return redirect(`/wall/${region}${new URL(request.url).search}`);
+}
+
+const router = createBrowserRouter([
+  { path: '/', loader: rootLoader },
+  { path: '/wall/:region', element: <WallPage /> },
+  {
+    path: '/meeting/:region/*',
+    element: (
+      <Suspense fallback={<div className="placeholder-page" />}>
+        <MeetingPage />
+      </Suspense>
+    ),
+  },
+  { path: '*', loader: () => redirect('/') },
+]);
+
+export function App() {
+  return <RouterProvider router={router} />;
+}

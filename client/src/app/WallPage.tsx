@@ -1,0 +1,212 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useLocation, useParams } from 'react-router';
+import { api, type UiConfig } from '../lib/api';
+import { useMinute, useNow } from '../lib/clock';
+import { t } from '../lib/i18n';
+import type { SectionProps } from '../lib/section';
+import { shanghaiHour } from '../lib/time';
+import { useWallState, useWallStore } from '../lib/useWall';
+import { isDimHour, parseWallParams, pixelShift, type WallParams } from '../lib/wallParams';
+import type { WallState } from '../lib/wallStore';
+import { ConnectionBanner } from '../ui/ConnectionBanner';
+import { PanelBoundary } from '../ui/PanelBoundary';
+import { ScaledCanvas, useCanvas } from '../ui/ScaledCanvas';
+import { ClueListPanel, CluesPanel } from '../features/clues/CluesPanels';
+import { GridPanel } from '../features/grid/GridPanels';
+import { WallMap } from '../features/map/WallMap';
+import { AlertStrip, DownLongestPanel, RankingPanel, TrendPanel, VideoOverviewPanel } from '../features/video/VideoPanels';
+import { WallHeader } from './WallHeader';
+import { useScene } from './useScene';
+
+const CODE = /^(\d{6}|\d{9}|\d{12})$/;
+
+function useUiConfig(): UiConfig | null {
+  const [cfg, setCfg] = useState<UiConfig | null>(null);
+  useEffect(() => {
+    const ctl = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = () =>
+      api.uiConfig(ctl.signal).then(setCfg, () => {
+        if (!ctl.signal.aborted) timer = setTimeout(load, 10_000);
+      });
+    void load();
+    return () => {
+      ctl.abort();
+      clearTimeout(timer);
+    };
+  }, []);
+  return cfg;
+}
+
+/** /wall/:region — the big screen. */
+export function WallPage() {
+  const { region = '' } = useParams();
+  const { search } = useLocation();
+  const params = useMemo(() => parseWallParams(search), [search]);
+  const minute = useMinute();
+  const shift = pixelShift(params.shiftPx, minute);
+  if (!CODE.test(region)) {
+    return (
+      <ScaledCanvas layout={params.layout}>
+        <div className="wall wall--message">
+          <div className="splash__error">{t('link.unknownRegion', { code: region })}</div>
+        </div>
+      </ScaledCanvas>
+    );
+  }
+  return (
+    <ScaledCanvas layout={params.layout} shift={shift}>
+      <Wall region={region} params={params} />
+    </ScaledCanvas>
+  );
+}
+
+function Wall(props: { region: string; params: WallParams }) {
+  const store = useWallStore(props.region);
+  const state = useWallState(store);
+  const cfg = useUiConfig();
+  const { layout } = useCanvas();
+  const snapshot = state?.snapshot ?? null;
+  const link = state?.link ?? 'connecting';
+  useEffect(() => {
+    document.title = `${snapshot?.region.name ?? props.region} · ${t('app.title')}`;
+  }, [snapshot?.region.name, props.region]);
+  return (
+    <div className={`wall wall--${layout} ${link === 'lost' ? 'wall--lost' : ''}`} data-testid="wall" data-link={link} data-seq={snapshot?.seq ?? -1}>
+      <div className="wall__backdrop" />
+      <WallHeader region={snapshot?.region ?? null} regionCode={props.region} path={snapshot?.path ?? []} link={link} />
+      {state && snapshot ? <WallBody state={state} params={props.params} tileUrl={cfg?.tileUrl ?? null} /> : <Splash state={state} region={props.region} />}
+      <ConnectionBanner link={link} currentAt={state?.currentAt ?? null} hasData={snapshot !== null} />
+      <DimVeil params={props.params} />
+    </div>
+  );
+}
+
+function WallBody(props: { state: WallState; params: WallParams; tileUrl: string | null }) {
+  const { state, params } = props;
+  const snapshot = state.snapshot!;
+  const { layout } = useCanvas();
+  const stale = state.link !== 'live';
+  const section = (changedAt: number): SectionProps => ({ snapshot, stale, changedAt, currentAt: state.currentAt });
+  const cams = section(state.changed.cameras);
+  const clues = section(state.changed.clues);
+  const grid = section(state.changed.grid);
+  const trend = section(state.changed.trend);
+  const scene = useScene(snapshot.children.length, params.overviewSec, params.rotateSec);
+  const wide = layout === 'wide';
+
+  const video = (
+    <PanelBoundary name="video">
+      <VideoOverviewPanel {...cams} />
+    </PanelBoundary>
+  );
+  const ranking = (
+    <PanelBoundary name="ranking">
+      <RankingPanel {...cams} />
+    </PanelBoundary>
+  );
+  const trendPanel = (
+    <PanelBoundary name="trend">
+      <TrendPanel {...trend} />
+    </PanelBoundary>
+  );
+  const down = (
+    <PanelBoundary name="down">
+      <DownLongestPanel {...cams} rows={wide ? 6 : 5} />
+    </PanelBoundary>
+  );
+  const cluesPanel = (
+    <PanelBoundary name="clues">
+      <CluesPanel {...clues} />
+    </PanelBoundary>
+  );
+  const clueList = (
+    <PanelBoundary name="clue-list">
+      <ClueListPanel {...clues} visibleRows={wide ? 12 : 5} />
+    </PanelBoundary>
+  );
+  const gridPanel = (
+    <PanelBoundary name="grid">
+      <GridPanel {...grid} />
+    </PanelBoundary>
+  );
+  const map = (
+    <div className="col col--map">
+      <PanelBoundary name="map">
+        <WallMap
+          snapshot={snapshot}
+          arrivals={state.arrivals}
+          scene={scene}
+          urgentSec={params.urgentSec}
+          tileUrl={props.tileUrl}
+          stale={stale}
+          changedAt={state.changed.cameras}
+          currentAt={state.currentAt}
+        />
+      </PanelBoundary>
+      <PanelBoundary name="alerts">
+        <AlertStrip {...cams} />
+      </PanelBoundary>
+    </div>
+  );
+
+  if (wide) {
+    return (
+      <main className="wall__body">
+        <div className="col col--a">
+          {video}
+          {trendPanel}
+        </div>
+        <div className="col col--b">
+          {ranking}
+          {down}
+        </div>
+        {map}
+        <div className="col col--c">
+          {cluesPanel}
+          {gridPanel}
+        </div>
+        <div className="col col--d">{clueList}</div>
+      </main>
+    );
+  }
+  return (
+    <main className="wall__body">
+      <div className="col col--left">
+        {video}
+        {ranking}
+        {trendPanel}
+      </div>
+      <div className="col col--center">
+        {map}
+        {down}
+      </div>
+      <div className="col col--right">
+        {cluesPanel}
+        {clueList}
+        {gridPanel}
+      </div>
+    </main>
+  );
+}
+
+function Splash(props: { state: WallState | null; region: string }) {
+  const err = props.state?.error;
+  return (
+    <div className="splash" data-testid="splash">
+      <div className="splash__ring" />
+      {err ? (
+        <div className="splash__error">{err.code === 'UNKNOWN_REGION' ? t('link.unknownRegion', { code: props.region }) : t('link.error', { message: err.message })}</div>
+      ) : (
+        <div className="splash__text">{props.state?.link === 'lost' ? t('link.reconnecting') : t('link.connecting')}</div>
+      )}
+    </div>
+  );
+}
+
+/** Night dimming: a dark veil over the wall during the configured hours. */
+function DimVeil(props: { params: WallParams }) {
+  const now = useNow();
+  if (!isDimHour(props.params.dim, shanghaiHour(now))) return null;
+  return <div className="dim-veil" data-testid="dim-veil" style={{ opacity: props.params.dimLevel }} />;
+}

@@ -1,0 +1,109 @@
+import { useEffect, useMemo, useState } from 'react';
+import { formatRate } from '@zhihui/shared';
+import { useNow } from '../../lib/clock';
+import { label, t } from '../../lib/i18n';
+import { shortTime } from '../../lib/time';
+import { AnimatedNumber } from '../../ui/AnimatedNumber';
+import { Panel } from '../../ui/Panel';
+import type { SectionProps } from '../../lib/section';
+import { categoryRows, latestClues, openCounts, regionNameOf, STAGES } from './clueData';
+
+/** 今日线索: today's count, open and overdue, by category and by stage. */
+export function CluesPanel(p: SectionProps) {
+  const now = useNow();
+  const minute = Math.floor(now / 60_000);
+  const f = p.snapshot.figures.today.clues;
+  const cats = useMemo(() => categoryRows(f), [f]);
+  const counts = useMemo(() => openCounts(p.snapshot.clues, minute * 60_000), [p.snapshot.clues, minute]);
+  return (
+    <Panel title={t('panel.clues')} testId="panel-clues" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
+      <div className="clues__top">
+        <div className="figure figure--hero">
+          <AnimatedNumber value={f.total} className="figure__value" testId="clues-today" />
+          <span className="figure__label">{t('clues.today')}</span>
+        </div>
+        <div className="figure">
+          <span className="figure__value figure__value--mid">{counts.open}</span>
+          <span className="figure__label">{t('clues.open')}</span>
+        </div>
+        <div className={`figure ${counts.overdue > 0 ? 'figure--alarm' : ''}`}>
+          <span className="figure__value figure__value--mid" data-testid="clues-overdue">
+            {counts.overdue}
+          </span>
+          <span className="figure__label">{t('clues.overdue')}</span>
+        </div>
+        <div className="figure">
+          <span className="figure__value figure__value--mid">{formatRate(f.resolvedRate, 0)}</span>
+          <span className="figure__label">{t('clues.resolvedRate')}</span>
+        </div>
+      </div>
+      <div className="cats">
+        {cats.slice(0, 6).map((c) => (
+          <div className={`cat cat--${c.category}`} key={c.category}>
+            <span className="cat__name">{label('category', c.category)}</span>
+            <span className="cat__bar">
+              <span className="cat__fill" style={{ width: `${Math.round(c.share * 100)}%` }} />
+            </span>
+            <span className="cat__n">{c.n}</span>
+          </div>
+        ))}
+      </div>
+      <div className="stages" data-testid="clue-stages">
+        {STAGES.map((st, i) => (
+          <div className="stage" key={st}>
+            <span className="stage__n">{f.byStatus[st] ?? 0}</span>
+            <span className="stage__name">{label('status', st)}</span>
+            {i < STAGES.length - 1 && <span className="stage__arrow" aria-hidden />}
+          </div>
+        ))}
+      </div>
+    </Panel>
+  );
+}
+
+const ROW_STEP_MS = 4000;
+
+/** 最新线索: the newest clues, stepping up one row every few seconds when they do not all fit. */
+export function ClueListPanel(p: SectionProps & { visibleRows?: number }) {
+  const now = useNow();
+  const minute = Math.floor(now / 60_000);
+  const rows = useMemo(() => latestClues(p.snapshot.clues, minute * 60_000, 20), [p.snapshot.clues, minute]);
+  const names = useMemo(() => new Map([[p.snapshot.region.code, p.snapshot.region.name], ...p.snapshot.children.map((c) => [c.code, c.name] as const)]), [p.snapshot.region, p.snapshot.children]);
+  const visible = p.visibleRows ?? 5;
+  const [offset, setOffset] = useState(0);
+  const scrolls = rows.length > visible;
+  useEffect(() => {
+    if (!scrolls) {
+      setOffset(0);
+      return;
+    }
+    const id = setInterval(() => setOffset((o) => (o + 1) % rows.length), ROW_STEP_MS);
+    return () => clearInterval(id);
+  }, [scrolls, rows.length]);
+  // The newest clue always shows on top when it arrives: restart the scroll.
+  const newest = rows[0]?.id;
+  useEffect(() => setOffset(0), [newest]);
+  const shown = scrolls ? Array.from({ length: visible }, (_, k) => rows[(offset + k) % rows.length]!) : rows;
+  return (
+    <Panel title={t('panel.clueList')} testId="panel-clue-list" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
+      {rows.length === 0 ? (
+        <div className="empty">{t('clues.none')}</div>
+      ) : (
+        <ul className="cluelist">
+          {shown.map((r, k) => (
+            <li key={`${r.id}-${k}`} className={`cluelist__row ${r.overdue ? 'cluelist__row--overdue' : ''} ${r.id === newest && k === 0 ? 'cluelist__row--new' : ''}`}>
+              <span className={`cluelist__cat cat--${r.category}`}>{label('category', r.category)}</span>
+              <span className="cluelist__title">
+                {r.urgent && <em className="cluelist__urgent">{t('clues.urgent')}</em>}
+                {r.title}
+              </span>
+              <span className="cluelist__region">{regionNameOf(r.regionCode, names)}</span>
+              <span className={`cluelist__status cluelist__status--${r.status}`}>{r.overdue ? t('clues.overdueMark') : label('status', r.status)}</span>
+              <span className="cluelist__time">{shortTime(r.reportedAt)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,201 @@
+import { CAMERA_STATES, CLUE_CATEGORIES, formatRate, isOverdue, type Clue, type ClueCategory, type RegionSnapshot } from '@zhihui/shared';
+import type { GeoCollection, GeoFeature } from '../../lib/api';
+import { rateBandKey, rateColor } from '../../lib/rateBands';
+
+export { NO_DATA_COLOR, RATE_BANDS, rateBandKey, rateColor } from '../../lib/rateBands';
+
+/** Look of each clue category on the map: colour and a one-character mark (not colour alone). */
+export const CATEGORY_STYLE: Record<ClueCategory, { color: string; mark: string; markEn: string }> = {
+  environment: { color: '#3ddc84', mark: '环', markEn: 'E' },
+  crowd: { color: '#ff8a3d', mark: '聚', markEn: 'C' },
+  epidemic: { color: '#b57bff', mark: '疫', markEn: 'P' },
+  dispute: { color: '#ffd23f', mark: '纠', markEn: 'D' },
+  hazard: { color: '#ff5c5c', mark: '险', markEn: 'H' },
+  public_opinion: { color: '#4cc9f0', mark: '情', markEn: 'O' },
+  security: { color: '#5b8cff', mark: '治', markEn: 'S' },
+  other: { color: '#a0aec0', mark: '他', markEn: '?' },
+};
+
+const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+export const codeOf = (f: GeoFeature): string => String(f.properties?.code ?? f.properties?.adcode ?? '');
+
+type Bounds = [[number, number], [number, number]];
+
+/** Bounding box of any GeoJSON geometry; null when it has no coordinates. */
+export function boundsOf(geoms: readonly (GeoJSON.Geometry | null | undefined)[]): Bounds | null {
+  let w = Infinity;
+  let s = Infinity;
+  let e = -Infinity;
+  let n = -Infinity;
+  const visit = (c: unknown): void => {
+    if (!Array.isArray(c)) return;
+    if (typeof c[0] === 'number' && typeof c[1] === 'number') {
+      w = Math.min(w, c[0]);
+      e = Math.max(e, c[0]);
+      s = Math.min(s, c[1]);
+      n = Math.max(n, c[1]);
+      return;
+    }
+    for (const x of c) visit(x);
+  };
+  for (const g of geoms) {
+    if (!g) continue;
+    if (g.type === 'GeometryCollection') {
+      const b = boundsOf(g.geometries);
+      if (b) visit(b);
+    } else visit(g.coordinates);
+  }
+  return Number.isFinite(w) ? [[w, s], [e, n]] : null;
+}
+
+/** Where a region's label goes: its seat when known, else the middle of its polygon's box. */
+export function labelPoint(center: [number, number] | null, geometry: GeoJSON.Geometry | null | undefined): [number, number] | null {
+  if (center) return center;
+  const b = boundsOf([geometry]);
+  return b ? [(b[0][0] + b[1][0]) / 2, (b[0][1] + b[1][1]) / 2] : null;
+}
+
+export interface AreaInput {
+  snapshot: Pick<RegionSnapshot, 'region' | 'children' | 'childFigures' | 'figures'>;
+  children: GeoCollection | null;
+  outline: GeoFeature | null;
+  /** Index of the child shown by the rotation, or null. */
+  selected: number | null;
+}
+
+/**
+ * The choropleth: each child region's polygon with its operational rate and colour. A region
+ * without children (a township wall) shows its own outline, coloured by its own rate.
+ */
+export function areasToGeoJson(input: AreaInput): GeoJSON.FeatureCollection {
+  const { snapshot, children, outline, selected } = input;
+  const byCode = new Map(snapshot.children.map((c, i) => [c.code, i] as const));
+  const features: GeoJSON.Feature[] = [];
+  const src = children?.features ?? [];
+  if (src.length > 0) {
+    src.forEach((f, k) => {
+      const i = byCode.get(codeOf(f));
+      const figs = i === undefined ? undefined : snapshot.childFigures[i];
+      const rate = figs?.today.cameras.operationalRate ?? null;
+      features.push({
+        type: 'Feature',
+        id: k,
+        geometry: f.geometry,
+        properties: {
+          code: codeOf(f),
+          name: i === undefined ? String(f.properties?.name ?? '') : snapshot.children[i]!.name,
+          rate,
+          color: rateColor(rate),
+          selected: i !== undefined && i === selected,
+          approximate: f.properties?.approximate === true,
+        },
+      });
+    });
+  } else if (outline) {
+    const rate = snapshot.figures.today.cameras.operationalRate;
+    features.push({
+      type: 'Feature',
+      id: 0,
+      geometry: outline.geometry,
+      properties: { code: snapshot.region.code, name: snapshot.region.name, rate, color: rateColor(rate), selected: false, approximate: outline.properties?.approximate === true },
+    });
+  }
+  return features.length ? { type: 'FeatureCollection', features } : EMPTY;
+}
+
+export function outlineToGeoJson(outline: GeoFeature | null): GeoJSON.FeatureCollection {
+  return outline ? { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: outline.geometry, properties: {} }] } : EMPTY;
+}
+
+/** True when any polygon drawn is approximate (synthetic township boundaries). */
+export function hasApproximate(children: GeoCollection | null, outline: GeoFeature | null): boolean {
+  return (children?.features ?? []).some((f) => f.properties?.approximate === true) || outline?.properties?.approximate === true;
+}
+
+export interface RegionLabel {
+  code: string;
+  name: string;
+  lngLat: [number, number];
+  rate: number | null;
+  rateText: string;
+  /** Channels online / counted, e.g. "212/230". */
+  counts: string;
+  band: string;
+  alert: boolean;
+}
+
+/** One label per child region (or the region itself on a township wall): name, rate, n/N. */
+export function regionLabels(snapshot: AreaInput['snapshot'], children: GeoCollection | null, outline: GeoFeature | null): RegionLabel[] {
+  const geomByCode = new Map((children?.features ?? []).map((f) => [codeOf(f), f.geometry] as const));
+  const make = (code: string, name: string, center: [number, number] | null, figs: RegionSnapshot['figures'], geom: GeoJSON.Geometry | undefined) => {
+    const at = labelPoint(center, geom);
+    if (!at) return null;
+    const c = figs.today.cameras;
+    const rate = c.operationalRate;
+    return {
+      code,
+      name,
+      lngLat: at,
+      rate,
+      rateText: formatRate(rate),
+      counts: `${c.online}/${c.inService - c.maintenance}`,
+      band: rateBandKey(rate),
+      alert: c.offline + c.unknown > 0 && rate !== null && rate < 0.9,
+    } satisfies RegionLabel;
+  };
+  const out: RegionLabel[] = [];
+  if (snapshot.children.length > 0) {
+    snapshot.children.forEach((r, i) => {
+      const figs = snapshot.childFigures[i];
+      if (!figs) return;
+      const l = make(r.code, r.name, r.center, figs, geomByCode.get(r.code));
+      if (l) out.push(l);
+    });
+  } else {
+    const l = make(snapshot.region.code, snapshot.region.name, snapshot.region.center, snapshot.figures, outline?.geometry);
+    if (l) out.push(l);
+  }
+  return out;
+}
+
+/**
+ * Channel points: on a township wall every channel, elsewhere only those down (the layer
+ * itself appears when zoomed in). State names come from CAMERA_STATES by wire index.
+ */
+export function camerasToGeoJson(cams: RegionSnapshot['cameras'], includeOnline: boolean): GeoJSON.FeatureCollection {
+  const features: GeoJSON.Feature[] = [];
+  for (let i = 0; i < cams.id.length; i++) {
+    const state = CAMERA_STATES[cams.state[i]!] ?? 'unknown';
+    const down = state === 'offline' || state === 'unknown';
+    if (!down && !(includeOnline && state === 'online')) continue;
+    const lon = cams.lon[i]!;
+    const lat = cams.lat[i]!;
+    if (!Number.isFinite(lon) || !Number.isFinite(lat)) continue;
+    features.push({ type: 'Feature', id: i, geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { state, down } });
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+/** Icon id of a clue marker: category, plus `-overdue` for an overdue one (red ring). */
+export const clueIcon = (category: ClueCategory, overdue: boolean): string => `clue-${category}${overdue ? '-overdue' : ''}`;
+
+/** The icons the clue layer needs, one per category and overdue variant. */
+export const CLUE_ICON_IDS = CLUE_CATEGORIES.flatMap((c) => [clueIcon(c, false), clueIcon(c, true)]);
+
+/** Open clues with a position (and today's closed ones, dimmer), as map points. */
+export function cluesToGeoJson(clues: readonly Clue[], now: number, todayFrom: number): GeoJSON.FeatureCollection {
+  const features: GeoJSON.Feature[] = [];
+  for (const c of clues) {
+    if (c.lon === null || c.lat === null || c.status === 'invalid') continue;
+    const open = c.status === 'reported' || c.status === 'verified' || c.status === 'dispatched';
+    if (!open && Date.parse(c.reportedAt) < todayFrom) continue;
+    const overdue = isOverdue(c, now);
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [c.lon, c.lat] },
+      properties: { id: c.id, category: c.category, icon: clueIcon(c.category, overdue), open, overdue, urgent: c.urgent, sort: overdue ? 2 : open ? 1 : 0 },
+    });
+  }
+  return { type: 'FeatureCollection', features };
+}

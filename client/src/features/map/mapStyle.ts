@@ -1,0 +1,92 @@
+import type { StyleSpecification } from 'maplibre-gl';
+import type { RegionLevel } from '@zhihui/shared';
+
+export const SOURCES = { areas: 'areas', outline: 'outline', cameras: 'cameras', clues: 'clues' } as const;
+
+/**
+ * The wall's map style, built in code: a dark background and our own GeoJSON only, so it needs
+ * no style, glyph or sprite server. An intranet raster tile server is added underneath when the
+ * deployment configures one. No layer draws text: labels are HTML markers.
+ */
+export function wallStyle(opts: { level: RegionLevel; tileUrl: string | null }): StyleSpecification {
+  const empty = { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } };
+  // County and city walls hold many channels: down ones appear once zoomed into a township.
+  const cameraMinZoom = opts.level === 'township' || opts.level === 'village' ? 0 : 11.2;
+  const style: StyleSpecification = {
+    version: 8,
+    sources: {
+      [SOURCES.areas]: empty,
+      [SOURCES.outline]: empty,
+      [SOURCES.cameras]: empty,
+      [SOURCES.clues]: empty,
+    },
+    layers: [{ id: 'bg', type: 'background', paint: { 'background-color': '#030b1a' } }],
+  };
+  if (opts.tileUrl) {
+    style.sources.tiles = { type: 'raster', tiles: [opts.tileUrl], tileSize: 256 };
+    style.layers.push({ id: 'tiles', type: 'raster', source: 'tiles', paint: { 'raster-opacity': 0.35, 'raster-saturation': -0.8 } });
+  }
+  style.layers.push(
+    {
+      id: 'area-fill',
+      type: 'fill',
+      source: SOURCES.areas,
+      paint: {
+        'fill-color': ['get', 'color'],
+        'fill-opacity': ['case', ['boolean', ['get', 'selected'], false], 0.62, opts.tileUrl ? 0.3 : 0.42],
+      },
+    },
+    {
+      id: 'area-line',
+      type: 'line',
+      source: SOURCES.areas,
+      paint: { 'line-color': '#9fd8ff', 'line-opacity': 0.55, 'line-width': 1.2, 'line-dasharray': [3, 2] },
+    },
+    {
+      id: 'area-selected',
+      type: 'line',
+      source: SOURCES.areas,
+      filter: ['==', ['get', 'selected'], true],
+      paint: { 'line-color': '#ffe08a', 'line-width': 4, 'line-blur': 1 },
+    },
+    {
+      id: 'outline-glow',
+      type: 'line',
+      source: SOURCES.outline,
+      paint: { 'line-color': '#1fb6ff', 'line-width': 14, 'line-blur': 10, 'line-opacity': 0.55 },
+    },
+    {
+      id: 'outline',
+      type: 'line',
+      source: SOURCES.outline,
+      paint: { 'line-color': '#8fe3ff', 'line-width': 2.6 },
+    },
+    {
+      id: 'camera-points',
+      type: 'circle',
+      source: SOURCES.cameras,
+      minzoom: cameraMinZoom,
+      paint: {
+        'circle-radius': ['case', ['get', 'down'], 5, 3],
+        'circle-color': ['match', ['get', 'state'], 'offline', '#ff4d5e', 'unknown', '#f5a524', '#2ee6a6'],
+        'circle-stroke-color': '#05101f',
+        'circle-stroke-width': 1.2,
+        'circle-opacity': ['case', ['get', 'down'], 1, 0.75],
+      },
+    },
+    {
+      id: 'clue-icons',
+      type: 'symbol',
+      source: SOURCES.clues,
+      layout: {
+        'icon-image': ['get', 'icon'],
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+        'icon-size': ['case', ['get', 'open'], 1, 0.75],
+        'symbol-sort-key': ['get', 'sort'],
+      },
+      paint: { 'icon-opacity': ['case', ['get', 'open'], 1, 0.55] },
+    },
+  );
+  return style;
+}

@@ -1,0 +1,156 @@
+import { useMemo } from 'react';
+import { formatRate, type RegionSnapshot } from '@zhihui/shared';
+import { useNow } from '../../lib/clock';
+import { getLocale, label, t } from '../../lib/i18n';
+import { formatDuration, shanghaiHour } from '../../lib/time';
+import { EChart } from '../../ui/EChart';
+import { Panel } from '../../ui/Panel';
+import { rateBandKey } from '../../lib/rateBands';
+import type { SectionProps } from '../../lib/section';
+import { alertsByRegion } from './alerts';
+import { downByReason, rankingOption, rankingRows, trendOption } from './videoOptions';
+
+/** 公共视频: the operational rate as the wall's headline figure, with the counts behind it. */
+export function VideoOverviewPanel(p: SectionProps) {
+  const c = p.snapshot.figures.today.cameras;
+  const counted = c.inService - c.maintenance;
+  const pct = c.operationalRate === null ? 0 : c.operationalRate * 100;
+  return (
+    <Panel title={t('panel.video')} testId="panel-video" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
+      <div className="video">
+        <div className={`gauge gauge--${rateBandKey(c.operationalRate)}`} style={{ ['--pct' as string]: `${pct}` }}>
+          <div className="gauge__inner">
+            <div className="gauge__label">{t('video.rate')}</div>
+            <div className="gauge__value" data-testid="operational-rate">
+              {formatRate(c.operationalRate)}
+            </div>
+            <div className="gauge__sub" data-testid="operational-counts">
+              {c.online}/{counted}
+            </div>
+          </div>
+        </div>
+        <div className="video__counts">
+          <Stat cls="online" label={t('video.online')} value={c.online} />
+          <Stat cls="offline" label={t('video.offline')} value={c.offline} />
+          <Stat cls="unknown" label={t('video.unknown')} value={c.unknown} />
+          <Stat cls="maint" label={t('video.maintenance')} value={c.maintenance} />
+        </div>
+      </div>
+      <div className="rectify" data-testid="rectification">
+        <span className="rectify__title">{t('video.rectification')}</span>
+        <span className="rectify__item rectify__item--up">
+          {t('video.repaired')} <b>{c.repaired}</b>
+        </span>
+        <span className="rectify__item rectify__item--down">
+          {t('video.newlyFailed')} <b>{c.newlyFailed}</b>
+        </span>
+      </div>
+    </Panel>
+  );
+}
+
+function Stat(props: { cls: string; label: string; value: number }) {
+  return (
+    <div className={`stat stat--${props.cls}`}>
+      <span className="stat__value">{props.value.toLocaleString('en-US')}</span>
+      <span className="stat__label">{props.label}</span>
+    </div>
+  );
+}
+
+/** 运行率排名: child regions by rate; on a township wall, its down channels by reason. */
+export function RankingPanel(p: SectionProps) {
+  const s = p.snapshot;
+  const rows = useMemo(() => rankingRows(s), [s.children, s.childFigures]); // eslint-disable-line react-hooks/exhaustive-deps
+  const option = useMemo(() => rankingOption(rows), [rows]);
+  const reasons = useMemo(() => (s.children.length === 0 ? downByReason(s.cameras) : []), [s.children.length, s.cameras]);
+  return (
+    <Panel title={t('panel.ranking')} testId="panel-ranking" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
+      {s.children.length > 0 ? (
+        <EChart option={option} className="chart" testId="ranking-chart" />
+      ) : (
+        <ul className="reasons">
+          {reasons.length === 0 && <li className="reasons__none">{t('video.noneDown')}</li>}
+          {reasons.map((r) => (
+            <li key={r.reason} className="reasons__row">
+              <span>{r.reason === 'none' ? label('state', 'unknown') : label('reason', r.reason)}</span>
+              <b>
+                {r.n}
+                <small>{t('unit.channels')}</small>
+              </b>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}
+
+const hourLabel = (sec: number): string => {
+  const h = shanghaiHour(sec * 1000);
+  return getLocale() === 'en' ? `${String(h).padStart(2, '0')}:00` : `${h}时`;
+};
+
+/** 24小时运行率 from the snapshot's hourly trend. */
+export function TrendPanel(p: SectionProps) {
+  const option = useMemo(() => trendOption(p.snapshot.trend, hourLabel), [p.snapshot.trend]);
+  return (
+    <Panel title={t('panel.trend')} testId="panel-trend" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
+      <EChart option={option} className="chart" testId="trend-chart" />
+    </Panel>
+  );
+}
+
+/** 离线时间最长: the channels down the longest, with where, why and for how long. */
+export function DownLongestPanel(p: SectionProps & { rows?: number }) {
+  const now = useNow();
+  const list = p.snapshot.downLongest.slice(0, p.rows ?? 5);
+  return (
+    <Panel title={t('panel.down')} testId="panel-down" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
+      {list.length === 0 ? (
+        <div className="empty">{t('video.noneDown')}</div>
+      ) : (
+        <table className="down">
+          <tbody>
+            {list.map((d) => (
+              <tr key={d.id} className={`down__row down__row--${d.state}`}>
+                <td className="down__name">{d.name}</td>
+                <td className="down__region">{d.regionName}</td>
+                <td className="down__reason">{d.reason ? label('reason', d.reason as never) : label('state', d.state)}</td>
+                <td className="down__dur">{formatDuration(now - Date.parse(d.since))}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Panel>
+  );
+}
+
+/** One line per child region with trouble, worst first; a calm line when there is none. */
+export function AlertStrip(p: SectionProps) {
+  const now = useNow();
+  const minute = Math.floor(now / 60_000);
+  const s = p.snapshot;
+  const alerts = useMemo(() => alertsByRegion(s, minute * 60_000), [s, minute]);
+  const childLevel = s.children[0]?.level ?? s.region.level;
+  return (
+    <div className={`alerts ${p.stale ? 'alerts--stale' : ''}`} data-testid="alerts">
+      <span className="alerts__title">{t('panel.alerts')}</span>
+      <div className="alerts__track">
+        {alerts.length === 0 ? (
+          <span className="alerts__calm">{t('alerts.none', { level: label('level', childLevel) })}</span>
+        ) : (
+          <div className={`alerts__items ${alerts.length > 3 ? 'alerts__items--scroll' : ''}`}>
+            {[...alerts, ...(alerts.length > 3 ? alerts : [])].map((a, i) => (
+              <span className="alerts__item" key={`${a.code}-${i}`} data-testid={i < alerts.length ? 'alert-item' : undefined}>
+                {a.down > 0 && <span className="alerts__down">{t('alerts.offline', { region: a.name, n: a.down })}</span>}
+                {a.overdue > 0 && <span className="alerts__overdue">{t('alerts.overdue', { region: a.down > 0 ? '' : a.name, n: a.overdue }).trim()}</span>}
+              </span>
+            ))}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+import { CAMERA_REASONS, CAMERA_STATES, formatRate, type RegionSnapshot, type Trend } from '@zhihui/shared';
+import { rateColor } from '../../lib/rateBands';
+
+// Colours and type sizes are in logical pixels of the 1920×1080 canvas (read from 3–8 m).
+const AXIS = '#8fb3d9';
+const GRID_LINE = 'rgba(120,170,230,0.14)';
+const FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif';
+
+export interface RankRow {
+  name: string;
+  rate: number | null;
+  online: number;
+  counted: number;
+}
+
+/** Child regions by operational rate, best first; with many children, the laggards matter most. */
+export function rankingRows(s: Pick<RegionSnapshot, 'children' | 'childFigures'>, max = 10): RankRow[] {
+  const rows = s.children.map((c, i) => {
+    const f = s.childFigures[i]?.today.cameras;
+    return { name: c.name, rate: f?.operationalRate ?? null, online: f?.online ?? 0, counted: f ? f.inService - f.maintenance : 0 };
+  });
+  rows.sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1) || a.name.localeCompare(b.name, 'zh-CN'));
+  return rows.length > max ? rows.slice(rows.length - max) : rows;
+}
+
+/** Horizontal bars, best at the top, each labelled with its rate (colour is not the only signal). */
+export function rankingOption(rows: readonly RankRow[]) {
+  const ordered = [...rows].reverse(); // ECharts draws the first category at the bottom
+  const values = ordered.map((r) => (r.rate === null ? 0 : Math.round(r.rate * 1000) / 10));
+  const min = Math.max(0, Math.floor((Math.min(100, ...values.filter((v) => v > 0)) - 10) / 10) * 10);
+  return {
+    animationDurationUpdate: 600,
+    textStyle: { fontFamily: FONT },
+    grid: { left: 8, right: 92, top: 4, bottom: 4, containLabel: true },
+    xAxis: { type: 'value', min, max: 100, show: false },
+    yAxis: {
+      type: 'category',
+      data: ordered.map((r) => r.name),
+      axisLine: { show: false },
+      axisTick: { show: false },
+      axisLabel: { color: '#dbe9ff', fontSize: 19, margin: 12 },
+    },
+    series: [
+      {
+        type: 'bar',
+        barWidth: '58%',
+        data: ordered.map((r, i) => ({
+          value: values[i],
+          itemStyle: { color: rateColor(r.rate), borderRadius: [0, 4, 4, 0] },
+        })),
+        showBackground: true,
+        backgroundStyle: { color: 'rgba(80,140,220,0.10)' },
+        label: {
+          show: true,
+          position: 'right',
+          color: '#ffffff',
+          fontSize: 20,
+          fontWeight: 700,
+          formatter: (p: { dataIndex: number }) => formatRate(ordered[p.dataIndex]!.rate),
+        },
+      },
+    ],
+  };
+}
+
+/** A township wall has no children to rank: its channels that are down, by reason. */
+export function downByReason(cams: RegionSnapshot['cameras']): { reason: (typeof CAMERA_REASONS)[number] | 'none'; n: number }[] {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < cams.id.length; i++) {
+    const st = CAMERA_STATES[cams.state[i]!];
+    if (st !== 'offline' && st !== 'unknown') continue;
+    const r = cams.reason[i]! > 0 ? (CAMERA_REASONS[cams.reason[i]! - 1] ?? 'other') : 'none';
+    counts.set(r, (counts.get(r) ?? 0) + 1);
+  }
+  return [...counts.entries()].map(([reason, n]) => ({ reason: reason as (typeof CAMERA_REASONS)[number] | 'none', n })).sort((a, b) => b.n - a.n);
+}
+
+/** The last 24 hours of the operational rate, hour by hour, as an area line. */
+export function trendOption(trend: Trend, hourLabel: (epochSec: number) => string) {
+  const values = trend.rate.map((r) => (r === null ? null : Math.round(r * 1000) / 10));
+  const known = values.filter((v): v is number => v !== null);
+  const lo = known.length ? Math.min(...known) : 80;
+  const min = Math.max(0, Math.floor((lo - 4) / 5) * 5);
+  return {
+    animationDurationUpdate: 600,
+    textStyle: { fontFamily: FONT },
+    grid: { left: 8, right: 20, top: 26, bottom: 4, containLabel: true },
+    xAxis: {
+      type: 'category',
+      boundaryGap: false,
+      data: trend.t.map(hourLabel),
+      axisLine: { lineStyle: { color: GRID_LINE } },
+      axisTick: { show: false },
+      axisLabel: { color: AXIS, fontSize: 18, interval: 5 },
+    },
+    yAxis: {
+      type: 'value',
+      min,
+      max: 100,
+      splitNumber: 3,
+      axisLabel: { color: AXIS, fontSize: 18, formatter: '{value}%' },
+      splitLine: { lineStyle: { color: GRID_LINE } },
+    },
+    series: [
+      {
+        type: 'line',
+        data: values,
+        smooth: 0.3,
+        connectNulls: false,
+        symbol: 'circle',
+        symbolSize: 7,
+        showSymbol: false,
+        lineStyle: { width: 3, color: '#38d6ff', shadowBlur: 12, shadowColor: 'rgba(56,214,255,0.6)' },
+        itemStyle: { color: '#38d6ff' },
+        areaStyle: {
+          color: {
+            type: 'linear',
+            x: 0,
+            y: 0,
+            x2: 0,
+            y2: 1,
+            colorStops: [
+              { offset: 0, color: 'rgba(56,214,255,0.45)' },
+              { offset: 1, color: 'rgba(56,214,255,0.02)' },
+            ],
+          },
+        },
+        endLabel: {
+          show: true,
+          color: '#ffffff',
+          fontSize: 20,
+          fontWeight: 700,
+          formatter: (p: { value: number | null }) => (p.value === null ? '' : `${p.value.toFixed(1)}%`),
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,201 @@
+import { DOMAIN_LABELS, LOCALES, type Locale } from '@zhihui/shared';
+
+// One catalogue: every string the wall shows. Domain words (categories, statuses, reasons …)
+// come from DOMAIN_LABELS so the wall, the meeting view and the server's reports agree.
+const zh = {
+  'app.title': '综合指挥信息化网络中心',
+  'app.subtitle': '社会治理 · 公共视频 · 网格化管理 · 矛盾纠纷调解',
+  'link.live': '实时',
+  'link.syncing': '同步中',
+  'link.connecting': '连接中',
+  'link.lost': '链路中断',
+  'link.lostBanner': '链路中断 — 数据停留在 {time}({age})',
+  'link.reconnecting': '正在自动重连…',
+  'link.unknownRegion': '未知区域 {code}',
+  'link.error': '无法加载:{message}',
+  'age.live': '实时',
+  'age.seconds': '{n} 秒前',
+  'age.minutes': '{n} 分钟前',
+  'age.hours': '{n} 小时前',
+  'age.days': '{n} 天前',
+  'age.updated': '更新于 {time}',
+  'age.stale': '已停更',
+  'panel.video': '公共视频',
+  'panel.ranking': '运行率排名',
+  'panel.trend': '24小时运行率',
+  'panel.down': '离线时间最长',
+  'panel.clues': '今日线索',
+  'panel.clueList': '最新线索',
+  'panel.grid': '网格化管理',
+  'panel.mediation': '矛盾纠纷调解',
+  'panel.map': '态势地图',
+  'panel.alerts': '告警汇总',
+  'panel.failed': '本栏暂不可用',
+  'video.rate': '运行率',
+  'video.online': '在线',
+  'video.offline': '离线',
+  'video.unknown': '失联',
+  'video.maintenance': '计划维护',
+  'video.channels': '{n}/{total} 路',
+  'video.rectification': '今日整改',
+  'video.repaired': '修复',
+  'video.newlyFailed': '新增故障',
+  'video.noneDown': '全部通道在线',
+  'video.down.duration': '已持续',
+  'video.excluded': '维护通道不计入运行率',
+  'clues.today': '今日线索',
+  'clues.overdue': '超期未办',
+  'clues.open': '在办',
+  'clues.byCategory': '分类',
+  'clues.byStage': '办理环节',
+  'clues.none': '今日暂无线索',
+  'clues.resolvedRate': '办结率',
+  'clues.urgent': '紧急',
+  'clues.overdueMark': '超期',
+  'grid.onDuty': '在岗网格员',
+  'grid.reports': '今日上报',
+  'grid.mediation': '调解成功率',
+  'grid.cases': '近半年调处',
+  'grid.appeals': '说事儿',
+  'grid.collected': '收集',
+  'grid.resolved': '解决',
+  'grid.success': '成功 {n}/{total} 件',
+  'map.legend': '运行率',
+  'map.noData': '无数据',
+  'map.approximate': '乡镇边界为示意边界,非官方',
+  'map.cameraOffline': '离线点位',
+  'map.cameraOnline': '在线点位',
+  'map.clue': '线索',
+  'map.overdue': '超期',
+  'alerts.offline': '{region} {n}路视频离线',
+  'alerts.overdue': '{region} {n}条线索超期',
+  'alerts.none': '各{level}运行正常',
+  'alerts.self': '本级',
+  'scene.overview': '全域',
+  'unit.items': '件',
+  'unit.people': '人',
+  'unit.channels': '路',
+  'unit.count': '条',
+} as const;
+
+export type MessageKey = keyof typeof zh;
+
+const en: Record<MessageKey, string> = {
+  'app.title': 'Integrated Command & Information Centre',
+  'app.subtitle': 'Social governance · Public video · Grid management · Mediation',
+  'link.live': 'Live',
+  'link.syncing': 'Syncing',
+  'link.connecting': 'Connecting',
+  'link.lost': 'Link lost',
+  'link.lostBanner': 'Link lost — figures as of {time} ({age})',
+  'link.reconnecting': 'Reconnecting automatically…',
+  'link.unknownRegion': 'Unknown region {code}',
+  'link.error': 'Cannot load: {message}',
+  'age.live': 'live',
+  'age.seconds': '{n} s ago',
+  'age.minutes': '{n} min ago',
+  'age.hours': '{n} h ago',
+  'age.days': '{n} d ago',
+  'age.updated': 'updated {time}',
+  'age.stale': 'stale',
+  'panel.video': 'Public video',
+  'panel.ranking': 'Uptime ranking',
+  'panel.trend': 'Uptime, last 24 h',
+  'panel.down': 'Down longest',
+  'panel.clues': 'Clues today',
+  'panel.clueList': 'Latest clues',
+  'panel.grid': 'Grid management',
+  'panel.mediation': 'Dispute mediation',
+  'panel.map': 'Situation map',
+  'panel.alerts': 'Alerts',
+  'panel.failed': 'This panel is unavailable',
+  'video.rate': 'Operational rate',
+  'video.online': 'Online',
+  'video.offline': 'Offline',
+  'video.unknown': 'Unknown',
+  'video.maintenance': 'Maintenance',
+  'video.channels': '{n}/{total} channels',
+  'video.rectification': 'Rectification today',
+  'video.repaired': 'Repaired',
+  'video.newlyFailed': 'Newly failed',
+  'video.noneDown': 'All channels online',
+  'video.down.duration': 'for',
+  'video.excluded': 'Channels in maintenance are not counted',
+  'clues.today': 'Clues today',
+  'clues.overdue': 'Overdue',
+  'clues.open': 'Open',
+  'clues.byCategory': 'By category',
+  'clues.byStage': 'By stage',
+  'clues.none': 'No clues today yet',
+  'clues.resolvedRate': 'Resolved',
+  'clues.urgent': 'Urgent',
+  'clues.overdueMark': 'Overdue',
+  'grid.onDuty': 'Workers on duty',
+  'grid.reports': 'Reports today',
+  'grid.mediation': 'Mediation success',
+  'grid.cases': 'Cases, last 6 months',
+  'grid.appeals': 'Appeal day',
+  'grid.collected': 'Collected',
+  'grid.resolved': 'Resolved',
+  'grid.success': '{n}/{total} mediated',
+  'map.legend': 'Operational rate',
+  'map.noData': 'No data',
+  'map.approximate': 'Township boundaries are approximate, not official',
+  'map.cameraOffline': 'Channel down',
+  'map.cameraOnline': 'Channel up',
+  'map.clue': 'Clue',
+  'map.overdue': 'Overdue',
+  'alerts.offline': '{region}: {n} channels down',
+  'alerts.overdue': '{region}: {n} clues overdue',
+  'alerts.none': 'All {level} normal',
+  'alerts.self': 'This region',
+  'scene.overview': 'Overview',
+  'unit.items': '',
+  'unit.people': '',
+  'unit.channels': '',
+  'unit.count': '',
+};
+
+const CATALOGUE: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };
+
+/** `?lang=en` wins, then a saved choice, then Chinese. */
+export function detectLocale(search: string = typeof location === 'undefined' ? '' : location.search): Locale {
+  const fromUrl = new URLSearchParams(search).get('lang');
+  const pick = (v: string | null): Locale | null => (v && (LOCALES as readonly string[]).includes(v) ? (v as Locale) : null);
+  let saved: string | null = null;
+  try {
+    saved = typeof localStorage === 'undefined' ? null : localStorage.getItem('zhihui.lang');
+  } catch {
+    saved = null;
+  }
+  return pick(fromUrl) ?? pick(saved) ?? 'zh-CN';
+}
+
+let locale: Locale = detectLocale();
+
+export function getLocale(): Locale {
+  return locale;
+}
+
+/** For tests and for a settings switch: the wall re-renders on its next tick. */
+export function setLocale(l: Locale): void {
+  locale = l;
+  try {
+    localStorage.setItem('zhihui.lang', l);
+  } catch {
+    /* private mode: the choice lasts for this page only */
+  }
+}
+
+export function t(key: MessageKey, vars?: Record<string, string | number>): string {
+  let s = CATALOGUE[locale][key] ?? zh[key];
+  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
+  return s;
+}
+
+type Domain = typeof DOMAIN_LABELS;
+/** A domain word (category, status, reason, state, outcome, level) in the wall's language. */
+export function label<D extends keyof Domain>(domain: D, key: keyof Domain[D]['zh-CN']): string {
+  const table = DOMAIN_LABELS[domain][locale] as Record<string, string>;
+  return table[key as string] ?? String(key);
+}

@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import type { Ack, RegionDelta, RegionSnapshot } from '@zhihui/shared';
+import { clue, snapshot } from './fakeSnapshot';
+import { createWallStore, type WallTransport } from './wallStore';
+
+/** A socket stand-in: records subscribes and lets the test answer them and push events. */
+class FakeTransport implements WallTransport {
+  connected = false;
+  handlers = new Map<string, ((...a: never[]) => void)[]>();
+  subscribes: { req: { region: string }; ack: (res: Ack<RegionSnapshot>) => void }[] = [];
+  on(event: string, fn: (...a: never[]) => void) {
+    this.handlers.set(event, [...(this.handlers.get(event) ?? []), fn]);
+    return this;
+  }
+  off(event: string, fn: (...a: never[]) => void) {
+    this.handlers.set(event, (this.handlers.get(event) ?? []).filter((f) => f !== fn));
+    return this;
+  }
+  emit(_event: 'subscribe', req: { region: string }, ack: (res: Ack<RegionSnapshot>) => void) {
+    this.subscribes.push({ req, ack });
+    return this;
+  }
+  fire(event: string, ...args: unknown[]) {
+    for (const f of this.handlers.get(event) ?? []) (f as (...a: unknown[]) => void)(...args);
+  }
+  connect() {
+    this.connected = true;
+    this.fire('connect');
+    return this;
+  }
+  disconnect() {
+    this.connected = false;
+    return this;
+  }
+  drop() {
+    this.connected = false;
+    this.fire('disconnect', 'transport close');
+  }
+  answer(s: RegionSnapshot, k = this.subscribes.length - 1) {
+    this.subscribes[k]!.ack({ ok: true, data: s });
+  }
+}
+
+const delta = (seq: number, over: Partial<RegionDelta> = {}): RegionDelta => ({ v: 1, seq, at: '2026-11-27T10:00:05+08:00', ...over });
+
+describe('wall store', () => {
+  let tr: FakeTransport;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    tr = new FakeTransport();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  test('subscribes on connect and adopts the snapshot from the ack', () => {
+    const store = createWallStore({ region: '130111', transport: tr });
+    store.start();
+    expect(tr.subscribes).toHaveLength(1);
+    expect(tr.subscribes[0]!.req).toEqual({ region: '130111' });
+    expect(store.getState().link).toBe('syncing');
+    tr.answer(snapshot());
+    expect(store.getState().link).toBe('live');
+    expect(store.getState().snapshot!.seq).toBe(10);
+  });
+
+  test('applies deltas in order with the shared applyDelta', () => {
+    const store = createWallStore({ region: '130111', transport: tr });
+    store.start();
+    tr.answer(snapshot());
+    tr.fire('delta', delta(11, { cams: { i: [1], s: [0], r: [0], ago: [0] } }));
+    expect(store.getState().snapshot!.seq).toBe(11);
+    expect(store.getState().snapshot!.cameras.state[1]).toBe(0);
+    expect(tr.subscribes).toHaveLength(1);
+  });
+
+  test('a gap in seq leads to a fresh subscribe, and the new snapshot replaces the old', () => {
+    const store = createWallStore({ region: '130111', transport: tr });
+    store.start();
+    tr.answer(snapshot());
+    tr.fire('delta', delta(13));
+    expect(tr.subscribes).toHaveLength(2);
+    expect(store.getState().snapshot!.seq).toBe(10); // the old figures stay until the new ones come
+    tr.answer(snapshot({ seq: 40 }));
+    expect(store.getState().snapshot!.seq).toBe(40);
+    expect(store.getState().resyncs).toBe(1);
+  });
+
+  test('an out-of-range camera index or another protocol version also resubscribes', () => {
+    const store = createWallStore({ region: '130111', transport: tr });
+    store.start();
+    tr.answer(snapshot());
+    tr.fire('delta', delta(11, { cams: { i: [99], s: [1], r: [0], ago: [0] } }));
+    expect(tr.subscribes).toHaveLength(2);
+    tr.answer(snapshot({ seq: 20 }));
+    tr.fire('delta', { ...delta(21), v: 2 });
+    expect(tr.subscribes).toHaveLength(3);
+  });
+
+  test('deltas that arrive while a subscribe is in flight are applied after its snapshot', () => {
+    const store = createWallStore({ region: '130111', transport: tr });
+    store.start();
+    tr.fire('delta', delta(10));
+    tr.fire('delta', delta(11, { clues: [clue('a')] }));
+    tr.answer(snapshot({ seq: 10 }));
+    expect(store.getState().snapshot!.seq).toBe(11);
+    expect(store.getState().snapshot!.clues.map((c) => c.id)).toEqual(['a']);
+  });
+
+  test('a period roll-over resubscribes', () => {
+    const store = createWallStore({ region: '130111', transport: tr });
+    store.start();
+    tr.answer(snapshot());
+    const periods = snapshot().periods;
+    tr.fire('delta', delta(11, { periods }));
+    expect(tr.subscribes).toHaveLength(2);
+  });
+
+  test('a lost link keeps the figures, marks the moment, and resubscribes on reconnect', () => {
+    const store = createWallStore({ region: '130111', transport: tr });
+    store.start();
+    tr.answer(snapshot());
+    vi.advanceTimersByTime(5000);
+    const before = Date.now();
+    tr.drop();
+    const s = store.getState();
+    expect(s.link).toBe('lost');
+    expect(s.snapshot!.seq).toBe(10);
+    expect(s.currentAt).toBe(before);
+    vi.advanceTimersByTime(60_000);
+    tr.connect();
+    expect(tr.subscribes).toHaveLength(2);
+    tr.answer(snapshot({ seq: 3 })); // a restarted server counts from scratch
+    expect(store.getState().link).toBe('live');
+    expect(store.getState().snapshot!.seq).toBe(3);
+  });
+
+  test('React hears at most four times a second however fast deltas arrive', () => {
+    const store = createWallStore({ region: '130111', transport: tr, notifyEveryMs: 250 });
+    let heard = 0;
+    store.subscribe(() => heard++);
+    store.start();
+    tr.answer(snapshot());
+    vi.advanceTimersByTime(300);
+    heard = 0;
+    for (let k = 0; k < 200; k++) {
+      tr.fire('delta', delta(11 + k));
+      vi.advanceTimersByTime(5); // 200 deltas over one second
+    }
+    vi.advanceTimersByTime(300);
+    expect(store.getState().snapshot!.seq).toBe(210);
+    expect(heard).toBeGreaterThanOrEqual(3);
+    expect(heard).toBeLessThanOrEqual(5);
+  });
+
+  test('new clues are recorded as arrivals, those of the first snapshot are not', () => {
+    const store = createWallStore({ region: '130111', transport: tr });
+    store.start();
+    tr.answer(snapshot({ clues: [clue('old')] }));
+    expect(store.getState().arrivals).toHaveLength(0);
+    tr.fire('delta', delta(11, { clues: [clue('new', { urgent: true, reportedAt: '2026-11-27T10:00:00+08:00' })] }));
+    tr.fire('delta', delta(12, { clues: [clue('old', { status: 'verified' })] }));
+    const arrivals = store.getState().arrivals;
+    expect(arrivals.map((a) => a.clue.id)).toEqual(['new']);
+    expect(arrivals[0]!.clue.urgent).toBe(true);
+  });
+
+  test('an unknown region is reported, not retried forever', () => {
+    const store = createWallStore({ region: '999999', transport: tr });
+    store.start();
+    tr.subscribes[0]!.ack({ ok: false, error: { code: 'UNKNOWN_REGION', message: 'unknown region' } });
+    vi.advanceTimersByTime(30_000);
+    expect(store.getState().error?.code).toBe('UNKNOWN_REGION');
+    expect(tr.subscribes).toHaveLength(1);
+  });
+
+  test('an ack that never comes is asked again', () => {
+    const store = createWallStore({ region: '130111', transport: tr, ackTimeoutMs: 1000 });
+    store.start();
+    vi.advanceTimersByTime(1500);
+    expect(tr.subscribes.length).toBeGreaterThanOrEqual(2);
+    tr.answer(snapshot());
+    expect(store.getState().link).toBe('live');
+  });
+});

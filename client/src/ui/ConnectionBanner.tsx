@@ -1,0 +1,23 @@
+import { useNow } from '../lib/clock';
+import { t } from '../lib/i18n';
+import { clockTime, formatAge } from '../lib/time';
+import type { LinkState } from '../lib/wallStore';
+
+/**
+ * The whole-wall notice when the link is down: the figures stay, with the moment they were
+ * last known current and how long ago that was. It goes away by itself after the resync.
+ */
+export function ConnectionBanner(props: { link: LinkState; currentAt: number | null; hasData: boolean }) {
+  const now = useNow();
+  if (props.link !== 'lost' || !props.hasData) return null;
+  const at = props.currentAt ?? now;
+  return (
+    <div className="link-banner" role="alert" data-testid="link-lost">
+      <span className="link-banner__icon" aria-hidden>
+        !
+      </span>
+      <span className="link-banner__text">{t('link.lostBanner', { time: clockTime(at), age: formatAge(now - at) })}</span>
+      <span className="link-banner__retry">{t('link.reconnecting')}</span>
+    </div>
+  );
+}

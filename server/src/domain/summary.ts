@@ -1,0 +1,171 @@
+import {
+  ErrorCode,
+  cameraFigures,
+  cameraStateOf,
+  channelUptime,
+  childrenOf,
+  clueFigures,
+  descendantsOf,
+  emptyGridFigures,
+  inMaintenance,
+  mediationFigures,
+  sumRegionFigures,
+  timeWeightedRate,
+  type CameraState,
+  type CameraStatus,
+  type Clue,
+  type ExcludedSpan,
+  type GridFigures,
+  type Period,
+  type Region,
+  type RegionFigures,
+  type RegionRef,
+  type RegionSummary,
+  type RegionTree,
+  type StatusChange,
+} from '@zhihui/shared';
+import type { CameraRecord, MaintenanceSpan, StatusEvent, Store } from '../store/types.js';
+import { notFound } from './errors.js';
+import { isoAt } from './time.js';
+
+const DAY_MS = 86_400_000;
+/** Above this many channels the history is read whole and filtered here, not with an id list. */
+const ID_FILTER_LIMIT = 3000;
+const PAGE = 5000;
+
+const refOf = (r: Region): RegionRef => ({ code: r.code, name: r.name, level: r.level });
+
+/** Everything one bucket (a child region's subtree, or the region itself) contributes. */
+interface Bucket {
+  states: CameraState[];
+  uptime: { online: number; counted: number }[];
+  repaired: number;
+  newlyFailed: number;
+  clues: Clue[];
+  grid: GridFigures;
+  touched: boolean;
+}
+
+const emptyBucket = (): Bucket => ({ states: [], uptime: [], repaired: 0, newlyFailed: 0, clues: [], grid: emptyGridFigures(), touched: false });
+
+function figuresOf(region: Region, period: Period, b: Bucket, now: number): RegionFigures {
+  const cameras = cameraFigures(b.states);
+  cameras.repaired = b.repaired;
+  cameras.newlyFailed = b.newlyFailed;
+  cameras.timeWeightedRate = timeWeightedRate(b.uptime);
+  return {
+    region: refOf(region),
+    period,
+    cameras,
+    clues: clueFigures(b.clues, period, now),
+    mediation: mediationFigures(b.clues, period),
+    grid: b.grid,
+  };
+}
+
+/**
+ * Figures of a region over a period, with the same for each child region, rolled up along the
+ * tree (county → townships, city → counties …). Channels are counted as they were at
+ * min(period.to, now), reconstructed from the status history; repaired / newly failed count
+ * offline→online / online→offline changes in the period; the time-weighted rate comes from the
+ * history with planned maintenance excluded. Throws 404 UNKNOWN_REGION for an unknown code.
+ */
+export async function computeSummary(store: Store, tree: RegionTree, code: string, period: Period, now: number): Promise<RegionSummary> {
+  const region = tree.byCode.get(code);
+  if (!region) throw notFound('region', code, ErrorCode.unknownRegion);
+  const children = childrenOf(tree, code);
+  const bucketOf = new Map<string, number>();
+  bucketOf.set(code, -1);
+  children.forEach((child, i) => {
+    for (const d of descendantsOf(tree, child.code)) bucketOf.set(d.code, i);
+  });
+  const buckets = children.map(emptyBucket);
+  const own = emptyBucket();
+  const bucket = (regionCode: string): Bucket | null => {
+    const i = bucketOf.get(regionCode);
+    if (i === undefined) return null;
+    const b = i === -1 ? own : buckets[i]!;
+    b.touched = true;
+    return b;
+  };
+  const codes = [...bucketOf.keys()];
+
+  const from = Date.parse(period.from);
+  const to = Date.parse(period.to);
+  const at = Math.min(to, now); // the instant channel states are counted at
+  const upTo = Math.max(now, to) + DAY_MS; // far enough to walk back from the current state
+
+  const cameras = (await store.allCameras()).filter((c) => bucketOf.has(c.region));
+  const ids = cameras.length <= ID_FILTER_LIMIT ? cameras.map((c) => c.id) : undefined;
+  const [events, spans, workers, reports] = await Promise.all([
+    store.statusEvents({ from: period.from, to: isoAt(upTo), cameraIds: ids }),
+    at > from ? store.maintenanceHistory({ from: period.from, to: isoAt(at), cameraIds: ids }) : Promise.resolve([] as MaintenanceSpan[]),
+    store.allGridWorkers(),
+    store.gridReports({ from: period.from, to: period.to, regions: codes }),
+  ]);
+  const eventsOf = new Map<string, StatusEvent[]>();
+  for (const e of events) {
+    const list = eventsOf.get(e.cameraId);
+    if (list) list.push(e);
+    else eventsOf.set(e.cameraId, [e]);
+  }
+  const spansOf = new Map<string, ExcludedSpan[]>();
+  for (const s of spans) {
+    const list = spansOf.get(s.cameraId) ?? [];
+    list.push({ from: Date.parse(s.from), to: Date.parse(s.to) });
+    spansOf.set(s.cameraId, list);
+  }
+
+  for (const c of cameras) countCamera(c, eventsOf.get(c.id) ?? [], spansOf.get(c.id) ?? [], bucket(c.region)!, from, to, at);
+
+  for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+    const page = await store.listClues({ regions: codes, from: period.from, to: period.to, limit: PAGE, cursor });
+    for (const c of page.items) bucket(c.region)?.clues.push(c);
+    cursor = page.nextCursor ?? undefined;
+  }
+  for (const w of workers) {
+    const b = bucket(w.region);
+    if (!b) continue;
+    b.grid.workers++;
+    if (w.onDuty) b.grid.onDuty++;
+  }
+  for (const r of reports) {
+    const b = bucket(r.region);
+    if (b) b.grid.reports++;
+  }
+
+  const childFigures = children.map((child, i) => figuresOf(child, period, buckets[i]!, now));
+  const ownFigures = figuresOf(region, period, own, now);
+  const figures =
+    children.length === 0 ? ownFigures : sumRegionFigures(refOf(region), period, own.touched ? [...childFigures, ownFigures] : childFigures);
+  return { ...figures, children: childFigures };
+}
+
+/** Counts one channel into its bucket: state at `at`, changes in the period, and uptime. */
+function countCamera(c: CameraRecord, evs: readonly StatusEvent[], spans: ExcludedSpan[], b: Bucket, from: number, to: number, at: number): void {
+  // Walking back from the current state: the status in force at t is the `from` of the first change after t.
+  const statusAt = (t: number): CameraStatus => {
+    for (const e of evs) if (Date.parse(e.at) > t) return e.from;
+    return c.status;
+  };
+  const excluded = [...spans];
+  if (c.maintenance) excluded.push({ from: Date.parse(c.maintenance.from), to: Date.parse(c.maintenance.to) });
+  const maintained = excluded.some((s) => s.from <= at && at < s.to) || inMaintenance(c.maintenance, at);
+  const status = statusAt(at);
+  // cameraStateOf with the window found in the history (the record only holds the latest window).
+  b.states.push(maintained && c.inService ? 'maintenance' : cameraStateOf({ inService: c.inService, status, maintenance: null }, at));
+  const changes: StatusChange[] = [];
+  for (const e of evs) {
+    const t = Date.parse(e.at);
+    if (t < to) {
+      if (e.from === 'offline' && e.to === 'online') b.repaired++;
+      else if (e.from === 'online' && e.to === 'offline') b.newlyFailed++;
+    }
+    if (t < at) changes.push({ at: t, status: e.to });
+  }
+  if (c.inService && at > from) {
+    // The status in force at the period's start: the `from` of the first change at or after it.
+    const initial = evs.length > 0 ? evs[0]!.from : c.status;
+    b.uptime.push(channelUptime(initial, changes, from, at, excluded));
+  }
+}

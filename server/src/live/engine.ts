@@ -1,0 +1,800 @@
+import {
+  CAMERA_REASONS,
+  CAMERA_STATES,
+  MAX_DOWN_LONGEST,
+  MAX_WALL_CLUES,
+  OPEN_CLUE_STATUSES,
+  PROTOCOL_VERSION,
+  ancestorsOf,
+  cameraStateOf,
+  channelUptime,
+  childOnPathTo,
+  childrenOf,
+  clueFigures,
+  compareClues,
+  countCameraState,
+  emptyCameraFigures,
+  finishCameraFigures,
+  inPeriod,
+  mediationFigures,
+  periodOf,
+  rate,
+  reasonOf,
+  recentPeriod,
+  sumRegionFigures,
+  toShanghaiIso,
+  type CameraColumns,
+  type CameraFigures,
+  type CameraState,
+  type Clue,
+  type DownChannel,
+  type ExcludedSpan,
+  type StatusChange,
+  type GridReport,
+  type GridWorkerView,
+  type Period,
+  type Region,
+  type RegionFigures,
+  type RegionRef,
+  type RegionSnapshot,
+  type RegionTree,
+  type Trend,
+  type WallFigures,
+} from '@zhihui/shared';
+import type { CameraRecord, MaintenanceSpan, StatusEvent } from '../store/types.js';
+import { HOUR_MS, TREND_POINTS, addPast, emptyPast, hourStart, pastCounts, trendHours, type PastCounts } from './trend.js';
+
+/** What the engine is built from: the store's current state (see plugins/live.ts for the queries). */
+export interface LiveData {
+  cameras: readonly CameraRecord[];
+  /** Clues reported in the recent period, plus every open clue. */
+  clues: readonly Clue[];
+  workers: readonly GridWorkerView[];
+  /** Grid reports of the recent period (today's at least). */
+  reports: readonly GridReport[];
+  /** Status changes of the recent period (the last 24 h at least), any order. */
+  events: readonly StatusEvent[];
+  /** Planned maintenance windows of the recent period (for the time-weighted rate). */
+  maintenance?: readonly MaintenanceSpan[];
+}
+
+/** Online and counted milliseconds (the time-weighted rate's parts, additive over channels). */
+interface Uptime {
+  online: number;
+  counted: number;
+}
+
+/** What changed in one engine update; the stream routes it to the regions in scope. */
+export interface LiveChange {
+  /** Channels whose state, reason or since changed (row data only). */
+  cameras: { id: string; region: string }[];
+  /** Clues created or updated. */
+  clues: Clue[];
+  /** Regions whose own records changed, so their and their ancestors' figures may have. */
+  regions: string[];
+  /** Regions whose set or description of channels changed: rows cannot be patched, resend snapshots. */
+  structure: string[];
+  /** Everything may have changed (hour rolled over, engine reloaded). */
+  all?: boolean;
+}
+
+export type ChangeListener = (c: LiveChange) => void;
+
+/** How a status change counts: offline → online repairs a channel, online → offline is a new failure. */
+export function statusChangeKind(ev: Pick<StatusEvent, 'from' | 'to'>): 'repaired' | 'failed' | null {
+  if (ev.from === 'offline' && ev.to === 'online') return 'repaired';
+  if (ev.from === 'online' && ev.to === 'offline') return 'failed';
+  return null;
+}
+
+const STATE_INDEX = new Map<CameraState, number>(CAMERA_STATES.map((s, i) => [s, i]));
+const REASON_INDEX = new Map<string, number>(CAMERA_REASONS.map((r, i) => [r, i + 1]));
+const COLUMN_LEVELS = new Set(['county', 'township', 'village']);
+
+interface Cam {
+  rec: CameraRecord;
+  state: CameraState;
+  sinceMs: number;
+}
+
+/** Rows of a region's camera columns: stable until the region's set of channels changes. */
+export interface Rows {
+  ids: string[];
+  index: Map<string, number>;
+}
+
+/** One region: the records attached to it directly, and caches of its roll-ups. */
+class Node {
+  readonly cams = new Map<string, Cam>();
+  counts: CameraFigures = emptyCameraFigures();
+  /** [today, recent] */
+  repaired: [number, number] = [0, 0];
+  failed: [number, number] = [0, 0];
+  reports: [number, number] = [0, 0];
+  readonly clues = new Map<string, Clue>();
+  readonly workers = new Map<string, GridWorkerView>();
+  /** Own channels' status changes since the trend's first hour, time order. */
+  events: StatusEvent[] = [];
+  eventsUnsorted = false;
+  past: PastCounts | null = null;
+
+  own: [RegionFigures, RegionFigures] | null = null;
+  ownUp: [Uptime, Uptime] = [{ online: 0, counted: 0 }, { online: 0, counted: 0 }];
+  roll: WallFigures | null = null;
+  /** The roll-up as its parent's summary lists it: the time-weighted rate over the whole subtree. */
+  rollChild: WallFigures | null = null;
+  rollUp: [Uptime, Uptime] | null = null;
+  rollDown: DownChannel[] | null = null;
+  rollPast: PastCounts | null = null;
+  rows: Rows | null = null;
+  readonly children: Node[] = [];
+  parent: Node | null = null;
+  constructor(readonly region: Region) {}
+  get ref(): RegionRef {
+    return { code: this.region.code, name: this.region.name, level: this.region.level };
+  }
+}
+
+/**
+ * The live state of every region: additive figures per region, roll-ups along the tree cached
+ * and invalidated along the path to the root, and everything a wall snapshot needs.
+ * Synchronous and free of I/O: the live plugin feeds it from the store and the bus.
+ */
+export class LiveEngine {
+  readonly tree: RegionTree;
+  readonly #nodes = new Map<string, Node>();
+  readonly #cams = new Map<string, Cam>();
+  readonly #clueRegion = new Map<string, string>();
+  readonly #workerRegion = new Map<string, string>();
+  /** Open clues with a due time: watched so they turn overdue on the wall when it passes. */
+  readonly #due = new Map<string, { dueMs: number; region: string }>();
+  /** Channels with a maintenance window: watched so they change state when it starts or ends. */
+  readonly #maint = new Set<string>();
+  /** Clues received since the load: they stay on the wall's list for the day even when done. */
+  readonly #touched = new Set<string>();
+  readonly #eventKeys = new Set<string>();
+  /** Each channel's status changes of the recent period, time order (for the time-weighted rate). */
+  readonly #camEvents = new Map<string, StatusEvent[]>();
+  /** Each channel's planned maintenance windows of the recent period. */
+  readonly #spans = new Map<string, ExcludedSpan[]>();
+  #minute: number;
+  readonly #reportIds = new Set<string>();
+  readonly #listeners = new Set<ChangeListener>();
+  readonly #clock: () => number;
+  periods: { today: Period; recent: Period };
+  #todayMs: [number, number];
+  #hour: number;
+  #lastTick: number;
+
+  constructor(tree: RegionTree, data: LiveData, clock: () => number = Date.now) {
+    this.tree = tree;
+    this.#clock = clock;
+    const now = clock();
+    this.periods = { today: periodOf('today', now), recent: recentPeriod(now) };
+    this.#todayMs = [Date.parse(this.periods.today.from), Date.parse(this.periods.today.to)];
+    this.#hour = hourStart(now);
+    this.#lastTick = now;
+    this.#minute = Math.floor(now / 60_000);
+    for (const s of data.maintenance ?? []) {
+      const list = this.#spans.get(s.cameraId) ?? [];
+      list.push({ from: Date.parse(s.from), to: Date.parse(s.to) });
+      this.#spans.set(s.cameraId, list);
+    }
+    for (const r of tree.byCode.values()) this.#nodes.set(r.code, new Node(r));
+    for (const n of this.#nodes.values()) {
+      const p = n.region.parent === null ? undefined : this.#nodes.get(n.region.parent);
+      if (p && p !== n) {
+        n.parent = p;
+        p.children.push(n);
+      }
+    }
+    for (const n of this.#nodes.values()) n.children.sort((a, b) => a.region.code.localeCompare(b.region.code));
+
+    for (const rec of data.cameras) this.#putCamera(rec, now);
+    const windowStart = this.#hour - (TREND_POINTS - 1) * HOUR_MS;
+    const events = [...data.events].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    for (const ev of events) this.#countEvent(ev, windowStart);
+    for (const c of data.clues) this.#putClue(c);
+    for (const w of data.workers) this.#putWorker(w);
+    for (const r of data.reports) this.#countReport(r);
+  }
+
+  /** Current time of the engine's clock. */
+  now(): number {
+    return this.#clock();
+  }
+
+  onChange(l: ChangeListener): () => void {
+    this.#listeners.add(l);
+    return () => this.#listeners.delete(l);
+  }
+
+  has(code: string): boolean {
+    return this.#nodes.has(code);
+  }
+
+  region(code: string): Region | undefined {
+    return this.#nodes.get(code)?.region;
+  }
+
+  camera(id: string): CameraRecord | undefined {
+    return this.#cams.get(id)?.rec;
+  }
+
+  cameras(): IterableIterator<CameraRecord> {
+    const it = this.#cams.values();
+    return (function* () {
+      for (const c of it) yield c.rec;
+    })();
+  }
+
+  clue(id: string): Clue | undefined {
+    const region = this.#clueRegion.get(id);
+    return region === undefined ? undefined : this.#nodes.get(region)?.clues.get(id);
+  }
+
+  // ---------------------------------------------------------------- updates
+
+  /** Full new records of changed channels and the status changes appended (the bus `cameras` event). */
+  applyCameras(records: readonly CameraRecord[], events: readonly StatusEvent[]): void {
+    const now = this.#clock();
+    const change = emptyChange();
+    const regions = new Set<string>();
+    const structure = new Set<string>();
+    for (const rec of records) {
+      const old = this.#cams.get(rec.id);
+      if (old && old.rec.region !== rec.region) {
+        this.#removeCamera(old);
+        structure.add(old.rec.region);
+        regions.add(old.rec.region);
+      }
+      const before = this.#cams.get(rec.id);
+      const beforeRow = before ? rowKey(before) : null;
+      const describedBefore = before ? describe(before.rec) : null;
+      const cam = this.#putCamera(rec, now);
+      if (!cam) continue;
+      regions.add(rec.region);
+      if (!before || describedBefore !== describe(rec)) structure.add(rec.region);
+      else if (beforeRow !== rowKey(cam)) change.cameras.push({ id: rec.id, region: rec.region });
+    }
+    const windowStart = this.#hour - (TREND_POINTS - 1) * HOUR_MS;
+    for (const ev of events) {
+      const region = this.#countEvent(ev, windowStart);
+      if (region !== null) regions.add(region);
+    }
+    change.regions = [...regions];
+    change.structure = [...structure];
+    this.#emit(change);
+  }
+
+  /** Clues created or updated (the bus `clues` event). */
+  applyClues(clues: readonly Clue[]): void {
+    const change = emptyChange();
+    const regions = new Set<string>();
+    for (const c of clues) {
+      const old = this.#clueRegion.get(c.id);
+      if (old !== undefined && old !== c.region) {
+        const n = this.#nodes.get(old);
+        n?.clues.delete(c.id);
+        if (n) this.#dirty(n);
+        regions.add(old);
+      }
+      if (!this.#putClue(c)) continue;
+      this.#touched.add(c.id);
+      regions.add(c.region);
+      change.clues.push(c);
+    }
+    change.regions = [...regions];
+    this.#emit(change);
+  }
+
+  /** Grid workers changed and new reports (the bus `grid` event). */
+  applyGrid(workers: readonly GridWorkerView[], reports: readonly GridReport[]): void {
+    const change = emptyChange();
+    const regions = new Set<string>();
+    for (const w of workers) for (const r of this.#putWorker(w)) regions.add(r);
+    for (const r of reports) {
+      const region = this.#countReport(r);
+      if (region !== null) regions.add(region);
+    }
+    change.regions = [...regions];
+    this.#emit(change);
+  }
+
+  /**
+   * Advances the engine's clock-driven state: clues passing their due time, maintenance windows
+   * starting or ending, the hour rolling over. Returns 'rollover' when the day changed: the
+   * caller reloads the engine from the store (periods moved).
+   */
+  tick(): 'rollover' | null {
+    const now = this.#clock();
+    if (now >= this.#todayMs[1] || now < this.#todayMs[0]) return 'rollover';
+    const change = emptyChange();
+    const regions = new Set<string>();
+    for (const [, d] of this.#due) {
+      if (d.dueMs > this.#lastTick && d.dueMs <= now) {
+        const n = this.#nodes.get(d.region);
+        if (n) this.#dirty(n);
+        regions.add(d.region);
+      }
+    }
+    for (const id of this.#maint) {
+      const cam = this.#cams.get(id);
+      if (!cam) continue;
+      const state = cameraStateOf(cam.rec, now);
+      if (state === cam.state) continue;
+      const n = this.#nodes.get(cam.rec.region)!;
+      countCameraState(n.counts, cam.state, -1);
+      countCameraState(n.counts, state, 1);
+      cam.state = state;
+      this.#dirty(n);
+      regions.add(cam.rec.region);
+      change.cameras.push({ id, region: cam.rec.region });
+    }
+    this.#lastTick = now;
+    const minute = Math.floor(now / 60_000);
+    if (minute !== this.#minute) {
+      // Time-weighted rates move with the clock: refreshed once a minute, not on every read.
+      this.#minute = minute;
+      for (const n of this.#nodes.values()) {
+        if (n.cams.size === 0) continue;
+        this.#dirty(n);
+        regions.add(n.region.code);
+      }
+    }
+    const hour = hourStart(now);
+    if (hour !== this.#hour) {
+      this.#hour = hour;
+      const windowStart = hour - (TREND_POINTS - 1) * HOUR_MS;
+      for (const n of this.#nodes.values()) {
+        if (n.events.length > 0) n.events = n.events.filter((e) => Date.parse(e.at) >= windowStart);
+        n.past = null;
+        n.rollPast = null;
+      }
+      for (const k of this.#eventKeys) if (Date.parse(k.slice(k.lastIndexOf('|') + 1)) < windowStart) this.#eventKeys.delete(k);
+      change.all = true;
+    }
+    change.regions = [...regions];
+    if (change.all || change.regions.length > 0 || change.cameras.length > 0) this.#emit(change);
+    return null;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** The wall's figures of a region: today's and the recent period's. */
+  figures(code: string): WallFigures {
+    const n = this.#node(code);
+    return this.#roll(n);
+  }
+
+  /**
+   * A region's figures as its parent's wall lists them (`childFigures`): as the REST summary's
+   * `children`, whose time-weighted rate is the subtree's ratio, not the average of its children.
+   */
+  childFigures(code: string): WallFigures {
+    return this.#asChild(this.#node(code));
+  }
+
+  /** Row order of a region's camera columns (channels in scope, by id). */
+  rows(code: string): Rows {
+    const n = this.#node(code);
+    if (!n.rows) {
+      const ids: string[] = [];
+      this.#walk(n, (x) => {
+        for (const id of x.cams.keys()) ids.push(id);
+      });
+      ids.sort();
+      n.rows = { ids, index: new Map(ids.map((id, i) => [id, i])) };
+    }
+    return n.rows;
+  }
+
+  /** Whether a region's wall lists its channels (county and below); cities and provinces do not. */
+  hasColumns(code: string): boolean {
+    return COLUMN_LEVELS.has(this.#node(code).region.level);
+  }
+
+  /** A channel's row values as the columns carry them. */
+  cameraRow(id: string): { state: number; reason: number; since: number } | undefined {
+    const c = this.#cams.get(id);
+    if (!c) return undefined;
+    return rowOf(c);
+  }
+
+  /** The channels down longest in scope (offline or unknown, oldest first). */
+  downLongest(code: string): DownChannel[] {
+    return this.#down(this.#node(code));
+  }
+
+  /** Hourly operational rate for the last 24 hours; the current hour from the live figures. */
+  trend(code: string): Trend {
+    const n = this.#node(code);
+    const now = this.#clock();
+    const past = this.#past(n, now);
+    const hours = trendHours(now);
+    const rates: (number | null)[] = past.online.map((o, k) => rate(o, past.counted[k]!));
+    rates.push(this.figures(code).today.cameras.operationalRate);
+    return { t: hours.map((h) => h / 1000), rate: rates };
+  }
+
+  /** Whether a clue belongs on a wall's list: reported today, still open, or touched today. */
+  clueOnWall(c: Clue): boolean {
+    return (
+      OPEN_CLUE_STATUSES.includes(c.status) ||
+      this.#touched.has(c.id) ||
+      inPeriod(c.reportedAt, this.periods.today) ||
+      inPeriod(c.updatedAt, this.periods.today)
+    );
+  }
+
+  /** The wall's clue list of a region: today's and open clues in scope, newest first, bounded. */
+  wallClues(code: string): Clue[] {
+    const out: Clue[] = [];
+    this.#walk(this.#node(code), (x) => {
+      for (const c of x.clues.values()) if (this.clueOnWall(c)) out.push(c);
+    });
+    return out.sort(compareClues).slice(0, MAX_WALL_CLUES);
+  }
+
+  /** Everything the wall of `code` shows, as of `seq` (the caller owns the sequence). */
+  snapshot(code: string, seq: number): RegionSnapshot {
+    const n = this.#node(code);
+    const now = this.#clock();
+    const children = childrenOf(this.tree, code).slice();
+    return {
+      v: PROTOCOL_VERSION,
+      seq,
+      at: toShanghaiIso(now),
+      region: n.region,
+      path: ancestorsOf(this.tree, code),
+      children,
+      periods: { today: this.periods.today, recent: this.periods.recent },
+      figures: this.figures(code),
+      childFigures: children.map((c) => this.childFigures(c.code)),
+      cameras: this.hasColumns(code) ? this.#columns(n, children) : emptyColumns(),
+      clues: this.wallClues(code),
+      downLongest: this.downLongest(code),
+      trend: this.trend(code),
+    };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #node(code: string): Node {
+    const n = this.#nodes.get(code);
+    if (!n) throw new Error(`unknown region ${code}`);
+    return n;
+  }
+
+  #walk(n: Node, f: (x: Node) => void): void {
+    const stack = [n];
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      f(x);
+      for (const c of x.children) stack.push(c);
+    }
+  }
+
+  #emit(c: LiveChange): void {
+    for (const l of this.#listeners) l(c);
+  }
+
+  /** Drops the caches of `n` and its ancestors: a cached node implies cached descendants. */
+  #dirty(n: Node, opts: { rows?: boolean; past?: boolean } = {}): void {
+    n.own = null;
+    if (opts.past) n.past = null;
+    for (let x: Node | null = n; x; x = x.parent) {
+      x.roll = null;
+      x.rollChild = null;
+      x.rollUp = null;
+      x.rollDown = null;
+      if (opts.rows) x.rows = null;
+      if (opts.past) x.rollPast = null;
+    }
+  }
+
+  #putCamera(rec: CameraRecord, now: number): Cam | null {
+    const n = this.#nodes.get(rec.region);
+    if (!n) return null;
+    const state = cameraStateOf(rec, now);
+    const old = n.cams.get(rec.id);
+    // Past trend points count channels by their current service flags: those changing moves them.
+    const pastMoved = old !== undefined && (old.rec.inService !== rec.inService || JSON.stringify(old.rec.maintenance) !== JSON.stringify(rec.maintenance));
+    if (old && pastMoved && JSON.stringify(old.rec.maintenance) !== JSON.stringify(rec.maintenance)) this.#moveMaintenance(old.rec, rec, now);
+    if (old) {
+      countCameraState(n.counts, old.state, -1);
+      old.rec = rec;
+      old.state = state;
+      old.sinceMs = Date.parse(rec.since);
+    }
+    const cam = old ?? { rec, state, sinceMs: Date.parse(rec.since) };
+    countCameraState(n.counts, state, 1);
+    if (!old) {
+      n.cams.set(rec.id, cam);
+      this.#cams.set(rec.id, cam);
+    }
+    if (rec.maintenance) this.#maint.add(rec.id);
+    else this.#maint.delete(rec.id);
+    // The trend's current hour comes from the figures; past hours change with late events only.
+    this.#dirty(n, { rows: !old, past: !old || pastMoved });
+    return cam;
+  }
+
+  /** Mirrors the store's maintenance history: a replaced or cleared window is cut short now. */
+  #moveMaintenance(before: CameraRecord, after: CameraRecord, now: number): void {
+    const list = this.#spans.get(after.id) ?? [];
+    if (before.maintenance) {
+      const f = Date.parse(before.maintenance.from);
+      const t = Date.parse(before.maintenance.to);
+      for (const s of list) if (s.from === f && s.to === t) s.to = Math.max(s.from, Math.min(s.to, now));
+    }
+    if (after.maintenance) list.push({ from: Date.parse(after.maintenance.from), to: Date.parse(after.maintenance.to) });
+    this.#spans.set(after.id, list);
+  }
+
+  #removeCamera(cam: Cam): void {
+    const n = this.#nodes.get(cam.rec.region);
+    this.#cams.delete(cam.rec.id);
+    this.#maint.delete(cam.rec.id);
+    if (!n) return;
+    countCameraState(n.counts, cam.state, -1);
+    n.cams.delete(cam.rec.id);
+    this.#dirty(n, { rows: true, past: true });
+  }
+
+  /** Counts a status change into its channel's region; returns the region, or null when unknown. */
+  #countEvent(ev: StatusEvent, windowStart: number): string | null {
+    const cam = this.#cams.get(ev.cameraId);
+    if (!cam) return null;
+    const n = this.#nodes.get(cam.rec.region)!;
+    const at = Date.parse(ev.at);
+    if (at >= windowStart) {
+      const key = `${ev.cameraId}|${ev.to}|${ev.at}`;
+      if (this.#eventKeys.has(key)) return null;
+      this.#eventKeys.add(key);
+      const last = n.events[n.events.length - 1];
+      if (last && Date.parse(last.at) > at) n.eventsUnsorted = true;
+      n.events.push(ev);
+      if (at <= this.#hour) this.#dirty(n, { past: true });
+    }
+    if (at >= Date.parse(this.periods.recent.from)) {
+      const list = this.#camEvents.get(ev.cameraId);
+      if (!list) this.#camEvents.set(ev.cameraId, [ev]);
+      else {
+        const prev = list[list.length - 1]!;
+        list.push(ev);
+        if (Date.parse(prev.at) > at) list.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+      }
+    }
+    const kind = statusChangeKind(ev);
+    if (kind !== null) {
+      const bucket = kind === 'repaired' ? n.repaired : n.failed;
+      if (inPeriod(ev.at, this.periods.today)) bucket[0]++;
+      if (inPeriod(ev.at, this.periods.recent)) bucket[1]++;
+    }
+    this.#dirty(n);
+    return n.region.code;
+  }
+
+  #putClue(c: Clue): boolean {
+    const n = this.#nodes.get(c.region);
+    if (!n) return false;
+    n.clues.set(c.id, c);
+    this.#clueRegion.set(c.id, c.region);
+    if (c.dueAt !== null && OPEN_CLUE_STATUSES.includes(c.status)) this.#due.set(c.id, { dueMs: Date.parse(c.dueAt), region: c.region });
+    else this.#due.delete(c.id);
+    this.#dirty(n);
+    return true;
+  }
+
+  /** Returns the regions whose counts changed. */
+  #putWorker(w: GridWorkerView): string[] {
+    const out: string[] = [];
+    const prevRegion = this.#workerRegion.get(w.id);
+    if (prevRegion !== undefined && prevRegion !== w.region) {
+      const p = this.#nodes.get(prevRegion);
+      if (p) {
+        p.workers.delete(w.id);
+        this.#dirty(p);
+        out.push(prevRegion);
+      }
+    }
+    const n = this.#nodes.get(w.region);
+    if (!n) return out;
+    n.workers.set(w.id, w);
+    this.#workerRegion.set(w.id, w.region);
+    this.#dirty(n);
+    out.push(w.region);
+    return out;
+  }
+
+  #countReport(r: GridReport): string | null {
+    const n = this.#nodes.get(r.region);
+    if (!n) return null;
+    if (this.#reportIds.has(r.id)) return null;
+    const today = inPeriod(r.at, this.periods.today);
+    if (today) this.#reportIds.add(r.id);
+    if (today) n.reports[0]++;
+    if (inPeriod(r.at, this.periods.recent)) n.reports[1]++;
+    this.#dirty(n);
+    return r.region;
+  }
+
+  /** Online and counted time of one channel over [from, now), as the REST summary computes it. */
+  #uptime(c: Cam, from: number, now: number): Uptime | null {
+    if (!c.rec.inService || now <= from) return null;
+    const evs = this.#camEvents.get(c.rec.id) ?? [];
+    let first = -1;
+    const changes: StatusChange[] = [];
+    for (let k = 0; k < evs.length; k++) {
+      const t = Date.parse(evs[k]!.at);
+      if (t < from) continue;
+      if (first < 0) first = k;
+      if (t < now) changes.push({ at: t, status: evs[k]!.to });
+    }
+    const initial = first >= 0 ? evs[first]!.from : c.rec.status;
+    const excluded = [...(this.#spans.get(c.rec.id) ?? [])];
+    if (c.rec.maintenance) excluded.push({ from: Date.parse(c.rec.maintenance.from), to: Date.parse(c.rec.maintenance.to) });
+    return channelUptime(initial, changes, from, now, excluded);
+  }
+
+  #own(n: Node): [RegionFigures, RegionFigures] {
+    if (n.own) return n.own;
+    const now = this.#clock();
+    const clues = [...n.clues.values()];
+    let onDuty = 0;
+    for (const w of n.workers.values()) if (w.onDuty) onDuty++;
+    const make = (period: Period, i: 0 | 1): RegionFigures => {
+      const from = Date.parse(period.from);
+      const up: Uptime = { online: 0, counted: 0 };
+      for (const c of n.cams.values()) {
+        const u = this.#uptime(c, from, Math.min(now, Date.parse(period.to)));
+        if (!u) continue;
+        up.online += u.online;
+        up.counted += u.counted;
+      }
+      n.ownUp[i] = up;
+      const cameras = finishCameraFigures({ ...n.counts, repaired: n.repaired[i], newlyFailed: n.failed[i], timeWeightedRate: rate(up.online, up.counted) });
+      return {
+        region: n.ref,
+        period,
+        cameras,
+        clues: clueFigures(clues, period, now),
+        mediation: mediationFigures(clues, period),
+        grid: { workers: n.workers.size, onDuty, reports: n.reports[i] },
+      };
+    };
+    n.own = [make(this.periods.today, 0), make(this.periods.recent, 1)];
+    return n.own;
+  }
+
+  /**
+   * The wall's figures of `n`: its children's figures (as the summary lists them) and its own
+   * records, summed. A region without children shows its own figures as they are.
+   */
+  #roll(n: Node): WallFigures {
+    if (n.roll) return n.roll;
+    const own = this.#own(n);
+    if (n.children.length === 0) {
+      n.roll = { today: own[0], recent: own[1] };
+      n.rollUp = [n.ownUp[0], n.ownUp[1]];
+      return n.roll;
+    }
+    const kids = n.children.map((c) => this.#asChild(c));
+    const up: [Uptime, Uptime] = [{ ...n.ownUp[0] }, { ...n.ownUp[1] }];
+    for (const c of n.children) {
+      for (const i of [0, 1] as const) {
+        up[i].online += c.rollUp![i].online;
+        up[i].counted += c.rollUp![i].counted;
+      }
+    }
+    n.rollUp = up;
+    n.roll = {
+      today: sumRegionFigures(n.ref, this.periods.today, [...kids.map((k) => k.today), own[0]]),
+      recent: sumRegionFigures(n.ref, this.periods.recent, [...kids.map((k) => k.recent), own[1]]),
+    };
+    return n.roll;
+  }
+
+  /** Figures of `n` as its parent lists them: the time-weighted rate is the subtree's own ratio. */
+  #asChild(n: Node): WallFigures {
+    if (n.rollChild) return n.rollChild;
+    const wall = this.#roll(n);
+    if (n.children.length === 0) return (n.rollChild = wall);
+    const up = n.rollUp!;
+    const fix = (f: RegionFigures, u: Uptime): RegionFigures => ({ ...f, cameras: { ...f.cameras, timeWeightedRate: rate(u.online, u.counted) } });
+    n.rollChild = { today: fix(wall.today, up[0]), recent: fix(wall.recent, up[1]) };
+    return n.rollChild;
+  }
+
+  #down(n: Node): DownChannel[] {
+    if (n.rollDown) return n.rollDown;
+    const cands: Cam[] = [];
+    for (const c of n.cams.values()) if (c.state === 'offline' || c.state === 'unknown') cands.push(c);
+    cands.sort(compareDown);
+    const mine = cands.slice(0, MAX_DOWN_LONGEST).map((c) => this.#downChannel(c));
+    const all = [mine, ...n.children.map((c) => this.#down(c))].flat();
+    all.sort((a, b) => Date.parse(a.since) - Date.parse(b.since) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    n.rollDown = all.slice(0, MAX_DOWN_LONGEST);
+    return n.rollDown;
+  }
+
+  #downChannel(c: Cam): DownChannel {
+    return {
+      id: c.rec.id,
+      name: c.rec.name,
+      region: c.rec.region,
+      regionName: this.#nodes.get(c.rec.region)?.region.name ?? c.rec.region,
+      state: c.state as 'offline' | 'unknown',
+      reason: reasonOf(c.state, c.rec.reason),
+      since: toShanghaiIso(c.sinceMs),
+    };
+  }
+
+  #past(n: Node, now: number): PastCounts {
+    if (n.rollPast) return n.rollPast;
+    if (!n.past) {
+      if (n.eventsUnsorted) {
+        n.events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+        n.eventsUnsorted = false;
+      }
+      n.past = n.cams.size === 0 ? emptyPast() : pastCounts([...n.cams.values()].map((c) => c.rec), n.events, now);
+    }
+    const sum = emptyPast();
+    addPast(sum, n.past);
+    for (const c of n.children) addPast(sum, this.#past(c, now));
+    n.rollPast = sum;
+    return sum;
+  }
+
+  #columns(n: Node, children: readonly Region[]): CameraColumns {
+    const rows = this.rows(n.region.code);
+    const childIndex = new Map(children.map((c, i) => [c.code, i]));
+    const cols = emptyColumns();
+    for (const id of rows.ids) {
+      const c = this.#cams.get(id)!;
+      const row = rowOf(c);
+      const via = c.rec.region === n.region.code ? null : childOnPathTo(this.tree, n.region.code, c.rec.region);
+      cols.id.push(id);
+      cols.name.push(c.rec.name);
+      cols.child.push(via === null ? -1 : (childIndex.get(via) ?? -1));
+      cols.lon.push(c.rec.lon);
+      cols.lat.push(c.rec.lat);
+      cols.state.push(row.state);
+      cols.reason.push(row.reason);
+      cols.since.push(row.since);
+    }
+    return cols;
+  }
+}
+
+function emptyChange(): LiveChange {
+  return { cameras: [], clues: [], regions: [], structure: [] };
+}
+
+export function emptyColumns(): CameraColumns {
+  return { id: [], name: [], child: [], lon: [], lat: [], state: [], reason: [], since: [] };
+}
+
+function rowOf(c: Cam): { state: number; reason: number; since: number } {
+  const reason = reasonOf(c.state, c.rec.reason);
+  return {
+    state: STATE_INDEX.get(c.state)!,
+    reason: reason === null ? 0 : (REASON_INDEX.get(reason) ?? 0),
+    since: Math.floor(c.sinceMs / 1000),
+  };
+}
+
+function rowKey(c: Cam): string {
+  const r = rowOf(c);
+  return `${r.state}|${r.reason}|${r.since}`;
+}
+
+/** The parts of a channel a snapshot carries that a delta cannot patch. */
+function describe(rec: CameraRecord): string {
+  return `${rec.name}|${rec.lon}|${rec.lat}|${rec.region}`;
+}
+
+function compareDown(a: Cam, b: Cam): number {
+  return a.sinceMs - b.sinceMs || (a.rec.id < b.rec.id ? -1 : a.rec.id > b.rec.id ? 1 : 0);
+}

@@ -1,0 +1,215 @@
+import { PROTOCOL_VERSION, ancestorsOf, toShanghaiIso, type Clue, type RegionDelta, type RegionSnapshot, type WallFigures } from '@zhihui/shared';
+import type { LiveChange, LiveEngine, Rows } from './engine.js';
+
+/** What a flush produces for one region: a delta, or a fresh snapshot when rows cannot be patched. */
+export type Outgoing = { code: string; kind: 'delta'; delta: RegionDelta } | { code: string; kind: 'snapshot'; snapshot: RegionSnapshot };
+
+/** Per watched region: what changed since the last flush, and what was last sent. */
+interface Channel {
+  code: string;
+  cams: Set<string>;
+  clues: Map<string, Clue>;
+  dirty: boolean;
+  resync: boolean;
+  rows: Rows | null;
+  sent: { figures: string; child: string[]; down: string; trend: string };
+}
+
+/**
+ * Turns engine changes into per-region deltas. Changes are coalesced per channel and per clue
+ * until `flush`, so a channel that flapped five times in a tick is sent once, in its last state.
+ *
+ * `seq` is per region and per process: it starts at 0 when the process starts and grows by one
+ * with every delta or pushed snapshot of that region. A client that reconnects (to this process
+ * or another one) subscribes again and continues from the seq of the snapshot it receives.
+ */
+export class RegionStreams {
+  readonly #channels = new Map<string, Channel>();
+  readonly #seq = new Map<string, number>();
+  #engine: LiveEngine;
+  #off: () => void;
+
+  constructor(engine: LiveEngine) {
+    this.#engine = engine;
+    this.#off = engine.onChange((c) => this.#route(c));
+  }
+
+  /** Switches to a reloaded engine (midnight): every watched region gets a fresh snapshot. */
+  replaceEngine(engine: LiveEngine): void {
+    this.#off();
+    this.#engine = engine;
+    this.#off = engine.onChange((c) => this.#route(c));
+    for (const ch of this.#channels.values()) ch.resync = true;
+  }
+
+  get engine(): LiveEngine {
+    return this.#engine;
+  }
+
+  seq(code: string): number {
+    return this.#seq.get(code) ?? 0;
+  }
+
+  watched(): string[] {
+    return [...this.#channels.keys()];
+  }
+
+  /** Starts tracking changes for a region (idempotent). */
+  watch(code: string): void {
+    if (this.#channels.has(code)) return;
+    const ch: Channel = { code, cams: new Set(), clues: new Map(), dirty: false, resync: false, rows: null, sent: { figures: '', child: [], down: '', trend: '' } };
+    this.#remember(ch, this.#engine.snapshot(code, this.seq(code)));
+    this.#channels.set(code, ch);
+  }
+
+  unwatch(code: string): void {
+    this.#channels.delete(code);
+  }
+
+  /**
+   * The snapshot of a watched region at its current seq. Flush the region first (see
+   * `flushRegion`) so the snapshot holds exactly the changes up to that seq.
+   */
+  snapshot(code: string): RegionSnapshot {
+    const ch = this.#channels.get(code);
+    const snap = this.#engine.snapshot(code, this.seq(code));
+    if (ch) this.#remember(ch, snap);
+    return snap;
+  }
+
+  /** Flushes every watched region with pending changes. */
+  flush(now: number = this.#engine.now()): Outgoing[] {
+    const out: Outgoing[] = [];
+    for (const ch of this.#channels.values()) {
+      const o = this.#flushChannel(ch, now);
+      if (o) out.push(o);
+    }
+    return out;
+  }
+
+  /** Flushes one region: what its current subscribers must receive before a newcomer's snapshot. */
+  flushRegion(code: string, now: number = this.#engine.now()): Outgoing | null {
+    const ch = this.#channels.get(code);
+    return ch ? this.#flushChannel(ch, now) : null;
+  }
+
+  #route(c: LiveChange): void {
+    if (c.all) for (const ch of this.#channels.values()) ch.dirty = true;
+    const tree = this.#engine.tree;
+    // Every region on the path from the changed region to the root sees the change.
+    const inScope = (region: string, f: (ch: Channel) => void) => {
+      const own = this.#channels.get(region);
+      if (own) f(own);
+      for (const a of ancestorsOf(tree, region)) {
+        const ch = this.#channels.get(a.code);
+        if (ch) f(ch);
+      }
+    };
+    if (this.#channels.size === 0) return;
+    for (const r of c.regions) inScope(r, (ch) => (ch.dirty = true));
+    for (const r of c.structure) inScope(r, (ch) => (ch.resync = true));
+    for (const cam of c.cameras) inScope(cam.region, (ch) => ch.cams.add(cam.id));
+    for (const clue of c.clues) inScope(clue.region, (ch) => ch.clues.set(clue.id, clue));
+  }
+
+  #nextSeq(code: string): number {
+    const s = this.seq(code) + 1;
+    this.#seq.set(code, s);
+    return s;
+  }
+
+  #remember(ch: Channel, s: RegionSnapshot): void {
+    ch.cams.clear();
+    ch.clues.clear();
+    ch.dirty = false;
+    ch.resync = false;
+    ch.rows = this.#engine.hasColumns(ch.code) ? this.#engine.rows(ch.code) : null;
+    ch.sent = {
+      figures: JSON.stringify(s.figures),
+      child: s.childFigures.map((f) => JSON.stringify(f)),
+      down: JSON.stringify(s.downLongest),
+      trend: JSON.stringify(s.trend),
+    };
+  }
+
+  #flushChannel(ch: Channel, now: number): Outgoing | null {
+    const engine = this.#engine;
+    // Rows are patched by index: when the region's set of channels changed, only a snapshot will do.
+    if (!ch.resync && ch.rows !== null && engine.rows(ch.code) !== ch.rows) ch.resync = true;
+    if (ch.resync) {
+      const snapshot = engine.snapshot(ch.code, this.#nextSeq(ch.code));
+      this.#remember(ch, snapshot);
+      return { code: ch.code, kind: 'snapshot', snapshot };
+    }
+    if (!ch.dirty && ch.cams.size === 0 && ch.clues.size === 0) return null;
+    const at = toShanghaiIso(now);
+    const delta: RegionDelta = { v: PROTOCOL_VERSION, seq: 0, at };
+    let changed = false;
+    if (ch.rows !== null && ch.cams.size > 0) {
+      const base = Math.floor(Date.parse(at) / 1000);
+      const cams = { i: [] as number[], s: [] as number[], r: [] as number[], ago: [] as number[] };
+      const ids = [...ch.cams].map((id) => [ch.rows!.index.get(id), id] as const).sort((a, b) => (a[0] ?? -1) - (b[0] ?? -1));
+      for (const [i, id] of ids) {
+        const row = engine.cameraRow(id);
+        if (i === undefined || row === undefined) {
+          ch.resync = true;
+          return this.#flushChannel(ch, now);
+        }
+        cams.i.push(i);
+        cams.s.push(row.state);
+        cams.r.push(row.reason);
+        cams.ago.push(base - row.since);
+      }
+      delta.cams = cams;
+      changed = true;
+    }
+    if (ch.clues.size > 0) {
+      delta.clues = [...ch.clues.values()].filter((c) => engine.clueOnWall(c));
+      if (delta.clues.length > 0) changed = true;
+      else delete delta.clues;
+    }
+    if (ch.dirty) {
+      const figures = engine.figures(ch.code);
+      const fj = JSON.stringify(figures);
+      if (fj !== ch.sent.figures) {
+        delta.figures = figures;
+        ch.sent.figures = fj;
+        changed = true;
+      }
+      const children = engine.tree.childrenOf.get(ch.code) ?? [];
+      const cf: [number, WallFigures][] = [];
+      children.forEach((c, i) => {
+        const f = engine.childFigures(c.code);
+        const j = JSON.stringify(f);
+        if (j !== ch.sent.child[i]) {
+          cf.push([i, f]);
+          ch.sent.child[i] = j;
+        }
+      });
+      if (cf.length > 0) {
+        delta.childFigures = cf;
+        changed = true;
+      }
+      const down = engine.downLongest(ch.code);
+      const dj = JSON.stringify(down);
+      if (dj !== ch.sent.down) {
+        delta.downLongest = down;
+        ch.sent.down = dj;
+        changed = true;
+      }
+      const trend = engine.trend(ch.code);
+      const tj = JSON.stringify(trend);
+      if (tj !== ch.sent.trend) {
+        delta.trend = trend;
+        ch.sent.trend = tj;
+        changed = true;
+      }
+    }
+    ch.cams.clear();
+    ch.clues.clear();
+    ch.dirty = false;
+    if (!changed) return null;
+    delta.seq = this.#nextSeq(ch.code);
+    return { code: ch.code, kind: 'delta', delta };
+  }
+}

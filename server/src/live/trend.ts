@@ -1,0 +1,70 @@
+import { cameraStateOf } from '@zhihui/shared';
+import type { CameraRecord, StatusEvent } from '../store/types.js';
+
+/** Points of the 24-hour trend; the last one is the current hour, computed live from the figures. */
+export const TREND_POINTS = 24;
+export const HOUR_MS = 3_600_000;
+
+/** Start of the hour holding `now` (Asia/Shanghai is UTC+8 all year, so its hours are UTC hours). */
+export function hourStart(now: number): number {
+  return Math.floor(now / HOUR_MS) * HOUR_MS;
+}
+
+/** Hour starts of the trend's points, epoch ms, oldest first. */
+export function trendHours(now: number): number[] {
+  const h = hourStart(now);
+  return Array.from({ length: TREND_POINTS }, (_, k) => h - (TREND_POINTS - 1 - k) * HOUR_MS);
+}
+
+/** Online and counted channels at the end of each past hour (TREND_POINTS − 1 entries, oldest first). */
+export interface PastCounts {
+  online: number[];
+  counted: number[];
+}
+
+export function emptyPast(): PastCounts {
+  return { online: new Array<number>(TREND_POINTS - 1).fill(0), counted: new Array<number>(TREND_POINTS - 1).fill(0) };
+}
+
+export function addPast(into: PastCounts, p: PastCounts): void {
+  for (let k = 0; k < TREND_POINTS - 1; k++) {
+    into.online[k]! += p.online[k]!;
+    into.counted[k]! += p.counted[k]!;
+  }
+}
+
+/**
+ * Counts of the channels at the end of each past hour, by walking the status history backwards
+ * from the channels' current status. Point k (k < 23) is the state at the start of hour k + 1.
+ * `events` must be the channels' changes since the first hour's start, in time order.
+ */
+export function pastCounts(cams: Iterable<CameraRecord>, events: readonly StatusEvent[], now: number): PastCounts {
+  const hours = trendHours(now);
+  const status = new Map<string, CameraRecord['status']>();
+  const list: CameraRecord[] = [];
+  for (const c of cams) {
+    status.set(c.id, c.status);
+    list.push(c);
+  }
+  const out = emptyPast();
+  let e = events.length - 1;
+  for (let k = TREND_POINTS - 2; k >= 0; k--) {
+    const boundary = hours[k + 1]!;
+    while (e >= 0 && Date.parse(events[e]!.at) > boundary) {
+      const ev = events[e]!;
+      if (status.has(ev.cameraId)) status.set(ev.cameraId, ev.from);
+      e--;
+    }
+    let online = 0;
+    let counted = 0;
+    for (const c of list) {
+      const state = cameraStateOf({ inService: c.inService, status: status.get(c.id)!, maintenance: c.maintenance }, boundary);
+      if (state === 'maintenance' || state === 'out_of_service') continue;
+      counted++;
+      if (state === 'online') online++;
+    }
+    out.online[k] = online;
+    out.counted[k] = counted;
+  }
+  return out;
+}

@@ -1,0 +1,142 @@
+import type pg from 'pg';
+
+/** One schema step. Versions only ever grow; a released step is never edited, only followed. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE regions (
+        code text PRIMARY KEY,
+        parent text,
+        doc jsonb NOT NULL
+      );
+      CREATE TABLE cameras (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        region text NOT NULL,
+        lon double precision NOT NULL,
+        lat double precision NOT NULL,
+        in_service boolean NOT NULL,
+        status text NOT NULL,
+        reason text,
+        since timestamptz NOT NULL,
+        last_seen timestamptz,
+        maintenance jsonb
+      );
+      CREATE INDEX cameras_region ON cameras (region, id);
+      CREATE TABLE status_events (
+        id bigserial PRIMARY KEY,
+        camera_id text NOT NULL,
+        from_status text NOT NULL,
+        to_status text NOT NULL,
+        reason text,
+        at timestamptz NOT NULL,
+        actor text NOT NULL
+      );
+      CREATE INDEX status_events_at ON status_events (at, id);
+      CREATE INDEX status_events_camera ON status_events (camera_id, at);
+      CREATE TABLE clues (
+        id text PRIMARY KEY,
+        category text NOT NULL,
+        source text NOT NULL,
+        region text NOT NULL,
+        title text NOT NULL,
+        description text,
+        lon double precision,
+        lat double precision,
+        reported_at timestamptz NOT NULL,
+        due_at timestamptz,
+        status text NOT NULL,
+        assignee text,
+        outcome text,
+        urgent boolean NOT NULL,
+        grid_worker_id text,
+        resolved_at timestamptz,
+        updated_at timestamptz NOT NULL,
+        created_by text NOT NULL
+      );
+      CREATE INDEX clues_reported ON clues (reported_at DESC, id);
+      CREATE INDEX clues_open ON clues (status) WHERE status IN ('reported', 'verified', 'dispatched');
+      CREATE INDEX clues_region ON clues (region);
+      CREATE TABLE clue_events (
+        id bigserial PRIMARY KEY,
+        clue_id text NOT NULL REFERENCES clues (id) ON DELETE CASCADE,
+        from_status text,
+        to_status text NOT NULL,
+        at timestamptz NOT NULL,
+        actor text NOT NULL,
+        note text
+      );
+      CREATE INDEX clue_events_clue ON clue_events (clue_id, id);
+      CREATE TABLE grid_workers (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        region text NOT NULL,
+        phone text,
+        on_duty boolean NOT NULL,
+        last_report_at timestamptz
+      );
+      CREATE TABLE grid_reports (
+        id text PRIMARY KEY,
+        worker_id text NOT NULL,
+        region text NOT NULL,
+        at timestamptz NOT NULL,
+        text text NOT NULL,
+        clue_id text
+      );
+      CREATE INDEX grid_reports_at ON grid_reports (at, id);
+      CREATE TABLE maintenance_spans (
+        id bigserial PRIMARY KEY,
+        camera_id text NOT NULL,
+        reason text NOT NULL,
+        from_at timestamptz NOT NULL,
+        to_at timestamptz NOT NULL,
+        actor text NOT NULL
+      );
+      CREATE INDEX maintenance_spans_camera ON maintenance_spans (camera_id, to_at);
+      CREATE INDEX maintenance_spans_to ON maintenance_spans (to_at);
+    `,
+  },
+];
+
+/** Any fixed number works; it only has to be the same in every process of a deployment. */
+const LOCK_KEY = 0x7a6869; // 'zhi'
+
+/**
+ * Applies the missing migrations in one transaction. The transaction-scoped advisory lock
+ * serialises processes that start at once: the second waits, then finds nothing to do.
+ * The lock key mixes in the schema so parallel test schemas do not queue behind each other.
+ */
+export async function runMigrations(client: pg.PoolClient): Promise<number[]> {
+  const applied: number[] = [];
+  await client.query('BEGIN');
+  try {
+    await client.query(`SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))`, [LOCK_KEY]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const done = new Set(
+      (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+    );
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await client.query(m.sql);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      applied.push(m.version);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
+  return applied;
+}

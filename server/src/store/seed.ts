@@ -1,0 +1,145 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  periodOf,
+  type CameraInput,
+  type CameraReason,
+  type CameraStatus,
+  type Clue,
+  type ClueEvent,
+  type GridReport,
+  type GridWorkerView,
+  type MaintenanceWindow,
+  type Region,
+} from '@zhihui/shared';
+import { isoAt } from '../domain/time.js';
+import type { CameraRecord, MaintenanceSpan, SeedData, StatusEvent, Store } from './types.js';
+
+const DAY_MS = 86_400_000;
+
+/** meta.json of the fixtures. */
+export interface FixtureMeta {
+  anchor: string;
+  windowStart: string;
+  windowDays: number;
+  expected?: Record<string, unknown>;
+}
+
+interface StatusRow {
+  cameraId: string;
+  status: CameraStatus;
+  reason: CameraReason | null;
+  since: string;
+  maintenance: MaintenanceWindow | null;
+}
+
+interface HistoryRow {
+  cameraId: string;
+  from: CameraStatus;
+  to: CameraStatus;
+  reason: CameraReason | null;
+  at: string;
+}
+
+async function readJson<T>(dir: string, name: string, fallback: T): Promise<T> {
+  try {
+    return JSON.parse(await readFile(path.join(dir, name), 'utf8')) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
+    throw new Error(`fixtures: cannot read ${name}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Whole days to add to fixture times so the fixture's anchor lands on the start of today in
+ * Asia/Shanghai; whole days keep every time of day (and so every daily pattern) as generated.
+ */
+export function seedShiftMs(anchor: string, now: number): number {
+  const todayStart = Date.parse(periodOf('today', now).from);
+  return Math.round((todayStart - Date.parse(anchor)) / DAY_MS) * DAY_MS;
+}
+
+/** What seeding did, for the log. */
+export interface SeedResult {
+  seeded: boolean;
+  shiftDays: number;
+  counts: Record<string, number>;
+}
+
+/**
+ * Seeds an empty store from `<fixturesDir>/data`. Missing files seed nothing of their kind; a
+ * missing meta.json means no fixtures at all (nothing is written).
+ */
+export async function seedStore(store: Store, opts: { fixturesDir: string; anchor: 'today' | 'fixture'; now?: number }): Promise<SeedResult> {
+  const dir = path.join(opts.fixturesDir, 'data');
+  const meta = await readJson<FixtureMeta | null>(dir, 'meta.json', null);
+  if (!meta) return { seeded: false, shiftDays: 0, counts: {} };
+  const shift = opts.anchor === 'fixture' ? 0 : seedShiftMs(meta.anchor, opts.now ?? Date.now());
+  const t = (iso: string): string => (shift === 0 ? iso : isoAt(Date.parse(iso) + shift));
+  const tn = (iso: string | null | undefined): string | null => (iso == null ? null : t(iso));
+  const anchor = t(meta.anchor);
+
+  const [regions, inventory, status, history, clues, workers, reports] = await Promise.all([
+    readJson<Region[]>(dir, 'regions.json', []),
+    readJson<CameraInput[]>(dir, 'cameras.json', []),
+    readJson<StatusRow[]>(dir, 'camera-status.json', []),
+    readJson<HistoryRow[]>(dir, 'status-history.json', []),
+    readJson<{ clue: Clue; history: ClueEvent[] }[]>(dir, 'clues.json', []),
+    readJson<GridWorkerView[]>(dir, 'grid-workers.json', []),
+    readJson<GridReport[]>(dir, 'grid-reports.json', []),
+  ]);
+
+  const stateOf = new Map(status.map((s) => [s.cameraId, s]));
+  const maintenance: MaintenanceSpan[] = [];
+  const cameras: CameraRecord[] = inventory.map((c) => {
+    const s = stateOf.get(c.id);
+    const m = s?.maintenance ? { reason: s.maintenance.reason, from: t(s.maintenance.from), to: t(s.maintenance.to) } : null;
+    if (m) maintenance.push({ cameraId: c.id, ...m });
+    return {
+      id: c.id,
+      name: c.name,
+      region: c.region,
+      lon: c.lon,
+      lat: c.lat,
+      inService: c.inService ?? true,
+      status: s?.status ?? 'unknown',
+      reason: s?.reason ?? null,
+      since: s ? t(s.since) : anchor,
+      // Every channel was heard from at the anchor: the heartbeat timeout counts from there.
+      lastSeen: anchor,
+      maintenance: m,
+    };
+  });
+  const statusEvents: StatusEvent[] = history.map((h) => ({ cameraId: h.cameraId, from: h.from, to: h.to, reason: h.reason ?? null, at: t(h.at), actor: 'fixture' }));
+  const data: SeedData = {
+    regions,
+    cameras,
+    statusEvents,
+    maintenance,
+    clues: clues.map(({ clue, history: h }) => ({
+      clue: {
+        ...clue,
+        reportedAt: t(clue.reportedAt),
+        dueAt: tn(clue.dueAt),
+        resolvedAt: tn(clue.resolvedAt),
+        updatedAt: t(clue.updatedAt),
+      },
+      history: h.map((e) => ({ ...e, at: t(e.at) })),
+    })),
+    workers: workers.map((w) => ({ ...w, lastReportAt: tn(w.lastReportAt) })),
+    reports: reports.map((r) => ({ ...r, at: t(r.at) })),
+  };
+  await store.importSeed(data);
+  return {
+    seeded: true,
+    shiftDays: shift / DAY_MS,
+    counts: {
+      regions: regions.length,
+      cameras: cameras.length,
+      statusEvents: statusEvents.length,
+      clues: clues.length,
+      workers: workers.length,
+      reports: reports.length,
+    },
+  };
+}

@@ -1,0 +1,639 @@
+import Database from 'better-sqlite3';
+import {
+  OPEN_CLUE_STATUSES,
+  type CameraInput,
+  type CameraReason,
+  type CameraStatus,
+  type Clue,
+  type ClueEvent,
+  type GridReport,
+  type GridWorkerView,
+  type MaintenanceWindow,
+  type Page,
+  type Region,
+} from '@zhihui/shared';
+import { isoAt } from '../../domain/time.js';
+import type { CameraRecord, MaintenanceSpan, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
+import { MIGRATIONS } from './schema.js';
+
+type Db = Database.Database;
+type Row = Record<string, unknown>;
+
+/** A channel as held in memory: times as epoch ms, so the ingest path compares numbers. */
+interface CamRow {
+  id: string;
+  name: string;
+  region: string;
+  lon: number;
+  lat: number;
+  inService: boolean;
+  status: CameraStatus;
+  reason: CameraReason | null;
+  since: number;
+  lastSeen: number | null;
+  mReason: string | null;
+  mFrom: number | null;
+  mTo: number | null;
+}
+
+const ms = (iso: string): number => {
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) throw new RangeError(`not a time: ${iso}`);
+  return t;
+};
+const msOrNull = (iso: string | null | undefined): number | null => (iso == null ? null : ms(iso));
+const isoOrNull = (t: unknown): string | null => (t == null ? null : isoAt(Number(t)));
+
+function badCursor(): Error {
+  return Object.assign(new Error('cursor: not a cursor this server issued'), { code: 'BAD_CURSOR' });
+}
+const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+function decodeCursor(c: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+}
+
+function toRecord(c: CamRow): CameraRecord {
+  return {
+    id: c.id,
+    name: c.name,
+    region: c.region,
+    lon: c.lon,
+    lat: c.lat,
+    inService: c.inService,
+    status: c.status,
+    reason: c.reason,
+    since: isoAt(c.since),
+    lastSeen: c.lastSeen === null ? null : isoAt(c.lastSeen),
+    maintenance: c.mReason !== null && c.mFrom !== null && c.mTo !== null ? { reason: c.mReason, from: isoAt(c.mFrom), to: isoAt(c.mTo) } : null,
+  };
+}
+
+function camFromRow(r: Row): CamRow {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    region: r.region as string,
+    lon: r.lon as number,
+    lat: r.lat as number,
+    inService: r.in_service === 1,
+    status: r.status as CameraStatus,
+    reason: (r.reason as CameraReason | null) ?? null,
+    since: r.since as number,
+    lastSeen: (r.last_seen as number | null) ?? null,
+    mReason: (r.m_reason as string | null) ?? null,
+    mFrom: (r.m_from as number | null) ?? null,
+    mTo: (r.m_to as number | null) ?? null,
+  };
+}
+
+function clueFromRow(r: Row): Clue {
+  return {
+    id: r.id as string,
+    category: r.category as Clue['category'],
+    source: r.source as Clue['source'],
+    region: r.region as string,
+    title: r.title as string,
+    description: (r.description as string | null) ?? null,
+    lon: (r.lon as number | null) ?? null,
+    lat: (r.lat as number | null) ?? null,
+    reportedAt: isoAt(r.reported_at as number),
+    dueAt: isoOrNull(r.due_at),
+    status: r.status as Clue['status'],
+    assignee: (r.assignee as string | null) ?? null,
+    outcome: (r.outcome as Clue['outcome']) ?? null,
+    urgent: r.urgent === 1,
+    gridWorkerId: (r.grid_worker_id as string | null) ?? null,
+    resolvedAt: isoOrNull(r.resolved_at),
+    updatedAt: isoAt(r.updated_at as number),
+    createdBy: r.created_by as string,
+  };
+}
+
+function clueParams(c: Clue): Row {
+  return {
+    id: c.id,
+    category: c.category,
+    source: c.source,
+    region: c.region,
+    title: c.title,
+    description: c.description,
+    lon: c.lon,
+    lat: c.lat,
+    reported_at: ms(c.reportedAt),
+    due_at: msOrNull(c.dueAt),
+    status: c.status,
+    assignee: c.assignee,
+    outcome: c.outcome,
+    urgent: c.urgent ? 1 : 0,
+    grid_worker_id: c.gridWorkerId,
+    resolved_at: msOrNull(c.resolvedAt),
+    updated_at: ms(c.updatedAt),
+    created_by: c.createdBy,
+  };
+}
+
+const eventFromRow = (r: Row): ClueEvent => ({
+  from: (r.from_status as ClueEvent['from']) ?? null,
+  to: r.to_status as ClueEvent['to'],
+  at: isoAt(r.at as number),
+  actor: r.actor as string,
+  note: (r.note as string | null) ?? null,
+});
+
+const workerFromRow = (r: Row): GridWorkerView => ({
+  id: r.id as string,
+  name: r.name as string,
+  region: r.region as string,
+  phone: (r.phone as string | null) ?? null,
+  onDuty: r.on_duty === 1,
+  lastReportAt: isoOrNull(r.last_report_at),
+});
+
+const reportFromRow = (r: Row): GridReport => ({
+  id: r.id as string,
+  workerId: r.worker_id as string,
+  region: r.region as string,
+  at: isoAt(r.at as number),
+  text: r.text as string,
+  clueId: (r.clue_id as string | null) ?? null,
+});
+
+const regionFromRow = (r: Row): Region => {
+  const region: Region = {
+    code: r.code as string,
+    name: r.name as string,
+    level: r.level as Region['level'],
+    parent: (r.parent as string | null) ?? null,
+    center: r.lon == null || r.lat == null ? null : [r.lon as number, r.lat as number],
+  };
+  if (r.approximate != null) region.approximate = r.approximate === 1;
+  return region;
+};
+
+/** SQLite store (better-sqlite3, WAL). Synchronous under the hood: each write commits before its promise resolves. */
+class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly #db: Db;
+  /** id → current channel state; loaded on first use, updated only after a commit. SQLite stays the truth. */
+  #cams: Map<string, CamRow> | null = null;
+  readonly #stmts = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    this.#db = new Database(file);
+    this.#db.pragma('journal_mode = WAL');
+    // FULL: an acknowledged write survives a power cut, not only a process crash.
+    this.#db.pragma('synchronous = FULL');
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.pragma('foreign_keys = OFF');
+  }
+
+  #st(sql: string): Database.Statement {
+    let s = this.#stmts.get(sql);
+    if (!s) {
+      s = this.#db.prepare(sql);
+      this.#stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  #cache(): Map<string, CamRow> {
+    if (!this.#cams) {
+      const m = new Map<string, CamRow>();
+      for (const r of this.#st('SELECT * FROM cameras').all() as Row[]) m.set(r.id as string, camFromRow(r));
+      this.#cams = m;
+    }
+    return this.#cams;
+  }
+
+  async migrate(): Promise<void> {
+    const version = this.#db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.#db.transaction(() => {
+        this.#db.exec(MIGRATIONS[v]!);
+        this.#db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  async isEmpty(): Promise<boolean> {
+    const r = this.#st(
+      'SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM regions LIMIT 1)) + (SELECT COUNT(*) FROM (SELECT 1 FROM cameras LIMIT 1)) + (SELECT COUNT(*) FROM (SELECT 1 FROM clues LIMIT 1)) AS n',
+    ).get() as { n: number };
+    return r.n === 0;
+  }
+
+  // ── regions ──────────────────────────────────────────────────────────────
+
+  #upsertRegion(r: Region): void {
+    this.#st(
+      `INSERT INTO regions (code, name, level, parent, lon, lat, approximate) VALUES (@code, @name, @level, @parent, @lon, @lat, @approximate)
+       ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level, parent = excluded.parent, lon = excluded.lon, lat = excluded.lat, approximate = excluded.approximate`,
+    ).run({
+      code: r.code,
+      name: r.name,
+      level: r.level,
+      parent: r.parent,
+      lon: r.center?.[0] ?? null,
+      lat: r.center?.[1] ?? null,
+      approximate: r.approximate === undefined ? null : r.approximate ? 1 : 0,
+    });
+  }
+
+  async upsertRegions(regions: readonly Region[]): Promise<void> {
+    this.#db.transaction(() => {
+      for (const r of regions) this.#upsertRegion(r);
+    })();
+  }
+
+  async listRegions(): Promise<Region[]> {
+    return (this.#st('SELECT * FROM regions ORDER BY code').all() as Row[]).map(regionFromRow);
+  }
+
+  // ── cameras ──────────────────────────────────────────────────────────────
+
+  #writeCam(c: CamRow, actor: string, createdAt: number): void {
+    this.#st(
+      `INSERT INTO cameras (id, name, region, lon, lat, in_service, status, reason, since, last_seen, m_reason, m_from, m_to, created_at, updated_by)
+       VALUES (@id, @name, @region, @lon, @lat, @in_service, @status, @reason, @since, @last_seen, @m_reason, @m_from, @m_to, @created_at, @actor)
+       ON CONFLICT(id) DO UPDATE SET name = excluded.name, region = excluded.region, lon = excluded.lon, lat = excluded.lat,
+         in_service = excluded.in_service, status = excluded.status, reason = excluded.reason, since = excluded.since,
+         last_seen = excluded.last_seen, m_reason = excluded.m_reason, m_from = excluded.m_from, m_to = excluded.m_to, updated_by = excluded.updated_by`,
+    ).run({
+      id: c.id,
+      name: c.name,
+      region: c.region,
+      lon: c.lon,
+      lat: c.lat,
+      in_service: c.inService ? 1 : 0,
+      status: c.status,
+      reason: c.reason,
+      since: c.since,
+      last_seen: c.lastSeen,
+      m_reason: c.mReason,
+      m_from: c.mFrom,
+      m_to: c.mTo,
+      created_at: createdAt,
+      actor,
+    });
+  }
+
+  async upsertCameras(rows: readonly CameraInput[], actor: string, now: string): Promise<CameraRecord[]> {
+    const cache = this.#cache();
+    const nowMs = ms(now);
+    const next: CamRow[] = [];
+    for (const r of rows) {
+      const cur = cache.get(r.id);
+      next.push(
+        cur
+          ? { ...cur, name: r.name, region: r.region, lon: r.lon, lat: r.lat, inService: r.inService ?? cur.inService }
+          : { id: r.id, name: r.name, region: r.region, lon: r.lon, lat: r.lat, inService: r.inService ?? true, status: 'unknown', reason: null, since: nowMs, lastSeen: null, mReason: null, mFrom: null, mTo: null },
+      );
+    }
+    this.#db.transaction(() => {
+      for (const c of next) this.#writeCam(c, actor, nowMs);
+    })();
+    for (const c of next) cache.set(c.id, c);
+    return next.map(toRecord);
+  }
+
+  async setMaintenance(ids: readonly string[], window: MaintenanceWindow | null, actor: string): Promise<CameraRecord[]> {
+    const cache = this.#cache();
+    const now = Date.now();
+    const from = window ? ms(window.from) : null;
+    const to = window ? ms(window.to) : null;
+    const next: CamRow[] = [];
+    for (const id of new Set(ids)) {
+      const cur = cache.get(id);
+      if (cur) next.push({ ...cur, mReason: window?.reason ?? null, mFrom: from, mTo: to });
+    }
+    this.#db.transaction(() => {
+      const upd = this.#st('UPDATE cameras SET m_reason = ?, m_from = ?, m_to = ?, updated_by = ? WHERE id = ?');
+      // A window cleared or replaced early only counted until now; one that had not begun never counted.
+      const cut = this.#st('UPDATE maintenance SET to_at = ? WHERE camera_id = ? AND from_at < ? AND to_at > ?');
+      const drop = this.#st('DELETE FROM maintenance WHERE camera_id = ? AND from_at >= ?');
+      const add = this.#st('INSERT INTO maintenance (camera_id, reason, from_at, to_at, actor) VALUES (?, ?, ?, ?, ?)');
+      for (const c of next) {
+        upd.run(c.mReason, c.mFrom, c.mTo, actor, c.id);
+        cut.run(now, c.id, now, now);
+        drop.run(c.id, now);
+        if (window) add.run(c.id, window.reason, from, to, actor);
+      }
+    })();
+    for (const c of next) cache.set(c.id, c);
+    return next.map(toRecord);
+  }
+
+  async maintenanceHistory(q: { from: string; to: string; cameraIds?: readonly string[] }): Promise<MaintenanceSpan[]> {
+    const params: Row = { from: ms(q.from), to: ms(q.to) };
+    let sql = 'SELECT camera_id, reason, from_at, to_at FROM maintenance WHERE from_at < @to AND to_at > @from';
+    if (q.cameraIds) {
+      sql += ' AND camera_id IN (SELECT value FROM json_each(@ids))';
+      params.ids = JSON.stringify(q.cameraIds);
+    }
+    return (this.#st(sql + ' ORDER BY camera_id, from_at').all(params) as Row[]).map((r) => ({
+      cameraId: r.camera_id as string,
+      reason: r.reason as string,
+      from: isoAt(r.from_at as number),
+      to: isoAt(r.to_at as number),
+    }));
+  }
+
+  async getCameras(ids: readonly string[]): Promise<Map<string, CameraRecord>> {
+    const cache = this.#cache();
+    const out = new Map<string, CameraRecord>();
+    for (const id of ids) {
+      if (out.has(id)) continue;
+      const c = cache.get(id);
+      if (c) out.set(id, toRecord(c));
+    }
+    return out;
+  }
+
+  async allCameras(): Promise<CameraRecord[]> {
+    return [...this.#cache().values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(toRecord);
+  }
+
+  async listCameras(q: { regions?: readonly string[]; status?: CameraStatus; cursor?: string; limit: number }): Promise<Page<CameraRecord>> {
+    const where: string[] = [];
+    const params: Row = { limit: q.limit + 1 };
+    if (q.regions) {
+      where.push('region IN (SELECT value FROM json_each(@regions))');
+      params.regions = JSON.stringify(q.regions);
+    }
+    if (q.status) {
+      where.push('status = @status');
+      params.status = q.status;
+    }
+    if (q.cursor !== undefined) {
+      const after = decodeCursor(q.cursor);
+      if (typeof after !== 'string') throw badCursor();
+      where.push('id > @after');
+      params.after = after;
+    }
+    const sql = `SELECT * FROM cameras ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT @limit`;
+    const rows = (this.#st(sql).all(params) as Row[]).map(camFromRow);
+    const more = rows.length > q.limit;
+    if (more) rows.pop();
+    return { items: rows.map(toRecord), nextCursor: more ? encodeCursor(rows[rows.length - 1]!.id) : null };
+  }
+
+  async applyStatus(reports: readonly StatusInput[]): Promise<{ changed: CameraRecord[]; events: StatusEvent[] }> {
+    const cache = this.#cache();
+    const run = this.#db.transaction(() => {
+      const pending = new Map<string, CamRow>();
+      const changedIds = new Set<string>();
+      const events: { e: StatusEvent; at: number }[] = [];
+      const statusAt = this.#st('SELECT to_status FROM status_events WHERE camera_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1').pluck();
+      for (const r of reports) {
+        const cur = pending.get(r.cameraId) ?? cache.get(r.cameraId);
+        if (!cur) continue; // the ingest checked ids; a channel cannot disappear, so this is only a guard
+        const at = ms(r.at);
+        const heard = r.heard !== false;
+        if (!heard && ((cur.lastSeen !== null && cur.lastSeen >= at) || at < cur.since)) continue;
+        let row = pending.get(r.cameraId);
+        if (!row) {
+          row = { ...cur };
+          pending.set(r.cameraId, row);
+        }
+        if (heard && (row.lastSeen === null || at > row.lastSeen)) row.lastSeen = at;
+        const reason = r.status === 'online' ? null : r.reason;
+        if (at < row.since) {
+          // A late report: the current state stands, the history learns what was true back then.
+          const inForce = (statusAt.get(r.cameraId, at) as CameraStatus | undefined) ?? row.status;
+          if (inForce !== r.status) events.push({ e: { cameraId: r.cameraId, from: inForce, to: r.status, reason, at: isoAt(at), actor: r.actor }, at });
+          continue;
+        }
+        if (r.status !== row.status || (r.status !== 'online' && reason !== row.reason)) {
+          events.push({ e: { cameraId: r.cameraId, from: row.status, to: r.status, reason, at: isoAt(at), actor: r.actor }, at });
+          row.status = r.status;
+          row.reason = reason;
+          row.since = at;
+          changedIds.add(r.cameraId);
+        }
+      }
+      const full = this.#st('UPDATE cameras SET status = ?, reason = ?, since = ?, last_seen = ? WHERE id = ?');
+      const seen = this.#st('UPDATE cameras SET last_seen = ? WHERE id = ?');
+      for (const row of pending.values()) {
+        if (changedIds.has(row.id)) full.run(row.status, row.reason, row.since, row.lastSeen, row.id);
+        else seen.run(row.lastSeen, row.id);
+      }
+      const ins = this.#st('INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?)');
+      for (const { e, at } of events) ins.run(e.cameraId, e.from, e.to, e.reason, at, e.actor);
+      return { pending, changedIds, events: events.map((x) => x.e) };
+    });
+    const { pending, changedIds, events } = run();
+    for (const row of pending.values()) cache.set(row.id, row);
+    const changed: CameraRecord[] = [];
+    for (const id of changedIds) changed.push(toRecord(pending.get(id)!));
+    return { changed, events };
+  }
+
+  async statusEvents(q: { from: string; to: string; cameraIds?: readonly string[] }): Promise<StatusEvent[]> {
+    const params: Row = { from: ms(q.from), to: ms(q.to) };
+    let sql = 'SELECT camera_id, from_status, to_status, reason, at, actor FROM status_events WHERE at >= @from AND at < @to';
+    if (q.cameraIds) {
+      sql += ' AND camera_id IN (SELECT value FROM json_each(@ids))';
+      params.ids = JSON.stringify(q.cameraIds);
+    }
+    return (this.#st(sql + ' ORDER BY at, seq').all(params) as Row[]).map((r) => ({
+      cameraId: r.camera_id as string,
+      from: r.from_status as CameraStatus,
+      to: r.to_status as CameraStatus,
+      reason: (r.reason as CameraReason | null) ?? null,
+      at: isoAt(r.at as number),
+      actor: r.actor as string,
+    }));
+  }
+
+  // ── clues ────────────────────────────────────────────────────────────────
+
+  #insertClueEvent(id: string, e: ClueEvent): void {
+    this.#st('INSERT INTO clue_events (clue_id, from_status, to_status, at, actor, note) VALUES (?, ?, ?, ?, ?, ?)').run(id, e.from, e.to, ms(e.at), e.actor, e.note);
+  }
+
+  #getClueRow(id: string): Clue | null {
+    const r = this.#st('SELECT * FROM clues WHERE id = ?').get(id) as Row | undefined;
+    return r ? clueFromRow(r) : null;
+  }
+
+  async createClue(clue: Clue, first: ClueEvent): Promise<{ clue: Clue; created: boolean }> {
+    return this.#db.transaction(() => {
+      const res = this.#st(
+        `INSERT OR IGNORE INTO clues (id, category, source, region, title, description, lon, lat, reported_at, due_at, status, assignee, outcome, urgent, grid_worker_id, resolved_at, updated_at, created_by)
+         VALUES (@id, @category, @source, @region, @title, @description, @lon, @lat, @reported_at, @due_at, @status, @assignee, @outcome, @urgent, @grid_worker_id, @resolved_at, @updated_at, @created_by)`,
+      ).run(clueParams(clue));
+      if (res.changes === 0) return { clue: this.#getClueRow(clue.id)!, created: false };
+      this.#insertClueEvent(clue.id, first);
+      return { clue: this.#getClueRow(clue.id)!, created: true };
+    })();
+  }
+
+  async updateClue(clue: Clue, event: ClueEvent): Promise<void> {
+    this.#db.transaction(() => {
+      this.#st(
+        `UPDATE clues SET category = @category, source = @source, region = @region, title = @title, description = @description, lon = @lon, lat = @lat,
+           reported_at = @reported_at, due_at = @due_at, status = @status, assignee = @assignee, outcome = @outcome, urgent = @urgent,
+           grid_worker_id = @grid_worker_id, resolved_at = @resolved_at, updated_at = @updated_at, created_by = @created_by WHERE id = @id`,
+      ).run(clueParams(clue));
+      this.#insertClueEvent(clue.id, event);
+    })();
+  }
+
+  async getClue(id: string): Promise<{ clue: Clue; history: ClueEvent[] } | null> {
+    const clue = this.#getClueRow(id);
+    if (!clue) return null;
+    const history = (this.#st('SELECT * FROM clue_events WHERE clue_id = ? ORDER BY seq').all(id) as Row[]).map(eventFromRow);
+    return { clue, history };
+  }
+
+  async listClues(q: {
+    regions?: readonly string[];
+    status?: readonly string[];
+    category?: readonly string[];
+    from?: string;
+    to?: string;
+    openOnly?: boolean;
+    cursor?: string;
+    limit: number;
+  }): Promise<Page<Clue>> {
+    const where: string[] = [];
+    const params: Row = { limit: q.limit + 1 };
+    if (q.regions) {
+      where.push('region IN (SELECT value FROM json_each(@regions))');
+      params.regions = JSON.stringify(q.regions);
+    }
+    if (q.status) {
+      where.push('status IN (SELECT value FROM json_each(@status))');
+      params.status = JSON.stringify(q.status);
+    }
+    if (q.category) {
+      where.push('category IN (SELECT value FROM json_each(@category))');
+      params.category = JSON.stringify(q.category);
+    }
+    if (q.openOnly) {
+      where.push('status IN (SELECT value FROM json_each(@open))');
+      params.open = JSON.stringify(OPEN_CLUE_STATUSES);
+    }
+    if (q.from !== undefined) {
+      where.push('reported_at >= @from');
+      params.from = ms(q.from);
+    }
+    if (q.to !== undefined) {
+      where.push('reported_at < @to');
+      params.to = ms(q.to);
+    }
+    if (q.cursor !== undefined) {
+      const c = decodeCursor(q.cursor);
+      if (!Array.isArray(c) || typeof c[0] !== 'number' || typeof c[1] !== 'string') throw badCursor();
+      where.push('(reported_at < @cAt OR (reported_at = @cAt AND id > @cId))');
+      params.cAt = c[0];
+      params.cId = c[1];
+    }
+    const sql = `SELECT * FROM clues ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY reported_at DESC, id LIMIT @limit`;
+    const rows = this.#st(sql).all(params) as Row[];
+    const more = rows.length > q.limit;
+    if (more) rows.pop();
+    const last = rows[rows.length - 1];
+    return { items: rows.map(clueFromRow), nextCursor: more && last ? encodeCursor([last.reported_at, last.id]) : null };
+  }
+
+  async cluesForWall(since: string): Promise<Clue[]> {
+    const rows = this.#st(
+      'SELECT * FROM clues WHERE reported_at >= @since OR status IN (SELECT value FROM json_each(@open)) ORDER BY reported_at DESC, id',
+    ).all({ since: ms(since), open: JSON.stringify(OPEN_CLUE_STATUSES) }) as Row[];
+    return rows.map(clueFromRow);
+  }
+
+  // ── grid ─────────────────────────────────────────────────────────────────
+
+  #upsertWorker(w: GridWorkerView): void {
+    this.#st(
+      `INSERT INTO grid_workers (id, name, region, phone, on_duty, last_report_at) VALUES (@id, @name, @region, @phone, @on_duty, @last_report_at)
+       ON CONFLICT(id) DO UPDATE SET name = excluded.name, region = excluded.region, phone = excluded.phone, on_duty = excluded.on_duty, last_report_at = excluded.last_report_at`,
+    ).run({ id: w.id, name: w.name, region: w.region, phone: w.phone, on_duty: w.onDuty ? 1 : 0, last_report_at: msOrNull(w.lastReportAt) });
+  }
+
+  async upsertGridWorkers(rows: readonly GridWorkerView[]): Promise<void> {
+    this.#db.transaction(() => {
+      for (const w of rows) this.#upsertWorker(w);
+    })();
+  }
+
+  async allGridWorkers(): Promise<GridWorkerView[]> {
+    return (this.#st('SELECT * FROM grid_workers ORDER BY id').all() as Row[]).map(workerFromRow);
+  }
+
+  #insertReport(r: GridReport, replace: boolean): number {
+    return this.#st(
+      `INSERT OR ${replace ? 'REPLACE' : 'IGNORE'} INTO grid_reports (id, worker_id, region, at, text, clue_id) VALUES (@id, @worker_id, @region, @at, @text, @clue_id)`,
+    ).run({ id: r.id, worker_id: r.workerId, region: r.region, at: ms(r.at), text: r.text, clue_id: r.clueId }).changes;
+  }
+
+  async addGridReport(report: GridReport): Promise<{ created: boolean }> {
+    return { created: this.#insertReport(report, false) > 0 };
+  }
+
+  async gridReports(q: { from: string; to: string; regions?: readonly string[] }): Promise<GridReport[]> {
+    const params: Row = { from: ms(q.from), to: ms(q.to) };
+    let sql = 'SELECT * FROM grid_reports WHERE at >= @from AND at < @to';
+    if (q.regions) {
+      sql += ' AND region IN (SELECT value FROM json_each(@regions))';
+      params.regions = JSON.stringify(q.regions);
+    }
+    return (this.#st(sql + ' ORDER BY at, id').all(params) as Row[]).map(reportFromRow);
+  }
+
+  // ── seed ─────────────────────────────────────────────────────────────────
+
+  async importSeed(data: SeedData): Promise<void> {
+    this.#db.transaction(() => {
+      for (const r of data.regions) this.#upsertRegion(r);
+      for (const c of data.cameras) {
+        const since = ms(c.since);
+        this.#writeCam(
+          {
+            ...c,
+            since,
+            lastSeen: msOrNull(c.lastSeen),
+            mReason: c.maintenance?.reason ?? null,
+            mFrom: msOrNull(c.maintenance?.from),
+            mTo: msOrNull(c.maintenance?.to),
+          },
+          'fixture',
+          since,
+        );
+      }
+      const ev = this.#st('INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?)');
+      const sorted = [...data.statusEvents].map((e) => ({ e, at: ms(e.at) })).sort((a, b) => a.at - b.at);
+      for (const { e, at } of sorted) ev.run(e.cameraId, e.from, e.to, e.reason, at, e.actor);
+      const mt = this.#st('INSERT INTO maintenance (camera_id, reason, from_at, to_at, actor) VALUES (?, ?, ?, ?, ?)');
+      for (const m of data.maintenance) mt.run(m.cameraId, m.reason, ms(m.from), ms(m.to), 'fixture');
+      const clueIns = this.#st(
+        `INSERT OR REPLACE INTO clues (id, category, source, region, title, description, lon, lat, reported_at, due_at, status, assignee, outcome, urgent, grid_worker_id, resolved_at, updated_at, created_by)
+         VALUES (@id, @category, @source, @region, @title, @description, @lon, @lat, @reported_at, @due_at, @status, @assignee, @outcome, @urgent, @grid_worker_id, @resolved_at, @updated_at, @created_by)`,
+      );
+      const delEvents = this.#st('DELETE FROM clue_events WHERE clue_id = ?');
+      for (const { clue, history } of data.clues) {
+        clueIns.run(clueParams(clue));
+        delEvents.run(clue.id);
+        for (const e of history) this.#insertClueEvent(clue.id, e);
+      }
+      for (const w of data.workers) this.#upsertWorker(w);
+      for (const r of data.reports) this.#insertReport(r, true);
+    })();
+    this.#cams = null;
+  }
+}
+
+/** Opens (creating if needed) the SQLite store in `file`. Call migrate() before use. */
+export function createSqliteStore(file: string): Store {
+  return new SqliteStore(file);
+}

@@ -1,0 +1,115 @@
+/**
+ * Schema migrations, applied in order; PRAGMA user_version records how many ran.
+ * Times are epoch milliseconds (INTEGER) so range queries and ordering are plain comparisons.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  CREATE TABLE regions (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    level TEXT NOT NULL,
+    parent TEXT,
+    lon REAL,
+    lat REAL,
+    approximate INTEGER
+  );
+
+  CREATE TABLE cameras (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    region TEXT NOT NULL,
+    lon REAL NOT NULL,
+    lat REAL NOT NULL,
+    in_service INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    since INTEGER NOT NULL,
+    last_seen INTEGER,
+    m_reason TEXT,
+    m_from INTEGER,
+    m_to INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL
+  );
+  CREATE INDEX cameras_region ON cameras (region, id);
+
+  CREATE TABLE status_events (
+    seq INTEGER PRIMARY KEY,
+    camera_id TEXT NOT NULL,
+    from_status TEXT NOT NULL,
+    to_status TEXT NOT NULL,
+    reason TEXT,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL
+  );
+  CREATE INDEX status_events_at ON status_events (at);
+  CREATE INDEX status_events_camera ON status_events (camera_id, at);
+
+  CREATE TABLE maintenance (
+    seq INTEGER PRIMARY KEY,
+    camera_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    from_at INTEGER NOT NULL,
+    to_at INTEGER NOT NULL,
+    actor TEXT NOT NULL
+  );
+  CREATE INDEX maintenance_camera ON maintenance (camera_id, to_at);
+  CREATE INDEX maintenance_to ON maintenance (to_at);
+
+  CREATE TABLE clues (
+    id TEXT PRIMARY KEY,
+    category TEXT NOT NULL,
+    source TEXT NOT NULL,
+    region TEXT NOT NULL,
+    title TEXT NOT NULL,
+    description TEXT,
+    lon REAL,
+    lat REAL,
+    reported_at INTEGER NOT NULL,
+    due_at INTEGER,
+    status TEXT NOT NULL,
+    assignee TEXT,
+    outcome TEXT,
+    urgent INTEGER NOT NULL,
+    grid_worker_id TEXT,
+    resolved_at INTEGER,
+    updated_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL
+  );
+  CREATE INDEX clues_reported ON clues (reported_at DESC, id);
+  CREATE INDEX clues_region ON clues (region, reported_at);
+  CREATE INDEX clues_status ON clues (status);
+
+  CREATE TABLE clue_events (
+    seq INTEGER PRIMARY KEY,
+    clue_id TEXT NOT NULL,
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    note TEXT
+  );
+  CREATE INDEX clue_events_clue ON clue_events (clue_id, seq);
+
+  CREATE TABLE grid_workers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    region TEXT NOT NULL,
+    phone TEXT,
+    on_duty INTEGER NOT NULL,
+    last_report_at INTEGER
+  );
+
+  CREATE TABLE grid_reports (
+    id TEXT PRIMARY KEY,
+    worker_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    clue_id TEXT
+  );
+  CREATE INDEX grid_reports_at ON grid_reports (at);
+  `,
+];

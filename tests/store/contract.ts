@@ -1,0 +1,428 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { CameraInput, Clue, ClueEvent, GridReport, GridWorkerView, Region } from '@zhihui/shared';
+import type { Store, StatusInput } from '../../server/src/store/types.js';
+
+/** A store under test, opened fresh for each test; `reopen` closes it and opens the same data again. */
+export interface StoreHandle {
+  store: Store;
+  reopen(): Promise<Store>;
+  destroy(): Promise<void>;
+}
+
+// Every time below is Asia/Shanghai ISO, the form both stores hand back.
+const T = (hhmm: string, day = '27'): string => `2026-11-${day}T${hhmm}:00+08:00`;
+
+const regions: Region[] = [
+  { code: '130111', name: '栾城区', level: 'county', parent: null, center: [114.65, 37.9] },
+  { code: '130111100', name: '栾城镇', level: 'township', parent: '130111', center: [114.64, 37.89] },
+  { code: '130111101', name: '冶河镇', level: 'township', parent: '130111', center: [114.7, 37.85] },
+];
+const A = '130111100';
+const B = '130111101';
+
+const cam = (n: number, region = A, extra: Partial<CameraInput> = {}): CameraInput => ({
+  id: `1301110000132000${String(n).padStart(4, '0')}`,
+  name: `探头 ${n}`,
+  region,
+  lon: 114.6 + n / 1000,
+  lat: 37.9,
+  ...extra,
+});
+
+const report = (cameraId: string, status: StatusInput['status'], at: string, extra: Partial<StatusInput> = {}): StatusInput => ({
+  cameraId,
+  status,
+  reason: status === 'offline' ? 'power' : null,
+  at,
+  actor: 'test',
+  ...extra,
+});
+
+function clue(id: string, reportedAt: string, extra: Partial<Clue> = {}): Clue {
+  return {
+    id,
+    category: 'environment',
+    source: 'video',
+    region: A,
+    title: `线索 ${id}`,
+    description: null,
+    lon: 114.6,
+    lat: 37.9,
+    reportedAt,
+    dueAt: null,
+    status: 'reported',
+    assignee: null,
+    outcome: null,
+    urgent: false,
+    gridWorkerId: null,
+    resolvedAt: null,
+    updatedAt: reportedAt,
+    createdBy: 'test',
+    ...extra,
+  };
+}
+const firstEvent = (c: Clue): ClueEvent => ({ from: null, to: 'reported', at: c.reportedAt, actor: c.createdBy, note: null });
+
+const worker = (id: string, region = A, extra: Partial<GridWorkerView> = {}): GridWorkerView => ({
+  id,
+  name: `网格员 ${id}`,
+  region,
+  phone: null,
+  onDuty: true,
+  lastReportAt: null,
+  ...extra,
+});
+
+const byCode = (a: Region, b: Region) => (a.code < b.code ? -1 : 1);
+
+/**
+ * The Store contract, written once: every implementation must pass it unchanged.
+ * `open` gives a fresh, empty store each time.
+ */
+export function storeContract(name: string, open: () => Promise<StoreHandle>): void {
+  describe(`Store contract: ${name}`, () => {
+    let h: StoreHandle;
+    let s: Store;
+    beforeEach(async () => {
+      h = await open();
+      s = h.store;
+      await s.migrate();
+    });
+    afterEach(async () => {
+      await h.destroy();
+    });
+
+    async function seedCameras(n: number, region = A): Promise<string[]> {
+      const rows = Array.from({ length: n }, (_, i) => cam(i + 1, region));
+      await s.upsertCameras(rows, 'test', T('00:00'));
+      return rows.map((r) => r.id);
+    }
+
+    test('migrate is idempotent and an empty store says so', async () => {
+      await s.migrate();
+      expect(await s.isEmpty()).toBe(true);
+      await s.upsertRegions(regions);
+      await s.migrate();
+      expect(await s.isEmpty()).toBe(false);
+    });
+
+    test('a store with cameras but no regions is not empty', async () => {
+      await seedCameras(1);
+      expect(await s.isEmpty()).toBe(false);
+    });
+
+    test('regions: upsert, list, update by code', async () => {
+      await s.upsertRegions(regions);
+      await s.upsertRegions([{ ...regions[1]!, name: '栾城镇(新)' }]);
+      const got = (await s.listRegions()).sort(byCode);
+      expect(got.map((r) => r.code)).toEqual(['130111', A, B]);
+      expect(got[1]).toMatchObject({ code: A, name: '栾城镇(新)', level: 'township', parent: '130111', center: [114.64, 37.89] });
+      expect(got[0]!.parent).toBeNull();
+    });
+
+    test('cameras: new channels start unknown since now; upsert keeps their state', async () => {
+      const created = await s.upsertCameras([cam(1), cam(2, B, { inService: false })], 'test', T('08:00'));
+      expect(created).toHaveLength(2);
+      const c1 = created.find((c) => c.id === cam(1).id)!;
+      expect(c1).toMatchObject({ status: 'unknown', reason: null, since: T('08:00'), lastSeen: null, inService: true, maintenance: null, region: A });
+      expect(created.find((c) => c.id === cam(2).id)!.inService).toBe(false);
+
+      await s.applyStatus([report(cam(1).id, 'online', T('08:05'))]);
+      const updated = await s.upsertCameras([cam(1, A, { name: '改名', lon: 114.7 })], 'test', T('09:00'));
+      expect(updated[0]).toMatchObject({ id: cam(1).id, name: '改名', lon: 114.7, status: 'online', since: T('08:05') });
+
+      const map = await s.getCameras([cam(1).id, cam(2).id, 'nope']);
+      expect([...map.keys()].sort()).toEqual([cam(1).id, cam(2).id].sort());
+      expect(map.get(cam(2).id)!.region).toBe(B);
+      expect((await s.allCameras()).map((c) => c.id)).toEqual([cam(1).id, cam(2).id]);
+    });
+
+    test('listCameras: id order, region and status filters, cursor pages cover everything once', async () => {
+      const a = await seedCameras(7, A);
+      const b = Array.from({ length: 3 }, (_, i) => cam(100 + i, B));
+      await s.upsertCameras(b, 'test', T('00:00'));
+      await s.applyStatus([report(a[0]!, 'online', T('01:00')), report(a[3]!, 'online', T('01:00'))]);
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 10; i++) {
+        const page = await s.listCameras({ regions: [A], cursor, limit: 3 });
+        seen.push(...page.items.map((c) => c.id));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      expect(seen).toEqual([...a].sort());
+      const online = await s.listCameras({ status: 'online', limit: 100 });
+      expect(online.items.map((c) => c.id)).toEqual([a[0], a[3]]);
+      expect(online.nextCursor).toBeNull();
+      const inB = await s.listCameras({ regions: [B], limit: 100 });
+      expect(inB.items).toHaveLength(3);
+      await expect(s.listCameras({ cursor: '!!not-a-cursor!!', limit: 3 })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
+    });
+
+    test('applyStatus: changes vs heartbeats, reason changes while down, events appended', async () => {
+      const [c1, c2] = await seedCameras(2);
+      const r1 = await s.applyStatus([report(c1!, 'online', T('08:00')), report(c2!, 'online', T('08:00'))]);
+      expect(r1.changed.map((c) => c.id).sort()).toEqual([c1, c2].sort());
+      expect(r1.events).toHaveLength(2);
+      expect(r1.events[0]).toMatchObject({ from: 'unknown', to: 'online', reason: null, at: T('08:00'), actor: 'test' });
+
+      // A repeat of the current state is a heartbeat: only last-seen moves.
+      const r2 = await s.applyStatus([report(c1!, 'online', T('08:10'))]);
+      expect(r2.changed).toEqual([]);
+      expect(r2.events).toEqual([]);
+      const after = (await s.getCameras([c1!])).get(c1!)!;
+      expect(after).toMatchObject({ status: 'online', since: T('08:00'), lastSeen: T('08:10') });
+
+      // Down, then down for another reason, then down again for the same reason (a heartbeat).
+      const r3 = await s.applyStatus([
+        report(c1!, 'offline', T('09:00'), { reason: 'power' }),
+        report(c1!, 'offline', T('09:01'), { reason: 'network' }),
+        report(c1!, 'offline', T('09:02'), { reason: 'network' }),
+      ]);
+      expect(r3.changed).toHaveLength(1);
+      expect(r3.changed[0]).toMatchObject({ id: c1, status: 'offline', reason: 'network', since: T('09:01'), lastSeen: T('09:02') });
+      expect(r3.events.map((e) => [e.from, e.to, e.reason])).toEqual([
+        ['online', 'offline', 'power'],
+        ['offline', 'offline', 'network'],
+      ]);
+
+      const back = await s.applyStatus([report(c1!, 'online', T('10:00'))]);
+      expect(back.changed[0]).toMatchObject({ status: 'online', reason: null, since: T('10:00') });
+    });
+
+    test('applyStatus: a report older than the current since changes nothing now', async () => {
+      const [c1] = await seedCameras(1);
+      await s.applyStatus([report(c1!, 'online', T('10:00'))]);
+      const r = await s.applyStatus([report(c1!, 'offline', T('09:00'))]);
+      expect(r.changed).toEqual([]);
+      const now = (await s.getCameras([c1!])).get(c1!)!;
+      expect(now).toMatchObject({ status: 'online', since: T('10:00'), lastSeen: T('10:00') });
+      // The history learns what was true back then, measured against what it already knew.
+      await s.applyStatus([report(c1!, 'online', T('09:30')), report(c1!, 'offline', T('09:10'))]);
+      const hist = await s.statusEvents({ from: T('00:00'), to: T('23:00') });
+      expect(hist.map((e) => [e.at, e.from, e.to])).toEqual([
+        [T('09:00'), 'online', 'offline'],
+        [T('09:30'), 'offline', 'online'],
+        [T('10:00'), 'unknown', 'online'],
+      ]);
+      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({ status: 'online', since: T('10:00') });
+    });
+
+    test('applyStatus: a verdict of silence (heard: false) never moves last-seen and yields to newer news', async () => {
+      const [c1, c2] = await seedCameras(2);
+      await s.applyStatus([report(c1!, 'online', T('08:00')), report(c2!, 'online', T('08:00'))]);
+      const r = await s.applyStatus([
+        report(c1!, 'unknown', T('08:30'), { heard: false, actor: 'heartbeat', reason: null }),
+        // c2 was heard from at 08:00, so a verdict about 07:59 is stale.
+        report(c2!, 'unknown', T('07:59'), { heard: false, actor: 'heartbeat', reason: null }),
+      ]);
+      expect(r.changed.map((c) => c.id)).toEqual([c1]);
+      expect(r.changed[0]).toMatchObject({ status: 'unknown', since: T('08:30'), lastSeen: T('08:00') });
+      expect((await s.getCameras([c2!])).get(c2!)!.status).toBe('online');
+    });
+
+    test('applyStatus: reports for channels not in the inventory are ignored, the rest applied', async () => {
+      const [c1] = await seedCameras(1);
+      const r = await s.applyStatus([report('99999999999999999999', 'online', T('08:00')), report(c1!, 'online', T('08:00'))]);
+      expect(r.changed.map((c) => c.id)).toEqual([c1]);
+    });
+
+    test('statusEvents: [from, to), channel filter, time order', async () => {
+      const [c1, c2] = await seedCameras(2);
+      await s.applyStatus([report(c1!, 'online', T('08:00'))]);
+      await s.applyStatus([report(c2!, 'online', T('07:00'))]);
+      await s.applyStatus([report(c1!, 'offline', T('09:00')), report(c2!, 'offline', T('10:00'))]);
+      const all = await s.statusEvents({ from: T('07:00'), to: T('10:00') });
+      expect(all.map((e) => [e.cameraId, e.at])).toEqual([
+        [c2, T('07:00')],
+        [c1, T('08:00')],
+        [c1, T('09:00')],
+      ]);
+      const one = await s.statusEvents({ from: T('00:00'), to: T('23:00'), cameraIds: [c2!] });
+      expect(one.map((e) => e.to)).toEqual(['online', 'offline']);
+      expect(await s.statusEvents({ from: T('10:00', '28'), to: T('11:00', '28') })).toEqual([]);
+    });
+
+    test('maintenance: set, history overlap, clearing keeps the past', async () => {
+      const [c1, c2] = await seedCameras(2);
+      const win = { reason: '线路改造', from: T('08:00'), to: T('18:00') };
+      const set = await s.setMaintenance([c1!], win, 'test');
+      expect(set).toHaveLength(1);
+      expect(set[0]!.maintenance).toEqual(win);
+      expect((await s.getCameras([c2!])).get(c2!)!.maintenance).toBeNull();
+      const hist = await s.maintenanceHistory({ from: T('00:00'), to: T('23:59') });
+      expect(hist).toEqual([{ cameraId: c1, reason: '线路改造', from: T('08:00'), to: T('18:00') }]);
+      expect(await s.maintenanceHistory({ from: T('18:00'), to: T('20:00') })).toEqual([]);
+      expect(await s.maintenanceHistory({ from: T('00:00'), to: T('23:59'), cameraIds: [c2!] })).toEqual([]);
+
+      const cleared = await s.setMaintenance([c1!], null, 'test');
+      expect(cleared[0]!.maintenance).toBeNull();
+    });
+
+    test('maintenance: clearing a window in force cuts it at the call, one not yet begun is forgotten', async () => {
+      const [c1, c2] = await seedCameras(2);
+      const hour = 3600_000;
+      const iso = (ms: number) => new Date(ms).toISOString();
+      const t0 = Date.now();
+      await s.setMaintenance([c1!], { reason: '进行中', from: iso(t0 - 2 * hour), to: iso(t0 + 2 * hour) }, 'test');
+      await s.setMaintenance([c2!], { reason: '未开始', from: iso(t0 + hour), to: iso(t0 + 3 * hour) }, 'test');
+      await s.setMaintenance([c1!, c2!, 'not-a-camera'], null, 'test');
+      const t1 = Date.now();
+      const hist = await s.maintenanceHistory({ from: iso(t0 - 5 * hour), to: iso(t0 + 5 * hour) });
+      expect(hist.map((m) => m.cameraId)).toEqual([c1]);
+      expect(Date.parse(hist[0]!.from)).toBe(t0 - 2 * hour);
+      const cut = Date.parse(hist[0]!.to);
+      expect(cut).toBeGreaterThanOrEqual(t0);
+      expect(cut).toBeLessThanOrEqual(t1);
+    });
+
+    test('clues: create is idempotent by id, update appends history, getClue returns it in order', async () => {
+      const c = clue('C-1', T('08:00'), { description: '河道有垃圾', urgent: true, dueAt: T('20:00') });
+      const first = await s.createClue(c, firstEvent(c));
+      expect(first.created).toBe(true);
+      expect(first.clue).toEqual(c);
+
+      const again = await s.createClue({ ...c, title: '别的标题' }, firstEvent(c));
+      expect(again.created).toBe(false);
+      expect(again.clue.title).toBe(c.title);
+
+      const verified: Clue = { ...c, status: 'verified', assignee: '环保所', updatedAt: T('09:00') };
+      await s.updateClue(verified, { from: 'reported', to: 'verified', at: T('09:00'), actor: 'ops', note: '已核实' });
+      const resolved: Clue = { ...verified, status: 'resolved', resolvedAt: T('11:00'), updatedAt: T('11:00') };
+      await s.updateClue(resolved, { from: 'verified', to: 'resolved', at: T('11:00'), actor: 'ops', note: null });
+
+      const got = await s.getClue('C-1');
+      expect(got!.clue).toEqual(resolved);
+      expect(got!.history.map((e) => [e.from, e.to, e.note])).toEqual([
+        [null, 'reported', null],
+        ['reported', 'verified', '已核实'],
+        ['verified', 'resolved', null],
+      ]);
+      expect(await s.getClue('nope')).toBeNull();
+    });
+
+    test('listClues: filters, newest first, cursor pages with ties cover everything once', async () => {
+      const rows: Clue[] = [];
+      for (let i = 0; i < 12; i++) {
+        // Pairs share a report time so the cursor has ties to get right.
+        const at = T(`0${Math.floor(i / 2)}:30`);
+        rows.push(
+          clue(`K-${String(i).padStart(2, '0')}`, at, {
+            region: i % 3 === 0 ? B : A,
+            category: i % 2 === 0 ? 'dispute' : 'hazard',
+            status: i < 4 ? 'resolved' : 'reported',
+          }),
+        );
+      }
+      for (const c of rows) await s.createClue(c, firstEvent(c));
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 20; i++) {
+        const page = await s.listClues({ cursor, limit: 5 });
+        seen.push(...page.items.map((c) => c.id));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      const expected = [...rows]
+        .sort((a, b) => Date.parse(b.reportedAt) - Date.parse(a.reportedAt) || (a.id < b.id ? -1 : 1))
+        .map((c) => c.id);
+      expect(seen).toEqual(expected);
+
+      const inB = await s.listClues({ regions: [B], limit: 100 });
+      expect(inB.items.map((c) => c.id).sort()).toEqual(rows.filter((c) => c.region === B).map((c) => c.id));
+      const disputes = await s.listClues({ category: ['dispute'], status: ['reported'], limit: 100 });
+      expect(disputes.items.every((c) => c.category === 'dispute' && c.status === 'reported')).toBe(true);
+      expect(disputes.items).toHaveLength(4);
+      const window = await s.listClues({ from: T('01:30'), to: T('03:30'), limit: 100 });
+      expect(window.items.map((c) => c.id).sort()).toEqual(['K-02', 'K-03', 'K-04', 'K-05']);
+      const open = await s.listClues({ openOnly: true, limit: 100 });
+      expect(open.items).toHaveLength(8);
+      await expect(s.listClues({ cursor: 'garbage', limit: 5 })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
+    });
+
+    test('cluesForWall: reported since, plus every clue still open', async () => {
+      const old = clue('W-old-open', T('08:00', '01'));
+      const oldDone = clue('W-old-done', T('08:00', '01'), { status: 'closed' });
+      const fresh = clue('W-new-done', T('08:00'), { status: 'resolved' });
+      for (const c of [old, oldDone, fresh]) await s.createClue(c, firstEvent(c));
+      const got = await s.cluesForWall(T('00:00'));
+      expect(got.map((c) => c.id).sort()).toEqual(['W-new-done', 'W-old-open']);
+    });
+
+    test('grid: workers upsert and list, reports idempotent, last report moves forward', async () => {
+      await s.upsertGridWorkers([worker('G1'), worker('G2', B, { phone: '13800000000', onDuty: false })]);
+      await s.upsertGridWorkers([worker('G1', A, { name: '张三' })]);
+      const all = await s.allGridWorkers();
+      expect(all.map((w) => w.id)).toEqual(['G1', 'G2']);
+      expect(all[0]).toMatchObject({ name: '张三', onDuty: true, lastReportAt: null });
+      expect(all[1]).toMatchObject({ phone: '13800000000', onDuty: false, region: B });
+
+      const r1: GridReport = { id: 'R1', workerId: 'G1', region: A, at: T('09:00'), text: '巡查正常', clueId: null };
+      expect(await s.addGridReport(r1)).toEqual({ created: true });
+      expect(await s.addGridReport(r1)).toEqual({ created: false });
+      await s.addGridReport({ id: 'R2', workerId: 'G2', region: B, at: T('10:00'), text: '发现隐患', clueId: 'C-9' });
+      // The worker's last-report time is the ingest's to set, by upserting the worker.
+      await s.upsertGridWorkers([worker('G1', A, { name: '张三', lastReportAt: T('09:00') })]);
+      expect((await s.allGridWorkers()).find((w) => w.id === 'G1')!.lastReportAt).toBe(T('09:00'));
+
+      expect((await s.gridReports({ from: T('00:00'), to: T('23:00') })).map((r) => r.id)).toEqual(['R1', 'R2']);
+      expect(await s.gridReports({ from: T('00:00'), to: T('23:00'), regions: [B] })).toEqual([
+        { id: 'R2', workerId: 'G2', region: B, at: T('10:00'), text: '发现隐患', clueId: 'C-9' },
+      ]);
+      expect(await s.gridReports({ from: T('09:30'), to: T('10:00') })).toEqual([]);
+    });
+
+    test('importSeed writes everything in one go and replaces existing ids', async () => {
+      const cams = [cam(1), cam(2, B)].map((c, i) => ({
+        ...c,
+        inService: true,
+        status: (i === 0 ? 'online' : 'offline') as 'online' | 'offline',
+        reason: i === 0 ? null : ('black_screen' as const),
+        since: T('06:00'),
+        lastSeen: T('07:00'),
+        maintenance: null,
+      }));
+      const c = clue('S-1', T('05:00'), { status: 'verified', updatedAt: T('05:30') });
+      await s.importSeed({
+        regions,
+        cameras: cams,
+        statusEvents: [
+          { cameraId: cams[1]!.id, from: 'online', to: 'offline', reason: 'black_screen', at: T('06:00'), actor: 'fixture' },
+          { cameraId: cams[0]!.id, from: 'offline', to: 'online', reason: null, at: T('05:00'), actor: 'fixture' },
+        ],
+        maintenance: [{ cameraId: cams[0]!.id, reason: '检修', from: T('01:00'), to: T('02:00') }],
+        clues: [
+          {
+            clue: c,
+            history: [firstEvent(c), { from: 'reported', to: 'verified', at: T('05:30'), actor: 'fixture', note: null }],
+          },
+        ],
+        workers: [worker('G1', A, { lastReportAt: T('04:00') })],
+        reports: [{ id: 'R1', workerId: 'G1', region: A, at: T('04:00'), text: '巡查', clueId: null }],
+      });
+      expect(await s.isEmpty()).toBe(false);
+      expect((await s.listRegions()).length).toBe(3);
+      expect(await s.allCameras()).toEqual(cams);
+      expect((await s.statusEvents({ from: T('00:00'), to: T('23:00') })).map((e) => e.at)).toEqual([T('05:00'), T('06:00')]);
+      expect(await s.maintenanceHistory({ from: T('00:00'), to: T('23:00') })).toHaveLength(1);
+      const got = await s.getClue('S-1');
+      expect(got!.clue).toEqual(c);
+      expect(got!.history).toHaveLength(2);
+      expect((await s.allGridWorkers())[0]!.lastReportAt).toBe(T('04:00'));
+      expect(await s.gridReports({ from: T('00:00'), to: T('23:00') })).toHaveLength(1);
+    });
+
+    test('what a write acknowledged survives closing and reopening the store', async () => {
+      const [c1] = await seedCameras(1);
+      await s.applyStatus([report(c1!, 'offline', T('08:00'), { reason: 'network' })]);
+      const c = clue('D-1', T('08:00'));
+      await s.createClue(c, firstEvent(c));
+      s = await h.reopen();
+      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({ status: 'offline', reason: 'network', since: T('08:00') });
+      expect((await s.getClue('D-1'))!.clue).toEqual(c);
+      expect(await s.statusEvents({ from: T('00:00'), to: T('23:00') })).toHaveLength(1);
+    });
+  });
+}
