@@ -209,6 +209,25 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({ status: 'online', since: T('10:00') });
     });
 
+    test('applyStatus: a channel never heard from takes any report as current; late reports see the batch before them', async () => {
+      // Inventory time 00:00 is not an observation: a report from the night before still counts.
+      const [c1, c2] = await seedCameras(2);
+      const r = await s.applyStatus([report(c1!, 'online', T('23:00', '26'))]);
+      expect(r.changed[0]).toMatchObject({ id: c1, status: 'online', since: T('23:00', '26') });
+
+      await s.applyStatus([report(c2!, 'online', T('10:00'))]);
+      const late = await s.applyStatus([
+        report(c2!, 'offline', T('08:00'), { reason: 'power' }),
+        // In force at 09:00 is what the batch just taught the history: offline, so this is a change.
+        report(c2!, 'online', T('09:00')),
+      ]);
+      expect(late.changed).toEqual([]);
+      expect(late.events.map((e) => [e.at, e.from, e.to])).toEqual([
+        [T('08:00'), 'online', 'offline'],
+        [T('09:00'), 'offline', 'online'],
+      ]);
+    });
+
     test('applyStatus: a verdict of silence (heard: false) never moves last-seen and yields to newer news', async () => {
       const [c1, c2] = await seedCameras(2);
       await s.applyStatus([report(c1!, 'online', T('08:00')), report(c2!, 'online', T('08:00'))]);

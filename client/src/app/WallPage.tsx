@@ -72,7 +72,11 @@ function Wall(props: { region: string; params: WallParams }) {
     document.title = `${snapshot?.region.name ?? props.region} · ${t('app.title')}`;
   }, [snapshot?.region.name, props.region]);
   return (
-    <div className={`wall wall--${layout} ${link === 'lost' ? 'wall--lost' : ''}`} data-testid="wall" data-link={link} data-seq={snapshot?.seq ?? -1}>
+    <div className={`wall wall--${layout} ${link === 'lost' ? 'wall--lost' : ''}`} data-testid="wall" data-link={link}
+      data-seq={snapshot?.seq ?? -1}
+      data-today-from={snapshot?.periods.today.from}
+      data-today-to={snapshot?.periods.today.to}
+    >
       <div className="wall__backdrop" />
       <WallHeader region={snapshot?.region ?? null} regionCode={props.region} path={snapshot?.path ?? []} link={link} />
       {state && snapshot ? <WallBody state={state} params={props.params} tileUrl={cfg?.tileUrl ?? null} /> : <Splash state={state} region={props.region} />}
@@ -112,7 +116,7 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
   );
   const down = (
     <PanelBoundary name="down">
-      <DownLongestPanel {...cams} rows={wide ? 6 : 5} />
+      <DownLongestPanel {...cams} />
     </PanelBoundary>
   );
   const cluesPanel = (
@@ -122,7 +126,7 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
   );
   const clueList = (
     <PanelBoundary name="clue-list">
-      <ClueListPanel {...clues} visibleRows={wide ? 12 : 5} />
+      <ClueListPanel {...clues} />
     </PanelBoundary>
   );
   const gridPanel = (

@@ -39,6 +39,13 @@ export function shanghaiHour(ms: number): number {
   return Number(parts(ms, { hour: '2-digit' }).hour) % 24;
 }
 
+/** A past day, short: 昨天 / yesterday, else 11-26. */
+export function dayLabel(ms: number, todayFrom: number): string {
+  if (ms >= todayFrom - 86_400_000) return getLocale() === 'en' ? 'Yday' : '昨天';
+  const p = parts(ms, { month: '2-digit', day: '2-digit' });
+  return `${p.month}-${p.day}`;
+}
+
 /** "12 秒前", "3 分钟前" … */
 export function formatAge(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));

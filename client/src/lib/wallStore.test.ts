@@ -133,6 +133,18 @@ describe('wall store', () => {
     expect(store.getState().snapshot!.seq).toBe(3);
   });
 
+  test('after a graceful server shutdown ("io server disconnect") the store reconnects by itself', () => {
+    const store = createWallStore({ region: '130111', transport: tr });
+    store.start();
+    tr.answer(snapshot());
+    tr.connected = false;
+    tr.fire('disconnect', 'io server disconnect');
+    expect(store.getState().link).toBe('lost');
+    vi.advanceTimersByTime(1500);
+    expect(tr.connected).toBe(true);
+    expect(tr.subscribes).toHaveLength(2);
+  });
+
   test('React hears at most four times a second however fast deltas arrive', () => {
     const store = createWallStore({ region: '130111', transport: tr, notifyEveryMs: 250 });
     let heard = 0;

@@ -86,6 +86,7 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
   let notifyTimer: ReturnType<typeof setTimeout> | null = null;
   let ackTimer: ReturnType<typeof setTimeout> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   /** Token of the subscribe in flight: acks of older ones are ignored. */
   let inflight = 0;
   let subscribeCount = 0;
@@ -218,8 +219,16 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
     set({ link: 'syncing' }, true);
     resubscribe();
   };
-  const onDisconnect = () => {
+  const onDisconnect = (reason?: unknown) => {
     inflight = 0;
+    // A server that shuts down gracefully says goodbye ("io server disconnect"), and socket.io
+    // does not reconnect after that by itself: the wall must, or it stays dark until a reload.
+    if (reason === 'io server disconnect' && running && !reconnectTimer) {
+      reconnectTimer = setTimeout(() => {
+        reconnectTimer = null;
+        if (running && !transport.connected) transport.connect();
+      }, 1000);
+    }
     if (ackTimer) clearTimeout(ackTimer);
     ackTimer = null;
     // The figures stay on the wall, marked as of the last moment they were known current.
@@ -250,8 +259,8 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
       transport.off('connect_error', onDisconnect);
       transport.off('delta', onDelta);
       transport.off('snapshot', onSnapshot);
-      for (const timer of [notifyTimer, ackTimer, retryTimer]) if (timer) clearTimeout(timer);
-      notifyTimer = ackTimer = retryTimer = null;
+      for (const timer of [notifyTimer, ackTimer, retryTimer, reconnectTimer]) if (timer) clearTimeout(timer);
+      notifyTimer = ackTimer = retryTimer = reconnectTimer = null;
       transport.disconnect();
     },
   };

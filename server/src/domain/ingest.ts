@@ -390,7 +390,7 @@ export function createIngest(deps: IngestDeps): IngestService {
     },
 
     async markSilent(now) {
-      if (now - startedAt < deps.heartbeatGraceSec * 1000) return 0;
+      if (deps.heartbeatGraceSec > 0 && now - startedAt < deps.heartbeatGraceSec * 1000) return 0;
       const timeout = deps.heartbeatTimeoutSec * 1000;
       const at = isoAt(now);
       const inputs: StatusInput[] = [];

@@ -7,15 +7,16 @@ import { LiveEngine, type LiveData } from './engine.js';
 export async function loadLiveData(store: Store, now: number): Promise<LiveData> {
   const recent = recentPeriod(now);
   const today = periodOf('today', now);
-  const [cameras, clues, workers, reports, events] = await Promise.all([
+  const [cameras, clues, workers, reports, events, maintenance] = await Promise.all([
     store.allCameras(),
     store.cluesForWall(recent.from),
     store.allGridWorkers(),
     store.gridReports({ from: recent.from, to: today.to }),
-    // The recent period's changes feed its repaired/newly-failed counts; only the last 24 h are kept.
+    // The recent period's changes feed its repaired/newly-failed counts and time-weighted rate.
     store.statusEvents({ from: recent.from, to: today.to }),
+    store.maintenanceHistory({ from: recent.from, to: today.to }),
   ]);
-  return { cameras, clues, workers, reports, events };
+  return { cameras, clues, workers, reports, events, maintenance };
 }
 
 type Replay = { [K in keyof BusEvents]: { event: K; payload: BusEvents[K] } }[keyof BusEvents];

@@ -37,6 +37,8 @@ const isCsv = (contentType: string | undefined): boolean => /^(text|application)
 /** Camera inventory (JSON or CSV), status batches, maintenance windows, and a region's channel list. */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // JSON APIs: a text/plain body is a client mistake to answer with 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
   // CSV becomes the JSON body's shape here, so one schema, one handler and one ingest path serve both.
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_request, body, done) => {
     try {

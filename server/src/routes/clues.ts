@@ -35,6 +35,8 @@ function timeOf(field: string, raw: string | undefined): string | undefined {
 /** Clues: create (idempotent by id), move along the lifecycle, list and read with history. */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // JSON APIs: a text/plain body is a client mistake to answer with 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
 
   app.post(
     '/clues',

@@ -19,6 +19,8 @@ const ReportResultSchema = Type.Object({ report: GridReportSchema, clue: Type.Un
 /** Grid workers (网格员): inventory, on-duty flag, patrol reports (which may raise a clue). */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // JSON APIs: a text/plain body is a client mistake to answer with 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
 
   app.put(
     '/grid/workers',

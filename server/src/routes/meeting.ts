@@ -1,5 +1,326 @@
-import type { FastifyPluginAsync } from 'fastify';
+import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  CAMERA_REASONS,
+  CAMERA_STATUSES,
+  CLUE_STATUSES,
+  DOMAIN_LABELS,
+  ErrorCode,
+  GridReportSchema,
+  GridWorkerViewSchema,
+  PERIOD_KINDS,
+  PeriodSchema,
+  RegionFiguresSchema,
+  RegionRefSchema,
+  descendantsOf,
+  formatRate,
+  isOverdue,
+  isWithin,
+  toShanghaiIso,
+  type Clue,
+} from '@zhihui/shared';
+import { fieldError, notFound } from '../domain/errors.js';
+import { contentDisposition, toCsv, type CsvCell } from '../domain/report/csv.js';
+import { reportHtml, reportTitle } from '../domain/report/html.js';
+import { rankingOf, reportModel } from '../domain/report/model.js';
+import { channelOutages } from '../domain/report/outages.js';
+import { CHROMIUM_ARGS, PdfRenderer } from '../domain/report/pdf.js';
+import { periodNameZh, periodSlug, resolvePeriod } from '../domain/report/period.js';
+import { RANKING_METRICS, defaultDir, metricValues, type RankingMetric, type SortDir } from '../domain/report/ranking.js';
+import { errorResponses } from '../plugins/errors.js';
 
-// Placeholder: replaced by the dispatch-meeting routes (ranking, report, CSV, PDF).
-const routes: FastifyPluginAsync = async () => {};
+const Nullable = Type.Union([Type.Number(), Type.Null()]);
+const MetricValuesSchema = Type.Object(Object.fromEntries(RANKING_METRICS.map((k) => [k, Nullable])), {
+  description: 'current − previous per metric (rates as fractions); null where either side has no value',
+});
+
+const RankingSchema = Type.Object({
+  region: RegionRefSchema,
+  kind: Type.Enum(PERIOD_KINDS),
+  period: PeriodSchema,
+  previous: PeriodSchema,
+  sort: Type.Enum(RANKING_METRICS),
+  dir: Type.Enum(['asc', 'desc']),
+  generatedAt: Type.String(),
+  total: Type.Object({ current: RegionFiguresSchema, previous: RegionFiguresSchema, delta: MetricValuesSchema }),
+  rows: Type.Array(
+    Type.Object({ rank: Type.Integer(), region: RegionRefSchema, current: RegionFiguresSchema, previous: RegionFiguresSchema, delta: MetricValuesSchema }),
+  ),
+});
+
+const CodeParams = Type.Object({ code: Type.String({ description: 'region code (6, 9 or 12 digits)' }) });
+const periodQuery = {
+  period: Type.Optional(Type.String({ description: `one of ${PERIOD_KINDS.join(', ')} (Asia/Shanghai); default last_week, or custom when from is given` })),
+  from: Type.Optional(Type.String({ description: 'custom period start (ISO 8601; a bare date is its Shanghai midnight)' })),
+  to: Type.Optional(Type.String({ description: 'custom period end, exclusive' })),
+};
+const PeriodQuery = Type.Object(periodQuery);
+const RankingQuery = Type.Object({
+  ...periodQuery,
+  sort: Type.Optional(Type.String({ description: `one of ${RANKING_METRICS.join(', ')} (default rate)` })),
+  dir: Type.Optional(Type.String({ description: 'asc or desc (default: best first)' })),
+});
+
+const OutageSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  region: Type.String(),
+  downMs: Type.Number(),
+  countedMs: Type.Number(),
+  failures: Type.Integer(),
+  status: Type.Enum(CAMERA_STATUSES),
+  since: Type.String(),
+  reason: Type.Union([Type.Enum(CAMERA_REASONS), Type.Null()]),
+});
+
+function sortOf(q: { sort?: string; dir?: string }): { sort: RankingMetric; dir: SortDir } {
+  const sort = (q.sort || 'rate') as RankingMetric;
+  if (!RANKING_METRICS.includes(sort)) throw fieldError('sort', `'${q.sort}' is not one of ${RANKING_METRICS.join(', ')}`);
+  if (q.dir !== undefined && q.dir !== '' && q.dir !== 'asc' && q.dir !== 'desc') throw fieldError('dir', `'${q.dir}' is not asc or desc`);
+  return { sort, dir: (q.dir || defaultDir(sort)) as SortDir };
+}
+
+const zh = DOMAIN_LABELS;
+const shTime = (iso: string | null) => (iso ? toShanghaiIso(iso).slice(0, 19).replace('T', ' ') : '');
+const pct = (r: number | null) => (r === null ? '' : formatRate(r));
+// Changes of rates go out as numbers (percentage points) so a spreadsheet can sort and sum them.
+const points = (d: number | null) => (d === null ? null : Math.round(d * 1000) / 10 + 0);
+
+/**
+ * The county dispatch meeting (每周一汇报,半月一调度): child-region ranking against the previous
+ * period, drill-down lists, and the report as HTML, PDF and CSV. Every figure comes from
+ * computeSummary, the same function the summary API and the wall's figures rest on.
+ */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  const pdf = new PdfRenderer({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', concurrency: 1 });
+  app.addHook('onClose', async () => pdf.close());
+
+  const regionOr404 = (code: string) => {
+    const r = app.regions.byCode.get(code);
+    if (!r) throw notFound('region', code, ErrorCode.unknownRegion);
+    return r;
+  };
+
+  app.get(
+    '/regions/:code/ranking',
+    {
+      schema: {
+        tags: ['meeting'],
+        summary: "Ranking of a region's children over a period, each compared with the previous period",
+        description:
+          'Both periods are computed by computeSummary (as GET /regions/:code/summary). The previous period is previousPeriod(period): the previous half-month or month, otherwise the same length just before. `sort` ranks by rate (time-weighted operational rate), down, repaired, received, resolved, overdue, resolvedRate, mediationRate or appealsResolved; regions without a value go last.',
+        params: CodeParams,
+        querystring: RankingQuery,
+        response: { 200: RankingSchema, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const region = regionOr404(request.params.code);
+      const now = Date.now();
+      const p = resolvePeriod(request.query, now);
+      const { sort, dir } = sortOf(request.query);
+      return rankingOf(app.store, app.regions, region.code, p, sort, dir, now);
+    },
+  );
+
+  app.get(
+    '/regions/:code/ranking.csv',
+    {
+      schema: {
+        tags: ['meeting'],
+        summary: 'The ranking as CSV (UTF-8 with BOM, for Excel)',
+        params: CodeParams,
+        querystring: RankingQuery,
+        produces: ['text/csv'],
+        response: { 200: Type.String({ description: 'CSV, UTF-8 with BOM' }), ...errorResponses(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const region = regionOr404(request.params.code);
+      const now = Date.now();
+      const p = resolvePeriod(request.query, now);
+      const { sort, dir } = sortOf(request.query);
+      const r = await rankingOf(app.store, app.regions, region.code, p, sort, dir, now);
+      const header = ['排名', '区划代码', '名称', '运行率(时间加权)', '运行率较上期(百分点)', '期末在线', '应计通道', '离线及失联', '修复', '新增故障', '受理线索', '办结线索', '超期线索', '办结率', '办结率较上期(百分点)', '调解成功率', '说事儿收集', '说事儿解决', '网格上报'];
+      const line = (rank: CsvCell, f: typeof r.total.current, d: typeof r.total.delta): CsvCell[] => {
+        const v = metricValues(f);
+        return [rank, f.region.code, f.region.name, pct(v.rate), points(d.rate), f.cameras.online, f.cameras.inService - f.cameras.maintenance, v.down, v.repaired, f.cameras.newlyFailed, v.received, v.resolved, v.overdue, pct(v.resolvedRate), points(d.resolvedRate), pct(v.mediationRate), f.clues.appeals.collected, v.appealsResolved, f.grid.reports];
+      };
+      const rows = r.rows.map((row) => line(row.rank, row.current, row.delta));
+      rows.push(line('合计', r.total.current, r.total.delta));
+      const slug = periodSlug(r.period);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', contentDisposition(`${region.name}_排名_${slug}.csv`, `ranking-${region.code}-${slug.replace('至', '_')}.csv`))
+        .send(toCsv(header, rows));
+    },
+  );
+
+  const report = async (code: string, q: { period?: string; from?: string; to?: string; sort?: string; dir?: string }) => {
+    const region = regionOr404(code);
+    const now = Date.now();
+    const p = resolvePeriod(q, now);
+    const { sort, dir } = sortOf(q);
+    const model = await reportModel(app.store, app.regions, region.code, p, sort, dir, now);
+    return { region, model, html: reportHtml(model), slug: periodSlug(p.period) };
+  };
+
+  app.get(
+    '/regions/:code/report.html',
+    {
+      schema: {
+        tags: ['meeting'],
+        summary: 'The dispatch report (调度报告) as a printable A4 HTML page',
+        params: CodeParams,
+        querystring: RankingQuery,
+        produces: ['text/html'],
+        response: { 200: Type.String({ description: 'HTML' }), ...errorResponses(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { html } = await report(request.params.code, request.query);
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    },
+  );
+
+  app.get(
+    '/regions/:code/report.pdf',
+    {
+      schema: {
+        tags: ['meeting'],
+        summary: 'The dispatch report as an A4 PDF, rendered by headless Chromium on the server',
+        description: '503 PDF_UNAVAILABLE when Chromium is not installed or cannot start; report.html prints the same document from a browser.',
+        params: CodeParams,
+        querystring: RankingQuery,
+        produces: ['application/pdf'],
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'PDF' }), ...errorResponses(400, 404, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { region, html, slug } = await report(request.params.code, request.query);
+      const bytes = await pdf.render(html);
+      return reply
+        .type('application/pdf')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', contentDisposition(`${reportTitle(region.name)}_${slug}.pdf`, `report-${region.code}-${slug.replace('至', '_')}.pdf`))
+        .send(bytes);
+    },
+  );
+
+  app.get(
+    '/regions/:code/outages',
+    {
+      schema: {
+        tags: ['meeting'],
+        summary: "Channels of a region's subtree that were down in the period, longest downtime first",
+        params: CodeParams,
+        querystring: Type.Object({ ...periodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) }),
+        response: { 200: Type.Object({ period: PeriodSchema, total: Type.Integer(), items: Type.Array(OutageSchema) }), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const region = regionOr404(request.params.code);
+      const now = Date.now();
+      const p = resolvePeriod(request.query, now);
+      const r = await channelOutages(app.store, app.regions, region.code, p.period, now, request.query.limit ?? 200);
+      return { period: p.period, ...r };
+    },
+  );
+
+  app.get(
+    '/regions/:code/grid-activity',
+    {
+      schema: {
+        tags: ['meeting'],
+        summary: "Grid workers of a region's subtree with their report counts in the period, and the latest reports",
+        params: CodeParams,
+        querystring: Type.Object({ ...periodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }),
+        response: {
+          200: Type.Object({
+            period: PeriodSchema,
+            workers: Type.Array(Type.Intersect([GridWorkerViewSchema, Type.Object({ reports: Type.Integer() })])),
+            reports: Type.Array(GridReportSchema),
+            totalReports: Type.Integer(),
+          }),
+          ...errorResponses(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      const region = regionOr404(request.params.code);
+      const p = resolvePeriod(request.query, Date.now());
+      const codes = descendantsOf(app.regions, region.code).map((r) => r.code);
+      const [all, reports] = await Promise.all([app.store.allGridWorkers(), app.store.gridReports({ from: p.period.from, to: p.period.to, regions: codes })]);
+      const count = new Map<string, number>();
+      for (const r of reports) count.set(r.workerId, (count.get(r.workerId) ?? 0) + 1);
+      const workers = all
+        .filter((w) => isWithin(app.regions, w.region, region.code))
+        .map((w) => ({ ...w, reports: count.get(w.id) ?? 0 }))
+        .sort((a, b) => b.reports - a.reports || a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id));
+      const latest = [...reports].sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || a.id.localeCompare(b.id)).slice(0, request.query.limit ?? 100);
+      return { period: p.period, workers, reports: latest, totalReports: reports.length };
+    },
+  );
+
+  app.get(
+    '/clues.csv',
+    {
+      schema: {
+        tags: ['meeting'],
+        summary: 'Clues as CSV (UTF-8 with BOM, for Excel), newest first',
+        description: 'Filters as GET /clues; the period is `period=<kind>` or `from`/`to` (none: every clue).',
+        querystring: Type.Object({
+          region: Type.Optional(Type.String()),
+          status: Type.Optional(Type.String({ description: `comma-separated: ${CLUE_STATUSES.join(', ')}` })),
+          ...periodQuery,
+        }),
+        produces: ['text/csv'],
+        response: { 200: Type.String({ description: 'CSV, UTF-8 with BOM' }), ...errorResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const now = Date.now();
+      const code = q.region || app.regions.roots[0]?.code;
+      if (code === undefined || !app.regions.byCode.has(code)) throw fieldError('region', `unknown region code '${q.region ?? ''}'`, ErrorCode.unknownRegion);
+      const region = app.regions.byCode.get(code)!;
+      const status = q.status ? q.status.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+      const bad = status?.find((s) => !(CLUE_STATUSES as readonly string[]).includes(s));
+      if (bad !== undefined) throw fieldError('status', `'${bad}' is not one of ${CLUE_STATUSES.join(', ')}`);
+      const p = q.period || q.from ? resolvePeriod(q, now) : null;
+      const regions = descendantsOf(app.regions, code).map((r) => r.code);
+      const clues: Clue[] = [];
+      for (let cursor: string | undefined, first = true; (first || cursor) && clues.length < 100_000; first = false) {
+        const page = await app.store.listClues({ regions, status, from: p?.period.from, to: p?.period.to, limit: 5000, cursor });
+        clues.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      }
+      const name = (c: string) => app.regions.byCode.get(c)?.name ?? c;
+      const header = ['编号', '标题', '类别', '来源', '区划代码', '区域', '状态', '是否超期', '上报时间', '办理期限', '办结时间', '承办单位', '调解结果', '紧急'];
+      const rows = clues.map((c): CsvCell[] => [
+        c.id,
+        c.title,
+        zh.category['zh-CN'][c.category],
+        zh.source['zh-CN'][c.source],
+        c.region,
+        name(c.region),
+        zh.status['zh-CN'][c.status],
+        isOverdue(c, now) ? '是' : '否',
+        shTime(c.reportedAt),
+        shTime(c.dueAt),
+        shTime(c.resolvedAt),
+        c.assignee ?? '',
+        c.outcome ? zh.outcome['zh-CN'][c.outcome] : '',
+        c.urgent ? '是' : '否',
+      ]);
+      const slug = p ? periodSlug(p.period) : '全部';
+      const label = p ? `${periodNameZh(p.kind)}_${slug}` : slug;
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', contentDisposition(`${region.name}_线索清单_${label}.csv`, `clues-${region.code}-${p ? slug.replace('至', '_') : 'all'}.csv`))
+        .send(toCsv(header, rows));
+    },
+  );
+};
+
 export default routes;

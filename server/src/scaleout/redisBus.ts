@@ -6,7 +6,7 @@ import { closeRedis, connectSoon, consoleLog, deploymentPrefix, redisClient, typ
 
 type Message =
   | { o: string; k: 'event'; e: BusEventName; p: BusEvents[BusEventName] }
-  /** The sender could not publish for a while: receivers may have missed events and should resync. */
+  /** The sender just started, or could not publish for a while: receivers may have missed events and should resync. */
   | { o: string; k: 'gap' };
 
 export interface BridgeOptions {
@@ -91,6 +91,10 @@ export async function bridgeBus(bus: Bus, config: Config, opts: BridgeOptions = 
   });
 
   await Promise.all([connectSoon(pub, 'bus-pub', log), connectSoon(sub, 'bus-sub', log)]);
+  // A process that died (SIGKILL, power) may have committed and acknowledged writes whose events
+  // never left it; when it, or any new process, starts, the others re-read the store.
+  missedPublishes = 0;
+  publish({ o: origin, k: 'gap' });
   // node-redis re-subscribes by itself after a reconnect.
   await sub
     .subscribe(channel, (raw) => {
@@ -102,7 +106,7 @@ export async function bridgeBus(bus: Bus, config: Config, opts: BridgeOptions = 
       }
       if (m.o === origin) return;
       if (m.k === 'gap') {
-        gap('another process could not publish');
+        gap('a process started, or could not publish for a while');
         return;
       }
       if (m.e === 'cameras') {

@@ -114,7 +114,9 @@ export interface Store {
   /**
    * Applies reports in order in one transaction: updates last-seen for all, and for each real
    * change of status (or of reason while down) updates the current state and appends a
-   * StatusEvent. Reports older than the channel's current `since` are kept as history only.
+   * StatusEvent. Reports older than the channel's current `since` are kept as history only
+   * (an event is inserted where they differ from the status then in force), except for a channel
+   * never heard from (`unknown`, no last-seen), whose inventory time is not a real observation.
    * Returns the records that changed and the events appended.
    */
   applyStatus(reports: readonly StatusInput[]): Promise<{ changed: CameraRecord[]; events: StatusEvent[] }>;

@@ -2,9 +2,10 @@ import { useEffect, useMemo, useState } from 'react';
 import { formatRate } from '@zhihui/shared';
 import { useNow } from '../../lib/clock';
 import { label, t } from '../../lib/i18n';
-import { shortTime } from '../../lib/time';
+import { dayLabel, shortTime } from '../../lib/time';
 import { AnimatedNumber } from '../../ui/AnimatedNumber';
 import { Panel } from '../../ui/Panel';
+import { useFitRows } from '../../ui/useFitRows';
 import type { SectionProps } from '../../lib/section';
 import { categoryRows, latestClues, openCounts, regionNameOf, STAGES } from './clueData';
 
@@ -62,14 +63,17 @@ export function CluesPanel(p: SectionProps) {
 }
 
 const ROW_STEP_MS = 4000;
+const ROW_PX = 40;
+const ROW_GAP = 6;
 
 /** 最新线索: the newest clues, stepping up one row every few seconds when they do not all fit. */
-export function ClueListPanel(p: SectionProps & { visibleRows?: number }) {
+export function ClueListPanel(p: SectionProps) {
   const now = useNow();
   const minute = Math.floor(now / 60_000);
   const rows = useMemo(() => latestClues(p.snapshot.clues, minute * 60_000, 20), [p.snapshot.clues, minute]);
   const names = useMemo(() => new Map([[p.snapshot.region.code, p.snapshot.region.name], ...p.snapshot.children.map((c) => [c.code, c.name] as const)]), [p.snapshot.region, p.snapshot.children]);
-  const visible = p.visibleRows ?? 5;
+  const [listRef, visible] = useFitRows<HTMLDivElement>(ROW_PX, ROW_GAP, 5);
+  const todayFrom = Date.parse(p.snapshot.periods.today.from);
   const [offset, setOffset] = useState(0);
   const scrolls = rows.length > visible;
   useEffect(() => {
@@ -86,6 +90,7 @@ export function ClueListPanel(p: SectionProps & { visibleRows?: number }) {
   const shown = scrolls ? Array.from({ length: visible }, (_, k) => rows[(offset + k) % rows.length]!) : rows;
   return (
     <Panel title={t('panel.clueList')} testId="panel-clue-list" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
+      <div className="fill" ref={listRef}>
       {rows.length === 0 ? (
         <div className="empty">{t('clues.none')}</div>
       ) : (
@@ -99,11 +104,12 @@ export function ClueListPanel(p: SectionProps & { visibleRows?: number }) {
               </span>
               <span className="cluelist__region">{regionNameOf(r.regionCode, names)}</span>
               <span className={`cluelist__status cluelist__status--${r.status}`}>{r.overdue ? t('clues.overdueMark') : label('status', r.status)}</span>
-              <span className="cluelist__time">{shortTime(r.reportedAt)}</span>
+              <span className="cluelist__time">{r.reportedAt >= todayFrom ? shortTime(r.reportedAt) : dayLabel(r.reportedAt, todayFrom)}</span>
             </li>
           ))}
         </ul>
       )}
+      </div>
     </Panel>
   );
 }

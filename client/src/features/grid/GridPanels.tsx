@@ -8,7 +8,7 @@ import { gridFigures } from './gridData';
 export function GridPanel(p: SectionProps) {
   const g = gridFigures(p.snapshot.figures);
   return (
-    <Panel title={`${t('panel.grid')} · ${t('panel.mediation')}`} testId="panel-grid" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
+    <Panel title={t('panel.grid')} testId="panel-grid" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
       <div className="grid-figs">
         <div className="figure">
           <span className="figure__value" data-testid="grid-on-duty">

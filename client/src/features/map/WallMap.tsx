@@ -109,15 +109,17 @@ export function WallMap(props: WallMapProps) {
   const focus: MapFocus | null = urgent ? { center: [urgent.clue.lon!, urgent.clue.lat!], zoom: 13.2, key: String(urgent.n) } : null;
 
   const markers: HtmlMarker[] = [];
+  // Many or small areas (a city's counties): name and rate only, so labels do not pile up.
+  const compact = labels.length > 8 || level === 'city' || level === 'province';
   for (const l of labels) {
     markers.push({
       id: `label-${l.code}`,
       lngLat: l.lngLat,
-      className: `region-label region-label--${l.band}${l.alert ? ' region-label--alert' : ''}`,
+      className: `region-label region-label--${l.band}${l.alert ? ' region-label--alert' : ''}${compact ? ' region-label--compact' : ''}`,
       lines: [
         { text: l.name, className: 'region-label__name' },
         { text: l.rateText, className: 'region-label__rate' },
-        { text: l.counts, className: 'region-label__counts' },
+        ...(compact ? [] : [{ text: l.counts, className: 'region-label__counts' }]),
       ],
     });
   }

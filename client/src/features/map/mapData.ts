@@ -49,8 +49,35 @@ export function boundsOf(geoms: readonly (GeoJSON.Geometry | null | undefined)[]
   return Number.isFinite(w) ? [[w, s], [e, n]] : null;
 }
 
-/** Where a region's label goes: its seat when known, else the middle of its polygon's box. */
+/** Area-weighted centroid of a ring (shoelace); null for a degenerate ring. */
+function ringCentroid(ring: readonly GeoJSON.Position[]): { x: number; y: number; area: number } | null {
+  let a = 0;
+  let cx = 0;
+  let cy = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [x0, y0] = ring[j]!;
+    const [x1, y1] = ring[i]!;
+    const f = x0! * y1! - x1! * y0!;
+    a += f;
+    cx += (x0! + x1!) * f;
+    cy += (y0! + y1!) * f;
+  }
+  if (Math.abs(a) < 1e-12) return null;
+  return { x: cx / (3 * a), y: cy / (3 * a), area: Math.abs(a / 2) };
+}
+
+/**
+ * Where a region's label goes: the centroid of its (largest) polygon, which spreads labels
+ * better than seats near a shared border; the seat when there is no polygon.
+ */
 export function labelPoint(center: [number, number] | null, geometry: GeoJSON.Geometry | null | undefined): [number, number] | null {
+  const polys = geometry?.type === 'Polygon' ? [geometry.coordinates] : geometry?.type === 'MultiPolygon' ? geometry.coordinates : [];
+  let best: { x: number; y: number; area: number } | null = null;
+  for (const p of polys) {
+    const c = p[0] ? ringCentroid(p[0]) : null;
+    if (c && (!best || c.area > best.area)) best = c;
+  }
+  if (best) return [best.x, best.y];
   if (center) return center;
   const b = boundsOf([geometry]);
   return b ? [(b[0][0] + b[1][0]) / 2, (b[0][1] + b[1][1]) / 2] : null;

@@ -12,6 +12,8 @@ export function wallStyle(opts: { level: RegionLevel; tileUrl: string | null }):
   const empty = { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } };
   // County and city walls hold many channels: down ones appear once zoomed into a township.
   const cameraMinZoom = opts.level === 'township' || opts.level === 'village' ? 0 : 11.2;
+  // A city's open clues would bury its map: they appear once zoomed to a county.
+  const clueMinZoom = opts.level === 'city' || opts.level === 'province' ? 9.6 : 0;
   const style: StyleSpecification = {
     version: 8,
     sources: {
@@ -78,6 +80,7 @@ export function wallStyle(opts: { level: RegionLevel; tileUrl: string | null }):
       id: 'clue-icons',
       type: 'symbol',
       source: SOURCES.clues,
+      minzoom: clueMinZoom,
       layout: {
         'icon-image': ['get', 'icon'],
         'icon-allow-overlap': true,

@@ -5,6 +5,7 @@ import { getLocale, label, t } from '../../lib/i18n';
 import { formatDuration, shanghaiHour } from '../../lib/time';
 import { EChart } from '../../ui/EChart';
 import { Panel } from '../../ui/Panel';
+import { useFitRows } from '../../ui/useFitRows';
 import { rateBandKey } from '../../lib/rateBands';
 import type { SectionProps } from '../../lib/section';
 import { alertsByRegion } from './alerts';
@@ -101,12 +102,17 @@ export function TrendPanel(p: SectionProps) {
   );
 }
 
+const DOWN_ROW_PX = 36;
+const DOWN_ROW_GAP = 6;
+
 /** 离线时间最长: the channels down the longest, with where, why and for how long. */
-export function DownLongestPanel(p: SectionProps & { rows?: number }) {
+export function DownLongestPanel(p: SectionProps) {
   const now = useNow();
-  const list = p.snapshot.downLongest.slice(0, p.rows ?? 5);
+  const [boxRef, fit] = useFitRows<HTMLDivElement>(DOWN_ROW_PX, DOWN_ROW_GAP, 4);
+  const list = p.snapshot.downLongest.slice(0, fit);
   return (
     <Panel title={t('panel.down')} testId="panel-down" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
+      <div className="fill" ref={boxRef}>
       {list.length === 0 ? (
         <div className="empty">{t('video.noneDown')}</div>
       ) : (
@@ -123,6 +129,7 @@ export function DownLongestPanel(p: SectionProps & { rows?: number }) {
           </tbody>
         </table>
       )}
+      </div>
     </Panel>
   );
 }

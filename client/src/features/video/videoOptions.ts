@@ -38,12 +38,12 @@ export function rankingOption(rows: readonly RankRow[]) {
       data: ordered.map((r) => r.name),
       axisLine: { show: false },
       axisTick: { show: false },
-      axisLabel: { color: '#dbe9ff', fontSize: 19, margin: 12 },
+      axisLabel: { color: '#dbe9ff', fontSize: rows.length > 7 ? 18 : 20, margin: 12, interval: 0 },
     },
     series: [
       {
         type: 'bar',
-        barWidth: '58%',
+        barWidth: rows.length > 7 ? '62%' : '56%',
         data: ordered.map((r, i) => ({
           value: values[i],
           itemStyle: { color: rateColor(r.rate), borderRadius: [0, 4, 4, 0] },
@@ -54,7 +54,7 @@ export function rankingOption(rows: readonly RankRow[]) {
           show: true,
           position: 'right',
           color: '#ffffff',
-          fontSize: 20,
+          fontSize: rows.length > 7 ? 18 : 20,
           fontWeight: 700,
           formatter: (p: { dataIndex: number }) => formatRate(ordered[p.dataIndex]!.rate),
         },
@@ -84,7 +84,7 @@ export function trendOption(trend: Trend, hourLabel: (epochSec: number) => strin
   return {
     animationDurationUpdate: 600,
     textStyle: { fontFamily: FONT },
-    grid: { left: 8, right: 20, top: 26, bottom: 4, containLabel: true },
+    grid: { left: 8, right: 78, top: 22, bottom: 4, containLabel: true },
     xAxis: {
       type: 'category',
       boundaryGap: false,

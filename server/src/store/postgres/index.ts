@@ -214,6 +214,8 @@ function firstSchema(searchPath: string): string | null {
 }
 
 const IMPORT_CHUNK = 20_000;
+const EMPTY_SQL = `SELECT NOT EXISTS (SELECT 1 FROM regions) AND NOT EXISTS (SELECT 1 FROM cameras)
+  AND NOT EXISTS (SELECT 1 FROM clues) AS empty`;
 function chunks<T>(rows: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
@@ -304,13 +306,17 @@ class PostgresStore implements Store {
   }
 
   async isEmpty(): Promise<boolean> {
-    const { rows } = await this.#pool.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM regions) AND NOT EXISTS (SELECT 1 FROM cameras)
-         AND NOT EXISTS (SELECT 1 FROM clues) AS empty`);
+    const { rows } = await this.#pool.query<{ empty: boolean }>(EMPTY_SQL);
     return rows[0]!.empty;
   }
 
   async importSeed(data: SeedData): Promise<void> {
     await this.#tx(async (c) => {
+      // Processes started together all find the store empty and seed; the lock makes the later
+      // ones wait for the first one's commit, and then there is nothing left for them to do.
+      await c.query(`SELECT pg_advisory_xact_lock(hashtext('zhihui-seed:' || current_schema()))`);
+      const { rows } = await c.query<{ empty: boolean }>(EMPTY_SQL);
+      if (!rows[0]!.empty) return;
       await this.#upsertRegions(c, data.regions);
       const cams = lastById(data.cameras);
       for (const part of chunks(cams, IMPORT_CHUNK)) {
@@ -515,12 +521,12 @@ class PostgresStore implements Store {
         [ids],
       );
       const current = new Map(rows.map((r) => [r.id, toCamera(r)]));
-      const statusAt = async (cameraId: string, atMs: number): Promise<CameraStatus | undefined> => {
-        const { rows: hit } = await c.query<{ to_status: CameraStatus }>(
-          'SELECT to_status FROM status_events WHERE camera_id = $1 AND at <= $2 ORDER BY at DESC, id DESC LIMIT 1',
+      const statusAt = async (cameraId: string, atMs: number) => {
+        const { rows: hit } = await c.query<{ to_status: CameraStatus; at: Date }>(
+          'SELECT to_status, at FROM status_events WHERE camera_id = $1 AND at <= $2 ORDER BY at DESC, id DESC LIMIT 1',
           [cameraId, new Date(atMs)],
         );
-        return hit[0]?.to_status;
+        return hit[0] ? { status: hit[0].to_status, at: hit[0].at.getTime() } : undefined;
       };
       const { touched, changed, events } = await decideStatus(current, reports, statusAt);
       if (touched.length > 0) {

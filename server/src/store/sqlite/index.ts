@@ -390,8 +390,14 @@ class SqliteStore implements Store {
     const run = this.#db.transaction(() => {
       const pending = new Map<string, CamRow>();
       const changedIds = new Set<string>();
-      const events: { e: StatusEvent; at: number }[] = [];
+      const events: StatusEvent[] = [];
       const statusAt = this.#st('SELECT to_status FROM status_events WHERE camera_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1').pluck();
+      // Inserted as they arise, so a late report later in the same batch sees the ones before it.
+      const ins = this.#st('INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?)');
+      const append = (e: StatusEvent, at: number) => {
+        ins.run(e.cameraId, e.from, e.to, e.reason, at, e.actor);
+        events.push(e);
+      };
       for (const r of reports) {
         const cur = pending.get(r.cameraId) ?? cache.get(r.cameraId);
         if (!cur) continue; // the ingest checked ids; a channel cannot disappear, so this is only a guard
@@ -403,16 +409,18 @@ class SqliteStore implements Store {
           row = { ...cur };
           pending.set(r.cameraId, row);
         }
+        // A channel never heard from has no real `since` yet (only its inventory time): any report counts as current.
+        const fresh = heard && row.lastSeen === null && row.status === 'unknown';
         if (heard && (row.lastSeen === null || at > row.lastSeen)) row.lastSeen = at;
         const reason = r.status === 'online' ? null : r.reason;
-        if (at < row.since) {
+        if (at < row.since && !fresh) {
           // A late report: the current state stands, the history learns what was true back then.
           const inForce = (statusAt.get(r.cameraId, at) as CameraStatus | undefined) ?? row.status;
-          if (inForce !== r.status) events.push({ e: { cameraId: r.cameraId, from: inForce, to: r.status, reason, at: isoAt(at), actor: r.actor }, at });
+          if (inForce !== r.status) append({ cameraId: r.cameraId, from: inForce, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
           continue;
         }
         if (r.status !== row.status || (r.status !== 'online' && reason !== row.reason)) {
-          events.push({ e: { cameraId: r.cameraId, from: row.status, to: r.status, reason, at: isoAt(at), actor: r.actor }, at });
+          append({ cameraId: r.cameraId, from: row.status, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
           row.status = r.status;
           row.reason = reason;
           row.since = at;
@@ -425,9 +433,7 @@ class SqliteStore implements Store {
         if (changedIds.has(row.id)) full.run(row.status, row.reason, row.since, row.lastSeen, row.id);
         else seen.run(row.lastSeen, row.id);
       }
-      const ins = this.#st('INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?)');
-      for (const { e, at } of events) ins.run(e.cameraId, e.from, e.to, e.reason, at, e.actor);
-      return { pending, changedIds, events: events.map((x) => x.e) };
+      return { pending, changedIds, events };
     });
     const { pending, changedIds, events } = run();
     for (const row of pending.values()) cache.set(row.id, row);

@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import { snapshot } from '../../lib/fakeSnapshot';
+import { rateColor } from '../../lib/rateBands';
+import { alertsByRegion } from './alerts';
+import { downByReason, rankingOption, rankingRows, trendOption } from './videoOptions';
+import { clue } from '../../lib/fakeSnapshot';
+
+describe('video panel options', () => {
+  test('ranking rows are best first; the chart lists best at the top with rate labels', () => {
+    const rows = rankingRows(snapshot());
+    expect(rows.map((r) => r.name)).toEqual(['栾城镇', '冶河镇', '窦妪镇']);
+    const opt = rankingOption(rows);
+    expect(opt.yAxis.data).toEqual(['窦妪镇', '冶河镇', '栾城镇']);
+    expect(opt.series[0]!.data.map((d) => d.value)).toEqual([80, 90, 100]);
+    expect(opt.series[0]!.data[0]!.itemStyle.color).toBe(rateColor(0.8));
+    const fmt = opt.series[0]!.label.formatter;
+    expect(fmt({ dataIndex: 1 })).toBe('90.0%');
+  });
+
+  test('with many children, the ranking keeps the laggards', () => {
+    const s = snapshot();
+    const many = { children: [...s.children, ...s.children], childFigures: [...s.childFigures, ...s.childFigures] };
+    expect(rankingRows(many, 2).map((r) => r.rate)).toEqual([0.8, 0.8]);
+  });
+
+  test('trend: percent values, gaps kept as null, hour labels from the caller', () => {
+    const opt = trendOption({ t: [0, 3600, 7200], rate: [0.912, null, 0.95] }, (s) => `${s / 3600}时`);
+    expect(opt.series[0]!.data).toEqual([91.2, null, 95]);
+    expect(opt.xAxis.data).toEqual(['0时', '1时', '2时']);
+    expect(opt.yAxis.min).toBeLessThan(91.2);
+  });
+
+  test('down channels by reason for a township wall', () => {
+    expect(downByReason(snapshot().cameras)).toEqual([
+      { reason: 'power', n: 1 },
+      { reason: 'none', n: 1 },
+    ]);
+  });
+
+  test('alerts roll up per child region, worst first (an overdue clue weighs two channels), never per channel', () => {
+    const now = Date.parse('2026-11-27T12:00:00+08:00');
+    const s = snapshot({ clues: [clue('x', { region: '130111100', dueAt: '2026-11-27T08:00:00+08:00' })] });
+    const alerts = alertsByRegion(s, now);
+    expect(alerts).toEqual([
+      { code: '130111100', name: '栾城镇', down: 0, overdue: 1 },
+      { code: '130111102', name: '窦妪镇', down: 2, overdue: 0 },
+      { code: '130111101', name: '冶河镇', down: 1, overdue: 0 },
+    ]);
+  });
+});

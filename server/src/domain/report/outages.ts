@@ -1,0 +1,96 @@
+import {
+  channelUptime,
+  descendantsOf,
+  type CameraReason,
+  type CameraStatus,
+  type ExcludedSpan,
+  type Period,
+  type RegionTree,
+  type StatusChange,
+} from '@zhihui/shared';
+import type { CameraRecord, StatusEvent, Store } from '../../store/types.js';
+import { isoAt } from '../time.js';
+
+const DAY_MS = 86_400_000;
+
+/** One channel's downtime in a period, for the meeting's "down channels" list. */
+export interface ChannelOutage {
+  id: string;
+  name: string;
+  region: string;
+  /** Time not online in the period (offline or unknown), maintenance excluded, ms. */
+  downMs: number;
+  /** Counted time in the period, ms. */
+  countedMs: number;
+  /** Times it went down in the period. */
+  failures: number;
+  /** Status now, and since when. */
+  status: CameraStatus;
+  since: string;
+  /** Why it is (or last was) down. */
+  reason: CameraReason | null;
+}
+
+/**
+ * Downtime per channel of a region's subtree over [from, min(to, now)), from the status history,
+ * with the same walk-back and the same shared channelUptime as the summary, so the list adds up
+ * to the rate the ranking shows. Channels with no downtime are left out; longest first.
+ */
+export async function channelOutages(store: Store, tree: RegionTree, code: string, period: Period, now: number, limit = 200): Promise<{ items: ChannelOutage[]; total: number }> {
+  const codes = new Set(descendantsOf(tree, code).map((r) => r.code));
+  const cameras = (await store.allCameras()).filter((c) => codes.has(c.region) && c.inService);
+  const from = Date.parse(period.from);
+  const to = Date.parse(period.to);
+  const at = Math.min(to, now);
+  if (at <= from || cameras.length === 0) return { items: [], total: 0 };
+  const ids = cameras.length <= 3000 ? cameras.map((c) => c.id) : undefined;
+  const [events, spans] = await Promise.all([
+    store.statusEvents({ from: period.from, to: isoAt(Math.max(now, to) + DAY_MS), cameraIds: ids }),
+    store.maintenanceHistory({ from: period.from, to: isoAt(at), cameraIds: ids }),
+  ]);
+  const eventsOf = group(events, (e) => e.cameraId);
+  const spansOf = new Map<string, ExcludedSpan[]>();
+  for (const s of spans) {
+    const list = spansOf.get(s.cameraId) ?? [];
+    list.push({ from: Date.parse(s.from), to: Date.parse(s.to) });
+    spansOf.set(s.cameraId, list);
+  }
+  const out: ChannelOutage[] = [];
+  for (const c of cameras) {
+    const o = outageOf(c, eventsOf.get(c.id) ?? [], spansOf.get(c.id) ?? [], from, at);
+    if (o.downMs > 0) out.push(o);
+  }
+  out.sort((a, b) => b.downMs - a.downMs || a.id.localeCompare(b.id));
+  return { items: out.slice(0, limit), total: out.length };
+}
+
+function outageOf(c: CameraRecord, evs: readonly StatusEvent[], spans: ExcludedSpan[], from: number, at: number): ChannelOutage {
+  const excluded = [...spans];
+  if (c.maintenance) excluded.push({ from: Date.parse(c.maintenance.from), to: Date.parse(c.maintenance.to) });
+  const changes: StatusChange[] = [];
+  let failures = 0;
+  let lastReason: CameraReason | null = null;
+  for (const e of evs) {
+    const t = Date.parse(e.at);
+    if (t >= at) break;
+    changes.push({ at: t, status: e.to });
+    if (e.to !== 'online' && e.from === 'online') failures++;
+    if (e.to !== 'online' && e.reason) lastReason = e.reason;
+  }
+  // Down now: why it is down now; back up since: why it was down in the period.
+  const reason = c.status === 'online' ? lastReason : (c.reason ?? lastReason);
+  const initial = evs.length > 0 ? evs[0]!.from : c.status;
+  const u = channelUptime(initial, changes, from, at, excluded);
+  return { id: c.id, name: c.name, region: c.region, downMs: u.counted - u.online, countedMs: u.counted, failures, status: c.status, since: c.since, reason };
+}
+
+function group<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
+}

@@ -1,0 +1,216 @@
+// End-to-end harness: the BUILT server (server/dist) as a child process and headless Chromium.
+// It builds nothing: `npm test` builds first; a test calls `missingBuild()` and skips with the
+// reason when the artefacts are not there.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SERVER_ENTRY = path.join(ROOT, 'server/dist/server.js');
+export const CLIENT_INDEX = path.join(ROOT, 'client/dist/index.html');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const API_KEY = 'k';
+
+/** Why an e2e test cannot run here (a missing build or browser), or null when it can. */
+export function missingBuild(): string | null {
+  if (!existsSync(SERVER_ENTRY)) return `${path.relative(ROOT, SERVER_ENTRY)} is missing: run \`npx tsc -b server\` (npm test builds first)`;
+  if (!existsSync(CLIENT_INDEX)) return `${path.relative(ROOT, CLIENT_INDEX)} is missing: run \`npm run build -w client\``;
+  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`;
+  return null;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface ServerOptions {
+  /** Run the simulator (default off: figures change only when the test changes them). */
+  simulator?: boolean;
+  port?: number;
+  /** Reuse a data folder (a restart on the same data); a fresh temp folder by default. */
+  dataDir?: string;
+  /** Extra environment (REGION, SEED_ANCHOR, FLUSH_MS …). */
+  env?: Record<string, string>;
+}
+
+export interface ServerHandle {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** Output of the process so far (for failure messages). */
+  log(): string;
+  /** Stops the process (SIGTERM, then SIGKILL after 10 s). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data folder. */
+  restart(): Promise<void>;
+  /** Stops it and removes its data folder when the harness made it. */
+  dispose(): Promise<void>;
+  /** JSON from the server's API. */
+  get<T>(p: string): Promise<T>;
+  /** Authorised JSON write (Bearer API_KEY). */
+  send<T>(method: 'POST' | 'PUT' | 'PATCH', p: string, body: unknown): Promise<{ status: number; body: T }>;
+}
+
+async function waitUp(url: string, proc: ChildProcess, log: () => string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${log()}`);
+    try {
+      const res = await fetch(`${url}/api/v1/ui-config`);
+      if (res.status < 500) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server did not come up within ${timeoutMs} ms:\n${log()}`);
+}
+
+/** Starts `node server/dist/server.js` on 127.0.0.1 with its own data folder. */
+export async function startServer(opts: ServerOptions = {}): Promise<ServerHandle> {
+  const port = opts.port ?? (await freePort());
+  const ownData = !opts.dataDir;
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'zhihui-e2e-'));
+  const url = `http://127.0.0.1:${port}`;
+  let proc: ChildProcess | null = null;
+  let out = '';
+  const log = () => out.slice(-8000);
+
+  const launch = async () => {
+    out = '';
+    proc = spawn(process.execPath, [SERVER_ENTRY], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        SIMULATOR: opts.simulator ? 'on' : 'off',
+        API_KEYS: `test:${API_KEY}`,
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: '',
+        REDIS_URL: '',
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    await waitUp(url, proc, log);
+  };
+
+  const stop = async () => {
+    const p = proc;
+    proc = null;
+    if (!p || p.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const kill = setTimeout(() => p.kill('SIGKILL'), 10_000);
+      p.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      p.kill('SIGTERM');
+    });
+  };
+
+  await launch();
+  return {
+    url,
+    port,
+    dataDir,
+    log,
+    stop,
+    restart: async () => {
+      await stop();
+      await launch();
+    },
+    dispose: async () => {
+      await stop();
+      if (ownData) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async get<T>(p: string): Promise<T> {
+      const res = await fetch(url + p);
+      if (!res.ok) throw new Error(`GET ${p} → ${res.status}: ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+    async send<T>(method: 'POST' | 'PUT' | 'PATCH', p: string, body: unknown) {
+      const res = await fetch(url + p, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as T };
+    },
+  };
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--enable-unsafe-swiftshader',
+  '--use-angle=swiftshader',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--lang=zh-CN',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface PageWatch {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors and uncaught page errors. */
+  errors: string[];
+  /** Requests to anywhere but the test server (data:/blob: URLs are local). */
+  outside: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A page with a given viewport that records console errors and any request leaving the
+ * machine. `deviceScaleFactor` 1: a 3840×2160 viewport is a 4K wall.
+ */
+export async function openPage(browser: Browser, url: string, viewport: { width: number; height: number }): Promise<PageWatch> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const outside: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.protocol === 'data:' || u.protocol === 'blob:') return;
+    if (u.hostname !== '127.0.0.1') outside.push(r.url());
+  });
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  return { page, context, errors, outside, close: () => context.close() };
+}
+
+/** Waits until the wall is live and its map has loaded its style. */
+export async function waitForWall(page: Page, timeoutMs = 45_000): Promise<void> {
+  await page.waitForSelector('[data-testid="wall"][data-link="live"]', { timeout: timeoutMs });
+  await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: timeoutMs });
+}
+
+export function tempDir(prefix = 'zhihui-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}

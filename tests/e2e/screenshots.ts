@@ -1,0 +1,36 @@
+// Screenshots of the wall for docs/screenshots: `npx tsx tests/e2e/screenshots.ts`
+// (after `npx tsc -b server && npm run build -w client`). Uses the e2e harness.
+import path from 'node:path';
+import { launchBrowser, missingBuild, openPage, ROOT, startServer, waitForWall } from './harness.js';
+
+const SHOTS = [
+  { name: 'wall-county-1920x1080', region: '130111', width: 1920, height: 1080 },
+  { name: 'wall-county-3840x2160', region: '130111', width: 3840, height: 2160 },
+  { name: 'wall-county-3840x1080', region: '130111', width: 3840, height: 1080 },
+  { name: 'wall-city-131000-1920x1080', region: '131000', width: 1920, height: 1080 },
+  { name: 'wall-township-130111103-1920x1080', region: '130111103', width: 1920, height: 1080 },
+];
+
+const why = missingBuild();
+if (why) {
+  console.error(why);
+  process.exit(1);
+}
+const only = process.argv.slice(2);
+const server = await startServer({ simulator: process.env.SIMULATOR !== 'off' });
+const browser = await launchBrowser();
+try {
+  for (const s of SHOTS) {
+    if (only.length && !only.some((o) => s.name.includes(o))) continue;
+    const w = await openPage(browser, `${server.url}/wall/${s.region}${process.env.QUERY ?? ''}`, s);
+    await waitForWall(w.page);
+    await w.page.waitForTimeout(Number(process.env.SETTLE_MS ?? 4000));
+    const file = path.join(ROOT, 'docs/screenshots', `${s.name}.png`);
+    await w.page.screenshot({ path: file });
+    console.log(file, w.errors.length ? `console errors: ${w.errors.join(' | ')}` : 'no console errors', w.outside.length ? `OUTSIDE: ${w.outside.join(' ')}` : '');
+    await w.close();
+  }
+} finally {
+  await browser.close();
+  await server.dispose();
+}

@@ -1,0 +1,156 @@
+// The wall in a real browser against the real (built) server: every panel, the map, the
+// figures against the API, live updates, and the lost-link state across a server restart.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { formatRate, type Region, type RegionSummary } from '@zhihui/shared';
+import { launchBrowser, missingBuild, openPage, ROOT, startServer, waitForWall, type ServerHandle } from './harness.js';
+
+const why = missingBuild();
+if (why) console.warn(`[e2e wall] skipped: ${why}`);
+
+const COUNTY = '130111';
+const PANELS = ['panel-header', 'panel-video', 'panel-ranking', 'panel-trend', 'panel-down', 'panel-map', 'alerts', 'panel-clues', 'panel-clue-list', 'panel-grid'];
+const VIEWPORTS = [
+  { width: 1920, height: 1080 },
+  { width: 3840, height: 2160 },
+  { width: 3840, height: 1080 },
+];
+
+const regions = JSON.parse(readFileSync(path.join(ROOT, 'fixtures/data/regions.json'), 'utf8')) as Region[];
+const townships = regions.filter((r) => r.parent === COUNTY).map((r) => r.name);
+
+/** Boxes whose content is larger than the box (clipped text, cut-off rows). */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const body of document.querySelectorAll<HTMLElement>('.panel__body, .alerts, .wall-header')) {
+      const name = body.closest('[data-testid]')?.getAttribute('data-testid') ?? body.className;
+      if (body.scrollHeight > body.clientHeight + 1) out.push(`${name}: content ${body.scrollHeight}px high in ${body.clientHeight}px`);
+      if (body.scrollWidth > body.clientWidth + 1 && !body.classList.contains('alerts')) out.push(`${name}: content ${body.scrollWidth}px wide in ${body.clientWidth}px`);
+    }
+    return out;
+  });
+}
+
+async function wallPeriod(page: Page): Promise<{ from: string; to: string }> {
+  const el = page.getByTestId('wall');
+  return { from: (await el.getAttribute('data-today-from'))!, to: (await el.getAttribute('data-today-to'))! };
+}
+
+describe.skipIf(why !== null)('the wall in a browser', () => {
+  let server: ServerHandle;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServer({ simulator: false });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  for (const vp of VIEWPORTS) {
+    test(`county wall at ${vp.width}×${vp.height}: panels, map, townships, the API's rate, no overflow, nothing outside`, async () => {
+      const w = await openPage(browser, `${server.url}/wall/${COUNTY}`, vp);
+      try {
+        await waitForWall(w.page);
+        for (const id of PANELS) await expect(w.page.getByTestId(id).count(), id).resolves.toBe(1);
+
+        const canvas = await w.page.locator('[data-testid="map"] canvas').boundingBox();
+        expect(canvas!.width).toBeGreaterThan(300);
+        expect(canvas!.height).toBeGreaterThan(200);
+
+        expect(townships).toHaveLength(7);
+        await w.page.waitForFunction((n) => document.querySelectorAll('.region-label__name').length >= n, townships.length);
+        const labels = await w.page.locator('.region-label__name').allTextContents();
+        for (const name of townships) expect(labels).toContain(name);
+
+        const period = await wallPeriod(w.page);
+        const summary = await server.get<RegionSummary>(`/api/v1/regions/${COUNTY}/summary?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`);
+        await expect(w.page.getByTestId('operational-rate').textContent()).resolves.toBe(formatRate(summary.cameras.operationalRate));
+        const c = summary.cameras;
+        await expect(w.page.getByTestId('operational-counts').textContent()).resolves.toBe(`${c.online}/${c.inService - c.maintenance}`);
+
+        // Fonts and layout settle after the first frames: measure then.
+        await w.page.waitForTimeout(500);
+        expect(await overflowing(w.page)).toEqual([]);
+        if (vp.width / vp.height > 3) await expect(w.page.locator('.wall--wide').count()).resolves.toBe(1);
+
+        expect(w.outside).toEqual([]);
+        expect(w.errors).toEqual([]);
+      } finally {
+        await w.close();
+      }
+    });
+  }
+
+  test('the city (131000) and a township (130111103) wall render with every panel', async () => {
+    for (const code of ['131000', '130111103']) {
+      const w = await openPage(browser, `${server.url}/wall/${code}`, { width: 1920, height: 1080 });
+      try {
+        await waitForWall(w.page);
+        for (const id of PANELS) await expect(w.page.getByTestId(id).count(), `${code} ${id}`).resolves.toBe(1);
+        const name = regions.find((r) => r.code === code)!.name;
+        await expect(w.page.getByTestId('region-name').textContent()).resolves.toBe(name);
+        await w.page.waitForTimeout(500);
+        expect(await overflowing(w.page)).toEqual([]);
+        expect(w.outside).toEqual([]);
+        expect(w.errors).toEqual([]);
+      } finally {
+        await w.close();
+      }
+    }
+  });
+
+  test('the rate follows a posted status batch', async () => {
+    const w = await openPage(browser, `${server.url}/wall/${COUNTY}`, { width: 1920, height: 1080 });
+    try {
+      await waitForWall(w.page);
+      const before = await w.page.getByTestId('operational-rate').textContent();
+      const online = await server.get<{ items: { id: string }[] }>(`/api/v1/regions/${COUNTY}/cameras?status=online&limit=60`);
+      expect(online.items.length).toBeGreaterThan(20);
+      const res = await server.send<{ accepted: number }>('POST', '/api/v1/cameras/status', {
+        reports: online.items.map((c) => ({ cameraId: c.id, status: 'offline', reason: 'power' })),
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.accepted).toBe(online.items.length);
+
+      const period = await wallPeriod(w.page);
+      const summary = await server.get<RegionSummary>(`/api/v1/regions/${COUNTY}/summary?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`);
+      const expected = formatRate(summary.cameras.operationalRate);
+      expect(expected).not.toBe(before);
+      await w.page.waitForFunction((text) => document.querySelector('[data-testid="operational-rate"]')?.textContent === text, expected, { timeout: 15_000 });
+      expect(w.errors).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test('a lost link shows on the whole wall, the figures stay, and it recovers after a restart without a reload', async () => {
+    const w = await openPage(browser, `${server.url}/wall/${COUNTY}`, { width: 1920, height: 1080 });
+    try {
+      await waitForWall(w.page);
+      const rate = await w.page.getByTestId('operational-rate').textContent();
+      await w.page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 42));
+
+      await server.stop();
+      await w.page.waitForSelector('[data-testid="link-lost"]', { timeout: 20_000 });
+      await expect(w.page.getByTestId('link-lost').textContent()).resolves.toMatch(/链路中断 — 数据停留在 \d\d:\d\d:\d\d/);
+      await expect(w.page.getByTestId('operational-rate').textContent()).resolves.toBe(rate);
+      await expect(w.page.getByTestId('panel-video').getAttribute('class')).resolves.toContain('panel--stale');
+
+      await server.restart();
+      await w.page.waitForSelector('[data-testid="wall"][data-link="live"]', { timeout: 30_000 });
+      await expect(w.page.getByTestId('link-lost').count()).resolves.toBe(0);
+      // Same page, no reload.
+      await expect(w.page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).resolves.toBe(42);
+      // Errors from the dropped connection are the browser's own network messages, nothing else.
+      expect(w.errors.filter((e) => !/ERR_CONNECTION_REFUSED|WebSocket connection|Failed to load resource/.test(e))).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
+});
