@@ -42,13 +42,13 @@ export const SIM_ACTOR = 'simulator';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 /** Mean time a channel stays down (before mean reversion adjusts it). */
-const MEAN_DOWN_MS = 40 * MIN;
+const MEAN_DOWN_MS = 150 * MIN;
 /** Clues per channel per day (about 27 a day for the demo county's 1,779 channels). */
 const CLUES_PER_CAM_DAY = 0.015;
 /** Patrol reports per grid worker per day (the fixtures have far fewer; a live wall wants some). */
 const REPORTS_PER_WORKER_DAY = 0.15;
 /** Duty changes per grid worker per day. */
-const DUTY_CHANGES_PER_WORKER_DAY = 1.5;
+const DUTY_CHANGES_PER_WORKER_DAY = 0.5;
 const BURSTS_PER_COUNTY_DAY = 10;
 
 const CATEGORY_WEIGHTS: [ClueCategory, number][] = [
@@ -282,6 +282,7 @@ export class Simulator {
   }
 
   async #sendStatus(reports: { cameraId: string; status: 'online' | 'offline'; reason?: CameraReason; at: string }[]): Promise<void> {
+    for (const r of reports) if (this.#cams.get(r.cameraId)?.status !== r.status) this.stats.changes++;
     for (let i = 0; i < reports.length; i += 5000) {
       const part = reports.slice(i, i + 5000);
       await this.#call(async () => {
@@ -293,7 +294,6 @@ export class Simulator {
     for (const r of reports) {
       const c = this.#cams.get(r.cameraId);
       if (!c) continue;
-      if (c.status !== r.status) this.stats.changes++;
       this.#cams.set(r.cameraId, { ...c, status: r.status, reason: r.status === 'online' ? null : (r.reason ?? null), since: c.status === r.status ? c.since : r.at });
     }
   }
