@@ -5,6 +5,8 @@ import errorsPlugin from './plugins/errors.js';
 import busPlugin from './plugins/bus.js';
 import storePlugin from './plugins/store.js';
 import authPlugin from './plugins/auth.js';
+import securityPlugin from './plugins/security.js';
+import socketAuthPlugin from './plugins/socketAuth.js';
 import ingestPlugin from './plugins/ingest.js';
 import heartbeatPlugin from './plugins/heartbeat.js';
 import livePlugin from './plugins/live.js';
@@ -20,6 +22,7 @@ import gridRoutes from './routes/grid.js';
 import regionRoutes from './routes/regions.js';
 import geoRoutes from './routes/geo.js';
 import meetingRoutes from './routes/meeting.js';
+import adminRoutes from './routes/admin.js';
 
 export interface BuildOptions {
   /** Configuration overrides on top of the environment (tests use them). */
@@ -41,6 +44,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
 
   await app.register(configPlugin, { config });
   await app.register(errorsPlugin);
+  await app.register(securityPlugin);
   await app.register(busPlugin);
   await app.register(metricsPlugin);
   await app.register(docsPlugin);
@@ -50,6 +54,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(livePlugin);
   await app.register(heartbeatPlugin);
   await app.register(streamPlugin);
+  await app.register(socketAuthPlugin);
   await app.register(simulatorPlugin);
 
   await app.register(healthRoutes);
@@ -59,6 +64,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(regionRoutes, { prefix: '/api/v1' });
   await app.register(geoRoutes, { prefix: '/api/v1' });
   await app.register(meetingRoutes, { prefix: '/api/v1' });
+  await app.register(adminRoutes, { prefix: '/api/v1' });
   await app.register(staticPlugin);
 
   await app.ready();

@@ -206,7 +206,7 @@ export async function openPage(browser: Browser, url: string, viewport: { width:
 }
 
 /** Waits until the wall is live and its map has loaded its style. */
-export async function waitForWall(page: Page, timeoutMs = 45_000): Promise<void> {
+export async function waitForWall(page: Page, timeoutMs = 90_000): Promise<void> {
   await page.waitForSelector('[data-testid="wall"][data-link="live"]', { timeout: timeoutMs });
   await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: timeoutMs });
 }

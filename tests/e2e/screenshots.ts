@@ -30,6 +30,19 @@ try {
     console.log(file, w.errors.length ? `console errors: ${w.errors.join(' | ')}` : 'no console errors', w.outside.length ? `OUTSIDE: ${w.outside.join(' ')}` : '');
     await w.close();
   }
+  if (!only.length || only.includes('lost')) {
+    // The lost-link state: the figures stay, the whole wall says since when.
+    const w = await openPage(browser, `${server.url}/wall/130111`, { width: 1920, height: 1080 });
+    await waitForWall(w.page);
+    await w.page.waitForTimeout(3000);
+    await server.stop();
+    await w.page.waitForSelector('[data-testid="link-lost"]');
+    await w.page.waitForTimeout(2000);
+    const file = path.join(ROOT, 'docs/screenshots', 'wall-link-lost-1920x1080.png');
+    await w.page.screenshot({ path: file });
+    console.log(file);
+    await w.close();
+  }
 } finally {
   await browser.close();
   await server.dispose();

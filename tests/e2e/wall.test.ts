@@ -18,8 +18,14 @@ const VIEWPORTS = [
   { width: 3840, height: 1080 },
 ];
 
+// A shared 2-core machine may run other suites at the same time: generous, not tight, limits.
+const SLOW = { timeout: 240_000 };
+
 const regions = JSON.parse(readFileSync(path.join(ROOT, 'fixtures/data/regions.json'), 'utf8')) as Region[];
-const townships = regions.filter((r) => r.parent === COUNTY).map((r) => r.name);
+const townships = regions
+  .filter((r) => r.parent === COUNTY)
+  .sort((a, b) => a.code.localeCompare(b.code))
+  .map((r) => r.name);
 
 /** Boxes whose content is larger than the box (clipped text, cut-off rows). */
 async function overflowing(page: Page): Promise<string[]> {
@@ -53,7 +59,7 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
   });
 
   for (const vp of VIEWPORTS) {
-    test(`county wall at ${vp.width}×${vp.height}: panels, map, townships, the API's rate, no overflow, nothing outside`, async () => {
+    test(`county wall at ${vp.width}×${vp.height}: panels, map, townships, the API's rate, no overflow, nothing outside`, SLOW, async () => {
       const w = await openPage(browser, `${server.url}/wall/${COUNTY}`, vp);
       try {
         await waitForWall(w.page);
@@ -87,7 +93,7 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
     });
   }
 
-  test('the city (131000) and a township (130111103) wall render with every panel', async () => {
+  test('the city (131000) and a township (130111103) wall render with every panel', SLOW, async () => {
     for (const code of ['131000', '130111103']) {
       const w = await openPage(browser, `${server.url}/wall/${code}`, { width: 1920, height: 1080 });
       try {
@@ -105,7 +111,7 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
     }
   });
 
-  test('the rate follows a posted status batch', async () => {
+  test('the rate follows a posted status batch', SLOW, async () => {
     const w = await openPage(browser, `${server.url}/wall/${COUNTY}`, { width: 1920, height: 1080 });
     try {
       await waitForWall(w.page);
@@ -129,7 +135,48 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
     }
   });
 
-  test('a lost link shows on the whole wall, the figures stay, and it recovers after a restart without a reload', async () => {
+  test('an urgent clue flies the map to it and back; rotation and night dimming follow the URL', SLOW, async () => {
+    const r = await openPage(browser, `${server.url}/wall/${COUNTY}?rotate=5&overview=5&dim=0-24&dimLevel=0.3`, { width: 1920, height: 1080 });
+    try {
+      await waitForWall(r.page);
+      await expect(r.page.getByTestId('dim-veil').count()).resolves.toBe(1);
+      // Rotation: after the overview, the first township's scene card.
+      await r.page.waitForSelector('[data-testid="scene-card"]', { timeout: 20_000 });
+      await expect(r.page.locator('.scene-card__name').textContent()).resolves.toBe(townships[0]);
+      expect(r.errors).toEqual([]);
+    } finally {
+      await r.close();
+    }
+
+    const w = await openPage(browser, `${server.url}/wall/${COUNTY}?urgent=4`, { width: 1920, height: 1080 });
+    try {
+      await waitForWall(w.page);
+      const map = w.page.getByTestId('map');
+      await w.page.waitForFunction(() => document.querySelector('[data-testid="map"]')?.getAttribute('data-zoom') !== null);
+      const region = regions.find((r) => r.code.startsWith(COUNTY) && r.level === 'township' && r.center)!;
+      const res = await server.send<{ id: string }>('POST', '/api/v1/clues', {
+        category: 'hazard',
+        source: 'video',
+        region: region.code,
+        title: '测试紧急线索',
+        lon: region.center![0],
+        lat: region.center![1],
+        urgent: true,
+      });
+      expect(res.status).toBe(201);
+      await w.page.waitForSelector('.urgent-callout', { timeout: 15_000 });
+      await w.page.waitForFunction(() => Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-zoom')) > 12.5, null, { timeout: 20_000 });
+      // After the configured 4 s the callout goes and the map flies back out.
+      await w.page.waitForSelector('.urgent-callout', { state: 'detached', timeout: 20_000 });
+      await w.page.waitForFunction(() => Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-zoom')) < 12, null, { timeout: 20_000 });
+      expect(await map.count()).toBe(1);
+      expect(w.errors).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test('a lost link shows on the whole wall, the figures stay, and it recovers after a restart without a reload', SLOW, async () => {
     const w = await openPage(browser, `${server.url}/wall/${COUNTY}`, { width: 1920, height: 1080 });
     try {
       await waitForWall(w.page);

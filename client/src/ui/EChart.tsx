@@ -36,7 +36,9 @@ export function EChart(props: { option: ChartOption; className?: string; testId?
   }, [ratio]);
 
   useEffect(() => {
-    chart.current?.setOption(props.option, { lazyUpdate: true });
+    // Options are whole (pure functions of the data): replace rather than merge, so a re-ordered
+    // ranking never keeps stale bars or labels.
+    chart.current?.setOption(props.option, { notMerge: true, lazyUpdate: true });
   }, [props.option, ratio]);
 
   return <div ref={el} className={props.className ?? 'chart'} data-testid={props.testId} />;

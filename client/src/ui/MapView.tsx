@@ -14,6 +14,42 @@ export interface HtmlMarker {
   lines: { text: string; className?: string }[];
   /** Pixel offset of the anchor. */
   offset?: [number, number];
+  /** Move it a little when it would cover another such label (region labels). */
+  declutter?: boolean;
+}
+
+interface MarkerEntry {
+  marker: Marker;
+  el: HTMLDivElement;
+  key: string;
+  declutter: boolean;
+  lngLat: [number, number];
+}
+
+/**
+ * Nudges labels that would overlap an earlier one (north first) to the nearest free spot: a
+ * city's small neighbouring counties keep readable names and numbers.
+ */
+function declutter(m: MapLibre, entries: MarkerEntry[]): void {
+  const placed: { x0: number; y0: number; x1: number; y1: number }[] = [];
+  const sorted = entries.filter((e) => e.declutter).sort((a, b) => b.lngLat[1] - a.lngLat[1]);
+  for (const e of sorted) {
+    const p = m.project(e.lngLat);
+    const w = e.el.offsetWidth + 4;
+    const h = e.el.offsetHeight + 2;
+    const steps: [number, number][] = [[0, 0]];
+    for (const k of [0.55, 1.1, 1.65]) steps.push([0, h * k], [0, -h * k], [w * k, 0], [-w * k, 0], [w * k * 0.7, h * k * 0.7], [-w * k * 0.7, h * k * 0.7]);
+    let chosen: [number, number] = [0, 0];
+    for (const [dx, dy] of steps) {
+      const box = { x0: p.x + dx - w / 2, y0: p.y + dy - h / 2, x1: p.x + dx + w / 2, y1: p.y + dy + h / 2 };
+      if (!placed.some((b) => box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1)) {
+        chosen = [dx, dy];
+        break;
+      }
+    }
+    e.marker.setOffset(chosen);
+    placed.push({ x0: p.x + chosen[0] - w / 2, y0: p.y + chosen[1] - h / 2, x1: p.x + chosen[0] + w / 2, y1: p.y + chosen[1] + h / 2 });
+  }
 }
 
 /** A raster image for icon layers, drawn by us (no sprite server). */
@@ -54,7 +90,8 @@ export function MapView(props: MapViewProps) {
   const el = useRef<HTMLDivElement>(null);
   const map = useRef<MapLibre | null>(null);
   const loaded = useRef(false);
-  const markers = useRef(new Map<string, { marker: Marker; el: HTMLDivElement; key: string }>());
+  const markers = useRef(new Map<string, MarkerEntry>());
+  const labelsKey = useRef('');
   const latest = useRef(props);
   latest.current = props;
   const { scale } = useCanvas();
@@ -82,7 +119,13 @@ export function MapView(props: MapViewProps) {
       }
       for (const [id, fc] of Object.entries(p.data)) (m.getSource(id) as GeoJSONSource | undefined)?.setData(fc);
       if (p.fit) m.fitBounds(p.fit, { padding: p.fitPadding ?? 40, duration: 0 });
+      container.dataset.zoom = m.getZoom().toFixed(2);
       container.dataset.loaded = 'true';
+      declutter(m, [...markers.current.values()]);
+    });
+    m.on('moveend', () => {
+      declutter(m, [...markers.current.values()]);
+      container.dataset.zoom = m.getZoom().toFixed(2);
     });
     const ro = new ResizeObserver(() => {
       m.resize();
@@ -145,10 +188,11 @@ export function MapView(props: MapViewProps) {
         const inner = document.createElement('div');
         node.appendChild(inner);
         const marker = new Marker({ element: node, anchor: 'center', offset: mk.offset }).setLngLat(mk.lngLat).addTo(m);
-        entry = { marker, el: inner, key: '' };
+        entry = { marker, el: inner, key: '', declutter: mk.declutter ?? false, lngLat: mk.lngLat };
         markers.current.set(mk.id, entry);
       } else {
         entry.marker.setLngLat(mk.lngLat);
+        entry.lngLat = mk.lngLat;
       }
       if (entry.key !== key) {
         entry.el.className = mk.className;
@@ -168,6 +212,11 @@ export function MapView(props: MapViewProps) {
         entry.marker.remove();
         markers.current.delete(id);
       }
+    }
+    const key = [...markers.current.entries()].filter(([, e]) => e.declutter).map(([id, e]) => id + e.key).join('|');
+    if (key !== labelsKey.current && loaded.current) {
+      labelsKey.current = key;
+      declutter(m, [...markers.current.values()]);
     }
   });
 

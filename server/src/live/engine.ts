@@ -163,6 +163,7 @@ export class LiveEngine {
   readonly #clock: () => number;
   periods: { today: Period; recent: Period };
   #todayMs: [number, number];
+  #recentMs: [number, number];
   #hour: number;
   #lastTick: number;
 
@@ -172,6 +173,7 @@ export class LiveEngine {
     const now = clock();
     this.periods = { today: periodOf('today', now), recent: recentPeriod(now) };
     this.#todayMs = [Date.parse(this.periods.today.from), Date.parse(this.periods.today.to)];
+    this.#recentMs = [Date.parse(this.periods.recent.from), Date.parse(this.periods.recent.to)];
     this.#hour = hourStart(now);
     this.#lastTick = now;
     this.#minute = Math.floor(now / 60_000);
@@ -499,8 +501,8 @@ export class LiveEngine {
     const state = cameraStateOf(rec, now);
     const old = n.cams.get(rec.id);
     // Past trend points count channels by their current service flags: those changing moves them.
-    const pastMoved = old !== undefined && (old.rec.inService !== rec.inService || JSON.stringify(old.rec.maintenance) !== JSON.stringify(rec.maintenance));
-    if (old && pastMoved && JSON.stringify(old.rec.maintenance) !== JSON.stringify(rec.maintenance)) this.#moveMaintenance(old.rec, rec, now);
+    const pastMoved = old !== undefined && (old.rec.inService !== rec.inService || !sameWindow(old.rec.maintenance, rec.maintenance));
+    if (old && !sameWindow(old.rec.maintenance, rec.maintenance)) this.#moveMaintenance(old.rec, rec, now);
     if (old) {
       countCameraState(n.counts, old.state, -1);
       old.rec = rec;
@@ -557,7 +559,7 @@ export class LiveEngine {
       n.events.push(ev);
       if (at <= this.#hour) this.#dirty(n, { past: true });
     }
-    if (at >= Date.parse(this.periods.recent.from)) {
+    if (at >= this.#recentMs[0]) {
       const list = this.#camEvents.get(ev.cameraId);
       if (!list) this.#camEvents.set(ev.cameraId, [ev]);
       else {
@@ -569,8 +571,8 @@ export class LiveEngine {
     const kind = statusChangeKind(ev);
     if (kind !== null) {
       const bucket = kind === 'repaired' ? n.repaired : n.failed;
-      if (inPeriod(ev.at, this.periods.today)) bucket[0]++;
-      if (inPeriod(ev.at, this.periods.recent)) bucket[1]++;
+      if (this.#todayMs[0] <= at && at < this.#todayMs[1]) bucket[0]++;
+      if (this.#recentMs[0] <= at && at < this.#recentMs[1]) bucket[1]++;
     }
     this.#dirty(n);
     return n.region.code;
@@ -793,6 +795,10 @@ function rowKey(c: Cam): string {
 /** The parts of a channel a snapshot carries that a delta cannot patch. */
 function describe(rec: CameraRecord): string {
   return `${rec.name}|${rec.lon}|${rec.lat}|${rec.region}`;
+}
+
+function sameWindow(a: CameraRecord['maintenance'], b: CameraRecord['maintenance']): boolean {
+  return a === b || (a !== null && b !== null && a.from === b.from && a.to === b.to && a.reason === b.reason);
 }
 
 function compareDown(a: Cam, b: Cam): number {

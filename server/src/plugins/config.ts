@@ -40,9 +40,24 @@ export interface Config {
   /** Optional intranet raster tile URL template for the map ({z}/{x}/{y}). */
   tileUrl: string | null;
   logLevel: string;
+  /** ADMIN_KEY: bearer key of the admin role (keys, viewer tokens, maintenance, audit). */
+  adminKey: string | null;
+  /** VIEWER_TOKENS: display tokens from the environment, `name:token` pairs (admins can add more). */
+  viewerTokens: { name: string; key: string }[];
+  /**
+   * REQUIRE_VIEWER: `on` — pages, the read API and sockets need a viewer token; `off` — never;
+   * `auto` (default) — once a viewer token exists (VIEWER_TOKENS, or one an admin issued, even if since revoked).
+   */
+  requireViewer: 'auto' | 'on' | 'off';
+  /** CORS_ORIGINS: origins allowed to call the API from a browser; empty = CORS off (same origin only). */
+  corsOrigins: string[];
+  /** RATE_LIMIT_WRITES: writes per minute per client (key or address); 0 = unlimited. */
+  rateLimitWrites: number;
+  /** RATE_LIMIT_AUTH_FAILURES: failed authentications per minute per address before it is refused; 0 = unlimited. */
+  rateLimitAuthFailures: number;
 }
 
-function parseKeys(raw: string | undefined): { name: string; key: string }[] {
+function parseKeys(raw: string | undefined, what = 'API_KEYS'): { name: string; key: string }[] {
   if (!raw) return [];
   return raw
     .split(',')
@@ -50,7 +65,7 @@ function parseKeys(raw: string | undefined): { name: string; key: string }[] {
     .filter(Boolean)
     .map((pair) => {
       const i = pair.indexOf(':');
-      if (i <= 0 || i === pair.length - 1) throw new Error(`API_KEYS: "${pair}" is not a name:key pair`);
+      if (i <= 0 || i === pair.length - 1) throw new Error(`${what}: "${pair}" is not a name:key pair`);
       return { name: pair.slice(0, i), key: pair.slice(i + 1) };
     });
 }
@@ -62,12 +77,26 @@ const num = (v: string | undefined, d: number): number => {
   return n;
 };
 
+function onOff(v: string | undefined, name: string): 'auto' | 'on' | 'off' {
+  const s = (v ?? 'auto').trim().toLowerCase();
+  if (s === '' || s === 'auto') return 'auto';
+  if (['on', 'true', '1', 'yes'].includes(s)) return 'on';
+  if (['off', 'false', '0', 'no'].includes(s)) return 'off';
+  throw new Error(`${name}: "${v}" is not one of on, off, auto`);
+}
+
 /** Reads the configuration from `env`; `overrides` win (tests use them). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const keys = parseKeys(env.API_KEYS);
   const demoKey = keys.length === 0;
   if (demoKey) keys.push({ name: 'demo', key: env.DEMO_KEY ?? `demo-${randomBytes(9).toString('base64url')}` });
   const region = env.REGION ?? '130111';
+  const requireViewer = onOff(env.REQUIRE_VIEWER, 'REQUIRE_VIEWER');
+  const corsOrigins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((s) => s.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const o of corsOrigins) if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new Error(`CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port])`);
   if (!/^(\d{6}|\d{9}|\d{12})$/.test(region)) throw new Error(`REGION: "${region}" is not a region code`);
   const base: Config = {
     port: num(env.PORT, 8080),
@@ -89,6 +118,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     flushMs: num(env.FLUSH_MS, 150),
     tileUrl: env.TILE_URL || null,
     logLevel: env.LOG_LEVEL ?? 'info',
+    adminKey: env.ADMIN_KEY || null,
+    viewerTokens: parseKeys(env.VIEWER_TOKENS, 'VIEWER_TOKENS'),
+    requireViewer,
+    corsOrigins,
+    rateLimitWrites: num(env.RATE_LIMIT_WRITES, 1200),
+    rateLimitAuthFailures: num(env.RATE_LIMIT_AUTH_FAILURES, 30),
   };
   return { ...base, ...overrides };
 }

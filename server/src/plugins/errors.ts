@@ -46,6 +46,26 @@ function fieldOf(issue: SchemaIssue): { field: string; message: string } {
   return { field, message: issue.message ?? 'is invalid' };
 }
 
+/**
+ * A store failure the client should hear about as 503 STORE_UNAVAILABLE (retry later), not as a
+ * 500: the database locked by another process, a full disk, an I/O error, a read-only or missing
+ * file (SQLite's extended codes such as SQLITE_BUSY_SNAPSHOT or SQLITE_IOERR_WRITE included), or
+ * PostgreSQL unreachable, out of resources or shutting down.
+ */
+export function storeUnavailable(err: { code?: unknown }): { kind: string; message: string; retryAfterSec: number } | null {
+  const code = typeof err.code === 'string' ? err.code : '';
+  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return { kind: 'busy', message: 'the store is locked by another process; the request did not complete, retry shortly', retryAfterSec: 2 };
+  if (/^SQLITE_FULL/.test(code)) return { kind: 'full', message: "the store's disk is full; the request did not complete. Free disk space, then retry", retryAfterSec: 60 };
+  if (/^SQLITE_(IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|PROTOCOL)/.test(code)) {
+    return { kind: 'io', message: 'the store cannot read or write its database file; the request did not complete. The server log has the details', retryAfterSec: 30 };
+  }
+  // PostgreSQL: connection exceptions (08…), insufficient resources (53…), operator intervention (57P…); and the socket itself.
+  if (/^(08\d{3}|53\d{3}|57P0\d)$/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) {
+    return { kind: 'database', message: 'the database is unreachable or out of resources; the request did not complete, retry shortly', retryAfterSec: 5 };
+  }
+  return null;
+}
+
 const STATUS_CODES: Record<number, string> = {
   400: ErrorCode.validation,
   401: ErrorCode.unauthorized,
@@ -89,10 +109,13 @@ export default fp(
           return send(reply, 400, ErrorCode.validation, 'content-length does not match the body');
         case 'BAD_CURSOR':
           return send(reply, 400, ErrorCode.validation, 'cursor: not a cursor this server issued', [{ field: 'cursor', message: 'not a cursor this server issued' }]);
-        case 'SQLITE_BUSY':
-        case 'SQLITE_LOCKED':
-          request.log.error({ err }, 'store busy');
-          return send(reply, 503, ErrorCode.unavailable, 'the store is busy; retry shortly');
+      }
+      const unavailable = storeUnavailable(err);
+      if (unavailable) {
+        // Nothing of the request was committed (each write is one transaction): the sender may retry.
+        request.log.error({ err, url: request.url, method: request.method }, `store unavailable: ${unavailable.kind}`);
+        reply.header('retry-after', String(unavailable.retryAfterSec));
+        return send(reply, 503, ErrorCode.unavailable, unavailable.message);
       }
       const status = err.statusCode ?? 500;
       if (status >= 400 && status < 500) {

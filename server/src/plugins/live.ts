@@ -36,7 +36,9 @@ export default fp(
       service = await LiveService.create({ store, tree: async () => host.regions ?? (await treeFromStore(store)) }, app.bus);
       timer = setInterval(() => {
         try {
-          service?.tick();
+          // Regions written through the API replace app.regions: follow with a reload.
+          if (service && host.regions && host.regions !== service.engine.tree) service.reload().catch((err: unknown) => app.log.error({ err }, 'live reload failed'));
+          else service?.tick();
         } catch (err) {
           app.log.error(err, 'live tick failed');
         }

@@ -73,6 +73,51 @@ export interface SeedData {
   reports: readonly GridReport[];
 }
 
+/** What a stored credential is: an ingest/admin key (bearer) or a wall's viewer (display) token. */
+export type CredentialKind = 'key' | 'viewer';
+
+/**
+ * A credential created through the admin API. Only the SHA-256 of the secret is kept; the id is
+ * part of the token (not secret) so a token is found by id and its hash compared in constant time.
+ */
+export interface CredentialRecord {
+  /** 16 hex digits, unique, also inside the token. */
+  id: string;
+  kind: CredentialKind;
+  /** Who holds it; becomes the actor of what it writes. */
+  name: string;
+  /** Keys: status, inventory, clues, grid and/or admin. Viewer tokens: []. */
+  scopes: string[];
+  /** Hex SHA-256 of the whole token. */
+  hash: string;
+  createdAt: string;
+  createdBy: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
+}
+
+/** One line of the audit log: who did what to what, and when. */
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  /** e.g. key.create, key.revoke, viewer.create, maintenance.set, clue.create, clue.transition. */
+  action: string;
+  /** What it was done to (key id, clue id, …). */
+  target: string | null;
+  details: Record<string, unknown> | null;
+}
+
+/** Filters of Store.listAudit; newest first. `action` ending in '.' is a prefix ('clue.'). */
+export interface AuditQuery {
+  from?: string;
+  to?: string;
+  actor?: string;
+  action?: string;
+  target?: string;
+  cursor?: string;
+  limit: number;
+}
+
 /**
  * The one store interface: SQLite (embedded default) and PostgreSQL implement it.
  * Every method that writes resolves only after the write is committed.
@@ -149,4 +194,25 @@ export interface Store {
   allGridWorkers(): Promise<GridWorkerView[]>;
   addGridReport(report: GridReport): Promise<{ created: boolean }>;
   gridReports(q: { from: string; to: string; regions?: readonly string[] }): Promise<GridReport[]>;
+
+  // ── credentials and audit (security). Optional until every backend has them: SQLite does;
+  // without them the admin API answers 503 and only API_KEYS / ADMIN_KEY / VIEWER_TOKENS work.
+
+  /** Stores a new credential and its audit line in one transaction. */
+  createCredential?(c: CredentialRecord, audit: AuditEntry): Promise<void>;
+  /** Every credential, revoked ones included, oldest first. */
+  listCredentials?(): Promise<CredentialRecord[]>;
+  /**
+   * Revokes a credential (and appends the audit line) in one transaction. Returns the record as
+   * stored afterwards, or null for an unknown id; revoking twice changes nothing and logs nothing.
+   */
+  revokeCredential?(id: string, audit: AuditEntry): Promise<CredentialRecord | null>;
+  /** Appends audit lines (admin actions the store does not log itself). */
+  appendAudit?(entries: readonly AuditEntry[]): Promise<void>;
+  /**
+   * The audit log, newest first: the appended lines plus every clue lifecycle step (the clue
+   * history is the audit of clues: `clue.create` for the first step, `clue.transition` after,
+   * target the clue id, details { from, to, note }). Cursor errors as for listClues.
+   */
+  listAudit?(q: AuditQuery): Promise<Page<AuditEntry>>;
 }

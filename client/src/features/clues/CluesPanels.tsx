@@ -63,7 +63,7 @@ export function CluesPanel(p: SectionProps) {
 }
 
 const ROW_STEP_MS = 4000;
-const ROW_PX = 40;
+const ROW_PX = 60;
 const ROW_GAP = 6;
 
 /** 最新线索: the newest clues, stepping up one row every few seconds when they do not all fit. */
@@ -102,9 +102,11 @@ export function ClueListPanel(p: SectionProps) {
                 {r.urgent && <em className="cluelist__urgent">{t('clues.urgent')}</em>}
                 {r.title}
               </span>
-              <span className="cluelist__region">{regionNameOf(r.regionCode, names)}</span>
-              <span className={`cluelist__status cluelist__status--${r.status}`}>{r.overdue ? t('clues.overdueMark') : label('status', r.status)}</span>
-              <span className="cluelist__time">{r.reportedAt >= todayFrom ? shortTime(r.reportedAt) : dayLabel(r.reportedAt, todayFrom)}</span>
+              <span className="cluelist__meta">
+                <span className="cluelist__region">{regionNameOf(r.regionCode, names)}</span>
+                <span className={`cluelist__status cluelist__status--${r.status}`}>{r.overdue ? t('clues.overdueMark') : label('status', r.status)}</span>
+                <span className="cluelist__time">{r.reportedAt >= todayFrom ? shortTime(r.reportedAt) : dayLabel(r.reportedAt, todayFrom)}</span>
+              </span>
             </li>
           ))}
         </ul>

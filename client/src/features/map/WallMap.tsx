@@ -116,6 +116,7 @@ export function WallMap(props: WallMapProps) {
       id: `label-${l.code}`,
       lngLat: l.lngLat,
       className: `region-label region-label--${l.band}${l.alert ? ' region-label--alert' : ''}${compact ? ' region-label--compact' : ''}`,
+      declutter: true,
       lines: [
         { text: l.name, className: 'region-label__name' },
         { text: l.rateText, className: 'region-label__rate' },

@@ -13,8 +13,8 @@ describe('meeting URL state', () => {
     expect(periodQuery(s).toString()).toBe('period=custom&from=2026-11-01&to=2026-11-16');
     expect(parseMeetingState('?period=custom&from=2026-11-16&to=2026-11-01').period).toBe('last_week');
   });
-  test('defaults stay out of the URL; unknown values fall back', () => {
-    expect(meetingSearch(DEFAULT_STATE)).toBe('?period=last_week');
+  test('period and sort are always spelled out; other defaults stay out; unknown values fall back', () => {
+    expect(meetingSearch(DEFAULT_STATE)).toBe('?period=last_week&sort=rate&dir=desc');
     expect(parseMeetingState('?period=fortnight&sort=speed&tab=x')).toEqual(DEFAULT_STATE);
     expect(parseMeetingState('?sort=overdue').dir).toBe('asc');
   });

@@ -90,13 +90,14 @@ export function periodQuery(s: Pick<MeetingState, 'period' | 'from' | 'last'>): 
   return q;
 }
 
-/** The query string of a view: the period always, the rest only when it differs from the default. */
+/**
+ * The query string of a view: period and sort always (a link in the minutes must not depend on
+ * today's defaults), the drill-down choices only when they differ from the default.
+ */
 export function meetingSearch(s: MeetingState, extra: Record<string, string | null> = {}): string {
   const q = periodQuery(s);
-  if (s.sort !== DEFAULT_STATE.sort || s.dir !== defaultDir(s.sort)) {
-    q.set('sort', s.sort);
-    q.set('dir', s.dir);
-  }
+  q.set('sort', s.sort);
+  q.set('dir', s.dir);
   if (s.tab !== DEFAULT_STATE.tab) q.set('tab', s.tab);
   if (s.clues !== DEFAULT_STATE.clues) q.set('clues', s.clues);
   if (s.clue) q.set('clue', s.clue);

@@ -7,8 +7,8 @@ const square = (code: string, x: number, y: number) => ({
 });
 
 describe('projectRegions', () => {
-  test('fits the regions into the box, north up, and labels at the seat when known', () => {
-    const m = projectRegions([square('1', 0, 0), square('2', 1, 0)], null, new Map([['2', [1.5, 0.5]]]), 420, 220, 10);
+  test('fits the regions into the box, north up, and labels at each polygon centroid, not at the seat', () => {
+    const m = projectRegions([square('1', 0, 0), square('2', 1, 0)], null, new Map([['2', [1.9, 0.9]]]), 420, 220, 10);
     expect(m.shapes.map((s) => s.code)).toEqual(['1', '2']);
     // Two unit squares side by side at the equator: 2 × 1, scaled to 200 px per degree inside the padding.
     expect(m.shapes[0]!.d).toMatch(/^M10\.0 210\.0L210\.0 210\.0L210\.0 10\.0L10\.0 10\.0L10\.0 210\.0Z$/);

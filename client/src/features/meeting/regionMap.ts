@@ -8,7 +8,7 @@ export interface MapShape {
   code: string;
   name: string;
   d: string;
-  /** Label point: the region's seat when given, else the middle of its largest ring's box. */
+  /** Label point: the polygon's centroid, else the region's seat. */
   label: [number, number];
 }
 
@@ -65,17 +65,31 @@ export function projectRegions(
       .join('');
   const shapes = children.map((f) => {
     const code = String(f.properties?.code ?? '');
-    const seat = centers.get(code);
-    let label: [number, number];
-    if (seat) label = px(seat[0], seat[1]);
-    else {
-      const rings = ringsOf(f.geometry).map((p) => p[0] ?? []);
-      const biggest = rings.sort((a, b) => b.length - a.length)[0] ?? [];
-      const xs = biggest.map((p) => p[0]!);
-      const ys = biggest.map((p) => p[1]!);
-      label = px((Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2);
-    }
+    // The polygon's own centroid keeps labels apart where two seats lie close together; the seat
+    // is the fallback for a degenerate shape.
+    const c = centroidOf(f.geometry) ?? centers.get(code) ?? null;
+    const label: [number, number] = c ? px(c[0], c[1]) : [width / 2, height / 2];
     return { code, name: String(f.properties?.name ?? code), d: pathOf(f.geometry), label };
   });
   return { width, height, shapes, outline: outline ? pathOf(outline.geometry) : null };
+}
+
+/** Area-weighted centroid of a geometry's outer rings (lon/lat; fine at county scale). */
+export function centroidOf(g: GeoJSON.Geometry): [number, number] | null {
+  let a = 0;
+  let cx = 0;
+  let cy = 0;
+  for (const poly of ringsOf(g)) {
+    const ring = poly[0] ?? [];
+    for (let i = 0; i + 1 < ring.length; i++) {
+      const [x0, y0] = ring[i] as [number, number];
+      const [x1, y1] = ring[i + 1] as [number, number];
+      const cross = x0 * y1 - x1 * y0;
+      a += cross;
+      cx += (x0 + x1) * cross;
+      cy += (y0 + y1) * cross;
+    }
+  }
+  if (Math.abs(a) < 1e-12) return null;
+  return [cx / (3 * a), cy / (3 * a)];
 }

@@ -13,7 +13,7 @@ import {
   type Region,
 } from '@zhihui/shared';
 import { isoAt } from '../../domain/time.js';
-import type { CameraRecord, MaintenanceSpan, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
+import type { AuditEntry, AuditQuery, CameraRecord, CredentialRecord, MaintenanceSpan, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
 import { MIGRATIONS } from './schema.js';
 
 type Db = Database.Database;
@@ -173,6 +173,26 @@ const regionFromRow = (r: Row): Region => {
   if (r.approximate != null) region.approximate = r.approximate === 1;
   return region;
 };
+
+const credentialFromRow = (r: Row): CredentialRecord => ({
+  id: r.id as string,
+  kind: r.kind as CredentialRecord['kind'],
+  name: r.name as string,
+  scopes: JSON.parse(r.scopes as string) as string[],
+  hash: r.hash as string,
+  createdAt: isoAt(r.created_at as number),
+  createdBy: r.created_by as string,
+  revokedAt: isoOrNull(r.revoked_at),
+  revokedBy: (r.revoked_by as string | null) ?? null,
+});
+
+const auditFromRow = (r: Row): AuditEntry => ({
+  at: isoAt(r.at as number),
+  actor: r.actor as string,
+  action: r.action as string,
+  target: (r.target as string | null) ?? null,
+  details: r.details == null ? null : (JSON.parse(r.details as string) as Record<string, unknown>),
+});
 
 /** SQLite store (better-sqlite3, WAL). Synchronous under the hood: each write commits before its promise resolves. */
 class SqliteStore implements Store {
@@ -595,6 +615,108 @@ class SqliteStore implements Store {
       params.regions = JSON.stringify(q.regions);
     }
     return (this.#st(sql + ' ORDER BY at, id').all(params) as Row[]).map(reportFromRow);
+  }
+
+  // ── credentials and audit ────────────────────────────────────────────────
+
+  #insertAudit(e: AuditEntry): void {
+    this.#st('INSERT INTO audit (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)').run(
+      ms(e.at),
+      e.actor,
+      e.action,
+      e.target,
+      e.details === null ? null : JSON.stringify(e.details),
+    );
+  }
+
+  async createCredential(c: CredentialRecord, audit: AuditEntry): Promise<void> {
+    this.#db.transaction(() => {
+      this.#st(
+        `INSERT INTO credentials (id, kind, name, scopes, hash, created_at, created_by, revoked_at, revoked_by)
+         VALUES (@id, @kind, @name, @scopes, @hash, @created_at, @created_by, @revoked_at, @revoked_by)`,
+      ).run({
+        id: c.id,
+        kind: c.kind,
+        name: c.name,
+        scopes: JSON.stringify(c.scopes),
+        hash: c.hash,
+        created_at: ms(c.createdAt),
+        created_by: c.createdBy,
+        revoked_at: msOrNull(c.revokedAt),
+        revoked_by: c.revokedBy,
+      });
+      this.#insertAudit(audit);
+    })();
+  }
+
+  async listCredentials(): Promise<CredentialRecord[]> {
+    return (this.#st('SELECT * FROM credentials ORDER BY created_at, id').all() as Row[]).map(credentialFromRow);
+  }
+
+  async revokeCredential(id: string, audit: AuditEntry): Promise<CredentialRecord | null> {
+    return this.#db.transaction(() => {
+      const res = this.#st('UPDATE credentials SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL').run(ms(audit.at), audit.actor, id);
+      if (res.changes > 0) this.#insertAudit(audit);
+      const r = this.#st('SELECT * FROM credentials WHERE id = ?').get(id) as Row | undefined;
+      return r ? credentialFromRow(r) : null;
+    })();
+  }
+
+  async appendAudit(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    this.#db.transaction(() => {
+      for (const e of entries) this.#insertAudit(e);
+    })();
+  }
+
+  async listAudit(q: AuditQuery): Promise<Page<AuditEntry>> {
+    const where: string[] = [];
+    const params: Row = { limit: q.limit + 1 };
+    if (q.from !== undefined) {
+      where.push('at >= @from');
+      params.from = ms(q.from);
+    }
+    if (q.to !== undefined) {
+      where.push('at < @to');
+      params.to = ms(q.to);
+    }
+    if (q.actor !== undefined) {
+      where.push('actor = @actor');
+      params.actor = q.actor;
+    }
+    if (q.action !== undefined) {
+      if (q.action.endsWith('.')) {
+        where.push('substr(action, 1, @alen) = @action');
+        params.alen = q.action.length;
+      } else where.push('action = @action');
+      params.action = q.action;
+    }
+    if (q.target !== undefined) {
+      where.push('target = @target');
+      params.target = q.target;
+    }
+    if (q.cursor !== undefined) {
+      const c = decodeCursor(q.cursor);
+      if (!Array.isArray(c) || typeof c[0] !== 'number' || typeof c[1] !== 'string' || typeof c[2] !== 'number') throw badCursor();
+      where.push('(at < @cAt OR (at = @cAt AND (src < @cSrc OR (src = @cSrc AND seq < @cSeq))))');
+      params.cAt = c[0];
+      params.cSrc = c[1];
+      params.cSeq = c[2];
+    }
+    // The time range is repeated inside the clue branch so SQLite can use clue_events_at there.
+    const range = [params.from !== undefined ? 'at >= @from' : null, params.to !== undefined ? 'at < @to' : null].filter(Boolean);
+    const sql = `SELECT * FROM (
+        SELECT at, 'a' AS src, seq, actor, action, target, details FROM audit
+        UNION ALL
+        SELECT at, 'c' AS src, seq, actor, CASE WHEN from_status IS NULL THEN 'clue.create' ELSE 'clue.transition' END AS action,
+               clue_id AS target, json_object('from', from_status, 'to', to_status, 'note', note) AS details
+        FROM clue_events ${range.length ? 'WHERE ' + range.join(' AND ') : ''}
+      ) ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY at DESC, src DESC, seq DESC LIMIT @limit`;
+    const rows = this.#st(sql).all(params) as Row[];
+    const more = rows.length > q.limit;
+    if (more) rows.pop();
+    const last = rows[rows.length - 1];
+    return { items: rows.map(auditFromRow), nextCursor: more && last ? encodeCursor([last.at, last.src, last.seq]) : null };
   }
 
   // ── seed ─────────────────────────────────────────────────────────────────

@@ -112,4 +112,30 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX grid_reports_at ON grid_reports (at);
   `,
+  // 2: credentials (admin-created keys and viewer tokens, hashed) and the audit log. Clue steps are
+  // not copied here: listAudit reads them from clue_events, which the index below serves by time.
+  `
+  CREATE TABLE credentials (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    revoked_at INTEGER,
+    revoked_by TEXT
+  );
+
+  CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    details TEXT
+  );
+  CREATE INDEX audit_at ON audit (at);
+  CREATE INDEX clue_events_at ON clue_events (at);
+  `,
 ];

@@ -1,0 +1,69 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { CredentialKind, CredentialRecord } from '../store/types.js';
+
+/** What a key may write. `admin` also manages keys, viewer tokens and maintenance, and reads the audit log. */
+export const SCOPES = ['status', 'inventory', 'clues', 'grid', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+/** Everything a write key from API_KEYS may do (as before roles existed). */
+export const WRITE_SCOPES: readonly Scope[] = ['status', 'inventory', 'clues', 'grid'];
+
+/** Who a request or socket acts as, once authenticated. */
+export interface Principal {
+  /** writer: API_KEYS or a stored key; admin: ADMIN_KEY or a key with the admin scope; viewer: a display token. */
+  role: 'writer' | 'admin' | 'viewer';
+  /** The actor written into records and the audit log. */
+  name: string;
+  /** Stored credential id; null for credentials from the environment. */
+  id: string | null;
+  scopes: ReadonlySet<Scope>;
+}
+
+const PREFIX: Record<CredentialKind, string> = { key: 'zhk', viewer: 'zhv' };
+/** `zhk_<16 hex id>_<43 base64url chars>`: the id finds the record, the rest carries 256 random bits. */
+const TOKEN_RE = /^(zhk|zhv)_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+export const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+/** A fresh credential: the token (shown once) and its id and hash (stored). */
+export function newToken(kind: CredentialKind): { id: string; token: string; hash: string } {
+  const id = randomBytes(8).toString('hex');
+  const token = `${PREFIX[kind]}_${id}_${randomBytes(32).toString('base64url')}`;
+  return { id, token, hash: sha256Hex(token) };
+}
+
+/** The id and kind inside a token of ours, or null for anything else (env keys, junk). */
+export function parseToken(token: string): { kind: CredentialKind; id: string } | null {
+  const m = TOKEN_RE.exec(token);
+  if (!m) return null;
+  return { kind: m[1] === 'zhk' ? 'key' : 'viewer', id: m[2]! };
+}
+
+/** Constant-time comparison of a token with a stored hex hash. */
+export function tokenMatches(token: string, hashHex: string): boolean {
+  const want = Buffer.from(hashHex, 'hex');
+  const got = sha256(token);
+  return want.length === got.length && timingSafeEqual(want, got);
+}
+
+/** A credential as the admin API shows it: everything but the hash. */
+export function publicView(c: CredentialRecord): Omit<CredentialRecord, 'hash'> & { active: boolean; source: 'admin' } {
+  const { hash, ...rest } = c;
+  void hash;
+  return { ...rest, active: c.revokedAt === null, source: 'admin' };
+}
+
+/**
+ * The scope a write route needs, by method and route pattern (as registered, with the /api/v1
+ * prefix). Write routes not listed need every write scope (an API_KEYS key or an admin).
+ */
+export function scopeOfRoute(method: string, url: string | undefined): Scope | 'all' {
+  const u = url ?? '';
+  if (u === '/api/v1/cameras/status') return 'status';
+  if (u === '/api/v1/cameras' || u === '/api/v1/cameras/maintenance') return 'inventory';
+  if (u === '/api/v1/clues' || u.startsWith('/api/v1/clues/')) return 'clues';
+  if (u.startsWith('/api/v1/grid/')) return 'grid';
+  if (u.startsWith('/api/v1/admin')) return 'admin';
+  void method;
+  return 'all';
+}

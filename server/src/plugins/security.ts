@@ -1,0 +1,107 @@
+import fp from 'fastify-plugin';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
+import { sha256Hex } from '../domain/credentials.js';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The origin of a configured tile URL template, or null when it is on our own origin (or unusable). */
+export function tileOrigin(tileUrl: string | null): string | null {
+  if (!tileUrl || tileUrl.startsWith('/')) return null;
+  try {
+    const u = new URL(tileUrl.replace(/\{[^}]*\}/g, '0'));
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The Content-Security-Policy: nothing from another origin (command centres run on isolated
+ * networks, and an injected script must not be able to call out), with the exceptions the wall
+ * needs: socket.io's websocket, maplibre's blob workers and data/blob images, inline styles that
+ * React and ECharts set, and an intranet tile server when one is configured.
+ */
+export function cspDirectives(tileUrl: string | null): Record<string, string[]> {
+  const tiles = tileOrigin(tileUrl);
+  const extra = tiles ? [tiles] : [];
+  return {
+    'default-src': ["'self'"],
+    'base-uri': ["'self'"],
+    'script-src': ["'self'"],
+    'script-src-attr': ["'none'"],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:', 'blob:', ...extra],
+    'font-src': ["'self'", 'data:'],
+    'connect-src': ["'self'", 'ws:', 'wss:', ...extra],
+    'worker-src': ["'self'", 'blob:'],
+    'child-src': ["'self'", 'blob:'],
+    'object-src': ["'none'"],
+    'frame-ancestors': ["'self'"],
+    'form-action': ["'self'"],
+    'manifest-src': ["'self'"],
+  };
+}
+
+/** The client a write is counted against: its key when it sends one (hashed), its address otherwise. */
+function writeClient(request: FastifyRequest): string {
+  const auth = request.headers.authorization;
+  return typeof auth === 'string' && auth.length > 0 ? `w:k:${sha256Hex(auth).slice(0, 32)}` : `w:ip:${request.ip}`;
+}
+
+/**
+ * HTTP hardening: security headers and CSP (helmet), write rate limits (@fastify/rate-limit; the
+ * failed-authentication limit lives in the auth plugin on the same limiter), and CORS only for
+ * the origins in CORS_ORIGINS. Registered before the routes so the limiter's onRoute hook sees
+ * every route.
+ */
+export default fp(
+  async (app) => {
+    const { config } = app;
+    await app.register(helmet, {
+      contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(config.tileUrl) },
+      // TLS is the reverse proxy's business (it sets HSTS); on plain-HTTP intranets HSTS and
+      // upgrade-insecure-requests would only break things.
+      hsts: false,
+      crossOriginEmbedderPolicy: false,
+      // The wall may be opened from an intranet portal page on another origin.
+      crossOriginOpenerPolicy: false,
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+      referrerPolicy: { policy: 'no-referrer' },
+    });
+
+    await app.register(rateLimit, {
+      global: true,
+      max: Math.max(1, config.rateLimitWrites),
+      timeWindow: 60_000,
+      // Reads are cheap and walls poll nothing; only writes (and failed auth, see auth.ts) are limited.
+      allowList: (request) => config.rateLimitWrites <= 0 || !WRITE_METHODS.has(request.method),
+      keyGenerator: writeClient,
+      errorResponseBuilder: (_request, context) =>
+        Object.assign(new Error(`too many writes: at most ${context.max} per minute per client; retry in ${context.after}`), { statusCode: 429 }),
+    });
+
+    if (config.corsOrigins.length > 0) {
+      const allowed = new Set(config.corsOrigins);
+      app.addHook('onRequest', async (request, reply) => {
+        const origin = request.headers.origin;
+        if (typeof origin === 'string' && allowed.has(origin)) {
+          reply.header('access-control-allow-origin', origin);
+          reply.header('access-control-expose-headers', 'retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset');
+        }
+        reply.header('vary', 'Origin');
+      });
+      app.options('*', { schema: { hide: true } }, async (request, reply) => {
+        const origin = request.headers.origin;
+        if (typeof origin === 'string' && allowed.has(origin)) {
+          reply.header('access-control-allow-methods', 'GET, HEAD, POST, PUT, PATCH, DELETE');
+          reply.header('access-control-allow-headers', 'authorization, content-type');
+          reply.header('access-control-max-age', '600');
+        }
+        return reply.code(204).send();
+      });
+    }
+  },
+  { name: 'security', fastify: '5.x', dependencies: ['config', 'errors'] },
+);

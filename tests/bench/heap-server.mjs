@@ -1,0 +1,25 @@
+// Server child of the heap benchmark (run with --expose-gc): answers heap-after-GC over IPC.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { dist } from './lib.mjs';
+
+const { buildApp } = await import(dist('app.js'));
+const dataDir = await mkdtemp(path.join(tmpdir(), 'zhihui-bench-heap-'));
+const app = await buildApp({ logger: false, config: { dataDir, simulator: false, seedAnchor: 'today', apiKeys: [{ name: 'bench', key: 'k' }], demoKey: false, heartbeatGraceSec: 3600 } });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const heap = async () => {
+  for (let k = 0; k < 3; k++) {
+    global.gc();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return process.memoryUsage().heapUsed;
+};
+process.send({ type: 'ready', port: app.server.address().port, dataDir });
+process.on('message', async (m) => {
+  if (m.type === 'heap') process.send({ type: 'heap', heap: await heap(), sockets: app.io.engine.clientsCount });
+  else if (m.type === 'close') {
+    await app.close();
+    process.exit(0);
+  }
+});

@@ -1,0 +1,98 @@
+// Ingest throughput: status reports persisted (ingest.statusBatch → SQLite → bus → live engine)
+// against the live engine alone (the same changes applied in memory). One run; prints JSON.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { dist, fixturesDir, now } from './lib.mjs';
+
+const { createSqliteStore } = await import(dist('store/sqlite/index.js'));
+const { seedStore } = await import(dist('store/seed.js'));
+const { createIngest } = await import(dist('domain/ingest.js'));
+const { Bus } = await import(dist('bus.js'));
+const { LiveEngine } = await import(dist('live/engine.js'));
+const { loadLiveData } = await import(dist('live/service.js'));
+const { buildRegionTree } = await import('@zhihui/shared');
+
+const N = Number(process.env.BENCH_REPORTS ?? 100_000);
+const BATCH = 5000;
+
+const dir = await mkdtemp(path.join(tmpdir(), 'zhihui-bench-ingest-'));
+const store = createSqliteStore(path.join(dir, 'zhihui.db'));
+await store.migrate();
+await seedStore(store, { fixturesDir, anchor: 'today' });
+const tree = buildRegionTree(await store.listRegions());
+const bus = new Bus();
+const data = await loadLiveData(store, Date.now());
+const live = new LiveEngine(tree, data);
+bus.on('cameras', (p) => live.applyCameras(p.cameras, p.events));
+const ingest = createIngest({ store, regions: () => tree, bus, heartbeatTimeoutSec: 300, heartbeatGraceSec: 600 });
+
+const cams = (await store.allCameras()).filter((c) => c.inService);
+const status = new Map(cams.map((c) => [c.id, c.status === 'online' ? 'online' : 'offline']));
+
+/** N reports from `base` (ms apart): `changeShare` of them flip their channel, the rest repeat it. */
+function workload(base, changeShare) {
+  const out = [];
+  for (let k = 0; k < N; k++) {
+    const c = cams[k % cams.length];
+    const cur = status.get(c.id);
+    const flip = (k * 7919) % 1000 < changeShare * 1000;
+    const next = flip ? (cur === 'online' ? 'offline' : 'online') : cur;
+    status.set(c.id, next);
+    out.push({ cameraId: c.id, status: next, ...(next === 'offline' ? { reason: 'network' } : {}), at: new Date(base + k).toISOString() });
+  }
+  return out;
+}
+
+async function persisted(reports) {
+  const t0 = now();
+  let accepted = 0;
+  for (let i = 0; i < reports.length; i += BATCH) accepted += (await ingest.statusBatch(reports.slice(i, i + BATCH), 'bench')).accepted;
+  const ms = now() - t0;
+  if (accepted !== reports.length) throw new Error(`accepted ${accepted} of ${reports.length}`);
+  return reports.length / (ms / 1000);
+}
+
+// The same changes as full records and events, prepared outside the timed loop.
+function asRecords(reports) {
+  const byId = new Map(data.cameras.map((c) => [c.id, c]));
+  const batches = [];
+  for (let i = 0; i < reports.length; i += BATCH) {
+    const recs = [];
+    const evs = [];
+    for (const r of reports.slice(i, i + BATCH)) {
+      const old = byId.get(r.cameraId);
+      const rec = { ...old, status: r.status, reason: r.reason ?? null, since: old.status === r.status ? old.since : r.at, lastSeen: r.at };
+      if (old.status !== r.status) evs.push({ cameraId: r.cameraId, from: old.status, to: r.status, reason: rec.reason, at: r.at, actor: 'bench' });
+      byId.set(r.cameraId, rec);
+      recs.push(rec);
+    }
+    batches.push({ recs, evs });
+  }
+  return batches;
+}
+
+function inMemory(batches, count) {
+  const engine = new LiveEngine(tree, data);
+  const t0 = now();
+  for (const b of batches) engine.applyCameras(b.recs, b.evs);
+  // What a flush would read: the figures of the demo county and the province.
+  engine.figures('130111');
+  engine.figures('130000');
+  return count / ((now() - t0) / 1000);
+}
+
+const base = Date.now() - 50 * 60_000;
+const changes = workload(base, 1);
+const mixed = workload(base + N + 1000, 0.1);
+const memBatches = asRecords(changes);
+const result = {
+  reports: N,
+  persistedChangesPerSec: await persisted(changes),
+  persistedMixedPerSec: await persisted(mixed),
+  inMemoryChangesPerSec: inMemory(memBatches, N),
+};
+result.ratioPersistedToMemory = result.persistedChangesPerSec / result.inMemoryChangesPerSec;
+await store.close();
+await rm(dir, { recursive: true, force: true });
+console.log(JSON.stringify(result));

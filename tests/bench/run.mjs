@@ -1,0 +1,91 @@
+// `npm run bench` (after `npm run build`): runs each benchmark BENCH_RUNS times (default 3) in
+// its own process, prints medians with their targets, and writes bench/results/<name>.json.
+// Loopback only; the machine is shared, so medians and same-run ratios are what to read.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median, table, writeResult } from './lib.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const only = process.argv.slice(2);
+
+/** Targets: [metric, unit, target text, check]. */
+const BENCHES = {
+  ingest: [
+    ['persistedChangesPerSec', 'reports/s', '>= 50,000', (v) => v >= 50_000],
+    ['persistedMixedPerSec', 'reports/s', '(10% changes)', null],
+    ['inMemoryChangesPerSec', 'reports/s', '', null],
+    ['ratioPersistedToMemory', 'ratio', '>= 0.85', (v) => v >= 0.85],
+  ],
+  fanout: [
+    ['sockets', '', '', null],
+    ['latencyP50Ms', 'ms', '', null],
+    ['latencyP95Ms', 'ms', '', null],
+    ['latencyP99Ms', 'ms', '<= 100', (v) => v <= 100],
+    ['camBytesPerChange', 'bytes', '<= 16', (v) => v <= 16],
+    ['naiveBytesPerChange', 'bytes', '', null],
+    ['reductionFactor', 'x', '>= 8', (v) => v >= 8],
+    ['steadyDeltaBytesPerChange', 'bytes', '(whole delta incl. figures)', null],
+    ['delivered', 'receipts', '', null],
+    ['expected', 'receipts', '', null],
+  ],
+  heap: [
+    ['connections', '', '', null],
+    ['heapPerConnectionKB', 'KB', '<= 10', (v) => v <= 10],
+    ['heapBaseMB', 'MB', '', null],
+    ['heapLoadedMB', 'MB', '', null],
+    ['heapAfterCloseMB', 'MB', '', null],
+  ],
+  snapshots: [
+    ['demoCountyRawKB', 'KB', '', null],
+    ['demoCountyGzipKB', 'KB', '', null],
+    ['demoCityRawKB', 'KB', '', null],
+    ['demoCityGzipKB', 'KB', '', null],
+    ['provinceCameras', '', '', null],
+    ['provinceTownships', '', '', null],
+    ['provinceEngineBuildMs', 'ms', '', null],
+    ['provinceSnapshotRawKB', 'KB', '', null],
+    ['provCityRawKB', 'KB', '', null],
+    ['provCityGzipKB', 'KB', '', null],
+    ['provCitySnapshotMs', 'ms', '', null],
+    ['provCountyCameras', '', '', null],
+    ['provCountyRawKB', 'KB', '', null],
+    ['provCountyGzipKB', 'KB', '', null],
+  ],
+};
+
+function runOnce(name) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(here, `${name}.mjs`)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line));
+      } catch {
+        reject(new Error(`${name} exited ${code} without a result: ${out.slice(-500)}`));
+      }
+    });
+  });
+}
+
+const started = Date.now();
+for (const [name, metrics] of Object.entries(BENCHES)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  const runs = [];
+  for (let k = 0; k < RUNS; k++) {
+    process.stdout.write(`${name}: run ${k + 1}/${RUNS}\r`);
+    runs.push(await runOnce(name));
+  }
+  const medians = {};
+  for (const key of Object.keys(runs[0])) if (typeof runs[0][key] === 'number') medians[key] = median(runs.map((r) => r[key]));
+  const rows = metrics.map(([metric, unit, target, check]) => ({ metric, value: medians[metric], unit, target, met: check ? check(medians[metric]) : undefined }));
+  table(`${name} (median of ${RUNS} runs)`, rows);
+  const file = await writeResult(name, { runs: RUNS, medians, targets: Object.fromEntries(metrics.filter((m) => m[2]).map((m) => [m[0], m[2]])), raw: runs });
+  console.log(`-> ${path.relative(process.cwd(), file)}`);
+}
+console.log(`\nbenchmarks took ${Math.round((Date.now() - started) / 1000)} s`);
