@@ -1,5 +1,6 @@
-// Ingest throughput: status reports persisted (ingest.statusBatch → SQLite → bus → live engine)
-// against the live engine alone (the same changes applied in memory). One run; prints JSON.
+// Ingest throughput: the whole ingest path (ingest.statusBatch → SQLite → bus → live engine) with
+// the store persisted to a file (WAL, synchronous=FULL) against the same path with an in-memory
+// SQLite store, so the ratio is the price of durability. Also: the live engine alone. One run; prints JSON.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,17 +18,25 @@ const N = Number(process.env.BENCH_REPORTS ?? 100_000);
 const BATCH = 5000;
 
 const dir = await mkdtemp(path.join(tmpdir(), 'zhihui-bench-ingest-'));
-const store = createSqliteStore(path.join(dir, 'zhihui.db'));
-await store.migrate();
-await seedStore(store, { fixturesDir, anchor: 'today' });
-const tree = buildRegionTree(await store.listRegions());
-const bus = new Bus();
-const data = await loadLiveData(store, Date.now());
-const live = new LiveEngine(tree, data);
-bus.on('cameras', (p) => live.applyCameras(p.cameras, p.events));
-const ingest = createIngest({ store, regions: () => tree, bus, heartbeatTimeoutSec: 300, heartbeatGraceSec: 600 });
 
-const cams = (await store.allCameras()).filter((c) => c.inService);
+/** The whole ingest path (validation → store → bus → live engine) on a SQLite file or in memory. */
+async function pipeline(file) {
+  const store = createSqliteStore(file);
+  await store.migrate();
+  await seedStore(store, { fixturesDir, anchor: 'today' });
+  const tree = buildRegionTree(await store.listRegions());
+  const bus = new Bus();
+  const data = await loadLiveData(store, Date.now());
+  const live = new LiveEngine(tree, data);
+  bus.on('cameras', (p) => live.applyCameras(p.cameras, p.events));
+  const ingest = createIngest({ store, regions: () => tree, bus, heartbeatTimeoutSec: 300, heartbeatGraceSec: 600 });
+  return { store, tree, data, ingest };
+}
+
+const disk = await pipeline(path.join(dir, 'zhihui.db'));
+const memory = await pipeline(':memory:');
+const { tree, data } = disk;
+const cams = (await disk.store.allCameras()).filter((c) => c.inService);
 const status = new Map(cams.map((c) => [c.id, c.status === 'online' ? 'online' : 'offline']));
 
 /** N reports from `base` (ms apart): `changeShare` of them flip their channel, the rest repeat it. */
@@ -44,7 +53,7 @@ function workload(base, changeShare) {
   return out;
 }
 
-async function persisted(reports) {
+async function throughput(ingest, reports) {
   const t0 = now();
   let accepted = 0;
   for (let i = 0; i < reports.length; i += BATCH) accepted += (await ingest.statusBatch(reports.slice(i, i + BATCH), 'bench')).accepted;
@@ -72,7 +81,7 @@ function asRecords(reports) {
   return batches;
 }
 
-function inMemory(batches, count) {
+function engineAlone(batches, count) {
   const engine = new LiveEngine(tree, data);
   const t0 = now();
   for (const b of batches) engine.applyCameras(b.recs, b.evs);
@@ -86,13 +95,17 @@ const base = Date.now() - 50 * 60_000;
 const changes = workload(base, 1);
 const mixed = workload(base + N + 1000, 0.1);
 const memBatches = asRecords(changes);
+// Each workload runs on both pipelines from the same starting state (both seeded alike).
 const result = {
   reports: N,
-  persistedChangesPerSec: await persisted(changes),
-  persistedMixedPerSec: await persisted(mixed),
-  inMemoryChangesPerSec: inMemory(memBatches, N),
+  persistedChangesPerSec: await throughput(disk.ingest, changes),
+  inMemoryChangesPerSec: await throughput(memory.ingest, changes),
+  persistedMixedPerSec: await throughput(disk.ingest, mixed),
+  inMemoryMixedPerSec: await throughput(memory.ingest, mixed),
+  engineAloneChangesPerSec: engineAlone(memBatches, N),
 };
 result.ratioPersistedToMemory = result.persistedChangesPerSec / result.inMemoryChangesPerSec;
-await store.close();
+await disk.store.close();
+await memory.store.close();
 await rm(dir, { recursive: true, force: true });
 console.log(JSON.stringify(result));

@@ -41,8 +41,8 @@ export interface SimOptions {
 export const SIM_ACTOR = 'simulator';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-/** Mean time a channel stays down (before mean reversion adjusts it). */
-const MEAN_DOWN_MS = 150 * MIN;
+/** Mean time a channel stays down (before mean reversion adjusts it): field repairs take days, not minutes; village power cuts (below) come back within the hour. */
+const MEAN_DOWN_MS = 48 * HOUR;
 /** Clues per channel per day (about 27 a day for the demo county's 1,779 channels). */
 const CLUES_PER_CAM_DAY = 0.015;
 /** Patrol reports per grid worker per day (the fixtures have far fewer; a live wall wants some). */

@@ -57,7 +57,8 @@ export default fp(
     const io: ZhihuiServer = new Server(app.server, {
       serveClient: false,
       maxHttpBufferSize: 64 * 1024,
-      // Large wall snapshots are sent once per subscription; compressing them is worth it, deltas are small.
+      // No per-message deflate: a zlib context per connection costs far more memory than the
+      // bytes it saves; snapshots go once per subscription and deltas are small (column form).
       perMessageDeflate: false,
       httpCompression: true,
     });
