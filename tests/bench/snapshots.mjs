@@ -14,7 +14,7 @@ const size = (s) => {
   return { raw: raw.length, gzip: gzipSync(raw).length, cameras: s.cameras.id.length, clues: s.clues.length };
 };
 
-const fx = readFixtureLiveData(fixturesDir);
+const fx = await readFixtureLiveData(fixturesDir);
 const demo = new LiveEngine(buildRegionTree(fx.regions), fx.data, () => Date.parse(fx.anchor) + 10 * 3600_000);
 const demoCounty = size(demo.snapshot('130111', 0));
 const demoCity = size(demo.snapshot('130100', 0));

@@ -19,7 +19,7 @@ import { readFixtureLiveData } from './fixtureData.js';
 import type { CameraRecord } from '../store/types.js';
 
 const fixturesDir = fileURLToPath(new URL('../../../fixtures', import.meta.url));
-const fx = readFixtureLiveData(fixturesDir);
+const fx = await readFixtureLiveData(fixturesDir);
 const tree = buildRegionTree(fx.regions);
 const anchor = Date.parse(fx.anchor);
 

@@ -5,7 +5,7 @@ import { Simulator, type SimIngest } from './simulator.js';
 import { readFixtureLiveData } from './fixtureData.js';
 import type { CameraRecord } from '../store/types.js';
 
-const fx = readFixtureLiveData(fileURLToPath(new URL('../../../fixtures', import.meta.url)));
+const fx = await readFixtureLiveData(fileURLToPath(new URL('../../../fixtures', import.meta.url)));
 const tree = buildRegionTree(fx.regions);
 const START = Date.parse('2026-07-06T00:00:00+08:00'); // the 6th: an appeal day
 

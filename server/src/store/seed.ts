@@ -66,14 +66,22 @@ export interface SeedResult {
   counts: Record<string, number>;
 }
 
+/** The fixtures as seed data, with times shifted as `anchor` says; null when there are none. */
+export interface FixtureSeed {
+  meta: FixtureMeta;
+  /** Milliseconds added to every fixture time. */
+  shift: number;
+  data: SeedData;
+}
+
 /**
- * Seeds an empty store from `<fixturesDir>/data`. Missing files seed nothing of their kind; a
- * missing meta.json means no fixtures at all (nothing is written).
+ * Reads `<fixturesDir>/data` as seed data. Missing files give nothing of their kind; a missing
+ * meta.json means no fixtures at all.
  */
-export async function seedStore(store: Store, opts: { fixturesDir: string; anchor: 'today' | 'fixture'; now?: number }): Promise<SeedResult> {
-  const dir = path.join(opts.fixturesDir, 'data');
+export async function readSeedData(fixturesDir: string, opts: { anchor: 'today' | 'fixture'; now?: number }): Promise<FixtureSeed | null> {
+  const dir = path.join(fixturesDir, 'data');
   const meta = await readJson<FixtureMeta | null>(dir, 'meta.json', null);
-  if (!meta) return { seeded: false, shiftDays: 0, counts: {} };
+  if (!meta) return null;
   const shift = opts.anchor === 'fixture' ? 0 : seedShiftMs(meta.anchor, opts.now ?? Date.now());
   const t = (iso: string): string => (shift === 0 ? iso : isoAt(Date.parse(iso) + shift));
   const tn = (iso: string | null | undefined): string | null => (iso == null ? null : t(iso));
@@ -129,17 +137,25 @@ export async function seedStore(store: Store, opts: { fixturesDir: string; ancho
     workers: workers.map((w) => ({ ...w, lastReportAt: tn(w.lastReportAt) })),
     reports: reports.map((r) => ({ ...r, at: t(r.at) })),
   };
+  return { meta, shift, data };
+}
+
+/** Seeds an empty store from the fixtures (see readSeedData). */
+export async function seedStore(store: Store, opts: { fixturesDir: string; anchor: 'today' | 'fixture'; now?: number }): Promise<SeedResult> {
+  const seed = await readSeedData(opts.fixturesDir, opts);
+  if (!seed) return { seeded: false, shiftDays: 0, counts: {} };
+  const { data, shift } = seed;
   await store.importSeed(data);
   return {
     seeded: true,
     shiftDays: shift / DAY_MS,
     counts: {
-      regions: regions.length,
-      cameras: cameras.length,
-      statusEvents: statusEvents.length,
-      clues: clues.length,
-      workers: workers.length,
-      reports: reports.length,
+      regions: data.regions.length,
+      cameras: data.cameras.length,
+      statusEvents: data.statusEvents.length,
+      clues: data.clues.length,
+      workers: data.workers.length,
+      reports: data.reports.length,
     },
   };
 }

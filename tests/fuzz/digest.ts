@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * A digest of everything the store holds: every row of every table of the SQLite file (read
+ * through its own connection, so it sees only what was committed), plus the server's in-memory
+ * camera state and credentials (which must never drift from a rejected request either).
+ */
+export async function storeDigest(app: FastifyInstance, dataDir: string): Promise<string> {
+  const h = createHash('sha256');
+  const db = new Database(path.join(dataDir, 'zhihui.db'), { readonly: true, fileMustExist: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+    for (const t of tables) {
+      h.update(`#${t}\n`);
+      for (const row of db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).raw().iterate()) h.update(JSON.stringify(row) + '\n');
+    }
+  } finally {
+    db.close();
+  }
+  h.update(JSON.stringify(await app.store.allCameras()));
+  h.update(JSON.stringify(app.auth.list('key')) + JSON.stringify(app.auth.list('viewer')));
+  return h.digest('hex');
+}
+
+/** Properties that prototype pollution would leave behind. */
+export function prototypeClean(): boolean {
+  const probe = {} as Record<string, unknown>;
+  return probe.polluted === undefined && probe.isAdmin === undefined && probe.x === undefined && Object.keys(Object.prototype).length === 0;
+}
