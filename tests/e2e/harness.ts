@@ -207,8 +207,21 @@ export async function openPage(browser: Browser, url: string, viewport: { width:
 
 /** Waits until the wall is live and its map has loaded its style. */
 export async function waitForWall(page: Page, timeoutMs = 90_000): Promise<void> {
-  await page.waitForSelector('[data-testid="wall"][data-link="live"]', { timeout: timeoutMs });
-  await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: timeoutMs });
+  try {
+    await page.waitForSelector('[data-testid="wall"][data-link="live"]', { timeout: timeoutMs });
+    await page.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: timeoutMs });
+  } catch (err) {
+    const state = await page
+      .evaluate(() => ({
+        url: location.href,
+        link: document.querySelector('[data-testid="wall"]')?.getAttribute('data-link'),
+        seq: document.querySelector('[data-testid="wall"]')?.getAttribute('data-seq'),
+        map: document.querySelector('[data-testid="map"]')?.getAttribute('data-loaded') ?? 'no map',
+        splash: document.querySelector('[data-testid="splash"]')?.textContent ?? null,
+      }))
+      .catch((e: unknown) => String(e));
+    throw new Error(`wall not ready: ${JSON.stringify(state)}: ${(err as Error).message}`);
+  }
 }
 
 export function tempDir(prefix = 'zhihui-'): string {

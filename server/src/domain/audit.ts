@@ -27,6 +27,9 @@ export function auditOfWrite(method: string, url: string | undefined, body: unkn
   const r = (result ?? {}) as Record<string, unknown>;
   const count = (v: unknown) => (Array.isArray(v) ? v.length : 0);
   const rejected = count(r.rejected);
+  // A request that changed nothing (every row rejected) leaves no trace: rejected input never changes stored data.
+  const changed = typeof r.upserted === 'number' ? r.upserted : typeof r.updated === 'number' ? r.updated : 0;
+  if (changed === 0) return null;
   if (method === 'PUT' && url === '/api/v1/cameras') return { action: AuditAction.camerasUpsert, details: { rows: count(b.cameras), upserted: r.upserted ?? null, rejected } };
   if (method === 'PUT' && url === '/api/v1/cameras/maintenance') {
     const ids = Array.isArray(b.ids) ? b.ids.slice(0, 50) : [];

@@ -128,6 +128,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const { ids, window } = request.body;
       const res = await app.ingest.setMaintenance(ids, window, request.actor);
       const shown = ids.slice(0, 50);
+      if (res.updated === 0) return res;
       await appendAudit(
         app.store,
         [auditEntry(request.actor, window === null ? AuditAction.maintenanceClear : AuditAction.maintenanceSet, null, { ids: shown, more: ids.length - shown.length, window, updated: res.updated, rejected: res.rejected.length })],

@@ -66,7 +66,7 @@ export function RankingPanel(p: SectionProps) {
   const option = useMemo(() => rankingOption(rows), [rows]);
   const reasons = useMemo(() => (s.children.length === 0 ? downByReason(s.cameras) : []), [s.children.length, s.cameras]);
   return (
-    <Panel title={t('panel.ranking')} testId="panel-ranking" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
+    <Panel title={s.children.length > 0 ? t('panel.ranking') : t('panel.downReasons')} testId="panel-ranking" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
       {s.children.length > 0 ? (
         <EChart option={option} className="chart" testId="ranking-chart" />
       ) : (
@@ -152,7 +152,7 @@ export function AlertStrip(p: SectionProps) {
             {[...alerts, ...(alerts.length > 3 ? alerts : [])].map((a, i) => (
               <span className="alerts__item" key={`${a.code}-${i}`} data-testid={i < alerts.length ? 'alert-item' : undefined}>
                 {a.down > 0 && <span className="alerts__down">{t('alerts.offline', { region: a.name, n: a.down })}</span>}
-                {a.overdue > 0 && <span className="alerts__overdue">{t('alerts.overdue', { region: a.down > 0 ? '' : a.name, n: a.overdue }).trim()}</span>}
+                {a.overdue > 0 && <span className="alerts__overdue">{a.down > 0 ? t('alerts.overdueMore', { n: a.overdue }) : t('alerts.overdue', { region: a.name, n: a.overdue })}</span>}
               </span>
             ))}
           </div>
