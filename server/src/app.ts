@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import configPlugin, { loadConfig, type Config } from './plugins/config.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { frameworkErrorHandler } from './plugins/errors.js';
 import busPlugin from './plugins/bus.js';
 import storePlugin from './plugins/store.js';
 import authPlugin from './plugins/auth.js';
@@ -24,6 +24,11 @@ import geoRoutes from './routes/geo.js';
 import meetingRoutes from './routes/meeting.js';
 import adminRoutes from './routes/admin.js';
 
+/** A URL with the values of secret-bearing query parameters replaced, for logs. */
+export function maskSecrets(url: string): string {
+  return url.replace(/([?&](?:token|key|access_token)=)[^&#]*/gi, '$1***');
+}
+
 export interface BuildOptions {
   /** Configuration overrides on top of the environment (tests use them). */
   config?: Partial<Config>;
@@ -36,9 +41,19 @@ export interface BuildOptions {
 export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance> {
   const config = loadConfig(opts.env ?? process.env, opts.config);
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel },
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            // Viewer tokens travel in the URL once (?token=): keep them out of the logs.
+            serializers: {
+              req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: maskSecrets(req.url), remoteAddress: req.ip }),
+            },
+          },
     bodyLimit: 4 * 1024 * 1024,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
+    frameworkErrors: frameworkErrorHandler,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

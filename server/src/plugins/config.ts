@@ -40,6 +40,11 @@ export interface Config {
   /** Optional intranet raster tile URL template for the map ({z}/{x}/{y}). */
   tileUrl: string | null;
   logLevel: string;
+  /**
+   * Which peers may set X-Forwarded-For (TRUST_PROXY): `loopback` by default, so a proxy on this
+   * machine is believed and a remote client cannot fake its address; `off`, `on`, or addresses/CIDRs.
+   */
+  trustProxy: boolean | string;
   /** ADMIN_KEY: bearer key of the admin role (keys, viewer tokens, maintenance, audit). */
   adminKey: string | null;
   /** VIEWER_TOKENS: display tokens from the environment, `name:token` pairs (admins can add more). */
@@ -68,6 +73,13 @@ function parseKeys(raw: string | undefined, what = 'API_KEYS'): { name: string; 
       if (i <= 0 || i === pair.length - 1) throw new Error(`${what}: "${pair}" is not a name:key pair`);
       return { name: pair.slice(0, i), key: pair.slice(i + 1) };
     });
+}
+
+function parseTrustProxy(v: string | undefined): boolean | string {
+  if (v === undefined || v === '') return 'loopback';
+  if (['off', 'false', '0', 'no'].includes(v)) return false;
+  if (['on', 'true', '1', 'yes'].includes(v)) return true;
+  return v;
 }
 
 const num = (v: string | undefined, d: number): number => {
@@ -118,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     flushMs: num(env.FLUSH_MS, 150),
     tileUrl: env.TILE_URL || null,
     logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     adminKey: env.ADMIN_KEY || null,
     viewerTokens: parseKeys(env.VIEWER_TOKENS, 'VIEWER_TOKENS'),
     requireViewer,

@@ -19,17 +19,20 @@ export default fp(
         info: {
           title: 'Zhihui (指挥) API',
           description:
-            'Ingest camera status, inventory, clues and grid reports; read region figures. Writes need `Authorization: Bearer <key>` (API_KEYS). Errors are `{ error: { code, message, details? } }`.',
+            'Ingest camera status, inventory, clues and grid reports; read region figures, rankings and reports. Writes need `Authorization: Bearer <key>`: a key from API_KEYS (every write scope), a scoped key created by an admin (status, inventory, clues, grid), or ADMIN_KEY. With viewer tokens required, reads need a viewer token (`?token=` once, then a cookie). Errors are `{ error: { code, message, details? } }`.',
           version,
         },
         components: {
-          securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' } },
+          securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A write key (API_KEYS or a scoped key), or ADMIN_KEY for /admin routes' } },
         },
         tags: [
           { name: 'cameras', description: 'Video channels: inventory, status, maintenance' },
           { name: 'clues', description: 'Clues (线索) and their lifecycle' },
           { name: 'grid', description: 'Grid workers (网格员) and their reports' },
           { name: 'regions', description: 'The region tree and its figures' },
+          { name: 'meeting', description: 'Dispatch meeting: ranking, reports, exports' },
+          { name: 'admin', description: 'Keys, viewer tokens, maintenance windows and the audit log (admin role)' },
+          { name: 'wall', description: 'What the wall client loads: map geometry and deployment settings' },
           { name: 'ops', description: 'Health and metrics' },
         ],
       },

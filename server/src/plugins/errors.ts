@@ -82,6 +82,16 @@ function send(reply: FastifyReply, status: number, code: string, message: string
 }
 
 /**
+ * Fastify's `frameworkErrors` option: errors it raises before any hook or route runs (a URL it
+ * cannot decode) leave in the same shape as every other error.
+ */
+export function frameworkErrorHandler(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  reply.header('x-content-type-options', 'nosniff');
+  void send(reply, status, ErrorCode.validation, err.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid (bad percent-encoding?)' : err.message);
+}
+
+/**
  * The one error handler: every failure leaves as `{ error: { code, message, details? } }`.
  * Client mistakes are 4xx naming the field; anything else is a logged 5xx with a generic message.
  */
