@@ -1,15 +1,20 @@
 // Screenshots of the wall for docs/screenshots: `npx tsx tests/e2e/screenshots.ts`
 // (after `npx tsc -b server && npm run build -w client`). Uses the e2e harness.
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, missingBuild, openPage, ROOT, startServer, waitForWall } from './harness.js';
 
-const SHOTS = [
+const SHOTS: { name: string; region: string; width: number; height: number; query?: string }[] = [
   { name: 'wall-county-1920x1080', region: '130111', width: 1920, height: 1080 },
   { name: 'wall-county-3840x2160', region: '130111', width: 3840, height: 2160 },
   { name: 'wall-county-3840x1080', region: '130111', width: 3840, height: 1080 },
   { name: 'wall-city-131000-1920x1080', region: '131000', width: 1920, height: 1080 },
   { name: 'wall-township-130111103-1920x1080', region: '130111103', width: 1920, height: 1080 },
+  { name: 'wall-county-en-1920x1080', region: '130111', width: 1920, height: 1080, query: '?lang=en' },
+  { name: 'wall-county-en-3840x1080', region: '130111', width: 3840, height: 1080, query: '?lang=en' },
 ];
+// The README shows the county wall under this name.
+const README_SHOT = { from: 'wall-county-1920x1080', to: 'wall-1920x1080' };
 
 const why = missingBuild();
 if (why) {
@@ -22,13 +27,15 @@ const browser = await launchBrowser();
 try {
   for (const s of SHOTS) {
     if (only.length && !only.some((o) => s.name.includes(o))) continue;
-    const w = await openPage(browser, `${server.url}/wall/${s.region}${process.env.QUERY ?? ''}`, s);
+    const query = s.query ?? process.env.QUERY ?? '';
+    const w = await openPage(browser, `${server.url}/wall/${s.region}${query}`, { width: s.width, height: s.height });
     await waitForWall(w.page);
     await w.page.waitForTimeout(Number(process.env.SETTLE_MS ?? 4000));
     const file = path.join(ROOT, 'docs/screenshots', `${s.name}.png`);
     await w.page.screenshot({ path: file });
     console.log(file, w.errors.length ? `console errors: ${w.errors.join(' | ')}` : 'no console errors', w.outside.length ? `OUTSIDE: ${w.outside.join(' ')}` : '');
     await w.close();
+    if (s.name === README_SHOT.from) copyFileSync(file, path.join(ROOT, 'docs/screenshots', `${README_SHOT.to}.png`));
   }
   if (!only.length || only.includes('lost')) {
     // The lost-link state: the figures stay, the whole wall says since when.

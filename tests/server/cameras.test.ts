@@ -144,13 +144,14 @@ describe('cameras: inventory, status, maintenance, heartbeat', () => {
     const ev = await app.store.statusEvents({ from: isoAt(t0 - 1), to: isoAt(t0 + 3 * 3600_000), cameraIds: [id] });
     expect(ev.map((e) => `${e.from}>${e.to}`)).toEqual(['unknown>online', 'online>offline', 'offline>online']);
     expect((await view(id)).status).toBe('online');
-    // A late report (before the current since) is history only: the current state stands.
+    // A late report (before the current since) is history only: the current state stands, and the
+    // next recorded change now starts from it (offline for power → offline for a black screen).
     const late = await status([{ cameraId: id, status: 'offline', reason: 'power', at: isoAt(t0 + 30 * 60_000) }]);
     expect(late.json().accepted).toBe(1);
     const v = await view(id);
     expect([v.status, v.since]).toEqual(['online', isoAt(t0 + 2 * 3600_000)]);
     const ev2 = await app.store.statusEvents({ from: isoAt(t0 - 1), to: isoAt(t0 + 3 * 3600_000), cameraIds: [id] });
-    expect(ev2.map((e) => `${e.from}>${e.to}@${(Date.parse(e.at) - t0) / 60_000}`)).toEqual(['unknown>online@0', 'online>offline@30', 'online>offline@60', 'offline>online@120']);
+    expect(ev2.map((e) => `${e.from}>${e.to}@${(Date.parse(e.at) - t0) / 60_000}`)).toEqual(['unknown>online@0', 'online>offline@30', 'offline>offline@60', 'offline>online@120']);
   });
 
   test('too many reports is a 400 that says the limit; a huge body is a 413', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { CameraInput, Clue, ClueEvent, GridReport, GridWorkerView, Region } from '@zhihui/shared';
-import type { Store, StatusInput } from '../../server/src/store/types.js';
+import { buildRegionTree, type CameraInput, type Clue, type ClueEvent, type GridReport, type GridWorkerView, type Region } from '@zhihui/shared';
+import { computeSummary } from '../../server/src/domain/summary.js';
+import type { AuditEntry, CredentialRecord, Store, StatusInput } from '../../server/src/store/types.js';
 
 /** A store under test, opened fresh for each test; `reopen` closes it and opens the same data again. */
 export interface StoreHandle {
@@ -74,6 +75,28 @@ const worker = (id: string, region = A, extra: Partial<GridWorkerView> = {}): Gr
 });
 
 const byCode = (a: Region, b: Region) => (a.code < b.code ? -1 : 1);
+
+const credential = (id: string, createdAt: string, extra: Partial<CredentialRecord> = {}): CredentialRecord => ({
+  id,
+  kind: 'key',
+  name: `key ${id}`,
+  scopes: ['status', 'inventory'],
+  hash: id.repeat(4),
+  createdAt,
+  createdBy: 'admin',
+  revokedAt: null,
+  revokedBy: null,
+  ...extra,
+});
+
+const audit = (action: string, at: string, extra: Partial<AuditEntry> = {}): AuditEntry => ({
+  at,
+  actor: 'admin',
+  action,
+  target: null,
+  details: null,
+  ...extra,
+});
 
 /**
  * The Store contract, written once: every implementation must pass it unchanged.
@@ -198,13 +221,18 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       expect(r.changed).toEqual([]);
       const now = (await s.getCameras([c1!])).get(c1!)!;
       expect(now).toMatchObject({ status: 'online', since: T('10:00'), lastSeen: T('10:00') });
-      // The history learns what was true back then, measured against what it already knew.
+      // The history learns what was true back then, measured against what it already knew: before
+      // 10:00 the channel was unknown, and the 10:00 change now starts from what 09:00 taught.
+      expect((await s.statusEvents({ from: T('00:00'), to: T('23:00') })).map((e) => [e.at, e.from, e.to])).toEqual([
+        [T('09:00'), 'unknown', 'offline'],
+        [T('10:00'), 'offline', 'online'],
+      ]);
+      // Back online at 09:30 leaves the 10:00 change with nothing to change: it goes.
       await s.applyStatus([report(c1!, 'online', T('09:30')), report(c1!, 'offline', T('09:10'))]);
       const hist = await s.statusEvents({ from: T('00:00'), to: T('23:00') });
       expect(hist.map((e) => [e.at, e.from, e.to])).toEqual([
-        [T('09:00'), 'online', 'offline'],
+        [T('09:00'), 'unknown', 'offline'],
         [T('09:30'), 'offline', 'online'],
-        [T('10:00'), 'unknown', 'online'],
       ]);
       expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({ status: 'online', since: T('10:00') });
     });
@@ -223,9 +251,117 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       ]);
       expect(late.changed).toEqual([]);
       expect(late.events.map((e) => [e.at, e.from, e.to])).toEqual([
-        [T('08:00'), 'online', 'offline'],
+        [T('08:00'), 'unknown', 'offline'],
         [T('09:00'), 'offline', 'online'],
       ]);
+      expect((await s.statusEvents({ from: T('00:00'), to: T('23:00'), cameraIds: [c2!] })).map((e) => [e.at, e.from, e.to])).toEqual([
+        [T('08:00'), 'unknown', 'offline'],
+        [T('09:00'), 'offline', 'online'],
+      ]);
+    });
+
+    test('applyStatus: several late reports in one batch each take their `from` from the ones before them', async () => {
+      // Online since 12:00 (now), with no history before that; then one batch tells the morning.
+      const c1 = cam(1);
+      await s.importSeed({
+        regions,
+        cameras: [{ ...c1, inService: true, status: 'online', reason: null, since: T('12:00'), lastSeen: T('12:00'), maintenance: null }],
+        statusEvents: [],
+        maintenance: [],
+        clues: [],
+        workers: [],
+        reports: [],
+      });
+      const late = await s.applyStatus([
+        report(c1.id, 'offline', T('06:00')),
+        report(c1.id, 'online', T('09:00')),
+        report(c1.id, 'offline', T('10:00')),
+        report(c1.id, 'online', T('11:00')),
+      ]);
+      expect(late.changed).toEqual([]);
+      const told = [
+        [T('06:00'), 'online', 'offline'],
+        [T('09:00'), 'offline', 'online'],
+        [T('10:00'), 'online', 'offline'],
+        [T('11:00'), 'offline', 'online'],
+      ];
+      expect(late.events.map((e) => [e.at, e.from, e.to])).toEqual(told);
+      const hist = await s.statusEvents({ from: T('00:00'), to: T('23:00'), cameraIds: [c1.id] });
+      expect(hist.map((e) => [e.at, e.from, e.to])).toEqual(told);
+      expect((await s.getCameras([c1.id])).get(c1.id)).toMatchObject({ status: 'online', since: T('12:00') });
+
+      // What the summary makes of it: two repairs and two failures in the window, online at its end.
+      const sum = await computeSummary(s, buildRegionTree(regions), A, { from: T('05:00'), to: T('12:30') }, Date.parse(T('12:30')));
+      expect(sum.cameras).toMatchObject({ repaired: 2, newlyFailed: 2, online: 1, offline: 0 });
+      // Online 05:00–06:00, 09:00–10:00 and 11:00–12:30, of 7.5 h.
+      expect(sum.cameras.timeWeightedRate).toBeCloseTo(3.5 / 7.5, 6);
+      // Counted at 10:30 it was offline.
+      const mid = await computeSummary(s, buildRegionTree(regions), A, { from: T('05:00'), to: T('10:30') }, Date.parse(T('12:30')));
+      expect(mid.cameras).toMatchObject({ repaired: 1, newlyFailed: 2, online: 0, offline: 1 });
+    });
+
+    test('applyStatus: late reports keep the history a chain (each change starts where the one before ended)', async () => {
+      // Heard from first at 12:00: before that the history knows nothing (unknown).
+      const [c1, c2] = await seedCameras(2);
+      await s.applyStatus([report(c1!, 'online', T('12:00')), report(c2!, 'online', T('12:00'))]);
+      const late = await s.applyStatus([
+        report(c1!, 'offline', T('06:00')),
+        report(c1!, 'online', T('09:00')),
+        report(c1!, 'offline', T('10:00')),
+        report(c1!, 'online', T('11:00')),
+      ]);
+      expect(late.events.map((e) => [e.at, e.from, e.to])).toEqual([
+        [T('06:00'), 'unknown', 'offline'],
+        [T('09:00'), 'offline', 'online'],
+        [T('10:00'), 'online', 'offline'],
+        [T('11:00'), 'offline', 'online'],
+      ]);
+      // The 12:00 change (unknown → online) would now be online → online: nothing, so it is gone.
+      const hist = await s.statusEvents({ from: T('00:00'), to: T('23:00'), cameraIds: [c1!] });
+      expect(hist.map((e) => [e.at, e.from, e.to])).toEqual(late.events.map((e) => [e.at, e.from, e.to]));
+
+      // The same news in separate batches, later news first.
+      await s.applyStatus([report(c2!, 'offline', T('10:00'), { reason: 'network' })]);
+      await s.applyStatus([report(c2!, 'offline', T('06:00'), { reason: 'power' })]);
+      await s.applyStatus([report(c2!, 'online', T('09:00'))]);
+      const h2 = await s.statusEvents({ from: T('00:00'), to: T('23:00'), cameraIds: [c2!] });
+      expect(h2.map((e) => [e.at, e.from, e.to, e.reason])).toEqual([
+        [T('06:00'), 'unknown', 'offline', 'power'],
+        [T('09:00'), 'offline', 'online', null],
+        [T('10:00'), 'online', 'offline', 'network'],
+        [T('12:00'), 'offline', 'online', null],
+      ]);
+      // A late report the history already agrees with adds nothing, nor does one that only names
+      // another reason for a stretch already down (late reports are weighed by status).
+      expect((await s.applyStatus([report(c2!, 'offline', T('10:30'), { reason: 'network' })])).events).toEqual([]);
+      await s.applyStatus([report(c2!, 'offline', T('07:00'), { reason: 'network' })]);
+      const h3 = await s.statusEvents({ from: T('00:00'), to: T('23:00'), cameraIds: [c2!] });
+      expect(h3.map((e) => [e.at, e.from, e.to])).toEqual(h2.map((e) => [e.at, e.from, e.to]));
+      expect((await s.getCameras([c2!])).get(c2!)).toMatchObject({ status: 'online', since: T('12:00') });
+    });
+
+    test('summary reads a history whose later change still has a stale `from` as a chain', async () => {
+      // As a store wrote it before late reports re-chained the change after them.
+      const c1 = cam(1);
+      await s.importSeed({
+        regions,
+        cameras: [{ ...c1, inService: true, status: 'online', reason: null, since: T('12:00'), lastSeen: T('12:00'), maintenance: null }],
+        statusEvents: [
+          { cameraId: c1.id, from: 'online', to: 'offline', reason: 'power', at: T('06:00'), actor: 'test' },
+          { cameraId: c1.id, from: 'unknown', to: 'online', reason: null, at: T('12:00'), actor: 'test' },
+        ],
+        maintenance: [],
+        clues: [],
+        workers: [],
+        reports: [],
+      });
+      const tree = buildRegionTree(regions);
+      const day = await computeSummary(s, tree, A, { from: T('00:00'), to: T('13:00') }, Date.parse(T('13:00')));
+      expect(day.cameras).toMatchObject({ repaired: 1, newlyFailed: 1, online: 1 });
+      expect(day.cameras.timeWeightedRate).toBeCloseTo(7 / 13, 6);
+      // (Only a change inside the period can witness: one before it is not read.)
+      const morning = await computeSummary(s, tree, A, { from: T('05:00'), to: T('08:00') }, Date.parse(T('13:00')));
+      expect(morning.cameras).toMatchObject({ offline: 1, unknown: 0, online: 0 });
     });
 
     test('applyStatus: a verdict of silence (heard: false) never moves last-seen and yields to newer news', async () => {
@@ -391,6 +527,83 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
         { id: 'R2', workerId: 'G2', region: B, at: T('10:00'), text: '发现隐患', clueId: 'C-9' },
       ]);
       expect(await s.gridReports({ from: T('09:30'), to: T('10:00') })).toEqual([]);
+    });
+
+    test('credentials: create, list oldest first, revoke once (with its audit line), unknown id', async () => {
+      const k1 = credential('00000000000000a1', T('08:00'));
+      const v1 = credential('00000000000000b2', T('09:00'), { kind: 'viewer', name: '指挥中心大屏', scopes: [] });
+      await s.createCredential(v1, audit('viewer.create', T('09:00'), { target: v1.id, details: { name: v1.name, scopes: [] } }));
+      await s.createCredential(k1, audit('key.create', T('08:00'), { target: k1.id, details: { name: k1.name, scopes: k1.scopes } }));
+      expect(await s.listCredentials()).toEqual([k1, v1]);
+      // An id is unique: a second record with it is refused, and its audit line is not kept either.
+      await expect(s.createCredential({ ...k1, name: 'dup' }, audit('key.create', T('08:30'), { target: k1.id }))).rejects.toThrow();
+      expect((await s.listAudit({ limit: 10 })).items.map((e) => e.at)).toEqual([T('09:00'), T('08:00')]);
+
+      const revoked = await s.revokeCredential(k1.id, audit('key.revoke', T('10:00'), { actor: 'root', target: k1.id, details: { name: k1.name } }));
+      expect(revoked).toEqual({ ...k1, revokedAt: T('10:00'), revokedBy: 'root' });
+      // Twice changes nothing and logs nothing.
+      const again = await s.revokeCredential(k1.id, audit('key.revoke', T('11:00'), { actor: 'other', target: k1.id }));
+      expect(again).toEqual(revoked);
+      expect(await s.revokeCredential('ffffffffffffffff', audit('key.revoke', T('11:00'), { target: 'ffffffffffffffff' }))).toBeNull();
+      const log = await s.listAudit({ action: 'key.revoke', limit: 10 });
+      expect(log.items).toEqual([{ at: T('10:00'), actor: 'root', action: 'key.revoke', target: k1.id, details: { name: k1.name } }]);
+
+      s = await h.reopen();
+      expect(await s.listCredentials()).toEqual([revoked, v1]);
+    });
+
+    test('audit: appended lines and clue steps, newest first, filters, cursor pages with ties', async () => {
+      await s.appendAudit([]);
+      await s.appendAudit([
+        audit('maintenance.set', T('08:00'), { actor: 'ops', target: null, details: { ids: 3, reason: '线路改造' } }),
+        audit('key.create', T('09:00'), { target: 'k1' }),
+        audit('key.revoke', T('09:00'), { target: 'k1' }),
+      ]);
+      const c = clue('A-1', T('09:00'), { createdBy: 'ingest' });
+      await s.createClue(c, firstEvent(c));
+      await s.updateClue({ ...c, status: 'verified', updatedAt: T('10:00') }, { from: 'reported', to: 'verified', at: T('10:00'), actor: 'ops', note: '属实' });
+
+      const all = await s.listAudit({ limit: 100 });
+      expect(all.nextCursor).toBeNull();
+      // Same instant: clue steps before appended lines, later ones first within each.
+      expect(all.items.map((e) => [e.at, e.action, e.target])).toEqual([
+        [T('10:00'), 'clue.transition', 'A-1'],
+        [T('09:00'), 'clue.create', 'A-1'],
+        [T('09:00'), 'key.revoke', 'k1'],
+        [T('09:00'), 'key.create', 'k1'],
+        [T('08:00'), 'maintenance.set', null],
+      ]);
+      expect(all.items[0]).toEqual({ at: T('10:00'), actor: 'ops', action: 'clue.transition', target: 'A-1', details: { from: 'reported', to: 'verified', note: '属实' } });
+      expect(all.items[1]!.details).toEqual({ from: null, to: 'reported', note: null });
+      expect(all.items[1]!.actor).toBe('ingest');
+      expect(all.items[4]!.details).toEqual({ ids: 3, reason: '线路改造' });
+
+      const pick = async (q: Omit<Parameters<Store['listAudit']>[0], 'limit'>) => (await s.listAudit({ ...q, limit: 100 })).items.map((e) => e.action);
+      expect(await pick({ actor: 'ops' })).toEqual(['clue.transition', 'maintenance.set']);
+      expect(await pick({ action: 'clue.' })).toEqual(['clue.transition', 'clue.create']);
+      expect(await pick({ action: 'key.' })).toEqual(['key.revoke', 'key.create']);
+      expect(await pick({ action: 'key' })).toEqual([]);
+      expect(await pick({ action: 'key.create' })).toEqual(['key.create']);
+      expect(await pick({ target: 'A-1' })).toEqual(['clue.transition', 'clue.create']);
+      expect(await pick({ from: T('09:00'), to: T('10:00') })).toEqual(['clue.create', 'key.revoke', 'key.create']);
+      expect(await pick({ from: T('09:00', '28') })).toEqual([]);
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 10; i++) {
+        const page = await s.listAudit({ cursor, limit: 2 });
+        seen.push(...page.items.map((e) => `${e.at} ${e.action}`));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      expect(seen).toEqual(all.items.map((e) => `${e.at} ${e.action}`));
+      // A cursor keeps working with the same filters.
+      const p1 = await s.listAudit({ action: 'key.', limit: 1 });
+      const p2 = await s.listAudit({ action: 'key.', limit: 1, cursor: p1.nextCursor! });
+      expect([...p1.items, ...p2.items].map((e) => e.action)).toEqual(['key.revoke', 'key.create']);
+      expect(p2.nextCursor).toBeNull();
+      await expect(s.listAudit({ cursor: 'garbage', limit: 5 })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
+      await expect(s.listAudit({ cursor: Buffer.from('[1,2]').toString('base64url'), limit: 5 })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
     });
 
     test('importSeed writes everything in one go and replaces existing ids', async () => {

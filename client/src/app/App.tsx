@@ -1,8 +1,9 @@
 import { lazy, Suspense } from 'react';
 import { createBrowserRouter, redirect, RouterProvider } from 'react-router';
 import { api } from '../lib/api';
-import { WallPage } from './WallPage';
 
+// Each view loads its own code: the wall brings maplibre and ECharts, the meeting view needs neither.
+const WallPage = lazy(() => import('./WallPage').then((m) => ({ default: m.WallPage })));
 const MeetingPage = lazy(() => import('../features/meeting/MeetingPage'));
 
 const DEFAULT_REGION = '130111';
@@ -20,7 +21,14 @@ async function rootLoader({ request }: { request: Request }) {
 
 const router = createBrowserRouter([
   { path: '/', loader: rootLoader },
-  { path: '/wall/:region', element: <WallPage /> },
+  {
+    path: '/wall/:region',
+    element: (
+      <Suspense fallback={<div className="placeholder-page" />}>
+        <WallPage />
+      </Suspense>
+    ),
+  },
   {
     path: '/meeting/:region/*',
     element: (

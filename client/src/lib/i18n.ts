@@ -59,8 +59,7 @@ const zh = {
   'grid.mediation': '调解成功率',
   'grid.cases': '近半年调处',
   'grid.appeals': '说事儿',
-  'grid.collected': '收集',
-  'grid.resolved': '解决',
+  'grid.appealFigures': '收集 {collected} · 解决 {resolved}',
   'grid.success': '成功 {n}/{total} 件',
   'map.legend': '运行率',
   'map.noData': '无数据',
@@ -105,7 +104,7 @@ const en: Record<MessageKey, string> = {
   'panel.video': 'Public video',
   'panel.ranking': 'Uptime ranking',
   'panel.trend': 'Uptime, last 24 h',
-  'panel.downReasons': 'Why channels are down',
+  'panel.downReasons': 'Down by reason',
   'panel.down': 'Down longest',
   'panel.clues': 'Clues today',
   'panel.clueList': 'Latest clues',
@@ -137,12 +136,11 @@ const en: Record<MessageKey, string> = {
   'clues.overdueMark': 'Overdue',
   'grid.onDuty': 'Workers on duty',
   'grid.reports': 'Reports today',
-  'grid.mediation': 'Mediation success',
-  'grid.cases': 'Cases, last 6 months',
+  'grid.mediation': 'Mediation rate',
+  'grid.cases': 'Cases, 6 mo',
   'grid.appeals': 'Appeal day',
-  'grid.collected': 'Collected',
-  'grid.resolved': 'Resolved',
-  'grid.success': '{n}/{total} mediated',
+  'grid.appealFigures': '{collected} in · {resolved} solved',
+  'grid.success': '{n}/{total} settled',
   'map.legend': 'Operational rate',
   'map.noData': 'No data',
   'map.approximate': 'Township boundaries are approximate, not official',
@@ -150,9 +148,9 @@ const en: Record<MessageKey, string> = {
   'map.cameraOnline': 'Channel up',
   'map.clue': 'Clue',
   'map.overdue': 'Overdue',
-  'alerts.offline': '{region}: {n} channels down',
-  'alerts.overdue': '{region}: {n} clues overdue',
-  'alerts.overdueMore': '{n} clues overdue',
+  'alerts.offline': '{region}: {n} channel down|{region}: {n} channels down',
+  'alerts.overdue': '{region}: {n} clue overdue|{region}: {n} clues overdue',
+  'alerts.overdueMore': '{n} clue overdue|{n} clues overdue',
   'alerts.none': 'All {level} normal',
   'alerts.self': 'This region',
   'scene.overview': 'Overview',
@@ -193,8 +191,20 @@ export function setLocale(l: Locale): void {
   }
 }
 
+const plurals = new Map<Locale, Intl.PluralRules>();
+
+/**
+ * A message in the wall's language. A message may hold `singular|plural` forms (English only);
+ * the form follows the `n` variable.
+ */
 export function t(key: MessageKey, vars?: Record<string, string | number>): string {
-  let s = CATALOGUE[locale][key] ?? zh[key];
+  let s: string = CATALOGUE[locale][key] ?? zh[key];
+  const bar = s.indexOf('|');
+  if (bar >= 0) {
+    let rules = plurals.get(locale);
+    if (!rules) plurals.set(locale, (rules = new Intl.PluralRules(locale)));
+    s = rules.select(Number(vars?.n ?? 0)) === 'one' ? s.slice(0, bar) : s.slice(bar + 1);
+  }
   if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
   return s;
 }
@@ -204,4 +214,22 @@ type Domain = typeof DOMAIN_LABELS;
 export function label<D extends keyof Domain>(domain: D, key: keyof Domain[D]['zh-CN']): string {
   const table = DOMAIN_LABELS[domain][locale] as Record<string, string>;
   return table[key as string] ?? String(key);
+}
+
+type Words = { [D in keyof Domain]?: Partial<Record<keyof Domain[D]['zh-CN'], string>> };
+/**
+ * The wall's shorter forms of domain words, where the shared vocabulary is too long for a
+ * 500-px column (the meeting view and the reports keep the full words).
+ */
+const WALL_WORDS: Partial<Record<Locale, Words>> = {
+  en: {
+    category: { crowd: 'Crowds', epidemic: 'Epidemic', hazard: 'Hazard', public_opinion: 'Opinion', security: 'Security' },
+    status: { dispatched: 'Assigned' },
+  },
+};
+
+/** A domain word as the wall shows it: its short form where there is one, else `label`. */
+export function wallLabel<D extends keyof Domain>(domain: D, key: keyof Domain[D]['zh-CN']): string {
+  const short = WALL_WORDS[locale]?.[domain] as Record<string, string> | undefined;
+  return short?.[key as string] ?? label(domain, key);
 }

@@ -41,7 +41,7 @@ export function shanghaiHour(ms: number): number {
 
 /** A past day, short: 昨天 / yesterday, else 11-26. */
 export function dayLabel(ms: number, todayFrom: number): string {
-  if (ms >= todayFrom - 86_400_000) return getLocale() === 'en' ? 'Yday' : '昨天';
+  if (ms >= todayFrom - 86_400_000) return getLocale() === 'en' ? 'Yesterday' : '昨天';
   const p = parts(ms, { month: '2-digit', day: '2-digit' });
   return `${p.month}-${p.day}`;
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Map as MapLibre, Marker, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike, type StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
 import { useCanvas } from './ScaledCanvas';
 
 // maplibre 6 runs its worker from a separate file, which Vite ships as an asset of our own.

@@ -24,7 +24,9 @@ export function Panel(props: PanelProps) {
       <span className="panel__corner panel__corner--bl" />
       <span className="panel__corner panel__corner--br" />
       <header className="panel__head">
-        <h2 className="panel__title">{props.title}</h2>
+        <h2 className="panel__title" title={props.title}>
+          {props.title}
+        </h2>
         <div className="panel__extra">
           {props.extra}
           {props.changedAt !== undefined && (

@@ -44,7 +44,6 @@ export function auditOfWrite(method: string, url: string | undefined, body: unkn
 
 /** Appends to the audit log when the store keeps one; a failure is reported, never thrown over the action it records. */
 export async function appendAudit(store: Store, entries: AuditEntry[], onError: (err: unknown) => void): Promise<void> {
-  if (!store.appendAudit) return;
   try {
     await store.appendAudit(entries);
   } catch (err) {

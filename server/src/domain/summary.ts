@@ -143,9 +143,13 @@ export async function computeSummary(store: Store, tree: RegionTree, code: strin
 
 /** Counts one channel into its bucket: state at `at`, changes in the period, and uptime. */
 function countCamera(c: CameraRecord, evs: readonly StatusEvent[], spans: ExcludedSpan[], b: Bucket, from: number, to: number, at: number): void {
+  // Read as a chain: a change starts where the one before it ended. The stores keep it so, but a
+  // history written before late reports re-chained the change after them may not be; there the
+  // earlier change's `to` is the better witness than the later one's `from`.
+  const steps = evs.map((e, i) => ({ at: Date.parse(e.at), from: i > 0 ? evs[i - 1]!.to : e.from, to: e.to }));
   // Walking back from the current state: the status in force at t is the `from` of the first change after t.
   const statusAt = (t: number): CameraStatus => {
-    for (const e of evs) if (Date.parse(e.at) > t) return e.from;
+    for (const e of steps) if (e.at > t) return e.from;
     return c.status;
   };
   const excluded = [...spans];
@@ -155,8 +159,8 @@ function countCamera(c: CameraRecord, evs: readonly StatusEvent[], spans: Exclud
   // cameraStateOf with the window found in the history (the record only holds the latest window).
   b.states.push(maintained && c.inService ? 'maintenance' : cameraStateOf({ inService: c.inService, status, maintenance: null }, at));
   const changes: StatusChange[] = [];
-  for (const e of evs) {
-    const t = Date.parse(e.at);
+  for (const e of steps) {
+    const t = e.at;
     if (t < to) {
       if (e.from === 'offline' && e.to === 'online') b.repaired++;
       else if (e.from === 'online' && e.to === 'offline') b.newlyFailed++;
@@ -165,7 +169,7 @@ function countCamera(c: CameraRecord, evs: readonly StatusEvent[], spans: Exclud
   }
   if (c.inService && at > from) {
     // The status in force at the period's start: the `from` of the first change at or after it.
-    const initial = evs.length > 0 ? evs[0]!.from : c.status;
+    const initial = steps.length > 0 ? steps[0]!.from : c.status;
     b.uptime.push(channelUptime(initial, changes, from, at, excluded));
   }
 }

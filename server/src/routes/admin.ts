@@ -158,7 +158,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      if (!app.store.listAudit) throw new HttpError(503, ErrorCode.unavailable, `the ${app.store.kind} store does not keep an audit log yet`);
       const q = request.query;
       const time = (field: string, raw: string | undefined) => {
         if (raw === undefined || raw === '') return undefined;

@@ -162,7 +162,10 @@ export interface Store {
    * StatusEvent. Reports older than the channel's current `since` are kept as history only
    * (an event is inserted where they differ from the status then in force), except for a channel
    * never heard from (`unknown`, no last-seen), whose inventory time is not a real observation.
-   * Returns the records that changed and the events appended.
+   * The history stays a chain (each change's `from` is the `to` of the one before it): a late
+   * event re-chains the next change after it, or drops it when it no longer changes anything
+   * (see late.ts); the current record, `since` included, is left as it is.
+   * Returns the records that changed and the events appended (not the ones re-chained).
    */
   applyStatus(reports: readonly StatusInput[]): Promise<{ changed: CameraRecord[]; events: StatusEvent[] }>;
   /** Status changes with `from <= at < to`, optionally for some channels only, in time order. */
@@ -195,24 +198,23 @@ export interface Store {
   addGridReport(report: GridReport): Promise<{ created: boolean }>;
   gridReports(q: { from: string; to: string; regions?: readonly string[] }): Promise<GridReport[]>;
 
-  // ── credentials and audit (security). Optional until every backend has them: SQLite does;
-  // without them the admin API answers 503 and only API_KEYS / ADMIN_KEY / VIEWER_TOKENS work.
+  // ── credentials and audit (security) ──
 
   /** Stores a new credential and its audit line in one transaction. */
-  createCredential?(c: CredentialRecord, audit: AuditEntry): Promise<void>;
+  createCredential(c: CredentialRecord, audit: AuditEntry): Promise<void>;
   /** Every credential, revoked ones included, oldest first. */
-  listCredentials?(): Promise<CredentialRecord[]>;
+  listCredentials(): Promise<CredentialRecord[]>;
   /**
    * Revokes a credential (and appends the audit line) in one transaction. Returns the record as
    * stored afterwards, or null for an unknown id; revoking twice changes nothing and logs nothing.
    */
-  revokeCredential?(id: string, audit: AuditEntry): Promise<CredentialRecord | null>;
+  revokeCredential(id: string, audit: AuditEntry): Promise<CredentialRecord | null>;
   /** Appends audit lines (admin actions the store does not log itself). */
-  appendAudit?(entries: readonly AuditEntry[]): Promise<void>;
+  appendAudit(entries: readonly AuditEntry[]): Promise<void>;
   /**
    * The audit log, newest first: the appended lines plus every clue lifecycle step (the clue
    * history is the audit of clues: `clue.create` for the first step, `clue.transition` after,
    * target the clue id, details { from, to, note }). Cursor errors as for listClues.
    */
-  listAudit?(q: AuditQuery): Promise<Page<AuditEntry>>;
+  listAudit(q: AuditQuery): Promise<Page<AuditEntry>>;
 }

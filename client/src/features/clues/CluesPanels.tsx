@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import { formatRate } from '@zhihui/shared';
 import { useNow } from '../../lib/clock';
-import { label, t } from '../../lib/i18n';
+import { t, wallLabel } from '../../lib/i18n';
 import { dayLabel, shortTime } from '../../lib/time';
 import { AnimatedNumber } from '../../ui/AnimatedNumber';
+import { FitText } from '../../ui/FitText';
 import { Panel } from '../../ui/Panel';
 import { useFitRows } from '../../ui/useFitRows';
 import type { SectionProps } from '../../lib/section';
@@ -20,28 +21,32 @@ export function CluesPanel(p: SectionProps) {
     <Panel title={t('panel.clues')} testId="panel-clues" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
       <div className="clues__top">
         <div className="figure figure--hero">
-          <AnimatedNumber value={f.total} className="figure__value" testId="clues-today" />
+          <FitText className="figure__value">
+            <AnimatedNumber value={f.total} testId="clues-today" />
+          </FitText>
           <span className="figure__label">{t('clues.today')}</span>
         </div>
         <div className="figure">
-          <span className="figure__value figure__value--mid">{counts.open}</span>
+          <FitText className="figure__value figure__value--mid">{counts.open}</FitText>
           <span className="figure__label">{t('clues.open')}</span>
         </div>
         <div className={`figure ${counts.overdue > 0 ? 'figure--alarm' : ''}`}>
-          <span className="figure__value figure__value--mid" data-testid="clues-overdue">
+          <FitText className="figure__value figure__value--mid" testId="clues-overdue">
             {counts.overdue}
-          </span>
+          </FitText>
           <span className="figure__label">{t('clues.overdue')}</span>
         </div>
         <div className="figure">
-          <span className="figure__value figure__value--mid">{formatRate(f.resolvedRate, 0)}</span>
+          <FitText className="figure__value figure__value--mid" testId="clues-resolved-rate">
+            {formatRate(f.resolvedRate, 0)}
+          </FitText>
           <span className="figure__label">{t('clues.resolvedRate')}</span>
         </div>
       </div>
       <div className="cats">
         {cats.slice(0, 6).map((c) => (
           <div className={`cat cat--${c.category}`} key={c.category}>
-            <span className="cat__name">{label('category', c.category)}</span>
+            <span className="cat__name">{wallLabel('category', c.category)}</span>
             <span className="cat__bar">
               <span className="cat__fill" style={{ width: `${Math.round(c.share * 100)}%` }} />
             </span>
@@ -50,11 +55,10 @@ export function CluesPanel(p: SectionProps) {
         ))}
       </div>
       <div className="stages" data-testid="clue-stages">
-        {STAGES.map((st, i) => (
+        {STAGES.map((st) => (
           <div className="stage" key={st}>
             <span className="stage__n">{f.byStatus[st] ?? 0}</span>
-            <span className="stage__name">{label('status', st)}</span>
-            {i < STAGES.length - 1 && <span className="stage__arrow" aria-hidden />}
+            <span className="stage__name">{wallLabel('status', st)}</span>
           </div>
         ))}
       </div>
@@ -97,14 +101,14 @@ export function ClueListPanel(p: SectionProps) {
         <ul className="cluelist">
           {shown.map((r, k) => (
             <li key={`${r.id}-${k}`} className={`cluelist__row ${r.overdue ? 'cluelist__row--overdue' : ''} ${r.id === newest && k === 0 ? 'cluelist__row--new' : ''}`}>
-              <span className={`cluelist__cat cat--${r.category}`}>{label('category', r.category)}</span>
-              <span className="cluelist__title">
+              <span className={`cluelist__cat cat--${r.category}`}>{wallLabel('category', r.category)}</span>
+              <span className="cluelist__title" title={r.title}>
                 {r.urgent && <em className="cluelist__urgent">{t('clues.urgent')}</em>}
                 {r.title}
               </span>
               <span className="cluelist__meta">
                 <span className="cluelist__region">{regionNameOf(r.regionCode, names)}</span>
-                <span className={`cluelist__status cluelist__status--${r.status}`}>{r.overdue ? t('clues.overdueMark') : label('status', r.status)}</span>
+                <span className={`cluelist__status cluelist__status--${r.status}`}>{r.overdue ? t('clues.overdueMark') : wallLabel('status', r.status)}</span>
                 <span className="cluelist__time">{r.reportedAt >= todayFrom ? shortTime(r.reportedAt) : dayLabel(r.reportedAt, todayFrom)}</span>
               </span>
             </li>

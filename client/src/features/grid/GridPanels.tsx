@@ -1,6 +1,7 @@
 import { formatRate } from '@zhihui/shared';
 import { t } from '../../lib/i18n';
 import type { SectionProps } from '../../lib/section';
+import { FitText } from '../../ui/FitText';
 import { Panel } from '../../ui/Panel';
 import { gridFigures } from './gridData';
 
@@ -11,40 +12,42 @@ export function GridPanel(p: SectionProps) {
     <Panel title={t('panel.grid')} testId="panel-grid" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
       <div className="grid-figs">
         <div className="figure">
-          <span className="figure__value" data-testid="grid-on-duty">
+          <FitText className="figure__value" testId="grid-on-duty">
             {g.onDuty}
             <small>/{g.workers}</small>
-          </span>
+          </FitText>
           <span className="figure__label">{t('grid.onDuty')}</span>
           <span className="meter">
             <span className="meter__fill" style={{ width: `${Math.round((g.onDutyShare ?? 0) * 100)}%` }} />
           </span>
         </div>
         <div className="figure">
-          <span className="figure__value">{g.reports}</span>
+          <FitText className="figure__value">{g.reports}</FitText>
           <span className="figure__label">{t('grid.reports')}</span>
         </div>
       </div>
       <div className="mediation">
         <div className="mediation__rate">
-          <span className="mediation__value" data-testid="mediation-rate">
+          <FitText className="mediation__value" testId="mediation-rate">
             {formatRate(g.mediationRate)}
-          </span>
+          </FitText>
           <span className="mediation__label">{t('grid.mediation')}</span>
         </div>
         <div className="mediation__side">
-          <div className="mediation__line">
-            <span>{t('grid.cases')}</span>
-            <b>{t('grid.success', { n: g.mediationSuccess, total: g.mediationCases })}</b>
-          </div>
-          <div className="mediation__line">
-            <span>{t('grid.appeals')}</span>
-            <b>
-              {t('grid.collected')} {g.appealsCollected} · {t('grid.resolved')} {g.appealsResolved}
-            </b>
-          </div>
+          <MediationLine name={t('grid.cases')} value={t('grid.success', { n: g.mediationSuccess, total: g.mediationCases })} />
+          <MediationLine name={t('grid.appeals')} value={t('grid.appealFigures', { collected: g.appealsCollected, resolved: g.appealsResolved })} />
         </div>
       </div>
     </Panel>
+  );
+}
+
+/** A label and its figures on one line; the figures give way last, and then keep a tooltip. */
+function MediationLine(props: { name: string; value: string }) {
+  return (
+    <div className="mediation__line">
+      <span className="mediation__name">{props.name}</span>
+      <b title={props.value}>{props.value}</b>
+    </div>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { CLUE_CATEGORIES, formatRate, type RegionSnapshot } from '@zhihui/shared';
 import { api, type RegionGeo } from '../../lib/api';
 import { useNow } from '../../lib/clock';
-import { label, t } from '../../lib/i18n';
+import { getLocale, t, wallLabel } from '../../lib/i18n';
 import type { Arrival } from '../../lib/wallStore';
 import { MapView, type HtmlMarker, type MapFocus } from '../../ui/MapView';
 import { Panel } from '../../ui/Panel';
@@ -135,7 +135,7 @@ export function WallMap(props: WallMapProps) {
       className: 'urgent-callout',
       offset: [0, -64],
       lines: [
-        { text: `${t('clues.urgent')} · ${label('category', urgent.clue.category)}`, className: 'urgent-callout__tag' },
+        { text: `${t('clues.urgent')} · ${wallLabel('category', urgent.clue.category)}`, className: 'urgent-callout__tag' },
         { text: urgent.clue.title, className: 'urgent-callout__title' },
       ],
     });
@@ -182,9 +182,9 @@ export function WallMap(props: WallMapProps) {
             {CLUE_CATEGORIES.filter((c) => c !== 'other').map((c) => (
               <span className="map-legend__cat" key={c}>
                 <span className="map-legend__mark" style={{ background: CATEGORY_STYLE[c].color }}>
-                  {CATEGORY_STYLE[c].mark}
+                  {getLocale() === 'en' ? CATEGORY_STYLE[c].markEn : CATEGORY_STYLE[c].mark}
                 </span>
-                {label('category', c)}
+                {wallLabel('category', c)}
               </span>
             ))}
             <span className="map-legend__cat">

@@ -1,9 +1,10 @@
-import { useMemo } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { formatRate, type RegionSnapshot } from '@zhihui/shared';
 import { useNow } from '../../lib/clock';
-import { getLocale, label, t } from '../../lib/i18n';
+import { getLocale, t, wallLabel } from '../../lib/i18n';
 import { formatDuration, shanghaiHour } from '../../lib/time';
 import { EChart } from '../../ui/EChart';
+import { FitText } from '../../ui/FitText';
 import { Panel } from '../../ui/Panel';
 import { useFitRows } from '../../ui/useFitRows';
 import { rateBandKey } from '../../lib/rateBands';
@@ -22,9 +23,9 @@ export function VideoOverviewPanel(p: SectionProps) {
         <div className={`gauge gauge--${rateBandKey(c.operationalRate)}`} style={{ ['--pct' as string]: `${pct}` }}>
           <div className="gauge__inner">
             <div className="gauge__label">{t('video.rate')}</div>
-            <div className="gauge__value" data-testid="operational-rate">
+            <FitText className="gauge__value" testId="operational-rate" align="center">
               {formatRate(c.operationalRate)}
-            </div>
+            </FitText>
             <div className="gauge__sub" data-testid="operational-counts">
               {c.online}/{counted}
             </div>
@@ -53,7 +54,7 @@ export function VideoOverviewPanel(p: SectionProps) {
 function Stat(props: { cls: string; label: string; value: number }) {
   return (
     <div className={`stat stat--${props.cls}`}>
-      <span className="stat__value">{props.value.toLocaleString('en-US')}</span>
+      <FitText className="stat__value">{props.value.toLocaleString('en-US')}</FitText>
       <span className="stat__label">{props.label}</span>
     </div>
   );
@@ -74,7 +75,7 @@ export function RankingPanel(p: SectionProps) {
           {reasons.length === 0 && <li className="reasons__none">{t('video.noneDown')}</li>}
           {reasons.map((r) => (
             <li key={r.reason} className="reasons__row">
-              <span>{r.reason === 'none' ? label('state', 'unknown') : label('reason', r.reason)}</span>
+              <span className="reasons__name">{r.reason === 'none' ? wallLabel('state', 'unknown') : wallLabel('reason', r.reason)}</span>
               <b>
                 {r.n}
                 <small>{t('unit.channels')}</small>
@@ -120,9 +121,11 @@ export function DownLongestPanel(p: SectionProps) {
           <tbody>
             {list.map((d) => (
               <tr key={d.id} className={`down__row down__row--${d.state}`}>
-                <td className="down__name">{d.name}</td>
+                <td className="down__name" title={d.name}>
+                  {d.name}
+                </td>
                 <td className="down__region">{d.regionName}</td>
-                <td className="down__reason">{d.reason ? label('reason', d.reason as never) : label('state', d.state)}</td>
+                <td className="down__reason">{d.reason ? wallLabel('reason', d.reason as never) : wallLabel('state', d.state)}</td>
                 <td className="down__dur">{formatDuration(now - Date.parse(d.since))}</td>
               </tr>
             ))}
@@ -141,15 +144,16 @@ export function AlertStrip(p: SectionProps) {
   const s = p.snapshot;
   const alerts = useMemo(() => alertsByRegion(s, minute * 60_000), [s, minute]);
   const childLevel = s.children[0]?.level ?? s.region.level;
+  const [trackRef, itemsRef, scrolls] = useMarquee(alerts);
   return (
     <div className={`alerts ${p.stale ? 'alerts--stale' : ''}`} data-testid="alerts">
       <span className="alerts__title">{t('panel.alerts')}</span>
-      <div className="alerts__track">
+      <div className="alerts__track" ref={trackRef}>
         {alerts.length === 0 ? (
-          <span className="alerts__calm">{t('alerts.none', { level: label('level', childLevel) })}</span>
+          <span className="alerts__calm">{t('alerts.none', { level: wallLabel('level', childLevel) })}</span>
         ) : (
-          <div className={`alerts__items ${alerts.length > 3 ? 'alerts__items--scroll' : ''}`}>
-            {[...alerts, ...(alerts.length > 3 ? alerts : [])].map((a, i) => (
+          <div ref={itemsRef} className={`alerts__items ${scrolls ? 'alerts__items--scroll' : ''}`}>
+            {[...alerts, ...(scrolls ? alerts : [])].map((a, i) => (
               <span className="alerts__item" key={`${a.code}-${i}`} data-testid={i < alerts.length ? 'alert-item' : undefined}>
                 {a.down > 0 && <span className="alerts__down">{t('alerts.offline', { region: a.name, n: a.down })}</span>}
                 {a.overdue > 0 && <span className="alerts__overdue">{a.down > 0 ? t('alerts.overdueMore', { n: a.overdue }) : t('alerts.overdue', { region: a.name, n: a.overdue })}</span>}
@@ -160,4 +164,33 @@ export function AlertStrip(p: SectionProps) {
       </div>
     </div>
   );
+}
+
+/**
+ * Whether the alert line is wider than its track: only then does it scroll (as two copies, so the
+ * loop is seamless). Measured, not counted, so a long English line scrolls and three short
+ * Chinese ones stand still.
+ */
+function useMarquee(content: unknown) {
+  const track = useRef<HTMLDivElement>(null);
+  const items = useRef<HTMLDivElement>(null);
+  const [scrolls, setScrolls] = useState(false);
+  useLayoutEffect(() => {
+    const tr = track.current;
+    const it = items.current;
+    if (!tr || !it) {
+      setScrolls(false);
+      return;
+    }
+    const measure = () => {
+      // While scrolling the line holds two copies: one copy is half of it.
+      const one = scrolls ? it.scrollWidth / 2 : it.scrollWidth;
+      setScrolls(one > tr.clientWidth + 1);
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(tr);
+    return () => ro.disconnect();
+  }, [content, scrolls]);
+  return [track, items, scrolls] as const;
 }

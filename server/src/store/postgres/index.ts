@@ -12,9 +12,10 @@ import type {
   Region,
 } from '@zhihui/shared';
 import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
-import type { CameraRecord, MaintenanceSpan, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
+import type { AuditEntry, AuditQuery, CameraRecord, CredentialRecord, MaintenanceSpan, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
 import { runMigrations } from './migrations.js';
-import { decideStatus } from './apply.js';
+import { decideStatus, type LateHook } from './apply.js';
+import { planLate, type HistoryStep } from '../late.js';
 
 const SHANGHAI_MS = 8 * 3600_000;
 
@@ -195,6 +196,47 @@ function decodeCursor<T>(c: string | undefined, check: (v: unknown) => v is T): 
 const isIdCursor = (v: unknown): v is [string] => Array.isArray(v) && v.length === 1 && typeof v[0] === 'string';
 const isClueCursor = (v: unknown): v is [string, string] =>
   Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && Number.isFinite(Date.parse(v[0]));
+
+interface CredentialRow {
+  id: string;
+  kind: CredentialRecord['kind'];
+  name: string;
+  scopes: string[];
+  hash: string;
+  created_at: Date;
+  created_by: string;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+}
+const toCredential = (r: CredentialRow): CredentialRecord => ({
+  id: r.id,
+  kind: r.kind,
+  name: r.name,
+  scopes: r.scopes,
+  hash: r.hash,
+  createdAt: isoShanghai(r.created_at),
+  createdBy: r.created_by,
+  revokedAt: isoOrNull(r.revoked_at),
+  revokedBy: r.revoked_by,
+});
+
+async function insertAudit(db: pg.Pool | pg.PoolClient, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.query(
+    `INSERT INTO audit (at, actor, action, target, details)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
+    [
+      entries.map((e) => t(e.at)),
+      entries.map((e) => e.actor),
+      entries.map((e) => e.action),
+      entries.map((e) => e.target),
+      entries.map((e) => (e.details === null ? null : JSON.stringify(e.details))),
+    ],
+  );
+}
+/** [epoch ms, source ('a' audit / 'c' clue step), row id]: the listAudit order, newest first. */
+const isAuditCursor = (v: unknown): v is [number, 'a' | 'c', string] =>
+  Array.isArray(v) && v.length === 3 && Number.isFinite(v[0]) && (v[1] === 'a' || v[1] === 'c') && typeof v[2] === 'string' && /^[0-9]+$/.test(v[2]);
 
 /** Last occurrence wins: a multi-row ON CONFLICT DO UPDATE may not touch a row twice. */
 function lastById<T extends { id: string }>(rows: readonly T[]): T[] {
@@ -521,14 +563,28 @@ class PostgresStore implements Store {
         [ids],
       );
       const current = new Map(rows.map((r) => [r.id, toCamera(r)]));
-      const statusAt = async (cameraId: string, atMs: number) => {
-        const { rows: hit } = await c.query<{ to_status: CameraStatus; at: Date }>(
-          'SELECT to_status, at FROM status_events WHERE camera_id = $1 AND at <= $2 ORDER BY at DESC, id DESC LIMIT 1',
-          [cameraId, new Date(atMs)],
+      const late: LateHook = async (r, cur, unwritten) => {
+        await insertStatusEvents(c, unwritten);
+        const at = t(r.at);
+        type Step = { id: string; from_status: CameraStatus; to_status: CameraStatus; reason: CameraReason | null };
+        const step = (x: Step | undefined): HistoryStep | undefined => x && { from: x.from_status, to: x.to_status, reason: x.reason };
+        const { rows: prev } = await c.query<Step>(
+          'SELECT id, from_status, to_status, reason FROM status_events WHERE camera_id = $1 AND at <= $2 ORDER BY at DESC, id DESC LIMIT 1',
+          [r.cameraId, at],
         );
-        return hit[0] ? { status: hit[0].to_status, at: hit[0].at.getTime() } : undefined;
+        const { rows: next } = await c.query<Step>(
+          'SELECT id, from_status, to_status, reason FROM status_events WHERE camera_id = $1 AND at > $2 ORDER BY at, id LIMIT 1',
+          [r.cameraId, at],
+        );
+        const plan = planLate(r.status, r.reason, step(prev[0]), step(next[0]), cur);
+        if (!plan) return null;
+        const e: StatusEvent = { cameraId: r.cameraId, from: plan.from, to: r.status, reason: r.reason, at: r.at, actor: r.actor };
+        await insertStatusEvents(c, [e]);
+        if (plan.next === 'rechain') await c.query('UPDATE status_events SET from_status = $2 WHERE id = $1', [next[0]!.id, r.status]);
+        else if (plan.next === 'drop') await c.query('DELETE FROM status_events WHERE id = $1', [next[0]!.id]);
+        return e;
       };
-      const { touched, changed, events } = await decideStatus(current, reports, statusAt);
+      const { touched, changed, events, unwritten } = await decideStatus(current, reports, late);
       if (touched.length > 0) {
         await c.query(
           `UPDATE cameras AS c SET status = u.status, reason = u.reason, since = u.since, last_seen = u.last_seen
@@ -544,7 +600,7 @@ class PostgresStore implements Store {
           ],
         );
       }
-      if (events.length > 0) await insertStatusEvents(c, events);
+      await insertStatusEvents(c, unwritten);
       return {
         changed: changed.map((r) => ({ ...r, since: isoShanghai(new Date(r.since)), lastSeen: r.lastSeen && isoShanghai(new Date(r.lastSeen)) })),
         events: events.map((e) => ({ ...e, at: isoShanghai(new Date(e.at)) })),
@@ -698,6 +754,79 @@ class PostgresStore implements Store {
       [t(q.from), t(q.to), q.regions ?? null],
     );
     return rows.map(toReport);
+  }
+  // ── credentials and audit ──────────────────────────────────────────────
+
+  async createCredential(cr: CredentialRecord, audit: AuditEntry): Promise<void> {
+    await this.#tx(async (c) => {
+      await c.query(
+        `INSERT INTO credentials (id, kind, name, scopes, hash, created_at, created_by, revoked_at, revoked_by)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9)`,
+        [cr.id, cr.kind, cr.name, JSON.stringify(cr.scopes), cr.hash, t(cr.createdAt), cr.createdBy, tOrNull(cr.revokedAt), cr.revokedBy],
+      );
+      await insertAudit(c, [audit]);
+    });
+  }
+
+  async listCredentials(): Promise<CredentialRecord[]> {
+    const { rows } = await this.#pool.query<CredentialRow>('SELECT * FROM credentials ORDER BY created_at, id');
+    return rows.map(toCredential);
+  }
+
+  async revokeCredential(id: string, audit: AuditEntry): Promise<CredentialRecord | null> {
+    return this.#tx(async (c) => {
+      // A concurrent revoke waits on the row lock, then finds it revoked: one audit line only.
+      const res = await c.query('UPDATE credentials SET revoked_at = $2, revoked_by = $3 WHERE id = $1 AND revoked_at IS NULL', [id, t(audit.at), audit.actor]);
+      if ((res.rowCount ?? 0) > 0) await insertAudit(c, [audit]);
+      const { rows } = await c.query<CredentialRow>('SELECT * FROM credentials WHERE id = $1', [id]);
+      return rows[0] ? toCredential(rows[0]) : null;
+    });
+  }
+
+  async appendAudit(entries: readonly AuditEntry[]): Promise<void> {
+    await insertAudit(this.#pool, entries);
+  }
+
+  async listAudit(q: AuditQuery): Promise<Page<AuditEntry>> {
+    const after = decodeCursor(q.cursor, isAuditCursor);
+    const limit = Math.max(1, Math.floor(q.limit));
+    const prefix = q.action?.endsWith('.') ?? false;
+    // The time range is repeated in each branch so both use their `at` index.
+    const { rows } = await this.#pool.query<{ at: Date; src: 'a' | 'c'; id: string; actor: string; action: string; target: string | null; details: Record<string, unknown> | null }>(
+      `SELECT * FROM (
+         SELECT at, 'a' AS src, id, actor, action, target, details FROM audit
+         WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
+         UNION ALL
+         SELECT at, 'c' AS src, id, actor, CASE WHEN from_status IS NULL THEN 'clue.create' ELSE 'clue.transition' END,
+                clue_id, jsonb_build_object('from', from_status, 'to', to_status, 'note', note)
+         FROM clue_events
+         WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
+       ) AS x
+       WHERE ($3::text IS NULL OR actor = $3)
+         AND ($4::text IS NULL OR (CASE WHEN $5::boolean THEN left(action, length($4)) = $4 ELSE action = $4 END))
+         AND ($6::text IS NULL OR target = $6)
+         AND ($7::timestamptz IS NULL OR at < $7 OR (at = $7 AND (src < $8::text OR (src = $8::text AND id < $9::bigint))))
+       ORDER BY at DESC, src DESC, id DESC
+       LIMIT $10`,
+      [
+        tOrNull(q.from),
+        tOrNull(q.to),
+        q.actor ?? null,
+        q.action ?? null,
+        prefix,
+        q.target ?? null,
+        after ? new Date(after[0]) : null,
+        after?.[1] ?? null,
+        after?.[2] ?? null,
+        limit + 1,
+      ],
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => ({ at: isoShanghai(r.at), actor: r.actor, action: r.action, target: r.target, details: r.details })),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.at.getTime(), last.src, last.id]) : null,
+    };
   }
 }
 

@@ -104,6 +104,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX maintenance_spans_to ON maintenance_spans (to_at);
     `,
   },
+  {
+    version: 2,
+    name: 'credentials and audit',
+    // Clue steps are not copied into audit: listAudit reads them from clue_events, by time.
+    sql: `
+      CREATE TABLE credentials (
+        id text PRIMARY KEY,
+        kind text NOT NULL,
+        name text NOT NULL,
+        scopes jsonb NOT NULL,
+        hash text NOT NULL,
+        created_at timestamptz NOT NULL,
+        created_by text NOT NULL,
+        revoked_at timestamptz,
+        revoked_by text
+      );
+      CREATE TABLE audit (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        target text,
+        details jsonb
+      );
+      CREATE INDEX audit_at ON audit (at, id);
+      CREATE INDEX clue_events_at ON clue_events (at, id);
+    `,
+  },
 ];
 
 /** Any fixed number works; it only has to be the same in every process of a deployment. */

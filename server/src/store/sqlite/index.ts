@@ -14,6 +14,7 @@ import {
 } from '@zhihui/shared';
 import { isoAt } from '../../domain/time.js';
 import type { AuditEntry, AuditQuery, CameraRecord, CredentialRecord, MaintenanceSpan, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
+import { planLate, type HistoryStep } from '../late.js';
 import { MIGRATIONS } from './schema.js';
 
 type Db = Database.Database;
@@ -173,6 +174,12 @@ const regionFromRow = (r: Row): Region => {
   if (r.approximate != null) region.approximate = r.approximate === 1;
   return region;
 };
+
+const stepOf = (r: Row): HistoryStep => ({
+  from: r.from_status as CameraStatus,
+  to: r.to_status as CameraStatus,
+  reason: (r.reason as CameraReason | null) ?? null,
+});
 
 const credentialFromRow = (r: Row): CredentialRecord => ({
   id: r.id as string,
@@ -411,7 +418,10 @@ class SqliteStore implements Store {
       const pending = new Map<string, CamRow>();
       const changedIds = new Set<string>();
       const events: StatusEvent[] = [];
-      const statusAt = this.#st('SELECT to_status FROM status_events WHERE camera_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1').pluck();
+      const prevStep = this.#st('SELECT from_status, to_status, reason FROM status_events WHERE camera_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1');
+      const nextStep = this.#st('SELECT seq, from_status, to_status, reason FROM status_events WHERE camera_id = ? AND at > ? ORDER BY at, seq LIMIT 1');
+      const rechain = this.#st('UPDATE status_events SET from_status = ? WHERE seq = ?');
+      const dropStep = this.#st('DELETE FROM status_events WHERE seq = ?');
       // Inserted as they arise, so a late report later in the same batch sees the ones before it.
       const ins = this.#st('INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?)');
       const append = (e: StatusEvent, at: number) => {
@@ -435,8 +445,13 @@ class SqliteStore implements Store {
         const reason = r.status === 'online' ? null : r.reason;
         if (at < row.since && !fresh) {
           // A late report: the current state stands, the history learns what was true back then.
-          const inForce = (statusAt.get(r.cameraId, at) as CameraStatus | undefined) ?? row.status;
-          if (inForce !== r.status) append({ cameraId: r.cameraId, from: inForce, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
+          const prev = prevStep.get(r.cameraId, at) as Row | undefined;
+          const next = nextStep.get(r.cameraId, at) as Row | undefined;
+          const plan = planLate(r.status, reason, prev && stepOf(prev), next && stepOf(next), row.status);
+          if (!plan) continue;
+          append({ cameraId: r.cameraId, from: plan.from, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
+          if (plan.next === 'rechain') rechain.run(r.status, next!.seq);
+          else if (plan.next === 'drop') dropStep.run(next!.seq);
           continue;
         }
         if (r.status !== row.status || (r.status !== 'online' && reason !== row.reason)) {

@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+
+// The layout tells the architecture (STYLE.md): these boundaries are checked, not hoped for.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...sources(p));
+    else if (/\.(ts|tsx)$/.test(name) && !/\.test\.tsx?$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+const importsOf = (file: string): string[] =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2])!);
+
+describe('architecture boundaries', () => {
+  test('shared/ imports no framework, no DOM library and no node:* module', () => {
+    const bad: string[] = [];
+    let seen = 0;
+    for (const f of sources(path.join(root, 'shared/src'))) {
+      for (const spec of importsOf(f)) {
+        seen++;
+        if (/^(node:|fastify|socket\.io|react|maplibre|echarts|better-sqlite3|pg$)/.test(spec)) bad.push(`${path.relative(root, f)} → ${spec}`);
+      }
+    }
+    expect(seen).toBeGreaterThan(30); // the import scan itself works
+    expect(bad).toEqual([]);
+  });
+
+  test('client features do not import each other', () => {
+    const featuresDir = path.join(root, 'client/src/features');
+    const bad: string[] = [];
+    for (const feature of readdirSync(featuresDir)) {
+      for (const f of sources(path.join(featuresDir, feature))) {
+        for (const spec of importsOf(f)) {
+          if (!spec.startsWith('.')) continue;
+          const target = path.resolve(path.dirname(f), spec);
+          const rel = path.relative(featuresDir, target);
+          if (!rel.startsWith('..') && rel.split(path.sep)[0] !== feature) bad.push(`${path.relative(root, f)} → ${spec}`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  test('server and client import shared by its package name, never by a path into its sources', () => {
+    const bad: string[] = [];
+    for (const dir of ['server/src', 'client/src']) {
+      for (const f of sources(path.join(root, dir))) {
+        for (const spec of importsOf(f)) if (/shared\/(src|dist)/.test(spec)) bad.push(`${path.relative(root, f)} → ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+});

@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { periodOf, type RegionSummary } from '@zhihui/shared';
+import { AUTH, cam, smallApp, tmpDir } from './helpers.js';
+
+// Past periods are read back from the status history: these tests send reports about yesterday and
+// ask for figures of yesterday. "Yesterday" comes from the clock, but nothing here depends on how
+// far into today the test runs (every report is at least 12 hours old, every period ended).
+const HOUR = 3600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('summary of a past period, reconstructed from the history', () => {
+  const t = tmpDir();
+  let app: FastifyInstance;
+  let y0: number; // yesterday 00:00, Asia/Shanghai
+  let today0: number;
+  const c1 = cam(1);
+
+  beforeEach(async () => {
+    app = await smallApp(t.dir + '/' + Math.random().toString(36).slice(2));
+    const yesterday = periodOf('yesterday', Date.now());
+    y0 = Date.parse(yesterday.from);
+    today0 = Date.parse(yesterday.to);
+    const up = await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [c1] } });
+    expect(up.statusCode).toBe(200);
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  const post = async (reports: { status: string; at: number; reason?: string }[]) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/cameras/status',
+      headers: AUTH,
+      payload: { reports: reports.map((r) => ({ cameraId: c1.id, status: r.status, at: iso(r.at), ...(r.status === 'offline' ? { reason: r.reason ?? 'power' } : {}) })) },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ accepted: reports.length, rejected: [] });
+  };
+  const summary = async (from: number, to: number): Promise<RegionSummary> => {
+    const res = await app.inject({ method: 'GET', url: `/api/v1/regions/139900/summary?from=${encodeURIComponent(iso(from))}&to=${encodeURIComponent(iso(to))}`, headers: AUTH });
+    expect(res.statusCode).toBe(200);
+    return res.json() as RegionSummary;
+  };
+
+  const expectYesterday = async () => {
+    const day = await summary(y0, today0);
+    expect(day.cameras).toMatchObject({ total: 1, online: 0, offline: 1, unknown: 0 });
+    expect(day.cameras.timeWeightedRate).toBeCloseTo(0.5, 6);
+    expect(day.cameras.newlyFailed).toBe(1);
+    const morning = await summary(y0, y0 + 6 * HOUR);
+    expect(morning.cameras).toMatchObject({ total: 1, online: 1, offline: 0, unknown: 0 });
+    expect(morning.cameras.timeWeightedRate).toBeCloseTo(1, 6);
+    // Before the first report the channel was not known to be anything.
+    const before = await summary(y0 - 6 * HOUR, y0 - HOUR);
+    expect(before.cameras).toMatchObject({ online: 0, offline: 0, unknown: 1 });
+  };
+
+  test('one batch: online yesterday 00:00, offline from 12:00', async () => {
+    await post([
+      { status: 'online', at: y0 },
+      { status: 'offline', at: y0 + 12 * HOUR },
+    ]);
+    await expectYesterday();
+  });
+
+  test('two batches in time order', async () => {
+    await post([{ status: 'online', at: y0 }]);
+    await post([{ status: 'offline', at: y0 + 12 * HOUR }]);
+    await expectYesterday();
+  });
+
+  test('two batches, the later news first: the earlier report is history only', async () => {
+    await post([{ status: 'offline', at: y0 + 12 * HOUR }]);
+    await post([{ status: 'online', at: y0 }]);
+    await expectYesterday();
+  });
+
+  test('one batch listing the reports out of order', async () => {
+    await post([
+      { status: 'offline', at: y0 + 12 * HOUR },
+      { status: 'online', at: y0 },
+    ]);
+    await expectYesterday();
+  });
+});
