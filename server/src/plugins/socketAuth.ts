@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { ErrorCode } from '@zhihui/shared';
+import proxyAddr from '@fastify/proxy-addr';
 import { viewerCookie } from './auth.js';
 
 /** What a refused socket sees: `connect_error` with this message and `err.data` = { code, message }. */
@@ -7,11 +8,9 @@ function refusal(code: string, message: string): Error & { data: { code: string;
   return Object.assign(new Error(`${code}: ${message}`), { data: { code, message } });
 }
 
-/** The client address of a handshake, as the HTTP side sees it (X-Forwarded-For first when behind a proxy). */
-function handshakeIp(address: string, headers: Record<string, string | string[] | undefined>, trustProxy: boolean): string {
-  const fwd = headers['x-forwarded-for'];
-  if (trustProxy && typeof fwd === 'string' && fwd.length > 0) return fwd.split(',')[0]!.trim();
-  return address;
+/** The client address of a handshake as the HTTP side sees it: the same proxy-addr rule Fastify applies (TRUST_PROXY). */
+function handshakeIp(address: string, headers: Record<string, string | string[] | undefined>, trust: (addr: string, i: number) => boolean): string {
+  return proxyAddr({ headers, socket: { remoteAddress: address } } as unknown as Parameters<typeof proxyAddr>[0], trust);
 }
 
 /**
@@ -23,8 +22,9 @@ function handshakeIp(address: string, headers: Record<string, string | string[] 
  */
 export default fp(
   async (app) => {
-    // Mirrors app.ts (trustProxy: true), so a handshake is counted against the same address as its HTTP requests.
-    const trustProxy = true;
+    // The same trust as Fastify's (config.trustProxy), so a handshake is counted against the same address as its HTTP requests.
+    const tp = app.config.trustProxy;
+    const trustProxy = typeof tp === 'boolean' ? () => tp : proxyAddr.compile(tp.split(',').map((x) => x.trim()));
     /** Sockets per stored credential id, to cut them when it is revoked. */
     const byCredential = new Map<string, Set<{ disconnect(close?: boolean): unknown; id: string }>>();
 
