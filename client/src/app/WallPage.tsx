@@ -80,7 +80,7 @@ function Wall(props: { region: string; params: WallParams }) {
       <div className="wall__backdrop" />
       <WallHeader region={snapshot?.region ?? null} regionCode={props.region} path={snapshot?.path ?? []} link={link} />
       {state && snapshot ? <WallBody state={state} params={props.params} tileUrl={cfg?.tileUrl ?? null} /> : <Splash state={state} region={props.region} />}
-      <ConnectionBanner link={link} currentAt={state?.currentAt ?? null} hasData={snapshot !== null} />
+      <ConnectionBanner link={link} currentAt={state?.currentAt ?? null} hasData={snapshot !== null} refused={state?.refused ?? null} />
       <DimVeil params={props.params} />
     </div>
   );

@@ -145,6 +145,37 @@ describe('wall store', () => {
     expect(tr.subscribes).toHaveLength(2);
   });
 
+  test('a connection the server refuses (revoked token) is shown with its reason and retried slowly', () => {
+    const store = createWallStore({ region: '130111', transport: tr, refusedRetryMs: 30_000 });
+    store.start();
+    tr.answer(snapshot());
+    tr.connected = false;
+    tr.fire('disconnect', 'io server disconnect');
+    vi.advanceTimersByTime(1500); // the reconnect after the goodbye …
+    tr.connected = false;
+    tr.fire('connect_error', Object.assign(new Error('UNAUTHORIZED: revoked'), { data: { code: 'UNAUTHORIZED', message: 'revoked' } }));
+    expect(store.getState().link).toBe('lost');
+    expect(store.getState().refused).toEqual({ code: 'UNAUTHORIZED', message: 'revoked' });
+    expect(store.getState().snapshot).not.toBeNull(); // the figures stay
+    const subs = tr.subscribes.length;
+    vi.advanceTimersByTime(29_000);
+    expect(tr.connected).toBe(false);
+    vi.advanceTimersByTime(1_500);
+    expect(tr.connected).toBe(true); // … and once the token is valid again the wall is back
+    expect(tr.subscribes.length).toBe(subs + 1);
+    expect(store.getState().refused).toBeNull();
+  });
+
+  test('an ordinary connection error is a lost link, not a refusal', () => {
+    const store = createWallStore({ region: '130111', transport: tr });
+    store.start();
+    tr.answer(snapshot());
+    tr.connected = false;
+    tr.fire('connect_error', new Error('xhr poll error'));
+    expect(store.getState().link).toBe('lost');
+    expect(store.getState().refused).toBeNull();
+  });
+
   test('React hears at most four times a second however fast deltas arrive', () => {
     const store = createWallStore({ region: '130111', transport: tr, notifyEveryMs: 250 });
     let heard = 0;

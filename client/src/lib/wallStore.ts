@@ -31,6 +31,8 @@ export interface WallState {
   link: LinkState;
   /** A fatal error from the server (e.g. UNKNOWN_REGION): the wall says so instead of retrying forever. */
   error: { code: string; message: string } | null;
+  /** The server refused the connection itself (e.g. a revoked viewer token): shown on the wall, retried slowly. */
+  refused: { code: string; message: string } | null;
   /** Client time (ms) the figures were last known current: now while live, the moment of loss otherwise. */
   currentAt: number | null;
   /** Client time (ms) each part of the figures last changed. */
@@ -49,6 +51,8 @@ export interface WallStoreOptions {
   now?: () => number;
   /** Re-ask for a snapshot when an ack has not come back within this time (ms). */
   ackTimeoutMs?: number;
+  /** After the server refuses the connection (bad token, rate limit), try again after this long (ms). */
+  refusedRetryMs?: number;
 }
 
 const MAX_ARRIVALS = 30;
@@ -71,11 +75,13 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
   const now = opts.now ?? Date.now;
   const every = opts.notifyEveryMs ?? 250;
   const ackTimeout = opts.ackTimeoutMs ?? 10_000;
+  const refusedRetry = opts.refusedRetryMs ?? 30_000;
 
   let state: WallState = {
     snapshot: null,
     link: 'connecting',
     error: null,
+    refused: null,
     currentAt: null,
     changed: { cameras: 0, clues: 0, grid: 0, trend: 0 },
     arrivals: [],
@@ -216,19 +222,32 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
     adopt(s);
   };
   const onConnect = () => {
-    set({ link: 'syncing' }, true);
+    set({ link: 'syncing', refused: null }, true);
     resubscribe();
+  };
+  const reconnectIn = (ms: number) => {
+    if (!running || reconnectTimer) return;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = null;
+      if (running && !transport.connected) transport.connect();
+    }, ms);
+  };
+  // A refusal by the server's own middleware carries `data: { code, message }`; socket.io does not
+  // retry after it, so the wall says why and tries again slowly (a token fixed by an admin, a
+  // rate limit that has passed). Other connection errors are ordinary link losses.
+  const onConnectError = (err?: unknown) => {
+    const data = (err as { data?: { code?: unknown; message?: unknown } } | undefined)?.data;
+    if (data && typeof data.code === 'string') {
+      set({ refused: { code: data.code, message: typeof data.message === 'string' ? data.message : '' } }, true);
+      reconnectIn(refusedRetry);
+    }
+    onDisconnect();
   };
   const onDisconnect = (reason?: unknown) => {
     inflight = 0;
     // A server that shuts down gracefully says goodbye ("io server disconnect"), and socket.io
     // does not reconnect after that by itself: the wall must, or it stays dark until a reload.
-    if (reason === 'io server disconnect' && running && !reconnectTimer) {
-      reconnectTimer = setTimeout(() => {
-        reconnectTimer = null;
-        if (running && !transport.connected) transport.connect();
-      }, 1000);
-    }
+    if (reason === 'io server disconnect') reconnectIn(1000);
     if (ackTimer) clearTimeout(ackTimer);
     ackTimer = null;
     // The figures stay on the wall, marked as of the last moment they were known current.
@@ -246,7 +265,7 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
       running = true;
       transport.on('connect', onConnect);
       transport.on('disconnect', onDisconnect);
-      transport.on('connect_error', onDisconnect);
+      transport.on('connect_error', onConnectError);
       transport.on('delta', onDelta);
       transport.on('snapshot', onSnapshot);
       if (transport.connected) onConnect();
@@ -256,7 +275,7 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
       running = false;
       transport.off('connect', onConnect);
       transport.off('disconnect', onDisconnect);
-      transport.off('connect_error', onDisconnect);
+      transport.off('connect_error', onConnectError);
       transport.off('delta', onDelta);
       transport.off('snapshot', onSnapshot);
       for (const timer of [notifyTimer, ackTimer, retryTimer, reconnectTimer]) if (timer) clearTimeout(timer);
