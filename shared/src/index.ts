@@ -19,3 +19,4 @@ export * from './metrics/figures.js';
 export * from './region/tree.js';
 export * from './time/periods.js';
 export * from './i18n/labels.js';
+export * from './metrics/ranking.js';

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { emptyCameraFigures, emptyClueFigures, emptyMediationFigures, finishClueFigures, previousPeriod, type RegionFigures, type RegionSummary } from '@zhihui/shared';
-import { buildRanking, compareFigures, formatDelta, metricValues } from '../../server/src/domain/report/ranking.js';
+import { buildRanking, compareFigures, metricValues } from '@zhihui/shared';
+import { formatDelta } from '../../server/src/domain/report/ranking.js';
 import { contentDisposition, csvCell, toCsv } from '../../server/src/domain/report/csv.js';
 import { periodTextZh, resolvePeriod } from '../../server/src/domain/report/period.js';
 

@@ -405,7 +405,13 @@ export class LiveEngine {
 
   /** The channels down longest in scope (offline or unknown, oldest first). */
   downLongest(code: string): DownChannel[] {
-    return this.#down(this.#node(code));
+    // The roll-up is cached per subtree and shared by every scope above it; the child's name
+    // depends on the wall asking, so it is added here, on a copy.
+    return this.#down(this.#node(code)).map((d) => {
+      const child = d.region === code ? null : childOnPathTo(this.tree, code, d.region);
+      const name = child === null ? undefined : this.#nodes.get(child)?.region.name;
+      return name === undefined ? d : { ...d, childName: name };
+    });
   }
 
   /** Hourly operational rate for the last 24 hours; the current hour from the live figures. */

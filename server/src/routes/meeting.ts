@@ -25,7 +25,7 @@ import { rankingOf, reportModel } from '../domain/report/model.js';
 import { channelOutages } from '../domain/report/outages.js';
 import { CHROMIUM_ARGS, PdfRenderer } from '../domain/report/pdf.js';
 import { periodNameZh, periodSlug, resolvePeriod } from '../domain/report/period.js';
-import { RANKING_METRICS, defaultDir, metricValues, type RankingMetric, type SortDir } from '../domain/report/ranking.js';
+import { RANKING_METRICS, defaultDir, metricValues, type RankingMetric, type SortDir } from '@zhihui/shared';
 import { errorResponses } from '../plugins/errors.js';
 
 const Nullable = Type.Union([Type.Number(), Type.Null()]);

@@ -54,6 +54,11 @@ export interface DownChannel {
   name: string;
   region: string;
   regionName: string;
+  /**
+   * Name of the wall region's child that holds the channel (the county on a city wall), so a
+   * place reads "county · township"; absent when the channel sits in the wall region itself.
+   */
+  childName?: string;
   state: 'offline' | 'unknown';
   reason: string | null;
   since: string;

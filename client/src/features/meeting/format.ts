@@ -1,6 +1,7 @@
 import { formatRate, toShanghaiIso } from '@zhihui/shared';
 import { getLocale } from '../../lib/i18n';
-import { BETTER, RATE_METRICS, type Metric } from './meetingParams';
+import { METRIC_BETTER, RATE_METRICS } from '@zhihui/shared';
+import type { Metric } from './meetingParams';
 import { mt } from './meetingText';
 
 export const fmtRate = (r: number | null) => formatRate(r);
@@ -12,7 +13,7 @@ export function fmtDelta(m: Metric, d: number | null): { text: string; tone: 'go
   const mag = RATE_METRICS.has(m) ? Math.round(Math.abs(d) * 1000) / 10 : Math.abs(d);
   if (mag === 0) return { text: mt('same'), tone: 'flat', arrow: '' };
   const text = RATE_METRICS.has(m) ? `${mag.toFixed(1)}` : String(mag);
-  const better = BETTER[m];
+  const better = METRIC_BETTER[m];
   const tone = better === 'neutral' ? 'neutral' : (d > 0) === (better === 'up') ? 'good' : 'bad';
   return { text, tone, arrow: d > 0 ? '▲' : '▼' };
 }

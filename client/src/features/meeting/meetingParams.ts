@@ -1,21 +1,8 @@
-import { PERIOD_KINDS, type PeriodKind } from '@zhihui/shared';
+import { PERIOD_KINDS, RANKING_METRICS, defaultDir, type PeriodKind, type RankingMetric } from '@zhihui/shared';
 
-/** Ranking metrics, as the server's ranking route names them (its `sort` values). */
-export const METRICS = ['rate', 'down', 'repaired', 'received', 'resolved', 'overdue', 'resolvedRate', 'mediationRate', 'appealsResolved'] as const;
-export type Metric = (typeof METRICS)[number];
-/** Which way is better: decides the default sort direction and the colour of a change. */
-export const BETTER: Record<Metric, 'up' | 'down' | 'neutral'> = {
-  rate: 'up',
-  down: 'down',
-  repaired: 'up',
-  received: 'neutral',
-  resolved: 'up',
-  overdue: 'down',
-  resolvedRate: 'up',
-  mediationRate: 'up',
-  appealsResolved: 'up',
-};
-export const RATE_METRICS: ReadonlySet<Metric> = new Set(['rate', 'resolvedRate', 'mediationRate']);
+/** Ranking metrics and their sense come from shared/, the same list the server ranks by. */
+export const METRICS = RANKING_METRICS;
+export type Metric = RankingMetric;
 
 /** The periods the picker offers, in the order it shows them. */
 export const PICKER_KINDS = ['today', 'this_week', 'last_week', 'this_half_month', 'last_half_month', 'this_month', 'custom'] as const satisfies readonly PeriodKind[];
@@ -46,10 +33,6 @@ export const DEFAULT_STATE: MeetingState = { period: 'last_week', from: null, la
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const pick = <T extends string>(v: string | null, allowed: readonly T[], d: T): T => (v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : d);
-
-export function defaultDir(m: Metric): 'asc' | 'desc' {
-  return BETTER[m] === 'down' ? 'asc' : 'desc';
-}
 
 /** yyyy-MM-dd plus n days (calendar arithmetic on the date alone, no time zone involved). */
 export function addDays(day: string, n: number): string {

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { formatRate, type RegionSnapshot } from '@zhihui/shared';
+import { formatRate, type DownChannel, type RegionSnapshot } from '@zhihui/shared';
 import { useNow } from '../../lib/clock';
 import { getLocale, t, wallLabel } from '../../lib/i18n';
 import { formatDuration, shanghaiHour } from '../../lib/time';
@@ -10,7 +10,7 @@ import { useFitRows } from '../../ui/useFitRows';
 import { rateBandKey } from '../../lib/rateBands';
 import type { SectionProps } from '../../lib/section';
 import { alertsByRegion } from './alerts';
-import { downByReason, rankingOption, rankingRows, trendOption } from './videoOptions';
+import { downByReason, downPlace, rankingOption, rankingRows, trendOption } from './videoOptions';
 
 /** 公共视频: the operational rate as the wall's headline figure, with the counts behind it. */
 export function VideoOverviewPanel(p: SectionProps) {
@@ -124,7 +124,7 @@ export function DownLongestPanel(p: SectionProps) {
                 <td className="down__name" title={d.name}>
                   {d.name}
                 </td>
-                <td className="down__region">{d.regionName}</td>
+                <DownPlaceCell channel={d} />
                 <td className="down__reason">{d.reason ? wallLabel('reason', d.reason as never) : wallLabel('state', d.state)}</td>
                 <td className="down__dur">{formatDuration(now - Date.parse(d.since))}</td>
               </tr>
@@ -134,6 +134,18 @@ export function DownLongestPanel(p: SectionProps) {
       )}
       </div>
     </Panel>
+  );
+}
+
+/** The county (on a city wall) in full, the township after it in a quieter tone. */
+function DownPlaceCell(props: { channel: DownChannel }) {
+  const place = downPlace(props.channel);
+  const full = place.within ? `${place.child} · ${place.within}` : place.child;
+  return (
+    <td className="down__region" title={full}>
+      {place.child}
+      {place.within && <span className="down__within"> · {place.within}</span>}
+    </td>
   );
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { snapshot } from '../../lib/fakeSnapshot';
 import { rateColor } from '../../lib/rateBands';
 import { alertsByRegion } from './alerts';
-import { downByReason, rankingOption, rankingRows, trendOption } from './videoOptions';
+import { downByReason, downPlace, rankingOption, rankingRows, trendOption } from './videoOptions';
 import { clue } from '../../lib/fakeSnapshot';
 
 describe('video panel options', () => {
@@ -46,5 +46,13 @@ describe('video panel options', () => {
       { code: '130111102', name: '窦妪镇', down: 2, overdue: 0 },
       { code: '130111101', name: '冶河镇', down: 1, overdue: 0 },
     ]);
+  });
+
+  test('a down channel names the wall region\'s child, then its township when that is further down', () => {
+    expect(downPlace({ regionName: '祁各庄镇', childName: '大厂回族自治县' })).toEqual({ child: '大厂回族自治县', within: '祁各庄镇' });
+    // A county wall: the child is the township itself, said once.
+    expect(downPlace({ regionName: '冶河镇', childName: '冶河镇' })).toEqual({ child: '冶河镇', within: null });
+    // A township wall, or a server without childName.
+    expect(downPlace({ regionName: '冶河镇' })).toEqual({ child: '冶河镇', within: null });
   });
 });

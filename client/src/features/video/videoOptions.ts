@@ -1,4 +1,4 @@
-import { CAMERA_REASONS, CAMERA_STATES, formatRate, type RegionSnapshot, type Trend } from '@zhihui/shared';
+import { CAMERA_REASONS, CAMERA_STATES, formatRate, type DownChannel, type RegionSnapshot, type Trend } from '@zhihui/shared';
 import { rateColor } from '../../lib/rateBands';
 
 // Colours and type sizes are in logical pixels of the 1920×1080 canvas (read from 3–8 m).
@@ -136,4 +136,14 @@ export function trendOption(trend: Trend, hourLabel: (epochSec: number) => strin
       },
     ],
   };
+}
+
+/**
+ * Where a down channel is, as the wall's viewers think of it: the wall region's child first
+ * (the county on a city wall), then the township when that is a level further down. Servers
+ * older than `childName` send only the township.
+ */
+export function downPlace(d: Pick<DownChannel, 'regionName' | 'childName'>): { child: string; within: string | null } {
+  if (d.childName === undefined || d.childName === d.regionName) return { child: d.regionName, within: null };
+  return { child: d.childName, within: d.regionName };
 }

@@ -1,7 +1,8 @@
 import { DOMAIN_LABELS, formatRate, toShanghaiIso, type RegionFigures, type RegionLevel } from '@zhihui/shared';
 import type { ReportModel } from './model.js';
 import { periodNameZh, periodTextZh } from './period.js';
-import { formatDelta, METRIC_BETTER, metricValues, type MetricValues, type RankingMetric } from './ranking.js';
+import { METRIC_BETTER, metricValues, type MetricValues, type RankingMetric } from '@zhihui/shared';
+import { formatDelta } from './ranking.js';
 
 const zh = DOMAIN_LABELS;
 

@@ -11,7 +11,7 @@ import type { Store } from '../../store/types.js';
 import { computeSummary } from '../summary.js';
 import { channelOutages, type ChannelOutage } from './outages.js';
 import type { ResolvedPeriod } from './period.js';
-import { buildRanking, type RankingMetric, type RankingRow, type RankingTotal, type SortDir } from './ranking.js';
+import { buildRanking, type RankingMetric, type RankingRow, type RankingTotal, type SortDir } from '@zhihui/shared';
 
 /** GET /regions/:code/ranking, and the core of the report. */
 export interface Ranking extends ResolvedPeriod {
