@@ -20,3 +20,4 @@ export * from './region/tree.js';
 export * from './time/periods.js';
 export * from './i18n/labels.js';
 export * from './metrics/ranking.js';
+export * from './schemas/meeting.js';

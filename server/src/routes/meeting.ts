@@ -17,6 +17,14 @@ import {
   isWithin,
   toShanghaiIso,
   type Clue,
+  ChannelOutageSchema,
+  GridActivitySchema,
+  RankingSchema,
+  RANKING_METRICS,
+  defaultDir,
+  metricValues,
+  type RankingMetric,
+  type SortDir,
 } from '@zhihui/shared';
 import { fieldError, notFound } from '../domain/errors.js';
 import { contentDisposition, toCsv, type CsvCell } from '../domain/report/csv.js';
@@ -25,27 +33,7 @@ import { rankingOf, reportModel } from '../domain/report/model.js';
 import { channelOutages } from '../domain/report/outages.js';
 import { CHROMIUM_ARGS, PdfRenderer } from '../domain/report/pdf.js';
 import { periodNameZh, periodSlug, resolvePeriod } from '../domain/report/period.js';
-import { RANKING_METRICS, defaultDir, metricValues, type RankingMetric, type SortDir } from '@zhihui/shared';
 import { errorResponses } from '../plugins/errors.js';
-
-const Nullable = Type.Union([Type.Number(), Type.Null()]);
-const MetricValuesSchema = Type.Object(Object.fromEntries(RANKING_METRICS.map((k) => [k, Nullable])), {
-  description: 'current − previous per metric (rates as fractions); null where either side has no value',
-});
-
-const RankingSchema = Type.Object({
-  region: RegionRefSchema,
-  kind: Type.Enum(PERIOD_KINDS),
-  period: PeriodSchema,
-  previous: PeriodSchema,
-  sort: Type.Enum(RANKING_METRICS),
-  dir: Type.Enum(['asc', 'desc']),
-  generatedAt: Type.String(),
-  total: Type.Object({ current: RegionFiguresSchema, previous: RegionFiguresSchema, delta: MetricValuesSchema }),
-  rows: Type.Array(
-    Type.Object({ rank: Type.Integer(), region: RegionRefSchema, current: RegionFiguresSchema, previous: RegionFiguresSchema, delta: MetricValuesSchema }),
-  ),
-});
 
 const CodeParams = Type.Object({ code: Type.String({ description: 'region code (6, 9 or 12 digits)' }) });
 const periodQuery = {
@@ -58,18 +46,6 @@ const RankingQuery = Type.Object({
   ...periodQuery,
   sort: Type.Optional(Type.String({ description: `one of ${RANKING_METRICS.join(', ')} (default rate)` })),
   dir: Type.Optional(Type.String({ description: 'asc or desc (default: best first)' })),
-});
-
-const OutageSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  region: Type.String(),
-  downMs: Type.Number(),
-  countedMs: Type.Number(),
-  failures: Type.Integer(),
-  status: Type.Enum(CAMERA_STATUSES),
-  since: Type.String(),
-  reason: Type.Union([Type.Enum(CAMERA_REASONS), Type.Null()]),
 });
 
 function sortOf(q: { sort?: string; dir?: string }): { sort: RankingMetric; dir: SortDir } {
@@ -215,7 +191,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Channels of a region's subtree that were down in the period, longest downtime first",
         params: CodeParams,
         querystring: Type.Object({ ...periodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) }),
-        response: { 200: Type.Object({ period: PeriodSchema, total: Type.Integer(), items: Type.Array(OutageSchema) }), ...errorResponses(400, 404) },
+        response: { 200: Type.Object({ period: PeriodSchema, total: Type.Integer(), items: Type.Array(ChannelOutageSchema) }), ...errorResponses(400, 404) },
       },
     },
     async (request) => {
@@ -236,12 +212,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         params: CodeParams,
         querystring: Type.Object({ ...periodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }),
         response: {
-          200: Type.Object({
-            period: PeriodSchema,
-            workers: Type.Array(Type.Intersect([GridWorkerViewSchema, Type.Object({ reports: Type.Integer() })])),
-            reports: Type.Array(GridReportSchema),
-            totalReports: Type.Integer(),
-          }),
+          200: GridActivitySchema,
           ...errorResponses(400, 404),
         },
       },

@@ -6,6 +6,7 @@ import { dayLabel, shortTime } from '../../lib/time';
 import { AnimatedNumber } from '../../ui/AnimatedNumber';
 import { FitText } from '../../ui/FitText';
 import { Panel } from '../../ui/Panel';
+import { useCanvas } from '../../ui/ScaledCanvas';
 import { useFitRows } from '../../ui/useFitRows';
 import type { SectionProps } from '../../lib/section';
 import { categoryRows, latestClues, openCounts, regionNameOf, STAGES } from './clueData';
@@ -17,6 +18,8 @@ export function CluesPanel(p: SectionProps) {
   const f = p.snapshot.figures.today.clues;
   const cats = useMemo(() => categoryRows(f), [f]);
   const counts = useMemo(() => openCounts(p.snapshot.clues, minute * 60_000), [p.snapshot.clues, minute]);
+  // The 32:9 wall's column is twice as tall: every category, under captions, instead of the top six.
+  const wide = useCanvas().layout === 'wide';
   return (
     <Panel title={t('panel.clues')} testId="panel-clues" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
       <div className="clues__top">
@@ -43,8 +46,9 @@ export function CluesPanel(p: SectionProps) {
           <span className="figure__label">{t('clues.resolvedRate')}</span>
         </div>
       </div>
+      {wide && <div className="section-caption">{t('clues.byCategory')}</div>}
       <div className="cats">
-        {cats.slice(0, 6).map((c) => (
+        {(wide ? cats : cats.slice(0, 6)).map((c) => (
           <div className={`cat cat--${c.category}`} key={c.category}>
             <span className="cat__name">{wallLabel('category', c.category)}</span>
             <span className="cat__bar">
@@ -54,6 +58,7 @@ export function CluesPanel(p: SectionProps) {
           </div>
         ))}
       </div>
+      {wide && <div className="section-caption section-caption--stages">{t('clues.byStage')}</div>}
       <div className="stages" data-testid="clue-stages">
         {STAGES.map((st) => (
           <div className="stage" key={st}>

@@ -1,13 +1,16 @@
-import { formatRate } from '@zhihui/shared';
-import { t } from '../../lib/i18n';
+import { formatRate, type MediationFigures } from '@zhihui/shared';
+import { label, t } from '../../lib/i18n';
 import type { SectionProps } from '../../lib/section';
 import { FitText } from '../../ui/FitText';
 import { Panel } from '../../ui/Panel';
-import { gridFigures } from './gridData';
+import { useCanvas } from '../../ui/ScaledCanvas';
+import { gridFigures, mediationBreakdown, type MediationPart } from './gridData';
 
 /** 网格化管理 and 矛盾纠纷调解: workers on duty, today's reports, mediation and appeals. */
 export function GridPanel(p: SectionProps) {
   const g = gridFigures(p.snapshot.figures);
+  // The 32:9 wall's column is as wide but twice as tall: room for the cases by outcome.
+  const wide = useCanvas().layout === 'wide';
   return (
     <Panel title={t('panel.grid')} testId="panel-grid" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
       <div className="grid-figs">
@@ -26,6 +29,7 @@ export function GridPanel(p: SectionProps) {
           <span className="figure__label">{t('grid.reports')}</span>
         </div>
       </div>
+      {wide && <MediationBreakdown m={p.snapshot.figures.recent.mediation} />}
       <div className="mediation">
         <div className="mediation__rate">
           <FitText className="mediation__value" testId="mediation-rate">
@@ -39,6 +43,38 @@ export function GridPanel(p: SectionProps) {
         </div>
       </div>
     </Panel>
+  );
+}
+
+const PART_LABEL: Record<MediationPart, () => string> = {
+  success: () => label('outcome', 'success'),
+  failed: () => label('outcome', 'failed'),
+  court: () => label('outcome', 'court'),
+  pending: () => t('grid.pending'),
+};
+
+/** The half-year's dispute cases as one stacked bar by outcome, with the count of each. */
+function MediationBreakdown(props: { m: MediationFigures }) {
+  const rows = mediationBreakdown(props.m);
+  return (
+    <div className="breakdown" data-testid="mediation-breakdown">
+      <div className="breakdown__head">
+        <span>{t('grid.breakdown')}</span>
+        <b>{props.m.cases.toLocaleString('en-US')}</b>
+      </div>
+      <div className="breakdown__bar">
+        {rows.map((r) => (r.n > 0 ? <span key={r.part} className={`breakdown__seg breakdown--${r.part}`} style={{ flexGrow: r.share }} /> : null))}
+      </div>
+      <div className="breakdown__legend">
+        {rows.map((r) => (
+          <span key={r.part} className={`breakdown__item breakdown--${r.part}`}>
+            <i className="breakdown__swatch" />
+            <span className="breakdown__name">{PART_LABEL[r.part]()}</span>
+            <b className="breakdown__n">{r.n.toLocaleString('en-US')}</b>
+          </span>
+        ))}
+      </div>
+    </div>
   );
 }
 

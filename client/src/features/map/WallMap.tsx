@@ -117,6 +117,7 @@ export function WallMap(props: WallMapProps) {
       lngLat: l.lngLat,
       className: `region-label region-label--${l.band}${l.alert ? ' region-label--alert' : ''}${compact ? ' region-label--compact' : ''}`,
       declutter: true,
+      priority: l.area,
       lines: [
         { text: l.name, className: 'region-label__name' },
         { text: l.rateText, className: 'region-label__rate' },

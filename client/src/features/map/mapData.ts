@@ -83,6 +83,14 @@ export function labelPoint(center: [number, number] | null, geometry: GeoJSON.Ge
   return b ? [(b[0][0] + b[1][0]) / 2, (b[0][1] + b[1][1]) / 2] : null;
 }
 
+/** Area of a polygon's outer rings in square degrees (enough to tell large regions from small). */
+export function areaOf(geometry: GeoJSON.Geometry | null | undefined): number {
+  const polys = geometry?.type === 'Polygon' ? [geometry.coordinates] : geometry?.type === 'MultiPolygon' ? geometry.coordinates : [];
+  let sum = 0;
+  for (const p of polys) sum += (p[0] ? ringCentroid(p[0])?.area : 0) ?? 0;
+  return sum;
+}
+
 export interface AreaInput {
   snapshot: Pick<RegionSnapshot, 'region' | 'children' | 'childFigures' | 'figures'>;
   children: GeoCollection | null;
@@ -150,6 +158,8 @@ export interface RegionLabel {
   counts: string;
   band: string;
   alert: boolean;
+  /** Area of the region's polygon (0 without one): larger regions keep their label in place. */
+  area: number;
 }
 
 /** One label per child region (or the region itself on a township wall): name, rate, n/N. */
@@ -169,6 +179,7 @@ export function regionLabels(snapshot: AreaInput['snapshot'], children: GeoColle
       counts: `${c.online}/${c.inService - c.maintenance}`,
       band: rateBandKey(rate),
       alert: c.offline + c.unknown > 0 && rate !== null && rate < 0.9,
+      area: areaOf(geom),
     } satisfies RegionLabel;
   };
   const out: RegionLabel[] = [];

@@ -1,44 +1,14 @@
-import type { CameraReason, CameraStatus, Clue, ClueEvent, ErrorBody, GridReport, GridWorkerView, Period, PeriodKind, Region, RegionFigures, RegionRef } from '@zhihui/shared';
+import type { ChannelOutage, Clue, ClueEvent, ErrorBody, GridActivity, Ranking, Region } from '@zhihui/shared';
 import { ApiError } from '../../lib/api';
-import type { Metric } from './meetingParams';
 
-export type MetricValues = Record<Metric, number | null>;
-
-/** GET /api/v1/regions/:code/ranking */
-export interface Ranking {
-  region: RegionRef;
-  kind: PeriodKind;
-  period: Period;
-  previous: Period;
-  sort: Metric;
-  dir: 'asc' | 'desc';
-  generatedAt: string;
-  total: { current: RegionFigures; previous: RegionFigures; delta: MetricValues };
-  rows: { rank: number; region: RegionRef; current: RegionFigures; previous: RegionFigures; delta: MetricValues }[];
-}
+export type { MetricValues, Ranking, GridActivity } from '@zhihui/shared';
+/** A channel's downtime in the period, as the outages route sends it. */
+export type Outage = ChannelOutage;
 
 export interface RegionInfo {
   region: Region;
   path: Region[];
   children: Region[];
-}
-
-export interface Outage {
-  id: string;
-  name: string;
-  region: string;
-  downMs: number;
-  countedMs: number;
-  failures: number;
-  status: CameraStatus;
-  since: string;
-  reason: CameraReason | null;
-}
-
-export interface GridActivity {
-  workers: (GridWorkerView & { reports: number })[];
-  reports: GridReport[];
-  totalReports: number;
 }
 
 async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {

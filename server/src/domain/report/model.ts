@@ -9,7 +9,8 @@ import {
 } from '@zhihui/shared';
 import type { Store } from '../../store/types.js';
 import { computeSummary } from '../summary.js';
-import { channelOutages, type ChannelOutage } from './outages.js';
+import { channelOutages } from './outages.js';
+import type { ChannelOutage } from '@zhihui/shared';
 import type { ResolvedPeriod } from './period.js';
 import { buildRanking, type RankingMetric, type RankingRow, type RankingTotal, type SortDir } from '@zhihui/shared';
 

@@ -2,7 +2,7 @@ import {
   channelUptime,
   descendantsOf,
   type CameraReason,
-  type CameraStatus,
+  type ChannelOutage,
   type ExcludedSpan,
   type Period,
   type RegionTree,
@@ -12,24 +12,6 @@ import type { CameraRecord, StatusEvent, Store } from '../../store/types.js';
 import { isoAt } from '../time.js';
 
 const DAY_MS = 86_400_000;
-
-/** One channel's downtime in a period, for the meeting's "down channels" list. */
-export interface ChannelOutage {
-  id: string;
-  name: string;
-  region: string;
-  /** Time not online in the period (offline or unknown), maintenance excluded, ms. */
-  downMs: number;
-  /** Counted time in the period, ms. */
-  countedMs: number;
-  /** Times it went down in the period. */
-  failures: number;
-  /** Status now, and since when. */
-  status: CameraStatus;
-  since: string;
-  /** Why it is (or last was) down. */
-  reason: CameraReason | null;
-}
 
 /**
  * Downtime per channel of a region's subtree over [from, min(to, now)), from the status history,
