@@ -2,6 +2,7 @@
 // (after `npx tsc -b server && npm run build -w client`). Uses the e2e harness.
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { launchBrowser, missingBuild, openPage, ROOT, startServer, waitForWall } from './harness.js';
 
 const SHOTS: { name: string; region: string; width: number; height: number; query?: string }[] = [
@@ -16,6 +17,22 @@ const SHOTS: { name: string; region: string; width: number; height: number; quer
 ];
 // The README shows the county wall under this name.
 const README_SHOT = { from: 'wall-county-1920x1080', to: 'wall-1920x1080' };
+
+/**
+ * The simulator files urgent clues now and then, and the map flies to each for a while: wait
+ * until it shows the whole region again (a callout gone, and the flight back over), so the
+ * pictures show the overview.
+ */
+async function waitForOverview(page: Page, timeoutMs = 90_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if ((await page.locator('.urgent-callout').count()) === 0) {
+      await page.waitForTimeout(3500);
+      if ((await page.locator('.urgent-callout').count()) === 0) return;
+    }
+    await page.waitForSelector('.urgent-callout', { state: 'detached', timeout: Math.max(1000, until - Date.now()) }).catch(() => undefined);
+  }
+}
 
 const why = missingBuild();
 if (why) {
@@ -32,6 +49,7 @@ try {
     const w = await openPage(browser, `${server.url}/wall/${s.region}${query}`, { width: s.width, height: s.height });
     await waitForWall(w.page);
     await w.page.waitForTimeout(Number(process.env.SETTLE_MS ?? 4000));
+    await waitForOverview(w.page);
     const file = path.join(ROOT, 'docs/screenshots', `${s.name}.png`);
     await w.page.screenshot({ path: file });
     console.log(file, w.errors.length ? `console errors: ${w.errors.join(' | ')}` : 'no console errors', w.outside.length ? `OUTSIDE: ${w.outside.join(' ')}` : '');

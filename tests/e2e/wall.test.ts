@@ -67,6 +67,28 @@ async function overflowing(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Region labels on the map that cover one another, or stick out of the map: every label must be
+ * readable on its own, however small and close its region (a city's three northern counties).
+ */
+async function crowdedLabels(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const map = document.querySelector('[data-testid="map"]')!.getBoundingClientRect();
+    const boxes = [...document.querySelectorAll<HTMLElement>('.region-label')].map((el) => ({
+      name: el.querySelector('.region-label__name')?.textContent ?? '?',
+      r: el.getBoundingClientRect(),
+    }));
+    const out: string[] = [];
+    boxes.forEach((a, i) => {
+      if (a.r.left < map.left || a.r.top < map.top || a.r.right > map.right || a.r.bottom > map.bottom) out.push(`${a.name}: outside the map`);
+      for (const b of boxes.slice(i + 1)) {
+        if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) out.push(`${a.name} covers ${b.name}`);
+      }
+    });
+    return out;
+  });
+}
+
 async function wallPeriod(page: Page): Promise<{ from: string; to: string }> {
   const el = page.getByTestId('wall');
   return { from: (await el.getAttribute('data-today-from'))!, to: (await el.getAttribute('data-today-to'))! };
@@ -110,7 +132,11 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
         // Fonts and layout settle after the first frames: measure then.
         await w.page.waitForTimeout(500);
         expect(await overflowing(w.page)).toEqual([]);
-        if (vp.width / vp.height > 3) await expect(w.page.locator('.wall--wide').count()).resolves.toBe(1);
+        // The 32:9 wall fills its taller columns: every category, and the mediation cases by outcome.
+        const wide = vp.width / vp.height > 3;
+        if (wide) await expect(w.page.locator('.wall--wide').count()).resolves.toBe(1);
+        await expect(w.page.getByTestId('mediation-breakdown').count()).resolves.toBe(wide ? 1 : 0);
+        await expect(w.page.locator('[data-testid="panel-clues"] .cat').count()).resolves.toBe(wide ? 8 : 6);
 
         expect(w.outside).toEqual([]);
         expect(w.errors).toEqual([]);
@@ -156,6 +182,21 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
         const name = regions.find((r) => r.code === code)!.name;
         await expect(w.page.getByTestId('region-name').textContent()).resolves.toBe(name);
         if (code === township) await expect(w.page.getByTestId('clues-resolved-rate').textContent()).resolves.toBe('100%');
+        if (code === '131000') {
+          const counties = regions.filter((r) => r.parent === code).map((r) => r.name);
+          await w.page.waitForFunction((n) => document.querySelectorAll('.region-label__name').length >= n, counties.length);
+          // Declutter runs after the map settles: give it its frame, then no label covers another.
+          await w.page.waitForTimeout(500);
+          expect(await crowdedLabels(w.page)).toEqual([]);
+          // Down longest names the county first on a city wall, then the township within it.
+          const places = await w.page.locator('[data-testid="panel-down"] .down__region').allTextContents();
+          expect(places.length).toBeGreaterThan(0);
+          for (const place of places) {
+            const [county, within] = place.split(' · ');
+            expect(counties, place).toContain(county);
+            expect(regions.find((r) => r.name === within && r.code.startsWith(regions.find((c) => c.name === county)!.code)), place).toBeDefined();
+          }
+        }
         await w.page.waitForTimeout(500);
         expect(await overflowing(w.page)).toEqual([]);
         expect(w.outside).toEqual([]);

@@ -83,6 +83,16 @@ describe('LiveEngine on the fixtures', () => {
     expect(city.childFigures.length).toBe(city.children.length);
   });
 
+  test('down-longest rows name the child region of the wall asking: a county on a city wall, the township on a county wall', () => {
+    const { engine } = setup();
+    const counties = new Set(tree.childrenOf.get('131000')!.map((c) => c.name));
+    const city = engine.snapshot('131000', 0).downLongest;
+    expect(city.length).toBeGreaterThan(0);
+    for (const d of city) expect(counties.has(d.childName!)).toBe(true);
+    const county = engine.snapshot('130111', 0).downLongest;
+    for (const d of county) expect(d.childName).toBe(d.regionName);
+  });
+
   test('a channel going down shows in figures, downLongest stays oldest first, and one delta carries it', () => {
     const { engine, clock, streams } = setup();
     streams.watch('130111');

@@ -49,7 +49,7 @@ const CLUES_PER_CAM_DAY = 0.015;
 const REPORTS_PER_WORKER_DAY = 0.15;
 /** Duty changes per grid worker per day. */
 const DUTY_CHANGES_PER_WORKER_DAY = 0.5;
-const BURSTS_PER_COUNTY_DAY = 10;
+const BURSTS_PER_COUNTY_DAY = 3;
 
 const CATEGORY_WEIGHTS: [ClueCategory, number][] = [
   ['public_opinion', 35],

@@ -38,7 +38,8 @@ export function GridPanel(p: SectionProps) {
           <span className="mediation__label">{t('grid.mediation')}</span>
         </div>
         <div className="mediation__side">
-          <MediationLine name={t('grid.cases')} value={t('grid.success', { n: g.mediationSuccess, total: g.mediationCases })} />
+          {/* The breakdown above already counts the cases on a 32:9 wall. */}
+          {!wide && <MediationLine name={t('grid.cases')} value={t('grid.success', { n: g.mediationSuccess, total: g.mediationCases })} />}
           <MediationLine name={t('grid.appeals')} value={t('grid.appealFigures', { collected: g.appealsCollected, resolved: g.appealsResolved })} />
         </div>
       </div>

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { clue, snapshot, TOWNSHIPS } from '../../lib/fakeSnapshot';
 import type { GeoCollection } from '../../lib/api';
-import { areasToGeoJson, boundsOf, camerasToGeoJson, cluesToGeoJson, hasApproximate, rateColor, RATE_BANDS, regionLabels, NO_DATA_COLOR } from './mapData';
+import { areaOf, areasToGeoJson, boundsOf, camerasToGeoJson, cluesToGeoJson, hasApproximate, rateColor, RATE_BANDS, regionLabels, NO_DATA_COLOR } from './mapData';
 
 const square = (x: number, y: number): GeoJSON.Polygon => ({ type: 'Polygon', coordinates: [[[x, y], [x + 0.1, y], [x + 0.1, y + 0.1], [x, y + 0.1], [x, y]]] });
 const children: GeoCollection = {
@@ -47,6 +47,13 @@ describe('map data', () => {
     expect(labels[0]!.lngLat[0]).toBeCloseTo(114.55, 6);
     expect(labels[0]!.lngLat[1]).toBeCloseTo(37.85, 6);
     expect(regionLabels(snapshot(), null, null)[0]!.lngLat).toEqual(TOWNSHIPS[0]!.center);
+  });
+
+  test('labels carry their area, so small regions give way to large ones; no polygon counts 0', () => {
+    expect(regionLabels(snapshot(), children, null)[0]!.area).toBeCloseTo(0.01, 9);
+    expect(regionLabels(snapshot(), null, null)[0]!.area).toBe(0);
+    const two: GeoJSON.MultiPolygon = { type: 'MultiPolygon', coordinates: [square(0, 0).coordinates, square(1, 1).coordinates] };
+    expect(areaOf(two)).toBeCloseTo(0.02, 9);
   });
 
   test('bounds cover every coordinate', () => {

@@ -10,7 +10,7 @@ import { useFitRows } from '../../ui/useFitRows';
 import { rateBandKey } from '../../lib/rateBands';
 import type { SectionProps } from '../../lib/section';
 import { alertsByRegion } from './alerts';
-import { downByReason, downPlace, rankingOption, rankingRows, trendOption } from './videoOptions';
+import { channelLabel, downByReason, downPlace, rankingOption, rankingRows, trendOption } from './videoOptions';
 
 /** 公共视频: the operational rate as the wall's headline figure, with the counts behind it. */
 export function VideoOverviewPanel(p: SectionProps) {
@@ -122,7 +122,7 @@ export function DownLongestPanel(p: SectionProps) {
             {list.map((d) => (
               <tr key={d.id} className={`down__row down__row--${d.state}`}>
                 <td className="down__name" title={d.name}>
-                  {d.name}
+                  {channelLabel(d.name, d.regionName)}
                 </td>
                 <DownPlaceCell channel={d} />
                 <td className="down__reason">{d.reason ? wallLabel('reason', d.reason as never) : wallLabel('state', d.state)}</td>

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { snapshot } from '../../lib/fakeSnapshot';
 import { rateColor } from '../../lib/rateBands';
 import { alertsByRegion } from './alerts';
-import { downByReason, downPlace, rankingOption, rankingRows, trendOption } from './videoOptions';
+import { channelLabel, downByReason, downPlace, rankingOption, rankingRows, trendOption } from './videoOptions';
 import { clue } from '../../lib/fakeSnapshot';
 
 describe('video panel options', () => {
@@ -54,5 +54,14 @@ describe('video panel options', () => {
     expect(downPlace({ regionName: '冶河镇', childName: '冶河镇' })).toEqual({ child: '冶河镇', within: null });
     // A township wall, or a server without childName.
     expect(downPlace({ regionName: '冶河镇' })).toEqual({ child: '冶河镇', within: null });
+  });
+
+  test('a channel name drops the township prefix the place column already shows, and nothing else', () => {
+    expect(channelLabel('后奕镇・冶河河道东岸3号', '后奕镇')).toBe('冶河河道东岸3号');
+    expect(channelLabel('后奕镇 · 卫生院', '后奕镇')).toBe('卫生院');
+    // Not a prefix with a separator: kept whole.
+    expect(channelLabel('后奕镇卫生院', '后奕镇')).toBe('后奕镇卫生院');
+    expect(channelLabel('卫生院5号', '后奕镇')).toBe('卫生院5号');
+    expect(channelLabel('后奕镇・', '后奕镇')).toBe('后奕镇・');
   });
 });

@@ -147,3 +147,14 @@ export function downPlace(d: Pick<DownChannel, 'regionName' | 'childName'>): { c
   if (d.childName === undefined || d.childName === d.regionName) return { child: d.regionName, within: null };
   return { child: d.childName, within: d.regionName };
 }
+
+/**
+ * A channel's name without a leading "township・" when the place column already says it
+ * ("后奕镇・冶河河道东岸3号" → "冶河河道东岸3号"): the narrow column keeps the part that differs.
+ */
+export function channelLabel(name: string, regionName: string): string {
+  if (!name.startsWith(regionName)) return name;
+  const rest = name.slice(regionName.length);
+  const m = /^\s*[・·•\-—]\s*/.exec(rest);
+  return m && rest.length > m[0].length ? rest.slice(m[0].length) : name;
+}
