@@ -25,7 +25,9 @@ try {
   app.log.info(`Zhihui wall: ${url}/wall/${app.config.region}`);
   if (app.config.demoKey) {
     const key = app.config.apiKeys[0]!.key;
-    console.log(`\n  指挥 Zhihui is up: ${url}/wall/${app.config.region}\n  Demo write key (set API_KEYS to choose your own): ${key}\n  Try: curl -X POST ${url}/api/v1/cameras/status -H 'Authorization: Bearer ${key}' -H 'content-type: application/json' -d '{"reports":[{"cameraId":"...","status":"offline","reason":"power"}]}'\n`);
+    const page = await app.store.listCameras({ limit: 1 });
+    const example = page.items[0]?.id ?? '<camera id>';
+    console.log(`\n  指挥 Zhihui is up: ${url}/wall/${app.config.region}\n  Demo write key (set API_KEYS to choose your own): ${key}\n  Try: curl -X POST ${url}/api/v1/cameras/status -H 'Authorization: Bearer ${key}' -H 'content-type: application/json' -d '{"reports":[{"cameraId":"${example}","status":"offline","reason":"power"}]}'\n`);
   }
 } catch (err) {
   app.log.error(err);
