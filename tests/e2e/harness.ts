@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS as SERVER_CHROMIUM_ARGS } from '../../server/src/domain/report/pdf.js';
+import { freePort } from '../support/net.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVER_ENTRY = path.join(ROOT, 'server/dist/server.js');
@@ -22,7 +24,6 @@ export function missingBuild(): string | null {
   return null;
 }
 
-import { freePort } from '../support/net.js';
 
 export interface ServerOptions {
   /** Run the simulator (default off: figures change only when the test changes them). */
@@ -145,17 +146,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<ServerHandl
   };
 }
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--enable-unsafe-swiftshader',
-  '--use-angle=swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--lang=zh-CN',
-];
+/** The server's own Chromium flags (root, no GPU, no background traffic), with a Chinese UI locale. */
+export const CHROMIUM_ARGS = [...SERVER_CHROMIUM_ARGS, '--lang=zh-CN'];
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });

@@ -9,6 +9,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, describe, expect, test } from 'vitest';
 import { formatRate, type RegionSummary } from '@zhihui/shared';
 import { ROOT, missingServerBuild, spawnServer, type ServerProc } from './proc.js';
+import { CHROMIUM_ARGS } from '../../server/src/domain/report/pdf.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CLIENT = path.join(ROOT, 'client/dist/index.html');
@@ -16,7 +17,7 @@ const skip = missingServerBuild() ?? (existsSync(CLIENT) ? null : 'client/dist i
 if (skip) console.warn(`[wall-heals.test] skipped: ${skip}`);
 
 const COUNTY = '130111';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = CHROMIUM_ARGS;
 
 describe.skipIf(skip !== null)('a wall heals after a server crash', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'zhihui-heal-'));

@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const { CHROMIUM_ARGS: ARGS } = await import(path.join(ROOT, 'server/dist/domain/report/pdf.js'));
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
