@@ -55,6 +55,12 @@ describe('grid workers and reports', () => {
     expect(body.clue).toMatchObject({ id: 'G-1', source: 'grid', region: '139900200', gridWorkerId: 'W2', status: 'reported' });
     expect(body.report.clueId).toBe('G-1');
 
+    // A report with the sender's id is stored once: the retry answers 200 and counts nothing twice.
+    const first = await app.inject({ method: 'POST', url: '/api/v1/grid/reports', headers: AUTH, payload: { id: 'R-77', workerId: 'W1', text: '夜间巡查' } });
+    const retry = await app.inject({ method: 'POST', url: '/api/v1/grid/reports', headers: AUTH, payload: { id: 'R-77', workerId: 'W1', text: '夜间巡查' } });
+    expect([first.statusCode, retry.statusCode]).toEqual([201, 200]);
+    expect([first.json().created, retry.json().created]).toEqual([true, false]);
+
     const badClue = await app.inject({ method: 'POST', url: '/api/v1/grid/reports', headers: AUTH, payload: { workerId: 'W2', text: 'x', clue: { category: 'hazard', title: '' } } });
     expect(badClue.statusCode).toBe(400);
     expect(badClue.json().error.details[0].field).toBe('clue/title');
@@ -68,8 +74,8 @@ describe('grid workers and reports', () => {
     expect(w2.lastReportAt).toBe(body.report.at);
 
     const summary = (await app.inject({ method: 'GET', url: '/api/v1/regions/139900/summary' })).json() as RegionSummary;
-    expect(summary.grid).toEqual({ workers: 2, onDuty: 1, reports: 2 });
-    expect(summary.children.map((c) => c.grid.reports)).toEqual([1, 1]);
+    expect(summary.grid).toEqual({ workers: 2, onDuty: 1, reports: 3 });
+    expect(summary.children.map((c) => c.grid.reports)).toEqual([2, 1]);
   });
 });
 

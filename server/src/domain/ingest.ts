@@ -65,7 +65,7 @@ export interface IngestService {
   /** Grid worker inventory upsert. */
   upsertWorkers(rows: unknown[], actor: string): Promise<UpsertResult>;
   /** A grid worker's report; with `clue` it also raises a clue (source grid). */
-  gridReport(body: unknown, actor: string): Promise<{ report: GridReport; clue: Clue | null }>;
+  gridReport(body: unknown, actor: string): Promise<{ report: GridReport; clue: Clue | null; created: boolean }>;
   setWorkerDuty(workerId: string, onDuty: boolean, actor: string): Promise<GridWorkerView>;
   /** Heartbeat sweep: silent online channels → unknown, long-unknown → offline. Returns channels changed. */
   markSilent(now: number): Promise<number>;
@@ -368,14 +368,16 @@ export function createIngest(deps: IngestDeps): IngestService {
           throw err;
         }
       }
-      const report: GridReport = { id: randomUUID(), workerId: worker.id, region: worker.region, at: isoAt(at), text: b.text, clueId: clue?.id ?? null };
-      await store.addGridReport(report);
+      const report: GridReport = { id: b.id ?? randomUUID(), workerId: worker.id, region: worker.region, at: isoAt(at), text: b.text, clueId: clue?.id ?? null };
+      const { created } = await store.addGridReport(report);
+      // A retry of a report already stored (same id) changes nothing and tells nobody.
+      if (!created) return { report, clue, created: false };
       const updated: GridWorkerView =
         worker.lastReportAt === null || Date.parse(worker.lastReportAt) < at ? { ...worker, lastReportAt: report.at } : worker;
       if (!sameWorker(updated, worker)) await store.upsertGridWorkers([updated]);
       inc('zhihui_grid_reports_total');
       bus.emit('grid', { workers: [updated], reports: [report] });
-      return { report, clue };
+      return { report, clue, created: true };
     },
 
     async setWorkerDuty(workerId, onDuty, actor) {

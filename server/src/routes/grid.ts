@@ -14,7 +14,7 @@ import { errorResponses } from '../plugins/errors.js';
 
 const WorkersBodySchema = Type.Object({ workers: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_INVENTORY_ROWS, description: 'GridWorker rows: { id, name, region, phone?, onDuty? }' }) });
 const UpsertResultSchema = Type.Object({ upserted: Type.Integer(), rejected: Type.Array(RejectedItemSchema) });
-const ReportResultSchema = Type.Object({ report: GridReportSchema, clue: Type.Union([ClueSchema, Type.Null()]) });
+const ReportResultSchema = Type.Object({ report: GridReportSchema, clue: Type.Union([ClueSchema, Type.Null()]), created: Type.Boolean() });
 
 /** Grid workers (网格员): inventory, on-duty flag, patrol reports (which may raise a clue). */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -81,10 +81,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "File a grid worker's report; with `clue` it also raises a clue (source grid, the worker's region)",
         security: [{ bearer: [] }],
         body: GridReportCreateSchema,
-        response: { 201: ReportResultSchema, ...errorResponses(400, 401, 413, 415) },
+        response: { 201: ReportResultSchema, 200: ReportResultSchema, ...errorResponses(400, 401, 413, 415) },
       },
     },
-    async (request, reply) => reply.code(201).send(await app.ingest.gridReport(request.body, request.actor)),
+    async (request, reply) => {
+      // 201 for a new report; 200 for a retry of one already stored under the same id.
+      const res = await app.ingest.gridReport(request.body, request.actor);
+      return reply.code(res.created ? 201 : 200).send(res);
+    },
   );
 };
 

@@ -25,6 +25,8 @@ export type GridWorkerView = Static<typeof GridWorkerViewSchema>;
 
 /** Body of POST /api/v1/grid/reports: a patrol report, which may raise a clue. */
 export const GridReportCreateSchema = Type.Object({
+  /** The sender's id for the report: a retry with the same id is stored once. */
+  id: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z_.:-]{1,64}$' })),
   workerId: Type.String({ minLength: 1, maxLength: 64 }),
   at: Type.Optional(IsoTimeSchema),
   text: Type.String({ minLength: 1, maxLength: 2000 }),
