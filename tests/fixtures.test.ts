@@ -35,25 +35,12 @@ import {
   type MaintenanceWindow,
   type Region,
 } from '@zhihui/shared';
+import type { HistoryRow, StatusRow } from '../server/src/store/seed.js';
 
 const root = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const dataDir = join(root, 'data');
 const load = <T>(name: string): T => JSON.parse(readFileSync(join(dataDir, name), 'utf8')) as T;
 
-interface StatusRow {
-  cameraId: string;
-  status: CameraStatus;
-  reason: CameraReason | null;
-  since: string;
-  maintenance: MaintenanceWindow | null;
-}
-interface HistoryRow {
-  cameraId: string;
-  from: CameraStatus;
-  to: CameraStatus;
-  reason: CameraReason | null;
-  at: string;
-}
 interface Meta {
   anchor: string;
   windowStart: string;

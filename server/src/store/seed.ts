@@ -25,7 +25,8 @@ export interface FixtureMeta {
   expected?: Record<string, unknown>;
 }
 
-interface StatusRow {
+/** A row of fixtures/data/camera-status.json: a channel's state at the anchor. */
+export interface StatusRow {
   cameraId: string;
   status: CameraStatus;
   reason: CameraReason | null;
@@ -33,7 +34,8 @@ interface StatusRow {
   maintenance: MaintenanceWindow | null;
 }
 
-interface HistoryRow {
+/** A row of fixtures/data/status-history.json: one status change. */
+export interface HistoryRow {
   cameraId: string;
   from: CameraStatus;
   to: CameraStatus;
