@@ -26,13 +26,10 @@ import {
   isWithin,
   mediationFigures,
   type CameraInput,
-  type CameraReason,
-  type CameraStatus,
   type Clue,
   type ClueEvent,
   type GridReport,
   type GridWorkerView,
-  type MaintenanceWindow,
   type Region,
 } from '@zhihui/shared';
 import type { HistoryRow, StatusRow } from '../server/src/store/seed.js';
