@@ -7,7 +7,7 @@ import { acquireLeadership } from '../scaleout/leader.js';
  */
 export default fp(
   async (app) => {
-    const leadership = await acquireLeadership(app.config, 'heartbeat');
+    const leadership = await acquireLeadership(app.config, 'heartbeat', { log: app.log });
     // Often enough that a channel turns unknown close to its timeout; never more than every 5 s.
     const everyMs = Math.max(5_000, Math.min(30_000, (app.config.heartbeatTimeoutSec * 1000) / 10));
     let running = false;

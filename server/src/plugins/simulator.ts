@@ -21,7 +21,7 @@ export default fp(
     let sim: Simulator | null = null;
 
     const start = async () => {
-      leadership = await acquireLeadership(app.config, 'simulator');
+      leadership = await acquireLeadership(app.config, 'simulator', { log: app.log });
       const store = app.store;
       const now = Date.now();
       const today = periodOf('today', now);
