@@ -4,10 +4,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dist } from './lib.mjs';
 
-const { buildApp } = await import(dist('app.js'));
+// BENCH_BARE=1: a bare socket.io server with the same options, the floor any socket.io server pays.
+const bare = process.env.BENCH_BARE === '1';
 const dataDir = await mkdtemp(path.join(tmpdir(), 'zhihui-bench-heap-'));
-const app = await buildApp({ logger: false, config: { dataDir, simulator: false, seedAnchor: 'today', apiKeys: [{ name: 'bench', key: 'k' }], demoKey: false, heartbeatGraceSec: 3600 } });
-await app.listen({ port: 0, host: '127.0.0.1' });
+let app;
+if (bare) {
+  const { createServer } = await import('node:http');
+  const { Server } = await import('socket.io');
+  const server = createServer();
+  const io = new Server(server, { serveClient: false, perMessageDeflate: false });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  app = { server, io, close: async () => io.close() };
+} else {
+  const { buildApp } = await import(dist('app.js'));
+  app = await buildApp({ logger: false, config: { dataDir, simulator: false, seedAnchor: 'today', apiKeys: [{ name: 'bench', key: 'k' }], demoKey: false, heartbeatGraceSec: 3600 } });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+}
 const heap = async () => {
   for (let k = 0; k < 3; k++) {
     global.gc();

@@ -35,6 +35,8 @@ const BENCHES = {
   heap: [
     ['connections', '', '', null],
     ['heapPerConnectionKB', 'KB', '<= 10', (v) => v <= 10],
+    ['bareSocketIoPerConnectionKB', 'KB', '(bare socket.io, same clients)', null],
+    ['zhihuiOverheadPerConnectionKB', 'KB', '(ours on top of socket.io)', null],
     ['heapBaseMB', 'MB', '', null],
     ['heapLoadedMB', 'MB', '', null],
     ['heapAfterCloseMB', 'MB', '', null],
