@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { CameraView } from '@zhihui/shared';
 import { isoAt } from '../../server/src/domain/time.js';
 import type { BusEvents } from '../../server/src/bus.js';
-import { AUTH, cam, smallApp, tmpDir } from './helpers.js';
+import { AUTH, cam, smallApp, tmpDir, useSmallApp } from './helpers.js';
 
 describe('cameras: inventory, status, maintenance, heartbeat', () => {
-  const t = tmpDir();
   let app: FastifyInstance;
-  beforeAll(async () => {
-    app = await smallApp(t.dir, { heartbeatTimeoutSec: 60, heartbeatGraceSec: 0 });
-  });
-  afterAll(async () => {
-    await app.close();
-    t.cleanup();
-  });
+  useSmallApp((a) => (app = a), { heartbeatTimeoutSec: 60, heartbeatGraceSec: 0 });
   const put = (payload: unknown, headers: Record<string, string> = AUTH) => app.inject({ method: 'PUT', url: '/api/v1/cameras', headers, payload: payload as object });
   const status = (reports: unknown[], headers: Record<string, string> = AUTH) =>
     app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers, payload: { reports } });

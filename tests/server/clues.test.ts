@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Clue, ClueWithHistory } from '@zhihui/shared';
 import { computeSummary } from '../../server/src/domain/summary.js';
 import { isoAt } from '../../server/src/domain/time.js';
-import { AUTH, smallApp, tmpDir } from './helpers.js';
+import { AUTH, useSmallApp } from './helpers.js';
 
 describe('clues: create, lifecycle, list', () => {
-  const t = tmpDir();
   let app: FastifyInstance;
-  beforeAll(async () => {
-    app = await smallApp(t.dir);
-  });
-  afterAll(async () => {
-    await app.close();
-    t.cleanup();
-  });
+  useSmallApp((a) => (app = a));
   const create = (payload: object, headers: Record<string, string> = AUTH) => app.inject({ method: 'POST', url: '/api/v1/clues', headers, payload });
   const patch = (id: string, payload: object, headers: Record<string, string> = { authorization: 'Bearer k' }) =>
     app.inject({ method: 'PATCH', url: `/api/v1/clues/${id}`, headers, payload });

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { GridWorkerView, RegionSummary } from '@zhihui/shared';
 import { periodFromQuery } from '../../server/src/domain/time.js';
-import { AUTH, SMALL_TREE, smallApp, tmpDir } from './helpers.js';
+import { AUTH, SMALL_TREE, useSmallApp } from './helpers.js';
 
 describe('grid workers and reports', () => {
-  const t = tmpDir();
   let app: FastifyInstance;
-  beforeAll(async () => {
-    app = await smallApp(t.dir);
-  });
-  afterAll(async () => {
-    await app.close();
-    t.cleanup();
-  });
+  useSmallApp((a) => (app = a));
 
   test('worker upsert with per-row rejects; duty; reports that raise a clue; figures', async () => {
     const up = await app.inject({
@@ -80,15 +73,8 @@ describe('grid workers and reports', () => {
 });
 
 describe('regions', () => {
-  const t = tmpDir();
   let app: FastifyInstance;
-  beforeAll(async () => {
-    app = await smallApp(t.dir);
-  });
-  afterAll(async () => {
-    await app.close();
-    t.cleanup();
-  });
+  useSmallApp((a) => (app = a));
 
   test('the tree, one region with path and children', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/regions' });

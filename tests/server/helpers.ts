@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,3 +46,21 @@ export const cam = (n: number, region = '139900100') => ({
   lon: 114.5 + n / 1000,
   lat: 37.9,
 });
+
+/**
+ * A suite's app on SMALL_TREE in its own temp folder: built before the suite (then `setup`, if
+ * any), closed and removed after it. `use` receives the app for the suite's tests.
+ */
+export function useSmallApp(use: (app: FastifyInstance) => void, config: Partial<Config> = {}, setup?: (app: FastifyInstance) => Promise<unknown>): void {
+  const t = tmpDir();
+  let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    app = await smallApp(t.dir, config);
+    use(app);
+    if (setup) await setup(app);
+  });
+  afterAll(async () => {
+    await app?.close();
+    t.cleanup();
+  });
+}

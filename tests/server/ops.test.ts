@@ -1,22 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { seedShiftMs } from '../../server/src/store/seed.js';
-import { AUTH, cam, smallApp, testApp, tmpDir } from './helpers.js';
+import { AUTH, cam, smallApp, testApp, tmpDir, useSmallApp } from './helpers.js';
 
 describe('errors, docs, metrics, health', () => {
-  const t = tmpDir();
   let app: FastifyInstance;
-  beforeAll(async () => {
-    app = await smallApp(t.dir);
-    await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1)] } });
-  });
-  afterAll(async () => {
-    await app.close();
-    t.cleanup();
-  });
+  useSmallApp((a) => (app = a), {}, (a) => a.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1)] } }));
 
   test('unknown routes are 404 with the error shape', async () => {
     for (const url of ['/api/v1/nothing', '/api/v2/clues', '/nope']) {

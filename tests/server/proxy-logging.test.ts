@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { maskSecrets } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/plugins/config.js';
-import { smallApp, tmpDir } from './helpers.js';
+import { useSmallApp } from './helpers.js';
 
 describe('secrets stay out of the logs', () => {
   test('viewer tokens and keys in a URL are masked, other parameters kept', () => {
@@ -33,15 +33,8 @@ describe('TRUST_PROXY', () => {
 });
 
 describe('errors Fastify raises before routing', () => {
-  const tmp = tmpDir();
   let app: FastifyInstance;
-  beforeAll(async () => {
-    app = await smallApp(tmp.dir);
-  });
-  afterAll(async () => {
-    await app.close();
-    tmp.cleanup();
-  });
+  useSmallApp((a) => (app = a));
 
   test('a URL that cannot be decoded gets a 400 in the one error shape', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/clues/%E0%A4%A' });

@@ -118,6 +118,33 @@ export interface AuditQuery {
   limit: number;
 }
 
+/** [from, to) as ISO times, optionally for some channels only (all when omitted). */
+export interface ChannelRange {
+  from: string;
+  to: string;
+  cameraIds?: readonly string[];
+}
+
+/** A page of channels: of some leaf regions (all when omitted), in a status, after a cursor. */
+export interface CameraQuery {
+  regions?: readonly string[];
+  status?: CameraStatus;
+  cursor?: string;
+  limit: number;
+}
+
+/** A page of clues: reported in [from, to) and/or open, filtered by region, status and category. */
+export interface ClueQuery {
+  regions?: readonly string[];
+  status?: readonly string[];
+  category?: readonly string[];
+  from?: string;
+  to?: string;
+  openOnly?: boolean;
+  cursor?: string;
+  limit: number;
+}
+
 /**
  * The one store interface: SQLite (embedded default) and PostgreSQL implement it.
  * Every method that writes resolves only after the write is committed.
@@ -148,14 +175,14 @@ export interface Store {
    */
   setMaintenance(ids: readonly string[], window: MaintenanceWindow | null, actor: string): Promise<CameraRecord[]>;
   /** Maintenance windows from the history that overlap [from, to), optionally for some channels only. */
-  maintenanceHistory(q: { from: string; to: string; cameraIds?: readonly string[] }): Promise<MaintenanceSpan[]>;
+  maintenanceHistory(q: ChannelRange): Promise<MaintenanceSpan[]>;
   getCameras(ids: readonly string[]): Promise<Map<string, CameraRecord>>;
   allCameras(): Promise<CameraRecord[]>;
   /**
    * Channels ordered by id. Cursors are opaque; a cursor the store cannot decode rejects with an
    * Error whose `code` is 'BAD_CURSOR' (the API answers 400). The same holds for listClues.
    */
-  listCameras(q: { regions?: readonly string[]; status?: CameraStatus; cursor?: string; limit: number }): Promise<Page<CameraRecord>>;
+  listCameras(q: CameraQuery): Promise<Page<CameraRecord>>;
   /**
    * Applies reports in order in one transaction: updates last-seen for all, and for each real
    * change of status (or of reason while down) updates the current state and appends a
@@ -169,7 +196,7 @@ export interface Store {
    */
   applyStatus(reports: readonly StatusInput[]): Promise<{ changed: CameraRecord[]; events: StatusEvent[] }>;
   /** Status changes with `from <= at < to`, optionally for some channels only, in time order. */
-  statusEvents(q: { from: string; to: string; cameraIds?: readonly string[] }): Promise<StatusEvent[]>;
+  statusEvents(q: ChannelRange): Promise<StatusEvent[]>;
 
   /** Creates a clue; an existing id returns the stored clue with `created: false` (idempotent). */
   createClue(clue: Clue, first: ClueEvent): Promise<{ clue: Clue; created: boolean }>;
@@ -180,16 +207,7 @@ export interface Store {
    * Clues reported in [from, to) (and, with openOnly, still open), for the given regions (all when
    * omitted), newest first (reportedAt desc, then id).
    */
-  listClues(q: {
-    regions?: readonly string[];
-    status?: readonly string[];
-    category?: readonly string[];
-    from?: string;
-    to?: string;
-    openOnly?: boolean;
-    cursor?: string;
-    limit: number;
-  }): Promise<Page<Clue>>;
+  listClues(q: ClueQuery): Promise<Page<Clue>>;
   /** Every clue reported at or after `since`, plus every clue still open: what a wall needs. */
   cluesForWall(since: string): Promise<Clue[]>;
 

@@ -12,7 +12,7 @@ import type {
   Region,
 } from '@zhihui/shared';
 import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
-import type { AuditEntry, AuditQuery, CameraRecord, CredentialRecord, MaintenanceSpan, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
+import type { AuditEntry, AuditQuery, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, MaintenanceSpan, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
 import { runMigrations } from './migrations.js';
 import { decideStatus, type LateHook } from './apply.js';
 import { planLate, type HistoryStep } from '../late.js';
@@ -509,7 +509,7 @@ class PostgresStore implements Store {
     return unique.flatMap((id) => byId.get(id) ?? []);
   }
 
-  async maintenanceHistory(q: { from: string; to: string; cameraIds?: readonly string[] }): Promise<MaintenanceSpan[]> {
+  async maintenanceHistory(q: ChannelRange): Promise<MaintenanceSpan[]> {
     const { rows } = await this.#pool.query<{ camera_id: string; reason: string; from_at: Date; to_at: Date }>(
       `SELECT camera_id, reason, from_at, to_at FROM maintenance_spans
        WHERE from_at < $2::timestamptz AND to_at > $1::timestamptz AND ($3::text[] IS NULL OR camera_id = ANY($3::text[]))
@@ -532,12 +532,7 @@ class PostgresStore implements Store {
     return rows.map(toCamera);
   }
 
-  async listCameras(q: {
-    regions?: readonly string[];
-    status?: CameraStatus;
-    cursor?: string;
-    limit: number;
-  }): Promise<Page<CameraRecord>> {
+  async listCameras(q: CameraQuery): Promise<Page<CameraRecord>> {
     const after = decodeCursor(q.cursor, isIdCursor);
     const limit = Math.max(1, Math.floor(q.limit));
     const { rows } = await this.#pool.query<CameraRow>(
@@ -608,7 +603,7 @@ class PostgresStore implements Store {
     });
   }
 
-  async statusEvents(q: { from: string; to: string; cameraIds?: readonly string[] }): Promise<StatusEvent[]> {
+  async statusEvents(q: ChannelRange): Promise<StatusEvent[]> {
     const { rows } = await this.#pool.query<StatusEventRow>(
       `SELECT camera_id, from_status, to_status, reason, at, actor FROM status_events
        WHERE at >= $1::timestamptz AND at < $2::timestamptz AND ($3::text[] IS NULL OR camera_id = ANY($3::text[]))
@@ -673,16 +668,7 @@ class PostgresStore implements Store {
     };
   }
 
-  async listClues(q: {
-    regions?: readonly string[];
-    status?: readonly string[];
-    category?: readonly string[];
-    from?: string;
-    to?: string;
-    openOnly?: boolean;
-    cursor?: string;
-    limit: number;
-  }): Promise<Page<Clue>> {
+  async listClues(q: ClueQuery): Promise<Page<Clue>> {
     const after = decodeCursor(q.cursor, isClueCursor);
     const limit = Math.max(1, Math.floor(q.limit));
     // Newest first, ties by id: the order compareClues gives on the wall.

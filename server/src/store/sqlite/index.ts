@@ -13,12 +13,20 @@ import {
   type Region,
 } from '@zhihui/shared';
 import { isoAt } from '../../domain/time.js';
-import type { AuditEntry, AuditQuery, CameraRecord, CredentialRecord, MaintenanceSpan, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
+import type { AuditEntry, AuditQuery, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, MaintenanceSpan, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
 import { planLate, type HistoryStep } from '../late.js';
 import { MIGRATIONS } from './schema.js';
 
 type Db = Database.Database;
 type Row = Record<string, unknown>;
+
+/** A time-range query (@from, @to) narrowed to some channels when the range names them. */
+function forChannels(base: string, q: ChannelRange): { sql: string; params: Row } {
+  const params: Row = { from: ms(q.from), to: ms(q.to) };
+  if (!q.cameraIds) return { sql: base, params };
+  params.ids = JSON.stringify(q.cameraIds);
+  return { sql: `${base} AND camera_id IN (SELECT value FROM json_each(@ids))`, params };
+}
 
 /** A channel as held in memory: times as epoch ms, so the ingest path compares numbers. */
 interface CamRow {
@@ -358,13 +366,8 @@ class SqliteStore implements Store {
     return next.map(toRecord);
   }
 
-  async maintenanceHistory(q: { from: string; to: string; cameraIds?: readonly string[] }): Promise<MaintenanceSpan[]> {
-    const params: Row = { from: ms(q.from), to: ms(q.to) };
-    let sql = 'SELECT camera_id, reason, from_at, to_at FROM maintenance WHERE from_at < @to AND to_at > @from';
-    if (q.cameraIds) {
-      sql += ' AND camera_id IN (SELECT value FROM json_each(@ids))';
-      params.ids = JSON.stringify(q.cameraIds);
-    }
+  async maintenanceHistory(q: ChannelRange): Promise<MaintenanceSpan[]> {
+    const { sql, params } = forChannels('SELECT camera_id, reason, from_at, to_at FROM maintenance WHERE from_at < @to AND to_at > @from', q);
     return (this.#st(sql + ' ORDER BY camera_id, from_at').all(params) as Row[]).map((r) => ({
       cameraId: r.camera_id as string,
       reason: r.reason as string,
@@ -388,7 +391,7 @@ class SqliteStore implements Store {
     return [...this.#cache().values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(toRecord);
   }
 
-  async listCameras(q: { regions?: readonly string[]; status?: CameraStatus; cursor?: string; limit: number }): Promise<Page<CameraRecord>> {
+  async listCameras(q: CameraQuery): Promise<Page<CameraRecord>> {
     const where: string[] = [];
     const params: Row = { limit: q.limit + 1 };
     if (q.regions) {
@@ -477,13 +480,8 @@ class SqliteStore implements Store {
     return { changed, events };
   }
 
-  async statusEvents(q: { from: string; to: string; cameraIds?: readonly string[] }): Promise<StatusEvent[]> {
-    const params: Row = { from: ms(q.from), to: ms(q.to) };
-    let sql = 'SELECT camera_id, from_status, to_status, reason, at, actor FROM status_events WHERE at >= @from AND at < @to';
-    if (q.cameraIds) {
-      sql += ' AND camera_id IN (SELECT value FROM json_each(@ids))';
-      params.ids = JSON.stringify(q.cameraIds);
-    }
+  async statusEvents(q: ChannelRange): Promise<StatusEvent[]> {
+    const { sql, params } = forChannels('SELECT camera_id, from_status, to_status, reason, at, actor FROM status_events WHERE at >= @from AND at < @to', q);
     return (this.#st(sql + ' ORDER BY at, seq').all(params) as Row[]).map((r) => ({
       cameraId: r.camera_id as string,
       from: r.from_status as CameraStatus,
@@ -535,16 +533,7 @@ class SqliteStore implements Store {
     return { clue, history };
   }
 
-  async listClues(q: {
-    regions?: readonly string[];
-    status?: readonly string[];
-    category?: readonly string[];
-    from?: string;
-    to?: string;
-    openOnly?: boolean;
-    cursor?: string;
-    limit: number;
-  }): Promise<Page<Clue>> {
+  async listClues(q: ClueQuery): Promise<Page<Clue>> {
     const where: string[] = [];
     const params: Row = { limit: q.limit + 1 };
     if (q.regions) {
