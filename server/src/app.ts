@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import configPlugin, { loadConfig, type Config } from './plugins/config.js';
+import configPlugin from './plugins/config.js';
+import { loadConfig, type Config } from './config/env.js';
 import errorsPlugin, { frameworkErrorHandler } from './plugins/errors.js';
 import busPlugin from './plugins/bus.js';
 import storePlugin from './plugins/store.js';

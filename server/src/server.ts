@@ -1,7 +1,15 @@
 import { buildApp } from './app.js';
+import { ConfigFileError } from './config/file.js';
 
 // Listen, and close gracefully on SIGTERM/SIGINT: in-flight requests finish, the store closes.
-const app = await buildApp();
+const app = await buildApp().catch((err: unknown) => {
+  // A bad setting is the operator's to fix: one clear line naming it, not a stack trace.
+  if (err instanceof ConfigFileError || (err instanceof Error && /^[A-Z_]+: /.test(err.message))) {
+    console.error(`Zhihui cannot start: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+});
 let closing = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {

@@ -1,7 +1,8 @@
 // GET /api/v1/regions/:code/geo and /api/v1/ui-config, which the wall's map loads first.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import configPlugin, { loadConfig } from '../../server/src/plugins/config.js';
+import configPlugin from '../../server/src/plugins/config.js';
+import { loadConfig } from '../../server/src/config/env.js';
 import geoRoutes from '../../server/src/routes/geo.js';
 
 describe('geo routes', () => {

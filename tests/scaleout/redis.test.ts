@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Bus, type BusEvents } from '../../server/src/bus.js';
-import { loadConfig } from '../../server/src/plugins/config.js';
+import { loadConfig } from '../../server/src/config/env.js';
 import { bridgeBus } from '../../server/src/scaleout/redisBus.js';
 import { acquireLeadership, type Leadership } from '../../server/src/scaleout/leader.js';
 import type { ScaleLog } from '../../server/src/scaleout/redis.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { MAX_STATUS_BATCH } from '@zhihui/shared';
-import { loadConfig } from '../../server/src/plugins/config.js';
+import { loadConfig } from '../../server/src/config/env.js';
 import { AUTH, cam, smallApp, tmpDir } from '../server/helpers.js';
 import { openSocket, startServer, subscribe, type TestServer } from '../stream/helpers.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Region } from '@zhihui/shared';
 import { buildApp } from '../../server/src/app.js';
-import type { Config } from '../../server/src/plugins/config.js';
+import type { Config } from '../../server/src/config/env.js';
 
 export const KEY = 'k';
 export const AUTH = { authorization: `Bearer ${KEY}` };

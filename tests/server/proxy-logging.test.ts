@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { maskSecrets } from '../../server/src/app.js';
-import { loadConfig } from '../../server/src/plugins/config.js';
+import { loadConfig } from '../../server/src/config/env.js';
 import { useSmallApp } from './helpers.js';
 
 describe('secrets stay out of the logs', () => {

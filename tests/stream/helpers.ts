@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, RegionDelta, RegionSnapshot, ServerToClientEvents } from '@zhihui/shared';
 import { buildApp } from '../../server/src/app.js';
-import type { Config } from '../../server/src/plugins/config.js';
+import type { Config } from '../../server/src/config/env.js';
 
 export type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { createClient } from 'redis';
-import type { Config } from '../plugins/config.js';
+import type { Config } from '../config/env.js';
 
 /**
  * The Redis key prefix of a deployment: processes that share a database share a bus, a leader

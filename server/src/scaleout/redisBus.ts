@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus, BusEventName, BusEvents } from '../bus.js';
-import type { Config } from '../plugins/config.js';
+import type { Config } from '../config/env.js';
 import { closeRedis, connectSoon, consoleLog, deploymentPrefix, redisClient, type ScaleLog } from './redis.js';
 
 

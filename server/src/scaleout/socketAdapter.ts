@@ -1,6 +1,6 @@
 import type { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { Config } from '../plugins/config.js';
+import type { Config } from '../config/env.js';
 import { closeRedis, connectSoon, consoleLog, deploymentPrefix, redisClient, type ScaleLog } from './redis.js';
 
 /**
