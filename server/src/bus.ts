@@ -10,6 +10,26 @@ export interface BusEvents {
   clues: { clues: Clue[] };
   /** Grid worker inventory or duty changes, and new reports. */
   grid: { workers: GridWorkerView[]; reports: GridReport[] };
+  /**
+   * A status source (wvp, ZLMediaKit, MQTT, RTSP probes, …) went down or came back. Its channels'
+   * states arrive separately as `cameras`; this tells alerting to roll them up under the source.
+   */
+  source: SourceHealthEvent;
+}
+
+/** A source's liveness change, as the sources capability announces it. */
+export interface SourceHealthEvent {
+  /** The source's id from the config file. */
+  id: string;
+  /** Its display name (zh-CN), e.g. 栾城区视频平台. */
+  name: string;
+  kind: string;
+  up: boolean;
+  at: string;
+  /** Channels the source covers (their state is unknown/source_down while it is down). */
+  cameraIds: string[];
+  /** Why it is down (connection refused, keepalive missed, …); null when up. */
+  error: string | null;
 }
 
 export type BusEventName = keyof BusEvents;

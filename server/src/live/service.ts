@@ -19,7 +19,9 @@ export async function loadLiveData(store: Store, now: number): Promise<LiveData>
   return { cameras, clues, workers, reports, events, maintenance };
 }
 
-type Replay = { [K in keyof BusEvents]: { event: K; payload: BusEvents[K] } }[keyof BusEvents];
+/** The bus events the live state is built from. */
+type LiveEvents = Pick<BusEvents, 'cameras' | 'clues' | 'grid'>;
+type Replay = { [K in keyof LiveEvents]: { event: K; payload: LiveEvents[K] } }[keyof LiveEvents];
 
 /**
  * `app.live`: the live engine fed from the bus, reloaded from the store when the day rolls over.

@@ -112,8 +112,7 @@ export async function bridgeBus(bus: Bus, config: Config, opts: BridgeOptions = 
       if (m.e === 'cameras') {
         const p = remember(m.p as BusEvents['cameras']);
         if (p.cameras.length > 0 || p.events.length > 0) bus.deliver('cameras', p);
-      } else if (m.e === 'clues') bus.deliver('clues', m.p as BusEvents['clues']);
-      else if (m.e === 'grid') bus.deliver('grid', m.p as BusEvents['grid']);
+      } else bus.deliver(m.e, m.p as never);
     })
     .catch((err: Error) => log.error({ err: err.message }, 'bus subscribe failed'));
 
