@@ -14,6 +14,19 @@ describe('sources: config schema per kind', () => {
     expect(c.sources?.[0]).toEqual({ id: 'demo-mqtt', kind: 'mqtt', url: 'mqtt://127.0.0.1:1883', topic: 'cameras/{id}/status' });
   });
 
+  test("every config of the README's 'Connecting your video platform' is valid as printed", async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## 接入视频平台'), readme.indexOf('## Feeding it: the API'));
+    const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks.length).toBe(6);
+    // Elided secrets (…) stand for the operator's own.
+    const yaml = `sources:\n${blocks.slice(1).join('')}`.replace(/…/g, 'x');
+    const c = parseConfigText(yaml, 'readme.yaml');
+    expect(c.sources?.map((x) => x.kind)).toEqual(['wvp', 'zlm', 'mqtt', 'mqtt', 'rtsp']);
+    expect(parseConfigText(blocks[0]!, 'min.yaml').sources?.[0]?.id).toBe('demo-mqtt');
+  });
+
   test('each kind names its own bad or missing key', () => {
     expect(bad('sources:\n  - id: a\n    kind: mqtt\n    url: mqtt://h\n    topik: x/{id}\n')).toThrow(/sources\/0\/topik: unknown key/);
     expect(bad('sources:\n  - id: a\n    kind: mqtt\n    topic: x/{id}\n')).toThrow(/sources\/0\/url: is required/);
