@@ -13,6 +13,7 @@ import heartbeatPlugin from './plugins/heartbeat.js';
 import livePlugin from './plugins/live.js';
 import streamPlugin from './plugins/stream.js';
 import simulatorPlugin from './plugins/simulator.js';
+import sourcesPlugin from './plugins/sources.js';
 import docsPlugin from './plugins/docs.js';
 import metricsPlugin from './plugins/metrics.js';
 import staticPlugin from './plugins/static.js';
@@ -24,6 +25,7 @@ import regionRoutes from './routes/regions.js';
 import geoRoutes from './routes/geo.js';
 import meetingRoutes from './routes/meeting.js';
 import adminRoutes from './routes/admin.js';
+import sourceRoutes from './routes/sources.js';
 
 /** A URL with the values of secret-bearing query parameters replaced, for logs. */
 export function maskSecrets(url: string): string {
@@ -72,6 +74,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(streamPlugin);
   await app.register(socketAuthPlugin);
   await app.register(simulatorPlugin);
+  await app.register(sourcesPlugin);
 
   await app.register(healthRoutes);
   await app.register(cameraRoutes, { prefix: '/api/v1' });
@@ -81,6 +84,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(geoRoutes, { prefix: '/api/v1' });
   await app.register(meetingRoutes, { prefix: '/api/v1' });
   await app.register(adminRoutes, { prefix: '/api/v1' });
+  await app.register(sourceRoutes, { prefix: '/api/v1' });
   await app.register(staticPlugin);
 
   await app.ready();

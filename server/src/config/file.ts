@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Type, type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { parse as parseYaml } from 'yaml';
-import { SourcesSectionSchema } from './sections/sources.js';
+import { SourcesSectionSchema, sourcesSectionProblems, type SourcesSection } from './sections/sources.js';
 import { NotificationsSectionSchema } from './sections/notifications.js';
 import { VideoSectionSchema } from './sections/video.js';
 
@@ -22,7 +22,8 @@ export const ConfigFileSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export type ConfigFile = Static<typeof ConfigFileSchema>;
+/** The checked file; `sources` entries are typed per kind (sections/sources.ts checks each against its kind). */
+export type ConfigFile = Omit<Static<typeof ConfigFileSchema>, 'sources'> & { sources?: SourcesSection };
 
 /** What a server without a config file runs with. */
 export function emptyConfigFile(): ConfigFile {
@@ -80,6 +81,8 @@ export function parseConfigText(text: string, file: string): ConfigFile {
   if (raw === null || raw === undefined) return emptyConfigFile();
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigFileError(`ZHIHUI_CONFIG ${file}: the top level must be a mapping (sources:, notifications:, video:)`);
   const problems = configProblems(ConfigFileSchema, raw);
+  const sources = (raw as { sources?: unknown }).sources;
+  if (problems.length === 0 && Array.isArray(sources)) problems.push(...sourcesSectionProblems(sources, configProblems).slice(0, 5));
   if (problems.length > 0) throw new ConfigFileError(`ZHIHUI_CONFIG ${file}: ${problems.join('; ')}`);
   return raw as ConfigFile;
 }

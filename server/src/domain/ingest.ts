@@ -27,6 +27,7 @@ import type { CameraRecord, StatusInput, Store } from '../store/types.js';
 import { HttpError, fieldError, notFound, validationError } from './errors.js';
 import { MAX_FUTURE_MS, isoAt } from './time.js';
 import { strictChecker } from './validate.js';
+import { Liveness } from '../sources/liveness.js';
 
 /** What the ingest needs from its surroundings (the plugin passes the app's). */
 export interface IngestDeps {
@@ -37,6 +38,8 @@ export interface IngestDeps {
   metrics?: { inc(name: string, labels?: Record<string, string | number>, n?: number): void };
   heartbeatTimeoutSec: number;
   heartbeatGraceSec: number;
+  /** Which source feeds each channel and its heartbeat policy (default: every channel on the REST API's timeout). */
+  liveness?: Liveness;
   /** Clock (tests and the simulator may drive it). */
   now?: () => number;
 }
@@ -67,8 +70,18 @@ export interface IngestService {
   /** A grid worker's report; with `clue` it also raises a clue (source grid). */
   gridReport(body: unknown, actor: string): Promise<{ report: GridReport; clue: Clue | null; created: boolean }>;
   setWorkerDuty(workerId: string, onDuty: boolean, actor: string): Promise<GridWorkerView>;
-  /** Heartbeat sweep: silent online channels → unknown, long-unknown → offline. Returns channels changed. */
+  /**
+   * Heartbeat sweep: silent online channels → unknown, long-unknown → offline, each on the heartbeat
+   * timeout of the source that feeds it (none for change-only sources). Returns channels changed.
+   */
   markSilent(now: number): Promise<number>;
+  /**
+   * Applies changes a source derives rather than observes (`heard: false`): a source gone down makes
+   * its channels unknown (source_down). Dropped for a channel heard from at or after `at`.
+   */
+  applyDerived(inputs: readonly StatusInput[]): Promise<number>;
+  /** Who feeds each channel (sources, REST API) and how its liveness is judged. */
+  readonly liveness: Liveness;
   /** When this service started (the heartbeat grace counts from here). */
   readonly startedAt: number;
 }
@@ -92,6 +105,7 @@ export function createIngest(deps: IngestDeps): IngestService {
   const { store, bus } = deps;
   const clock = deps.now ?? Date.now;
   const startedAt = clock();
+  const liveness = deps.liveness ?? new Liveness({ restHeartbeatSec: deps.heartbeatTimeoutSec });
   const inc = (name: string, labels?: Record<string, string | number>, n = 1) => deps.metrics?.inc(name, labels, n);
   // Read-check-write of one clue must not interleave with another on the same clue.
   const locks = new Map<string, Promise<unknown>>();
@@ -120,9 +134,10 @@ export function createIngest(deps: IngestDeps): IngestService {
     if (cameras.length > 0) bus.emit('cameras', { cameras, events: [] });
   }
 
-  async function applyAndEmit(inputs: StatusInput[]): Promise<number> {
+  async function applyAndEmit(inputs: readonly StatusInput[]): Promise<number> {
     if (inputs.length === 0) return 0;
     const { changed, events } = await store.applyStatus(inputs);
+    liveness.seen(inputs);
     for (const e of events) inc('zhihui_status_changes_total', { to: e.to });
     if (changed.length > 0 || events.length > 0) bus.emit('cameras', { cameras: changed, events });
     return changed.length;
@@ -187,7 +202,9 @@ export function createIngest(deps: IngestDeps): IngestService {
 
   return {
     startedAt,
+    liveness,
     createClue,
+    applyDerived: (inputs) => applyAndEmit(inputs.map((i) => ({ ...i, heard: false }))),
 
     async statusBatch(reports, actor) {
       if (!Array.isArray(reports)) throw fieldError('reports', 'must be an array');
@@ -393,11 +410,12 @@ export function createIngest(deps: IngestDeps): IngestService {
 
     async markSilent(now) {
       if (deps.heartbeatGraceSec > 0 && now - startedAt < deps.heartbeatGraceSec * 1000) return 0;
-      const timeout = deps.heartbeatTimeoutSec * 1000;
       const at = isoAt(now);
       const inputs: StatusInput[] = [];
       for (const c of await store.allCameras()) {
         if (!c.inService || inMaintenance(c.maintenance, now)) continue;
+        const timeout = liveness.timeoutMs(c, startedAt);
+        if (timeout === null) continue;
         const since = Date.parse(c.since);
         const heard = c.lastSeen === null ? since : Date.parse(c.lastSeen);
         if (c.status === 'online' && now - heard > timeout) {

@@ -1,11 +1,12 @@
 import fp from 'fastify-plugin';
 import { createIngest, type IngestService } from '../domain/ingest.js';
+import { createLiveness } from '../sources/settings.js';
 
 export type { IngestService } from '../domain/ingest.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The one write path, shared by the REST routes and the simulator. */
+    /** The one write path, shared by the REST routes, the simulator and the status sources. */
     ingest: IngestService;
   }
 }
@@ -13,6 +14,7 @@ declare module 'fastify' {
 /** Decorates app.ingest: checks input, commits through app.store, then emits on app.bus. */
 export default fp(
   async (app) => {
+    const { config } = app;
     app.decorate(
       'ingest',
       createIngest({
@@ -20,8 +22,10 @@ export default fp(
         regions: () => app.regions,
         bus: app.bus,
         metrics: app.metrics,
-        heartbeatTimeoutSec: app.config.heartbeatTimeoutSec,
-        heartbeatGraceSec: app.config.heartbeatGraceSec,
+        heartbeatTimeoutSec: config.heartbeatTimeoutSec,
+        heartbeatGraceSec: config.heartbeatGraceSec,
+        // Who feeds each channel decides its heartbeat timeout; kept beside the data across restarts.
+        liveness: await createLiveness(config.file.sources, config.heartbeatTimeoutSec, config.dataDir),
       }),
     );
   },

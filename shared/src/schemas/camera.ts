@@ -10,8 +10,27 @@ export const CameraStatus = { online: 'online', offline: 'offline', unknown: 'un
 export type CameraStatus = (typeof CameraStatus)[keyof typeof CameraStatus];
 export const CAMERA_STATUSES = Object.values(CameraStatus);
 
-/** Why a channel is down. Order is the wire code (index) and must only be appended to. */
-export const CAMERA_REASONS = ['power', 'black_screen', 'network', 'maintenance', 'other'] as const;
+/**
+ * Why a channel is down (or unknown). Order is the wire code (index) and must only be appended to.
+ * The second group comes from the status sources: `source_down` (the platform reporting the channel
+ * is unreachable: the channel is unknown, not offline), `device_offline` (its GB/T 28181 device is
+ * offline), `auth` / `bad_path` (an RTSP probe was refused / the path does not exist), `video_lost`
+ * and `defect` (GB/T 28181 catalog VLOST / DEFECT), `no_stream` (the media server gets no stream).
+ */
+export const CAMERA_REASONS = [
+  'power',
+  'black_screen',
+  'network',
+  'maintenance',
+  'other',
+  'source_down',
+  'device_offline',
+  'auth',
+  'bad_path',
+  'video_lost',
+  'defect',
+  'no_stream',
+] as const;
 export type CameraReason = (typeof CAMERA_REASONS)[number];
 
 /**

@@ -16,6 +16,8 @@ export const ErrorCode = {
   tooMany: 'RATE_LIMITED',
   unsupportedMedia: 'UNSUPPORTED_MEDIA_TYPE',
   unavailable: 'STORE_UNAVAILABLE',
+  /** An outside system Zhihui asked on the caller's behalf (a video platform) did not answer. */
+  upstream: 'UPSTREAM_UNAVAILABLE',
   internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,0 +1,205 @@
+import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { CAMERA_REASONS, CameraIdSchema, ErrorCode } from '@zhihui/shared';
+import { HttpError, notFound } from '../domain/errors.js';
+import { errorResponses } from '../plugins/errors.js';
+import { WvpSource } from '../sources/wvp.js';
+import { ZLM_HOOKS, ZlmSource, type ZlmHook } from '../sources/zlm.js';
+
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64, description: 'source id from the config file' }) });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const SourceViewSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  kind: Type.String({ description: 'wvp | zlm | mqtt | rtsp' }),
+  state: Type.Union([Type.Literal('starting'), Type.Literal('up'), Type.Literal('down')], { description: 'down: its channels are unknown (source_down)' }),
+  stateSince: Type.String(),
+  connected: Type.Boolean(),
+  lastMessageAt: Nullable(Type.String()),
+  messages: Type.Integer(),
+  messagesPerMinute: Type.Number(),
+  rejectsPerMinute: Type.Number(),
+  rejects: Type.Record(Type.String(), Type.Integer(), { description: 'bad input since the start, per kind' }),
+  lastError: Nullable(Type.String()),
+  lastErrorAt: Nullable(Type.String()),
+  priority: Type.Integer(),
+  heartbeat: Nullable(Type.Number({ description: 'per-channel heartbeat timeout (s); null: the source sends only changes' })),
+  channels: Type.Integer({ description: 'channels whose state comes from this source now' }),
+  claims: Type.Integer({ description: 'channels it has reported since the server started' }),
+  repeatsDropped: Type.Integer(),
+  overridden: Type.Integer({ description: 'reports held back because a source of higher precedence owns the channel' }),
+  flapping: Type.Integer({ description: 'channels held because they flap' }),
+  flappingEpisodes: Type.Integer(),
+  settings: Type.Record(Type.String(), Type.Unknown(), { description: 'what it connects to; never a secret' }),
+});
+
+const CatalogRowSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  region: Type.String(),
+  lon: Type.Number(),
+  lat: Type.Number(),
+  regionFrom: Type.String({ description: 'mapping | civil_code | gb_id | default' }),
+  approximatePosition: Type.Boolean({ description: 'the platform gave no position: the region centre stands in' }),
+});
+
+const CatalogResultSchema = Type.Object({
+  dryRun: Type.Boolean(),
+  devices: Type.Integer(),
+  channels: Type.Integer(),
+  add: Type.Array(CatalogRowSchema),
+  update: Type.Array(Type.Intersect([CatalogRowSchema, Type.Object({ changes: Type.Array(Type.String()) })])),
+  unchanged: Type.Integer(),
+  skipped: Type.Array(Type.Object({ id: Type.String(), name: Nullable(Type.String()), why: Type.String() })),
+  applied: Type.Integer(),
+});
+
+const ClaimSchema = Type.Object({
+  source: Type.String(),
+  priority: Type.Integer(),
+  up: Type.Boolean(),
+  flapping: Type.Boolean(),
+  status: Type.Union([Type.Literal('online'), Type.Literal('offline')]),
+  reason: Nullable(Type.Enum(CAMERA_REASONS)),
+  at: Nullable(Type.String()),
+  heardAt: Type.String(),
+  inForce: Type.Boolean(),
+});
+
+/**
+ * The sources API. Admin: the sources with their health, what each says about a channel, and
+ * wvp's catalog import (dry run first). Open to ZLMediaKit: its web hooks, authenticated by the
+ * source's shared secret (`?token=`) or address allow-list, answered as a bystander.
+ *
+ * Region scoping: every source here is deployment-wide, so these routes are for the deployment's
+ * admin; a region admin must not see sources (or import catalogs) outside their subtree.
+ */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  await app.register(async (scope) => {
+    const admin = scope.withTypeProvider<TypeBoxTypeProvider>();
+    admin.addHook('onRequest', app.requireAdmin);
+    const security = [{ bearer: [] }];
+
+    admin.get(
+      '/sources',
+      {
+        schema: {
+          tags: ['sources'],
+          summary: 'The status sources of the config file, with their health',
+          description: 'Per source: kind, up/down, connected, last message, messages and bad input per minute, channels covered, last error. The same figures are in /metrics (zhihui_source_*).',
+          security,
+          response: { 200: Type.Object({ sources: Type.Array(SourceViewSchema) }), ...errorResponses(401, 403) },
+        },
+      },
+      async () => ({ sources: app.sources.list() }),
+    );
+
+    admin.get(
+      '/sources/:id',
+      { schema: { tags: ['sources'], summary: 'One status source with its health', security, params: IdParams, response: { 200: SourceViewSchema, ...errorResponses(401, 403, 404) } } },
+      async (request) => {
+        const v = app.sources.view(request.params.id);
+        if (!v) throw notFound('source', request.params.id);
+        return v;
+      },
+    );
+
+    admin.get(
+      '/sources/channels/:cameraId',
+      {
+        schema: {
+          tags: ['sources'],
+          summary: 'What each source says about one channel, and whose word is in force',
+          description: 'The history (status events) records the source of each change as the actor source:<id>; this shows the current claims, including those held back by precedence or flap damping.',
+          security,
+          params: Type.Object({ cameraId: CameraIdSchema }),
+          response: { 200: Type.Object({ cameraId: Type.String(), owner: Nullable(Type.String()), claims: Type.Array(ClaimSchema) }), ...errorResponses(401, 403) },
+        },
+      },
+      async (request) => ({ cameraId: request.params.cameraId, ...app.sources.channel(request.params.cameraId) }),
+    );
+
+    admin.post(
+      '/sources/:id/sync-catalog',
+      {
+        schema: {
+          tags: ['sources'],
+          summary: "Import a wvp platform's channel catalog into the inventory (a dry run unless apply is true)",
+          description:
+            'Channels with 20-digit GB/T 28181 ids, their names and positions; the region from the catalog.regions mapping table, the civil code (an NBS township or county code), the county in the GB id, or catalog.defaultRegion. Without apply it only lists what it would add and change; run it with apply: true to write them (the audit log records it).',
+          security,
+          params: IdParams,
+          body: Type.Optional(Type.Object({ apply: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false })),
+          response: { 200: CatalogResultSchema, ...errorResponses(400, 401, 403, 404, 409, 502) },
+        },
+      },
+      async (request) => {
+        const adapter = app.sources.adapters.get(request.params.id);
+        if (!adapter) throw notFound('source', request.params.id);
+        if (!(adapter instanceof WvpSource)) throw new HttpError(409, ErrorCode.conflict, `source '${request.params.id}' is not a wvp platform: only wvp has a catalog to import`);
+        if (!adapter.api) throw new HttpError(409, ErrorCode.conflict, `source '${request.params.id}' has no api: set api.url and its credentials in the config file`);
+        const apply = request.body?.apply === true;
+        try {
+          return await adapter.syncCatalog(apply, request.actor);
+        } catch (err) {
+          if (err instanceof HttpError) throw err;
+          throw new HttpError(502, ErrorCode.upstream, `the platform did not answer as expected: ${(err as Error).message}`);
+        }
+      },
+    );
+  });
+
+  await app.register(async (scope) => {
+    const hooks = scope.withTypeProvider<TypeBoxTypeProvider>();
+    // ZLMediaKit posts JSON; anything else is still taken in, so that a wrong body is counted, not refused unseen.
+    hooks.removeAllContentTypeParsers();
+    hooks.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
+
+    hooks.post(
+      '/sources/:id/hooks/:hook',
+      {
+        // A media server posts many hooks from one address: not a client to throttle.
+        config: { rateLimit: false },
+        schema: {
+          tags: ['sources'],
+          summary: 'ZLMediaKit web hooks (on_stream_changed, on_stream_none_reader, on_server_keepalive, on_rtp_server_timeout)',
+          description:
+            "Point ZLMediaKit's hook URLs here with ?token=<the source's secret> (or allow its address). Answers as a bystander: {code: 0}; on_stream_none_reader never asks to close the stream.",
+          params: Type.Object({ id: Type.String({ maxLength: 64 }), hook: Type.String({ maxLength: 64 }) }),
+          querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 4096 })) }),
+          response: { 200: Type.Record(Type.String(), Type.Unknown()), ...errorResponses(401, 404, 429) },
+        },
+      },
+      async (request, reply) => {
+        const { id, hook } = request.params;
+        const adapter = app.sources.adapters.get(id);
+        if (!(adapter instanceof ZlmSource)) throw notFound('ZLMediaKit source', id);
+        if (!(ZLM_HOOKS as readonly string[]).includes(hook)) throw notFound('hook', hook);
+        const wait = await app.auth.blockedFor(request.ip);
+        if (wait > 0) {
+          reply.header('retry-after', String(wait));
+          throw new HttpError(429, ErrorCode.tooMany, `too many failed authentications from this address; retry in ${wait} s`);
+        }
+        if (!adapter.authorized({ ip: request.ip, token: request.query.token ?? null })) {
+          await app.auth.failed(request.ip);
+          app.sources.feeds.get(id)?.bad('bad_auth', `${hook} from ${request.ip} without the source's token`);
+          throw new HttpError(401, ErrorCode.unauthorized, "hook refused: give the source's secret as ?token= or post from an allowed address");
+        }
+        let body: unknown = request.body;
+        if (typeof body === 'string') {
+          try {
+            body = JSON.parse(body);
+          } catch {
+            body = null;
+          }
+        }
+        const answer = adapter.hook(hook as ZlmHook, body);
+        return reply.code(answer.status as 200).send(answer.body);
+      },
+    );
+  });
+};
+
+export default routes;
