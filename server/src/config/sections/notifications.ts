@@ -36,7 +36,8 @@ export const NotifyChannelSchema = Type.Object(
     mentions: Type.Optional(Mentions),
     ratePerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 600, description: 'messages a minute before the excess is merged (robots: 20)' })),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 500, maximum: 60_000 })),
-    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'further attempts after a failure, with backoff' })),
+    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'further attempts after a failure, with backoff (default 4)' })),
+    retryDelayMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000, description: 'first backoff; it doubles each attempt, up to 60 s (default 1000)' })),
     smtp: Type.Optional(
       Type.Object(
         {
@@ -105,6 +106,7 @@ export const CalendarOverrideSchema = Type.Object(
 
 export const NotificationsSectionSchema = Type.Object(
   {
+    evaluateEverySec: Type.Optional(Type.Integer({ minimum: 1, maximum: 300, description: 'how often rates, channels down and overdue clues are judged (default 15)' })),
     baseUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 500, description: 'public URL of this server, for links in messages' })),
     quietHours: Type.Optional(QuietHoursSchema),
     announce: Type.Optional(
