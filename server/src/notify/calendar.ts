@@ -96,15 +96,6 @@ export class WorkCalendar {
     }
     return startOfDate(nextDate(date));
   }
-
-  /** Working days that end within (fromMs, toMs], for "超期 2个工作日" style counts. */
-  workdaysBetween(fromMs: number, toMs: number): number {
-    let n = 0;
-    for (let d = dateOf(fromMs); startOfDate(nextDate(d)) <= toMs && n < 10_000; d = nextDate(d)) {
-      if (startOfDate(nextDate(d)) > fromMs && this.isWorkday(d)) n++;
-    }
-    return n;
-  }
 }
 
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
