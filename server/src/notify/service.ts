@@ -26,6 +26,8 @@ export interface NotifyDeps {
   section: NotificationsSection | undefined;
   /** Public URL of this server, for links in messages. */
   baseUrl: string;
+  /** Region of messages that belong to no rule (a channel's test message, when the channel names none). */
+  defaultRegion: string;
   log: FastifyBaseLogger;
   /** Whether this process runs the deployment's alerting (the leader). */
   isLeader(): boolean;
@@ -289,7 +291,7 @@ export class NotifyService {
       headline: `这是一条测试消息:通道「${c.name ?? c.id}」可以收到告警`,
       lines: [`发送人:${actor}`, `时间:${isoAt(now).slice(0, 16).replace('T', ' ')}`],
       link: null,
-      region: c.region ?? this.d.tree().roots[0]?.code ?? '000000',
+      region: c.region ?? this.d.defaultRegion,
       rule: null,
       key: null,
       urgent: false,

@@ -33,6 +33,7 @@ export default fp(
       },
       section,
       baseUrl: section?.baseUrl ?? `http://${host}:${app.config.port}`,
+      defaultRegion: app.config.region,
       log: app.log,
       isLeader: () => leadership.isLeader(),
       metrics: app.metrics,
