@@ -113,6 +113,21 @@ const voiceState = (page: Page) => page.evaluate(() => (window as unknown as { _
     }
   });
 
+  test('the meeting view has the delivery log as a tab: the roll-up alert, its channel and its result', SLOW, async () => {
+    const w = await openPage(kiosk, `${server.url}/meeting/130111?period=today&tab=notifications`, { width: 1920, height: 1080 });
+    try {
+      await w.page.waitForSelector('[data-testid="delivery-row"]', { timeout: 60_000 });
+      const rows = await w.page.$$eval('[data-testid="delivery-row"]', (trs) => trs.map((tr) => ({ status: tr.getAttribute('data-status'), text: tr.textContent ?? '' })));
+      const api = (await server.get<{ items: { status: string; message: { headline: string } }[] }>('/api/v1/notifications/deliveries?region=130111&limit=300')).items;
+      expect(rows).toHaveLength(api.length);
+      expect(rows[0]!.status).toBe(api[0]!.status);
+      expect(rows.some((r) => /冶河镇 \d+路视频离线/.test(r.text) && r.text.includes('duty'))).toBe(true);
+      expect(w.errors).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
+
   test('autoplay blocked (a desktop browser\'s policy): a one-time "点击开启声音" button unlocks sound', SLOW, async () => {
     // Headless Chromium lets every page play whatever --autoplay-policy says, so a page script
     // STANDS IN for a desktop browser's policy: audio stays suspended until a real user gesture

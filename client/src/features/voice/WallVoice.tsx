@@ -105,7 +105,7 @@ export function WallVoice(props: { region: string; state: WallState; announceSec
             void unlockSound().then((ok) => setBlocked(!ok));
           }}
         >
-          🔊 {t('voice.enable')}
+          {t('voice.enable')}
         </button>
       )}
     </div>
