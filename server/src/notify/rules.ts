@@ -1,4 +1,4 @@
-import { OPEN_CLUE_STATUSES, ancestorsOf, descendantsOf, isOverdue, isWithin, toShanghaiIso, type Clue, type Region, type RegionTree } from '@zhihui/shared';
+import { OPEN_CLUE_STATUSES, type ActiveAlert, ancestorsOf, descendantsOf, isOverdue, isWithin, toShanghaiIso, type Clue, type Region, type RegionTree } from '@zhihui/shared';
 import type { SourceHealthEvent } from '../bus.js';
 import type { NotifyRuleConfig } from '../config/sections/notifications.js';
 import type { LiveService } from '../live/service.js';
@@ -12,15 +12,6 @@ export interface Rule extends NotifyRuleConfig {
   origin: 'file' | 'admin';
 }
 
-/** A roll-up alert firing now, as the wall announces it. */
-export interface ActiveAlert {
-  key: string;
-  rule: string;
-  kind: Rule['kind'];
-  region: string;
-  headline: string;
-  since: string;
-}
 
 export interface EngineDeps {
   tree(): RegionTree;

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { ErrorCode, type Clue, type Page, type RegionTree } from '@zhihui/shared';
+import { ErrorCode, type ActiveAlert, type Clue, type Page, type RegionTree } from '@zhihui/shared';
 import type { Bus } from '../bus.js';
 import type { NotificationsSection, NotifyChannelConfig, NotifyRuleConfig } from '../config/sections/notifications.js';
 import { auditEntry } from '../domain/audit.js';
@@ -12,7 +12,7 @@ import { createTransport, defaultRatePerMinute } from './channels/index.js';
 import { dailyDigest, weeklyReport } from './digests.js';
 import type { Message } from './message.js';
 import { ChannelQueue, type DeliveryOutcome, type DeliverySink } from './queue.js';
-import { AlertEngine, type ActiveAlert, type Rule } from './rules.js';
+import { AlertEngine, type Rule } from './rules.js';
 import { digestDue } from './schedule.js';
 import { scrub } from './secrets.js';
 import { channelView, checkChannelWrite, checkRuleWrite, mergeSettings, type Channel, type ChannelView } from './settings.js';

@@ -1,5 +1,5 @@
 import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorCode, descendantsOf } from '@zhihui/shared';
+import { AlertsAnswerSchema, DELIVERY_STATUSES, DeliverySchema, ErrorCode, descendantsOf } from '@zhihui/shared';
 import {
   CHANNEL_KINDS,
   NotifyChannelSchema,
@@ -12,26 +12,6 @@ import { isoAt, parseQueryTime } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-
-const DeliverySchema = Type.Object({
-  id: Type.String(),
-  channel: Type.String(),
-  rule: Nullable(Type.String()),
-  region: Type.String(),
-  kind: Type.String({ description: 'alert, recovery, reminder, digest, test or merged' }),
-  title: Type.String(),
-  status: Type.String({ description: 'queued, held (quiet hours), sent, failed or merged (went out inside a merged message)' }),
-  attempts: Type.Integer(),
-  error: Nullable(Type.String()),
-  mergedInto: Nullable(Type.String()),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-  sentAt: Nullable(Type.String()),
-  message: Type.Object(
-    { headline: Type.Optional(Type.String()), lines: Type.Optional(Type.Array(Type.String())), link: Type.Optional(Nullable(Type.String())), urgent: Type.Optional(Type.Boolean()) },
-    { additionalProperties: true },
-  ),
-});
 
 const ChannelViewSchema = Type.Object({
   id: Type.String(),
@@ -55,7 +35,6 @@ const RuleViewSchema = Type.Object({ ...NotifyRuleSchema.properties, id: Type.St
 const OutcomeSchema = Type.Object({ id: Type.String(), status: Type.String(), via: Nullable(Type.String()), attempts: Type.Integer(), error: Nullable(Type.String()) });
 const OverrideSchema = Type.Object({ date: Type.String(), workday: Type.Boolean(), note: Nullable(Type.String()), updatedAt: Type.String(), updatedBy: Type.String() });
 const DaySchema = Type.Object({ date: Type.String(), workday: Type.Boolean(), name: Nullable(Type.String()), source: Type.String(), known: Type.Boolean() });
-const AlertSchema = Type.Object({ key: Type.String(), rule: Type.String(), kind: Type.String(), region: Type.String(), headline: Type.String(), since: Type.String() });
 const IdParams = Type.Object({ id: NotifyIdSchema });
 const DateParams = Type.Object({ date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) });
 const RegionQuery = Type.Optional(Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$', description: 'region code (default: REGION)' }));
@@ -89,7 +68,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object({
           region: RegionQuery,
           channel: Type.Optional(NotifyIdSchema),
-          status: Type.Optional(Type.Enum(['queued', 'held', 'sent', 'failed', 'merged'] as const)),
+          status: Type.Optional(Type.Enum(DELIVERY_STATUSES)),
           from: Type.Optional(Type.String({ maxLength: 40 })),
           to: Type.Optional(Type.String({ maxLength: 40 })),
           cursor: Type.Optional(Type.String({ maxLength: 500 })),
@@ -120,10 +99,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['notifications'],
         summary: "Roll-up alerts firing now in a region's subtree, and whether it is quiet hours (the wall's voice reads this)",
         querystring: Type.Object({ region: RegionQuery }),
-        response: {
-          200: Type.Object({ quiet: Type.Boolean(), quietUntil: Nullable(Type.String()), announceEverySec: Type.Integer(), alerts: Type.Array(AlertSchema) }),
-          ...errorResponses(400, 404),
-        },
+        response: { 200: AlertsAnswerSchema, ...errorResponses(400, 404) },
       },
     },
     async (request) => {

@@ -6,6 +6,8 @@ import type {
   ClueEvent,
   GridReport,
   GridWorkerView,
+  Delivery,
+  DeliveryStatus,
   MaintenanceWindow,
   Page,
   Region,
@@ -145,32 +147,13 @@ export interface ClueQuery {
   limit: number;
 }
 
-/** Where a notification stands: waiting (queued, or held through quiet hours), or done. */
-export type DeliveryStatus = 'queued' | 'held' | 'sent' | 'failed' | 'merged';
+export type { DeliveryStatus } from '@zhihui/shared';
 
-/** One line of the delivery log: a message for one channel, what became of it, and the message itself. */
-export interface DeliveryRecord {
-  /** Unique (random), assigned when the message is queued. */
-  id: string;
-  channel: string;
-  rule: string | null;
-  /** The region the message is about: reads are scoped by it. */
-  region: string;
-  /** alert, recovery, reminder, digest, test or merged. */
-  kind: string;
-  title: string;
-  status: DeliveryStatus;
-  attempts: number;
-  /** The last failure, scrubbed of secrets. */
-  error: string | null;
-  /** The merged message this one went out in (status merged). */
-  mergedInto: string | null;
-  createdAt: string;
-  updatedAt: string;
-  sentAt: string | null;
-  /** The channel-independent message (notify/message.ts), kept to resend after a restart and to show. */
-  message: Record<string, unknown>;
-}
+/**
+ * One line of the delivery log as stored: the API's Delivery, with the whole channel-independent
+ * message (notify/message.ts), kept to resend after a restart and to show.
+ */
+export type DeliveryRecord = Omit<Delivery, 'message'> & { message: Record<string, unknown> };
 
 /** The delivery log, newest first, filtered. */
 export interface DeliveryQuery {

@@ -1,24 +1,8 @@
-import type { Period } from '@zhihui/shared';
+import type { Delivery, Period } from '@zhihui/shared';
 import { ApiError } from '../../lib/api';
 import { useLoad, Status } from './DrillPanel';
 import { fmtTime } from './format';
 import { mt } from './meetingText';
-
-/** One line of GET /api/v1/notifications/deliveries. */
-interface Delivery {
-  id: string;
-  channel: string;
-  rule: string | null;
-  region: string;
-  kind: string;
-  title: string;
-  status: string;
-  attempts: number;
-  error: string | null;
-  createdAt: string;
-  sentAt: string | null;
-  message: { headline?: string };
-}
 
 async function deliveries(code: string, p: Period, signal: AbortSignal): Promise<{ items: Delivery[] }> {
   const q = new URLSearchParams({ region: code, from: p.from, to: p.to, limit: '300' });

@@ -1,16 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Clue, RegionSnapshot } from '@zhihui/shared';
+import type { AlertsAnswer, Clue, RegionSnapshot } from '@zhihui/shared';
 import { t } from '../../lib/i18n';
 import type { WallState } from '../../lib/wallStore';
 import { Announcer, spokenLine, type Announcement } from './announcer';
 import { audio, chime, soundAllowed, speak, unlockSound } from './sound';
-
-/** GET /api/v1/notifications/alerts */
-interface AlertsAnswer {
-  quiet: boolean;
-  announceEverySec: number;
-  alerts: { key: string; headline: string; since: string }[];
-}
 
 const POLL_MS = 15_000;
 
