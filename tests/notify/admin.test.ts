@@ -80,6 +80,43 @@ describe('notifications API', () => {
     expect(m.link).toBe('https://wall.example.gov.cn/meeting/130111?period=last_week');
   });
 
+  test('township_rate: a township below the line gets one message whose rate is the summary API\'s, floored', async () => {
+    const put = await app.inject({ method: 'PUT', url: '/api/v1/admin/notifications/rules/yehe-rate', headers: ADMIN, payload: { kind: 'township_rate', region: '130111103', channels: ['duty'], threshold: 0.99, minutes: 0 } });
+    expect(put.statusCode, put.body).toBe(200);
+    await app.notify.tick();
+    await until(() => robot.of('dingtalk').some((r) => (r.body.markdown as { title: string }).title === '运行率低于 99% · 冶河镇'), 'the rate alert');
+    const text = (robot.of('dingtalk').find((r) => (r.body.markdown as { title: string }).title === '运行率低于 99% · 冶河镇')!.body.markdown as { text: string }).text;
+    const s = (await app.inject({ url: '/api/v1/regions/130111103/summary' })).json() as { cameras: { operationalRate: number } };
+    expect(s.cameras.operationalRate).toBeLessThan(0.99);
+    expect(text).toContain(`冶河镇 视频运行率 ${floor1(s.cameras.operationalRate)},低于 99%`);
+    await app.notify.tick();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(robot.of('dingtalk').filter((r) => (r.body.markdown as { title: string }).title === '运行率低于 99% · 冶河镇')).toHaveLength(1);
+    expect((await app.inject({ method: 'DELETE', url: '/api/v1/admin/notifications/rules/yehe-rate', headers: ADMIN })).statusCode).toBe(204);
+  });
+
+  test('clue_overdue: one message per township, counting exactly the open clues past their due time', async () => {
+    const put = await app.inject({ method: 'PUT', url: '/api/v1/admin/notifications/rules/overdue', headers: ADMIN, payload: { kind: 'clue_overdue', region: '130111', channels: ['duty'] } });
+    expect(put.statusCode, put.body).toBe(200);
+    const before = robot.of('dingtalk').length;
+    await app.notify.tick();
+    const open = (await app.inject({ url: '/api/v1/clues?region=130111&status=reported,verified,dispatched&limit=500' })).json() as { items: { region: string; dueAt: string | null }[] };
+    const names = new Map((app.regions.childrenOf.get('130111') ?? []).map((r) => [r.code, r.name]));
+    const byTownship = new Map<string, number>();
+    for (const c of open.items) {
+      if (c.dueAt === null || Date.parse(c.dueAt) >= Date.now()) continue;
+      const t = names.get(c.region.slice(0, 9))!;
+      byTownship.set(t, (byTownship.get(t) ?? 0) + 1);
+    }
+    expect(byTownship.size).toBeGreaterThan(0);
+    await until(() => robot.of('dingtalk').length - before === byTownship.size, 'one message per township');
+    const headlines = robot.of('dingtalk').slice(before).map((r) => (r.body.markdown as { text: string }).text.split('\n')[2]);
+    expect(headlines.sort()).toEqual([...byTownship].map(([t, n]) => `**${t} ${n}条线索超期未办结**`).sort());
+    await app.notify.tick();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(robot.of('dingtalk').length - before).toBe(byTownship.size); // once per clue
+  });
+
   test('channels are listed with their URL and secret masked; nothing in the answer has them in full', async () => {
     const res = await app.inject({ url: '/api/v1/admin/notifications', headers: ADMIN });
     expect(res.statusCode).toBe(200);
@@ -102,6 +139,8 @@ describe('notifications API', () => {
   });
 
   test('bad rules and channels: 4xx naming the field, and nothing changes', async () => {
+    const settings = async () => (await app.inject({ url: '/api/v1/admin/notifications', headers: ADMIN })).json() as { channels: unknown[]; rules: unknown[] };
+    const before = await settings();
     const put = (what: string, id: string, body: unknown) => app.inject({ method: 'PUT', url: `/api/v1/admin/notifications/${what}/${id}`, headers: ADMIN, payload: body as object });
     const cases: [string, string, unknown, number, string][] = [
       ['rules', 'r1', { kind: 'urgent_clue', region: '130111', channels: ['nope'] }, 400, "channels/0: unknown channel 'nope'"],
@@ -125,9 +164,7 @@ describe('notifications API', () => {
       expect(res.statusCode, `${JSON.stringify(body)} → ${res.body}`).toBe(status);
       expect(res.json().error.message, JSON.stringify(body)).toContain(field);
     }
-    const after = (await app.inject({ url: '/api/v1/admin/notifications', headers: ADMIN })).json() as { channels: unknown[]; rules: unknown[] };
-    expect(after.channels).toHaveLength(2);
-    expect(after.rules).toHaveLength(3);
+    expect(await settings()).toEqual(before);
     expect((await app.inject({ method: 'DELETE', url: '/api/v1/admin/notifications/channels/duty', headers: ADMIN })).statusCode).toBe(409);
   });
 
