@@ -24,10 +24,10 @@ describe('alert state: flap suppression, settling time, repeats, silent clearing
     expect(t.observe('k', 'r', 'x', true, 5 * MIN, o)).toBe('firing');
     expect(t.observe('k', 'r', 'x', true, 64 * MIN, o)).toBeNull();
     expect(t.observe('k', 'r', 'x', true, 65 * MIN, o)).toBe('reminder');
-    expect(t.observe('k', 'r', 'x', false, 70 * MIN, o)).toBeNull(); // cleared without a message
-    expect(t.get('k')?.sent).toBe('resolved');
-    expect(t.observe('k', 'r', 'x', false, 80 * MIN, o)).toBeNull();
-    expect(t.get('k')).toBeUndefined(); // settled and past the interval: forgotten
+    expect(t.observe('k', 'r', 'x', false, 70 * MIN, o)).toBeNull(); // within the interval after the reminder
+    expect(t.get('k')?.sent).toBe('firing');
+    expect(t.observe('k', 'r', 'x', false, 80 * MIN, o)).toBeNull(); // cleared without a message, and forgotten
+    expect(t.get('k')).toBeUndefined();
   });
 
   test('silent clearing (replaced by a source alert) and forgetting settled records; dirty keys to persist', () => {
