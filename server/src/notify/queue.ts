@@ -58,7 +58,7 @@ export const defaultBackoff = (attempt: number): number => Math.min(60_000, 1000
  * the delivery log that says what became of it.
  */
 export class ChannelQueue {
-  readonly #o: ChannelQueueOptions;
+  #o: ChannelQueueOptions;
   readonly #queue: Group[] = [];
   #held: Entry[] = [];
   readonly #sentAt: number[] = [];
@@ -115,9 +115,20 @@ export class ChannelQueue {
     }
   }
 
+  /**
+   * Takes a channel's new settings (URL, secret, limits) without losing what waits: the message
+   * in flight finishes with the old transport, the rest go out with the new one.
+   */
+  reconfigure(o: ChannelQueueOptions): void {
+    const old = this.#o.transport;
+    this.#o = o;
+    if (old !== o.transport) void old.close().catch(() => {});
+  }
+
   /** Stops sending; whatever is still queued stays `queued` in the log for the next start. */
   close(): void {
     this.#closed = true;
+    void this.#o.transport.close().catch(() => {});
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#pause) {
       clearTimeout(this.#pause.timer);

@@ -49,6 +49,8 @@ export class NotifyService {
   #channels: Channel[] = [];
   #rules: Rule[] = [];
   readonly #queues = new Map<string, ChannelQueue>();
+  /** Each channel's settings as its queue runs them, to notice a change. */
+  readonly #sigs = new Map<string, string>();
   #digestMarks = new Map<string, string>();
   #logChain: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
@@ -108,25 +110,26 @@ export class NotifyService {
       if (!wanted.has(id)) {
         q.close();
         this.#queues.delete(id);
+        this.#sigs.delete(id);
       }
     }
     for (const c of wanted.values()) {
       const sig = JSON.stringify(c);
-      const old = this.#queues.get(c.id);
-      if (old && (old as unknown as { sig?: string }).sig === sig) continue;
-      old?.close();
-      const q = new ChannelQueue({
+      if (this.#sigs.get(c.id) === sig) continue;
+      const options = {
         channel: c.id,
         transport: await createTransport(c),
         ratePerMinute: c.ratePerMinute ?? defaultRatePerMinute(c),
         retries: c.retries ?? 4,
         sink: this.#sink,
-        scrub: (t) => scrub(t, [c.url, c.secret, c.smtp?.pass]),
-        backoffMs: (n) => Math.min(60_000, (c.retryDelayMs ?? 1000) * 2 ** (n - 1)) * (0.8 + Math.random() * 0.4),
-        onOutcome: (o) => this.d.metrics?.inc('zhihui_notify_deliveries_total', { channel: c.id, status: o.status }),
-      });
-      (q as unknown as { sig: string }).sig = sig;
-      this.#queues.set(c.id, q);
+        scrub: (t: string) => scrub(t, [c.url, c.secret, c.smtp?.pass]),
+        backoffMs: (n: number) => Math.min(60_000, (c.retryDelayMs ?? 1000) * 2 ** (n - 1)) * (0.8 + Math.random() * 0.4),
+        onOutcome: (o: DeliveryOutcome) => this.d.metrics?.inc('zhihui_notify_deliveries_total', { channel: c.id, status: o.status }),
+      };
+      const q = this.#queues.get(c.id);
+      if (q) q.reconfigure(options);
+      else this.#queues.set(c.id, new ChannelQueue(options));
+      this.#sigs.set(c.id, sig);
     }
   }
 
