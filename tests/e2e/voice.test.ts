@@ -75,7 +75,7 @@ const voiceState = (page: Page) => page.evaluate(() => (window as unknown as { _
       const before = await voiceState(w.page);
       const res = await server.send('POST', '/api/v1/clues', { category: 'environment', source: 'hotline', region: '130111103', title: '河道旁有人焚烧垃圾', urgent: true });
       expect(res.status).toBe(201);
-      await w.page.waitForFunction(() => (window as unknown as { __voice: { spoken: string[] } }).__voice.spoken.length > 0, null, { timeout: 30_000 });
+      await w.page.waitForFunction(() => (window as unknown as { __voice: { spoken: string[] } }).__voice.spoken.length > 0, null, { timeout: 60_000 });
       const after = await voiceState(w.page);
       expect(after.oscillators).toBeGreaterThan(before.oscillators);
       expect(after.spoken).toEqual(['紧急线索:冶河镇,河道旁有人焚烧垃圾']);
@@ -95,7 +95,7 @@ const voiceState = (page: Page) => page.evaluate(() => (window as unknown as { _
     try {
       const res = await server.send('POST', '/api/v1/clues', { category: 'hazard', source: 'grid', region: '130111104', title: '桥梁护栏断裂', urgent: true });
       expect(res.status).toBe(201);
-      await w.page.waitForFunction(() => Number(document.querySelector('[data-testid="wall-voice"]')!.getAttribute('data-chimes')) >= 1, null, { timeout: 30_000 });
+      await w.page.waitForFunction(() => Number(document.querySelector('[data-testid="wall-voice"]')!.getAttribute('data-chimes')) >= 1, null, { timeout: 60_000 });
       const s = await voiceState(w.page);
       expect(s.oscillators).toBeGreaterThan(0);
       expect(s.spoken).toEqual([]);
@@ -107,7 +107,7 @@ const voiceState = (page: Page) => page.evaluate(() => (window as unknown as { _
         body: JSON.stringify({ kind: 'channels_down', region: '130111103', channels: ['duty'], minDown: 1, minutes: 0 }),
       });
       expect(put.status).toBe(200);
-      await w.page.waitForFunction(() => /冶河镇 \d+路视频离线/.test(document.querySelector('[data-testid="wall-voice"]')!.getAttribute('data-last') ?? ''), null, { timeout: 45_000 });
+      await w.page.waitForFunction(() => /冶河镇 \d+路视频离线/.test(document.querySelector('[data-testid="wall-voice"]')!.getAttribute('data-last') ?? ''), null, { timeout: 90_000 });
     } finally {
       await w.close();
     }
