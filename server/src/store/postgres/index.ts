@@ -12,26 +12,7 @@ import type {
   Region,
 } from '@zhihui/shared';
 import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
-import type {
-  AuditEntry,
-  AuditQuery,
-  CalendarOverrideRecord,
-  CameraQuery,
-  CameraRecord,
-  ChannelRange,
-  ClueQuery,
-  CredentialRecord,
-  DeliveryQuery,
-  DeliveryRecord,
-  DeliveryStatus,
-  MaintenanceSpan,
-  NotifySetting,
-  NotifyStateEntry,
-  SeedData,
-  StatusEvent,
-  StatusInput,
-  Store,
-} from '../types.js';
+import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
 import { runMigrations } from './migrations.js';
 import { decideStatus, type LateHook } from './apply.js';
 import { planLate, type HistoryStep } from '../late.js';

@@ -13,26 +13,7 @@ import {
   type Region,
 } from '@zhihui/shared';
 import { isoAt } from '../../domain/time.js';
-import type {
-  AuditEntry,
-  AuditQuery,
-  CalendarOverrideRecord,
-  CameraQuery,
-  CameraRecord,
-  ChannelRange,
-  ClueQuery,
-  CredentialRecord,
-  DeliveryQuery,
-  DeliveryRecord,
-  DeliveryStatus,
-  MaintenanceSpan,
-  NotifySetting,
-  NotifyStateEntry,
-  SeedData,
-  StatusEvent,
-  StatusInput,
-  Store,
-} from '../types.js';
+import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
 import { planLate, type HistoryStep } from '../late.js';
 import { MIGRATIONS } from './schema.js';
 
