@@ -176,6 +176,32 @@ ${channelYaml(robot)}  rules:
     await until(() => titles(robot).length === 4, 'the source recovery and the township judged again');
     expect(titles(robot).slice(2)).toEqual(['恢复 · 栾城区视频平台', `冶河镇 ${base + 8}路视频离线`]);
   });
+  test('the daily digest: a rule first seen after its hour waits for the next day; then once a day at 08:00', async () => {
+    await robot.start();
+    vi.useFakeTimers({ toFake: ['Date'], now: SH('2026-11-25T10:00:00') });
+    const h = await notifyApp(`notifications:\n  evaluateEverySec: 300\n${channelYaml(robot)}  rules:\n    - { id: daily, kind: daily_digest, region: "130111", channels: [duty], at: "08:00" }\n`, { heartbeatGraceSec: 1e9 });
+    const app = h.app;
+    cleanup = h.cleanup;
+    const at = async (t: string) => {
+      vi.setSystemTime(SH(t));
+      await app.notify.tick();
+      await app.notify.flushLog();
+    };
+    await at('2026-11-25T10:00:00');
+    await at('2026-11-26T07:59:00');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(titles(robot)).toEqual([]);
+    await at('2026-11-26T08:00:00');
+    await until(() => titles(robot).length === 1, 'the digest at 08:00');
+    expect(titles(robot)[0]).toBe('视频运行日报 · 栾城区 · 11月25日');
+    await at('2026-11-26T08:30:00');
+    await at('2026-11-27T07:00:00');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(titles(robot)).toHaveLength(1);
+    await at('2026-11-27T08:01:00');
+    await until(() => titles(robot).length === 2, "the next day's digest");
+    expect(titles(robot)[1]).toBe('视频运行日报 · 栾城区 · 11月26日');
+  });
 });
 
 

@@ -80,9 +80,19 @@ export class NotifyService {
 
   async start(): Promise<void> {
     await this.reload();
+    // Bus listeners run inside the emitter's call (ingest, after its commit): nothing thrown here
+    // may reach it, and sending happens later on the channels' own queues.
+    const guard = (what: string, fn: () => void) => {
+      if (!this.#leading) return;
+      try {
+        fn();
+      } catch (err) {
+        this.d.log.error({ err }, `notify: ${what} failed`);
+      }
+    };
     this.#offs.push(
-      this.d.bus.on('clues', (p) => this.#leading && this.engine.onClues(p.clues)),
-      this.d.bus.on('source', (p) => this.#leading && this.engine.onSource(p)),
+      this.d.bus.on('clues', (p) => guard('clue alerts', () => this.engine.onClues(p.clues))),
+      this.d.bus.on('source', (p) => guard('source alerts', () => this.engine.onSource(p))),
     );
     this.#timer = setInterval(() => void this.tick(), (this.d.section?.evaluateEverySec ?? 15) * 1000);
     this.#timer.unref();
@@ -192,14 +202,15 @@ export class NotifyService {
 
   async #digests(now: number): Promise<void> {
     for (const r of this.engine.rules) {
+      if (r.kind !== 'daily_digest' && r.kind !== 'weekly_report') continue;
       const day = digestDue(r, now, this.calendar);
-      if (day === null || this.#digestMarks.get(r.id) === day) continue;
-      const first = !this.#digestMarks.has(r.id);
-      this.#digestMarks.set(r.id, day);
-      await this.d.store.saveNotifyState([{ key: STATE_PREFIX.digest + r.id, doc: { day } }], []);
-      // A rule seen for the first time after today's hour starts with tomorrow's digest, not at once.
-      if (first) continue;
-      await this.sendDigest(r.id, now);
+      const mark = this.#digestMarks.get(r.id);
+      // A rule seen for the first time after its hour today starts with the next one, not at once.
+      const next = mark === undefined ? (day ?? '') : day !== null && day !== mark ? day : null;
+      if (next === null) continue;
+      this.#digestMarks.set(r.id, next);
+      await this.d.store.saveNotifyState([{ key: STATE_PREFIX.digest + r.id, doc: { day: next } }], []);
+      if (mark !== undefined) await this.sendDigest(r.id, now);
     }
   }
 
