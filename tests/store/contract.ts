@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { buildRegionTree, type CameraInput, type Clue, type ClueEvent, type GridReport, type GridWorkerView, type Region } from '@zhihui/shared';
 import { computeSummary } from '../../server/src/domain/summary.js';
-import type { AuditEntry, CredentialRecord, Store, StatusInput } from '../../server/src/store/types.js';
+import type { AuditEntry, CredentialRecord, DeliveryRecord, Store, StatusInput } from '../../server/src/store/types.js';
 
 /** A store under test, opened fresh for each test; `reopen` closes it and opens the same data again. */
 export interface StoreHandle {
@@ -95,6 +95,24 @@ const audit = (action: string, at: string, extra: Partial<AuditEntry> = {}): Aud
   action,
   target: null,
   details: null,
+  ...extra,
+});
+
+const delivery = (id: string, createdAt: string, extra: Partial<DeliveryRecord> = {}): DeliveryRecord => ({
+  id,
+  channel: 'county-duty',
+  rule: 'urgent-130111',
+  region: A,
+  kind: 'alert',
+  title: `紧急线索 ${id}`,
+  status: 'queued',
+  attempts: 0,
+  error: null,
+  mergedInto: null,
+  createdAt,
+  updatedAt: createdAt,
+  sentAt: null,
+  message: { title: `紧急线索 ${id}`, lines: ['冶河镇', '河道有垃圾焚烧'], urgent: true },
   ...extra,
 });
 
@@ -604,6 +622,65 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       expect(p2.nextCursor).toBeNull();
       await expect(s.listAudit({ cursor: 'garbage', limit: 5 })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
       await expect(s.listAudit({ cursor: Buffer.from('[1,2]').toString('base64url'), limit: 5 })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
+    });
+
+    test('delivery log: add, update the outcome, newest first with filters and cursor pages, unfinished ones', async () => {
+      const d1 = delivery('d1', T('08:00'));
+      const d2 = delivery('d2', T('09:00'), { region: B, channel: 'town-wecom', status: 'held' });
+      const d3 = delivery('d3', T('09:00'), { rule: null, kind: 'test' });
+      const d4 = delivery('d4', T('10:00'));
+      for (const d of [d1, d2, d3, d4]) await s.addDelivery(d);
+      await expect(s.addDelivery({ ...d1 })).rejects.toThrow();
+      await s.updateDelivery('d1', { status: 'sent', attempts: 3, error: 'errcode -1: 系统繁忙', sentAt: T('08:01'), updatedAt: T('08:01') });
+      await s.updateDelivery('d4', { status: 'merged', mergedInto: 'd9', updatedAt: T('10:05') });
+      await s.updateDelivery('d3', {});
+      const all = await s.listDeliveries({ limit: 10 });
+      expect(all.items.map((d) => d.id)).toEqual(['d4', 'd3', 'd2', 'd1']);
+      expect(all.items[3]).toEqual({ ...d1, status: 'sent', attempts: 3, error: 'errcode -1: 系统繁忙', sentAt: T('08:01'), updatedAt: T('08:01') });
+      expect(all.items[0]).toMatchObject({ status: 'merged', mergedInto: 'd9', updatedAt: T('10:05') });
+      expect((await s.listDeliveries({ regions: [B], limit: 10 })).items.map((d) => d.id)).toEqual(['d2']);
+      expect((await s.listDeliveries({ channel: 'county-duty', status: 'queued', limit: 10 })).items.map((d) => d.id)).toEqual(['d3']);
+      expect((await s.listDeliveries({ from: T('09:00'), to: T('10:00'), limit: 10 })).items.map((d) => d.id)).toEqual(['d3', 'd2']);
+      // Pages of one: the tie at 09:00 is broken by id, and every line comes once.
+      const seen: string[] = [];
+      for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+        const page = await s.listDeliveries({ limit: 1, cursor });
+        seen.push(...page.items.map((d) => d.id));
+        cursor = page.nextCursor ?? undefined;
+      }
+      expect(seen).toEqual(['d4', 'd3', 'd2', 'd1']);
+      await expect(s.listDeliveries({ limit: 1, cursor: 'nonsense' })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
+      expect((await s.unfinishedDeliveries()).map((d) => [d.id, d.status])).toEqual([['d2', 'held'], ['d3', 'queued']]);
+      s = await h.reopen();
+      expect((await s.listDeliveries({ limit: 10 })).items[2]).toEqual(d2);
+    });
+
+    test('notify settings, calendar overrides and alert state: put, replace, delete with audit lines', async () => {
+      const ch = { kind: 'channel' as const, id: 'county-duty', doc: { kind: 'dingtalk', url: 'http://127.0.0.1:9999/robot/send?access_token=demo' }, updatedAt: T('08:00'), updatedBy: 'admin' };
+      const rule = { kind: 'rule' as const, id: 'urgent', doc: { kind: 'urgent_clue', region: '130111', channels: ['county-duty'] }, updatedAt: T('08:10'), updatedBy: 'admin' };
+      await s.putNotifySetting(ch, audit('notify.channel.put', T('08:00'), { target: 'county-duty' }));
+      await s.putNotifySetting(rule, audit('notify.rule.put', T('08:10'), { target: 'urgent' }));
+      const ch2 = { ...ch, doc: { ...ch.doc, name: '县值班群' }, updatedAt: T('09:00'), updatedBy: 'root' };
+      await s.putNotifySetting(ch2, audit('notify.channel.put', T('09:00'), { target: 'county-duty' }));
+      expect(await s.listNotifySettings()).toEqual([rule, ch2]);
+      expect(await s.deleteNotifySetting('rule', 'urgent', audit('notify.rule.delete', T('10:00'), { target: 'urgent' }))).toBe(true);
+      expect(await s.deleteNotifySetting('rule', 'urgent', audit('notify.rule.delete', T('10:01'), { target: 'urgent' }))).toBe(false);
+      expect((await s.listAudit({ action: 'notify.', limit: 10 })).items.map((e) => e.action)).toEqual(['notify.rule.delete', 'notify.channel.put', 'notify.rule.put', 'notify.channel.put']);
+
+      const o = { date: '2027-10-01', workday: false, note: '国庆节', updatedAt: T('08:00'), updatedBy: 'admin' };
+      await s.putCalendarOverride(o, audit('calendar.override.put', T('08:00'), { target: o.date }));
+      await s.putCalendarOverride({ date: '2027-01-01', workday: false, note: null, updatedAt: T('08:00'), updatedBy: 'admin' }, audit('calendar.override.put', T('08:00')));
+      await s.putCalendarOverride({ ...o, workday: true, note: null }, audit('calendar.override.put', T('08:30')));
+      expect((await s.listCalendarOverrides()).map((x) => [x.date, x.workday, x.note])).toEqual([['2027-01-01', false, null], ['2027-10-01', true, null]]);
+      expect(await s.deleteCalendarOverride('2027-01-01', audit('calendar.override.delete', T('09:00')))).toBe(true);
+      expect(await s.deleteCalendarOverride('2027-01-01', audit('calendar.override.delete', T('09:01')))).toBe(false);
+
+      await s.saveNotifyState([{ key: 'a', doc: { firing: true, n: 1 } }, { key: 'b', doc: { firing: false } }], []);
+      await s.saveNotifyState([{ key: 'a', doc: { firing: true, n: 2 } }], ['b', 'never-there']);
+      s = await h.reopen();
+      expect(await s.listNotifyState()).toEqual([{ key: 'a', doc: { firing: true, n: 2 } }]);
+      expect((await s.listCalendarOverrides()).map((x) => x.date)).toEqual(['2027-10-01']);
+      expect(await s.listNotifySettings()).toEqual([ch2]);
     });
 
     test('importSeed writes everything in one go and replaces existing ids', async () => {

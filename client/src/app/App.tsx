@@ -5,6 +5,7 @@ import { api } from '../lib/api';
 // Each view loads its own code: the wall brings maplibre and ECharts, the meeting view needs neither.
 const WallPage = lazy(() => import('./WallPage').then((m) => ({ default: m.WallPage })));
 const MeetingPage = lazy(() => import('../features/meeting/MeetingPage'));
+const NotificationsAdminPage = lazy(() => import('../features/admin/NotificationsAdminPage'));
 
 const DEFAULT_REGION = '130111';
 
@@ -34,6 +35,14 @@ const router = createBrowserRouter([
     element: (
       <Suspense fallback={<div className="placeholder-page" />}>
         <MeetingPage />
+      </Suspense>
+    ),
+  },
+  {
+    path: '/admin/notifications',
+    element: (
+      <Suspense fallback={<div className="placeholder-page" />}>
+        <NotificationsAdminPage />
       </Suspense>
     ),
   },

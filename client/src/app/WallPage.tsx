@@ -15,6 +15,7 @@ import { ClueListPanel, CluesPanel } from '../features/clues/CluesPanels';
 import { GridPanel } from '../features/grid/GridPanels';
 import { WallMap } from '../features/map/WallMap';
 import { AlertStrip, DownLongestPanel, RankingPanel, TrendPanel, VideoOverviewPanel } from '../features/video/VideoPanels';
+import { WallVoice } from '../features/voice/WallVoice';
 import { WallHeader } from './WallHeader';
 import { useScene } from './useScene';
 
@@ -82,6 +83,7 @@ function Wall(props: { region: string; params: WallParams }) {
       {state && snapshot ? <WallBody state={state} params={props.params} tileUrl={cfg?.tileUrl ?? null} /> : <Splash state={state} region={props.region} />}
       <ConnectionBanner link={link} currentAt={state?.currentAt ?? null} hasData={snapshot !== null} refused={state?.refused ?? null} />
       <DimVeil params={props.params} />
+      {props.params.sound && state ? <WallVoice region={props.region} state={state} announceSec={props.params.announceSec} /> : null}
     </div>
   );
 }

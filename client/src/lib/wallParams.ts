@@ -14,6 +14,10 @@ export interface WallParams {
   urgentSec: number;
   /** Force a layout: `wide` for 32:9 walls, `standard` for 16:9; null: by aspect ratio. */
   layout: 'wide' | 'standard' | null;
+  /** `sound=on`: the wall speaks (chime and zh-CN voice line) on urgent clues and new roll-up alerts. */
+  sound: boolean;
+  /** Seconds between announcements (`announce=`); null: the server's setting. */
+  announceSec: number | null;
 }
 
 const int = (v: string | null, min: number, max: number): number | null => {
@@ -43,6 +47,8 @@ export function parseWallParams(search: string): WallParams {
     shiftPx: int(q.get('shift'), 0, 16) ?? 4,
     urgentSec: int(q.get('urgent'), 3, 600) ?? 20,
     layout: layout === 'wide' || layout === 'standard' ? layout : null,
+    sound: q.get('sound') === 'on',
+    announceSec: int(q.get('announce'), 0, 3600),
   };
 }
 

@@ -4,7 +4,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { parse as parseYaml } from 'yaml';
 import { SourcesSectionSchema, sourcesSectionProblems, type SourcesSection } from './sections/sources.js';
-import { NotificationsSectionSchema } from './sections/notifications.js';
+import { NotificationsSectionSchema, notificationsProblems } from './sections/notifications.js';
 import { VideoSectionSchema } from './sections/video.js';
 
 /**
@@ -83,6 +83,8 @@ export function parseConfigText(text: string, file: string): ConfigFile {
   const problems = configProblems(ConfigFileSchema, raw);
   const sources = (raw as { sources?: unknown }).sources;
   if (problems.length === 0 && Array.isArray(sources)) problems.push(...sourcesSectionProblems(sources, configProblems).slice(0, 5));
+  // Cross-references and per-kind keys of the notifications, once the shapes are right.
+  if (problems.length === 0) problems.push(...notificationsProblems((raw as ConfigFile).notifications).slice(0, 5));
   if (problems.length > 0) throw new ConfigFileError(`ZHIHUI_CONFIG ${file}: ${problems.join('; ')}`);
   return raw as ConfigFile;
 }

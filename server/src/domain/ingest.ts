@@ -28,6 +28,7 @@ import { HttpError, fieldError, notFound, validationError } from './errors.js';
 import { MAX_FUTURE_MS, isoAt } from './time.js';
 import { strictChecker } from './validate.js';
 import { Liveness } from '../sources/liveness.js';
+import { WorkCalendar } from '../notify/calendar.js';
 
 /** What the ingest needs from its surroundings (the plugin passes the app's). */
 export interface IngestDeps {
@@ -42,6 +43,8 @@ export interface IngestDeps {
   liveness?: Liveness;
   /** Clock (tests and the simulator may drive it). */
   now?: () => number;
+  /** The working-day calendar with the admin's overrides (due times given in working days). */
+  workdays?: () => Pick<WorkCalendar, 'dueAfterWorkdays'> | null;
 }
 
 /** Result of an inventory-like upsert: how many rows were stored and which were not, with why. */
@@ -89,6 +92,9 @@ export interface IngestService {
 const DAY_MS = 86_400_000;
 /** Due time when the sender gives none: a day for urgent clues, three otherwise. */
 const DEFAULT_DUE_MS = { urgent: DAY_MS, normal: 3 * DAY_MS };
+
+/** China's official calendar without overrides, where no notifications capability supplies one. */
+const officialCalendar = new WorkCalendar();
 
 const checkReport = strictChecker(StatusReportSchema);
 const checkCamera = strictChecker(CameraInputSchema);
@@ -156,7 +162,10 @@ export function createIngest(deps: IngestDeps): IngestService {
     const reportedAt = b.reportedAt !== undefined ? Date.parse(b.reportedAt) : now;
     futureCheck('reportedAt', reportedAt, now);
     let dueAt: number;
-    if (b.dueAt !== undefined) {
+    if (b.dueWorkdays !== undefined) {
+      if (b.dueAt !== undefined) throw fieldError('dueWorkdays', 'give either dueAt or dueWorkdays, not both');
+      dueAt = (deps.workdays?.() ?? officialCalendar).dueAfterWorkdays(reportedAt, b.dueWorkdays);
+    } else if (b.dueAt !== undefined) {
       dueAt = Date.parse(b.dueAt);
       if (dueAt <= reportedAt) throw fieldError('dueAt', `must be after reportedAt (${isoAt(reportedAt)})`);
     } else dueAt = reportedAt + (b.urgent ? DEFAULT_DUE_MS.urgent : DEFAULT_DUE_MS.normal);

@@ -26,6 +26,8 @@ export default fp(
         heartbeatGraceSec: config.heartbeatGraceSec,
         // Who feeds each channel decides its heartbeat timeout; kept beside the data across restarts.
         liveness: await createLiveness(config.file.sources, config.heartbeatTimeoutSec, config.dataDir),
+        // Registered later (it listens to what ingest commits): read when a clue needs it.
+        workdays: () => (app.hasDecorator('notify') ? app.notify.calendar : null),
       }),
     );
   },

@@ -24,6 +24,7 @@ export default fp(
           .send('<!doctype html><meta charset="utf-8"><title>Zhihui</title><p>The wall client is not built yet. Run <code>npm run build -w client</code> and restart. The API is up: <a href="/docs">/docs</a>.</p>');
       app.get('/wall/*', { schema: { hide: true } }, notBuilt);
       app.get('/meeting/*', { schema: { hide: true } }, notBuilt);
+      app.get('/admin/*', { schema: { hide: true } }, notBuilt);
       return;
     }
 
@@ -47,6 +48,8 @@ export default fp(
     };
     app.get('/wall/*', { schema: { hide: true } }, spa);
     app.get('/meeting/*', { schema: { hide: true } }, spa);
+    // The admin pages hold no data themselves: every call they make needs the admin key.
+    app.get('/admin/*', { schema: { hide: true } }, spa);
   },
   { name: 'static', fastify: '5.x', dependencies: ['config'] },
 );

@@ -6,6 +6,8 @@ import type {
   ClueEvent,
   GridReport,
   GridWorkerView,
+  Delivery,
+  DeliveryStatus,
   MaintenanceWindow,
   Page,
   Region,
@@ -145,6 +147,49 @@ export interface ClueQuery {
   limit: number;
 }
 
+export type { DeliveryStatus } from '@zhihui/shared';
+
+/**
+ * One line of the delivery log as stored: the API's Delivery, with the whole channel-independent
+ * message (notify/message.ts), kept to resend after a restart and to show.
+ */
+export type DeliveryRecord = Omit<Delivery, 'message'> & { message: Record<string, unknown> };
+
+/** The delivery log, newest first, filtered. */
+export interface DeliveryQuery {
+  regions?: readonly string[];
+  channel?: string;
+  status?: DeliveryStatus;
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** A channel or rule written through the admin API (file ones are not stored). */
+export interface NotifySetting {
+  kind: 'channel' | 'rule';
+  id: string;
+  doc: Record<string, unknown>;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** An admin's ruling on a day of the working-day calendar. */
+export interface CalendarOverrideRecord {
+  date: string;
+  workday: boolean;
+  note: string | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** Durable state of the alert engine (an alert's last state sent, a digest's last day sent), by key. */
+export interface NotifyStateEntry {
+  key: string;
+  doc: Record<string, unknown>;
+}
+
 /**
  * The one store interface: SQLite (embedded default) and PostgreSQL implement it.
  * Every method that writes resolves only after the write is committed.
@@ -235,4 +280,31 @@ export interface Store {
    * target the clue id, details { from, to, note }). Cursor errors as for listClues.
    */
   listAudit(q: AuditQuery): Promise<Page<AuditEntry>>;
+
+  // ── notifications ──
+
+  /** Appends a line to the delivery log. */
+  addDelivery(d: DeliveryRecord): Promise<void>;
+  /** Updates the outcome of a delivery (status, attempts, error, mergedInto, sentAt, updatedAt). */
+  updateDelivery(id: string, patch: Partial<Pick<DeliveryRecord, 'status' | 'attempts' | 'error' | 'mergedInto' | 'sentAt' | 'updatedAt'>>): Promise<void>;
+  /** The delivery log, newest first (createdAt desc, then id). Cursor errors as for listClues. */
+  listDeliveries(q: DeliveryQuery): Promise<Page<DeliveryRecord>>;
+  /** Deliveries still queued or held (to resume after a restart), oldest first. */
+  unfinishedDeliveries(): Promise<DeliveryRecord[]>;
+  /** Channels and rules stored through the admin API, oldest first. */
+  listNotifySettings(): Promise<NotifySetting[]>;
+  /** Creates or replaces a channel or rule and appends its audit line, in one transaction. */
+  putNotifySetting(s: NotifySetting, audit: AuditEntry): Promise<void>;
+  /** Deletes one (with its audit line); false when there was none (and nothing is logged). */
+  deleteNotifySetting(kind: NotifySetting['kind'], id: string, audit: AuditEntry): Promise<boolean>;
+  /** The calendar override table, by date. */
+  listCalendarOverrides(): Promise<CalendarOverrideRecord[]>;
+  /** Sets or replaces the override of a day (with its audit line). */
+  putCalendarOverride(o: CalendarOverrideRecord, audit: AuditEntry): Promise<void>;
+  /** Removes the override of a day (with its audit line); false when there was none. */
+  deleteCalendarOverride(date: string, audit: AuditEntry): Promise<boolean>;
+  /** Every saved alert-engine state entry. */
+  listNotifyState(): Promise<NotifyStateEntry[]>;
+  /** Writes (upserts) and deletes state entries in one transaction. */
+  saveNotifyState(put: readonly NotifyStateEntry[], del: readonly string[]): Promise<void>;
 }

@@ -62,6 +62,11 @@ export const ClueCreateSchema = Type.Object({
   lat: Type.Optional(LatSchema),
   reportedAt: Type.Optional(IsoTimeSchema),
   dueAt: Type.Optional(IsoTimeSchema),
+  /**
+   * Due in working days ("3个工作日"): the end of the nth working day after the day of report, by
+   * China's official calendar with 调休 and the admin's override table. Instead of dueAt.
+   */
+  dueWorkdays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
   urgent: Type.Optional(Type.Boolean()),
   gridWorkerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 });

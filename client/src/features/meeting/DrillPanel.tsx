@@ -5,10 +5,11 @@ import { meetingApi, type GridActivity, type Outage } from './meetingApi';
 import { fmtDuration, fmtTime } from './format';
 import { CLUE_FILTERS, TABS, type ClueFilter, type MeetingState, type Tab } from './meetingParams';
 import { filterName, mt, tabName } from './meetingText';
+import { DeliveryLogList } from './DeliveryLogList';
 
-type Load<T> = { data: T | null; error: string | null; loading: boolean };
+export type Load<T> = { data: T | null; error: string | null; loading: boolean };
 
-function useLoad<T>(fn: (signal: AbortSignal) => Promise<T>, deps: unknown[]): Load<T> {
+export function useLoad<T>(fn: (signal: AbortSignal) => Promise<T>, deps: unknown[]): Load<T> {
   const [s, setS] = useState<Load<T>>({ data: null, error: null, loading: true });
   useEffect(() => {
     const ctl = new AbortController();
@@ -57,11 +58,12 @@ export function DrillPanel(props: {
       {state.tab === 'cameras' && <OutageList code={props.code} periodQuery={props.periodQuery} names={props.names} />}
       {state.tab === 'clues' && <ClueList {...props} />}
       {state.tab === 'grid' && <GridList code={props.code} periodQuery={props.periodQuery} names={props.names} />}
+      {state.tab === 'notifications' && <DeliveryLogList code={props.code} period={props.period} names={props.names} />}
     </section>
   );
 }
 
-function Status(props: { load: Load<unknown>; empty: boolean; emptyText: string }) {
+export function Status(props: { load: Load<unknown>; empty: boolean; emptyText: string }) {
   if (props.load.error) return <div className="mt-note mt-note--error">{mt('error', { message: props.load.error })}</div>;
   if (props.load.loading && !props.load.data) return <div className="mt-note">{mt('loading')}</div>;
   if (props.empty) return <div className="mt-note" data-testid="list-empty">{props.emptyText}</div>;

@@ -7,7 +7,7 @@ export type Metric = RankingMetric;
 /** The periods the picker offers, in the order it shows them. */
 export const PICKER_KINDS = ['today', 'this_week', 'last_week', 'this_half_month', 'last_half_month', 'this_month', 'custom'] as const satisfies readonly PeriodKind[];
 
-export const TABS = ['cameras', 'clues', 'grid'] as const;
+export const TABS = ['cameras', 'clues', 'grid', 'notifications'] as const;
 export type Tab = (typeof TABS)[number];
 export const CLUE_FILTERS = ['all', 'open', 'overdue', 'done'] as const;
 export type ClueFilter = (typeof CLUE_FILTERS)[number];

@@ -12,7 +12,7 @@ import type {
   Region,
 } from '@zhihui/shared';
 import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
-import type { AuditEntry, AuditQuery, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, MaintenanceSpan, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
+import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
 import { runMigrations } from './migrations.js';
 import { decideStatus, type LateHook } from './apply.js';
 import { planLate, type HistoryStep } from '../late.js';
@@ -237,6 +237,41 @@ async function insertAudit(db: pg.Pool | pg.PoolClient, entries: readonly AuditE
 /** [epoch ms, source ('a' audit / 'c' clue step), row id]: the listAudit order, newest first. */
 const isAuditCursor = (v: unknown): v is [number, 'a' | 'c', string] =>
   Array.isArray(v) && v.length === 3 && Number.isFinite(v[0]) && (v[1] === 'a' || v[1] === 'c') && typeof v[2] === 'string' && /^[0-9]+$/.test(v[2]);
+
+interface DeliveryRow {
+  id: string;
+  channel: string;
+  rule: string | null;
+  region: string;
+  kind: string;
+  title: string;
+  status: DeliveryStatus;
+  attempts: number;
+  error: string | null;
+  merged_into: string | null;
+  created_at: Date;
+  updated_at: Date;
+  sent_at: Date | null;
+  message: Record<string, unknown>;
+}
+const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
+  id: r.id,
+  channel: r.channel,
+  rule: r.rule,
+  region: r.region,
+  kind: r.kind,
+  title: r.title,
+  status: r.status,
+  attempts: r.attempts,
+  error: r.error,
+  mergedInto: r.merged_into,
+  createdAt: isoShanghai(r.created_at),
+  updatedAt: isoShanghai(r.updated_at),
+  sentAt: isoOrNull(r.sent_at),
+  message: r.message,
+});
+/** [created_at epoch ms, id]: the delivery log order, newest first. */
+const isDeliveryCursor = (v: unknown): v is [number, string] => Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && typeof v[1] === 'string';
 
 /** Last occurrence wins: a multi-row ON CONFLICT DO UPDATE may not touch a row twice. */
 function lastById<T extends { id: string }>(rows: readonly T[]): T[] {
@@ -813,6 +848,127 @@ class PostgresStore implements Store {
       items: page.map((r) => ({ at: isoShanghai(r.at), actor: r.actor, action: r.action, target: r.target, details: r.details })),
       nextCursor: rows.length > limit && last ? encodeCursor([last.at.getTime(), last.src, last.id]) : null,
     };
+  }
+
+  // ── notifications ──────────────────────────────────────────────────────
+
+  async addDelivery(d: DeliveryRecord): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO notify_deliveries (id, channel, rule, region, kind, title, status, attempts, error, merged_into, created_at, updated_at, sent_at, message)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)`,
+      [d.id, d.channel, d.rule, d.region, d.kind, d.title, d.status, d.attempts, d.error, d.mergedInto, t(d.createdAt), t(d.updatedAt), tOrNull(d.sentAt), JSON.stringify(d.message)],
+    );
+  }
+
+  async updateDelivery(id: string, patch: Partial<Pick<DeliveryRecord, 'status' | 'attempts' | 'error' | 'mergedInto' | 'sentAt' | 'updatedAt'>>): Promise<void> {
+    const cols: string[] = [];
+    const params: unknown[] = [id];
+    const set = (col: string, v: unknown) => {
+      params.push(v);
+      cols.push(`${col} = $${params.length}`);
+    };
+    if (patch.status !== undefined) set('status', patch.status);
+    if (patch.attempts !== undefined) set('attempts', patch.attempts);
+    if (patch.error !== undefined) set('error', patch.error);
+    if (patch.mergedInto !== undefined) set('merged_into', patch.mergedInto);
+    if (patch.sentAt !== undefined) set('sent_at', tOrNull(patch.sentAt));
+    if (patch.updatedAt !== undefined) set('updated_at', t(patch.updatedAt));
+    if (cols.length === 0) return;
+    await this.#pool.query(`UPDATE notify_deliveries SET ${cols.join(', ')} WHERE id = $1`, params);
+  }
+
+  async listDeliveries(q: DeliveryQuery): Promise<Page<DeliveryRecord>> {
+    const after = decodeCursor(q.cursor, isDeliveryCursor);
+    const limit = Math.max(1, Math.floor(q.limit));
+    const { rows } = await this.#pool.query<DeliveryRow>(
+      `SELECT * FROM notify_deliveries
+       WHERE ($1::text[] IS NULL OR region = ANY($1)) AND ($2::text IS NULL OR channel = $2) AND ($3::text IS NULL OR status = $3)
+         AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5)
+         AND ($6::timestamptz IS NULL OR created_at < $6 OR (created_at = $6 AND id < $7::text))
+       ORDER BY created_at DESC, id DESC
+       LIMIT $8`,
+      [q.regions ?? null, q.channel ?? null, q.status ?? null, tOrNull(q.from), tOrNull(q.to), after ? new Date(after[0]) : null, after?.[1] ?? null, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map(toDelivery), nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.getTime(), last.id]) : null };
+  }
+
+  async unfinishedDeliveries(): Promise<DeliveryRecord[]> {
+    const { rows } = await this.#pool.query<DeliveryRow>(`SELECT * FROM notify_deliveries WHERE status IN ('queued', 'held') ORDER BY created_at, seq`);
+    return rows.map(toDelivery);
+  }
+
+  async listNotifySettings(): Promise<NotifySetting[]> {
+    const { rows } = await this.#pool.query<{ kind: NotifySetting['kind']; id: string; doc: Record<string, unknown>; updated_at: Date; updated_by: string }>(
+      'SELECT * FROM notify_settings ORDER BY updated_at, kind, id',
+    );
+    return rows.map((r) => ({ kind: r.kind, id: r.id, doc: r.doc, updatedAt: isoShanghai(r.updated_at), updatedBy: r.updated_by }));
+  }
+
+  async putNotifySetting(s: NotifySetting, audit: AuditEntry): Promise<void> {
+    await this.#tx(async (c) => {
+      await c.query(
+        `INSERT INTO notify_settings (kind, id, doc, updated_at, updated_by) VALUES ($1, $2, $3::jsonb, $4, $5)
+         ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+        [s.kind, s.id, JSON.stringify(s.doc), t(s.updatedAt), s.updatedBy],
+      );
+      await insertAudit(c, [audit]);
+    });
+  }
+
+  async deleteNotifySetting(kind: NotifySetting['kind'], id: string, audit: AuditEntry): Promise<boolean> {
+    return this.#tx(async (c) => {
+      const res = await c.query('DELETE FROM notify_settings WHERE kind = $1 AND id = $2', [kind, id]);
+      const gone = (res.rowCount ?? 0) > 0;
+      if (gone) await insertAudit(c, [audit]);
+      return gone;
+    });
+  }
+
+  async listCalendarOverrides(): Promise<CalendarOverrideRecord[]> {
+    const { rows } = await this.#pool.query<{ date: string; workday: boolean; note: string | null; updated_at: Date; updated_by: string }>('SELECT * FROM calendar_overrides ORDER BY date');
+    return rows.map((r) => ({ date: r.date, workday: r.workday, note: r.note, updatedAt: isoShanghai(r.updated_at), updatedBy: r.updated_by }));
+  }
+
+  async putCalendarOverride(o: CalendarOverrideRecord, audit: AuditEntry): Promise<void> {
+    await this.#tx(async (c) => {
+      await c.query(
+        `INSERT INTO calendar_overrides (date, workday, note, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (date) DO UPDATE SET workday = excluded.workday, note = excluded.note, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+        [o.date, o.workday, o.note, t(o.updatedAt), o.updatedBy],
+      );
+      await insertAudit(c, [audit]);
+    });
+  }
+
+  async deleteCalendarOverride(date: string, audit: AuditEntry): Promise<boolean> {
+    return this.#tx(async (c) => {
+      const res = await c.query('DELETE FROM calendar_overrides WHERE date = $1', [date]);
+      const gone = (res.rowCount ?? 0) > 0;
+      if (gone) await insertAudit(c, [audit]);
+      return gone;
+    });
+  }
+
+  async listNotifyState(): Promise<NotifyStateEntry[]> {
+    const { rows } = await this.#pool.query<{ key: string; doc: Record<string, unknown> }>('SELECT key, doc FROM notify_state ORDER BY key');
+    return rows;
+  }
+
+  async saveNotifyState(put: readonly NotifyStateEntry[], del: readonly string[]): Promise<void> {
+    if (put.length === 0 && del.length === 0) return;
+    await this.#tx(async (c) => {
+      const rows = new Map(put.map((e) => [e.key, e.doc]));
+      if (rows.size > 0) {
+        await c.query(
+          `INSERT INTO notify_state (key, doc) SELECT * FROM unnest($1::text[], $2::jsonb[])
+           ON CONFLICT (key) DO UPDATE SET doc = excluded.doc`,
+          [[...rows.keys()], [...rows.values()].map((d) => JSON.stringify(d))],
+        );
+      }
+      if (del.length > 0) await c.query('DELETE FROM notify_state WHERE key = ANY($1::text[])', [del]);
+    });
   }
 }
 

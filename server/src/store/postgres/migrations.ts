@@ -132,6 +132,52 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX clue_events_at ON clue_events (at, id);
     `,
   },
+  {
+    version: 3,
+    name: 'notifications',
+    // The delivery log, admin-made channels and rules, the working-day override table and the
+    // alert engine's durable state. Self-contained: no other table changes.
+    sql: `
+      CREATE TABLE notify_deliveries (
+        seq bigserial PRIMARY KEY,
+        id text NOT NULL UNIQUE,
+        channel text NOT NULL,
+        rule text,
+        region text NOT NULL,
+        kind text NOT NULL,
+        title text NOT NULL,
+        status text NOT NULL,
+        attempts integer NOT NULL,
+        error text,
+        merged_into text,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        sent_at timestamptz,
+        message jsonb NOT NULL
+      );
+      CREATE INDEX notify_deliveries_created ON notify_deliveries (created_at DESC, id DESC);
+      CREATE INDEX notify_deliveries_open ON notify_deliveries (status) WHERE status IN ('queued', 'held');
+      CREATE TABLE notify_settings (
+        kind text NOT NULL,
+        id text NOT NULL,
+        doc jsonb NOT NULL,
+        updated_at timestamptz NOT NULL,
+        updated_by text NOT NULL,
+        PRIMARY KEY (kind, id)
+      );
+      CREATE TABLE calendar_overrides (
+        date text PRIMARY KEY,
+        workday boolean NOT NULL,
+        note text,
+        updated_at timestamptz NOT NULL,
+        updated_by text NOT NULL
+      );
+      CREATE TABLE notify_state (
+        key text PRIMARY KEY,
+        doc jsonb NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any fixed number works; it only has to be the same in every process of a deployment. */

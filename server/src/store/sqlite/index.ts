@@ -13,7 +13,7 @@ import {
   type Region,
 } from '@zhihui/shared';
 import { isoAt } from '../../domain/time.js';
-import type { AuditEntry, AuditQuery, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, MaintenanceSpan, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
+import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
 import { planLate, type HistoryStep } from '../late.js';
 import { MIGRATIONS } from './schema.js';
 
@@ -207,6 +207,23 @@ const auditFromRow = (r: Row): AuditEntry => ({
   action: r.action as string,
   target: (r.target as string | null) ?? null,
   details: r.details == null ? null : (JSON.parse(r.details as string) as Record<string, unknown>),
+});
+
+const deliveryFromRow = (r: Row): DeliveryRecord => ({
+  id: r.id as string,
+  channel: r.channel as string,
+  rule: (r.rule as string | null) ?? null,
+  region: r.region as string,
+  kind: r.kind as string,
+  title: r.title as string,
+  status: r.status as DeliveryStatus,
+  attempts: r.attempts as number,
+  error: (r.error as string | null) ?? null,
+  mergedInto: (r.merged_into as string | null) ?? null,
+  createdAt: isoAt(r.created_at as number),
+  updatedAt: isoAt(r.updated_at as number),
+  sentAt: isoOrNull(r.sent_at),
+  message: JSON.parse(r.message as string) as Record<string, unknown>,
 });
 
 /** SQLite store (better-sqlite3, WAL). Synchronous under the hood: each write commits before its promise resolves. */
@@ -721,6 +738,160 @@ class SqliteStore implements Store {
     if (more) rows.pop();
     const last = rows[rows.length - 1];
     return { items: rows.map(auditFromRow), nextCursor: more && last ? encodeCursor([last.at, last.src, last.seq]) : null };
+  }
+
+  // ── notifications ────────────────────────────────────────────────────────
+
+  async addDelivery(d: DeliveryRecord): Promise<void> {
+    this.#st(
+      `INSERT INTO notify_deliveries (id, channel, rule, region, kind, title, status, attempts, error, merged_into, created_at, updated_at, sent_at, message)
+       VALUES (@id, @channel, @rule, @region, @kind, @title, @status, @attempts, @error, @merged_into, @created_at, @updated_at, @sent_at, @message)`,
+    ).run({
+      id: d.id,
+      channel: d.channel,
+      rule: d.rule,
+      region: d.region,
+      kind: d.kind,
+      title: d.title,
+      status: d.status,
+      attempts: d.attempts,
+      error: d.error,
+      merged_into: d.mergedInto,
+      created_at: ms(d.createdAt),
+      updated_at: ms(d.updatedAt),
+      sent_at: msOrNull(d.sentAt),
+      message: JSON.stringify(d.message),
+    });
+  }
+
+  async updateDelivery(id: string, patch: Partial<Pick<DeliveryRecord, 'status' | 'attempts' | 'error' | 'mergedInto' | 'sentAt' | 'updatedAt'>>): Promise<void> {
+    const cols: string[] = [];
+    const params: Row = { id };
+    const set = (col: string, v: unknown) => {
+      cols.push(`${col} = @${col}`);
+      params[col] = v;
+    };
+    if (patch.status !== undefined) set('status', patch.status);
+    if (patch.attempts !== undefined) set('attempts', patch.attempts);
+    if (patch.error !== undefined) set('error', patch.error);
+    if (patch.mergedInto !== undefined) set('merged_into', patch.mergedInto);
+    if (patch.sentAt !== undefined) set('sent_at', msOrNull(patch.sentAt));
+    if (patch.updatedAt !== undefined) set('updated_at', ms(patch.updatedAt));
+    if (cols.length === 0) return;
+    this.#st(`UPDATE notify_deliveries SET ${cols.join(', ')} WHERE id = @id`).run(params);
+  }
+
+  async listDeliveries(q: DeliveryQuery): Promise<Page<DeliveryRecord>> {
+    const where: string[] = [];
+    const params: Row = { limit: q.limit + 1 };
+    if (q.regions) {
+      where.push('region IN (SELECT value FROM json_each(@regions))');
+      params.regions = JSON.stringify(q.regions);
+    }
+    if (q.channel !== undefined) {
+      where.push('channel = @channel');
+      params.channel = q.channel;
+    }
+    if (q.status !== undefined) {
+      where.push('status = @status');
+      params.status = q.status;
+    }
+    if (q.from !== undefined) {
+      where.push('created_at >= @from');
+      params.from = ms(q.from);
+    }
+    if (q.to !== undefined) {
+      where.push('created_at < @to');
+      params.to = ms(q.to);
+    }
+    if (q.cursor !== undefined) {
+      const c = decodeCursor(q.cursor);
+      if (!Array.isArray(c) || typeof c[0] !== 'number' || typeof c[1] !== 'string') throw badCursor();
+      where.push('(created_at < @cAt OR (created_at = @cAt AND id < @cId))');
+      params.cAt = c[0];
+      params.cId = c[1];
+    }
+    const rows = this.#st(
+      `SELECT * FROM notify_deliveries ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`,
+    ).all(params) as Row[];
+    const more = rows.length > q.limit;
+    if (more) rows.pop();
+    const last = rows[rows.length - 1];
+    return { items: rows.map(deliveryFromRow), nextCursor: more && last ? encodeCursor([last.created_at, last.id]) : null };
+  }
+
+  async unfinishedDeliveries(): Promise<DeliveryRecord[]> {
+    return (this.#st(`SELECT * FROM notify_deliveries WHERE status IN ('queued', 'held') ORDER BY created_at, seq`).all() as Row[]).map(deliveryFromRow);
+  }
+
+  async listNotifySettings(): Promise<NotifySetting[]> {
+    return (this.#st('SELECT * FROM notify_settings ORDER BY updated_at, kind, id').all() as Row[]).map((r) => ({
+      kind: r.kind as NotifySetting['kind'],
+      id: r.id as string,
+      doc: JSON.parse(r.doc as string) as Record<string, unknown>,
+      updatedAt: isoAt(r.updated_at as number),
+      updatedBy: r.updated_by as string,
+    }));
+  }
+
+  async putNotifySetting(s: NotifySetting, audit: AuditEntry): Promise<void> {
+    this.#db.transaction(() => {
+      this.#st(
+        `INSERT INTO notify_settings (kind, id, doc, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      ).run(s.kind, s.id, JSON.stringify(s.doc), ms(s.updatedAt), s.updatedBy);
+      this.#insertAudit(audit);
+    })();
+  }
+
+  async deleteNotifySetting(kind: NotifySetting['kind'], id: string, audit: AuditEntry): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const gone = this.#st('DELETE FROM notify_settings WHERE kind = ? AND id = ?').run(kind, id).changes > 0;
+      if (gone) this.#insertAudit(audit);
+      return gone;
+    })();
+  }
+
+  async listCalendarOverrides(): Promise<CalendarOverrideRecord[]> {
+    return (this.#st('SELECT * FROM calendar_overrides ORDER BY date').all() as Row[]).map((r) => ({
+      date: r.date as string,
+      workday: r.workday === 1,
+      note: (r.note as string | null) ?? null,
+      updatedAt: isoAt(r.updated_at as number),
+      updatedBy: r.updated_by as string,
+    }));
+  }
+
+  async putCalendarOverride(o: CalendarOverrideRecord, audit: AuditEntry): Promise<void> {
+    this.#db.transaction(() => {
+      this.#st(
+        `INSERT INTO calendar_overrides (date, workday, note, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (date) DO UPDATE SET workday = excluded.workday, note = excluded.note, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      ).run(o.date, o.workday ? 1 : 0, o.note, ms(o.updatedAt), o.updatedBy);
+      this.#insertAudit(audit);
+    })();
+  }
+
+  async deleteCalendarOverride(date: string, audit: AuditEntry): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const gone = this.#st('DELETE FROM calendar_overrides WHERE date = ?').run(date).changes > 0;
+      if (gone) this.#insertAudit(audit);
+      return gone;
+    })();
+  }
+
+  async listNotifyState(): Promise<NotifyStateEntry[]> {
+    return (this.#st('SELECT key, doc FROM notify_state ORDER BY key').all() as Row[]).map((r) => ({ key: r.key as string, doc: JSON.parse(r.doc as string) as Record<string, unknown> }));
+  }
+
+  async saveNotifyState(put: readonly NotifyStateEntry[], del: readonly string[]): Promise<void> {
+    if (put.length === 0 && del.length === 0) return;
+    this.#db.transaction(() => {
+      const up = this.#st('INSERT INTO notify_state (key, doc) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET doc = excluded.doc');
+      for (const e of put) up.run(e.key, JSON.stringify(e.doc));
+      const rm = this.#st('DELETE FROM notify_state WHERE key = ?');
+      for (const k of del) rm.run(k);
+    })();
   }
 
   // ── seed ─────────────────────────────────────────────────────────────────

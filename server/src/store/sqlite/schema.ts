@@ -138,4 +138,49 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_at ON audit (at);
   CREATE INDEX clue_events_at ON clue_events (at);
   `,
+  // notifications: the delivery log, channels and rules from the admin API, the working-day
+  // override table and the alert engine's durable state. Self-contained: no other table changes.
+  `
+  CREATE TABLE notify_deliveries (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    channel TEXT NOT NULL,
+    rule TEXT,
+    region TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    error TEXT,
+    merged_into TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    message TEXT NOT NULL
+  );
+  CREATE INDEX notify_deliveries_created ON notify_deliveries (created_at DESC, id);
+  CREATE INDEX notify_deliveries_open ON notify_deliveries (status) WHERE status IN ('queued', 'held');
+
+  CREATE TABLE notify_settings (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+  );
+
+  CREATE TABLE calendar_overrides (
+    date TEXT PRIMARY KEY,
+    workday INTEGER NOT NULL,
+    note TEXT,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL
+  );
+
+  CREATE TABLE notify_state (
+    key TEXT PRIMARY KEY,
+    doc TEXT NOT NULL
+  );
+  `,
 ];

@@ -1,0 +1,255 @@
+import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AlertsAnswerSchema, DELIVERY_STATUSES, DeliverySchema, ErrorCode, descendantsOf } from '@zhihui/shared';
+import {
+  CHANNEL_KINDS,
+  NotifyChannelSchema,
+  NotifyIdSchema,
+  NotifyRuleSchema,
+  isRealDate,
+} from '../config/sections/notifications.js';
+import { fieldError, notFound } from '../domain/errors.js';
+import { isoAt, parseQueryTime } from '../domain/time.js';
+import { errorResponses } from '../plugins/errors.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const ChannelViewSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.Enum(CHANNEL_KINDS),
+  name: Type.String(),
+  region: Nullable(Type.String()),
+  enabled: Type.Boolean(),
+  origin: Type.Enum(['file', 'admin'] as const),
+  url: Nullable(Type.String({ description: 'masked: scheme, host, path and the first characters of each query value' })),
+  secret: Nullable(Type.String({ description: 'masked: first 3 characters and the length' })),
+  keywords: Nullable(Type.Array(Type.String())),
+  msgtype: Nullable(Type.String()),
+  mentions: Nullable(Type.Object({ mobiles: Type.Array(Type.String()), all: Type.Boolean() })),
+  ratePerMinute: Type.Integer(),
+  smtp: Nullable(Type.Object({ host: Type.String(), port: Nullable(Type.Integer()), secure: Type.Boolean(), user: Nullable(Type.String()), pass: Nullable(Type.String()) })),
+  from: Nullable(Type.String()),
+  to: Nullable(Type.Array(Type.String())),
+});
+
+const RuleViewSchema = Type.Object({ ...NotifyRuleSchema.properties, id: Type.String(), origin: Type.Enum(['file', 'admin'] as const) });
+const OutcomeSchema = Type.Object({ id: Type.String(), status: Type.String(), via: Nullable(Type.String()), attempts: Type.Integer(), error: Nullable(Type.String()) });
+const OverrideSchema = Type.Object({ date: Type.String(), workday: Type.Boolean(), note: Nullable(Type.String()), updatedAt: Type.String(), updatedBy: Type.String() });
+const DaySchema = Type.Object({ date: Type.String(), workday: Type.Boolean(), name: Nullable(Type.String()), source: Type.String(), known: Type.Boolean() });
+const IdParams = Type.Object({ id: NotifyIdSchema });
+const DateParams = Type.Object({ date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) });
+const RegionQuery = Type.Optional(Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$', description: 'region code (default: REGION)' }));
+
+/**
+ * Notifications: the delivery log, the alerts firing now (what the wall announces) and the
+ * working-day calendar for everyone who may read the region; channels, rules, test messages and
+ * the calendar's override table for admins. Channel URLs and secrets never leave in full.
+ */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  const regionOf = (code: string | undefined) => {
+    const c = code ?? app.config.region;
+    if (!app.regions.byCode.has(c)) throw notFound('region', c, ErrorCode.unknownRegion);
+    return c;
+  };
+  const time = (field: string, raw: string | undefined) => {
+    if (raw === undefined || raw === '') return undefined;
+    const t = parseQueryTime(raw);
+    if (t === null) throw fieldError(field, `'${raw}' is not a date (ISO 8601)`);
+    return isoAt(t);
+  };
+
+  app.get(
+    '/notifications/deliveries',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: "The delivery log of a region's subtree, newest first: every message, its channel and what became of it",
+        querystring: Type.Object({
+          region: RegionQuery,
+          channel: Type.Optional(NotifyIdSchema),
+          status: Type.Optional(Type.Enum(DELIVERY_STATUSES)),
+          from: Type.Optional(Type.String({ maxLength: 40 })),
+          to: Type.Optional(Type.String({ maxLength: 40 })),
+          cursor: Type.Optional(Type.String({ maxLength: 500 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(DeliverySchema), nextCursor: Nullable(Type.String()) }), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const region = regionOf(q.region);
+      return app.notify.deliveries({
+        regions: descendantsOf(app.regions, region).map((r) => r.code),
+        channel: q.channel,
+        status: q.status,
+        from: time('from', q.from),
+        to: time('to', q.to),
+        cursor: q.cursor,
+        limit: q.limit ?? 100,
+      });
+    },
+  );
+
+  app.get(
+    '/notifications/alerts',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: "Roll-up alerts firing now in a region's subtree, and whether it is quiet hours (the wall's voice reads this)",
+        querystring: Type.Object({ region: RegionQuery }),
+        response: { 200: AlertsAnswerSchema, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const region = regionOf(request.query.region);
+      const q = app.notify.quietState();
+      return { quiet: q.quiet, quietUntil: q.until, announceEverySec: q.announceEverySec, alerts: app.notify.activeAlerts(region) };
+    },
+  );
+
+  app.get(
+    '/notifications/calendar',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Working days by the official calendar (调休 included) with the override table, for [from, to] (dates, at most 400 days)',
+        querystring: Type.Object({ from: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), to: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) }),
+        response: { 200: Type.Object({ days: Type.Array(DaySchema) }), ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const { from, to } = request.query;
+      if (!isRealDate(from)) throw fieldError('from', `'${from}' is not a calendar date`);
+      if (!isRealDate(to) || to < from) throw fieldError('to', `'${to}' is not a calendar date on or after from`);
+      return { days: app.notify.calendar.range(from, to) };
+    },
+  );
+
+  await app.register(adminRoutes);
+};
+
+const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // Region binding (security work): a channel's or rule's `region` is the subtree whose admins may
+  // change it; with region-bound principals the check belongs in these handlers.
+  app.addHook('onRequest', app.requireAdmin);
+  const sec = { security: [{ bearer: [] }], tags: ['notifications'] };
+
+  app.get(
+    '/admin/notifications',
+    { schema: { ...sec, summary: 'Channels (secrets masked), rules and quiet hours in force', response: { 200: Type.Object({ channels: Type.Array(ChannelViewSchema), rules: Type.Array(RuleViewSchema), quiet: Type.Boolean(), quietUntil: Nullable(Type.String()) }), ...errorResponses(401, 403) } } },
+    async () => {
+      const q = app.notify.quietState();
+      return { channels: app.notify.channels(), rules: app.notify.rules(), quiet: q.quiet, quietUntil: q.until };
+    },
+  );
+
+  app.put(
+    '/admin/notifications/channels/:id',
+    {
+      schema: {
+        ...sec,
+        summary: 'Create or replace a channel (url and secret left out keep the stored ones)',
+        params: IdParams,
+        body: Type.Omit(NotifyChannelSchema, ['id'], { additionalProperties: false }),
+        response: { 200: ChannelViewSchema, ...errorResponses(400, 401, 403, 409, 415) },
+      },
+    },
+    async (request) => app.notify.putChannel({ ...request.body, id: request.params.id }, request.actor),
+  );
+
+  app.delete(
+    '/admin/notifications/channels/:id',
+    { schema: { ...sec, summary: 'Delete a channel no rule uses', params: IdParams, response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) } } },
+    async (request, reply) => {
+      await app.notify.deleteSetting('channel', request.params.id, request.actor);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/admin/notifications/channels/:id/test',
+    {
+      schema: {
+        ...sec,
+        summary: 'Send a test message through a channel now; answers what became of it (sent, or failed with the reason)',
+        params: IdParams,
+        response: { 200: OutcomeSchema, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request) => app.notify.testChannel(request.params.id, request.actor),
+  );
+
+  app.put(
+    '/admin/notifications/rules/:id',
+    {
+      schema: {
+        ...sec,
+        summary: 'Create or replace a rule',
+        params: IdParams,
+        body: Type.Omit(NotifyRuleSchema, ['id'], { additionalProperties: false }),
+        response: { 200: RuleViewSchema, ...errorResponses(400, 401, 403, 409, 415) },
+      },
+    },
+    async (request) => app.notify.putRule({ ...request.body, id: request.params.id }, request.actor),
+  );
+
+  app.delete(
+    '/admin/notifications/rules/:id',
+    { schema: { ...sec, summary: 'Delete a rule', params: IdParams, response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) } } },
+    async (request, reply) => {
+      await app.notify.deleteSetting('rule', request.params.id, request.actor);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/admin/notifications/rules/:id/send',
+    {
+      schema: {
+        ...sec,
+        summary: "Send a digest rule's message now (视频运行日报 / 每周一汇报), as of now",
+        params: IdParams,
+        response: { 200: Type.Object({ title: Type.String(), headline: Type.String(), lines: Type.Array(Type.String()), link: Nullable(Type.String()) }), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => app.notify.sendDigest(request.params.id),
+  );
+
+  app.get(
+    '/admin/calendar/overrides',
+    { schema: { ...sec, summary: "The working-day override table (days the package's calendar does not know)", response: { 200: Type.Object({ items: Type.Array(OverrideSchema) }), ...errorResponses(401, 403) } } },
+    async () => ({ items: await app.notify.overrides() }),
+  );
+
+  app.put(
+    '/admin/calendar/overrides/:date',
+    {
+      schema: {
+        ...sec,
+        summary: 'Declare a day a working day or a holiday (overrides chinese-days)',
+        params: DateParams,
+        body: Type.Object({ workday: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 415) },
+      },
+    },
+    async (request, reply) => {
+      if (!isRealDate(request.params.date)) throw fieldError('date', `'${request.params.date}' is not a calendar date`);
+      await app.notify.putOverride({ date: request.params.date, workday: request.body.workday, note: request.body.note ?? null }, request.actor);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/admin/calendar/overrides/:date',
+    { schema: { ...sec, summary: 'Remove the override of a day', params: DateParams, response: { 204: Type.Null(), ...errorResponses(401, 403, 404) } } },
+    async (request, reply) => {
+      await app.notify.deleteOverride(request.params.date, request.actor);
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+export default routes;
