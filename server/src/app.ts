@@ -14,6 +14,7 @@ import livePlugin from './plugins/live.js';
 import streamPlugin from './plugins/stream.js';
 import simulatorPlugin from './plugins/simulator.js';
 import sourcesPlugin from './plugins/sources.js';
+import videoPlugin from './plugins/video.js';
 import docsPlugin from './plugins/docs.js';
 import metricsPlugin from './plugins/metrics.js';
 import staticPlugin from './plugins/static.js';
@@ -26,6 +27,7 @@ import geoRoutes from './routes/geo.js';
 import meetingRoutes from './routes/meeting.js';
 import adminRoutes from './routes/admin.js';
 import sourceRoutes from './routes/sources.js';
+import videoRoutes from './routes/video.js';
 
 /** A URL with the values of secret-bearing query parameters replaced, for logs. */
 export function maskSecrets(url: string): string {
@@ -75,6 +77,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(socketAuthPlugin);
   await app.register(simulatorPlugin);
   await app.register(sourcesPlugin);
+  await app.register(videoPlugin);
 
   await app.register(healthRoutes);
   await app.register(cameraRoutes, { prefix: '/api/v1' });
@@ -85,6 +88,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(meetingRoutes, { prefix: '/api/v1' });
   await app.register(adminRoutes, { prefix: '/api/v1' });
   await app.register(sourceRoutes, { prefix: '/api/v1' });
+  await app.register(videoRoutes, { prefix: '/api/v1' });
   await app.register(staticPlugin);
 
   await app.ready();

@@ -21,3 +21,4 @@ export * from './time/periods.js';
 export * from './i18n/labels.js';
 export * from './metrics/ranking.js';
 export * from './schemas/meeting.js';
+export * from './schemas/video.js';

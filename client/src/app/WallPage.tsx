@@ -15,6 +15,10 @@ import { ClueListPanel, CluesPanel } from '../features/clues/CluesPanels';
 import { GridPanel } from '../features/grid/GridPanels';
 import { WallMap } from '../features/map/WallMap';
 import { AlertStrip, DownLongestPanel, RankingPanel, TrendPanel, VideoOverviewPanel } from '../features/video/VideoPanels';
+import { KeyChannelsPanel } from '../features/video/KeyChannelsPanel';
+import { keyTilesParam } from '../features/video/keyTiles';
+import { VideoDock } from '../features/video/VideoDock';
+import { VideoProvider } from '../features/video/VideoProvider';
 import { WallHeader } from './WallHeader';
 import { useScene } from './useScene';
 
@@ -98,6 +102,12 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
   const trend = section(state.changed.trend);
   const scene = useScene(snapshot.children.length, params.overviewSec, params.rotateSec);
   const wide = layout === 'wide';
+  const keyTiles = keyTilesParam(useLocation().search);
+  const keyPanel = (
+    <PanelBoundary name="key-channels">
+      <KeyChannelsPanel />
+    </PanelBoundary>
+  );
 
   const video = (
     <PanelBoundary name="video">
@@ -151,11 +161,13 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
       <PanelBoundary name="alerts">
         <AlertStrip {...cams} />
       </PanelBoundary>
+      <VideoDock variant="wall" />
     </div>
   );
 
   if (wide) {
     return (
+      <VideoProvider region={snapshot.region.code} keyTiles={keyTiles} arrivals={state.arrivals} urgentSec={params.urgentSec}>
       <main className="wall__body">
         <div className="col col--a">
           {video}
@@ -170,11 +182,16 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
           {cluesPanel}
           {gridPanel}
         </div>
-        <div className="col col--d">{clueList}</div>
+        <div className="col col--d">
+          {clueList}
+          {keyPanel}
+        </div>
       </main>
+      </VideoProvider>
     );
   }
   return (
+    <VideoProvider region={snapshot.region.code} keyTiles={keyTiles} arrivals={state.arrivals} urgentSec={params.urgentSec}>
     <main className="wall__body">
       <div className="col col--left">
         {video}
@@ -183,7 +200,10 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
       </div>
       <div className="col col--center">
         {map}
-        {down}
+        <div className="video-row">
+          {down}
+          {keyPanel}
+        </div>
       </div>
       <div className="col col--right">
         {cluesPanel}
@@ -191,6 +211,7 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
         {gridPanel}
       </div>
     </main>
+    </VideoProvider>
   );
 }
 

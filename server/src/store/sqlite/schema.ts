@@ -138,4 +138,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_at ON audit (at);
   CREATE INDEX clue_events_at ON clue_events (at);
   `,
+  // video: a channel's own play URL, kept apart from the inventory row because it may carry
+  // credentials and only the video broker reads it back.
+  `
+  CREATE TABLE camera_play_urls (
+    camera_id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL
+  );
+  `,
 ];
