@@ -53,9 +53,11 @@ export function parseFlv(buf: Buffer): FlvClip {
     const end = p + TAG_HEADER + size;
     if (end + 4 > buf.length) break; // a truncated last tag
     const tag = { type, ts, data: buf.subarray(p + TAG_HEADER, end) };
-    if (isConfig(tag)) config.push(tag);
-    else if (type === 8 || type === 9) frames.push(tag);
     p = end + 4;
+    if (isConfig(tag)) config.push(tag);
+    // An AVC end-of-sequence marker (ffmpeg writes one last) would reset the decoder mid-loop.
+    else if (type === 9 && (tag.data[0]! & 0x0f) >= 7 && tag.data[1] === 2) continue;
+    else if (type === 8 || type === 9) frames.push(tag);
   }
   const video = frames.filter((f) => f.type === 9);
   if (video.length < 2 || !isKeyframe(video[0]!)) throw new Error('the FLV clip needs video starting with a keyframe');
