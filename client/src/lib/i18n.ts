@@ -106,6 +106,11 @@ const zh = {
   'tile.noNear': '附近暂无在线点位',
   'tile.auto': '自动选取',
   'tile.mediaError': '浏览器无法播放此视频流',
+  'tile.why.platform': '视频平台未能提供视频流',
+  'tile.why.media': '媒体服务器无法连接或拒绝',
+  'tile.why.busy': '服务器视频会话已满',
+  'tile.why.no-source': '未配置视频源',
+  'tile.why.stalled': '画面中断',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -214,6 +219,11 @@ const en: Record<MessageKey, string> = {
   'tile.noNear': 'No live channel nearby',
   'tile.auto': 'auto',
   'tile.mediaError': 'The browser cannot play this stream',
+  'tile.why.platform': 'the video platform gave no stream',
+  'tile.why.media': 'the media server is unreachable or refused',
+  'tile.why.busy': 'the server has too many video sessions',
+  'tile.why.no-source': 'no video source configured',
+  'tile.why.stalled': 'the picture stopped',
 };
 
 const CATALOGUE: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };

@@ -92,7 +92,7 @@ export class Broker {
   /** Obtains a playable stream for the channel (for wvp: asks it to start pulling). */
   async open(cam: CameraRecord): Promise<PlayTarget> {
     const plan = (await this.plans([cam])).get(cam.id) ?? null;
-    if (!plan) throw new VideoUnavailable(`no video source serves channel ${cam.id} (no URL on its inventory row, no matching video rule)`);
+    if (!plan) throw new VideoUnavailable(`no video source serves channel ${cam.id} (no URL on its inventory row, no matching video rule)`, 'no-source');
     if (plan.origin === 'inventory') {
       const url = plan.inventoryUrl!;
       return { origin: 'inventory', ruleId: null, format: formatOfUrl(url), deliver: 'proxy', upstream: url, release: null, stopDelayMs: 0 };

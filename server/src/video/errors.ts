@@ -1,4 +1,4 @@
-import { ErrorCode } from '@zhihui/shared';
+import { ErrorCode, type VideoFailureKind } from '@zhihui/shared';
 import { HttpError } from '../domain/errors.js';
 
 /**
@@ -7,7 +7,7 @@ import { HttpError } from '../domain/errors.js';
  * platform URL or credential.
  */
 export class VideoUnavailable extends HttpError {
-  constructor(message: string) {
-    super(503, ErrorCode.videoUnavailable, message);
+  constructor(message: string, kind: VideoFailureKind = 'platform') {
+    super(503, ErrorCode.videoUnavailable, message, { kind });
   }
 }

@@ -51,7 +51,7 @@ export class Sessions {
 
   /** A new viewer of the channel; rejects with VideoUnavailable when the platform gives no stream. */
   async open(cam: CameraRecord): Promise<{ session: Session; target: PlayTarget }> {
-    if (this.#sessions.size >= this.#opts.maxSessions) throw new VideoUnavailable(`too many open video sessions on this server (${this.#opts.maxSessions}); close tiles or retry later`);
+    if (this.#sessions.size >= this.#opts.maxSessions) throw new VideoUnavailable(`too many open video sessions on this server (${this.#opts.maxSessions}); close tiles or retry later`, 'busy');
     let hold = this.#holds.get(cam.id);
     if (hold?.broken) {
       hold.broken = false;

@@ -19,16 +19,6 @@ export function withoutUserInfo(raw: string): { url: string; headers: Record<str
   return { url: u.toString(), headers: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` } };
 }
 
-/** A URL for logs and messages: no user info, no query (where platforms put signatures). */
-export function redactUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '(invalid URL)';
-  }
-}
-
 /**
  * Opens an upstream media URL. The request is aborted when `signal` fires (the viewer went away),
  * and a media server that never answers is given up after CONNECT_TIMEOUT_MS.
@@ -45,15 +35,16 @@ export async function openUpstream(raw: string, signal: AbortSignal, extraHeader
     connect.removeEventListener('abort', abort);
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
-      throw new VideoUnavailable(`the media server answered HTTP ${res.status} for ${redactUrl(raw)}`);
+      throw new VideoUnavailable(`the media server answered HTTP ${res.status}`, 'media');
     }
     return res;
   } catch (err) {
     connect.removeEventListener('abort', abort);
     if (err instanceof VideoUnavailable) throw err;
     const e = err as Error;
-    const why = connect.aborted ? `no answer in ${CONNECT_TIMEOUT_MS / 1000} s` : ((e.cause as Error | undefined)?.message ?? e.message);
-    throw new VideoUnavailable(`the media server is unreachable (${why})`);
+    // The error's code only: its message would name the media server's address.
+    const why = connect.aborted ? `no answer in ${CONNECT_TIMEOUT_MS / 1000} s` : ((e.cause as { code?: string } | undefined)?.code ?? e.name);
+    throw new VideoUnavailable(`the media server is unreachable (${why})`, 'media');
   }
 }
 
@@ -69,7 +60,7 @@ export async function readCapped(res: Response, max: number): Promise<Buffer> {
     n += value.byteLength;
     if (n > max) {
       await reader.cancel().catch(() => undefined);
-      throw new VideoUnavailable(`the media server sent more than ${max} bytes where a playlist or image was expected`);
+      throw new VideoUnavailable(`the media server sent more than ${max} bytes where a playlist or image was expected`, 'media');
     }
     parts.push(Buffer.from(value));
   }

@@ -77,7 +77,7 @@ export class WvpClient {
       res = await fetch(this.url(path), { headers: this.headers(), signal: AbortSignal.timeout(this.#conn.timeoutMs) });
     } catch (err) {
       const e = err as Error;
-      throw new VideoUnavailable(`wvp ${this.#conn.id}: ${what} failed: ${e.name === 'TimeoutError' ? `no answer in ${this.#conn.timeoutMs / 1000} s` : (e.cause as Error | undefined)?.message ?? e.message}`);
+      throw new VideoUnavailable(`wvp ${this.#conn.id}: ${what} failed: ${e.name === 'TimeoutError' ? `no answer in ${this.#conn.timeoutMs / 1000} s` : ((e.cause as { code?: string } | undefined)?.code ?? e.name)}`);
     }
     if (!res.ok) throw new VideoUnavailable(`wvp ${this.#conn.id}: ${what}: HTTP ${res.status}`);
     let body: WvpResult<T>;

@@ -10,6 +10,14 @@ export type VideoOrigin = (typeof VIDEO_ORIGINS)[number];
 export const VIDEO_FORMATS = ['flv', 'ts', 'hls'] as const;
 export type VideoFormat = (typeof VIDEO_FORMATS)[number];
 
+/**
+ * Why a stream cannot be had (`details.kind` of a 503 VIDEO_UNAVAILABLE): the platform refused or
+ * did not answer, the media server did not deliver, the server has too many sessions, or no
+ * source serves the channel. A tile says it in the wall's language.
+ */
+export const VIDEO_FAILURE_KINDS = ['platform', 'media', 'busy', 'no-source'] as const;
+export type VideoFailureKind = (typeof VIDEO_FAILURE_KINDS)[number];
+
 /** A channel as a video tile shows it: where it is, its platform status, and whether it can play. */
 export const VideoChannelSchema = Type.Object({
   id: Type.String(),

@@ -69,11 +69,15 @@ export function VideoTile(props: VideoTileProps) {
       {view.outage && <OutagePanel outage={view.outage} channel={ch} />}
       <div className="vtile__top">
         <div className="vtile__names">
-          {props.caption && <div className="vtile__caption">{props.caption}</div>}
-          <div className="vtile__name" data-testid="tile-name">
+          {props.caption && (
+            <div className="vtile__caption" title={props.caption}>
+              {props.caption}
+            </div>
+          )}
+          <div className="vtile__name" data-testid="tile-name" title={ch?.name}>
             {ch?.name ?? '…'}
           </div>
-          {ch && <div className="vtile__place">{ch.township === ch.regionName ? ch.township : `${ch.township} · ${ch.regionName}`}</div>}
+          {ch && <Place channel={ch} />}
         </div>
         <span className={`vtile__pill vtile__pill--${view.pill}`} data-testid="tile-pill">
           {t(PILL_TEXT[view.pill])}
@@ -97,17 +101,29 @@ export function VideoTile(props: VideoTileProps) {
   );
 }
 
+function Place(props: { channel: VideoChannel }) {
+  const c = props.channel;
+  const text = c.township === c.regionName ? c.township : `${c.township} · ${c.regionName}`;
+  return (
+    <div className="vtile__place" title={text}>
+      {text}
+    </div>
+  );
+}
+
 function OutagePanel(props: { outage: Outage; channel: VideoChannel | null }) {
   const now = useNow();
   const { outage, channel } = props;
   const snapshot = channel?.snapshot && outage.kind !== 'no-source' ? videoApi.snapshotUrl(channel.id) : null;
   let reason: string;
   let detail: string | null = null;
+  let tooltip: string | undefined;
   if (outage.kind === 'platform') {
     reason = outage.reason ? wallLabel('reason', outage.reason) : wallLabel('state', outage.state === 'out_of_service' ? 'offline' : outage.state);
     detail = t('tile.down', { duration: formatDuration(now - outage.since) });
   } else if (outage.kind === 'stream') {
     reason = t('tile.streamFailed', { reason: outage.message });
+    tooltip = outage.detail;
     const left = outage.retryAt === null ? 0 : Math.ceil((outage.retryAt - now) / 1000);
     detail = `${t('tile.down', { duration: formatDuration(now - outage.since) })}${left > 0 ? ` · ${t('tile.retryIn', { n: left })}` : ''}`;
   } else reason = t('tile.noSource');
@@ -115,7 +131,7 @@ function OutagePanel(props: { outage: Outage; channel: VideoChannel | null }) {
     <div className="vtile__outage" data-testid="tile-outage" data-kind={outage.kind}>
       {snapshot && <SnapshotImage src={snapshot} />}
       <div className="vtile__outage-card">
-        <div className="vtile__outage-reason" data-testid="tile-reason">
+        <div className="vtile__outage-reason" data-testid="tile-reason" title={tooltip ?? reason}>
           {reason}
         </div>
         {detail && <div className="vtile__outage-detail">{detail}</div>}

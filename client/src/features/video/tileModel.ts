@@ -19,7 +19,7 @@ export function platformDown(ch: VideoChannel): boolean {
 /** Why a tile shows no picture. */
 export type Outage =
   | { kind: 'platform'; reason: VideoChannel['reason']; state: VideoChannel['state']; since: number }
-  | { kind: 'stream'; message: string; since: number; retryAt: number | null }
+  | { kind: 'stream'; message: string; detail: string; since: number; retryAt: number | null }
   | { kind: 'no-source' };
 
 /** What the overlay shows: the pill's state and, when there is no picture, why. */
@@ -28,7 +28,7 @@ export interface TileView {
   outage: Outage | null;
 }
 
-export function tileView(ch: VideoChannel | null, player: PlayerStatus, failure: { message: string; since: number; retryAt: number | null } | null): TileView {
+export function tileView(ch: VideoChannel | null, player: PlayerStatus, failure: { message: string; detail: string; since: number; retryAt: number | null } | null): TileView {
   if (ch && platformDown(ch)) return { pill: 'offline', outage: { kind: 'platform', reason: ch.reason, state: ch.state, since: Date.parse(ch.since) } };
   if (ch && ch.origin === null) return { pill: 'offline', outage: { kind: 'no-source' } };
   if (failure && player.phase !== 'live' && player.phase !== 'buffering') return { pill: 'offline', outage: { kind: 'stream', ...failure } };

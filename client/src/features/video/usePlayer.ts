@@ -74,7 +74,8 @@ export function usePlayer(videoRef: RefObject<HTMLVideoElement | null>, source: 
 
     const tick = setInterval(() => {
       const now = Date.now();
-      if (!frames && video.currentTime !== lastTime) {
+      // Frame callbacks can lag in a busy or hidden page: a moving currentTime counts as frames too.
+      if (video.currentTime !== lastTime) {
         lastTime = video.currentTime;
         lastFrame = now;
       }

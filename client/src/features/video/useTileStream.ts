@@ -2,15 +2,26 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PlaySession, VideoChannel } from '@zhihui/shared';
 import { backoffMs, platformDown } from './tileModel';
 import type { PlayerSource } from './usePlayer';
-import { videoApi } from './videoApi';
+import { videoApi, VideoApiError } from './videoApi';
+import { t } from '../../lib/i18n';
 
 const RENEW_MS = 20_000;
 const INFO_REFRESH_MS = 30_000;
 
 export interface StreamFailure {
+  /** What the tile shows, in the wall's language. */
   message: string;
+  /** The server's or the player's own words (the tile's tooltip). */
+  detail: string;
   since: number;
   retryAt: number | null;
+}
+
+/** A failure as a tile shows it: the cause in the wall's language, the raw words as its tooltip. */
+function describe(err: unknown): { message: string; detail: string } {
+  const detail = err instanceof Error ? err.message : String(err);
+  if (err instanceof VideoApiError && err.kind) return { message: t(`tile.why.${err.kind}`), detail };
+  return { message: detail, detail };
 }
 
 /** The channel as the server sees it now, refreshed every 30 s (an offline channel may come back). */
@@ -61,16 +72,16 @@ export function useTileStream(ch: VideoChannel | null, wanted: boolean) {
         opened = s;
         setSession(s);
         renew = setInterval(() => {
-          videoApi.renew(s.id).catch(() => retryLater('session expired'));
+          videoApi.renew(s.id).catch((err: unknown) => retryLater(describe(err)));
         }, RENEW_MS);
       },
       (err: unknown) => {
-        if (!ctl.signal.aborted) retryLater(err instanceof Error ? err.message : String(err));
+        if (!ctl.signal.aborted) retryLater(describe(err));
       },
     );
-    function retryLater(message: string) {
+    function retryLater(why: { message: string; detail: string }) {
       const delay = backoffMs(attemptRef.current);
-      setFailure((f) => ({ message, since: f?.since ?? Date.now(), retryAt: Date.now() + delay }));
+      setFailure((f) => ({ ...why, since: f?.since ?? Date.now(), retryAt: Date.now() + delay }));
       setSession(null);
       setAttempt((a) => a + 1);
       setTimeout(() => {
@@ -86,14 +97,24 @@ export function useTileStream(ch: VideoChannel | null, wanted: boolean) {
     };
   }, [play, channelId, retryTick]);
 
-  /** The player failed: close this session and reconnect after the back-off. */
-  const onPlayerFailed = useCallback((reason: string) => {
-    const delay = backoffMs(attemptRef.current);
-    setFailure((f) => ({ message: reason, since: f?.since ?? Date.now(), retryAt: Date.now() + delay }));
-    setAttempt((a) => a + 1);
-    setSession(null);
-    setTimeout(() => setRetryTick((t) => t + 1), delay);
-  }, []);
+  /** The player failed: say why (the server knows better than the player), reconnect after the back-off. */
+  const url = session?.url ?? null;
+  const onPlayerFailed = useCallback(
+    (reason: string) => {
+      const delay = backoffMs(attemptRef.current);
+      const since = Date.now();
+      setFailure((f) => ({ message: reason === 'no picture arrived' || reason === 'the picture stopped' ? t('tile.why.stalled') : reason, detail: reason, since: f?.since ?? since, retryAt: since + delay }));
+      setAttempt((a) => a + 1);
+      setTimeout(() => setRetryTick((n) => n + 1), delay);
+      if (url && !url.startsWith('blob:')) {
+        void videoApi.explain(url).then((e) => {
+          if (e) setFailure((f) => (f ? { ...f, ...describe(e) } : f));
+        });
+      }
+      setSession(null);
+    },
+    [url],
+  );
 
   /** The picture is live: forget past failures. */
   const onLive = useCallback(() => {

@@ -1,5 +1,28 @@
-import type { ErrorBody, KeyChannels, NearChannels, PlaySession, VideoChannel } from '@zhihui/shared';
+import { VIDEO_FAILURE_KINDS, type ErrorBody, type KeyChannels, type NearChannels, type PlaySession, type VideoChannel, type VideoFailureKind } from '@zhihui/shared';
 import { ApiError } from '../../lib/api';
+
+/** An answer of the video API that is not a success; `kind` says why a stream cannot be had (503). */
+export class VideoApiError extends ApiError {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    readonly kind: VideoFailureKind | null,
+  ) {
+    super(status, code, message);
+  }
+}
+
+async function failure(res: Response): Promise<VideoApiError> {
+  let err: Partial<ErrorBody> = {};
+  try {
+    err = (await res.json()) as ErrorBody;
+  } catch {
+    /* not JSON: keep the status */
+  }
+  const kind = (err.error?.details as { kind?: unknown } | undefined)?.kind;
+  return new VideoApiError(res.status, err.error?.code ?? `HTTP_${res.status}`, err.error?.message ?? res.statusText, VIDEO_FAILURE_KINDS.find((k) => k === kind) ?? null);
+}
 
 async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const res = await fetch(path, {
@@ -10,15 +33,7 @@ async function call<T>(method: string, path: string, body?: unknown, signal?: Ab
     // A tile closed while the page unloads must still say goodbye (its stream is released sooner).
     keepalive: method === 'DELETE',
   });
-  if (!res.ok) {
-    let err: Partial<ErrorBody> = {};
-    try {
-      err = (await res.json()) as ErrorBody;
-    } catch {
-      /* not JSON: keep the status */
-    }
-    throw new ApiError(res.status, err.error?.code ?? `HTTP_${res.status}`, err.error?.message ?? res.statusText);
-  }
+  if (!res.ok) throw await failure(res);
   return (res.status === 204 ? null : await res.json()) as T;
 }
 
@@ -33,5 +48,21 @@ export const videoApi = {
   open: (channelId: string, signal?: AbortSignal) => call<PlaySession>('POST', '/api/v1/video/sessions', { channelId }, signal),
   renew: (id: string) => call<null>('POST', `/api/v1/video/sessions/${encodeURIComponent(id)}/renew`),
   close: (id: string) => call<null>('DELETE', `/api/v1/video/sessions/${encodeURIComponent(id)}`),
+  /**
+   * Why a session's media failed, as the server says it: players report only a status code, and
+   * the server's answer (small JSON) names the cause. Null when the media answers fine now.
+   */
+  async explain(url: string): Promise<VideoApiError | null> {
+    const ctl = new AbortController();
+    try {
+      const res = await fetch(url, { signal: ctl.signal });
+      if (res.ok) return null;
+      return await failure(res);
+    } catch {
+      return null;
+    } finally {
+      ctl.abort();
+    }
+  },
   snapshotUrl: (id: string) => `/api/v1/video/channels/${encodeURIComponent(id)}/snapshot`,
 };
