@@ -56,7 +56,7 @@ function NearTile(props: { tile: DockTile; onClose: () => void }) {
   }
   const caption = `${props.tile.pick.from === 'spotlight' ? t('tile.spotlight') : (near.title ?? t('tile.nearby'))} · ${t('tile.near', { m: ch.distanceM })}`;
   return (
-    <div className="vdock__near-tile" style={{ display: 'grid', gridTemplateRows: '1fr auto', minHeight: 0 }}>
+    <div className="vdock__near-tile">
       <VideoTile key={ch.id} channel={ch} caption={caption} onClose={props.onClose} testId="dock-tile" />
       {choices.length > 1 && (
         <div className="vdock__near" data-testid="dock-near">
