@@ -13,7 +13,7 @@ import {
 } from '@zhihui/shared';
 import { HttpError, notFound } from '../domain/errors.js';
 import { errorResponses } from '../plugins/errors.js';
-import { VIEWER_COOKIE } from '../plugins/auth.js';
+import { cookieToken } from '../plugins/auth.js';
 
 const SessionParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', description: 'video session id' }) });
 const ChannelParams = Type.Object({ id: CameraIdSchema });
@@ -23,14 +23,6 @@ const OPEN_LIMIT = { max: 600, timeWindow: 60_000 };
 function bearerOf(request: FastifyRequest): string | null {
   const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
   return m ? m[1]! : null;
-}
-
-function cookieOf(request: FastifyRequest): string | null {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === VIEWER_COOKIE) return part.slice(i + 1).trim() || null;
-  }
-  return null;
 }
 
 /**
@@ -58,7 +50,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   async function requireViewer(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!app.auth.viewerRequired()) return;
     const bearer = bearerOf(request);
-    const token = bearer ?? cookieOf(request);
+    const token = bearer ?? cookieToken(request.headers.cookie);
     if (token === null) throw new HttpError(401, ErrorCode.unauthorized, 'this server needs a viewer token: Authorization: Bearer <token>, or the cookie set when a wall is opened with ?token=');
     const wait = await app.auth.blockedFor(request.ip);
     if (wait > 0) {

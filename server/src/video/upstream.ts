@@ -83,17 +83,23 @@ export function hlsBase(playlistUrl: string): URL {
  */
 export function hlsUpstream(playlistUrl: string, rel: string): string | null {
   const base = hlsBase(playlistUrl);
-  let target: URL;
-  try {
-    target = new URL(rel, base);
-  } catch {
-    return null;
-  }
-  if (target.origin !== base.origin || !target.pathname.startsWith(base.pathname)) return null;
+  const target = underBase(base, rel);
+  if (!target) return null;
   if (!target.search) target.search = new URL(playlistUrl).search;
   target.username = base.username;
   target.password = base.password;
   return target.toString();
+}
+
+/** `uri` resolved against `base`, when it stays on its origin and under its folder; else null. */
+function underBase(base: URL, uri: string): URL | null {
+  let u: URL;
+  try {
+    u = new URL(uri, base);
+  } catch {
+    return null;
+  }
+  return u.origin === base.origin && u.pathname.startsWith(base.pathname) ? u : null;
 }
 
 /**
@@ -103,15 +109,10 @@ export function hlsUpstream(playlistUrl: string, rel: string): string | null {
  */
 export function rewritePlaylist(text: string, playlistUrl: string): string {
   const base = hlsBase(playlistUrl);
+  const own = new URL(playlistUrl).search;
   const rel = (uri: string): string | null => {
-    let u: URL;
-    try {
-      u = new URL(uri, base);
-    } catch {
-      return null;
-    }
-    if (u.origin !== base.origin || !u.pathname.startsWith(base.pathname)) return null;
-    return u.pathname.slice(base.pathname.length) + (u.search && u.search !== new URL(playlistUrl).search ? u.search : '');
+    const u = underBase(base, uri);
+    return u ? u.pathname.slice(base.pathname.length) + (u.search && u.search !== own ? u.search : '') : null;
   };
   const out: string[] = [];
   for (const line of text.split(/\r?\n/)) {
