@@ -174,6 +174,16 @@ describe.skipIf(why)('video tiles in Chromium', () => {
     expect(wvp.stops.filter((s) => s.endsWith(`/${channel}`))).toEqual([`34020000001180000001/${channel}`]);
     expect(await page.isClosed()).toBe(true);
     expect(w.errors).toEqual([]);
+
+    // The clue timeline plays the channels nearest the clue.
+    const clues = await server.get<{ items: { id: string; lon: number | null; lat: number | null }[] }>(`/api/v1/clues?region=${TOWNSHIP}&limit=200`);
+    const clue = clues.items.find((c) => c.lon !== null && c.lat !== null)!;
+    const m = await openPage(browser, `${server.url}/meeting/${TOWNSHIP}?period=last_week&tab=clues&clue=${encodeURIComponent(clue.id)}`, { width: 1920, height: 1080 });
+    pages.push(m);
+    await m.page.getByTestId('play-near').click({ timeout: 60_000 });
+    const near = await server.get<{ channels: { id: string }[] }>(`/api/v1/video/nearest?region=${TOWNSHIP}&lon=${clue.lon}&lat=${clue.lat}&limit=1&live=true`);
+    await expect.poll(() => m.page.getByTestId('dock-tile').getAttribute('data-channel'), { timeout: 30_000 }).toBe(near.channels[0]!.id);
+    expect(m.errors).toEqual([]);
   });
 
   test('离线时间最长 opens an offline tile with reason and snapshot; the spotlight of an urgent clue opens the nearest live channel, then closes it', SLOW, async () => {

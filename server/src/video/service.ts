@@ -137,6 +137,9 @@ export class VideoService {
     }
     const type = target.format === 'hls' ? (res.headers.get('content-type') ?? 'video/mp2t') : MEDIA_TYPES[target.format];
     const body = res.body ? Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>) : Readable.from([]);
+    // A live stream that ends by itself has died upstream (a viewer leaving aborts it instead):
+    // the next session asks the platform afresh rather than reusing its URL.
+    if (target.format !== 'hls') body.once('end', () => this.sessions.markBroken(channelId));
     return { type, body, done };
   }
 
