@@ -28,11 +28,10 @@ describe.skipIf(skip)('video API: sessions, viewer counting, proxied media', () 
     wvp = await startWvpStandIn(media.url, { '34020000001320000001': [C[1]!.id, C[2]!.id, C[8]!.id] }, { failPlay: new Set([C[2]!.id]) });
     app = await smallApp(t.dir, {
       file: {
-        sources: [{ id: 'wvp1', kind: 'wvp', baseUrl: wvp.url, apiKey: wvp.apiKey }],
         video: {
           keyChannels: { '139900': [C[4]!.id, C[1]!.id, '13990000001329999999'] },
           rules: [
-            { id: 'gb', kind: 'wvp', source: 'wvp1', match: { regions: ['139900100'] }, stopDelaySec: 0.3 },
+            { id: 'gb', kind: 'wvp', api: { url: wvp.url, apiKey: wvp.apiKey }, match: { regions: ['139900100'] }, stopDelaySec: 0.3 },
             { id: 'hls', kind: 'template', match: { ids: `^${C[6]!.id}$` }, url: `${media.url}/rtp/{id}/hls.m3u8` },
             { id: 'dead', kind: 'template', match: { ids: `^${C[7]!.id}$` }, url: `${media.url}/nothing/{id}.flv` },
             { id: 'zlm', kind: 'template', match: { regions: ['139900200'] }, url: `${media.url}/rtp/{id}.live.flv`, snapshotUrl: `${media.url}/snap/{id}.jpg` },

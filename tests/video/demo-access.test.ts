@@ -80,7 +80,7 @@ describe('the demo stream and automatic key channels (no platform configured)', 
 });
 
 describe('video config errors name the key', () => {
-  test('a wvp rule naming no wvp source, and a bad rule in the YAML schema', async () => {
+  test('a wvp rule naming no wvp source, and a bad key in the YAML', async () => {
     const t = tmpDir();
     try {
       await expect(smallApp(t.dir, { file: { video: { rules: [{ id: 'gb', kind: 'wvp', source: 'missing' }] } } })).rejects.toThrow(ConfigFileError);
@@ -92,5 +92,18 @@ describe('video config errors name the key', () => {
     expect(() => parseConfigText('video:\n  maxTiles: 0\n', 'x.yaml')).toThrow(/video\/maxTiles/);
     expect(() => parseConfigText('video:\n  keySec: 15\n  tiles: 4\n', 'x.yaml')).toThrow(/video\/tiles: unknown key/);
     expect(parseConfigText('video:\n  keySec: 20\n  keyChannels:\n    "130111": ["13011100001310000001"]\n', 'x.yaml').video?.keySec).toBe(20);
+  });
+
+  test("the README's video config is valid as printed", async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseConfigText } = await import('../../server/src/config/file.js');
+    const { resolveVideoSettings } = await import('../../server/src/video/settings.js');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Live video'), readme.indexOf('## 接入视频平台'));
+    const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks).toHaveLength(1);
+    const settings = resolveVideoSettings(parseConfigText(blocks[0]!.replace(/…/g, 'x'), 'readme.yaml'));
+    expect(settings.rules.map((r) => r.kind)).toEqual(['wvp', 'template']);
+    expect(settings.demo).toBe(false);
   });
 });

@@ -83,8 +83,6 @@ describe.skipIf(why)('video tiles in Chromium', () => {
     writeFileSync(
       config,
       [
-        'sources:',
-        `  - { id: wvp1, kind: wvp, baseUrl: "${wvp.url}", apiKey: "${wvp.apiKey}" }`,
         'video:',
         '  keySec: 3600',
         `  keyChannels: { "${COUNTY}": ["${FLV.id}", "${HLS.id}", "${DEAD.id}"] }`,
@@ -92,7 +90,7 @@ describe.skipIf(why)('video tiles in Chromium', () => {
         `    - { id: flv, kind: template, match: { ids: "^${FLV.id}$" }, url: "${media.url}/rtp/{id}.live.flv" }`,
         `    - { id: hls, kind: template, match: { ids: "^${HLS.id}$" }, url: "${media.url}/rtp/{id}/hls.m3u8" }`,
         `    - { id: dead, kind: template, match: { ids: "^${DEAD.id}$" }, url: "http://127.0.0.1:${closedPort}/rtp/{id}.live.flv" }`,
-        '    - { id: gb, kind: wvp, source: wvp1, stopDelaySec: 0 }',
+        `    - { id: gb, kind: wvp, api: { url: "${wvp.url}", apiKey: "${wvp.apiKey}" }, stopDelaySec: 0 }`,
         '',
       ].join('\n'),
     );

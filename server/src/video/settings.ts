@@ -1,24 +1,19 @@
 import type { ConfigFile } from '../config/file.js';
+import type { WvpApiConfig } from '../config/sections/sources.js';
 import type { TemplateRule, VideoSection, WvpRule } from '../config/sections/video.js';
 import type { VideoFormat } from '@zhihui/shared';
 
-/**
- * The `sources:` entry of kind `wvp` a video rule points at. Field names this capability reads
- * (the sources capability owns the section): `baseUrl` (or `url`), `apiKey` (sent as the
- * `api-key` header) or `accessToken` (the `access-token` header), `timeoutSec`.
- */
+/** A wvp REST connection a rule plays through: the sources entry's `api`, or the rule's own. */
 export interface WvpConnection {
+  /** The sources entry's id, or `video:<rule id>` for a rule's own `api`. */
   id: string;
-  baseUrl: string;
-  apiKey: string | null;
-  accessToken: string | null;
-  timeoutMs: number;
+  api: WvpApiConfig;
 }
 
 /** A rule with its matcher compiled and its defaults filled in. */
 export type ResolvedRule =
   | (Omit<TemplateRule, 'format' | 'deliver'> & { format: VideoFormat; deliver: 'proxy' | 'direct'; idRe: RegExp | null })
-  | (Omit<WvpRule, 'deliver' | 'prefer' | 'deviceId' | 'stopDelaySec' | 'snapshotPath'> & {
+  | (Omit<WvpRule, 'deliver' | 'prefer' | 'deviceId' | 'stopDelaySec' | 'snapshotPath' | 'api'> & {
       deliver: 'proxy' | 'direct';
       prefer: NonNullable<WvpRule['prefer']>;
       deviceId: string;
@@ -40,7 +35,7 @@ export interface VideoSettings {
 }
 
 /** Defaults: a carousel step a person can take in, and four players (~10 MiB each) per screen. */
-export const VIDEO_DEFAULTS = { keySec: 15, maxTiles: 4, stopDelaySec: 5, wvpTimeoutSec: 15 } as const;
+export const VIDEO_DEFAULTS = { keySec: 15, maxTiles: 4, stopDelaySec: 5 } as const;
 
 /** The format a URL's path suggests: `.m3u8` is HLS, `.ts` MPEG-TS, anything else FLV. */
 export function formatOfUrl(url: string): VideoFormat {
@@ -64,15 +59,15 @@ export function hasCredentials(url: string): boolean {
 
 const originOf = (url: string): string => new URL(url.replace(/\{[^}]*\}/g, 'x')).origin;
 
-function wvpConnection(file: ConfigFile, id: string, at: string): WvpConnection {
-  const src = (file.sources ?? []).find((s) => s.id === id) as Record<string, unknown> | undefined;
-  if (!src) throw new Error(`${at}/source: no sources: entry has id '${id}'`);
-  if (src.kind !== 'wvp') throw new Error(`${at}/source: sources: entry '${id}' is of kind ${String(src.kind)}, not wvp`);
-  const base = typeof src.baseUrl === 'string' ? src.baseUrl : typeof src.url === 'string' ? src.url : null;
-  if (!base || !/^https?:\/\//.test(base)) throw new Error(`sources: entry '${id}' needs baseUrl (http(s)://host:port of wvp) for video`);
-  const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null);
-  const timeout = typeof src.timeoutSec === 'number' && src.timeoutSec > 0 ? src.timeoutSec : VIDEO_DEFAULTS.wvpTimeoutSec;
-  return { id, baseUrl: base.replace(/\/+$/, ''), apiKey: str(src.apiKey), accessToken: str(src.accessToken), timeoutMs: timeout * 1000 };
+function wvpConnection(file: ConfigFile, rule: WvpRule, at: string): WvpConnection {
+  if (rule.api && rule.source) throw new Error(`${at}: give either source (a sources: entry of kind wvp) or api, not both`);
+  if (rule.api) return { id: `video:${rule.id}`, api: rule.api };
+  if (!rule.source) throw new Error(`${at}/source: is required (a sources: entry of kind wvp), or give the rule its own api`);
+  const src = (file.sources ?? []).find((s) => s.id === rule.source);
+  if (!src) throw new Error(`${at}/source: no sources: entry has id '${rule.source}'`);
+  if (src.kind !== 'wvp') throw new Error(`${at}/source: sources: entry '${rule.source}' is of kind ${src.kind}, not wvp`);
+  if (!src.api) throw new Error(`${at}/source: sources: entry '${rule.source}' has no api (wvp's REST URL and key), which playing needs`);
+  return { id: src.id, api: src.api };
 }
 
 function compileIds(pattern: string | undefined, at: string): RegExp | null {
@@ -107,15 +102,16 @@ export function resolveVideoSettings(file: ConfigFile): VideoSettings {
       if (deliver === 'proxy' && /^wss?:/.test(r.url)) throw new Error(`${at}/url: WebSocket URLs play with deliver: direct only; give the http(s) URL of the same stream`);
       return { ...r, deliver, idRe, format: r.format ?? formatOfUrl(r.url) };
     }
+    const { api: _own, ...rest } = r;
     return {
-      ...r,
+      ...rest,
       deliver,
       idRe,
       prefer: r.prefer ?? ['flv', 'hls', 'ts'],
       deviceId: r.deviceId ?? 'lookup',
       stopDelayMs: (r.stopDelaySec ?? VIDEO_DEFAULTS.stopDelaySec) * 1000,
       snapshotPath: r.snapshotPath ?? '/api/device/query/snap/{deviceId}/{channelId}',
-      conn: wvpConnection(file, r.source, at),
+      conn: wvpConnection(file, r, at),
     };
   });
   const demoMode = v.demo ?? 'auto';

@@ -80,16 +80,19 @@ describe('upstream URLs and HLS playlists', () => {
 });
 
 describe('video settings', () => {
-  const wvpSource = { id: 'w', kind: 'wvp' as const, baseUrl: 'http://wvp:18080', apiKey: 'k' };
-  test('defaults: demo while no rule is configured, four tiles, 15 s a key channel', () => {
+  const wvpSource = { id: 'w', kind: 'wvp' as const, redis: { url: 'redis://wvp:6379' }, api: { url: 'http://wvp:18080', apiKey: 'k' } };
+  test('defaults: demo while no rule is configured, four tiles, 15 s a key channel; a wvp rule uses its source api or its own', () => {
     expect(resolveVideoSettings({})).toMatchObject({ demo: true, maxTiles: 4, keySec: 15, rules: [] });
-    const s = resolveVideoSettings({ sources: [wvpSource], video: { rules: [{ id: 'gb', kind: 'wvp', source: 'w' }] } });
+    const s = resolveVideoSettings({ sources: [wvpSource], video: { rules: [{ id: 'gb', kind: 'wvp', source: 'w' }, { id: 'own', kind: 'wvp', api: { url: 'http://wvp2' } }] } });
     expect(s.demo).toBe(false);
-    expect(s.rules[0]).toMatchObject({ deviceId: 'lookup', stopDelayMs: 5000, prefer: ['flv', 'hls', 'ts'], conn: { baseUrl: 'http://wvp:18080', apiKey: 'k' } });
+    expect(s.rules[0]).toMatchObject({ deviceId: 'lookup', stopDelayMs: 5000, prefer: ['flv', 'hls', 'ts'], conn: { id: 'w', api: { url: 'http://wvp:18080', apiKey: 'k' } } });
+    expect(s.rules[1]).toMatchObject({ conn: { id: 'video:own', api: { url: 'http://wvp2' } } });
   });
   test('errors name the key', () => {
     const bad = (video: object, sources: object[] = [wvpSource]) => () => resolveVideoSettings({ sources: sources as never, video: video as never });
     expect(bad({ rules: [{ id: 'gb', kind: 'wvp', source: 'nope' }] })).toThrow(/video\/rules\/0\/source: no sources: entry has id 'nope'/);
+    expect(bad({ rules: [{ id: 'gb', kind: 'wvp' }] })).toThrow(/video\/rules\/0\/source: is required/);
+    expect(bad({ rules: [{ id: 'gb', kind: 'wvp', source: 'w' }] }, [{ id: 'w', kind: 'wvp', redis: { url: 'redis://x' } }])).toThrow(/has no api/);
     expect(bad({ rules: [{ id: 'a', kind: 'template', url: 'http://u:p@zlm/{id}.flv', deliver: 'direct' }] })).toThrow(/video\/rules\/0\/url: carries credentials/);
     expect(bad({ rules: [{ id: 'a', kind: 'template', url: 'http://zlm/{id}.flv', deliver: 'direct' }] })).toThrow(/must be listed in video\/origins/);
     expect(bad({ rules: [{ id: 'a', kind: 'template', url: 'http://zlm/{id}.flv', match: { ids: '(' } }] })).toThrow(/video\/rules\/0\/match\/ids/);

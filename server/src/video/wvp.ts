@@ -1,10 +1,10 @@
+import { WvpApi } from '../sources/wvpApi.js';
 import { VideoUnavailable } from './errors.js';
 import type { WvpConnection } from './settings.js';
 
 /**
  * wvp-GB28181-pro's answer to GET /api/play/start/{deviceId}/{channelId}: `WVPResult<StreamContent>`
- * (`vmanager/bean/StreamContent.java`); `code` 0 is success (`ErrorCode.SUCCESS`; some older
- * releases answered 200).
+ * (`vmanager/bean/StreamContent.java`), unwrapped by WvpApi.
  */
 export interface WvpStreamContent {
   app?: string;
@@ -27,85 +27,66 @@ export interface WvpStreamContent {
   rtc?: string;
 }
 
-interface WvpResult<T> {
-  code: number;
-  msg?: string;
-  data?: T;
-}
-
-interface WvpPage<T> {
-  total?: number;
-  list?: T[];
-}
-
 const DEVICE_CACHE_MS = 10 * 60_000;
 const LOOKUP_RETRY_MS = 60_000;
-const PAGE = 200;
-/** A platform with more devices than this is not walked for a lookup: configure `deviceId` instead. */
-const MAX_DEVICES = 5000;
 
-/** Talks to one wvp: play, stop, and finding the device a channel hangs off. Credentials stay in its headers. */
+/**
+ * Plays and stops channels through one wvp, and finds the device a channel hangs off. The REST
+ * client (authentication, WVPResult, pages) is the sources capability's WvpApi; credentials stay
+ * in its headers, and errors become VideoUnavailable without the platform's address.
+ */
 export class WvpClient {
   readonly #conn: WvpConnection;
+  readonly #api: WvpApi;
   #deviceOf = new Map<string, string>();
   #builtAt = 0;
   #building: Promise<void> | null = null;
 
   constructor(conn: WvpConnection) {
     this.#conn = conn;
+    this.#api = new WvpApi(conn.api);
   }
 
-  get id(): string {
-    return this.#conn.id;
+  /** The URL of a path on this wvp. */
+  url(path: string): string {
+    return this.#api.base + path;
   }
 
-  /** The headers every request to this wvp carries (its `api-key` or `access-token`). */
+  /** The headers a direct request to this wvp carries (snapshots); a login token is WvpApi's own. */
   headers(): Record<string, string> {
-    const h: Record<string, string> = { accept: 'application/json' };
-    if (this.#conn.apiKey) h['api-key'] = this.#conn.apiKey;
-    if (this.#conn.accessToken) h['access-token'] = this.#conn.accessToken;
+    const h: Record<string, string> = {};
+    if (this.#conn.api.apiKey) h['api-key'] = this.#conn.api.apiKey;
+    else if (this.#conn.api.accessToken) h['access-token'] = this.#conn.api.accessToken;
     return h;
   }
 
-  url(path: string): string {
-    return this.#conn.baseUrl + path;
-  }
-
-  async #get<T>(path: string, what: string): Promise<T> {
-    let res: Response;
+  async #call<T>(what: string, path: string): Promise<T> {
     try {
-      res = await fetch(this.url(path), { headers: this.headers(), signal: AbortSignal.timeout(this.#conn.timeoutMs) });
+      return (await this.#api.get(path)) as T;
     } catch (err) {
-      const e = err as Error;
-      throw new VideoUnavailable(`wvp ${this.#conn.id}: ${what} failed: ${e.name === 'TimeoutError' ? `no answer in ${this.#conn.timeoutMs / 1000} s` : ((e.cause as { code?: string } | undefined)?.code ?? e.name)}`);
+      const e = err as Error & { cause?: { code?: string } };
+      // WvpApi's messages start with the path and carry wvp's own words (点播超时 …); a network
+      // error's message would name the host, so only its code goes out.
+      const why = e.name === 'TimeoutError' ? 'no answer in time' : e.cause?.code ? `unreachable (${e.cause.code})` : e.message.replace(/^\/[^:]*: /, '');
+      throw new VideoUnavailable(`wvp ${this.#conn.id}: ${what}: ${why}`);
     }
-    if (!res.ok) throw new VideoUnavailable(`wvp ${this.#conn.id}: ${what}: HTTP ${res.status}`);
-    let body: WvpResult<T>;
-    try {
-      body = (await res.json()) as WvpResult<T>;
-    } catch {
-      throw new VideoUnavailable(`wvp ${this.#conn.id}: ${what}: the answer is not JSON`);
-    }
-    if (body.code !== 0 && body.code !== 200) throw new VideoUnavailable(`wvp ${this.#conn.id}: ${what}: ${body.msg ?? `code ${body.code}`}`);
-    return body.data as T;
   }
 
   /** Asks wvp to pull the channel (GB INVITE) and returns the media server's play URLs. */
   async start(deviceId: string, channelId: string): Promise<WvpStreamContent> {
-    const data = await this.#get<WvpStreamContent | undefined>(`/api/play/start/${encodeURIComponent(deviceId)}/${encodeURIComponent(channelId)}`, 'play');
+    const data = await this.#call<WvpStreamContent | null>('play', `/api/play/start/${encodeURIComponent(deviceId)}/${encodeURIComponent(channelId)}`);
     if (!data || typeof data !== 'object') throw new VideoUnavailable(`wvp ${this.#conn.id}: play: no stream in the answer`);
     return data;
   }
 
   /** Tells wvp nobody here watches the channel any more (it sends BYE and frees the media server). */
   async stop(deviceId: string, channelId: string): Promise<void> {
-    await this.#get<unknown>(`/api/play/stop/${encodeURIComponent(deviceId)}/${encodeURIComponent(channelId)}`, 'stop');
+    await this.#call<unknown>('stop', `/api/play/stop/${encodeURIComponent(deviceId)}/${encodeURIComponent(channelId)}`);
   }
 
   /**
    * The device (NVR, platform or camera) a channel belongs to, from wvp's device and channel
-   * lists (`/api/device/query/devices`, `/api/device/query/devices/{deviceId}/channels`),
-   * cached for ten minutes. Null when wvp does not know the channel.
+   * lists, cached for ten minutes. Null when wvp does not know the channel.
    */
   async deviceOf(channelId: string): Promise<string | null> {
     const fresh = Date.now() - this.#builtAt < DEVICE_CACHE_MS;
@@ -121,27 +102,10 @@ export class WvpClient {
 
   async #build(): Promise<void> {
     const map = new Map<string, string>();
-    const devices: string[] = [];
-    for (let page = 1; devices.length < MAX_DEVICES; page++) {
-      const d = await this.#get<WvpPage<{ deviceId?: string }>>(`/api/device/query/devices?page=${page}&count=${PAGE}`, 'device list');
-      const list = d?.list ?? [];
-      for (const x of list) if (typeof x.deviceId === 'string') devices.push(x.deviceId);
-      if (list.length < PAGE || devices.length >= (d?.total ?? 0)) break;
-    }
-    for (const dev of devices) {
-      for (let page = 1; ; page++) {
-        const c = await this.#get<WvpPage<{ channelId?: string; deviceId?: string }>>(
-          `/api/device/query/devices/${encodeURIComponent(dev)}/channels?page=${page}&count=${PAGE}`,
-          'channel list',
-        );
-        const list = c?.list ?? [];
-        // wvp 2.7 names a channel's own GB code `deviceId`; older releases `channelId`.
-        for (const x of list) {
-          const ch = x.channelId ?? x.deviceId;
-          if (typeof ch === 'string') map.set(ch, dev);
-        }
-        if (list.length < PAGE || page * PAGE >= (c?.total ?? 0)) break;
-      }
+    try {
+      for (const dev of await this.#api.devices()) for (const ch of await this.#api.channels(dev.deviceId)) map.set(ch.id, dev.deviceId);
+    } catch (err) {
+      throw new VideoUnavailable(`wvp ${this.#conn.id}: device list: ${(err as Error).message.replace(/^\/[^:]*: /, '')}`);
     }
     this.#deviceOf = map;
     this.#builtAt = Date.now();

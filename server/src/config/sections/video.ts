@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { WvpApiSchema } from './sources.js';
 
 const RuleId = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'unique id, named in logs and in /api/v1/video answers' });
 
@@ -35,14 +36,16 @@ export const TemplateRuleSchema = Type.Object(
 );
 
 /**
- * wvp-GB28181-pro's play API. The connection (baseUrl, apiKey / accessToken) is the `sources:`
- * entry of kind `wvp` named by `source`; this rule only says which channels it plays and how.
+ * wvp-GB28181-pro's play API. The connection is the `api` of the `sources:` entry of kind `wvp`
+ * named by `source` (the platform that also reports status), or an `api` of its own (a wvp used
+ * for video only); this rule says which channels it plays and how.
  */
 export const WvpRuleSchema = Type.Object(
   {
     id: RuleId,
     kind: Type.Literal('wvp'),
-    source: Type.String({ minLength: 1, maxLength: 64, description: 'id of a `sources:` entry of kind wvp' }),
+    source: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'id of a `sources:` entry of kind wvp whose `api` to use' })),
+    api: Type.Optional(WvpApiSchema),
     match: Type.Optional(MatchSchema),
     /** `lookup` (default): find the device of a channel through wvp's device and channel lists; or a template such as `{id}` (cameras registered directly) or a fixed device id. */
     deviceId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
