@@ -116,16 +116,19 @@ describe.skipIf(why)('video tiles in Chromium', () => {
       const { page } = w;
       await waitForWall(page);
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="key-tile"][data-state="live"]').length >= 2, null, { timeout: 90_000 });
-      const first = await playback(page, 'key-tile');
-      await page.waitForTimeout(2500);
-      const later = await playback(page, 'key-tile');
+      // Plays: over a few seconds its time advances and frames are decoded. A starved machine may
+      // stall the ffmpeg relay and make the tile reconnect: then measure again, within a limit.
       for (const id of [FLV.id, HLS.id]) {
-        const a = first.find((x) => x.channel === id)!;
-        const b = later.find((x) => x.channel === id)!;
-        expect(b.state, id).toBe('live');
-        expect(b.time, `${id} currentTime advances`).toBeGreaterThan(a.time + 1);
-        expect(b.frames, `${id} decodes frames`).toBeGreaterThan(a.frames + 20);
-        expect(b.width).toBe(640);
+        const until = Date.now() + 120_000;
+        let last = '';
+        for (;;) {
+          const a = (await playback(page, 'key-tile')).find((x) => x.channel === id)!;
+          await page.waitForTimeout(2500);
+          const b = (await playback(page, 'key-tile')).find((x) => x.channel === id)!;
+          last = JSON.stringify({ a, b });
+          if (a.state === 'live' && b.time > a.time + 1 && b.frames > a.frames + 20 && b.width === 640) break;
+          if (Date.now() > until) throw new Error(`${id} did not play: ${last}`);
+        }
       }
       // The picture is ffmpeg's colourful pattern, not a black box.
       expect(await colourfulShare(page, `[data-channel="${FLV.id}"] video`)).toBeGreaterThan(0.2);
