@@ -15,6 +15,7 @@ import streamPlugin from './plugins/stream.js';
 import simulatorPlugin from './plugins/simulator.js';
 import sourcesPlugin from './plugins/sources.js';
 import notifyPlugin from './plugins/notify.js';
+import videoPlugin from './plugins/video.js';
 import docsPlugin from './plugins/docs.js';
 import metricsPlugin from './plugins/metrics.js';
 import staticPlugin from './plugins/static.js';
@@ -28,6 +29,7 @@ import meetingRoutes from './routes/meeting.js';
 import adminRoutes from './routes/admin.js';
 import sourceRoutes from './routes/sources.js';
 import notificationRoutes from './routes/notifications.js';
+import videoRoutes from './routes/video.js';
 
 /** A URL with the values of secret-bearing query parameters replaced, for logs. */
 export function maskSecrets(url: string): string {
@@ -78,6 +80,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(simulatorPlugin);
   await app.register(sourcesPlugin);
   await app.register(notifyPlugin);
+  await app.register(videoPlugin);
 
   await app.register(healthRoutes);
   await app.register(cameraRoutes, { prefix: '/api/v1' });
@@ -89,6 +92,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(adminRoutes, { prefix: '/api/v1' });
   await app.register(sourceRoutes, { prefix: '/api/v1' });
   await app.register(notificationRoutes, { prefix: '/api/v1' });
+  await app.register(videoRoutes, { prefix: '/api/v1' });
   await app.register(staticPlugin);
 
   await app.ready();

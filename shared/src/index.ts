@@ -22,3 +22,4 @@ export * from './i18n/labels.js';
 export * from './metrics/ranking.js';
 export * from './schemas/meeting.js';
 export * from './schemas/notifications.js';
+export * from './schemas/video.js';

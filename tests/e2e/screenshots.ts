@@ -14,6 +14,8 @@ const SHOTS: { name: string; region: string; width: number; height: number; quer
   { name: 'wall-township-130111103-1920x1080', region: '130111103', width: 1920, height: 1080 },
   { name: 'wall-county-en-1920x1080', region: '130111', width: 1920, height: 1080, query: '?lang=en' },
   { name: 'wall-county-en-3840x1080', region: '130111', width: 3840, height: 1080, query: '?lang=en' },
+  // What `npm start` shows: the key-channel panel playing the built-in demo stream.
+  { name: 'wall-demo-video-1920x1080', region: '130111', width: 1920, height: 1080, query: '' },
 ];
 // The README shows the county wall under this name.
 const README_SHOT = { from: 'wall-county-1920x1080', to: 'wall-1920x1080' };
@@ -50,6 +52,8 @@ try {
     await waitForWall(w.page);
     await w.page.waitForTimeout(Number(process.env.SETTLE_MS ?? 4000));
     await waitForOverview(w.page);
+    // The key-channel panel's picture, not its "connecting" card.
+    await w.page.waitForSelector('[data-testid="key-tile"][data-state="live"]', { timeout: 60_000 }).catch(() => undefined);
     const file = path.join(ROOT, 'docs/screenshots', `${s.name}.png`);
     await w.page.screenshot({ path: file });
     console.log(file, w.errors.length ? `console errors: ${w.errors.join(' | ')}` : 'no console errors', w.outside.length ? `OUTSIDE: ${w.outside.join(' ')}` : '');

@@ -3,7 +3,10 @@
 // while, sampling the page's memory through CDP after a forced GC. A wall runs for weeks, so
 // what matters is the trend: the least-squares slope per hour of each figure.
 //
-//   npm run soak -- --minutes 30 [--interval 15] [--region 130111] [--speed 10]
+//   npm run soak -- --minutes 30 [--interval 15] [--region 130111] [--speed 10] [--tiles 4] [--key-sec 10]
+//
+// The wall plays `--tiles` key-channel tiles (the built-in demo stream), moving on every
+// `--key-sec` seconds, so every player is created and destroyed hundreds of times.
 //
 // Writes bench/results/soak.json and prints a table.
 import { spawn } from 'node:child_process';
@@ -34,6 +37,8 @@ const minutes = arg('minutes', 5);
 const intervalSec = arg('interval', Math.min(30, Math.max(5, Math.round((minutes * 60) / 40))));
 const speed = arg('speed', 10);
 const region = argStr('region', '130111');
+const tiles = arg('tiles', 4);
+const keySec = arg('key-sec', 10);
 const out = path.resolve(ROOT, argStr('out', 'bench/results/soak.json'));
 
 for (const [file, hint] of [
@@ -84,9 +89,11 @@ const rssOf = (pid) => {
 const port = await freePort();
 const dataDir = mkdtempSync(path.join(tmpdir(), 'zhihui-soak-'));
 const url = `http://127.0.0.1:${port}`;
+const configFile = path.join(dataDir, 'soak.yaml');
+writeFileSync(configFile, `video:\n  keySec: ${keySec}\n  maxTiles: ${Math.max(4, tiles)}\n`);
 const server = spawn(process.execPath, [path.join(ROOT, 'server/dist/server.js')], {
   cwd: ROOT,
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SIMULATOR: 'on', SIMULATOR_SPEED: String(speed), API_KEYS: 'soak:k', LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' },
+  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SIMULATOR: 'on', SIMULATOR_SPEED: String(speed), API_KEYS: 'soak:k', LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', ZHIHUI_CONFIG: configFile },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 let browser = null;
@@ -113,13 +120,13 @@ try {
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${url}/wall/${region}`);
+  await page.goto(`${url}/wall/${region}?keyTiles=${tiles}`);
   await page.waitForSelector('[data-testid="wall"][data-link="live"]', { timeout: 60_000 });
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
 
-  console.log(`soak: ${minutes} min, a sample every ${intervalSec} s, simulator ×${speed}, wall /wall/${region}, server pid ${server.pid}`);
-  const cols = ['min', 'heapMB', 'nodes', 'listeners', 'domNodes', 'domListeners', 'documents', 'serverRssMB', 'link'];
+  console.log(`soak: ${minutes} min, a sample every ${intervalSec} s, simulator ×${speed}, wall /wall/${region} with ${tiles} key tiles moving every ${keySec} s, server pid ${server.pid}`);
+  const cols = ['min', 'heapMB', 'nodes', 'listeners', 'domNodes', 'domListeners', 'documents', 'serverRssMB', 'link', 'videos', 'tilesLive'];
   console.log(cols.map((c) => c.padStart(12)).join(''));
   const samples = [];
   const t0 = Date.now();
@@ -130,6 +137,10 @@ try {
     const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
     const dom = await cdp.send('Memory.getDOMCounters');
     const link = await page.getByTestId('wall').getAttribute('data-link');
+    const video = await page.evaluate(() => ({
+      videos: document.querySelectorAll('video').length,
+      tilesLive: document.querySelectorAll('[data-testid="key-tile"][data-state="live"]').length,
+    }));
     const s = {
       t: (Date.now() - t0) / 1000,
       jsHeapUsed: m.JSHeapUsedSize,
@@ -140,9 +151,10 @@ try {
       documents: dom.documents,
       serverRss: rssOf(server.pid),
       link,
+      ...video,
     };
     samples.push(s);
-    const row = [(s.t / 60).toFixed(1), (s.jsHeapUsed / 1048576).toFixed(2), s.nodes, s.jsEventListeners, s.domNodes, s.domJsEventListeners, s.documents, s.serverRss === null ? '-' : (s.serverRss / 1048576).toFixed(1), link];
+    const row = [(s.t / 60).toFixed(1), (s.jsHeapUsed / 1048576).toFixed(2), s.nodes, s.jsEventListeners, s.domNodes, s.domJsEventListeners, s.documents, s.serverRss === null ? '-' : (s.serverRss / 1048576).toFixed(1), link, s.videos, s.tilesLive];
     console.log(row.map((c) => String(c).padStart(12)).join(''));
     if (Date.now() + intervalSec * 1000 > end + 500) break;
     await new Promise((r) => setTimeout(r, intervalSec * 1000));
@@ -178,6 +190,8 @@ try {
     intervalSec,
     simulatorSpeed: speed,
     region,
+    tiles,
+    keySec,
     samples,
     trends,
     linkNotLive: samples.filter((s) => s.link !== 'live').length,

@@ -4,7 +4,7 @@ import { api } from '../lib/api';
 
 // Each view loads its own code: the wall brings maplibre and ECharts, the meeting view needs neither.
 const WallPage = lazy(() => import('./WallPage').then((m) => ({ default: m.WallPage })));
-const MeetingPage = lazy(() => import('../features/meeting/MeetingPage'));
+const MeetingPage = lazy(() => import('./MeetingRoute'));
 const NotificationsAdminPage = lazy(() => import('../features/admin/NotificationsAdminPage'));
 
 const DEFAULT_REGION = '130111';

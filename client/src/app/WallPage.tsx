@@ -16,6 +16,10 @@ import { GridPanel } from '../features/grid/GridPanels';
 import { WallMap } from '../features/map/WallMap';
 import { AlertStrip, DownLongestPanel, RankingPanel, TrendPanel, VideoOverviewPanel } from '../features/video/VideoPanels';
 import { WallVoice } from '../features/voice/WallVoice';
+import { KeyChannelsPanel } from '../features/video/KeyChannelsPanel';
+import { keyTilesParam } from '../features/video/keyTiles';
+import { VideoDock } from '../features/video/VideoDock';
+import { VideoProvider } from '../features/video/VideoProvider';
 import { WallHeader } from './WallHeader';
 import { useScene } from './useScene';
 
@@ -100,6 +104,12 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
   const trend = section(state.changed.trend);
   const scene = useScene(snapshot.children.length, params.overviewSec, params.rotateSec);
   const wide = layout === 'wide';
+  const keyTiles = keyTilesParam(useLocation().search);
+  const keyPanel = (
+    <PanelBoundary name="key-channels">
+      <KeyChannelsPanel />
+    </PanelBoundary>
+  );
 
   const video = (
     <PanelBoundary name="video">
@@ -153,11 +163,13 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
       <PanelBoundary name="alerts">
         <AlertStrip {...cams} />
       </PanelBoundary>
+      <VideoDock variant="wall" />
     </div>
   );
 
   if (wide) {
     return (
+      <VideoProvider region={snapshot.region.code} keyTiles={keyTiles} arrivals={state.arrivals} urgentSec={params.urgentSec}>
       <main className="wall__body">
         <div className="col col--a">
           {video}
@@ -172,11 +184,16 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
           {cluesPanel}
           {gridPanel}
         </div>
-        <div className="col col--d">{clueList}</div>
+        <div className="col col--d">
+          {clueList}
+          {keyPanel}
+        </div>
       </main>
+      </VideoProvider>
     );
   }
   return (
+    <VideoProvider region={snapshot.region.code} keyTiles={keyTiles} arrivals={state.arrivals} urgentSec={params.urgentSec}>
     <main className="wall__body">
       <div className="col col--left">
         {video}
@@ -185,7 +202,10 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
       </div>
       <div className="col col--center">
         {map}
-        {down}
+        <div className="video-row">
+          {down}
+          {keyPanel}
+        </div>
       </div>
       <div className="col col--right">
         {cluesPanel}
@@ -193,6 +213,7 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
         {gridPanel}
       </div>
     </main>
+    </VideoProvider>
   );
 }
 

@@ -144,7 +144,20 @@ export interface MapViewProps {
   images?: Record<string, MapImage>;
   className?: string;
   testId?: string;
+  /** A click on the map: the features of `pickLayers` under it (nearest first) and where it was. */
+  onPick?: (hits: MapPickHit[], lngLat: [number, number]) => void;
+  pickLayers?: string[];
 }
+
+/** A rendered feature under a click. */
+export interface MapPickHit {
+  layer: string;
+  id: string | number | undefined;
+  properties: Record<string, unknown>;
+}
+
+/** Pixels around a click that still hit a point (a finger or a big-screen pointer is not precise). */
+const PICK_RADIUS = 10;
 
 /**
  * maplibre, created once per mounted view and removed on unmount. New data goes into the
@@ -197,8 +210,24 @@ export function MapView(props: MapViewProps) {
       if (p.fit && !p.focus) m.fitBounds(p.fit, { padding: p.fitPadding ?? 40, duration: 0 });
     });
     ro.observe(container);
+    // The map is not interactive (a wall has no mouse); a click, where there is one, picks what is under it.
+    const onClick = (ev: MouseEvent) => {
+      const p = latest.current;
+      if (!p.onPick || !loaded.current) return;
+      const r = container.getBoundingClientRect();
+      // The wall's canvas is scaled by CSS: back to the map's own pixels.
+      const k = container.clientWidth > 0 ? r.width / container.clientWidth : 1;
+      const x = (ev.clientX - r.left) / k;
+      const y = (ev.clientY - r.top) / k;
+      const layers = (p.pickLayers ?? []).filter((l) => m.getLayer(l));
+      const feats = layers.length ? m.queryRenderedFeatures([[x - PICK_RADIUS, y - PICK_RADIUS], [x + PICK_RADIUS, y + PICK_RADIUS]], { layers }) : [];
+      const ll = m.unproject([x, y]);
+      p.onPick(feats.map((f) => ({ layer: f.layer.id, id: f.id, properties: (f.properties ?? {}) as Record<string, unknown> })), [ll.lng, ll.lat]);
+    };
+    container.addEventListener('click', onClick);
     const ownMarkers = markers.current;
     return () => {
+      container.removeEventListener('click', onClick);
       ro.disconnect();
       for (const { marker } of ownMarkers.values()) marker.remove();
       ownMarkers.clear();

@@ -267,7 +267,11 @@ export function createIngest(deps: IngestDeps): IngestService {
         } else valid.push(r.value);
       });
       if (valid.length > 0) {
-        const records = await store.upsertCameras(valid, actor, isoAt(clock()));
+        const now = isoAt(clock());
+        const records = await store.upsertCameras(valid, actor, now);
+        // A channel's own play URL is a secret kept apart from the row (video broker only).
+        const urls = valid.flatMap((r) => (r.playUrl === undefined ? [] : [{ id: r.id, url: r.playUrl }]));
+        if (urls.length > 0) await store.setPlayUrls(urls, actor, now);
         emitCameras(records);
       }
       return { upserted: valid.length, rejected };

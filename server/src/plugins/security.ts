@@ -23,7 +23,7 @@ export function tileOrigin(tileUrl: string | null): string | null {
  * needs: socket.io's websocket, maplibre's blob workers and data/blob images, inline styles that
  * React and ECharts set, and an intranet tile server when one is configured.
  */
-export function cspDirectives(tileUrl: string | null): Record<string, string[]> {
+export function cspDirectives(tileUrl: string | null, videoOrigins: readonly string[] = []): Record<string, string[]> {
   const tiles = tileOrigin(tileUrl);
   const extra = tiles ? [tiles] : [];
   return {
@@ -34,7 +34,10 @@ export function cspDirectives(tileUrl: string | null): Record<string, string[]> 
     'style-src': ["'self'", "'unsafe-inline'"],
     'img-src': ["'self'", 'data:', 'blob:', ...extra],
     'font-src': ["'self'", 'data:'],
-    'connect-src': ["'self'", 'ws:', 'wss:', ...extra],
+    'connect-src': ["'self'", 'ws:', 'wss:', ...extra, ...videoOrigins],
+    // Video tiles: players feed <video> through Media Source Extensions (blob: URLs); native HLS
+    // and `direct` video rules load media from the origins listed in video.origins.
+    'media-src': ["'self'", 'blob:', ...videoOrigins],
     'worker-src': ["'self'", 'blob:'],
     'child-src': ["'self'", 'blob:'],
     'object-src': ["'none'"],
@@ -60,7 +63,7 @@ export default fp(
   async (app) => {
     const { config } = app;
     await app.register(helmet, {
-      contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(config.tileUrl) },
+      contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(config.tileUrl, config.file.video?.origins ?? []) },
       // TLS is the reverse proxy's business (it sets HSTS); on plain-HTTP intranets HSTS and
       // upgrade-insecure-requests would only break things.
       hsts: false,

@@ -272,6 +272,13 @@ export interface Store {
    * stored afterwards, or null for an unknown id; revoking twice changes nothing and logs nothing.
    */
   revokeCredential(id: string, audit: AuditEntry): Promise<CredentialRecord | null>;
+  /**
+   * Sets channels' own play URLs (from the inventory's `playUrl`); an empty url clears one. The
+   * URLs may carry credentials: only the video broker reads them back, never a read API.
+   */
+  setPlayUrls(rows: readonly { id: string; url: string }[], actor: string, now: string): Promise<void>;
+  /** The own play URLs of those of `ids` that have one. */
+  playUrls(ids: readonly string[]): Promise<Map<string, string>>;
   /** Appends audit lines (admin actions the store does not log itself). */
   appendAudit(entries: readonly AuditEntry[]): Promise<void>;
   /**

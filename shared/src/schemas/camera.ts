@@ -51,6 +51,8 @@ export const CameraInputSchema = Type.Object({
   lon: LonSchema,
   lat: LatSchema,
   inService: Type.Optional(Type.Boolean()),
+  /** The channel's own play URL (may carry credentials: stored as a secret, never read back). Empty string clears it; absent keeps it. */
+  playUrl: Type.Optional(Type.String({ maxLength: 2000, pattern: '^$|^(https?|wss?)://' })),
 });
 export type CameraInput = Static<typeof CameraInputSchema>;
 

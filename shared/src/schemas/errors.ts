@@ -18,6 +18,8 @@ export const ErrorCode = {
   unavailable: 'STORE_UNAVAILABLE',
   /** An outside system Zhihui asked on the caller's behalf (a video platform) did not answer. */
   upstream: 'UPSTREAM_UNAVAILABLE',
+  /** A channel's stream cannot be had now (platform refused, unreachable, or no source serves it). */
+  videoUnavailable: 'VIDEO_UNAVAILABLE',
   internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

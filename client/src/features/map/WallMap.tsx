@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { CLUE_CATEGORIES, formatRate, type RegionSnapshot } from '@zhihui/shared';
 import { api, type RegionGeo } from '../../lib/api';
+import { useChannelPlayer } from '../../lib/channelPlayer';
 import { useNow } from '../../lib/clock';
 import { getLocale, t, wallLabel } from '../../lib/i18n';
 import type { Arrival } from '../../lib/wallStore';
-import { MapView, type HtmlMarker, type MapFocus } from '../../ui/MapView';
+import { MapView, type HtmlMarker, type MapFocus, type MapPickHit } from '../../ui/MapView';
 import { Panel } from '../../ui/Panel';
 import { drawClueIcons } from './clueIcons';
 import {
@@ -142,6 +143,16 @@ export function WallMap(props: WallMapProps) {
     });
   }
 
+  // A click on an offline point plays that channel; on a clue, the channels nearest to it.
+  const play = useChannelPlayer();
+  const onPick = (hits: MapPickHit[]) => {
+    const cam = hits.find((h) => h.layer === 'camera-points');
+    const camId = typeof cam?.id === 'number' ? snapshot.cameras.id[cam.id] : undefined;
+    if (camId) return play?.({ channelId: camId, from: 'map' });
+    const clue = snapshot.clues.find((c) => c.id === hits.find((h) => h.layer === 'clue-icons')?.properties.id);
+    if (clue && clue.lon !== null && clue.lat !== null) play?.({ near: { lon: clue.lon, lat: clue.lat, title: clue.title }, from: 'map' });
+  };
+
   const approximate = hasApproximate(geo?.children ?? null, geo?.outline ?? null);
   const sceneRegion = scene === null ? null : snapshot.children[scene];
   const sceneFigs = scene === null ? null : snapshot.childFigures[scene];
@@ -166,6 +177,8 @@ export function WallMap(props: WallMapProps) {
           images={images}
           className="map"
           testId="map"
+          onPick={play ? onPick : undefined}
+          pickLayers={['camera-points', 'clue-icons']}
         />
         <div className="map-legend" data-testid="map-legend">
           <div className="map-legend__title">{t('map.legend')}</div>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
+import { useChannelPlayer } from '../../lib/channelPlayer';
 import { isOverdue, type Clue, type ClueEvent, type Period } from '@zhihui/shared';
-import { label } from '../../lib/i18n';
+import { label, t } from '../../lib/i18n';
 import { meetingApi, type GridActivity, type Outage } from './meetingApi';
 import { fmtDuration, fmtTime } from './format';
 import { CLUE_FILTERS, TABS, type ClueFilter, type MeetingState, type Tab } from './meetingParams';
@@ -73,6 +74,7 @@ export function Status(props: { load: Load<unknown>; empty: boolean; emptyText: 
 function OutageList(props: { code: string; periodQuery: string; names: ReadonlyMap<string, string> }) {
   const load = useLoad<{ total: number; items: Outage[] }>((s) => meetingApi.outages(props.code, props.periodQuery, s), [props.code, props.periodQuery]);
   const items = load.data?.items ?? [];
+  const play = useChannelPlayer();
   return (
     <div className="mt-scroll" data-testid="outage-list">
       <Status load={load} empty={items.length === 0} emptyText={mt('cam.none')} />
@@ -94,7 +96,14 @@ function OutageList(props: { code: string; periodQuery: string; names: ReadonlyM
               {items.map((o) => (
                 <tr key={o.id} data-testid="outage-row">
                   <td>
-                    <div>{o.name}</div>
+                    <div>
+                      {o.name}
+                      {play && (
+                        <button type="button" className="play-btn" data-testid="play-channel" onClick={() => play({ channelId: o.id, from: 'drill' })}>
+                          ▶ {t('tile.play')}
+                        </button>
+                      )}
+                    </div>
                     <div className="mt-mono">{o.id}</div>
                   </td>
                   <td>{props.names.get(o.region) ?? o.region}</td>
@@ -175,6 +184,7 @@ function ClueList(props: { code: string; period: Period; state: MeetingState; na
 function ClueTimeline(props: { id: string; names: ReadonlyMap<string, string>; onClose: () => void }) {
   const load = useLoad((s) => meetingApi.clue(props.id, s), [props.id]);
   const c = load.data;
+  const play = useChannelPlayer();
   return (
     <aside className="mt-timeline" data-testid="clue-timeline">
       <header>
@@ -191,6 +201,11 @@ function ClueTimeline(props: { id: string; names: ReadonlyMap<string, string>; o
             {label('category', c.category)} · {label('source', c.source)} · {props.names.get(c.region) ?? c.region}
             {c.assignee ? ` · ${c.assignee}` : ''}
             {c.outcome ? ` · ${label('outcome', c.outcome)}` : ''}
+            {play && c.lon !== null && c.lat !== null && (
+              <button type="button" className="play-btn" data-testid="play-near" onClick={() => play({ near: { lon: c.lon!, lat: c.lat!, title: c.title }, from: 'timeline' })}>
+                ▶ {t('tile.playNear')}
+              </button>
+            )}
           </div>
           <ol className="mt-steps">
             {c.history.map((e: ClueEvent, i: number) => (

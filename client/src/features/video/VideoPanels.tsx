@@ -1,4 +1,5 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useChannelPlayer } from '../../lib/channelPlayer';
 import { formatRate, type DownChannel, type RegionSnapshot } from '@zhihui/shared';
 import { useNow } from '../../lib/clock';
 import { getLocale, t, wallLabel } from '../../lib/i18n';
@@ -111,6 +112,7 @@ export function DownLongestPanel(p: SectionProps) {
   const now = useNow();
   const [boxRef, fit] = useFitRows<HTMLDivElement>(DOWN_ROW_PX, DOWN_ROW_GAP, 4);
   const list = p.snapshot.downLongest.slice(0, fit);
+  const play = useChannelPlayer();
   return (
     <Panel title={t('panel.down')} testId="panel-down" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
       <div className="fill" ref={boxRef}>
@@ -120,7 +122,7 @@ export function DownLongestPanel(p: SectionProps) {
         <table className="down">
           <tbody>
             {list.map((d) => (
-              <tr key={d.id} className={`down__row down__row--${d.state}`}>
+              <tr key={d.id} className={`down__row down__row--${d.state}`} data-testid="down-row" data-id={d.id} onClick={play ? () => play({ channelId: d.id, from: 'down' }) : undefined}>
                 <td className="down__name" title={d.name}>
                   {channelLabel(d.name, d.regionName)}
                 </td>

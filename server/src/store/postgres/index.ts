@@ -804,6 +804,31 @@ class PostgresStore implements Store {
     });
   }
 
+  async setPlayUrls(rows: readonly { id: string; url: string }[], actor: string, now: string): Promise<void> {
+    if (rows.length === 0) return;
+    // Last row per id wins, as in one pass over the rows.
+    const last = new Map(rows.map((r) => [r.id, r.url]));
+    const set = [...last].filter(([, url]) => url !== '');
+    const clear = [...last].filter(([, url]) => url === '').map(([id]) => id);
+    await this.#tx(async (client) => {
+      if (clear.length > 0) await client.query('DELETE FROM camera_play_urls WHERE camera_id = ANY($1::text[])', [clear]);
+      if (set.length > 0) {
+        await client.query(
+          `INSERT INTO camera_play_urls (camera_id, url, updated_at, updated_by)
+           SELECT id, url, $3, $4 FROM unnest($1::text[], $2::text[]) AS t(id, url)
+           ON CONFLICT (camera_id) DO UPDATE SET url = excluded.url, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+          [set.map(([id]) => id), set.map(([, url]) => url), now, actor],
+        );
+      }
+    });
+  }
+
+  async playUrls(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.#pool.query<{ camera_id: string; url: string }>('SELECT camera_id, url FROM camera_play_urls WHERE camera_id = ANY($1::text[])', [[...new Set(ids)]]);
+    return new Map(rows.map((r) => [r.camera_id, r.url]));
+  }
+
   async appendAudit(entries: readonly AuditEntry[]): Promise<void> {
     await insertAudit(this.#pool, entries);
   }

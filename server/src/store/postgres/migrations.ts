@@ -178,6 +178,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'video play urls',
+    // Apart from the inventory row: the URL may carry credentials and only the video broker reads it.
+    sql: `
+      CREATE TABLE camera_play_urls (
+        camera_id text PRIMARY KEY,
+        url text NOT NULL,
+        updated_at timestamptz NOT NULL,
+        updated_by text NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any fixed number works; it only has to be the same in every process of a deployment. */

@@ -683,6 +683,30 @@ class SqliteStore implements Store {
     })();
   }
 
+  async setPlayUrls(rows: readonly { id: string; url: string }[], actor: string, now: string): Promise<void> {
+    const at = ms(now);
+    this.#db.transaction(() => {
+      const put = this.#st(
+        'INSERT INTO camera_play_urls (camera_id, url, updated_at, updated_by) VALUES (?, ?, ?, ?) ON CONFLICT(camera_id) DO UPDATE SET url = excluded.url, updated_at = excluded.updated_at, updated_by = excluded.updated_by',
+      );
+      const del = this.#st('DELETE FROM camera_play_urls WHERE camera_id = ?');
+      for (const r of rows) {
+        if (r.url === '') del.run(r.id);
+        else put.run(r.id, r.url, at, actor);
+      }
+    })();
+  }
+
+  async playUrls(ids: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const get = this.#st('SELECT url FROM camera_play_urls WHERE camera_id = ?');
+    for (const id of new Set(ids)) {
+      const r = get.get(id) as { url: string } | undefined;
+      if (r) out.set(id, r.url);
+    }
+    return out;
+  }
+
   async appendAudit(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
     this.#db.transaction(() => {

@@ -183,4 +183,14 @@ export const MIGRATIONS: readonly string[] = [
     doc TEXT NOT NULL
   );
   `,
+  // video: a channel's own play URL, kept apart from the inventory row because it may carry
+  // credentials and only the video broker reads it back.
+  `
+  CREATE TABLE camera_play_urls (
+    camera_id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL
+  );
+  `,
 ];

@@ -1,0 +1,126 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { Clue, KeyChannels } from '@zhihui/shared';
+import { ChannelPlayerContext, type ChannelPick } from '../../lib/channelPlayer';
+import { useNow } from '../../lib/clock';
+import { closeTile, expireTiles, openTile, type DockTile } from './dockModel';
+import { videoApi } from './videoApi';
+
+/** The cap on players when the server has not said (video.maxTiles). */
+const DEFAULT_MAX_TILES = 4;
+const KEY_REFRESH_MS = 5 * 60_000;
+
+interface VideoState {
+  region: string;
+  key: KeyChannels | null;
+  /** Tiles the key-channel panel shows at once. */
+  keyTiles: number;
+  tiles: DockTile[];
+  close(key: string): void;
+}
+
+const VideoContext = createContext<VideoState | null>(null);
+
+export function useVideo(): VideoState {
+  const v = useContext(VideoContext);
+  if (!v) throw new Error('useVideo outside <VideoProvider>');
+  return v;
+}
+
+/** What the spotlight follows: the wall's clue arrivals (the same records the map flies to). */
+export interface SpotlightArrival {
+  clue: Pick<Clue, 'urgent' | 'lon' | 'lat' | 'title'>;
+  at: number;
+  n: number;
+}
+
+export interface VideoProviderProps {
+  region: string;
+  /** Tiles the key-channel panel takes from the cap (0 where the page has no such panel). */
+  keyTiles: number;
+  /** Wall only: an urgent clue's arrival opens the nearest live channel for `urgentSec`. */
+  arrivals?: readonly SpotlightArrival[];
+  urgentSec?: number;
+  children: ReactNode;
+}
+
+/** The latest urgent arrival still held by the spotlight, with a place. */
+export function latestUrgent(arrivals: readonly SpotlightArrival[], now: number, urgentSec: number): SpotlightArrival | null {
+  for (let i = arrivals.length - 1; i >= 0; i--) {
+    const a = arrivals[i]!;
+    if (now - a.at > urgentSec * 1000) break;
+    if (a.clue.urgent && a.clue.lon !== null && a.clue.lat !== null) return a;
+  }
+  return null;
+}
+
+/**
+ * Live video for a page: the key channels of its region, the tiles opened on demand (capped so
+ * that key tiles plus opened ones stay within the server's `maxTiles`), and, on the wall, the
+ * spotlight of urgent clues. Other features ask for video through `useChannelPlayer()`.
+ */
+export function VideoProvider(props: VideoProviderProps) {
+  const { region } = props;
+  const [key, setKey] = useState<KeyChannels | null>(null);
+  const [tiles, setTiles] = useState<DockTile[]>([]);
+  const now = useNow();
+  const maxTiles = key?.maxTiles ?? DEFAULT_MAX_TILES;
+  const keyTiles = Math.min(props.keyTiles, maxTiles);
+  const cap = Math.max(0, maxTiles - keyTiles);
+  const capRef = useRef(cap);
+  capRef.current = cap;
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = () =>
+      videoApi.keyChannels(region, ctl.signal).then(
+        (k) => {
+          setKey(k);
+          timer = setTimeout(load, KEY_REFRESH_MS);
+        },
+        () => {
+          if (!ctl.signal.aborted) timer = setTimeout(load, 30_000);
+        },
+      );
+    void load();
+    return () => {
+      ctl.abort();
+      clearTimeout(timer);
+    };
+  }, [region]);
+
+  const play = useCallback((pick: ChannelPick, until: number | null = null) => {
+    setTiles((t) => openTile(t, pick, capRef.current, Date.now(), until));
+  }, []);
+  const playChannel = useCallback((pick: ChannelPick) => play(pick), [play]);
+  const close = useCallback((k: string) => setTiles((t) => closeTile(t, k)), []);
+
+  useEffect(() => setTiles((t) => (t.length > cap ? t.slice(0, cap) : t)), [cap]);
+  useEffect(() => setTiles((t) => expireTiles(t, now)), [now]);
+
+  // Spotlight: each new urgent arrival opens the channel nearest to it while the map holds it.
+  const urgentSec = props.urgentSec ?? 20;
+  const urgent = props.arrivals ? latestUrgent(props.arrivals, now, urgentSec) : null;
+  const shown = useRef(-1);
+  useEffect(() => {
+    if (!urgent || urgent.n === shown.current) return;
+    shown.current = urgent.n;
+    play({ near: { lon: urgent.clue.lon!, lat: urgent.clue.lat!, title: urgent.clue.title }, from: 'spotlight' }, urgent.at + urgentSec * 1000);
+  }, [urgent, urgentSec, play]);
+
+  // Kiosk keyboards: Escape closes the newest tile.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setTiles((t) => t.slice(1));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const state = useMemo<VideoState>(() => ({ region, key, keyTiles, tiles, close }), [region, key, keyTiles, tiles, close]);
+  return (
+    <VideoContext.Provider value={state}>
+      <ChannelPlayerContext.Provider value={playChannel}>{props.children}</ChannelPlayerContext.Provider>
+    </VideoContext.Provider>
+  );
+}

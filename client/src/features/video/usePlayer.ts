@@ -1,0 +1,116 @@
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import type { VideoFormat } from '@zhihui/shared';
+import { startPlayer, type PlayerHandle } from './players';
+
+/** What a tile's overlay shows about its player, refreshed once a second. */
+export interface PlayerStatus {
+  phase: 'idle' | 'connecting' | 'live' | 'buffering' | 'failed';
+  /** Milliseconds since the last frame was shown; null before the first. */
+  frameAgeMs: number | null;
+  /** Kilobits per second over the last few seconds; null before data arrived. */
+  kbps: number | null;
+  /** Why it failed (phase `failed`). */
+  error: string | null;
+}
+
+export interface PlayerSource {
+  url: string;
+  format: VideoFormat;
+  /** Changes when the same URL must be opened again (a reconnect). */
+  key: string;
+}
+
+/** A live tile whose picture stood still this long is treated as a lost stream. */
+export const STALL_MS = 12_000;
+const TICK_MS = 1000;
+
+
+/**
+ * Runs one player on `videoRef` for `source` (none: nothing plays) and reports its status. The
+ * player is destroyed when the source changes, when `source` becomes null and on unmount, so a
+ * tile that scrolls away, rotates out or closes holds no decoder, buffer or connection.
+ */
+export function usePlayer(videoRef: RefObject<HTMLVideoElement | null>, source: PlayerSource | null, onFailed: (reason: string) => void): PlayerStatus {
+  const [status, setStatus] = useState<PlayerStatus>({ phase: 'idle', frameAgeMs: null, kbps: null, error: null });
+  const failedRef = useRef(onFailed);
+  failedRef.current = onFailed;
+  const url = source?.url ?? null;
+  const format = source?.format ?? null;
+  const key = source?.key ?? null;
+
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video || url === null || format === null) {
+      setStatus({ phase: 'idle', frameAgeMs: null, kbps: null, error: null });
+      return;
+    }
+    let handle: PlayerHandle | null = null;
+    let over = false;
+    let lastFrame: number | null = null;
+    let lastTime = -1;
+    let bytesPerSec: number | null = null;
+    let waiting = false;
+    let frameCb = 0;
+    const started = Date.now();
+    // Frame callbacks tell when a picture was really shown; without them, a moving currentTime does.
+    const frames = typeof (video as { requestVideoFrameCallback?: unknown }).requestVideoFrameCallback === 'function';
+
+    const fail = (reason: string) => {
+      if (over) return;
+      over = true;
+      stop();
+      setStatus((s) => ({ ...s, phase: 'failed', error: reason }));
+      failedRef.current(reason);
+    };
+    const onFrame = () => {
+      lastFrame = Date.now();
+      if (frames) frameCb = video.requestVideoFrameCallback(onFrame);
+    };
+    const onWaiting = () => (waiting = true);
+    const onPlaying = () => (waiting = false);
+    video.addEventListener('waiting', onWaiting);
+    video.addEventListener('playing', onPlaying);
+    if (frames) frameCb = video.requestVideoFrameCallback(onFrame);
+
+    const tick = setInterval(() => {
+      const now = Date.now();
+      // Frame callbacks can lag in a busy or hidden page: a moving currentTime counts as frames too.
+      if (video.currentTime !== lastTime) {
+        lastTime = video.currentTime;
+        lastFrame = now;
+      }
+      const since = lastFrame ?? started;
+      if (now - since > STALL_MS) return fail(lastFrame === null ? 'no picture arrived' : 'the picture stopped');
+      const phase = lastFrame === null ? 'connecting' : waiting || now - lastFrame > 2500 ? 'buffering' : 'live';
+      setStatus({ phase, frameAgeMs: lastFrame === null ? null : now - lastFrame, kbps: bytesPerSec === null ? null : (bytesPerSec * 8) / 1000, error: null });
+    }, TICK_MS);
+
+    function stop() {
+      clearInterval(tick);
+      video!.removeEventListener('waiting', onWaiting);
+      video!.removeEventListener('playing', onPlaying);
+      if (frameCb && frames) video!.cancelVideoFrameCallback(frameCb);
+      try {
+        handle?.destroy();
+      } catch {
+        /* a player that fails to tear down must not break the tile */
+      }
+      handle = null;
+    }
+
+    setStatus({ phase: 'connecting', frameAgeMs: null, kbps: null, error: null });
+    startPlayer(video, url, format, { onBitrate: (b) => (bytesPerSec = b), onFatal: fail }).then(
+      (h) => {
+        if (over) h.destroy();
+        else handle = h;
+      },
+      (err: unknown) => fail(err instanceof Error ? err.message : String(err)),
+    );
+    return () => {
+      over = true;
+      stop();
+    };
+  }, [videoRef, url, format, key]);
+
+  return status;
+}

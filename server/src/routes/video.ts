@@ -1,0 +1,236 @@
+import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  CameraIdSchema,
+  ErrorCode,
+  isWithin,
+  KeyChannelsSchema,
+  NearChannelsSchema,
+  PlayRequestSchema,
+  PlaySessionSchema,
+  RegionCodeSchema,
+  VideoChannelSchema,
+} from '@zhihui/shared';
+import { HttpError, notFound } from '../domain/errors.js';
+import { errorResponses } from '../plugins/errors.js';
+import { cookieToken } from '../plugins/auth.js';
+
+const SessionParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', description: 'video session id' }) });
+const ChannelParams = Type.Object({ id: CameraIdSchema });
+/** Opens per minute per client: a wall's carousel needs a few; a loop gone wrong must not flood the platform with INVITEs. */
+const OPEN_LIMIT = { max: 600, timeWindow: 60_000 };
+
+function bearerOf(request: FastifyRequest): string | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  return m ? m[1]! : null;
+}
+
+/**
+ * Live video: a channel as a tile shows it, the wall's key channels, the channels nearest a
+ * point, and play sessions. A session is a viewer: opening one obtains (or shares) the channel's
+ * stream, closing the last one releases it on the platform. Media is proxied under the session,
+ * so platform addresses and credentials stay on this server.
+ */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  /**
+   * Every read of a play URL, a stream or a snapshot is region-scoped: a principal reaches its
+   * own region subtree only. Principals carry `region` once the security work lands; without
+   * one (today's keys and viewer tokens) they reach every region.
+   */
+  function assertRegionReadable(request: FastifyRequest, region: string): void {
+    const scope = (request.principal as { region?: string | null } | null)?.region;
+    if (scope && !isWithin(app.live.engine.tree, region, scope)) {
+      throw new HttpError(403, ErrorCode.forbidden, `this credential reaches region ${scope} and below; ${region} is outside it`);
+    }
+  }
+
+  /** POST/DELETE of sessions are not reads, so the viewer gate does not see them: the same check, here. */
+  async function requireViewer(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (!app.auth.viewerRequired()) return;
+    const bearer = bearerOf(request);
+    const token = bearer ?? cookieToken(request.headers.cookie);
+    if (token === null) throw new HttpError(401, ErrorCode.unauthorized, 'this server needs a viewer token: Authorization: Bearer <token>, or the cookie set when a wall is opened with ?token=');
+    const wait = await app.auth.blockedFor(request.ip);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new HttpError(429, ErrorCode.tooMany, `too many failed authentications from this address; retry in ${wait} s`);
+    }
+    const p = app.auth.identify(token);
+    if (!p || (p.role !== 'viewer' && token !== bearer)) {
+      await app.auth.failed(request.ip);
+      throw new HttpError(401, ErrorCode.unauthorized, 'the viewer token is not valid (unknown or revoked)');
+    }
+    request.principal = p;
+    request.actor = p.name;
+  }
+
+  const regionOr404 = (code: string) => {
+    if (!app.live.engine.tree.byCode.has(code)) throw notFound('region', code, ErrorCode.unknownRegion);
+  };
+
+  app.get(
+    '/video/channels/:id',
+    {
+      schema: {
+        tags: ['video'],
+        summary: 'A channel as a video tile shows it: names, status, and whether (and from where) it plays',
+        params: ChannelParams,
+        response: { 200: VideoChannelSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const cam = app.video.camera(request.params.id);
+      assertRegionReadable(request, cam.region);
+      return app.video.channel(cam.id);
+    },
+  );
+
+  app.get(
+    '/video/channels/:id/snapshot',
+    {
+      schema: {
+        tags: ['video'],
+        summary: "The channel's last snapshot from its platform (an image), for a tile of an offline channel",
+        description: '404 when the platform offers none. The image comes through this server: the platform is never named to the browser.',
+        params: ChannelParams,
+        response: { 200: Type.Any({ description: 'the image (image/jpeg, …)' }), ...errorResponses(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request, reply) => {
+      const cam = app.video.camera(request.params.id);
+      assertRegionReadable(request, cam.region);
+      const ctl = new AbortController();
+      reply.raw.once('close', () => ctl.abort());
+      const img = await app.video.snapshot(cam.id, ctl.signal);
+      if (!img) throw new HttpError(404, ErrorCode.notFound, `the platform offers no snapshot of channel ${cam.id}`);
+      return reply.type(img.type).header('cache-control', 'private, max-age=30').send(img.body);
+    },
+  );
+
+  app.get(
+    '/video/key-channels',
+    {
+      schema: {
+        tags: ['video'],
+        summary: "The key channels (重点点位) a region's wall cycles through, with the carousel's interval and the tile cap",
+        querystring: Type.Object({ region: RegionCodeSchema }),
+        response: { 200: KeyChannelsSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      regionOr404(request.query.region);
+      assertRegionReadable(request, request.query.region);
+      return app.video.keyChannels(request.query.region);
+    },
+  );
+
+  app.get(
+    '/video/nearest',
+    {
+      schema: {
+        tags: ['video'],
+        summary: "A region's channels nearest a point (a clue's place), nearest first",
+        querystring: Type.Object({
+          region: RegionCodeSchema,
+          lon: Type.Number({ minimum: -180, maximum: 180 }),
+          lat: Type.Number({ minimum: -90, maximum: 90 }),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 4 })),
+          live: Type.Optional(Type.Boolean({ default: false, description: 'online channels only' })),
+        }),
+        response: { 200: NearChannelsSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      regionOr404(q.region);
+      assertRegionReadable(request, q.region);
+      return { channels: await app.video.nearest(q.region, q.lon, q.lat, q.limit ?? 4, q.live ?? false) };
+    },
+  );
+
+  app.post(
+    '/video/sessions',
+    {
+      onRequest: requireViewer,
+      config: { rateLimit: OPEN_LIMIT },
+      schema: {
+        tags: ['video'],
+        summary: 'Open a channel: a play session whose URL the player opens (proxied through this server)',
+        description:
+          'The first viewer of a channel obtains its stream (wvp: /api/play/start); later viewers share it; when the last session closes, or stops renewing, the stream is released (wvp: /api/play/stop). 503 VIDEO_UNAVAILABLE says why a stream cannot be had.',
+        body: PlayRequestSchema,
+        response: { 201: PlaySessionSchema, ...errorResponses(400, 401, 403, 404, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const cam = app.video.camera(request.body.channelId);
+      assertRegionReadable(request, cam.region);
+      const session = await app.video.open(cam.id);
+      return reply.code(201).header('cache-control', 'no-store').send(session);
+    },
+  );
+
+  app.post(
+    '/video/sessions/:id/renew',
+    {
+      onRequest: requireViewer,
+      config: { rateLimit: false },
+      schema: {
+        tags: ['video'],
+        summary: "Renew a session's lease (a tile does every 20 s; a session not renewed for 60 s ends)",
+        params: SessionParams,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      if (!app.video.renew(request.params.id)) throw new HttpError(404, ErrorCode.notFound, 'video session not found (closed or expired): open a new one');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/video/sessions/:id',
+    {
+      onRequest: requireViewer,
+      config: { rateLimit: false },
+      schema: {
+        tags: ['video'],
+        summary: 'Close a session (idempotent); the last one of a channel releases its stream on the platform',
+        params: SessionParams,
+        response: { 204: Type.Null(), ...errorResponses(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      app.video.close(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/video/sessions/:id/*',
+    {
+      schema: {
+        tags: ['video'],
+        summary: "A session's media, proxied: stream.flv / stream.ts (live), or hls/<playlist or segment>",
+        // The file after the id is the route's wildcard (TypeBox cannot name a `*` key).
+        params: SessionParams,
+        response: { 200: Type.Any({ description: 'video/x-flv, video/mp2t, an HLS playlist or segment' }), ...errorResponses(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request, reply) => {
+      const cam = app.video.sessionChannel(request.params.id);
+      assertRegionReadable(request, cam.region);
+      const ctl = new AbortController();
+      reply.raw.once('close', () => ctl.abort());
+      const file = (request.params as { '*'?: string })['*'] ?? '';
+      const media = await app.video.media(request.params.id, file.slice(0, 500), ctl.signal);
+      reply.raw.once('close', media.done);
+      if (typeof media.body !== 'string') media.body.once('error', media.done);
+      return reply.type(media.type).header('cache-control', 'no-store').send(media.body);
+    },
+  );
+};
+
+export default routes;
