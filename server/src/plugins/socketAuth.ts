@@ -1,61 +1,100 @@
 import fp from 'fastify-plugin';
-import { ErrorCode } from '@zhihui/shared';
+import { ErrorCode, type Ack } from '@zhihui/shared';
 import proxyAddr from '@fastify/proxy-addr';
-import { viewerCookie } from './auth.js';
+import type { Principal } from '../domain/credentials.js';
+import { bearerOf } from './identify.js';
+import { cookieToken, viewerCookie } from './viewerGate.js';
 
 /** What a refused socket sees: `connect_error` with this message and `err.data` = { code, message }. */
 function refusal(code: string, message: string): Error & { data: { code: string; message: string } } {
   return Object.assign(new Error(`${code}: ${message}`), { data: { code, message } });
 }
 
+type Headers = Record<string, string | string[] | undefined>;
+
 /** The client address of a handshake as the HTTP side sees it: the same proxy-addr rule Fastify applies (TRUST_PROXY). */
-function handshakeIp(address: string, headers: Record<string, string | string[] | undefined>, trust: (addr: string, i: number) => boolean): string {
+function handshakeIp(address: string, headers: Headers, trust: (addr: string, i: number) => boolean): string {
   return proxyAddr({ headers, socket: { remoteAddress: address } } as unknown as Parameters<typeof proxyAddr>[0], trust);
 }
 
 /**
+ * The secret a handshake carries and where: the `auth` payload and the Authorization header may
+ * carry any credential; a URL (`?token=`) or the wall's cookie only a viewer token, because URLs
+ * end up in logs and histories and cookies ride along on other sites' requests.
+ */
+export function handshakeToken(h: { headers: Headers; auth?: unknown; query?: unknown }): { token: string; anyKind: boolean } | null {
+  const a = h.auth as { token?: unknown } | undefined;
+  if (a && typeof a === 'object' && typeof a.token === 'string') return { token: a.token, anyKind: true };
+  const bearer = bearerOf(h.headers.authorization);
+  if (bearer !== null) return { token: bearer, anyKind: true };
+  const q = h.query as { token?: unknown } | undefined;
+  if (q && typeof q === 'object' && typeof q.token === 'string') return { token: q.token, anyKind: false };
+  const c = cookieToken(h.headers.cookie);
+  return c === null ? null : { token: c, anyKind: false };
+}
+
+interface Tracked {
+  disconnect(close?: boolean): unknown;
+  data: { principal?: Principal | null };
+}
+
+/**
  * Authenticates socket.io connections the way the HTTP gate does: when viewer tokens are in
- * force, a connection needs a viewer token (handshake `auth.token`, `?token=`, the viewer cookie
- * a wall page set, or an `Authorization: Bearer` write/admin key). Refused connections get a
- * `connect_error` naming the reason. Revoking a token disconnects the sockets that used it, and
- * every handshake renews the long-lived viewer cookie so a kiosk left on for months keeps it.
+ * force, a connection needs one (see handshakeToken for where it may come from), and the
+ * principal found is kept on the socket, where `subscribe` checks its region. A `subscribe`
+ * may carry a viewer token too. Revoking a credential disconnects the sockets that used it; when
+ * the gate turns on, sockets that connected without a credential are disconnected. Every
+ * handshake renews the long-lived viewer cookie so a kiosk left on for months keeps it.
  */
 export default fp(
   async (app) => {
     // The same trust as Fastify's (config.trustProxy), so a handshake is counted against the same address as its HTTP requests.
     const tp = app.config.trustProxy;
     const trustProxy = typeof tp === 'boolean' ? () => tp : proxyAddr.compile(tp.split(',').map((x) => x.trim()));
-    /** Sockets per stored credential id, to cut them when it is revoked. */
-    const byCredential = new Map<string, Set<{ disconnect(close?: boolean): unknown; id: string }>>();
+    /** Sockets per stored credential id, to cut them when it is revoked; sockets without a credential, to cut when the gate turns on. */
+    const byCredential = new Map<string, Set<Tracked>>();
+    const anonymous = new Set<Tracked>();
+
+    const untrack = (s: Tracked) => {
+      anonymous.delete(s);
+      const id = s.data.principal?.id;
+      const set = id ? byCredential.get(id) : undefined;
+      if (set) {
+        set.delete(s);
+        if (set.size === 0) byCredential.delete(id!);
+      }
+    };
+    const track = (s: Tracked, p: Principal | null) => {
+      untrack(s);
+      s.data.principal = p;
+      if (p === null) anonymous.add(s);
+      else if (p.id !== null) {
+        let set = byCredential.get(p.id);
+        if (!set) byCredential.set(p.id, (set = new Set()));
+        set.add(s);
+      }
+    };
+
+    /** The principal of a presented token, or a refusal (after the failure throttle's delay). */
+    async function authenticate(token: string, anyKind: boolean, ip: string, peer: string): Promise<Principal | ReturnType<typeof refusal>> {
+      const p = app.identify.principal(token);
+      if (p && (anyKind || p.role === 'viewer')) return p;
+      const retry = await app.identify.failed({ ip, peer, token });
+      if (retry !== null) return refusal(ErrorCode.tooMany, `too many failed authentications from this address; retry in ${retry} s`);
+      return refusal(ErrorCode.unauthorized, p ? 'a write or admin key is accepted only as auth.token or in the Authorization header' : 'the viewer token is not valid (unknown or revoked)');
+    }
 
     app.io.use((socket, next) => {
       const run = async () => {
+        socket.data.principal = null;
+        if (!app.viewerGate.required()) return next();
         const hs = socket.handshake;
-        const headers = hs.headers as Record<string, string | string[] | undefined>;
-        if (!app.auth.viewerRequired()) return next();
-        const token = app.auth.handshakeToken({ headers, auth: hs.auth, query: hs.query });
-        if (token === null) {
-          return next(refusal(ErrorCode.unauthorized, 'this server needs a viewer token: open the wall with ?token=<token>, or pass auth: { token }'));
-        }
-        const ip = handshakeIp(hs.address, headers, trustProxy);
-        const wait = await app.auth.blockedFor(ip);
-        if (wait > 0) return next(refusal(ErrorCode.tooMany, `too many failed authentications from this address; retry in ${wait} s`));
-        const p = app.auth.identify(token);
-        if (!p) {
-          await app.auth.failed(ip);
-          return next(refusal(ErrorCode.unauthorized, 'the viewer token is not valid (unknown or revoked)'));
-        }
-        if (p.id !== null) {
-          const id = p.id;
-          let set = byCredential.get(id);
-          if (!set) byCredential.set(id, (set = new Set()));
-          const entry = { id: socket.id, disconnect: (close?: boolean) => socket.disconnect(close) };
-          set.add(entry);
-          socket.once('disconnect', () => {
-            set.delete(entry);
-            if (set.size === 0 && byCredential.get(id) === set) byCredential.delete(id);
-          });
-        }
+        const headers = hs.headers as Headers;
+        const found = handshakeToken({ headers, auth: hs.auth, query: hs.query });
+        if (found === null) return next(refusal(ErrorCode.unauthorized, 'this server needs a viewer token: open the wall with ?token=<token>, or pass auth: { token }'));
+        const p = await authenticate(found.token, found.anyKind, handshakeIp(hs.address, headers, trustProxy), hs.address);
+        if (p instanceof Error) return next(p);
+        socket.data.principal = p;
         next();
       };
       run().catch((err: unknown) => {
@@ -64,24 +103,50 @@ export default fp(
       });
     });
 
-    app.auth.onRevoked((id) => {
+    app.io.on('connection', (socket) => {
+      track(socket, socket.data.principal ?? null);
+      socket.once('disconnect', () => untrack(socket));
+      // A subscribe that carries a viewer token authenticates the socket as that token.
+      socket.use((packet, next) => {
+        const [event, req, ack] = packet as [string, unknown, unknown];
+        const token = event === 'subscribe' && typeof req === 'object' && req !== null ? (req as { token?: unknown }).token : undefined;
+        if (typeof token !== 'string') return next();
+        const hs = socket.handshake;
+        authenticate(token, false, handshakeIp(hs.address, hs.headers as Headers, trustProxy), hs.address).then(
+          (p) => {
+            if (!(p instanceof Error)) {
+              track(socket, p);
+              return next();
+            }
+            if (typeof ack === 'function') (ack as (r: Ack<never>) => void)({ ok: false, error: p.data });
+          },
+          (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
+        );
+      });
+    });
+
+    app.credentials.onRevoked((id) => {
       const set = byCredential.get(id);
       if (!set) return;
       byCredential.delete(id);
       for (const s of [...set]) s.disconnect(true);
     });
+    // Sockets opened while the walls were open must not keep watching once they are not.
+    app.viewerGate.onEnabled(() => {
+      for (const s of [...anonymous]) s.disconnect(true);
+    });
 
     // Renew the viewer cookie on each handshake that carries a valid viewer token.
-    app.io.engine.on('initial_headers', (headers: Record<string, string | string[]>, req: { headers: Record<string, string | string[] | undefined>; url?: string }) => {
-      if (!app.auth.viewerRequired()) return;
+    app.io.engine.on('initial_headers', (headers: Record<string, string | string[]>, req: { headers: Headers; url?: string }) => {
+      if (!app.viewerGate.required()) return;
       const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
-      const token = app.auth.handshakeToken({ headers: req.headers, query: { token: query.get('token') ?? undefined } });
-      if (token === null) return;
-      const p = app.auth.identify(token);
+      const found = handshakeToken({ headers: req.headers, query: { token: query.get('token') ?? undefined } });
+      if (found === null) return;
+      const p = app.identify.principal(found.token);
       if (p?.role !== 'viewer') return;
       const secure = req.headers['x-forwarded-proto'] === 'https' || (req as { socket?: { encrypted?: boolean } }).socket?.encrypted === true;
-      headers['set-cookie'] = viewerCookie(token, secure);
+      headers['set-cookie'] = viewerCookie(found.token, secure);
     });
   },
-  { name: 'socketAuth', fastify: '5.x', dependencies: ['stream', 'auth'] },
+  { name: 'socketAuth', fastify: '5.x', dependencies: ['stream', 'credentials', 'identify', 'viewerGate'] },
 );

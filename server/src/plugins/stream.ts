@@ -13,6 +13,10 @@ import {
 } from '@zhihui/shared';
 import { attachSocketAdapter } from '../scaleout/socketAdapter.js';
 import { RegionStreams, type Outgoing } from '../live/streams.js';
+import { SendBudget, TokenBucket, forceClose, type EngineConn } from '../live/socketGuards.js';
+import type { Principal } from '../domain/credentials.js';
+import { originAllowed } from '../domain/origin.js';
+import { reaches } from '../domain/reach.js';
 
 /** Per-socket state. */
 export interface SocketData {
@@ -20,6 +24,13 @@ export interface SocketData {
   regions?: Set<string>;
   /** Set while the socket's write buffer is over the limit: deltas are skipped, a snapshot follows. */
   lagging?: boolean;
+  /** Who the socket authenticated as (socketAuth); null when it connected while walls were open. Its region bounds `subscribe`. */
+  principal?: Principal | null;
+  /** Subscribes that build a snapshot, and events of any kind, rate-limited per socket. */
+  snapshots?: TokenBucket;
+  events?: TokenBucket;
+  /** Snapshot subscribes refused in a row for the rate: past a bound the socket is cut. */
+  refusedInRow?: number;
 }
 
 export type ZhihuiServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -35,6 +46,16 @@ declare module 'fastify' {
 export const MAX_PENDING_PACKETS = 16;
 /** Regions one socket may watch at once (a wall watches one; a meeting screen a few). */
 const MAX_REGIONS_PER_SOCKET = 8;
+/** Snapshot subscribes per socket: a burst, then one per interval (a wall subscribes once, and again after a gap). */
+const SNAPSHOT_BURST = 6;
+const SNAPSHOT_EVERY_MS = 2000;
+/** Rate-limited subscribes in a row after which a socket is cut: no wall retries that fast. */
+const MAX_REFUSED_IN_ROW = 20;
+/** Events of any kind per socket: a burst, then this many per second; past it the socket is cut. */
+const EVENT_BURST = 200;
+const EVENTS_PER_SEC = 50;
+/** How long a built snapshot is reused for repeat subscribes while its seq is current. */
+const SNAPSHOT_REUSE_MS = 1000;
 
 const checkSubscribe = checker(SubscribeRequestSchema);
 
@@ -61,6 +82,11 @@ export default fp(
       // bytes it saves; snapshots go once per subscription and deltas are small (column form).
       perMessageDeflate: false,
       httpCompression: true,
+      // Another site's page must not ride a wall's cookie into the socket.
+      allowRequest: (req, cb) => {
+        const ok = originAllowed(req.headers.origin, req.headers.host, app.config.corsOrigins);
+        cb(ok ? null : `origin ${req.headers.origin ?? ''} is not allowed (CORS_ORIGINS)`, ok);
+      },
     });
     app.decorate('io', io);
     const closeAdapter = await attachSocketAdapter(io as unknown as Server, app.config);
@@ -70,12 +96,7 @@ export default fp(
     const members = new Map<string, Set<ZhihuiSocket>>();
     let connected = 0;
 
-    const metrics = (app as unknown as { metrics?: { gauge?: (name: string, f: () => number, help?: string) => void } }).metrics;
-    try {
-      metrics?.gauge?.('zhihui_sockets_connected', () => connected, 'socket.io connections');
-    } catch (err) {
-      app.log.warn({ err }, 'could not register the sockets gauge');
-    }
+    app.metrics.gauge('zhihui_sockets_connected', () => connected, 'socket.io connections');
 
     const send = (o: Outgoing) => {
       const room = regionRoom(o.code);
@@ -94,6 +115,19 @@ export default fp(
       else target.emit('snapshot', o.snapshot);
     };
 
+    const budget = new SendBudget();
+    app.metrics.gauge('zhihui_socket_unsent_bytes', () => budget.queuedTotal, 'Bytes queued for sockets and not yet handed to their transport');
+    /** The last snapshot built per region, reused for repeat subscribes while its seq is current. */
+    const built = new Map<string, { seq: number; at: number; snapshot: RegionSnapshot }>();
+    const snapshotOf = (code: string): RegionSnapshot => {
+      const seq = streams!.seq(code);
+      const c = built.get(code);
+      if (c && c.seq === seq && Date.now() - c.at < SNAPSHOT_REUSE_MS) return c.snapshot;
+      const snapshot = streams!.snapshot(code);
+      built.set(code, { seq, at: Date.now(), snapshot });
+      return snapshot;
+    };
+
     const flush = () => {
       if (!streams) return;
       for (const o of streams.flush()) send(o);
@@ -103,7 +137,7 @@ export default fp(
         for (const s of set) {
           if (!s.data.lagging || pendingPackets(s) > 0) continue;
           s.data.lagging = false;
-          snap ??= streams.snapshot(code);
+          snap ??= snapshotOf(code);
           s.emit('snapshot', snap);
         }
       }
@@ -116,9 +150,25 @@ export default fp(
       set?.delete(socket);
       if (set && set.size === 0) {
         members.delete(code);
+        built.delete(code);
         streams?.unwatch(code);
       }
     };
+
+    type Refusal = { code: string; message: string };
+    /** Why this socket may not have this region's snapshot now, or null. Region reach is decided by domain/reach.ts. */
+    function refusalOf(socket: ZhihuiSocket, code: string): Refusal | null {
+      const p = socket.data.principal ?? null;
+      if (p === null && app.viewerGate.required()) return { code: ErrorCode.unauthorized, message: 'this server needs a viewer token: reconnect with one' };
+      if (!reaches(app.regions, p?.region ?? null, code)) return { code: ErrorCode.forbidden, message: `region ${code} is outside this credential's region (${p?.region ?? ''})` };
+      if (!streams || !app.live.has(code)) return { code: ErrorCode.unknownRegion, message: `region ${code} is not known` };
+      const regions = socket.data.regions;
+      if (regions && !regions.has(code) && regions.size >= MAX_REGIONS_PER_SOCKET) return { code: ErrorCode.tooMany, message: `at most ${MAX_REGIONS_PER_SOCKET} regions per connection` };
+      if (budget.overloaded()) return { code: ErrorCode.tooMany, message: 'the server is busy sending; retry in a few seconds' };
+      const bucket = (socket.data.snapshots ??= new TokenBucket(SNAPSHOT_BURST, SNAPSHOT_EVERY_MS));
+      if (!bucket.take()) return { code: ErrorCode.tooMany, message: `too many subscribes on this connection; retry in ${bucket.waitSec()} s` };
+      return null;
+    }
 
     // One set of handlers for every socket (called with the socket as `this`): thousands of idle
     // walls should not cost three closures each.
@@ -133,20 +183,24 @@ export default fp(
           return;
         }
         const code = checked.value.region;
-        if (!streams || !app.live.has(code)) {
-          reply({ ok: false, error: { code: ErrorCode.unknownRegion, message: `region ${code} is not known` } });
+        const refused = refusalOf(socket, code);
+        if (refused) {
+          // A client that keeps asking faster than any wall would is cut rather than answered.
+          const inRow = (socket.data.refusedInRow = refused.code === ErrorCode.tooMany ? (socket.data.refusedInRow ?? 0) + 1 : 0);
+          if (refused.code === ErrorCode.unauthorized || inRow > MAX_REFUSED_IN_ROW) {
+            socket.disconnect(true);
+            return;
+          }
+          reply({ ok: false, error: refused });
           return;
         }
+        socket.data.refusedInRow = 0;
         const regions = (socket.data.regions ??= new Set());
-        if (!regions.has(code) && regions.size >= MAX_REGIONS_PER_SOCKET) {
-          reply({ ok: false, error: { code: ErrorCode.tooMany, message: `at most ${MAX_REGIONS_PER_SOCKET} regions per connection` } });
-          return;
-        }
-        streams.watch(code);
+        streams!.watch(code);
         // Current subscribers get what is pending first, so the snapshot is exactly the state at its seq.
-        const pending = streams.flushRegion(code);
+        const pending = streams!.flushRegion(code);
         if (pending) send(pending);
-        const snapshot = streams.snapshot(code);
+        const snapshot = snapshotOf(code);
         void socket.join(regionRoom(code));
         regions.add(code);
         socket.data.lagging = false;
@@ -178,6 +232,20 @@ export default fp(
 
     io.on('connection', (socket: ZhihuiSocket) => {
       connected++;
+      budget.watch(socket.conn as unknown as EngineConn, (unsent) => {
+        app.log.warn({ socket: socket.id, unsent }, 'socket dropped: its client does not read what it asked for');
+        // Not from inside engine.io's packet handling: the connection is mid-write.
+        setImmediate(() => {
+          forceClose(socket.conn as unknown as Parameters<typeof forceClose>[0]);
+          socket.disconnect(true);
+        });
+      });
+      // Cheap as each event is, an endless stream of them is not a wall.
+      socket.use((_packet, next) => {
+        const events = (socket.data.events ??= new TokenBucket(EVENT_BURST, 1000 / EVENTS_PER_SEC));
+        if (events.take()) return next();
+        socket.disconnect(true);
+      });
       socket.on('subscribe', onSubscribe as never);
       socket.on('unsubscribe', onUnsubscribe as never);
       socket.on('disconnect', onDisconnect);
@@ -210,5 +278,5 @@ export default fp(
       await closeAdapter();
     });
   },
-  { name: 'stream', fastify: '5.x', dependencies: ['config', 'live'] },
+  { name: 'stream', fastify: '5.x', dependencies: ['config', 'live', 'metrics', 'viewerGate'] },
 );

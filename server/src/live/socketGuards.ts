@@ -1,0 +1,124 @@
+/**
+ * Bounds on what one socket may cost the server, whatever its client sends or fails to read.
+ *
+ * - SendBudget counts the bytes waiting to leave for each socket (engine.io's write buffer plus
+ *   what the WebSocket has not handed to the kernel yet) and calls `onOver` for a socket past
+ *   its bound, or past a smaller bound while all sockets together hold too much.
+ * - TokenBucket rate-limits an action per socket (subscribes that build a snapshot, events).
+ */
+
+/** Unsent bytes past which one socket is dropped: a few snapshots. */
+export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+/** Unsent bytes of all sockets together past which the server sheds the largest queues. */
+export const MAX_UNSENT_TOTAL = 64 * 1024 * 1024;
+/** While over the total, a socket holding more than this is dropped at its next packet. */
+export const PRESSURE_UNSENT_BYTES = 256 * 1024;
+
+/** The parts of an engine.io connection the budget reads (engine.io 6). */
+export interface EngineConn {
+  writeBuffer?: { data?: unknown }[];
+  transport?: { socket?: { bufferedAmount?: unknown } };
+  on(event: 'packetCreate', cb: (packet: { data?: unknown }) => void): unknown;
+  on(event: 'flush' | 'close', cb: () => void): unknown;
+}
+
+const sizeOf = (data: unknown): number => (typeof data === 'string' ? data.length : data instanceof Uint8Array ? data.byteLength : data instanceof ArrayBuffer ? data.byteLength : 0);
+
+/** Bytes a WebSocket transport holds that the kernel has not taken (0 for polling). */
+function transportBuffered(conn: EngineConn): number {
+  const b = conn.transport?.socket?.bufferedAmount;
+  return typeof b === 'number' ? b : 0;
+}
+
+export class SendBudget {
+  readonly #perSocket: number;
+  readonly #total: number;
+  readonly #pressure: number;
+  /** Bytes in engine.io write buffers, every watched connection. */
+  #queuedTotal = 0;
+  readonly #queued = new WeakMap<EngineConn, number>();
+
+  constructor(opts: { perSocket?: number; total?: number; pressure?: number } = {}) {
+    this.#perSocket = opts.perSocket ?? MAX_UNSENT_BYTES;
+    this.#total = opts.total ?? MAX_UNSENT_TOTAL;
+    this.#pressure = opts.pressure ?? PRESSURE_UNSENT_BYTES;
+  }
+
+  /** Bytes waiting to leave for this connection. */
+  unsent(conn: EngineConn): number {
+    return (this.#queued.get(conn) ?? 0) + transportBuffered(conn);
+  }
+
+  /** Bytes in every watched write buffer. */
+  get queuedTotal(): number {
+    return this.#queuedTotal;
+  }
+
+  /** True while all sockets together hold more than the total bound: new snapshots wait. */
+  overloaded(): boolean {
+    return this.#queuedTotal > this.#total;
+  }
+
+  /** Follows a connection's packets; `onOver` runs (once) when it passes its bound. */
+  watch(conn: EngineConn, onOver: (unsent: number) => void): void {
+    let fired = false;
+    this.#queued.set(conn, 0);
+    const drop = (n: number) => {
+      this.#queuedTotal -= n;
+      this.#queued.set(conn, 0);
+    };
+    conn.on('packetCreate', (packet) => {
+      const n = sizeOf(packet.data);
+      const q = (this.#queued.get(conn) ?? 0) + n;
+      this.#queued.set(conn, q);
+      this.#queuedTotal += n;
+      if (fired) return;
+      const unsent = q + transportBuffered(conn);
+      if (unsent > this.#perSocket || (this.overloaded() && unsent > this.#pressure)) {
+        fired = true;
+        onOver(unsent);
+      }
+    });
+    conn.on('flush', () => drop(this.#queued.get(conn) ?? 0));
+    conn.on('close', () => drop(this.#queued.get(conn) ?? 0));
+  }
+}
+
+/** A token bucket: `capacity` at once, refilled at one token per `everyMs`. */
+export class TokenBucket {
+  #tokens: number;
+  #at: number;
+  constructor(
+    readonly capacity: number,
+    readonly everyMs: number,
+    readonly now: () => number = Date.now,
+  ) {
+    this.#tokens = capacity;
+    this.#at = now();
+  }
+
+  /** Takes a token; false when none is left. */
+  take(): boolean {
+    const t = this.now();
+    this.#tokens = Math.min(this.capacity, this.#tokens + (t - this.#at) / this.everyMs);
+    this.#at = t;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  /** Seconds until the next token. */
+  waitSec(): number {
+    return Math.max(1, Math.ceil(((1 - this.#tokens) * this.everyMs) / 1000));
+  }
+}
+
+/**
+ * Ends a connection now, discarding what it has not sent. A polite close would queue behind the
+ * unsent bytes of a client that does not read, and keep them in memory for as long.
+ */
+export function forceClose(conn: { transport?: { socket?: { terminate?: unknown } }; close(discard?: boolean): unknown }): void {
+  const ws = conn.transport?.socket;
+  if (ws && typeof ws.terminate === 'function') (ws.terminate as () => void).call(ws);
+  conn.close(true);
+}
