@@ -36,7 +36,9 @@ export class SendBudget {
   readonly #pressure: number;
   /** Bytes in engine.io write buffers, every watched connection. */
   #queuedTotal = 0;
-  readonly #queued = new WeakMap<EngineConn, number>();
+  /** Unsent bytes of every connection at the last sweep (write buffers and transports). */
+  #sweptTotal = 0;
+  readonly #watched = new Map<EngineConn, { queued: number; fired: boolean; onOver: (unsent: number) => void }>();
 
   constructor(opts: { perSocket?: number; total?: number; pressure?: number } = {}) {
     this.#perSocket = opts.perSocket ?? MAX_UNSENT_BYTES;
@@ -46,41 +48,72 @@ export class SendBudget {
 
   /** Bytes waiting to leave for this connection. */
   unsent(conn: EngineConn): number {
-    return (this.#queued.get(conn) ?? 0) + transportBuffered(conn);
+    return (this.#watched.get(conn)?.queued ?? 0) + transportBuffered(conn);
   }
 
-  /** Bytes in every watched write buffer. */
-  get queuedTotal(): number {
-    return this.#queuedTotal;
+  /** Unsent bytes of all sockets: what the write buffers hold now, or the last sweep's full count if larger. */
+  get total(): number {
+    return Math.max(this.#queuedTotal, this.#sweptTotal);
   }
 
   /** True while all sockets together hold more than the total bound: new snapshots wait. */
   overloaded(): boolean {
-    return this.#queuedTotal > this.#total;
+    return this.total > this.#total;
   }
 
   /** Follows a connection's packets; `onOver` runs (once) when it passes its bound. */
   watch(conn: EngineConn, onOver: (unsent: number) => void): void {
-    let fired = false;
-    this.#queued.set(conn, 0);
-    const drop = (n: number) => {
-      this.#queuedTotal -= n;
-      this.#queued.set(conn, 0);
+    const w = { queued: 0, fired: false, onOver };
+    this.#watched.set(conn, w);
+    const over = (unsent: number) => {
+      if (w.fired) return;
+      w.fired = true;
+      w.onOver(unsent);
     };
     conn.on('packetCreate', (packet) => {
       const n = sizeOf(packet.data);
-      const q = (this.#queued.get(conn) ?? 0) + n;
-      this.#queued.set(conn, q);
+      w.queued += n;
       this.#queuedTotal += n;
-      if (fired) return;
-      const unsent = q + transportBuffered(conn);
-      if (unsent > this.#perSocket || (this.overloaded() && unsent > this.#pressure)) {
-        fired = true;
-        onOver(unsent);
-      }
+      const unsent = w.queued + transportBuffered(conn);
+      if (unsent > this.#perSocket || (this.overloaded() && unsent > this.#pressure)) over(unsent);
     });
-    conn.on('flush', () => drop(this.#queued.get(conn) ?? 0));
-    conn.on('close', () => drop(this.#queued.get(conn) ?? 0));
+    conn.on('flush', () => {
+      this.#queuedTotal -= w.queued;
+      w.queued = 0;
+    });
+    conn.on('close', () => {
+      this.#queuedTotal -= w.queued;
+      w.queued = 0;
+      this.#watched.delete(conn);
+    });
+  }
+
+  /**
+   * Counts every connection's unsent bytes (write buffer and transport); past the total bound,
+   * drops the largest queues until half of it is left. Run it every second or so: it is O(sockets).
+   */
+  sweep(): number {
+    let total = 0;
+    const big: [number, EngineConn][] = [];
+    for (const conn of this.#watched.keys()) {
+      const u = this.unsent(conn);
+      total += u;
+      if (u > this.#pressure) big.push([u, conn]);
+    }
+    this.#sweptTotal = total;
+    if (total <= this.#total) return 0;
+    big.sort((a, b) => b[0] - a[0]);
+    let dropped = 0;
+    for (const [u, conn] of big) {
+      if (total <= this.#total / 2) break;
+      const w = this.#watched.get(conn);
+      if (!w || w.fired) continue;
+      w.fired = true;
+      w.onOver(u);
+      total -= u;
+      dropped++;
+    }
+    return dropped;
   }
 }
 

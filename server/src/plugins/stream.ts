@@ -116,7 +116,12 @@ export default fp(
     };
 
     const budget = new SendBudget();
-    app.metrics.gauge('zhihui_socket_unsent_bytes', () => budget.queuedTotal, 'Bytes queued for sockets and not yet handed to their transport');
+    app.metrics.gauge('zhihui_socket_unsent_bytes', () => budget.total, 'Bytes waiting to leave for sockets (write buffers and transports)');
+    /** Ends a socket now, dropping what it has not sent (a polite close would wait for a client that does not read). */
+    const cut = (socket: ZhihuiSocket) => {
+      forceClose(socket.conn as unknown as Parameters<typeof forceClose>[0]);
+      socket.disconnect(true);
+    };
     /** The last snapshot built per region, reused for repeat subscribes while its seq is current. */
     const built = new Map<string, { seq: number; at: number; snapshot: RegionSnapshot }>();
     const snapshotOf = (code: string): RegionSnapshot => {
@@ -187,8 +192,12 @@ export default fp(
         if (refused) {
           // A client that keeps asking faster than any wall would is cut rather than answered.
           const inRow = (socket.data.refusedInRow = refused.code === ErrorCode.tooMany ? (socket.data.refusedInRow ?? 0) + 1 : 0);
-          if (refused.code === ErrorCode.unauthorized || inRow > MAX_REFUSED_IN_ROW) {
+          if (refused.code === ErrorCode.unauthorized) {
             socket.disconnect(true);
+            return;
+          }
+          if (inRow > MAX_REFUSED_IN_ROW) {
+            cut(socket);
             return;
           }
           reply({ ok: false, error: refused });
@@ -196,7 +205,8 @@ export default fp(
         }
         socket.data.refusedInRow = 0;
         const regions = (socket.data.regions ??= new Set());
-        streams!.watch(code);
+        const first = streams!.watch(code);
+        if (first) built.set(code, { seq: first.seq, at: Date.now(), snapshot: first });
         // Current subscribers get what is pending first, so the snapshot is exactly the state at its seq.
         const pending = streams!.flushRegion(code);
         if (pending) send(pending);
@@ -235,16 +245,13 @@ export default fp(
       budget.watch(socket.conn as unknown as EngineConn, (unsent) => {
         app.log.warn({ socket: socket.id, unsent }, 'socket dropped: its client does not read what it asked for');
         // Not from inside engine.io's packet handling: the connection is mid-write.
-        setImmediate(() => {
-          forceClose(socket.conn as unknown as Parameters<typeof forceClose>[0]);
-          socket.disconnect(true);
-        });
+        setImmediate(() => cut(socket));
       });
       // Cheap as each event is, an endless stream of them is not a wall.
       socket.use((_packet, next) => {
         const events = (socket.data.events ??= new TokenBucket(EVENT_BURST, 1000 / EVENTS_PER_SEC));
         if (events.take()) return next();
-        socket.disconnect(true);
+        cut(socket);
       });
       socket.on('subscribe', onSubscribe as never);
       socket.on('unsubscribe', onUnsubscribe as never);
@@ -252,8 +259,12 @@ export default fp(
     });
 
     let timer: NodeJS.Timeout | null = null;
+    let sweeper: NodeJS.Timeout | null = null;
     app.addHook('onReady', async () => {
       streams = new RegionStreams(app.live.engine);
+      // The engine computes its roll-ups on first use, which for a whole tree takes a second or
+      // more: pay for it here, before listening, rather than in the first wall's subscribe.
+      for (const code of new Set([...app.regions.roots.map((r) => r.code), app.config.region])) if (app.live.has(code)) app.live.engine.snapshot(code, 0);
       app.live.onReload((engine) => {
         streams?.replaceEngine(engine);
         flush();
@@ -266,11 +277,17 @@ export default fp(
         }
       }, app.config.flushMs);
       timer.unref();
+      sweeper = setInterval(() => {
+        const n = budget.sweep();
+        if (n > 0) app.log.warn({ dropped: n, unsentBytes: budget.total }, 'sockets dropped: together they held too much unsent data');
+      }, 1000);
+      sweeper.unref();
     });
 
     // Sockets keep the HTTP server open: disconnect them before Fastify closes it.
     app.addHook('preClose', async () => {
       if (timer) clearInterval(timer);
+      if (sweeper) clearInterval(sweeper);
       io.local.disconnectSockets(true);
       io.engine.close();
     });
