@@ -52,8 +52,8 @@ const SNAPSHOT_EVERY_MS = 2000;
 /** Rate-limited subscribes in a row after which a socket is cut: no wall retries that fast. */
 const MAX_REFUSED_IN_ROW = 20;
 /** Events of any kind per socket: a burst, then this many per second; past it the socket is cut. */
-const EVENT_BURST = 200;
-const EVENTS_PER_SEC = 50;
+const EVENT_BURST = 1000;
+const EVENTS_PER_SEC = 200;
 /** How long a built snapshot is reused for repeat subscribes while its seq is current. */
 const SNAPSHOT_REUSE_MS = 1000;
 
