@@ -1,5 +1,5 @@
 import { ErrorCode, ancestorsOf, descendantsOf, isWithin, type Region, type RegionTree } from '@zhihui/shared';
-import { HttpError } from './errors.js';
+import { HttpError, notFound } from './errors.js';
 
 /**
  * The one answer to "may this credential touch this region?". A credential reaches the subtree
@@ -36,6 +36,14 @@ export function outOfReach(tree: RegionTree, root: string, code: string, field?:
 /** Throws 403 FORBIDDEN unless `code` is in reach. */
 export function assertReaches(tree: RegionTree, root: RegionRoot, code: string, field?: string): void {
   if (root !== null && !reaches(tree, root, code)) throw outOfReach(tree, root, code, field);
+}
+
+/** The region of `code`, when it exists (404 UNKNOWN_REGION) and `root` reaches it (403). */
+export function regionInReach(tree: RegionTree, root: RegionRoot, code: string): Region {
+  const r = tree.byCode.get(code);
+  if (!r) throw notFound('region', code, ErrorCode.unknownRegion);
+  assertReaches(tree, root, code);
+  return r;
 }
 
 /**

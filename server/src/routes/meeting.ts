@@ -26,8 +26,8 @@ import {
   type RankingMetric,
   type SortDir,
 } from '@zhihui/shared';
-import { fieldError, notFound } from '../domain/errors.js';
-import { assertReaches, rootOf } from '../domain/reach.js';
+import { fieldError } from '../domain/errors.js';
+import { assertReaches, regionInReach, rootOf } from '../domain/reach.js';
 import { contentDisposition, toCsv, type CsvCell } from '../domain/report/csv.js';
 import { reportHtml, reportTitle } from '../domain/report/html.js';
 import { rankingOf, reportModel } from '../domain/report/model.js';
@@ -72,13 +72,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   const pdf = new PdfRenderer({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', concurrency: 1 });
   app.addHook('onClose', async () => pdf.close());
 
-  /** The region, when it exists (404) and the credential reaches it (403). */
-  const regionFor = (code: string, who: { principal: { region: string | null } | null }) => {
-    const r = app.regions.byCode.get(code);
-    if (!r) throw notFound('region', code, ErrorCode.unknownRegion);
-    assertReaches(app.regions, rootOf(who), code);
-    return r;
-  };
+  /** The region asked for, when it exists (404) and the credential reaches it (403). */
+  const regionFor = (code: string, who: { principal: { region: string | null } | null }) => regionInReach(app.regions, rootOf(who), code);
 
   app.get(
     '/regions/:code/ranking',

@@ -1,7 +1,6 @@
 import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorCode, RegionSchema, RegionSummarySchema, ancestorsOf, childrenOf } from '@zhihui/shared';
-import { notFound } from '../domain/errors.js';
-import { assertReaches, rootOf, visibleTree } from '../domain/reach.js';
+import { RegionSchema, RegionSummarySchema, ancestorsOf, childrenOf } from '@zhihui/shared';
+import { regionInReach, rootOf, visibleTree } from '../domain/reach.js';
 import { computeSummary } from '../domain/summary.js';
 import { periodFromQuery } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
@@ -12,13 +11,8 @@ const CodeParams = Type.Object({ code: Type.String({ description: 'region code (
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
-  /** The region, when it exists (404) and the credential reaches it (403). */
-  const regionFor = (code: string, who: { principal: { region: string | null } | null }) => {
-    const r = app.regions.byCode.get(code);
-    if (!r) throw notFound('region', code, ErrorCode.unknownRegion);
-    assertReaches(app.regions, rootOf(who), code);
-    return r;
-  };
+  /** The region asked for, when it exists (404) and the credential reaches it (403). */
+  const regionFor = (code: string, who: { principal: { region: string | null } | null }) => regionInReach(app.regions, rootOf(who), code);
 
   app.get(
     '/regions',
