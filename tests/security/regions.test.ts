@@ -163,6 +163,9 @@ describe('credentials bound to a region subtree', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/admin/keys', headers: ADMIN })).json().items.find((i: { id: string }) => i.id === whole.id).active).toBe(true);
     const m = await app.inject({ method: 'PUT', url: '/api/v1/admin/maintenance', headers: sub, payload: { ids: [cam(2, B).id], window: null } });
     expect(m.json()).toMatchObject({ updated: 0, rejected: [{ code: 'FORBIDDEN' }] });
+    // What is deployment-wide stays with the admins of the whole tree.
     expect((await app.inject({ method: 'GET', url: '/api/v1/admin/audit', headers: sub })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/sources', headers: sub })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/sources', headers: ADMIN })).statusCode).toBe(200);
   });
 });

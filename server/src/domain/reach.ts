@@ -46,6 +46,11 @@ export function regionInReach(tree: RegionTree, root: RegionRoot, code: string):
   return r;
 }
 
+/** 403 unless the credential reaches the whole tree: for what is deployment-wide (the audit log, the sources). */
+export function assertWholeTree(root: RegionRoot, what: string): void {
+  if (root !== null) throw new HttpError(403, ErrorCode.forbidden, `${what} covers the whole tree; this credential reaches region ${root} only`);
+}
+
 /**
  * The region codes a list may read: the requested region's subtree (403 when out of reach), or,
  * with no region asked for, the credential's own subtree; undefined means every region.

@@ -3,7 +3,7 @@ import { CameraIdSchema, ErrorCode, MAX_INVENTORY_ROWS, MaintenanceWindowSchema,
 import { AuditAction, auditActorOf } from '../domain/audit.js';
 import { SCOPES, publicView, type Principal, type Scope } from '../domain/credentials.js';
 import { HttpError, fieldError, notFound } from '../domain/errors.js';
-import { covers, outOfReach, type RegionRoot } from '../domain/reach.js';
+import { assertWholeTree, covers, outOfReach, type RegionRoot } from '../domain/reach.js';
 import { isoAt, parseQueryTime } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
 import type { CredentialKind } from '../store/types.js';
@@ -187,8 +187,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const by = adminOf(request);
-      if (by.region !== null) throw new HttpError(403, ErrorCode.forbidden, `the audit log covers the whole tree; this admin reaches region ${by.region} only`);
+      assertWholeTree(adminOf(request).region, 'the audit log');
       const q = request.query;
       const time = (field: string, raw: string | undefined) => {
         if (raw === undefined || raw === '') return undefined;
