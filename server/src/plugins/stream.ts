@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { Server, type Socket } from 'socket.io';
+import { WebSocketServer, type ServerOptions as WsOptions } from 'ws';
 import {
   ErrorCode,
   SubscribeRequestSchema,
@@ -59,6 +60,18 @@ const SNAPSHOT_REUSE_MS = 1000;
 
 const checkSubscribe = checker(SubscribeRequestSchema);
 
+/**
+ * socket.io's WebSocket engine (ws), handing on one message per turn of the event loop: a
+ * client that pipelines thousands of messages is served between everyone else's requests
+ * instead of holding the loop until its burst is parsed, and a socket cut mid-burst leaves the
+ * rest of its burst unread.
+ */
+class OneMessagePerTurn extends WebSocketServer {
+  constructor(opts: WsOptions) {
+    super({ ...opts, allowSynchronousEvents: false });
+  }
+}
+
 /** Packets engine.io holds for this socket that the transport has not taken yet. */
 function pendingPackets(socket: ZhihuiSocket): number {
   const conn = socket.conn as unknown as { writeBuffer?: unknown[] };
@@ -82,6 +95,7 @@ export default fp(
       // bytes it saves; snapshots go once per subscription and deltas are small (column form).
       perMessageDeflate: false,
       httpCompression: true,
+      wsEngine: OneMessagePerTurn,
       // Another site's page must not ride a wall's cookie into the socket.
       allowRequest: (req, cb) => {
         const ok = originAllowed(req.headers.origin, req.headers.host, app.config.corsOrigins);
