@@ -155,3 +155,81 @@ export function forceClose(conn: { transport?: { socket?: { terminate?: unknown 
   if (ws && typeof ws.terminate === 'function') (ws.terminate as () => void).call(ws);
   conn.close(true);
 }
+
+/** Snapshot subscribes per socket: a burst, then one per interval (a wall subscribes once, and again after a gap). */
+const SNAPSHOT_BURST = 6;
+const SNAPSHOT_EVERY_MS = 2000;
+/** Rate-limited subscribes in a row after which a socket is cut: no wall retries that fast. */
+const MAX_REFUSED_IN_ROW = 20;
+/** Events of any kind per socket: a burst, then this many per second; past it the socket is cut. */
+const EVENT_BURST = 1000;
+const EVENTS_PER_SEC = 200;
+
+/** A socket.io socket as the guards need it. */
+export interface GuardedSocket {
+  readonly id: string;
+  readonly conn: unknown;
+  disconnect(close?: boolean): unknown;
+  use(fn: (packet: unknown[], next: (err?: Error) => void) => void): unknown;
+}
+
+/** Why a socket may not have a snapshot now. */
+export interface Refusal {
+  code: string;
+  message: string;
+}
+
+/**
+ * Everything that bounds one socket: its unsent bytes (SendBudget), its snapshot subscribes and
+ * its events (token buckets), and cutting it when it passes them. The stream plugin calls
+ * `attach` on every connection and `admitSnapshot` before building a subscribe's snapshot.
+ */
+export class SocketGuards {
+  readonly budget: SendBudget;
+  readonly #state = new WeakMap<GuardedSocket, { snapshots: TokenBucket; events: TokenBucket; refusedInRow: number }>();
+  readonly #onCut: (socket: GuardedSocket, why: string, detail: Record<string, number>) => void;
+  readonly #tooMany: string;
+
+  constructor(opts: { tooManyCode: string; onCut: (socket: GuardedSocket, why: string, detail: Record<string, number>) => void; budget?: SendBudget }) {
+    this.budget = opts.budget ?? new SendBudget();
+    this.#onCut = opts.onCut;
+    this.#tooMany = opts.tooManyCode;
+  }
+
+  /** Follows a new socket: cut past its unsent bound or its event rate. */
+  attach(socket: GuardedSocket): void {
+    const state = { snapshots: new TokenBucket(SNAPSHOT_BURST, SNAPSHOT_EVERY_MS), events: new TokenBucket(EVENT_BURST, 1000 / EVENTS_PER_SEC), refusedInRow: 0 };
+    this.#state.set(socket, state);
+    // Not from inside engine.io's packet handling: the connection is mid-write.
+    this.budget.watch(socket.conn as EngineConn, (unsent) => setImmediate(() => this.cut(socket, 'its client does not read what it asked for', { unsent })));
+    // Cheap as each event is, an endless stream of them is not a wall.
+    socket.use((_packet, next) => (state.events.take() ? next() : this.cut(socket, 'too many events', {})));
+  }
+
+  /** Why a snapshot must wait (all sockets hold too much, or this one asks too often), or null: go ahead. */
+  admitSnapshot(socket: GuardedSocket): Refusal | null {
+    if (this.budget.overloaded()) return { code: this.#tooMany, message: 'the server is busy sending; retry in a few seconds' };
+    const s = this.#state.get(socket);
+    if (s && !s.snapshots.take()) return { code: this.#tooMany, message: `too many subscribes on this connection; retry in ${s.snapshots.waitSec()} s` };
+    return null;
+  }
+
+  /** Counts the answer to a subscribe: true when the socket kept asking too fast and has been cut (send it nothing). */
+  answered(socket: GuardedSocket, refusal: Refusal | null): boolean {
+    const s = this.#state.get(socket);
+    if (!s) return false;
+    // Only a snapshot given resets the count: other refusals in between do not hide a flood.
+    if (refusal === null) s.refusedInRow = 0;
+    else if (refusal.code === this.#tooMany) s.refusedInRow++;
+    if (s.refusedInRow <= MAX_REFUSED_IN_ROW) return false;
+    this.cut(socket, 'subscribes far faster than any wall', { refused: s.refusedInRow });
+    return true;
+  }
+
+  /** Ends a socket now, dropping what it has not sent (a polite close would wait for a client that does not read). */
+  cut(socket: GuardedSocket, why: string, detail: Record<string, number>): void {
+    this.#onCut(socket, why, detail);
+    forceClose(socket.conn as Parameters<typeof forceClose>[0]);
+    socket.disconnect(true);
+  }
+}

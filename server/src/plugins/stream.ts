@@ -14,7 +14,7 @@ import {
 } from '@zhihui/shared';
 import { attachSocketAdapter } from '../scaleout/socketAdapter.js';
 import { RegionStreams, type Outgoing } from '../live/streams.js';
-import { SendBudget, TokenBucket, forceClose, type EngineConn } from '../live/socketGuards.js';
+import { SocketGuards, type Refusal } from '../live/socketGuards.js';
 import type { Principal } from '../domain/credentials.js';
 import { originAllowed } from '../domain/origin.js';
 import { reaches } from '../domain/reach.js';
@@ -27,11 +27,6 @@ export interface SocketData {
   lagging?: boolean;
   /** Who the socket authenticated as (socketAuth); null when it connected while walls were open. Its region bounds `subscribe`. */
   principal?: Principal | null;
-  /** Subscribes that build a snapshot, and events of any kind, rate-limited per socket. */
-  snapshots?: TokenBucket;
-  events?: TokenBucket;
-  /** Snapshot subscribes refused in a row for the rate: past a bound the socket is cut. */
-  refusedInRow?: number;
 }
 
 export type ZhihuiServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -47,14 +42,6 @@ declare module 'fastify' {
 export const MAX_PENDING_PACKETS = 16;
 /** Regions one socket may watch at once (a wall watches one; a meeting screen a few). */
 const MAX_REGIONS_PER_SOCKET = 8;
-/** Snapshot subscribes per socket: a burst, then one per interval (a wall subscribes once, and again after a gap). */
-const SNAPSHOT_BURST = 6;
-const SNAPSHOT_EVERY_MS = 2000;
-/** Rate-limited subscribes in a row after which a socket is cut: no wall retries that fast. */
-const MAX_REFUSED_IN_ROW = 20;
-/** Events of any kind per socket: a burst, then this many per second; past it the socket is cut. */
-const EVENT_BURST = 1000;
-const EVENTS_PER_SEC = 200;
 /** How long a built snapshot is reused for repeat subscribes while its seq is current. */
 const SNAPSHOT_REUSE_MS = 1000;
 
@@ -80,7 +67,9 @@ function pendingPackets(socket: ZhihuiSocket): number {
 
 /**
  * socket.io on the Fastify server: `subscribe` answers with the region's snapshot and joins its
- * room; every `flushMs` the changes of each watched region go out as one delta.
+ * room; every `flushMs` the changes of each watched region go out as one delta. A subscribe is
+ * checked against the socket's credential (its region, domain/reach.ts) and the socket's guards
+ * (rate, unsent bytes: live/socketGuards.ts); a repeat reuses the snapshot while it is current.
  *
  * Scale-out: every process consumes every bus event (see scaleout/) and streams to its own
  * sockets with its own seq, so deltas go through `io.local`; the adapter carries only
@@ -129,13 +118,9 @@ export default fp(
       else target.emit('snapshot', o.snapshot);
     };
 
-    const budget = new SendBudget();
-    app.metrics.gauge('zhihui_socket_unsent_bytes', () => budget.total, 'Bytes waiting to leave for sockets (write buffers and transports)');
-    /** Ends a socket now, dropping what it has not sent (a polite close would wait for a client that does not read). */
-    const cut = (socket: ZhihuiSocket) => {
-      forceClose(socket.conn as unknown as Parameters<typeof forceClose>[0]);
-      socket.disconnect(true);
-    };
+    // What one socket may cost, whatever its client sends or fails to read (live/socketGuards.ts).
+    const guards = new SocketGuards({ tooManyCode: ErrorCode.tooMany, onCut: (socket, why, detail) => app.log.warn({ socket: socket.id, ...detail }, `socket cut: ${why}`) });
+    app.metrics.gauge('zhihui_socket_unsent_bytes', () => guards.budget.total, 'Bytes waiting to leave for sockets (write buffers and transports)');
     /** The last snapshot built per region, reused for repeat subscribes while its seq is current. */
     const built = new Map<string, { seq: number; at: number; snapshot: RegionSnapshot }>();
     const snapshotOf = (code: string): RegionSnapshot => {
@@ -174,7 +159,6 @@ export default fp(
       }
     };
 
-    type Refusal = { code: string; message: string };
     /** Why this socket may not have this region's snapshot now, or null. Region reach is decided by domain/reach.ts. */
     function refusalOf(socket: ZhihuiSocket, code: string): Refusal | null {
       const p = socket.data.principal ?? null;
@@ -183,10 +167,7 @@ export default fp(
       if (!streams || !app.live.has(code)) return { code: ErrorCode.unknownRegion, message: `region ${code} is not known` };
       const regions = socket.data.regions;
       if (regions && !regions.has(code) && regions.size >= MAX_REGIONS_PER_SOCKET) return { code: ErrorCode.tooMany, message: `at most ${MAX_REGIONS_PER_SOCKET} regions per connection` };
-      if (budget.overloaded()) return { code: ErrorCode.tooMany, message: 'the server is busy sending; retry in a few seconds' };
-      const bucket = (socket.data.snapshots ??= new TokenBucket(SNAPSHOT_BURST, SNAPSHOT_EVERY_MS));
-      if (!bucket.take()) return { code: ErrorCode.tooMany, message: `too many subscribes on this connection; retry in ${bucket.waitSec()} s` };
-      return null;
+      return guards.admitSnapshot(socket);
     }
 
     // One set of handlers for every socket (called with the socket as `this`): thousands of idle
@@ -203,21 +184,16 @@ export default fp(
         }
         const code = checked.value.region;
         const refused = refusalOf(socket, code);
+        // A client that keeps asking faster than any wall would is cut rather than answered.
+        if (guards.answered(socket, refused)) return;
+        if (refused?.code === ErrorCode.unauthorized) {
+          socket.disconnect(true);
+          return;
+        }
         if (refused) {
-          // A client that keeps asking faster than any wall would is cut rather than answered.
-          const inRow = (socket.data.refusedInRow = refused.code === ErrorCode.tooMany ? (socket.data.refusedInRow ?? 0) + 1 : 0);
-          if (refused.code === ErrorCode.unauthorized) {
-            socket.disconnect(true);
-            return;
-          }
-          if (inRow > MAX_REFUSED_IN_ROW) {
-            cut(socket);
-            return;
-          }
           reply({ ok: false, error: refused });
           return;
         }
-        socket.data.refusedInRow = 0;
         const regions = (socket.data.regions ??= new Set());
         const first = streams!.watch(code);
         if (first) built.set(code, { seq: first.seq, at: Date.now(), snapshot: first });
@@ -256,17 +232,7 @@ export default fp(
 
     io.on('connection', (socket: ZhihuiSocket) => {
       connected++;
-      budget.watch(socket.conn as unknown as EngineConn, (unsent) => {
-        app.log.warn({ socket: socket.id, unsent }, 'socket dropped: its client does not read what it asked for');
-        // Not from inside engine.io's packet handling: the connection is mid-write.
-        setImmediate(() => cut(socket));
-      });
-      // Cheap as each event is, an endless stream of them is not a wall.
-      socket.use((_packet, next) => {
-        const events = (socket.data.events ??= new TokenBucket(EVENT_BURST, 1000 / EVENTS_PER_SEC));
-        if (events.take()) return next();
-        cut(socket);
-      });
+      guards.attach(socket as unknown as Parameters<SocketGuards['attach']>[0]);
       socket.on('subscribe', onSubscribe as never);
       socket.on('unsubscribe', onUnsubscribe as never);
       socket.on('disconnect', onDisconnect);
@@ -292,8 +258,8 @@ export default fp(
       }, app.config.flushMs);
       timer.unref();
       sweeper = setInterval(() => {
-        const n = budget.sweep();
-        if (n > 0) app.log.warn({ dropped: n, unsentBytes: budget.total }, 'sockets dropped: together they held too much unsent data');
+        const n = guards.budget.sweep();
+        if (n > 0) app.log.warn({ dropped: n, unsentBytes: guards.budget.total }, 'sockets dropped: together they held too much unsent data');
       }, 1000);
       sweeper.unref();
     });
