@@ -18,10 +18,10 @@ const asConn = (c: FakeConn) => c as unknown as EngineConn;
 
 describe('SendBudget', () => {
   test('a socket past its own bound is reported once; flushed bytes still count while the transport holds them', () => {
-    const b = new SendBudget({ perSocket: 1000, total: 1e9 });
-    const c = new FakeConn();
     const over: number[] = [];
-    b.watch(asConn(c), (u) => over.push(u));
+    const b = new SendBudget({ perSocket: 1000, total: 1e9, onOver: (_c, u) => over.push(u) });
+    const c = new FakeConn();
+    b.watch(asConn(c));
     c.packet(600);
     c.flush(true);
     c.transport.socket.bufferedAmount = 600;
@@ -35,10 +35,10 @@ describe('SendBudget', () => {
   });
 
   test('a reader that keeps up never passes the bound, however much it receives', () => {
-    const b = new SendBudget({ perSocket: 1000, total: 1e9 });
-    const c = new FakeConn();
     let over = 0;
-    b.watch(asConn(c), () => over++);
+    const b = new SendBudget({ perSocket: 1000, total: 1e9, onOver: () => over++ });
+    const c = new FakeConn();
+    b.watch(asConn(c));
     for (let i = 0; i < 1000; i++) {
       c.packet(900);
       c.flush(false);
@@ -48,13 +48,13 @@ describe('SendBudget', () => {
   });
 
   test('past the total: the socket whose packet passed it is dropped, new snapshots wait, and the sweep drops the largest queues until half is left', () => {
-    const b = new SendBudget({ perSocket: 10_000, total: 10_000, pressure: 100 });
+    const dropped = new Set<EngineConn>();
+    const b = new SendBudget({ perSocket: 10_000, total: 10_000, pressure: 100, onOver: (c) => dropped.add(c) });
     const conns = [4000, 3000, 2500, 2000, 50].map((n) => {
       const c = new FakeConn();
-      const rec = { c, dropped: false };
-      b.watch(asConn(c), () => (rec.dropped = true));
+      b.watch(asConn(c));
       c.packet(n);
-      return rec;
+      return { c, get dropped() { return dropped.has(asConn(c)); } };
     });
     // The fourth packet took the total past the bound, and its socket held more than the pressure bound.
     expect(conns.map((x) => x.dropped)).toEqual([false, false, false, true, false]);

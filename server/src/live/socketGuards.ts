@@ -30,17 +30,28 @@ function transportBuffered(conn: EngineConn): number {
   return typeof b === 'number' ? b : 0;
 }
 
+/** What the budget keeps per connection; found from engine.io's `this` by handlers shared by every connection. */
+interface Watched {
+  budget: SendBudget;
+  queued: number;
+  fired: boolean;
+}
+const watchedOf = new WeakMap<EngineConn, Watched>();
+
 export class SendBudget {
   readonly #perSocket: number;
   readonly #total: number;
   readonly #pressure: number;
+  readonly #onOver: (conn: EngineConn, unsent: number) => void;
   /** Bytes in engine.io write buffers, every watched connection. */
   #queuedTotal = 0;
   /** Unsent bytes of every connection at the last sweep (write buffers and transports). */
   #sweptTotal = 0;
-  readonly #watched = new Map<EngineConn, { queued: number; fired: boolean; onOver: (unsent: number) => void }>();
+  readonly #watched = new Set<EngineConn>();
 
-  constructor(opts: { perSocket?: number; total?: number; pressure?: number } = {}) {
+  /** `onOver` runs once for a connection past its bound (or among the largest while all hold too much). */
+  constructor(opts: { onOver: (conn: EngineConn, unsent: number) => void; perSocket?: number; total?: number; pressure?: number }) {
+    this.#onOver = opts.onOver;
     this.#perSocket = opts.perSocket ?? MAX_UNSENT_BYTES;
     this.#total = opts.total ?? MAX_UNSENT_TOTAL;
     this.#pressure = opts.pressure ?? PRESSURE_UNSENT_BYTES;
@@ -48,7 +59,7 @@ export class SendBudget {
 
   /** Bytes waiting to leave for this connection. */
   unsent(conn: EngineConn): number {
-    return (this.#watched.get(conn)?.queued ?? 0) + transportBuffered(conn);
+    return (watchedOf.get(conn)?.queued ?? 0) + transportBuffered(conn);
   }
 
   /** Unsent bytes of all sockets: what the write buffers hold now, or the last sweep's full count if larger. */
@@ -61,31 +72,46 @@ export class SendBudget {
     return this.total > this.#total;
   }
 
-  /** Follows a connection's packets; `onOver` runs (once) when it passes its bound. */
-  watch(conn: EngineConn, onOver: (unsent: number) => void): void {
-    const w = { queued: 0, fired: false, onOver };
-    this.#watched.set(conn, w);
-    const over = (unsent: number) => {
-      if (w.fired) return;
-      w.fired = true;
-      w.onOver(unsent);
-    };
-    conn.on('packetCreate', (packet) => {
-      const n = sizeOf(packet.data);
-      w.queued += n;
-      this.#queuedTotal += n;
-      const unsent = w.queued + transportBuffered(conn);
-      if (unsent > this.#perSocket || (this.overloaded() && unsent > this.#pressure)) over(unsent);
-    });
-    conn.on('flush', () => {
-      this.#queuedTotal -= w.queued;
-      w.queued = 0;
-    });
-    conn.on('close', () => {
-      this.#queuedTotal -= w.queued;
-      w.queued = 0;
-      this.#watched.delete(conn);
-    });
+  /** Follows a connection's packets. The handlers are shared by every connection: an idle wall costs one small record. */
+  watch(conn: EngineConn): void {
+    watchedOf.set(conn, { budget: this, queued: 0, fired: false });
+    this.#watched.add(conn);
+    conn.on('packetCreate', SendBudget.#onPacket);
+    conn.on('flush', SendBudget.#onFlush);
+    conn.on('close', SendBudget.#onClose);
+  }
+
+  static #onPacket(this: EngineConn, packet: { data?: unknown }): void {
+    const w = watchedOf.get(this);
+    if (!w) return;
+    const b = w.budget;
+    const n = sizeOf(packet.data);
+    w.queued += n;
+    b.#queuedTotal += n;
+    const unsent = w.queued + transportBuffered(this);
+    if (unsent > b.#perSocket || (b.overloaded() && unsent > b.#pressure)) b.#over(this, w, unsent);
+  }
+
+  static #onFlush(this: EngineConn): void {
+    const w = watchedOf.get(this);
+    if (!w) return;
+    w.budget.#queuedTotal -= w.queued;
+    w.queued = 0;
+  }
+
+  static #onClose(this: EngineConn): void {
+    const w = watchedOf.get(this);
+    if (!w) return;
+    w.budget.#queuedTotal -= w.queued;
+    w.queued = 0;
+    w.budget.#watched.delete(this);
+    watchedOf.delete(this);
+  }
+
+  #over(conn: EngineConn, w: Watched, unsent: number): void {
+    if (w.fired) return;
+    w.fired = true;
+    this.#onOver(conn, unsent);
   }
 
   /**
@@ -95,7 +121,7 @@ export class SendBudget {
   sweep(): number {
     let total = 0;
     const big: [number, EngineConn][] = [];
-    for (const conn of this.#watched.keys()) {
+    for (const conn of this.#watched) {
       const u = this.unsent(conn);
       total += u;
       if (u > this.#pressure) big.push([u, conn]);
@@ -106,10 +132,9 @@ export class SendBudget {
     let dropped = 0;
     for (const [u, conn] of big) {
       if (total <= this.#total / 2) break;
-      const w = this.#watched.get(conn);
+      const w = watchedOf.get(conn);
       if (!w || w.fired) continue;
-      w.fired = true;
-      w.onOver(u);
+      this.#over(conn, w, u);
       total -= u;
       dropped++;
     }
@@ -170,7 +195,6 @@ export interface GuardedSocket {
   readonly id: string;
   readonly conn: unknown;
   disconnect(close?: boolean): unknown;
-  use(fn: (packet: unknown[], next: (err?: Error) => void) => void): unknown;
 }
 
 /** Why a socket may not have a snapshot now. */
@@ -179,45 +203,69 @@ export interface Refusal {
   message: string;
 }
 
+/** Per socket, made on its first event (an idle connection has none). */
+interface Limits {
+  snapshots: TokenBucket;
+  events: TokenBucket;
+  refusedInRow: number;
+}
+
 /**
  * Everything that bounds one socket: its unsent bytes (SendBudget), its snapshot subscribes and
  * its events (token buckets), and cutting it when it passes them. The stream plugin calls
- * `attach` on every connection and `admitSnapshot` before building a subscribe's snapshot.
+ * `attach` on every connection, `event` in its event handlers, and `admitSnapshot` before
+ * building a subscribe's snapshot.
  */
 export class SocketGuards {
   readonly budget: SendBudget;
-  readonly #state = new WeakMap<GuardedSocket, { snapshots: TokenBucket; events: TokenBucket; refusedInRow: number }>();
+  readonly #limits = new WeakMap<GuardedSocket, Limits>();
+  readonly #socketOf = new WeakMap<EngineConn, GuardedSocket>();
   readonly #onCut: (socket: GuardedSocket, why: string, detail: Record<string, number>) => void;
   readonly #tooMany: string;
 
-  constructor(opts: { tooManyCode: string; onCut: (socket: GuardedSocket, why: string, detail: Record<string, number>) => void; budget?: SendBudget }) {
-    this.budget = opts.budget ?? new SendBudget();
+  constructor(opts: { tooManyCode: string; onCut: (socket: GuardedSocket, why: string, detail: Record<string, number>) => void; perSocket?: number; total?: number }) {
     this.#onCut = opts.onCut;
     this.#tooMany = opts.tooManyCode;
+    this.budget = new SendBudget({
+      perSocket: opts.perSocket,
+      total: opts.total,
+      onOver: (conn, unsent) => {
+        const socket = this.#socketOf.get(conn);
+        // Not from inside engine.io's packet handling: the connection is mid-write.
+        if (socket) setImmediate(() => this.cut(socket, 'its client does not read what it asked for', { unsent }));
+      },
+    });
   }
 
-  /** Follows a new socket: cut past its unsent bound or its event rate. */
+  /** Follows a new socket's unsent bytes: cut past its bound. */
   attach(socket: GuardedSocket): void {
-    const state = { snapshots: new TokenBucket(SNAPSHOT_BURST, SNAPSHOT_EVERY_MS), events: new TokenBucket(EVENT_BURST, 1000 / EVENTS_PER_SEC), refusedInRow: 0 };
-    this.#state.set(socket, state);
-    // Not from inside engine.io's packet handling: the connection is mid-write.
-    this.budget.watch(socket.conn as EngineConn, (unsent) => setImmediate(() => this.cut(socket, 'its client does not read what it asked for', { unsent })));
-    // Cheap as each event is, an endless stream of them is not a wall.
-    socket.use((_packet, next) => (state.events.take() ? next() : this.cut(socket, 'too many events', {})));
+    this.#socketOf.set(socket.conn as EngineConn, socket);
+    this.budget.watch(socket.conn as EngineConn);
+  }
+
+  #limitsOf(socket: GuardedSocket): Limits {
+    let l = this.#limits.get(socket);
+    if (!l) this.#limits.set(socket, (l = { snapshots: new TokenBucket(SNAPSHOT_BURST, SNAPSHOT_EVERY_MS), events: new TokenBucket(EVENT_BURST, 1000 / EVENTS_PER_SEC), refusedInRow: 0 }));
+    return l;
+  }
+
+  /** Counts one event of the socket; false when it sends far more than any wall (it has been cut: ignore the event). */
+  event(socket: GuardedSocket): boolean {
+    if (this.#limitsOf(socket).events.take()) return true;
+    this.cut(socket, 'too many events', {});
+    return false;
   }
 
   /** Why a snapshot must wait (all sockets hold too much, or this one asks too often), or null: go ahead. */
   admitSnapshot(socket: GuardedSocket): Refusal | null {
     if (this.budget.overloaded()) return { code: this.#tooMany, message: 'the server is busy sending; retry in a few seconds' };
-    const s = this.#state.get(socket);
-    if (s && !s.snapshots.take()) return { code: this.#tooMany, message: `too many subscribes on this connection; retry in ${s.snapshots.waitSec()} s` };
-    return null;
+    const s = this.#limitsOf(socket).snapshots;
+    return s.take() ? null : { code: this.#tooMany, message: `too many subscribes on this connection; retry in ${s.waitSec()} s` };
   }
 
   /** Counts the answer to a subscribe: true when the socket kept asking too fast and has been cut (send it nothing). */
   answered(socket: GuardedSocket, refusal: Refusal | null): boolean {
-    const s = this.#state.get(socket);
-    if (!s) return false;
+    const s = this.#limitsOf(socket);
     // Only a snapshot given resets the count: other refusals in between do not hide a flood.
     if (refusal === null) s.refusedInRow = 0;
     else if (refusal.code === this.#tooMany) s.refusedInRow++;

@@ -174,6 +174,7 @@ export default fp(
     // walls should not cost three closures each.
     function onSubscribe(this: ZhihuiSocket, req: unknown, ack: unknown): void {
       const socket = this;
+      if (!guards.event(socket)) return;
       const reply = typeof ack === 'function' ? (ack as (r: Ack<RegionSnapshot>) => void) : () => {};
       try {
         const checked = checkSubscribe(req);
@@ -215,6 +216,7 @@ export default fp(
     }
 
     function onUnsubscribe(this: ZhihuiSocket, req: unknown, ack: unknown): void {
+      if (!guards.event(this)) return;
       const reply = typeof ack === 'function' ? (ack as (r: Ack<null>) => void) : () => {};
       const code = typeof req === 'object' && req !== null && typeof (req as { region?: unknown }).region === 'string' ? (req as { region: string }).region : null;
       if (code === null) {
@@ -232,7 +234,7 @@ export default fp(
 
     io.on('connection', (socket: ZhihuiSocket) => {
       connected++;
-      guards.attach(socket as unknown as Parameters<SocketGuards['attach']>[0]);
+      guards.attach(socket);
       socket.on('subscribe', onSubscribe as never);
       socket.on('unsubscribe', onUnsubscribe as never);
       socket.on('disconnect', onDisconnect);
