@@ -1,72 +1,76 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, test } from 'vitest';
-import { SendBudget, TokenBucket, type EngineConn } from './socketGuards.js';
+import { SocketGuards, TokenBucket, unsentBytes, type EngineConn, type GuardedSocket } from './socketGuards.js';
 
-/** An engine.io connection as the budget sees it: packets created, flushed to a transport that may not drain. */
-class FakeConn extends EventEmitter {
-  transport = { socket: { bufferedAmount: 0 } };
-  packet(bytes: number) {
-    this.emit('packetCreate', { data: 'x'.repeat(bytes) });
-  }
-  /** The transport takes the write buffer; a client that does not read leaves it in bufferedAmount. */
-  flush(unread: boolean) {
-    this.emit('flush');
-    if (!unread) this.transport.socket.bufferedAmount = 0;
-  }
+/** A socket over an engine.io connection, as the guards see it: a write buffer and a transport that may not drain. */
+function fakeSocket(id: string, queued: number[] = [], transport = 0) {
+  const conn = {
+    writeBuffer: queued.map((n) => ({ data: 'x'.repeat(n) })),
+    transport: { socket: { bufferedAmount: transport, terminated: false, terminate() { this.terminated = true; } } },
+    closed: false,
+    close() { this.closed = true; },
+  };
+  const s = { id, conn, disconnected: false, disconnect() { this.disconnected = true; } };
+  return s;
 }
-const asConn = (c: FakeConn) => c as unknown as EngineConn;
+const guards = (opts: { perSocket?: number; total?: number } = {}) => {
+  const cut: string[] = [];
+  const g = new SocketGuards({ tooManyCode: 'RATE_LIMITED', onCut: (s) => cut.push(s.id), ...opts });
+  return { g, cut };
+};
 
-describe('SendBudget', () => {
-  test('a socket past its own bound is reported once; flushed bytes still count while the transport holds them', () => {
-    const over: number[] = [];
-    const b = new SendBudget({ perSocket: 1000, total: 1e9, onOver: (_c, u) => over.push(u) });
-    const c = new FakeConn();
-    b.watch(asConn(c));
-    c.packet(600);
-    c.flush(true);
-    c.transport.socket.bufferedAmount = 600;
-    expect(b.unsent(asConn(c))).toBe(600);
-    c.packet(300);
-    expect(over).toEqual([]);
-    c.packet(200);
-    expect(over).toEqual([1100]);
-    c.packet(5000);
-    expect(over).toHaveLength(1);
+describe('SocketGuards', () => {
+  test('unsent bytes are the write buffer plus what the WebSocket holds', () => {
+    expect(unsentBytes(fakeSocket('a', [100, 50], 1000).conn as unknown as EngineConn)).toBe(1150);
   });
 
-  test('a reader that keeps up never passes the bound, however much it receives', () => {
-    let over = 0;
-    const b = new SendBudget({ perSocket: 1000, total: 1e9, onOver: () => over++ });
-    const c = new FakeConn();
-    b.watch(asConn(c));
-    for (let i = 0; i < 1000; i++) {
-      c.packet(900);
-      c.flush(false);
-    }
-    expect(over).toBe(0);
-    expect(b.total).toBe(0);
+  test('a socket already holding more than its bound gets no snapshot: it is cut, the connection terminated', () => {
+    const { g, cut } = guards({ perSocket: 1000 });
+    const s = fakeSocket('a', [600], 600);
+    expect(g.admitSnapshot(s)).toBe('cut');
+    expect(cut).toEqual(['a']);
+    expect(s.conn.transport.socket.terminated).toBe(true);
+    expect(s.conn.closed).toBe(true);
+    expect(s.disconnected).toBe(true);
+    expect(g.admitSnapshot(fakeSocket('b', [600]))).toBeNull();
   });
 
-  test('past the total: the socket whose packet passed it is dropped, new snapshots wait, and the sweep drops the largest queues until half is left', () => {
-    const dropped = new Set<EngineConn>();
-    const b = new SendBudget({ perSocket: 10_000, total: 10_000, pressure: 100, onOver: (c) => dropped.add(c) });
-    const conns = [4000, 3000, 2500, 2000, 50].map((n) => {
-      const c = new FakeConn();
-      b.watch(asConn(c));
-      c.packet(n);
-      return { c, get dropped() { return dropped.has(asConn(c)); } };
-    });
-    // The fourth packet took the total past the bound, and its socket held more than the pressure bound.
-    expect(conns.map((x) => x.dropped)).toEqual([false, false, false, true, false]);
-    expect(b.overloaded()).toBe(true);
-    expect(b.sweep()).toBe(2);
-    expect(conns.map((x) => x.dropped)).toEqual([true, true, false, true, false]);
-    // Closed connections leave the count.
-    for (const x of conns) x.c.emit('close');
-    expect(b.total).toBe(11_550); // the sweep's count stands until the next one
-    b.sweep();
-    expect(b.total).toBe(0);
-    expect(b.overloaded()).toBe(false);
+  test('snapshots: a burst of six, then refusals; twenty refusals in a row cut the socket; a snapshot given resets the count', () => {
+    const { g, cut } = guards();
+    const s = fakeSocket('a');
+    const answers = Array.from({ length: 8 }, () => g.admitSnapshot(s));
+    expect(answers.slice(0, 6)).toEqual([null, null, null, null, null, null]);
+    expect(answers[6]).toMatchObject({ code: 'RATE_LIMITED' });
+    for (let i = 0; i < 20; i++) expect(g.answered(s, { code: 'RATE_LIMITED', message: '' })).toBe(false);
+    expect(g.answered(s, { code: 'FORBIDDEN', message: '' })).toBe(false);
+    expect(g.answered(s, { code: 'RATE_LIMITED', message: '' })).toBe(true);
+    expect(cut).toEqual(['a']);
+    const t = fakeSocket('b');
+    for (let i = 0; i < 20; i++) g.answered(t, { code: 'RATE_LIMITED', message: '' });
+    g.answered(t, null);
+    expect(g.answered(t, { code: 'RATE_LIMITED', message: '' })).toBe(false);
+  });
+
+  test('events past the burst cut the socket', () => {
+    const { g, cut } = guards();
+    const s = fakeSocket('a');
+    let ok = 0;
+    while (g.event(s)) ok++;
+    expect(ok).toBeGreaterThanOrEqual(1000);
+    expect(ok).toBeLessThan(1100);
+    expect(cut).toEqual(['a']);
+  });
+
+  test('the sweep cuts sockets past their bound, and while all together hold too much the largest until half is left', () => {
+    const { g, cut } = guards({ perSocket: 5000, total: 10_000 });
+    const sockets = [fakeSocket('big', [6000]), fakeSocket('a', [4000]), fakeSocket('b', [3000], 500), fakeSocket('c', [2500]), fakeSocket('idle'), fakeSocket('d', [50])];
+    expect(g.sweep(sockets as GuardedSocket[])).toBe(3);
+    expect(cut).toEqual(['big', 'a', 'b']);
+    expect(g.total).toBe(2550);
+    // Within the total, nobody is cut for the others' sake.
+    const { g: g2, cut: cut2 } = guards({ perSocket: 1e9, total: 100 });
+    expect(g2.sweep([fakeSocket('x', [60]), fakeSocket('y', [30])] as GuardedSocket[])).toBe(0);
+    expect(cut2).toEqual([]);
+    expect(g2.total).toBe(90);
   });
 });
 

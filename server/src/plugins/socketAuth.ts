@@ -12,9 +12,13 @@ function refusal(code: string, message: string): Error & { data: { code: string;
 
 type Headers = Record<string, string | string[] | undefined>;
 
-/** The client address of a handshake as the HTTP side sees it: the same proxy-addr rule Fastify applies (TRUST_PROXY). */
-function handshakeIp(address: string, headers: Headers, trust: (addr: string, i: number) => boolean): string {
-  return proxyAddr({ headers, socket: { remoteAddress: address } } as unknown as Parameters<typeof proxyAddr>[0], trust);
+/**
+ * Where a socket's handshake came from, as the HTTP side sees a request: the client address by
+ * the same proxy-addr rule Fastify applies (TRUST_PROXY), and the TCP peer.
+ */
+export function handshakeOrigin(trustProxy: boolean | string): (hs: { address: string; headers: unknown }) => { ip: string; peer: string } {
+  const trust = typeof trustProxy === 'boolean' ? () => trustProxy : proxyAddr.compile(trustProxy.split(',').map((x) => x.trim()));
+  return (hs) => ({ ip: proxyAddr({ headers: hs.headers, socket: { remoteAddress: hs.address } } as unknown as Parameters<typeof proxyAddr>[0], trust), peer: hs.address });
 }
 
 /**
@@ -33,53 +37,31 @@ export function handshakeToken(h: { headers: Headers; auth?: unknown; query?: un
   return c === null ? null : { token: c, anyKind: false };
 }
 
-interface Tracked {
-  disconnect(close?: boolean): unknown;
-  data: { principal?: Principal | null };
-}
-
 /**
  * Authenticates socket.io connections the way the HTTP gate does: when viewer tokens are in
  * force, a connection needs one (see handshakeToken for where it may come from), and the
- * principal found is kept on the socket, where `subscribe` checks its region. A `subscribe`
- * may carry a viewer token too. Revoking a credential disconnects the sockets that used it; when
+ * principal found is kept on the socket, where `subscribe` checks its region (a `subscribe` may
+ * carry a viewer token too: the stream plugin adopts it). Revoking a credential disconnects the sockets that used it; when
  * the gate turns on, sockets that connected without a credential are disconnected. Every
  * handshake renews the long-lived viewer cookie so a kiosk left on for months keeps it.
  */
 export default fp(
   async (app) => {
     // The same trust as Fastify's (config.trustProxy), so a handshake is counted against the same address as its HTTP requests.
-    const tp = app.config.trustProxy;
-    const trustProxy = typeof tp === 'boolean' ? () => tp : proxyAddr.compile(tp.split(',').map((x) => x.trim()));
-    /** Sockets per stored credential id, to cut them when it is revoked; sockets without a credential, to cut when the gate turns on. */
-    const byCredential = new Map<string, Set<Tracked>>();
-    const anonymous = new Set<Tracked>();
-
-    const untrack = (s: Tracked) => {
-      anonymous.delete(s);
-      const id = s.data.principal?.id;
-      const set = id ? byCredential.get(id) : undefined;
-      if (set) {
-        set.delete(s);
-        if (set.size === 0) byCredential.delete(id!);
-      }
-    };
-    const track = (s: Tracked, p: Principal | null) => {
-      untrack(s);
-      s.data.principal = p;
-      if (p === null) anonymous.add(s);
-      else if (p.id !== null) {
-        let set = byCredential.get(p.id);
-        if (!set) byCredential.set(p.id, (set = new Set()));
-        set.add(s);
-      }
+    const originOf = handshakeOrigin(app.config.trustProxy);
+    /**
+     * Disconnects this process's sockets whose principal matches. Revocations and the gate turning
+     * on are rare, so sockets are looked over then rather than indexed on every connection.
+     */
+    const cutWhere = (match: (p: Principal | null) => boolean) => {
+      for (const s of [...app.io.of('/').sockets.values()]) if (match(s.data.principal ?? null)) s.disconnect(true);
     };
 
     /** The principal of a presented token, or a refusal (after the failure throttle's delay). */
-    async function authenticate(token: string, anyKind: boolean, ip: string, peer: string): Promise<Principal | ReturnType<typeof refusal>> {
+    async function authenticate(token: string, anyKind: boolean, from: { ip: string; peer: string }): Promise<Principal | ReturnType<typeof refusal>> {
       const p = app.identify.principal(token);
       if (p && (anyKind || p.role === 'viewer')) return p;
-      const retry = await app.identify.failed({ ip, peer, token });
+      const retry = await app.identify.failed({ ...from, token });
       if (retry !== null) return refusal(ErrorCode.tooMany, `too many failed authentications from this address; retry in ${retry} s`);
       return refusal(ErrorCode.unauthorized, p ? 'a write or admin key is accepted only as auth.token or in the Authorization header' : 'the viewer token is not valid (unknown or revoked)');
     }
@@ -92,7 +74,7 @@ export default fp(
         const headers = hs.headers as Headers;
         const found = handshakeToken({ headers, auth: hs.auth, query: hs.query });
         if (found === null) return next(refusal(ErrorCode.unauthorized, 'this server needs a viewer token: open the wall with ?token=<token>, or pass auth: { token }'));
-        const p = await authenticate(found.token, found.anyKind, handshakeIp(hs.address, headers, trustProxy), hs.address);
+        const p = await authenticate(found.token, found.anyKind, originOf(hs));
         if (p instanceof Error) return next(p);
         socket.data.principal = p;
         next();
@@ -103,38 +85,9 @@ export default fp(
       });
     });
 
-    app.io.on('connection', (socket) => {
-      track(socket, socket.data.principal ?? null);
-      socket.once('disconnect', () => untrack(socket));
-      // A subscribe that carries a viewer token authenticates the socket as that token.
-      socket.use((packet, next) => {
-        const [event, req, ack] = packet as [string, unknown, unknown];
-        const token = event === 'subscribe' && typeof req === 'object' && req !== null ? (req as { token?: unknown }).token : undefined;
-        if (typeof token !== 'string') return next();
-        const hs = socket.handshake;
-        authenticate(token, false, handshakeIp(hs.address, hs.headers as Headers, trustProxy), hs.address).then(
-          (p) => {
-            if (!(p instanceof Error)) {
-              track(socket, p);
-              return next();
-            }
-            if (typeof ack === 'function') (ack as (r: Ack<never>) => void)({ ok: false, error: p.data });
-          },
-          (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
-        );
-      });
-    });
-
-    app.credentials.onRevoked((id) => {
-      const set = byCredential.get(id);
-      if (!set) return;
-      byCredential.delete(id);
-      for (const s of [...set]) s.disconnect(true);
-    });
+    app.credentials.onRevoked((id) => cutWhere((p) => p?.id === id));
     // Sockets opened while the walls were open must not keep watching once they are not.
-    app.viewerGate.onEnabled(() => {
-      for (const s of [...anonymous]) s.disconnect(true);
-    });
+    app.viewerGate.onEnabled(() => cutWhere((p) => p === null));
 
     // Renew the viewer cookie on each handshake that carries a valid viewer token.
     app.io.engine.on('initial_headers', (headers: Record<string, string | string[]>, req: { headers: Headers; url?: string }) => {

@@ -18,6 +18,7 @@ import { SocketGuards, type Refusal } from '../live/socketGuards.js';
 import type { Principal } from '../domain/credentials.js';
 import { originAllowed } from '../domain/origin.js';
 import { reaches } from '../domain/reach.js';
+import { handshakeOrigin } from './socketAuth.js';
 
 /** Per-socket state. */
 export interface SocketData {
@@ -120,7 +121,7 @@ export default fp(
 
     // What one socket may cost, whatever its client sends or fails to read (live/socketGuards.ts).
     const guards = new SocketGuards({ tooManyCode: ErrorCode.tooMany, onCut: (socket, why, detail) => app.log.warn({ socket: socket.id, ...detail }, `socket cut: ${why}`) });
-    app.metrics.gauge('zhihui_socket_unsent_bytes', () => guards.budget.total, 'Bytes waiting to leave for sockets (write buffers and transports)');
+    app.metrics.gauge('zhihui_socket_unsent_bytes', () => guards.total, 'Bytes waiting to leave for sockets at the last count (write buffers and transports)');
     /** The last snapshot built per region, reused for repeat subscribes while its seq is current. */
     const built = new Map<string, { seq: number; at: number; snapshot: RegionSnapshot }>();
     const snapshotOf = (code: string): RegionSnapshot => {
@@ -159,8 +160,25 @@ export default fp(
       }
     };
 
+    const originOf = handshakeOrigin(app.config.trustProxy);
+    /** Makes a subscribe's viewer token the socket's principal; false (answered, after the failed-auth delay) when it is not one. */
+    function adoptToken(socket: ZhihuiSocket, token: string, reply: (r: Ack<RegionSnapshot>) => void): boolean {
+      const p = app.identify.principal(token);
+      if (p?.role === 'viewer') {
+        socket.data.principal = p;
+        return true;
+      }
+      void app.identify.failed({ ...originOf(socket.handshake), token }).then((retry) =>
+        reply({
+          ok: false,
+          error: retry !== null ? { code: ErrorCode.tooMany, message: `too many failed authentications from this address; retry in ${retry} s` } : { code: ErrorCode.unauthorized, message: 'the viewer token is not valid (unknown or revoked)' },
+        }),
+      );
+      return false;
+    }
+
     /** Why this socket may not have this region's snapshot now, or null. Region reach is decided by domain/reach.ts. */
-    function refusalOf(socket: ZhihuiSocket, code: string): Refusal | null {
+    function refusalOf(socket: ZhihuiSocket, code: string): Refusal | 'cut' | null {
       const p = socket.data.principal ?? null;
       if (p === null && app.viewerGate.required()) return { code: ErrorCode.unauthorized, message: 'this server needs a viewer token: reconnect with one' };
       if (!reaches(app.regions, p?.region ?? null, code)) return { code: ErrorCode.forbidden, message: `region ${code} is outside this credential's region (${p?.region ?? ''})` };
@@ -183,8 +201,11 @@ export default fp(
           reply({ ok: false, error: { code: ErrorCode.validation, message: e ? `${e.field}: ${e.message}` : 'invalid subscribe request' } });
           return;
         }
-        const code = checked.value.region;
+        const { region: code, token } = checked.value;
+        // A subscribe may carry a viewer token: it authenticates the socket (a failure is answered after the throttle's delay).
+        if (token !== undefined && !adoptToken(socket, token, reply)) return;
         const refused = refusalOf(socket, code);
+        if (refused === 'cut') return;
         // A client that keeps asking faster than any wall would is cut rather than answered.
         if (guards.answered(socket, refused)) return;
         if (refused?.code === ErrorCode.unauthorized) {
@@ -234,7 +255,6 @@ export default fp(
 
     io.on('connection', (socket: ZhihuiSocket) => {
       connected++;
-      guards.attach(socket);
       socket.on('subscribe', onSubscribe as never);
       socket.on('unsubscribe', onUnsubscribe as never);
       socket.on('disconnect', onDisconnect);
@@ -260,8 +280,7 @@ export default fp(
       }, app.config.flushMs);
       timer.unref();
       sweeper = setInterval(() => {
-        const n = guards.budget.sweep();
-        if (n > 0) app.log.warn({ dropped: n, unsentBytes: guards.budget.total }, 'sockets dropped: together they held too much unsent data');
+        guards.sweep(io.of('/').sockets.values());
       }, 1000);
       sweeper.unref();
     });
@@ -277,5 +296,5 @@ export default fp(
       await closeAdapter();
     });
   },
-  { name: 'stream', fastify: '5.x', dependencies: ['config', 'live', 'metrics', 'viewerGate'] },
+  { name: 'stream', fastify: '5.x', dependencies: ['config', 'live', 'metrics', 'identify', 'viewerGate'] },
 );
