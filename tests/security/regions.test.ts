@@ -111,6 +111,8 @@ describe('credentials bound to a region subtree', () => {
         `/api/v1/clues?region=${COUNTY}`,
         `/api/v1/clues.csv?region=${COUNTY}`,
         `/api/v1/grid/workers?region=${B}`,
+        `/api/v1/notifications/deliveries?region=${COUNTY}`,
+        `/api/v1/notifications/alerts?region=${B}`,
       ]) {
         const r = await get(url);
         expect(r.statusCode, url).toBe(403);
@@ -163,6 +165,17 @@ describe('credentials bound to a region subtree', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/admin/keys', headers: ADMIN })).json().items.find((i: { id: string }) => i.id === whole.id).active).toBe(true);
     const m = await app.inject({ method: 'PUT', url: '/api/v1/admin/maintenance', headers: sub, payload: { ids: [cam(2, B).id], window: null } });
     expect(m.json()).toMatchObject({ updated: 0, rejected: [{ code: 'FORBIDDEN' }] });
+    // Notification channels and rules: inside the subtree only; another subtree's is as unknown.
+    const hook = (region?: string) => ({ kind: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 'hook-secret', ...(region ? { region } : {}) });
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/admin/notifications/channels/ch-b', headers: ADMIN, payload: hook(B) })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/admin/notifications/channels/ch-a', headers: sub, payload: hook(A) })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/admin/notifications/channels/ch-x', headers: sub, payload: hook(B) })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/admin/notifications/channels/ch-all', headers: sub, payload: hook() })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/admin/notifications/channels/ch-b', headers: sub, payload: hook(A) })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'DELETE', url: '/api/v1/admin/notifications/channels/ch-b', headers: sub })).statusCode).toBe(404);
+    const settings = (await app.inject({ method: 'GET', url: '/api/v1/admin/notifications', headers: sub })).json() as { channels: { id: string }[] };
+    expect(settings.channels.map((c) => c.id)).toEqual(['ch-a']);
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/admin/calendar/overrides/2026-12-31', headers: sub, payload: { workday: false } })).statusCode).toBe(403);
     // What is deployment-wide stays with the admins of the whole tree.
     expect((await app.inject({ method: 'GET', url: '/api/v1/admin/audit', headers: sub })).statusCode).toBe(403);
     expect((await app.inject({ method: 'GET', url: '/api/v1/sources', headers: sub })).statusCode).toBe(403);
