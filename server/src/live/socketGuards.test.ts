@@ -34,12 +34,12 @@ describe('SocketGuards', () => {
     expect(g.admitSnapshot(fakeSocket('b', [600]))).toBeNull();
   });
 
-  test('snapshots: a burst of six, then refusals; twenty refusals in a row cut the socket; a snapshot given resets the count', () => {
+  test('snapshots: a burst of four, then refusals; twenty refusals in a row cut the socket; a snapshot given resets the count', () => {
     const { g, cut } = guards();
     const s = fakeSocket('a');
-    const answers = Array.from({ length: 8 }, () => g.admitSnapshot(s));
-    expect(answers.slice(0, 6)).toEqual([null, null, null, null, null, null]);
-    expect(answers[6]).toMatchObject({ code: 'RATE_LIMITED' });
+    const answers = Array.from({ length: 6 }, () => g.admitSnapshot(s));
+    expect(answers.slice(0, 4)).toEqual([null, null, null, null]);
+    expect(answers[4]).toMatchObject({ code: 'RATE_LIMITED' });
     for (let i = 0; i < 20; i++) expect(g.answered(s, { code: 'RATE_LIMITED', message: '' })).toBe(false);
     expect(g.answered(s, { code: 'FORBIDDEN', message: '' })).toBe(false);
     expect(g.answered(s, { code: 'RATE_LIMITED', message: '' })).toBe(true);

@@ -13,7 +13,7 @@ export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 /** Unsent bytes of all sockets together past which the largest queues are cut, until half is left. */
 export const MAX_UNSENT_TOTAL = 64 * 1024 * 1024;
 /** Snapshot subscribes per socket: a burst, then one per interval (a wall subscribes once, and again after a gap). */
-const SNAPSHOT_BURST = 6;
+const SNAPSHOT_BURST = 4;
 const SNAPSHOT_EVERY_MS = 2000;
 /** Rate-limited subscribes in a row after which a socket is cut: no wall retries that fast. */
 const MAX_REFUSED_IN_ROW = 20;
