@@ -113,6 +113,8 @@ describe('credentials bound to a region subtree', () => {
         `/api/v1/grid/workers?region=${B}`,
         `/api/v1/notifications/deliveries?region=${COUNTY}`,
         `/api/v1/notifications/alerts?region=${B}`,
+        `/api/v1/video/channels/${cam(2, B).id}`,
+        `/api/v1/video/key-channels?region=${COUNTY}`,
       ]) {
         const r = await get(url);
         expect(r.statusCode, url).toBe(403);
@@ -127,6 +129,9 @@ describe('credentials bound to a region subtree', () => {
       expect(csv).toContain('CA');
       expect(csv).not.toContain('CB');
       expect((await get('/api/v1/grid/workers')).json().items.map((w: { id: string }) => w.id).sort()).toEqual(['WA', 'WA2']);
+      // A video session on another township's channel is refused like a read of it.
+      const session = await app.inject({ method: 'POST', url: '/api/v1/video/sessions', headers: bearer(viewerA), payload: { channelId: cam(2, B).id } });
+      expect(session.statusCode).toBe(403);
       expect((await get('/api/v1/clues/CB')).statusCode).toBe(404);
       expect((await get('/api/v1/clues/CA')).statusCode).toBe(200);
       // The tree: the own subtree and the path above it, not the other township.

@@ -15,6 +15,11 @@ export interface ViewerGate {
   required(): boolean;
   /** Called when the gate turns on while the server runs (auto mode: the first viewer token, here or in another process). */
   onEnabled(cb: () => void): void;
+  /**
+   * The gate as a hook, for routes a viewer uses that are not GETs (opening and closing a video
+   * session): the same tokens, the same answers as for the read API.
+   */
+  require(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -80,11 +85,8 @@ export default fp(
       if (now && !was) for (const cb of enabledListeners) cb();
       was = now;
     });
-    app.decorate('viewerGate', { required, onEnabled: (cb: () => void) => void enabledListeners.push(cb) });
-
-    app.addHook('onRequest', async (request, reply) => {
-      const gate = gateOf(request);
-      if (gate === null) return;
+    /** Admits a request under the gate (a page, or the read API), setting its principal; 401 or 429 otherwise. */
+    async function admit(request: FastifyRequest, reply: FastifyReply, gate: 'page' | 'read'): Promise<FastifyReply | void> {
       const query = request.query as Record<string, unknown> | undefined;
       const fromQuery = query && typeof query.token === 'string' ? query.token : null;
       // Consumed here, so route schemas never see (or log) it.
@@ -112,6 +114,17 @@ export default fp(
       request.principal = p;
       request.actor = p.name;
       if (gate === 'page' && p.role === 'viewer') reply.header('set-cookie', viewerCookie(token, request.protocol === 'https'));
+    }
+
+    app.decorate('viewerGate', {
+      required,
+      onEnabled: (cb: () => void) => void enabledListeners.push(cb),
+      require: async (request: FastifyRequest, reply: FastifyReply) => void (await admit(request, reply, 'read')),
+    });
+
+    app.addHook('onRequest', async (request, reply) => {
+      const gate = gateOf(request);
+      if (gate !== null) return admit(request, reply, gate);
     });
   },
   { name: 'viewerGate', fastify: '5.x', dependencies: ['config', 'errors', 'credentials', 'identify'] },
