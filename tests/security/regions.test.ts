@@ -15,6 +15,11 @@ const WRITE = ['status', 'inventory', 'clues', 'grid'];
 describe('credentials bound to a region subtree', () => {
   let app: FastifyInstance;
   useSmallApp((a) => (app = a), { adminKey: 'admin-secret' }, async (a) => {
+    // The live state follows the small tree within its one-second tick: wait, so it sees every write below.
+    for (const end = Date.now() + 20_000; !(a.live.has(A) && a.live.has(B)); ) {
+      if (Date.now() > end) throw new Error('live state did not load the tree');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     // The whole-tree key of API_KEYS puts records in both townships.
     const put = (method: 'PUT' | 'POST', url: string, payload: object) => a.inject({ method, url, headers: AUTH, payload });
     expect((await put('PUT', '/api/v1/cameras', { cameras: [cam(1, A), cam(2, B)] })).json().upserted).toBe(2);
@@ -117,7 +122,7 @@ describe('credentials bound to a region subtree', () => {
         `/api/v1/video/key-channels?region=${COUNTY}`,
       ]) {
         const r = await get(url);
-        expect(r.statusCode, url).toBe(403);
+        expect(r.statusCode, `${url} ${r.body}`).toBe(403);
         expect(r.json().error.code, url).toBe('FORBIDDEN');
       }
       for (const url of [`/api/v1/regions/${A}`, `/api/v1/regions/${A}/summary`, `/api/v1/regions/${A}/cameras`, `/api/v1/regions/${A}/outages`, `/api/v1/regions/${A}/grid-activity`]) {
