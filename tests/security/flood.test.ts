@@ -3,13 +3,14 @@
 // heap past a gigabyte and end the process, and a client that did read froze /healthz for
 // seconds. Here the attack runs against the BUILT server in its own process, as an attacker on
 // the network would run it, while /healthz is probed and the heap is read from /metrics.
+import { fork } from 'node:child_process';
 import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { io as connect } from 'socket.io-client';
-import { missingServerBuild, spawnServer, type ServerProc } from '../reliability/proc.js';
+import { ROOT, missingServerBuild, spawnServer, type ServerProc } from '../reliability/proc.js';
 import { connectRaw, type RawSocketIo } from '../support/rawSocket.js';
 import { subscribe, type WallSocket } from '../stream/helpers.js';
 
@@ -72,16 +73,11 @@ describe.skipIf(skip !== null)('subscribe flood against a real server process', 
     wall.on('delta', () => wallDeltas++);
     const before = await metrics();
 
-    const probes: { ms: number; status: number }[] = [];
+    // /healthz is probed from a process of its own: the attack this process generates must not delay the measurement.
+    const prober = fork(path.join(ROOT, 'tests/support/prober.mjs'), [`${server.url}/healthz`, '20'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    await new Promise((resolve) => prober.once('message', resolve));
     const heaps: number[] = [before.heap];
     let attacking = true;
-    const prober = (async () => {
-      while (attacking) {
-        const r = await get(`${server.url}/healthz`);
-        probes.push({ ms: r.ms, status: r.status });
-        await new Promise((res) => setTimeout(res, 20));
-      }
-    })();
     const sampler = (async () => {
       while (attacking) {
         heaps.push((await metrics()).heap);
@@ -117,7 +113,10 @@ describe.skipIf(skip !== null)('subscribe flood against a real server process', 
     // … and the server keeps answering for a while after.
     await new Promise((res) => setTimeout(res, 1500));
     attacking = false;
-    await Promise.all([prober, sampler]);
+    const probed = new Promise<{ results: { ms: number; status: number }[] }>((resolve) => prober.once('message', resolve as (m: unknown) => void));
+    prober.send('stop');
+    const probes = (await probed).results;
+    await sampler;
 
     const worst = Math.max(...probes.map((p) => p.ms));
     console.log(`[flood] ${probes.length} /healthz probes, worst ${worst.toFixed(1)} ms; heap ${Math.round(before.heap / 1e6)} → max ${Math.round(Math.max(...heaps) / 1e6)} MB; reader acks ${JSON.stringify(acks)}`);
