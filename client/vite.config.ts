@@ -18,7 +18,9 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the build: they would publish the whole source to anyone who can reach the
+    // wall. The dev server (npm run dev -w client) still has them.
+    sourcemap: false,
     // maplibre-gl is one indivisible module of about 1 MB minified (the largest chunk, loaded by
     // the wall only); everything else stays well under Vite's default 500 kB.
     chunkSizeWarningLimit: 1100,

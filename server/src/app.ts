@@ -2,10 +2,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import configPlugin from './plugins/config.js';
 import { loadConfig, type Config } from './config/env.js';
-import errorsPlugin, { frameworkErrorHandler } from './plugins/errors.js';
+import errorsPlugin, { clientErrorHandler, frameworkErrorHandler } from './plugins/errors.js';
 import busPlugin from './plugins/bus.js';
 import storePlugin from './plugins/store.js';
-import authPlugin from './plugins/auth.js';
+import credentialsPlugin from './plugins/credentials.js';
+import identifyPlugin from './plugins/identify.js';
+import viewerGatePlugin from './plugins/viewerGate.js';
+import auditPlugin from './plugins/audit.js';
 import securityPlugin from './plugins/security.js';
 import socketAuthPlugin from './plugins/socketAuth.js';
 import ingestPlugin from './plugins/ingest.js';
@@ -31,9 +34,35 @@ import sourceRoutes from './routes/sources.js';
 import notificationRoutes from './routes/notifications.js';
 import videoRoutes from './routes/video.js';
 
-/** A URL with the values of secret-bearing query parameters replaced, for logs. */
+const SECRET_PARAMS = new Set(['token', 'key', 'access_token', 'api_key', 'apikey']);
+
+/** A query parameter's name as the server will read it: percent-decoded (and `+` as a space). */
+function decodedName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).trim().toLowerCase();
+  } catch {
+    return raw.toLowerCase();
+  }
+}
+
+/**
+ * A URL with the values of secret-bearing query parameters replaced, for logs. Names are compared
+ * after decoding, as the query parser reads them, so `?%74oken=` is masked like `?token=`.
+ */
 export function maskSecrets(url: string): string {
-  return url.replace(/([?&](?:token|key|access_token)=)[^&#]*/gi, '$1***');
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const end = hash < 0 ? url.length : hash;
+  const params = url
+    .slice(q + 1, end)
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      const name = eq < 0 ? part : part.slice(0, eq);
+      return SECRET_PARAMS.has(decodedName(name)) ? `${name}=***` : part;
+    });
+  return `${url.slice(0, q + 1)}${params.join('&')}${url.slice(end)}`;
 }
 
 export interface BuildOptions {
@@ -59,10 +88,19 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
             },
           },
     bodyLimit: 4 * 1024 * 1024,
+    // A request must arrive whole within this (slow bodies and headers are cut with 408); the
+    // check runs a few times per period. Long polls and WebSockets are not requests being received.
+    requestTimeout: config.requestTimeoutMs,
+    http: { connectionsCheckingInterval: Math.max(250, Math.min(5000, Math.floor(config.requestTimeoutMs / 4))) },
     trustProxy: config.trustProxy,
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Headers must come within the request timeout too (Node's default waits a minute), and the
+  // number of open connections is capped: past it new ones are closed at once.
+  app.server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
+  if (config.maxConnections > 0) app.server.maxConnections = config.maxConnections;
 
   await app.register(configPlugin, { config });
   await app.register(errorsPlugin);
@@ -71,7 +109,10 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(metricsPlugin);
   await app.register(docsPlugin);
   await app.register(storePlugin);
-  await app.register(authPlugin);
+  await app.register(credentialsPlugin);
+  await app.register(identifyPlugin);
+  await app.register(viewerGatePlugin);
+  await app.register(auditPlugin);
   await app.register(ingestPlugin);
   await app.register(livePlugin);
   await app.register(heartbeatPlugin);

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { settleDemoKey } from './config/demoKey.js';
 
 // `npm start` entry. One process by default; with DATABASE_URL (PostgreSQL) and REDIS_URL set it
 // runs PROCESSES server processes side by side (default 2) on PORT, PORT+1, … sharing the
@@ -13,8 +14,10 @@ if (count === 1) {
 } else {
   const serverPath = fileURLToPath(new URL('./server.js', import.meta.url));
   const basePort = Number(env.PORT ?? 8080);
-  // Every process must accept the same keys; without API_KEYS they share one generated demo key.
-  const demoKey = env.API_KEYS ? undefined : (env.DEMO_KEY ?? `demo-${Math.random().toString(36).slice(2, 14)}`);
+  // Every process must accept the same keys; without API_KEYS (in development) they share one demo key.
+  const demo = settleDemoKey(env);
+  const demoKey = demo ? env.DEMO_KEY : undefined;
+  if (demo?.fresh) console.log(`\n  Demo write key (kept in ${demo.file}; set API_KEYS to choose your own): ${demoKey}\n`);
   const children = new Map<number, ChildProcess>();
   let stopping = false;
   const spawn = (i: number) => {

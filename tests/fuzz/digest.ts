@@ -21,7 +21,7 @@ export async function storeDigest(app: FastifyInstance, dataDir: string): Promis
     db.close();
   }
   h.update(JSON.stringify(await app.store.allCameras()));
-  h.update(JSON.stringify(app.auth.list('key')) + JSON.stringify(app.auth.list('viewer')));
+  h.update(JSON.stringify(app.credentials.list('key', null)) + JSON.stringify(app.credentials.list('viewer', null)));
   return h.digest('hex');
 }
 

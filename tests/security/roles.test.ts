@@ -121,11 +121,13 @@ describe('roles: scoped ingest keys, admin API, audit log', () => {
 });
 
 describe('demo mode', () => {
-  test('without API_KEYS and ADMIN_KEY the printed demo key writes and administers', async () => {
+  test('without API_KEYS the demo key writes but never administers; admin needs ADMIN_KEY', async () => {
     const t = tmpDir();
     const app = await smallApp(t.dir, { apiKeys: [{ name: 'demo', key: 'demo-xyz' }], demoKey: true });
     try {
-      expect((await app.inject({ method: 'GET', url: '/api/v1/admin/keys', headers: bearer('demo-xyz') })).statusCode).toBe(200);
+      const admin = await app.inject({ method: 'GET', url: '/api/v1/admin/keys', headers: bearer('demo-xyz') });
+      expect(admin.statusCode).toBe(403);
+      expect(admin.json().error.message).toMatch(/admin role/);
       const w = await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: bearer('demo-xyz'), payload: { cameras: [cam(1)] } });
       expect(w.statusCode).toBe(200);
       expect((await app.inject({ method: 'GET', url: '/api/v1/regions' })).statusCode).toBe(200);

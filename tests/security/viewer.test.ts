@@ -10,7 +10,7 @@ describe('viewer tokens: walls, reads and sockets', () => {
     const t = tmpDir();
     const app = await smallApp(t.dir);
     try {
-      expect(app.auth.viewerRequired()).toBe(false);
+      expect(app.viewerGate.required()).toBe(false);
       expect((await app.inject({ method: 'GET', url: '/api/v1/regions' })).statusCode).toBe(200);
       expect((await app.inject({ method: 'GET', url: '/wall/139900' })).statusCode).not.toBe(401);
     } finally {
@@ -52,7 +52,7 @@ describe('viewer tokens: walls, reads and sockets', () => {
       expect(created.statusCode).toBe(201);
       const { token, id, url } = created.json() as { token: string; id: string; url: string };
       expect(url).toBe(`/wall/139900100?token=${token}`);
-      expect(app.auth.viewerRequired()).toBe(true);
+      expect(app.viewerGate.required()).toBe(true);
 
       expect((await app.inject({ method: 'GET', url: '/api/v1/regions' })).statusCode).toBe(401);
       const page = await app.inject({ method: 'GET', url });
@@ -65,7 +65,9 @@ describe('viewer tokens: walls, reads and sockets', () => {
 
       expect((await app.inject({ method: 'GET', url: '/api/v1/regions', headers: { cookie: `a=b; zhihui_viewer=${token}` } })).statusCode).toBe(200);
       expect((await app.inject({ method: 'GET', url: '/api/v1/regions', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
-      expect((await app.inject({ method: 'GET', url: `/api/v1/regions/139900/summary?token=${token}` })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: `/api/v1/regions/139900100/summary?token=${token}` })).statusCode).toBe(200);
+      // The token reaches its township, not the county above it.
+      expect((await app.inject({ method: 'GET', url: `/api/v1/regions/139900/summary?token=${token}` })).statusCode).toBe(403);
       // A viewer token cannot write.
       const w = await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: { authorization: `Bearer ${token}` }, payload: { reports: [] } });
       expect(w.statusCode).toBe(403);
@@ -77,7 +79,7 @@ describe('viewer tokens: walls, reads and sockets', () => {
       expect(gone.statusCode).toBe(401);
       expect(String(gone.headers['set-cookie'])).toContain('Max-Age=0');
       // Revoking the last token does not open the walls to everyone.
-      expect(app.auth.viewerRequired()).toBe(true);
+      expect(app.viewerGate.required()).toBe(true);
       expect((await app.inject({ method: 'GET', url: '/api/v1/regions' })).statusCode).toBe(401);
     } finally {
       await app.close();

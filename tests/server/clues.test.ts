@@ -13,15 +13,21 @@ describe('clues: create, lifecycle, list', () => {
     app.inject({ method: 'PATCH', url: `/api/v1/clues/${id}`, headers, payload });
   const base = { category: 'dispute', source: 'hotline', region: '139900100', title: '邻里宅基地纠纷' };
 
-  test('create answers 201 with the stored clue; a repeated id answers 200 with the same clue', async () => {
+  test('create answers 201 with the stored clue; a repeated id answers 200 with the same clue, and 409 with other content', async () => {
     const res = await create({ ...base, id: 'D-1', lon: 114.5, lat: 37.9 });
     expect(res.statusCode).toBe(201);
     const clue = res.json() as Clue;
     expect(clue).toMatchObject({ id: 'D-1', status: 'reported', createdBy: 'test', outcome: null, urgent: false });
     expect(Date.parse(clue.dueAt!) - Date.parse(clue.reportedAt)).toBe(3 * 86400_000);
-    const again = await create({ ...base, id: 'D-1', title: 'changed' });
+    const again = await create({ ...base, id: 'D-1', lon: 114.5, lat: 37.9 });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(clue);
+    // The same id with other content is not a retry: 409 naming what differs, and the stored clue stays.
+    const other = await create({ ...base, id: 'D-1', title: 'changed' }, { authorization: 'Bearer k' });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().error).toMatchObject({ code: 'CONFLICT', details: { fields: ['title'] } });
+    expect(other.body).not.toContain(base.title);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/clues/D-1' })).json()).toMatchObject({ title: base.title });
     const gen = await create({ ...base, urgent: true });
     expect(gen.statusCode).toBe(201);
     expect(gen.json().id).toMatch(/^\d{8}-/);

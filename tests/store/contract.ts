@@ -81,6 +81,7 @@ const credential = (id: string, createdAt: string, extra: Partial<CredentialReco
   kind: 'key',
   name: `key ${id}`,
   scopes: ['status', 'inventory'],
+  region: null,
   hash: id.repeat(4),
   createdAt,
   createdBy: 'admin',
@@ -92,6 +93,7 @@ const credential = (id: string, createdAt: string, extra: Partial<CredentialReco
 const audit = (action: string, at: string, extra: Partial<AuditEntry> = {}): AuditEntry => ({
   at,
   actor: 'admin',
+  actorId: 'env:admin',
   action,
   target: null,
   details: null,
@@ -549,7 +551,8 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
 
     test('credentials: create, list oldest first, revoke once (with its audit line), unknown id', async () => {
       const k1 = credential('00000000000000a1', T('08:00'));
-      const v1 = credential('00000000000000b2', T('09:00'), { kind: 'viewer', name: '指挥中心大屏', scopes: [] });
+      // A viewer token bound to a township keeps its region; the key reaches the whole tree (null).
+      const v1 = credential('00000000000000b2', T('09:00'), { kind: 'viewer', name: '指挥中心大屏', scopes: [], region: '130111103' });
       await s.createCredential(v1, audit('viewer.create', T('09:00'), { target: v1.id, details: { name: v1.name, scopes: [] } }));
       await s.createCredential(k1, audit('key.create', T('08:00'), { target: k1.id, details: { name: k1.name, scopes: k1.scopes } }));
       expect(await s.listCredentials()).toEqual([k1, v1]);
@@ -557,14 +560,14 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       await expect(s.createCredential({ ...k1, name: 'dup' }, audit('key.create', T('08:30'), { target: k1.id }))).rejects.toThrow();
       expect((await s.listAudit({ limit: 10 })).items.map((e) => e.at)).toEqual([T('09:00'), T('08:00')]);
 
-      const revoked = await s.revokeCredential(k1.id, audit('key.revoke', T('10:00'), { actor: 'root', target: k1.id, details: { name: k1.name } }));
+      const revoked = await s.revokeCredential(k1.id, audit('key.revoke', T('10:00'), { actor: 'root', actorId: '00000000000000c3', target: k1.id, details: { name: k1.name } }));
       expect(revoked).toEqual({ ...k1, revokedAt: T('10:00'), revokedBy: 'root' });
       // Twice changes nothing and logs nothing.
       const again = await s.revokeCredential(k1.id, audit('key.revoke', T('11:00'), { actor: 'other', target: k1.id }));
       expect(again).toEqual(revoked);
       expect(await s.revokeCredential('ffffffffffffffff', audit('key.revoke', T('11:00'), { target: 'ffffffffffffffff' }))).toBeNull();
       const log = await s.listAudit({ action: 'key.revoke', limit: 10 });
-      expect(log.items).toEqual([{ at: T('10:00'), actor: 'root', action: 'key.revoke', target: k1.id, details: { name: k1.name } }]);
+      expect(log.items).toEqual([{ at: T('10:00'), actor: 'root', actorId: '00000000000000c3', action: 'key.revoke', target: k1.id, details: { name: k1.name } }]);
 
       s = await h.reopen();
       expect(await s.listCredentials()).toEqual([revoked, v1]);
@@ -591,10 +594,11 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
         [T('09:00'), 'key.create', 'k1'],
         [T('08:00'), 'maintenance.set', null],
       ]);
-      expect(all.items[0]).toEqual({ at: T('10:00'), actor: 'ops', action: 'clue.transition', target: 'A-1', details: { from: 'reported', to: 'verified', note: '属实' } });
+      expect(all.items[0]).toEqual({ at: T('10:00'), actor: 'ops', actorId: null, action: 'clue.transition', target: 'A-1', details: { from: 'reported', to: 'verified', note: '属实' } });
       expect(all.items[1]!.details).toEqual({ from: null, to: 'reported', note: null });
       expect(all.items[1]!.actor).toBe('ingest');
       expect(all.items[4]!.details).toEqual({ ids: 3, reason: '线路改造' });
+      expect(all.items[4]!.actorId).toBe('env:admin');
 
       const pick = async (q: Omit<Parameters<Store['listAudit']>[0], 'limit'>) => (await s.listAudit({ ...q, limit: 100 })).items.map((e) => e.action);
       expect(await pick({ actor: 'ops' })).toEqual(['clue.transition', 'maintenance.set']);

@@ -215,6 +215,15 @@ describe('wall store', () => {
     expect(tr.subscribes).toHaveLength(1);
   });
 
+  test("a region outside the display token's region is reported, not retried forever", () => {
+    const store = createWallStore({ region: '130111', transport: tr });
+    store.start();
+    tr.subscribes[0]!.ack({ ok: false, error: { code: 'FORBIDDEN', message: "region 130111 is outside this credential's region" } });
+    vi.advanceTimersByTime(30_000);
+    expect(store.getState().error?.code).toBe('FORBIDDEN');
+    expect(tr.subscribes).toHaveLength(1);
+  });
+
   test('an ack that never comes is asked again', () => {
     const store = createWallStore({ region: '130111', transport: tr, ackTimeoutMs: 1000 });
     store.start();

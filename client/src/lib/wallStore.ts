@@ -135,7 +135,8 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
       inflight = 0;
       if (!res || typeof res !== 'object') return scheduleRetry();
       if (!res.ok) {
-        if (res.error.code === 'UNKNOWN_REGION' || res.error.code === 'VALIDATION_ERROR') {
+        // A region this display's token does not reach will not become reachable by retrying.
+        if (res.error.code === 'UNKNOWN_REGION' || res.error.code === 'VALIDATION_ERROR' || res.error.code === 'FORBIDDEN') {
           set({ error: res.error, link: 'live' }, true);
           return;
         }

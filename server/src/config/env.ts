@@ -20,8 +20,14 @@ export interface Config {
   simulatorSpeed: number;
   /** Write keys, `name:key` pairs. */
   apiKeys: { name: string; key: string }[];
-  /** True when no API_KEYS were configured and a demo key was generated. */
+  /**
+   * True when no API_KEYS were configured outside production and a demo write key stands in
+   * (DEMO_KEY, or generated). In production (NODE_ENV=production) there is no demo key: without
+   * API_KEYS the write API takes only keys an admin creates.
+   */
   demoKey: boolean;
+  /** NODE_ENV=production. */
+  production: boolean;
   /** The region the root URL opens. */
   region: string;
   fixturesDir: string;
@@ -58,8 +64,17 @@ export interface Config {
   corsOrigins: string[];
   /** RATE_LIMIT_WRITES: writes per minute per client (key or address); 0 = unlimited. */
   rateLimitWrites: number;
-  /** RATE_LIMIT_AUTH_FAILURES: failed authentications per minute per address before it is refused; 0 = unlimited. */
+  /**
+   * RATE_LIMIT_AUTH_FAILURES: failed authentications per minute (per address, and per presented
+   * secret) answered at once; further failures are answered after growing delays. 0 = no throttle.
+   */
   rateLimitAuthFailures: number;
+  /** REQUEST_TIMEOUT (seconds, default 30): a request must arrive whole within this, or it is cut with 408. */
+  requestTimeoutMs: number;
+  /** MAX_CONNECTIONS: open connections (HTTP and sockets together) past which new ones are closed; 0 = no cap. */
+  maxConnections: number;
+  /** METRICS: `open` (default) — /metrics for anyone; `key` — a Bearer key with the metrics scope (or admin); `off` — not served. */
+  metricsAccess: 'open' | 'key' | 'off';
   /** ZHIHUI_CONFIG: path of the config file (YAML or JSON), or null when none is used. */
   configPath: string | null;
   /** The config file's sections (sources, notifications, video, …), checked at start; empty without a file. */
@@ -102,9 +117,18 @@ function onOff(v: string | undefined, name: string): 'auto' | 'on' | 'off' {
 }
 
 /** Reads the configuration from `env`; `overrides` win (tests use them). */
+function metricsAccess(v: string | undefined): Config['metricsAccess'] {
+  const s = (v ?? 'open').trim().toLowerCase();
+  if (s === '' || s === 'open' || s === 'on') return 'open';
+  if (s === 'key' || s === 'off') return s;
+  throw new Error(`METRICS: "${v}" is not one of open, key, off`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const keys = parseKeys(env.API_KEYS);
-  const demoKey = keys.length === 0;
+  const production = env.NODE_ENV === 'production';
+  // A demo key is for trying the product out; a production server never has one.
+  const demoKey = keys.length === 0 && !production;
   if (demoKey) keys.push({ name: 'demo', key: env.DEMO_KEY ?? `demo-${randomBytes(9).toString('base64url')}` });
   const region = env.REGION ?? '130111';
   const requireViewer = onOff(env.REQUIRE_VIEWER, 'REQUIRE_VIEWER');
@@ -124,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     simulatorSpeed: num(env.SIMULATOR_SPEED, 1),
     apiKeys: keys,
     demoKey,
+    production,
     region,
     fixturesDir: path.resolve(env.FIXTURES_DIR ?? path.join(repoRoot, 'fixtures')),
     clientDir: path.resolve(env.CLIENT_DIR ?? path.join(repoRoot, 'client/dist')),
@@ -141,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     corsOrigins,
     rateLimitWrites: num(env.RATE_LIMIT_WRITES, 1200),
     rateLimitAuthFailures: num(env.RATE_LIMIT_AUTH_FAILURES, 30),
+    requestTimeoutMs: num(env.REQUEST_TIMEOUT, 30) * 1000,
+    maxConnections: num(env.MAX_CONNECTIONS, 10_000),
+    metricsAccess: metricsAccess(env.METRICS),
     configPath: env.ZHIHUI_CONFIG ? path.resolve(env.ZHIHUI_CONFIG) : null,
     file: env.ZHIHUI_CONFIG ? readConfigFile(path.resolve(env.ZHIHUI_CONFIG)) : emptyConfigFile(),
   };

@@ -1,4 +1,5 @@
 import type { AuditEntry, Store } from '../store/types.js';
+import { credentialRef, type Principal } from './credentials.js';
 import { isoAt } from './time.js';
 
 /** Actions the server writes to the audit log itself (clue steps come from the clue history). */
@@ -14,8 +15,14 @@ export const AuditAction = {
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 
-export function auditEntry(actor: string, action: string, target: string | null, details: Record<string, unknown> | null, now = Date.now()): AuditEntry {
-  return { at: isoAt(now), actor, action, target, details };
+/** Who acted, as the audit log names them: the actor's name and the credential behind it (see AuditEntry.actorId). */
+export interface AuditActor {
+  name: string;
+  ref: string | null;
+}
+
+export function auditEntry(by: AuditActor, action: string, target: string | null, details: Record<string, unknown> | null, now = Date.now()): AuditEntry {
+  return { at: isoAt(now), actor: by.name, actorId: by.ref, action, target, details };
 }
 
 /**
@@ -50,3 +57,6 @@ export async function appendAudit(store: Store, entries: AuditEntry[], onError: 
     onError(err);
   }
 }
+
+/** A principal as the audit log names it. */
+export const auditActorOf = (p: Principal): AuditActor => ({ name: p.name, ref: credentialRef(p) });

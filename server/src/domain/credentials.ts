@@ -1,11 +1,23 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CredentialKind, CredentialRecord } from '../store/types.js';
 
-/** What a key may write. `admin` also manages keys, viewer tokens and maintenance, and reads the audit log. */
-export const SCOPES = ['status', 'inventory', 'clues', 'grid', 'admin'] as const;
+/**
+ * What a key may do. The first four write; `metrics` reads /metrics when METRICS=key; `admin`
+ * includes every scope and also manages keys, viewer tokens and maintenance, and reads the audit log.
+ */
+export const SCOPES = ['status', 'inventory', 'clues', 'grid', 'metrics', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
-/** Everything a write key from API_KEYS may do (as before roles existed). */
+/** The scopes that write records. */
 export const WRITE_SCOPES: readonly Scope[] = ['status', 'inventory', 'clues', 'grid'];
+/** Everything a write key from API_KEYS may do: every write scope (as before roles existed) and /metrics. */
+export const ENV_KEY_SCOPES: readonly Scope[] = [...WRITE_SCOPES, 'metrics'];
+
+/**
+ * Names a stored credential may not take: the actors the server itself writes under (simulator,
+ * heartbeat, fixture data, anonymous reads) and the environment's admin and demo keys. Otherwise a
+ * key could sign records as the simulator and the audit log could not tell them apart.
+ */
+export const RESERVED_NAMES: readonly string[] = ['simulator', 'heartbeat', 'fixture', 'seed', 'anonymous', 'admin', 'demo', 'system'];
 
 /** Who a request or socket acts as, once authenticated. */
 export interface Principal {
@@ -16,7 +28,16 @@ export interface Principal {
   /** Stored credential id; null for credentials from the environment. */
   id: string | null;
   scopes: ReadonlySet<Scope>;
+  /**
+   * Root of the region subtree this principal reaches (reads, writes, subscribe, and for admins
+   * the credentials they manage); null: the whole tree (API_KEYS, ADMIN_KEY, VIEWER_TOKENS, and
+   * stored credentials created without a region).
+   */
+  region: string | null;
 }
+
+/** Who the audit log names as having acted: the stored credential's id, or `env:<name>` for one from the environment. */
+export const credentialRef = (p: Principal): string => p.id ?? `env:${p.name}`;
 
 const PREFIX: Record<CredentialKind, string> = { key: 'zhk', viewer: 'zhv' };
 /** `zhk_<16 hex id>_<43 base64url chars>`: the id finds the record, the rest carries 256 random bits. */

@@ -5,6 +5,8 @@ export class HttpError extends Error {
   readonly statusCode: number;
   readonly code: string;
   readonly details: unknown;
+  /** Seconds to send as retry-after (a 429 or 503 that will pass). */
+  retryAfterSec?: number;
   constructor(statusCode: number, code: string, message: string, details?: unknown) {
     super(message);
     this.name = 'HttpError';

@@ -25,6 +25,7 @@ import {
 import type { Bus } from '../bus.js';
 import type { CameraRecord, StatusInput, Store } from '../store/types.js';
 import { HttpError, fieldError, notFound, validationError } from './errors.js';
+import { assertReaches, reaches, type RegionRoot } from './reach.js';
 import { MAX_FUTURE_MS, isoAt } from './time.js';
 import { strictChecker } from './validate.js';
 import { Liveness } from '../sources/liveness.js';
@@ -56,23 +57,27 @@ export interface UpsertResult {
 /**
  * The one write path: REST routes and the simulator both call these. Each checks its input,
  * commits through the store, then tells the bus. Bad input throws an HttpError (4xx).
+ *
+ * `within` is the root of the caller's region subtree (domain/reach.ts; null or omitted: the
+ * whole tree). Batches reject the items outside it one by one (FORBIDDEN); a single record in a
+ * region outside it is 403, and a record addressed by id outside it is as unknown (404).
  */
 export interface IngestService {
   /** Stores the valid reports of a batch in one transaction; lists the others with why. */
-  statusBatch(reports: unknown[], actor: string): Promise<BatchResult>;
+  statusBatch(reports: unknown[], actor: string, within?: RegionRoot): Promise<BatchResult>;
   /** Inventory upsert; `source: 'csv'` makes reject messages name CSV lines. */
-  upsertCameras(rows: unknown[], actor: string, opts?: { source?: 'json' | 'csv' }): Promise<UpsertResult>;
+  upsertCameras(rows: unknown[], actor: string, opts?: { source?: 'json' | 'csv'; within?: RegionRoot }): Promise<UpsertResult>;
   /** Sets (window) or clears (null) planned maintenance; unknown ids are listed as rejected. */
-  setMaintenance(ids: string[], window: MaintenanceWindow | null, actor: string): Promise<{ updated: number; rejected: RejectedItem[] }>;
-  /** Creates a clue; a repeated id returns the stored clue with created: false. */
-  createClue(body: unknown, actor: string): Promise<{ clue: Clue; created: boolean }>;
+  setMaintenance(ids: string[], window: MaintenanceWindow | null, actor: string, within?: RegionRoot): Promise<{ updated: number; rejected: RejectedItem[] }>;
+  /** Creates a clue; a repeated id with the same content returns the stored clue with created: false, with other content 409. */
+  createClue(body: unknown, actor: string, within?: RegionRoot): Promise<{ clue: Clue; created: boolean }>;
   /** Moves a clue along its lifecycle (409 BAD_TRANSITION when not allowed). */
-  patchClue(id: string, body: unknown, actor: string): Promise<Clue>;
+  patchClue(id: string, body: unknown, actor: string, within?: RegionRoot): Promise<Clue>;
   /** Grid worker inventory upsert. */
-  upsertWorkers(rows: unknown[], actor: string): Promise<UpsertResult>;
+  upsertWorkers(rows: unknown[], actor: string, within?: RegionRoot): Promise<UpsertResult>;
   /** A grid worker's report; with `clue` it also raises a clue (source grid). */
-  gridReport(body: unknown, actor: string): Promise<{ report: GridReport; clue: Clue | null; created: boolean }>;
-  setWorkerDuty(workerId: string, onDuty: boolean, actor: string): Promise<GridWorkerView>;
+  gridReport(body: unknown, actor: string, within?: RegionRoot): Promise<{ report: GridReport; clue: Clue | null; created: boolean }>;
+  setWorkerDuty(workerId: string, onDuty: boolean, actor: string, within?: RegionRoot): Promise<GridWorkerView>;
   /**
    * Heartbeat sweep: silent online channels → unknown, long-unknown → offline, each on the heartbeat
    * timeout of the source that feeds it (none for change-only sources). Returns channels changed.
@@ -106,6 +111,29 @@ const checkGridReport = strictChecker(GridReportCreateSchema);
 
 const sameWorker = (a: GridWorkerView, b: GridWorkerView): boolean =>
   a.name === b.name && a.region === b.region && a.phone === b.phone && a.onDuty === b.onDuty && a.lastReportAt === b.lastReportAt;
+
+const sameTime = (a: string | null, b: string | undefined) => b === undefined || (a !== null && Date.parse(a) === Date.parse(b));
+
+/** Fields of a create request that differ from the stored clue (fields the request leaves out are not compared). */
+function clueDifferences(c: Clue, b: ClueCreate): string[] {
+  const out: string[] = [];
+  const given = <K extends keyof ClueCreate>(k: K) => b[k] !== undefined;
+  if (c.category !== b.category) out.push('category');
+  if (c.source !== b.source) out.push('source');
+  if (c.region !== b.region) out.push('region');
+  if (c.title !== b.title) out.push('title');
+  if (given('description') && c.description !== b.description) out.push('description');
+  if (given('lon') && c.lon !== b.lon) out.push('lon');
+  if (given('lat') && c.lat !== b.lat) out.push('lat');
+  if (!sameTime(c.reportedAt, b.reportedAt)) out.push('reportedAt');
+  if (!sameTime(c.dueAt, b.dueAt)) out.push('dueAt');
+  if (given('urgent') && c.urgent !== b.urgent) out.push('urgent');
+  if (given('gridWorkerId') && c.gridWorkerId !== b.gridWorkerId) out.push('gridWorkerId');
+  return out;
+}
+
+/** Message of an item rejected for its region. */
+const outside = (where: string, code: string) => `${where}: region ${code} is outside this key's region`;
 
 export function createIngest(deps: IngestDeps): IngestService {
   const { store, bus } = deps;
@@ -149,15 +177,29 @@ export function createIngest(deps: IngestDeps): IngestService {
     return changed.length;
   }
 
-  async function createClueChecked(body: unknown, actor: string, now: number): Promise<{ clue: Clue; created: boolean }> {
+  /** The grid worker of an id, as unknown when outside `within`. */
+  async function workerWithin(id: string, within: RegionRoot): Promise<GridWorkerView | undefined> {
+    const w = (await store.allGridWorkers()).find((x) => x.id === id);
+    return w && reaches(deps.regions(), within, w.region) ? w : undefined;
+  }
+
+  async function createClueChecked(body: unknown, actor: string, now: number, within: RegionRoot): Promise<{ clue: Clue; created: boolean }> {
     const r = checkClue(body);
     if (!r.ok) throw validationError(r.errors);
     const b: ClueCreate = r.value;
-    if (!deps.regions().byCode.has(b.region)) throw fieldError('region', `unknown region code '${b.region}'`, ErrorCode.unknownRegion);
+    const tree = deps.regions();
+    if (!tree.byCode.has(b.region)) throw fieldError('region', `unknown region code '${b.region}'`, ErrorCode.unknownRegion);
+    assertReaches(tree, within, b.region, 'region');
     if (b.id !== undefined) {
-      // A retry of a stored clue is answered before anything else is judged (its time may have passed).
+      // A retry of a stored clue is answered before anything else is judged (its time may have passed);
+      // the same id with other content is someone else's clue, never silently the answer.
       const existing = await store.getClue(b.id);
-      if (existing) return { clue: existing.clue, created: false };
+      if (existing) {
+        if (!reaches(tree, within, existing.clue.region)) throw new HttpError(409, ErrorCode.conflict, `id: clue id '${b.id}' is already taken; choose another id`);
+        const diff = clueDifferences(existing.clue, b);
+        if (diff.length > 0) throw new HttpError(409, ErrorCode.conflict, `id: a clue '${b.id}' already exists with other content (${diff.join(', ')}); a retry must repeat the same clue`, { fields: diff });
+        return { clue: existing.clue, created: false };
+      }
     }
     const reportedAt = b.reportedAt !== undefined ? Date.parse(b.reportedAt) : now;
     futureCheck('reportedAt', reportedAt, now);
@@ -170,9 +212,8 @@ export function createIngest(deps: IngestDeps): IngestService {
       if (dueAt <= reportedAt) throw fieldError('dueAt', `must be after reportedAt (${isoAt(reportedAt)})`);
     } else dueAt = reportedAt + (b.urgent ? DEFAULT_DUE_MS.urgent : DEFAULT_DUE_MS.normal);
     if ((b.lon === undefined) !== (b.lat === undefined)) throw fieldError(b.lon === undefined ? 'lon' : 'lat', 'lon and lat go together');
-    if (b.gridWorkerId !== undefined) {
-      const workers = await store.allGridWorkers();
-      if (!workers.some((w) => w.id === b.gridWorkerId)) throw fieldError('gridWorkerId', `unknown grid worker '${b.gridWorkerId}'`, ErrorCode.unknownWorker);
+    if (b.gridWorkerId !== undefined && !(await workerWithin(b.gridWorkerId, within))) {
+      throw fieldError('gridWorkerId', `unknown grid worker '${b.gridWorkerId}'`, ErrorCode.unknownWorker);
     }
     const at = isoAt(reportedAt);
     const clue: Clue = {
@@ -203,10 +244,10 @@ export function createIngest(deps: IngestDeps): IngestService {
     return res;
   }
 
-  async function createClue(body: unknown, actor: string): Promise<{ clue: Clue; created: boolean }> {
+  async function createClue(body: unknown, actor: string, within: RegionRoot = null): Promise<{ clue: Clue; created: boolean }> {
     const now = clock();
     const id = body && typeof body === 'object' && typeof (body as { id?: unknown }).id === 'string' ? (body as { id: string }).id : null;
-    return id === null ? createClueChecked(body, actor, now) : withLock(`clue:${id}`, () => createClueChecked(body, actor, now));
+    return id === null ? createClueChecked(body, actor, now, within) : withLock(`clue:${id}`, () => createClueChecked(body, actor, now, within));
   }
 
   return {
@@ -215,7 +256,7 @@ export function createIngest(deps: IngestDeps): IngestService {
     createClue,
     applyDerived: (inputs) => applyAndEmit(inputs.map((i) => ({ ...i, heard: false }))),
 
-    async statusBatch(reports, actor) {
+    async statusBatch(reports, actor, within = null) {
       if (!Array.isArray(reports)) throw fieldError('reports', 'must be an array');
       if (reports.length > MAX_STATUS_BATCH) throw fieldError('reports', `at most ${MAX_STATUS_BATCH} reports per batch (got ${reports.length}); split it into smaller batches`);
       const now = clock();
@@ -236,10 +277,13 @@ export function createIngest(deps: IngestDeps): IngestService {
         candidates.push({ index, t, input: { cameraId: r.value.cameraId, status: r.value.status, reason: r.value.reason ?? null, at: isoAt(t), actor } });
       });
       const known = await store.getCameras([...new Set(candidates.map((c) => c.input.cameraId))]);
+      const tree = deps.regions();
       const valid: { input: StatusInput; t: number }[] = [];
       for (const c of candidates) {
-        if (known.has(c.input.cameraId)) valid.push(c);
-        else reject('status', rejected, c.index, ErrorCode.unknownCamera, `reports/${c.index}/cameraId: unknown camera '${c.input.cameraId}'`);
+        const cam = known.get(c.input.cameraId);
+        if (!cam) reject('status', rejected, c.index, ErrorCode.unknownCamera, `reports/${c.index}/cameraId: unknown camera '${c.input.cameraId}'`);
+        else if (!reaches(tree, within, cam.region)) reject('status', rejected, c.index, ErrorCode.forbidden, outside(`reports/${c.index}/cameraId`, cam.region));
+        else valid.push(c);
       }
       rejected.sort((a, b) => a.index - b.index);
       // Applied in time order, so a batch that lists a channel's reports out of order still ends right.
@@ -254,8 +298,12 @@ export function createIngest(deps: IngestDeps): IngestService {
       if (!Array.isArray(rows)) throw fieldError('cameras', 'must be an array');
       if (rows.length > MAX_INVENTORY_ROWS) throw fieldError('cameras', `at most ${MAX_INVENTORY_ROWS} rows per request (got ${rows.length}); split it`);
       const tree = deps.regions();
+      const within = opts.within ?? null;
       const rejected: RejectedItem[] = [];
       const where = (i: number, field: string) => (opts.source === 'csv' ? `line ${i + 2}, ${field}` : `cameras/${i}/${field}`);
+      // A bound key may neither place a channel outside its subtree nor take over one that lies outside it.
+      const ids = within === null ? [] : rows.map((row) => (row && typeof row === 'object' ? (row as { id?: unknown }).id : undefined)).filter((id): id is string => typeof id === 'string');
+      const existing = ids.length > 0 ? await store.getCameras([...new Set(ids)]) : new Map<string, CameraRecord>();
       const valid: CameraInput[] = [];
       rows.forEach((row, i) => {
         const r = checkCamera(row);
@@ -264,6 +312,10 @@ export function createIngest(deps: IngestDeps): IngestService {
           reject('camera', rejected, i, ErrorCode.validation, `${where(i, e.field)}: ${e.message}`);
         } else if (!tree.byCode.has(r.value.region)) {
           reject('camera', rejected, i, ErrorCode.unknownRegion, `${where(i, 'region')}: unknown region code '${r.value.region}'`);
+        } else if (!reaches(tree, within, r.value.region)) {
+          reject('camera', rejected, i, ErrorCode.forbidden, outside(where(i, 'region'), r.value.region));
+        } else if (!reaches(tree, within, existing.get(r.value.id)?.region ?? r.value.region)) {
+          reject('camera', rejected, i, ErrorCode.forbidden, outside(where(i, 'id'), existing.get(r.value.id)!.region));
         } else valid.push(r.value);
       });
       if (valid.length > 0) {
@@ -277,7 +329,7 @@ export function createIngest(deps: IngestDeps): IngestService {
       return { upserted: valid.length, rejected };
     },
 
-    async setMaintenance(ids, window, actor) {
+    async setMaintenance(ids, window, actor, within = null) {
       if (!Array.isArray(ids) || ids.length === 0) throw fieldError('ids', 'must be a non-empty array of camera ids');
       if (ids.length > MAX_INVENTORY_ROWS) throw fieldError('ids', `at most ${MAX_INVENTORY_ROWS} ids per request`);
       if (window !== null) {
@@ -286,23 +338,29 @@ export function createIngest(deps: IngestDeps): IngestService {
         if (Date.parse(window.to) <= Date.parse(window.from)) throw fieldError('window/to', 'must be after window/from');
       }
       const known = await store.getCameras(ids);
+      const tree = deps.regions();
       const rejected: RejectedItem[] = [];
       ids.forEach((id, index) => {
-        if (!known.has(id)) reject('maintenance', rejected, index, ErrorCode.unknownCamera, `ids/${index}: unknown camera '${id}'`);
+        const cam = known.get(id);
+        if (!cam) reject('maintenance', rejected, index, ErrorCode.unknownCamera, `ids/${index}: unknown camera '${id}'`);
+        else if (!reaches(tree, within, cam.region)) {
+          reject('maintenance', rejected, index, ErrorCode.forbidden, outside(`ids/${index}`, cam.region));
+          known.delete(id);
+        }
       });
       const records = known.size > 0 ? await store.setMaintenance([...known.keys()], window, actor) : [];
       emitCameras(records);
       return { updated: records.length, rejected };
     },
 
-    async patchClue(id, body, actor) {
+    async patchClue(id, body, actor, within = null) {
       const r = checkPatch(body);
       if (!r.ok) throw validationError(r.errors);
       const p = r.value;
       return withLock(`clue:${id}`, async () => {
         const now = clock();
         const found = await store.getClue(id);
-        if (!found) throw notFound('clue', id);
+        if (!found || !reaches(deps.regions(), within, found.clue.region)) throw notFound('clue', id);
         const cur = found.clue;
         const at = p.at !== undefined ? Date.parse(p.at) : now;
         futureCheck('at', at, now);
@@ -338,7 +396,7 @@ export function createIngest(deps: IngestDeps): IngestService {
       });
     },
 
-    async upsertWorkers(rows, actor) {
+    async upsertWorkers(rows, actor, within = null) {
       void actor;
       if (!Array.isArray(rows)) throw fieldError('workers', 'must be an array');
       if (rows.length > MAX_INVENTORY_ROWS) throw fieldError('workers', `at most ${MAX_INVENTORY_ROWS} rows per request`);
@@ -359,6 +417,11 @@ export function createIngest(deps: IngestDeps): IngestService {
           return;
         }
         const old = next.get(w.id) ?? existing.get(w.id);
+        const outOf = [w.region, existing.get(w.id)?.region ?? w.region].find((code) => !reaches(tree, within, code));
+        if (outOf !== undefined) {
+          reject('worker', rejected, i, ErrorCode.forbidden, outside(`workers/${i}/${outOf === w.region ? 'region' : 'id'}`, outOf));
+          return;
+        }
         next.set(w.id, {
           id: w.id,
           name: w.name,
@@ -376,19 +439,21 @@ export function createIngest(deps: IngestDeps): IngestService {
       return { upserted: rows.length - rejected.length, rejected };
     },
 
-    async gridReport(body, actor) {
+    async gridReport(body, actor, within = null) {
       const r = checkGridReport(body);
       if (!r.ok) throw validationError(r.errors);
       const b = r.value;
       const now = clock();
-      const worker = (await store.allGridWorkers()).find((w) => w.id === b.workerId);
+      const worker = await workerWithin(b.workerId, within);
       if (!worker) throw fieldError('workerId', `unknown grid worker '${b.workerId}'`, ErrorCode.unknownWorker);
       const at = b.at !== undefined ? Date.parse(b.at) : now;
       futureCheck('at', at, now);
       let clue: Clue | null = null;
       if (b.clue) {
         try {
-          const res = await createClue({ ...b.clue, source: 'grid', region: worker.region, gridWorkerId: worker.id, reportedAt: b.clue.reportedAt ?? isoAt(at) }, actor);
+          // Without a time of its own the clue is reported now, as the report is: a retry then repeats the same clue.
+          const reportedAt = b.clue.reportedAt ?? (b.at !== undefined ? isoAt(at) : undefined);
+          const res = await createClue({ ...b.clue, source: 'grid', region: worker.region, gridWorkerId: worker.id, ...(reportedAt ? { reportedAt } : {}) }, actor, within);
           clue = res.clue;
         } catch (err) {
           if (err instanceof HttpError && err.statusCode === 400) {
@@ -410,9 +475,9 @@ export function createIngest(deps: IngestDeps): IngestService {
       return { report, clue, created: true };
     },
 
-    async setWorkerDuty(workerId, onDuty, actor) {
+    async setWorkerDuty(workerId, onDuty, actor, within = null) {
       void actor;
-      const worker = (await store.allGridWorkers()).find((w) => w.id === workerId);
+      const worker = await workerWithin(workerId, within);
       if (!worker) throw notFound('grid worker', workerId, ErrorCode.unknownWorker);
       if (worker.onDuty === onDuty) return worker;
       const next = { ...worker, onDuty };

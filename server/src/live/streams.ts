@@ -54,12 +54,17 @@ export class RegionStreams {
     return [...this.#channels.keys()];
   }
 
-  /** Starts tracking changes for a region (idempotent). */
-  watch(code: string): void {
-    if (this.#channels.has(code)) return;
+  /**
+   * Starts tracking changes for a region (idempotent). Returns the snapshot it starts from (at the
+   * current seq) when it was not watched yet, so a first subscriber need not build another.
+   */
+  watch(code: string): RegionSnapshot | null {
+    if (this.#channels.has(code)) return null;
     const ch: Channel = { code, cams: new Set(), clues: new Map(), dirty: false, resync: false, rows: null, sent: { figures: '', child: [], down: '', trend: '' } };
-    this.#remember(ch, this.#engine.snapshot(code, this.seq(code)));
+    const snapshot = this.#engine.snapshot(code, this.seq(code));
+    this.#remember(ch, snapshot);
     this.#channels.set(code, ch);
+    return snapshot;
   }
 
   unwatch(code: string): void {

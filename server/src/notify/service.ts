@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { ErrorCode, type ActiveAlert, type Clue, type Page, type RegionTree } from '@zhihui/shared';
 import type { Bus } from '../bus.js';
 import type { NotificationsSection, NotifyChannelConfig, NotifyRuleConfig } from '../config/sections/notifications.js';
-import { auditEntry } from '../domain/audit.js';
+import { auditEntry, type AuditActor } from '../domain/audit.js';
 import { HttpError, notFound } from '../domain/errors.js';
 import { isoAt } from '../domain/time.js';
 import type { LiveService } from '../live/service.js';
@@ -266,21 +266,21 @@ export class NotifyService {
     return this.#rules;
   }
 
-  async putChannel(body: NotifyChannelConfig, actor: string): Promise<ChannelView> {
+  async putChannel(body: NotifyChannelConfig, actor: AuditActor): Promise<ChannelView> {
     const doc = checkChannelWrite(body, this.channel(body.id));
-    await this.d.store.putNotifySetting({ kind: 'channel', id: body.id, doc: doc as unknown as Record<string, unknown>, updatedAt: isoAt(Date.now()), updatedBy: actor }, auditEntry(actor, 'notify.channel.put', body.id, { kind: body.kind }));
+    await this.d.store.putNotifySetting({ kind: 'channel', id: body.id, doc: doc as unknown as Record<string, unknown>, updatedAt: isoAt(Date.now()), updatedBy: actor.name }, auditEntry(actor, 'notify.channel.put', body.id, { kind: body.kind }));
     await this.reload();
     return channelView(this.channel(body.id)!);
   }
 
-  async putRule(body: NotifyRuleConfig & { id: string }, actor: string): Promise<Rule> {
+  async putRule(body: NotifyRuleConfig & { id: string }, actor: AuditActor): Promise<Rule> {
     const doc = checkRuleWrite(body, this.rules().find((r) => r.id === body.id), this.#channels, this.d.tree());
-    await this.d.store.putNotifySetting({ kind: 'rule', id: body.id, doc: doc as unknown as Record<string, unknown>, updatedAt: isoAt(Date.now()), updatedBy: actor }, auditEntry(actor, 'notify.rule.put', body.id, { kind: body.kind, region: body.region }));
+    await this.d.store.putNotifySetting({ kind: 'rule', id: body.id, doc: doc as unknown as Record<string, unknown>, updatedAt: isoAt(Date.now()), updatedBy: actor.name }, auditEntry(actor, 'notify.rule.put', body.id, { kind: body.kind, region: body.region }));
     await this.reload();
     return this.rules().find((r) => r.id === body.id)!;
   }
 
-  async deleteSetting(kind: 'channel' | 'rule', id: string, actor: string): Promise<void> {
+  async deleteSetting(kind: 'channel' | 'rule', id: string, actor: AuditActor): Promise<void> {
     const fromFile = kind === 'channel' ? this.channel(id)?.origin === 'file' : this.rules().find((r) => r.id === id)?.origin === 'file';
     if (fromFile) throw new HttpError(409, ErrorCode.conflict, `${kind} '${id}' comes from the config file (ZHIHUI_CONFIG): remove it there`);
     if (kind === 'channel') {
@@ -293,7 +293,7 @@ export class NotifyService {
   }
 
   /** Sends a test message through a channel now and says what became of it. */
-  async testChannel(id: string, actor: string): Promise<DeliveryOutcome> {
+  async testChannel(id: string, actor: AuditActor): Promise<DeliveryOutcome> {
     const c = this.channel(id);
     if (!c) throw notFound('channel', id);
     const q = this.#queues.get(id);
@@ -303,7 +303,7 @@ export class NotifyService {
       kind: 'test',
       title: '测试消息 · 指挥 Zhihui',
       headline: `这是一条测试消息:通道「${c.name ?? c.id}」可以收到告警`,
-      lines: [`发送人:${actor}`, `时间:${isoAt(now).slice(0, 16).replace('T', ' ')}`],
+      lines: [`发送人:${actor.name}`, `时间:${isoAt(now).slice(0, 16).replace('T', ' ')}`],
       link: null,
       region: c.region ?? this.d.defaultRegion,
       rule: null,
@@ -328,12 +328,12 @@ export class NotifyService {
     return this.d.store.listCalendarOverrides();
   }
 
-  async putOverride(o: { date: string; workday: boolean; note: string | null }, actor: string): Promise<void> {
-    await this.d.store.putCalendarOverride({ ...o, updatedAt: isoAt(Date.now()), updatedBy: actor }, auditEntry(actor, 'calendar.override.put', o.date, { workday: o.workday, note: o.note }));
+  async putOverride(o: { date: string; workday: boolean; note: string | null }, actor: AuditActor): Promise<void> {
+    await this.d.store.putCalendarOverride({ ...o, updatedAt: isoAt(Date.now()), updatedBy: actor.name }, auditEntry(actor, 'calendar.override.put', o.date, { workday: o.workday, note: o.note }));
     await this.reload();
   }
 
-  async deleteOverride(date: string, actor: string): Promise<void> {
+  async deleteOverride(date: string, actor: AuditActor): Promise<void> {
     if (!(await this.d.store.deleteCalendarOverride(date, auditEntry(actor, 'calendar.override.delete', date, null)))) throw notFound('calendar override', date);
     await this.reload();
   }

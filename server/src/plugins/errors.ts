@@ -92,13 +92,38 @@ export function frameworkErrorHandler(err: FastifyError, _request: FastifyReques
 }
 
 /**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before there is a request (a
+ * URL or headers too long, a request that did not arrive in time, bytes that are not HTTP)
+ * leaves in the one error shape too, then the connection closes.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: import('node:net').Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, text, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', ErrorCode.tooLarge, 'the URL or the headers are too large (16 KB at most together)']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', ErrorCode.timeout, 'the request did not arrive in time; send it whole, faster']
+        : [400, 'Bad Request', ErrorCode.validation, 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+/**
  * The one error handler: every failure leaves as `{ error: { code, message, details? } }`.
  * Client mistakes are 4xx naming the field; anything else is a logged 5xx with a generic message.
  */
 export default fp(
   async (app) => {
     app.setErrorHandler((err: FastifyError & { details?: unknown }, request: FastifyRequest, reply: FastifyReply) => {
-      if (err instanceof HttpError) return send(reply, err.statusCode, err.code, err.message, err.details);
+      if (err instanceof HttpError) {
+        if (err.retryAfterSec !== undefined) reply.header('retry-after', String(err.retryAfterSec));
+        return send(reply, err.statusCode, err.code, err.message, err.details);
+      }
       if (err.validation) {
         const part = err.validationContext ?? 'body';
         const details = (err.validation as SchemaIssue[]).map(fieldOf);

@@ -119,7 +119,7 @@ export function createMetrics(): Metrics {
   };
 }
 
-/** app.metrics, request counts and latency, process gauges, and GET /metrics. */
+/** app.metrics, request counts and latency, and process gauges (GET /metrics is served by routes/health.ts, behind METRICS). */
 export default fp(
   async (app) => {
     const m = createMetrics();
@@ -142,11 +142,6 @@ export default fp(
       const route = request.routeOptions.url ?? 'unmatched';
       m.inc('zhihui_http_requests_total', { method: request.method, route, status: reply.statusCode });
       m.observe('zhihui_http_request_seconds', { method: request.method, route }, reply.elapsedTime / 1000);
-    });
-
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-      reply.type('text/plain; version=0.0.4; charset=utf-8');
-      return m.render();
     });
   },
   { name: 'metrics', fastify: '5.x' },

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
-import { sha256Hex } from '../domain/credentials.js';
+import { credentialRef } from '../domain/credentials.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -20,8 +20,9 @@ export function tileOrigin(tileUrl: string | null): string | null {
 /**
  * The Content-Security-Policy: nothing from another origin (command centres run on isolated
  * networks, and an injected script must not be able to call out), with the exceptions the wall
- * needs: socket.io's websocket, maplibre's blob workers and data/blob images, inline styles that
- * React and ECharts set, and an intranet tile server when one is configured.
+ * needs: maplibre's blob workers and data/blob images, inline styles that React and ECharts set,
+ * and an intranet tile server when one is configured. socket.io's WebSocket to this server is
+ * covered by 'self' (CSP 3 matches ws:/wss: of the page's own host); bare `ws:` would allow any host.
  */
 export function cspDirectives(tileUrl: string | null, videoOrigins: readonly string[] = []): Record<string, string[]> {
   const tiles = tileOrigin(tileUrl);
@@ -34,7 +35,7 @@ export function cspDirectives(tileUrl: string | null, videoOrigins: readonly str
     'style-src': ["'self'", "'unsafe-inline'"],
     'img-src': ["'self'", 'data:', 'blob:', ...extra],
     'font-src': ["'self'", 'data:'],
-    'connect-src': ["'self'", 'ws:', 'wss:', ...extra, ...videoOrigins],
+    'connect-src': ["'self'", ...extra, ...videoOrigins],
     // Video tiles: players feed <video> through Media Source Extensions (blob: URLs); native HLS
     // and `direct` video rules load media from the origins listed in video.origins.
     'media-src': ["'self'", 'blob:', ...videoOrigins],
@@ -47,17 +48,19 @@ export function cspDirectives(tileUrl: string | null, videoOrigins: readonly str
   };
 }
 
-/** The client a write is counted against: its key when it sends one (hashed), its address otherwise. */
+/**
+ * The client a write is counted against: the credential it authenticated as (however the header
+ * was spelled), its address when it has none. Counted after authentication (preHandler).
+ */
 function writeClient(request: FastifyRequest): string {
-  const auth = request.headers.authorization;
-  return typeof auth === 'string' && auth.length > 0 ? `w:k:${sha256Hex(auth).slice(0, 32)}` : `w:ip:${request.ip}`;
+  return request.principal ? `w:c:${credentialRef(request.principal)}` : `w:ip:${request.ip}`;
 }
 
 /**
- * HTTP hardening: security headers and CSP (helmet), write rate limits (@fastify/rate-limit; the
- * failed-authentication limit lives in the auth plugin on the same limiter), and CORS only for
- * the origins in CORS_ORIGINS. Registered before the routes so the limiter's onRoute hook sees
- * every route.
+ * HTTP hardening: security headers and CSP (helmet), write rate limits per credential
+ * (@fastify/rate-limit; failed authentications are throttled by the identify plugin), and CORS
+ * only for the origins in CORS_ORIGINS. Registered before the routes so the limiter's onRoute
+ * hook sees every route.
  */
 export default fp(
   async (app) => {
@@ -76,9 +79,11 @@ export default fp(
 
     await app.register(rateLimit, {
       global: true,
+      // After the route's onRequest authentication, so the limit is per credential, not per header spelling.
+      hook: 'preHandler',
       max: Math.max(1, config.rateLimitWrites),
       timeWindow: 60_000,
-      // Reads are cheap and walls poll nothing; only writes (and failed auth, see auth.ts) are limited.
+      // Reads are cheap and walls poll nothing; only writes (and failed auth, see identify.ts) are limited.
       allowList: (request) => config.rateLimitWrites <= 0 || !WRITE_METHODS.has(request.method),
       keyGenerator: writeClient,
       errorResponseBuilder: (_request, context) =>

@@ -12,7 +12,8 @@ const YEAR_S = 365 * 24 * 3600;
 export default fp(
   async (app) => {
     const { clientDir, region } = app.config;
-    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect(`/wall/${region}`, 302));
+    // A wall whose viewer token is bound to a region opens on that region.
+    app.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(`/wall/${request.principal?.region ?? region}`, 302));
 
     const built = existsSync(path.join(clientDir, 'index.html'));
     if (!built) {
@@ -35,6 +36,8 @@ export default fp(
       wildcard: true,
       // Cache headers are decided per file below.
       cacheControl: false,
+      // Source maps are never served, even if a build left some behind: they carry the sources.
+      allowedPath: (pathName) => !pathName.endsWith('.map'),
       setHeaders(res, file) {
         // Module workers (maplibre's) are refused unless served as JavaScript.
         if (file.endsWith('.mjs')) res.header('content-type', 'text/javascript; charset=utf-8');
@@ -51,5 +54,5 @@ export default fp(
     // The admin pages hold no data themselves: every call they make needs the admin key.
     app.get('/admin/*', { schema: { hide: true } }, spa);
   },
-  { name: 'static', fastify: '5.x', dependencies: ['config'] },
+  { name: 'static', fastify: '5.x', dependencies: ['config', 'viewerGate'] },
 );

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { Server, type Socket } from 'socket.io';
+import { WebSocketServer, type ServerOptions as WsOptions } from 'ws';
 import {
   ErrorCode,
   SubscribeRequestSchema,
@@ -13,6 +14,11 @@ import {
 } from '@zhihui/shared';
 import { attachSocketAdapter } from '../scaleout/socketAdapter.js';
 import { RegionStreams, type Outgoing } from '../live/streams.js';
+import { SocketGuards, type Refusal } from '../live/socketGuards.js';
+import type { Principal } from '../domain/credentials.js';
+import { originAllowed } from '../domain/origin.js';
+import { reaches } from '../domain/reach.js';
+import { handshakeOrigin } from './socketAuth.js';
 
 /** Per-socket state. */
 export interface SocketData {
@@ -20,6 +26,8 @@ export interface SocketData {
   regions?: Set<string>;
   /** Set while the socket's write buffer is over the limit: deltas are skipped, a snapshot follows. */
   lagging?: boolean;
+  /** Who the socket authenticated as (socketAuth); null when it connected while walls were open. Its region bounds `subscribe`. */
+  principal?: Principal | null;
 }
 
 export type ZhihuiServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -35,8 +43,22 @@ declare module 'fastify' {
 export const MAX_PENDING_PACKETS = 16;
 /** Regions one socket may watch at once (a wall watches one; a meeting screen a few). */
 const MAX_REGIONS_PER_SOCKET = 8;
+/** How long a built snapshot is reused for repeat subscribes while its seq is current. */
+const SNAPSHOT_REUSE_MS = 1000;
 
 const checkSubscribe = checker(SubscribeRequestSchema);
+
+/**
+ * socket.io's WebSocket engine (ws), handing on one message per turn of the event loop: a
+ * client that pipelines thousands of messages is served between everyone else's requests
+ * instead of holding the loop until its burst is parsed, and a socket cut mid-burst leaves the
+ * rest of its burst unread.
+ */
+class OneMessagePerTurn extends WebSocketServer {
+  constructor(opts: WsOptions) {
+    super({ ...opts, allowSynchronousEvents: false });
+  }
+}
 
 /** Packets engine.io holds for this socket that the transport has not taken yet. */
 function pendingPackets(socket: ZhihuiSocket): number {
@@ -46,7 +68,9 @@ function pendingPackets(socket: ZhihuiSocket): number {
 
 /**
  * socket.io on the Fastify server: `subscribe` answers with the region's snapshot and joins its
- * room; every `flushMs` the changes of each watched region go out as one delta.
+ * room; every `flushMs` the changes of each watched region go out as one delta. A subscribe is
+ * checked against the socket's credential (its region, domain/reach.ts) and the socket's guards
+ * (rate, unsent bytes: live/socketGuards.ts); a repeat reuses the snapshot while it is current.
  *
  * Scale-out: every process consumes every bus event (see scaleout/) and streams to its own
  * sockets with its own seq, so deltas go through `io.local`; the adapter carries only
@@ -61,6 +85,12 @@ export default fp(
       // bytes it saves; snapshots go once per subscription and deltas are small (column form).
       perMessageDeflate: false,
       httpCompression: true,
+      wsEngine: OneMessagePerTurn,
+      // Another site's page must not ride a wall's cookie into the socket.
+      allowRequest: (req, cb) => {
+        const ok = originAllowed(req.headers.origin, req.headers.host, app.config.corsOrigins);
+        cb(ok ? null : `origin ${req.headers.origin ?? ''} is not allowed (CORS_ORIGINS)`, ok);
+      },
     });
     app.decorate('io', io);
     const closeAdapter = await attachSocketAdapter(io as unknown as Server, app.config);
@@ -70,12 +100,7 @@ export default fp(
     const members = new Map<string, Set<ZhihuiSocket>>();
     let connected = 0;
 
-    const metrics = (app as unknown as { metrics?: { gauge?: (name: string, f: () => number, help?: string) => void } }).metrics;
-    try {
-      metrics?.gauge?.('zhihui_sockets_connected', () => connected, 'socket.io connections');
-    } catch (err) {
-      app.log.warn({ err }, 'could not register the sockets gauge');
-    }
+    app.metrics.gauge('zhihui_sockets_connected', () => connected, 'socket.io connections');
 
     const send = (o: Outgoing) => {
       const room = regionRoom(o.code);
@@ -94,6 +119,20 @@ export default fp(
       else target.emit('snapshot', o.snapshot);
     };
 
+    // What one socket may cost, whatever its client sends or fails to read (live/socketGuards.ts).
+    const guards = new SocketGuards({ tooManyCode: ErrorCode.tooMany, onCut: (socket, why, detail) => app.log.warn({ socket: socket.id, ...detail }, `socket cut: ${why}`) });
+    app.metrics.gauge('zhihui_socket_unsent_bytes', () => guards.total, 'Bytes waiting to leave for sockets at the last count (write buffers and transports)');
+    /** The last snapshot built per region, reused for repeat subscribes while its seq is current. */
+    const built = new Map<string, { seq: number; at: number; snapshot: RegionSnapshot }>();
+    const snapshotOf = (code: string): RegionSnapshot => {
+      const seq = streams!.seq(code);
+      const c = built.get(code);
+      if (c && c.seq === seq && Date.now() - c.at < SNAPSHOT_REUSE_MS) return c.snapshot;
+      const snapshot = streams!.snapshot(code);
+      built.set(code, { seq, at: Date.now(), snapshot });
+      return snapshot;
+    };
+
     const flush = () => {
       if (!streams) return;
       for (const o of streams.flush()) send(o);
@@ -103,7 +142,7 @@ export default fp(
         for (const s of set) {
           if (!s.data.lagging || pendingPackets(s) > 0) continue;
           s.data.lagging = false;
-          snap ??= streams.snapshot(code);
+          snap ??= snapshotOf(code);
           s.emit('snapshot', snap);
         }
       }
@@ -116,14 +155,44 @@ export default fp(
       set?.delete(socket);
       if (set && set.size === 0) {
         members.delete(code);
+        built.delete(code);
         streams?.unwatch(code);
       }
     };
+
+    const originOf = handshakeOrigin(app.config.trustProxy);
+    /** Makes a subscribe's viewer token the socket's principal; false (answered, after the failed-auth delay) when it is not one. */
+    function adoptToken(socket: ZhihuiSocket, token: string, reply: (r: Ack<RegionSnapshot>) => void): boolean {
+      const p = app.identify.principal(token);
+      if (p?.role === 'viewer') {
+        socket.data.principal = p;
+        return true;
+      }
+      void app.identify.failed({ ...originOf(socket.handshake), token }).then((retry) =>
+        reply({
+          ok: false,
+          error: retry !== null ? { code: ErrorCode.tooMany, message: `too many failed authentications from this address; retry in ${retry} s` } : { code: ErrorCode.unauthorized, message: 'the viewer token is not valid (unknown or revoked)' },
+        }),
+      );
+      return false;
+    }
+
+    /** Why this socket may not have this region's snapshot now, or null. Region reach is decided by domain/reach.ts. */
+    function refusalOf(socket: ZhihuiSocket, code: string): Refusal | 'cut' | null {
+      const p = socket.data.principal ?? null;
+      if (p === null && app.viewerGate.required()) return { code: ErrorCode.unauthorized, message: 'this server needs a viewer token: reconnect with one' };
+      if (!reaches(app.regions, p?.region ?? null, code)) return { code: ErrorCode.forbidden, message: `region ${code} is outside this credential's region (${p?.region ?? ''})` };
+      if (!streams || !app.live.has(code)) return { code: ErrorCode.unknownRegion, message: `region ${code} is not known` };
+      const regions = socket.data.regions;
+      if (regions && !regions.has(code) && regions.size >= MAX_REGIONS_PER_SOCKET) return { code: ErrorCode.tooMany, message: `at most ${MAX_REGIONS_PER_SOCKET} regions per connection` };
+      return guards.admitSnapshot(socket);
+    }
 
     // One set of handlers for every socket (called with the socket as `this`): thousands of idle
     // walls should not cost three closures each.
     function onSubscribe(this: ZhihuiSocket, req: unknown, ack: unknown): void {
       const socket = this;
+      if (!guards.event(socket)) return;
       const reply = typeof ack === 'function' ? (ack as (r: Ack<RegionSnapshot>) => void) : () => {};
       try {
         const checked = checkSubscribe(req);
@@ -132,21 +201,28 @@ export default fp(
           reply({ ok: false, error: { code: ErrorCode.validation, message: e ? `${e.field}: ${e.message}` : 'invalid subscribe request' } });
           return;
         }
-        const code = checked.value.region;
-        if (!streams || !app.live.has(code)) {
-          reply({ ok: false, error: { code: ErrorCode.unknownRegion, message: `region ${code} is not known` } });
+        const { region: code, token } = checked.value;
+        // A subscribe may carry a viewer token: it authenticates the socket (a failure is answered after the throttle's delay).
+        if (token !== undefined && !adoptToken(socket, token, reply)) return;
+        const refused = refusalOf(socket, code);
+        if (refused === 'cut') return;
+        // A client that keeps asking faster than any wall would is cut rather than answered.
+        if (guards.answered(socket, refused)) return;
+        if (refused?.code === ErrorCode.unauthorized) {
+          socket.disconnect(true);
+          return;
+        }
+        if (refused) {
+          reply({ ok: false, error: refused });
           return;
         }
         const regions = (socket.data.regions ??= new Set());
-        if (!regions.has(code) && regions.size >= MAX_REGIONS_PER_SOCKET) {
-          reply({ ok: false, error: { code: ErrorCode.tooMany, message: `at most ${MAX_REGIONS_PER_SOCKET} regions per connection` } });
-          return;
-        }
-        streams.watch(code);
+        const first = streams!.watch(code);
+        if (first) built.set(code, { seq: first.seq, at: Date.now(), snapshot: first });
         // Current subscribers get what is pending first, so the snapshot is exactly the state at its seq.
-        const pending = streams.flushRegion(code);
+        const pending = streams!.flushRegion(code);
         if (pending) send(pending);
-        const snapshot = streams.snapshot(code);
+        const snapshot = snapshotOf(code);
         void socket.join(regionRoom(code));
         regions.add(code);
         socket.data.lagging = false;
@@ -161,6 +237,7 @@ export default fp(
     }
 
     function onUnsubscribe(this: ZhihuiSocket, req: unknown, ack: unknown): void {
+      if (!guards.event(this)) return;
       const reply = typeof ack === 'function' ? (ack as (r: Ack<null>) => void) : () => {};
       const code = typeof req === 'object' && req !== null && typeof (req as { region?: unknown }).region === 'string' ? (req as { region: string }).region : null;
       if (code === null) {
@@ -184,8 +261,12 @@ export default fp(
     });
 
     let timer: NodeJS.Timeout | null = null;
+    let sweeper: NodeJS.Timeout | null = null;
     app.addHook('onReady', async () => {
       streams = new RegionStreams(app.live.engine);
+      // The engine computes its roll-ups on first use, which for a whole tree takes a second or
+      // more: pay for it here, before listening, rather than in the first wall's subscribe.
+      for (const code of new Set([...app.regions.roots.map((r) => r.code), app.config.region])) if (app.live.has(code)) app.live.engine.snapshot(code, 0);
       app.live.onReload((engine) => {
         streams?.replaceEngine(engine);
         flush();
@@ -198,11 +279,16 @@ export default fp(
         }
       }, app.config.flushMs);
       timer.unref();
+      sweeper = setInterval(() => {
+        guards.sweep(io.of('/').sockets.values());
+      }, 1000);
+      sweeper.unref();
     });
 
     // Sockets keep the HTTP server open: disconnect them before Fastify closes it.
     app.addHook('preClose', async () => {
       if (timer) clearInterval(timer);
+      if (sweeper) clearInterval(sweeper);
       io.local.disconnectSockets(true);
       io.engine.close();
     });
@@ -210,5 +296,5 @@ export default fp(
       await closeAdapter();
     });
   },
-  { name: 'stream', fastify: '5.x', dependencies: ['config', 'live'] },
+  { name: 'stream', fastify: '5.x', dependencies: ['config', 'live', 'metrics', 'identify', 'viewerGate'] },
 );

@@ -1,8 +1,9 @@
 import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CameraIdSchema, ErrorCode, MAX_INVENTORY_ROWS, MaintenanceWindowSchema, RejectedItemSchema } from '@zhihui/shared';
-import { appendAudit, auditEntry, AuditAction } from '../domain/audit.js';
-import { SCOPES, publicView, type Scope } from '../domain/credentials.js';
+import { AuditAction, auditActorOf } from '../domain/audit.js';
+import { SCOPES, publicView, type Principal, type Scope } from '../domain/credentials.js';
 import { HttpError, fieldError, notFound } from '../domain/errors.js';
+import { assertWholeTree, covers, outOfReach, type RegionRoot } from '../domain/reach.js';
 import { isoAt, parseQueryTime } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
 import type { CredentialKind } from '../store/types.js';
@@ -12,6 +13,7 @@ const CredentialSchema = Type.Object({
   kind: Type.Union([Type.Literal('key'), Type.Literal('viewer')]),
   name: Type.String(),
   scopes: Type.Array(Type.String()),
+  region: Type.Union([Type.String(), Type.Null()], { description: 'root of the region subtree it reaches; null: the whole tree' }),
   createdAt: Type.String(),
   createdBy: Type.String(),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
@@ -23,9 +25,13 @@ const EnvCredentialSchema = Type.Object({ name: Type.String(), role: Type.String
 const ListSchema = Type.Object({ items: Type.Array(CredentialSchema), env: Type.Array(EnvCredentialSchema) });
 const NameSchema = Type.String({ minLength: 1, maxLength: 64, description: 'who holds it; the actor of what it writes' });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const RegionField = Type.Optional(
+  Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$', description: "root of the region subtree it reaches; default: the admin's own region (the whole tree for an unbound admin)" }),
+);
 const AuditEntrySchema = Type.Object({
   at: Type.String(),
   actor: Type.String(),
+  actorId: Type.Union([Type.String(), Type.Null()], { description: 'the credential that acted: its id, env:<name> for one from the environment; null for the server itself and clue steps' }),
   action: Type.String(),
   target: Type.Union([Type.String(), Type.Null()]),
   details: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
@@ -41,19 +47,32 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', app.requireAdmin);
 
-  const list = (kind: CredentialKind) => ({
-    items: app.auth.list(kind).map(publicView),
-    env: app.auth.envNames(kind).map((e) => ({ ...e, source: 'env' as const })),
+  /** The admin of a request (requireAdmin has run). Its region bounds the credentials it manages. */
+  const adminOf = (request: { principal: Principal | null }): Principal => request.principal!;
+
+  const list = (kind: CredentialKind, by: Principal) => ({
+    items: app.credentials.list(kind, by.region).map(publicView),
+    // Environment credentials reach the whole tree: only an admin of the whole tree sees them.
+    env: by.region === null ? app.credentials.envNames(kind).map((e) => ({ ...e, source: 'env' as const })) : [],
   });
-  const revoke = async (kind: CredentialKind, id: string, actor: string) => {
-    const rec = await app.auth.revoke(kind, id, actor);
+  const revoke = async (kind: CredentialKind, id: string, by: Principal) => {
+    const cur = app.credentials.get(id);
+    // A credential outside the admin's subtree is, for that admin, one that does not exist.
+    const rec = cur && covers(app.regions, by.region, cur.region) ? await app.credentials.revoke(kind, id, auditActorOf(by)) : null;
     if (!rec) {
-      if (app.auth.envNames(kind).some((e) => e.name === id)) {
+      if (by.region === null && app.credentials.envNames(kind).some((e) => e.name === id)) {
         throw new HttpError(409, ErrorCode.conflict, `'${id}' comes from the environment (${kind === 'key' ? 'API_KEYS / ADMIN_KEY' : 'VIEWER_TOKENS'}): remove it there and restart`);
       }
       throw notFound(kind === 'key' ? 'key' : 'viewer token', id);
     }
     return publicView(rec);
+  };
+  /** The region a new credential is bound to: the one asked for (inside the admin's own), or the admin's. */
+  const regionFor = (asked: string | undefined, by: Principal): RegionRoot => {
+    if (asked === undefined) return by.region;
+    if (!app.regions.byCode.has(asked)) throw fieldError('region', `unknown region code '${asked}'`, ErrorCode.unknownRegion);
+    if (!covers(app.regions, by.region, asked)) throw outOfReach(app.regions, by.region!, asked, 'region');
+    return asked;
   };
 
   app.post(
@@ -62,24 +81,30 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Create an ingest key; the response carries the key itself, shown this once',
-        description: `Scopes: ${SCOPES.join(', ')}. A key may write only its kinds of records (status reports; camera inventory and maintenance; clues; grid workers and reports). \`admin\` includes every scope and this API.`,
+        description: `Scopes: ${SCOPES.join(', ')}. A key may write only its kinds of records (status reports; camera inventory and maintenance; clues; grid workers and reports), and only inside its \`region\` subtree. \`metrics\` reads /metrics when METRICS=key. \`admin\` includes every scope and this API, for credentials inside its region.`,
         security: [{ bearer: [] }],
-        body: Type.Object({ name: NameSchema, scopes: Type.Array(Type.Enum(SCOPES), { minItems: 1, maxItems: SCOPES.length }) }, { additionalProperties: false }),
+        body: Type.Object({ name: NameSchema, scopes: Type.Array(Type.Enum(SCOPES), { minItems: 1, maxItems: SCOPES.length }), region: RegionField }, { additionalProperties: false }),
         response: { 201: Type.Intersect([CredentialSchema, Type.Object({ key: Type.String() })]), ...errorResponses(400, 401, 403, 409, 415) },
       },
     },
     async (request, reply) => {
-      const { record, token } = await app.auth.create('key', request.body.name, request.body.scopes as Scope[], request.actor);
+      const by = adminOf(request);
+      const spec = { name: request.body.name, scopes: request.body.scopes as Scope[], region: regionFor(request.body.region, by) };
+      const { record, token } = await app.credentials.create('key', spec, auditActorOf(by));
       return reply.code(201).header('cache-control', 'no-store').send({ ...publicView(record), key: token });
     },
   );
 
-  app.get('/admin/keys', { schema: { tags: ['admin'], summary: 'Ingest and admin keys, without their secrets', security: [{ bearer: [] }], response: { 200: ListSchema, ...errorResponses(401, 403) } } }, async () => list('key'));
+  app.get(
+    '/admin/keys',
+    { schema: { tags: ['admin'], summary: "Ingest and admin keys inside the admin's region, without their secrets", security: [{ bearer: [] }], response: { 200: ListSchema, ...errorResponses(401, 403) } } },
+    async (request) => list('key', adminOf(request)),
+  );
 
   app.delete(
     '/admin/keys/:id',
     { schema: { tags: ['admin'], summary: 'Revoke a key (at once; repeating is harmless)', security: [{ bearer: [] }], params: IdParams, response: { 200: CredentialSchema, ...errorResponses(401, 403, 404, 409) } } },
-    async (request) => revoke('key', request.params.id, request.actor),
+    async (request) => revoke('key', request.params.id, adminOf(request)),
   );
 
   app.post(
@@ -88,29 +113,34 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: "Create a wall's display token; the response carries it (and the wall URL with it), shown this once",
-        description: 'A viewer token never expires by itself; revoke it to cut the wall off. Once any viewer token exists (or with REQUIRE_VIEWER=on) pages, reads and sockets need one.',
+        description:
+          'A viewer token never expires by itself; revoke it to cut the wall off. It reaches its `region` subtree only (walls, reads, subscribe). Once any viewer token exists (or with REQUIRE_VIEWER=on) pages, reads and sockets need one.',
         security: [{ bearer: [] }],
-        body: Type.Object({ name: NameSchema, region: Type.Optional(Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$' })) }, { additionalProperties: false }),
+        body: Type.Object({ name: NameSchema, region: RegionField }, { additionalProperties: false }),
         response: { 201: Type.Intersect([CredentialSchema, Type.Object({ token: Type.String(), url: Type.String() })]), ...errorResponses(400, 401, 403, 409, 415) },
       },
     },
     async (request, reply) => {
-      const region = request.body.region ?? app.config.region;
-      if (!app.regions.byCode.has(region)) throw fieldError('region', `unknown region code '${region}'`, ErrorCode.unknownRegion);
-      const { record, token } = await app.auth.create('viewer', request.body.name, [], request.actor);
+      const by = adminOf(request);
+      const region = regionFor(request.body.region, by);
+      const { record, token } = await app.credentials.create('viewer', { name: request.body.name, scopes: [], region }, auditActorOf(by));
       return reply
         .code(201)
         .header('cache-control', 'no-store')
-        .send({ ...publicView(record), token, url: `/wall/${region}?token=${encodeURIComponent(token)}` });
+        .send({ ...publicView(record), token, url: `/wall/${region ?? app.config.region}?token=${encodeURIComponent(token)}` });
     },
   );
 
-  app.get('/admin/viewer-tokens', { schema: { tags: ['admin'], summary: 'Viewer tokens, without their secrets', security: [{ bearer: [] }], response: { 200: ListSchema, ...errorResponses(401, 403) } } }, async () => list('viewer'));
+  app.get(
+    '/admin/viewer-tokens',
+    { schema: { tags: ['admin'], summary: "Viewer tokens inside the admin's region, without their secrets", security: [{ bearer: [] }], response: { 200: ListSchema, ...errorResponses(401, 403) } } },
+    async (request) => list('viewer', adminOf(request)),
+  );
 
   app.delete(
     '/admin/viewer-tokens/:id',
     { schema: { tags: ['admin'], summary: 'Revoke a viewer token; walls using it are disconnected', security: [{ bearer: [] }], params: IdParams, response: { 200: CredentialSchema, ...errorResponses(401, 403, 404, 409) } } },
-    async (request) => revoke('viewer', request.params.id, request.actor),
+    async (request) => revoke('viewer', request.params.id, adminOf(request)),
   );
 
   app.put(
@@ -119,6 +149,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Set (or clear with null) a planned maintenance window for channels',
+        description: "Channels outside the admin's region are rejected (FORBIDDEN), like unknown ones.",
         security: [{ bearer: [] }],
         body: Type.Object({ ids: Type.Array(CameraIdSchema, { minItems: 1, maxItems: MAX_INVENTORY_ROWS }), window: Type.Union([MaintenanceWindowSchema, Type.Null()]) }, { additionalProperties: false }),
         response: { 200: Type.Object({ updated: Type.Integer(), rejected: Type.Array(RejectedItemSchema) }), ...errorResponses(400, 401, 403, 413, 415) },
@@ -126,14 +157,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { ids, window } = request.body;
-      const res = await app.ingest.setMaintenance(ids, window, request.actor);
+      const res = await app.ingest.setMaintenance(ids, window, request.actor, adminOf(request).region);
       const shown = ids.slice(0, 50);
       if (res.updated === 0) return res;
-      await appendAudit(
-        app.store,
-        [auditEntry(request.actor, window === null ? AuditAction.maintenanceClear : AuditAction.maintenanceSet, null, { ids: shown, more: ids.length - shown.length, window, updated: res.updated, rejected: res.rejected.length })],
-        (err) => request.log.error({ err }, 'could not write the audit log'),
-      );
+      const action = window === null ? AuditAction.maintenanceClear : AuditAction.maintenanceSet;
+      await app.audit.record(request, action, null, { ids: shown, more: ids.length - shown.length, window, updated: res.updated, rejected: res.rejected.length });
       return res;
     },
   );
@@ -144,6 +172,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'The audit log, newest first: admin actions, inventory and maintenance changes, and every clue lifecycle step',
+        description: 'The log covers the whole tree, so only an admin of the whole tree (no region) reads it; an admin bound to a region gets 403.',
         security: [{ bearer: [] }],
         querystring: Type.Object({
           from: Type.Optional(Type.String({ maxLength: 40 })),
@@ -158,6 +187,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      assertWholeTree(adminOf(request).region, 'the audit log');
       const q = request.query;
       const time = (field: string, raw: string | undefined) => {
         if (raw === undefined || raw === '') return undefined;

@@ -16,6 +16,7 @@ import {
 } from '@zhihui/shared';
 import { parseCameraCsv } from '../domain/csv.js';
 import { notFound } from '../domain/errors.js';
+import { assertReaches, rootOf } from '../domain/reach.js';
 import { errorResponses } from '../plugins/errors.js';
 import type { CameraRecord } from '../store/types.js';
 
@@ -62,7 +63,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: UpsertResultSchema, ...errorResponses(400, 401, 413, 415) },
       },
     },
-    async (request) => app.ingest.upsertCameras(request.body.cameras, request.actor, { source: isCsv(request.headers['content-type']) ? 'csv' : 'json' }),
+    async (request) => app.ingest.upsertCameras(request.body.cameras, request.actor, { source: isCsv(request.headers['content-type']) ? 'csv' : 'json', within: rootOf(request) }),
   );
 
   app.put(
@@ -78,7 +79,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MaintenanceResultSchema, ...errorResponses(400, 401, 413, 415) },
       },
     },
-    async (request) => app.ingest.setMaintenance(request.body.ids, request.body.window, request.actor),
+    async (request) => app.ingest.setMaintenance(request.body.ids, request.body.window, request.actor, rootOf(request)),
   );
 
   app.post(
@@ -95,7 +96,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: BatchResultSchema, ...errorResponses(400, 401, 413, 415) },
       },
     },
-    async (request) => app.ingest.statusBatch(request.body.reports, request.actor),
+    async (request) => app.ingest.statusBatch(request.body.reports, request.actor, rootOf(request)),
   );
 
   app.get(
@@ -110,12 +111,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           cursor: Type.Optional(Type.String({ maxLength: 500 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
         }),
-        response: { 200: CameraPageSchema, ...errorResponses(400, 404) },
+        response: { 200: CameraPageSchema, ...errorResponses(400, 403, 404) },
       },
     },
     async (request) => {
       const { code } = request.params;
       if (!app.regions.byCode.has(code)) throw notFound('region', code, ErrorCode.unknownRegion);
+      assertReaches(app.regions, rootOf(request), code);
       const regions = descendantsOf(app.regions, code).map((r) => r.code);
       const page = await app.store.listCameras({ regions, status: request.query.status, cursor: request.query.cursor, limit: request.query.limit ?? 200 });
       const now = Date.now();

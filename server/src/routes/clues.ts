@@ -8,9 +8,9 @@ import {
   ClueSchema,
   ClueWithHistorySchema,
   ErrorCode,
-  descendantsOf,
 } from '@zhihui/shared';
 import { fieldError, notFound } from '../domain/errors.js';
+import { readableCodes, reaches, rootOf } from '../domain/reach.js';
 import { isoAt, parseQueryTime } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
 
@@ -46,14 +46,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['clues'],
         summary: 'Report a clue (线索)',
         description:
-          '201 with the stored clue; a repeated `id` answers 200 with the clue as stored (idempotent retries). `reportedAt` defaults to now, `dueAt` to one day (urgent) or three days later.',
+          '201 with the stored clue; a repeated `id` with the same content answers 200 with the clue as stored (idempotent retries), with other content 409. `reportedAt` defaults to now, `dueAt` to one day (urgent) or three days later. A region outside the key\'s region is 403.',
         security: [{ bearer: [] }],
         body: ClueCreateSchema,
-        response: { 201: ClueSchema, 200: ClueSchema, ...errorResponses(400, 401, 413, 415) },
+        response: { 201: ClueSchema, 200: ClueSchema, ...errorResponses(400, 401, 403, 409, 413, 415) },
       },
     },
     async (request, reply) => {
-      const { clue, created } = await app.ingest.createClue(request.body, request.actor);
+      const { clue, created } = await app.ingest.createClue(request.body, request.actor, rootOf(request));
       return reply.code(created ? 201 : 200).send(clue);
     },
   );
@@ -70,10 +70,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         security: [{ bearer: [] }],
         params: Type.Object({ id: ClueIdSchema }),
         body: CluePatchSchema,
-        response: { 200: ClueSchema, ...errorResponses(400, 401, 404, 409, 413, 415) },
+        response: { 200: ClueSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
-    async (request) => app.ingest.patchClue(request.params.id, request.body, request.actor),
+    async (request) => app.ingest.patchClue(request.params.id, request.body, request.actor, rootOf(request)),
   );
 
   app.get(
@@ -82,6 +82,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['clues'],
         summary: 'List clues, newest first, paginated by cursor',
+        description: "Without `region`, the clues of the credential's own region subtree (every clue when reads are open).",
         querystring: Type.Object({
           region: Type.Optional(Type.String({ description: 'region code: the clues of its whole subtree' })),
           status: Type.Optional(Type.String({ description: `comma-separated: ${CLUE_STATUSES.join(', ')}` })),
@@ -92,16 +93,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           cursor: Type.Optional(Type.String({ maxLength: 500 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
         }),
-        response: { 200: CluePageSchema, ...errorResponses(400) },
+        response: { 200: CluePageSchema, ...errorResponses(400, 403) },
       },
     },
     async (request) => {
       const q = request.query;
-      let regions: string[] | undefined;
-      if (q.region !== undefined && q.region !== '') {
-        if (!app.regions.byCode.has(q.region)) throw fieldError('region', `unknown region code '${q.region}'`, ErrorCode.unknownRegion);
-        regions = descendantsOf(app.regions, q.region).map((r) => r.code);
-      }
+      const asked = q.region === undefined || q.region === '' ? undefined : q.region;
+      if (asked !== undefined && !app.regions.byCode.has(asked)) throw fieldError('region', `unknown region code '${asked}'`, ErrorCode.unknownRegion);
+      const regions = readableCodes(app.regions, rootOf(request), asked);
       const from = timeOf('from', q.from);
       const to = timeOf('to', q.to);
       if (from !== undefined && to !== undefined && Date.parse(to) <= Date.parse(from)) throw fieldError('to', 'must be after from');
@@ -130,7 +129,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const found = await app.store.getClue(request.params.id);
-      if (!found) throw notFound('clue', request.params.id);
+      // Another subtree's clue is, to this credential, one that does not exist.
+      if (!found || !reaches(app.regions, rootOf(request), found.clue.region)) throw notFound('clue', request.params.id);
       return { ...found.clue, history: found.history };
     },
   );

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorBodySchema, ErrorCode, RegionCodeSchema, type Region } from '@zhihui/shared';
+import { assertReaches, rootOf } from '../domain/reach.js';
 
 /** A GeoJSON feature as we serve it: geometry passed through, properties kept open. */
 const FeatureSchema = Type.Object(
@@ -93,11 +94,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['regions'],
         summary: "A region's outline and its child regions' polygons (GeoJSON, WGS84)",
         params: Type.Object({ code: RegionCodeSchema }),
-        response: { 200: RegionGeoSchema, 404: ErrorBodySchema },
+        response: { 200: RegionGeoSchema, 403: ErrorBodySchema, 404: ErrorBodySchema },
       },
     },
     async (req, reply) => {
       const { code } = req.params;
+      assertReaches(app.regions, rootOf(req), code);
       let entry = cache.get(code);
       if (!entry) {
         entry = load(code);
@@ -110,7 +112,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         cache.delete(code);
         return reply.code(404).send({ error: { code: ErrorCode.unknownRegion, message: `unknown region: ${code}` } });
       }
-      reply.header('cache-control', 'public, max-age=3600');
+      // A shared cache must not hand one credential's answer to another when credentials are bound.
+      reply.header('cache-control', req.principal ? 'private, max-age=3600' : 'public, max-age=3600');
       return geo;
     },
   );

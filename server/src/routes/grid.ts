@@ -7,9 +7,9 @@ import {
   GridWorkerViewSchema,
   MAX_INVENTORY_ROWS,
   RejectedItemSchema,
-  isWithin,
 } from '@zhihui/shared';
 import { fieldError } from '../domain/errors.js';
+import { assertReaches, reaches, rootOf } from '../domain/reach.js';
 import { errorResponses } from '../plugins/errors.js';
 
 const WorkersBodySchema = Type.Object({ workers: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_INVENTORY_ROWS, description: 'GridWorker rows: { id, name, region, phone?, onDuty? }' }) });
@@ -35,7 +35,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: UpsertResultSchema, ...errorResponses(400, 401, 413, 415) },
       },
     },
-    async (request) => app.ingest.upsertWorkers(request.body.workers, request.actor),
+    async (request) => app.ingest.upsertWorkers(request.body.workers, request.actor, rootOf(request)),
   );
 
   app.get(
@@ -43,16 +43,19 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['grid'],
-        summary: 'Grid workers, optionally of one region subtree',
+        summary: "Grid workers of one region subtree; without `region`, of the credential's own",
         querystring: Type.Object({ region: Type.Optional(Type.String()) }),
-        response: { 200: Type.Object({ items: Type.Array(GridWorkerViewSchema) }), ...errorResponses(400) },
+        response: { 200: Type.Object({ items: Type.Array(GridWorkerViewSchema) }), ...errorResponses(400, 403) },
       },
     },
     async (request) => {
       const region = request.query.region;
       if (region !== undefined && !app.regions.byCode.has(region)) throw fieldError('region', `unknown region code '${region}'`, ErrorCode.unknownRegion);
+      const root = rootOf(request);
+      if (region !== undefined) assertReaches(app.regions, root, region, 'region');
+      const under = region ?? root;
       const all = await app.store.allGridWorkers();
-      return { items: region === undefined ? all : all.filter((w) => isWithin(app.regions, w.region, region)) };
+      return { items: under === null ? all : all.filter((w) => reaches(app.regions, under, w.region)) };
     },
   );
 
@@ -69,7 +72,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: GridWorkerViewSchema, ...errorResponses(400, 401, 404, 415) },
       },
     },
-    async (request) => app.ingest.setWorkerDuty(request.params.id, request.body.onDuty, request.actor),
+    async (request) => app.ingest.setWorkerDuty(request.params.id, request.body.onDuty, request.actor, rootOf(request)),
   );
 
   app.post(
@@ -86,7 +89,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       // 201 for a new report; 200 for a retry of one already stored under the same id.
-      const res = await app.ingest.gridReport(request.body, request.actor);
+      const res = await app.ingest.gridReport(request.body, request.actor, rootOf(request));
       return reply.code(res.created ? 201 : 200).send(res);
     },
   );

@@ -13,7 +13,11 @@ const HealthSchema = Type.Object({
   time: Type.String(),
 });
 
-/** GET /healthz: 200 when the store answers, 503 otherwise (for load balancers and monitors). */
+/**
+ * GET /healthz: 200 when the store answers, 503 otherwise (for load balancers and monitors).
+ * GET /metrics: Prometheus text, open by default; METRICS=key asks for a Bearer key with the
+ * metrics scope, METRICS=off does not serve it.
+ */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const started = Date.now();
   app.get(
@@ -36,6 +40,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       });
     },
   );
+
+  const access = app.config.metricsAccess;
+  if (access !== 'off') {
+    app.get('/metrics', { schema: { hide: true }, ...(access === 'key' ? { onRequest: app.requireScope('metrics') } : {}) }, async (_request, reply) => {
+      reply.type('text/plain; version=0.0.4; charset=utf-8');
+      return app.metrics.render();
+    });
+  }
 };
 
 export default routes;

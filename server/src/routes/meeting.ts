@@ -26,7 +26,8 @@ import {
   type RankingMetric,
   type SortDir,
 } from '@zhihui/shared';
-import { fieldError, notFound } from '../domain/errors.js';
+import { fieldError } from '../domain/errors.js';
+import { assertReaches, regionInReach, rootOf } from '../domain/reach.js';
 import { contentDisposition, toCsv, type CsvCell } from '../domain/report/csv.js';
 import { reportHtml, reportTitle } from '../domain/report/html.js';
 import { rankingOf, reportModel } from '../domain/report/model.js';
@@ -71,11 +72,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   const pdf = new PdfRenderer({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', concurrency: 1 });
   app.addHook('onClose', async () => pdf.close());
 
-  const regionOr404 = (code: string) => {
-    const r = app.regions.byCode.get(code);
-    if (!r) throw notFound('region', code, ErrorCode.unknownRegion);
-    return r;
-  };
+  /** The region asked for, when it exists (404) and the credential reaches it (403). */
+  const regionFor = (code: string, who: { principal: { region: string | null } | null }) => regionInReach(app.regions, rootOf(who), code);
 
   app.get(
     '/regions/:code/ranking',
@@ -87,11 +85,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           'Both periods are computed by computeSummary (as GET /regions/:code/summary). The previous period is previousPeriod(period): the previous half-month or month, otherwise the same length just before. `sort` ranks by rate (time-weighted operational rate), down, repaired, received, resolved, overdue, resolvedRate, mediationRate or appealsResolved; regions without a value go last.',
         params: CodeParams,
         querystring: RankingQuery,
-        response: { 200: RankingSchema, ...errorResponses(400, 404) },
+        response: { 200: RankingSchema, ...errorResponses(400, 403, 404) },
       },
     },
     async (request) => {
-      const region = regionOr404(request.params.code);
+      const region = regionFor(request.params.code, request);
       const now = Date.now();
       const p = resolvePeriod(request.query, now);
       const { sort, dir } = sortOf(request.query);
@@ -108,11 +106,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         params: CodeParams,
         querystring: RankingQuery,
         produces: ['text/csv'],
-        response: { 200: Type.String({ description: 'CSV, UTF-8 with BOM' }), ...errorResponses(400, 404) },
+        response: { 200: Type.String({ description: 'CSV, UTF-8 with BOM' }), ...errorResponses(400, 403, 404) },
       },
     },
     async (request, reply) => {
-      const region = regionOr404(request.params.code);
+      const region = regionFor(request.params.code, request);
       const now = Date.now();
       const p = resolvePeriod(request.query, now);
       const { sort, dir } = sortOf(request.query);
@@ -132,13 +130,19 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  const report = async (code: string, q: { period?: string; from?: string; to?: string; sort?: string; dir?: string }) => {
-    const region = regionOr404(code);
+  /** What a report is made of: checked (region in reach, period, sort), and the model built only when asked. */
+  const reportRequest = (code: string, q: { period?: string; from?: string; to?: string; sort?: string; dir?: string }, who: { principal: { region: string | null } | null }) => {
+    const region = regionFor(code, who);
     const now = Date.now();
     const p = resolvePeriod(q, now);
     const { sort, dir } = sortOf(q);
-    const model = await reportModel(app.store, app.regions, region.code, p, sort, dir, now);
-    return { region, model, html: reportHtml(model), slug: periodSlug(p.period) };
+    return {
+      region,
+      slug: periodSlug(p.period),
+      /** Everything the document depends on: identical requests get the same PDF. */
+      key: [region.code, p.kind, p.period.from, p.period.to, sort, dir].join('|'),
+      html: async () => reportHtml(await reportModel(app.store, app.regions, region.code, p, sort, dir, now)),
+    };
   };
 
   app.get(
@@ -150,11 +154,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         params: CodeParams,
         querystring: RankingQuery,
         produces: ['text/html'],
-        response: { 200: Type.String({ description: 'HTML' }), ...errorResponses(400, 404) },
+        response: { 200: Type.String({ description: 'HTML' }), ...errorResponses(400, 403, 404) },
       },
     },
     async (request, reply) => {
-      const { html } = await report(request.params.code, request.query);
+      const html = await reportRequest(request.params.code, request.query, request).html();
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
     },
   );
@@ -165,16 +169,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['meeting'],
         summary: 'The dispatch report as an A4 PDF, rendered by headless Chromium on the server',
-        description: '503 PDF_UNAVAILABLE when Chromium is not installed or cannot start; report.html prints the same document from a browser.',
+        description:
+          '503 PDF_UNAVAILABLE when Chromium is not installed or cannot start, or (with retry-after) when a few reports are already waiting; report.html prints the same document from a browser. The same report asked again within a minute is served from a cache.',
         params: CodeParams,
         querystring: RankingQuery,
         produces: ['application/pdf'],
-        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'PDF' }), ...errorResponses(400, 404, 503) },
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'PDF' }), ...errorResponses(400, 403, 404, 503) },
       },
     },
     async (request, reply) => {
-      const { region, html, slug } = await report(request.params.code, request.query);
-      const bytes = await pdf.render(html);
+      const { region, slug, key, html } = reportRequest(request.params.code, request.query, request);
+      const bytes = await pdf.renderReport(key, html);
       return reply
         .type('application/pdf')
         .header('cache-control', 'no-store')
@@ -191,11 +196,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Channels of a region's subtree that were down in the period, longest downtime first",
         params: CodeParams,
         querystring: Type.Object({ ...periodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) }),
-        response: { 200: Type.Object({ period: PeriodSchema, total: Type.Integer(), items: Type.Array(ChannelOutageSchema) }), ...errorResponses(400, 404) },
+        response: { 200: Type.Object({ period: PeriodSchema, total: Type.Integer(), items: Type.Array(ChannelOutageSchema) }), ...errorResponses(400, 403, 404) },
       },
     },
     async (request) => {
-      const region = regionOr404(request.params.code);
+      const region = regionFor(request.params.code, request);
       const now = Date.now();
       const p = resolvePeriod(request.query, now);
       const r = await channelOutages(app.store, app.regions, region.code, p.period, now, request.query.limit ?? 200);
@@ -213,12 +218,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object({ ...periodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }),
         response: {
           200: GridActivitySchema,
-          ...errorResponses(400, 404),
+          ...errorResponses(400, 403, 404),
         },
       },
     },
     async (request) => {
-      const region = regionOr404(request.params.code);
+      const region = regionFor(request.params.code, request);
       const p = resolvePeriod(request.query, Date.now());
       const codes = descendantsOf(app.regions, region.code).map((r) => r.code);
       const [all, reports] = await Promise.all([app.store.allGridWorkers(), app.store.gridReports({ from: p.period.from, to: p.period.to, regions: codes })]);
@@ -246,14 +251,16 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           ...periodQuery,
         }),
         produces: ['text/csv'],
-        response: { 200: Type.String({ description: 'CSV, UTF-8 with BOM' }), ...errorResponses(400) },
+        response: { 200: Type.String({ description: 'CSV, UTF-8 with BOM' }), ...errorResponses(400, 403) },
       },
     },
     async (request, reply) => {
       const q = request.query;
       const now = Date.now();
-      const code = q.region || app.regions.roots[0]?.code;
+      // Without a region: the credential's own subtree (the whole tree's root when reads are open).
+      const code = q.region || (rootOf(request) ?? app.regions.roots[0]?.code);
       if (code === undefined || !app.regions.byCode.has(code)) throw fieldError('region', `unknown region code '${q.region ?? ''}'`, ErrorCode.unknownRegion);
+      assertReaches(app.regions, rootOf(request), code, 'region');
       const region = app.regions.byCode.get(code)!;
       const status = q.status ? q.status.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
       const bad = status?.find((s) => !(CLUE_STATUSES as readonly string[]).includes(s));

@@ -8,6 +8,8 @@ import {
   isRealDate,
 } from '../config/sections/notifications.js';
 import { fieldError, notFound } from '../domain/errors.js';
+import { assertReaches, assertWholeTree, covers, outOfReach, rootOf, type RegionRoot } from '../domain/reach.js';
+import { requestActor } from '../plugins/audit.js';
 import { isoAt, parseQueryTime } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
 
@@ -47,9 +49,11 @@ const RegionQuery = Type.Optional(Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
-  const regionOf = (code: string | undefined) => {
-    const c = code ?? app.config.region;
+  /** The region asked for (default: the credential's own, else REGION), when it exists and the credential reaches it. */
+  const regionOf = (code: string | undefined, who: { principal: { region: string | null } | null }) => {
+    const c = code ?? rootOf(who) ?? app.config.region;
     if (!app.regions.byCode.has(c)) throw notFound('region', c, ErrorCode.unknownRegion);
+    assertReaches(app.regions, rootOf(who), c, 'region');
     return c;
   };
   const time = (field: string, raw: string | undefined) => {
@@ -74,12 +78,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           cursor: Type.Optional(Type.String({ maxLength: 500 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
         }),
-        response: { 200: Type.Object({ items: Type.Array(DeliverySchema), nextCursor: Nullable(Type.String()) }), ...errorResponses(400, 404) },
+        response: { 200: Type.Object({ items: Type.Array(DeliverySchema), nextCursor: Nullable(Type.String()) }), ...errorResponses(400, 403, 404) },
       },
     },
     async (request) => {
       const q = request.query;
-      const region = regionOf(q.region);
+      const region = regionOf(q.region, request);
       return app.notify.deliveries({
         regions: descendantsOf(app.regions, region).map((r) => r.code),
         channel: q.channel,
@@ -99,11 +103,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['notifications'],
         summary: "Roll-up alerts firing now in a region's subtree, and whether it is quiet hours (the wall's voice reads this)",
         querystring: Type.Object({ region: RegionQuery }),
-        response: { 200: AlertsAnswerSchema, ...errorResponses(400, 404) },
+        response: { 200: AlertsAnswerSchema, ...errorResponses(400, 403, 404) },
       },
     },
     async (request) => {
-      const region = regionOf(request.query.region);
+      const region = regionOf(request.query.region, request);
       const q = app.notify.quietState();
       return { quiet: q.quiet, quietUntil: q.until, announceEverySec: q.announceEverySec, alerts: app.notify.activeAlerts(region) };
     },
@@ -132,17 +136,28 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
 const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
-  // Region binding (security work): a channel's or rule's `region` is the subtree whose admins may
-  // change it; with region-bound principals the check belongs in these handlers.
+  // A channel's or rule's `region` is the subtree whose admins may see and change it (a channel
+  // without one, and the calendar, are the whole tree's); outside it, an id is as unknown.
   app.addHook('onRequest', app.requireAdmin);
+  const mine = (root: RegionRoot, region: string | null | undefined) => covers(app.regions, root, region ?? null);
+  /** 404 for a stored channel or rule outside the admin's subtree; 403 for a body naming a region outside it. */
+  const checkItem = (root: RegionRoot, kind: 'channel' | 'rule', id: string, bodyRegion?: string | null) => {
+    const stored = kind === 'channel' ? app.notify.channel(id) : app.notify.rules().find((r) => r.id === id);
+    if (stored && !mine(root, stored.region)) throw notFound(kind, id);
+    if (bodyRegion !== undefined && !mine(root, bodyRegion)) {
+      if (bodyRegion === null) assertWholeTree(root, `a ${kind} without a region`);
+      else throw outOfReach(app.regions, root!, bodyRegion, 'region');
+    }
+  };
   const sec = { security: [{ bearer: [] }], tags: ['notifications'] };
 
   app.get(
     '/admin/notifications',
     { schema: { ...sec, summary: 'Channels (secrets masked), rules and quiet hours in force', response: { 200: Type.Object({ channels: Type.Array(ChannelViewSchema), rules: Type.Array(RuleViewSchema), quiet: Type.Boolean(), quietUntil: Nullable(Type.String()) }), ...errorResponses(401, 403) } } },
-    async () => {
+    async (request) => {
       const q = app.notify.quietState();
-      return { channels: app.notify.channels(), rules: app.notify.rules(), quiet: q.quiet, quietUntil: q.until };
+      const root = rootOf(request);
+      return { channels: app.notify.channels().filter((c) => mine(root, c.region)), rules: app.notify.rules().filter((r) => mine(root, r.region)), quiet: q.quiet, quietUntil: q.until };
     },
   );
 
@@ -157,14 +172,18 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ChannelViewSchema, ...errorResponses(400, 401, 403, 409, 415) },
       },
     },
-    async (request) => app.notify.putChannel({ ...request.body, id: request.params.id }, request.actor),
+    async (request) => {
+      checkItem(rootOf(request), 'channel', request.params.id, request.body.region ?? null);
+      return app.notify.putChannel({ ...request.body, id: request.params.id }, requestActor(request));
+    },
   );
 
   app.delete(
     '/admin/notifications/channels/:id',
     { schema: { ...sec, summary: 'Delete a channel no rule uses', params: IdParams, response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) } } },
     async (request, reply) => {
-      await app.notify.deleteSetting('channel', request.params.id, request.actor);
+      checkItem(rootOf(request), 'channel', request.params.id);
+      await app.notify.deleteSetting('channel', request.params.id, requestActor(request));
       return reply.code(204).send(null);
     },
   );
@@ -179,7 +198,10 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: OutcomeSchema, ...errorResponses(401, 403, 404, 409) },
       },
     },
-    async (request) => app.notify.testChannel(request.params.id, request.actor),
+    async (request) => {
+      checkItem(rootOf(request), 'channel', request.params.id);
+      return app.notify.testChannel(request.params.id, requestActor(request));
+    },
   );
 
   app.put(
@@ -193,14 +215,18 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: RuleViewSchema, ...errorResponses(400, 401, 403, 409, 415) },
       },
     },
-    async (request) => app.notify.putRule({ ...request.body, id: request.params.id }, request.actor),
+    async (request) => {
+      checkItem(rootOf(request), 'rule', request.params.id, request.body.region);
+      return app.notify.putRule({ ...request.body, id: request.params.id }, requestActor(request));
+    },
   );
 
   app.delete(
     '/admin/notifications/rules/:id',
     { schema: { ...sec, summary: 'Delete a rule', params: IdParams, response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) } } },
     async (request, reply) => {
-      await app.notify.deleteSetting('rule', request.params.id, request.actor);
+      checkItem(rootOf(request), 'rule', request.params.id);
+      await app.notify.deleteSetting('rule', request.params.id, requestActor(request));
       return reply.code(204).send(null);
     },
   );
@@ -215,13 +241,19 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ title: Type.String(), headline: Type.String(), lines: Type.Array(Type.String()), link: Nullable(Type.String()) }), ...errorResponses(401, 403, 404) },
       },
     },
-    async (request) => app.notify.sendDigest(request.params.id),
+    async (request) => {
+      checkItem(rootOf(request), 'rule', request.params.id);
+      return app.notify.sendDigest(request.params.id);
+    },
   );
 
   app.get(
     '/admin/calendar/overrides',
     { schema: { ...sec, summary: "The working-day override table (days the package's calendar does not know)", response: { 200: Type.Object({ items: Type.Array(OverrideSchema) }), ...errorResponses(401, 403) } } },
-    async () => ({ items: await app.notify.overrides() }),
+    async (request) => {
+      assertWholeTree(rootOf(request), 'the working-day calendar');
+      return { items: await app.notify.overrides() };
+    },
   );
 
   app.put(
@@ -236,8 +268,9 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      assertWholeTree(rootOf(request), 'the working-day calendar');
       if (!isRealDate(request.params.date)) throw fieldError('date', `'${request.params.date}' is not a calendar date`);
-      await app.notify.putOverride({ date: request.params.date, workday: request.body.workday, note: request.body.note ?? null }, request.actor);
+      await app.notify.putOverride({ date: request.params.date, workday: request.body.workday, note: request.body.note ?? null }, requestActor(request));
       return reply.code(204).send(null);
     },
   );
@@ -246,7 +279,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/admin/calendar/overrides/:date',
     { schema: { ...sec, summary: 'Remove the override of a day', params: DateParams, response: { 204: Type.Null(), ...errorResponses(401, 403, 404) } } },
     async (request, reply) => {
-      await app.notify.deleteOverride(request.params.date, request.actor);
+      assertWholeTree(rootOf(request), 'the working-day calendar');
+      await app.notify.deleteOverride(request.params.date, requestActor(request));
       return reply.code(204).send(null);
     },
   );

@@ -1,6 +1,6 @@
 import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorCode, RegionSchema, RegionSummarySchema, ancestorsOf, childrenOf } from '@zhihui/shared';
-import { notFound } from '../domain/errors.js';
+import { RegionSchema, RegionSummarySchema, ancestorsOf, childrenOf } from '@zhihui/shared';
+import { regionInReach, rootOf, visibleTree } from '../domain/reach.js';
 import { computeSummary } from '../domain/summary.js';
 import { periodFromQuery } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
@@ -11,11 +11,8 @@ const CodeParams = Type.Object({ code: Type.String({ description: 'region code (
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
-  const regionOr404 = (code: string) => {
-    const r = app.regions.byCode.get(code);
-    if (!r) throw notFound('region', code, ErrorCode.unknownRegion);
-    return r;
-  };
+  /** The region asked for, when it exists (404) and the credential reaches it (403). */
+  const regionFor = (code: string, who: { principal: { region: string | null } | null }) => regionInReach(app.regions, rootOf(who), code);
 
   app.get(
     '/regions',
@@ -23,13 +20,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['regions'],
         summary: 'The region tree: every region with its parent, ordered by code; roots have parent null',
+        description: "A credential bound to a region sees its subtree and the path above it (for names), no other branch.",
         response: { 200: Type.Object({ roots: Type.Array(Type.String()), regions: Type.Array(RegionSchema) }) },
       },
     },
-    async () => ({
-      roots: app.regions.roots.map((r) => r.code),
-      regions: [...app.regions.byCode.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
-    }),
+    async (request) => {
+      const { roots, regions } = visibleTree(app.regions, rootOf(request));
+      return { roots, regions: regions.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)) };
+    },
   );
 
   app.get(
@@ -39,11 +37,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['regions'],
         summary: 'One region with its ancestors (root first) and children',
         params: CodeParams,
-        response: { 200: Type.Object({ region: RegionSchema, path: Type.Array(RegionSchema), children: Type.Array(RegionSchema) }), ...errorResponses(404) },
+        response: { 200: Type.Object({ region: RegionSchema, path: Type.Array(RegionSchema), children: Type.Array(RegionSchema) }), ...errorResponses(403, 404) },
       },
     },
     async (request) => {
-      const region = regionOr404(request.params.code);
+      const region = regionFor(request.params.code, request);
       return { region, path: ancestorsOf(app.regions, region.code), children: [...childrenOf(app.regions, region.code)] };
     },
   );
@@ -58,11 +56,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           'Period [from, to): ISO 8601 times, or bare dates read as the start of that day in Asia/Shanghai; both default to today (Asia/Shanghai). Channels are counted as of min(to, now).',
         params: CodeParams,
         querystring: Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) }),
-        response: { 200: RegionSummarySchema, ...errorResponses(400, 404) },
+        response: { 200: RegionSummarySchema, ...errorResponses(400, 403, 404) },
       },
     },
     async (request) => {
-      const region = regionOr404(request.params.code);
+      const region = regionFor(request.params.code, request);
       const now = Date.now();
       const period = periodFromQuery(request.query.from, request.query.to, now);
       return computeSummary(app.store, app.regions, region.code, period, now);

@@ -2,6 +2,8 @@ import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox, type Ty
 import { CAMERA_REASONS, CameraIdSchema, ErrorCode } from '@zhihui/shared';
 import { HttpError, notFound } from '../domain/errors.js';
 import { errorResponses } from '../plugins/errors.js';
+import { attemptOf } from '../plugins/identify.js';
+import { assertWholeTree, rootOf } from '../domain/reach.js';
 import { WvpSource } from '../sources/wvp.js';
 import { ZLM_HOOKS, ZlmSource, type ZlmHook } from '../sources/zlm.js';
 
@@ -80,6 +82,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(async (scope) => {
     const admin = scope.withTypeProvider<TypeBoxTypeProvider>();
     admin.addHook('onRequest', app.requireAdmin);
+    admin.addHook('onRequest', async (request) => assertWholeTree(rootOf(request), 'the sources API'));
     const security = [{ bearer: [] }];
 
     admin.get(
@@ -177,14 +180,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         const adapter = app.sources.adapters.get(id);
         if (!(adapter instanceof ZlmSource)) throw notFound('ZLMediaKit source', id);
         if (!(ZLM_HOOKS as readonly string[]).includes(hook)) throw notFound('hook', hook);
-        const wait = await app.auth.blockedFor(request.ip);
-        if (wait > 0) {
-          reply.header('retry-after', String(wait));
-          throw new HttpError(429, ErrorCode.tooMany, `too many failed authentications from this address; retry in ${wait} s`);
-        }
-        if (!adapter.authorized({ ip: request.ip, token: request.query.token ?? null })) {
-          await app.auth.failed(request.ip);
+        const token = request.query.token ?? null;
+        if (!adapter.authorized({ ip: request.ip, token })) {
           app.sources.feeds.get(id)?.bad('bad_auth', `${hook} from ${request.ip} without the source's token`);
+          // Counted with every other failed authentication: whoever keeps guessing the secret waits longer each time.
+          const retry = await app.identify.failed(attemptOf(request, token));
+          if (retry !== null) {
+            reply.header('retry-after', String(retry));
+            throw new HttpError(429, ErrorCode.tooMany, `too many failed authentications from this address; retry in ${retry} s`);
+          }
           throw new HttpError(401, ErrorCode.unauthorized, "hook refused: give the source's secret as ?token= or post from an allowed address");
         }
         let body: unknown = request.body;

@@ -1,9 +1,8 @@
 import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import {
   CameraIdSchema,
   ErrorCode,
-  isWithin,
   KeyChannelsSchema,
   NearChannelsSchema,
   PlayRequestSchema,
@@ -13,17 +12,12 @@ import {
 } from '@zhihui/shared';
 import { HttpError, notFound } from '../domain/errors.js';
 import { errorResponses } from '../plugins/errors.js';
-import { cookieToken } from '../plugins/auth.js';
+import { assertReaches, rootOf } from '../domain/reach.js';
 
 const SessionParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', description: 'video session id' }) });
 const ChannelParams = Type.Object({ id: CameraIdSchema });
 /** Opens per minute per client: a wall's carousel needs a few; a loop gone wrong must not flood the platform with INVITEs. */
 const OPEN_LIMIT = { max: 600, timeWindow: 60_000 };
-
-function bearerOf(request: FastifyRequest): string | null {
-  const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-  return m ? m[1]! : null;
-}
 
 /**
  * Live video: a channel as a tile shows it, the wall's key channels, the channels nearest a
@@ -34,37 +28,12 @@ function bearerOf(request: FastifyRequest): string | null {
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
-  /**
-   * Every read of a play URL, a stream or a snapshot is region-scoped: a principal reaches its
-   * own region subtree only. Principals carry `region` once the security work lands; without
-   * one (today's keys and viewer tokens) they reach every region.
-   */
+  /** Every read of a play URL, a stream or a snapshot is region-scoped: a principal reaches its own region subtree only (domain/reach.ts). */
   function assertRegionReadable(request: FastifyRequest, region: string): void {
-    const scope = (request.principal as { region?: string | null } | null)?.region;
-    if (scope && !isWithin(app.live.engine.tree, region, scope)) {
-      throw new HttpError(403, ErrorCode.forbidden, `this credential reaches region ${scope} and below; ${region} is outside it`);
-    }
+    assertReaches(app.regions, rootOf(request), region);
   }
-
-  /** POST/DELETE of sessions are not reads, so the viewer gate does not see them: the same check, here. */
-  async function requireViewer(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (!app.auth.viewerRequired()) return;
-    const bearer = bearerOf(request);
-    const token = bearer ?? cookieToken(request.headers.cookie);
-    if (token === null) throw new HttpError(401, ErrorCode.unauthorized, 'this server needs a viewer token: Authorization: Bearer <token>, or the cookie set when a wall is opened with ?token=');
-    const wait = await app.auth.blockedFor(request.ip);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      throw new HttpError(429, ErrorCode.tooMany, `too many failed authentications from this address; retry in ${wait} s`);
-    }
-    const p = app.auth.identify(token);
-    if (!p || (p.role !== 'viewer' && token !== bearer)) {
-      await app.auth.failed(request.ip);
-      throw new HttpError(401, ErrorCode.unauthorized, 'the viewer token is not valid (unknown or revoked)');
-    }
-    request.principal = p;
-    request.actor = p.name;
-  }
+  /** POST/DELETE of sessions are not reads, so the viewer gate's own hook does not see them: the gate, as a hook. */
+  const requireViewer = app.viewerGate.require;
 
   const regionOr404 = (code: string) => {
     if (!app.live.engine.tree.byCode.has(code)) throw notFound('region', code, ErrorCode.unknownRegion);

@@ -88,8 +88,10 @@ export interface CredentialRecord {
   kind: CredentialKind;
   /** Who holds it; becomes the actor of what it writes. */
   name: string;
-  /** Keys: status, inventory, clues, grid and/or admin. Viewer tokens: []. */
+  /** Keys: status, inventory, clues, grid, metrics and/or admin. Viewer tokens: []. */
   scopes: string[];
+  /** Root of the region subtree it reaches; null: the whole tree (credentials created before regions were bound). */
+  region: string | null;
   /** Hex SHA-256 of the whole token. */
   hash: string;
   createdAt: string;
@@ -102,6 +104,11 @@ export interface CredentialRecord {
 export interface AuditEntry {
   at: string;
   actor: string;
+  /**
+   * The credential that acted: a stored credential's id, `env:<name>` for one from the
+   * environment; null for the server's own actors and for clue steps (whose actor names are unique).
+   */
+  actorId: string | null;
   /** e.g. key.create, key.revoke, viewer.create, maintenance.set, clue.create, clue.transition. */
   action: string;
   /** What it was done to (key id, clue id, …). */

@@ -14,6 +14,7 @@ export const ErrorCode = {
   forbidden: 'FORBIDDEN',
   tooLarge: 'PAYLOAD_TOO_LARGE',
   tooMany: 'RATE_LIMITED',
+  timeout: 'REQUEST_TIMEOUT',
   unsupportedMedia: 'UNSUPPORTED_MEDIA_TYPE',
   unavailable: 'STORE_UNAVAILABLE',
   /** An outside system Zhihui asked on the caller's behalf (a video platform) did not answer. */

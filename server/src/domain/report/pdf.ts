@@ -18,6 +18,11 @@ export interface PdfRendererOptions {
   executablePath: string;
   /** Pages rendered at once; more wait their turn (Chromium is heavy on a 2-core box). */
   concurrency?: number;
+  /** Reports that may wait for their turn; past that a request is refused with 503 and retry-after. */
+  maxQueue?: number;
+  /** How long a rendered report is handed out again for the same request, and how many are kept. */
+  cacheMs?: number;
+  cacheEntries?: number;
   timeoutMs?: number;
 }
 
@@ -25,8 +30,13 @@ export const PDF_UNAVAILABLE = 'PDF_UNAVAILABLE';
 
 /**
  * HTML → A4 PDF with one headless Chromium, launched on first use and reused; a crashed browser
- * is relaunched on the next request. Reports are self-contained HTML, so the page never touches
- * the network (and is kept from doing so).
+ * is relaunched on the next request. Reports are self-contained HTML: the page never touches the
+ * network (and is kept from doing so) and runs no JavaScript (reports need none, so nothing in
+ * one could act).
+ *
+ * Reports are expensive (figures over the period, then Chromium), so `renderReport` bounds the
+ * work: identical requests share one rendering and its result for a while, and past a short
+ * queue a request is refused with 503 and retry-after rather than stalling everything else.
  */
 export class PdfRenderer {
   readonly #opts: Required<PdfRendererOptions>;
@@ -34,32 +44,78 @@ export class PdfRenderer {
   #active = 0;
   readonly #queue: (() => void)[] = [];
   #closed = false;
+  readonly #done = new Map<string, { at: number; pdf: Buffer }>();
+  readonly #inFlight = new Map<string, Promise<Buffer>>();
 
   constructor(opts: PdfRendererOptions) {
-    this.#opts = { concurrency: 1, timeoutMs: 30_000, ...opts };
+    this.#opts = { concurrency: 1, maxQueue: 3, cacheMs: 60_000, cacheEntries: 16, timeoutMs: 30_000, ...opts };
+  }
+
+  /**
+   * The PDF of the report named by `key` (everything that makes it differ: region, period, sort):
+   * from the cache, from a rendering of it already under way, or built now with `html` in a
+   * rendering slot. 503 with retry-after when the queue is full.
+   */
+  async renderReport(key: string, html: () => Promise<string>): Promise<Buffer> {
+    const now = Date.now();
+    for (const [k, v] of this.#done) if (now - v.at > this.#opts.cacheMs) this.#done.delete(k);
+    const cached = this.#done.get(key);
+    if (cached) return cached.pdf;
+    const running = this.#inFlight.get(key);
+    if (running) return running;
+    this.#check();
+    if (this.#active + this.#queue.length >= this.#opts.concurrency + this.#opts.maxQueue) {
+      const busy = new HttpError(503, PDF_UNAVAILABLE, `the report renderer is busy (${this.#opts.maxQueue} reports waiting); retry shortly`);
+      busy.retryAfterSec = 5 * (1 + this.#queue.length);
+      throw busy;
+    }
+    const job = this.#slot(async () => this.#print(await html()));
+    this.#inFlight.set(key, job);
+    try {
+      const pdf = await job;
+      this.#done.set(key, { at: Date.now(), pdf });
+      while (this.#done.size > this.#opts.cacheEntries) this.#done.delete(this.#done.keys().next().value!);
+      return pdf;
+    } finally {
+      this.#inFlight.delete(key);
+    }
   }
 
   async render(html: string): Promise<Buffer> {
+    this.#check();
+    return this.#slot(() => this.#print(html));
+  }
+
+  #check(): void {
     if (this.#closed) throw new HttpError(503, PDF_UNAVAILABLE, 'the server is shutting down');
     if (!existsSync(this.#opts.executablePath)) {
       throw new HttpError(503, PDF_UNAVAILABLE, `PDF export needs Chromium at ${this.#opts.executablePath} (apt-get install chromium fonts-noto-cjk); report.html prints the same report from a browser`);
     }
+  }
+
+  async #slot<T>(f: () => Promise<T>): Promise<T> {
     await this.#acquire();
     try {
-      const browser = await this.#launch();
-      const page = await browser.newPage();
-      try {
-        page.setDefaultTimeout(this.#opts.timeoutMs);
-        await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
-        await page.setContent(html, { waitUntil: 'load' });
-        // Fonts are local (fonts-noto-cjk); wait until they are laid out before printing.
-        await page.evaluate('document.fonts.ready.then(() => true)');
-        return await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
-      } finally {
-        await page.close().catch(() => undefined);
-      }
+      return await f();
     } finally {
       this.#release();
+    }
+  }
+
+  async #print(html: string): Promise<Buffer> {
+    const browser = await this.#launch();
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(this.#opts.timeoutMs);
+      await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
+      await page.setContent(html, { waitUntil: 'load' });
+      // Fonts are local (fonts-noto-cjk); wait until they are laid out before printing. This runs
+      // from the driver, not the page: the page's own scripts stay off.
+      await page.evaluate('document.fonts.ready.then(() => true)');
+      return await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+    } finally {
+      await context.close().catch(() => undefined);
     }
   }
 

@@ -202,6 +202,7 @@ interface CredentialRow {
   kind: CredentialRecord['kind'];
   name: string;
   scopes: string[];
+  region: string | null;
   hash: string;
   created_at: Date;
   created_by: string;
@@ -213,6 +214,7 @@ const toCredential = (r: CredentialRow): CredentialRecord => ({
   kind: r.kind,
   name: r.name,
   scopes: r.scopes,
+  region: r.region,
   hash: r.hash,
   createdAt: isoShanghai(r.created_at),
   createdBy: r.created_by,
@@ -223,14 +225,15 @@ const toCredential = (r: CredentialRow): CredentialRecord => ({
 async function insertAudit(db: pg.Pool | pg.PoolClient, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await db.query(
-    `INSERT INTO audit (at, actor, action, target, details)
-     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
+    `INSERT INTO audit (at, actor, action, target, details, actor_id)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])`,
     [
       entries.map((e) => t(e.at)),
       entries.map((e) => e.actor),
       entries.map((e) => e.action),
       entries.map((e) => e.target),
       entries.map((e) => (e.details === null ? null : JSON.stringify(e.details))),
+      entries.map((e) => e.actorId ?? null),
     ],
   );
 }
@@ -781,9 +784,9 @@ class PostgresStore implements Store {
   async createCredential(cr: CredentialRecord, audit: AuditEntry): Promise<void> {
     await this.#tx(async (c) => {
       await c.query(
-        `INSERT INTO credentials (id, kind, name, scopes, hash, created_at, created_by, revoked_at, revoked_by)
-         VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9)`,
-        [cr.id, cr.kind, cr.name, JSON.stringify(cr.scopes), cr.hash, t(cr.createdAt), cr.createdBy, tOrNull(cr.revokedAt), cr.revokedBy],
+        `INSERT INTO credentials (id, kind, name, scopes, hash, created_at, created_by, revoked_at, revoked_by, region)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10)`,
+        [cr.id, cr.kind, cr.name, JSON.stringify(cr.scopes), cr.hash, t(cr.createdAt), cr.createdBy, tOrNull(cr.revokedAt), cr.revokedBy, cr.region],
       );
       await insertAudit(c, [audit]);
     });
@@ -838,12 +841,12 @@ class PostgresStore implements Store {
     const limit = Math.max(1, Math.floor(q.limit));
     const prefix = q.action?.endsWith('.') ?? false;
     // The time range is repeated in each branch so both use their `at` index.
-    const { rows } = await this.#pool.query<{ at: Date; src: 'a' | 'c'; id: string; actor: string; action: string; target: string | null; details: Record<string, unknown> | null }>(
+    const { rows } = await this.#pool.query<{ at: Date; src: 'a' | 'c'; id: string; actor: string; actor_id: string | null; action: string; target: string | null; details: Record<string, unknown> | null }>(
       `SELECT * FROM (
-         SELECT at, 'a' AS src, id, actor, action, target, details FROM audit
+         SELECT at, 'a' AS src, id, actor, actor_id, action, target, details FROM audit
          WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
          UNION ALL
-         SELECT at, 'c' AS src, id, actor, CASE WHEN from_status IS NULL THEN 'clue.create' ELSE 'clue.transition' END,
+         SELECT at, 'c' AS src, id, actor, NULL::text, CASE WHEN from_status IS NULL THEN 'clue.create' ELSE 'clue.transition' END,
                 clue_id, jsonb_build_object('from', from_status, 'to', to_status, 'note', note)
          FROM clue_events
          WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
@@ -870,7 +873,7 @@ class PostgresStore implements Store {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({ at: isoShanghai(r.at), actor: r.actor, action: r.action, target: r.target, details: r.details })),
+      items: page.map((r) => ({ at: isoShanghai(r.at), actor: r.actor, actorId: r.actor_id, action: r.action, target: r.target, details: r.details })),
       nextCursor: rows.length > limit && last ? encodeCursor([last.at.getTime(), last.src, last.id]) : null,
     };
   }

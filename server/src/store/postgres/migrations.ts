@@ -191,6 +191,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'credential regions and audit actor ids',
+    // NULL region: the whole tree, as credentials reached before regions were bound.
+    sql: `
+      ALTER TABLE credentials ADD COLUMN region text;
+      ALTER TABLE audit ADD COLUMN actor_id text;
+    `,
+  },
 ];
 
 /** Any fixed number works; it only has to be the same in every process of a deployment. */

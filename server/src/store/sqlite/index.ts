@@ -194,6 +194,7 @@ const credentialFromRow = (r: Row): CredentialRecord => ({
   kind: r.kind as CredentialRecord['kind'],
   name: r.name as string,
   scopes: JSON.parse(r.scopes as string) as string[],
+  region: (r.region as string | null) ?? null,
   hash: r.hash as string,
   createdAt: isoAt(r.created_at as number),
   createdBy: r.created_by as string,
@@ -204,6 +205,7 @@ const credentialFromRow = (r: Row): CredentialRecord => ({
 const auditFromRow = (r: Row): AuditEntry => ({
   at: isoAt(r.at as number),
   actor: r.actor as string,
+  actorId: (r.actor_id as string | null) ?? null,
   action: r.action as string,
   target: (r.target as string | null) ?? null,
   details: r.details == null ? null : (JSON.parse(r.details as string) as Record<string, unknown>),
@@ -641,9 +643,10 @@ class SqliteStore implements Store {
   // ── credentials and audit ────────────────────────────────────────────────
 
   #insertAudit(e: AuditEntry): void {
-    this.#st('INSERT INTO audit (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)').run(
+    this.#st('INSERT INTO audit (at, actor, actor_id, action, target, details) VALUES (?, ?, ?, ?, ?, ?)').run(
       ms(e.at),
       e.actor,
+      e.actorId ?? null,
       e.action,
       e.target,
       e.details === null ? null : JSON.stringify(e.details),
@@ -653,13 +656,14 @@ class SqliteStore implements Store {
   async createCredential(c: CredentialRecord, audit: AuditEntry): Promise<void> {
     this.#db.transaction(() => {
       this.#st(
-        `INSERT INTO credentials (id, kind, name, scopes, hash, created_at, created_by, revoked_at, revoked_by)
-         VALUES (@id, @kind, @name, @scopes, @hash, @created_at, @created_by, @revoked_at, @revoked_by)`,
+        `INSERT INTO credentials (id, kind, name, scopes, region, hash, created_at, created_by, revoked_at, revoked_by)
+         VALUES (@id, @kind, @name, @scopes, @region, @hash, @created_at, @created_by, @revoked_at, @revoked_by)`,
       ).run({
         id: c.id,
         kind: c.kind,
         name: c.name,
         scopes: JSON.stringify(c.scopes),
+        region: c.region,
         hash: c.hash,
         created_at: ms(c.createdAt),
         created_by: c.createdBy,
@@ -751,9 +755,9 @@ class SqliteStore implements Store {
     // The time range is repeated inside the clue branch so SQLite can use clue_events_at there.
     const range = [params.from !== undefined ? 'at >= @from' : null, params.to !== undefined ? 'at < @to' : null].filter(Boolean);
     const sql = `SELECT * FROM (
-        SELECT at, 'a' AS src, seq, actor, action, target, details FROM audit
+        SELECT at, 'a' AS src, seq, actor, actor_id, action, target, details FROM audit
         UNION ALL
-        SELECT at, 'c' AS src, seq, actor, CASE WHEN from_status IS NULL THEN 'clue.create' ELSE 'clue.transition' END AS action,
+        SELECT at, 'c' AS src, seq, actor, NULL AS actor_id, CASE WHEN from_status IS NULL THEN 'clue.create' ELSE 'clue.transition' END AS action,
                clue_id AS target, json_object('from', from_status, 'to', to_status, 'note', note) AS details
         FROM clue_events ${range.length ? 'WHERE ' + range.join(' AND ') : ''}
       ) ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY at DESC, src DESC, seq DESC LIMIT @limit`;

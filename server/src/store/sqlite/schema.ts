@@ -193,4 +193,10 @@ export const MIGRATIONS: readonly string[] = [
     updated_by TEXT NOT NULL
   );
   `,
+  // Credentials bound to a region subtree (NULL: the whole tree, as before), and the acting
+  // credential's id on audit lines so that two keys of one name are never confused.
+  `
+  ALTER TABLE credentials ADD COLUMN region TEXT;
+  ALTER TABLE audit ADD COLUMN actor_id TEXT;
+  `,
 ];
