@@ -1,4 +1,4 @@
-import { descendantsOf, isOverdue, periodOf, previousPeriod, toShanghaiIso, type Clue, type RegionTree } from '@zhihui/shared';
+import { descendantsOf, formatRate, isOverdue, periodOf, previousPeriod, toShanghaiIso, type Clue, type RegionTree } from '@zhihui/shared';
 import { rankingOf } from '../domain/report/model.js';
 import { periodDays, resolvePeriod } from '../domain/report/period.js';
 import { computeSummary } from '../domain/summary.js';
@@ -6,7 +6,7 @@ import type { LiveService } from '../live/service.js';
 import type { Store } from '../store/types.js';
 import type { Message } from './message.js';
 import type { Rule } from './rules.js';
-import { categoryZh, downLine, durationZh, floorPercent, pointsChange, shortTime } from './texts.js';
+import { categoryZh, downLine, durationZh, pointsChange, shortTime } from './texts.js';
 
 export interface DigestDeps {
   store: Store;
@@ -52,15 +52,15 @@ export async function dailyDigest(d: DigestDeps, r: Rule, now: number): Promise<
     overdueNow(d.store, d.tree, r.region, now),
   ]);
   const rate = y.cameras.timeWeightedRate;
-  const lines = [`昨日运行率(时间加权)${floorPercent(rate)},较前日 ${pointsChange(rate, p.cameras.timeWeightedRate)} 个百分点`];
+  const lines = [`昨日运行率(时间加权)${formatRate(rate)},较前日 ${pointsChange(rate, p.cameras.timeWeightedRate)} 个百分点`];
   const live = d.live?.has(r.region) ? d.live : null;
   if (live) {
     const c = live.figures(r.region).today.cameras;
-    lines.push(`当前运行率 ${floorPercent(c.operationalRate)}(在线 ${c.online} / 应计 ${c.inService - c.maintenance} 路,离线 ${c.offline} 路,失联 ${c.unknown} 路)`);
+    lines.push(`当前运行率 ${formatRate(c.operationalRate)}(在线 ${c.online} / 应计 ${c.inService - c.maintenance} 路,离线 ${c.offline} 路,失联 ${c.unknown} 路)`);
   }
   lines.push(`昨日修复 ${y.cameras.repaired} 路,新增故障 ${y.cameras.newlyFailed} 路`);
   const lagging = y.children.filter((c) => c.cameras.timeWeightedRate !== null).sort((a, b) => a.cameras.timeWeightedRate! - b.cameras.timeWeightedRate!);
-  if (lagging.length > 1) lines.push(`运行率靠后:${lagging.slice(0, 3).map((c) => `${c.region.name} ${floorPercent(c.cameras.timeWeightedRate)}`).join('、')}`);
+  if (lagging.length > 1) lines.push(`运行率靠后:${lagging.slice(0, 3).map((c) => `${c.region.name} ${formatRate(c.cameras.timeWeightedRate)}`).join('、')}`);
   const down = live ? live.engine.downLongest(r.region).slice(0, 5) : [];
   if (down.length > 0) lines.push('离线最久:', ...down.map((x, i) => `  ${i + 1}. ${downLine(x, now)}`));
   lines.push(`超期线索 ${overdue.length} 条${overdue.length > 0 ? ':' : ''}`);
@@ -69,7 +69,7 @@ export async function dailyDigest(d: DigestDeps, r: Rule, now: number): Promise<
   return {
     ...base(r, now),
     title: `视频运行日报 · ${name} · ${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`,
-    headline: `${name} 昨日视频运行率 ${floorPercent(rate)},较前日 ${pointsChange(rate, p.cameras.timeWeightedRate)} 个百分点`,
+    headline: `${name} 昨日视频运行率 ${formatRate(rate)},较前日 ${pointsChange(rate, p.cameras.timeWeightedRate)} 个百分点`,
     lines,
     link: `${d.baseUrl}/wall/${r.region}`,
   };
@@ -88,20 +88,20 @@ export async function weeklyReport(d: DigestDeps, r: Rule, now: number): Promise
   const span = `${Number(days.first.slice(5, 7))}月${Number(days.first.slice(8, 10))}日–${Number(days.last.slice(5, 7))}月${Number(days.last.slice(8, 10))}日`;
   const pts = (x: number | null) => (x === null ? '—' : pointsChange(x, 0));
   const lines = [
-    `视频运行率(时间加权)${floorPercent(cur.cameras.timeWeightedRate)},较上周 ${pts(delta.rate)} 个百分点`,
+    `视频运行率(时间加权)${formatRate(cur.cameras.timeWeightedRate)},较上周 ${pts(delta.rate)} 个百分点`,
     `离线及失联 ${cur.cameras.offline + cur.cameras.unknown} 路,修复 ${cur.cameras.repaired} 路,新增故障 ${cur.cameras.newlyFailed} 路`,
-    `受理线索 ${cur.clues.total} 条,办结 ${cur.clues.byStatus.resolved + cur.clues.byStatus.closed} 条,超期 ${cur.clues.overdue} 条,办结率 ${floorPercent(cur.clues.resolvedRate)}`,
-    `矛盾纠纷调解 ${cur.mediation.cases} 件,成功 ${cur.mediation.success} 件,成功率 ${floorPercent(cur.mediation.successRate)}`,
+    `受理线索 ${cur.clues.total} 条,办结 ${cur.clues.byStatus.resolved + cur.clues.byStatus.closed} 条,超期 ${cur.clues.overdue} 条,办结率 ${formatRate(cur.clues.resolvedRate)}`,
+    `矛盾纠纷调解 ${cur.mediation.cases} 件,成功 ${cur.mediation.success} 件,成功率 ${formatRate(cur.mediation.successRate)}`,
   ];
   const ranked = ranking.rows.filter((x) => x.current.cameras.timeWeightedRate !== null);
   if (ranked.length > 1) {
-    lines.push(`运行率前列:${ranked.slice(0, 3).map((x) => `${x.region.name} ${floorPercent(x.current.cameras.timeWeightedRate)}`).join('、')}`);
-    lines.push(`运行率靠后:${ranked.slice(-3).reverse().map((x) => `${x.region.name} ${floorPercent(x.current.cameras.timeWeightedRate)}`).join('、')}`);
+    lines.push(`运行率前列:${ranked.slice(0, 3).map((x) => `${x.region.name} ${formatRate(x.current.cameras.timeWeightedRate)}`).join('、')}`);
+    lines.push(`运行率靠后:${ranked.slice(-3).reverse().map((x) => `${x.region.name} ${formatRate(x.current.cameras.timeWeightedRate)}`).join('、')}`);
   }
   return {
     ...base(r, now),
     title: `每周一汇报 · ${ranking.region.name} · ${span}`,
-    headline: `${ranking.region.name} 上周(${span})视频运行率 ${floorPercent(cur.cameras.timeWeightedRate)},受理线索 ${cur.clues.total} 条,超期 ${cur.clues.overdue} 条`,
+    headline: `${ranking.region.name} 上周(${span})视频运行率 ${formatRate(cur.cameras.timeWeightedRate)},受理线索 ${cur.clues.total} 条,超期 ${cur.clues.overdue} 条`,
     lines,
     link: `${d.baseUrl}/meeting/${r.region}?period=last_week`,
   };

@@ -1,9 +1,9 @@
-import { OPEN_CLUE_STATUSES, type ActiveAlert, ancestorsOf, descendantsOf, isOverdue, isWithin, toShanghaiIso, type Clue, type Region, type RegionTree } from '@zhihui/shared';
+import { OPEN_CLUE_STATUSES, type ActiveAlert, ancestorsOf, descendantsOf, formatRate, isOverdue, isWithin, toShanghaiIso, type Clue, type Region, type RegionTree } from '@zhihui/shared';
 import type { SourceHealthEvent } from '../bus.js';
 import type { NotifyRuleConfig } from '../config/sections/notifications.js';
 import type { LiveService } from '../live/service.js';
 import type { Message } from './message.js';
-import { categoryZh, downLine, durationZh, floorPercent, shortTime, sourceZh, statusZh } from './texts.js';
+import { categoryZh, downLine, durationZh, shortTime, sourceZh, statusZh } from './texts.js';
 import { AlertTracker, type AlertPhase, type ObserveOptions } from './tracker.js';
 
 /** A rule in force: from the config file or the admin API, with its id. */
@@ -163,19 +163,19 @@ export class AlertEngine {
     const down = cams.offline + cams.unknown - covered;
     const rec = this.tracker.get(`${r.id}|township:${t.code}`);
     const lasted = rec?.firedAt ? durationZh(now - rec.firedAt) : null;
-    const rateLine = `运行率 ${floorPercent(cams.operationalRate)}(在线 ${cams.online} / 应计 ${cams.inService - cams.maintenance} 路;离线 ${cams.offline} 路,失联 ${cams.unknown} 路)`;
+    const rateLine = `运行率 ${formatRate(cams.operationalRate)}(在线 ${cams.online} / 应计 ${cams.inService - cams.maintenance} 路;离线 ${cams.offline} 路,失联 ${cams.unknown} 路)`;
     const longest = live.engine
       .downLongest(t.code)
       .slice(0, 5)
       .map((x, i) => `  ${i + 1}. ${downLine(x, now)}`);
-    const threshold = floorPercent(r.threshold ?? null, r.threshold !== undefined && Math.round(r.threshold * 1000) % 10 === 0 ? 0 : 1);
+    const threshold = formatRate(r.threshold ?? null, r.threshold !== undefined && Math.round(r.threshold * 1000) % 10 === 0 ? 0 : 1);
     let title: string;
     let headline: string;
     if (r.kind === 'channels_down') {
       headline = phase === 'recovery' ? `${t.name} 视频离线已恢复至 ${down} 路` : `${t.name} ${down}路视频离线`;
       title = phase === 'recovery' ? `恢复 · ${t.name}视频离线` : phase === 'reminder' ? `持续 · ${headline}` : headline;
     } else {
-      headline = phase === 'recovery' ? `${t.name} 视频运行率恢复至 ${floorPercent(cams.operationalRate)}` : `${t.name} 视频运行率 ${floorPercent(cams.operationalRate)},低于 ${threshold}`;
+      headline = phase === 'recovery' ? `${t.name} 视频运行率恢复至 ${formatRate(cams.operationalRate)}` : `${t.name} 视频运行率 ${formatRate(cams.operationalRate)},低于 ${threshold}`;
       title = phase === 'recovery' ? `恢复 · ${t.name}运行率` : `${phase === 'reminder' ? '持续 · ' : ''}运行率低于 ${threshold} · ${t.name}`;
     }
     const lines = [rateLine];
@@ -298,7 +298,7 @@ export class AlertEngine {
     if (r.kind === 'source_down') return `${this.#sources.get(key.slice(key.indexOf('source:') + 7))?.ev.name ?? '视频平台'} 离线`;
     if (!live || !live.has(region)) return name;
     const cams = live.figures(region).today.cameras;
-    return r.kind === 'channels_down' ? `${name} ${cams.offline + cams.unknown}路视频离线` : `${name} 视频运行率 ${floorPercent(cams.operationalRate)}`;
+    return r.kind === 'channels_down' ? `${name} ${cams.offline + cams.unknown}路视频离线` : `${name} 视频运行率 ${formatRate(cams.operationalRate)}`;
   }
 
   #message(r: Rule, phase: AlertPhase, region: string, key: string | null, title: string, headline: string, lines: string[], link: string | null, urgent: boolean): Message {

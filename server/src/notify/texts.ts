@@ -1,4 +1,4 @@
-import { DOMAIN_LABELS, toShanghaiIso, type Clue, type DownChannel } from '@zhihui/shared';
+import { DOMAIN_LABELS, pointsOf, toShanghaiIso, type Clue, type DownChannel } from '@zhihui/shared';
 
 const ZH = {
   category: DOMAIN_LABELS.category['zh-CN'],
@@ -8,21 +8,10 @@ const ZH = {
   state: DOMAIN_LABELS.state['zh-CN'],
 };
 
-/**
- * A rate as people read it: floored to the decimal shown, so 84.97% reads 84.9% and never seems
- * to pass an 85% line it misses (DESIGN: figures are shown floored; pass/fail uses the exact value).
- */
-export function floorPercent(r: number | null, digits = 1): string {
-  if (r === null || !Number.isFinite(r)) return '—';
-  const f = 10 ** digits;
-  // The epsilon keeps 0.9 (90.000…01 after binary rounding) at 90.0, not 89.9.
-  return `${(Math.floor(r * 100 * f + 1e-7) / f).toFixed(digits)}%`;
-}
-
 /** A change of rate in percentage points, floored towards zero: "+0.3" / "-1.2". */
 export function pointsChange(now: number | null, before: number | null): string {
   if (now === null || before === null) return '—';
-  const d = Math.trunc((now - before) * 1000 + (now >= before ? 1e-7 : -1e-7)) / 10;
+  const d = pointsOf(now - before);
   return `${d > 0 ? '+' : d < 0 ? '' : '±'}${d.toFixed(1)}`;
 }
 

@@ -14,13 +14,12 @@ const dispute = (over: Partial<MediationCountable> = {}): MediationCountable => 
 const many = (n: number, over: Partial<MediationCountable>) => Array.from({ length: n }, () => dispute(over));
 
 describe('mediationFigures', () => {
-  test('the article: 929 of 972 disputes mediated → 95.6%', () => {
+  test('the article: 929 of 972 disputes mediated → 95.5%', () => {
     const f = mediationFigures([...many(929, { outcome: 'success' }), ...many(30, { outcome: 'failed' }), ...many(13, { outcome: 'court' })], period);
     expect(f).toMatchObject({ cases: 972, success: 929, failed: 30, court: 13, pending: 0 });
     expect(f.successRate).toBeCloseTo(929 / 972, 12);
-    // 929/972 = 95.576…%: rounded half up that is 95.6%. The article prints 95.5% because it
-    // truncates; the wall rounds, so 95.6% is correct here.
-    expect(formatRate(f.successRate)).toBe('95.6%');
+    // 929/972 = 95.576…%: shown floored, as the article prints it (a rate never overstates).
+    expect(formatRate(f.successRate)).toBe('95.5%');
   });
 
   test('only valid disputes reported in the period count; no outcome yet is pending', () => {

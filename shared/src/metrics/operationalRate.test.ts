@@ -12,7 +12,8 @@ import {
   reasonOf,
   sumCameraFigures,
 } from './operationalRate.js';
-import { formatRate, rate } from './rate.js';
+import fc from 'fast-check';
+import { formatRate, rate, rateCell } from './rate.js';
 
 const T = Date.parse('2026-11-27T10:00:00+08:00');
 const window = { reason: '立杆迁移', from: '2026-11-27T08:00:00+08:00', to: '2026-11-27T12:00:00+08:00' };
@@ -152,14 +153,34 @@ describe('rate and formatRate', () => {
     expect(rate(0, 3)).toBe(0);
   });
 
-  test('one decimal, rounded half up', () => {
+  test('one decimal, floored: a shown rate never overstates', () => {
     expect(formatRate(1)).toBe('100.0%');
     expect(formatRate(0)).toBe('0.0%');
     expect(formatRate(0.12345)).toBe('12.3%');
-    expect(formatRate(0.12355)).toBe('12.4%');
-    expect(formatRate(0.9555)).toBe('95.6%'); // 95.55 is not exact in binary; must still round up
+    expect(formatRate(0.12355)).toBe('12.3%');
+    expect(formatRate(0.9555)).toBe('95.5%');
+    expect(formatRate(0.8996)).toBe('89.9%'); // not "90.0%" beside the 90% line
+    expect(formatRate(0.29)).toBe('29.0%'); // 0.29 × 1000 is 289.999… in binary: still 29.0
     expect(formatRate(0.5, 0)).toBe('50%');
-    expect(formatRate(2 / 3, 2)).toBe('66.67%');
+    expect(formatRate(2 / 3, 2)).toBe('66.66%');
+  });
+
+  test('n/N shown equals the integer floor of 1000·n/N, for any counts', () => {
+    // Recomputed with integers only (BigInt), independent of floating point.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5_000_000 }).chain((N) => fc.tuple(fc.integer({ min: 0, max: N }), fc.constant(N))), ([n, N]) => {
+        const tenths = (BigInt(n) * 1000n) / BigInt(N);
+        const expected = `${tenths / 10n}.${tenths % 10n}%`;
+        expect(formatRate(n / N)).toBe(expected);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test('rateCell: the fraction floored to four decimals', () => {
+    expect(rateCell(929 / 972)).toBe(0.9557);
+    expect(rateCell(0.9)).toBe(0.9);
+    expect(rateCell(null)).toBe('');
   });
 
   test('no rate → a dash', () => {

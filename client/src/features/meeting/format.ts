@@ -1,6 +1,6 @@
 import { formatRate, toShanghaiIso } from '@zhihui/shared';
 import { getLocale } from '../../lib/i18n';
-import { METRIC_BETTER, RATE_METRICS } from '@zhihui/shared';
+import { METRIC_BETTER, RATE_METRICS, pointsOf } from '@zhihui/shared';
 import type { Metric } from './meetingParams';
 import { mt } from './meetingText';
 
@@ -10,7 +10,7 @@ export const fmtValue = (m: Metric, v: number | null) => (RATE_METRICS.has(m) ? 
 /** A change as arrow + magnitude, and whether it is good news. */
 export function fmtDelta(m: Metric, d: number | null): { text: string; tone: 'good' | 'bad' | 'flat' | 'neutral'; arrow: string } {
   if (d === null) return { text: '—', tone: 'flat', arrow: '' };
-  const mag = RATE_METRICS.has(m) ? Math.round(Math.abs(d) * 1000) / 10 : Math.abs(d);
+  const mag = RATE_METRICS.has(m) ? Math.abs(pointsOf(d)) : Math.abs(d);
   if (mag === 0) return { text: mt('same'), tone: 'flat', arrow: '' };
   const text = RATE_METRICS.has(m) ? `${mag.toFixed(1)}` : String(mag);
   const better = METRIC_BETTER[m];

@@ -1,4 +1,4 @@
-import { CAMERA_REASONS, CAMERA_STATES, formatRate, type DownChannel, type RegionSnapshot, type Trend } from '@zhihui/shared';
+import { CAMERA_REASONS, CAMERA_STATES, floorPercent, formatRate, type DownChannel, type RegionSnapshot, type Trend } from '@zhihui/shared';
 import { rateColor } from '../../lib/rateBands';
 
 // Colours and type sizes are in logical pixels of the 1920×1080 canvas (read from 3–8 m).
@@ -26,7 +26,7 @@ export function rankingRows(s: Pick<RegionSnapshot, 'children' | 'childFigures'>
 /** Horizontal bars, best at the top, each labelled with its rate (colour is not the only signal). */
 export function rankingOption(rows: readonly RankRow[]) {
   const ordered = [...rows].reverse(); // ECharts draws the first category at the bottom
-  const values = ordered.map((r) => (r.rate === null ? 0 : Math.round(r.rate * 1000) / 10));
+  const values = ordered.map((r) => (r.rate === null ? 0 : floorPercent(r.rate)));
   const min = Math.max(0, Math.floor((Math.min(100, ...values.filter((v) => v > 0)) - 10) / 10) * 10);
   return {
     // The order changes as figures move: no sliding bars on a wall read from across the room.
@@ -78,7 +78,7 @@ export function downByReason(cams: RegionSnapshot['cameras']): { reason: (typeof
 
 /** The last 24 hours of the operational rate, hour by hour, as an area line. */
 export function trendOption(trend: Trend, hourLabel: (epochSec: number) => string) {
-  const values = trend.rate.map((r) => (r === null ? null : Math.round(r * 1000) / 10));
+  const values = trend.rate.map((r) => (r === null ? null : floorPercent(r)));
   const known = values.filter((v): v is number => v !== null);
   const lo = known.length ? Math.min(...known) : 80;
   const min = Math.max(0, Math.floor((lo - 4) / 5) * 5);
