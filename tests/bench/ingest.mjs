@@ -8,7 +8,7 @@ import { dist, fixturesDir, now } from './lib.mjs';
 
 const { createSqliteStore } = await import(dist('store/sqlite/index.js'));
 const { seedStore } = await import(dist('store/seed.js'));
-const { createIngest } = await import(dist('domain/ingest.js'));
+const { createIngest } = await import(dist('domain/ingest/index.js'));
 const { Bus } = await import(dist('bus.js'));
 const { LiveEngine } = await import(dist('live/engine.js'));
 const { loadLiveData } = await import(dist('live/service.js'));

@@ -1,0 +1,78 @@
+import { ErrorCode, StatusReportSchema, inMaintenance, type BatchResult, type RejectedItem } from '@zhihui/shared';
+import type { StatusInput } from '../../store/types.js';
+import { reaches, type RegionRoot } from '../reach.js';
+import { MAX_FUTURE_MS, isoAt } from '../time.js';
+import { strictChecker } from '../validate.js';
+import { outside, type IngestContext } from './context.js';
+
+const checkReport = strictChecker(StatusReportSchema);
+
+/** Channel status: reported batches, the heartbeat sweep, and changes a source derives. */
+export function statusIngest(ctx: IngestContext) {
+  const { store, liveness, startedAt } = ctx;
+
+  /**
+   * Each report is checked here, once (the route checks only the batch around them), so that one
+   * bad report is listed in `rejected` while the others are stored.
+   */
+  async function statusBatch(reports: readonly unknown[], actor: string, within: RegionRoot = null): Promise<BatchResult> {
+    const now = ctx.clock();
+    const rejected: RejectedItem[] = [];
+    const candidates: { index: number; input: StatusInput; t: number }[] = [];
+    reports.forEach((item, index) => {
+      const r = checkReport(item);
+      if (!r.ok) {
+        const e = r.errors[0]!;
+        ctx.reject('status', rejected, index, ErrorCode.validation, `reports/${index}/${e.field}: ${e.message}`);
+        return;
+      }
+      const t = r.value.at !== undefined ? Date.parse(r.value.at) : now;
+      if (t > now + MAX_FUTURE_MS) {
+        ctx.reject('status', rejected, index, ErrorCode.validation, `reports/${index}/at: ${r.value.at} is more than 5 minutes in the future`);
+        return;
+      }
+      candidates.push({ index, t, input: { cameraId: r.value.cameraId, status: r.value.status, reason: r.value.reason ?? null, at: isoAt(t), actor } });
+    });
+    const known = await store.getCameras([...new Set(candidates.map((c) => c.input.cameraId))]);
+    const tree = ctx.deps.regions();
+    const valid: { input: StatusInput; t: number }[] = [];
+    for (const c of candidates) {
+      const cam = known.get(c.input.cameraId);
+      if (!cam) ctx.reject('status', rejected, c.index, ErrorCode.unknownCamera, `reports/${c.index}/cameraId: unknown camera '${c.input.cameraId}'`);
+      else if (!reaches(tree, within, cam.region)) ctx.reject('status', rejected, c.index, ErrorCode.forbidden, outside(`reports/${c.index}/cameraId`, cam.region));
+      else valid.push(c);
+    }
+    rejected.sort((a, b) => a.index - b.index);
+    // Applied in time order, so a batch that lists a channel's reports out of order still ends right.
+    valid.sort((a, b) => a.t - b.t);
+    await ctx.applyAndEmit(valid.map((v) => v.input));
+    ctx.inc('zhihui_ingest_reports_total', { result: 'accepted' }, valid.length);
+    ctx.inc('zhihui_ingest_reports_total', { result: 'rejected' }, rejected.length);
+    return { accepted: valid.length, rejected };
+  }
+
+  async function markSilent(now: number): Promise<number> {
+    if (ctx.deps.heartbeatGraceSec > 0 && now - startedAt < ctx.deps.heartbeatGraceSec * 1000) return 0;
+    const at = isoAt(now);
+    const inputs: StatusInput[] = [];
+    for (const c of await store.allCameras()) {
+      if (!c.inService || inMaintenance(c.maintenance, now)) continue;
+      const timeout = liveness.timeoutMs(c, startedAt);
+      if (timeout === null) continue;
+      const since = Date.parse(c.since);
+      const heard = c.lastSeen === null ? since : Date.parse(c.lastSeen);
+      if (c.status === 'online' && now - heard > timeout) {
+        inputs.push({ cameraId: c.id, status: 'unknown', reason: null, at, actor: 'heartbeat', heard: false });
+      } else if (c.status === 'unknown' && now - Math.max(heard, since) > timeout) {
+        inputs.push({ cameraId: c.id, status: 'offline', reason: null, at, actor: 'heartbeat', heard: false });
+      }
+    }
+    return ctx.applyAndEmit(inputs);
+  }
+
+  return {
+    statusBatch,
+    markSilent,
+    applyDerived: (inputs: readonly StatusInput[]) => ctx.applyAndEmit(inputs.map((i) => ({ ...i, heard: false }))),
+  };
+}
