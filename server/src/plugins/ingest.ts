@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin';
-import { createIngest, type IngestService } from '../domain/ingest.js';
+import { createIngest, type IngestService } from '../domain/ingest/index.js';
 import { createLiveness } from '../sources/settings.js';
 
-export type { IngestService } from '../domain/ingest.js';
+export type { IngestService } from '../domain/ingest/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { MAX_STATUS_BATCH } from '@zhihui/shared';
 import type { Bus } from '../bus.js';
-import type { IngestService } from '../domain/ingest.js';
+import type { IngestService } from '../domain/ingest/index.js';
 import { isoAt } from '../domain/time.js';
 import type { StatusInput, Store } from '../store/types.js';
 import type { SourceConfig } from '../config/sections/sources.js';

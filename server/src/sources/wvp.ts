@@ -1,7 +1,7 @@
 import { createClient } from 'redis';
 import { MAX_INVENTORY_ROWS, type RegionTree } from '@zhihui/shared';
 import type { WvpSourceConfig } from '../config/sections/sources.js';
-import type { IngestService } from '../domain/ingest.js';
+import type { IngestService } from '../domain/ingest/index.js';
 import type { Store } from '../store/types.js';
 import { Backoff } from './backoff.js';
 import { planCatalog, type CatalogPlan } from './catalog.js';
