@@ -213,3 +213,41 @@ function omitChildren<T extends { children?: unknown }>(x: T): Omit<T, 'children
   const { children: _c, ...rest } = x;
   return rest;
 }
+
+describe('socket stream pacing (FLUSH_MS is the longest window, not a fixed beat)', () => {
+  let slow: TestServer;
+  afterAll(async () => {
+    await slow?.close();
+  });
+
+  test('with a ten-minute FLUSH_MS, a change after a quiet spell still goes out at once, and every delta of a burst applies in order', async () => {
+    slow = await startServer({ flushMs: 600_000 });
+    const s = await openSocket(slow.url);
+    sockets.push(s);
+    const c = collect(s);
+    const ack = await subscribe(s, { region: '130111' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    const snap = ack.data;
+    const id = onlineCamera(snap, 3);
+    await postStatus(slow, [{ cameraId: id, status: 'offline', reason: 'power', at: at() }]);
+    // A fixed 10-minute beat would send nothing before the 10 s this waits at most.
+    const d = await c.next((x) => !!x.cams?.i.includes(snap.cameras.id.indexOf(id)), 10_000);
+    expect(d.seq).toBe(snap.seq + 1);
+    // Every delta still applies in order onto the snapshot and gives the state a fresh subscribe sees.
+    const ids = snap.cameras.id.filter((_, i) => snap.cameras.state[i] === 0).slice(30, 50);
+    await Promise.all(ids.map((x) => postStatus(slow, [{ cameraId: x, status: 'offline', reason: 'network', at: at() }])));
+    const last = ids.at(-1)!;
+    await c.next((x) => !!x.cams?.i.includes(snap.cameras.id.indexOf(last)), 10_000);
+    await settle(300);
+    let held = snap;
+    for (const x of c.deltas) {
+      const r = applyDelta(held, x);
+      expect(r.ok).toBe(true);
+      if (r.ok) held = r.snapshot;
+    }
+    const fresh = await subscribe(await openSocket(slow.url).then((x) => (sockets.push(x), x)), { region: '130111' });
+    if (!fresh.ok) throw new Error(fresh.error.message);
+    expect(withoutAt({ ...held, seq: 0 })).toEqual(withoutAt({ ...fresh.data, seq: 0 }));
+    expect(fresh.data.seq).toBe(held.seq);
+  });
+});

@@ -28,9 +28,12 @@ export class RegionStreams {
   readonly #seq = new Map<string, number>();
   #engine: LiveEngine;
   #off: () => void;
+  readonly #onPending: () => void;
 
-  constructor(engine: LiveEngine) {
+  /** `onPending` is told when a watched region has something to flush (the stream's pacer). */
+  constructor(engine: LiveEngine, onPending: () => void = () => {}) {
     this.#engine = engine;
+    this.#onPending = onPending;
     this.#off = engine.onChange((c) => this.#route(c));
   }
 
@@ -115,6 +118,7 @@ export class RegionStreams {
     for (const r of c.structure) inScope(r, (ch) => (ch.resync = true));
     for (const cam of c.cameras) inScope(cam.region, (ch) => ch.cams.add(cam.id));
     for (const clue of c.clues) inScope(clue.region, (ch) => ch.clues.set(clue.id, clue));
+    this.#onPending();
   }
 
   #nextSeq(code: string): number {

@@ -14,6 +14,7 @@ import {
 } from '@zhihui/shared';
 import { attachSocketAdapter } from '../scaleout/socketAdapter.js';
 import { RegionStreams, type Outgoing } from '../live/streams.js';
+import { FlushPacer } from '../live/flushPacer.js';
 import { SocketGuards, type Refusal } from '../live/socketGuards.js';
 import type { Principal } from '../domain/credentials.js';
 import { originAllowed } from '../domain/origin.js';
@@ -68,7 +69,8 @@ function pendingPackets(socket: ZhihuiSocket): number {
 
 /**
  * socket.io on the Fastify server: `subscribe` answers with the region's snapshot and joins its
- * room; every `flushMs` the changes of each watched region go out as one delta. A subscribe is
+ * room; the changes of each watched region go out as one delta, at once after a quiet spell and
+ * at most `flushMs` apart under load (live/flushPacer.ts). A subscribe is
  * checked against the socket's credential (its region, domain/reach.ts) and the socket's guards
  * (rate, unsent bytes: live/socketGuards.ts); a repeat reuses the snapshot while it is current.
  *
@@ -133,9 +135,11 @@ export default fp(
       return snapshot;
     };
 
-    const flush = () => {
-      if (!streams) return;
-      for (const o of streams.flush()) send(o);
+    /** Sends what is pending; true when any region had something to send. */
+    const flush = (): boolean => {
+      if (!streams) return false;
+      const out = streams.flush();
+      for (const o of out) send(o);
       // Sockets that drained get the current state (the flush above left nothing pending).
       for (const [code, set] of members) {
         let snap: RegionSnapshot | null = null;
@@ -146,7 +150,17 @@ export default fp(
           s.emit('snapshot', snap);
         }
       }
+      return out.length > 0;
     };
+    // Changes go out at once after a quiet spell and coalesce only under load (live/flushPacer.ts).
+    const pacer = new FlushPacer(() => {
+      try {
+        return flush();
+      } catch (err) {
+        app.log.error({ err }, 'stream flush failed');
+        return false;
+      }
+    }, { maxMs: app.config.flushMs });
 
     const leave = (socket: ZhihuiSocket, code: string) => {
       socket.data.regions?.delete(code);
@@ -263,7 +277,7 @@ export default fp(
     let timer: NodeJS.Timeout | null = null;
     let sweeper: NodeJS.Timeout | null = null;
     app.addHook('onReady', async () => {
-      streams = new RegionStreams(app.live.engine);
+      streams = new RegionStreams(app.live.engine, () => pacer.notify());
       // The engine computes its roll-ups on first use, which for a whole tree takes a second or
       // more: pay for it here, before listening, rather than in the first wall's subscribe.
       for (const code of new Set([...app.regions.roots.map((r) => r.code), app.config.region])) if (app.live.has(code)) app.live.engine.snapshot(code, 0);
@@ -271,13 +285,8 @@ export default fp(
         streams?.replaceEngine(engine);
         flush();
       });
-      timer = setInterval(() => {
-        try {
-          flush();
-        } catch (err) {
-          app.log.error({ err }, 'stream flush failed');
-        }
-      }, app.config.flushMs);
+      // The longest window, and the beat at which sockets that drained get their snapshot.
+      timer = setInterval(() => pacer.flushNow(), app.config.flushMs);
       timer.unref();
       sweeper = setInterval(() => {
         guards.sweep(io.of('/').sockets.values());
@@ -288,6 +297,7 @@ export default fp(
     // Sockets keep the HTTP server open: disconnect them before Fastify closes it.
     app.addHook('preClose', async () => {
       if (timer) clearInterval(timer);
+      pacer.stop();
       if (sweeper) clearInterval(sweeper);
       io.local.disconnectSockets(true);
       io.engine.close();
