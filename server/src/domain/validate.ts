@@ -1,5 +1,6 @@
 import { checker, isRealTime, type Checked, type FieldError } from '@zhihui/shared';
 import type { Static, TSchema } from 'typebox';
+import { fieldError } from './errors.js';
 
 type Json = Record<string, unknown>;
 
@@ -56,4 +57,13 @@ export function strictChecker<S extends TSchema>(schema: S): (value: unknown) =>
     }
     return bad.length > 0 ? { ok: false, errors: bad } : r;
   };
+}
+
+/** A comma-separated query filter of known values (none when absent or empty); 400 naming the field otherwise. */
+export function listOf<T extends string>(field: string, raw: string | undefined, allowed: readonly T[]): T[] | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const values = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = values.find((v) => !(allowed as readonly string[]).includes(v));
+  if (bad !== undefined) throw fieldError(field, `'${bad}' is not one of ${allowed.join(', ')}`);
+  return values as T[];
 }

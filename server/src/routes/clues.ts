@@ -10,20 +10,12 @@ import {
   ErrorCode,
 } from '@zhihui/shared';
 import { fieldError, notFound } from '../domain/errors.js';
+import { listOf } from '../domain/validate.js';
 import { readableCodes, reaches, rootOf } from '../domain/reach.js';
 import { isoAt, parseQueryTime } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
 
 const CluePageSchema = Type.Object({ items: Type.Array(ClueSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
-
-/** A comma-separated filter of known values; 400 naming the field otherwise. */
-function listOf(field: string, raw: string | undefined, allowed: readonly string[]): string[] | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const values = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = values.find((v) => !allowed.includes(v));
-  if (bad !== undefined) throw fieldError(field, `'${bad}' is not one of ${allowed.join(', ')}`);
-  return values;
-}
 
 function timeOf(field: string, raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;

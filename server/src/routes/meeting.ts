@@ -1,39 +1,18 @@
 import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import {
-  CAMERA_REASONS,
-  CAMERA_STATUSES,
-  CLUE_STATUSES,
-  DOMAIN_LABELS,
-  ErrorCode,
-  GridReportSchema,
-  GridWorkerViewSchema,
-  PERIOD_KINDS,
-  PeriodSchema,
-  RegionFiguresSchema,
-  RegionRefSchema,
-  descendantsOf,
-  formatRate,
-  isOverdue,
-  isWithin,
-  toShanghaiIso,
-  type Clue,
-  ChannelOutageSchema,
-  GridActivitySchema,
-  RankingSchema,
-  RANKING_METRICS,
-  defaultDir,
-  metricValues,
-  type RankingMetric,
-  type SortDir,
-} from '@zhihui/shared';
+import { CLUE_STATUSES, ChannelOutageSchema, ErrorCode, GridActivitySchema, PERIOD_KINDS, PeriodSchema, RANKING_METRICS, RankingSchema } from '@zhihui/shared';
 import { fieldError } from '../domain/errors.js';
 import { assertReaches, regionInReach, rootOf } from '../domain/reach.js';
-import { contentDisposition, toCsv, type CsvCell } from '../domain/report/csv.js';
+import { clueList, cluesCsv } from '../domain/report/clueList.js';
+import { contentDisposition } from '../domain/report/csv.js';
+import { gridActivity } from '../domain/report/gridActivity.js';
 import { reportHtml, reportTitle } from '../domain/report/html.js';
 import { rankingOf, reportModel } from '../domain/report/model.js';
 import { channelOutages } from '../domain/report/outages.js';
-import { CHROMIUM_ARGS, PdfRenderer } from '../domain/report/pdf.js';
+import { PdfRenderer } from '../domain/report/pdf.js';
 import { periodNameZh, periodSlug, resolvePeriod } from '../domain/report/period.js';
+import { rankingSort } from '../domain/report/ranking.js';
+import { rankingCsv } from '../domain/report/rankingCsv.js';
+import { listOf } from '../domain/validate.js';
 import { errorResponses } from '../plugins/errors.js';
 
 const CodeParams = Type.Object({ code: Type.String({ description: 'region code (6, 9 or 12 digits)' }) });
@@ -48,19 +27,6 @@ const RankingQuery = Type.Object({
   sort: Type.Optional(Type.String({ description: `one of ${RANKING_METRICS.join(', ')} (default rate)` })),
   dir: Type.Optional(Type.String({ description: 'asc or desc (default: best first)' })),
 });
-
-function sortOf(q: { sort?: string; dir?: string }): { sort: RankingMetric; dir: SortDir } {
-  const sort = (q.sort || 'rate') as RankingMetric;
-  if (!RANKING_METRICS.includes(sort)) throw fieldError('sort', `'${q.sort}' is not one of ${RANKING_METRICS.join(', ')}`);
-  if (q.dir !== undefined && q.dir !== '' && q.dir !== 'asc' && q.dir !== 'desc') throw fieldError('dir', `'${q.dir}' is not asc or desc`);
-  return { sort, dir: (q.dir || defaultDir(sort)) as SortDir };
-}
-
-const zh = DOMAIN_LABELS;
-const shTime = (iso: string | null) => (iso ? toShanghaiIso(iso).slice(0, 19).replace('T', ' ') : '');
-const pct = (r: number | null) => (r === null ? '' : formatRate(r));
-// Changes of rates go out as numbers (percentage points) so a spreadsheet can sort and sum them.
-const points = (d: number | null) => (d === null ? null : Math.round(d * 1000) / 10 + 0);
 
 /**
  * The county dispatch meeting (每周一汇报,半月一调度): child-region ranking against the previous
@@ -92,7 +58,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const region = regionFor(request.params.code, request);
       const now = Date.now();
       const p = resolvePeriod(request.query, now);
-      const { sort, dir } = sortOf(request.query);
+      const { sort, dir } = rankingSort(request.query);
       return rankingOf(app.store, app.regions, region.code, p, sort, dir, now);
     },
   );
@@ -113,20 +79,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const region = regionFor(request.params.code, request);
       const now = Date.now();
       const p = resolvePeriod(request.query, now);
-      const { sort, dir } = sortOf(request.query);
+      const { sort, dir } = rankingSort(request.query);
       const r = await rankingOf(app.store, app.regions, region.code, p, sort, dir, now);
-      const header = ['排名', '区划代码', '名称', '运行率(时间加权)', '运行率较上期(百分点)', '期末在线', '应计通道', '离线及失联', '修复', '新增故障', '受理线索', '办结线索', '超期线索', '办结率', '办结率较上期(百分点)', '调解成功率', '说事儿收集', '说事儿解决', '网格上报'];
-      const line = (rank: CsvCell, f: typeof r.total.current, d: typeof r.total.delta): CsvCell[] => {
-        const v = metricValues(f);
-        return [rank, f.region.code, f.region.name, pct(v.rate), points(d.rate), f.cameras.online, f.cameras.inService - f.cameras.maintenance, v.down, v.repaired, f.cameras.newlyFailed, v.received, v.resolved, v.overdue, pct(v.resolvedRate), points(d.resolvedRate), pct(v.mediationRate), f.clues.appeals.collected, v.appealsResolved, f.grid.reports];
-      };
-      const rows = r.rows.map((row) => line(row.rank, row.current, row.delta));
-      rows.push(line('合计', r.total.current, r.total.delta));
       const slug = periodSlug(r.period);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', contentDisposition(`${region.name}_排名_${slug}.csv`, `ranking-${region.code}-${slug.replace('至', '_')}.csv`))
-        .send(toCsv(header, rows));
+        .send(rankingCsv(r));
     },
   );
 
@@ -135,7 +94,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const region = regionFor(code, who);
     const now = Date.now();
     const p = resolvePeriod(q, now);
-    const { sort, dir } = sortOf(q);
+    const { sort, dir } = rankingSort(q);
     return {
       region,
       slug: periodSlug(p.period),
@@ -225,16 +184,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const region = regionFor(request.params.code, request);
       const p = resolvePeriod(request.query, Date.now());
-      const codes = descendantsOf(app.regions, region.code).map((r) => r.code);
-      const [all, reports] = await Promise.all([app.store.allGridWorkers(), app.store.gridReports({ from: p.period.from, to: p.period.to, regions: codes })]);
-      const count = new Map<string, number>();
-      for (const r of reports) count.set(r.workerId, (count.get(r.workerId) ?? 0) + 1);
-      const workers = all
-        .filter((w) => isWithin(app.regions, w.region, region.code))
-        .map((w) => ({ ...w, reports: count.get(w.id) ?? 0 }))
-        .sort((a, b) => b.reports - a.reports || a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id));
-      const latest = [...reports].sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || a.id.localeCompare(b.id)).slice(0, request.query.limit ?? 100);
-      return { period: p.period, workers, reports: latest, totalReports: reports.length };
+      return gridActivity(app.store, app.regions, region.code, p.period, request.query.limit ?? 100);
     },
   );
 
@@ -262,41 +212,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       if (code === undefined || !app.regions.byCode.has(code)) throw fieldError('region', `unknown region code '${q.region ?? ''}'`, ErrorCode.unknownRegion);
       assertReaches(app.regions, rootOf(request), code, 'region');
       const region = app.regions.byCode.get(code)!;
-      const status = q.status ? q.status.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-      const bad = status?.find((s) => !(CLUE_STATUSES as readonly string[]).includes(s));
-      if (bad !== undefined) throw fieldError('status', `'${bad}' is not one of ${CLUE_STATUSES.join(', ')}`);
+      const status = listOf('status', q.status, CLUE_STATUSES);
       const p = q.period || q.from ? resolvePeriod(q, now) : null;
-      const regions = descendantsOf(app.regions, code).map((r) => r.code);
-      const clues: Clue[] = [];
-      for (let cursor: string | undefined, first = true; (first || cursor) && clues.length < 100_000; first = false) {
-        const page = await app.store.listClues({ regions, status, from: p?.period.from, to: p?.period.to, limit: 5000, cursor });
-        clues.push(...page.items);
-        cursor = page.nextCursor ?? undefined;
-      }
-      const name = (c: string) => app.regions.byCode.get(c)?.name ?? c;
-      const header = ['编号', '标题', '类别', '来源', '区划代码', '区域', '状态', '是否超期', '上报时间', '办理期限', '办结时间', '承办单位', '调解结果', '紧急'];
-      const rows = clues.map((c): CsvCell[] => [
-        c.id,
-        c.title,
-        zh.category['zh-CN'][c.category],
-        zh.source['zh-CN'][c.source],
-        c.region,
-        name(c.region),
-        zh.status['zh-CN'][c.status],
-        isOverdue(c, now) ? '是' : '否',
-        shTime(c.reportedAt),
-        shTime(c.dueAt),
-        shTime(c.resolvedAt),
-        c.assignee ?? '',
-        c.outcome ? zh.outcome['zh-CN'][c.outcome] : '',
-        c.urgent ? '是' : '否',
-      ]);
+      const clues = await clueList(app.store, app.regions, code, { status, period: p?.period ?? null });
       const slug = p ? periodSlug(p.period) : '全部';
       const label = p ? `${periodNameZh(p.kind)}_${slug}` : slug;
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', contentDisposition(`${region.name}_线索清单_${label}.csv`, `clues-${region.code}-${p ? slug.replace('至', '_') : 'all'}.csv`))
-        .send(toCsv(header, rows));
+        .send(cluesCsv(clues, app.regions, now));
     },
   );
 };
