@@ -5,7 +5,8 @@ import type { CameraRecord, StatusEvent } from './store/types.js';
 /** What plugins tell each other, always after the store has committed it. */
 export interface BusEvents {
   /** Channels whose status, reason, inventory or maintenance changed (their full new records). */
-  cameras: { cameras: CameraRecord[]; events: StatusEvent[] };
+  /** Changed records, status changes appended, and stored changes a late report took back (see Store.applyStatus). */
+  cameras: { cameras: CameraRecord[]; events: StatusEvent[]; retracted?: StatusEvent[] };
   /** Clues created or moved along their lifecycle (full new state). */
   clues: { clues: Clue[] };
   /** Grid worker inventory or duty changes, and new reports. */

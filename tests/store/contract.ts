@@ -254,7 +254,63 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
         [T('09:00'), 'unknown', 'offline'],
         [T('09:30'), 'offline', 'online'],
       ]);
-      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({ status: 'online', since: T('10:00') });
+      // The current state comes from the rows: online since 09:30, the change that now starts it.
+      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({ status: 'online', since: T('09:30') });
+    });
+
+    test('applyStatus: a late report that now starts the current state moves `since` back, and says what it took back (#18.1)', async () => {
+      const [c1] = await seedCameras(1);
+      await s.applyStatus([report(c1!, 'online', T('08:00', '26'))]);
+      await s.applyStatus([report(c1!, 'offline', T('04:22'), { reason: 'power' })]);
+      // Yesterday 12:00 "offline, power": the channel was already down for the same reason then.
+      const late = await s.applyStatus([report(c1!, 'offline', T('12:00', '26'), { reason: 'power' })]);
+      expect(late.changed.map((c) => [c.id, c.status, c.since])).toEqual([[c1, 'offline', T('12:00', '26')]]);
+      expect(late.events.map((e) => [e.at, e.from, e.to])).toEqual([[T('12:00', '26'), 'online', 'offline']]);
+      expect(late.retracted.map((e) => [e.at, e.from, e.to])).toEqual([[T('04:22'), 'online', 'offline']]);
+      const hist = await s.statusEvents({ from: T('00:00', '26'), to: T('23:00'), cameraIds: [c1!] });
+      expect(hist.map((e) => [e.at, e.from, e.to])).toEqual([
+        [T('08:00', '26'), 'unknown', 'online'],
+        [T('12:00', '26'), 'online', 'offline'],
+      ]);
+      // `since` is the time of the last change in the rows.
+      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({ status: 'offline', reason: 'power', since: hist[hist.length - 1]!.at });
+
+      // A re-chained change is retracted in its old form and comes back in its new one.
+      const [, c2] = await seedCameras(2);
+      await s.applyStatus([report(c2!, 'online', T('10:00'))]);
+      const r2 = await s.applyStatus([report(c2!, 'offline', T('06:00'), { reason: 'network' })]);
+      expect(r2.retracted.map((e) => [e.at, e.from, e.to])).toEqual([[T('10:00'), 'unknown', 'online']]);
+      expect(r2.events.map((e) => [e.at, e.from, e.to])).toEqual([
+        [T('06:00'), 'unknown', 'offline'],
+        [T('10:00'), 'offline', 'online'],
+      ]);
+    });
+
+    test('applyStatus: the current state comes from the latest observation, not from a late report between (#18.2)', async () => {
+      const [c1] = await seedCameras(1);
+      await s.applyStatus([report(c1!, 'online', T('09:00'))]);
+      await s.applyStatus([report(c1!, 'online', T('09:50'))]); // heard at 09:50 (a heartbeat)
+      const late = await s.applyStatus([report(c1!, 'offline', T('09:40'), { reason: 'network' })]);
+      // Offline at 09:40, heard online at 09:50: online since 09:50, never "offline since 09:40".
+      expect(late.changed.map((c) => [c.status, c.since, c.lastSeen])).toEqual([['online', T('09:50'), T('09:50')]]);
+      const hist = await s.statusEvents({ from: T('00:00'), to: T('23:00'), cameraIds: [c1!] });
+      expect(hist.map((e) => [e.at, e.from, e.to, e.reason])).toEqual([
+        [T('09:00'), 'unknown', 'online', null],
+        [T('09:40'), 'online', 'offline', 'network'],
+        [T('09:50'), 'offline', 'online', null],
+      ]);
+      expect(late.events.map((e) => [e.at, e.from, e.to])).toEqual(hist.slice(1).map((e) => [e.at, e.from, e.to]));
+      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({ status: 'online', since: T('09:50'), lastSeen: T('09:50') });
+      // Heard online at 09:45 as well: the return is earlier, and `since` follows the rows.
+      const back = await s.applyStatus([report(c1!, 'online', T('09:45'))]);
+      expect(back.retracted.map((e) => [e.at, e.from, e.to])).toEqual([[T('09:50'), 'offline', 'online']]);
+      const h2 = await s.statusEvents({ from: T('00:00'), to: T('23:00'), cameraIds: [c1!] });
+      expect(h2.map((e) => [e.at, e.from, e.to])).toEqual([
+        [T('09:00'), 'unknown', 'online'],
+        [T('09:40'), 'online', 'offline'],
+        [T('09:45'), 'offline', 'online'],
+      ]);
+      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({ status: 'online', since: T('09:45'), lastSeen: T('09:50') });
     });
 
     test('applyStatus: a channel never heard from takes any report as current; late reports see the batch before them', async () => {
@@ -269,11 +325,13 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
         // In force at 09:00 is what the batch just taught the history: offline, so this is a change.
         report(c2!, 'online', T('09:00')),
       ]);
-      expect(late.changed).toEqual([]);
+      // The 10:00 change (unknown → online) has nothing left to change: online since 09:00.
+      expect(late.changed.map((c) => [c.id, c.since])).toEqual([[c2, T('09:00')]]);
       expect(late.events.map((e) => [e.at, e.from, e.to])).toEqual([
         [T('08:00'), 'unknown', 'offline'],
         [T('09:00'), 'offline', 'online'],
       ]);
+      expect(late.retracted.map((e) => [e.at, e.from, e.to])).toEqual([[T('10:00'), 'unknown', 'online']]);
       expect((await s.statusEvents({ from: T('00:00'), to: T('23:00'), cameraIds: [c2!] })).map((e) => [e.at, e.from, e.to])).toEqual([
         [T('08:00'), 'unknown', 'offline'],
         [T('09:00'), 'offline', 'online'],

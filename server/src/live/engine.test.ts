@@ -243,3 +243,40 @@ describe('LiveEngine on the fixtures', () => {
     expect(o?.kind === 'delta' && o.delta.trend?.t[0]).toBe(t0[1]);
   });
 });
+
+describe('a late report that rewrote the history (#18.1)', () => {
+  test('after the store takes a change back, the wall equals an engine built from the rewritten rows', () => {
+    const now = anchor + 10 * 3600_000;
+    const { engine } = setup(now);
+    const y12 = anchor - 12 * 3600_000; // yesterday 12:00
+    const today0422 = anchor + 4 * 3600_000 + 22 * 60_000;
+    const c = [...engine.cameras()].find((x) => x.status === 'online' && x.inService && !x.maintenance && Date.parse(x.since) < y12 && !fx.data.events.some((e) => e.cameraId === x.id && Date.parse(e.at) >= y12))!;
+    expect(c).toBeDefined();
+    const iso = (t: number) => new Date(t).toISOString();
+    // Offline (power) since today 04:22, as reported at the time.
+    const failed = { cameraId: c.id, from: 'online' as const, to: 'offline' as const, reason: 'power' as const, at: iso(today0422), actor: 't' };
+    engine.applyCameras([{ ...c, status: 'offline', reason: 'power', since: failed.at }], [failed]);
+    const township = c.region.slice(0, 9);
+    const county = c.region.slice(0, 6);
+    expect(engine.figures(township).today.cameras.newlyFailed).toBe(1);
+
+    // Then "offline, power" dated yesterday 12:00: the store drops the 04:22 change, since moves back.
+    const late = { ...failed, at: iso(y12) };
+    engine.applyCameras([{ ...c, status: 'offline', reason: 'power', since: late.at }], [late], [failed]);
+
+    const rows = {
+      ...fx.data,
+      cameras: fx.data.cameras.map((x) => (x.id === c.id ? { ...x, status: 'offline' as const, reason: 'power' as const, since: late.at } : x)),
+      events: [...fx.data.events, late],
+    };
+    const fresh = new LiveEngine(tree, rows, () => now);
+    for (const code of [township, county]) {
+      const a = engine.snapshot(code, 1);
+      const b = fresh.snapshot(code, 1);
+      expect(withoutAt(a)).toEqual(withoutAt(b));
+    }
+    // Recomputed by hand: the failure was yesterday, so none today; the row shows yesterday 12:00.
+    expect(engine.figures(township).today.cameras.newlyFailed).toBe(fresh.figures(township).today.cameras.newlyFailed);
+    expect(engine.cameraRow(c.id)?.since).toBe(Math.floor(y12 / 1000));
+  });
+});

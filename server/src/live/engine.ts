@@ -237,12 +237,20 @@ export class LiveEngine {
 
   // ---------------------------------------------------------------- updates
 
-  /** Full new records of changed channels and the status changes appended (the bus `cameras` event). */
-  applyCameras(records: readonly CameraRecord[], events: readonly StatusEvent[]): void {
+  /**
+   * Full new records of changed channels, the status changes appended, and the stored changes a
+   * late report took back (the bus `cameras` event): those are counted out before the new ones
+   * are counted in, so today's counters and the trend follow the rewritten history.
+   */
+  applyCameras(records: readonly CameraRecord[], events: readonly StatusEvent[], retracted: readonly StatusEvent[] = []): void {
     const now = this.#clock();
     const change = emptyChange();
     const regions = new Set<string>();
     const structure = new Set<string>();
+    for (const ev of retracted) {
+      const region = this.#uncountEvent(ev);
+      if (region !== null) regions.add(region);
+    }
     for (const rec of records) {
       const old = this.#cams.get(rec.id);
       if (old && old.rec.region !== rec.region) {
@@ -579,6 +587,33 @@ export class LiveEngine {
       const bucket = kind === 'repaired' ? n.repaired : n.failed;
       if (this.#todayMs[0] <= at && at < this.#todayMs[1]) bucket[0]++;
       if (this.#recentMs[0] <= at && at < this.#recentMs[1]) bucket[1]++;
+    }
+    this.#dirty(n);
+    return n.region.code;
+  }
+
+  /** Takes a status change back out (a late report dropped or re-chained it); returns its region. */
+  #uncountEvent(ev: StatusEvent): string | null {
+    const cam = this.#cams.get(ev.cameraId);
+    if (!cam) return null;
+    const n = this.#nodes.get(cam.rec.region)!;
+    const at = Date.parse(ev.at);
+    const same = (e: StatusEvent) => e.cameraId === ev.cameraId && e.to === ev.to && e.from === ev.from && Date.parse(e.at) === at;
+    const key = `${ev.cameraId}|${ev.to}|${ev.at}`;
+    const k = n.events.findIndex(same);
+    if (k >= 0) {
+      n.events.splice(k, 1);
+      this.#eventKeys.delete(key);
+      if (at <= this.#hour) this.#dirty(n, { past: true });
+    }
+    const list = this.#camEvents.get(ev.cameraId);
+    const j = list ? list.findIndex(same) : -1;
+    if (j >= 0) list!.splice(j, 1);
+    const kind = statusChangeKind(ev);
+    if (kind !== null && (k >= 0 || j >= 0)) {
+      const bucket = kind === 'repaired' ? n.repaired : n.failed;
+      if (this.#todayMs[0] <= at && at < this.#todayMs[1]) bucket[0]--;
+      if (this.#recentMs[0] <= at && at < this.#recentMs[1]) bucket[1]--;
     }
     this.#dirty(n);
     return n.region.code;

@@ -39,10 +39,12 @@ export async function bridgeBus(bus: Bus, config: Config, opts: BridgeOptions = 
   let subWasDown = false;
 
   const remember = (payload: BusEvents['cameras']): BusEvents['cameras'] => {
+    // A late report that took a stored change back may move `since` back: that record is news.
+    const rewritten = new Set((payload.retracted ?? []).map((e) => e.cameraId));
     const fresh = payload.cameras.filter((c) => {
       const s = Date.parse(c.since);
       const known = sinceOf.get(c.id);
-      if (known !== undefined && s < known) return false;
+      if (known !== undefined && s < known && !rewritten.has(c.id)) return false;
       sinceOf.set(c.id, s);
       return true;
     });

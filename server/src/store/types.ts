@@ -39,6 +39,13 @@ export interface StatusEvent {
   actor: string;
 }
 
+/** What one applyStatus did (see Store.applyStatus). */
+export interface StatusApplied {
+  changed: CameraRecord[];
+  events: StatusEvent[];
+  retracted: StatusEvent[];
+}
+
 /** A status report that passed validation, ready to apply. */
 export interface StatusInput {
   cameraId: string;
@@ -243,10 +250,14 @@ export interface Store {
    * never heard from (`unknown`, no last-seen), whose inventory time is not a real observation.
    * The history stays a chain (each change's `from` is the `to` of the one before it): a late
    * event re-chains the next change after it, or drops it when it no longer changes anything
-   * (see late.ts); the current record, `since` included, is left as it is.
-   * Returns the records that changed and the events appended (not the ones re-chained).
+   * (see late.ts). The current state comes from the latest observation: `since` moves back when
+   * the late report now starts the current state, and a report older than the last sign of life
+   * (`lastSeen`) is history only, with the change back at `lastSeen` (late.ts, betweenLate).
+   * Returns the records that changed, the events appended (a re-chained change again, in its new
+   * form) and the stored events taken back (dropped, or re-chained: in their old form), so a
+   * reader that counted them can take them out again.
    */
-  applyStatus(reports: readonly StatusInput[]): Promise<{ changed: CameraRecord[]; events: StatusEvent[] }>;
+  applyStatus(reports: readonly StatusInput[]): Promise<StatusApplied>;
   /** Status changes with `from <= at < to`, optionally for some channels only, in time order. */
   statusEvents(q: ChannelRange): Promise<StatusEvent[]>;
 

@@ -1,4 +1,5 @@
 import type { CameraStatus } from '@zhihui/shared';
+import { betweenLate, takeBack } from '../late.js';
 import type { CameraRecord, StatusEvent, StatusInput } from '../types.js';
 
 /** What one batch of reports does to the channels it names. */
@@ -11,6 +12,18 @@ export interface StatusDecision {
   events: StatusEvent[];
   /** The tail of `events` still to be written (the late hook writes what came before it). */
   unwritten: StatusEvent[];
+  /** Stored events the late hook took back (dropped, or re-chained: in their old form). */
+  retracted: StatusEvent[];
+}
+
+/** What a late report did to the stored history. */
+export interface LateFiled {
+  /** The event it added. */
+  event: StatusEvent;
+  /** The next stored change, taken back (dropped or re-chained), in its old form. */
+  retracted?: StatusEvent;
+  /** The re-chained change in its new form (already stored). */
+  rechained?: StatusEvent;
 }
 
 /**
@@ -22,7 +35,7 @@ export type LateHook = (
   report: StatusInput & { reason: StatusEvent['reason'] },
   current: CameraStatus,
   unwritten: readonly StatusEvent[],
-) => Promise<StatusEvent | null>;
+) => Promise<LateFiled | null>;
 
 /**
  * Applies reports in order to copies of `current`, with the same rules as the SQLite store:
@@ -40,6 +53,7 @@ export async function decideStatus(
   const state = new Map<string, CameraRecord>();
   const changedIds = new Set<string>();
   const events: StatusEvent[] = [];
+  const retracted: StatusEvent[] = [];
   let written = 0;
   for (const r of reports) {
     const cur = state.get(r.cameraId) ?? current.get(r.cameraId);
@@ -55,9 +69,30 @@ export async function decideStatus(
     if (heard && (row.lastSeen === null || at > Date.parse(row.lastSeen))) row.lastSeen = r.at;
     const reason = r.status === 'online' ? null : r.reason;
     if (at < since && !fresh) {
-      const e = await late({ ...r, reason }, row.status, events.slice(written));
-      if (e) events.push(e);
+      const filed = await late({ ...r, reason }, row.status, events.slice(written));
+      if (filed) {
+        events.push(filed.event);
+        if (filed.rechained) events.push(filed.rechained);
+        if (filed.retracted) {
+          // The hook wrote this batch's earlier events: one of them may be what it took back.
+          if (takeBack(events, retracted, filed.retracted) >= 0) written--;
+          // The dropped change was what started the current state: it now holds since the report.
+          if (!filed.rechained && Date.parse(filed.retracted.at) === since) {
+            row.since = r.at;
+            changedIds.add(row.id);
+          }
+        }
+      }
       written = events.length;
+      continue;
+    }
+    const between = betweenLate(row, row.lastSeen === null ? null : Date.parse(row.lastSeen), at, r.status, reason, heard && !fresh);
+    if (between !== null) {
+      // Older than the latest observation: true then, but not now (see betweenLate).
+      events.push({ cameraId: r.cameraId, from: row.status, to: r.status, reason, at: r.at, actor: r.actor });
+      events.push({ cameraId: r.cameraId, from: r.status, to: row.status, reason: row.reason, at: row.lastSeen!, actor: r.actor });
+      row.since = row.lastSeen!;
+      changedIds.add(row.id);
       continue;
     }
     if (r.status !== row.status || (r.status !== 'online' && reason !== row.reason)) {
@@ -73,5 +108,6 @@ export async function decideStatus(
     changed: [...changedIds].map((id) => state.get(id)!),
     events,
     unwritten: events.slice(written),
+    retracted,
   };
 }

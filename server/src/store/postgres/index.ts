@@ -12,7 +12,7 @@ import type {
   Region,
 } from '@zhihui/shared';
 import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
-import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
+import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusApplied, StatusEvent, StatusInput, Store } from '../types.js';
 import { runMigrations } from './migrations.js';
 import { decideStatus, type LateHook } from './apply.js';
 import { planLate, type HistoryStep } from '../late.js';
@@ -586,8 +586,8 @@ class PostgresStore implements Store {
     return { items, nextCursor };
   }
 
-  async applyStatus(reports: readonly StatusInput[]): Promise<{ changed: CameraRecord[]; events: StatusEvent[] }> {
-    if (reports.length === 0) return { changed: [], events: [] };
+  async applyStatus(reports: readonly StatusInput[]): Promise<StatusApplied> {
+    if (reports.length === 0) return { changed: [], events: [], retracted: [] };
     return this.#tx(async (c) => {
       // Row locks in id order: two processes applying overlapping batches queue instead of deadlocking.
       const ids = [...new Set(reports.map((r) => r.cameraId))].sort();
@@ -599,25 +599,31 @@ class PostgresStore implements Store {
       const late: LateHook = async (r, cur, unwritten) => {
         await insertStatusEvents(c, unwritten);
         const at = t(r.at);
-        type Step = { id: string; from_status: CameraStatus; to_status: CameraStatus; reason: CameraReason | null };
+        type Step = { id: string; from_status: CameraStatus; to_status: CameraStatus; reason: CameraReason | null; at: Date; actor: string };
         const step = (x: Step | undefined): HistoryStep | undefined => x && { from: x.from_status, to: x.to_status, reason: x.reason };
         const { rows: prev } = await c.query<Step>(
           'SELECT id, from_status, to_status, reason FROM status_events WHERE camera_id = $1 AND at <= $2 ORDER BY at DESC, id DESC LIMIT 1',
           [r.cameraId, at],
         );
         const { rows: next } = await c.query<Step>(
-          'SELECT id, from_status, to_status, reason FROM status_events WHERE camera_id = $1 AND at > $2 ORDER BY at, id LIMIT 1',
+          'SELECT id, from_status, to_status, reason, at, actor FROM status_events WHERE camera_id = $1 AND at > $2 ORDER BY at, id LIMIT 1',
           [r.cameraId, at],
         );
         const plan = planLate(r.status, r.reason, step(prev[0]), step(next[0]), cur);
         if (!plan) return null;
         const e: StatusEvent = { cameraId: r.cameraId, from: plan.from, to: r.status, reason: r.reason, at: r.at, actor: r.actor };
         await insertStatusEvents(c, [e]);
-        if (plan.next === 'rechain') await c.query('UPDATE status_events SET from_status = $2 WHERE id = $1', [next[0]!.id, r.status]);
-        else if (plan.next === 'drop') await c.query('DELETE FROM status_events WHERE id = $1', [next[0]!.id]);
-        return e;
+        if (plan.next === 'keep') return { event: e };
+        const n = next[0]!;
+        const old: StatusEvent = { cameraId: r.cameraId, from: n.from_status, to: n.to_status, reason: n.reason, at: isoShanghai(n.at), actor: n.actor };
+        if (plan.next === 'rechain') {
+          await c.query('UPDATE status_events SET from_status = $2 WHERE id = $1', [n.id, r.status]);
+          return { event: e, retracted: old, rechained: { ...old, from: r.status } };
+        }
+        await c.query('DELETE FROM status_events WHERE id = $1', [n.id]);
+        return { event: e, retracted: old };
       };
-      const { touched, changed, events, unwritten } = await decideStatus(current, reports, late);
+      const { touched, changed, events, unwritten, retracted } = await decideStatus(current, reports, late);
       if (touched.length > 0) {
         await c.query(
           `UPDATE cameras AS c SET status = u.status, reason = u.reason, since = u.since, last_seen = u.last_seen
@@ -637,6 +643,7 @@ class PostgresStore implements Store {
       return {
         changed: changed.map((r) => ({ ...r, since: isoShanghai(new Date(r.since)), lastSeen: r.lastSeen && isoShanghai(new Date(r.lastSeen)) })),
         events: events.map((e) => ({ ...e, at: isoShanghai(new Date(e.at)) })),
+        retracted,
       };
     });
   }

@@ -13,8 +13,8 @@ import {
   type Region,
 } from '@zhihui/shared';
 import { isoAt } from '../../domain/time.js';
-import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusEvent, StatusInput, Store } from '../types.js';
-import { planLate, type HistoryStep } from '../late.js';
+import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusApplied, StatusEvent, StatusInput, Store } from '../types.js';
+import { betweenLate, planLate, takeBack, type HistoryStep } from '../late.js';
 import { MIGRATIONS } from './schema.js';
 
 type Db = Database.Database;
@@ -182,6 +182,15 @@ const regionFromRow = (r: Row): Region => {
   if (r.approximate != null) region.approximate = r.approximate === 1;
   return region;
 };
+
+const eventOf = (cameraId: string, r: Row): StatusEvent => ({
+  cameraId,
+  from: r.from_status as CameraStatus,
+  to: r.to_status as CameraStatus,
+  reason: (r.reason as CameraReason | null) ?? null,
+  at: isoAt(r.at as number),
+  actor: r.actor as string,
+});
 
 const stepOf = (r: Row): HistoryStep => ({
   from: r.from_status as CameraStatus,
@@ -434,14 +443,15 @@ class SqliteStore implements Store {
     return { items: rows.map(toRecord), nextCursor: more ? encodeCursor(rows[rows.length - 1]!.id) : null };
   }
 
-  async applyStatus(reports: readonly StatusInput[]): Promise<{ changed: CameraRecord[]; events: StatusEvent[] }> {
+  async applyStatus(reports: readonly StatusInput[]): Promise<StatusApplied> {
     const cache = this.#cache();
     const run = this.#db.transaction(() => {
       const pending = new Map<string, CamRow>();
       const changedIds = new Set<string>();
       const events: StatusEvent[] = [];
+      const retracted: StatusEvent[] = [];
       const prevStep = this.#st('SELECT from_status, to_status, reason FROM status_events WHERE camera_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1');
-      const nextStep = this.#st('SELECT seq, from_status, to_status, reason FROM status_events WHERE camera_id = ? AND at > ? ORDER BY at, seq LIMIT 1');
+      const nextStep = this.#st('SELECT seq, from_status, to_status, reason, at, actor FROM status_events WHERE camera_id = ? AND at > ? ORDER BY at, seq LIMIT 1');
       const rechain = this.#st('UPDATE status_events SET from_status = ? WHERE seq = ?');
       const dropStep = this.#st('DELETE FROM status_events WHERE seq = ?');
       // Inserted as they arise, so a late report later in the same batch sees the ones before it.
@@ -472,8 +482,29 @@ class SqliteStore implements Store {
           const plan = planLate(r.status, reason, prev && stepOf(prev), next && stepOf(next), row.status);
           if (!plan) continue;
           append({ cameraId: r.cameraId, from: plan.from, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
-          if (plan.next === 'rechain') rechain.run(r.status, next!.seq);
-          else if (plan.next === 'drop') dropStep.run(next!.seq);
+          if (plan.next === 'keep') continue;
+          const old = eventOf(r.cameraId, next!);
+          takeBack(events, retracted, old);
+          if (plan.next === 'rechain') {
+            rechain.run(r.status, next!.seq);
+            events.push({ ...old, from: r.status });
+          } else {
+            dropStep.run(next!.seq);
+            // The dropped change was what started the current state: it now holds since the report.
+            if ((next!.at as number) === row.since) {
+              row.since = at;
+              changedIds.add(r.cameraId);
+            }
+          }
+          continue;
+        }
+        const between = betweenLate(row, row.lastSeen, at, r.status, reason, heard && !fresh);
+        if (between) {
+          // Older than the latest observation: true then, but not now (see betweenLate).
+          append({ cameraId: r.cameraId, from: row.status, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
+          append({ cameraId: r.cameraId, from: r.status, to: row.status, reason: row.reason, at: isoAt(between), actor: r.actor }, between);
+          row.since = between;
+          changedIds.add(r.cameraId);
           continue;
         }
         if (r.status !== row.status || (r.status !== 'online' && reason !== row.reason)) {
@@ -490,13 +521,13 @@ class SqliteStore implements Store {
         if (changedIds.has(row.id)) full.run(row.status, row.reason, row.since, row.lastSeen, row.id);
         else seen.run(row.lastSeen, row.id);
       }
-      return { pending, changedIds, events };
+      return { pending, changedIds, events, retracted };
     });
-    const { pending, changedIds, events } = run();
+    const { pending, changedIds, events, retracted } = run();
     for (const row of pending.values()) cache.set(row.id, row);
     const changed: CameraRecord[] = [];
     for (const id of changedIds) changed.push(toRecord(pending.get(id)!));
-    return { changed, events };
+    return { changed, events, retracted };
   }
 
   async statusEvents(q: ChannelRange): Promise<StatusEvent[]> {
