@@ -455,6 +455,34 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       expect((await s.getCameras([c2!])).get(c2!)!.status).toBe('online');
     });
 
+    test('applyStatus: a batch of hundreds (the bulk write path) lands every change, heartbeat and history row, durably', async () => {
+      const ids = await seedCameras(700);
+      await s.applyStatus(ids.map((id) => report(id, 'online', T('08:00'))));
+      // Odd actor text crosses any bulk format intact (tab, newline, backslash).
+      const actor = 'bulk\tkey\\x\nend';
+      const batch: StatusInput[] = ids.map((id, i) =>
+        i % 3 === 0 ? report(id, 'online', T('09:00'), { actor }) : report(id, 'offline', T(`09:0${i % 7}`), { reason: i % 2 ? 'network' : 'power', actor }),
+      );
+      const r = await s.applyStatus(batch);
+      const down = batch.filter((x) => x.status === 'offline');
+      expect(r.changed).toHaveLength(down.length);
+      expect(r.events).toHaveLength(down.length);
+      s = await h.reopen();
+      const now = await s.getCameras(ids);
+      for (const x of batch) {
+        const c = now.get(x.cameraId)!;
+        if (x.status === 'online') expect(c).toMatchObject({ status: 'online', reason: null, since: T('08:00'), lastSeen: T('09:00') });
+        else expect(c).toMatchObject({ status: 'offline', reason: x.reason, since: x.at, lastSeen: x.at });
+      }
+      const history = await s.statusEvents({ from: T('08:30'), to: T('23:00') });
+      expect(history).toHaveLength(down.length);
+      const want = new Map(down.map((x) => [x.cameraId, x]));
+      for (const e of history) {
+        const x = want.get(e.cameraId)!;
+        expect(e).toEqual({ cameraId: x.cameraId, from: 'online', to: 'offline', reason: x.reason, at: x.at, actor });
+      }
+    });
+
     test('applyStatus: reports for channels not in the inventory are ignored, the rest applied', async () => {
       const [c1] = await seedCameras(1);
       const r = await s.applyStatus([report('99999999999999999999', 'online', T('08:00')), report(c1!, 'online', T('08:00'))]);

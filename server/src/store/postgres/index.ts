@@ -15,6 +15,7 @@ import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
 import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusApplied, StatusEvent, StatusInput, Store } from '../types.js';
 import { runMigrations } from './migrations.js';
 import { decideStatus, type LateHook } from './apply.js';
+import { COPY_FROM_ROWS, copyCameraStates, copyStatusEvents, forgetStaging } from './copy.js';
 import { planLate, type HistoryStep } from '../late.js';
 
 const SHANGHAI_MS = 8 * 3600_000;
@@ -588,6 +589,7 @@ class PostgresStore implements Store {
 
   async applyStatus(reports: readonly StatusInput[]): Promise<StatusApplied> {
     if (reports.length === 0) return { changed: [], events: [], retracted: [] };
+    let bulk: pg.PoolClient | null = null;
     return this.#tx(async (c) => {
       // Row locks in id order: two processes applying overlapping batches queue instead of deadlocking.
       const ids = [...new Set(reports.map((r) => r.cameraId))].sort();
@@ -624,7 +626,10 @@ class PostgresStore implements Store {
         return { event: e, retracted: old };
       };
       const { touched, changed, events, unwritten, retracted } = await decideStatus(current, reports, late);
-      if (touched.length > 0) {
+      if (touched.length >= COPY_FROM_ROWS) {
+        bulk = c;
+        await copyCameraStates(c, touched);
+      } else if (touched.length > 0) {
         await c.query(
           `UPDATE cameras AS c SET status = u.status, reason = u.reason, since = u.since, last_seen = u.last_seen
            FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
@@ -639,12 +644,23 @@ class PostgresStore implements Store {
           ],
         );
       }
-      await insertStatusEvents(c, unwritten);
+      if (unwritten.length >= COPY_FROM_ROWS) await copyStatusEvents(c, unwritten);
+      else await insertStatusEvents(c, unwritten);
+      // A batch's reports mostly share a few instants: render each once.
+      const shown = new Map<string, string>();
+      const sh = (iso: string): string => {
+        let s = shown.get(iso);
+        if (s === undefined) shown.set(iso, (s = isoShanghai(new Date(iso))));
+        return s;
+      };
       return {
-        changed: changed.map((r) => ({ ...r, since: isoShanghai(new Date(r.since)), lastSeen: r.lastSeen && isoShanghai(new Date(r.lastSeen)) })),
-        events: events.map((e) => ({ ...e, at: isoShanghai(new Date(e.at)) })),
+        changed: changed.map((r) => ({ ...r, since: sh(r.since), lastSeen: r.lastSeen && sh(r.lastSeen) })),
+        events: events.map((e) => ({ ...e, at: sh(e.at) })),
         retracted,
       };
+    }).catch((err: unknown) => {
+      if (bulk) forgetStaging(bulk);
+      throw err;
     });
   }
 
