@@ -58,4 +58,26 @@ describe('architecture boundaries', () => {
     }
     expect(bad).toEqual([]);
   });
+
+  test('store/ and scaleout/ import nothing above them', () => {
+    // store/ is the floor of the server; scaleout/ bridges the bus and socket.io and reads the config.
+    const below: Record<string, string[]> = {
+      'server/src/store': ['server/src/store'],
+      'server/src/scaleout': ['server/src/scaleout', 'server/src/config', 'server/src/bus.ts', 'server/src/store'],
+    };
+    const bad: string[] = [];
+    let seen = 0;
+    for (const [dir, allowed] of Object.entries(below)) {
+      for (const f of sources(path.join(root, dir))) {
+        for (const spec of importsOf(f)) {
+          if (!spec.startsWith('.')) continue;
+          seen++;
+          const target = path.relative(root, path.resolve(path.dirname(f), spec)).replace(/\.js$/, '.ts');
+          if (!allowed.some((a) => target === a || target.startsWith(`${a}/`))) bad.push(`${path.relative(root, f)} → ${spec}`);
+        }
+      }
+    }
+    expect(seen).toBeGreaterThan(10);
+    expect(bad).toEqual([]);
+  });
 });

@@ -65,6 +65,9 @@ export function maskSecrets(url: string): string {
   return `${url.slice(0, q + 1)}${params.join('&')}${url.slice(end)}`;
 }
 
+/** How long one plugin may take to start (see the store plugin's seeding, in buildApp). */
+const PLUGIN_TIMEOUT_MS = 120_000;
+
 export interface BuildOptions {
   /** Configuration overrides on top of the environment (tests use them). */
   config?: Partial<Config>;
@@ -88,6 +91,10 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
             },
           },
     bodyLimit: 4 * 1024 * 1024,
+    // The store plugin migrates and, on a first start, seeds the store before the plugins after it
+    // can read the region tree; seeding a large store on a loaded machine outlasts Fastify's 10 s
+    // default. A plugin that really hangs still stops the start, after this long.
+    pluginTimeout: PLUGIN_TIMEOUT_MS,
     // A request must arrive whole within this (slow bodies and headers are cut with 408); the
     // check runs a few times per period. Long polls and WebSockets are not requests being received.
     requestTimeout: config.requestTimeoutMs,

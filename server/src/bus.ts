@@ -16,6 +16,13 @@ export interface BusEvents {
    * states arrive separately as `cameras`; this tells alerting to roll them up under the source.
    */
   source: SourceHealthEvent;
+  /** This process's region tree was rebuilt from the store (app.regions holds the new one). Local: sent with `deliver`. */
+  regions: { regions: number };
+  /**
+   * This process may have missed events of other processes (a Redis outage, a process that
+   * started): state kept from events should be re-read from the store. Local: sent with `deliver`.
+   */
+  resync: { why: string };
 }
 
 /** A source's liveness change, as the sources capability announces it. */
@@ -69,7 +76,10 @@ export class Bus {
     this.#taps.add(fn);
     return () => this.#taps.delete(fn);
   }
-  /** Hands an event another process emitted to this process's listeners (never to the taps). */
+  /**
+   * Hands an event to this process's listeners only, never to the taps: an event another process
+   * emitted, or one that concerns this process alone (`regions`, `resync`).
+   */
   deliver<K extends BusEventName>(event: K, payload: BusEvents[K]): void {
     this.#ee.emit(event, payload);
   }

@@ -11,8 +11,8 @@ declare module 'fastify' {
 /**
  * The event bus: ingest emits after commit; live state, stream and metrics listen. With
  * REDIS_URL it is bridged across server processes, so every process's live state sees every
- * committed change; when events may have been missed (a Redis outage), the live state reloads
- * from the store, which is the truth.
+ * committed change; when events may have been missed (a Redis outage), `resync` tells the live
+ * state to reload from the store, which is the truth.
  */
 export default fp(
   async (app) => {
@@ -20,10 +20,8 @@ export default fp(
     app.decorate('bus', bus);
     const unbridge = await bridgeBus(bus, app.config, {
       log: app.log,
-      onGap: () => {
-        const live = app.hasDecorator('live') ? (app as unknown as { live: { reload(): Promise<void> } }).live : null;
-        live?.reload().catch((err: unknown) => app.log.error({ err }, 'live reload after a bus gap failed'));
-      },
+      // Whoever keeps state from events (the live state) listens for `resync` and re-reads the store.
+      onGap: (why) => bus.deliver('resync', { why }),
     });
     app.addHook('onClose', async () => {
       await unbridge();

@@ -1,7 +1,5 @@
 import fp from 'fastify-plugin';
-import type { RegionTree } from '@zhihui/shared';
-import type { Store } from '../store/types.js';
-import { LiveService, treeFromStore } from '../live/service.js';
+import { LiveService } from '../live/service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,12 +13,11 @@ const TICK_MS = 1000;
 /**
  * Loads the live state from the store once the app is ready (after seeding), then follows the
  * bus. A one-second tick turns clues overdue, starts and ends maintenance windows, rolls the
- * trend's hour and, at midnight (Asia/Shanghai), reloads the engine for the new periods.
+ * trend's hour and, at midnight (Asia/Shanghai), reloads the engine for the new periods. A new
+ * region tree (`regions`) or events possibly missed from other processes (`resync`) reload it too.
  */
 export default fp(
   async (app) => {
-    // Until the store plugin decorates them, run on an empty tree rather than fail to boot.
-    const host = app as unknown as { store?: Store; regions?: RegionTree };
     let timer: NodeJS.Timeout | null = null;
     let service: LiveService | null = null;
 
@@ -31,14 +28,24 @@ export default fp(
       },
     });
 
+    /** Reloads until the engine runs on the current tree (a reload already under way may have read the old one). */
+    const reload = async (why: string): Promise<void> => {
+      if (!service) return;
+      try {
+        await service.reload();
+        if (service.engine.tree !== app.regions) await service.reload();
+      } catch (err) {
+        app.log.error({ err }, `live reload (${why}) failed`);
+      }
+    };
+    const offRegions = app.bus.on('regions', () => void reload('new region tree'));
+    const offResync = app.bus.on('resync', ({ why }) => void reload(`resync: ${why}`));
+
     app.addHook('onReady', async () => {
-      const store = host.store ?? null;
-      service = await LiveService.create({ store, tree: async () => host.regions ?? (await treeFromStore(store)) }, app.bus);
+      service = await LiveService.create({ store: app.store, tree: async () => app.regions }, app.bus);
       timer = setInterval(() => {
         try {
-          // Regions written through the API replace app.regions: follow with a reload.
-          if (service && host.regions && host.regions !== service.engine.tree) service.reload().catch((err: unknown) => app.log.error({ err }, 'live reload failed'));
-          else service?.tick();
+          service?.tick();
         } catch (err) {
           app.log.error(err, 'live tick failed');
         }
@@ -47,9 +54,11 @@ export default fp(
     });
 
     app.addHook('onClose', async () => {
+      offRegions();
+      offResync();
       if (timer) clearInterval(timer);
       service?.close();
     });
   },
-  { name: 'live', fastify: '5.x', dependencies: ['config', 'bus'] },
+  { name: 'live', fastify: '5.x', dependencies: ['config', 'bus', 'store'] },
 );

@@ -12,14 +12,13 @@ declare module 'fastify' {
     store: Store;
     /** The region tree, loaded from the store after seeding; read it each time (it is replaced on reload). */
     regions: RegionTree;
-    /** Rebuilds `app.regions` from the store (after regions were written). */
+    /** Rebuilds `app.regions` from the store (after regions were written) and announces it on the bus (`regions`). */
     reloadRegions(): Promise<void>;
   }
 }
 
 /** Wraps every store method so its latency lands in zhihui_store_seconds{op}, whichever backend. */
-function timed(store: Store, metrics: Metrics | undefined): Store {
-  if (!metrics) return store;
+function timed(store: Store, metrics: Metrics): Store {
   return new Proxy(store, {
     get(target, prop, receiver) {
       const v = Reflect.get(target, prop, receiver) as unknown;
@@ -59,13 +58,15 @@ export default fp(
       if (r.seeded) app.log.info({ shiftDays: r.shiftDays, ...r.counts }, 'seeded the store from fixtures');
       else app.log.warn({ fixturesDir: config.fixturesDir }, 'no fixtures found (fixtures/data/meta.json): the store starts empty');
     }
-    const store = timed(raw, app.hasDecorator('metrics') ? app.metrics : undefined);
+    const store = timed(raw, app.metrics);
     app.decorate('store', store);
     app.decorate('regions', buildRegionTree(await store.listRegions()));
     app.decorate('reloadRegions', async function reloadRegions() {
       app.regions = buildRegionTree(await store.listRegions());
+      // Local only: every process reads its own tree from the store.
+      app.bus.deliver('regions', { regions: app.regions.byCode.size });
     });
     if (app.regions.byCode.size === 0) app.log.warn('the region tree is empty: region routes answer 404 until regions are loaded');
   },
-  { name: 'store', fastify: '5.x', dependencies: ['config'] },
+  { name: 'store', fastify: '5.x', dependencies: ['config', 'bus', 'metrics'] },
 );

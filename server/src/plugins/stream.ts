@@ -4,7 +4,9 @@ import { WebSocketServer, type ServerOptions as WsOptions } from 'ws';
 import {
   ErrorCode,
   SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
   type Ack,
+  type FieldError,
   checker,
   regionRoom,
   type ClientToServerEvents,
@@ -48,6 +50,13 @@ const MAX_REGIONS_PER_SOCKET = 8;
 const SNAPSHOT_REUSE_MS = 1000;
 
 const checkSubscribe = checker(SubscribeRequestSchema);
+const checkUnsubscribe = checker(UnsubscribeRequestSchema);
+
+/** The ack of a payload that fails its schema, naming the first field at fault. */
+function invalid(errors: readonly FieldError[], event: string): { ok: false; error: { code: string; message: string } } {
+  const e = errors[0];
+  return { ok: false, error: { code: ErrorCode.validation, message: e ? `${e.field}: ${e.message}` : `invalid ${event} request` } };
+}
 
 /**
  * socket.io's WebSocket engine (ws), handing on one message per turn of the event loop: a
@@ -95,7 +104,7 @@ export default fp(
       },
     });
     app.decorate('io', io);
-    const closeAdapter = await attachSocketAdapter(io as unknown as Server, app.config);
+    const closeAdapter = await attachSocketAdapter(io, app.config);
 
     let streams: RegionStreams | null = null;
     /** Sockets per watched region, for lag checks (rooms hold ids only). */
@@ -211,8 +220,7 @@ export default fp(
       try {
         const checked = checkSubscribe(req);
         if (!checked.ok) {
-          const e = checked.errors[0];
-          reply({ ok: false, error: { code: ErrorCode.validation, message: e ? `${e.field}: ${e.message}` : 'invalid subscribe request' } });
+          reply(invalid(checked.errors, 'subscribe'));
           return;
         }
         const { region: code, token } = checked.value;
@@ -253,12 +261,12 @@ export default fp(
     function onUnsubscribe(this: ZhihuiSocket, req: unknown, ack: unknown): void {
       if (!guards.event(this)) return;
       const reply = typeof ack === 'function' ? (ack as (r: Ack<null>) => void) : () => {};
-      const code = typeof req === 'object' && req !== null && typeof (req as { region?: unknown }).region === 'string' ? (req as { region: string }).region : null;
-      if (code === null) {
-        reply({ ok: false, error: { code: ErrorCode.validation, message: 'region: required' } });
+      const checked = checkUnsubscribe(req);
+      if (!checked.ok) {
+        reply(invalid(checked.errors, 'unsubscribe'));
         return;
       }
-      leave(this, code);
+      leave(this, checked.value.region);
       reply({ ok: true, data: null });
     }
 

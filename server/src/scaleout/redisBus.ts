@@ -12,7 +12,7 @@ type Message =
 export interface BridgeOptions {
   log?: ScaleLog;
   /** Called when this process may have missed events (its link to Redis was down, or a sender's was). */
-  onGap?: () => void;
+  onGap?: (why: string) => void;
   /** Channel override (default: `<deployment prefix>:bus`, see deploymentPrefix). */
   channel?: string;
 }
@@ -54,7 +54,7 @@ export async function bridgeBus(bus: Bus, config: Config, opts: BridgeOptions = 
   const gap = (why: string) => {
     log.warn({ why }, 'bus events may have been missed; resyncing live state from the store');
     try {
-      opts.onGap?.();
+      opts.onGap?.(why);
     } catch (err) {
       log.error({ err: (err as Error).message }, 'resync after a bus gap failed');
     }

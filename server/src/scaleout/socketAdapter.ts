@@ -1,4 +1,3 @@
-import type { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Config } from '../config/env.js';
 import { closeRedis, connectSoon, consoleLog, deploymentPrefix, redisClient, type ScaleLog } from './redis.js';
@@ -8,7 +7,10 @@ import { closeRedis, connectSoon, consoleLog, deploymentPrefix, redisClient, typ
  * `io.to(room).emit` reach every process's sockets). Deltas are not among them: each process
  * streams its own deltas with its own seq through `io.local`. Returns a closer.
  */
-export async function attachSocketAdapter(io: Server, config: Config, opts: { log?: ScaleLog } = {}): Promise<() => Promise<void>> {
+/** What the adapter needs of a socket.io server, whatever its event maps. */
+type AdaptableServer = { adapter(factory: ReturnType<typeof createAdapter>): unknown };
+
+export async function attachSocketAdapter(io: AdaptableServer, config: Config, opts: { log?: ScaleLog } = {}): Promise<() => Promise<void>> {
   if (!config.redisUrl) return async () => {};
   const log = opts.log ?? consoleLog;
   const pub = redisClient(config.redisUrl, 'io-pub', log, { offlineQueue: false });

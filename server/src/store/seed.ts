@@ -12,7 +12,7 @@ import {
   type MaintenanceWindow,
   type Region,
 } from '@zhihui/shared';
-import { isoAt } from '../domain/time.js';
+import { isoAt } from './isoAt.js';
 import type { CameraRecord, MaintenanceSpan, SeedData, StatusEvent, Store } from './types.js';
 
 const DAY_MS = 86_400_000;

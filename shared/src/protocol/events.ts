@@ -120,6 +120,11 @@ export interface SubscribeRequest {
   token?: string;
 }
 
+/** Payload of `unsubscribe`. */
+export interface UnsubscribeRequest {
+  region: string;
+}
+
 export interface ServerToClientEvents {
   /** A fresh snapshot pushed by the server (e.g. after the client fell too far behind). */
   snapshot: (s: RegionSnapshot) => void;
@@ -128,7 +133,7 @@ export interface ServerToClientEvents {
 
 export interface ClientToServerEvents {
   subscribe: (req: SubscribeRequest, ack: (res: Ack<RegionSnapshot>) => void) => void;
-  unsubscribe: (req: { region: string }, ack?: (res: Ack<null>) => void) => void;
+  unsubscribe: (req: UnsubscribeRequest, ack?: (res: Ack<null>) => void) => void;
 }
 
 export type InterServerEvents = Record<string, never>;
@@ -137,8 +142,11 @@ export type InterServerEvents = Record<string, never>;
 export const regionRoom = (code: string): string => `region:${code}`;
 
 import { Type } from 'typebox';
+import { RegionCodeSchema } from '../schemas/common.js';
 /** Schema of `subscribe`'s payload: checked before anything else happens. */
 export const SubscribeRequestSchema = Type.Object({
-  region: Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$' }),
+  region: RegionCodeSchema,
   token: Type.Optional(Type.String({ maxLength: 200 })),
 });
+/** Schema of `unsubscribe`'s payload: checked like `subscribe`'s. */
+export const UnsubscribeRequestSchema = Type.Object({ region: RegionCodeSchema });

@@ -12,7 +12,7 @@ import {
   type Page,
   type Region,
 } from '@zhihui/shared';
-import { isoAt } from '../../domain/time.js';
+import { isoAt } from '../isoAt.js';
 import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusApplied, StatusEvent, StatusInput, Store } from '../types.js';
 import { betweenLate, planLate, takeBack, type HistoryStep } from '../late.js';
 import { MIGRATIONS } from './schema.js';
