@@ -6,6 +6,7 @@ import errorsPlugin, { clientErrorHandler, frameworkErrorHandler } from './plugi
 import busPlugin from './plugins/bus.js';
 import storePlugin from './plugins/store.js';
 import credentialsPlugin from './plugins/credentials.js';
+import peoplePlugin from './plugins/people.js';
 import identifyPlugin from './plugins/identify.js';
 import viewerGatePlugin from './plugins/viewerGate.js';
 import auditPlugin from './plugins/audit.js';
@@ -33,6 +34,7 @@ import adminRoutes from './routes/admin.js';
 import sourceRoutes from './routes/sources.js';
 import notificationRoutes from './routes/notifications.js';
 import videoRoutes from './routes/video.js';
+import sessionRoutes from './routes/session.js';
 
 const SECRET_PARAMS = new Set(['token', 'key', 'access_token', 'api_key', 'apikey']);
 
@@ -117,6 +119,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(docsPlugin);
   await app.register(storePlugin);
   await app.register(credentialsPlugin);
+  await app.register(peoplePlugin);
   await app.register(identifyPlugin);
   await app.register(viewerGatePlugin);
   await app.register(auditPlugin);
@@ -141,6 +144,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(sourceRoutes, { prefix: '/api/v1' });
   await app.register(notificationRoutes, { prefix: '/api/v1' });
   await app.register(videoRoutes, { prefix: '/api/v1' });
+  await app.register(sessionRoutes, { prefix: '/api/v1' });
   await app.register(staticPlugin);
 
   await app.ready();

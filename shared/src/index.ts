@@ -23,3 +23,4 @@ export * from './metrics/ranking.js';
 export * from './schemas/meeting.js';
 export * from './schemas/notifications.js';
 export * from './schemas/video.js';
+export * from './schemas/session.js';

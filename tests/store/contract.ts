@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { buildRegionTree, type CameraInput, type Clue, type ClueEvent, type GridReport, type GridWorkerView, type Region } from '@zhihui/shared';
 import { computeSummary } from '../../server/src/domain/summary.js';
-import type { AuditEntry, CredentialRecord, DeliveryRecord, Store, StatusInput } from '../../server/src/store/types.js';
+import type { AuditEntry, CredentialRecord, DeliveryRecord, SessionRecord, Store, StatusInput, UserRecord } from '../../server/src/store/types.js';
 
 /** A store under test, opened fresh for each test; `reopen` closes it and opens the same data again. */
 export interface StoreHandle {
@@ -657,6 +657,60 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
 
       s = await h.reopen();
       expect(await s.listCredentials()).toEqual([revoked, v1]);
+    });
+
+    test('people: accounts by name and id, a name once, failures counted atomically up to a lock, updates with audit lines', async () => {
+      const u: UserRecord = {
+        id: 'u00000000000000a1',
+        name: '王值班',
+        role: 'operator',
+        region: A,
+        passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+        failedCount: 0,
+        lockedUntil: null,
+        createdAt: T('08:00'),
+        createdBy: 'cli',
+        passwordChangedAt: T('08:00'),
+        lastSignInAt: null,
+        disabledAt: null,
+      };
+      await s.createUser(u, audit('user.create', T('08:00'), { target: u.id }));
+      expect(await s.getUserByName('王值班')).toEqual(u);
+      expect(await s.getUser(u.id)).toEqual(u);
+      expect(await s.getUserByName('nobody')).toBeNull();
+      await expect(s.createUser({ ...u, id: 'u00000000000000a2' }, audit('user.create', T('08:01')))).rejects.toThrow();
+      expect((await s.listAudit({ action: 'user.create', limit: 10 })).items).toHaveLength(1);
+      // Five failures at once, max 3: every one counts, the third locks.
+      const after = await Promise.all(Array.from({ length: 5 }, (_, i) => s.recordSignInFailure(u.id, 3, T('09:15'), audit('session.fail', T(`09:0${i}`), { target: u.id }))));
+      expect(after.map((x) => x!.failedCount).sort()).toEqual([1, 2, 3, 4, 5]);
+      const locked = (await s.getUser(u.id))!;
+      expect(locked).toMatchObject({ failedCount: 5, lockedUntil: T('09:15') });
+      expect((await s.listAudit({ action: 'session.fail', limit: 10 })).items).toHaveLength(5);
+      expect(await s.recordSignInFailure('u_unknown', 3, T('09:15'), audit('session.fail', T('09:10')))).toBeNull();
+      const reset: UserRecord = { ...locked, failedCount: 0, lockedUntil: null, lastSignInAt: T('10:00'), role: 'leader', region: null };
+      await s.updateUser(reset, audit('user.unlock', T('10:00'), { target: u.id }));
+      await s.updateUser({ ...reset, disabledAt: T('11:00') }, null);
+      s = await h.reopen();
+      expect(await s.listUsers()).toEqual([{ ...reset, disabledAt: T('11:00') }]);
+    });
+
+    test('sessions: create, read, touch only forward, delete one or a person\'s, sweep idle and ended ones', async () => {
+      const sess = (id: string, userId: string, lastSeenAt: string, expiresAt = T('20:00')): SessionRecord => ({ id, userId, csrf: `csrf-${id}`, createdAt: T('08:00'), lastSeenAt, expiresAt, ip: '10.0.0.7' });
+      await s.createSession(sess('a'.repeat(64), 'u1', T('08:00')));
+      await s.createSession(sess('b'.repeat(64), 'u1', T('09:00')));
+      await s.createSession(sess('c'.repeat(64), 'u2', T('09:30'), T('09:45')));
+      await s.createSession(sess('d'.repeat(64), 'u3', T('09:40')));
+      expect(await s.getSession('a'.repeat(64))).toEqual(sess('a'.repeat(64), 'u1', T('08:00')));
+      await s.touchSession('a'.repeat(64), T('09:50'));
+      await s.touchSession('a'.repeat(64), T('09:00'));
+      expect((await s.getSession('a'.repeat(64)))!.lastSeenAt).toBe(T('09:50'));
+      // Idle since before 09:35, or ended by 10:00: b (idle) and c (ended) go; a and d stay.
+      expect(await s.deleteStaleSessions(T('09:35'), T('10:00'))).toBe(2);
+      expect(await s.getSession('b'.repeat(64))).toBeNull();
+      expect(await s.getSession('c'.repeat(64))).toBeNull();
+      expect(await s.deleteSessionsOf('u1')).toBe(1);
+      expect(await s.deleteSession('d'.repeat(64))).toBe(true);
+      expect(await s.deleteSession('d'.repeat(64))).toBe(false);
     });
 
     test('audit: appended lines and clue steps, newest first, filters, cursor pages with ties', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { readConfigFile, emptyConfigFile, type ConfigFile } from './file.js';
+import { peopleConfig, type PeopleConfig } from './people.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -79,6 +80,8 @@ export interface Config {
   configPath: string | null;
   /** The config file's sections (sources, notifications, video, …), checked at start; empty without a file. */
   file: ConfigFile;
+  /** Sign-in lockout and session lifetimes of people's accounts. */
+  people: PeopleConfig;
 }
 
 function parseKeys(raw: string | undefined, what = 'API_KEYS'): { name: string; key: string }[] {
@@ -171,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     metricsAccess: metricsAccess(env.METRICS),
     configPath: env.ZHIHUI_CONFIG ? path.resolve(env.ZHIHUI_CONFIG) : null,
     file: env.ZHIHUI_CONFIG ? readConfigFile(path.resolve(env.ZHIHUI_CONFIG)) : emptyConfigFile(),
+    people: peopleConfig(env),
   };
   return { ...base, ...overrides };
 }

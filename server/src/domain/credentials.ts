@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { CredentialKind, CredentialRecord } from '../store/types.js';
+import type { CredentialKind, CredentialRecord, PersonRole } from '../store/types.js';
 
 /**
  * What a key may do. The first four write; `metrics` reads /metrics when METRICS=key; `admin`
@@ -34,6 +34,8 @@ export interface Principal {
    * stored credentials created without a region).
    */
   region: string | null;
+  /** Set when a person signed in (a session cookie): their role and the session's id (the SHA-256 the store keys it by). */
+  person?: { role: PersonRole; session: string };
 }
 
 /** Who the audit log names as having acted: the stored credential's id, or `env:<name>` for one from the environment. */

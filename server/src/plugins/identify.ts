@@ -106,6 +106,12 @@ export default fp(
     async function bearerPrincipal(request: FastifyRequest, reply: FastifyReply, what: string): Promise<Principal> {
       const token = bearerOf(request.headers.authorization);
       if (token === null) {
+        // A person signed in at /login: their session cookie, with the CSRF token on writes.
+        const who = await app.people.of(request);
+        if (who) {
+          app.people.adopt(request, who);
+          return request.principal!;
+        }
         reply.header('www-authenticate', 'Bearer realm="zhihui"');
         throw new HttpError(401, ErrorCode.unauthorized, `${what} need Authorization: Bearer <key>`);
       }
@@ -125,7 +131,7 @@ export default fp(
         const p = await bearerPrincipal(request, reply, scope === 'admin' ? 'admin requests' : scope === 'metrics' ? 'metrics' : 'writes');
         const ok = scope === 'all' ? WRITE_SCOPES.every((s) => p.scopes.has(s)) : p.scopes.has(scope);
         if (!ok) {
-          const has = p.role === 'viewer' ? 'a viewer token can only read' : `this key may: ${[...p.scopes].join(', ') || 'nothing'}`;
+          const has = p.person ? `a ${p.person.role}'s account may: ${[...p.scopes].join(', ') || 'read only'}` : p.role === 'viewer' ? 'a viewer token can only read' : `this key may: ${[...p.scopes].join(', ') || 'nothing'}`;
           const needs = scope === 'admin' ? 'the admin role (ADMIN_KEY or a key with the admin scope)' : scope === 'all' ? 'a key with every write scope' : `the '${scope}' scope`;
           throw new HttpError(403, ErrorCode.forbidden, `${has}; ${request.method} ${request.routeOptions.url ?? request.url} needs ${needs}`);
         }
@@ -140,5 +146,5 @@ export default fp(
       return requireScope(scopeOfRoute(request.method, request.routeOptions.url))(request, reply);
     });
   },
-  { name: 'identify', fastify: '5.x', dependencies: ['config', 'errors', 'metrics', 'credentials'] },
+  { name: 'identify', fastify: '5.x', dependencies: ['config', 'errors', 'metrics', 'credentials', 'people'] },
 );

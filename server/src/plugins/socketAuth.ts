@@ -4,6 +4,7 @@ import proxyAddr from '@fastify/proxy-addr';
 import type { Principal } from '../domain/credentials.js';
 import { bearerOf } from './identify.js';
 import { cookieToken, viewerCookie } from './viewerGate.js';
+import { principalOfPerson } from '../people/service.js';
 
 /** What a refused socket sees: `connect_error` with this message and `err.data` = { code, message }. */
 function refusal(code: string, message: string): Error & { data: { code: string; message: string } } {
@@ -69,10 +70,19 @@ export default fp(
     app.io.use((socket, next) => {
       const run = async () => {
         socket.data.principal = null;
-        if (!app.viewerGate.required()) return next();
         const hs = socket.handshake;
         const headers = hs.headers as Headers;
         const found = handshakeToken({ headers, auth: hs.auth, query: hs.query });
+        // A person's session cookie binds the socket to their region, gate or not (a token given explicitly wins).
+        const explicit = found !== null && found.token !== cookieToken(headers.cookie);
+        if (!explicit) {
+          const who = await app.people.ofCookie(headers.cookie);
+          if (who) {
+            socket.data.principal = principalOfPerson(who.user, who.session);
+            return next();
+          }
+        }
+        if (!app.viewerGate.required()) return next();
         if (found === null) return next(refusal(ErrorCode.unauthorized, 'this server needs a viewer token: open the wall with ?token=<token>, or pass auth: { token }'));
         const p = await authenticate(found.token, found.anyKind, originOf(hs));
         if (p instanceof Error) return next(p);
@@ -101,5 +111,5 @@ export default fp(
       headers['set-cookie'] = viewerCookie(found.token, secure);
     });
   },
-  { name: 'socketAuth', fastify: '5.x', dependencies: ['stream', 'credentials', 'identify', 'viewerGate'] },
+  { name: 'socketAuth', fastify: '5.x', dependencies: ['stream', 'credentials', 'identify', 'viewerGate', 'people'] },
 );

@@ -26,6 +26,8 @@ export default fp(
       app.get('/wall/*', { schema: { hide: true } }, notBuilt);
       app.get('/meeting/*', { schema: { hide: true } }, notBuilt);
       app.get('/admin/*', { schema: { hide: true } }, notBuilt);
+      app.get('/login', { schema: { hide: true } }, notBuilt);
+      app.get('/desk/*', { schema: { hide: true } }, notBuilt);
       return;
     }
 
@@ -53,6 +55,9 @@ export default fp(
     app.get('/meeting/*', { schema: { hide: true } }, spa);
     // The admin pages hold no data themselves: every call they make needs the admin key.
     app.get('/admin/*', { schema: { hide: true } }, spa);
+    // Sign-in, and the duty desk (its own hook sends those not signed in to /login).
+    app.get('/login', { schema: { hide: true } }, spa);
+    app.get('/desk/*', { schema: { hide: true } }, spa);
   },
   { name: 'static', fastify: '5.x', dependencies: ['config', 'viewerGate'] },
 );

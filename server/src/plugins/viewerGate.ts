@@ -58,12 +58,19 @@ function gateOf(request: FastifyRequest): 'page' | 'read' | null {
   return null;
 }
 
+/** The meeting view and the reports: under the gate, for viewer tokens and leaders' or admins' sessions (not operators'). */
+export function isMeetingRoute(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  return url.startsWith('/meeting') || /^\/api\/v1\/regions\/:code\/(report\.(html|pdf)|ranking(\.csv)?)$/.test(url);
+}
+
 function needsTokenPage(region: string): string {
   return `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>指挥 Zhihui</title>
 <body style="background:#0b1526;color:#dfe8f5;font:20px/1.6 sans-serif;padding:48px">
 <h1>此大屏需要显示令牌 · This display needs a viewer token</h1>
 <p>请向管理员索取带令牌的地址,例如 <code>/wall/${region}?token=…</code>,打开一次后浏览器会记住它。</p>
 <p>Ask an administrator for the wall's link with its token (<code>/wall/${region}?token=…</code>). Opened once, the browser keeps it.</p>
+<p>值班人员与领导请 <a style="color:#7fb6ff" href="/login">登录 · Sign in</a>。</p>
 </body></html>`;
 }
 
@@ -91,8 +98,18 @@ export default fp(
       const fromQuery = query && typeof query.token === 'string' ? query.token : null;
       // Consumed here, so route schemas never see (or log) it.
       if (query && 'token' in query) delete query.token;
-      if (!required()) return;
       const bearer = bearerOf(request.headers.authorization);
+      // A person signed in (session cookie) reads within their region, gate or not; a token presented explicitly wins.
+      if (bearer === null && fromQuery === null) {
+        const who = await app.people.of(request);
+        if (who) {
+          if (required() && who.user.role === 'operator' && isMeetingRoute(request.routeOptions.url)) {
+            throw new HttpError(403, ErrorCode.forbidden, 'the meeting view and reports are for leaders and admins (or a display with a viewer token)');
+          }
+          return app.people.adopt(request, who);
+        }
+      }
+      if (!required()) return;
       const fromCookie = cookieToken(request.headers.cookie);
       const token = bearer ?? fromQuery ?? fromCookie;
       const deny = (status: number, message: string): FastifyReply | never => {
@@ -127,5 +144,5 @@ export default fp(
       if (gate !== null) return admit(request, reply, gate);
     });
   },
-  { name: 'viewerGate', fastify: '5.x', dependencies: ['config', 'errors', 'credentials', 'identify'] },
+  { name: 'viewerGate', fastify: '5.x', dependencies: ['config', 'errors', 'credentials', 'identify', 'people'] },
 );

@@ -107,6 +107,45 @@ export interface CredentialRecord {
   revokedBy: string | null;
 }
 
+/** What a person may do: administer, read and lead meetings, or work clues and appeals at a desk. */
+export type PersonRole = 'admin' | 'leader' | 'operator';
+
+/** A person's account (people sign in with a password; machines and walls use credentials). */
+export interface UserRecord {
+  /** `u` + 16 hex digits; also the actor id the audit log names. */
+  id: string;
+  /** Sign-in name; the actor written into records. Unique for ever. */
+  name: string;
+  role: PersonRole;
+  /** Root of the region subtree the person reaches; null: the whole tree. */
+  region: string | null;
+  /** argon2id PHC string. */
+  passwordHash: string;
+  /** Failed sign-ins since the last success. */
+  failedCount: number;
+  /** Sign-in refused until then, after too many failures. */
+  lockedUntil: string | null;
+  createdAt: string;
+  createdBy: string;
+  passwordChangedAt: string;
+  lastSignInAt: string | null;
+  disabledAt: string | null;
+}
+
+/** A signed-in browser. The store keeps the SHA-256 of the cookie's secret, never the secret. */
+export interface SessionRecord {
+  /** Hex SHA-256 of the session secret. */
+  id: string;
+  userId: string;
+  /** Sent back by the browser in `x-csrf-token` on every write. */
+  csrf: string;
+  createdAt: string;
+  lastSeenAt: string;
+  /** Ends then however active it is. */
+  expiresAt: string;
+  ip: string;
+}
+
 /** One line of the audit log: who did what to what, and when. */
 export interface AuditEntry {
   at: string;
@@ -305,6 +344,31 @@ export interface Store {
    * target the clue id, details { from, to, note }). Cursor errors as for listClues.
    */
   listAudit(q: AuditQuery): Promise<Page<AuditEntry>>;
+
+  // ── people and sessions ──
+
+  /** Stores a new account with its audit line; a name in use rejects. */
+  createUser(u: UserRecord, audit: AuditEntry): Promise<void>;
+  /** Every account, oldest first. */
+  listUsers(): Promise<UserRecord[]>;
+  getUserByName(name: string): Promise<UserRecord | null>;
+  getUser(id: string): Promise<UserRecord | null>;
+  /** Replaces an account's mutable fields (role, region, password, lock, sign-in times, disabled) with its audit line, when one is given. */
+  updateUser(u: UserRecord, audit: AuditEntry | null): Promise<void>;
+  /**
+   * Counts a failed sign-in atomically: failedCount + 1, and when it reaches `max`, lockedUntil =
+   * `lockUntil`. Appends the audit line. Returns the account afterwards (null when unknown).
+   */
+  recordSignInFailure(id: string, max: number, lockUntil: string, audit: AuditEntry): Promise<UserRecord | null>;
+  createSession(s: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | null>;
+  touchSession(id: string, lastSeenAt: string): Promise<void>;
+  /** Deletes one session; false when there was none. */
+  deleteSession(id: string): Promise<boolean>;
+  /** Deletes a person's sessions (password changed, account disabled); returns how many. */
+  deleteSessionsOf(userId: string): Promise<number>;
+  /** Deletes sessions idle since before `idleBefore` or past their end at `now`; returns how many. */
+  deleteStaleSessions(idleBefore: string, now: string): Promise<number>;
 
   // ── notifications ──
 

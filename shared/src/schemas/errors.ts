@@ -22,6 +22,10 @@ export const ErrorCode = {
   /** A channel's stream cannot be had now (platform refused, unreachable, or no source serves it). */
   videoUnavailable: 'VIDEO_UNAVAILABLE',
   internal: 'INTERNAL',
+  /** A person's account is locked after repeated failed sign-ins (423, with the time it opens again). */
+  locked: 'ACCOUNT_LOCKED',
+  /** A write authenticated by the session cookie came without the session's CSRF token. */
+  csrf: 'CSRF_REFUSED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -14,6 +14,8 @@ import type {
 import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
 import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusApplied, StatusEvent, StatusInput, Store } from '../types.js';
 import { runMigrations } from './migrations.js';
+import { postgresPeople } from './people.js';
+import type { PeopleStore } from '../sqlite/people.js';
 import { decideStatus, type LateHook } from './apply.js';
 import { COPY_FROM_ROWS, copyCameraStates, copyStatusEvents, forgetStaging } from './copy.js';
 import { planLate, type HistoryStep } from '../late.js';
@@ -345,6 +347,23 @@ class PostgresStore implements Store {
   constructor(pool: pg.Pool) {
     this.#pool = pool;
   }
+
+  #peopleStore: PeopleStore | null = null;
+  get #people(): PeopleStore {
+    return (this.#peopleStore ??= postgresPeople(this.#pool, (fn) => this.#tx(fn), insertAudit, isoShanghai));
+  }
+  readonly createUser: PeopleStore['createUser'] = (...a) => this.#people.createUser(...a);
+  readonly listUsers: PeopleStore['listUsers'] = (...a) => this.#people.listUsers(...a);
+  readonly getUserByName: PeopleStore['getUserByName'] = (...a) => this.#people.getUserByName(...a);
+  readonly getUser: PeopleStore['getUser'] = (...a) => this.#people.getUser(...a);
+  readonly updateUser: PeopleStore['updateUser'] = (...a) => this.#people.updateUser(...a);
+  readonly recordSignInFailure: PeopleStore['recordSignInFailure'] = (...a) => this.#people.recordSignInFailure(...a);
+  readonly createSession: PeopleStore['createSession'] = (...a) => this.#people.createSession(...a);
+  readonly getSession: PeopleStore['getSession'] = (...a) => this.#people.getSession(...a);
+  readonly touchSession: PeopleStore['touchSession'] = (...a) => this.#people.touchSession(...a);
+  readonly deleteSession: PeopleStore['deleteSession'] = (...a) => this.#people.deleteSession(...a);
+  readonly deleteSessionsOf: PeopleStore['deleteSessionsOf'] = (...a) => this.#people.deleteSessionsOf(...a);
+  readonly deleteStaleSessions: PeopleStore['deleteStaleSessions'] = (...a) => this.#people.deleteStaleSessions(...a);
 
   async #tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();

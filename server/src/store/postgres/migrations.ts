@@ -210,6 +210,36 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE cameras SET (fillfactor = 50);
     `,
   },
+  {
+    version: 7,
+    name: 'people and sessions',
+    sql: `
+      CREATE TABLE users (
+        id text PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        role text NOT NULL,
+        region text,
+        password_hash text NOT NULL,
+        failed_count integer NOT NULL,
+        locked_until timestamptz,
+        created_at timestamptz NOT NULL,
+        created_by text NOT NULL,
+        password_changed_at timestamptz NOT NULL,
+        last_sign_in_at timestamptz,
+        disabled_at timestamptz
+      );
+      CREATE TABLE sessions (
+        id text PRIMARY KEY,
+        user_id text NOT NULL,
+        csrf text NOT NULL,
+        created_at timestamptz NOT NULL,
+        last_seen_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        ip text NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions (user_id);
+    `,
+  },
 ];
 
 /** Any fixed number works; it only has to be the same in every process of a deployment. */

@@ -16,6 +16,7 @@ import { isoAt } from '../isoAt.js';
 import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusApplied, StatusEvent, StatusInput, Store } from '../types.js';
 import { betweenLate, planLate, takeBack, type HistoryStep } from '../late.js';
 import { MIGRATIONS } from './schema.js';
+import { sqlitePeople, type PeopleStore } from './people.js';
 
 type Db = Database.Database;
 type Row = Record<string, unknown>;
@@ -253,6 +254,23 @@ class SqliteStore implements Store {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = OFF');
   }
+
+  #peopleStore: PeopleStore | null = null;
+  get #people(): PeopleStore {
+    return (this.#peopleStore ??= sqlitePeople(this.#db, (sql) => this.#st(sql), (e) => this.#insertAudit(e)));
+  }
+  readonly createUser: PeopleStore['createUser'] = (...a) => this.#people.createUser(...a);
+  readonly listUsers: PeopleStore['listUsers'] = (...a) => this.#people.listUsers(...a);
+  readonly getUserByName: PeopleStore['getUserByName'] = (...a) => this.#people.getUserByName(...a);
+  readonly getUser: PeopleStore['getUser'] = (...a) => this.#people.getUser(...a);
+  readonly updateUser: PeopleStore['updateUser'] = (...a) => this.#people.updateUser(...a);
+  readonly recordSignInFailure: PeopleStore['recordSignInFailure'] = (...a) => this.#people.recordSignInFailure(...a);
+  readonly createSession: PeopleStore['createSession'] = (...a) => this.#people.createSession(...a);
+  readonly getSession: PeopleStore['getSession'] = (...a) => this.#people.getSession(...a);
+  readonly touchSession: PeopleStore['touchSession'] = (...a) => this.#people.touchSession(...a);
+  readonly deleteSession: PeopleStore['deleteSession'] = (...a) => this.#people.deleteSession(...a);
+  readonly deleteSessionsOf: PeopleStore['deleteSessionsOf'] = (...a) => this.#people.deleteSessionsOf(...a);
+  readonly deleteStaleSessions: PeopleStore['deleteStaleSessions'] = (...a) => this.#people.deleteStaleSessions(...a);
 
   #st(sql: string): Database.Statement {
     let s = this.#stmts.get(sql);

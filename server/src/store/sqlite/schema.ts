@@ -199,4 +199,31 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE credentials ADD COLUMN region TEXT;
   ALTER TABLE audit ADD COLUMN actor_id TEXT;
   `,
+  // People (accounts with a password, bound to a region subtree) and their server-side sessions.
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    region TEXT,
+    password_hash TEXT NOT NULL,
+    failed_count INTEGER NOT NULL,
+    locked_until INTEGER,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    password_changed_at INTEGER NOT NULL,
+    last_sign_in_at INTEGER,
+    disabled_at INTEGER
+  );
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    csrf TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    ip TEXT NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions (user_id);
+  `,
 ];
