@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { isoAt } from '../../domain/time.js';
+import { isoAt } from '../isoAt.js';
 import type { AuditEntry, PersonRole, SessionRecord, Store, UserRecord } from '../types.js';
 
 type Row = Record<string, unknown>;
