@@ -31,7 +31,20 @@ export default defineConfig({
           groups: [
             vendor('maplibre', ['maplibre-gl'], 30),
             vendor('echarts', ['echarts', 'zrender', 'tslib'], 30),
-            vendor('socket', ['socket.io-client', 'socket.io-parser', 'engine.io-client', 'engine.io-parser', '@socket.io', 'xmlhttprequest-ssl', 'debug', 'ms'], 20),
+            vendor(
+              'socket',
+              [
+                'socket.io-client',
+                'socket.io-parser',
+                'engine.io-client',
+                'engine.io-parser',
+                '@socket.io',
+                'xmlhttprequest-ssl',
+                'debug',
+                'ms',
+              ],
+              20,
+            ),
             vendor('react', ['react', 'react-dom', 'scheduler', 'react-router', 'cookie', 'set-cookie-parser'], 10),
             // The typed contract (TypeBox schemas, figures, labels): used by both views.
             { name: 'shared', test: /[\\/](shared[\\/](src|dist)|node_modules[\\/]typebox)[\\/]/, priority: 5 },

@@ -8,19 +8,23 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS as SERVER_CHROMIUM_ARGS } from '../../server/src/domain/report/pdf.js';
+import { CHROMIUM, skipWithoutBrowser } from '../support/browser.js';
 import { freePort } from '../support/net.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVER_ENTRY = path.join(ROOT, 'server/dist/server.js');
 export const CLIENT_INDEX = path.join(ROOT, 'client/dist/index.html');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM };
 export const API_KEY = 'k';
 
-/** Why an e2e test cannot run here (a missing build or browser), or null when it can. */
-export function missingBuild(): string | null {
+/**
+ * Why an e2e test cannot run here (a missing build or browser), or null when it can. `what` names
+ * the tests in the one line printed when the browser is missing (under CI=true that throws).
+ */
+export function missingBuild(what: string, opts: { pdf?: boolean } = {}): string | null {
   if (!existsSync(SERVER_ENTRY)) return `${path.relative(ROOT, SERVER_ENTRY)} is missing: run \`npx tsc -b server\` (npm test builds first)`;
   if (!existsSync(CLIENT_INDEX)) return `${path.relative(ROOT, CLIENT_INDEX)} is missing: run \`npm run build -w client\``;
-  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`;
+  if (skipWithoutBrowser(what, opts)) return `no browser at ${CHROMIUM}`;
   return null;
 }
 
@@ -200,7 +204,7 @@ export async function waitForWall(page: Page, timeoutMs = 90_000): Promise<void>
         splash: document.querySelector('[data-testid="splash"]')?.textContent ?? null,
       }))
       .catch((e: unknown) => String(e));
-    throw new Error(`wall not ready: ${JSON.stringify(state)}: ${(err as Error).message}`);
+    throw new Error(`wall not ready: ${JSON.stringify(state)}: ${(err as Error).message}`, { cause: err });
   }
 }
 

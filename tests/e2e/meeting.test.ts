@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { periodOf, previousPeriod, type RegionSummary } from '@zhihui/shared';
 import { launchBrowser, missingBuild, ROOT, startServer, tempDir, type ServerHandle } from './harness.js';
 
-const why = missingBuild();
+const why = missingBuild('e2e: dispatch meeting', { pdf: true });
 if (why) console.warn(`[e2e meeting] skipped: ${why}`);
 
 const COUNTY = '130111';

@@ -1,5 +1,6 @@
 // Screenshots of the wall for docs/screenshots: `npx tsx tests/e2e/screenshots.ts`
-// (after `npx tsc -b server && npm run build -w client`). Uses the e2e harness.
+// (after `npx tsc -b server && npm run build -w client`). Uses the e2e harness. SHOTS_DIR writes
+// them elsewhere (to compare with the committed ones), and names on the command line pick shots.
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -36,12 +37,13 @@ async function waitForOverview(page: Page, timeoutMs = 90_000): Promise<void> {
   }
 }
 
-const why = missingBuild();
+const why = missingBuild('screenshots');
 if (why) {
   console.error(why);
   process.exit(1);
 }
 const only = process.argv.slice(2);
+const OUT = process.env.SHOTS_DIR ?? path.join(ROOT, 'docs/screenshots');
 const server = await startServer({ simulator: process.env.SIMULATOR !== 'off' });
 const browser = await launchBrowser();
 try {
@@ -54,11 +56,11 @@ try {
     await waitForOverview(w.page);
     // The key-channel panel's picture, not its "connecting" card.
     await w.page.waitForSelector('[data-testid="key-tile"][data-state="live"]', { timeout: 60_000 }).catch(() => undefined);
-    const file = path.join(ROOT, 'docs/screenshots', `${s.name}.png`);
+    const file = path.join(OUT, `${s.name}.png`);
     await w.page.screenshot({ path: file });
     console.log(file, w.errors.length ? `console errors: ${w.errors.join(' | ')}` : 'no console errors', w.outside.length ? `OUTSIDE: ${w.outside.join(' ')}` : '');
     await w.close();
-    if (s.name === README_SHOT.from) copyFileSync(file, path.join(ROOT, 'docs/screenshots', `${README_SHOT.to}.png`));
+    if (s.name === README_SHOT.from) copyFileSync(file, path.join(OUT, `${README_SHOT.to}.png`));
   }
   if (!only.length || only.includes('lost')) {
     // The lost-link state: the figures stay, the whole wall says since when.
@@ -68,7 +70,7 @@ try {
     await server.stop();
     await w.page.waitForSelector('[data-testid="link-lost"]');
     await w.page.waitForTimeout(2000);
-    const file = path.join(ROOT, 'docs/screenshots', 'wall-link-lost-1920x1080.png');
+    const file = path.join(OUT, 'wall-link-lost-1920x1080.png');
     await w.page.screenshot({ path: file });
     console.log(file);
     await w.close();

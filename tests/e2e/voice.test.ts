@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, missingBuild, openPage, startServer, type ServerHandle } from './harness.js';
 import { RobotStandIn } from '../notify/robotStandIn.js';
 
-const why = missingBuild();
+const why = missingBuild('e2e: the wall speaks');
 if (why) console.warn(`[e2e voice] skipped: ${why}`);
 const SLOW = { timeout: 240_000 };
 

@@ -8,7 +8,7 @@ import { formatRate, type Region, type RegionSummary } from '@zhihui/shared';
 import { launchBrowser, missingBuild, openPage, ROOT, startServer, waitForWall, type ServerHandle } from './harness.js';
 import { shownRate } from '../support/figures.js';
 
-const why = missingBuild();
+const why = missingBuild('e2e: the wall');
 if (why) console.warn(`[e2e wall] skipped: ${why}`);
 
 const COUNTY = '130111';

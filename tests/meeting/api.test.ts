@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/src/app.js';
+import { skipWithoutBrowser } from '../support/browser.js';
 
 // A small world of our own: one county, three townships, no seeded channels or clues, so every
 // figure below is computed by hand from what this test posts through the real API.
@@ -214,7 +215,7 @@ describe('report', () => {
     expect(html).not.toMatch(/https?:\/\//); // self-contained: nothing fetched when printed
   });
 
-  test('report.pdf: an A4 PDF whose text holds the title and the figures', async () => {
+  test.skipIf(skipWithoutBrowser('report.pdf', { pdf: true }))('report.pdf: an A4 PDF whose text holds the title and the figures', async () => {
     const res = await app.inject(`/api/v1/regions/130111/report.pdf?${Q}`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');

@@ -10,11 +10,14 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { formatRate, type RegionSummary } from '@zhihui/shared';
 import { ROOT, missingServerBuild, spawnServer, type ServerProc } from './proc.js';
 import { CHROMIUM_ARGS } from '../../server/src/domain/report/pdf.js';
+import { CHROMIUM, skipWithoutBrowser } from '../support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CLIENT = path.join(ROOT, 'client/dist/index.html');
-const skip = missingServerBuild() ?? (existsSync(CLIENT) ? null : 'client/dist is missing: run `npm run build -w client`') ?? (existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}`);
-if (skip) console.warn(`[wall-heals.test] skipped: ${skip}`);
+const skip =
+  missingServerBuild() ??
+  (existsSync(CLIENT) ? null : 'client/dist is missing: run `npm run build -w client`') ??
+  (skipWithoutBrowser('a wall heals after a server crash') ? 'no browser' : null);
+if (skip && skip !== 'no browser') console.warn(`[wall-heals.test] skipped: ${skip}`);
 
 const COUNTY = '130111';
 const ARGS = CHROMIUM_ARGS;

@@ -3,15 +3,14 @@
 // to no other host; the report renderer runs no JavaScript.
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, PdfRenderer } from '../../server/src/domain/report/pdf.js';
 import { startServer, type TestServer } from '../stream/helpers.js';
-
-const chromium = '/usr/bin/chromium';
+import { CHROMIUM as chromium, skipWithoutBrowser } from '../support/browser.js';
 
 /** What the page sees of a WebSocket to `url`: whether it opened, its first message, any CSP violation. Runs in the browser. */
 const probeSocket = (url: string) =>
@@ -38,7 +37,7 @@ const probeSocket = (url: string) =>
     setTimeout(done, 5000);
   });
 
-describe.skipIf(!existsSync(chromium))('in Chromium', () => {
+describe.skipIf(skipWithoutBrowser('security in Chromium'))('in Chromium', () => {
   let browser: Browser;
   let server: TestServer;
   let evil: http.Server;
@@ -95,7 +94,7 @@ describe.skipIf(!existsSync(chromium))('in Chromium', () => {
     }
   });
 
-  test.skipIf(!existsSync('/usr/bin/pdftotext'))('the report renderer runs no JavaScript: a script in the HTML changes nothing in the PDF', async () => {
+  test.skipIf(skipWithoutBrowser('the report renderer in Chromium', { pdf: true }))('the report renderer runs no JavaScript: a script in the HTML changes nothing in the PDF', async () => {
     const pdf = new PdfRenderer({ executablePath: chromium });
     const dir = mkdtempSync(path.join(tmpdir(), 'zhihui-pdfjs-'));
     try {

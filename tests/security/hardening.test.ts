@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { MAX_STATUS_BATCH } from '@zhihui/shared';
 import { loadConfig } from '../../server/src/config/env.js';
 import { AUTH, cam, smallApp, tmpDir } from '../server/helpers.js';
 import { openSocket, startServer, subscribe, type TestServer } from '../stream/helpers.js';
+import { CHROMIUM as chromium, skipWithoutBrowser } from '../support/browser.js';
 
 function csp(header: unknown): Map<string, string[]> {
   const m = new Map<string, string[]>();
@@ -180,8 +180,7 @@ describe('body, batch and socket payload limits', () => {
 });
 
 describe('docs page in a browser', () => {
-  const chromium = '/usr/bin/chromium';
-  test.skipIf(!existsSync(chromium))('swagger-ui renders with no CSP violation', async () => {
+  test.skipIf(skipWithoutBrowser('swagger-ui in Chromium'))('swagger-ui renders with no CSP violation', async () => {
     const { chromium: pw } = await import('playwright-core');
     const server = await startServer();
     const browser = await pw.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });

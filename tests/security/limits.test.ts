@@ -2,11 +2,11 @@
 // (503 with retry-after) with identical reports rendered once, and what Node's HTTP parser
 // refuses (a URL too long, a request too slow) leaves in the one error shape.
 import net from 'node:net';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { PdfRenderer } from '../../server/src/domain/report/pdf.js';
 import { smallApp, tmpDir } from '../server/helpers.js';
+import { CHROMIUM as chromium, skipWithoutBrowser } from '../support/browser.js';
 
 /** Sends raw bytes and collects what comes back until the server closes the connection. */
 function raw(port: number, chunks: string[], opts: { gapMs?: number; timeoutMs?: number } = {}): Promise<{ text: string; closedAfterMs: number }> {
@@ -91,8 +91,7 @@ describe('request timeout, connection cap, parser errors', () => {
   });
 });
 
-const chromium = '/usr/bin/chromium';
-describe.skipIf(!existsSync(chromium))('PDF queue and cache', () => {
+describe.skipIf(skipWithoutBrowser('PDF queue and cache'))('PDF queue and cache', () => {
   test('identical reports are rendered once and then served from the cache; past the queue a request is refused with 503 and retry-after', async () => {
     const pdf = new PdfRenderer({ executablePath: chromium, concurrency: 1, maxQueue: 2, cacheMs: 60_000 });
     try {

@@ -12,7 +12,7 @@ import { launchBrowser, missingBuild, openPage, ROOT, startServer, tempDir, wait
 import { freePort } from '../support/net.js';
 import { hlsReady, missingFfmpeg, startMediaStandIn, startWvpStandIn, type MediaStandIn, type WvpStandIn } from './standins.js';
 
-const why = missingBuild() ?? missingFfmpeg();
+const why = missingBuild('video tiles in Chromium') ?? missingFfmpeg();
 if (why) console.warn(`[e2e video] skipped: ${why}`);
 const SHOTS = process.env.VIDEO_SHOTS === '1';
 const SLOW = { timeout: 240_000 };

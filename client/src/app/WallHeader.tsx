@@ -22,9 +22,7 @@ export function WallHeader(props: { region: Region | null; regionCode: string; p
       </div>
       <div className="wall-header__center">
         <div className="wall-header__wing wall-header__wing--l" />
-        <h1 className="wall-header__title">
-          {t('app.wallTitle', { region: name })}
-        </h1>
+        <h1 className="wall-header__title">{t('app.wallTitle', { region: name })}</h1>
         <div className="wall-header__wing wall-header__wing--r" />
         <div className="wall-header__subtitle">{t('app.subtitle')}</div>
       </div>

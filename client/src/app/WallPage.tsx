@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useLocation, useParams } from 'react-router';
 import { api, type UiConfig } from '../lib/api';
 import { useMinute, useNow } from '../lib/clock';
+import { useFetch } from '../lib/useFetch';
 import { t } from '../lib/i18n';
 import type { SectionProps } from '../lib/section';
 import { shanghaiHour } from '../lib/time';
@@ -14,7 +15,13 @@ import { ScaledCanvas, useCanvas } from '../ui/ScaledCanvas';
 import { ClueListPanel, CluesPanel } from '../features/clues/CluesPanels';
 import { GridPanel } from '../features/grid/GridPanels';
 import { WallMap } from '../features/map/WallMap';
-import { AlertStrip, DownLongestPanel, RankingPanel, TrendPanel, VideoOverviewPanel } from '../features/video/VideoPanels';
+import {
+  AlertStrip,
+  DownLongestPanel,
+  RankingPanel,
+  TrendPanel,
+  VideoOverviewPanel,
+} from '../features/video/VideoPanels';
 import { WallVoice } from '../features/voice/WallVoice';
 import { KeyChannelsPanel } from '../features/video/KeyChannelsPanel';
 import { keyTilesParam } from '../features/video/keyTiles';
@@ -25,22 +32,9 @@ import { useScene } from './useScene';
 
 const CODE = /^(\d{6}|\d{9}|\d{12})$/;
 
+/** The server's UI settings (tile URL); asked again every 10 s until the server answers. */
 function useUiConfig(): UiConfig | null {
-  const [cfg, setCfg] = useState<UiConfig | null>(null);
-  useEffect(() => {
-    const ctl = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = () =>
-      api.uiConfig(ctl.signal).then(setCfg, () => {
-        if (!ctl.signal.aborted) timer = setTimeout(load, 10_000);
-      });
-    void load();
-    return () => {
-      ctl.abort();
-      clearTimeout(timer);
-    };
-  }, []);
-  return cfg;
+  return useFetch('ui', (signal) => api.uiConfig(signal), { retryMs: 10_000 }).data;
 }
 
 /** /wall/:region — the big screen. */
@@ -77,17 +71,31 @@ function Wall(props: { region: string; params: WallParams }) {
     document.title = `${snapshot?.region.name ?? props.region} · ${t('app.title')}`;
   }, [snapshot?.region.name, props.region]);
   return (
-    <div className={`wall wall--${layout} ${link === 'lost' ? 'wall--lost' : ''}`} data-testid="wall" data-link={link}
+    <div
+      className={`wall wall--${layout} ${link === 'lost' ? 'wall--lost' : ''}`}
+      data-testid="wall"
+      data-link={link}
       data-seq={snapshot?.seq ?? -1}
       data-today-from={snapshot?.periods.today.from}
       data-today-to={snapshot?.periods.today.to}
     >
       <div className="wall__backdrop" />
       <WallHeader region={snapshot?.region ?? null} regionCode={props.region} path={snapshot?.path ?? []} link={link} />
-      {state && snapshot ? <WallBody state={state} params={props.params} tileUrl={cfg?.tileUrl ?? null} /> : <Splash state={state} region={props.region} />}
-      <ConnectionBanner link={link} currentAt={state?.currentAt ?? null} hasData={snapshot !== null} refused={state?.refused ?? null} />
+      {state && snapshot ? (
+        <WallBody state={state} params={props.params} tileUrl={cfg?.tileUrl ?? null} />
+      ) : (
+        <Splash state={state} region={props.region} />
+      )}
+      <ConnectionBanner
+        link={link}
+        currentAt={state?.currentAt ?? null}
+        hasData={snapshot !== null}
+        refused={state?.refused ?? null}
+      />
       <DimVeil params={props.params} />
-      {props.params.sound && state ? <WallVoice region={props.region} state={state} announceSec={props.params.announceSec} /> : null}
+      {props.params.sound && state ? (
+        <WallVoice region={props.region} state={state} announceSec={props.params.announceSec} />
+      ) : null}
     </div>
   );
 }
@@ -169,50 +177,60 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
 
   if (wide) {
     return (
-      <VideoProvider region={snapshot.region.code} keyTiles={keyTiles} arrivals={state.arrivals} urgentSec={params.urgentSec}>
-      <main className="wall__body">
-        <div className="col col--a">
-          {video}
-          {trendPanel}
-        </div>
-        <div className="col col--b">
-          {ranking}
-          {down}
-        </div>
-        {map}
-        <div className="col col--c">
-          {cluesPanel}
-          {gridPanel}
-        </div>
-        <div className="col col--d">
-          {clueList}
-          {keyPanel}
-        </div>
-      </main>
+      <VideoProvider
+        region={snapshot.region.code}
+        keyTiles={keyTiles}
+        arrivals={state.arrivals}
+        urgentSec={params.urgentSec}
+      >
+        <main className="wall__body">
+          <div className="col col--a">
+            {video}
+            {trendPanel}
+          </div>
+          <div className="col col--b">
+            {ranking}
+            {down}
+          </div>
+          {map}
+          <div className="col col--c">
+            {cluesPanel}
+            {gridPanel}
+          </div>
+          <div className="col col--d">
+            {clueList}
+            {keyPanel}
+          </div>
+        </main>
       </VideoProvider>
     );
   }
   return (
-    <VideoProvider region={snapshot.region.code} keyTiles={keyTiles} arrivals={state.arrivals} urgentSec={params.urgentSec}>
-    <main className="wall__body">
-      <div className="col col--left">
-        {video}
-        {ranking}
-        {trendPanel}
-      </div>
-      <div className="col col--center">
-        {map}
-        <div className="video-row">
-          {down}
-          {keyPanel}
+    <VideoProvider
+      region={snapshot.region.code}
+      keyTiles={keyTiles}
+      arrivals={state.arrivals}
+      urgentSec={params.urgentSec}
+    >
+      <main className="wall__body">
+        <div className="col col--left">
+          {video}
+          {ranking}
+          {trendPanel}
         </div>
-      </div>
-      <div className="col col--right">
-        {cluesPanel}
-        {clueList}
-        {gridPanel}
-      </div>
-    </main>
+        <div className="col col--center">
+          {map}
+          <div className="video-row">
+            {down}
+            {keyPanel}
+          </div>
+        </div>
+        <div className="col col--right">
+          {cluesPanel}
+          {clueList}
+          {gridPanel}
+        </div>
+      </main>
     </VideoProvider>
   );
 }
@@ -223,9 +241,15 @@ function Splash(props: { state: WallState | null; region: string }) {
     <div className="splash" data-testid="splash">
       <div className="splash__ring" />
       {err ? (
-        <div className="splash__error">{err.code === 'UNKNOWN_REGION' ? t('link.unknownRegion', { code: props.region }) : t('link.error', { message: err.message })}</div>
+        <div className="splash__error">
+          {err.code === 'UNKNOWN_REGION'
+            ? t('link.unknownRegion', { code: props.region })
+            : t('link.error', { message: err.message })}
+        </div>
       ) : (
-        <div className="splash__text">{props.state?.link === 'lost' ? t('link.reconnecting') : t('link.connecting')}</div>
+        <div className="splash__text">
+          {props.state?.link === 'lost' ? t('link.reconnecting') : t('link.connecting')}
+        </div>
       )}
     </div>
   );

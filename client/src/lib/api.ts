@@ -48,5 +48,6 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
 
 export const api = {
   uiConfig: (signal?: AbortSignal) => getJson<UiConfig>('/api/v1/ui-config', signal),
-  regionGeo: (code: string, signal?: AbortSignal) => getJson<RegionGeo>(`/api/v1/regions/${encodeURIComponent(code)}/geo`, signal),
+  regionGeo: (code: string, signal?: AbortSignal) =>
+    getJson<RegionGeo>(`/api/v1/regions/${encodeURIComponent(code)}/geo`, signal),
 };

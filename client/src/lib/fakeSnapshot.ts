@@ -27,7 +27,14 @@ export function figures(region: Region, cams: Partial<RegionFigures['cameras']> 
   return { today, recent: { ...today, period: recent } };
 }
 
-export const COUNTY: Region = { code: '130111', name: '栾城区', level: 'county', parent: '130100', center: [114.65, 37.9], approximate: false };
+export const COUNTY: Region = {
+  code: '130111',
+  name: '栾城区',
+  level: 'county',
+  parent: '130100',
+  center: [114.65, 37.9],
+  approximate: false,
+};
 export const TOWNSHIPS: Region[] = [
   { code: '130111100', name: '栾城镇', level: 'township', parent: '130111', center: [114.64, 37.9] },
   { code: '130111101', name: '冶河镇', level: 'township', parent: '130111', center: [114.6, 37.85] },

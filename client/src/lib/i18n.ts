@@ -233,8 +233,9 @@ const CATALOGUE: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en 
 /** `?lang=en` wins, then a saved choice, then Chinese. */
 export function detectLocale(search: string = typeof location === 'undefined' ? '' : location.search): Locale {
   const fromUrl = new URLSearchParams(search).get('lang');
-  const pick = (v: string | null): Locale | null => (v && (LOCALES as readonly string[]).includes(v) ? (v as Locale) : null);
-  let saved: string | null = null;
+  const pick = (v: string | null): Locale | null =>
+    v && (LOCALES as readonly string[]).includes(v) ? (v as Locale) : null;
+  let saved: string | null;
   try {
     saved = typeof localStorage === 'undefined' ? null : localStorage.getItem('zhihui.lang');
   } catch {
@@ -291,7 +292,13 @@ type Words = { [D in keyof Domain]?: Partial<Record<keyof Domain[D]['zh-CN'], st
  */
 const WALL_WORDS: Partial<Record<Locale, Words>> = {
   en: {
-    category: { crowd: 'Crowds', epidemic: 'Epidemic', hazard: 'Hazard', public_opinion: 'Opinion', security: 'Security' },
+    category: {
+      crowd: 'Crowds',
+      epidemic: 'Epidemic',
+      hazard: 'Hazard',
+      public_opinion: 'Opinion',
+      security: 'Security',
+    },
     status: { dispatched: 'Assigned' },
   },
 };

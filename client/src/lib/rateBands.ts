@@ -8,7 +8,9 @@ export const RATE_BANDS = [
 export const NO_DATA_COLOR = '#5b6b82';
 
 const bandOf = (rate: number | null) =>
-  rate === null || !Number.isFinite(rate) ? null : (RATE_BANDS.find((b) => rate >= b.min) ?? RATE_BANDS[RATE_BANDS.length - 1]!);
+  rate === null || !Number.isFinite(rate)
+    ? null
+    : (RATE_BANDS.find((b) => rate >= b.min) ?? RATE_BANDS[RATE_BANDS.length - 1]!);
 
 export function rateColor(rate: number | null): string {
   return bandOf(rate)?.color ?? NO_DATA_COLOR;

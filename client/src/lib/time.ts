@@ -7,14 +7,22 @@ function fmt(opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = getLocale() + JSON.stringify(opts);
   let f = fmtCache.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(getLocale() === 'en' ? 'en-GB' : 'zh-CN', { timeZone: TIME_ZONE, hour12: false, ...opts });
+    f = new Intl.DateTimeFormat(getLocale() === 'en' ? 'en-GB' : 'zh-CN', {
+      timeZone: TIME_ZONE,
+      hour12: false,
+      ...opts,
+    });
     fmtCache.set(key, f);
   }
   return f;
 }
 
 const parts = (ms: number, opts: Intl.DateTimeFormatOptions): Record<string, string> =>
-  Object.fromEntries(fmt(opts).formatToParts(ms).map((p) => [p.type, p.value]));
+  Object.fromEntries(
+    fmt(opts)
+      .formatToParts(ms)
+      .map((p) => [p.type, p.value]),
+  );
 
 /** "14:05:09" */
 export function clockTime(ms: number): string {
@@ -29,7 +37,8 @@ export function shortTime(ms: number): string {
 
 /** "2026年11月27日 星期五" / "Fri 27 Nov 2026" */
 export function longDate(ms: number): string {
-  if (getLocale() === 'en') return fmt({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(ms);
+  if (getLocale() === 'en')
+    return fmt({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(ms);
   const p = parts(ms, { year: 'numeric', month: 'numeric', day: 'numeric', weekday: 'long' });
   return `${p.year}年${p.month}月${p.day}日 ${p.weekday}`;
 }

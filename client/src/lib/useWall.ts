@@ -1,16 +1,15 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { createSocket } from './socket';
 import { createWallStore, type WallState, type WallStore } from './wallStore';
 
 /** One store (and socket) per region page, created on mount and torn down with the page. */
-export function useWallStore(region: string): WallStore | null {
-  const [store, setStore] = useState<WallStore | null>(null);
+export function useWallStore(region: string): WallStore {
+  // Creating the store opens nothing (the socket does not auto-connect): start() does, after render.
+  const store = useMemo(() => createWallStore({ region, transport: createSocket() }), [region]);
   useEffect(() => {
-    const s = createWallStore({ region, transport: createSocket() });
-    s.start();
-    setStore(s);
-    return () => s.stop();
-  }, [region]);
+    store.start();
+    return () => store.stop();
+  }, [store]);
   return store;
 }
 

@@ -13,7 +13,10 @@ class FakeTransport implements WallTransport {
     return this;
   }
   off(event: string, fn: (...a: never[]) => void) {
-    this.handlers.set(event, (this.handlers.get(event) ?? []).filter((f) => f !== fn));
+    this.handlers.set(
+      event,
+      (this.handlers.get(event) ?? []).filter((f) => f !== fn),
+    );
     return this;
   }
   emit(_event: 'subscribe', req: { region: string }, ack: (res: Ack<RegionSnapshot>) => void) {
@@ -41,7 +44,12 @@ class FakeTransport implements WallTransport {
   }
 }
 
-const delta = (seq: number, over: Partial<RegionDelta> = {}): RegionDelta => ({ v: 1, seq, at: '2026-11-27T10:00:05+08:00', ...over });
+const delta = (seq: number, over: Partial<RegionDelta> = {}): RegionDelta => ({
+  v: 1,
+  seq,
+  at: '2026-11-27T10:00:05+08:00',
+  ...over,
+});
 
 describe('wall store', () => {
   let tr: FakeTransport;
@@ -153,7 +161,10 @@ describe('wall store', () => {
     tr.fire('disconnect', 'io server disconnect');
     vi.advanceTimersByTime(1500); // the reconnect after the goodbye …
     tr.connected = false;
-    tr.fire('connect_error', Object.assign(new Error('UNAUTHORIZED: revoked'), { data: { code: 'UNAUTHORIZED', message: 'revoked' } }));
+    tr.fire(
+      'connect_error',
+      Object.assign(new Error('UNAUTHORIZED: revoked'), { data: { code: 'UNAUTHORIZED', message: 'revoked' } }),
+    );
     expect(store.getState().link).toBe('lost');
     expect(store.getState().refused).toEqual({ code: 'UNAUTHORIZED', message: 'revoked' });
     expect(store.getState().snapshot).not.toBeNull(); // the figures stay
@@ -218,7 +229,10 @@ describe('wall store', () => {
   test("a region outside the display token's region is reported, not retried forever", () => {
     const store = createWallStore({ region: '130111', transport: tr });
     store.start();
-    tr.subscribes[0]!.ack({ ok: false, error: { code: 'FORBIDDEN', message: "region 130111 is outside this credential's region" } });
+    tr.subscribes[0]!.ack({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: "region 130111 is outside this credential's region" },
+    });
     vi.advanceTimersByTime(30_000);
     expect(store.getState().error?.code).toBe('FORBIDDEN');
     expect(tr.subscribes).toHaveLength(1);

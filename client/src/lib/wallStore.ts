@@ -1,4 +1,11 @@
-import { applyDelta, PROTOCOL_VERSION, type Ack, type Clue, type RegionDelta, type RegionSnapshot } from '@zhihui/shared';
+import {
+  applyDelta,
+  PROTOCOL_VERSION,
+  type Ack,
+  type Clue,
+  type RegionDelta,
+  type RegionSnapshot,
+} from '@zhihui/shared';
 
 /** The part of a socket.io client socket the store uses (a fake in tests). */
 export interface WallTransport {
@@ -136,7 +143,11 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
       if (!res || typeof res !== 'object') return scheduleRetry();
       if (!res.ok) {
         // A region this display's token does not reach will not become reachable by retrying.
-        if (res.error.code === 'UNKNOWN_REGION' || res.error.code === 'VALIDATION_ERROR' || res.error.code === 'FORBIDDEN') {
+        if (
+          res.error.code === 'UNKNOWN_REGION' ||
+          res.error.code === 'VALIDATION_ERROR' ||
+          res.error.code === 'FORBIDDEN'
+        ) {
           set({ error: res.error, link: 'live' }, true);
           return;
         }
@@ -183,7 +194,10 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
     const fresh = clues.filter((c) => !known.has(c.id));
     if (fresh.length === 0) return state.arrivals;
     // Oldest first so the newest ends up last.
-    const add = fresh.slice(0, MAX_ARRIVALS).reverse().map((clue) => ({ clue, at: t, n: ++arrivalN }));
+    const add = fresh
+      .slice(0, MAX_ARRIVALS)
+      .reverse()
+      .map((clue) => ({ clue, at: t, n: ++arrivalN }));
     return [...state.arrivals, ...add].slice(-MAX_ARRIVALS);
   }
 

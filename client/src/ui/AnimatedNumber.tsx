@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
+import { useLatest } from '../lib/useLatest';
 
 /** A count that rolls to its new value (a clue came in) instead of jumping. */
 export function AnimatedNumber(props: { value: number; durationMs?: number; className?: string; testId?: string }) {
   const [shown, setShown] = useState(props.value);
   const from = useRef(props.value);
-  const shownRef = useRef(props.value);
-  shownRef.current = shown;
+  const shownRef = useLatest(shown);
   useEffect(() => {
     const start = performance.now();
     const a = shownRef.current;
@@ -22,7 +22,7 @@ export function AnimatedNumber(props: { value: number; durationMs?: number; clas
     };
     raf = requestAnimationFrame(step);
     return () => cancelAnimationFrame(raf);
-  }, [props.value, props.durationMs]);
+  }, [props.value, props.durationMs, shownRef]);
   return (
     <span className={props.className} data-testid={props.testId} data-value={props.value}>
       {shown.toLocaleString('en-US')}

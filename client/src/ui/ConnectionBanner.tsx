@@ -7,7 +7,12 @@ import type { LinkState } from '../lib/wallStore';
  * The whole-wall notice when the link is down: the figures stay, with the moment they were
  * last known current and how long ago that was. It goes away by itself after the resync.
  */
-export function ConnectionBanner(props: { link: LinkState; currentAt: number | null; hasData: boolean; refused?: { code: string } | null }) {
+export function ConnectionBanner(props: {
+  link: LinkState;
+  currentAt: number | null;
+  hasData: boolean;
+  refused?: { code: string } | null;
+}) {
   const now = useNow();
   if (props.link !== 'lost' || (!props.hasData && !props.refused)) return null;
   const at = props.currentAt ?? now;
@@ -20,7 +25,11 @@ export function ConnectionBanner(props: { link: LinkState; currentAt: number | n
           !
         </span>
         <span className="link-banner__text">{t(key)}</span>
-        <span className="link-banner__retry">{props.hasData ? t('link.lostBanner', { time: clockTime(at), age: formatAge(now - at) }) : t('link.refusedRetry')}</span>
+        <span className="link-banner__retry">
+          {props.hasData
+            ? t('link.lostBanner', { time: clockTime(at), age: formatAge(now - at) })
+            : t('link.refusedRetry')}
+        </span>
       </div>
     );
   }
@@ -29,7 +38,9 @@ export function ConnectionBanner(props: { link: LinkState; currentAt: number | n
       <span className="link-banner__icon" aria-hidden>
         !
       </span>
-      <span className="link-banner__text">{t('link.lostBanner', { time: clockTime(at), age: formatAge(now - at) })}</span>
+      <span className="link-banner__text">
+        {t('link.lostBanner', { time: clockTime(at), age: formatAge(now - at) })}
+      </span>
       <span className="link-banner__retry">{t('link.reconnecting')}</span>
     </div>
   );

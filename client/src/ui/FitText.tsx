@@ -6,7 +6,14 @@ import { useLayoutEffect, useRef, type ReactNode } from 'react';
  * the row's height and alignment stay as designed; `min` bounds the shrink so a figure never
  * becomes unreadable (past it, the figure overflows and the e2e overflow check says so).
  */
-export function FitText(props: { children: ReactNode; className?: string; testId?: string; value?: string | number; min?: number; align?: 'left' | 'center' | 'right' }) {
+export function FitText(props: {
+  children: ReactNode;
+  className?: string;
+  testId?: string;
+  value?: string | number;
+  min?: number;
+  align?: 'left' | 'center' | 'right';
+}) {
   const box = useRef<HTMLSpanElement>(null);
   const inner = useRef<HTMLSpanElement>(null);
   const min = props.min ?? 0.6;

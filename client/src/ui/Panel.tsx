@@ -18,7 +18,10 @@ export interface PanelProps {
 /** A framed wall panel: title bar with the data's age, and a body that never scrolls. */
 export function Panel(props: PanelProps) {
   return (
-    <section className={`panel ${props.className ?? ''} ${props.stale ? 'panel--stale' : ''}`} data-testid={props.testId}>
+    <section
+      className={`panel ${props.className ?? ''} ${props.stale ? 'panel--stale' : ''}`}
+      data-testid={props.testId}
+    >
       <span className="panel__corner panel__corner--tl" />
       <span className="panel__corner panel__corner--tr" />
       <span className="panel__corner panel__corner--bl" />
@@ -30,7 +33,11 @@ export function Panel(props: PanelProps) {
         <div className="panel__extra">
           {props.extra}
           {props.changedAt !== undefined && (
-            <DataAge changedAt={props.changedAt ?? null} currentAt={props.currentAt ?? null} stale={props.stale ?? false} />
+            <DataAge
+              changedAt={props.changedAt ?? null}
+              currentAt={props.currentAt ?? null}
+              stale={props.stale ?? false}
+            />
           )}
         </div>
       </header>

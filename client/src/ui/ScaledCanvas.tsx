@@ -30,7 +30,11 @@ export function useCanvas(): CanvasInfo {
  * A fixed logical canvas scaled uniformly to fit the window, centred with letterboxing: text
  * and figures keep their proportions on any wall, from a laptop to a 4K or 32:9 screen.
  */
-export function ScaledCanvas(props: { layout: CanvasLayout | null; children: ReactNode; shift?: { x: number; y: number } }) {
+export function ScaledCanvas(props: {
+  layout: CanvasLayout | null;
+  children: ReactNode;
+  shift?: { x: number; y: number };
+}) {
   const [view, setView] = useState(() => ({ w: window.innerWidth, h: window.innerHeight }));
   useLayoutEffect(() => {
     const onResize = () => setView({ w: window.innerWidth, h: window.innerHeight });

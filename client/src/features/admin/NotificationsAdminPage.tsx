@@ -54,7 +54,8 @@ export default function NotificationsAdminPage() {
       setResults((r) => ({ ...r, [id]: `✗ ${(err as Error).message}` }));
     }
   };
-  const outcome = (o: Outcome) => (o.status === 'sent' ? `✓ 已送达(尝试 ${o.attempts} 次)` : `✗ 失败:${o.error ?? ''}(尝试 ${o.attempts} 次)`);
+  const outcome = (o: Outcome) =>
+    o.status === 'sent' ? `✓ 已送达(尝试 ${o.attempts} 次)` : `✗ 失败:${o.error ?? ''}(尝试 ${o.attempts} 次)`;
 
   return (
     <main className="adm" data-testid="notify-admin">
@@ -68,14 +69,25 @@ export default function NotificationsAdminPage() {
         }}
       >
         <label>
-          管理员密钥 <input type="password" value={key} onChange={(e) => setKey(e.target.value)} autoComplete="off" data-testid="admin-key" />
+          管理员密钥{' '}
+          <input
+            type="password"
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            autoComplete="off"
+            data-testid="admin-key"
+          />
         </label>
         <button type="submit">进入</button>
       </form>
       {error && <p className="adm-error">{error}</p>}
       {settings && (
         <>
-          <p className="adm-quiet">{settings.quiet ? `当前为静默时段,至 ${settings.quietUntil?.slice(5, 16).replace('T', ' ') ?? '—'}` : '当前不在静默时段'}</p>
+          <p className="adm-quiet">
+            {settings.quiet
+              ? `当前为静默时段,至 ${settings.quietUntil?.slice(5, 16).replace('T', ' ') ?? '—'}`
+              : '当前不在静默时段'}
+          </p>
           <h2>通道</h2>
           <table className="adm-table">
             <thead>
@@ -102,7 +114,11 @@ export default function NotificationsAdminPage() {
                   <td>{c.ratePerMinute}</td>
                   <td>{c.origin === 'file' ? '配置文件' : '管理接口'}</td>
                   <td>
-                    <button type="button" data-testid={`test-${c.id}`} onClick={() => void run(c.id, async () => outcome(await adminApi.test(c.id)))}>
+                    <button
+                      type="button"
+                      data-testid={`test-${c.id}`}
+                      onClick={() => void run(c.id, async () => outcome(await adminApi.test(c.id)))}
+                    >
                       发送测试消息
                     </button>
                     <div className="adm-result" data-testid={`result-${c.id}`}>
@@ -136,7 +152,12 @@ export default function NotificationsAdminPage() {
                   <td>
                     {(r.kind === 'daily_digest' || r.kind === 'weekly_report') && (
                       <>
-                        <button type="button" onClick={() => void run(`rule:${r.id}`, async () => `✓ 已发送:${(await adminApi.sendDigest(r.id)).title}`)}>
+                        <button
+                          type="button"
+                          onClick={() =>
+                            void run(`rule:${r.id}`, async () => `✓ 已发送:${(await adminApi.sendDigest(r.id)).title}`)
+                          }
+                        >
                           立即发送
                         </button>
                         <div className="adm-result">{results[`rule:${r.id}`]}</div>
@@ -166,7 +187,10 @@ export default function NotificationsAdminPage() {
                   <td>{o.note ?? ''}</td>
                   <td>{o.updatedBy}</td>
                   <td>
-                    <button type="button" onClick={() => void adminApi.deleteOverride(o.date).then(load, (e: Error) => setError(e.message))}>
+                    <button
+                      type="button"
+                      onClick={() => void adminApi.deleteOverride(o.date).then(load, (e: Error) => setError(e.message))}
+                    >
                       删除
                     </button>
                   </td>
@@ -178,15 +202,27 @@ export default function NotificationsAdminPage() {
             className="adm-form"
             onSubmit={(e) => {
               e.preventDefault();
-              void adminApi.putOverride(form.date, form.workday === 'true', form.note).then(load, (err: Error) => setError(err.message));
+              void adminApi
+                .putOverride(form.date, form.workday === 'true', form.note)
+                .then(load, (err: Error) => setError(err.message));
             }}
           >
-            <input type="date" required value={form.date} onChange={(e) => setForm({ ...form, date: e.target.value })} />
+            <input
+              type="date"
+              required
+              value={form.date}
+              onChange={(e) => setForm({ ...form, date: e.target.value })}
+            />
             <select value={form.workday} onChange={(e) => setForm({ ...form, workday: e.target.value })}>
               <option value="false">放假</option>
               <option value="true">上班(调休)</option>
             </select>
-            <input placeholder="说明,如 国庆节" maxLength={64} value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} />
+            <input
+              placeholder="说明,如 国庆节"
+              maxLength={64}
+              value={form.note}
+              onChange={(e) => setForm({ ...form, note: e.target.value })}
+            />
             <button type="submit">添加</button>
           </form>
         </>

@@ -50,20 +50,27 @@ export const adminKey = {
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/api/v1${path}`, {
     method,
-    headers: { accept: 'application/json', authorization: `Bearer ${adminKey.get()}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      accept: 'application/json',
+      authorization: `Bearer ${adminKey.get()}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (res.status === 204) return undefined as T;
   const json = (await res.json().catch(() => ({}))) as Partial<ErrorBody> & T;
-  if (!res.ok) throw new ApiError(res.status, json.error?.code ?? `HTTP_${res.status}`, json.error?.message ?? res.statusText);
+  if (!res.ok)
+    throw new ApiError(res.status, json.error?.code ?? `HTTP_${res.status}`, json.error?.message ?? res.statusText);
   return json;
 }
 
 export const adminApi = {
   settings: () => call<Settings>('GET', '/admin/notifications'),
   test: (id: string) => call<Outcome>('POST', `/admin/notifications/channels/${encodeURIComponent(id)}/test`),
-  sendDigest: (id: string) => call<{ title: string }>('POST', `/admin/notifications/rules/${encodeURIComponent(id)}/send`),
+  sendDigest: (id: string) =>
+    call<{ title: string }>('POST', `/admin/notifications/rules/${encodeURIComponent(id)}/send`),
   overrides: () => call<{ items: Override[] }>('GET', '/admin/calendar/overrides'),
-  putOverride: (date: string, workday: boolean, note: string) => call<void>('PUT', `/admin/calendar/overrides/${date}`, { workday, ...(note ? { note } : {}) }),
+  putOverride: (date: string, workday: boolean, note: string) =>
+    call<void>('PUT', `/admin/calendar/overrides/${date}`, { workday, ...(note ? { note } : {}) }),
   deleteOverride: (date: string) => call<void>('DELETE', `/admin/calendar/overrides/${date}`),
 };

@@ -1,4 +1,12 @@
-import { CLUE_CATEGORIES, isOverdue, OPEN_CLUE_STATUSES, type Clue, type ClueCategory, type ClueFigures, type ClueStatus } from '@zhihui/shared';
+import {
+  CLUE_CATEGORIES,
+  isOverdue,
+  OPEN_CLUE_STATUSES,
+  type Clue,
+  type ClueCategory,
+  type ClueFigures,
+  type ClueStatus,
+} from '@zhihui/shared';
 
 /** The lifecycle as the wall draws it, left to right (invalid is shown apart). */
 export const STAGES: readonly ClueStatus[] = ['reported', 'verified', 'dispatched', 'resolved', 'closed'];
@@ -6,7 +14,12 @@ export const STAGES: readonly ClueStatus[] = ['reported', 'verified', 'dispatche
 /** Categories with their counts, largest first; categories with none come last in fixed order. */
 export function categoryRows(f: ClueFigures): { category: ClueCategory; n: number; share: number }[] {
   const max = Math.max(1, ...CLUE_CATEGORIES.map((c) => f.byCategory[c] ?? 0));
-  return CLUE_CATEGORIES.map((category, order) => ({ category, n: f.byCategory[category] ?? 0, share: (f.byCategory[category] ?? 0) / max, order }))
+  return CLUE_CATEGORIES.map((category, order) => ({
+    category,
+    n: f.byCategory[category] ?? 0,
+    share: (f.byCategory[category] ?? 0) / max,
+    order,
+  }))
     .sort((a, b) => b.n - a.n || a.order - b.order)
     .map(({ category, n, share }) => ({ category, n, share }));
 }

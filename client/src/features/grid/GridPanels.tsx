@@ -39,8 +39,16 @@ export function GridPanel(p: SectionProps) {
         </div>
         <div className="mediation__side">
           {/* The breakdown above already counts the cases on a 32:9 wall. */}
-          {!wide && <MediationLine name={t('grid.cases')} value={t('grid.success', { n: g.mediationSuccess, total: g.mediationCases })} />}
-          <MediationLine name={t('grid.appeals')} value={t('grid.appealFigures', { collected: g.appealsCollected, resolved: g.appealsResolved })} />
+          {!wide && (
+            <MediationLine
+              name={t('grid.cases')}
+              value={t('grid.success', { n: g.mediationSuccess, total: g.mediationCases })}
+            />
+          )}
+          <MediationLine
+            name={t('grid.appeals')}
+            value={t('grid.appealFigures', { collected: g.appealsCollected, resolved: g.appealsResolved })}
+          />
         </div>
       </div>
     </Panel>
@@ -64,7 +72,11 @@ function MediationBreakdown(props: { m: MediationFigures }) {
         <b>{props.m.cases.toLocaleString('en-US')}</b>
       </div>
       <div className="breakdown__bar">
-        {rows.map((r) => (r.n > 0 ? <span key={r.part} className={`breakdown__seg breakdown--${r.part}`} style={{ flexGrow: r.share }} /> : null))}
+        {rows.map((r) =>
+          r.n > 0 ? (
+            <span key={r.part} className={`breakdown__seg breakdown--${r.part}`} style={{ flexGrow: r.share }} />
+          ) : null,
+        )}
       </div>
       <div className="breakdown__legend">
         {rows.map((r) => (

@@ -39,7 +39,12 @@ export function drawClueIcons(): Record<string, MapImage> {
       ctx.textBaseline = 'middle';
       ctx.fillText(getLocale() === 'en' ? st.markEn : st.mark, c, c + 1 * ratio);
       const img = ctx.getImageData(0, 0, size, size);
-      out[clueIcon(cat, overdue)] = { width: size, height: size, data: new Uint8ClampedArray(img.data), pixelRatio: ratio };
+      out[clueIcon(cat, overdue)] = {
+        width: size,
+        height: size,
+        data: new Uint8ClampedArray(img.data),
+        pixelRatio: ratio,
+      };
     }
   }
   return out;

@@ -1,12 +1,38 @@
 import { describe, expect, test } from 'vitest';
 import { clue, snapshot, TOWNSHIPS } from '../../lib/fakeSnapshot';
 import type { GeoCollection } from '../../lib/api';
-import { areaOf, areasToGeoJson, boundsOf, camerasToGeoJson, cluesToGeoJson, hasApproximate, rateColor, RATE_BANDS, regionLabels, NO_DATA_COLOR } from './mapData';
+import {
+  areaOf,
+  areasToGeoJson,
+  boundsOf,
+  camerasToGeoJson,
+  cluesToGeoJson,
+  hasApproximate,
+  rateColor,
+  RATE_BANDS,
+  regionLabels,
+  NO_DATA_COLOR,
+} from './mapData';
 
-const square = (x: number, y: number): GeoJSON.Polygon => ({ type: 'Polygon', coordinates: [[[x, y], [x + 0.1, y], [x + 0.1, y + 0.1], [x, y + 0.1], [x, y]]] });
+const square = (x: number, y: number): GeoJSON.Polygon => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [x, y],
+      [x + 0.1, y],
+      [x + 0.1, y + 0.1],
+      [x, y + 0.1],
+      [x, y],
+    ],
+  ],
+});
 const children: GeoCollection = {
   type: 'FeatureCollection',
-  features: TOWNSHIPS.map((t, i) => ({ type: 'Feature', geometry: square(114.5 + i * 0.1, 37.8), properties: { code: t.code, name: t.name, approximate: true } })),
+  features: TOWNSHIPS.map((t, i) => ({
+    type: 'Feature',
+    geometry: square(114.5 + i * 0.1, 37.8),
+    properties: { code: t.code, name: t.name, approximate: true },
+  })),
 };
 
 describe('map data', () => {
@@ -32,7 +58,12 @@ describe('map data', () => {
   test('a township wall colours its own outline', () => {
     const s = snapshot({ children: [], childFigures: [] });
     const outline = { type: 'Feature' as const, geometry: square(114, 37), properties: { code: '130111' } };
-    const fc = areasToGeoJson({ snapshot: s, children: { type: 'FeatureCollection', features: [] }, outline, selected: null });
+    const fc = areasToGeoJson({
+      snapshot: s,
+      children: { type: 'FeatureCollection', features: [] },
+      outline,
+      selected: null,
+    });
     expect(fc.features).toHaveLength(1);
     expect(fc.features[0]!.properties!.rate).toBe(0.9);
     expect(regionLabels(s, null, outline)[0]!.name).toBe('栾城区');
@@ -52,12 +83,18 @@ describe('map data', () => {
   test('labels carry their area, so small regions give way to large ones; no polygon counts 0', () => {
     expect(regionLabels(snapshot(), children, null)[0]!.area).toBeCloseTo(0.01, 9);
     expect(regionLabels(snapshot(), null, null)[0]!.area).toBe(0);
-    const two: GeoJSON.MultiPolygon = { type: 'MultiPolygon', coordinates: [square(0, 0).coordinates, square(1, 1).coordinates] };
+    const two: GeoJSON.MultiPolygon = {
+      type: 'MultiPolygon',
+      coordinates: [square(0, 0).coordinates, square(1, 1).coordinates],
+    };
     expect(areaOf(two)).toBeCloseTo(0.02, 9);
   });
 
   test('bounds cover every coordinate', () => {
-    expect(boundsOf(children.features.map((f) => f.geometry))).toEqual([[114.5, 37.8], [114.8, 37.9]]);
+    expect(boundsOf(children.features.map((f) => f.geometry))).toEqual([
+      [114.5, 37.8],
+      [114.8, 37.9],
+    ]);
     expect(boundsOf([])).toBeNull();
   });
 

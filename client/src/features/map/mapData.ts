@@ -1,4 +1,12 @@
-import { CAMERA_STATES, CLUE_CATEGORIES, formatRate, isOverdue, type Clue, type ClueCategory, type RegionSnapshot } from '@zhihui/shared';
+import {
+  CAMERA_STATES,
+  CLUE_CATEGORIES,
+  formatRate,
+  isOverdue,
+  type Clue,
+  type ClueCategory,
+  type RegionSnapshot,
+} from '@zhihui/shared';
 import type { GeoCollection, GeoFeature } from '../../lib/api';
 import { rateBandKey, rateColor } from '../../lib/rateBands';
 
@@ -46,7 +54,12 @@ export function boundsOf(geoms: readonly (GeoJSON.Geometry | null | undefined)[]
       if (b) visit(b);
     } else visit(g.coordinates);
   }
-  return Number.isFinite(w) ? [[w, s], [e, n]] : null;
+  return Number.isFinite(w)
+    ? [
+        [w, s],
+        [e, n],
+      ]
+    : null;
 }
 
 /** Area-weighted centroid of a ring (shoelace); null for a degenerate ring. */
@@ -70,8 +83,16 @@ function ringCentroid(ring: readonly GeoJSON.Position[]): { x: number; y: number
  * Where a region's label goes: the centroid of its (largest) polygon, which spreads labels
  * better than seats near a shared border; the seat when there is no polygon.
  */
-export function labelPoint(center: [number, number] | null, geometry: GeoJSON.Geometry | null | undefined): [number, number] | null {
-  const polys = geometry?.type === 'Polygon' ? [geometry.coordinates] : geometry?.type === 'MultiPolygon' ? geometry.coordinates : [];
+export function labelPoint(
+  center: [number, number] | null,
+  geometry: GeoJSON.Geometry | null | undefined,
+): [number, number] | null {
+  const polys =
+    geometry?.type === 'Polygon'
+      ? [geometry.coordinates]
+      : geometry?.type === 'MultiPolygon'
+        ? geometry.coordinates
+        : [];
   let best: { x: number; y: number; area: number } | null = null;
   for (const p of polys) {
     const c = p[0] ? ringCentroid(p[0]) : null;
@@ -85,7 +106,12 @@ export function labelPoint(center: [number, number] | null, geometry: GeoJSON.Ge
 
 /** Area of a polygon's outer rings in square degrees (enough to tell large regions from small). */
 export function areaOf(geometry: GeoJSON.Geometry | null | undefined): number {
-  const polys = geometry?.type === 'Polygon' ? [geometry.coordinates] : geometry?.type === 'MultiPolygon' ? geometry.coordinates : [];
+  const polys =
+    geometry?.type === 'Polygon'
+      ? [geometry.coordinates]
+      : geometry?.type === 'MultiPolygon'
+        ? geometry.coordinates
+        : [];
   let sum = 0;
   for (const p of polys) sum += (p[0] ? ringCentroid(p[0])?.area : 0) ?? 0;
   return sum;
@@ -133,19 +159,31 @@ export function areasToGeoJson(input: AreaInput): GeoJSON.FeatureCollection {
       type: 'Feature',
       id: 0,
       geometry: outline.geometry,
-      properties: { code: snapshot.region.code, name: snapshot.region.name, rate, color: rateColor(rate), selected: false, approximate: outline.properties?.approximate === true },
+      properties: {
+        code: snapshot.region.code,
+        name: snapshot.region.name,
+        rate,
+        color: rateColor(rate),
+        selected: false,
+        approximate: outline.properties?.approximate === true,
+      },
     });
   }
   return features.length ? { type: 'FeatureCollection', features } : EMPTY;
 }
 
 export function outlineToGeoJson(outline: GeoFeature | null): GeoJSON.FeatureCollection {
-  return outline ? { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: outline.geometry, properties: {} }] } : EMPTY;
+  return outline
+    ? { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: outline.geometry, properties: {} }] }
+    : EMPTY;
 }
 
 /** True when any polygon drawn is approximate (synthetic township boundaries). */
 export function hasApproximate(children: GeoCollection | null, outline: GeoFeature | null): boolean {
-  return (children?.features ?? []).some((f) => f.properties?.approximate === true) || outline?.properties?.approximate === true;
+  return (
+    (children?.features ?? []).some((f) => f.properties?.approximate === true) ||
+    outline?.properties?.approximate === true
+  );
 }
 
 export interface RegionLabel {
@@ -163,9 +201,19 @@ export interface RegionLabel {
 }
 
 /** One label per child region (or the region itself on a township wall): name, rate, n/N. */
-export function regionLabels(snapshot: AreaInput['snapshot'], children: GeoCollection | null, outline: GeoFeature | null): RegionLabel[] {
+export function regionLabels(
+  snapshot: AreaInput['snapshot'],
+  children: GeoCollection | null,
+  outline: GeoFeature | null,
+): RegionLabel[] {
   const geomByCode = new Map((children?.features ?? []).map((f) => [codeOf(f), f.geometry] as const));
-  const make = (code: string, name: string, center: [number, number] | null, figs: RegionSnapshot['figures'], geom: GeoJSON.Geometry | undefined) => {
+  const make = (
+    code: string,
+    name: string,
+    center: [number, number] | null,
+    figs: RegionSnapshot['figures'],
+    geom: GeoJSON.Geometry | undefined,
+  ) => {
     const at = labelPoint(center, geom);
     if (!at) return null;
     const c = figs.today.cameras;
@@ -191,7 +239,13 @@ export function regionLabels(snapshot: AreaInput['snapshot'], children: GeoColle
       if (l) out.push(l);
     });
   } else {
-    const l = make(snapshot.region.code, snapshot.region.name, snapshot.region.center, snapshot.figures, outline?.geometry);
+    const l = make(
+      snapshot.region.code,
+      snapshot.region.name,
+      snapshot.region.center,
+      snapshot.figures,
+      outline?.geometry,
+    );
     if (l) out.push(l);
   }
   return out;
@@ -210,13 +264,19 @@ export function camerasToGeoJson(cams: RegionSnapshot['cameras'], includeOnline:
     const lon = cams.lon[i]!;
     const lat = cams.lat[i]!;
     if (!Number.isFinite(lon) || !Number.isFinite(lat)) continue;
-    features.push({ type: 'Feature', id: i, geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { state, down } });
+    features.push({
+      type: 'Feature',
+      id: i,
+      geometry: { type: 'Point', coordinates: [lon, lat] },
+      properties: { state, down },
+    });
   }
   return { type: 'FeatureCollection', features };
 }
 
 /** Icon id of a clue marker: category, plus `-overdue` for an overdue one (red ring). */
-export const clueIcon = (category: ClueCategory, overdue: boolean): string => `clue-${category}${overdue ? '-overdue' : ''}`;
+export const clueIcon = (category: ClueCategory, overdue: boolean): string =>
+  `clue-${category}${overdue ? '-overdue' : ''}`;
 
 /** The icons the clue layer needs, one per category and overdue variant. */
 export const CLUE_ICON_IDS = CLUE_CATEGORIES.flatMap((c) => [clueIcon(c, false), clueIcon(c, true)]);
@@ -232,7 +292,15 @@ export function cluesToGeoJson(clues: readonly Clue[], now: number, todayFrom: n
     features.push({
       type: 'Feature',
       geometry: { type: 'Point', coordinates: [c.lon, c.lat] },
-      properties: { id: c.id, category: c.category, icon: clueIcon(c.category, overdue), open, overdue, urgent: c.urgent, sort: overdue ? 2 : open ? 1 : 0 },
+      properties: {
+        id: c.id,
+        category: c.category,
+        icon: clueIcon(c.category, overdue),
+        open,
+        overdue,
+        urgent: c.urgent,
+        sort: overdue ? 2 : open ? 1 : 0,
+      },
     });
   }
   return { type: 'FeatureCollection', features };

@@ -26,7 +26,12 @@ export function wallStyle(opts: { level: RegionLevel; tileUrl: string | null }):
   };
   if (opts.tileUrl) {
     style.sources.tiles = { type: 'raster', tiles: [opts.tileUrl], tileSize: 256 };
-    style.layers.push({ id: 'tiles', type: 'raster', source: 'tiles', paint: { 'raster-opacity': 0.35, 'raster-saturation': -0.8 } });
+    style.layers.push({
+      id: 'tiles',
+      type: 'raster',
+      source: 'tiles',
+      paint: { 'raster-opacity': 0.35, 'raster-saturation': -0.8 },
+    });
   }
   style.layers.push(
     {

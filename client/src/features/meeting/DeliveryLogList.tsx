@@ -1,6 +1,7 @@
 import type { Delivery, Period } from '@zhihui/shared';
 import { ApiError } from '../../lib/api';
-import { useLoad, Status } from './DrillPanel';
+import { useFetch } from '../../lib/useFetch';
+import { Status } from './DrillPanel';
 import { fmtTime } from './format';
 import { mt } from './meetingText';
 
@@ -23,7 +24,9 @@ const say = (prefix: 'notify.kind.' | 'notify.status.', v: string) => {
  * one message at the robots' limit, held through quiet hours).
  */
 export function DeliveryLogList(props: { code: string; period: Period; names: ReadonlyMap<string, string> }) {
-  const load = useLoad((s) => deliveries(props.code, props.period, s), [props.code, props.period.from, props.period.to]);
+  const load = useFetch(`${props.code}|${props.period.from}|${props.period.to}`, (s) =>
+    deliveries(props.code, props.period, s),
+  );
   const items = load.data?.items ?? [];
   return (
     <div className="mt-scroll" data-testid="delivery-log">
@@ -51,7 +54,11 @@ export function DeliveryLogList(props: { code: string; period: Period; names: Re
                 </td>
                 <td>{d.channel}</td>
                 <td>
-                  <span className={`mt-state mt-state--${d.status === 'sent' || d.status === 'merged' ? 'online' : d.status === 'failed' ? 'offline' : 'unknown'}`}>{say('notify.status.', d.status)}</span>
+                  <span
+                    className={`mt-state mt-state--${d.status === 'sent' || d.status === 'merged' ? 'online' : d.status === 'failed' ? 'offline' : 'unknown'}`}
+                  >
+                    {say('notify.status.', d.status)}
+                  </span>
                   {d.error && d.status === 'failed' ? <div className="mt-sub">{d.error}</div> : null}
                 </td>
                 <td className="mt-num">{d.attempts}</td>

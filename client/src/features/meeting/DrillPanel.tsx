@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
 import { useChannelPlayer } from '../../lib/channelPlayer';
+import { useMinute } from '../../lib/clock';
+import { useFetch, type Fetched } from '../../lib/useFetch';
 import { isOverdue, type Clue, type ClueEvent, type Period } from '@zhihui/shared';
 import { label, t } from '../../lib/i18n';
 import { meetingApi, type GridActivity, type Outage } from './meetingApi';
@@ -8,22 +9,7 @@ import { CLUE_FILTERS, TABS, type ClueFilter, type MeetingState, type Tab } from
 import { filterName, mt, tabName } from './meetingText';
 import { DeliveryLogList } from './DeliveryLogList';
 
-export type Load<T> = { data: T | null; error: string | null; loading: boolean };
-
-export function useLoad<T>(fn: (signal: AbortSignal) => Promise<T>, deps: unknown[]): Load<T> {
-  const [s, setS] = useState<Load<T>>({ data: null, error: null, loading: true });
-  useEffect(() => {
-    const ctl = new AbortController();
-    setS((p) => ({ data: p.data, error: null, loading: true }));
-    fn(ctl.signal).then(
-      (data) => !ctl.signal.aborted && setS({ data, error: null, loading: false }),
-      (err: unknown) => !ctl.signal.aborted && setS({ data: null, error: err instanceof Error ? err.message : String(err), loading: false }),
-    );
-    return () => ctl.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
-  return s;
-}
+export type Load<T> = Fetched<T>;
 
 const OPEN = 'reported,verified,dispatched';
 const DONE = 'resolved,closed';
@@ -42,14 +28,28 @@ export function DrillPanel(props: {
     <section className="mt-panel mt-drill" data-testid="drill-panel">
       <div className="mt-tabs" role="tablist">
         {TABS.map((t) => (
-          <button key={t} type="button" role="tab" aria-selected={state.tab === t} className={`mt-tab ${state.tab === t ? 'mt-tab--on' : ''}`} data-testid={`tab-${t}`} onClick={() => props.onChange({ tab: t as Tab, clue: null })}>
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={state.tab === t}
+            className={`mt-tab ${state.tab === t ? 'mt-tab--on' : ''}`}
+            data-testid={`tab-${t}`}
+            onClick={() => props.onChange({ tab: t as Tab, clue: null })}
+          >
             {tabName(t)}
           </button>
         ))}
         {state.tab === 'clues' && (
           <div className="mt-filters">
             {CLUE_FILTERS.map((f) => (
-              <button key={f} type="button" className={`mt-chip ${state.clues === f ? 'mt-chip--on' : ''}`} data-testid={`clues-${f}`} onClick={() => props.onChange({ clues: f as ClueFilter, clue: null })}>
+              <button
+                key={f}
+                type="button"
+                className={`mt-chip ${state.clues === f ? 'mt-chip--on' : ''}`}
+                data-testid={`clues-${f}`}
+                onClick={() => props.onChange({ clues: f as ClueFilter, clue: null })}
+              >
                 {filterName(f)}
               </button>
             ))}
@@ -65,14 +65,22 @@ export function DrillPanel(props: {
 }
 
 export function Status(props: { load: Load<unknown>; empty: boolean; emptyText: string }) {
-  if (props.load.error) return <div className="mt-note mt-note--error">{mt('error', { message: props.load.error })}</div>;
+  if (props.load.error)
+    return <div className="mt-note mt-note--error">{mt('error', { message: props.load.error })}</div>;
   if (props.load.loading && !props.load.data) return <div className="mt-note">{mt('loading')}</div>;
-  if (props.empty) return <div className="mt-note" data-testid="list-empty">{props.emptyText}</div>;
+  if (props.empty)
+    return (
+      <div className="mt-note" data-testid="list-empty">
+        {props.emptyText}
+      </div>
+    );
   return null;
 }
 
 function OutageList(props: { code: string; periodQuery: string; names: ReadonlyMap<string, string> }) {
-  const load = useLoad<{ total: number; items: Outage[] }>((s) => meetingApi.outages(props.code, props.periodQuery, s), [props.code, props.periodQuery]);
+  const load = useFetch<{ total: number; items: Outage[] }>(`${props.code}?${props.periodQuery}`, (s) =>
+    meetingApi.outages(props.code, props.periodQuery, s),
+  );
   const items = load.data?.items ?? [];
   const play = useChannelPlayer();
   return (
@@ -99,7 +107,12 @@ function OutageList(props: { code: string; periodQuery: string; names: ReadonlyM
                     <div>
                       {o.name}
                       {play && (
-                        <button type="button" className="play-btn" data-testid="play-channel" onClick={() => play({ channelId: o.id, from: 'drill' })}>
+                        <button
+                          type="button"
+                          className="play-btn"
+                          data-testid="play-channel"
+                          onClick={() => play({ channelId: o.id, from: 'drill' })}
+                        >
                           ▶ {t('tile.play')}
                         </button>
                       )}
@@ -109,7 +122,9 @@ function OutageList(props: { code: string; periodQuery: string; names: ReadonlyM
                   <td>{props.names.get(o.region) ?? o.region}</td>
                   <td className="mt-num">
                     <div className="mt-bar">
-                      <i style={{ width: `${Math.min(100, (o.downMs / Math.max(1, o.countedMs)) * 100).toFixed(1)}%` }} />
+                      <i
+                        style={{ width: `${Math.min(100, (o.downMs / Math.max(1, o.countedMs)) * 100).toFixed(1)}%` }}
+                      />
                     </div>
                     {fmtDuration(o.downMs)}
                   </td>
@@ -117,7 +132,9 @@ function OutageList(props: { code: string; periodQuery: string; names: ReadonlyM
                   <td>{o.reason ? label('reason', o.reason) : '—'}</td>
                   <td>
                     <span className={`mt-state mt-state--${o.status}`}>{label('state', o.status)}</span>
-                    {o.status !== 'online' && <div className="mt-sub">{mt('cam.since', { time: fmtTime(o.since) })}</div>}
+                    {o.status !== 'online' && (
+                      <div className="mt-sub">{mt('cam.since', { time: fmtTime(o.since) })}</div>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -129,12 +146,21 @@ function OutageList(props: { code: string; periodQuery: string; names: ReadonlyM
   );
 }
 
-function ClueList(props: { code: string; period: Period; state: MeetingState; names: ReadonlyMap<string, string>; onChange: (patch: Partial<MeetingState>) => void }) {
+function ClueList(props: {
+  code: string;
+  period: Period;
+  state: MeetingState;
+  names: ReadonlyMap<string, string>;
+  onChange: (patch: Partial<MeetingState>) => void;
+}) {
   const f = props.state.clues;
   const extra = f === 'open' || f === 'overdue' ? `&status=${OPEN}` : f === 'done' ? `&status=${DONE}` : '';
-  const load = useLoad((s) => meetingApi.clues(props.code, props.period.from, props.period.to, extra, s), [props.code, props.period.from, props.period.to, extra]);
+  const load = useFetch(`${props.code}|${props.period.from}|${props.period.to}|${extra}`, (s) =>
+    meetingApi.clues(props.code, props.period.from, props.period.to, extra, s),
+  );
   // Overdue as the figures judge it: at the period's end, or now when the period is still running.
-  const at = Math.min(Date.now(), Date.parse(props.period.to));
+  const minute = useMinute();
+  const at = Math.min(minute * 60_000, Date.parse(props.period.to));
   let items: Clue[] = load.data?.items ?? [];
   if (f === 'overdue') items = items.filter((c) => isOverdue(c, at));
   return (
@@ -155,7 +181,13 @@ function ClueList(props: { code: string; period: Period; state: MeetingState; na
             </thead>
             <tbody>
               {items.map((c) => (
-                <tr key={c.id} data-testid="clue-row" data-id={c.id} className={`mt-clickable ${props.state.clue === c.id ? 'mt-selected' : ''}`} onClick={() => props.onChange({ clue: c.id })}>
+                <tr
+                  key={c.id}
+                  data-testid="clue-row"
+                  data-id={c.id}
+                  className={`mt-clickable ${props.state.clue === c.id ? 'mt-selected' : ''}`}
+                  onClick={() => props.onChange({ clue: c.id })}
+                >
                   <td>
                     <div>{c.title}</div>
                     <div className="mt-mono">{c.id}</div>
@@ -176,13 +208,15 @@ function ClueList(props: { code: string; period: Period; state: MeetingState; na
           </table>
         )}
       </div>
-      {props.state.clue && <ClueTimeline id={props.state.clue} names={props.names} onClose={() => props.onChange({ clue: null })} />}
+      {props.state.clue && (
+        <ClueTimeline id={props.state.clue} names={props.names} onClose={() => props.onChange({ clue: null })} />
+      )}
     </div>
   );
 }
 
 function ClueTimeline(props: { id: string; names: ReadonlyMap<string, string>; onClose: () => void }) {
-  const load = useLoad((s) => meetingApi.clue(props.id, s), [props.id]);
+  const load = useFetch(props.id, (s) => meetingApi.clue(props.id, s));
   const c = load.data;
   const play = useChannelPlayer();
   return (
@@ -202,7 +236,12 @@ function ClueTimeline(props: { id: string; names: ReadonlyMap<string, string>; o
             {c.assignee ? ` · ${c.assignee}` : ''}
             {c.outcome ? ` · ${label('outcome', c.outcome)}` : ''}
             {play && c.lon !== null && c.lat !== null && (
-              <button type="button" className="play-btn" data-testid="play-near" onClick={() => play({ near: { lon: c.lon!, lat: c.lat!, title: c.title }, from: 'timeline' })}>
+              <button
+                type="button"
+                className="play-btn"
+                data-testid="play-near"
+                onClick={() => play({ near: { lon: c.lon!, lat: c.lat!, title: c.title }, from: 'timeline' })}
+              >
                 ▶ {t('tile.playNear')}
               </button>
             )}
@@ -227,7 +266,9 @@ function ClueTimeline(props: { id: string; names: ReadonlyMap<string, string>; o
 }
 
 function GridList(props: { code: string; periodQuery: string; names: ReadonlyMap<string, string> }) {
-  const load = useLoad<GridActivity>((s) => meetingApi.grid(props.code, props.periodQuery, s), [props.code, props.periodQuery]);
+  const load = useFetch<GridActivity>(`${props.code}?${props.periodQuery}`, (s) =>
+    meetingApi.grid(props.code, props.periodQuery, s),
+  );
   const d = load.data;
   return (
     <div className="mt-split" data-testid="grid-list">
@@ -250,7 +291,9 @@ function GridList(props: { code: string; periodQuery: string; names: ReadonlyMap
                   <td>{w.name}</td>
                   <td>{props.names.get(w.region) ?? w.region}</td>
                   <td>
-                    <span className={`mt-state mt-state--${w.onDuty ? 'online' : 'unknown'}`}>{w.onDuty ? mt('grid.onDuty') : mt('grid.offDuty')}</span>
+                    <span className={`mt-state mt-state--${w.onDuty ? 'online' : 'unknown'}`}>
+                      {w.onDuty ? mt('grid.onDuty') : mt('grid.offDuty')}
+                    </span>
                   </td>
                   <td className="mt-num">{w.reports}</td>
                   <td className="mt-num">{fmtTime(w.lastReportAt)}</td>
@@ -271,7 +314,8 @@ function GridList(props: { code: string; periodQuery: string; names: ReadonlyMap
             {d.reports.map((r) => (
               <li key={r.id}>
                 <div className="mt-sub">
-                  {fmtTime(r.at)} · {d.workers.find((w) => w.id === r.workerId)?.name ?? r.workerId} · {props.names.get(r.region) ?? r.region}
+                  {fmtTime(r.at)} · {d.workers.find((w) => w.id === r.workerId)?.name ?? r.workerId} ·{' '}
+                  {props.names.get(r.region) ?? r.region}
                 </div>
                 <div>{r.text}</div>
               </li>

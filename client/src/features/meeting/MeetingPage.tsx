@@ -6,7 +6,15 @@ import { rateColor } from '../../lib/rateBands';
 import { DrillPanel } from './DrillPanel';
 import { fmtPeriod, fmtTime, fmtValue } from './format';
 import { exportUrls, meetingApi, type Ranking } from './meetingApi';
-import { meetingSearch, nextSort, parseMeetingState, periodQuery, PICKER_KINDS, type MeetingState, type Metric } from './meetingParams';
+import {
+  meetingSearch,
+  nextSort,
+  parseMeetingState,
+  periodQuery,
+  PICKER_KINDS,
+  type MeetingState,
+  type Metric,
+} from './meetingParams';
 import { mt, periodName } from './meetingText';
 import { Delta, RankingTable, valueOf } from './RankingTable';
 import { RegionMap } from './RegionMap';
@@ -18,21 +26,33 @@ function useRegionTree(): RegionTree | null {
     const ctl = new AbortController();
     fetch('/api/v1/regions', { signal: ctl.signal })
       .then((r) => (r.ok ? (r.json() as Promise<{ regions: Region[] }>) : Promise.reject(new Error(r.statusText))))
-      .then((b) => setTree(buildRegionTree(b.regions)), () => undefined);
+      .then(
+        (b) => setTree(buildRegionTree(b.regions)),
+        () => undefined,
+      );
     return () => ctl.abort();
   }, []);
   return tree;
 }
 
-function useRanking(code: string, query: string): { ranking: Ranking | null; error: string | null; loading: boolean; retry: () => void } {
+function useRanking(
+  code: string,
+  query: string,
+): { ranking: Ranking | null; error: string | null; loading: boolean; retry: () => void } {
   const key = `${code}?${query}`;
-  const [state, setState] = useState<{ key: string; ranking: Ranking | null; error: string | null }>({ key: '', ranking: null, error: null });
+  const [state, setState] = useState<{ key: string; ranking: Ranking | null; error: string | null }>({
+    key: '',
+    ranking: null,
+    error: null,
+  });
   const [n, setN] = useState(0);
   useEffect(() => {
     const ctl = new AbortController();
     meetingApi.ranking(code, query, ctl.signal).then(
       (ranking) => !ctl.signal.aborted && setState({ key, ranking, error: null }),
-      (err: unknown) => !ctl.signal.aborted && setState({ key, ranking: null, error: err instanceof Error ? err.message : String(err) }),
+      (err: unknown) =>
+        !ctl.signal.aborted &&
+        setState({ key, ranking: null, error: err instanceof Error ? err.message : String(err) }),
     );
     return () => ctl.abort();
   }, [code, query, key, n]);
@@ -73,7 +93,8 @@ export default function MeetingPage() {
   const [copied, setCopied] = useState(false);
 
   const go = useCallback(
-    (patch: Partial<MeetingState>, to = code) => navigate(`/meeting/${to}${meetingSearch({ ...state, ...patch })}${getLocale() === 'en' ? '&lang=en' : ''}`),
+    (patch: Partial<MeetingState>, to = code) =>
+      navigate(`/meeting/${to}${meetingSearch({ ...state, ...patch })}${getLocale() === 'en' ? '&lang=en' : ''}`),
     [navigate, code, state],
   );
   // Drilling down keeps the period and the sort; lists and selections belong to the region left behind.
@@ -81,9 +102,12 @@ export default function MeetingPage() {
 
   const region = tree?.byCode.get(code) ?? null;
   const path = tree && region ? ancestorsOf(tree, code) : [];
-  const children = tree ? childrenOf(tree, code) : [];
+  const children = useMemo(() => (tree ? childrenOf(tree, code) : []), [tree, code]);
   const names = useMemo(() => new Map([...(tree?.byCode.values() ?? [])].map((r) => [r.code, r.name])), [tree]);
-  const centers = useMemo(() => new Map(children.flatMap((c) => (c.center ? [[c.code, c.center] as [string, [number, number]]] : []))), [children]);
+  const centers = useMemo(
+    () => new Map(children.flatMap((c) => (c.center ? [[c.code, c.center] as [string, [number, number]]] : []))),
+    [children],
+  );
   const childNoun = children[0] ? DOMAIN_LABELS.level[getLocale()][children[0].level] : '';
   const urls = exportUrls(code, rankingQuery);
   const cluesCsv = `/api/v1/clues.csv?region=${encodeURIComponent(code)}&${pq}`;
@@ -112,7 +136,12 @@ export default function MeetingPage() {
 
   const total = ranking?.total;
   return (
-    <div className="meeting" data-testid="meeting-page" data-region={code} data-ready={ranking && !loading ? 'true' : 'false'}>
+    <div
+      className="meeting"
+      data-testid="meeting-page"
+      data-region={code}
+      data-ready={ranking && !loading ? 'true' : 'false'}
+    >
       <header className="mt-head">
         <div className="mt-head__left">
           <nav className="mt-crumbs" data-testid="breadcrumbs">
@@ -122,7 +151,9 @@ export default function MeetingPage() {
                 <span className="mt-crumbs__sep">›</span>
               </span>
             ))}
-            <span className="mt-crumbs__here">{region ? `${region.name} · ${label('level', region.level)}` : code}</span>
+            <span className="mt-crumbs__here">
+              {region ? `${region.name} · ${label('level', region.level)}` : code}
+            </span>
           </nav>
           <h1 className="mt-title">
             {region?.name ?? ranking?.region.name ?? code}
@@ -167,7 +198,10 @@ export default function MeetingPage() {
               onClick={() => {
                 if (k === 'custom') {
                   const p = ranking?.period;
-                  setCustom({ from: state.from ?? p?.from.slice(0, 10) ?? '', last: state.last ?? (p ? fmtPeriod(p).slice(-10) : '') });
+                  setCustom({
+                    from: state.from ?? p?.from.slice(0, 10) ?? '',
+                    last: state.last ?? (p ? fmtPeriod(p).slice(-10) : ''),
+                  });
                 } else {
                   setCustom(null);
                   go({ period: k, from: null, last: null, clue: null });
@@ -184,12 +218,23 @@ export default function MeetingPage() {
             onSubmit={(e) => {
               e.preventDefault();
               const c = custom ?? { from: state.from ?? '', last: state.last ?? '' };
-              if (c.from && c.last && c.last >= c.from) go({ period: 'custom', from: c.from, last: c.last, clue: null });
+              if (c.from && c.last && c.last >= c.from)
+                go({ period: 'custom', from: c.from, last: c.last, clue: null });
             }}
           >
-            <input type="date" value={custom?.from ?? state.from ?? ''} onChange={(e) => setCustom({ from: e.target.value, last: custom?.last ?? state.last ?? '' })} data-testid="custom-from" />
+            <input
+              type="date"
+              value={custom?.from ?? state.from ?? ''}
+              onChange={(e) => setCustom({ from: e.target.value, last: custom?.last ?? state.last ?? '' })}
+              data-testid="custom-from"
+            />
             <span>{mt('to')}</span>
-            <input type="date" value={custom?.last ?? state.last ?? ''} onChange={(e) => setCustom({ from: custom?.from ?? state.from ?? '', last: e.target.value })} data-testid="custom-last" />
+            <input
+              type="date"
+              value={custom?.last ?? state.last ?? ''}
+              onChange={(e) => setCustom({ from: custom?.from ?? state.from ?? '', last: e.target.value })}
+              data-testid="custom-last"
+            />
             <button type="submit" className="mt-btn mt-btn--primary">
               {mt('apply')}
             </button>
@@ -227,7 +272,8 @@ export default function MeetingPage() {
                 <div className="mt-kpi__foot">
                   {metric === 'rate' && (
                     <span className="mt-muted">
-                      {total.current.cameras.online}/{total.current.cameras.inService - total.current.cameras.maintenance}
+                      {total.current.cameras.online}/
+                      {total.current.cameras.inService - total.current.cameras.maintenance}
                     </span>
                   )}
                   <Delta metric={metric} d={total.delta[metric]} />
@@ -250,17 +296,35 @@ export default function MeetingPage() {
           <div className="mt-panel mt-panel--ranking">
             <div className="mt-panel__head">
               <h2>{mt('ranking', { noun: childNoun })}</h2>
-              <span className="mt-muted">{loading ? mt('loading') : mt('generated', { time: fmtTime(ranking.generatedAt) })}</span>
+              <span className="mt-muted">
+                {loading ? mt('loading') : mt('generated', { time: fmtTime(ranking.generatedAt) })}
+              </span>
             </div>
             <div className="mt-scroll-x">
-              <RankingTable ranking={ranking} state={state} hover={hover} onHover={setHover} onOpen={open} onSort={(m) => go(nextSort(state, m))} />
+              <RankingTable
+                ranking={ranking}
+                state={state}
+                hover={hover}
+                onHover={setHover}
+                onOpen={open}
+                onSort={(m) => go(nextSort(state, m))}
+              />
             </div>
           </div>
         </section>
       )}
       {ranking && ranking.rows.length === 0 && <div className="mt-note mt-note--info">{mt('noChildren')}</div>}
 
-      {ranking && <DrillPanel code={code} period={ranking.period} periodQuery={pq} state={state} names={names} onChange={(patch) => go(patch)} />}
+      {ranking && (
+        <DrillPanel
+          code={code}
+          period={ranking.period}
+          periodQuery={pq}
+          state={state}
+          names={names}
+          onChange={(patch) => go(patch)}
+        />
+      )}
       {!ranking && loading && <div className="mt-note">{mt('loading')}</div>}
     </div>
   );

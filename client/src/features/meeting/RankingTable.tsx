@@ -29,7 +29,17 @@ const valueOf = (f: RegionFigures, m: Metric): number | null => {
 };
 export { valueOf };
 
-const COLUMNS: Metric[] = ['rate', 'down', 'repaired', 'received', 'resolved', 'overdue', 'resolvedRate', 'mediationRate', 'appealsResolved'];
+const COLUMNS: Metric[] = [
+  'rate',
+  'down',
+  'repaired',
+  'received',
+  'resolved',
+  'overdue',
+  'resolvedRate',
+  'mediationRate',
+  'appealsResolved',
+];
 
 export function Delta(props: { metric: Metric; d: number | null }) {
   const x = fmtDelta(props.metric, props.d);
@@ -58,7 +68,11 @@ export function RankingTable(props: {
           <th className="mt-col-rank">{mt('rank')}</th>
           <th className="mt-col-name">{mt('region')}</th>
           {COLUMNS.map((m) => (
-            <th key={m} className={`mt-sortable ${state.sort === m ? 'mt-sorted' : ''}`} aria-sort={state.sort === m ? (state.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+            <th
+              key={m}
+              className={`mt-sortable ${state.sort === m ? 'mt-sorted' : ''}`}
+              aria-sort={state.sort === m ? (state.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+            >
               <button type="button" onClick={() => props.onSort(m)} data-testid={`sort-${m}`}>
                 {metricName(m)}
                 <span className="mt-sort-mark">{state.sort === m ? (state.dir === 'asc' ? '↑' : '↓') : '↕'}</span>
@@ -95,7 +109,12 @@ export function RankingTable(props: {
             {COLUMNS.map((m) => {
               const v = valueOf(r.current, m);
               return (
-                <td key={m} className={`mt-num ${state.sort === m ? 'mt-sorted' : ''}`} data-metric={m} data-value={v === null ? '' : String(v)}>
+                <td
+                  key={m}
+                  className={`mt-num ${state.sort === m ? 'mt-sorted' : ''}`}
+                  data-metric={m}
+                  data-value={v === null ? '' : String(v)}
+                >
                   <div className="mt-cell">
                     <span className="mt-cell__value" style={m === 'rate' ? { color: rateColor(v) } : undefined}>
                       {fmtValue(m, v)}
@@ -120,7 +139,11 @@ export function RankingTable(props: {
           {COLUMNS.map((m) => (
             <td key={m} className="mt-num">
               <div className="mt-cell">
-                <span className="mt-cell__value">{m === 'rate' ? fmtRate(ranking.total.current.cameras.timeWeightedRate) : fmtValue(m, valueOf(ranking.total.current, m))}</span>
+                <span className="mt-cell__value">
+                  {m === 'rate'
+                    ? fmtRate(ranking.total.current.cameras.timeWeightedRate)
+                    : fmtValue(m, valueOf(ranking.total.current, m))}
+                </span>
                 <Delta metric={m} d={ranking.total.delta[m]} />
               </div>
             </td>

@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
-import { api, type RegionGeo } from '../../lib/api';
+import { useMemo } from 'react';
+import { api } from '../../lib/api';
+import { useFetch } from '../../lib/useFetch';
 import { NO_DATA_COLOR, RATE_BANDS, rateColor } from '../../lib/rateBands';
 import { formatRate } from '@zhihui/shared';
 import type { Ranking } from './meetingApi';
@@ -13,15 +14,20 @@ const H = 560;
  * The child regions coloured by their time-weighted rate for the period, as SVG: every region is
  * a click target (drill-down), it prints, and it needs no WebGL in the meeting room's PC.
  */
-export function RegionMap(props: { code: string; ranking: Ranking; centers: ReadonlyMap<string, [number, number]>; hover: string | null; onHover: (c: string | null) => void; onOpen: (code: string) => void }) {
-  const [geo, setGeo] = useState<RegionGeo | null>(null);
-  useEffect(() => {
-    const ctl = new AbortController();
-    setGeo(null);
-    api.regionGeo(props.code, ctl.signal).then(setGeo, () => undefined);
-    return () => ctl.abort();
-  }, [props.code]);
-  const map = useMemo(() => (geo ? projectRegions(geo.children.features, geo.outline, props.centers, W, H) : null), [geo, props.centers]);
+export function RegionMap(props: {
+  code: string;
+  ranking: Ranking;
+  centers: ReadonlyMap<string, [number, number]>;
+  hover: string | null;
+  onHover: (c: string | null) => void;
+  onOpen: (code: string) => void;
+}) {
+  const fetched = useFetch(props.code, (s) => api.regionGeo(props.code, s));
+  const geo = fetched.loading ? null : fetched.data;
+  const map = useMemo(
+    () => (geo ? projectRegions(geo.children.features, geo.outline, props.centers, W, H) : null),
+    [geo, props.centers],
+  );
   const byCode = useMemo(() => new Map(props.ranking.rows.map((r) => [r.region.code, r])), [props.ranking]);
   if (!map || map.shapes.length === 0) return <div className="mt-map mt-map--empty" data-testid="meeting-map" />;
   return (
@@ -54,7 +60,12 @@ export function RegionMap(props: { code: string; ranking: Ranking; centers: Read
         {map.shapes.map((s) => {
           const row = byCode.get(s.code);
           return (
-            <g key={`l${s.code}`} className="mt-map__label" transform={`translate(${s.label[0].toFixed(1)} ${s.label[1].toFixed(1)})`} onClick={() => props.onOpen(s.code)}>
+            <g
+              key={`l${s.code}`}
+              className="mt-map__label"
+              transform={`translate(${s.label[0].toFixed(1)} ${s.label[1].toFixed(1)})`}
+              onClick={() => props.onOpen(s.code)}
+            >
               <text className="mt-map__name" y={-4}>
                 {s.name}
               </text>

@@ -29,12 +29,19 @@ const enc = encodeURIComponent;
 
 export const meetingApi = {
   region: (code: string, signal?: AbortSignal) => getJson<RegionInfo>(`/api/v1/regions/${enc(code)}`, signal),
-  ranking: (code: string, query: string, signal?: AbortSignal) => getJson<Ranking>(`/api/v1/regions/${enc(code)}/ranking?${query}`, signal),
-  outages: (code: string, period: string, signal?: AbortSignal) => getJson<{ total: number; items: Outage[] }>(`/api/v1/regions/${enc(code)}/outages?${period}&limit=200`, signal),
-  grid: (code: string, period: string, signal?: AbortSignal) => getJson<GridActivity>(`/api/v1/regions/${enc(code)}/grid-activity?${period}&limit=100`, signal),
+  ranking: (code: string, query: string, signal?: AbortSignal) =>
+    getJson<Ranking>(`/api/v1/regions/${enc(code)}/ranking?${query}`, signal),
+  outages: (code: string, period: string, signal?: AbortSignal) =>
+    getJson<{ total: number; items: Outage[] }>(`/api/v1/regions/${enc(code)}/outages?${period}&limit=200`, signal),
+  grid: (code: string, period: string, signal?: AbortSignal) =>
+    getJson<GridActivity>(`/api/v1/regions/${enc(code)}/grid-activity?${period}&limit=100`, signal),
   clues: (code: string, from: string, to: string, extra: string, signal?: AbortSignal) =>
-    getJson<{ items: Clue[]; nextCursor: string | null }>(`/api/v1/clues?region=${enc(code)}&from=${enc(from)}&to=${enc(to)}&limit=500${extra}`, signal),
-  clue: (id: string, signal?: AbortSignal) => getJson<Clue & { history: ClueEvent[] }>(`/api/v1/clues/${enc(id)}`, signal),
+    getJson<{ items: Clue[]; nextCursor: string | null }>(
+      `/api/v1/clues?region=${enc(code)}&from=${enc(from)}&to=${enc(to)}&limit=500${extra}`,
+      signal,
+    ),
+  clue: (id: string, signal?: AbortSignal) =>
+    getJson<Clue & { history: ClueEvent[] }>(`/api/v1/clues/${enc(id)}`, signal),
 };
 
 /** Download and print links of the exports, for the same view. */

@@ -4,7 +4,14 @@ import { addDays, meetingSearch, nextSort, parseMeetingState, periodQuery, DEFAU
 describe('meeting URL state', () => {
   test('a deep link round-trips', () => {
     const s = parseMeetingState('?period=last_week&sort=overdue&dir=desc&tab=clues&clues=overdue&clue=C1');
-    expect(s).toMatchObject({ period: 'last_week', sort: 'overdue', dir: 'desc', tab: 'clues', clues: 'overdue', clue: 'C1' });
+    expect(s).toMatchObject({
+      period: 'last_week',
+      sort: 'overdue',
+      dir: 'desc',
+      tab: 'clues',
+      clues: 'overdue',
+      clue: 'C1',
+    });
     expect(parseMeetingState(meetingSearch(s))).toEqual(s);
   });
   test('custom periods carry the exclusive end in the URL and the last day in the state', () => {

@@ -5,7 +5,15 @@ export const METRICS = RANKING_METRICS;
 export type Metric = RankingMetric;
 
 /** The periods the picker offers, in the order it shows them. */
-export const PICKER_KINDS = ['today', 'this_week', 'last_week', 'this_half_month', 'last_half_month', 'this_month', 'custom'] as const satisfies readonly PeriodKind[];
+export const PICKER_KINDS = [
+  'today',
+  'this_week',
+  'last_week',
+  'this_half_month',
+  'last_half_month',
+  'this_month',
+  'custom',
+] as const satisfies readonly PeriodKind[];
 
 export const TABS = ['cameras', 'clues', 'grid', 'notifications'] as const;
 export type Tab = (typeof TABS)[number];
@@ -29,10 +37,20 @@ export interface MeetingState {
   clue: string | null;
 }
 
-export const DEFAULT_STATE: MeetingState = { period: 'last_week', from: null, last: null, sort: 'rate', dir: 'desc', tab: 'cameras', clues: 'all', clue: null };
+export const DEFAULT_STATE: MeetingState = {
+  period: 'last_week',
+  from: null,
+  last: null,
+  sort: 'rate',
+  dir: 'desc',
+  tab: 'cameras',
+  clues: 'all',
+  clue: null,
+};
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const pick = <T extends string>(v: string | null, allowed: readonly T[], d: T): T => (v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : d);
+const pick = <T extends string>(v: string | null, allowed: readonly T[], d: T): T =>
+  v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : d;
 
 /** yyyy-MM-dd plus n days (calendar arithmetic on the date alone, no time zone involved). */
 export function addDays(day: string, n: number): string {

@@ -199,17 +199,62 @@ export function mt(key: Key, vars?: Record<string, string | number>): string {
 }
 
 const PERIODS: Record<'zh-CN' | 'en', Record<PeriodKind, string>> = {
-  'zh-CN': { today: '今日', yesterday: '昨日', this_week: '本周', last_week: '上周', this_half_month: '本半月', last_half_month: '上半月', this_month: '本月', last_month: '上月', custom: '自定义' },
-  en: { today: 'Today', yesterday: 'Yesterday', this_week: 'This week', last_week: 'Last week', this_half_month: 'This half-month', last_half_month: 'Last half-month', this_month: 'This month', last_month: 'Last month', custom: 'Custom' },
+  'zh-CN': {
+    today: '今日',
+    yesterday: '昨日',
+    this_week: '本周',
+    last_week: '上周',
+    this_half_month: '本半月',
+    last_half_month: '上半月',
+    this_month: '本月',
+    last_month: '上月',
+    custom: '自定义',
+  },
+  en: {
+    today: 'Today',
+    yesterday: 'Yesterday',
+    this_week: 'This week',
+    last_week: 'Last week',
+    this_half_month: 'This half-month',
+    last_half_month: 'Last half-month',
+    this_month: 'This month',
+    last_month: 'Last month',
+    custom: 'Custom',
+  },
 };
 export const periodName = (k: PeriodKind) => PERIODS[getLocale()][k];
 
 const METRIC_NAMES: Record<'zh-CN' | 'en', Record<Metric, string>> = {
-  'zh-CN': { rate: '运行率', down: '离线', repaired: '修复', received: '受理', resolved: '办结', overdue: '超期', resolvedRate: '办结率', mediationRate: '调解成功率', appealsResolved: '说事儿解决' },
-  en: { rate: 'Uptime', down: 'Down', repaired: 'Repaired', received: 'Received', resolved: 'Resolved', overdue: 'Overdue', resolvedRate: 'Resolved %', mediationRate: 'Mediation', appealsResolved: 'Appeals' },
+  'zh-CN': {
+    rate: '运行率',
+    down: '离线',
+    repaired: '修复',
+    received: '受理',
+    resolved: '办结',
+    overdue: '超期',
+    resolvedRate: '办结率',
+    mediationRate: '调解成功率',
+    appealsResolved: '说事儿解决',
+  },
+  en: {
+    rate: 'Uptime',
+    down: 'Down',
+    repaired: 'Repaired',
+    received: 'Received',
+    resolved: 'Resolved',
+    overdue: 'Overdue',
+    resolvedRate: 'Resolved %',
+    mediationRate: 'Mediation',
+    appealsResolved: 'Appeals',
+  },
 };
 export const metricName = (m: Metric) => METRIC_NAMES[getLocale()][m];
 
-const FILTERS: Record<ClueFilter, Key> = { all: 'clues.all', open: 'clues.open', overdue: 'clues.overdue', done: 'clues.done' };
+const FILTERS: Record<ClueFilter, Key> = {
+  all: 'clues.all',
+  open: 'clues.open',
+  overdue: 'clues.overdue',
+  done: 'clues.done',
+};
 export const filterName = (f: ClueFilter) => mt(FILTERS[f]);
 export const tabName = (t: Tab) => mt(`tab.${t}`);

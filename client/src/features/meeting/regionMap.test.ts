@@ -3,7 +3,18 @@ import { projectRegions } from './regionMap';
 
 const square = (code: string, x: number, y: number) => ({
   properties: { code, name: `R${code}` },
-  geometry: { type: 'Polygon' as const, coordinates: [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]] },
+  geometry: {
+    type: 'Polygon' as const,
+    coordinates: [
+      [
+        [x, y],
+        [x + 1, y],
+        [x + 1, y + 1],
+        [x, y + 1],
+        [x, y],
+      ],
+    ],
+  },
 });
 
 describe('projectRegions', () => {

@@ -45,12 +45,14 @@ export function projectRegions(
   let minY = Infinity;
   let maxX = -Infinity;
   let maxY = -Infinity;
-  for (const poly of all) for (const ring of poly) for (const [x, y] of ring) {
-    if (x! < minX) minX = x!;
-    if (x! > maxX) maxX = x!;
-    if (y! < minY) minY = y!;
-    if (y! > maxY) maxY = y!;
-  }
+  for (const poly of all)
+    for (const ring of poly)
+      for (const [x, y] of ring) {
+        if (x! < minX) minX = x!;
+        if (x! > maxX) maxX = x!;
+        if (y! < minY) minY = y!;
+        if (y! > maxY) maxY = y!;
+      }
   if (!Number.isFinite(minX)) return { width, height, shapes: [], outline: null };
   const k = Math.cos((((minY + maxY) / 2) * Math.PI) / 180);
   const spanX = Math.max(1e-9, (maxX - minX) * k);
@@ -61,7 +63,19 @@ export function projectRegions(
   const px = (lon: number, lat: number): [number, number] => [ox + (lon - minX) * k * s, oy + (maxY - lat) * s];
   const pathOf = (g: GeoJSON.Geometry) =>
     ringsOf(g)
-      .flatMap((poly) => poly.map((ring) => ring.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${px(x!, y!).map((v) => v.toFixed(1)).join(' ')}`).join('') + 'Z'))
+      .flatMap((poly) =>
+        poly.map(
+          (ring) =>
+            ring
+              .map(
+                ([x, y], i) =>
+                  `${i === 0 ? 'M' : 'L'}${px(x!, y!)
+                    .map((v) => v.toFixed(1))
+                    .join(' ')}`,
+              )
+              .join('') + 'Z',
+        ),
+      )
       .join('');
   const shapes = children.map((f) => {
     const code = String(f.properties?.code ?? '');

@@ -26,7 +26,11 @@ export function KeyChannelsPanel() {
   const pages = n <= shown ? 0 : Math.ceil(n / shown);
   const page = pages === 0 ? 0 : Math.floor(first / shown);
   return (
-    <Panel title={t('panel.keyChannels')} testId="panel-key-channels" extra={key?.auto ? <span className="keych__auto">{t('tile.auto')}</span> : undefined}>
+    <Panel
+      title={t('panel.keyChannels')}
+      testId="panel-key-channels"
+      extra={key?.auto ? <span className="keych__auto">{t('tile.auto')}</span> : undefined}
+    >
       <div className={`keych keych--n${shown >= 4 ? 4 : shown}`} data-testid="key-channels" data-count={n}>
         {n === 0 ? (
           <div className="keych__empty">{key ? t('tile.none') : '…'}</div>

@@ -1,6 +1,6 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useChannelPlayer } from '../../lib/channelPlayer';
-import { formatRate, type DownChannel, type RegionSnapshot } from '@zhihui/shared';
+import { formatRate, type DownChannel } from '@zhihui/shared';
 import { useNow } from '../../lib/clock';
 import { getLocale, t, wallLabel } from '../../lib/i18n';
 import { formatDuration, shanghaiHour } from '../../lib/time';
@@ -19,7 +19,13 @@ export function VideoOverviewPanel(p: SectionProps) {
   const counted = c.inService - c.maintenance;
   const pct = c.operationalRate === null ? 0 : c.operationalRate * 100;
   return (
-    <Panel title={t('panel.video')} testId="panel-video" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
+    <Panel
+      title={t('panel.video')}
+      testId="panel-video"
+      stale={p.stale}
+      changedAt={p.changedAt}
+      currentAt={p.currentAt}
+    >
       <div className="video">
         <div className={`gauge gauge--${rateBandKey(c.operationalRate)}`} style={{ ['--pct' as string]: `${pct}` }}>
           <div className="gauge__inner">
@@ -64,11 +70,21 @@ function Stat(props: { cls: string; label: string; value: number }) {
 /** 运行率排名: child regions by rate; on a township wall, its down channels by reason. */
 export function RankingPanel(p: SectionProps) {
   const s = p.snapshot;
-  const rows = useMemo(() => rankingRows(s), [s.children, s.childFigures]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { children, childFigures } = s;
+  const rows = useMemo(() => rankingRows({ children, childFigures }), [children, childFigures]);
   const option = useMemo(() => rankingOption(rows), [rows]);
-  const reasons = useMemo(() => (s.children.length === 0 ? downByReason(s.cameras) : []), [s.children.length, s.cameras]);
+  const reasons = useMemo(
+    () => (s.children.length === 0 ? downByReason(s.cameras) : []),
+    [s.children.length, s.cameras],
+  );
   return (
-    <Panel title={s.children.length > 0 ? t('panel.ranking') : t('panel.downReasons')} testId="panel-ranking" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
+    <Panel
+      title={s.children.length > 0 ? t('panel.ranking') : t('panel.downReasons')}
+      testId="panel-ranking"
+      stale={p.stale}
+      changedAt={p.changedAt}
+      currentAt={p.currentAt}
+    >
       {s.children.length > 0 ? (
         <EChart option={option} className="chart" testId="ranking-chart" />
       ) : (
@@ -76,7 +92,9 @@ export function RankingPanel(p: SectionProps) {
           {reasons.length === 0 && <li className="reasons__none">{t('video.noneDown')}</li>}
           {reasons.map((r) => (
             <li key={r.reason} className="reasons__row">
-              <span className="reasons__name">{r.reason === 'none' ? wallLabel('state', 'unknown') : wallLabel('reason', r.reason)}</span>
+              <span className="reasons__name">
+                {r.reason === 'none' ? wallLabel('state', 'unknown') : wallLabel('reason', r.reason)}
+              </span>
               <b>
                 {r.n}
                 <small>{t('unit.channels')}</small>
@@ -98,7 +116,13 @@ const hourLabel = (sec: number): string => {
 export function TrendPanel(p: SectionProps) {
   const option = useMemo(() => trendOption(p.snapshot.trend, hourLabel), [p.snapshot.trend]);
   return (
-    <Panel title={t('panel.trend')} testId="panel-trend" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
+    <Panel
+      title={t('panel.trend')}
+      testId="panel-trend"
+      stale={p.stale}
+      changedAt={p.changedAt}
+      currentAt={p.currentAt}
+    >
       <EChart option={option} className="chart" testId="trend-chart" />
     </Panel>
   );
@@ -116,24 +140,32 @@ export function DownLongestPanel(p: SectionProps) {
   return (
     <Panel title={t('panel.down')} testId="panel-down" stale={p.stale} changedAt={p.changedAt} currentAt={p.currentAt}>
       <div className="fill" ref={boxRef}>
-      {list.length === 0 ? (
-        <div className="empty">{t('video.noneDown')}</div>
-      ) : (
-        <table className="down">
-          <tbody>
-            {list.map((d) => (
-              <tr key={d.id} className={`down__row down__row--${d.state}`} data-testid="down-row" data-id={d.id} onClick={play ? () => play({ channelId: d.id, from: 'down' }) : undefined}>
-                <td className="down__name" title={d.name}>
-                  {channelLabel(d.name, d.regionName)}
-                </td>
-                <DownPlaceCell channel={d} />
-                <td className="down__reason">{d.reason ? wallLabel('reason', d.reason as never) : wallLabel('state', d.state)}</td>
-                <td className="down__dur">{formatDuration(now - Date.parse(d.since))}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+        {list.length === 0 ? (
+          <div className="empty">{t('video.noneDown')}</div>
+        ) : (
+          <table className="down">
+            <tbody>
+              {list.map((d) => (
+                <tr
+                  key={d.id}
+                  className={`down__row down__row--${d.state}`}
+                  data-testid="down-row"
+                  data-id={d.id}
+                  onClick={play ? () => play({ channelId: d.id, from: 'down' }) : undefined}
+                >
+                  <td className="down__name" title={d.name}>
+                    {channelLabel(d.name, d.regionName)}
+                  </td>
+                  <DownPlaceCell channel={d} />
+                  <td className="down__reason">
+                    {d.reason ? wallLabel('reason', d.reason as never) : wallLabel('state', d.state)}
+                  </td>
+                  <td className="down__dur">{formatDuration(now - Date.parse(d.since))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </div>
     </Panel>
   );
@@ -168,9 +200,21 @@ export function AlertStrip(p: SectionProps) {
         ) : (
           <div ref={itemsRef} className={`alerts__items ${scrolls ? 'alerts__items--scroll' : ''}`}>
             {[...alerts, ...(scrolls ? alerts : [])].map((a, i) => (
-              <span className="alerts__item" key={`${a.code}-${i}`} data-testid={i < alerts.length ? 'alert-item' : undefined}>
-                {a.down > 0 && <span className="alerts__down">{t('alerts.offline', { region: a.name, n: a.down })}</span>}
-                {a.overdue > 0 && <span className="alerts__overdue">{a.down > 0 ? t('alerts.overdueMore', { n: a.overdue }) : t('alerts.overdue', { region: a.name, n: a.overdue })}</span>}
+              <span
+                className="alerts__item"
+                key={`${a.code}-${i}`}
+                data-testid={i < alerts.length ? 'alert-item' : undefined}
+              >
+                {a.down > 0 && (
+                  <span className="alerts__down">{t('alerts.offline', { region: a.name, n: a.down })}</span>
+                )}
+                {a.overdue > 0 && (
+                  <span className="alerts__overdue">
+                    {a.down > 0
+                      ? t('alerts.overdueMore', { n: a.overdue })
+                      : t('alerts.overdue', { region: a.name, n: a.overdue })}
+                  </span>
+                )}
               </span>
             ))}
           </div>

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Clue, KeyChannels } from '@zhihui/shared';
 import { ChannelPlayerContext, type ChannelPick } from '../../lib/channelPlayer';
+import { useLatest } from '../../lib/useLatest';
 import { useNow } from '../../lib/clock';
 import { closeTile, expireTiles, openTile, type DockTile } from './dockModel';
 import { videoApi } from './videoApi';
@@ -44,7 +45,11 @@ export interface VideoProviderProps {
 }
 
 /** The latest urgent arrival still held by the spotlight, with a place. */
-export function latestUrgent(arrivals: readonly SpotlightArrival[], now: number, urgentSec: number): SpotlightArrival | null {
+export function latestUrgent(
+  arrivals: readonly SpotlightArrival[],
+  now: number,
+  urgentSec: number,
+): SpotlightArrival | null {
   for (let i = arrivals.length - 1; i >= 0; i--) {
     const a = arrivals[i]!;
     if (now - a.at > urgentSec * 1000) break;
@@ -61,13 +66,18 @@ export function latestUrgent(arrivals: readonly SpotlightArrival[], now: number,
 export function VideoProvider(props: VideoProviderProps) {
   const { region } = props;
   const [key, setKey] = useState<KeyChannels | null>(null);
-  const [tiles, setTiles] = useState<DockTile[]>([]);
+  const [opened, setTiles] = useState<DockTile[]>([]);
   const now = useNow();
   const maxTiles = key?.maxTiles ?? DEFAULT_MAX_TILES;
   const keyTiles = Math.min(props.keyTiles, maxTiles);
   const cap = Math.max(0, maxTiles - keyTiles);
-  const capRef = useRef(cap);
-  capRef.current = cap;
+  const capRef = useLatest(cap);
+  // What shows: the opened tiles whose time is not up, within the cap (which shrinks when the
+  // server's key channels take more of `maxTiles`). Derived each render; the state keeps the opens.
+  const tiles = useMemo(() => {
+    const live = expireTiles(opened, now);
+    return live.length > cap ? live.slice(0, cap) : live;
+  }, [opened, now, cap]);
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -89,14 +99,15 @@ export function VideoProvider(props: VideoProviderProps) {
     };
   }, [region]);
 
-  const play = useCallback((pick: ChannelPick, until: number | null = null) => {
-    setTiles((t) => openTile(t, pick, capRef.current, Date.now(), until));
-  }, []);
+  const play = useCallback(
+    (pick: ChannelPick, until: number | null = null) => {
+      const at = Date.now();
+      setTiles((t) => openTile(expireTiles(t, at), pick, capRef.current, at, until));
+    },
+    [capRef],
+  );
   const playChannel = useCallback((pick: ChannelPick) => play(pick), [play]);
   const close = useCallback((k: string) => setTiles((t) => closeTile(t, k)), []);
-
-  useEffect(() => setTiles((t) => (t.length > cap ? t.slice(0, cap) : t)), [cap]);
-  useEffect(() => setTiles((t) => expireTiles(t, now)), [now]);
 
   // Spotlight: each new urgent arrival opens the channel nearest to it while the map holds it.
   const urgentSec = props.urgentSec ?? 20;
@@ -105,19 +116,25 @@ export function VideoProvider(props: VideoProviderProps) {
   useEffect(() => {
     if (!urgent || urgent.n === shown.current) return;
     shown.current = urgent.n;
-    play({ near: { lon: urgent.clue.lon!, lat: urgent.clue.lat!, title: urgent.clue.title }, from: 'spotlight' }, urgent.at + urgentSec * 1000);
+    play(
+      { near: { lon: urgent.clue.lon!, lat: urgent.clue.lat!, title: urgent.clue.title }, from: 'spotlight' },
+      urgent.at + urgentSec * 1000,
+    );
   }, [urgent, urgentSec, play]);
 
   // Kiosk keyboards: Escape closes the newest tile.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setTiles((t) => t.slice(1));
+      if (e.key === 'Escape') setTiles((t) => expireTiles(t, Date.now()).slice(1));
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const state = useMemo<VideoState>(() => ({ region, key, keyTiles, tiles, close }), [region, key, keyTiles, tiles, close]);
+  const state = useMemo<VideoState>(
+    () => ({ region, key, keyTiles, tiles, close }),
+    [region, key, keyTiles, tiles, close],
+  );
   return (
     <VideoContext.Provider value={state}>
       <ChannelPlayerContext.Provider value={playChannel}>{props.children}</ChannelPlayerContext.Provider>

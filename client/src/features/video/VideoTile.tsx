@@ -9,7 +9,12 @@ import { useChannelInfo, useTileStream } from './useTileStream';
 import { videoApi } from './videoApi';
 import './video-tiles.css';
 
-const PILL_TEXT = { live: 'tile.live', buffering: 'tile.buffering', connecting: 'tile.connecting', offline: 'tile.offline' } as const;
+const PILL_TEXT = {
+  live: 'tile.live',
+  buffering: 'tile.buffering',
+  connecting: 'tile.connecting',
+  offline: 'tile.offline',
+} as const;
 
 export interface VideoTileProps {
   /** The channel, or its id (then the tile asks the server about it). */
@@ -29,7 +34,9 @@ function useInView(ref: React.RefObject<HTMLElement | null>): boolean {
   useEffect(() => {
     const el = ref.current;
     if (!el || typeof IntersectionObserver === 'undefined') return;
-    const io = new IntersectionObserver((entries) => setInView(entries.some((e) => e.isIntersecting)), { threshold: 0.05 });
+    const io = new IntersectionObserver((entries) => setInView(entries.some((e) => e.isIntersecting)), {
+      threshold: 0.05,
+    });
     io.observe(el);
     return () => io.disconnect();
   }, [ref]);
@@ -65,7 +72,15 @@ export function VideoTile(props: VideoTileProps) {
       data-state={view.pill}
       data-player={player.phase}
     >
-      <video ref={video} className="vtile__video" muted playsInline autoPlay disablePictureInPicture data-testid="tile-video" />
+      <video
+        ref={video}
+        className="vtile__video"
+        muted
+        playsInline
+        autoPlay
+        disablePictureInPicture
+        data-testid="tile-video"
+      />
       {view.outage && <OutagePanel outage={view.outage} channel={ch} />}
       <div className="vtile__top">
         <div className="vtile__names">
@@ -83,16 +98,29 @@ export function VideoTile(props: VideoTileProps) {
           {t(PILL_TEXT[view.pill])}
         </span>
         {props.onClose && (
-          <button type="button" className="vtile__close" aria-label={t('tile.close')} title={t('tile.close')} onClick={props.onClose} data-testid="tile-close">
+          <button
+            type="button"
+            className="vtile__close"
+            aria-label={t('tile.close')}
+            title={t('tile.close')}
+            onClick={props.onClose}
+            data-testid="tile-close"
+          >
             ×
           </button>
         )}
       </div>
       <div className="vtile__bottom">
-        {demo && <span className="vtile__demo" data-testid="tile-demo">{t('tile.demo')}</span>}
+        {demo && (
+          <span className="vtile__demo" data-testid="tile-demo">
+            {t('tile.demo')}
+          </span>
+        )}
         {!view.outage && (
           <span className="vtile__stats" data-testid="tile-stats">
-            {player.frameAgeMs === null ? t('tile.noFrame') : t('tile.frameAge', { age: formatFrameAge(player.frameAgeMs) })}
+            {player.frameAgeMs === null
+              ? t('tile.noFrame')
+              : t('tile.frameAge', { age: formatFrameAge(player.frameAgeMs) })}
             {player.kbps !== null && <b>{formatBitrate(player.kbps)}</b>}
           </span>
         )}
@@ -119,7 +147,9 @@ function OutagePanel(props: { outage: Outage; channel: VideoChannel | null }) {
   let detail: string | null = null;
   let tooltip: string | undefined;
   if (outage.kind === 'platform') {
-    reason = outage.reason ? wallLabel('reason', outage.reason) : wallLabel('state', outage.state === 'out_of_service' ? 'offline' : outage.state);
+    reason = outage.reason
+      ? wallLabel('reason', outage.reason)
+      : wallLabel('state', outage.state === 'out_of_service' ? 'offline' : outage.state);
     detail = t('tile.down', { duration: formatDuration(now - outage.since) });
   } else if (outage.kind === 'stream') {
     reason = t('tile.streamFailed', { reason: outage.message });

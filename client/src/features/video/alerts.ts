@@ -17,7 +17,10 @@ export function alertsByRegion(
   s: Pick<RegionSnapshot, 'region' | 'children' | 'childFigures' | 'figures' | 'clues'>,
   now: number,
 ): RegionAlert[] {
-  const scopes = s.children.length > 0 ? s.children.map((c, i) => ({ code: c.code, name: c.name, f: s.childFigures[i] })) : [{ code: s.region.code, name: s.region.name, f: s.figures }];
+  const scopes =
+    s.children.length > 0
+      ? s.children.map((c, i) => ({ code: c.code, name: c.name, f: s.childFigures[i] }))
+      : [{ code: s.region.code, name: s.region.name, f: s.figures }];
   const overdueBy = new Map<string, number>();
   const childCodes = scopes.map((x) => x.code);
   for (const c of s.clues) {

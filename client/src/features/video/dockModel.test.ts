@@ -25,7 +25,9 @@ describe('dock of opened tiles', () => {
 
   test('reconnect back-off doubles from 2 s to a 60 s cap, jittered by at most 20%', () => {
     const mid = () => 0.5;
-    expect([0, 1, 2, 3, 4, 5, 6, 10].map((n) => backoffMs(n, mid))).toEqual([2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+    expect([0, 1, 2, 3, 4, 5, 6, 10].map((n) => backoffMs(n, mid))).toEqual([
+      2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000,
+    ]);
     expect(backoffMs(0, () => 0)).toBe(BACKOFF_MIN_MS * 0.8);
     expect(backoffMs(20, () => 1)).toBe(BACKOFF_MAX_MS * 1.2);
   });

@@ -20,7 +20,13 @@ export function pickKey(p: ChannelPick): string {
  * Opens a tile, keeping at most `cap` (each player costs about 10 MiB): a pick of a tile already
  * open moves it to the front, and past the cap the oldest tiles close.
  */
-export function openTile(tiles: readonly DockTile[], pick: ChannelPick, cap: number, now: number, until: number | null = null): DockTile[] {
+export function openTile(
+  tiles: readonly DockTile[],
+  pick: ChannelPick,
+  cap: number,
+  now: number,
+  until: number | null = null,
+): DockTile[] {
   const key = pickKey(pick);
   const rest = tiles.filter((t) => t.key !== key);
   if (cap <= 0) return [];
@@ -33,5 +39,7 @@ export function closeTile(tiles: readonly DockTile[], key: string): DockTile[] {
 
 /** Drops tiles whose time is up; the same array when none is. */
 export function expireTiles(tiles: DockTile[], now: number): DockTile[] {
-  return tiles.some((t) => t.until !== null && t.until <= now) ? tiles.filter((t) => t.until === null || t.until > now) : tiles;
+  return tiles.some((t) => t.until !== null && t.until <= now)
+    ? tiles.filter((t) => t.until === null || t.until > now)
+    : tiles;
 }

@@ -20,15 +20,32 @@ export interface PlayerHandle {
  * - FLV and MPEG-TS, over HTTP or WebSocket: mpegts.js (low latency, H.264 and H.265 where the browser decodes it);
  * - HLS: hls.js where the browser has Media Source Extensions, else the browser's own HLS.
  */
-export async function startPlayer(video: HTMLVideoElement, url: string, format: VideoFormat, ev: PlayerEvents): Promise<PlayerHandle> {
+export async function startPlayer(
+  video: HTMLVideoElement,
+  url: string,
+  format: VideoFormat,
+  ev: PlayerEvents,
+): Promise<PlayerHandle> {
   if (format === 'hls') return startHls(video, url, ev);
   return startMpegts(video, url, format, ev);
 }
 
-async function startMpegts(video: HTMLVideoElement, url: string, format: 'flv' | 'ts', ev: PlayerEvents): Promise<PlayerHandle> {
+async function startMpegts(
+  video: HTMLVideoElement,
+  url: string,
+  format: 'flv' | 'ts',
+  ev: PlayerEvents,
+): Promise<PlayerHandle> {
   const mpegts = (await import('mpegts.js')).default;
   if (!mpegts.isSupported()) throw new Error('MSE unsupported');
-  mpegts.LoggingControl.applyConfig({ enableAll: false, enableError: false, enableWarn: false, enableInfo: false, enableDebug: false, enableVerbose: false });
+  mpegts.LoggingControl.applyConfig({
+    enableAll: false,
+    enableError: false,
+    enableWarn: false,
+    enableInfo: false,
+    enableDebug: false,
+    enableVerbose: false,
+  });
   const player = mpegts.createPlayer(
     { type: format === 'flv' ? 'flv' : 'mpegts', isLive: true, url, withCredentials: false },
     {
@@ -83,7 +100,13 @@ async function startHls(video: HTMLVideoElement, url: string, ev: PlayerEvents):
     if (!video.canPlayType('application/vnd.apple.mpegurl')) throw new Error('HLS unsupported');
     return startNativeHls(video, url, ev);
   }
-  const hls = new Hls({ liveSyncDurationCount: 2, maxBufferLength: 8, backBufferLength: 10, enableWorker: true, lowLatencyMode: false });
+  const hls = new Hls({
+    liveSyncDurationCount: 2,
+    maxBufferLength: 8,
+    backBufferLength: 10,
+    enableWorker: true,
+    lowLatencyMode: false,
+  });
   let dead = false;
   hls.on(Hls.Events.ERROR, (_e, data) => {
     if (dead || !data.fatal) return;

@@ -28,10 +28,19 @@ export interface TileView {
   outage: Outage | null;
 }
 
-export function tileView(ch: VideoChannel | null, player: PlayerStatus, failure: { message: string; detail: string; since: number; retryAt: number | null } | null): TileView {
-  if (ch && platformDown(ch)) return { pill: 'offline', outage: { kind: 'platform', reason: ch.reason, state: ch.state, since: Date.parse(ch.since) } };
+export function tileView(
+  ch: VideoChannel | null,
+  player: PlayerStatus,
+  failure: { message: string; detail: string; since: number; retryAt: number | null } | null,
+): TileView {
+  if (ch && platformDown(ch))
+    return {
+      pill: 'offline',
+      outage: { kind: 'platform', reason: ch.reason, state: ch.state, since: Date.parse(ch.since) },
+    };
   if (ch && ch.origin === null) return { pill: 'offline', outage: { kind: 'no-source' } };
-  if (failure && player.phase !== 'live' && player.phase !== 'buffering') return { pill: 'offline', outage: { kind: 'stream', ...failure } };
+  if (failure && player.phase !== 'live' && player.phase !== 'buffering')
+    return { pill: 'offline', outage: { kind: 'stream', ...failure } };
   if (player.phase === 'live') return { pill: 'live', outage: null };
   if (player.phase === 'buffering') return { pill: 'buffering', outage: null };
   return { pill: 'connecting', outage: null };

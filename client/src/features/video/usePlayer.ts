@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useState, type RefObject } from 'react';
+import { useLatest } from '../../lib/useLatest';
 import type { VideoFormat } from '@zhihui/shared';
 import { startPlayer, type PlayerHandle } from './players';
 
@@ -23,27 +24,41 @@ export interface PlayerSource {
 /** A live tile whose picture stood still this long is treated as a lost stream. */
 export const STALL_MS = 12_000;
 const TICK_MS = 1000;
-
+const IDLE: PlayerStatus = { phase: 'idle', frameAgeMs: null, kbps: null, error: null };
+const CONNECTING: PlayerStatus = { phase: 'connecting', frameAgeMs: null, kbps: null, error: null };
 
 /**
  * Runs one player on `videoRef` for `source` (none: nothing plays) and reports its status. The
  * player is destroyed when the source changes, when `source` becomes null and on unmount, so a
  * tile that scrolls away, rotates out or closes holds no decoder, buffer or connection.
  */
-export function usePlayer(videoRef: RefObject<HTMLVideoElement | null>, source: PlayerSource | null, onFailed: (reason: string) => void): PlayerStatus {
-  const [status, setStatus] = useState<PlayerStatus>({ phase: 'idle', frameAgeMs: null, kbps: null, error: null });
-  const failedRef = useRef(onFailed);
-  failedRef.current = onFailed;
+export function usePlayer(
+  videoRef: RefObject<HTMLVideoElement | null>,
+  source: PlayerSource | null,
+  onFailed: (reason: string) => void,
+): PlayerStatus {
+  const failedRef = useLatest(onFailed);
   const url = source?.url ?? null;
   const format = source?.format ?? null;
   const key = source?.key ?? null;
+  // A status belongs to one source: a new source starts from 'connecting' (none: 'idle') without
+  // an effect having to reset it.
+  const playing = url === null || format === null ? null : `${key} ${format} ${url}`;
+  const [reported, setReported] = useState<{ playing: string | null; status: PlayerStatus }>({
+    playing: null,
+    status: IDLE,
+  });
+  const initial = playing === null ? IDLE : CONNECTING;
+  const status = reported.playing === playing ? reported.status : initial;
 
   useEffect(() => {
     const video = videoRef.current;
-    if (!video || url === null || format === null) {
-      setStatus({ phase: 'idle', frameAgeMs: null, kbps: null, error: null });
-      return;
-    }
+    if (!video || url === null || format === null) return;
+    const setStatus = (next: PlayerStatus | ((s: PlayerStatus) => PlayerStatus)) =>
+      setReported((r) => ({
+        playing,
+        status: typeof next === 'function' ? next(r.playing === playing ? r.status : CONNECTING) : next,
+      }));
     let handle: PlayerHandle | null = null;
     let over = false;
     let lastFrame: number | null = null;
@@ -82,7 +97,12 @@ export function usePlayer(videoRef: RefObject<HTMLVideoElement | null>, source: 
       const since = lastFrame ?? started;
       if (now - since > STALL_MS) return fail(lastFrame === null ? 'no picture arrived' : 'the picture stopped');
       const phase = lastFrame === null ? 'connecting' : waiting || now - lastFrame > 2500 ? 'buffering' : 'live';
-      setStatus({ phase, frameAgeMs: lastFrame === null ? null : now - lastFrame, kbps: bytesPerSec === null ? null : (bytesPerSec * 8) / 1000, error: null });
+      setStatus({
+        phase,
+        frameAgeMs: lastFrame === null ? null : now - lastFrame,
+        kbps: bytesPerSec === null ? null : (bytesPerSec * 8) / 1000,
+        error: null,
+      });
     }, TICK_MS);
 
     function stop() {
@@ -98,7 +118,6 @@ export function usePlayer(videoRef: RefObject<HTMLVideoElement | null>, source: 
       handle = null;
     }
 
-    setStatus({ phase: 'connecting', frameAgeMs: null, kbps: null, error: null });
     startPlayer(video, url, format, { onBitrate: (b) => (bytesPerSec = b), onFatal: fail }).then(
       (h) => {
         if (over) h.destroy();
@@ -110,7 +129,7 @@ export function usePlayer(videoRef: RefObject<HTMLVideoElement | null>, source: 
       over = true;
       stop();
     };
-  }, [videoRef, url, format, key]);
+  }, [videoRef, url, format, playing, failedRef]);
 
   return status;
 }

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { useLatest } from '../../lib/useLatest';
 import type { PlaySession, VideoChannel } from '@zhihui/shared';
 import { backoffMs, platformDown } from './tileModel';
 import type { PlayerSource } from './usePlayer';
@@ -26,24 +27,22 @@ function describe(err: unknown): { message: string; detail: string } {
 
 /** The channel as the server sees it now, refreshed every 30 s (an offline channel may come back). */
 export function useChannelInfo(initial: VideoChannel | string): VideoChannel | null {
-  const id = typeof initial === 'string' ? initial : initial.id;
-  const [ch, setCh] = useState<VideoChannel | null>(typeof initial === 'string' ? null : initial);
-  useEffect(() => {
-    if (typeof initial !== 'string') setCh(initial);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [typeof initial === 'string' ? initial : initial.id]);
+  const given = typeof initial === 'string' ? null : initial;
+  const id = given ? given.id : (initial as string);
+  // What the server said about this id; until it has, the channel as given (none for a bare id).
+  const [fetched, setFetched] = useState<VideoChannel | null>(null);
+  const known = given !== null;
   useEffect(() => {
     const ctl = new AbortController();
-    const load = () => videoApi.channel(id, ctl.signal).then(setCh, () => undefined);
-    if (typeof initial === 'string') void load();
+    const load = () => videoApi.channel(id, ctl.signal).then(setFetched, () => undefined);
+    if (!known) void load();
     const timer = setInterval(load, INFO_REFRESH_MS);
     return () => {
       ctl.abort();
       clearInterval(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id]);
-  return ch;
+  }, [id, known]);
+  return fetched?.id === id ? fetched : given;
 }
 
 /**
@@ -56,8 +55,7 @@ export function useTileStream(ch: VideoChannel | null, wanted: boolean) {
   const [failure, setFailure] = useState<StreamFailure | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [retryTick, setRetryTick] = useState(0);
-  const attemptRef = useRef(0);
-  attemptRef.current = attempt;
+  const attemptRef = useLatest(attempt);
   const play = wanted && ch !== null && ch.origin !== null && !platformDown(ch);
   const channelId = ch?.id ?? null;
 
@@ -95,7 +93,7 @@ export function useTileStream(ch: VideoChannel | null, wanted: boolean) {
       setSession(null);
       if (opened) void videoApi.close(opened.id).catch(() => undefined);
     };
-  }, [play, channelId, retryTick]);
+  }, [play, channelId, retryTick, attemptRef]);
 
   /** The player failed: say why (the server knows better than the player), reconnect after the back-off. */
   const url = session?.url ?? null;
@@ -103,7 +101,12 @@ export function useTileStream(ch: VideoChannel | null, wanted: boolean) {
     (reason: string) => {
       const delay = backoffMs(attemptRef.current);
       const since = Date.now();
-      setFailure((f) => ({ message: reason === 'no picture arrived' || reason === 'the picture stopped' ? t('tile.why.stalled') : reason, detail: reason, since: f?.since ?? since, retryAt: since + delay }));
+      setFailure((f) => ({
+        message: reason === 'no picture arrived' || reason === 'the picture stopped' ? t('tile.why.stalled') : reason,
+        detail: reason,
+        since: f?.since ?? since,
+        retryAt: since + delay,
+      }));
       setAttempt((a) => a + 1);
       setTimeout(() => setRetryTick((n) => n + 1), delay);
       if (url && !url.startsWith('blob:')) {
@@ -113,7 +116,7 @@ export function useTileStream(ch: VideoChannel | null, wanted: boolean) {
       }
       setSession(null);
     },
-    [url],
+    [url, attemptRef],
   );
 
   /** The picture is live: forget past failures. */

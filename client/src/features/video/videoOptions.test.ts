@@ -48,8 +48,11 @@ describe('video panel options', () => {
     ]);
   });
 
-  test('a down channel names the wall region\'s child, then its township when that is further down', () => {
-    expect(downPlace({ regionName: '祁各庄镇', childName: '大厂回族自治县' })).toEqual({ child: '大厂回族自治县', within: '祁各庄镇' });
+  test("a down channel names the wall region's child, then its township when that is further down", () => {
+    expect(downPlace({ regionName: '祁各庄镇', childName: '大厂回族自治县' })).toEqual({
+      child: '大厂回族自治县',
+      within: '祁各庄镇',
+    });
     // A county wall: the child is the township itself, said once.
     expect(downPlace({ regionName: '冶河镇', childName: '冶河镇' })).toEqual({ child: '冶河镇', within: null });
     // A township wall, or a server without childName.

@@ -1,4 +1,12 @@
-import { CAMERA_REASONS, CAMERA_STATES, floorPercent, formatRate, type DownChannel, type RegionSnapshot, type Trend } from '@zhihui/shared';
+import {
+  CAMERA_REASONS,
+  CAMERA_STATES,
+  floorPercent,
+  formatRate,
+  type DownChannel,
+  type RegionSnapshot,
+  type Trend,
+} from '@zhihui/shared';
 import { rateColor } from '../../lib/rateBands';
 
 // Colours and type sizes are in logical pixels of the 1920×1080 canvas (read from 3–8 m).
@@ -17,7 +25,12 @@ export interface RankRow {
 export function rankingRows(s: Pick<RegionSnapshot, 'children' | 'childFigures'>, max = 10): RankRow[] {
   const rows = s.children.map((c, i) => {
     const f = s.childFigures[i]?.today.cameras;
-    return { name: c.name, rate: f?.operationalRate ?? null, online: f?.online ?? 0, counted: f ? f.inService - f.maintenance : 0 };
+    return {
+      name: c.name,
+      rate: f?.operationalRate ?? null,
+      online: f?.online ?? 0,
+      counted: f ? f.inService - f.maintenance : 0,
+    };
   });
   rows.sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1) || a.name.localeCompare(b.name, 'zh-CN'));
   return rows.length > max ? rows.slice(rows.length - max) : rows;
@@ -65,7 +78,9 @@ export function rankingOption(rows: readonly RankRow[]) {
 }
 
 /** A township wall has no children to rank: its channels that are down, by reason. */
-export function downByReason(cams: RegionSnapshot['cameras']): { reason: (typeof CAMERA_REASONS)[number] | 'none'; n: number }[] {
+export function downByReason(
+  cams: RegionSnapshot['cameras'],
+): { reason: (typeof CAMERA_REASONS)[number] | 'none'; n: number }[] {
   const counts = new Map<string, number>();
   for (let i = 0; i < cams.id.length; i++) {
     const st = CAMERA_STATES[cams.state[i]!];
@@ -73,7 +88,9 @@ export function downByReason(cams: RegionSnapshot['cameras']): { reason: (typeof
     const r = cams.reason[i]! > 0 ? (CAMERA_REASONS[cams.reason[i]! - 1] ?? 'other') : 'none';
     counts.set(r, (counts.get(r) ?? 0) + 1);
   }
-  return [...counts.entries()].map(([reason, n]) => ({ reason: reason as (typeof CAMERA_REASONS)[number] | 'none', n })).sort((a, b) => b.n - a.n);
+  return [...counts.entries()]
+    .map(([reason, n]) => ({ reason: reason as (typeof CAMERA_REASONS)[number] | 'none', n }))
+    .sort((a, b) => b.n - a.n);
 }
 
 /** The last 24 hours of the operational rate, hour by hour, as an area line. */

@@ -22,9 +22,9 @@ function placeOf(s: Pick<RegionSnapshot, 'region' | 'children'>, c: Clue): strin
 export function WallVoice(props: { region: string; state: WallState; announceSec: number | null }) {
   const [blocked, setBlocked] = useState(false);
   const [log, setLog] = useState({ chimes: 0, spoken: 0, last: '', quiet: false });
-  const mountedAt = useRef(Date.now());
+  const [mountedAt] = useState(() => Date.now());
   const announcer = useRef<Announcer | null>(null);
-  if (!announcer.current) {
+  if (announcer.current == null) {
     announcer.current = new Announcer({
       minIntervalMs: (props.announceSec ?? 30) * 1000,
       now: Date.now,
@@ -54,7 +54,9 @@ export function WallVoice(props: { region: string; state: WallState; announceSec
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
-        const res = await fetch(`/api/v1/notifications/alerts?region=${encodeURIComponent(props.region)}`, { signal: ctl.signal });
+        const res = await fetch(`/api/v1/notifications/alerts?region=${encodeURIComponent(props.region)}`, {
+          signal: ctl.signal,
+        });
         if (res.ok) {
           const body = (await res.json()) as AlertsAnswer;
           const an = announcer.current!;
@@ -82,13 +84,25 @@ export function WallVoice(props: { region: string; state: WallState; announceSec
   useEffect(() => {
     if (!snapshot) return;
     for (const arr of props.state.arrivals) {
-      if (!arr.clue.urgent || arr.at < mountedAt.current) continue;
-      announcer.current!.push({ key: `clue:${arr.clue.id}`, kind: 'urgent', text: `紧急线索:${placeOf(snapshot, arr.clue)},${arr.clue.title}` });
+      if (!arr.clue.urgent || arr.at < mountedAt) continue;
+      announcer.current!.push({
+        key: `clue:${arr.clue.id}`,
+        kind: 'urgent',
+        text: `紧急线索:${placeOf(snapshot, arr.clue)},${arr.clue.title}`,
+      });
     }
-  }, [props.state.arrivals, snapshot]);
+  }, [props.state.arrivals, snapshot, mountedAt]);
 
   return (
-    <div className="wall-voice" data-testid="wall-voice" data-chimes={log.chimes} data-spoken={log.spoken} data-last={log.last} data-quiet={log.quiet} data-blocked={blocked}>
+    <div
+      className="wall-voice"
+      data-testid="wall-voice"
+      data-chimes={log.chimes}
+      data-spoken={log.spoken}
+      data-last={log.last}
+      data-quiet={log.quiet}
+      data-blocked={blocked}
+    >
       {blocked && (
         <button
           type="button"

@@ -6,7 +6,9 @@ let ctx: AudioContext | null = null;
 /** The page's audio context, created on first use; null where Web Audio is missing. */
 export function audio(): AudioContext | null {
   if (ctx) return ctx;
-  const Ctor = (window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext) as typeof AudioContext | undefined;
+  const Ctor = (window.AudioContext ??
+    (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext) as
+    typeof AudioContext | undefined;
   if (!Ctor) return null;
   ctx = new Ctor();
   return ctx;

@@ -1,0 +1,77 @@
+import { useMemo } from 'react';
+import type { RegionSnapshot } from '@zhihui/shared';
+import { useMinute } from '../../lib/clock';
+import type { RegionGeo } from '../../lib/api';
+import { drawClueIcons } from './clueIcons';
+import {
+  areasToGeoJson,
+  boundsOf,
+  camerasToGeoJson,
+  cluesToGeoJson,
+  codeOf,
+  outlineToGeoJson,
+  regionLabels,
+} from './mapData';
+import { SOURCES, wallStyle } from './mapStyle';
+
+/**
+ * What the wall map draws from a snapshot, each part rebuilt only when its own inputs change
+ * (a delta that moves a clue leaves the areas alone): the style, the icons, the GeoJSON of every
+ * source, the region labels and the bounds to fit.
+ */
+export function useWallMapLayers(
+  snapshot: RegionSnapshot,
+  geo: RegionGeo | null,
+  scene: number | null,
+  tileUrl: string | null,
+) {
+  const { region, children, childFigures, figures, cameras: cameraList, clues: clueList } = snapshot;
+  const level = region.level;
+  const style = useMemo(() => wallStyle({ level, tileUrl }), [level, tileUrl]);
+  const images = useMemo(() => drawClueIcons(), []);
+  const todayFrom = Date.parse(snapshot.periods.today.from);
+  // Overdue marks move at most once a minute; the clue layer is rebuilt no more often than that.
+  const minute = useMinute();
+  const geoChildren = geo?.children ?? null;
+  const geoOutline = geo?.outline ?? null;
+
+  const areas = useMemo(
+    () =>
+      areasToGeoJson({
+        snapshot: { region, children, childFigures, figures },
+        children: geoChildren,
+        outline: geoOutline,
+        selected: scene,
+      }),
+    [region, children, childFigures, figures, geoChildren, geoOutline, scene],
+  );
+  const outline = useMemo(() => outlineToGeoJson(geoOutline), [geoOutline]);
+  const isLeaf = children.length === 0;
+  const cameras = useMemo(() => camerasToGeoJson(cameraList, isLeaf), [cameraList, isLeaf]);
+  const clues = useMemo(() => cluesToGeoJson(clueList, minute * 60_000, todayFrom), [clueList, minute, todayFrom]);
+  const data = useMemo(
+    () => ({ [SOURCES.areas]: areas, [SOURCES.outline]: outline, [SOURCES.cameras]: cameras, [SOURCES.clues]: clues }),
+    [areas, outline, cameras, clues],
+  );
+  const labels = useMemo(
+    () => regionLabels({ region, children, childFigures, figures }, geoChildren, geoOutline),
+    [region, children, childFigures, figures, geoChildren, geoOutline],
+  );
+
+  const regionBounds = useMemo(() => {
+    if (geoOutline) return boundsOf([geoOutline.geometry]);
+    if (geoChildren && geoChildren.features.length) return boundsOf(geoChildren.features.map((f) => f.geometry));
+    const pts: GeoJSON.Point[] = children.flatMap((c) =>
+      c.center ? [{ type: 'Point' as const, coordinates: c.center }] : [],
+    );
+    return boundsOf(pts);
+  }, [geoOutline, geoChildren, children]);
+  const sceneBounds = useMemo(() => {
+    if (scene === null || !geoChildren) return null;
+    const code = children[scene]?.code;
+    const f = geoChildren.features.find((x) => codeOf(x) === code);
+    return f ? boundsOf([f.geometry]) : null;
+  }, [scene, geoChildren, children]);
+
+  return { style, images, data, labels, regionBounds, sceneBounds };
+}

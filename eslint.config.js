@@ -1,0 +1,44 @@
+// ESLint flat config. typescript-eslint's recommended rules run without type information
+// (`tsc -b` in `npm run typecheck` already checks types; type-aware linting would re-run the
+// compiler at roughly twice the cost), and React's own hooks plugin checks the client's hooks.
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// Findings fail `npm run lint` in client/, shared/, the e2e harness and the browser helper now.
+// server/, the other tests and fixtures/generate are being reworked by others at the same time
+// (27 findings there when this was written); the lead removes NOT_YET once they are fixed.
+const NOT_YET = ['server/**', 'tests/*', '!tests/e2e/', '!tests/support/', 'fixtures/**'];
+
+export default tseslint.config(
+  {
+    ignores: [
+      ...NOT_YET,
+      '**/node_modules/**',
+      '**/dist/**',
+      'client/public/**',
+      'bench/results/**',
+      'docs/**',
+      '.node24/**',
+      'coverage/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      // `_name` marks a parameter that a signature requires but the body does not use.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+    },
+  },
+  {
+    files: ['client/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+);
