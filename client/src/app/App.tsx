@@ -6,6 +6,8 @@ import { api } from '../lib/api';
 const WallPage = lazy(() => import('./WallPage').then((m) => ({ default: m.WallPage })));
 const MeetingPage = lazy(() => import('./MeetingRoute'));
 const NotificationsAdminPage = lazy(() => import('../features/admin/NotificationsAdminPage'));
+const LoginPage = lazy(() => import('../features/login/LoginPage'));
+const DeskPage = lazy(() => import('../features/desk/DeskPage'));
 
 const DEFAULT_REGION = '130111';
 
@@ -43,6 +45,22 @@ const router = createBrowserRouter([
     element: (
       <Suspense fallback={<div className="placeholder-page" />}>
         <NotificationsAdminPage />
+      </Suspense>
+    ),
+  },
+  {
+    path: '/login',
+    element: (
+      <Suspense fallback={<div className="placeholder-page" />}>
+        <LoginPage />
+      </Suspense>
+    ),
+  },
+  {
+    path: '/desk/:region',
+    element: (
+      <Suspense fallback={<div className="placeholder-page" />}>
+        <DeskPage />
       </Suspense>
     ),
   },

@@ -79,6 +79,8 @@ export const CluePatchSchema = Type.Object({
   assignee: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
   outcome: Type.Optional(Type.Enum(MEDIATION_OUTCOMES)),
   at: Type.Optional(IsoTimeSchema),
+  /** A new due time, typically set when dispatching (派发, 限时办结). */
+  dueAt: Type.Optional(IsoTimeSchema),
 });
 export type CluePatch = Static<typeof CluePatchSchema>;
 

@@ -136,9 +136,11 @@ export function clueIngest(ctx: IngestContext) {
       if (p.outcome !== undefined && cur.category !== 'dispute') throw fieldError('outcome', `only disputes have a mediation outcome (this clue is ${cur.category})`);
       const assignee = p.assignee ?? cur.assignee;
       const outcome = p.outcome ?? cur.outcome;
+      const dueAt = p.dueAt !== undefined ? isoAt(Date.parse(p.dueAt)) : cur.dueAt;
+      if (p.dueAt !== undefined && Date.parse(p.dueAt) <= at) throw fieldError('dueAt', 'must be after the step it is set with');
       if (p.status === cur.status) {
-        // Same status: a retry changes nothing; a new assignee or outcome is recorded as a step.
-        if (assignee === cur.assignee && outcome === cur.outcome) return cur;
+        // Same status: a retry changes nothing; a new assignee, outcome or due time is recorded as a step.
+        if (assignee === cur.assignee && outcome === cur.outcome && dueAt === cur.dueAt) return cur;
       } else if (!CLUE_TRANSITIONS[cur.status].includes(p.status)) throw badTransition(cur.status, p.status);
       const iso = isoAt(at);
       const next: Clue = {
@@ -146,6 +148,7 @@ export function clueIngest(ctx: IngestContext) {
         status: p.status,
         assignee,
         outcome,
+        dueAt,
         resolvedAt: p.status === 'resolved' && cur.status !== 'resolved' ? iso : p.status === 'dispatched' ? null : cur.resolvedAt,
         updatedAt: iso,
       };

@@ -1,0 +1,157 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { CLUE_TRANSITIONS, type Clue, type ClueEvent, type CluePatch } from '@zhihui/shared';
+import { label } from '../../lib/i18n';
+import { DeskError, deskApi } from '../../lib/personApi';
+import { dt } from './deskText';
+import { STEP_TARGET, STEPS, type Step } from './queues';
+
+const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }) : '—');
+
+/** `datetime-local` value (Asia/Shanghai) → ISO with +08:00. */
+function localToIso(v: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v)) return v === '' ? undefined : v;
+  return `${v}:00+08:00`;
+}
+/** A default due time: three days from now, at 18:00 Beijing time. */
+function defaultDue(): string {
+  const d = new Date(Date.now() + 3 * 86_400_000 + 8 * 3_600_000);
+  return `${d.toISOString().slice(0, 10)}T18:00`;
+}
+
+/** One clue: its facts, its history, and the lifecycle steps the desk may take (the server decides: a bad step is a 409 shown here). */
+export function ClueDetail(props: { clue: Clue; step: Step | null; onStep: (s: Step | null) => void; onChanged: (c: Clue) => void }) {
+  const { clue } = props;
+  const [history, setHistory] = useState<ClueEvent[]>([]);
+  const [note, setNote] = useState('');
+  const [assignee, setAssignee] = useState('');
+  const [dueAt, setDueAt] = useState(defaultDue());
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    fetch(`/api/v1/clues/${encodeURIComponent(clue.id)}`, { headers: { accept: 'application/json' } })
+      .then((r) => (r.ok ? (r.json() as Promise<{ history: ClueEvent[] }>) : { history: [] }))
+      .then((d) => live && setHistory(d.history))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [clue.id, clue.updatedAt]);
+
+  useEffect(() => {
+    setFields({});
+    setError(null);
+    setNote('');
+  }, [props.step, clue.id]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!props.step) return;
+    setBusy(true);
+    setFields({});
+    setError(null);
+    const body: CluePatch = { status: STEP_TARGET[props.step] };
+    if (note.trim()) body.note = note.trim();
+    if (props.step === 'dispatch') {
+      body.assignee = assignee;
+      const due = localToIso(dueAt);
+      if (due) body.dueAt = due;
+    }
+    try {
+      props.onChanged(await deskApi.patchClue(clue.id, body));
+      props.onStep(null);
+    } catch (err) {
+      if (err instanceof DeskError) {
+        setFields(err.fields);
+        if (err.status === 409) setError(dt('badTransition', { from: label('status', clue.status), to: label('status', body.status) }) + `(${err.message})`);
+        else if (Object.keys(err.fields).length === 0) setError(err.message);
+      } else setError(String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const allowed = new Set(CLUE_TRANSITIONS[clue.status]);
+  const overdue = clue.dueAt && Date.parse(clue.dueAt) < Date.now() && ['reported', 'verified', 'dispatched'].includes(clue.status);
+  return (
+    <section className="desk-detail" data-testid="clue-detail" data-status={clue.status}>
+      <header className="desk-detail__head">
+        <span className={`tag tag--${clue.status}`}>{label('status', clue.status)}</span>
+        {clue.urgent && <span className="tag tag--urgent">{dt('urgent')}</span>}
+        {overdue && <span className="tag tag--overdue">{dt('overdueBy')}</span>}
+        <h2>{clue.title}</h2>
+      </header>
+      <dl className="desk-detail__facts">
+        <dt>{dt('category')}</dt>
+        <dd>{label('category', clue.category)}</dd>
+        <dt>{dt('source')}</dt>
+        <dd>{label('source', clue.source)}</dd>
+        <dt>{dt('reported')}</dt>
+        <dd>{fmt(clue.reportedAt)}</dd>
+        <dt>{dt('dueAt')}</dt>
+        <dd>{fmt(clue.dueAt)}</dd>
+        <dt>{dt('assignee')}</dt>
+        <dd>{clue.assignee ?? '—'}</dd>
+        <dt>{dt('createdBy')}</dt>
+        <dd>{clue.createdBy}</dd>
+      </dl>
+      {clue.description && <p className="desk-detail__desc">{clue.description}</p>}
+      <div className="desk-steps" role="toolbar">
+        {STEPS.map((s) => (
+          <button key={s} type="button" className={`btn btn--step${props.step === s ? ' is-active' : ''}`} data-step={s} disabled={!allowed.has(STEP_TARGET[s])} onClick={() => props.onStep(props.step === s ? null : s)}>
+            {dt(`step_${s}`)}
+          </button>
+        ))}
+      </div>
+      {props.step && (
+        <form className="desk-form desk-form--step" onSubmit={submit} noValidate data-testid="step-form">
+          {props.step === 'dispatch' && (
+            <div className="desk-form__row">
+              <label>
+                <span>{dt('assignee')}</span>
+                <input name="assignee" value={assignee} autoFocus onChange={(e) => setAssignee(e.target.value)} placeholder="如:某某镇综治中心 / 县住建局" aria-invalid={fields.assignee ? true : undefined} />
+                {fields.assignee && <em className="field-error" data-field="assignee">{fields.assignee}</em>}
+              </label>
+              <label>
+                <span>{dt('dueAt')}</span>
+                <input name="dueAt" type="datetime-local" value={dueAt} onChange={(e) => setDueAt(e.target.value)} aria-invalid={fields.dueAt ? true : undefined} />
+                {fields.dueAt && <em className="field-error" data-field="dueAt">{fields.dueAt}</em>}
+              </label>
+            </div>
+          )}
+          <label>
+            <span>{dt('note')}</span>
+            <textarea name="note" rows={2} value={note} autoFocus={props.step !== 'dispatch'} onChange={(e) => setNote(e.target.value)} aria-invalid={fields.note ? true : undefined} />
+            {fields.note && <em className="field-error" data-field="note">{fields.note}</em>}
+          </label>
+          {error && (
+            <p className="desk-error" role="alert" data-testid="step-error">
+              {error}
+            </p>
+          )}
+          <div className="desk-form__actions">
+            <button type="submit" className="btn btn--primary" disabled={busy}>
+              {dt('confirm')} · {dt(`step_${props.step}`)}
+            </button>
+            <button type="button" className="btn" onClick={() => props.onStep(null)}>
+              {dt('cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+      <h3 className="desk-detail__h3">{dt('history')}</h3>
+      <ol className="desk-history">
+        {history.map((h, i) => (
+          <li key={i}>
+            <time>{fmt(h.at)}</time>
+            <b>{label('status', h.to)}</b>
+            <span className="desk-history__actor">{h.actor}</span>
+            {h.note && <span className="desk-history__note">{h.note}</span>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

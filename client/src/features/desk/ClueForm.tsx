@@ -1,0 +1,155 @@
+import { useState, type FormEvent } from 'react';
+import { CLUE_CATEGORIES, CLUE_SOURCES, type Clue, type ClueCategory, type ClueCreate, type ClueSource, type Region, type RegionSnapshot } from '@zhihui/shared';
+import { label } from '../../lib/i18n';
+import { DeskError, deskApi } from '../../lib/personApi';
+import { dt } from './deskText';
+
+export interface ClueDraft {
+  lngLat: [number, number] | null;
+  region: string;
+  source: ClueSource;
+  camera?: string;
+}
+
+/** A field's error, next to it. */
+const FieldError = ({ name, fields }: { name: string; fields: Record<string, string> }) =>
+  fields[name] ? (
+    <em className="field-error" data-field={name}>
+      {fields[name]}
+    </em>
+  ) : null;
+
+/**
+ * The report form: from a map click (location), from a channel (its location and id), a grid
+ * report or an appeal (the source). Refusals are shown next to the fields they name.
+ */
+export function ClueForm(props: { draft: ClueDraft; places: Region[]; snapshot: RegionSnapshot | null; onDone: (c: Clue) => void; onCancel: () => void }) {
+  const { draft } = props;
+  const [category, setCategory] = useState<ClueCategory>('hazard');
+  const [source, setSource] = useState<ClueSource>(draft.source);
+  const [region, setRegion] = useState(draft.region);
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [urgent, setUrgent] = useState(false);
+  const [camera, setCamera] = useState(draft.camera ?? '');
+  const [lngLat, setLngLat] = useState(draft.lngLat);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  /** A channel id fills the location from the wall's channel list, and marks the source as video. */
+  function pickCamera(id: string) {
+    setCamera(id);
+    const cams = props.snapshot?.cameras;
+    const i = cams ? cams.id.indexOf(id.trim()) : -1;
+    if (cams && i >= 0) {
+      setLngLat([cams.lon[i]!, cams.lat[i]!]);
+      setSource('video');
+      if (!title) setTitle(`${cams.name[i]} 视频发现`);
+    }
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setFields({});
+    setError(null);
+    const body: ClueCreate = { category, source, region, title: title.trim(), urgent };
+    if (description.trim()) body.description = (camera ? `[通道 ${camera.trim()}] ` : '') + description.trim();
+    else if (camera) body.description = `[通道 ${camera.trim()}]`;
+    if (lngLat) {
+      body.lon = Number(lngLat[0].toFixed(6));
+      body.lat = Number(lngLat[1].toFixed(6));
+    }
+    try {
+      props.onDone(await deskApi.createClue(body));
+    } catch (err) {
+      if (err instanceof DeskError) {
+        setFields(err.fields);
+        if (Object.keys(err.fields).length === 0) setError(err.message);
+      } else setError(String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="desk-form" onSubmit={submit} noValidate data-testid="clue-form">
+      <h2 className="desk-form__title">{dt('newClue')}</h2>
+      <div className="desk-form__row">
+        <label>
+          <span>{dt('category')}</span>
+          <select name="category" value={category} onChange={(e) => setCategory(e.target.value as ClueCategory)}>
+            {CLUE_CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {label('category', c)}
+              </option>
+            ))}
+          </select>
+          <FieldError name="category" fields={fields} />
+        </label>
+        <label>
+          <span>{dt('source')}</span>
+          <select name="source" value={source} onChange={(e) => setSource(e.target.value as ClueSource)}>
+            {CLUE_SOURCES.map((s) => (
+              <option key={s} value={s}>
+                {label('source', s)}
+              </option>
+            ))}
+          </select>
+          <FieldError name="source" fields={fields} />
+        </label>
+      </div>
+      <label>
+        <span>{dt('region')}</span>
+        <select name="region" value={region} onChange={(e) => setRegion(e.target.value)}>
+          {props.places.map((r) => (
+            <option key={r.code} value={r.code}>
+              {r.level === 'village' ? ' · ' : ''}
+              {r.name}
+            </option>
+          ))}
+        </select>
+        <FieldError name="region" fields={fields} />
+      </label>
+      <label>
+        <span>{dt('title')}</span>
+        <input name="title" value={title} maxLength={400} autoFocus onChange={(e) => setTitle(e.target.value)} aria-invalid={fields.title ? true : undefined} />
+        <FieldError name="title" fields={fields} />
+      </label>
+      <label>
+        <span>{dt('description')}</span>
+        <textarea name="description" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} aria-invalid={fields.description ? true : undefined} />
+        <FieldError name="description" fields={fields} />
+      </label>
+      <div className="desk-form__row">
+        <label>
+          <span>{dt('camera')}</span>
+          <input name="camera" value={camera} placeholder="20 位国标编码" onChange={(e) => pickCamera(e.target.value)} />
+        </label>
+        <label className="desk-form__check">
+          <input name="urgent" type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} />
+          <span>{dt('urgent')}</span>
+        </label>
+      </div>
+      <p className="desk-form__loc" data-testid="clue-location">
+        {dt('location')}:{lngLat ? `${lngLat[0].toFixed(5)}, ${lngLat[1].toFixed(5)}` : dt('noLocation')}
+        <FieldError name="lon" fields={fields} />
+        <FieldError name="lat" fields={fields} />
+      </p>
+      {error && (
+        <p className="desk-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="desk-form__actions">
+        <button type="submit" className="btn btn--primary" disabled={busy}>
+          {dt('create')}
+        </button>
+        <button type="button" className="btn" onClick={props.onCancel}>
+          {dt('cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

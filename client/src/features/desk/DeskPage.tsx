@@ -1,0 +1,305 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useParams } from 'react-router';
+import { buildRegionTree, descendantsOf, CLUE_CATEGORIES, type Clue, type ClueCategory, type Region, type SessionView } from '@zhihui/shared';
+import { MapView, type MapPickHit } from '../../ui/MapView';
+import { api, type RegionGeo } from '../../lib/api';
+import { getLocale, label, setLocale } from '../../lib/i18n';
+import { DeskError, deskApi, setCsrf } from '../../lib/personApi';
+import { ClueDetail } from './ClueDetail';
+import { ClueForm, type ClueDraft } from './ClueForm';
+import { CAMERA_LAYER, CLUE_LAYER, camerasToGeoJson, cluesToGeoJson, deskStyle, pinToGeoJson } from './deskMap';
+import { dt } from './deskText';
+import { QUEUES, queueCounts, queueItems, type Queue, type Step } from './queues';
+import { useDeskLive } from './useDeskLive';
+import './desk.css';
+
+const fmtDue = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : '—');
+
+function useNow(ms: number): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
+/** Who is signed in; off to /login when nobody is. */
+function useSession(): SessionView | null {
+  const [s, setS] = useState<SessionView | null>(null);
+  useEffect(() => {
+    deskApi
+      .session()
+      .then((v) => {
+        setCsrf(v.csrfToken);
+        setS(v);
+      })
+      .catch((err: unknown) => {
+        if (err instanceof DeskError && err.status === 401) location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+      });
+  }, []);
+  return s;
+}
+
+function useRegions(): Region[] {
+  const [regions, setRegions] = useState<Region[]>([]);
+  useEffect(() => {
+    deskApi
+      .regions()
+      .then((r) => setRegions(Array.isArray(r) ? r : r.regions))
+      .catch(() => {});
+  }, []);
+  return regions;
+}
+
+function useGeo(region: string): RegionGeo | null {
+  const [geo, setGeo] = useState<RegionGeo | null>(null);
+  useEffect(() => {
+    const ac = new AbortController();
+    api
+      .regionGeo(region, ac.signal)
+      .then(setGeo)
+      .catch(() => {});
+    return () => ac.abort();
+  }, [region]);
+  return geo;
+}
+
+/** Bounds of a region's geometry, for the map to fit. */
+function boundsOf(geo: RegionGeo | null): [[number, number], [number, number]] | null {
+  if (!geo) return null;
+  let x0 = 180, y0 = 90, x1 = -180, y1 = -90;
+  const visit = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      x0 = Math.min(x0, c[0]); x1 = Math.max(x1, c[0]); y0 = Math.min(y0, c[1] as number); y1 = Math.max(y1, c[1] as number);
+    } else if (Array.isArray(c)) c.forEach(visit);
+  };
+  for (const f of [geo.outline, ...geo.children.features]) if (f && 'coordinates' in f.geometry) visit(f.geometry.coordinates);
+  return x1 > x0 ? [[x0, y0], [x1, y1]] : null;
+}
+
+/**
+ * The duty desk (值班台) at /desk/:region: queues of clues on the left, the region's map in the
+ * middle (a click reports a clue there), the selected clue and its lifecycle steps on the right.
+ * Live over the wall's socket; every write carries the session's CSRF token.
+ */
+export default function DeskPage() {
+  const region = useParams().region ?? '';
+  const session = useSession();
+  const regions = useRegions();
+  const geo = useGeo(region);
+  const { clues, snapshot, link, upsert } = useDeskLive(region);
+  const now = useNow(30_000);
+  const [, setLang] = useState(getLocale());
+  const [queue, setQueue] = useState<Queue>('township');
+  const [category, setCategory] = useState<ClueCategory | null>(null);
+  const [place, setPlace] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [draft, setDraft] = useState<ClueDraft | null>(null);
+  const [step, setStep] = useState<Step | null>(null);
+
+  const tree = useMemo(() => buildRegionTree(regions), [regions]);
+  const places = useMemo(() => (tree.byCode.has(region) ? descendantsOf(tree, region).filter((r) => r.level === 'township' || r.level === 'village' || r.code === region) : []), [tree, region]);
+  const ctx = useMemo(() => ({ me: session?.user.name ?? '', myRegion: session?.user.region ?? null, tree, now }), [session, tree, now]);
+  const filter = useMemo(() => ({ category, place }), [category, place]);
+  const items = useMemo(() => queueItems(clues.values(), queue, filter, ctx), [clues, queue, filter, ctx]);
+  const counts = useMemo(() => queueCounts(clues.values(), filter, ctx), [clues, filter, ctx]);
+  const current = selected ? clues.get(selected) ?? null : null;
+
+  const style = useMemo(() => deskStyle(null), []);
+  const mapData = useMemo(
+    () => ({
+      areas: { type: 'FeatureCollection' as const, features: (geo ? [...geo.children.features, ...(geo.children.features.length === 0 && geo.outline ? [geo.outline] : [])] : []) as GeoJSON.Feature[] },
+      cameras: camerasToGeoJson(snapshot),
+      clues: cluesToGeoJson(clues.values(), selected, now),
+      pin: pinToGeoJson(draft?.lngLat ?? null),
+    }),
+    [geo, snapshot, clues, selected, now, draft],
+  );
+  const fit = useMemo(() => boundsOf(geo), [geo]);
+
+  const onPick = useCallback(
+    (hits: MapPickHit[], lngLat: [number, number]) => {
+      const clueHit = hits.find((h) => h.layer === CLUE_LAYER);
+      if (clueHit) {
+        setDraft(null);
+        setSelected(String(clueHit.properties.id));
+        return;
+      }
+      const cam = hits.find((h) => h.layer === CAMERA_LAYER);
+      setSelected(null);
+      setDraft({ lngLat, region: place ?? region, source: cam ? 'video' : 'hotline', camera: cam ? String(cam.properties.id) : undefined });
+    },
+    [place, region],
+  );
+
+  // Keyboard: 1–6 queues, ↑↓ select, N new, V/D/F/C steps, Esc cancel.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName);
+      if (e.key === 'Escape') {
+        setDraft(null);
+        setStep(null);
+        return;
+      }
+      if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+      const n = Number(e.key);
+      if (n >= 1 && n <= QUEUES.length) setQueue(QUEUES[n - 1]!);
+      else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const i = items.findIndex((c) => c.id === selected);
+        const next = items[Math.max(0, Math.min(items.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))];
+        if (next) {
+          setDraft(null);
+          setSelected(next.id);
+        }
+      } else if (e.key === 'n' || e.key === 'N') {
+        e.preventDefault();
+        setSelected(null);
+        setDraft({ lngLat: null, region: place ?? region, source: 'hotline' });
+      } else if (current) {
+        const map: Record<string, Step> = { v: 'verify', d: 'dispatch', f: 'feedback', c: 'close' };
+        const s = map[e.key.toLowerCase()];
+        if (s) {
+          e.preventDefault();
+          setStep(s);
+        }
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [items, selected, current, place, region]);
+
+  const regionName = tree.byCode.get(region)?.name ?? region;
+  const toggleLang = () => {
+    const next = getLocale() === 'en' ? 'zh-CN' : 'en';
+    setLocale(next);
+    setLang(next);
+  };
+  const signOut = async () => {
+    await deskApi.signOut().catch(() => {});
+    location.assign('/login');
+  };
+
+  return (
+    <div className="desk" data-testid="desk" data-link={link}>
+      <header className="desk-head">
+        <div className="desk-head__brand">
+          <span className="desk-head__emblem">指</span>
+          <div>
+            <h1>{dt('deskTitle')}</h1>
+            <p>{regionName}</p>
+          </div>
+        </div>
+        <div className={`desk-head__link desk-head__link--${link}`} data-testid="desk-link">
+          {link === 'live' ? dt('live') : link === 'ended' ? dt('ended') : dt('offline')}
+        </div>
+        <div className="desk-head__user">
+          {session && (
+            <span data-testid="desk-user">
+              {session.user.name} · {session.user.role === 'operator' ? '值班员' : session.user.role === 'leader' ? '领导' : '管理员'}
+            </span>
+          )}
+          <button type="button" className="btn btn--ghost" onClick={toggleLang}>
+            {dt('lang')}
+          </button>
+          <button type="button" className="btn btn--ghost" onClick={signOut} data-testid="sign-out">
+            {dt('signOut')}
+          </button>
+        </div>
+      </header>
+      <main className="desk-body">
+        <aside className="desk-queues">
+          <nav className="desk-tabs" role="tablist">
+            {QUEUES.map((q, i) => (
+              <button key={q} type="button" role="tab" aria-selected={queue === q} className={`desk-tab desk-tab--${q}${queue === q ? ' is-active' : ''}`} onClick={() => setQueue(q)} data-queue={q}>
+                <span className="desk-tab__key">{i + 1}</span>
+                {dt(`queue_${q}`)}
+                <b>{counts[q]}</b>
+              </button>
+            ))}
+          </nav>
+          <div className="desk-filters">
+            <label>
+              {dt('filterCategory')}
+              <select value={category ?? ''} onChange={(e) => setCategory((e.target.value || null) as ClueCategory | null)} data-testid="filter-category">
+                <option value="">{dt('any')}</option>
+                {CLUE_CATEGORIES.map((c) => (
+                  <option key={c} value={c}>
+                    {label('category', c)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {dt('filterPlace')}
+              <select value={place ?? ''} onChange={(e) => setPlace(e.target.value || null)} data-testid="filter-place">
+                <option value="">{dt('any')}</option>
+                {places
+                  .filter((p) => p.code !== region)
+                  .map((p) => (
+                    <option key={p.code} value={p.code}>
+                      {p.level === 'village' ? ' · ' : ''}
+                      {p.name}
+                    </option>
+                  ))}
+              </select>
+            </label>
+          </div>
+          <ul className="desk-list" data-testid="desk-list">
+            {items.length === 0 && <li className="desk-list__empty">{dt('empty')}</li>}
+            {items.slice(0, 200).map((c) => (
+              <ClueRow key={c.id} clue={c} now={now} active={c.id === selected} regionName={tree.byCode.get(c.region)?.name ?? c.region} onSelect={() => (setDraft(null), setStep(null), setSelected(c.id))} />
+            ))}
+          </ul>
+        </aside>
+        <section className="desk-map">
+          <MapView style={style} data={mapData} fit={fit} fitPadding={40} onPick={onPick} pickLayers={[CLUE_LAYER, CAMERA_LAYER]} className="desk-map__view" testId="desk-map" />
+          <div className="desk-map__hint">{dt('newHint')}</div>
+        </section>
+        <aside className="desk-side">
+          {draft ? (
+            <ClueForm
+              key={`${draft.lngLat?.join(',') ?? 'none'}:${draft.camera ?? ''}`}
+              draft={draft}
+              places={places}
+              snapshot={snapshot}
+              onCancel={() => setDraft(null)}
+              onDone={(c) => {
+                upsert(c);
+                setDraft(null);
+                setSelected(c.id);
+              }}
+            />
+          ) : current ? (
+            <ClueDetail clue={current} step={step} onStep={setStep} onChanged={upsert} />
+          ) : (
+            <p className="desk-side__hint">{dt('selectHint')}</p>
+          )}
+          <p className="desk-side__keys">{dt('keys')}</p>
+        </aside>
+      </main>
+    </div>
+  );
+}
+
+function ClueRow(props: { clue: Clue; now: number; active: boolean; regionName: string; onSelect: () => void }) {
+  const c = props.clue;
+  const open = c.status === 'reported' || c.status === 'verified' || c.status === 'dispatched';
+  const overdue = open && c.dueAt !== null && Date.parse(c.dueAt) < props.now;
+  return (
+    <li>
+      <button type="button" className={`desk-row${props.active ? ' is-active' : ''}${overdue ? ' is-overdue' : ''}`} onClick={props.onSelect} data-clue={c.id}>
+        <span className={`tag tag--${c.status}`}>{label('status', c.status)}</span>
+        <span className="desk-row__title">
+          {c.urgent && <i className="desk-row__urgent">急</i>}
+          {c.title}
+        </span>
+        <span className="desk-row__meta">
+          {label('category', c.category)} · {props.regionName}
+        </span>
+        <span className={`desk-row__due${overdue ? ' is-overdue' : ''}`}>{fmtDue(c.dueAt)}</span>
+      </button>
+    </li>
+  );
+}
