@@ -24,3 +24,4 @@ export * from './schemas/meeting.js';
 export * from './schemas/notifications.js';
 export * from './schemas/video.js';
 export * from './schemas/session.js';
+export * from './schemas/health.js';

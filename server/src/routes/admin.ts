@@ -1,5 +1,5 @@
 import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CameraIdSchema, ErrorCode, MAX_INVENTORY_ROWS, MaintenanceWindowSchema, RejectedItemSchema } from '@zhihui/shared';
+import { ErrorCode, MaintenanceBodySchema, MaintenanceResultSchema } from '@zhihui/shared';
 import { AuditAction, auditActorOf } from '../domain/audit.js';
 import { SCOPES, publicView, type Principal, type Scope } from '../domain/credentials.js';
 import { HttpError, fieldError, notFound } from '../domain/errors.js';
@@ -151,8 +151,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Set (or clear with null) a planned maintenance window for channels',
         description: "Channels outside the admin's region are rejected (FORBIDDEN), like unknown ones.",
         security: [{ bearer: [] }],
-        body: Type.Object({ ids: Type.Array(CameraIdSchema, { minItems: 1, maxItems: MAX_INVENTORY_ROWS }), window: Type.Union([MaintenanceWindowSchema, Type.Null()]) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ updated: Type.Integer(), rejected: Type.Array(RejectedItemSchema) }), ...errorResponses(400, 401, 403, 413, 415) },
+        body: MaintenanceBodySchema,
+        response: { 200: MaintenanceResultSchema, ...errorResponses(400, 401, 403, 413, 415) },
       },
     },
     async (request) => {

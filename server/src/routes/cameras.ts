@@ -1,15 +1,15 @@
-import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   BatchResultSchema,
-  CAMERA_STATUSES,
-  CameraIdSchema,
   CameraInventorySchema,
-  CameraViewSchema,
+  CameraListQuerySchema,
+  CameraPageSchema,
+  CodeParamsSchema,
   ErrorCode,
-  MAX_INVENTORY_ROWS,
-  MaintenanceWindowSchema,
-  RejectedItemSchema,
+  MaintenanceBodySchema,
+  MaintenanceResultSchema,
   StatusBatchSchema,
+  UpsertResultSchema,
   cameraStateOf,
   descendantsOf,
   type CameraView,
@@ -19,14 +19,6 @@ import { notFound } from '../domain/errors.js';
 import { assertReaches, rootOf } from '../domain/reach.js';
 import { errorResponses } from '../plugins/errors.js';
 import type { CameraRecord } from '../store/types.js';
-
-const UpsertResultSchema = Type.Object({ upserted: Type.Integer(), rejected: Type.Array(RejectedItemSchema) });
-const MaintenanceBodySchema = Type.Object({
-  ids: Type.Array(CameraIdSchema, { minItems: 1, maxItems: MAX_INVENTORY_ROWS }),
-  window: Type.Union([MaintenanceWindowSchema, Type.Null()], { description: 'the planned window, or null to clear it' }),
-});
-const MaintenanceResultSchema = Type.Object({ updated: Type.Integer(), rejected: Type.Array(RejectedItemSchema) });
-const CameraPageSchema = Type.Object({ items: Type.Array(CameraViewSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 /** A stored channel as the API shows it, counted as of `now`. */
 export function cameraView(c: CameraRecord, now: number): CameraView {
@@ -105,12 +97,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['cameras'],
         summary: "A region's channels (its whole subtree), by id, paginated",
-        params: Type.Object({ code: Type.String({ description: 'region code' }) }),
-        querystring: Type.Object({
-          status: Type.Optional(Type.Enum(CAMERA_STATUSES)),
-          cursor: Type.Optional(Type.String({ maxLength: 500 })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
-        }),
+        params: CodeParamsSchema,
+        querystring: CameraListQuerySchema,
         response: { 200: CameraPageSchema, ...errorResponses(400, 403, 404) },
       },
     },

@@ -1,9 +1,12 @@
-import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   CLUE_CATEGORIES,
   CLUE_STATUSES,
   ClueCreateSchema,
-  ClueIdSchema,
+  ClueIdParamsSchema,
+  ClueListQuerySchema,
+  ClueLookupParamsSchema,
+  CluePageSchema,
   CluePatchSchema,
   ClueSchema,
   ClueWithHistorySchema,
@@ -14,8 +17,6 @@ import { listOf } from '../domain/validate.js';
 import { readableCodes, reaches, rootOf } from '../domain/reach.js';
 import { isoAt, parseQueryTime } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
-
-const CluePageSchema = Type.Object({ items: Type.Array(ClueSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 function timeOf(field: string, raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -60,7 +61,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Every step is kept with its time, actor and note. A step the lifecycle does not allow is a 409 naming both states. Disputes take a mediation `outcome`. Repeating the current status with nothing new is a no-op (safe retries).',
         security: [{ bearer: [] }],
-        params: Type.Object({ id: ClueIdSchema }),
+        params: ClueIdParamsSchema,
         body: CluePatchSchema,
         response: { 200: ClueSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
@@ -75,16 +76,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['clues'],
         summary: 'List clues, newest first, paginated by cursor',
         description: "Without `region`, the clues of the credential's own region subtree (every clue when reads are open).",
-        querystring: Type.Object({
-          region: Type.Optional(Type.String({ description: 'region code: the clues of its whole subtree' })),
-          status: Type.Optional(Type.String({ description: `comma-separated: ${CLUE_STATUSES.join(', ')}` })),
-          category: Type.Optional(Type.String({ description: `comma-separated: ${CLUE_CATEGORIES.join(', ')}` })),
-          from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601; a bare date is its start in Asia/Shanghai)' })),
-          to: Type.Optional(Type.String({ description: 'reported before' })),
-          open: Type.Optional(Type.Boolean({ description: 'only clues still open (reported, verified, dispatched)' })),
-          cursor: Type.Optional(Type.String({ maxLength: 500 })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-        }),
+        querystring: ClueListQuerySchema,
         response: { 200: CluePageSchema, ...errorResponses(400, 403) },
       },
     },
@@ -115,7 +107,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['clues'],
         summary: 'One clue with its lifecycle history',
-        params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
+        params: ClueLookupParamsSchema,
         response: { 200: ClueWithHistorySchema, ...errorResponses(404) },
       },
     },

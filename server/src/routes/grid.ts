@@ -1,20 +1,20 @@
-import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  ClueSchema,
   ErrorCode,
   GridReportCreateSchema,
-  GridReportSchema,
+  GridReportResultSchema,
   GridWorkerViewSchema,
-  MAX_INVENTORY_ROWS,
-  RejectedItemSchema,
+  UpsertResultSchema,
+  WorkerDutySchema,
+  WorkerListQuerySchema,
+  WorkerListSchema,
+  WorkerParamsSchema,
+  WorkersBodySchema,
 } from '@zhihui/shared';
 import { fieldError } from '../domain/errors.js';
 import { assertReaches, reaches, rootOf } from '../domain/reach.js';
 import { errorResponses } from '../plugins/errors.js';
 
-const WorkersBodySchema = Type.Object({ workers: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_INVENTORY_ROWS, description: 'GridWorker rows: { id, name, region, phone?, onDuty? }' }) });
-const UpsertResultSchema = Type.Object({ upserted: Type.Integer(), rejected: Type.Array(RejectedItemSchema) });
-const ReportResultSchema = Type.Object({ report: GridReportSchema, clue: Type.Union([ClueSchema, Type.Null()]), created: Type.Boolean() });
 
 /** Grid workers (网格员): inventory, on-duty flag, patrol reports (which may raise a clue). */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -44,8 +44,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['grid'],
         summary: "Grid workers of one region subtree; without `region`, of the credential's own",
-        querystring: Type.Object({ region: Type.Optional(Type.String()) }),
-        response: { 200: Type.Object({ items: Type.Array(GridWorkerViewSchema) }), ...errorResponses(400, 403) },
+        querystring: WorkerListQuerySchema,
+        response: { 200: WorkerListSchema, ...errorResponses(400, 403) },
       },
     },
     async (request) => {
@@ -67,8 +67,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['grid'],
         summary: 'Set whether a grid worker is on duty',
         security: [{ bearer: [] }],
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        body: Type.Object({ onDuty: Type.Boolean() }),
+        params: WorkerParamsSchema,
+        body: WorkerDutySchema,
         response: { 200: GridWorkerViewSchema, ...errorResponses(400, 401, 404, 415) },
       },
     },
@@ -84,7 +84,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "File a grid worker's report; with `clue` it also raises a clue (source grid, the worker's region)",
         security: [{ bearer: [] }],
         body: GridReportCreateSchema,
-        response: { 201: ReportResultSchema, 200: ReportResultSchema, ...errorResponses(400, 401, 413, 415) },
+        response: { 201: GridReportResultSchema, 200: GridReportResultSchema, ...errorResponses(400, 401, 413, 415) },
       },
     },
     async (request, reply) => {

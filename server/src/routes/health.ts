@@ -1,17 +1,9 @@
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createRequire } from 'node:module';
-import { toShanghaiIso } from '@zhihui/shared';
+import { HealthSchema, toShanghaiIso } from '@zhihui/shared';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
-
-const HealthSchema = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
-  version: Type.String(),
-  store: Type.Object({ kind: Type.String(), reachable: Type.Boolean() }),
-  uptimeSec: Type.Number(),
-  time: Type.String(),
-});
 
 /**
  * GET /healthz: 200 when the store answers, 503 otherwise (for load balancers and monitors).

@@ -1,5 +1,18 @@
-import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CLUE_STATUSES, ChannelOutageSchema, ErrorCode, GridActivitySchema, PERIOD_KINDS, PeriodSchema, RANKING_METRICS, RankingSchema } from '@zhihui/shared';
+import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  CLUE_STATUSES,
+  CluesCsvQuerySchema,
+  CodeParamsSchema,
+  CsvFileSchema,
+  ErrorCode,
+  GridActivitySchema,
+  HtmlPageSchema,
+  OutagesSchema,
+  PdfFileSchema,
+  PeriodListQuerySchema,
+  RankingQuerySchema,
+  RankingSchema,
+} from '@zhihui/shared';
 import { fieldError } from '../domain/errors.js';
 import { assertReaches, regionInReach, rootOf } from '../domain/reach.js';
 import { clueList, cluesCsv } from '../domain/report/clueList.js';
@@ -14,19 +27,6 @@ import { rankingSort } from '../domain/report/ranking.js';
 import { rankingCsv } from '../domain/report/rankingCsv.js';
 import { listOf } from '../domain/validate.js';
 import { errorResponses } from '../plugins/errors.js';
-
-const CodeParams = Type.Object({ code: Type.String({ description: 'region code (6, 9 or 12 digits)' }) });
-const periodQuery = {
-  period: Type.Optional(Type.String({ description: `one of ${PERIOD_KINDS.join(', ')} (Asia/Shanghai); default last_week, or custom when from is given` })),
-  from: Type.Optional(Type.String({ description: 'custom period start (ISO 8601; a bare date is its Shanghai midnight)' })),
-  to: Type.Optional(Type.String({ description: 'custom period end, exclusive' })),
-};
-const PeriodQuery = Type.Object(periodQuery);
-const RankingQuery = Type.Object({
-  ...periodQuery,
-  sort: Type.Optional(Type.String({ description: `one of ${RANKING_METRICS.join(', ')} (default rate)` })),
-  dir: Type.Optional(Type.String({ description: 'asc or desc (default: best first)' })),
-});
 
 /**
  * The county dispatch meeting (每周一汇报,半月一调度): child-region ranking against the previous
@@ -49,8 +49,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Ranking of a region's children over a period, each compared with the previous period",
         description:
           'Both periods are computed by computeSummary (as GET /regions/:code/summary). The previous period is previousPeriod(period): the previous half-month or month, otherwise the same length just before. `sort` ranks by rate (time-weighted operational rate), down, repaired, received, resolved, overdue, resolvedRate, mediationRate or appealsResolved; regions without a value go last.',
-        params: CodeParams,
-        querystring: RankingQuery,
+        params: CodeParamsSchema,
+        querystring: RankingQuerySchema,
         response: { 200: RankingSchema, ...errorResponses(400, 403, 404) },
       },
     },
@@ -69,10 +69,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['meeting'],
         summary: 'The ranking as CSV (UTF-8 with BOM, for Excel)',
-        params: CodeParams,
-        querystring: RankingQuery,
+        params: CodeParamsSchema,
+        querystring: RankingQuerySchema,
         produces: ['text/csv'],
-        response: { 200: Type.String({ description: 'CSV, UTF-8 with BOM' }), ...errorResponses(400, 403, 404) },
+        response: { 200: CsvFileSchema, ...errorResponses(400, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -110,10 +110,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['meeting'],
         summary: 'The dispatch report (调度报告) as a printable A4 HTML page',
-        params: CodeParams,
-        querystring: RankingQuery,
+        params: CodeParamsSchema,
+        querystring: RankingQuerySchema,
         produces: ['text/html'],
-        response: { 200: Type.String({ description: 'HTML' }), ...errorResponses(400, 403, 404) },
+        response: { 200: HtmlPageSchema, ...errorResponses(400, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -130,10 +130,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The dispatch report as an A4 PDF, rendered by headless Chromium on the server',
         description:
           '503 PDF_UNAVAILABLE when Chromium is not installed or cannot start, or (with retry-after) when a few reports are already waiting; report.html prints the same document from a browser. The same report asked again within a minute is served from a cache.',
-        params: CodeParams,
-        querystring: RankingQuery,
+        params: CodeParamsSchema,
+        querystring: RankingQuerySchema,
         produces: ['application/pdf'],
-        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'PDF' }), ...errorResponses(400, 403, 404, 503) },
+        response: { 200: PdfFileSchema, ...errorResponses(400, 403, 404, 503) },
       },
     },
     async (request, reply) => {
@@ -153,9 +153,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['meeting'],
         summary: "Channels of a region's subtree that were down in the period, longest downtime first",
-        params: CodeParams,
-        querystring: Type.Object({ ...periodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) }),
-        response: { 200: Type.Object({ period: PeriodSchema, total: Type.Integer(), items: Type.Array(ChannelOutageSchema) }), ...errorResponses(400, 403, 404) },
+        params: CodeParamsSchema,
+        querystring: PeriodListQuerySchema(200),
+        response: { 200: OutagesSchema, ...errorResponses(400, 403, 404) },
       },
     },
     async (request) => {
@@ -173,8 +173,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['meeting'],
         summary: "Grid workers of a region's subtree with their report counts in the period, and the latest reports",
-        params: CodeParams,
-        querystring: Type.Object({ ...periodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }),
+        params: CodeParamsSchema,
+        querystring: PeriodListQuerySchema(100),
         response: {
           200: GridActivitySchema,
           ...errorResponses(400, 403, 404),
@@ -195,13 +195,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['meeting'],
         summary: 'Clues as CSV (UTF-8 with BOM, for Excel), newest first',
         description: 'Filters as GET /clues; the period is `period=<kind>` or `from`/`to` (none: every clue).',
-        querystring: Type.Object({
-          region: Type.Optional(Type.String()),
-          status: Type.Optional(Type.String({ description: `comma-separated: ${CLUE_STATUSES.join(', ')}` })),
-          ...periodQuery,
-        }),
+        querystring: CluesCsvQuerySchema,
         produces: ['text/csv'],
-        response: { 200: Type.String({ description: 'CSV, UTF-8 with BOM' }), ...errorResponses(400, 403) },
+        response: { 200: CsvFileSchema, ...errorResponses(400, 403) },
       },
     },
     async (request, reply) => {

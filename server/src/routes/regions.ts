@@ -1,11 +1,9 @@
-import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { RegionSchema, RegionSummarySchema, ancestorsOf, childrenOf } from '@zhihui/shared';
+import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CodeParamsSchema, RegionDetailSchema, RegionListSchema, RegionSummarySchema, SummaryQuerySchema, ancestorsOf, childrenOf } from '@zhihui/shared';
 import { regionInReach, rootOf, visibleTree } from '../domain/reach.js';
 import { computeSummary } from '../domain/summary.js';
 import { periodFromQuery } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
-
-const CodeParams = Type.Object({ code: Type.String({ description: 'region code (6, 9 or 12 digits)' }) });
 
 /** The region tree and each region's figures. */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,7 +19,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['regions'],
         summary: 'The region tree: every region with its parent, ordered by code; roots have parent null',
         description: "A credential bound to a region sees its subtree and the path above it (for names), no other branch.",
-        response: { 200: Type.Object({ roots: Type.Array(Type.String()), regions: Type.Array(RegionSchema) }) },
+        response: { 200: RegionListSchema },
       },
     },
     async (request) => {
@@ -36,8 +34,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['regions'],
         summary: 'One region with its ancestors (root first) and children',
-        params: CodeParams,
-        response: { 200: Type.Object({ region: RegionSchema, path: Type.Array(RegionSchema), children: Type.Array(RegionSchema) }), ...errorResponses(403, 404) },
+        params: CodeParamsSchema,
+        response: { 200: RegionDetailSchema, ...errorResponses(403, 404) },
       },
     },
     async (request) => {
@@ -54,8 +52,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "A region's figures over a period, and the same for each child region",
         description:
           'Period [from, to): ISO 8601 times, or bare dates read as the start of that day in Asia/Shanghai; both default to today (Asia/Shanghai). Channels are counted as of min(to, now).',
-        params: CodeParams,
-        querystring: Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) }),
+        params: CodeParamsSchema,
+        querystring: SummaryQuerySchema,
         response: { 200: RegionSummarySchema, ...errorResponses(400, 403, 404) },
       },
     },

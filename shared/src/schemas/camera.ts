@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { IsoTimeSchema, LatSchema, LonSchema, RegionCodeSchema } from './common.js';
+import { IsoTimeSchema, LatSchema, LonSchema, PageSchema, RegionCodeSchema } from './common.js';
 
 /** Status as reported by a video platform. */
 export const ReportedStatus = { online: 'online', offline: 'offline' } as const;
@@ -114,3 +114,27 @@ export const CameraViewSchema = Type.Object({
   maintenance: Type.Union([MaintenanceWindowSchema, Type.Null()]),
 });
 export type CameraView = Static<typeof CameraViewSchema>;
+
+/** PUT /api/v1/cameras and /grid/workers: rows stored, and those rejected with why. */
+export const UpsertResultSchema = Type.Object({ upserted: Type.Integer(), rejected: Type.Array(RejectedItemSchema) });
+export type UpsertResult = Static<typeof UpsertResultSchema>;
+
+/** Body of PUT /api/v1/cameras/maintenance and /admin/maintenance. */
+export const MaintenanceBodySchema = Type.Object(
+  {
+    ids: Type.Array(CameraIdSchema, { minItems: 1, maxItems: MAX_INVENTORY_ROWS }),
+    window: Type.Union([MaintenanceWindowSchema, Type.Null()], { description: 'the planned window, or null to clear it' }),
+  },
+  { additionalProperties: false },
+);
+/** Answer of a maintenance change: channels updated, and those rejected with why. */
+export const MaintenanceResultSchema = Type.Object({ updated: Type.Integer(), rejected: Type.Array(RejectedItemSchema) });
+export type MaintenanceResult = Static<typeof MaintenanceResultSchema>;
+
+/** GET /api/v1/regions/:code/cameras: query and one page. */
+export const CameraListQuerySchema = Type.Object({
+  status: Type.Optional(Type.Enum(CAMERA_STATUSES)),
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+});
+export const CameraPageSchema = PageSchema(CameraViewSchema);

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { IsoTimeSchema, LatSchema, LonSchema, RegionCodeSchema } from './common.js';
+import { IsoTimeSchema, LatSchema, LonSchema, PageSchema, RegionCodeSchema } from './common.js';
 
 /** Clue categories. Order is the wire code and must only be appended to. */
 export const CLUE_CATEGORIES = [
@@ -121,3 +121,19 @@ export type ClueEvent = Static<typeof ClueEventSchema>;
 
 export const ClueWithHistorySchema = Type.Intersect([ClueSchema, Type.Object({ history: Type.Array(ClueEventSchema) })]);
 export type ClueWithHistory = Static<typeof ClueWithHistorySchema>;
+
+/** GET /api/v1/clues: query and one page. */
+export const ClueListQuerySchema = Type.Object({
+  region: Type.Optional(Type.String({ description: 'region code: the clues of its whole subtree' })),
+  status: Type.Optional(Type.String({ description: `comma-separated: ${CLUE_STATUSES.join(', ')}` })),
+  category: Type.Optional(Type.String({ description: `comma-separated: ${CLUE_CATEGORIES.join(', ')}` })),
+  from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601; a bare date is its start in Asia/Shanghai)' })),
+  to: Type.Optional(Type.String({ description: 'reported before' })),
+  open: Type.Optional(Type.Boolean({ description: 'only clues still open (reported, verified, dispatched)' })),
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+});
+export const CluePageSchema = PageSchema(ClueSchema);
+/** Path of PATCH /api/v1/clues/:id (a clue id) and GET /clues/:id (any string: an unknown one is 404). */
+export const ClueIdParamsSchema = Type.Object({ id: ClueIdSchema });
+export const ClueLookupParamsSchema = Type.Object({ id: Type.String({ maxLength: 200 }) });

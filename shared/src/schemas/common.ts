@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 
 /** Administrative code: 6 digits (county and above), 9 (township) or 12 (village). */
 export const RegionCodeSchema = Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$', description: 'NBS administrative code (6, 9 or 12 digits)' });
@@ -20,3 +20,10 @@ export interface Page<T> {
   /** Opaque cursor for the next page; null on the last page. */
   nextCursor: string | null;
 }
+
+/** A cursor page of `item` as the REST API sends it. */
+export const PageSchema = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+/** Path parameters `/…/:code` naming a region. */
+export const CodeParamsSchema = Type.Object({ code: Type.String({ description: 'region code (6, 9 or 12 digits)' }) });
+

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { IsoTimeSchema, RegionCodeSchema } from './common.js';
-import { ClueCreateSchema } from './clue.js';
+import { MAX_INVENTORY_ROWS } from './camera.js';
+import { ClueCreateSchema, ClueSchema } from './clue.js';
 
 /** A grid worker (网格员). */
 export const GridWorkerSchema = Type.Object({
@@ -43,3 +44,16 @@ export const GridReportSchema = Type.Object({
   clueId: Type.Union([Type.String(), Type.Null()]),
 });
 export type GridReport = Static<typeof GridReportSchema>;
+
+/** Body of PUT /api/v1/grid/workers: rows checked one by one (GridWorkerSchema), so one bad row does not fail the rest. */
+export const WorkersBodySchema = Type.Object({
+  workers: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_INVENTORY_ROWS, description: 'GridWorker rows: { id, name, region, phone?, onDuty? }' }),
+});
+/** GET /api/v1/grid/workers. */
+export const WorkerListQuerySchema = Type.Object({ region: Type.Optional(Type.String()) });
+export const WorkerListSchema = Type.Object({ items: Type.Array(GridWorkerViewSchema) });
+/** PUT /api/v1/grid/workers/:id/duty. */
+export const WorkerParamsSchema = Type.Object({ id: Type.String({ maxLength: 64 }) });
+export const WorkerDutySchema = Type.Object({ onDuty: Type.Boolean() });
+/** Answer of POST /api/v1/grid/reports: the report, the clue it raised, and whether it is new. */
+export const GridReportResultSchema = Type.Object({ report: GridReportSchema, clue: Type.Union([ClueSchema, Type.Null()]), created: Type.Boolean() });

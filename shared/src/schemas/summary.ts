@@ -1,13 +1,14 @@
-import { Type, type Static } from 'typebox';
-import { CLUE_CATEGORIES, CLUE_STATUSES, type ClueCategory, type ClueStatus } from './clue.js';
+import { Type, type Static, type TInteger, type TObject } from 'typebox';
+import { CLUE_CATEGORIES, CLUE_STATUSES } from './clue.js';
 import { PeriodSchema, RegionCodeSchema } from './common.js';
 import { REGION_LEVELS } from './region.js';
 
 const Rate = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
   description: 'fraction 0..1; null when the denominator is 0',
 });
-const countsOf = (keys: readonly string[]) =>
-  Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Integer({ minimum: 0 })])));
+/** A count per key, typed per key (so Static gives Record<K, number>). */
+const countsOf = <K extends string>(keys: readonly K[]): TObject<Record<K, TInteger>> =>
+  Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Integer({ minimum: 0 })])) as Record<K, TInteger>);
 
 /** Channel counts. operationalRate = online ÷ (inService − maintenance). */
 export const CameraFiguresSchema = Type.Object({
@@ -38,10 +39,7 @@ export const ClueFiguresSchema = Type.Object({
   /** 说事儿日 appeals: collected and resolved in the period. */
   appeals: Type.Object({ collected: Type.Integer(), resolved: Type.Integer() }),
 });
-export type ClueFigures = Omit<Static<typeof ClueFiguresSchema>, 'byCategory' | 'byStatus'> & {
-  byCategory: Record<ClueCategory, number>;
-  byStatus: Record<ClueStatus, number>;
-};
+export type ClueFigures = Static<typeof ClueFiguresSchema>;
 
 export const MediationFiguresSchema = Type.Object({
   /** Dispute cases reported in the period (invalid excluded). */
@@ -79,7 +77,7 @@ export const RegionFiguresSchema = Type.Object({
   mediation: MediationFiguresSchema,
   grid: GridFiguresSchema,
 });
-export type RegionFigures = Omit<Static<typeof RegionFiguresSchema>, 'clues'> & { clues: ClueFigures };
+export type RegionFigures = Static<typeof RegionFiguresSchema>;
 
 /** GET /api/v1/regions/:code/summary: the region's figures and the same for each child. */
 export const RegionSummarySchema = Type.Intersect([

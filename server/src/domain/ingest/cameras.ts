@@ -1,4 +1,4 @@
-import { CameraInputSchema, ErrorCode, type CameraInput, type MaintenanceWindow, type RejectedItem } from '@zhihui/shared';
+import { CameraInputSchema, ErrorCode, type CameraInput, type MaintenanceResult, type MaintenanceWindow, type RejectedItem, type UpsertResult } from '@zhihui/shared';
 import type { CameraRecord } from '../../store/types.js';
 import { fieldError } from '../errors.js';
 import { reaches, type RegionRoot } from '../reach.js';
@@ -7,12 +7,6 @@ import { strictChecker } from '../validate.js';
 import { outside, type IngestContext } from './context.js';
 
 const checkCamera = strictChecker(CameraInputSchema);
-
-/** Result of an inventory-like upsert: how many rows were stored and which were not, with why. */
-export interface UpsertResult {
-  upserted: number;
-  rejected: RejectedItem[];
-}
 
 /** The camera inventory and planned maintenance. */
 export function cameraIngest(ctx: IngestContext) {
@@ -53,7 +47,7 @@ export function cameraIngest(ctx: IngestContext) {
   }
 
   /** `ids` and `window` come checked against their schema (the route's); the order of the window is checked here. */
-  async function setMaintenance(ids: readonly string[], window: MaintenanceWindow | null, actor: string, within: RegionRoot = null): Promise<{ updated: number; rejected: RejectedItem[] }> {
+  async function setMaintenance(ids: readonly string[], window: MaintenanceWindow | null, actor: string, within: RegionRoot = null): Promise<MaintenanceResult> {
     if (window !== null && Date.parse(window.to) <= Date.parse(window.from)) throw fieldError('window/to', 'must be after window/from');
     const known = await store.getCameras(ids);
     const tree = ctx.deps.regions();

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, GridWorkerSchema, type Clue, type ClueCreate, type GridReport, type GridReportCreate, type GridWorkerView, type RejectedItem } from '@zhihui/shared';
+import { ErrorCode, GridWorkerSchema, type Clue, type ClueCreate, type GridReport, type GridReportCreate, type GridWorkerView, type RejectedItem, type UpsertResult } from '@zhihui/shared';
 import { HttpError, fieldError, notFound } from '../errors.js';
 import { reaches, type RegionRoot } from '../reach.js';
 import { isoAt } from '../time.js';
 import { strictChecker } from '../validate.js';
-import type { UpsertResult } from './cameras.js';
 import { outside, type IngestContext } from './context.js';
 
 const checkWorker = strictChecker(GridWorkerSchema);

@@ -1,15 +1,14 @@
-import type { BatchResult, Clue, ClueCreate, CluePatch, GridReport, GridReportCreate, GridWorkerView, MaintenanceWindow, RejectedItem } from '@zhihui/shared';
+import type { BatchResult, Clue, ClueCreate, CluePatch, GridReport, GridReportCreate, GridWorkerView, MaintenanceResult, MaintenanceWindow, UpsertResult } from '@zhihui/shared';
 import { Liveness } from '../../sources/liveness.js';
 import type { StatusInput } from '../../store/types.js';
 import type { RegionRoot } from '../reach.js';
-import { cameraIngest, type UpsertResult } from './cameras.js';
+import { cameraIngest } from './cameras.js';
 import { clueIngest } from './clues.js';
 import { ingestContext, type IngestDeps } from './context.js';
 import { gridIngest } from './grid.js';
 import { statusIngest } from './status.js';
 
 export type { IngestDeps } from './context.js';
-export type { UpsertResult } from './cameras.js';
 
 /**
  * The one write path: REST routes, the simulator and the sources all call these. Each commits
@@ -31,7 +30,7 @@ export interface IngestService {
   /** Inventory upsert (at most MAX_INVENTORY_ROWS); `source: 'csv'` makes reject messages name CSV lines. */
   upsertCameras(rows: readonly unknown[], actor: string, opts?: { source?: 'json' | 'csv'; within?: RegionRoot }): Promise<UpsertResult>;
   /** Sets (window) or clears (null) planned maintenance; unknown ids are listed as rejected. */
-  setMaintenance(ids: readonly string[], window: MaintenanceWindow | null, actor: string, within?: RegionRoot): Promise<{ updated: number; rejected: RejectedItem[] }>;
+  setMaintenance(ids: readonly string[], window: MaintenanceWindow | null, actor: string, within?: RegionRoot): Promise<MaintenanceResult>;
   /** Creates a clue; a repeated id with the same content returns the stored clue with created: false, with other content 409. */
   createClue(body: ClueCreate, actor: string, within?: RegionRoot): Promise<{ clue: Clue; created: boolean }>;
   /** Moves a clue along its lifecycle (409 BAD_TRANSITION when not allowed). */

@@ -12,17 +12,7 @@ import { computeSummary } from '../summary.js';
 import { channelOutages } from './outages.js';
 import type { ChannelOutage } from '@zhihui/shared';
 import type { ResolvedPeriod } from './period.js';
-import { buildRanking, type RankingMetric, type RankingRow, type RankingTotal, type SortDir } from '@zhihui/shared';
-
-/** GET /regions/:code/ranking, and the core of the report. */
-export interface Ranking extends ResolvedPeriod {
-  region: { code: string; name: string; level: Region['level'] };
-  sort: RankingMetric;
-  dir: SortDir;
-  generatedAt: string;
-  total: RankingTotal;
-  rows: RankingRow[];
-}
+import { buildRanking, type Ranking, type RankingMetric, type SortDir } from '@zhihui/shared';
 
 /** The ranking of a region's children over a period against the previous period: both from computeSummary. */
 export async function rankingOf(store: Store, tree: RegionTree, code: string, p: ResolvedPeriod, sort: RankingMetric, dir: SortDir, now: number): Promise<Ranking> {
