@@ -1,5 +1,39 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+
+const brotli = promisify(brotliCompress);
+const gz = promisify(gzip);
+
+/**
+ * Writes a brotli (.br) and a gzip (.gz) twin beside every text file of the build, at the highest
+ * levels (paid once at build, not per request); the server picks one by Accept-Encoding
+ * (server/src/plugins/static.ts). Township centres sit behind slow intranet links: maplibre's
+ * 1 MB crosses as about 0.25 MB. Node's own zlib: no dependency.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'zhihui-precompress',
+    apply: 'build',
+    async writeBundle(options, bundle) {
+      const dir = options.dir ?? 'dist';
+      const files = Object.keys(bundle).filter((f) => /\.(m?js|css|html|svg|json|webmanifest)$/.test(f));
+      await Promise.all(
+        files.map(async (f) => {
+          const body = await readFile(path.join(dir, f));
+          if (body.length < 1024) return;
+          const br = await brotli(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } });
+          const gzBody = await gz(body, { level: 9 });
+          await writeFile(path.join(dir, `${f}.br`), br);
+          await writeFile(path.join(dir, `${f}.gz`), gzBody);
+        }),
+      );
+    },
+  };
+}
 
 // Libraries in chunks of their own: they change less often than our code (the browser keeps them
 // across releases), and a view loads only what it uses — the meeting view needs neither maplibre
@@ -13,7 +47,7 @@ const vendor = (name: string, packages: string[], priority: number) => ({
 // The wall runs on isolated networks: everything it loads is built into client/dist and served
 // by our own server. In development, API and socket traffic go to the server on :8080.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   base: '/',
   build: {
     outDir: 'dist',

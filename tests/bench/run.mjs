@@ -56,6 +56,13 @@ const BENCHES = {
     ['mqttToRestRatio', 'ratio', '(whole storm vs REST)', null],
     ['redisToRestRatio', 'ratio', '', null],
   ],
+  wire: [
+    ['demoCountySubscribeWireKB', 'KB', '<= 100 on the socket (ack with the snapshot)', (v) => v <= 100],
+    ['demoCountySnapshotRawKB', 'KB', '(the same snapshot as JSON)', null],
+    ['wireToRaw', 'ratio', '', null],
+    ['steadyDeltaWireBytes', 'bytes', '(one change: under the deflate threshold, sent as is)', null],
+    ['steadyDeltaRawBytes', 'bytes', '', null],
+  ],
   snapshots: [
     ['demoCountyRawKB', 'KB', '', null],
     ['demoCountyGzipKB', 'KB', '', null],

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -123,6 +124,48 @@ describe('static client', () => {
       expect(missing.json().error.code).toBe('NOT_FOUND');
       const api = await app.inject({ method: 'GET', url: '/api/v1/regions' });
       expect(api.statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('precompressed twins are sent by Accept-Encoding (brotli first, then gzip, else plain), with Vary and the headers of the file they stand for', async () => {
+    const client = path.join(t.dir, 'client-z');
+    mkdirSync(path.join(client, 'assets'), { recursive: true });
+    writeFileSync(path.join(client, 'index.html'), '<!doctype html><title>wall</title>');
+    const plain = 'console.log("plain");'.repeat(100);
+    const js = path.join(client, 'assets', 'maplibre-abc123.js');
+    writeFileSync(js, plain);
+    writeFileSync(`${js}.br`, brotliCompressSync(plain));
+    writeFileSync(`${js}.gz`, gzipSync(plain));
+    const worker = path.join(client, 'assets', 'worker-abc.mjs');
+    writeFileSync(worker, 'export {};'.repeat(200));
+    writeFileSync(`${worker}.br`, brotliCompressSync('export {};'.repeat(200)));
+    const app = await smallApp(path.join(t.dir, 'data-z'), { clientDir: client, region: '139900' });
+    try {
+      const get = (url: string, enc?: string) => app.inject({ method: 'GET', url, headers: enc === undefined ? {} : { 'accept-encoding': enc } });
+      const br = await get('/assets/maplibre-abc123.js', 'gzip, deflate, br');
+      expect(br.statusCode).toBe(200);
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(brotliDecompressSync(br.rawPayload).toString()).toBe(plain);
+      expect(br.rawPayload.length).toBeLessThan(plain.length / 5);
+      expect(br.headers['content-type']).toMatch(/javascript/);
+      expect(br.headers['cache-control']).toMatch(/max-age=31536000, immutable/);
+      expect(String(br.headers.vary)).toMatch(/accept-encoding/i);
+      const gz = await get('/assets/maplibre-abc123.js', 'gzip');
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gz.rawPayload).toString()).toBe(plain);
+      const none = await get('/assets/maplibre-abc123.js', 'identity');
+      expect(none.headers['content-encoding']).toBeUndefined();
+      expect(none.body).toBe(plain);
+      expect(String(none.headers.vary)).toMatch(/accept-encoding/i);
+      const w = await get('/assets/worker-abc.mjs', 'br');
+      expect(w.headers['content-encoding']).toBe('br');
+      // Both are JavaScript MIME types, which is what a module worker needs.
+      expect(w.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+      const page = await get('/wall/139900', 'br, gzip');
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['cache-control']).toBe('no-cache');
     } finally {
       await app.close();
     }

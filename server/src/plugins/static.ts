@@ -38,9 +38,14 @@ export default fp(
       wildcard: true,
       // Cache headers are decided per file below.
       cacheControl: false,
+      // The build writes .br and .gz beside each text asset (client/vite.config.ts): sent by the
+      // request's Accept-Encoding with Vary, the plain file otherwise. No compression per request.
+      preCompressed: true,
       // Source maps are never served, even if a build left some behind: they carry the sources.
       allowedPath: (pathName) => !pathName.endsWith('.map'),
-      setHeaders(res, file) {
+      setHeaders(res, sent) {
+        // `sent` may be the precompressed twin: headers follow the file it stands for.
+        const file = sent.replace(/\.(br|gz)$/, '');
         // Module workers (maplibre's) are refused unless served as JavaScript.
         if (file.endsWith('.mjs')) res.header('content-type', 'text/javascript; charset=utf-8');
         const rel = path.relative(clientDir, file).split(path.sep).join('/');
