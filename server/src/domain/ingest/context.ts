@@ -83,10 +83,11 @@ export function ingestContext(deps: IngestDeps, liveness: Liveness): IngestConte
     },
     async applyAndEmit(inputs) {
       if (inputs.length === 0) return 0;
-      const { changed, events } = await store.applyStatus(inputs);
+      const { changed, events, retracted } = await store.applyStatus(inputs);
       liveness.seen(inputs);
       for (const e of events) inc('zhihui_status_changes_total', { to: e.to });
-      if (changed.length > 0 || events.length > 0) bus.emit('cameras', { cameras: changed, events });
+      // A late report may take stored changes back: the live state counts them out again.
+      if (changed.length > 0 || events.length > 0) bus.emit('cameras', { cameras: changed, events, ...(retracted.length > 0 ? { retracted } : {}) });
       return changed.length;
     },
     async workerWithin(id, within) {
