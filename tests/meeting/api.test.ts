@@ -1,3 +1,4 @@
+import { shownRate } from '../support/figures.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -179,6 +180,32 @@ describe('CSV exports', () => {
     expect(lines[2]!.startsWith('2,130111100,栾城镇,75.0%,25,')).toBe(true);
     expect(lines[3]!.startsWith('3,130111104,窦妪镇,,,')).toBe(true);
     expect(lines[4]!.startsWith('合计,130111,栾城区,87.5%,')).toBe(true);
+
+    // n, N and the rate to four decimals ride beside every rate, and the shown percent is n/N
+    // floored (recomputed here with integers, not by the code under test).
+    const header = lines[0]!.split(',');
+    const col = (name: string) => header.indexOf(name);
+    for (const line of lines.slice(1)) {
+      const cells = line.split(',');
+      const onlineMs = Math.round(Number(cells[col('在线时长(通道·秒)')]) * 1000);
+      const countedMs = Math.round(Number(cells[col('应计时长(通道·秒)')]) * 1000);
+      if (countedMs === 0) {
+        expect(cells[col('运行率(四位小数)')]).toBe('');
+        continue;
+      }
+      const fourth = (BigInt(onlineMs) * 10000n) / BigInt(countedMs);
+      expect(Number(cells[col('运行率(四位小数)')])).toBe(Number(fourth) / 10000);
+      expect(cells[col('运行率(时间加权)')]).toBe(shownRate(onlineMs, countedMs));
+      const [cases, success] = [Number(cells[col('调解件数')]), Number(cells[col('调解成功')])];
+      expect(cells[col('调解成功率')]).toBe(cases > 0 ? shownRate(success, cases) : '');
+      const [received, resolved] = [Number(cells[col('受理线索')]), Number(cells[col('办结线索')])];
+      expect(cells[col('办结率')]).toBe(received > 0 ? shownRate(resolved, received) : '');
+    }
+    // The county total pools its townships' channel-time.
+    const sum = (name: string) => lines.slice(1, -1).reduce((a, l) => a + Math.round(Number(l.split(',')[col(name)]) * 1000), 0);
+    const total = lines[lines.length - 1]!.split(',');
+    expect(Math.round(Number(total[col('在线时长(通道·秒)')]) * 1000)).toBe(sum('在线时长(通道·秒)'));
+    expect(Math.round(Number(total[col('应计时长(通道·秒)')]) * 1000)).toBe(sum('应计时长(通道·秒)'));
   });
 
   test('clues.csv: one row per clue of the period with labels, commas and quotes quoted', async () => {

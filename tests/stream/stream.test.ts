@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { CAMERA_STATES, applyDelta, type RegionFigures, type RegionSnapshot } from '@zhihui/shared';
+import { CAMERA_STATES, applyDelta, snapshotAt, type RegionFigures, type RegionSnapshot } from '@zhihui/shared';
 import { computeSummary } from '../../server/src/domain/summary.js';
 import { collect, openSocket, postStatus, settle, startServer, subscribe, type TestServer, type WallSocket } from './helpers.js';
 
@@ -157,7 +157,7 @@ describe('socket stream', () => {
           if (!fresh.ok) return false;
           await catchUp(fresh.data.seq);
           expect(held.seq).toBe(fresh.data.seq);
-          expect(withoutAt(held)).toEqual(withoutAt(fresh.data));
+          expect(withoutAt(snapshotAt(held, fresh.data.at))).toEqual(withoutAt(fresh.data));
           return true;
         },
       ),
@@ -247,7 +247,7 @@ describe('socket stream pacing (FLUSH_MS is the longest window, not a fixed beat
     }
     const fresh = await subscribe(await openSocket(slow.url).then((x) => (sockets.push(x), x)), { region: '130111' });
     if (!fresh.ok) throw new Error(fresh.error.message);
-    expect(withoutAt({ ...held, seq: 0 })).toEqual(withoutAt({ ...fresh.data, seq: 0 }));
+    expect(withoutAt({ ...snapshotAt(held, fresh.data.at), seq: 0 })).toEqual(withoutAt({ ...fresh.data, seq: 0 }));
     expect(fresh.data.seq).toBe(held.seq);
   });
 });

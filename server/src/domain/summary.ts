@@ -10,7 +10,7 @@ import {
   inMaintenance,
   mediationFigures,
   sumRegionFigures,
-  timeWeightedRate,
+  rate,
   type CameraState,
   type CameraStatus,
   type Clue,
@@ -52,7 +52,11 @@ function figuresOf(region: Region, period: Period, b: Bucket, now: number): Regi
   const cameras = cameraFigures(b.states);
   cameras.repaired = b.repaired;
   cameras.newlyFailed = b.newlyFailed;
-  cameras.timeWeightedRate = timeWeightedRate(b.uptime);
+  for (const u of b.uptime) {
+    cameras.onlineMs += u.online;
+    cameras.countedMs += u.counted;
+  }
+  cameras.timeWeightedRate = rate(cameras.onlineMs, cameras.countedMs);
   return {
     region: refOf(region),
     period,

@@ -6,6 +6,7 @@ import {
   OPEN_CLUE_STATUSES,
   PROTOCOL_VERSION,
   ancestorsOf,
+  cameraFiguresAt,
   cameraStateOf,
   channelUptime,
   childOnPathTo,
@@ -118,12 +119,12 @@ class Node {
   eventsUnsorted = false;
   past: PastCounts | null = null;
 
+  /**
+   * Own figures, and roll-ups, with the time-weighted parts (onlineMs, countedMs) stored as of the
+   * period's start (see #own): additive whenever each part was computed, and read at any instant.
+   */
   own: [RegionFigures, RegionFigures] | null = null;
-  ownUp: [Uptime, Uptime] = [{ online: 0, counted: 0 }, { online: 0, counted: 0 }];
   roll: WallFigures | null = null;
-  /** The roll-up as its parent's summary lists it: the time-weighted rate over the whole subtree. */
-  rollChild: WallFigures | null = null;
-  rollUp: [Uptime, Uptime] | null = null;
   rollDown: DownChannel[] | null = null;
   rollPast: PastCounts | null = null;
   rows: Rows | null = null;
@@ -371,18 +372,21 @@ export class LiveEngine {
 
   // ---------------------------------------------------------------- reads
 
-  /** The wall's figures of a region: today's and the recent period's. */
-  figures(code: string): WallFigures {
-    const n = this.#node(code);
-    return this.#roll(n);
+  /**
+   * The wall's figures of a region: today's and the recent period's, as of now. The time-weighted
+   * rate moves with the clock, so it is read at the engine's clock every time, never frozen at the
+   * last change (#18.6); the same instant as the REST summary asked now.
+   */
+  figures(code: string, now: number = this.#clock()): WallFigures {
+    return this.#at(this.#roll(this.#node(code)), now);
   }
 
   /**
-   * A region's figures as its parent's wall lists them (`childFigures`): as the REST summary's
-   * `children`, whose time-weighted rate is the subtree's ratio, not the average of its children.
+   * A region's figures as its parent's wall lists them (`childFigures`), as the REST summary's
+   * `children`: the time-weighted rate pooled over the subtree's channels, as everywhere.
    */
-  childFigures(code: string): WallFigures {
-    return this.#asChild(this.#node(code));
+  childFigures(code: string, now: number = this.#clock()): WallFigures {
+    return this.figures(code, now);
   }
 
   /** Row order of a region's camera columns (channels in scope, by id). */
@@ -465,8 +469,8 @@ export class LiveEngine {
       path: ancestorsOf(this.tree, code),
       children,
       periods: { today: this.periods.today, recent: this.periods.recent },
-      figures: this.figures(code),
-      childFigures: children.map((c) => this.childFigures(c.code)),
+      figures: this.figures(code, now),
+      childFigures: children.map((c) => this.childFigures(c.code, now)),
       cameras: this.hasColumns(code) ? this.#columns(n, children) : emptyColumns(),
       clues: this.wallClues(code),
       downLongest: this.downLongest(code),
@@ -501,8 +505,6 @@ export class LiveEngine {
     if (opts.past) n.past = null;
     for (let x: Node | null = n; x; x = x.parent) {
       x.roll = null;
-      x.rollChild = null;
-      x.rollUp = null;
       x.rollDown = null;
       if (opts.rows) x.rows = null;
       if (opts.past) x.rollPast = null;
@@ -696,8 +698,19 @@ export class LiveEngine {
         up.online += u.online;
         up.counted += u.counted;
       }
-      n.ownUp[i] = up;
-      const cameras = finishCameraFigures({ ...n.counts, repaired: n.repaired[i], newlyFailed: n.failed[i], timeWeightedRate: rate(up.online, up.counted) });
+      // Stored as of the period's start: what the parts would be had every channel been in its
+      // present state all along. Additive, and read at any later instant t by adding the counts
+      // times (t − from) (#at), exact until a state changes, which drops this cache.
+      const dt = Math.min(now, Date.parse(period.to)) - from;
+      const counted = n.counts.inService - n.counts.maintenance;
+      const cameras = finishCameraFigures({
+        ...n.counts,
+        repaired: n.repaired[i],
+        newlyFailed: n.failed[i],
+        timeWeightedRate: null,
+        onlineMs: up.online - n.counts.online * dt,
+        countedMs: up.counted - counted * dt,
+      });
       return {
         region: n.ref,
         period,
@@ -712,26 +725,17 @@ export class LiveEngine {
   }
 
   /**
-   * The wall's figures of `n`: its children's figures (as the summary lists them) and its own
-   * records, summed. A region without children shows its own figures as they are.
+   * The roll-up of `n` (parts as of the periods' starts, see #own): its children's roll-ups and
+   * its own records, summed. A region without children has its own figures as they are.
    */
   #roll(n: Node): WallFigures {
     if (n.roll) return n.roll;
     const own = this.#own(n);
     if (n.children.length === 0) {
       n.roll = { today: own[0], recent: own[1] };
-      n.rollUp = [n.ownUp[0], n.ownUp[1]];
       return n.roll;
     }
-    const kids = n.children.map((c) => this.#asChild(c));
-    const up: [Uptime, Uptime] = [{ ...n.ownUp[0] }, { ...n.ownUp[1] }];
-    for (const c of n.children) {
-      for (const i of [0, 1] as const) {
-        up[i].online += c.rollUp![i].online;
-        up[i].counted += c.rollUp![i].counted;
-      }
-    }
-    n.rollUp = up;
+    const kids = n.children.map((c) => this.#roll(c));
     n.roll = {
       today: sumRegionFigures(n.ref, this.periods.today, [...kids.map((k) => k.today), own[0]]),
       recent: sumRegionFigures(n.ref, this.periods.recent, [...kids.map((k) => k.recent), own[1]]),
@@ -739,15 +743,14 @@ export class LiveEngine {
     return n.roll;
   }
 
-  /** Figures of `n` as its parent lists them: the time-weighted rate is the subtree's own ratio. */
-  #asChild(n: Node): WallFigures {
-    if (n.rollChild) return n.rollChild;
-    const wall = this.#roll(n);
-    if (n.children.length === 0) return (n.rollChild = wall);
-    const up = n.rollUp!;
-    const fix = (f: RegionFigures, u: Uptime): RegionFigures => ({ ...f, cameras: { ...f.cameras, timeWeightedRate: rate(u.online, u.counted) } });
-    n.rollChild = { today: fix(wall.today, up[0]), recent: fix(wall.recent, up[1]) };
-    return n.rollChild;
+  /** A roll-up read at `now`: the time-weighted parts carried from the periods' starts (see #own). */
+  #at(w: WallFigures, now: number): WallFigures {
+    const one = (f: RegionFigures): RegionFigures => {
+      const from = Date.parse(f.period.from);
+      const cameras = cameraFiguresAt(f.cameras, from, Math.min(now, Date.parse(f.period.to)));
+      return { ...f, cameras: now > from ? cameras : { ...cameras, onlineMs: 0, countedMs: 0, timeWeightedRate: null } };
+    };
+    return { today: one(w.today), recent: one(w.recent) };
   }
 
   #down(n: Node): DownChannel[] {

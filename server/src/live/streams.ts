@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, ancestorsOf, toShanghaiIso, type Clue, type RegionDelta, type RegionSnapshot, type WallFigures } from '@zhihui/shared';
+import { PROTOCOL_VERSION, ancestorsOf, figuresKey, toShanghaiIso, type Clue, type RegionDelta, type RegionSnapshot, type WallFigures } from '@zhihui/shared';
 import type { LiveChange, LiveEngine, Rows } from './engine.js';
 
 /** What a flush produces for one region: a delta, or a fresh snapshot when rows cannot be patched. */
@@ -134,8 +134,8 @@ export class RegionStreams {
     ch.resync = false;
     ch.rows = this.#engine.hasColumns(ch.code) ? this.#engine.rows(ch.code) : null;
     ch.sent = {
-      figures: JSON.stringify(s.figures),
-      child: s.childFigures.map((f) => JSON.stringify(f)),
+      figures: figuresKey(s.figures),
+      child: s.childFigures.map((f) => figuresKey(f)),
       down: JSON.stringify(s.downLongest),
       trend: JSON.stringify(s.trend),
     };
@@ -178,8 +178,9 @@ export class RegionStreams {
       else delete delta.clues;
     }
     if (ch.dirty) {
-      const figures = engine.figures(ch.code);
-      const fj = JSON.stringify(figures);
+      // Read at the delta's own instant: a receiver carries them on from `at` (wallFiguresAt).
+      const figures = engine.figures(ch.code, Date.parse(at));
+      const fj = figuresKey(figures);
       if (fj !== ch.sent.figures) {
         delta.figures = figures;
         ch.sent.figures = fj;
@@ -188,8 +189,8 @@ export class RegionStreams {
       const children = engine.tree.childrenOf.get(ch.code) ?? [];
       const cf: [number, WallFigures][] = [];
       children.forEach((c, i) => {
-        const f = engine.childFigures(c.code);
-        const j = JSON.stringify(f);
+        const f = engine.childFigures(c.code, Date.parse(at));
+        const j = figuresKey(f);
         if (j !== ch.sent.child[i]) {
           cf.push([i, f]);
           ch.sent.child[i] = j;

@@ -1,8 +1,9 @@
 import type { Period } from '../schemas/common.js';
+import type { WallFigures } from '../protocol/events.js';
 import type { GridFigures, RegionFigures, RegionRef } from '../schemas/summary.js';
 import { sumClueFigures } from './clueCounts.js';
 import { sumMediationFigures } from './mediation.js';
-import { sumCameraFigures } from './operationalRate.js';
+import { cameraFiguresAt, sumCameraFigures } from './operationalRate.js';
 
 export function emptyGridFigures(): GridFigures {
   return { workers: 0, onDuty: 0, reports: 0 };
@@ -28,4 +29,25 @@ export function sumRegionFigures(region: RegionRef, period: Period, parts: reado
     mediation: sumMediationFigures(parts.map((p) => p.mediation)),
     grid: sumGridFigures(parts.map((p) => p.grid)),
   };
+}
+
+/**
+ * A wall's figures received at `asOf`, carried to `now` (see cameraFiguresAt): the time-weighted
+ * rate moves with the clock between messages, never past the period's end.
+ */
+export function wallFiguresAt(w: WallFigures, asOf: number, now: number): WallFigures {
+  const one = (f: RegionFigures): RegionFigures => {
+    const end = Math.min(now, Date.parse(f.period.to));
+    return end > asOf ? { ...f, cameras: cameraFiguresAt(f.cameras, asOf, end) } : f;
+  };
+  return { today: one(w.today), recent: one(w.recent) };
+}
+
+/**
+ * The figures as a change test sees them: without the parts that move with the clock alone
+ * (a receiver carries those itself, wallFiguresAt), so a quiet region is not resent every flush.
+ */
+export function figuresKey(w: WallFigures): string {
+  const still = (f: RegionFigures) => ({ ...f, cameras: { ...f.cameras, onlineMs: 0, countedMs: 0, timeWeightedRate: null } });
+  return JSON.stringify([still(w.today), still(w.recent)]);
 }

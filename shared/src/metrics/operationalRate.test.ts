@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { CameraState } from '../schemas/camera.js';
 import type { CameraFigures } from '../schemas/summary.js';
 import {
+  cameraFiguresAt,
   cameraFigures,
   cameraStateOf,
   countCameraState,
@@ -123,13 +124,25 @@ describe('sumCameraFigures', () => {
     expect(s.newlyFailed).toBe(6);
   });
 
-  test('time-weighted rate is weighted by counted channels; parts without one are left out', () => {
-    const a = part({ inService: 30, maintenance: 10, online: 20, timeWeightedRate: 0.5 }); // weight 20
-    const b = part({ inService: 60, online: 60, timeWeightedRate: 1 }); // weight 60
+  test('time-weighted rate is pooled over channel-time, not an average of the parts\' rates (#18.3)', () => {
+    // 栾城区 last week: every township right, the county an average weighted by end-of-period
+    // channels. Pooled, a county is its channels' online time over their counted time.
+    const a = part({ inService: 30, maintenance: 10, online: 20, onlineMs: 5_000, countedMs: 10_000, timeWeightedRate: 0.5 });
+    const b = part({ inService: 60, online: 60, onlineMs: 59_000, countedMs: 60_000, timeWeightedRate: 59 / 60 });
     const c = part({ inService: 1000, online: 0, timeWeightedRate: null });
     const s = sumCameraFigures([a, b, c]);
-    expect(s.timeWeightedRate).toBeCloseTo((0.5 * 20 + 1 * 60) / 80, 12);
+    expect(s.timeWeightedRate).toBe(64_000 / 70_000);
+    expect(s.timeWeightedRate).not.toBeCloseTo((0.5 * 20 + (59 / 60) * 60) / 80, 6);
+    expect([s.onlineMs, s.countedMs]).toEqual([64_000, 70_000]);
     expect(sumCameraFigures([c]).timeWeightedRate).toBeNull();
+  });
+
+  test('cameraFiguresAt carries the parts with the clock from the counts', () => {
+    const f = part({ inService: 10, maintenance: 2, online: 6, offline: 2, onlineMs: 600, countedMs: 800, timeWeightedRate: 0.75 });
+    const g = cameraFiguresAt(f, 1000, 1100);
+    // 6 online and 8 counted channels for 100 ms more.
+    expect([g.onlineMs, g.countedMs, g.timeWeightedRate]).toEqual([1200, 1600, 0.75]);
+    expect(cameraFiguresAt(f, 1000, 1000)).toBe(f);
   });
 
   test('empty roll-up', () => {

@@ -27,7 +27,7 @@ export function operationalRate(online: number, inService: number, maintenance: 
 }
 
 export function emptyCameraFigures(): CameraFigures {
-  return { total: 0, inService: 0, maintenance: 0, online: 0, offline: 0, unknown: 0, operationalRate: null, repaired: 0, newlyFailed: 0, timeWeightedRate: null };
+  return { total: 0, inService: 0, maintenance: 0, online: 0, offline: 0, unknown: 0, operationalRate: null, repaired: 0, newlyFailed: 0, timeWeightedRate: null, onlineMs: 0, countedMs: 0 };
 }
 
 /** Counts a channel in `f` (mutates): `sign` −1 removes it again, for incremental roll-ups. */
@@ -52,11 +52,12 @@ export function cameraFigures(states: Iterable<CameraState>): CameraFigures {
   return finishCameraFigures(f);
 }
 
-/** Sum of channel figures (roll-up along the region tree); the time-weighted rate is weighted by channels in service. */
+/**
+ * Sum of channel figures (roll-up along the region tree). The time-weighted rate is pooled: the
+ * parts' online time over their counted time (null when nothing was counted).
+ */
 export function sumCameraFigures(parts: readonly CameraFigures[]): CameraFigures {
   const f = emptyCameraFigures();
-  let tw = 0;
-  let twWeight = 0;
   for (const p of parts) {
     f.total += p.total;
     f.inService += p.inService;
@@ -66,15 +67,26 @@ export function sumCameraFigures(parts: readonly CameraFigures[]): CameraFigures
     f.unknown += p.unknown;
     f.repaired += p.repaired;
     f.newlyFailed += p.newlyFailed;
-    if (p.timeWeightedRate !== null) {
-      const w = p.inService - p.maintenance;
-      tw += p.timeWeightedRate * w;
-      twWeight += w;
-    }
+    f.onlineMs += p.onlineMs;
+    f.countedMs += p.countedMs;
   }
   finishCameraFigures(f);
-  f.timeWeightedRate = twWeight > 0 ? tw / twWeight : null;
+  f.timeWeightedRate = rate(f.onlineMs, f.countedMs);
   return f;
+}
+
+/**
+ * Channel figures whose time-weighted parts were computed at `asOf`, carried forward to `now`:
+ * every channel keeps the state it had at `asOf` (the counts), so online time grows with the
+ * online channels and counted time with the counted ones. Exact as long as no state changed in
+ * between, which is what a wall knows between two deltas; a new delta restates the parts.
+ */
+export function cameraFiguresAt(f: CameraFigures, asOf: number, now: number): CameraFigures {
+  const dt = now - asOf;
+  if (!(dt > 0)) return f;
+  const onlineMs = f.onlineMs + f.online * dt;
+  const countedMs = f.countedMs + (f.inService - f.maintenance) * dt;
+  return { ...f, onlineMs, countedMs, timeWeightedRate: rate(onlineMs, countedMs) };
 }
 
 /** A reason as the wall shows it, for a channel that is down. */

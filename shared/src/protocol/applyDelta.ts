@@ -1,3 +1,4 @@
+import { wallFiguresAt } from '../metrics/figures.js';
 import { MAX_WALL_CLUES, type RegionDelta, type RegionSnapshot } from './events.js';
 
 /** Outcome of applying a delta: the next snapshot, or `gap` when the client must resubscribe. */
@@ -31,9 +32,14 @@ export function applyDelta(s: RegionSnapshot, d: RegionDelta): ApplyResult {
       .sort(compareClues)
       .slice(0, MAX_WALL_CLUES);
   }
-  if (d.figures) next.figures = d.figures;
+  // Figures the delta leaves out did not change but for the clock: their time-weighted parts are
+  // carried to the delta's instant (the server resends them only when something else moved).
+  const from = Date.parse(s.at);
+  const to = Date.parse(d.at);
+  next.figures = d.figures ?? wallFiguresAt(s.figures, from, to);
+  next.childFigures = s.childFigures.map((f) => wallFiguresAt(f, from, to));
   if (d.childFigures && d.childFigures.length > 0) {
-    const cf = s.childFigures.slice();
+    const cf = next.childFigures;
     for (const [i, f] of d.childFigures) {
       if (i < 0 || i >= cf.length) return { ok: false, reason: 'range' };
       cf[i] = f;
@@ -49,4 +55,15 @@ export function applyDelta(s: RegionSnapshot, d: RegionDelta): ApplyResult {
 /** Sort order of the wall's clue list: newest first, then by id. Server and client both use it. */
 export function compareClues(a: { reportedAt: string; id: string }, b: { reportedAt: string; id: string }): number {
   return Date.parse(b.reportedAt) - Date.parse(a.reportedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * A wall's state read at a later instant `at` with no delta in between: the same, but for the
+ * time-weighted parts, carried with the clock (what a wall shows on its own clock, #18.6).
+ */
+export function snapshotAt(s: RegionSnapshot, at: string): RegionSnapshot {
+  const from = Date.parse(s.at);
+  const to = Date.parse(at);
+  if (!(to > from)) return s;
+  return { ...s, at, figures: wallFiguresAt(s.figures, from, to), childFigures: s.childFigures.map((f) => wallFiguresAt(f, from, to)) };
 }

@@ -24,6 +24,13 @@ export const CameraFiguresSchema = Type.Object({
   newlyFailed: Type.Integer(),
   /** Time-weighted operational rate over the period, from the status history (null where not computed). */
   timeWeightedRate: Rate,
+  /**
+   * The time-weighted rate's parts, pooled over channels: online and counted channel-milliseconds
+   * (counted = in service, valid and not in planned maintenance). A roll-up adds these, so a
+   * county's rate is its channels' online time over their counted time, never an average of rates.
+   */
+  onlineMs: Type.Number({ minimum: 0 }),
+  countedMs: Type.Number({ minimum: 0 }),
 });
 export type CameraFigures = Static<typeof CameraFiguresSchema>;
 
