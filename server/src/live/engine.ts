@@ -579,9 +579,9 @@ export class LiveEngine {
       const list = this.#camEvents.get(ev.cameraId);
       if (!list) this.#camEvents.set(ev.cameraId, [ev]);
       else {
-        const prev = list[list.length - 1]!;
+        const prev = list[list.length - 1]; // none when a late report took the only one back
         list.push(ev);
-        if (Date.parse(prev.at) > at) list.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+        if (prev && Date.parse(prev.at) > at) list.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
       }
     }
     const kind = statusChangeKind(ev);
