@@ -11,7 +11,6 @@ const sockets = [];
 /** row → receipt times (one per socket that saw it). */
 const receipts = new Map();
 const frames = [];
-let ready = 0;
 
 function open(k) {
   return new Promise((resolve, reject) => {
@@ -36,8 +35,7 @@ function open(k) {
 
 // Open in small waves: thousands of simultaneous handshakes only measure the accept queue.
 for (let k = 0; k < count; k += 50) await Promise.all(Array.from({ length: Math.min(50, count - k) }, (_, j) => open(k + j)));
-ready = sockets.length;
-process.send({ type: 'ready', sockets: ready });
+process.send({ type: 'ready', sockets: sockets.length });
 process.on('message', (m) => {
   if (m.type === 'reset') {
     receipts.clear();

@@ -9,6 +9,7 @@
 // `--key-sec` seconds, so every player is created and destroyed hundreds of times.
 //
 // Writes bench/results/soak.json and prints a table.
+/* global document -- page.evaluate callbacks run in Chromium, not in Node */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -137,6 +138,7 @@ try {
     const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
     const dom = await cdp.send('Memory.getDOMCounters');
     const link = await page.getByTestId('wall').getAttribute('data-link');
+    // The function runs in the page (Chromium), where `document` is a global.
     const video = await page.evaluate(() => ({
       videos: document.querySelectorAll('video').length,
       tilesLive: document.querySelectorAll('[data-testid="key-tile"][data-state="live"]').length,

@@ -106,12 +106,11 @@ describe.skipIf(why)('video tiles in Chromium', () => {
   });
 
   test('the key-channel panel plays FLV (mpegts.js) and HLS (hls.js), shows a dead URL as offline with its reason, and no page error', SLOW, async () => {
-    let w: PageWatch | null = null;
     for (const viewport of [
       { width: 1920, height: 1080 },
       { width: 3840, height: 2160 },
     ]) {
-      w = await openPage(browser, `${server.url}/wall/${COUNTY}?keyTiles=4`, viewport);
+      const w = await openPage(browser, `${server.url}/wall/${COUNTY}?keyTiles=4`, viewport);
       pages.push(w);
       const { page } = w;
       await waitForWall(page);
@@ -120,12 +119,11 @@ describe.skipIf(why)('video tiles in Chromium', () => {
       // stall the ffmpeg relay and make the tile reconnect: then measure again, within a limit.
       for (const id of [FLV.id, HLS.id]) {
         const until = Date.now() + 120_000;
-        let last = '';
         for (;;) {
           const a = (await playback(page, 'key-tile')).find((x) => x.channel === id)!;
           await page.waitForTimeout(2500);
           const b = (await playback(page, 'key-tile')).find((x) => x.channel === id)!;
-          last = JSON.stringify({ a, b });
+          const last = JSON.stringify({ a, b });
           if (a.state === 'live' && b.time > a.time + 1 && b.frames > a.frames + 20 && b.width === 640) break;
           if (Date.now() > until) throw new Error(`${id} did not play: ${last}`);
         }

@@ -3,7 +3,7 @@ import { FailureThrottle } from './authThrottle.js';
 
 describe('FailureThrottle', () => {
   test('free failures answer at once, then each further one waits twice as long, up to the cap', () => {
-    let now = 0;
+    const now = 0;
     const t = new FailureThrottle({ freePerMinute: 3, baseDelayMs: 250, maxDelayMs: 4000, now: () => now });
     const waits = Array.from({ length: 9 }, () => {
       const v = t.fail(['a:1']);

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { ErrorCode, type Ack } from '@zhihui/shared';
+import { ErrorCode } from '@zhihui/shared';
 import proxyAddr from '@fastify/proxy-addr';
 import type { Principal } from '../domain/credentials.js';
 import { bearerOf } from './identify.js';

@@ -221,10 +221,8 @@ export default fp(
       return guards.admitSnapshot(socket);
     }
 
-    // One set of handlers for every socket (called with the socket as `this`): thousands of idle
-    // walls should not cost three closures each.
-    function onSubscribe(this: ZhihuiSocket, req: unknown, ack: unknown): void {
-      const socket = this;
+    /** Answers one subscribe: the region's snapshot and a place in its room, or why not. */
+    function subscribe(socket: ZhihuiSocket, req: unknown, ack: unknown): void {
       if (!guards.event(socket)) return;
       const reply = typeof ack === 'function' ? (ack as (r: Ack<RegionSnapshot>) => void) : () => {};
       try {
@@ -266,6 +264,12 @@ export default fp(
         app.log.error({ err }, 'subscribe failed');
         reply({ ok: false, error: { code: ErrorCode.internal, message: 'subscribe failed' } });
       }
+    }
+
+    // One set of handlers for every socket (called with the socket as `this`): thousands of idle
+    // walls should not cost three closures each.
+    function onSubscribe(this: ZhihuiSocket, req: unknown, ack: unknown): void {
+      subscribe(this, req, ack);
     }
 
     function onUnsubscribe(this: ZhihuiSocket, req: unknown, ack: unknown): void {

@@ -48,7 +48,7 @@ async function readJson<T>(dir: string, name: string, fallback: T): Promise<T> {
     return JSON.parse(await readFile(path.join(dir, name), 'utf8')) as T;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
-    throw new Error(`fixtures: cannot read ${name}: ${(err as Error).message}`);
+    throw new Error(`fixtures: cannot read ${name}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -75,7 +75,7 @@ function compileIds(pattern: string | undefined, at: string): RegExp | null {
   try {
     return new RegExp(pattern);
   } catch (err) {
-    throw new Error(`${at}/match/ids: not a regular expression (${(err as Error).message})`);
+    throw new Error(`${at}/match/ids: not a regular expression (${(err as Error).message})`, { cause: err });
   }
 }
 

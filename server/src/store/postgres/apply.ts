@@ -74,8 +74,9 @@ export async function decideStatus(
         events.push(filed.event);
         if (filed.rechained) events.push(filed.rechained);
         if (filed.retracted) {
-          // The hook wrote this batch's earlier events: one of them may be what it took back.
-          if (takeBack(events, retracted, filed.retracted) >= 0) written--;
+          // The hook wrote this batch's earlier events: one of them may be what it took back
+          // (`written` is recounted from `events` below, so it needs no adjusting here).
+          takeBack(events, retracted, filed.retracted);
           // The dropped change was what started the current state: it now holds since the report.
           if (!filed.rechained && Date.parse(filed.retracted.at) === since) {
             row.since = r.at;
