@@ -25,3 +25,4 @@ export * from './schemas/notifications.js';
 export * from './schemas/video.js';
 export * from './schemas/session.js';
 export * from './schemas/health.js';
+export * from './schemas/geo.js';

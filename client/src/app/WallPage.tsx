@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { useLocation, useParams } from 'react-router';
-import { api, type UiConfig } from '../lib/api';
+import type { UiConfig } from '@zhihui/shared';
+import { api } from '../lib/api';
 import { useMinute, useNow } from '../lib/clock';
 import { useFetch } from '../lib/useFetch';
 import { t } from '../lib/i18n';

@@ -1,26 +1,4 @@
-import type { ErrorBody } from '@zhihui/shared';
-
-/** GET /api/v1/ui-config */
-export interface UiConfig {
-  region: string;
-  tileUrl: string | null;
-  version: string;
-}
-
-export interface GeoFeature {
-  type: 'Feature';
-  properties: Record<string, unknown> | null;
-  geometry: GeoJSON.Geometry;
-}
-export interface GeoCollection {
-  type: 'FeatureCollection';
-  features: GeoFeature[];
-}
-/** GET /api/v1/regions/:code/geo */
-export interface RegionGeo {
-  outline: GeoFeature | null;
-  children: GeoCollection;
-}
+import type { ErrorBody, RegionGeo, UiConfig } from '@zhihui/shared';
 
 export class ApiError extends Error {
   constructor(

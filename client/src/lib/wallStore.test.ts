@@ -19,8 +19,9 @@ class FakeTransport implements WallTransport {
     );
     return this;
   }
-  emit(_event: 'subscribe', req: { region: string }, ack: (res: Ack<RegionSnapshot>) => void) {
-    this.subscribes.push({ req, ack });
+  emit(event: string, ...args: unknown[]) {
+    const [req, ack] = args as [{ region: string }, (res: Ack<RegionSnapshot>) => void];
+    if (event === 'subscribe') this.subscribes.push({ req, ack });
     return this;
   }
   fire(event: string, ...args: unknown[]) {

@@ -3,48 +3,18 @@ import { Type } from 'typebox';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ErrorBodySchema, ErrorCode, RegionCodeSchema, type Region } from '@zhihui/shared';
+import {
+  ErrorBodySchema,
+  ErrorCode,
+  RegionCodeSchema,
+  RegionGeoSchema,
+  UiConfigSchema,
+  type GeoCollection,
+  type GeoFeature,
+  type Region,
+  type RegionGeo,
+} from '@zhihui/shared';
 import { assertReaches, rootOf } from '../domain/reach.js';
-
-/** A GeoJSON feature as we serve it: geometry passed through, properties kept open. */
-const FeatureSchema = Type.Object(
-  {
-    type: Type.Literal('Feature'),
-    properties: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-    geometry: Type.Unknown(),
-  },
-  { additionalProperties: true },
-);
-const FeatureCollectionSchema = Type.Object(
-  { type: Type.Literal('FeatureCollection'), features: Type.Array(FeatureSchema) },
-  { additionalProperties: true },
-);
-
-/** GET /regions/:code/geo: the region's outline and its children's polygons (WGS84). */
-export const RegionGeoSchema = Type.Object({
-  outline: Type.Union([FeatureSchema, Type.Null()]),
-  children: FeatureCollectionSchema,
-});
-
-interface Feature {
-  type: 'Feature';
-  properties: Record<string, unknown> | null;
-  geometry: unknown;
-}
-interface FeatureCollection {
-  type: 'FeatureCollection';
-  features: Feature[];
-}
-interface RegionGeo {
-  outline: Feature | null;
-  children: FeatureCollection;
-}
-
-const UiConfigSchema = Type.Object({
-  region: Type.String(),
-  tileUrl: Type.Union([Type.String(), Type.Null()]),
-  version: Type.String(),
-});
 
 async function readJson<T>(file: string): Promise<T | null> {
   try {
@@ -55,7 +25,7 @@ async function readJson<T>(file: string): Promise<T | null> {
   }
 }
 
-const codeOf = (f: Feature): unknown => f.properties?.code ?? f.properties?.adcode;
+const codeOf = (f: GeoFeature): unknown => f.properties?.code ?? f.properties?.adcode;
 
 // Boundary files never change while the server runs, so each answer is built once.
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -75,13 +45,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   async function load(code: string): Promise<RegionGeo | null> {
-    const children = await readJson<FeatureCollection>(path.join(geoDir, `${code}.json`));
-    let outline = await readJson<Feature>(path.join(geoDir, `${code}.outline.json`));
+    const children = await readJson<GeoCollection>(path.join(geoDir, `${code}.json`));
+    let outline = await readJson<GeoFeature>(path.join(geoDir, `${code}.outline.json`));
     const region = (await regionIndex()).get(code);
     if (!children && !outline && !region) return null;
     if (!outline && region?.parent) {
       // A township has no outline file of its own: its polygon is one of its parent's children.
-      const siblings = await readJson<FeatureCollection>(path.join(geoDir, `${region.parent}.json`));
+      const siblings = await readJson<GeoCollection>(path.join(geoDir, `${region.parent}.json`));
       outline = siblings?.features.find((f) => String(codeOf(f)) === code) ?? null;
     }
     return { outline, children: children ?? { type: 'FeatureCollection', features: [] } };

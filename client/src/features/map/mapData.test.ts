@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { clue, snapshot, TOWNSHIPS } from '../../lib/fakeSnapshot';
-import type { GeoCollection } from '../../lib/api';
+import type { GeoCollection } from '@zhihui/shared';
 import {
   areaOf,
   areasToGeoJson,

@@ -5,9 +5,10 @@ import {
   isOverdue,
   type Clue,
   type ClueCategory,
+  type GeoCollection,
+  type GeoFeature,
   type RegionSnapshot,
 } from '@zhihui/shared';
-import type { GeoCollection, GeoFeature } from '../../lib/api';
 import { rateBandKey, rateColor } from '../../lib/rateBands';
 
 export { NO_DATA_COLOR, RATE_BANDS, rateBandKey, rateColor } from '../../lib/rateBands';

@@ -1,4 +1,5 @@
-import { api, type RegionGeo } from '../../lib/api';
+import type { RegionGeo } from '@zhihui/shared';
+import { api } from '../../lib/api';
 import { useFetch } from '../../lib/useFetch';
 
 const RETRY_MS = 10_000;

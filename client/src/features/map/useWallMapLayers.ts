@@ -1,7 +1,6 @@
 import { useMemo } from 'react';
-import type { RegionSnapshot } from '@zhihui/shared';
+import type { RegionGeo, RegionSnapshot } from '@zhihui/shared';
 import { useMinute } from '../../lib/clock';
-import type { RegionGeo } from '../../lib/api';
 import { drawClueIcons } from './clueIcons';
 import {
   areasToGeoJson,
