@@ -25,7 +25,9 @@ function precompress(): Plugin {
         files.map(async (f) => {
           const body = await readFile(path.join(dir, f));
           if (body.length < 1024) return;
-          const br = await brotli(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } });
+          const br = await brotli(body, {
+            params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
+          });
           const gzBody = await gz(body, { level: 9 });
           await writeFile(path.join(dir, `${f}.br`), br);
           await writeFile(path.join(dir, `${f}.gz`), gzBody);

@@ -20,7 +20,12 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
   if (res.status === 204) return undefined as T;
   let json: unknown = null;
   try {
@@ -34,7 +39,13 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     const details = e?.details;
     if (Array.isArray(details)) {
       for (const d of details as { field?: unknown; message?: unknown }[]) {
-        if (typeof d.field === 'string') fields[d.field.replace(/^\/?body\/?/, '').replace(/^\//, '').split('/')[0] || d.field] = String(d.message ?? '');
+        if (typeof d.field === 'string')
+          fields[
+            d.field
+              .replace(/^\/?body\/?/, '')
+              .replace(/^\//, '')
+              .split('/')[0] || d.field
+          ] = String(d.message ?? '');
       }
     }
     // A schema error names its field in the message ("body/title must …").

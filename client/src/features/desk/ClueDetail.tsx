@@ -1,11 +1,21 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { CLUE_TRANSITIONS, type Clue, type ClueEvent, type CluePatch } from '@zhihui/shared';
+import { useMinute } from '../../lib/clock';
 import { label } from '../../lib/i18n';
 import { DeskError, deskApi } from '../../lib/personApi';
 import { dt } from './deskText';
 import { STEP_TARGET, STEPS, type Step } from './queues';
 
-const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }) : '—');
+const fmt = (iso: string | null) =>
+  iso
+    ? new Date(iso).toLocaleString('zh-CN', {
+        timeZone: 'Asia/Shanghai',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      })
+    : '—';
 
 /** `datetime-local` value (Asia/Shanghai) → ISO with +08:00. */
 function localToIso(v: string): string | undefined {
@@ -19,7 +29,12 @@ function defaultDue(): string {
 }
 
 /** One clue: its facts, its history, and the lifecycle steps the desk may take (the server decides: a bad step is a 409 shown here). */
-export function ClueDetail(props: { clue: Clue; step: Step | null; onStep: (s: Step | null) => void; onChanged: (c: Clue) => void }) {
+export function ClueDetail(props: {
+  clue: Clue;
+  step: Step | null;
+  onStep: (s: Step | null) => void;
+  onChanged: (c: Clue) => void;
+}) {
   const { clue } = props;
   const [history, setHistory] = useState<ClueEvent[]>([]);
   const [note, setNote] = useState('');
@@ -40,11 +55,15 @@ export function ClueDetail(props: { clue: Clue; step: Step | null; onStep: (s: S
     };
   }, [clue.id, clue.updatedAt]);
 
-  useEffect(() => {
+  // A new step or another clue starts with an empty form (reset while rendering, not in an effect).
+  const form = `${props.step}|${clue.id}`;
+  const [formFor, setFormFor] = useState(form);
+  if (formFor !== form) {
+    setFormFor(form);
     setFields({});
     setError(null);
     setNote('');
-  }, [props.step, clue.id]);
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -65,7 +84,11 @@ export function ClueDetail(props: { clue: Clue; step: Step | null; onStep: (s: S
     } catch (err) {
       if (err instanceof DeskError) {
         setFields(err.fields);
-        if (err.status === 409) setError(dt('badTransition', { from: label('status', clue.status), to: label('status', body.status) }) + `(${err.message})`);
+        if (err.status === 409)
+          setError(
+            dt('badTransition', { from: label('status', clue.status), to: label('status', body.status) }) +
+              `(${err.message})`,
+          );
         else if (Object.keys(err.fields).length === 0) setError(err.message);
       } else setError(String(err));
     } finally {
@@ -73,8 +96,12 @@ export function ClueDetail(props: { clue: Clue; step: Step | null; onStep: (s: S
     }
   }
 
+  const minute = useMinute();
   const allowed = new Set(CLUE_TRANSITIONS[clue.status]);
-  const overdue = clue.dueAt && Date.parse(clue.dueAt) < Date.now() && ['reported', 'verified', 'dispatched'].includes(clue.status);
+  const overdue =
+    clue.dueAt &&
+    Date.parse(clue.dueAt) < minute * 60_000 &&
+    ['reported', 'verified', 'dispatched'].includes(clue.status);
   return (
     <section className="desk-detail" data-testid="clue-detail" data-status={clue.status}>
       <header className="desk-detail__head">
@@ -100,7 +127,14 @@ export function ClueDetail(props: { clue: Clue; step: Step | null; onStep: (s: S
       {clue.description && <p className="desk-detail__desc">{clue.description}</p>}
       <div className="desk-steps" role="toolbar">
         {STEPS.map((s) => (
-          <button key={s} type="button" className={`btn btn--step${props.step === s ? ' is-active' : ''}`} data-step={s} disabled={!allowed.has(STEP_TARGET[s])} onClick={() => props.onStep(props.step === s ? null : s)}>
+          <button
+            key={s}
+            type="button"
+            className={`btn btn--step${props.step === s ? ' is-active' : ''}`}
+            data-step={s}
+            disabled={!allowed.has(STEP_TARGET[s])}
+            onClick={() => props.onStep(props.step === s ? null : s)}
+          >
             {dt(`step_${s}`)}
           </button>
         ))}
@@ -111,20 +145,52 @@ export function ClueDetail(props: { clue: Clue; step: Step | null; onStep: (s: S
             <div className="desk-form__row">
               <label>
                 <span>{dt('assignee')}</span>
-                <input name="assignee" value={assignee} autoFocus onChange={(e) => setAssignee(e.target.value)} placeholder="如:某某镇综治中心 / 县住建局" aria-invalid={fields.assignee ? true : undefined} />
-                {fields.assignee && <em className="field-error" data-field="assignee">{fields.assignee}</em>}
+                <input
+                  name="assignee"
+                  value={assignee}
+                  autoFocus
+                  onChange={(e) => setAssignee(e.target.value)}
+                  placeholder="如:某某镇综治中心 / 县住建局"
+                  aria-invalid={fields.assignee ? true : undefined}
+                />
+                {fields.assignee && (
+                  <em className="field-error" data-field="assignee">
+                    {fields.assignee}
+                  </em>
+                )}
               </label>
               <label>
                 <span>{dt('dueAt')}</span>
-                <input name="dueAt" type="datetime-local" value={dueAt} onChange={(e) => setDueAt(e.target.value)} aria-invalid={fields.dueAt ? true : undefined} />
-                {fields.dueAt && <em className="field-error" data-field="dueAt">{fields.dueAt}</em>}
+                <input
+                  name="dueAt"
+                  type="datetime-local"
+                  value={dueAt}
+                  onChange={(e) => setDueAt(e.target.value)}
+                  aria-invalid={fields.dueAt ? true : undefined}
+                />
+                {fields.dueAt && (
+                  <em className="field-error" data-field="dueAt">
+                    {fields.dueAt}
+                  </em>
+                )}
               </label>
             </div>
           )}
           <label>
             <span>{dt('note')}</span>
-            <textarea name="note" rows={2} value={note} autoFocus={props.step !== 'dispatch'} onChange={(e) => setNote(e.target.value)} aria-invalid={fields.note ? true : undefined} />
-            {fields.note && <em className="field-error" data-field="note">{fields.note}</em>}
+            <textarea
+              name="note"
+              rows={2}
+              value={note}
+              autoFocus={props.step !== 'dispatch'}
+              onChange={(e) => setNote(e.target.value)}
+              aria-invalid={fields.note ? true : undefined}
+            />
+            {fields.note && (
+              <em className="field-error" data-field="note">
+                {fields.note}
+              </em>
+            )}
           </label>
           {error && (
             <p className="desk-error" role="alert" data-testid="step-error">

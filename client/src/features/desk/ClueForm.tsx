@@ -1,5 +1,14 @@
 import { useState, type FormEvent } from 'react';
-import { CLUE_CATEGORIES, CLUE_SOURCES, type Clue, type ClueCategory, type ClueCreate, type ClueSource, type Region, type RegionSnapshot } from '@zhihui/shared';
+import {
+  CLUE_CATEGORIES,
+  CLUE_SOURCES,
+  type Clue,
+  type ClueCategory,
+  type ClueCreate,
+  type ClueSource,
+  type Region,
+  type RegionSnapshot,
+} from '@zhihui/shared';
 import { label } from '../../lib/i18n';
 import { DeskError, deskApi } from '../../lib/personApi';
 import { dt } from './deskText';
@@ -23,7 +32,13 @@ const FieldError = ({ name, fields }: { name: string; fields: Record<string, str
  * The report form: from a map click (location), from a channel (its location and id), a grid
  * report or an appeal (the source). Refusals are shown next to the fields they name.
  */
-export function ClueForm(props: { draft: ClueDraft; places: Region[]; snapshot: RegionSnapshot | null; onDone: (c: Clue) => void; onCancel: () => void }) {
+export function ClueForm(props: {
+  draft: ClueDraft;
+  places: Region[];
+  snapshot: RegionSnapshot | null;
+  onDone: (c: Clue) => void;
+  onCancel: () => void;
+}) {
   const { draft } = props;
   const [category, setCategory] = useState<ClueCategory>('hazard');
   const [source, setSource] = useState<ClueSource>(draft.source);
@@ -114,18 +129,36 @@ export function ClueForm(props: { draft: ClueDraft; places: Region[]; snapshot: 
       </label>
       <label>
         <span>{dt('title')}</span>
-        <input name="title" value={title} maxLength={400} autoFocus onChange={(e) => setTitle(e.target.value)} aria-invalid={fields.title ? true : undefined} />
+        <input
+          name="title"
+          value={title}
+          maxLength={400}
+          autoFocus
+          onChange={(e) => setTitle(e.target.value)}
+          aria-invalid={fields.title ? true : undefined}
+        />
         <FieldError name="title" fields={fields} />
       </label>
       <label>
         <span>{dt('description')}</span>
-        <textarea name="description" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} aria-invalid={fields.description ? true : undefined} />
+        <textarea
+          name="description"
+          rows={3}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          aria-invalid={fields.description ? true : undefined}
+        />
         <FieldError name="description" fields={fields} />
       </label>
       <div className="desk-form__row">
         <label>
           <span>{dt('camera')}</span>
-          <input name="camera" value={camera} placeholder="20 位国标编码" onChange={(e) => pickCamera(e.target.value)} />
+          <input
+            name="camera"
+            value={camera}
+            placeholder="20 位国标编码"
+            onChange={(e) => pickCamera(e.target.value)}
+          />
         </label>
         <label className="desk-form__check">
           <input name="urgent" type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} />

@@ -1,8 +1,17 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router';
-import { buildRegionTree, descendantsOf, CLUE_CATEGORIES, type Clue, type ClueCategory, type Region, type SessionView } from '@zhihui/shared';
+import {
+  buildRegionTree,
+  descendantsOf,
+  CLUE_CATEGORIES,
+  type Clue,
+  type ClueCategory,
+  type Region,
+  type RegionGeo,
+  type SessionView,
+} from '@zhihui/shared';
 import { MapView, type MapPickHit } from '../../ui/MapView';
-import { api, type RegionGeo } from '../../lib/api';
+import { api } from '../../lib/api';
 import { getLocale, label, setLocale } from '../../lib/i18n';
 import { DeskError, deskApi, setCsrf } from '../../lib/personApi';
 import { ClueDetail } from './ClueDetail';
@@ -13,10 +22,19 @@ import { QUEUES, queueCounts, queueItems, type Queue, type Step } from './queues
 import { useDeskLive } from './useDeskLive';
 import './desk.css';
 
-const fmtDue = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : '—');
+const fmtDue = (iso: string | null) =>
+  iso
+    ? new Date(iso).toLocaleString('zh-CN', {
+        timeZone: 'Asia/Shanghai',
+        month: 'numeric',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+      })
+    : '—';
 
 function useNow(ms: number): number {
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), ms);
     return () => clearInterval(t);
@@ -35,7 +53,8 @@ function useSession(): SessionView | null {
         setS(v);
       })
       .catch((err: unknown) => {
-        if (err instanceof DeskError && err.status === 401) location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+        if (err instanceof DeskError && err.status === 401)
+          location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
       });
   }, []);
   return s;
@@ -68,14 +87,26 @@ function useGeo(region: string): RegionGeo | null {
 /** Bounds of a region's geometry, for the map to fit. */
 function boundsOf(geo: RegionGeo | null): [[number, number], [number, number]] | null {
   if (!geo) return null;
-  let x0 = 180, y0 = 90, x1 = -180, y1 = -90;
+  let x0 = 180,
+    y0 = 90,
+    x1 = -180,
+    y1 = -90;
   const visit = (c: unknown): void => {
     if (Array.isArray(c) && typeof c[0] === 'number') {
-      x0 = Math.min(x0, c[0]); x1 = Math.max(x1, c[0]); y0 = Math.min(y0, c[1] as number); y1 = Math.max(y1, c[1] as number);
+      x0 = Math.min(x0, c[0]);
+      x1 = Math.max(x1, c[0]);
+      y0 = Math.min(y0, c[1] as number);
+      y1 = Math.max(y1, c[1] as number);
     } else if (Array.isArray(c)) c.forEach(visit);
   };
-  for (const f of [geo.outline, ...geo.children.features]) if (f && 'coordinates' in f.geometry) visit(f.geometry.coordinates);
-  return x1 > x0 ? [[x0, y0], [x1, y1]] : null;
+  for (const f of [geo.outline, ...geo.children.features])
+    if (f && 'coordinates' in f.geometry) visit(f.geometry.coordinates);
+  return x1 > x0
+    ? [
+        [x0, y0],
+        [x1, y1],
+      ]
+    : null;
 }
 
 /**
@@ -99,17 +130,33 @@ export default function DeskPage() {
   const [step, setStep] = useState<Step | null>(null);
 
   const tree = useMemo(() => buildRegionTree(regions), [regions]);
-  const places = useMemo(() => (tree.byCode.has(region) ? descendantsOf(tree, region).filter((r) => r.level === 'township' || r.level === 'village' || r.code === region) : []), [tree, region]);
-  const ctx = useMemo(() => ({ me: session?.user.name ?? '', myRegion: session?.user.region ?? null, tree, now }), [session, tree, now]);
+  const places = useMemo(
+    () =>
+      tree.byCode.has(region)
+        ? descendantsOf(tree, region).filter(
+            (r) => r.level === 'township' || r.level === 'village' || r.code === region,
+          )
+        : [],
+    [tree, region],
+  );
+  const ctx = useMemo(
+    () => ({ me: session?.user.name ?? '', myRegion: session?.user.region ?? null, tree, now }),
+    [session, tree, now],
+  );
   const filter = useMemo(() => ({ category, place }), [category, place]);
   const items = useMemo(() => queueItems(clues.values(), queue, filter, ctx), [clues, queue, filter, ctx]);
   const counts = useMemo(() => queueCounts(clues.values(), filter, ctx), [clues, filter, ctx]);
-  const current = selected ? clues.get(selected) ?? null : null;
+  const current = selected ? (clues.get(selected) ?? null) : null;
 
   const style = useMemo(() => deskStyle(null), []);
   const mapData = useMemo(
     () => ({
-      areas: { type: 'FeatureCollection' as const, features: (geo ? [...geo.children.features, ...(geo.children.features.length === 0 && geo.outline ? [geo.outline] : [])] : []) as GeoJSON.Feature[] },
+      areas: {
+        type: 'FeatureCollection' as const,
+        features: (geo
+          ? [...geo.children.features, ...(geo.children.features.length === 0 && geo.outline ? [geo.outline] : [])]
+          : []) as GeoJSON.Feature[],
+      },
       cameras: camerasToGeoJson(snapshot),
       clues: cluesToGeoJson(clues.values(), selected, now),
       pin: pinToGeoJson(draft?.lngLat ?? null),
@@ -128,7 +175,12 @@ export default function DeskPage() {
       }
       const cam = hits.find((h) => h.layer === CAMERA_LAYER);
       setSelected(null);
-      setDraft({ lngLat, region: place ?? region, source: cam ? 'video' : 'hotline', camera: cam ? String(cam.properties.id) : undefined });
+      setDraft({
+        lngLat,
+        region: place ?? region,
+        source: cam ? 'video' : 'hotline',
+        camera: cam ? String(cam.properties.id) : undefined,
+      });
     },
     [place, region],
   );
@@ -197,7 +249,8 @@ export default function DeskPage() {
         <div className="desk-head__user">
           {session && (
             <span data-testid="desk-user">
-              {session.user.name} · {session.user.role === 'operator' ? '值班员' : session.user.role === 'leader' ? '领导' : '管理员'}
+              {session.user.name} ·{' '}
+              {session.user.role === 'operator' ? '值班员' : session.user.role === 'leader' ? '领导' : '管理员'}
             </span>
           )}
           <button type="button" className="btn btn--ghost" onClick={toggleLang}>
@@ -212,7 +265,15 @@ export default function DeskPage() {
         <aside className="desk-queues">
           <nav className="desk-tabs" role="tablist">
             {QUEUES.map((q, i) => (
-              <button key={q} type="button" role="tab" aria-selected={queue === q} className={`desk-tab desk-tab--${q}${queue === q ? ' is-active' : ''}`} onClick={() => setQueue(q)} data-queue={q}>
+              <button
+                key={q}
+                type="button"
+                role="tab"
+                aria-selected={queue === q}
+                className={`desk-tab desk-tab--${q}${queue === q ? ' is-active' : ''}`}
+                onClick={() => setQueue(q)}
+                data-queue={q}
+              >
                 <span className="desk-tab__key">{i + 1}</span>
                 {dt(`queue_${q}`)}
                 <b>{counts[q]}</b>
@@ -222,7 +283,11 @@ export default function DeskPage() {
           <div className="desk-filters">
             <label>
               {dt('filterCategory')}
-              <select value={category ?? ''} onChange={(e) => setCategory((e.target.value || null) as ClueCategory | null)} data-testid="filter-category">
+              <select
+                value={category ?? ''}
+                onChange={(e) => setCategory((e.target.value || null) as ClueCategory | null)}
+                data-testid="filter-category"
+              >
                 <option value="">{dt('any')}</option>
                 {CLUE_CATEGORIES.map((c) => (
                   <option key={c} value={c}>
@@ -249,12 +314,28 @@ export default function DeskPage() {
           <ul className="desk-list" data-testid="desk-list">
             {items.length === 0 && <li className="desk-list__empty">{dt('empty')}</li>}
             {items.slice(0, 200).map((c) => (
-              <ClueRow key={c.id} clue={c} now={now} active={c.id === selected} regionName={tree.byCode.get(c.region)?.name ?? c.region} onSelect={() => (setDraft(null), setStep(null), setSelected(c.id))} />
+              <ClueRow
+                key={c.id}
+                clue={c}
+                now={now}
+                active={c.id === selected}
+                regionName={tree.byCode.get(c.region)?.name ?? c.region}
+                onSelect={() => (setDraft(null), setStep(null), setSelected(c.id))}
+              />
             ))}
           </ul>
         </aside>
         <section className="desk-map">
-          <MapView style={style} data={mapData} fit={fit} fitPadding={40} onPick={onPick} pickLayers={[CLUE_LAYER, CAMERA_LAYER]} className="desk-map__view" testId="desk-map" />
+          <MapView
+            style={style}
+            data={mapData}
+            fit={fit}
+            fitPadding={40}
+            onPick={onPick}
+            pickLayers={[CLUE_LAYER, CAMERA_LAYER]}
+            className="desk-map__view"
+            testId="desk-map"
+          />
           <div className="desk-map__hint">{dt('newHint')}</div>
         </section>
         <aside className="desk-side">
@@ -289,7 +370,12 @@ function ClueRow(props: { clue: Clue; now: number; active: boolean; regionName: 
   const overdue = open && c.dueAt !== null && Date.parse(c.dueAt) < props.now;
   return (
     <li>
-      <button type="button" className={`desk-row${props.active ? ' is-active' : ''}${overdue ? ' is-overdue' : ''}`} onClick={props.onSelect} data-clue={c.id}>
+      <button
+        type="button"
+        className={`desk-row${props.active ? ' is-active' : ''}${overdue ? ' is-overdue' : ''}`}
+        onClick={props.onSelect}
+        data-clue={c.id}
+      >
         <span className={`tag tag--${c.status}`}>{label('status', c.status)}</span>
         <span className="desk-row__title">
           {c.urgent && <i className="desk-row__urgent">急</i>}

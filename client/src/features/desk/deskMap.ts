@@ -16,16 +16,30 @@ export function deskStyle(tileUrl: string | null): StyleSpecification {
   };
   if (tileUrl) {
     style.sources.tiles = { type: 'raster', tiles: [tileUrl], tileSize: 256 };
-    style.layers.push({ id: 'tiles', type: 'raster', source: 'tiles', paint: { 'raster-opacity': 0.35, 'raster-saturation': -0.8 } });
+    style.layers.push({
+      id: 'tiles',
+      type: 'raster',
+      source: 'tiles',
+      paint: { 'raster-opacity': 0.35, 'raster-saturation': -0.8 },
+    });
   }
   style.layers.push(
     { id: 'area-fill', type: 'fill', source: 'areas', paint: { 'fill-color': '#0d2b5c', 'fill-opacity': 0.55 } },
-    { id: 'area-line', type: 'line', source: 'areas', paint: { 'line-color': '#9fd8ff', 'line-opacity': 0.55, 'line-width': 1.2, 'line-dasharray': [3, 2] } },
+    {
+      id: 'area-line',
+      type: 'line',
+      source: 'areas',
+      paint: { 'line-color': '#9fd8ff', 'line-opacity': 0.55, 'line-width': 1.2, 'line-dasharray': [3, 2] },
+    },
     {
       id: CAMERA_LAYER,
       type: 'circle',
       source: 'cameras',
-      paint: { 'circle-radius': 3, 'circle-color': ['match', ['get', 'state'], 1, '#ff4d5e', 2, '#f5a524', '#2ee6a6'], 'circle-opacity': 0.6 },
+      paint: {
+        'circle-radius': 3,
+        'circle-color': ['match', ['get', 'state'], 1, '#ff4d5e', 2, '#f5a524', '#2ee6a6'],
+        'circle-opacity': 0.6,
+      },
     },
     {
       id: CLUE_LAYER,
@@ -33,12 +47,32 @@ export function deskStyle(tileUrl: string | null): StyleSpecification {
       source: 'clues',
       paint: {
         'circle-radius': ['case', ['get', 'selected'], 11, 7],
-        'circle-color': ['match', ['get', 'tone'], 'overdue', '#ef4d5a', 'urgent', '#f5a524', 'done', '#5b6b82', '#38d6ff'],
+        'circle-color': [
+          'match',
+          ['get', 'tone'],
+          'overdue',
+          '#ef4d5a',
+          'urgent',
+          '#f5a524',
+          'done',
+          '#5b6b82',
+          '#38d6ff',
+        ],
         'circle-stroke-color': ['case', ['get', 'selected'], '#ffd56b', '#05101f'],
         'circle-stroke-width': ['case', ['get', 'selected'], 3, 1.5],
       },
     },
-    { id: 'pin', type: 'circle', source: 'pin', paint: { 'circle-radius': 10, 'circle-color': 'rgba(255,213,107,0.25)', 'circle-stroke-color': '#ffd56b', 'circle-stroke-width': 3 } },
+    {
+      id: 'pin',
+      type: 'circle',
+      source: 'pin',
+      paint: {
+        'circle-radius': 10,
+        'circle-color': 'rgba(255,213,107,0.25)',
+        'circle-stroke-color': '#ffd56b',
+        'circle-stroke-width': 3,
+      },
+    },
   );
   return style;
 }
@@ -52,7 +86,12 @@ export function cluesToGeoJson(clues: Iterable<Clue>, selected: string | null, n
     if (c.lon === null || c.lat === null) continue;
     const open = c.status === 'reported' || c.status === 'verified' || c.status === 'dispatched';
     const tone = !open ? 'done' : c.dueAt && Date.parse(c.dueAt) < now ? 'overdue' : c.urgent ? 'urgent' : 'open';
-    out.push({ type: 'Feature', id: c.id, geometry: { type: 'Point', coordinates: [c.lon, c.lat] }, properties: { id: c.id, tone, selected: c.id === selected } });
+    out.push({
+      type: 'Feature',
+      id: c.id,
+      geometry: { type: 'Point', coordinates: [c.lon, c.lat] },
+      properties: { id: c.id, tone, selected: c.id === selected },
+    });
   }
   return fc(out);
 }
@@ -61,7 +100,13 @@ export function cluesToGeoJson(clues: Iterable<Clue>, selected: string | null, n
 export function camerasToGeoJson(s: RegionSnapshot | null): GeoJSON.FeatureCollection {
   if (!s) return fc([]);
   const c = s.cameras;
-  return fc(c.id.map((id, i) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [c.lon[i]!, c.lat[i]!] }, properties: { id, name: c.name[i], state: c.state[i] } })));
+  return fc(
+    c.id.map((id, i) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [c.lon[i]!, c.lat[i]!] },
+      properties: { id, name: c.name[i], state: c.state[i] },
+    })),
+  );
 }
 
 export const pinToGeoJson = (at: [number, number] | null): GeoJSON.FeatureCollection =>

@@ -52,9 +52,18 @@ describe('desk queues', () => {
     expect(ids('overdue')).toEqual(['late']);
   });
   test('filters by category and place; urgent and earliest due first', () => {
-    expect(queueItems(all, 'township', { category: 'dispute', place: null }, ctx).map((c) => c.id)).toEqual(['village']);
-    expect(queueItems(all, 'all', { category: null, place: '139900100201' }, ctx).map((c) => c.id)).toEqual(['village']);
+    expect(queueItems(all, 'township', { category: 'dispute', place: null }, ctx).map((c) => c.id)).toEqual([
+      'village',
+    ]);
+    expect(queueItems(all, 'all', { category: null, place: '139900100201' }, ctx).map((c) => c.id)).toEqual([
+      'village',
+    ]);
     expect(queueItems(all, 'township', { category: null, place: null }, ctx)[0]!.id).toBe('late');
-    expect(queueCounts(all, { category: null, place: null }, ctx)).toMatchObject({ new: 3, mine: 1, overdue: 1, all: 7 });
+    expect(queueCounts(all, { category: null, place: null }, ctx)).toMatchObject({
+      new: 3,
+      mine: 1,
+      overdue: 1,
+      all: 7,
+    });
   });
 });

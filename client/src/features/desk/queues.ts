@@ -26,7 +26,11 @@ export function inQueue(q: Queue, c: Clue, ctx: QueueContext): boolean {
     case 'mine':
       return (c.createdBy === ctx.me || c.assignee === ctx.me) && c.status !== 'closed' && c.status !== 'invalid';
     case 'township':
-      return (ctx.myRegion === null || isWithin(ctx.tree, c.region, ctx.myRegion)) && c.status !== 'closed' && c.status !== 'invalid';
+      return (
+        (ctx.myRegion === null || isWithin(ctx.tree, c.region, ctx.myRegion)) &&
+        c.status !== 'closed' &&
+        c.status !== 'invalid'
+      );
     case 'dueSoon':
       return isOpen(c) && due(c) >= ctx.now && due(c) - ctx.now <= DUE_SOON_MS;
     case 'overdue':
@@ -51,7 +55,13 @@ export function queueItems(clues: Iterable<Clue>, q: Queue, f: DeskFilter, ctx: 
     if (f.place && !isWithin(ctx.tree, c.region, f.place)) continue;
     out.push(c);
   }
-  return out.sort((a, b) => Number(b.urgent) - Number(a.urgent) || due(a) - due(b) || b.reportedAt.localeCompare(a.reportedAt) || a.id.localeCompare(b.id));
+  return out.sort(
+    (a, b) =>
+      Number(b.urgent) - Number(a.urgent) ||
+      due(a) - due(b) ||
+      b.reportedAt.localeCompare(a.reportedAt) ||
+      a.id.localeCompare(b.id),
+  );
 }
 
 /** How many clues each queue holds (for the tab counts). */
@@ -65,4 +75,10 @@ export function queueCounts(clues: Iterable<Clue>, f: DeskFilter, ctx: QueueCont
 /** The lifecycle steps the desk offers from a status (the server still decides: 409 on a bad one). */
 export const STEPS = ['verify', 'dispatch', 'feedback', 'close', 'invalid'] as const;
 export type Step = (typeof STEPS)[number];
-export const STEP_TARGET: Record<Step, Clue['status']> = { verify: 'verified', dispatch: 'dispatched', feedback: 'resolved', close: 'closed', invalid: 'invalid' };
+export const STEP_TARGET: Record<Step, Clue['status']> = {
+  verify: 'verified',
+  dispatch: 'dispatched',
+  feedback: 'resolved',
+  close: 'closed',
+  invalid: 'invalid',
+};

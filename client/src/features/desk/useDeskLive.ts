@@ -9,7 +9,12 @@ export type LinkState = 'connecting' | 'live' | 'lost' | 'ended';
  * The session cookie binds the socket to the person's region; a refused subscribe or a server-side
  * disconnect (session ended) is reported as `ended`.
  */
-export function useDeskLive(region: string): { clues: Map<string, Clue>; snapshot: RegionSnapshot | null; link: LinkState; upsert: (c: Clue) => void } {
+export function useDeskLive(region: string): {
+  clues: Map<string, Clue>;
+  snapshot: RegionSnapshot | null;
+  link: LinkState;
+  upsert: (c: Clue) => void;
+} {
   const [clues, setClues] = useState(() => new Map<string, Clue>());
   const [snapshot, setSnapshot] = useState<RegionSnapshot | null>(null);
   const [link, setLink] = useState<LinkState>('connecting');

@@ -29,12 +29,14 @@ const TEXT = {
     locked: 'Too many failed sign-ins: the account is locked until {t}',
     throttled: 'Too many failures; try again later',
     other: 'Sign-in failed: {m}',
-    notice: 'A government intranet system: every action is audited. Keep your password to yourself and sign out when you leave your seat.',
+    notice:
+      'A government intranet system: every action is audited. Keep your password to yourself and sign out when you leave your seat.',
     lang: '中文',
   },
 } as const;
 
-const timeOf = (iso: string) => new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' });
+const timeOf = (iso: string) =>
+  new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' });
 
 /** Where to go after signing in: `?next=` when it is one of our own pages, else the person's desk. */
 function nextPath(region: string | null): string {
@@ -65,7 +67,8 @@ export default function LoginPage() {
       if (err instanceof DeskError) {
         setFields(err.fields);
         if (err.status === 401) setError(tx.wrong);
-        else if (err.status === 423) setError(tx.locked.replace('{t}', timeOf(/until (\S+)/.exec(err.message)?.[1] ?? new Date().toISOString())));
+        else if (err.status === 423)
+          setError(tx.locked.replace('{t}', timeOf(/until (\S+)/.exec(err.message)?.[1] ?? new Date().toISOString())));
         else if (err.status === 429) setError(tx.throttled);
         else if (Object.keys(err.fields).length === 0) setError(tx.other.replace('{m}', err.message));
       } else setError(tx.other.replace('{m}', String(err)));
@@ -91,13 +94,35 @@ export default function LoginPage() {
         <p className="login__sub">{tx.sub}</p>
         <label className="login__field">
           <span>{tx.name}</span>
-          <input name="name" autoComplete="username" autoFocus value={name} onChange={(e) => setName(e.target.value)} aria-invalid={fields.name ? true : undefined} />
-          {fields.name && <em className="field-error" data-field="name">{fields.name}</em>}
+          <input
+            name="name"
+            autoComplete="username"
+            autoFocus
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={fields.name ? true : undefined}
+          />
+          {fields.name && (
+            <em className="field-error" data-field="name">
+              {fields.name}
+            </em>
+          )}
         </label>
         <label className="login__field">
           <span>{tx.password}</span>
-          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-invalid={fields.password ? true : undefined} />
-          {fields.password && <em className="field-error" data-field="password">{fields.password}</em>}
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-invalid={fields.password ? true : undefined}
+          />
+          {fields.password && (
+            <em className="field-error" data-field="password">
+              {fields.password}
+            </em>
+          )}
         </label>
         {error && (
           <p className="login__error" role="alert" data-testid="login-error">
