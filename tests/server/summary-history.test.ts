@@ -85,3 +85,42 @@ describe('summary of a past period, reconstructed from the history', () => {
     await expectYesterday();
   });
 });
+
+describe('overdue in a past period, from the clue lifecycle (#18.5)', () => {
+  const t = tmpDir();
+  let app: FastifyInstance;
+  beforeEach(async () => {
+    app = await smallApp(t.dir + '/' + Math.random().toString(36).slice(2));
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  test('a clue due yesterday 18:00 and resolved today was overdue yesterday, and is not overdue today', async () => {
+    const y = periodOf('yesterday', Date.now());
+    const y0 = Date.parse(y.from);
+    const base = { category: 'dispute', source: 'hotline', region: '139900100', title: '邻里宅基地纠纷' };
+    const clues = [
+      { id: 'LATE-1', reportedAt: iso(y0 + 8 * HOUR), dueAt: iso(y0 + 18 * HOUR) }, // resolved today: overdue yesterday
+      { id: 'LATE-2', reportedAt: iso(y0 + 8 * HOUR), dueAt: iso(y0 + 23 * HOUR) }, // resolved today: overdue yesterday
+      { id: 'LATE-3', reportedAt: iso(y0 + 9 * HOUR), dueAt: iso(y0 + 30 * HOUR) }, // due today: not overdue yesterday
+    ];
+    for (const c of clues) expect((await app.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: { ...base, ...c } })).statusCode).toBe(201);
+    for (const id of ['LATE-1', 'LATE-2', 'LATE-3']) {
+      for (const status of ['verified', 'resolved']) expect((await app.inject({ method: 'PATCH', url: `/api/v1/clues/${id}`, headers: AUTH, payload: { status } })).statusCode).toBe(200);
+    }
+    // Recomputed from the rows written here: open at the period's end (resolved only today) and due before it.
+    const end = Date.parse(y.to);
+    const expected = clues.filter((c) => Date.parse(c.dueAt) < end).length;
+    const res = await app.inject({ method: 'GET', url: `/api/v1/regions/139900/summary?from=${encodeURIComponent(y.from)}&to=${encodeURIComponent(y.to)}`, headers: AUTH });
+    expect(res.statusCode).toBe(200);
+    const s = res.json() as RegionSummary;
+    expect(s.clues.total).toBe(3);
+    expect(s.clues.overdue).toBe(expected);
+    expect(expected).toBe(2);
+    // As of now every one of them is resolved: not overdue.
+    const today = periodOf('today', Date.now());
+    const now = (await app.inject({ method: 'GET', url: `/api/v1/regions/139900/summary?from=${encodeURIComponent(y.from)}&to=${encodeURIComponent(today.to)}`, headers: AUTH })).json() as RegionSummary;
+    expect(now.clues.overdue).toBe(0);
+  });
+});

@@ -13,6 +13,7 @@ import {
   rate,
   type CameraState,
   type CameraStatus,
+  type ClueStatus,
   type Clue,
   type ExcludedSpan,
   type GridFigures,
@@ -48,7 +49,7 @@ interface Bucket {
 
 const emptyBucket = (): Bucket => ({ states: [], uptime: [], repaired: 0, newlyFailed: 0, clues: [], grid: emptyGridFigures(), touched: false });
 
-function figuresOf(region: Region, period: Period, b: Bucket, now: number): RegionFigures {
+function figuresOf(region: Region, period: Period, b: Bucket, now: number, statusAtEnd: ReadonlyMap<string, ClueStatus>): RegionFigures {
   const cameras = cameraFigures(b.states);
   cameras.repaired = b.repaired;
   cameras.newlyFailed = b.newlyFailed;
@@ -61,7 +62,7 @@ function figuresOf(region: Region, period: Period, b: Bucket, now: number): Regi
     region: refOf(region),
     period,
     cameras,
-    clues: clueFigures(b.clues, period, now),
+    clues: clueFigures(b.clues, period, now, (c) => statusAtEnd.get(c.id)),
     mediation: mediationFigures(b.clues, period),
     grid: b.grid,
   };
@@ -138,8 +139,10 @@ export async function computeSummary(store: Store, tree: RegionTree, code: strin
     if (b) b.grid.reports++;
   }
 
-  const childFigures = children.map((child, i) => figuresOf(child, period, buckets[i]!, now));
-  const ownFigures = figuresOf(region, period, own, now);
+  // A past period's overdue: open at its end, read from the lifecycle (steps after the end).
+  const statusAtEnd = to <= now ? await store.clueStatusesAt([...buckets, own].flatMap((b) => b.clues.map((c) => c.id)), period.to) : new Map<string, ClueStatus>();
+  const childFigures = children.map((child, i) => figuresOf(child, period, buckets[i]!, now, statusAtEnd));
+  const ownFigures = figuresOf(region, period, own, now, statusAtEnd);
   const figures =
     children.length === 0 ? ownFigures : sumRegionFigures(refOf(region), period, own.touched ? [...childFigures, ownFigures] : childFigures);
   return { ...figures, children: childFigures };

@@ -784,7 +784,7 @@ export class LiveEngine {
         n.events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
         n.eventsUnsorted = false;
       }
-      n.past = n.cams.size === 0 ? emptyPast() : pastCounts([...n.cams.values()].map((c) => c.rec), n.events, now);
+      n.past = n.cams.size === 0 ? emptyPast() : pastCounts([...n.cams.values()].map((c) => c.rec), n.events, now, (id) => this.#spans.get(id) ?? []);
     }
     const sum = emptyPast();
     addPast(sum, n.past);

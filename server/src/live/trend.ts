@@ -1,4 +1,4 @@
-import { cameraStateOf } from '@zhihui/shared';
+import { cameraStateOf, type ExcludedSpan } from '@zhihui/shared';
 import type { CameraRecord, StatusEvent } from '../store/types.js';
 
 /** Points of the 24-hour trend; the last one is the current hour, computed live from the figures. */
@@ -38,7 +38,12 @@ export function addPast(into: PastCounts, p: PastCounts): void {
  * from the channels' current status. Point k (k < 23) is the state at the start of hour k + 1.
  * `events` must be the channels' changes since the first hour's start, in time order.
  */
-export function pastCounts(cams: Iterable<CameraRecord>, events: readonly StatusEvent[], now: number): PastCounts {
+export function pastCounts(
+  cams: Iterable<CameraRecord>,
+  events: readonly StatusEvent[],
+  now: number,
+  spansOf: (id: string) => readonly ExcludedSpan[] = () => [],
+): PastCounts {
   const hours = trendHours(now);
   const status = new Map<string, CameraRecord['status']>();
   const list: CameraRecord[] = [];
@@ -58,7 +63,10 @@ export function pastCounts(cams: Iterable<CameraRecord>, events: readonly Status
     let online = 0;
     let counted = 0;
     for (const c of list) {
-      const state = cameraStateOf({ inService: c.inService, status: status.get(c.id)!, maintenance: c.maintenance }, boundary);
+      // Planned maintenance as the history holds it (a window cleared early counts until it was
+      // cleared), the same spans the summary takes out of the time-weighted rate (#18.4).
+      const maintained = spansOf(c.id).some((x) => x.from <= boundary && boundary < x.to);
+      const state = maintained && c.inService ? 'maintenance' : cameraStateOf({ inService: c.inService, status: status.get(c.id)!, maintenance: c.maintenance }, boundary);
       if (state === 'maintenance' || state === 'out_of_service') continue;
       counted++;
       if (state === 'online') online++;

@@ -4,6 +4,7 @@ import type {
   CameraStatus,
   Clue,
   ClueEvent,
+  ClueStatus,
   GridReport,
   GridWorkerView,
   Delivery,
@@ -305,6 +306,11 @@ export interface Store {
   /** Stores a clue's new state and appends the event, in one transaction. */
   updateClue(clue: Clue, event: ClueEvent): Promise<void>;
   getClue(id: string): Promise<{ clue: Clue; history: ClueEvent[] } | null>;
+  /**
+   * For those of `ids` whose lifecycle moved after `at`: the status in force at `at` (the `from`
+   * of their first step after it). A past period judges "still open at its end" with it (#18.5).
+   */
+  clueStatusesAt(ids: readonly string[], at: string): Promise<Map<string, ClueStatus>>;
   /**
    * Clues reported in [from, to) (and, with openOnly, still open), for the given regions (all when
    * omitted), newest first (reportedAt desc, then id).

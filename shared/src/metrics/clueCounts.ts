@@ -35,13 +35,16 @@ export function emptyClueFigures(): ClueFigures {
   };
 }
 
-/** Counts one clue into `f` (mutates). `sign` −1 takes it out again, for incremental roll-ups. */
-export function countClue(f: ClueFigures, c: ClueCountable, overdueAt: number, sign: 1 | -1 = 1): void {
+/**
+ * Counts one clue into `f` (mutates). `sign` −1 takes it out again, for incremental roll-ups.
+ * `statusThen` is its status at `overdueAt` where its lifecycle moved since (default: as now).
+ */
+export function countClue(f: ClueFigures, c: ClueCountable, overdueAt: number, sign: 1 | -1 = 1, statusThen: ClueStatus = c.status): void {
   f.byStatus[c.status] += sign;
   if (c.status === 'invalid') return;
   f.total += sign;
   f.byCategory[c.category as ClueCategory] += sign;
-  if (isOverdue(c, overdueAt)) f.overdue += sign;
+  if (isOverdue({ status: statusThen, dueAt: c.dueAt }, overdueAt)) f.overdue += sign;
   if (c.source === 'appeal_day') {
     f.appeals.collected += sign;
     if (isDone(c.status)) f.appeals.resolved += sign;
@@ -55,13 +58,14 @@ export function finishClueFigures(f: ClueFigures): ClueFigures {
 }
 
 /**
- * Figures of the clues reported in `period`. Overdue is judged at the period's end or at `now`,
- * whichever comes first.
+ * Figures of the clues reported in `period`. Overdue is "still open past its due time" at the
+ * period's end or at `now`, whichever comes first: for a past period, with the status the clue
+ * had then (`statusAtEnd`, from its lifecycle history), not the one it has now (#18.5).
  */
-export function clueFigures(clues: Iterable<ClueCountable>, period: Period, now: number): ClueFigures {
+export function clueFigures<C extends ClueCountable>(clues: Iterable<C>, period: Period, now: number, statusAtEnd?: (c: C) => ClueStatus | undefined): ClueFigures {
   const f = emptyClueFigures();
   const at = Math.min(now, Date.parse(period.to));
-  for (const c of clues) if (inPeriod(c.reportedAt, period)) countClue(f, c, at);
+  for (const c of clues) if (inPeriod(c.reportedAt, period)) countClue(f, c, at, 1, statusAtEnd?.(c) ?? c.status);
   return finishClueFigures(f);
 }
 

@@ -5,6 +5,7 @@ import type {
   CameraStatus,
   Clue,
   ClueEvent,
+  ClueStatus,
   GridReport,
   GridWorkerView,
   MaintenanceWindow,
@@ -733,6 +734,18 @@ class PostgresStore implements Store {
       );
       await this.#insertClueEvent(c, clue.id, event);
     });
+  }
+
+  async clueStatusesAt(ids: readonly string[], at: string): Promise<Map<string, ClueStatus>> {
+    const out = new Map<string, ClueStatus>();
+    if (ids.length === 0) return out;
+    const { rows } = await this.#pool.query<{ clue_id: string; from_status: ClueStatus }>(
+      `SELECT DISTINCT ON (clue_id) clue_id, from_status FROM clue_events
+       WHERE clue_id = ANY($1::text[]) AND at > $2 AND from_status IS NOT NULL ORDER BY clue_id, at, id`,
+      [ids, t(at)],
+    );
+    for (const r of rows) out.set(r.clue_id, r.from_status);
+    return out;
   }
 
   async getClue(id: string): Promise<{ clue: Clue; history: ClueEvent[] } | null> {

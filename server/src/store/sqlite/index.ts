@@ -6,6 +6,7 @@ import {
   type CameraStatus,
   type Clue,
   type ClueEvent,
+  type ClueStatus,
   type GridReport,
   type GridWorkerView,
   type MaintenanceWindow,
@@ -592,6 +593,16 @@ class SqliteStore implements Store {
       ).run(clueParams(clue));
       this.#insertClueEvent(clue.id, event);
     })();
+  }
+
+  async clueStatusesAt(ids: readonly string[], at: string): Promise<Map<string, ClueStatus>> {
+    const out = new Map<string, ClueStatus>();
+    if (ids.length === 0) return out;
+    const rows = this.#st(
+      'SELECT clue_id, from_status FROM clue_events WHERE clue_id IN (SELECT value FROM json_each(@ids)) AND at > @at AND from_status IS NOT NULL ORDER BY clue_id, at, seq',
+    ).all({ ids: JSON.stringify(ids), at: ms(at) }) as Row[];
+    for (const r of rows) if (!out.has(r.clue_id as string)) out.set(r.clue_id as string, r.from_status as ClueStatus);
+    return out;
   }
 
   async getClue(id: string): Promise<{ clue: Clue; history: ClueEvent[] } | null> {
