@@ -35,6 +35,7 @@ import sourceRoutes from './routes/sources.js';
 import notificationRoutes from './routes/notifications.js';
 import videoRoutes from './routes/video.js';
 import sessionRoutes from './routes/session.js';
+import appealRoutes from './routes/appeals.js';
 
 const SECRET_PARAMS = new Set(['token', 'key', 'access_token', 'api_key', 'apikey']);
 
@@ -145,6 +146,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(notificationRoutes, { prefix: '/api/v1' });
   await app.register(videoRoutes, { prefix: '/api/v1' });
   await app.register(sessionRoutes, { prefix: '/api/v1' });
+  await app.register(appealRoutes, { prefix: '/api/v1' });
   await app.register(staticPlugin);
 
   await app.ready();

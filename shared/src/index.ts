@@ -26,3 +26,5 @@ export * from './schemas/video.js';
 export * from './schemas/session.js';
 export * from './schemas/health.js';
 export * from './schemas/geo.js';
+export * from './schemas/appeal.js';
+export * from './metrics/villageBoard.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { buildRegionTree, type CameraInput, type Clue, type ClueEvent, type GridReport, type GridWorkerView, type Region } from '@zhihui/shared';
+import { buildRegionTree, type Appeal, type Topic, type CameraInput, type Clue, type ClueEvent, type GridReport, type GridWorkerView, type Region } from '@zhihui/shared';
 import { computeSummary } from '../../server/src/domain/summary.js';
 import type { AuditEntry, CredentialRecord, DeliveryRecord, SessionRecord, Store, StatusInput, UserRecord } from '../../server/src/store/types.js';
 
@@ -711,6 +711,28 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       expect(await s.deleteSessionsOf('u1')).toBe(1);
       expect(await s.deleteSession('d'.repeat(64))).toBe(true);
       expect(await s.deleteSession('d'.repeat(64))).toBe(false);
+    });
+
+    test('appeals and topics: put, replace, filter by region, time and topic; audit line with the write', async () => {
+      const ap = (id: string, region: string, heardAt: string, extra: Partial<Appeal> = {}): Appeal => ({
+        id, region, village: '东村', appellant: '张三', text: '事项', category: 'dispute', heardAt, appealDay: true, topicId: null, owner: null, dueAt: null,
+        outcome: null, note: null, doneAt: null, clueId: null, createdBy: 'opA', updatedAt: heardAt, ...extra,
+      });
+      await s.putAppeals([ap('a1', A, T('09:00', '06')), ap('a2', A, T('10:00', '16')), ap('a3', B, T('11:00', '16'))], audit('appeal.create', T('11:00', '16')));
+      expect((await s.listAppeals({ regions: [A] })).map((a) => a.id)).toEqual(['a1', 'a2']);
+      expect((await s.listAppeals({ from: T('09:30', '06'), to: T('10:30', '16') })).map((a) => a.id)).toEqual(['a2']);
+      const t1: Topic = { id: 't1', region: A, title: '议题', meetingDate: '2026-11-26', decision: null, owner: null, dueAt: null, outcome: null, doneAt: null, createdBy: 'opA', updatedAt: T('12:00') };
+      await s.putTopic(t1, null);
+      await s.putAppeals([ap('a2', A, T('10:00', '16'), { topicId: 't1', owner: '司法所', outcome: 'resolved', doneAt: T('12:00') })], null);
+      expect((await s.listAppeals({ topicId: 't1' })).map((a) => [a.id, a.owner, a.outcome])).toEqual([['a2', '司法所', 'resolved']]);
+      await s.putTopic({ ...t1, decision: '重新勘界' }, audit('topic.update', T('13:00')));
+      s = await h.reopen();
+      expect(await s.getTopic('t1')).toEqual({ ...t1, decision: '重新勘界' });
+      expect((await s.listTopics({ regions: [A], from: '2026-11-01', to: '2026-12-01' })).map((t) => t.id)).toEqual(['t1']);
+      expect(await s.listTopics({ regions: [B] })).toEqual([]);
+      expect((await s.getAppeal('a2'))!.topicId).toBe('t1');
+      expect(await s.getAppeal('zz')).toBeNull();
+      expect((await s.listAudit({ action: 'appeal.create', limit: 5 })).items).toHaveLength(1);
     });
 
     test('audit: appended lines and clue steps, newest first, filters, cursor pages with ties', async () => {

@@ -85,6 +85,8 @@ export function scopeOfRoute(method: string, url: string | undefined): Scope | '
   if (u === '/api/v1/cameras/status') return 'status';
   if (u === '/api/v1/cameras' || u === '/api/v1/cameras/maintenance') return 'inventory';
   if (u === '/api/v1/clues' || u.startsWith('/api/v1/clues/')) return 'clues';
+  // 说事儿's appeals and topics are desk work, like clues.
+  if (u.startsWith('/api/v1/appeals') || u.startsWith('/api/v1/topics')) return 'clues';
   if (u.startsWith('/api/v1/grid/')) return 'grid';
   if (u.startsWith('/api/v1/admin')) return 'admin';
   void method;

@@ -1,4 +1,6 @@
 import type {
+  Appeal,
+  Topic,
   CameraInput,
   CameraReason,
   CameraStatus,
@@ -110,6 +112,14 @@ export interface CredentialRecord {
 
 /** What a person may do: administer, read and lead meetings, or work clues and appeals at a desk. */
 export type PersonRole = 'admin' | 'leader' | 'operator';
+
+/** Filters of Store.listAppeals. */
+export interface AppealQuery {
+  regions?: readonly string[];
+  from?: string;
+  to?: string;
+  topicId?: string;
+}
 
 /** A person's account (people sign in with a password; machines and walls use credentials). */
 export interface UserRecord {
@@ -375,6 +385,19 @@ export interface Store {
   deleteSessionsOf(userId: string): Promise<number>;
   /** Deletes sessions idle since before `idleBefore` or past their end at `now`; returns how many. */
   deleteStaleSessions(idleBefore: string, now: string): Promise<number>;
+
+  // ── 说事儿: appeals and topics ──
+
+  /** Creates or replaces appeals (with one audit line, when given). */
+  putAppeals(rows: readonly Appeal[], audit: AuditEntry | null): Promise<void>;
+  getAppeal(id: string): Promise<Appeal | null>;
+  /** Appeals heard in [from, to) in the given regions (all when omitted), or of one topic; oldest first. */
+  listAppeals(q: AppealQuery): Promise<Appeal[]>;
+  /** Creates or replaces a topic (with its audit line, when given). */
+  putTopic(t: Topic, audit: AuditEntry | null): Promise<void>;
+  getTopic(id: string): Promise<Topic | null>;
+  /** Topics whose meeting date is in [from, to) (YYYY-MM-DD) in the given regions; by meeting date. */
+  listTopics(q: { regions?: readonly string[]; from?: string; to?: string }): Promise<Topic[]>;
 
   // ── notifications ──
 

@@ -16,6 +16,8 @@ import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
 import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusApplied, StatusEvent, StatusInput, Store } from '../types.js';
 import { runMigrations } from './migrations.js';
 import { postgresPeople } from './people.js';
+import { postgresAppeals } from './appeals.js';
+import type { AppealStore } from '../sqlite/appeals.js';
 import type { PeopleStore } from '../sqlite/people.js';
 import { decideStatus, type LateHook } from './apply.js';
 import { COPY_FROM_ROWS, copyCameraStates, copyStatusEvents, forgetStaging } from './copy.js';
@@ -365,6 +367,17 @@ class PostgresStore implements Store {
   readonly deleteSession: PeopleStore['deleteSession'] = (...a) => this.#people.deleteSession(...a);
   readonly deleteSessionsOf: PeopleStore['deleteSessionsOf'] = (...a) => this.#people.deleteSessionsOf(...a);
   readonly deleteStaleSessions: PeopleStore['deleteStaleSessions'] = (...a) => this.#people.deleteStaleSessions(...a);
+
+  #appealStore: AppealStore | null = null;
+  get #appeals(): AppealStore {
+    return (this.#appealStore ??= postgresAppeals(this.#pool, (fn) => this.#tx(fn), insertAudit));
+  }
+  readonly putAppeals: AppealStore['putAppeals'] = (...a) => this.#appeals.putAppeals(...a);
+  readonly getAppeal: AppealStore['getAppeal'] = (...a) => this.#appeals.getAppeal(...a);
+  readonly listAppeals: AppealStore['listAppeals'] = (...a) => this.#appeals.listAppeals(...a);
+  readonly putTopic: AppealStore['putTopic'] = (...a) => this.#appeals.putTopic(...a);
+  readonly getTopic: AppealStore['getTopic'] = (...a) => this.#appeals.getTopic(...a);
+  readonly listTopics: AppealStore['listTopics'] = (...a) => this.#appeals.listTopics(...a);
 
   async #tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();

@@ -240,6 +240,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_user ON sessions (user_id);
     `,
   },
+  {
+    version: 8,
+    name: 'appeals and topics',
+    sql: `
+      CREATE TABLE appeals (
+        id text PRIMARY KEY,
+        region text NOT NULL,
+        heard_at timestamptz NOT NULL,
+        topic_id text,
+        doc jsonb NOT NULL
+      );
+      CREATE INDEX appeals_heard ON appeals (region, heard_at);
+      CREATE INDEX appeals_topic ON appeals (topic_id);
+      CREATE TABLE appeal_topics (
+        id text PRIMARY KEY,
+        region text NOT NULL,
+        meeting_date text NOT NULL,
+        doc jsonb NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any fixed number works; it only has to be the same in every process of a deployment. */

@@ -18,6 +18,7 @@ import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, Camer
 import { betweenLate, planLate, takeBack, type HistoryStep } from '../late.js';
 import { MIGRATIONS } from './schema.js';
 import { sqlitePeople, type PeopleStore } from './people.js';
+import { sqliteAppeals, type AppealStore } from './appeals.js';
 
 type Db = Database.Database;
 type Row = Record<string, unknown>;
@@ -272,6 +273,17 @@ class SqliteStore implements Store {
   readonly deleteSession: PeopleStore['deleteSession'] = (...a) => this.#people.deleteSession(...a);
   readonly deleteSessionsOf: PeopleStore['deleteSessionsOf'] = (...a) => this.#people.deleteSessionsOf(...a);
   readonly deleteStaleSessions: PeopleStore['deleteStaleSessions'] = (...a) => this.#people.deleteStaleSessions(...a);
+
+  #appealStore: AppealStore | null = null;
+  get #appeals(): AppealStore {
+    return (this.#appealStore ??= sqliteAppeals(this.#db, (sql) => this.#st(sql), (e) => this.#insertAudit(e)));
+  }
+  readonly putAppeals: AppealStore['putAppeals'] = (...a) => this.#appeals.putAppeals(...a);
+  readonly getAppeal: AppealStore['getAppeal'] = (...a) => this.#appeals.getAppeal(...a);
+  readonly listAppeals: AppealStore['listAppeals'] = (...a) => this.#appeals.listAppeals(...a);
+  readonly putTopic: AppealStore['putTopic'] = (...a) => this.#appeals.putTopic(...a);
+  readonly getTopic: AppealStore['getTopic'] = (...a) => this.#appeals.getTopic(...a);
+  readonly listTopics: AppealStore['listTopics'] = (...a) => this.#appeals.listTopics(...a);
 
   #st(sql: string): Database.Statement {
     let s = this.#stmts.get(sql);

@@ -226,4 +226,22 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX sessions_user ON sessions (user_id);
   `,
+  // 说事儿: appeals (说事, 办事) and the topics they are grouped into (议事); the record as JSON.
+  `
+  CREATE TABLE appeals (
+    id TEXT PRIMARY KEY,
+    region TEXT NOT NULL,
+    heard_at INTEGER NOT NULL,
+    topic_id TEXT,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX appeals_heard ON appeals (region, heard_at);
+  CREATE INDEX appeals_topic ON appeals (topic_id);
+  CREATE TABLE appeal_topics (
+    id TEXT PRIMARY KEY,
+    region TEXT NOT NULL,
+    meeting_date TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  `,
 ];
