@@ -33,6 +33,8 @@ import {
   type Region,
 } from '@zhihui/shared';
 import type { HistoryRow, StatusRow } from '../server/src/store/seed.js';
+import { Value } from 'typebox/value';
+import { AppealSchema, TopicSchema, type Appeal, type Topic } from '@zhihui/shared';
 
 const root = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const dataDir = join(root, 'data');
@@ -358,6 +360,36 @@ describe('fixtures: the article figures', () => {
     const appeals = clues.map((c) => c.clue).filter((c) => c.source === 'appeal_day');
     expect(appeals.every((c) => c.region === SHUANGSHANZI && ['06', '16'].includes(c.reportedAt.slice(8, 10)))).toBe(true);
     expect(meta.expected.shuangshanzi).toMatchObject({ appealsCollected: 1627, appealsResolved: 1594 });
+  });
+
+  test('Shuangshanzi 说事儿 records: one appeal per appeal clue, 1,594 with an outcome, owners, villages, repeat appellants and topics for the 26th', () => {
+    const appeals = load<Appeal[]>('appeals.json');
+    const topics = load<Topic[]>('appeal-topics.json');
+    for (const a of appeals) expect(Value.Check(AppealSchema, a), a.id).toBe(true);
+    for (const t of topics) expect(Value.Check(TopicSchema, t), t.id).toBe(true);
+    const byClue = new Map(clues.map((c) => [c.clue.id, c.clue]));
+    expect(appeals).toHaveLength(1627);
+    expect(appeals.filter((a) => a.outcome !== null)).toHaveLength(1594);
+    for (const a of appeals) {
+      const c = byClue.get(a.clueId!)!;
+      expect(c.source).toBe('appeal_day');
+      expect(a.heardAt).toBe(c.reportedAt);
+      // An outcome exactly when the clue is done (办结), and then one owner.
+      expect(a.outcome !== null).toBe(c.status === 'resolved' || c.status === 'closed');
+      if (a.outcome !== null) expect(a.owner).not.toBeNull();
+    }
+    expect(new Set(appeals.map((a) => a.outcome)).size).toBe(4);
+    expect(new Set(appeals.map((a) => a.village)).size).toBeGreaterThanOrEqual(10);
+    const keys = appeals.map((a) => `${a.village}|${a.appellant}|${a.category}`);
+    expect(keys.length - new Set(keys).size).toBeGreaterThan(10);
+    expect(topics.length).toBeGreaterThanOrEqual(12);
+    for (const t of topics) {
+      expect(t.meetingDate.slice(8)).toBe('26');
+      const members = appeals.filter((a) => a.topicId === t.id);
+      expect(members.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(members.map((m) => m.village)).size).toBe(1);
+      expect(t.decision).toBeTruthy();
+    }
   });
 
   test('grid workers: 211 in Luancheng, 823 in Fengning', () => {

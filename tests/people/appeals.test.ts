@@ -106,6 +106,13 @@ describe('说事儿: appeal → topic → owner → outcome → red and black li
     const onlyRepeats = (await app.inject({ method: 'GET', url: `/api/v1/regions/${A}/village-board?month=${MONTH}&size=1&rate=0&overdue=0&repeats=1`, headers: op })).json();
     expect(['西村', '北村']).toContain(onlyRepeats.black[0]);
 
+    // The report of the month carries the board (评事 in the meeting's printed report).
+    const report = await app.inject({ method: 'GET', url: `/api/v1/regions/${A}/report.html?from=2026-11-01&to=2026-12-01` });
+    expect(report.statusCode).toBe(200);
+    expect(report.body).toContain('说事儿·2026年11月村级红黑榜');
+    expect(report.body).toMatch(new RegExp(`红榜:${b.red[0]}`));
+    expect(report.body).toMatch(new RegExp(`黑榜:${b.black[0]}`));
+
     // Every step is in the audit log under the person's name.
     const audit = await app.store.listAudit({ actor: 'opA', limit: 200 });
     const actions = audit.items.map((e) => e.action);

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  type Appeal,
+  type Topic,
   periodOf,
   type CameraInput,
   type CameraReason,
@@ -98,6 +100,8 @@ export async function readSeedData(fixturesDir: string, opts: { anchor: 'today' 
     readJson<GridWorkerView[]>(dir, 'grid-workers.json', []),
     readJson<GridReport[]>(dir, 'grid-reports.json', []),
   ]);
+  const [appeals, topics] = await Promise.all([readJson<Appeal[]>(dir, 'appeals.json', []), readJson<Topic[]>(dir, 'appeal-topics.json', [])]);
+  const shiftDate = (d: string): string => (shift === 0 ? d : new Date(Date.parse(`${d}T00:00:00Z`) + shift).toISOString().slice(0, 10));
 
   const stateOf = new Map(status.map((s) => [s.cameraId, s]));
   const maintenance: MaintenanceSpan[] = [];
@@ -138,6 +142,8 @@ export async function readSeedData(fixturesDir: string, opts: { anchor: 'today' 
     })),
     workers: workers.map((w) => ({ ...w, lastReportAt: tn(w.lastReportAt) })),
     reports: reports.map((r) => ({ ...r, at: t(r.at) })),
+    appeals: appeals.map((a) => ({ ...a, heardAt: t(a.heardAt), dueAt: tn(a.dueAt), doneAt: tn(a.doneAt), updatedAt: t(a.updatedAt) })),
+    topics: topics.map((x) => ({ ...x, meetingDate: shiftDate(x.meetingDate), dueAt: tn(x.dueAt), doneAt: tn(x.doneAt), updatedAt: t(x.updatedAt) })),
   };
   return { meta, shift, data };
 }
@@ -148,6 +154,9 @@ export async function seedStore(store: Store, opts: { fixturesDir: string; ancho
   if (!seed) return { seeded: false, shiftDays: 0, counts: {} };
   const { data, shift } = seed;
   await store.importSeed(data);
+  // 说事儿's records go through the store's own methods (they are not part of importSeed's transaction).
+  if (data.appeals && data.appeals.length > 0) await store.putAppeals(data.appeals, null);
+  for (const topic of data.topics ?? []) await store.putTopic(topic, null);
   return {
     seeded: true,
     shiftDays: shift / DAY_MS,
@@ -158,6 +167,8 @@ export async function seedStore(store: Store, opts: { fixturesDir: string; ancho
       clues: data.clues.length,
       workers: data.workers.length,
       reports: data.reports.length,
+      appeals: data.appeals?.length ?? 0,
+      topics: data.topics?.length ?? 0,
     },
   };
 }

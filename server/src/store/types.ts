@@ -83,6 +83,9 @@ export interface SeedData {
   clues: readonly { clue: Clue; history: readonly ClueEvent[] }[];
   workers: readonly GridWorkerView[];
   reports: readonly GridReport[];
+  /** 说事儿's appeals and topics (fixtures of 双山子镇); absent in older fixture sets. */
+  appeals?: readonly Appeal[];
+  topics?: readonly Topic[];
 }
 
 /** What a stored credential is: an ingest/admin key (bearer) or a wall's viewer (display) token. */

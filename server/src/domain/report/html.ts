@@ -1,4 +1,4 @@
-import { DOMAIN_LABELS, formatRate, toShanghaiIso, type RegionFigures, type RegionLevel } from '@zhihui/shared';
+import { DOMAIN_LABELS, formatRate, toShanghaiIso, type RegionFigures, type RegionLevel, type VillageBoard } from '@zhihui/shared';
 import type { ReportModel } from './model.js';
 import { periodNameZh, periodTextZh } from './period.js';
 import { METRIC_BETTER, metricValues, type MetricValues, type RankingMetric } from '@zhihui/shared';
@@ -163,6 +163,17 @@ function outageTable(m: ReportModel): string {
  * The dispatch report as one self-contained HTML document (no external resources): a formal,
  * light A4 layout that prints from the browser as it renders in the server's PDF.
  */
+/** 评事: the month's villages by score, red list first and black list last, with the figures behind each. */
+function boardTable(b: VillageBoard): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const mark = (v: string) => (b.red.includes(v) ? '<b class="red">红榜</b>' : b.black.includes(v) ? '<b class="black">黑榜</b>' : '');
+  const rows = b.villages
+    .map((v, i) => `<tr><td class="num">${i + 1}</td><th>${escapeHtml(v.village)}</th><td class="num">${v.appeals}</td><td class="num">${v.done}</td><td class="num">${pct(v.resolutionRate)}</td><td class="num">${v.overdue}</td><td class="num">${v.repeats}</td><td class="num">${v.score.toFixed(3)}</td><td>${mark(v.village)}</td></tr>`)
+    .join('');
+  return `<p class="note">红榜:${escapeHtml(b.red.join('、') || '无')};黑榜:${escapeHtml(b.black.join('、') || '无')}。得分 = 办结率×${b.criteria.rate} − 超期数/诉求数×${b.criteria.overdue} − 重复诉求数/诉求数×${b.criteria.repeats};诉求不足 ${b.criteria.minAppeals} 件的村不参与排名。</p>
+<table class="list"><thead><tr><th>序号</th><th>村</th><th>诉求</th><th>办结</th><th>办结率</th><th>超期</th><th>重复</th><th>得分</th><th>榜单</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 export function reportHtml(m: ReportModel): string {
   const r = m.ranking;
   const city = m.path.find((a) => a.level === 'city');
@@ -173,6 +184,7 @@ export function reportHtml(m: ReportModel): string {
   const sections: [string, string][] = [['主要指标', summaryParagraph(m, r.region.name) + keyFigures(m)]];
   if (r.rows.length > 0) sections.push([`${noun}排名`, rankingTable(m, noun.replace(/\(.*\)/, ''))]);
   sections.push(['超期线索', overdueTable(m)], ['视频通道故障情况', outageTable(m)]);
+  if (m.board) sections.push([`说事儿·${m.board.month.replace('-', '年')}月村级红黑榜`, boardTable(m.board)]);
   sections.push([
     '指标说明',
     `<ol class="defs">
@@ -240,6 +252,8 @@ thead th { background: #eef1f5; font-weight: 700; text-align: center; }
 tbody th { text-align: left; font-weight: 400; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 td.num { text-align: center; font-variant-numeric: tabular-nums; white-space: nowrap; }
+b.red { color: #c00000; }
+b.black { color: #fff; background: #222; padding: 0 1.5mm; }
 td.name, td.nw { white-space: nowrap; }
 td.title { max-width: 60mm; }
 td.mono { font: 7.8pt/1.3 "Noto Sans Mono CJK SC", monospace; white-space: nowrap; }

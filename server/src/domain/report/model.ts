@@ -1,3 +1,5 @@
+import { monthBoard } from '../../appeals/board.js';
+import type { VillageBoard } from '@zhihui/shared';
 import {
   ancestorsOf,
   descendantsOf,
@@ -48,13 +50,16 @@ export interface ReportModel {
   outages: { items: ChannelOutage[]; total: number };
   regionName: (code: string) => string;
   kind: PeriodKind;
+  /** 说事儿's red and black list of villages for the month the period ends in, when appeals were heard there. */
+  board: VillageBoard | null;
 }
 
 export async function reportModel(store: Store, tree: RegionTree, code: string, p: ResolvedPeriod, sort: RankingMetric, dir: SortDir, now: number): Promise<ReportModel> {
-  const [ranking, overdue, outages] = await Promise.all([
+  const [ranking, overdue, outages, board] = await Promise.all([
     rankingOf(store, tree, code, p, sort, dir, now),
     overdueClues(store, tree, code, p, now),
     channelOutages(store, tree, code, p.period, now, 20),
+    monthBoard(store, tree, code, Math.min(Date.parse(p.period.to), now) - 1, now),
   ]);
   const children = tree.childrenOf.get(code) ?? [];
   return {
@@ -65,5 +70,6 @@ export async function reportModel(store: Store, tree: RegionTree, code: string, 
     outages,
     regionName: (c) => tree.byCode.get(c)?.name ?? c,
     kind: p.kind,
+    board,
   };
 }
