@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { dist, fixturesDir } from './lib.mjs';
 
 const { LiveEngine } = await import(dist('live/engine.js'));
-const { readFixtureLiveData } = await import(dist('live/fixtureData.js'));
+const { readFixtureLiveData } = await import(dist('test-support/fixtureData.js'));
 const { buildRegionTree } = await import('@zhihui/shared');
 
 const size = (s) => {

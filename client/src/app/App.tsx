@@ -3,7 +3,7 @@ import { createBrowserRouter, redirect, RouterProvider } from 'react-router';
 import { api } from '../lib/api';
 
 // Each view loads its own code: the wall brings maplibre and ECharts, the meeting view needs neither.
-const WallPage = lazy(() => import('./WallPage').then((m) => ({ default: m.WallPage })));
+const WallPage = lazy(() => import('../features/wall/WallPage').then((m) => ({ default: m.WallPage })));
 const MeetingPage = lazy(() => import('./MeetingRoute'));
 const NotificationsAdminPage = lazy(() => import('../features/admin/NotificationsAdminPage'));
 const LoginPage = lazy(() => import('../features/login/LoginPage'));

@@ -1,7 +1,7 @@
 import { useNow } from '../lib/clock';
 import { t } from '../lib/i18n';
 import { clockTime, formatAge } from '../lib/time';
-import type { LinkState } from '../lib/wallStore';
+import type { LinkState } from '../lib/section';
 
 /**
  * The whole-wall notice when the link is down: the figures stay, with the moment they were

@@ -16,7 +16,7 @@ import {
 } from '@zhihui/shared';
 import { LiveEngine } from './engine.js';
 import { RegionStreams } from './streams.js';
-import { readFixtureLiveData } from './fixtureData.js';
+import { readFixtureLiveData } from '../test-support/fixtureData.js';
 import type { CameraRecord } from '../store/types.js';
 
 const fixturesDir = fileURLToPath(new URL('../../../fixtures', import.meta.url));

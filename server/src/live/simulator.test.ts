@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { buildRegionTree, isWithin, type Clue, type GridReport, type GridWorkerView } from '@zhihui/shared';
 import { Simulator, type SimIngest } from './simulator.js';
-import { readFixtureLiveData } from './fixtureData.js';
+import { readFixtureLiveData } from '../test-support/fixtureData.js';
 import type { CameraRecord } from '../store/types.js';
 
 const fx = await readFixtureLiveData(fileURLToPath(new URL('../../../fixtures', import.meta.url)));

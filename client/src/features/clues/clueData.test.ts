@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { emptyClueFigures } from '@zhihui/shared';
-import { clue } from '../../lib/fakeSnapshot';
+import { clue } from '../../test-support/fakeSnapshot';
 import { categoryRows, latestClues, openCounts, regionNameOf } from './clueData';
 
 describe('clue panel data', () => {

@@ -3,7 +3,7 @@ import type { RegionSnapshot } from '@zhihui/shared';
 import { useChannelPlayer } from '../../lib/channelPlayer';
 import { useTimeAt } from '../../lib/clock';
 import { t } from '../../lib/i18n';
-import type { Arrival } from '../../lib/wallStore';
+import type { Arrival } from '../../lib/section';
 import { MapView, type MapFocus, type MapPickHit } from '../../ui/MapView';
 import { Panel } from '../../ui/Panel';
 import { MapLegend } from './MapLegend';

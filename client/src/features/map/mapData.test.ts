@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { clue, snapshot, TOWNSHIPS } from '../../lib/fakeSnapshot';
+import { clue, snapshot, TOWNSHIPS } from '../../test-support/fakeSnapshot';
 import type { GeoCollection } from '@zhihui/shared';
 import {
   areaOf,

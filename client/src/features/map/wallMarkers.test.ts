@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { clue } from '../../lib/fakeSnapshot';
-import type { Arrival } from '../../lib/wallStore';
+import { clue } from '../../test-support/fakeSnapshot';
+import type { Arrival } from '../../lib/section';
 import { arrivalDeadlines, latestUrgent, PULSE_MS, wallMarkers } from './wallMarkers';
 
 const T0 = Date.parse('2026-11-30T02:00:00Z');

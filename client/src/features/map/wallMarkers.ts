@@ -1,5 +1,5 @@
 import { t, wallLabel } from '../../lib/i18n';
-import type { Arrival } from '../../lib/wallStore';
+import type { Arrival } from '../../lib/section';
 import type { HtmlMarker } from '../../ui/MapView';
 import type { RegionLabel } from './mapData';
 

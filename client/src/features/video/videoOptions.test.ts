@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { snapshot } from '../../lib/fakeSnapshot';
+import { snapshot } from '../../test-support/fakeSnapshot';
 import { rateColor } from '../../lib/rateBands';
 import { alertsByRegion } from './alerts';
 import { channelLabel, downByReason, downPlace, rankingOption, rankingRows, trendOption } from './videoOptions';
-import { clue } from '../../lib/fakeSnapshot';
+import { clue } from '../../test-support/fakeSnapshot';
 
 describe('video panel options', () => {
   test('ranking rows are best first; the chart lists best at the top with rate labels', () => {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AlertsAnswer, Clue, RegionSnapshot } from '@zhihui/shared';
 import { t } from '../../lib/i18n';
-import type { WallState } from '../../lib/wallStore';
+import type { WallState } from '../../lib/section';
 import { Announcer, spokenLine, type Announcement } from './announcer';
 import { audio, chime, soundAllowed, speak, unlockSound } from './sound';
 

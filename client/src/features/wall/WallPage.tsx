@@ -1,33 +1,27 @@
 import { useEffect, useMemo } from 'react';
 import { useLocation, useParams } from 'react-router';
 import type { UiConfig } from '@zhihui/shared';
-import { api } from '../lib/api';
-import { useMinute, useNow } from '../lib/clock';
-import { useFetch } from '../lib/useFetch';
-import { t } from '../lib/i18n';
-import type { SectionProps } from '../lib/section';
-import { shanghaiHour } from '../lib/time';
-import { useWallState, useWallStore } from '../lib/useWall';
-import { isDimHour, parseWallParams, pixelShift, type WallParams } from '../lib/wallParams';
-import type { WallState } from '../lib/wallStore';
-import { ConnectionBanner } from '../ui/ConnectionBanner';
-import { PanelBoundary } from '../ui/PanelBoundary';
-import { ScaledCanvas, useCanvas } from '../ui/ScaledCanvas';
-import { ClueListPanel, CluesPanel } from '../features/clues/CluesPanels';
-import { GridPanel } from '../features/grid/GridPanels';
-import { WallMap } from '../features/map/WallMap';
-import {
-  AlertStrip,
-  DownLongestPanel,
-  RankingPanel,
-  TrendPanel,
-  VideoOverviewPanel,
-} from '../features/video/VideoPanels';
-import { WallVoice } from '../features/voice/WallVoice';
-import { KeyChannelsPanel } from '../features/video/KeyChannelsPanel';
-import { keyTilesParam } from '../features/video/keyTiles';
-import { VideoDock } from '../features/video/VideoDock';
-import { VideoProvider } from '../features/video/VideoProvider';
+import { api } from '../../lib/api';
+import { useMinute, useNow } from '../../lib/clock';
+import { useFetch } from '../../lib/useFetch';
+import { t } from '../../lib/i18n';
+import type { SectionProps } from '../../lib/section';
+import { shanghaiHour } from '../../lib/time';
+import { useWallState, useWallStore } from './useWall';
+import { isDimHour, parseWallParams, pixelShift, type WallParams } from './wallParams';
+import type { WallState } from '../../lib/section';
+import { ConnectionBanner } from '../../ui/ConnectionBanner';
+import { PanelBoundary } from '../../ui/PanelBoundary';
+import { ScaledCanvas, useCanvas } from '../../ui/ScaledCanvas';
+import { ClueListPanel, CluesPanel } from '../clues/CluesPanels';
+import { GridPanel } from '../grid/GridPanels';
+import { WallMap } from '../map/WallMap';
+import { AlertStrip, DownLongestPanel, RankingPanel, TrendPanel, VideoOverviewPanel } from '../video/VideoPanels';
+import { WallVoice } from '../voice/WallVoice';
+import { KeyChannelsPanel } from '../video/KeyChannelsPanel';
+import { keyTilesParam } from '../video/keyTiles';
+import { VideoDock } from '../video/VideoDock';
+import { VideoProvider } from '../video/VideoProvider';
 import { WallHeader } from './WallHeader';
 import { useScene } from './useScene';
 

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
-import { createSocket } from './socket';
-import { createWallStore, type WallState, type WallStore } from './wallStore';
+import { createSocket } from '../../lib/socket';
+import type { WallState } from '../../lib/section';
+import { createWallStore, type WallStore } from './wallStore';
 
 /** One store (and socket) per region page, created on mount and torn down with the page. */
 export function useWallStore(region: string): WallStore {

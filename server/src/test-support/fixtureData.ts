@@ -1,6 +1,6 @@
 import type { Region } from '@zhihui/shared';
 import { readSeedData } from '../store/seed.js';
-import type { LiveData } from './engine.js';
+import type { LiveData } from '../live/engine.js';
 
 /** The fixture files as live data, unshifted (times as generated): for unit tests and benchmarks. */
 export async function readFixtureLiveData(fixturesDir: string): Promise<{ regions: Region[]; data: LiveData; anchor: string }> {

@@ -1,8 +1,8 @@
 import type { Region } from '@zhihui/shared';
-import { useNow } from '../lib/clock';
-import { label, t } from '../lib/i18n';
-import { clockTime, longDate } from '../lib/time';
-import type { LinkState } from '../lib/wallStore';
+import { useNow } from '../../lib/clock';
+import { label, t } from '../../lib/i18n';
+import { clockTime, longDate } from '../../lib/time';
+import type { LinkState } from '../../lib/section';
 
 /** Title bar: which region and level, the date and clock (Asia/Shanghai), and the link state. */
 export function WallHeader(props: { region: Region | null; regionCode: string; path: Region[]; link: LinkState }) {

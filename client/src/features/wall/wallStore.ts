@@ -7,6 +7,7 @@ import {
   type RegionSnapshot,
   type ServerToClientEvents,
 } from '@zhihui/shared';
+import type { Arrival, WallState } from '../../lib/section';
 
 /** What every socket.io client socket reports about its link (socket.io's, not our contract). */
 interface LinkEvents {
@@ -34,35 +35,6 @@ export interface WallTransport {
   emit: Send<ClientToServerEvents>;
   connect(): unknown;
   disconnect(): unknown;
-}
-
-/** `live`: subscribed and applying deltas; `syncing`: connected, waiting for a snapshot; `lost`: no link. */
-export type LinkState = 'connecting' | 'syncing' | 'live' | 'lost';
-
-/** A clue that arrived while the wall was watching (not in the first snapshot). */
-export interface Arrival {
-  clue: Clue;
-  /** Client time of arrival, ms. */
-  at: number;
-  /** Increasing number, so the map can tell arrivals apart. */
-  n: number;
-}
-
-export interface WallState {
-  snapshot: RegionSnapshot | null;
-  link: LinkState;
-  /** A fatal error from the server (e.g. UNKNOWN_REGION): the wall says so instead of retrying forever. */
-  error: { code: string; message: string } | null;
-  /** The server refused the connection itself (e.g. a revoked viewer token): shown on the wall, retried slowly. */
-  refused: { code: string; message: string } | null;
-  /** Client time (ms) the figures were last known current: now while live, the moment of loss otherwise. */
-  currentAt: number | null;
-  /** Client time (ms) each part of the figures last changed. */
-  changed: { cameras: number; clues: number; grid: number; trend: number };
-  /** Recent arrivals, newest last, bounded. */
-  arrivals: readonly Arrival[];
-  /** Resubscriptions so far, by cause (diagnostics and tests). */
-  resyncs: number;
 }
 
 export interface WallStoreOptions {

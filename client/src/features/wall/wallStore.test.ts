@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { Ack, RegionDelta, RegionSnapshot } from '@zhihui/shared';
-import { clue, snapshot } from './fakeSnapshot';
+import { clue, snapshot } from '../../test-support/fakeSnapshot';
 import { createWallStore, type WallTransport } from './wallStore';
 
 /** A socket stand-in: records subscribes and lets the test answer them and push events. */
