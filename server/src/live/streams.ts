@@ -134,8 +134,8 @@ export class RegionStreams {
     ch.resync = false;
     ch.rows = this.#engine.hasColumns(ch.code) ? this.#engine.rows(ch.code) : null;
     ch.sent = {
-      figures: figuresKey(s.figures),
-      child: s.childFigures.map((f) => figuresKey(f)),
+      figures: figuresKey(s.figures, Date.parse(s.at)),
+      child: s.childFigures.map((f) => figuresKey(f, Date.parse(s.at))),
       down: JSON.stringify(s.downLongest),
       trend: JSON.stringify(s.trend),
     };
@@ -180,7 +180,7 @@ export class RegionStreams {
     if (ch.dirty) {
       // Read at the delta's own instant: a receiver carries them on from `at` (wallFiguresAt).
       const figures = engine.figures(ch.code, Date.parse(at));
-      const fj = figuresKey(figures);
+      const fj = figuresKey(figures, Date.parse(at));
       if (fj !== ch.sent.figures) {
         delta.figures = figures;
         ch.sent.figures = fj;
@@ -190,7 +190,7 @@ export class RegionStreams {
       const cf: [number, WallFigures][] = [];
       children.forEach((c, i) => {
         const f = engine.childFigures(c.code, Date.parse(at));
-        const j = figuresKey(f);
+        const j = figuresKey(f, Date.parse(at));
         if (j !== ch.sent.child[i]) {
           cf.push([i, f]);
           ch.sent.child[i] = j;

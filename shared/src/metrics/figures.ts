@@ -44,10 +44,17 @@ export function wallFiguresAt(w: WallFigures, asOf: number, now: number): WallFi
 }
 
 /**
- * The figures as a change test sees them: without the parts that move with the clock alone
- * (a receiver carries those itself, wallFiguresAt), so a quiet region is not resent every flush.
+ * The figures as a change test sees them at instant `at`: the time-weighted parts taken back to
+ * the period's start (what they would be had every channel kept its present state all along), so
+ * parts that only moved with the clock compare equal and a quiet region is not resent every
+ * flush, while a late report that rewrote past time still shows as a change.
  */
-export function figuresKey(w: WallFigures): string {
-  const still = (f: RegionFigures) => ({ ...f, cameras: { ...f.cameras, onlineMs: 0, countedMs: 0, timeWeightedRate: null } });
+export function figuresKey(w: WallFigures, at: number): string {
+  const still = (f: RegionFigures) => {
+    const from = Date.parse(f.period.from);
+    const dt = Math.max(0, Math.min(at, Date.parse(f.period.to)) - from);
+    const c = f.cameras;
+    return { ...f, cameras: { ...c, onlineMs: c.onlineMs - c.online * dt, countedMs: c.countedMs - (c.inService - c.maintenance) * dt, timeWeightedRate: null } };
+  };
   return JSON.stringify([still(w.today), still(w.recent)]);
 }
