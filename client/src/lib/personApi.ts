@@ -1,4 +1,4 @@
-import type { Clue, ClueCreate, CluePatch, ErrorBody, Region, SessionView } from '@zhihui/shared';
+import type { Appeal, AppealCreate, AppealPatch, Clue, ClueCreate, CluePatch, ErrorBody, Region, SessionView, Topic, TopicCreate, TopicPatch, VillageBoard } from '@zhihui/shared';
 
 /** A refused request: its status, code, message and the fields it names (shown next to them). */
 export class DeskError extends Error {
@@ -15,6 +15,16 @@ export class DeskError extends Error {
 let csrf: string | null = null;
 /** The session's CSRF token, sent with every write (the server refuses cookie writes without it). */
 export const setCsrf = (token: string | null) => void (csrf = token);
+
+/** A schema refusal in Chinese where the wording is the validator's (the field name stays as the server gave it). */
+function localMessage(m: string): string {
+  if (typeof document !== 'undefined' && document.documentElement.lang === 'en') return m;
+  return m
+    .replace(/must NOT have fewer than 1 characters?/i, '必填 (required)')
+    .replace(/must NOT have more than (\d+) characters/i, '不能超过 $1 个字 (at most $1 characters)')
+    .replace(/must match pattern "\\S"/i, '不能只有空白 (not blank)')
+    .replace(/must be equal to one of the allowed values/i, '不是可选的值 (not one of the allowed values)');
+}
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -45,12 +55,12 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
               .replace(/^\/?body\/?/, '')
               .replace(/^\//, '')
               .split('/')[0] || d.field
-          ] = String(d.message ?? '');
+          ] = localMessage(String(d.message ?? ''));
       }
     }
     // A schema error names its field in the message ("body/title must …").
     const m = e?.message ? /^(?:body\/|\/)?([A-Za-z]+)[: ]/.exec(e.message) : null;
-    if (Object.keys(fields).length === 0 && m && res.status === 400) fields[m[1]!] = e!.message;
+    if (Object.keys(fields).length === 0 && m && res.status === 400) fields[m[1]!] = localMessage(e!.message);
     throw new DeskError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, fields);
   }
   return json as T;
@@ -63,4 +73,11 @@ export const deskApi = {
   regions: () => call<Region[] | { regions: Region[] }>('GET', '/api/v1/regions'),
   createClue: (body: ClueCreate) => call<Clue>('POST', '/api/v1/clues', body),
   patchClue: (id: string, body: CluePatch) => call<Clue>('PATCH', `/api/v1/clues/${encodeURIComponent(id)}`, body),
+  appeals: (region: string, month: string) => call<{ items: Appeal[] }>('GET', `/api/v1/appeals?region=${encodeURIComponent(region)}&month=${month}`),
+  createAppeal: (body: AppealCreate) => call<Appeal>('POST', '/api/v1/appeals', body),
+  patchAppeal: (id: string, body: AppealPatch) => call<Appeal>('PATCH', `/api/v1/appeals/${encodeURIComponent(id)}`, body),
+  topics: (region: string, month: string) => call<{ items: Topic[] }>('GET', `/api/v1/topics?region=${encodeURIComponent(region)}&month=${month}`),
+  createTopic: (body: TopicCreate) => call<{ topic: Topic; appeals: Appeal[] }>('POST', '/api/v1/topics', body),
+  patchTopic: (id: string, body: TopicPatch) => call<Topic>('PATCH', `/api/v1/topics/${encodeURIComponent(id)}`, body),
+  board: (region: string, month: string) => call<VillageBoard>('GET', `/api/v1/regions/${encodeURIComponent(region)}/village-board?month=${month}`),
 };

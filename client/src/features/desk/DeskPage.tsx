@@ -1,3 +1,4 @@
+import { AppealsView } from './AppealsView';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import {
@@ -128,6 +129,7 @@ export default function DeskPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [draft, setDraft] = useState<ClueDraft | null>(null);
   const [step, setStep] = useState<Step | null>(null);
+  const [mode, setMode] = useState<'clues' | 'appeals'>(() => (new URLSearchParams(location.search).get('view') === 'appeals' ? 'appeals' : 'clues'));
 
   const tree = useMemo(() => buildRegionTree(regions), [regions]);
   const places = useMemo(
@@ -243,6 +245,14 @@ export default function DeskPage() {
             <p>{regionName}</p>
           </div>
         </div>
+        <nav className="desk-modes" role="tablist">
+          <button type="button" role="tab" aria-selected={mode === 'clues'} className={`desk-mode${mode === 'clues' ? ' is-active' : ''}`} onClick={() => setMode('clues')} data-testid="mode-clues">
+            {getLocale() === 'en' ? 'Clues' : '线索处置'}
+          </button>
+          <button type="button" role="tab" aria-selected={mode === 'appeals'} className={`desk-mode${mode === 'appeals' ? ' is-active' : ''}`} onClick={() => setMode('appeals')} data-testid="mode-appeals">
+            {getLocale() === 'en' ? 'Appeals (说事儿)' : '说事儿'}
+          </button>
+        </nav>
         <div className={`desk-head__link desk-head__link--${link}`} data-testid="desk-link">
           {link === 'live' ? dt('live') : link === 'ended' ? dt('ended') : dt('offline')}
         </div>
@@ -261,7 +271,8 @@ export default function DeskPage() {
           </button>
         </div>
       </header>
-      <main className="desk-body">
+      {mode === 'appeals' && <AppealsView region={region} />}
+      <main className="desk-body" hidden={mode !== 'clues'}>
         <aside className="desk-queues">
           <nav className="desk-tabs" role="tablist">
             {QUEUES.map((q, i) => (

@@ -1,3 +1,4 @@
+import { VillageBoardPanel } from './VillageBoardPanel';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ancestorsOf, buildRegionTree, childrenOf, DOMAIN_LABELS, type Region, type RegionTree } from '@zhihui/shared';
@@ -325,6 +326,7 @@ export default function MeetingPage() {
           onChange={(patch) => go(patch)}
         />
       )}
+      {ranking && <VillageBoardPanel code={code} periodTo={ranking.period.to} />}
       {!ranking && loading && <div className="mt-note">{mt('loading')}</div>}
     </div>
   );
