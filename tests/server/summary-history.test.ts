@@ -124,3 +124,37 @@ describe('overdue in a past period, from the clue lifecycle (#18.5)', () => {
     expect(now.clues.overdue).toBe(0);
   });
 });
+
+describe('ancient reports are rejected with their reason (#18.2)', () => {
+  const t = tmpDir();
+  let app: FastifyInstance;
+  beforeEach(async () => {
+    app = await smallApp(t.dir + '/' + Math.random().toString(36).slice(2), { lateReportMaxDays: 30 });
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1)] } })).statusCode).toBe(200);
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  test('1990, 0001-01-01 and a day past the configured window are refused and counted; a report inside it is history', async () => {
+    const now = Date.now();
+    const reports = [
+      { cameraId: cam(1).id, status: 'offline', reason: 'power', at: '1990-06-01T12:00:00+08:00' },
+      { cameraId: cam(1).id, status: 'offline', reason: 'power', at: '0001-01-01T00:00:00Z' },
+      { cameraId: cam(1).id, status: 'offline', reason: 'power', at: iso(now - 31 * 86_400_000) },
+      { cameraId: cam(1).id, status: 'online', at: iso(now - 29 * 86_400_000) },
+    ];
+    const res = await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload: { reports } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { accepted: number; rejected: { index: number; code: string; message: string }[] };
+    expect(body.accepted).toBe(1);
+    expect(body.rejected.map((r) => r.index)).toEqual([0, 1, 2]);
+    for (const r of body.rejected) expect(r.message).toMatch(new RegExp(`^reports/${r.index}/at: .* older than the late-report window \\(30 days`));
+    // Nothing of the refused ones reached the rows: one change, online, 29 days ago.
+    const events = await app.store.statusEvents({ from: '0001-01-01T00:00:00Z', to: iso(now + 1000) });
+    expect(events.map((e) => [Date.parse(e.at), e.to])).toEqual([[now - 29 * 86_400_000, 'online']]);
+    // And a 2020 period stays empty of them.
+    const y2020 = await app.inject({ method: 'GET', url: '/api/v1/regions/139900/summary?from=2020-01-01&to=2021-01-01', headers: AUTH });
+    expect((y2020.json() as RegionSummary).cameras).toMatchObject({ offline: 0, newlyFailed: 0 });
+  });
+});

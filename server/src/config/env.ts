@@ -42,6 +42,8 @@ export interface Config {
   heartbeatTimeoutSec: number;
   /** After a start, no channel is marked unknown before this many seconds (no false mass-offline). */
   heartbeatGraceSec: number;
+  /** Status reports older than this many days are rejected (LATE_REPORT_MAX_DAYS). */
+  lateReportMaxDays: number;
   /** Delta flush interval of the stream, ms. */
   flushMs: number;
   /** Optional intranet raster tile URL template for the map ({z}/{x}/{y}). */
@@ -159,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     seedAnchor: env.SEED_ANCHOR === 'fixture' ? 'fixture' : 'today',
     heartbeatTimeoutSec: num(env.HEARTBEAT_TIMEOUT, 300),
     heartbeatGraceSec: num(env.HEARTBEAT_GRACE, 600),
+    lateReportMaxDays: num(env.LATE_REPORT_MAX_DAYS, 90),
     flushMs: num(env.FLUSH_MS, 150),
     tileUrl: env.TILE_URL || null,
     logLevel: env.LOG_LEVEL ?? 'info',

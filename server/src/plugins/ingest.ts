@@ -24,6 +24,7 @@ export default fp(
         metrics: app.metrics,
         heartbeatTimeoutSec: config.heartbeatTimeoutSec,
         heartbeatGraceSec: config.heartbeatGraceSec,
+        lateReportMaxDays: config.lateReportMaxDays,
         // Who feeds each channel decides its heartbeat timeout; kept beside the data across restarts.
         liveness: await createLiveness(config.file.sources, config.heartbeatTimeoutSec, config.dataDir),
         // Registered later (it listens to what ingest commits): read when a clue needs it.

@@ -16,6 +16,8 @@ export interface IngestDeps {
   metrics?: { inc(name: string, labels?: Record<string, string | number>, n?: number): void };
   heartbeatTimeoutSec: number;
   heartbeatGraceSec: number;
+  /** Status reports dated further back than this are rejected, with their reason (default 90 days). */
+  lateReportMaxDays?: number;
   /** Which source feeds each channel and its heartbeat policy (default: every channel on the REST API's timeout). */
   liveness?: Liveness;
   /** Clock (tests and the simulator may drive it). */

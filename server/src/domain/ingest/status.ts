@@ -10,6 +10,8 @@ const checkReport = strictChecker(StatusReportSchema);
 /** Channel status: reported batches, the heartbeat sweep, and changes a source derives. */
 export function statusIngest(ctx: IngestContext) {
   const { store, liveness, startedAt } = ctx;
+  const maxAgeDays = ctx.deps.lateReportMaxDays ?? 90;
+  const maxAgeMs = maxAgeDays * 86_400_000;
 
   /**
    * Each report is checked here, once (the route checks only the batch around them), so that one
@@ -29,6 +31,12 @@ export function statusIngest(ctx: IngestContext) {
       const t = r.value.at !== undefined ? Date.parse(r.value.at) : now;
       if (t > now + MAX_FUTURE_MS) {
         ctx.reject('status', rejected, index, ErrorCode.validation, `reports/${index}/at: ${r.value.at} is more than 5 minutes in the future`);
+        return;
+      }
+      // A report from 1990 or 0001-01-01 is a broken clock, not history: it would rewrite past
+      // periods (and count in old rankings). Late reports are welcome within the window.
+      if (t < now - maxAgeMs) {
+        ctx.reject('status', rejected, index, ErrorCode.validation, `reports/${index}/at: ${r.value.at} is older than the late-report window (${maxAgeDays} days, LATE_REPORT_MAX_DAYS)`);
         return;
       }
       candidates.push({ index, t, input: { cameraId: r.value.cameraId, status: r.value.status, reason: r.value.reason ?? null, at: isoAt(t), actor } });
