@@ -15,6 +15,7 @@ if (why) console.warn(`[e2e desk] skipped: ${why}`);
 const TOWN = '130111100';
 const OTHER_TOWN = '130111103';
 const PW = 'Duty-desk-2026!';
+const SHUANGSHANZI = '130321103';
 const SLOW = { timeout: 240_000 };
 
 function addUser(dataDir: string, name: string, role: string, region: string | null): void {
@@ -32,6 +33,7 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
     addUser(dataDir, '赵值班', 'operator', OTHER_TOWN);
     addUser(dataDir, '李主任', 'leader', '130111');
     addUser(dataDir, '锁定测试', 'operator', TOWN);
+    addUser(dataDir, '刘值班', 'operator', SHUANGSHANZI);
     server = await startServer({ dataDir, env: { LOGIN_MAX_FAILURES: '3', FLUSH_MS: '100' } });
     browser = await launchBrowser();
   }, SLOW.timeout);
@@ -219,4 +221,46 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
       await w.close();
     },
   );
+  test('说事儿 at the desk: a bad appeal is refused next to its fields; an appeal is recorded, grouped into a topic, given an owner and an outcome', SLOW, async () => {
+    const w = await openPage(browser, `${server.url}/login?next=${encodeURIComponent(`/desk/${SHUANGSHANZI}?view=appeals`)}`, { width: 1920, height: 1080 });
+    const p = w.page;
+    await p.fill('input[name=name]', '刘值班');
+    await p.fill('input[name=password]', PW);
+    await p.click('button[type=submit]');
+    await p.waitForSelector('[data-testid=appeals-view]', { timeout: 60_000 });
+    const before = (await server.get<{ items: unknown[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`)).items.length;
+    await p.click('[data-testid=appeal-form] button[type=submit]');
+    await p.waitForSelector('[data-testid=appeal-form] .field-error[data-field=appellant]');
+    expect(await p.$('[data-testid=appeal-form] .field-error[data-field=village]')).not.toBeNull();
+    expect(await p.$('[data-testid=appeal-form] .field-error[data-field=text]')).not.toBeNull();
+    expect((await server.get<{ items: unknown[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`)).items.length).toBe(before);
+    const made: string[] = [];
+    for (const who of ['王大山', '王大山']) {
+      await p.fill('input[name=appellant]', who);
+      await p.fill('input[name=village]', '测试村');
+      await p.fill('textarea[name=text]', '村口路灯不亮');
+      const res = p.waitForResponse((r) => r.url().endsWith('/api/v1/appeals') && r.request().method() === 'POST');
+      await p.click('[data-testid=appeal-form] button[type=submit]');
+      const r = await res;
+      expect(r.status()).toBe(201);
+      made.push(((await r.json()) as { id: string }).id);
+    }
+    // An outcome without an owner is refused next to the owner field.
+    await p.waitForSelector('[data-testid=work-form]');
+    await p.selectOption('[data-testid=work-form] select[name=outcome]', 'resolved');
+    await p.click('[data-testid=work-form] button[type=submit]');
+    await p.waitForSelector('[data-testid=work-form] .field-error[data-field=owner]');
+    await p.fill('[data-testid=work-form] input[name=owner]', '镇村建办');
+    await p.click('[data-testid=work-form] button[type=submit]');
+    await expect.poll(async () => (await server.get<{ outcome: string | null; owner: string | null }[] | { items: { id: string; outcome: string | null; owner: string | null }[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`) as { items: { id: string; outcome: string | null; owner: string | null }[] }).items.find((a) => a.id === made[1])).toMatchObject({ owner: '镇村建办', outcome: 'resolved' });
+    // 议事: both appeals become a topic.
+    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    await p.fill('[data-testid=appeal-month]', month).catch(() => {});
+    for (const id of made) await p.check(`[data-appeal="${id}"] >> xpath=.. >> input[type=checkbox]`);
+    await p.fill('[data-testid=topic-form] input[name=title]', '测试村路灯维修');
+    await p.fill('[data-testid=topic-form] textarea[name=decision]', '镇村建办一周内修复');
+    await p.click('[data-testid=topic-form] button[type=submit]');
+    await expect.poll(async () => (await server.get<{ items: { topicId: string | null; id: string }[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`)).items.filter((a) => made.includes(a.id) && a.topicId !== null).length).toBe(2);
+    await w.close();
+  });
 });

@@ -1,4 +1,18 @@
-import type { Appeal, AppealCreate, AppealPatch, Clue, ClueCreate, CluePatch, ErrorBody, Region, SessionView, Topic, TopicCreate, TopicPatch, VillageBoard } from '@zhihui/shared';
+import type {
+  Appeal,
+  AppealCreate,
+  AppealPatch,
+  Clue,
+  ClueCreate,
+  CluePatch,
+  ErrorBody,
+  Region,
+  SessionView,
+  Topic,
+  TopicCreate,
+  TopicPatch,
+  VillageBoard,
+} from '@zhihui/shared';
 
 /** A refused request: its status, code, message and the fields it names (shown next to them). */
 export class DeskError extends Error {
@@ -73,11 +87,15 @@ export const deskApi = {
   regions: () => call<Region[] | { regions: Region[] }>('GET', '/api/v1/regions'),
   createClue: (body: ClueCreate) => call<Clue>('POST', '/api/v1/clues', body),
   patchClue: (id: string, body: CluePatch) => call<Clue>('PATCH', `/api/v1/clues/${encodeURIComponent(id)}`, body),
-  appeals: (region: string, month: string) => call<{ items: Appeal[] }>('GET', `/api/v1/appeals?region=${encodeURIComponent(region)}&month=${month}`),
+  appeals: (region: string, month: string) =>
+    call<{ items: Appeal[] }>('GET', `/api/v1/appeals?region=${encodeURIComponent(region)}&month=${month}`),
   createAppeal: (body: AppealCreate) => call<Appeal>('POST', '/api/v1/appeals', body),
-  patchAppeal: (id: string, body: AppealPatch) => call<Appeal>('PATCH', `/api/v1/appeals/${encodeURIComponent(id)}`, body),
-  topics: (region: string, month: string) => call<{ items: Topic[] }>('GET', `/api/v1/topics?region=${encodeURIComponent(region)}&month=${month}`),
+  patchAppeal: (id: string, body: AppealPatch) =>
+    call<Appeal>('PATCH', `/api/v1/appeals/${encodeURIComponent(id)}`, body),
+  topics: (region: string, month: string) =>
+    call<{ items: Topic[] }>('GET', `/api/v1/topics?region=${encodeURIComponent(region)}&month=${month}`),
   createTopic: (body: TopicCreate) => call<{ topic: Topic; appeals: Appeal[] }>('POST', '/api/v1/topics', body),
   patchTopic: (id: string, body: TopicPatch) => call<Topic>('PATCH', `/api/v1/topics/${encodeURIComponent(id)}`, body),
-  board: (region: string, month: string) => call<VillageBoard>('GET', `/api/v1/regions/${encodeURIComponent(region)}/village-board?month=${month}`),
+  board: (region: string, month: string) =>
+    call<VillageBoard>('GET', `/api/v1/regions/${encodeURIComponent(region)}/village-board?month=${month}`),
 };

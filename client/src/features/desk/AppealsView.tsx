@@ -1,15 +1,37 @@
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { APPEAL_OUTCOMES, CLUE_CATEGORIES, type Appeal, type AppealOutcome, type ClueCategory, type Topic, type VillageBoard } from '@zhihui/shared';
+import {
+  APPEAL_OUTCOMES,
+  CLUE_CATEGORIES,
+  type Appeal,
+  type AppealOutcome,
+  type ClueCategory,
+  type Topic,
+  type VillageBoard,
+} from '@zhihui/shared';
 import { getLocale, label } from '../../lib/i18n';
 import { DeskError, deskApi } from '../../lib/personApi';
 
 const OUTCOME_ZH: Record<AppealOutcome, string> = { resolved: '已解决', explained: '已解释答复', referred: '已转办' };
-const OUTCOME_EN: Record<AppealOutcome, string> = { resolved: 'Resolved', explained: 'Explained', referred: 'Referred' };
+const OUTCOME_EN: Record<AppealOutcome, string> = {
+  resolved: 'Resolved',
+  explained: 'Explained',
+  referred: 'Referred',
+};
 const outcomeLabel = (o: AppealOutcome) => (getLocale() === 'en' ? OUTCOME_EN : OUTCOME_ZH)[o];
 const zh = () => getLocale() !== 'en';
 const thisMonth = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
-const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : '—');
-const localToIso = (v: string) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? `${v}:00+08:00` : v === '' ? undefined : v);
+const fmt = (iso: string | null) =>
+  iso
+    ? new Date(iso).toLocaleString('zh-CN', {
+        timeZone: 'Asia/Shanghai',
+        month: 'numeric',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+      })
+    : '—';
+const localToIso = (v: string) =>
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? `${v}:00+08:00` : v === '' ? undefined : v;
 
 /** A form field with its refusal next to it. */
 function Field(props: { name: string; label: string; fields: Record<string, string>; children: ReactNode }) {
@@ -27,7 +49,11 @@ function Field(props: { name: string; label: string; fields: Record<string, stri
 }
 
 /** Runs a request, turning a refusal into field errors (or one message). */
-async function attempt<T>(run: () => Promise<T>, setFields: (f: Record<string, string>) => void, setError: (e: string | null) => void): Promise<T | null> {
+async function attempt<T>(
+  run: () => Promise<T>,
+  setFields: (f: Record<string, string>) => void,
+  setError: (e: string | null) => void,
+): Promise<T | null> {
   setFields({});
   setError(null);
   try {
@@ -53,7 +79,19 @@ function AppealForm(props: { region: string; onDone: (a: Appeal) => void }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     const heard = localToIso(heardAt);
-    const a = await attempt(() => deskApi.createAppeal({ region: props.region, village, appellant, text, category, ...(heard ? { heardAt: heard } : {}) }), setFields, setError);
+    const a = await attempt(
+      () =>
+        deskApi.createAppeal({
+          region: props.region,
+          village,
+          appellant,
+          text,
+          category,
+          ...(heard ? { heardAt: heard } : {}),
+        }),
+      setFields,
+      setError,
+    );
     if (a) {
       props.onDone(a);
       setAppellant('');
@@ -65,14 +103,30 @@ function AppealForm(props: { region: string; onDone: (a: Appeal) => void }) {
       <h2 className="desk-form__title">{zh() ? '说事 · 登记诉求' : 'Record an appeal'}</h2>
       <div className="desk-form__row">
         <Field name="appellant" label={zh() ? '诉求人' : 'Who'} fields={fields}>
-          <input name="appellant" value={appellant} onChange={(e) => setAppellant(e.target.value)} aria-invalid={fields.appellant ? true : undefined} />
+          <input
+            name="appellant"
+            value={appellant}
+            onChange={(e) => setAppellant(e.target.value)}
+            aria-invalid={fields.appellant ? true : undefined}
+          />
         </Field>
         <Field name="village" label={zh() ? '村' : 'Village'} fields={fields}>
-          <input name="village" value={village} onChange={(e) => setVillage(e.target.value)} aria-invalid={fields.village ? true : undefined} />
+          <input
+            name="village"
+            value={village}
+            onChange={(e) => setVillage(e.target.value)}
+            aria-invalid={fields.village ? true : undefined}
+          />
         </Field>
       </div>
       <Field name="text" label={zh() ? '诉求内容' : 'What'} fields={fields}>
-        <textarea name="text" rows={2} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={fields.text ? true : undefined} />
+        <textarea
+          name="text"
+          rows={2}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-invalid={fields.text ? true : undefined}
+        />
       </Field>
       <div className="desk-form__row">
         <Field name="category" label={zh() ? '类别' : 'Category'} fields={fields}>
@@ -110,22 +164,39 @@ function WorkForm(props: { appeal: Appeal; onDone: (a: Appeal) => void }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     const due = localToIso(dueAt);
-    const body = { ...(owner !== (a.owner ?? '') ? { owner } : {}), ...(due ? { dueAt: due } : {}), ...(outcome && outcome !== a.outcome ? { outcome } : {}), ...(note ? { note } : {}) };
+    const body = {
+      ...(owner !== (a.owner ?? '') ? { owner } : {}),
+      ...(due ? { dueAt: due } : {}),
+      ...(outcome && outcome !== a.outcome ? { outcome } : {}),
+      ...(note ? { note } : {}),
+    };
     const next = await attempt(() => deskApi.patchAppeal(a.id, body), setFields, setError);
     if (next) props.onDone(next);
   }
   return (
     <form className="desk-form desk-form--step" onSubmit={submit} noValidate data-testid="work-form">
       <h3 className="desk-detail__h3">
-        {a.appellant} · {a.village} · {label('category', a.category)} {a.appealDay && <span className="tag tag--dispatched">说事儿日</span>}
+        {a.appellant} · {a.village} · {label('category', a.category)}{' '}
+        {a.appealDay && <span className="tag tag--dispatched">说事儿日</span>}
       </h3>
       <p className="desk-detail__desc">{a.text}</p>
       <div className="desk-form__row">
         <Field name="owner" label={zh() ? '责任人/单位' : 'Owner'} fields={fields}>
-          <input name="owner" value={owner} onChange={(e) => setOwner(e.target.value)} aria-invalid={fields.owner ? true : undefined} />
+          <input
+            name="owner"
+            value={owner}
+            onChange={(e) => setOwner(e.target.value)}
+            aria-invalid={fields.owner ? true : undefined}
+          />
         </Field>
         <Field name="dueAt" label={`${zh() ? '办理时限' : 'Due'} (${fmt(a.dueAt)})`} fields={fields}>
-          <input name="dueAt" type="datetime-local" value={dueAt} onChange={(e) => setDueAt(e.target.value)} aria-invalid={fields.dueAt ? true : undefined} />
+          <input
+            name="dueAt"
+            type="datetime-local"
+            value={dueAt}
+            onChange={(e) => setDueAt(e.target.value)}
+            aria-invalid={fields.dueAt ? true : undefined}
+          />
         </Field>
       </div>
       <div className="desk-form__row">
@@ -161,19 +232,37 @@ function TopicForm(props: { region: string; ids: string[]; onDone: (t: Topic) =>
   const [error, setError] = useState<string | null>(null);
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const r = await attempt(() => deskApi.createTopic({ region: props.region, title, appealIds: props.ids, ...(decision ? { decision } : {}) }), setFields, setError);
+    const r = await attempt(
+      () =>
+        deskApi.createTopic({ region: props.region, title, appealIds: props.ids, ...(decision ? { decision } : {}) }),
+      setFields,
+      setError,
+    );
     if (r) props.onDone(r.topic);
   }
   return (
     <form className="desk-form desk-form--step" onSubmit={submit} noValidate data-testid="topic-form">
-      <h3 className="desk-detail__h3">{zh() ? `议事 · ${props.ids.length} 件诉求组成议题(26日集中议事)` : `Topic of ${props.ids.length} appeals (the 26th)`}</h3>
+      <h3 className="desk-detail__h3">
+        {zh()
+          ? `议事 · ${props.ids.length} 件诉求组成议题(26日集中议事)`
+          : `Topic of ${props.ids.length} appeals (the 26th)`}
+      </h3>
       <Field name="title" label={zh() ? '议题' : 'Title'} fields={fields}>
-        <input name="title" value={title} onChange={(e) => setTitle(e.target.value)} aria-invalid={fields.title ? true : undefined} />
+        <input
+          name="title"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          aria-invalid={fields.title ? true : undefined}
+        />
       </Field>
       <Field name="decision" label={zh() ? '议定事项' : 'Decision'} fields={fields}>
         <textarea name="decision" rows={2} value={decision} onChange={(e) => setDecision(e.target.value)} />
       </Field>
-      {fields.appealIds && <em className="field-error" data-field="appealIds">{fields.appealIds}</em>}
+      {fields.appealIds && (
+        <em className="field-error" data-field="appealIds">
+          {fields.appealIds}
+        </em>
+      )}
       {error && <p className="desk-error">{error}</p>}
       <div className="desk-form__actions">
         <button type="submit" className="btn btn--primary">
@@ -210,7 +299,10 @@ export function AppealsView(props: { region: string }) {
       },
       () => setAppeals([]),
     );
-    deskApi.topics(props.region, month).then((r) => setTopics(r.items), () => setTopics([]));
+    deskApi.topics(props.region, month).then(
+      (r) => setTopics(r.items),
+      () => setTopics([]),
+    );
     deskApi.board(props.region, month).then(setBoard, () => setBoard(null));
   }, [props.region, month, fellBack]);
   useEffect(load, [load]);
@@ -232,28 +324,48 @@ export function AppealsView(props: { region: string }) {
             <input type="month" value={month} onChange={(e) => setMonth(e.target.value)} data-testid="appeal-month" />
           </label>
           <span className="desk-appeals__count">
-            {zh() ? `诉求 ${appeals.length} 件 · 已办结 ${appeals.filter((a) => a.outcome).length} 件 · 议题 ${topics.length} 个` : `${appeals.length} appeals · ${appeals.filter((a) => a.outcome).length} done · ${topics.length} topics`}
+            {zh()
+              ? `诉求 ${appeals.length} 件 · 已办结 ${appeals.filter((a) => a.outcome).length} 件 · 议题 ${topics.length} 个`
+              : `${appeals.length} appeals · ${appeals.filter((a) => a.outcome).length} done · ${topics.length} topics`}
           </span>
         </div>
         <ul className="desk-list" data-testid="appeal-list">
-          {appeals.length === 0 && <li className="desk-list__empty">{zh() ? '本月暂无诉求' : 'No appeals this month'}</li>}
-          {[...appeals].reverse().slice(0, 300).map((a) => (
-            <li key={a.id} className={`desk-appeal${a.id === selected ? ' is-active' : ''}`}>
-              <input type="checkbox" aria-label="select" checked={checked.has(a.id)} disabled={a.topicId !== null} onChange={() => toggle(a.id)} />
-              <button type="button" className="desk-appeal__main" onClick={() => setSelected(a.id)} data-appeal={a.id}>
-                <span className="desk-appeal__who">
-                  {a.appellant} · {a.village}
-                  {a.appealDay && <i className="desk-appeal__day">说事儿日</i>}
+          {appeals.length === 0 && (
+            <li className="desk-list__empty">{zh() ? '本月暂无诉求' : 'No appeals this month'}</li>
+          )}
+          {[...appeals]
+            .reverse()
+            .slice(0, 300)
+            .map((a) => (
+              <li key={a.id} className={`desk-appeal${a.id === selected ? ' is-active' : ''}`}>
+                <input
+                  type="checkbox"
+                  aria-label="select"
+                  checked={checked.has(a.id)}
+                  disabled={a.topicId !== null}
+                  onChange={() => toggle(a.id)}
+                />
+                <button
+                  type="button"
+                  className="desk-appeal__main"
+                  onClick={() => setSelected(a.id)}
+                  data-appeal={a.id}
+                >
+                  <span className="desk-appeal__who">
+                    {a.appellant} · {a.village}
+                    {a.appealDay && <i className="desk-appeal__day">说事儿日</i>}
+                  </span>
+                  <span className="desk-appeal__text">{a.text}</span>
+                  <span className="desk-appeal__meta">
+                    {fmt(a.heardAt)} · {label('category', a.category)} · {a.owner ?? (zh() ? '未定责任人' : 'no owner')}
+                    {topicName(a.topicId) && ` · 议题:${topicName(a.topicId)}`}
+                  </span>
+                </button>
+                <span className={`tag ${a.outcome ? 'tag--resolved' : 'tag--reported'}`}>
+                  {a.outcome ? outcomeLabel(a.outcome) : zh() ? '办理中' : 'Open'}
                 </span>
-                <span className="desk-appeal__text">{a.text}</span>
-                <span className="desk-appeal__meta">
-                  {fmt(a.heardAt)} · {label('category', a.category)} · {a.owner ?? (zh() ? '未定责任人' : 'no owner')}
-                  {topicName(a.topicId) && ` · 议题:${topicName(a.topicId)}`}
-                </span>
-              </button>
-              <span className={`tag ${a.outcome ? 'tag--resolved' : 'tag--reported'}`}>{a.outcome ? outcomeLabel(a.outcome) : zh() ? '办理中' : 'Open'}</span>
-            </li>
-          ))}
+              </li>
+            ))}
         </ul>
       </section>
       <aside className="desk-side">
@@ -268,7 +380,13 @@ export function AppealsView(props: { region: string }) {
             }}
           />
         )}
-        {current && <WorkForm key={current.id + current.updatedAt} appeal={current} onDone={(n) => (setAppeals((l) => l.map((x) => (x.id === n.id ? n : x))), load())} />}
+        {current && (
+          <WorkForm
+            key={current.id + current.updatedAt}
+            appeal={current}
+            onDone={(n) => (setAppeals((l) => l.map((x) => (x.id === n.id ? n : x))), load())}
+          />
+        )}
         {board && (
           <div className="desk-board" data-testid="desk-board">
             <h3 className="desk-detail__h3">{zh() ? `评事 · ${month} 红黑榜` : `Red/black list ${month}`}</h3>

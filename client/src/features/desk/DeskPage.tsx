@@ -129,7 +129,9 @@ export default function DeskPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [draft, setDraft] = useState<ClueDraft | null>(null);
   const [step, setStep] = useState<Step | null>(null);
-  const [mode, setMode] = useState<'clues' | 'appeals'>(() => (new URLSearchParams(location.search).get('view') === 'appeals' ? 'appeals' : 'clues'));
+  const [mode, setMode] = useState<'clues' | 'appeals'>(() =>
+    new URLSearchParams(location.search).get('view') === 'appeals' ? 'appeals' : 'clues',
+  );
 
   const tree = useMemo(() => buildRegionTree(regions), [regions]);
   const places = useMemo(
@@ -246,10 +248,24 @@ export default function DeskPage() {
           </div>
         </div>
         <nav className="desk-modes" role="tablist">
-          <button type="button" role="tab" aria-selected={mode === 'clues'} className={`desk-mode${mode === 'clues' ? ' is-active' : ''}`} onClick={() => setMode('clues')} data-testid="mode-clues">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'clues'}
+            className={`desk-mode${mode === 'clues' ? ' is-active' : ''}`}
+            onClick={() => setMode('clues')}
+            data-testid="mode-clues"
+          >
             {getLocale() === 'en' ? 'Clues' : '线索处置'}
           </button>
-          <button type="button" role="tab" aria-selected={mode === 'appeals'} className={`desk-mode${mode === 'appeals' ? ' is-active' : ''}`} onClick={() => setMode('appeals')} data-testid="mode-appeals">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'appeals'}
+            className={`desk-mode${mode === 'appeals' ? ' is-active' : ''}`}
+            onClick={() => setMode('appeals')}
+            data-testid="mode-appeals"
+          >
             {getLocale() === 'en' ? 'Appeals (说事儿)' : '说事儿'}
           </button>
         </nav>

@@ -14,7 +14,10 @@ export function VillageBoardPanel(props: { code: string; periodTo: string }) {
   const [board, setBoard] = useState<VillageBoard | null>(null);
   useEffect(() => {
     const ctl = new AbortController();
-    fetch(`/api/v1/regions/${encodeURIComponent(props.code)}/village-board?month=${month}`, { signal: ctl.signal, headers: { accept: 'application/json' } })
+    fetch(`/api/v1/regions/${encodeURIComponent(props.code)}/village-board?month=${month}`, {
+      signal: ctl.signal,
+      headers: { accept: 'application/json' },
+    })
       .then((r) => (r.ok ? (r.json() as Promise<VillageBoard>) : null))
       .then((b) => setBoard(b && b.villages.length > 0 ? b : null))
       .catch(() => {});
@@ -33,7 +36,8 @@ export function VillageBoardPanel(props: { code: string; periodTo: string }) {
           <li key={v.village}>
             <b>{v.village}</b>
             <span>
-              {en ? 'resolved' : '办结率'} {pct(v.resolutionRate)} · {en ? 'overdue' : '超期'} {v.overdue} · {en ? 'repeat' : '重复'} {v.repeats} · {en ? 'appeals' : '诉求'} {v.appeals}
+              {en ? 'resolved' : '办结率'} {pct(v.resolutionRate)} · {en ? 'overdue' : '超期'} {v.overdue} ·{' '}
+              {en ? 'repeat' : '重复'} {v.repeats} · {en ? 'appeals' : '诉求'} {v.appeals}
             </span>
           </li>
         ))}
@@ -45,7 +49,9 @@ export function VillageBoardPanel(props: { code: string; periodTo: string }) {
       <div className="mt-panel__head">
         <h2>{en ? `Villages' red and black list, ${month}` : `说事儿 · ${month.replace('-', '年')}月村级红黑榜`}</h2>
         <span className="mt-muted">
-          {en ? 'score = resolution rate − overdue share − ½ repeat share' : '得分 = 办结率 − 超期占比 − ½ 重复诉求占比'}
+          {en
+            ? 'score = resolution rate − overdue share − ½ repeat share'
+            : '得分 = 办结率 − 超期占比 − ½ 重复诉求占比'}
         </span>
       </div>
       <div className="mt-board__lists">
