@@ -28,3 +28,6 @@ export * from './schemas/health.js';
 export * from './schemas/geo.js';
 export * from './schemas/appeal.js';
 export * from './metrics/villageBoard.js';
+export * from './schemas/sources.js';
+export * from './schemas/admin.js';
+export * from './schemas/notifySettings.js';

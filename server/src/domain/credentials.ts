@@ -1,12 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CredentialKind, CredentialRecord, PersonRole } from '../store/types.js';
 
-/**
- * What a key may do. The first four write; `metrics` reads /metrics when METRICS=key; `admin`
- * includes every scope and also manages keys, viewer tokens and maintenance, and reads the audit log.
- */
-export const SCOPES = ['status', 'inventory', 'clues', 'grid', 'metrics', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
+import { SCOPES, type Scope } from '@zhihui/shared';
+
+// What a key may do is part of the REST contract (shared/src/schemas/admin.ts).
+export { SCOPES, type Scope };
 /** The scopes that write records. */
 export const WRITE_SCOPES: readonly Scope[] = ['status', 'inventory', 'clues', 'grid'];
 /** Everything a write key from API_KEYS may do: every write scope (as before roles existed) and /metrics. */

@@ -1,41 +1,25 @@
-import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorCode, MaintenanceBodySchema, MaintenanceResultSchema } from '@zhihui/shared';
+import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  AuditPageSchema,
+  AuditQuerySchema,
+  CredentialListSchema,
+  CredentialParamsSchema,
+  CredentialSchema,
+  ErrorCode,
+  KeyCreateSchema,
+  KeyCreatedSchema,
+  MaintenanceBodySchema,
+  MaintenanceResultSchema,
+  ViewerTokenCreateSchema,
+  ViewerTokenCreatedSchema,
+} from '@zhihui/shared';
 import { AuditAction, auditActorOf } from '../domain/audit.js';
-import { SCOPES, publicView, type Principal, type Scope } from '../domain/credentials.js';
+import { SCOPES, publicView, type Principal } from '../domain/credentials.js';
 import { HttpError, fieldError, notFound } from '../domain/errors.js';
 import { assertWholeTree, covers, outOfReach, type RegionRoot } from '../domain/reach.js';
 import { isoAt, parseQueryTime } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
 import type { CredentialKind } from '../store/types.js';
-
-const CredentialSchema = Type.Object({
-  id: Type.String(),
-  kind: Type.Union([Type.Literal('key'), Type.Literal('viewer')]),
-  name: Type.String(),
-  scopes: Type.Array(Type.String()),
-  region: Type.Union([Type.String(), Type.Null()], { description: 'root of the region subtree it reaches; null: the whole tree' }),
-  createdAt: Type.String(),
-  createdBy: Type.String(),
-  revokedAt: Type.Union([Type.String(), Type.Null()]),
-  revokedBy: Type.Union([Type.String(), Type.Null()]),
-  active: Type.Boolean(),
-  source: Type.Literal('admin'),
-});
-const EnvCredentialSchema = Type.Object({ name: Type.String(), role: Type.String(), source: Type.Literal('env') });
-const ListSchema = Type.Object({ items: Type.Array(CredentialSchema), env: Type.Array(EnvCredentialSchema) });
-const NameSchema = Type.String({ minLength: 1, maxLength: 64, description: 'who holds it; the actor of what it writes' });
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-const RegionField = Type.Optional(
-  Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$', description: "root of the region subtree it reaches; default: the admin's own region (the whole tree for an unbound admin)" }),
-);
-const AuditEntrySchema = Type.Object({
-  at: Type.String(),
-  actor: Type.String(),
-  actorId: Type.Union([Type.String(), Type.Null()], { description: 'the credential that acted: its id, env:<name> for one from the environment; null for the server itself and clue steps' }),
-  action: Type.String(),
-  target: Type.Union([Type.String(), Type.Null()]),
-  details: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-});
 
 /**
  * The admin API (ADMIN_KEY or a key with the admin scope): ingest keys and viewer tokens
@@ -83,13 +67,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create an ingest key; the response carries the key itself, shown this once',
         description: `Scopes: ${SCOPES.join(', ')}. A key may write only its kinds of records (status reports; camera inventory and maintenance; clues; grid workers and reports), and only inside its \`region\` subtree. \`metrics\` reads /metrics when METRICS=key. \`admin\` includes every scope and this API, for credentials inside its region.`,
         security: [{ bearer: [] }],
-        body: Type.Object({ name: NameSchema, scopes: Type.Array(Type.Enum(SCOPES), { minItems: 1, maxItems: SCOPES.length }), region: RegionField }, { additionalProperties: false }),
-        response: { 201: Type.Intersect([CredentialSchema, Type.Object({ key: Type.String() })]), ...errorResponses(400, 401, 403, 409, 415) },
+        body: KeyCreateSchema,
+        response: { 201: KeyCreatedSchema, ...errorResponses(400, 401, 403, 409, 415) },
       },
     },
     async (request, reply) => {
       const by = adminOf(request);
-      const spec = { name: request.body.name, scopes: request.body.scopes as Scope[], region: regionFor(request.body.region, by) };
+      const spec = { name: request.body.name, scopes: request.body.scopes, region: regionFor(request.body.region, by) };
       const { record, token } = await app.credentials.create('key', spec, auditActorOf(by));
       return reply.code(201).header('cache-control', 'no-store').send({ ...publicView(record), key: token });
     },
@@ -97,13 +81,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/admin/keys',
-    { schema: { tags: ['admin'], summary: "Ingest and admin keys inside the admin's region, without their secrets", security: [{ bearer: [] }], response: { 200: ListSchema, ...errorResponses(401, 403) } } },
+    { schema: { tags: ['admin'], summary: "Ingest and admin keys inside the admin's region, without their secrets", security: [{ bearer: [] }], response: { 200: CredentialListSchema, ...errorResponses(401, 403) } } },
     async (request) => list('key', adminOf(request)),
   );
 
   app.delete(
     '/admin/keys/:id',
-    { schema: { tags: ['admin'], summary: 'Revoke a key (at once; repeating is harmless)', security: [{ bearer: [] }], params: IdParams, response: { 200: CredentialSchema, ...errorResponses(401, 403, 404, 409) } } },
+    { schema: { tags: ['admin'], summary: 'Revoke a key (at once; repeating is harmless)', security: [{ bearer: [] }], params: CredentialParamsSchema, response: { 200: CredentialSchema, ...errorResponses(401, 403, 404, 409) } } },
     async (request) => revoke('key', request.params.id, adminOf(request)),
   );
 
@@ -116,8 +100,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'A viewer token never expires by itself; revoke it to cut the wall off. It reaches its `region` subtree only (walls, reads, subscribe). Once any viewer token exists (or with REQUIRE_VIEWER=on) pages, reads and sockets need one.',
         security: [{ bearer: [] }],
-        body: Type.Object({ name: NameSchema, region: RegionField }, { additionalProperties: false }),
-        response: { 201: Type.Intersect([CredentialSchema, Type.Object({ token: Type.String(), url: Type.String() })]), ...errorResponses(400, 401, 403, 409, 415) },
+        body: ViewerTokenCreateSchema,
+        response: { 201: ViewerTokenCreatedSchema, ...errorResponses(400, 401, 403, 409, 415) },
       },
     },
     async (request, reply) => {
@@ -133,13 +117,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/admin/viewer-tokens',
-    { schema: { tags: ['admin'], summary: "Viewer tokens inside the admin's region, without their secrets", security: [{ bearer: [] }], response: { 200: ListSchema, ...errorResponses(401, 403) } } },
+    { schema: { tags: ['admin'], summary: "Viewer tokens inside the admin's region, without their secrets", security: [{ bearer: [] }], response: { 200: CredentialListSchema, ...errorResponses(401, 403) } } },
     async (request) => list('viewer', adminOf(request)),
   );
 
   app.delete(
     '/admin/viewer-tokens/:id',
-    { schema: { tags: ['admin'], summary: 'Revoke a viewer token; walls using it are disconnected', security: [{ bearer: [] }], params: IdParams, response: { 200: CredentialSchema, ...errorResponses(401, 403, 404, 409) } } },
+    { schema: { tags: ['admin'], summary: 'Revoke a viewer token; walls using it are disconnected', security: [{ bearer: [] }], params: CredentialParamsSchema, response: { 200: CredentialSchema, ...errorResponses(401, 403, 404, 409) } } },
     async (request) => revoke('viewer', request.params.id, adminOf(request)),
   );
 
@@ -174,16 +158,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The audit log, newest first: admin actions, inventory and maintenance changes, and every clue lifecycle step',
         description: 'The log covers the whole tree, so only an admin of the whole tree (no region) reads it; an admin bound to a region gets 403.',
         security: [{ bearer: [] }],
-        querystring: Type.Object({
-          from: Type.Optional(Type.String({ maxLength: 40 })),
-          to: Type.Optional(Type.String({ maxLength: 40 })),
-          actor: Type.Optional(Type.String({ maxLength: 64 })),
-          action: Type.Optional(Type.String({ maxLength: 64, description: "exact, or a prefix ending in '.', e.g. clue." })),
-          target: Type.Optional(Type.String({ maxLength: 200 })),
-          cursor: Type.Optional(Type.String({ maxLength: 500 })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-        }),
-        response: { 200: Type.Object({ items: Type.Array(AuditEntrySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 401, 403, 503) },
+        querystring: AuditQuerySchema,
+        response: { 200: AuditPageSchema, ...errorResponses(400, 401, 403, 503) },
       },
     },
     async (request) => {

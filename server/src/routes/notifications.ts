@@ -1,45 +1,32 @@
-import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AlertsAnswerSchema, DELIVERY_STATUSES, DeliverySchema, ErrorCode, descendantsOf } from '@zhihui/shared';
+import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  CHANNEL_KINDS,
-  NotifyChannelSchema,
-  NotifyIdSchema,
-  NotifyRuleSchema,
-  isRealDate,
-} from '../config/sections/notifications.js';
+  AlertsAnswerSchema,
+  AlertsQuerySchema,
+  CalendarOverrideListSchema,
+  CalendarOverridePutSchema,
+  ChannelPutSchema,
+  ChannelViewSchema,
+  DateParamsSchema,
+  DeliveryOutcomeSchema,
+  DeliveryPageSchema,
+  DeliveryQuerySchema,
+  DigestPreviewSchema,
+  ErrorCode,
+  NoContentSchema,
+  NotifyIdParamsSchema,
+  NotifySettingsViewSchema,
+  RulePutSchema,
+  RuleViewSchema,
+  WorkdaysQuerySchema,
+  WorkdaysSchema,
+  descendantsOf,
+} from '@zhihui/shared';
+import { isRealDate } from '../config/sections/notifications.js';
 import { fieldError, notFound } from '../domain/errors.js';
 import { assertReaches, assertWholeTree, covers, outOfReach, rootOf, type RegionRoot } from '../domain/reach.js';
 import { requestActor } from '../plugins/audit.js';
 import { isoAt, parseQueryTime } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-
-const ChannelViewSchema = Type.Object({
-  id: Type.String(),
-  kind: Type.Enum(CHANNEL_KINDS),
-  name: Type.String(),
-  region: Nullable(Type.String()),
-  enabled: Type.Boolean(),
-  origin: Type.Enum(['file', 'admin'] as const),
-  url: Nullable(Type.String({ description: 'masked: scheme, host, path and the first characters of each query value' })),
-  secret: Nullable(Type.String({ description: 'masked: first 3 characters and the length' })),
-  keywords: Nullable(Type.Array(Type.String())),
-  msgtype: Nullable(Type.String()),
-  mentions: Nullable(Type.Object({ mobiles: Type.Array(Type.String()), all: Type.Boolean() })),
-  ratePerMinute: Type.Integer(),
-  smtp: Nullable(Type.Object({ host: Type.String(), port: Nullable(Type.Integer()), secure: Type.Boolean(), user: Nullable(Type.String()), pass: Nullable(Type.String()) })),
-  from: Nullable(Type.String()),
-  to: Nullable(Type.Array(Type.String())),
-});
-
-const RuleViewSchema = Type.Object({ ...NotifyRuleSchema.properties, id: Type.String(), origin: Type.Enum(['file', 'admin'] as const) });
-const OutcomeSchema = Type.Object({ id: Type.String(), status: Type.String(), via: Nullable(Type.String()), attempts: Type.Integer(), error: Nullable(Type.String()) });
-const OverrideSchema = Type.Object({ date: Type.String(), workday: Type.Boolean(), note: Nullable(Type.String()), updatedAt: Type.String(), updatedBy: Type.String() });
-const DaySchema = Type.Object({ date: Type.String(), workday: Type.Boolean(), name: Nullable(Type.String()), source: Type.String(), known: Type.Boolean() });
-const IdParams = Type.Object({ id: NotifyIdSchema });
-const DateParams = Type.Object({ date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) });
-const RegionQuery = Type.Optional(Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$', description: 'region code (default: REGION)' }));
 
 /**
  * Notifications: the delivery log, the alerts firing now (what the wall announces) and the
@@ -69,16 +56,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['notifications'],
         summary: "The delivery log of a region's subtree, newest first: every message, its channel and what became of it",
-        querystring: Type.Object({
-          region: RegionQuery,
-          channel: Type.Optional(NotifyIdSchema),
-          status: Type.Optional(Type.Enum(DELIVERY_STATUSES)),
-          from: Type.Optional(Type.String({ maxLength: 40 })),
-          to: Type.Optional(Type.String({ maxLength: 40 })),
-          cursor: Type.Optional(Type.String({ maxLength: 500 })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-        }),
-        response: { 200: Type.Object({ items: Type.Array(DeliverySchema), nextCursor: Nullable(Type.String()) }), ...errorResponses(400, 403, 404) },
+        querystring: DeliveryQuerySchema,
+        response: { 200: DeliveryPageSchema, ...errorResponses(400, 403, 404) },
       },
     },
     async (request) => {
@@ -102,7 +81,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['notifications'],
         summary: "Roll-up alerts firing now in a region's subtree, and whether it is quiet hours (the wall's voice reads this)",
-        querystring: Type.Object({ region: RegionQuery }),
+        querystring: AlertsQuerySchema,
         response: { 200: AlertsAnswerSchema, ...errorResponses(400, 403, 404) },
       },
     },
@@ -119,8 +98,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['notifications'],
         summary: 'Working days by the official calendar (调休 included) with the override table, for [from, to] (dates, at most 400 days)',
-        querystring: Type.Object({ from: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), to: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) }),
-        response: { 200: Type.Object({ days: Type.Array(DaySchema) }), ...errorResponses(400) },
+        querystring: WorkdaysQuerySchema,
+        response: { 200: WorkdaysSchema, ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -153,7 +132,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/admin/notifications',
-    { schema: { ...sec, summary: 'Channels (secrets masked), rules and quiet hours in force', response: { 200: Type.Object({ channels: Type.Array(ChannelViewSchema), rules: Type.Array(RuleViewSchema), quiet: Type.Boolean(), quietUntil: Nullable(Type.String()) }), ...errorResponses(401, 403) } } },
+    { schema: { ...sec, summary: 'Channels (secrets masked), rules and quiet hours in force', response: { 200: NotifySettingsViewSchema, ...errorResponses(401, 403) } } },
     async (request) => {
       const q = app.notify.quietState();
       const root = rootOf(request);
@@ -167,8 +146,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         ...sec,
         summary: 'Create or replace a channel (url and secret left out keep the stored ones)',
-        params: IdParams,
-        body: Type.Omit(NotifyChannelSchema, ['id'], { additionalProperties: false }),
+        params: NotifyIdParamsSchema,
+        body: ChannelPutSchema,
         response: { 200: ChannelViewSchema, ...errorResponses(400, 401, 403, 409, 415) },
       },
     },
@@ -180,7 +159,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/admin/notifications/channels/:id',
-    { schema: { ...sec, summary: 'Delete a channel no rule uses', params: IdParams, response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) } } },
+    { schema: { ...sec, summary: 'Delete a channel no rule uses', params: NotifyIdParamsSchema, response: { 204: NoContentSchema, ...errorResponses(401, 403, 404, 409) } } },
     async (request, reply) => {
       checkItem(rootOf(request), 'channel', request.params.id);
       await app.notify.deleteSetting('channel', request.params.id, requestActor(request));
@@ -194,8 +173,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         ...sec,
         summary: 'Send a test message through a channel now; answers what became of it (sent, or failed with the reason)',
-        params: IdParams,
-        response: { 200: OutcomeSchema, ...errorResponses(401, 403, 404, 409) },
+        params: NotifyIdParamsSchema,
+        response: { 200: DeliveryOutcomeSchema, ...errorResponses(401, 403, 404, 409) },
       },
     },
     async (request) => {
@@ -210,8 +189,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         ...sec,
         summary: 'Create or replace a rule',
-        params: IdParams,
-        body: Type.Omit(NotifyRuleSchema, ['id'], { additionalProperties: false }),
+        params: NotifyIdParamsSchema,
+        body: RulePutSchema,
         response: { 200: RuleViewSchema, ...errorResponses(400, 401, 403, 409, 415) },
       },
     },
@@ -223,7 +202,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/admin/notifications/rules/:id',
-    { schema: { ...sec, summary: 'Delete a rule', params: IdParams, response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) } } },
+    { schema: { ...sec, summary: 'Delete a rule', params: NotifyIdParamsSchema, response: { 204: NoContentSchema, ...errorResponses(401, 403, 404, 409) } } },
     async (request, reply) => {
       checkItem(rootOf(request), 'rule', request.params.id);
       await app.notify.deleteSetting('rule', request.params.id, requestActor(request));
@@ -237,8 +216,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         ...sec,
         summary: "Send a digest rule's message now (视频运行日报 / 每周一汇报), as of now",
-        params: IdParams,
-        response: { 200: Type.Object({ title: Type.String(), headline: Type.String(), lines: Type.Array(Type.String()), link: Nullable(Type.String()) }), ...errorResponses(401, 403, 404) },
+        params: NotifyIdParamsSchema,
+        response: { 200: DigestPreviewSchema, ...errorResponses(401, 403, 404) },
       },
     },
     async (request) => {
@@ -249,7 +228,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/admin/calendar/overrides',
-    { schema: { ...sec, summary: "The working-day override table (days the package's calendar does not know)", response: { 200: Type.Object({ items: Type.Array(OverrideSchema) }), ...errorResponses(401, 403) } } },
+    { schema: { ...sec, summary: "The working-day override table (days the package's calendar does not know)", response: { 200: CalendarOverrideListSchema, ...errorResponses(401, 403) } } },
     async (request) => {
       assertWholeTree(rootOf(request), 'the working-day calendar');
       return { items: await app.notify.overrides() };
@@ -262,9 +241,9 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         ...sec,
         summary: 'Declare a day a working day or a holiday (overrides chinese-days)',
-        params: DateParams,
-        body: Type.Object({ workday: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 415) },
+        params: DateParamsSchema,
+        body: CalendarOverridePutSchema,
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 415) },
       },
     },
     async (request, reply) => {
@@ -277,7 +256,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/admin/calendar/overrides/:date',
-    { schema: { ...sec, summary: 'Remove the override of a day', params: DateParams, response: { 204: Type.Null(), ...errorResponses(401, 403, 404) } } },
+    { schema: { ...sec, summary: 'Remove the override of a day', params: DateParamsSchema, response: { 204: NoContentSchema, ...errorResponses(401, 403, 404) } } },
     async (request, reply) => {
       assertWholeTree(rootOf(request), 'the working-day calendar');
       await app.notify.deleteOverride(request.params.date, requestActor(request));

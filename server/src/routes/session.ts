@@ -1,6 +1,6 @@
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { ErrorCode, PasswordChangeSchema, SessionCreateSchema, SessionViewSchema, type SessionView } from '@zhihui/shared';
+import { ErrorCode, NoContentSchema, PasswordChangeSchema, SessionCreateSchema, SessionViewSchema, type SessionView } from '@zhihui/shared';
 import type { FastifyRequest } from 'fastify';
 import { HttpError } from '../domain/errors.js';
 import { errorResponses } from '../plugins/errors.js';
@@ -83,7 +83,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'Sign out (needs x-csrf-token)',
-        response: { 204: Type.Null(), ...errorResponses(401, 403) },
+        response: { 204: NoContentSchema, ...errorResponses(401, 403) },
       },
     },
     async (request, reply) => {
@@ -102,7 +102,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['people'],
         summary: 'Change the own password (needs x-csrf-token); every session of the account ends',
         body: PasswordChangeSchema,
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 413, 415) },
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 413, 415) },
       },
     },
     async (request, reply) => {

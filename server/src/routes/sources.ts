@@ -1,72 +1,23 @@
-import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { CAMERA_REASONS, CameraIdSchema, ErrorCode } from '@zhihui/shared';
+import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  CatalogResultSchema,
+  CatalogSyncBodySchema,
+  ChannelClaimsParamsSchema,
+  ChannelClaimsSchema,
+  ErrorCode,
+  HookAnswerSchema,
+  HookParamsSchema,
+  HookQuerySchema,
+  SourceListSchema,
+  SourceParamsSchema,
+  SourceViewSchema,
+} from '@zhihui/shared';
 import { HttpError, notFound } from '../domain/errors.js';
 import { errorResponses } from '../plugins/errors.js';
 import { attemptOf } from '../plugins/identify.js';
 import { assertWholeTree, rootOf } from '../domain/reach.js';
 import { WvpSource } from '../sources/wvp.js';
 import { ZLM_HOOKS, ZlmSource, type ZlmHook } from '../sources/zlm.js';
-
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64, description: 'source id from the config file' }) });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-
-const SourceViewSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  kind: Type.String({ description: 'wvp | zlm | mqtt | rtsp' }),
-  state: Type.Union([Type.Literal('starting'), Type.Literal('up'), Type.Literal('down')], { description: 'down: its channels are unknown (source_down)' }),
-  stateSince: Type.String(),
-  connected: Type.Boolean(),
-  lastMessageAt: Nullable(Type.String()),
-  messages: Type.Integer(),
-  messagesPerMinute: Type.Number(),
-  rejectsPerMinute: Type.Number(),
-  rejects: Type.Record(Type.String(), Type.Integer(), { description: 'bad input since the start, per kind' }),
-  lastError: Nullable(Type.String()),
-  lastErrorAt: Nullable(Type.String()),
-  priority: Type.Integer(),
-  heartbeat: Nullable(Type.Number({ description: 'per-channel heartbeat timeout (s); null: the source sends only changes' })),
-  channels: Type.Integer({ description: 'channels whose state comes from this source now' }),
-  claims: Type.Integer({ description: 'channels it has reported since the server started' }),
-  repeatsDropped: Type.Integer(),
-  overridden: Type.Integer({ description: 'reports held back because a source of higher precedence owns the channel' }),
-  flapping: Type.Integer({ description: 'channels held because they flap' }),
-  flappingEpisodes: Type.Integer(),
-  settings: Type.Record(Type.String(), Type.Unknown(), { description: 'what it connects to; never a secret' }),
-});
-
-const CatalogRowSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  region: Type.String(),
-  lon: Type.Number(),
-  lat: Type.Number(),
-  regionFrom: Type.String({ description: 'mapping | civil_code | gb_id | default' }),
-  approximatePosition: Type.Boolean({ description: 'the platform gave no position: the region centre stands in' }),
-});
-
-const CatalogResultSchema = Type.Object({
-  dryRun: Type.Boolean(),
-  devices: Type.Integer(),
-  channels: Type.Integer(),
-  add: Type.Array(CatalogRowSchema),
-  update: Type.Array(Type.Intersect([CatalogRowSchema, Type.Object({ changes: Type.Array(Type.String()) })])),
-  unchanged: Type.Integer(),
-  skipped: Type.Array(Type.Object({ id: Type.String(), name: Nullable(Type.String()), why: Type.String() })),
-  applied: Type.Integer(),
-});
-
-const ClaimSchema = Type.Object({
-  source: Type.String(),
-  priority: Type.Integer(),
-  up: Type.Boolean(),
-  flapping: Type.Boolean(),
-  status: Type.Union([Type.Literal('online'), Type.Literal('offline')]),
-  reason: Nullable(Type.Enum(CAMERA_REASONS)),
-  at: Nullable(Type.String()),
-  heardAt: Type.String(),
-  inForce: Type.Boolean(),
-});
 
 /**
  * The sources API. Admin: the sources with their health, what each says about a channel, and
@@ -93,7 +44,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           summary: 'The status sources of the config file, with their health',
           description: 'Per source: kind, up/down, connected, last message, messages and bad input per minute, channels covered, last error. The same figures are in /metrics (zhihui_source_*).',
           security,
-          response: { 200: Type.Object({ sources: Type.Array(SourceViewSchema) }), ...errorResponses(401, 403) },
+          response: { 200: SourceListSchema, ...errorResponses(401, 403) },
         },
       },
       async () => ({ sources: app.sources.list() }),
@@ -101,7 +52,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
     admin.get(
       '/sources/:id',
-      { schema: { tags: ['sources'], summary: 'One status source with its health', security, params: IdParams, response: { 200: SourceViewSchema, ...errorResponses(401, 403, 404) } } },
+      { schema: { tags: ['sources'], summary: 'One status source with its health', security, params: SourceParamsSchema, response: { 200: SourceViewSchema, ...errorResponses(401, 403, 404) } } },
       async (request) => {
         const v = app.sources.view(request.params.id);
         if (!v) throw notFound('source', request.params.id);
@@ -117,8 +68,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           summary: 'What each source says about one channel, and whose word is in force',
           description: 'The history (status events) records the source of each change as the actor source:<id>; this shows the current claims, including those held back by precedence or flap damping.',
           security,
-          params: Type.Object({ cameraId: CameraIdSchema }),
-          response: { 200: Type.Object({ cameraId: Type.String(), owner: Nullable(Type.String()), claims: Type.Array(ClaimSchema) }), ...errorResponses(401, 403) },
+          params: ChannelClaimsParamsSchema,
+          response: { 200: ChannelClaimsSchema, ...errorResponses(401, 403) },
         },
       },
       async (request) => ({ cameraId: request.params.cameraId, ...app.sources.channel(request.params.cameraId) }),
@@ -133,8 +84,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           description:
             'Channels with 20-digit GB/T 28181 ids, their names and positions; the region from the catalog.regions mapping table, the civil code (an NBS township or county code), the county in the GB id, or catalog.defaultRegion. Without apply it only lists what it would add and change; run it with apply: true to write them (the audit log records it).',
           security,
-          params: IdParams,
-          body: Type.Optional(Type.Object({ apply: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false })),
+          params: SourceParamsSchema,
+          body: CatalogSyncBodySchema,
           response: { 200: CatalogResultSchema, ...errorResponses(400, 401, 403, 404, 409, 502) },
         },
       },
@@ -170,9 +121,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           summary: 'ZLMediaKit web hooks (on_stream_changed, on_stream_none_reader, on_server_keepalive, on_rtp_server_timeout)',
           description:
             "Point ZLMediaKit's hook URLs here with ?token=<the source's secret> (or allow its address). Answers as a bystander: {code: 0}; on_stream_none_reader never asks to close the stream.",
-          params: Type.Object({ id: Type.String({ maxLength: 64 }), hook: Type.String({ maxLength: 64 }) }),
-          querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 4096 })) }),
-          response: { 200: Type.Record(Type.String(), Type.Unknown()), ...errorResponses(401, 404, 429) },
+          params: HookParamsSchema,
+          querystring: HookQuerySchema,
+          response: { 200: HookAnswerSchema, ...errorResponses(401, 404, 429) },
         },
       },
       async (request, reply) => {

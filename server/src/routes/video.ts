@@ -1,21 +1,24 @@
-import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import {
-  CameraIdSchema,
+  ChannelParamsSchema,
   ErrorCode,
   KeyChannelsSchema,
+  MediaStreamSchema,
   NearChannelsSchema,
+  NearQuerySchema,
+  NoContentSchema,
   PlayRequestSchema,
   PlaySessionSchema,
-  RegionCodeSchema,
+  RegionQuerySchema,
+  SessionParamsSchema,
+  SnapshotImageSchema,
   VideoChannelSchema,
 } from '@zhihui/shared';
 import { HttpError, notFound } from '../domain/errors.js';
 import { errorResponses } from '../plugins/errors.js';
 import { assertReaches, rootOf } from '../domain/reach.js';
 
-const SessionParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', description: 'video session id' }) });
-const ChannelParams = Type.Object({ id: CameraIdSchema });
 /** Opens per minute per client: a wall's carousel needs a few; a loop gone wrong must not flood the platform with INVITEs. */
 const OPEN_LIMIT = { max: 600, timeWindow: 60_000 };
 
@@ -45,7 +48,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['video'],
         summary: 'A channel as a video tile shows it: names, status, and whether (and from where) it plays',
-        params: ChannelParams,
+        params: ChannelParamsSchema,
         response: { 200: VideoChannelSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
@@ -63,8 +66,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['video'],
         summary: "The channel's last snapshot from its platform (an image), for a tile of an offline channel",
         description: '404 when the platform offers none. The image comes through this server: the platform is never named to the browser.',
-        params: ChannelParams,
-        response: { 200: Type.Any({ description: 'the image (image/jpeg, …)' }), ...errorResponses(400, 401, 403, 404, 503) },
+        params: ChannelParamsSchema,
+        response: { 200: SnapshotImageSchema, ...errorResponses(400, 401, 403, 404, 503) },
       },
     },
     async (request, reply) => {
@@ -84,7 +87,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['video'],
         summary: "The key channels (重点点位) a region's wall cycles through, with the carousel's interval and the tile cap",
-        querystring: Type.Object({ region: RegionCodeSchema }),
+        querystring: RegionQuerySchema,
         response: { 200: KeyChannelsSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
@@ -101,13 +104,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['video'],
         summary: "A region's channels nearest a point (a clue's place), nearest first",
-        querystring: Type.Object({
-          region: RegionCodeSchema,
-          lon: Type.Number({ minimum: -180, maximum: 180 }),
-          lat: Type.Number({ minimum: -90, maximum: 90 }),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 4 })),
-          live: Type.Optional(Type.Boolean({ default: false, description: 'online channels only' })),
-        }),
+        querystring: NearQuerySchema,
         response: { 200: NearChannelsSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
@@ -149,8 +146,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['video'],
         summary: "Renew a session's lease (a tile does every 20 s; a session not renewed for 60 s ends)",
-        params: SessionParams,
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 404) },
+        params: SessionParamsSchema,
+        response: { 204: NoContentSchema, ...errorResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
@@ -167,8 +164,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['video'],
         summary: 'Close a session (idempotent); the last one of a channel releases its stream on the platform',
-        params: SessionParams,
-        response: { 204: Type.Null(), ...errorResponses(400, 401) },
+        params: SessionParamsSchema,
+        response: { 204: NoContentSchema, ...errorResponses(400, 401) },
       },
     },
     async (request, reply) => {
@@ -184,8 +181,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['video'],
         summary: "A session's media, proxied: stream.flv / stream.ts (live), or hls/<playlist or segment>",
         // The file after the id is the route's wildcard (TypeBox cannot name a `*` key).
-        params: SessionParams,
-        response: { 200: Type.Any({ description: 'video/x-flv, video/mp2t, an HLS playlist or segment' }), ...errorResponses(400, 401, 403, 404, 503) },
+        params: SessionParamsSchema,
+        response: { 200: MediaStreamSchema, ...errorResponses(400, 401, 403, 404, 503) },
       },
     },
     async (request, reply) => {

@@ -27,3 +27,8 @@ export const PageSchema = <T extends TSchema>(item: T) => Type.Object({ items: T
 /** Path parameters `/…/:code` naming a region. */
 export const CodeParamsSchema = Type.Object({ code: Type.String({ description: 'region code (6, 9 or 12 digits)' }) });
 
+/** `T` or null. */
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+/** The body of a 204 answer. */
+export const NoContentSchema = Type.Null();

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { CAMERA_REASONS, CAMERA_STATES, CAMERA_STATUSES, CameraIdSchema } from './camera.js';
-import { IsoTimeSchema, RegionCodeSchema } from './common.js';
+import { IsoTimeSchema, LatSchema, LonSchema, RegionCodeSchema } from './common.js';
 
 /** Where a channel's play URL comes from. `demo`: the built-in demo stream (no platform configured). */
 export const VIDEO_ORIGINS = ['inventory', 'template', 'wvp', 'demo'] as const;
@@ -77,3 +77,21 @@ export const PlaySessionSchema = Type.Object({
   leaseSec: Type.Integer(),
 });
 export type PlaySession = Static<typeof PlaySessionSchema>;
+
+/** Path of the video routes that name a channel, and of those that name a play session. */
+export const ChannelParamsSchema = Type.Object({ id: CameraIdSchema });
+export const SessionParamsSchema = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', description: 'video session id' }) });
+/** Query of GET /api/v1/video/key-channels. */
+export const RegionQuerySchema = Type.Object({ region: RegionCodeSchema });
+/** Query of GET /api/v1/video/near: a region's channels nearest a point. */
+export const NearQuerySchema = Type.Object({
+  region: RegionCodeSchema,
+  lon: LonSchema,
+  lat: LatSchema,
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 4 })),
+  live: Type.Optional(Type.Boolean({ default: false, description: 'online channels only' })),
+});
+/** A still image of a channel, proxied as the platform sends it. */
+export const SnapshotImageSchema = Type.Any({ description: 'the image (image/jpeg, …)' });
+/** Media of a play session, proxied as the media server sends it. */
+export const MediaStreamSchema = Type.Any({ description: 'video/x-flv, video/mp2t, an HLS playlist or segment' });

@@ -1,4 +1,22 @@
 import { Type, type Static } from 'typebox';
+import {
+  NotifyIdSchema,
+  CHANNEL_KINDS,
+  NotifyChannelSchema,
+  RULE_KINDS,
+  NotifyRuleSchema,
+  QuietHoursSchema,
+  CalendarOverrideSchema,
+  type ChannelKind,
+  type NotifyChannelConfig,
+  type RuleKind,
+  type NotifyRuleConfig,
+  type QuietHours,
+} from '@zhihui/shared';
+
+// The channel and rule schemas are part of the REST contract too (shared/src/schemas/notifySettings.ts).
+export { NotifyIdSchema, CHANNEL_KINDS, NotifyChannelSchema, RULE_KINDS, NotifyRuleSchema, QuietHoursSchema, CalendarOverrideSchema };
+export type { ChannelKind, NotifyChannelConfig, RuleKind, NotifyRuleConfig, QuietHours };
 
 /**
  * `notifications:` — where alerts go (channels), what raises them (rules), when people may be
@@ -6,103 +24,6 @@ import { Type, type Static } from 'typebox';
  * announces them. Owned by the notifications capability (server/src/notify). The same schemas
  * check channels and rules written through the admin API.
  */
-
-const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:MM, Asia/Shanghai' });
-const RegionCode = Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$', description: 'region code (6, 9 or 12 digits)' });
-export const NotifyIdSchema = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'lower-case letters, digits, - and _' });
-const Mobile = Type.String({ pattern: '^\\+?\\d{5,20}$' });
-const Mentions = Type.Object(
-  {
-    mobiles: Type.Optional(Type.Array(Mobile, { maxItems: 20, description: 'mobile numbers to @-mention' })),
-    all: Type.Optional(Type.Boolean({ description: '@all (DingTalk isAtAll, WeCom @all)' })),
-  },
-  { additionalProperties: false },
-);
-
-export const CHANNEL_KINDS = ['dingtalk', 'wecom', 'webhook', 'email'] as const;
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
-
-export const NotifyChannelSchema = Type.Object(
-  {
-    id: NotifyIdSchema,
-    kind: Type.Enum(CHANNEL_KINDS),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'shown in the delivery log (default: the id)' })),
-    region: Type.Optional(RegionCode),
-    enabled: Type.Optional(Type.Boolean()),
-    url: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000, description: 'robot or webhook URL (a secret: never shown in full)' })),
-    secret: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'DingTalk signing secret (SEC…) or the webhook HMAC key' })),
-    keywords: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { minItems: 1, maxItems: 10, description: 'DingTalk keyword mode: every message carries one' })),
-    msgtype: Type.Optional(Type.Enum(['markdown', 'text'] as const)),
-    mentions: Type.Optional(Mentions),
-    ratePerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 600, description: 'messages a minute before the excess is merged (robots: 20)' })),
-    timeoutMs: Type.Optional(Type.Integer({ minimum: 500, maximum: 60_000 })),
-    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'further attempts after a failure, with backoff (default 4)' })),
-    retryDelayMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000, description: 'first backoff; it doubles each attempt, up to 60 s (default 1000)' })),
-    smtp: Type.Optional(
-      Type.Object(
-        {
-          host: Type.String({ minLength: 1, maxLength: 255 }),
-          port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
-          secure: Type.Optional(Type.Boolean()),
-          user: Type.Optional(Type.String({ maxLength: 255 })),
-          pass: Type.Optional(Type.String({ maxLength: 512 })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-    from: Type.Optional(Type.String({ minLength: 3, maxLength: 255 })),
-    to: Type.Optional(Type.Array(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 255 }), { minItems: 1, maxItems: 50 })),
-  },
-  { additionalProperties: false },
-);
-export type NotifyChannelConfig = Static<typeof NotifyChannelSchema>;
-
-export const RULE_KINDS = ['urgent_clue', 'clue_overdue', 'township_rate', 'channels_down', 'source_down', 'daily_digest', 'weekly_report'] as const;
-export type RuleKind = (typeof RULE_KINDS)[number];
-
-export const NotifyRuleSchema = Type.Object(
-  {
-    id: Type.Optional(NotifyIdSchema),
-    kind: Type.Enum(RULE_KINDS),
-    region: RegionCode,
-    channels: Type.Array(NotifyIdSchema, { minItems: 1, maxItems: 20 }),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    enabled: Type.Optional(Type.Boolean()),
-    threshold: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'township_rate: operational rate below which it fires (0.85 = 85%)' })),
-    minutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440, description: 'township_rate / channels_down: how long the condition must hold' })),
-    minDown: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'channels_down: channels down in one township' })),
-    repeatMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080, description: 'reminder while still firing (0: none)' })),
-    flapMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440, description: 'at most one message per subject per this many minutes' })),
-    recovery: Type.Optional(Type.Boolean({ description: 'send a recovery message (default true)' })),
-    ignoreQuietHours: Type.Optional(Type.Boolean()),
-    categories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { minItems: 1, maxItems: 16, description: 'clue rules: only these categories' })),
-    at: Type.Optional(HHMM),
-    weekday: Type.Optional(Type.Integer({ minimum: 1, maximum: 7, description: 'weekly_report: 1 = Monday' })),
-    workdaysOnly: Type.Optional(Type.Boolean({ description: 'digests: only on working days (weekly: the first working day from weekday on)' })),
-    mentions: Type.Optional(Mentions),
-  },
-  { additionalProperties: false },
-);
-export type NotifyRuleConfig = Static<typeof NotifyRuleSchema>;
-
-export const QuietHoursSchema = Type.Object(
-  {
-    from: HHMM,
-    to: HHMM,
-    nonWorkdays: Type.Optional(Type.Boolean({ description: 'the whole of a non-working day (weekend or holiday; not a 调休 working day) is quiet too' })),
-  },
-  { additionalProperties: false },
-);
-export type QuietHours = Static<typeof QuietHoursSchema>;
-
-export const CalendarOverrideSchema = Type.Object(
-  {
-    date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
-    workday: Type.Boolean(),
-    note: Type.Optional(Type.String({ maxLength: 64 })),
-  },
-  { additionalProperties: false },
-);
 
 export const NotificationsSectionSchema = Type.Object(
   {
