@@ -93,4 +93,18 @@ describe('architecture boundaries', () => {
     expect(seen).toBeGreaterThan(10);
     expect(bad).toEqual([]);
   });
+
+  test('no REST body, query or answer is declared outside shared/: route files build no schema', () => {
+    // Both sides use the one schema in shared/src/schemas; a route file only names it.
+    const bad: string[] = [];
+    const files = sources(path.join(root, 'server/src/routes'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      if (importsOf(f).some((spec) => /^typebox(\/|$)/.test(spec))) bad.push(`${path.relative(root, f)} imports typebox`);
+      if (/\bimport\s*\{[^}]*\bType\b[^}]*\}\s*from\s*'@fastify\/type-provider-typebox'/.test(text)) bad.push(`${path.relative(root, f)} imports Type`);
+      for (const m of text.matchAll(/\bType\.[A-Z]\w*\(/g)) bad.push(`${path.relative(root, f)}: ${m[0]}`);
+    }
+    expect(bad).toEqual([]);
+  });
 });

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ErrorBodySchema,
   ErrorCode,
-  RegionCodeSchema,
+  RegionCodeParamsSchema,
   RegionGeoSchema,
   UiConfigSchema,
   type GeoCollection,
@@ -63,7 +62,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['regions'],
         summary: "A region's outline and its child regions' polygons (GeoJSON, WGS84)",
-        params: Type.Object({ code: RegionCodeSchema }),
+        params: RegionCodeParamsSchema,
         response: { 200: RegionGeoSchema, 403: ErrorBodySchema, 404: ErrorBodySchema },
       },
     },

@@ -24,8 +24,10 @@ export interface Page<T> {
 /** A cursor page of `item` as the REST API sends it. */
 export const PageSchema = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
-/** Path parameters `/…/:code` naming a region. */
+/** Path parameters `/…/:code` naming a region (any string: an unknown one is 404). */
 export const CodeParamsSchema = Type.Object({ code: Type.String({ description: 'region code (6, 9 or 12 digits)' }) });
+/** Path parameters `/…/:code` naming a region, checked to be a region code (400 otherwise). */
+export const RegionCodeParamsSchema = Type.Object({ code: RegionCodeSchema });
 
 /** `T` or null. */
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
