@@ -1,12 +1,25 @@
-import { Type, TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppealCreateSchema, AppealPatchSchema, AppealSchema, TopicCreateSchema, TopicPatchSchema, TopicSchema, VillageBoardSchema } from '@zhihui/shared';
+import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  AppealCreateSchema,
+  AppealIdParamsSchema,
+  AppealListQuerySchema,
+  AppealListSchema,
+  AppealPatchSchema,
+  AppealSchema,
+  CodeParamsSchema,
+  TopicCreateSchema,
+  TopicCreatedSchema,
+  TopicListSchema,
+  TopicPatchSchema,
+  TopicSchema,
+  VillageBoardQuerySchema,
+  VillageBoardSchema,
+} from '@zhihui/shared';
 import { AppealService } from '../appeals/service.js';
 import { rootOf } from '../domain/reach.js';
 import { errorResponses } from '../plugins/errors.js';
 import { requestActor } from '../plugins/audit.js';
 
-const Month = Type.Optional(Type.String({ description: 'YYYY-MM (Beijing time)' }));
-const Weight = (what: string) => Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: what }));
 
 /**
  * 说事儿: appeals (说事, 办事), topics (议事) and the monthly red and black list of villages (评事).
@@ -38,8 +51,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['appeals'],
         summary: 'Appeals heard in a month (oldest first), in a region subtree',
-        querystring: Type.Object({ region: Type.Optional(Type.String()), month: Month }),
-        response: { 200: Type.Object({ items: Type.Array(AppealSchema) }), ...errorResponses(400, 403) },
+        querystring: AppealListQuerySchema,
+        response: { 200: AppealListSchema, ...errorResponses(400, 403) },
       },
     },
     async (request) => ({ items: await appeals.list(request.query.region, request.query.month, rootOf(request)) }),
@@ -52,7 +65,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['appeals'],
         summary: '办事: an appeal\'s owner, due time, outcome (resolved, explained, referred) or topic',
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: AppealIdParamsSchema,
         body: AppealPatchSchema,
         response: { 200: AppealSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
       },
@@ -68,7 +81,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['appeals'],
         summary: '议事: group appeals of one township into a topic for the 集中议事日 (the 26th)',
         body: TopicCreateSchema,
-        response: { 201: Type.Object({ topic: TopicSchema, appeals: Type.Array(AppealSchema) }), ...errorResponses(400, 401, 403, 409, 413, 415) },
+        response: { 201: TopicCreatedSchema, ...errorResponses(400, 401, 403, 409, 413, 415) },
       },
     },
     async (request, reply) => reply.code(201).send(await appeals.createTopic(request.body, requestActor(request), rootOf(request))),
@@ -81,7 +94,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['appeals'],
         summary: 'A topic\'s decision, owner, due time and outcome (given to its appeals still without one)',
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: AppealIdParamsSchema,
         body: TopicPatchSchema,
         response: { 200: TopicSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
       },
@@ -95,8 +108,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['appeals'],
         summary: 'Topics whose meeting falls in a month, in a region subtree',
-        querystring: Type.Object({ region: Type.Optional(Type.String()), month: Month }),
-        response: { 200: Type.Object({ items: Type.Array(TopicSchema) }), ...errorResponses(400, 403) },
+        querystring: AppealListQuerySchema,
+        response: { 200: TopicListSchema, ...errorResponses(400, 403) },
       },
     },
     async (request) => ({ items: await appeals.listTopics(request.query.region, request.query.month, rootOf(request)) }),
@@ -109,15 +122,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['appeals'],
         summary: '评事: the month\'s red and black list of villages',
         description: 'Score = rate·w_rate − overdue/appeals·w_overdue − repeats/appeals·w_repeats; defaults rate 1, overdue 1, repeats 0.5, 3 villages per list, villages with at least 3 appeals.',
-        params: Type.Object({ code: Type.String() }),
-        querystring: Type.Object({
-          month: Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' }),
-          rate: Weight('weight of the resolution rate'),
-          overdue: Weight('weight of overdue appeals'),
-          repeats: Weight('weight of repeat appeals'),
-          size: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
-          minAppeals: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-        }),
+        params: CodeParamsSchema,
+        querystring: VillageBoardQuerySchema,
         response: { 200: VillageBoardSchema, ...errorResponses(400, 403, 404) },
       },
     },

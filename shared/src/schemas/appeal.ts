@@ -137,3 +137,25 @@ export const VillageBoardSchema = Type.Object({
   black: Type.Array(Type.String()),
 });
 export type VillageBoard = Static<typeof VillageBoardSchema>;
+
+/** Query of GET /api/v1/appeals and /topics: a region subtree and a month. */
+export const AppealListQuerySchema = Type.Object({
+  region: Type.Optional(Type.String()),
+  month: Type.Optional(Type.String({ description: 'YYYY-MM (Beijing time)' })),
+});
+export const AppealListSchema = Type.Object({ items: Type.Array(AppealSchema) });
+export const TopicListSchema = Type.Object({ items: Type.Array(TopicSchema) });
+/** Path of PATCH /api/v1/appeals/:id and /topics/:id. */
+export const AppealIdParamsSchema = Type.Object({ id: Type.String({ maxLength: 64 }) });
+/** Answer of POST /api/v1/topics: the topic and the appeals it gathers. */
+export const TopicCreatedSchema = Type.Object({ topic: TopicSchema, appeals: Type.Array(AppealSchema) });
+const Weight = (what: string) => Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: what }));
+/** Query of GET /api/v1/regions/:code/village-board: the month and the weights of the score. */
+export const VillageBoardQuerySchema = Type.Object({
+  month: Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' }),
+  rate: Weight('weight of the resolution rate'),
+  overdue: Weight('weight of overdue appeals'),
+  repeats: Weight('weight of repeat appeals'),
+  size: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+  minAppeals: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
