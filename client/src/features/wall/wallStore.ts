@@ -1,13 +1,13 @@
 import {
-  applyDelta,
+  ErrorCode,
   PROTOCOL_VERSION,
-  type Clue,
   type ClientToServerEvents,
   type RegionDelta,
   type RegionSnapshot,
   type ServerToClientEvents,
 } from '@zhihui/shared';
-import type { Arrival, WallState } from '../../lib/section';
+import type { WallState } from '../../lib/section';
+import { adoptSnapshot, applyWallDelta, initialWallState } from './wallState';
 
 /** What every socket.io client socket reports about its link (socket.io's, not our contract). */
 interface LinkEvents {
@@ -49,8 +49,9 @@ export interface WallStoreOptions {
   refusedRetryMs?: number;
 }
 
-const MAX_ARRIVALS = 30;
 const MAX_PENDING = 500;
+/** Refusals that retrying cannot cure: the wall says so instead of asking forever. */
+const FINAL: readonly string[] = [ErrorCode.unknownRegion, ErrorCode.validation, ErrorCode.forbidden];
 
 export interface WallStore {
   getState(): WallState;
@@ -60,30 +61,50 @@ export interface WallStore {
 }
 
 /**
+ * Tells React's subscribers that the state changed, at most every `every` ms however often it is
+ * asked (an urgent change goes out at once).
+ */
+function createNotifier(now: () => number, every: number) {
+  const listeners = new Set<() => void>();
+  let last = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    timer = null;
+    last = now();
+    for (const l of listeners) l();
+  };
+  return {
+    subscribe(fn: () => void): () => void {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    notify(urgent = false): void {
+      if (timer) return;
+      timer = setTimeout(flush, urgent ? 0 : Math.max(0, last + every - now()));
+    },
+    stop(): void {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
+/**
  * Holds one region's snapshot outside React. Deltas are applied as they come (they are small);
  * React hears about it at most every `notifyEveryMs`, however fast deltas arrive. A gap, a
  * version or range mismatch, a period roll-over or a reconnect leads to a fresh subscribe.
+ * The state changes themselves are pure functions (wallState.ts); this wires them to the socket.
+ * Longer than a screen on purpose: the subscribe token, timers and queued deltas are shared by
+ * the handlers below, each a few lines; splitting the closure would hand them around by reference.
  */
 export function createWallStore(opts: WallStoreOptions): WallStore {
   const { region, transport } = opts;
   const now = opts.now ?? Date.now;
-  const every = opts.notifyEveryMs ?? 250;
   const ackTimeout = opts.ackTimeoutMs ?? 10_000;
   const refusedRetry = opts.refusedRetryMs ?? 30_000;
+  const notifier = createNotifier(now, opts.notifyEveryMs ?? 250);
 
-  let state: WallState = {
-    snapshot: null,
-    link: 'connecting',
-    error: null,
-    refused: null,
-    currentAt: null,
-    changed: { cameras: 0, clues: 0, grid: 0, trend: 0 },
-    arrivals: [],
-    resyncs: 0,
-  };
-  const listeners = new Set<() => void>();
-  let lastNotify = 0;
-  let notifyTimer: ReturnType<typeof setTimeout> | null = null;
+  let state = initialWallState();
   let ackTimer: ReturnType<typeof setTimeout> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -93,21 +114,16 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
   /** Deltas that arrive while a subscribe is in flight, applied after its snapshot. */
   let pending: RegionDelta[] = [];
   let arrivalN = 0;
+  const nextArrival = () => ++arrivalN;
   let running = false;
 
-  const flush = () => {
-    notifyTimer = null;
-    lastNotify = now();
-    for (const l of listeners) l();
-  };
-  const notify = (urgent = false) => {
-    if (notifyTimer) return;
-    const wait = urgent ? 0 : Math.max(0, lastNotify + every - now());
-    notifyTimer = setTimeout(flush, wait);
-  };
   const set = (patch: Partial<WallState>, urgent = false) => {
     state = { ...state, ...patch };
-    notify(urgent);
+    notifier.notify(urgent);
+  };
+  const clearAck = () => {
+    if (ackTimer) clearTimeout(ackTimer);
+    ackTimer = null;
   };
 
   function resubscribe(): void {
@@ -118,29 +134,19 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
     pending = [];
     if (state.link === 'live') set({ link: 'syncing', resyncs: state.resyncs + (subscribeCount > 1 ? 1 : 0) });
     else if (subscribeCount > 1) set({ resyncs: state.resyncs + 1 });
-    if (ackTimer) clearTimeout(ackTimer);
+    clearAck();
     ackTimer = setTimeout(() => {
       if (token === inflight) resubscribe();
     }, ackTimeout);
     transport.emit('subscribe', { region }, (res) => {
       if (token !== inflight || !running) return;
-      if (ackTimer) clearTimeout(ackTimer);
-      ackTimer = null;
+      clearAck();
       inflight = 0;
       if (!res || typeof res !== 'object') return scheduleRetry();
-      if (!res.ok) {
-        // A region this display's token does not reach will not become reachable by retrying.
-        if (
-          res.error.code === 'UNKNOWN_REGION' ||
-          res.error.code === 'VALIDATION_ERROR' ||
-          res.error.code === 'FORBIDDEN'
-        ) {
-          set({ error: res.error, link: 'live' }, true);
-          return;
-        }
-        return scheduleRetry();
-      }
-      adopt(res.data);
+      if (res.ok) return adopt(res.data);
+      // A region this display's token does not reach will not become reachable by retrying.
+      if (FINAL.includes(res.error.code)) return set({ error: res.error, link: 'live' }, true);
+      scheduleRetry();
     });
   }
 
@@ -158,34 +164,11 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
       set({ error: { code: 'VERSION', message: `protocol ${s.v} ≠ ${PROTOCOL_VERSION}` } }, true);
       return;
     }
-    const t = now();
-    const first = state.snapshot === null;
-    const arrivals = first ? state.arrivals : withArrivals(state.snapshot!, s.clues, t);
-    state = {
-      ...state,
-      snapshot: s,
-      link: 'live',
-      error: null,
-      currentAt: t,
-      changed: { cameras: t, clues: t, grid: t, trend: t },
-      arrivals,
-    };
+    state = adoptSnapshot(state, s, now(), nextArrival);
     const queued = pending;
     pending = [];
     for (const d of queued) if (d.seq > s.seq) onDelta(d);
-    notify(true);
-  }
-
-  function withArrivals(prev: RegionSnapshot, clues: readonly Clue[], t: number): readonly Arrival[] {
-    const known = new Set(prev.clues.map((c) => c.id));
-    const fresh = clues.filter((c) => !known.has(c.id));
-    if (fresh.length === 0) return state.arrivals;
-    // Oldest first so the newest ends up last.
-    const add = fresh
-      .slice(0, MAX_ARRIVALS)
-      .reverse()
-      .map((clue) => ({ clue, at: t, n: ++arrivalN }));
-    return [...state.arrivals, ...add].slice(-MAX_ARRIVALS);
+    notifier.notify(true);
   }
 
   function onDelta(d: RegionDelta): void {
@@ -194,95 +177,115 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
       if (pending.length < MAX_PENDING) pending.push(d);
       return;
     }
-    const s = state.snapshot;
-    if (!s) return;
-    if (d.seq <= s.seq) return; // a duplicate after a resync
-    const r = applyDelta(s, d);
-    if (!r.ok) {
-      resubscribe();
-      return;
-    }
-    const t = now();
-    const changed = { ...state.changed };
-    if (d.cams || d.downLongest) changed.cameras = t;
-    if (d.figures || d.childFigures) changed.cameras = changed.grid = t;
-    if (d.clues) changed.clues = t;
-    if (d.trend) changed.trend = t;
-    state = {
-      ...state,
-      snapshot: r.snapshot,
-      currentAt: t,
-      changed,
-      arrivals: d.clues ? withArrivals(s, d.clues, t) : state.arrivals,
-    };
-    notify();
+    const next = applyWallDelta(state, d, now(), nextArrival);
+    if (next === 'stale') return;
+    if (next === 'resync') return resubscribe();
+    state = next;
+    notifier.notify();
     if (d.periods) resubscribe();
   }
 
+  const link = linkHandlers({
+    running: () => running,
+    transport,
+    state: () => state,
+    set,
+    now,
+    refusedRetry,
+    resubscribe,
+    onLost: () => {
+      inflight = 0;
+      clearAck();
+    },
+    reconnectTimer: {
+      get: () => reconnectTimer,
+      set: (t) => (reconnectTimer = t),
+    },
+  });
   const onSnapshot = (s: RegionSnapshot) => {
-    if (!running || inflight !== 0) return;
-    adopt(s);
-  };
-  const onConnect = () => {
-    set({ link: 'syncing', refused: null }, true);
-    resubscribe();
-  };
-  const reconnectIn = (ms: number) => {
-    if (!running || reconnectTimer) return;
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = null;
-      if (running && !transport.connected) transport.connect();
-    }, ms);
-  };
-  // A refusal by the server's own middleware carries `data: { code, message }`; socket.io does not
-  // retry after it, so the wall says why and tries again slowly (a token fixed by an admin, a
-  // rate limit that has passed). Other connection errors are ordinary link losses.
-  const onConnectError = (err?: unknown) => {
-    const data = (err as { data?: { code?: unknown; message?: unknown } } | undefined)?.data;
-    if (data && typeof data.code === 'string') {
-      set({ refused: { code: data.code, message: typeof data.message === 'string' ? data.message : '' } }, true);
-      reconnectIn(refusedRetry);
-    }
-    onDisconnect();
-  };
-  const onDisconnect = (reason?: unknown) => {
-    inflight = 0;
-    // A server that shuts down gracefully says goodbye ("io server disconnect"), and socket.io
-    // does not reconnect after that by itself: the wall must, or it stays dark until a reload.
-    if (reason === 'io server disconnect') reconnectIn(1000);
-    if (ackTimer) clearTimeout(ackTimer);
-    ackTimer = null;
-    // The figures stay on the wall, marked as of the last moment they were known current.
-    if (state.link !== 'lost') set({ link: 'lost', currentAt: state.link === 'live' ? now() : state.currentAt }, true);
+    if (running && inflight === 0) adopt(s);
   };
 
   return {
     getState: () => state,
-    subscribe(fn) {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
+    subscribe: notifier.subscribe,
     start() {
       if (running) return;
       running = true;
-      transport.on('connect', onConnect);
-      transport.on('disconnect', onDisconnect);
-      transport.on('connect_error', onConnectError);
+      transport.on('connect', link.onConnect);
+      transport.on('disconnect', link.onDisconnect);
+      transport.on('connect_error', link.onConnectError);
       transport.on('delta', onDelta);
       transport.on('snapshot', onSnapshot);
-      if (transport.connected) onConnect();
+      if (transport.connected) link.onConnect();
       else transport.connect();
     },
     stop() {
       running = false;
-      transport.off('connect', onConnect);
-      transport.off('disconnect', onDisconnect);
-      transport.off('connect_error', onConnectError);
+      transport.off('connect', link.onConnect);
+      transport.off('disconnect', link.onDisconnect);
+      transport.off('connect_error', link.onConnectError);
       transport.off('delta', onDelta);
       transport.off('snapshot', onSnapshot);
-      for (const timer of [notifyTimer, ackTimer, retryTimer, reconnectTimer]) if (timer) clearTimeout(timer);
-      notifyTimer = ackTimer = retryTimer = reconnectTimer = null;
+      notifier.stop();
+      for (const timer of [ackTimer, retryTimer, reconnectTimer]) if (timer) clearTimeout(timer);
+      ackTimer = retryTimer = reconnectTimer = null;
       transport.disconnect();
+    },
+  };
+}
+
+/** What the link handlers need of the store. */
+interface LinkContext {
+  running: () => boolean;
+  transport: WallTransport;
+  state: () => WallState;
+  set: (patch: Partial<WallState>, urgent?: boolean) => void;
+  now: () => number;
+  refusedRetry: number;
+  resubscribe: () => void;
+  /** The link is gone: no subscribe is in flight any more. */
+  onLost: () => void;
+  reconnectTimer: { get(): ReturnType<typeof setTimeout> | null; set(t: ReturnType<typeof setTimeout> | null): void };
+}
+
+/** Connect, disconnect and refusal: the link state the wall shows, and when to reconnect by hand. */
+function linkHandlers(c: LinkContext) {
+  const reconnectIn = (ms: number) => {
+    if (!c.running() || c.reconnectTimer.get()) return;
+    c.reconnectTimer.set(
+      setTimeout(() => {
+        c.reconnectTimer.set(null);
+        if (c.running() && !c.transport.connected) c.transport.connect();
+      }, ms),
+    );
+  };
+  const onDisconnect = (reason?: unknown) => {
+    c.onLost();
+    // A server that shuts down gracefully says goodbye ("io server disconnect"), and socket.io
+    // does not reconnect after that by itself: the wall must, or it stays dark until a reload.
+    if (reason === 'io server disconnect') reconnectIn(1000);
+    // The figures stay on the wall, marked as of the last moment they were known current.
+    const s = c.state();
+    if (s.link !== 'lost') c.set({ link: 'lost', currentAt: s.link === 'live' ? c.now() : s.currentAt }, true);
+  };
+  return {
+    onConnect: () => {
+      c.set({ link: 'syncing', refused: null }, true);
+      c.resubscribe();
+    },
+    onDisconnect,
+    // A refusal by the server's own middleware carries `data: { code, message }`; socket.io does not
+    // retry after it, so the wall says why and tries again slowly (a token fixed by an admin, a
+    // rate limit that has passed). Other connection errors are ordinary link losses.
+    onConnectError: (err?: unknown) => {
+      const data = (err as { data?: { code?: unknown; message?: unknown } } | undefined)?.data;
+      if (data && typeof data.code === 'string') {
+        const message = typeof data.message === 'string' ? data.message : '';
+        c.set({ refused: { code: data.code, message } }, true);
+        reconnectIn(c.refusedRetry);
+      }
+      onDisconnect();
     },
   };
 }
