@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorBodySchema, ErrorCode } from '@zhihui/shared';
 import { HttpError } from '../domain/errors.js';
+import { BAD_CURSOR } from '../store/types.js';
 
 export { HttpError, validationError, fieldError, notFound } from '../domain/errors.js';
 
@@ -142,7 +143,7 @@ export default fp(
           return send(reply, 415, ErrorCode.unsupportedMedia, `content-type '${request.headers['content-type'] ?? ''}' is not supported here; use application/json`);
         case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
           return send(reply, 400, ErrorCode.validation, 'content-length does not match the body');
-        case 'BAD_CURSOR':
+        case BAD_CURSOR:
           return send(reply, 400, ErrorCode.validation, 'cursor: not a cursor this server issued', [{ field: 'cursor', message: 'not a cursor this server issued' }]);
       }
       const unavailable = storeUnavailable(err);

@@ -16,6 +16,9 @@ import type {
   Region,
 } from '@zhihui/shared';
 
+/** The `code` of the Error a store rejects with for a cursor it did not issue (the errors plugin answers 400). */
+export const BAD_CURSOR = 'BAD_CURSOR';
+
 /** A channel's inventory and current status, as stored. Times are ISO strings. */
 export interface CameraRecord {
   id: string;
@@ -292,7 +295,7 @@ export interface Store {
   allCameras(): Promise<CameraRecord[]>;
   /**
    * Channels ordered by id. Cursors are opaque; a cursor the store cannot decode rejects with an
-   * Error whose `code` is 'BAD_CURSOR' (the API answers 400). The same holds for listClues.
+   * Error whose `code` is BAD_CURSOR (the API answers 400). The same holds for listClues.
    */
   listCameras(q: CameraQuery): Promise<Page<CameraRecord>>;
   /**

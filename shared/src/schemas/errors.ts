@@ -19,6 +19,8 @@ export const ErrorCode = {
   unavailable: 'STORE_UNAVAILABLE',
   /** An outside system Zhihui asked on the caller's behalf (a video platform) did not answer. */
   upstream: 'UPSTREAM_UNAVAILABLE',
+  /** The PDF report cannot be rendered now (no Chromium, it cannot start, or too many waiting); report.html prints the same. */
+  pdfUnavailable: 'PDF_UNAVAILABLE',
   /** A channel's stream cannot be had now (platform refused, unreachable, or no source serves it). */
   videoUnavailable: 'VIDEO_UNAVAILABLE',
   internal: 'INTERNAL',

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { HttpError } from '../errors.js';
+import { ErrorCode } from '@zhihui/shared';
 
 /** Launch flags that work as root and without a GPU (see TOOLING.md). */
 export const CHROMIUM_ARGS = [
@@ -25,8 +26,6 @@ export interface PdfRendererOptions {
   cacheEntries?: number;
   timeoutMs?: number;
 }
-
-export const PDF_UNAVAILABLE = 'PDF_UNAVAILABLE';
 
 /**
  * HTML → A4 PDF with one headless Chromium, launched on first use and reused; a crashed browser
@@ -65,7 +64,7 @@ export class PdfRenderer {
     if (running) return running;
     this.#check();
     if (this.#active + this.#queue.length >= this.#opts.concurrency + this.#opts.maxQueue) {
-      const busy = new HttpError(503, PDF_UNAVAILABLE, `the report renderer is busy (${this.#opts.maxQueue} reports waiting); retry shortly`);
+      const busy = new HttpError(503, ErrorCode.pdfUnavailable, `the report renderer is busy (${this.#opts.maxQueue} reports waiting); retry shortly`);
       busy.retryAfterSec = 5 * (1 + this.#queue.length);
       throw busy;
     }
@@ -87,9 +86,9 @@ export class PdfRenderer {
   }
 
   #check(): void {
-    if (this.#closed) throw new HttpError(503, PDF_UNAVAILABLE, 'the server is shutting down');
+    if (this.#closed) throw new HttpError(503, ErrorCode.pdfUnavailable, 'the server is shutting down');
     if (!existsSync(this.#opts.executablePath)) {
-      throw new HttpError(503, PDF_UNAVAILABLE, `PDF export needs Chromium at ${this.#opts.executablePath} (apt-get install chromium fonts-noto-cjk); report.html prints the same report from a browser`);
+      throw new HttpError(503, ErrorCode.pdfUnavailable, `PDF export needs Chromium at ${this.#opts.executablePath} (apt-get install chromium fonts-noto-cjk); report.html prints the same report from a browser`);
     }
   }
 
@@ -142,7 +141,7 @@ export class PdfRenderer {
       });
     }
     return this.#browser.catch((err: unknown) => {
-      throw new HttpError(503, PDF_UNAVAILABLE, `Chromium could not start for the PDF export: ${(err as Error).message.split('\n')[0]}`);
+      throw new HttpError(503, ErrorCode.pdfUnavailable, `Chromium could not start for the PDF export: ${(err as Error).message.split('\n')[0]}`);
     });
   }
 

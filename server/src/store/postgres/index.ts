@@ -14,6 +14,7 @@ import type {
 } from '@zhihui/shared';
 import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
 import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusApplied, StatusEvent, StatusInput, Store } from '../types.js';
+import { BAD_CURSOR } from '../types.js';
 import { runMigrations } from './migrations.js';
 import { postgresPeople } from './people.js';
 import { postgresAppeals } from './appeals.js';
@@ -186,7 +187,7 @@ const toReport = (r: ReportRow): GridReport => ({
 
 const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 function badCursor(): Error {
-  return Object.assign(new Error('cursor: not a cursor this list issued'), { code: 'BAD_CURSOR' });
+  return Object.assign(new Error('cursor: not a cursor this list issued'), { code: BAD_CURSOR });
 }
 function decodeCursor<T>(c: string | undefined, check: (v: unknown) => v is T): T | null {
   if (c === undefined) return null;

@@ -15,6 +15,7 @@ import {
 } from '@zhihui/shared';
 import { isoAt } from '../isoAt.js';
 import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusApplied, StatusEvent, StatusInput, Store } from '../types.js';
+import { BAD_CURSOR } from '../types.js';
 import { betweenLate, planLate, takeBack, type HistoryStep } from '../late.js';
 import { MIGRATIONS } from './schema.js';
 import { sqlitePeople, type PeopleStore } from './people.js';
@@ -57,7 +58,7 @@ const msOrNull = (iso: string | null | undefined): number | null => (iso == null
 const isoOrNull = (t: unknown): string | null => (t == null ? null : isoAt(Number(t)));
 
 function badCursor(): Error {
-  return Object.assign(new Error('cursor: not a cursor this server issued'), { code: 'BAD_CURSOR' });
+  return Object.assign(new Error('cursor: not a cursor this server issued'), { code: BAD_CURSOR });
 }
 const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 function decodeCursor(c: string): unknown {
