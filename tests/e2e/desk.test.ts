@@ -253,9 +253,12 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
     await p.fill('[data-testid=work-form] input[name=owner]', '镇村建办');
     await p.click('[data-testid=work-form] button[type=submit]');
     await expect.poll(async () => (await server.get<{ outcome: string | null; owner: string | null }[] | { items: { id: string; outcome: string | null; owner: string | null }[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`) as { items: { id: string; outcome: string | null; owner: string | null }[] }).items.find((a) => a.id === made[1])).toMatchObject({ owner: '镇村建办', outcome: 'resolved' });
+    // From the appeal, a clue on the wall (source 说事儿日), linked back.
+    await p.click('[data-testid=appeal-to-clue]');
+    await p.waitForSelector('[data-testid=appeal-clue]');
+    const linked = (await server.get<{ items: { id: string; clueId: string | null }[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`)).items.find((a) => a.id === made[1])!;
+    expect(await server.get<{ source: string; createdBy: string }>(`/api/v1/clues/${linked.clueId}`)).toMatchObject({ source: 'appeal_day', createdBy: '刘值班' });
     // 议事: both appeals become a topic.
-    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
-    await p.fill('[data-testid=appeal-month]', month).catch(() => {});
     for (const id of made) await p.check(`[data-appeal="${id}"] >> xpath=.. >> input[type=checkbox]`);
     await p.fill('[data-testid=topic-form] input[name=title]', '测试村路灯维修');
     await p.fill('[data-testid=topic-form] textarea[name=decision]', '镇村建办一周内修复');

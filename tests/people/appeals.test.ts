@@ -178,4 +178,16 @@ describe('说事儿: appeal → topic → owner → outcome → red and black li
     expect((await post('/api/v1/appeals', { region: A, village: '东村', appellant: '某人', category: 'other', text: '无令牌' }, { cookie: op.cookie })).statusCode).toBe(403);
     expect(await app.store.getAppeal(other.id)).toEqual(other);
   });
+
+  test('from an appeal, a clue: linked only to a clue of the appeal\'s own township', async () => {
+    const a = (await post('/api/v1/appeals', { region: A, village: '东村', appellant: '张三', category: 'hazard', text: '桥栏杆断了' })).json() as Appeal;
+    const foreign = await app.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: { region: B, category: 'hazard', source: 'appeal_day', title: '乙乡的线索' } });
+    expect((await patch(`/api/v1/appeals/${a.id}`, { clueId: foreign.json().id })).body).toContain('clueId');
+    const clue = await post('/api/v1/clues', { region: A, category: 'hazard', source: 'appeal_day', title: '东村:桥栏杆断了' });
+    expect(clue.statusCode).toBe(201);
+    const linked = await patch(`/api/v1/appeals/${a.id}`, { clueId: clue.json().id });
+    expect(linked.statusCode).toBe(200);
+    expect((await app.store.getAppeal(a.id))!.clueId).toBe(clue.json().id);
+    expect(clue.json()).toMatchObject({ source: 'appeal_day', createdBy: 'opA' });
+  });
 });

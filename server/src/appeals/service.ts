@@ -92,8 +92,13 @@ export class AppealService {
       const t = await this.store.getTopic(p.topicId);
       if (!t || t.region !== cur.region) throw fieldError('topicId', `no topic '${p.topicId}' in this appeal's township`);
     }
+    if (p.clueId !== undefined) {
+      const found = await this.store.getClue(p.clueId);
+      if (!found || !reaches(this.regions(), within, found.clue.region) || !reaches(this.regions(), cur.region, found.clue.region)) throw fieldError('clueId', `no clue '${p.clueId}' in this appeal's township`);
+    }
     const next: Appeal = {
       ...cur,
+      clueId: p.clueId ?? cur.clueId,
       owner: p.owner?.trim() ?? cur.owner,
       dueAt: p.dueAt !== undefined ? isoAt(Date.parse(p.dueAt)) : cur.dueAt,
       outcome: p.outcome ?? cur.outcome,

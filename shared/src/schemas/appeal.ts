@@ -42,6 +42,8 @@ export const AppealPatchSchema = Type.Object(
     note: Type.Optional(Type.String({ maxLength: 2000 })),
     /** A topic of the same township; null takes it out of its topic. */
     topicId: Type.Optional(Type.Union([Id, Type.Null()])),
+    /** The clue raised from this appeal (a clue of its township that the caller reaches). */
+    clueId: Type.Optional(Id),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -161,6 +161,24 @@ function WorkForm(props: { appeal: Appeal; onDone: (a: Appeal) => void }) {
   const [note, setNote] = useState('');
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
+  /** From an appeal, a clue on the wall (source 说事儿日), linked back to the appeal. */
+  async function toClue() {
+    const next = await attempt(
+      async () => {
+        const clue = await deskApi.createClue({
+          category: a.category,
+          source: 'appeal_day',
+          region: a.region,
+          title: `${a.village}:${a.text}`.slice(0, 200),
+          description: `${a.appellant}(${a.village})反映:${a.text}`,
+        });
+        return deskApi.patchAppeal(a.id, { clueId: clue.id });
+      },
+      setFields,
+      setError,
+    );
+    if (next) props.onDone(next);
+  }
   async function submit(e: FormEvent) {
     e.preventDefault();
     const due = localToIso(dueAt);
@@ -219,6 +237,15 @@ function WorkForm(props: { appeal: Appeal; onDone: (a: Appeal) => void }) {
         <button type="submit" className="btn btn--primary">
           {zh() ? '保存办事' : 'Save'}
         </button>
+        {a.clueId === null ? (
+          <button type="button" className="btn" onClick={toClue} data-testid="appeal-to-clue">
+            {zh() ? '转为线索上报' : 'Report as a clue'}
+          </button>
+        ) : (
+          <span className="tag tag--dispatched" data-testid="appeal-clue">
+            {zh() ? '已转线索' : 'Clue'} {a.clueId}
+          </span>
+        )}
       </div>
     </form>
   );
@@ -369,7 +396,15 @@ export function AppealsView(props: { region: string }) {
         </ul>
       </section>
       <aside className="desk-side">
-        <AppealForm region={props.region} onDone={(a) => (setAppeals((l) => [...l, a]), setSelected(a.id))} />
+        <AppealForm
+          region={props.region}
+          onDone={(a) => {
+            // Show the month the appeal was heard in, with it selected.
+            setMonth(new Date(Date.parse(a.heardAt) + 8 * 3_600_000).toISOString().slice(0, 7));
+            setAppeals((l) => [...l, a]);
+            setSelected(a.id);
+          }}
+        />
         {checked.size > 0 && (
           <TopicForm
             region={props.region}

@@ -9,7 +9,7 @@ import {
   type Region,
   type RegionSnapshot,
 } from '@zhihui/shared';
-import { label } from '../../lib/i18n';
+import { getLocale, label } from '../../lib/i18n';
 import { DeskError, deskApi } from '../../lib/personApi';
 import { dt } from './deskText';
 
@@ -47,6 +47,7 @@ export function ClueForm(props: {
   const [description, setDescription] = useState('');
   const [urgent, setUrgent] = useState(false);
   const [camera, setCamera] = useState(draft.camera ?? '');
+  const [worker, setWorker] = useState('');
   const [lngLat, setLngLat] = useState(draft.lngLat);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
@@ -72,6 +73,8 @@ export function ClueForm(props: {
     const body: ClueCreate = { category, source, region, title: title.trim(), urgent };
     if (description.trim()) body.description = (camera ? `[通道 ${camera.trim()}] ` : '') + description.trim();
     else if (camera) body.description = `[通道 ${camera.trim()}]`;
+    // From a grid report: the reporting worker (the server checks the worker is in the clue's region).
+    if (source === 'grid' && worker.trim()) body.gridWorkerId = worker.trim();
     if (lngLat) {
       body.lon = Number(lngLat[0].toFixed(6));
       body.lat = Number(lngLat[1].toFixed(6));
@@ -160,6 +163,18 @@ export function ClueForm(props: {
             onChange={(e) => pickCamera(e.target.value)}
           />
         </label>
+        {source === 'grid' && (
+          <label>
+            <span>{getLocale() === 'en' ? 'Grid worker id' : '网格员编号'}</span>
+            <input
+              name="gridWorkerId"
+              value={worker}
+              onChange={(e) => setWorker(e.target.value)}
+              aria-invalid={fields.gridWorkerId ? true : undefined}
+            />
+            <FieldError name="gridWorkerId" fields={fields} />
+          </label>
+        )}
         <label className="desk-form__check">
           <input name="urgent" type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} />
           <span>{dt('urgent')}</span>
