@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { ErrorCode } from '@zhihui/shared';
 import { HttpError } from '../domain/errors.js';
@@ -67,6 +68,16 @@ function principalOf(c: CredentialRecord): Principal {
   return { role: admin ? 'admin' : 'writer', name: c.name, id: c.id, scopes: new Set(admin ? SCOPES : (c.scopes as Scope[])), region: c.region };
 }
 
+/** The credentials from the environment, as digests: API_KEYS, ADMIN_KEY and VIEWER_TOKENS, all reaching the whole tree. */
+function envCredentials(config: FastifyInstance['config']): { name: string; digest: Buffer; principal: Principal }[] {
+  const out: { name: string; digest: Buffer; principal: Principal }[] = [];
+  // A demo key writes; it never administers (ADMIN_KEY does).
+  for (const k of config.apiKeys) out.push({ name: k.name, digest: sha256(k.key), principal: { role: 'writer', name: k.name, id: null, scopes: new Set(ENV_KEY_SCOPES), region: null } });
+  if (config.adminKey) out.push({ name: 'admin', digest: sha256(config.adminKey), principal: { role: 'admin', name: 'admin', id: null, scopes: new Set(SCOPES), region: null } });
+  for (const v of config.viewerTokens) out.push({ name: v.name, digest: sha256(v.key), principal: { role: 'viewer', name: v.name, id: null, scopes: new Set(), region: null } });
+  return out;
+}
+
 /**
  * Keys and viewer tokens. Environment credentials: API_KEYS (every write scope), ADMIN_KEY (the
  * admin role), VIEWER_TOKENS; all reach the whole tree. Stored credentials are created by an
@@ -76,15 +87,14 @@ function principalOf(c: CredentialRecord): Principal {
  * stored ones found by the non-secret id inside the token. Names are never reused (revoked ones
  * included) and never one of the server's own actors, so a name in a record or the audit log
  * always means one credential.
+ *
+ * One closure over the loaded credentials and their listeners, which every method reads; the
+ * methods themselves (lookup, naming, create, revoke) are short.
  */
 export default fp(
   async (app) => {
     const { config, store } = app;
-    const envKeys: { name: string; digest: Buffer; principal: Principal }[] = [];
-    // A demo key writes; it never administers (ADMIN_KEY does).
-    for (const k of config.apiKeys) envKeys.push({ name: k.name, digest: sha256(k.key), principal: { role: 'writer', name: k.name, id: null, scopes: new Set(ENV_KEY_SCOPES), region: null } });
-    if (config.adminKey) envKeys.push({ name: 'admin', digest: sha256(config.adminKey), principal: { role: 'admin', name: 'admin', id: null, scopes: new Set(SCOPES), region: null } });
-    for (const v of config.viewerTokens) envKeys.push({ name: v.name, digest: sha256(v.key), principal: { role: 'viewer', name: v.name, id: null, scopes: new Set(), region: null } });
+    const envKeys = envCredentials(config);
 
     let stored = new Map<string, CredentialRecord>();
     const revokedListeners: ((id: string) => void)[] = [];

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
 import { Server, type Socket } from 'socket.io';
 import { WebSocketServer, type ServerOptions as WsOptions } from 'ws';
 import {
@@ -76,6 +77,34 @@ function pendingPackets(socket: ZhihuiSocket): number {
   return conn.writeBuffer?.length ?? 0;
 }
 
+/** The socket.io server on the HTTP server, with the transport settings every wall connection gets. */
+function createIo(server: FastifyInstance['server'], corsOrigins: FastifyInstance['config']['corsOrigins']): ZhihuiServer {
+  return new Server(server, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    // Deflate only what is large: snapshots (the demo county's 198 KB crosses as about 47 KB);
+    // deltas stay under the threshold and go as they are. The fastest level, so a subscribe
+    // storm does not buy its bytes with seconds of CPU. A small window and memLevel bound the
+    // zlib context of a subscribed socket to about 16 KB (made on its first large message, none
+    // for an idle connection); no context takeover, so nothing is kept between messages.
+    perMessageDeflate: {
+      threshold: 8 * 1024,
+      serverMaxWindowBits: 11,
+      clientMaxWindowBits: 11,
+      serverNoContextTakeover: true,
+      clientNoContextTakeover: true,
+      zlibDeflateOptions: { memLevel: 4, level: 1 },
+    },
+    httpCompression: true,
+    wsEngine: OneMessagePerTurn,
+    // Another site's page must not ride a wall's cookie into the socket.
+    allowRequest: (req, cb) => {
+      const ok = originAllowed(req.headers.origin, req.headers.host, corsOrigins);
+      cb(ok ? null : `origin ${req.headers.origin ?? ''} is not allowed (CORS_ORIGINS)`, ok);
+    },
+  });
+}
+
 /**
  * socket.io on the Fastify server: `subscribe` answers with the region's snapshot and joins its
  * room; the changes of each watched region go out as one delta, at once after a quiet spell and
@@ -86,33 +115,13 @@ function pendingPackets(socket: ZhihuiSocket): number {
  * Scale-out: every process consumes every bus event (see scaleout/) and streams to its own
  * sockets with its own seq, so deltas go through `io.local`; the adapter carries only
  * cross-process broadcasts.
+ *
+ * One closure over the streams, the per-region member sets and the snapshot cache, which the
+ * flush, subscribe and leave paths all share: longer than a screen so that state has one owner.
  */
 export default fp(
   async (app) => {
-    const io: ZhihuiServer = new Server(app.server, {
-      serveClient: false,
-      maxHttpBufferSize: 64 * 1024,
-      // Deflate only what is large: snapshots (the demo county's 198 KB crosses as about 47 KB);
-      // deltas stay under the threshold and go as they are. The fastest level, so a subscribe
-      // storm does not buy its bytes with seconds of CPU. A small window and memLevel bound the
-      // zlib context of a subscribed socket to about 16 KB (made on its first large message, none
-      // for an idle connection); no context takeover, so nothing is kept between messages.
-      perMessageDeflate: {
-        threshold: 8 * 1024,
-        serverMaxWindowBits: 11,
-        clientMaxWindowBits: 11,
-        serverNoContextTakeover: true,
-        clientNoContextTakeover: true,
-        zlibDeflateOptions: { memLevel: 4, level: 1 },
-      },
-      httpCompression: true,
-      wsEngine: OneMessagePerTurn,
-      // Another site's page must not ride a wall's cookie into the socket.
-      allowRequest: (req, cb) => {
-        const ok = originAllowed(req.headers.origin, req.headers.host, app.config.corsOrigins);
-        cb(ok ? null : `origin ${req.headers.origin ?? ''} is not allowed (CORS_ORIGINS)`, ok);
-      },
-    });
+    const io = createIo(app.server, app.config.corsOrigins);
     app.decorate('io', io);
     const closeAdapter = await attachSocketAdapter(io, app.config);
 

@@ -25,6 +25,8 @@ import type { CredentialKind } from '../store/types.js';
  * The admin API (ADMIN_KEY or a key with the admin scope): ingest keys and viewer tokens
  * (created with their secret shown once, listed without secrets, revoked), maintenance windows,
  * and the audit log. Every change here is in the audit log with its actor and time.
+ *
+ * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

@@ -25,6 +25,8 @@ import { requestActor } from '../plugins/audit.js';
  * 说事儿: appeals (说事, 办事), topics (议事) and the monthly red and black list of villages (评事).
  * Writes need the `clues` scope (keys) or an operator's or admin's session; reads are as open as
  * the rest of the read API and bound to the reader's region.
+ *
+ * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

@@ -27,7 +27,10 @@ export function cameraView(c: CameraRecord, now: number): CameraView {
 
 const isCsv = (contentType: string | undefined): boolean => /^(text|application)\/csv\b/i.test(contentType ?? '');
 
-/** Camera inventory (JSON or CSV), status batches, maintenance windows, and a region's channel list. */
+/**
+ * Camera inventory (JSON or CSV), status batches, maintenance windows, and a region's channel list.
+ * Long only as a table of routes: each entry is its schema and a handler of a few lines.
+ */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // JSON APIs: a text/plain body is a client mistake to answer with 415, not a string to validate.

@@ -25,7 +25,10 @@ function timeOf(field: string, raw: string | undefined): string | undefined {
   return isoAt(t);
 }
 
-/** Clues: create (idempotent by id), move along the lifecycle, list and read with history. */
+/**
+ * Clues: create (idempotent by id), move along the lifecycle, list and read with history.
+ * Long only as a table of routes: each entry is its schema and a handler of a few lines.
+ */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // JSON APIs: a text/plain body is a client mistake to answer with 415, not a string to validate.

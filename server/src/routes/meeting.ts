@@ -32,6 +32,8 @@ import { errorResponses } from '../plugins/errors.js';
  * The county dispatch meeting (每周一汇报,半月一调度): child-region ranking against the previous
  * period, drill-down lists, and the report as HTML, PDF and CSV. Every figure comes from
  * computeSummary, the same function the summary API and the wall's figures rest on.
+ *
+ * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

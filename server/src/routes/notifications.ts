@@ -32,6 +32,8 @@ import { errorResponses } from '../plugins/errors.js';
  * Notifications: the delivery log, the alerts firing now (what the wall announces) and the
  * working-day calendar for everyone who may read the region; channels, rules, test messages and
  * the calendar's override table for admins. Channel URLs and secrets never leave in full.
+ *
+ * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
@@ -113,6 +115,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(adminRoutes);
 };
 
+/** The admin half: channels, rules, test messages and the override table. Long only as a table of routes. */
 const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // A channel's or rule's `region` is the subtree whose admins may see and change it (a channel

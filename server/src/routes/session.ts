@@ -20,6 +20,8 @@ const viewOf = (who: SignedIn, idleMs: number): SessionView => ({
  * CSRF token; GET says who is signed in; DELETE signs out; PUT /session/password changes the
  * password (every session of the account ends). Failures are audited and counted twice: on the
  * account (lockout) and on the address (the failed-authentication throttle every credential shares).
+ *
+ * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

@@ -26,6 +26,8 @@ import { ZLM_HOOKS, ZlmSource, type ZlmHook } from '../sources/zlm.js';
  *
  * Region scoping: every source here is deployment-wide, so these routes are for the deployment's
  * admin; a region admin must not see sources (or import catalogs) outside their subtree.
+ *
+ * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

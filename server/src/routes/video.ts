@@ -27,6 +27,8 @@ const OPEN_LIMIT = { max: 600, timeWindow: 60_000 };
  * point, and play sessions. A session is a viewer: opening one obtains (or shares) the channel's
  * stream, closing the last one releases it on the platform. Media is proxied under the session,
  * so platform addresses and credentials stay on this server.
+ *
+ * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

@@ -25,6 +25,10 @@ export interface BridgeOptions {
  * Camera records from elsewhere that are older than what this process already has (smaller
  * `since`, which only grows in the database's commit order) are dropped, so two processes that
  * apply changes to one channel at the same moment still converge on the database's final state.
+ *
+ * One closure over the two Redis clients and their link state (missed publishes, subscription
+ * down), which publishing, gap detection and delivery all read: longer than a screen so that
+ * state has one owner.
  */
 export async function bridgeBus(bus: Bus, config: Config, opts: BridgeOptions = {}): Promise<() => Promise<void>> {
   if (!config.redisUrl) return async () => {};

@@ -1,6 +1,7 @@
 import type { CameraReason, CameraState } from '../schemas/camera.js';
 import type { ClueCategory, ClueSource, ClueStatus, MediationOutcome } from '../schemas/clue.js';
 import type { RegionLevel } from '../schemas/region.js';
+import type { PeriodKind } from '../time/periods.js';
 
 /** UI languages: Chinese first. */
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -17,6 +18,7 @@ export const DOMAIN_LABELS: {
   state: Labels<CameraState>;
   outcome: Labels<MediationOutcome>;
   level: Labels<RegionLevel>;
+  period: Labels<PeriodKind>;
 } = {
   category: {
     'zh-CN': { environment: '环保', crowd: '人群聚集', epidemic: '疫情防控', dispute: '矛盾纠纷', hazard: '安全隐患', public_opinion: '社情民意', security: '治安', other: '其他' },
@@ -71,5 +73,19 @@ export const DOMAIN_LABELS: {
   level: {
     'zh-CN': { province: '省', city: '市', county: '县(区)', township: '乡镇(街道)', village: '村(社区)' },
     en: { province: 'Province', city: 'City', county: 'County', township: 'Township', village: 'Village' },
+  },
+  period: {
+    'zh-CN': { today: '今日', yesterday: '昨日', this_week: '本周', last_week: '上周', this_half_month: '本半月', last_half_month: '上半月', this_month: '本月', last_month: '上月', custom: '自定义' },
+    en: {
+      today: 'Today',
+      yesterday: 'Yesterday',
+      this_week: 'This week',
+      last_week: 'Last week',
+      this_half_month: 'This half-month',
+      last_half_month: 'Last half-month',
+      this_month: 'This month',
+      last_month: 'Last month',
+      custom: 'Custom',
+    },
   },
 };

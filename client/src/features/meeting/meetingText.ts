@@ -1,4 +1,4 @@
-import type { PeriodKind } from '@zhihui/shared';
+import { DOMAIN_LABELS, type PeriodKind } from '@zhihui/shared';
 import { getLocale } from '../../lib/i18n';
 import type { ClueFilter, Metric, Tab } from './meetingParams';
 
@@ -198,31 +198,7 @@ export function mt(key: Key, vars?: Record<string, string | number>): string {
   return s;
 }
 
-const PERIODS: Record<'zh-CN' | 'en', Record<PeriodKind, string>> = {
-  'zh-CN': {
-    today: '今日',
-    yesterday: '昨日',
-    this_week: '本周',
-    last_week: '上周',
-    this_half_month: '本半月',
-    last_half_month: '上半月',
-    this_month: '本月',
-    last_month: '上月',
-    custom: '自定义',
-  },
-  en: {
-    today: 'Today',
-    yesterday: 'Yesterday',
-    this_week: 'This week',
-    last_week: 'Last week',
-    this_half_month: 'This half-month',
-    last_half_month: 'Last half-month',
-    this_month: 'This month',
-    last_month: 'Last month',
-    custom: 'Custom',
-  },
-};
-export const periodName = (k: PeriodKind) => PERIODS[getLocale()][k];
+export const periodName = (k: PeriodKind) => DOMAIN_LABELS.period[getLocale()][k];
 
 const METRIC_NAMES: Record<'zh-CN' | 'en', Record<Metric, string>> = {
   'zh-CN': {

@@ -43,6 +43,8 @@ function badTransition(from: Clue['status'], to: Clue['status']): HttpError {
  * Clues: creation (idempotent by id) and their lifecycle. Bodies come checked against their shared
  * schema (by the route, or built by the caller); what is checked here is what a schema cannot know:
  * regions, times against now and each other, ids already taken.
+ *
+ * Long as a closure holding the domain's functions (each well under a screen), like the other parts.
  */
 export function clueIngest(ctx: IngestContext) {
   const { store } = ctx;

@@ -20,7 +20,10 @@ function underClue(err: unknown): unknown {
 
 type CreateClue = (body: ClueCreate, actor: string, within?: RegionRoot) => Promise<{ clue: Clue; created: boolean }>;
 
-/** Grid workers (网格员): inventory, on-duty flag, and patrol reports, which may raise a clue. */
+/**
+ * Grid workers (网格员): inventory, on-duty flag, and patrol reports, which may raise a clue.
+ * Long as a closure holding the domain's functions, each well under a screen.
+ */
 export function gridIngest(ctx: IngestContext, createClue: CreateClue) {
   const { store } = ctx;
 

@@ -1,4 +1,4 @@
-import { PERIOD_KINDS, periodOf, previousPeriod, shanghaiDate, type Period, type PeriodKind } from '@zhihui/shared';
+import { DOMAIN_LABELS, PERIOD_KINDS, periodOf, previousPeriod, shanghaiDate, type Period, type PeriodKind } from '@zhihui/shared';
 import { fieldError } from '../errors.js';
 import { periodFromQuery } from '../time.js';
 
@@ -29,20 +29,8 @@ export function resolvePeriod(q: { period?: string; from?: string; to?: string }
   return { kind: kind as PeriodKind, period, previous: previousPeriod(period) };
 }
 
-const PERIOD_NAMES_ZH: Record<PeriodKind, string> = {
-  today: '今日',
-  yesterday: '昨日',
-  this_week: '本周',
-  last_week: '上周',
-  this_half_month: '本半月',
-  last_half_month: '上半月',
-  this_month: '本月',
-  last_month: '上月',
-  custom: '自定义',
-};
-
 export function periodNameZh(kind: PeriodKind): string {
-  return PERIOD_NAMES_ZH[kind];
+  return DOMAIN_LABELS.period['zh-CN'][kind];
 }
 
 /** First and last calendar day of [from, to) in Shanghai (the end is inclusive, as people read it). */
