@@ -36,9 +36,18 @@ export function sqliteAppeals(db: Database.Database, st: (sql: string) => Databa
     async listAppeals(q) {
       const params: Record<string, unknown> = {};
       let sql = 'SELECT doc FROM appeals WHERE 1 = 1';
-      if (q.from) (params.from = ms(q.from)), (sql += ' AND heard_at >= @from');
-      if (q.to) (params.to = ms(q.to)), (sql += ' AND heard_at < @to');
-      if (q.topicId) (params.topic = q.topicId), (sql += ' AND topic_id = @topic');
+      if (q.from) {
+        params.from = ms(q.from);
+        sql += ' AND heard_at >= @from';
+      }
+      if (q.to) {
+        params.to = ms(q.to);
+        sql += ' AND heard_at < @to';
+      }
+      if (q.topicId) {
+        params.topic = q.topicId;
+        sql += ' AND topic_id = @topic';
+      }
       sql += inList('region', q.regions, params);
       return (st(sql + ' ORDER BY heard_at, id').all(params) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Appeal);
     },
@@ -55,8 +64,14 @@ export function sqliteAppeals(db: Database.Database, st: (sql: string) => Databa
     async listTopics(q) {
       const params: Record<string, unknown> = {};
       let sql = 'SELECT doc FROM appeal_topics WHERE 1 = 1';
-      if (q.from) (params.from = q.from), (sql += ' AND meeting_date >= @from');
-      if (q.to) (params.to = q.to), (sql += ' AND meeting_date < @to');
+      if (q.from) {
+        params.from = q.from;
+        sql += ' AND meeting_date >= @from';
+      }
+      if (q.to) {
+        params.to = q.to;
+        sql += ' AND meeting_date < @to';
+      }
       sql += inList('region', q.regions, params);
       return (st(sql + ' ORDER BY meeting_date, id').all(params) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Topic);
     },
