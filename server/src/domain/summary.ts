@@ -2,7 +2,10 @@ import {
   ErrorCode,
   cameraFigures,
   cameraStateOf,
-  channelUptime,
+  chainOf,
+  historyUptime,
+  statusAtTime,
+  statusChangeKind,
   childrenOf,
   clueFigures,
   descendantsOf,
@@ -12,7 +15,6 @@ import {
   sumRegionFigures,
   rate,
   type CameraState,
-  type CameraStatus,
   type ClueStatus,
   type Clue,
   type ExcludedSpan,
@@ -23,7 +25,6 @@ import {
   type RegionRef,
   type RegionSummary,
   type RegionTree,
-  type StatusChange,
 } from '@zhihui/shared';
 import type { CameraRecord, MaintenanceSpan, StatusEvent, Store } from '../store/types.js';
 import { notFound } from './errors.js';
@@ -150,33 +151,18 @@ export async function computeSummary(store: Store, tree: RegionTree, code: strin
 
 /** Counts one channel into its bucket: state at `at`, changes in the period, and uptime. */
 function countCamera(c: CameraRecord, evs: readonly StatusEvent[], spans: ExcludedSpan[], b: Bucket, from: number, to: number, at: number): void {
-  // Read as a chain: a change starts where the one before it ended. The stores keep it so, but a
-  // history written before late reports re-chained the change after them may not be; there the
-  // earlier change's `to` is the better witness than the later one's `from`.
-  const steps = evs.map((e, i) => ({ at: Date.parse(e.at), from: i > 0 ? evs[i - 1]!.to : e.from, to: e.to }));
-  // Walking back from the current state: the status in force at t is the `from` of the first change after t.
-  const statusAt = (t: number): CameraStatus => {
-    for (const e of steps) if (e.at > t) return e.from;
-    return c.status;
-  };
+  const steps = chainOf(evs);
   const excluded = [...spans];
   if (c.maintenance) excluded.push({ from: Date.parse(c.maintenance.from), to: Date.parse(c.maintenance.to) });
   const maintained = excluded.some((s) => s.from <= at && at < s.to) || inMaintenance(c.maintenance, at);
-  const status = statusAt(at);
+  const status = statusAtTime(steps, c.status, at);
   // cameraStateOf with the window found in the history (the record only holds the latest window).
   b.states.push(maintained && c.inService ? 'maintenance' : cameraStateOf({ inService: c.inService, status, maintenance: null }, at));
-  const changes: StatusChange[] = [];
   for (const e of steps) {
-    const t = e.at;
-    if (t < to) {
-      if (e.from === 'offline' && e.to === 'online') b.repaired++;
-      else if (e.from === 'online' && e.to === 'offline') b.newlyFailed++;
-    }
-    if (t < at) changes.push({ at: t, status: e.to });
+    if (e.at >= to) break;
+    const kind = statusChangeKind(e);
+    if (kind === 'repaired') b.repaired++;
+    else if (kind === 'failed') b.newlyFailed++;
   }
-  if (c.inService && at > from) {
-    // The status in force at the period's start: the `from` of the first change at or after it.
-    const initial = steps.length > 0 ? steps[0]!.from : c.status;
-    b.uptime.push(channelUptime(initial, changes, from, at, excluded));
-  }
+  if (c.inService && at > from) b.uptime.push(historyUptime(steps, c.status, from, at, excluded));
 }

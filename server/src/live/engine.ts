@@ -8,7 +8,9 @@ import {
   ancestorsOf,
   cameraFiguresAt,
   cameraStateOf,
-  channelUptime,
+  chainOf,
+  historyUptime,
+  statusChangeKind,
   childOnPathTo,
   childrenOf,
   clueFigures,
@@ -30,7 +32,6 @@ import {
   type Clue,
   type DownChannel,
   type ExcludedSpan,
-  type StatusChange,
   type GridReport,
   type GridWorkerView,
   type Period,
@@ -81,12 +82,8 @@ export interface LiveChange {
 
 export type ChangeListener = (c: LiveChange) => void;
 
-/** How a status change counts: offline → online repairs a channel, online → offline is a new failure. */
-export function statusChangeKind(ev: Pick<StatusEvent, 'from' | 'to'>): 'repaired' | 'failed' | null {
-  if (ev.from === 'offline' && ev.to === 'online') return 'repaired';
-  if (ev.from === 'online' && ev.to === 'offline') return 'failed';
-  return null;
-}
+/** How a status change counts: the one rule, in shared/src/metrics/history.ts. */
+export { statusChangeKind };
 
 const STATE_INDEX = new Map<CameraState, number>(CAMERA_STATES.map((s, i) => [s, i]));
 const REASON_INDEX = new Map<string, number>(CAMERA_REASONS.map((r, i) => [r, i + 1]));
@@ -668,19 +665,10 @@ export class LiveEngine {
   /** Online and counted time of one channel over [from, now), as the REST summary computes it. */
   #uptime(c: Cam, from: number, now: number): Uptime | null {
     if (!c.rec.inService || now <= from) return null;
-    const evs = this.#camEvents.get(c.rec.id) ?? [];
-    let first = -1;
-    const changes: StatusChange[] = [];
-    for (let k = 0; k < evs.length; k++) {
-      const t = Date.parse(evs[k]!.at);
-      if (t < from) continue;
-      if (first < 0) first = k;
-      if (t < now) changes.push({ at: t, status: evs[k]!.to });
-    }
-    const initial = first >= 0 ? evs[first]!.from : c.rec.status;
+    const steps = chainOf(this.#camEvents.get(c.rec.id) ?? []);
     const excluded = [...(this.#spans.get(c.rec.id) ?? [])];
     if (c.rec.maintenance) excluded.push({ from: Date.parse(c.rec.maintenance.from), to: Date.parse(c.rec.maintenance.to) });
-    return channelUptime(initial, changes, from, now, excluded);
+    return historyUptime(steps, c.rec.status, from, now, excluded);
   }
 
   #own(n: Node): [RegionFigures, RegionFigures] {

@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, addMonths, differenceInMilliseconds, endOfMonth, startOfDay, startOfMonth, startOfWeek } from 'date-fns';
 import type { Period } from '../schemas/common.js';
+import { isoAt } from './iso.js';
 
 /** Every period and every clock on the wall is in China Standard Time, whatever the host's zone. */
 export const TIME_ZONE = 'Asia/Shanghai';
@@ -22,11 +23,11 @@ export type PeriodKind = (typeof PERIOD_KINDS)[number];
 export const RECENT_DAYS = 182;
 
 const inZone = (t: Date | number | string): TZDate => new TZDate(new Date(t).getTime(), TIME_ZONE);
-const iso = (d: TZDate): string => d.toISOString().replace('.000+', '+');
+const iso = (d: TZDate): string => isoAt(d.getTime());
 
-/** An instant as ISO 8601 in Asia/Shanghai, e.g. `2026-11-27T08:00:00+08:00`. */
+/** An instant as ISO 8601 in Asia/Shanghai, e.g. `2026-11-27T08:00:00+08:00` (the one formatter, isoAt). */
 export function toShanghaiIso(t: Date | number | string): string {
-  return iso(inZone(t));
+  return isoAt(typeof t === 'number' ? t : new Date(t).getTime());
 }
 
 function halfMonthStart(d: TZDate): TZDate {

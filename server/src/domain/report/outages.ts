@@ -1,12 +1,12 @@
 import {
-  channelUptime,
+  chainOf,
+  historyUptime,
   descendantsOf,
   type CameraReason,
   type ChannelOutage,
   type ExcludedSpan,
   type Period,
   type RegionTree,
-  type StatusChange,
 } from '@zhihui/shared';
 import type { CameraRecord, StatusEvent, Store } from '../../store/types.js';
 import { isoAt } from '../time.js';
@@ -49,20 +49,18 @@ export async function channelOutages(store: Store, tree: RegionTree, code: strin
 function outageOf(c: CameraRecord, evs: readonly StatusEvent[], spans: ExcludedSpan[], from: number, at: number): ChannelOutage {
   const excluded = [...spans];
   if (c.maintenance) excluded.push({ from: Date.parse(c.maintenance.from), to: Date.parse(c.maintenance.to) });
-  const changes: StatusChange[] = [];
+  const steps = chainOf(evs);
   let failures = 0;
   let lastReason: CameraReason | null = null;
-  for (const e of evs) {
-    const t = Date.parse(e.at);
-    if (t >= at) break;
-    changes.push({ at: t, status: e.to });
+  steps.forEach((e, i) => {
+    if (e.at >= at) return;
+    // Every going down from online counts here (to unknown as well): the list is of outages.
     if (e.to !== 'online' && e.from === 'online') failures++;
-    if (e.to !== 'online' && e.reason) lastReason = e.reason;
-  }
+    if (e.to !== 'online' && evs[i]!.reason) lastReason = evs[i]!.reason;
+  });
   // Down now: why it is down now; back up since: why it was down in the period.
   const reason = c.status === 'online' ? lastReason : (c.reason ?? lastReason);
-  const initial = evs.length > 0 ? evs[0]!.from : c.status;
-  const u = channelUptime(initial, changes, from, at, excluded);
+  const u = historyUptime(steps, c.status, from, at, excluded);
   return { id: c.id, name: c.name, region: c.region, downMs: u.counted - u.online, countedMs: u.counted, failures, status: c.status, since: c.since, reason };
 }
 

@@ -23,13 +23,11 @@ import type { PeopleStore } from '../sqlite/people.js';
 import { decideStatus, type LateHook } from './apply.js';
 import { COPY_FROM_ROWS, copyCameraStates, copyStatusEvents, forgetStaging } from './copy.js';
 import { planLate, type HistoryStep } from '../late.js';
+import { isoAt } from '../isoAt.js';
 
-const SHANGHAI_MS = 8 * 3600_000;
-
-/** Asia/Shanghai has had no daylight saving since 1991, so a fixed +08:00 renders every stored instant. */
+/** A stored instant as the SQLite store renders it: the one formatter (isoAt). */
 export function isoShanghai(d: Date): string {
-  const s = new Date(d.getTime() + SHANGHAI_MS).toISOString();
-  return (s.endsWith('.000Z') ? s.slice(0, -5) : s.slice(0, -1)) + '+08:00';
+  return isoAt(d.getTime());
 }
 const isoOrNull = (d: Date | null): string | null => (d ? isoShanghai(d) : null);
 

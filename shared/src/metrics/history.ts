@@ -1,0 +1,54 @@
+import type { CameraStatus } from '../schemas/camera.js';
+import { channelUptime, type ExcludedSpan, type StatusChange } from './uptime.js';
+
+/**
+ * The one reading of a channel's status history, used by the summary API, the live wall and the
+ * meeting's outage list alike (#16.3): how a change counts, the status in force at an instant,
+ * and online/counted time over a span with planned maintenance taken out.
+ */
+
+/** A stored change as the figures read it. */
+export interface ChainStep {
+  at: number; // epoch ms
+  from: CameraStatus;
+  to: CameraStatus;
+}
+
+/** How a status change counts: offline → online repairs a channel, online → offline is a new failure. */
+export function statusChangeKind(ev: { from: CameraStatus; to: CameraStatus }): 'repaired' | 'failed' | null {
+  if (ev.from === 'offline' && ev.to === 'online') return 'repaired';
+  if (ev.from === 'online' && ev.to === 'offline') return 'failed';
+  return null;
+}
+
+/**
+ * A channel's stored changes (time order) as a chain: a change starts where the one before it
+ * ended. The stores keep it so, but a history written before late reports re-chained the change
+ * after them may not be; there the earlier change's `to` is the better witness.
+ */
+export function chainOf(evs: readonly { at: string | number; from: CameraStatus; to: CameraStatus }[]): ChainStep[] {
+  return evs.map((e, i) => ({ at: typeof e.at === 'number' ? e.at : Date.parse(e.at), from: i > 0 ? evs[i - 1]!.to : e.from, to: e.to }));
+}
+
+/** The status in force at t, walking back from the current one: the `from` of the first change after t. */
+export function statusAtTime(steps: readonly ChainStep[], current: CameraStatus, t: number): CameraStatus {
+  for (const e of steps) if (e.at > t) return e.from;
+  return current;
+}
+
+/**
+ * Online and counted time of one channel over [from, to) from its chain of changes (at least
+ * those at or after `from`, time order) and its excluded spans (planned maintenance, from the
+ * history and the current window).
+ */
+export function historyUptime(steps: readonly ChainStep[], current: CameraStatus, from: number, to: number, excluded: readonly ExcludedSpan[]): { online: number; counted: number } {
+  const changes: StatusChange[] = [];
+  let first: ChainStep | undefined;
+  for (const e of steps) {
+    if (e.at < from) continue;
+    first ??= e;
+    if (e.at < to) changes.push({ at: e.at, status: e.to });
+  }
+  // The status in force at the period's start: the `from` of the first change at or after it.
+  return channelUptime(first ? first.from : current, changes, from, to, excluded);
+}
