@@ -32,6 +32,30 @@ const BENCHES = {
     ['delivered', 'receipts', '', null],
     ['expected', 'receipts', '', null],
   ],
+  fanout5000: [
+    ['sockets', '', '(4 client processes)', null],
+    ['latencyP50Ms', 'ms', '', null],
+    ['latencyP95Ms', 'ms', '', null],
+    ['latencyP99Ms', 'ms', '(default configuration)', null],
+    ['delivered', 'receipts', '', null],
+    ['expected', 'receipts', '', null],
+  ],
+  capacity: [['wallsAtP99Under100', 'sockets', '(one process, default configuration; largest step with p99 <= 100 ms)', null]],
+  wall: [
+    ['firstLoadFcpMs', 'ms', '(demo county, fresh profile)', null],
+    ['firstLoadLiveMs', 'ms', '<= 2,000 to the rate shown', (v) => v <= 2000],
+    ['firstLoadKB', 'KB', '(HTTP bytes on the wire)', null],
+    ['repeatLoadLiveMs', 'ms', '', null],
+    ['repeatLoadKB', 'KB', '(cache warm)', null],
+    ['frameP50Ms', 'ms', '(township, 10,000 channels, 1,000 changes/s)', null],
+    ['frameP95Ms', 'ms', '<= 33', (v) => v <= 33],
+    ['fps', 'frames/s', '', null],
+    ['longTasks', 'tasks', '(> 50 ms, over the run)', null],
+    ['longTaskSec', 's', '', null],
+    ['ingestToPaintedP50Ms', 'ms', '', null],
+    ['ingestToPaintedP99Ms', 'ms', '<= 250', (v) => v <= 250],
+    ['heapAfterMB', 'MB', '(JS heap after GC at the end of the run)', null],
+  ],
   heap: [
     ['connections', '', '', null],
     ['heapPerConnectionKB', 'KB', '<= 10', (v) => v <= 10],
@@ -85,7 +109,7 @@ function runOnce(name) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(here, `${name}.mjs`)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), name === 'capacity' || name === 'wall' ? 900_000 : 240_000);
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => {
       clearTimeout(timer);

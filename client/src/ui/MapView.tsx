@@ -5,18 +5,20 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import { useLatest } from '../lib/useLatest';
 import { createMap } from './map/createMap';
 import { declutter, type MarkerEntry } from './map/declutter';
+import { writeFeatureStates, type WrittenStates } from './map/featureStates';
 import { syncMarkers } from './map/htmlMarkers';
 import type { MapViewProps } from './map/types';
 import { useCanvas } from './ScaledCanvas';
 
-export type { HtmlMarker, MapFocus, MapImage, MapPickHit, MapViewProps } from './map/types';
+export type { FeatureStates, HtmlMarker, MapFocus, MapImage, MapPickHit, MapViewProps } from './map/types';
 
 // maplibre 6 runs its worker from a separate file, which Vite ships as an asset of our own.
 setWorkerUrl(workerUrl);
 
 /**
  * maplibre, created once per mounted view and removed on unmount. New data goes into the
- * existing sources with `setData`, markers are updated by id, and nothing remounts on a tick.
+ * existing sources with `setData`, per-feature looks through feature state (only the rows that
+ * changed), markers are updated by id, and nothing remounts on a tick.
  * `style` is read once, when the map is created.
  */
 export function MapView(props: MapViewProps) {
@@ -29,21 +31,35 @@ export function MapView(props: MapViewProps) {
   const ratio = Math.max(1, (window.devicePixelRatio || 1) * scale);
   const ratioRef = useLatest(ratio);
 
+  const written = useRef(new Map<string, WrittenStates>());
+  const writeStates = useLatest(() => {
+    const m = map.current;
+    if (m && loaded.current)
+      writeFeatureStates(m, latest.current.featureStates ?? {}, latest.current.data, written.current);
+  });
+
   useEffect(() => {
-    const made = createMap(el.current!, latest, ratioRef.current, markers.current, () => (loaded.current = true));
+    const states = written.current;
+    const made = createMap(el.current!, latest, ratioRef.current, markers.current, () => {
+      loaded.current = true;
+      writeStates.current();
+    });
     map.current = made.map;
     return () => {
       loaded.current = false;
+      states.clear();
       made.remove();
       map.current = null;
     };
-  }, [latest, ratioRef]);
+  }, [latest, ratioRef, writeStates]);
 
   useEffect(() => {
     map.current?.setPixelRatio(ratio);
   }, [ratio]);
 
-  useSourceData(map, loaded, props.data);
+  useSourceData(map, loaded, props.data, props.dataKeys);
+  // After the data: states of features a setData just replaced are written again.
+  useEffect(() => writeStates.current());
   useFitAndFocus(map, loaded, latest, props);
   useHtmlMarkers(map, loaded, markers, props.markers);
 
@@ -53,17 +69,19 @@ export function MapView(props: MapViewProps) {
 type MapRef = { readonly current: MapLibre | null };
 type FlagRef = { readonly current: boolean };
 
-/** Source data, in place: only the sources whose collection changed are written. */
-function useSourceData(map: MapRef, loaded: FlagRef, data: MapViewProps['data']): void {
-  const prev = useRef<MapViewProps['data']>({});
+/** Source data, in place: only the sources whose collection (or, where given, key) changed are written. */
+function useSourceData(map: MapRef, loaded: FlagRef, data: MapViewProps['data'], keys: MapViewProps['dataKeys']): void {
+  const prev = useRef<{ data: MapViewProps['data']; keys: Record<string, string> }>({ data: {}, keys: {} });
   useEffect(() => {
     const m = map.current;
     if (!m || !loaded.current) return;
     for (const [id, fc] of Object.entries(data)) {
-      if (prev.current[id] === fc) continue;
+      const key = keys?.[id];
+      if (key !== undefined ? prev.current.keys[id] === key && id in prev.current.data : prev.current.data[id] === fc)
+        continue;
       (m.getSource(id) as GeoJSONSource | undefined)?.setData(fc);
     }
-    prev.current = data;
+    prev.current = { data, keys: keys ?? {} };
   });
 }
 

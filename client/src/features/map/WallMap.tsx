@@ -66,6 +66,8 @@ export function WallMap(props: WallMapProps) {
         <MapView
           style={layers.style}
           data={layers.data}
+          dataKeys={layers.dataKeys}
+          featureStates={layers.featureStates}
           fit={layers.sceneBounds ?? layers.regionBounds}
           fitPadding={layers.sceneBounds ? 90 : 48}
           focus={focus}

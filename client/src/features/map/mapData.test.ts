@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'vitest';
+import { CAMERA_STATES, type GeoCollection } from '@zhihui/shared';
 import { clue, snapshot, TOWNSHIPS } from '../../test-support/fakeSnapshot';
-import type { GeoCollection } from '@zhihui/shared';
 import {
   areaOf,
   areasToGeoJson,
   boundsOf,
-  camerasToGeoJson,
+  cameraPointsToGeoJson,
+  cameraState,
   cluesToGeoJson,
   hasApproximate,
   rateColor,
@@ -98,10 +99,19 @@ describe('map data', () => {
     expect(boundsOf([])).toBeNull();
   });
 
-  test('channel points: only those down on a county wall, all on a township wall', () => {
+  test('channel points: every row with a position, its row as id; shown: only those down on a county wall, all on a township wall', () => {
     const cams = snapshot().cameras; // states online, offline, unknown
-    expect(camerasToGeoJson(cams, false).features.map((f) => f.properties!.state)).toEqual(['offline', 'unknown']);
-    expect(camerasToGeoJson(cams, true).features).toHaveLength(3);
+    const fc = cameraPointsToGeoJson(cams);
+    expect(fc.features.map((f) => f.id)).toEqual([0, 1, 2]);
+    const shown = (leaf: boolean) =>
+      Array.from(cams.state, (v) => cameraState(v, leaf))
+        .filter((x) => x.show)
+        .map((x) => x.state);
+    expect(shown(false)).toEqual(['offline', 'unknown']);
+    expect(shown(true)).toEqual(['online', 'offline', 'unknown']);
+    expect(cameraState(CAMERA_STATES.indexOf('offline'), false)).toEqual({ state: 'offline', down: true, show: true });
+    const noPos = { lon: [114.6, Number.NaN], lat: [37.9, 37.9] };
+    expect(cameraPointsToGeoJson(noPos).features.map((f) => f.id)).toEqual([0]);
   });
 
   test('clue points: open clues with a position, overdue marked by icon', () => {

@@ -253,26 +253,30 @@ export function regionLabels(
 }
 
 /**
- * Channel points: on a township wall every channel, elsewhere only those down (the layer
- * itself appears when zoomed in). State names come from CAMERA_STATES by wire index.
+ * Every channel with a position, as map points whose id is the channel's row in the snapshot.
+ * Built once per set of rows (positions do not change with status); what a point looks like comes
+ * from its feature state (`cameraState`), written only for the rows a delta changed.
  */
-export function camerasToGeoJson(cams: RegionSnapshot['cameras'], includeOnline: boolean): GeoJSON.FeatureCollection {
+export function cameraPointsToGeoJson(cams: Pick<RegionSnapshot['cameras'], 'lon' | 'lat'>): GeoJSON.FeatureCollection {
   const features: GeoJSON.Feature[] = [];
-  for (let i = 0; i < cams.id.length; i++) {
-    const state = CAMERA_STATES[cams.state[i]!] ?? 'unknown';
-    const down = state === 'offline' || state === 'unknown';
-    if (!down && !(includeOnline && state === 'online')) continue;
+  for (let i = 0; i < cams.lon.length; i++) {
     const lon = cams.lon[i]!;
     const lat = cams.lat[i]!;
     if (!Number.isFinite(lon) || !Number.isFinite(lat)) continue;
-    features.push({
-      type: 'Feature',
-      id: i,
-      geometry: { type: 'Point', coordinates: [lon, lat] },
-      properties: { state, down },
-    });
+    features.push({ type: 'Feature', id: i, geometry: { type: 'Point', coordinates: [lon, lat] }, properties: {} });
   }
   return { type: 'FeatureCollection', features };
+}
+
+/**
+ * The feature state of a channel point from its state column value: down ones always show; online
+ * ones only on a township wall (`includeOnline`), elsewhere they are not drawn (radius 0) and
+ * cannot be picked.
+ */
+export function cameraState(value: number, includeOnline: boolean): { state: string; down: boolean; show: boolean } {
+  const state = CAMERA_STATES[value] ?? 'unknown';
+  const down = state === 'offline' || state === 'unknown';
+  return { state, down, show: down || (includeOnline && state === 'online') };
 }
 
 /** Icon id of a clue marker: category, plus `-overdue` for an overdue one (red ring). */

@@ -1,7 +1,10 @@
-import type { StyleSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
 import type { RegionLevel } from '@zhihui/shared';
 
 export const SOURCES = { areas: 'areas', outline: 'outline', cameras: 'cameras', clues: 'clues' } as const;
+
+const SHOW: ExpressionSpecification = ['boolean', ['feature-state', 'show'], false];
+const DOWN: ExpressionSpecification = ['boolean', ['feature-state', 'down'], false];
 
 /**
  * The wall's map style, built in code: a dark background and our own GeoJSON only, so it needs
@@ -73,12 +76,22 @@ export function wallStyle(opts: { level: RegionLevel; tileUrl: string | null }):
       type: 'circle',
       source: SOURCES.cameras,
       minzoom: cameraMinZoom,
+      // Drawn from each point's feature state (mapData.cameraState), written only for the rows a
+      // delta changed: 10,000 channels are never rebuilt and re-tiled for one status change.
       paint: {
-        'circle-radius': ['case', ['get', 'down'], 5, 3],
-        'circle-color': ['match', ['get', 'state'], 'offline', '#ff4d5e', 'unknown', '#f5a524', '#2ee6a6'],
+        'circle-radius': ['case', ['!', SHOW], 0, DOWN, 5, 3],
+        'circle-color': [
+          'match',
+          ['coalesce', ['feature-state', 'state'], ''],
+          'offline',
+          '#ff4d5e',
+          'unknown',
+          '#f5a524',
+          '#2ee6a6',
+        ],
         'circle-stroke-color': '#05101f',
-        'circle-stroke-width': 1.2,
-        'circle-opacity': ['case', ['get', 'down'], 1, 0.75],
+        'circle-stroke-width': ['case', SHOW, 1.2, 0],
+        'circle-opacity': ['case', DOWN, 1, 0.75],
       },
     },
     {

@@ -5,7 +5,8 @@ import { drawClueIcons } from './clueIcons';
 import {
   areasToGeoJson,
   boundsOf,
-  camerasToGeoJson,
+  cameraPointsToGeoJson,
+  cameraState,
   cluesToGeoJson,
   codeOf,
   outlineToGeoJson,
@@ -44,9 +45,28 @@ export function useWallMapLayers(
       }),
     [region, children, childFigures, figures, geoChildren, geoOutline, scene],
   );
+  // What the map draws of the areas: a new rate in the same colour band is not written to the map.
+  const areasKey = useMemo(
+    () =>
+      areas.features
+        .map((f) => `${f.properties?.code}:${f.properties?.name}:${f.properties?.color}:${f.properties?.selected}`)
+        .join('|'),
+    [areas],
+  );
+  const dataKeys = useMemo(
+    () => ({ [SOURCES.areas]: `${areasKey}#${geoChildren ? 'g' : ''}${geoOutline ? 'o' : ''}` }),
+    [areasKey, geoChildren, geoOutline],
+  );
   const outline = useMemo(() => outlineToGeoJson(geoOutline), [geoOutline]);
   const isLeaf = children.length === 0;
-  const cameras = useMemo(() => camerasToGeoJson(cameraList, isLeaf), [cameraList, isLeaf]);
+  // Positions change only with a new snapshot's rows (a delta keeps these columns): the points are
+  // built then, and a delta only moves the state column the map reads as feature state.
+  const { lon, lat, state } = cameraList;
+  const cameras = useMemo(() => cameraPointsToGeoJson({ lon, lat }), [lon, lat]);
+  const featureStates = useMemo(
+    () => ({ [SOURCES.cameras]: { values: state, toState: (v: number) => cameraState(v, isLeaf) } }),
+    [state, isLeaf],
+  );
   const clues = useMemo(() => cluesToGeoJson(clueList, minute * 60_000, todayFrom), [clueList, minute, todayFrom]);
   const data = useMemo(
     () => ({ [SOURCES.areas]: areas, [SOURCES.outline]: outline, [SOURCES.cameras]: cameras, [SOURCES.clues]: clues }),
@@ -72,5 +92,5 @@ export function useWallMapLayers(
     return f ? boundsOf([f.geometry]) : null;
   }, [scene, geoChildren, children]);
 
-  return { style, images, data, labels, regionBounds, sceneBounds };
+  return { style, images, data, dataKeys, featureStates, labels, regionBounds, sceneBounds };
 }

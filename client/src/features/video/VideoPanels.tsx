@@ -190,7 +190,7 @@ export function AlertStrip(p: SectionProps) {
   const s = p.snapshot;
   const alerts = useMemo(() => alertsByRegion(s, minute * 60_000), [s, minute]);
   const childLevel = s.children[0]?.level ?? s.region.level;
-  const [trackRef, itemsRef, scrolls] = useMarquee(alerts);
+  const [trackRef, itemsRef, scrolls] = useMarquee(alerts.length > 0);
   return (
     <div className={`alerts ${p.stale ? 'alerts--stale' : ''}`} data-testid="alerts">
       <span className="alerts__title">{t('panel.alerts')}</span>
@@ -227,9 +227,11 @@ export function AlertStrip(p: SectionProps) {
 /**
  * Whether the alert line is wider than its track: only then does it scroll (as two copies, so the
  * loop is seamless). Measured, not counted, so a long English line scrolls and three short
- * Chinese ones stand still.
+ * Chinese ones stand still. Measured when the track or the line changes size (a ResizeObserver
+ * reports after layout), not on every update: new counts that leave the line as wide as it was
+ * force no layout.
  */
-function useMarquee(content: unknown) {
+function useMarquee(hasItems: boolean) {
   const track = useRef<HTMLDivElement>(null);
   const items = useRef<HTMLDivElement>(null);
   const [scrolls, setScrolls] = useState(false);
@@ -240,15 +242,14 @@ function useMarquee(content: unknown) {
       setScrolls(false);
       return;
     }
-    const measure = () => {
+    const ro = new ResizeObserver(() => {
       // While scrolling the line holds two copies: one copy is half of it.
-      const one = scrolls ? it.scrollWidth / 2 : it.scrollWidth;
+      const one = it.classList.contains('alerts__items--scroll') ? it.scrollWidth / 2 : it.scrollWidth;
       setScrolls(one > tr.clientWidth + 1);
-    };
-    measure();
-    const ro = new ResizeObserver(measure);
+    });
     ro.observe(tr);
+    ro.observe(it);
     return () => ro.disconnect();
-  }, [content, scrolls]);
+  }, [hasItems]);
   return [track, items, scrolls] as const;
 }

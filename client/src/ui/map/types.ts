@@ -29,10 +29,27 @@ export interface MapFocus {
   key: string;
 }
 
+/**
+ * Feature state of one source, one value per feature id 0…n-1 (maplibre feature-state): only the
+ * values that changed since the last render are written, so a delta of a few rows costs a few
+ * calls and no re-tiling. A new `toState` function writes every value again.
+ */
+export interface FeatureStates {
+  values: ArrayLike<number>;
+  toState: (value: number) => Record<string, string | number | boolean>;
+}
+
 export interface MapViewProps {
   /** Used once, when the map is created. Sources are then updated in place from `data`. */
   style: StyleSpecification;
   data: Record<string, GeoJSON.FeatureCollection>;
+  /**
+   * What the map draws of a source, by source id: while a source's key stays the same its new
+   * collection is not written (no re-tiling), e.g. areas whose rates moved within their colour band.
+   */
+  dataKeys?: Record<string, string>;
+  /** Per-feature state by source id, written in place (see FeatureStates). */
+  featureStates?: Record<string, FeatureStates>;
   /** Bounds the map shows when nothing is focused; re-fitted on resize. */
   fit: LngLatBoundsLike | null;
   fitPadding?: number;

@@ -1,0 +1,235 @@
+// The wall in a browser: Debian's Chromium (playwright-core) with software WebGL (SwiftShader) at
+// 1920×1080 against the built server and client. One run; prints JSON.
+//  - first load of the demo county wall (130111) in a fresh profile: first contentful paint, when
+//    the operational rate first shows, bytes transferred (HTTP, as encoded on the wire); then a
+//    repeat load in the same profile (cache warm);
+//  - a township wall (130111103, 冶河镇) given 10,000 channels, with 1,000 status changes a second
+//    posted through the REST API for BENCH_WALL_SECONDS (60): frame intervals from
+//    requestAnimationFrame, long tasks (> 50 ms), the JS heap after a GC at the end;
+//  - ingest → painted under that load: every 2 s one marker channel flips; the changes of the load
+//    are balanced (as many come online as go down in each batch), so the wall's online count moves
+//    only with the marker. Measured from the POST to the first animation frame after the count's
+//    text changed (both clocks are this machine's). The map's points change in the same render.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { dist, percentile, root } from './lib.mjs';
+
+const { CHROMIUM_ARGS } = await import(dist('domain/report/pdf.js'));
+const SECONDS = Number(process.env.BENCH_WALL_SECONDS ?? 60);
+const RATE = Number(process.env.BENCH_WALL_RATE ?? 1000);
+const CHANNELS = 10_000;
+const TOWN = '130111103';
+const COUNTY = '130111';
+const KEY = 'k';
+
+const port = await new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const p = s.address().port;
+    s.close(() => resolve(p));
+  });
+});
+const url = `http://127.0.0.1:${port}`;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'zhihui-bench-wall-'));
+const server = spawn(process.execPath, [path.join(root, 'server/dist/server.js')], {
+  cwd: root,
+  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SIMULATOR: 'off', API_KEYS: `bench:${KEY}`, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', REGION: COUNTY },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+for (let k = 0; ; k++) {
+  try {
+    if ((await fetch(`${url}/api/v1/ui-config`)).status < 500) break;
+  } catch {
+    /* not up yet */
+  }
+  if (k > 300) throw new Error('server did not come up');
+  await new Promise((r) => setTimeout(r, 200));
+}
+const send = async (method, p, body) => {
+  const res = await fetch(url + p, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
+  return res.json();
+};
+
+const say = (m) => process.stderr.write(`wall: ${m}\n`);
+say('server up');
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, '--lang=zh-CN'] });
+const viewport = { width: 1920, height: 1080 };
+
+// In every page: when the operational rate first shows a figure, and each paint of a new online count.
+const probe = () => {
+  window.__bench = { liveAt: null, counts: [] };
+  let last = null;
+  const look = () => {
+    const rate = document.querySelector('[data-testid="operational-rate"]');
+    if (window.__bench.liveAt === null && rate && /\d/.test(rate.textContent ?? '')) window.__bench.liveAt = performance.now();
+    const c = document.querySelector('[data-testid="operational-counts"]')?.textContent ?? null;
+    if (c !== null && c !== last) {
+      last = c;
+      requestAnimationFrame(() => window.__bench.counts.push({ text: c, at: performance.timeOrigin + performance.now() }));
+    }
+  };
+  new MutationObserver(look).observe(document, { subtree: true, childList: true, characterData: true });
+};
+
+async function load(context, target) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  let bytes = 0;
+  cdp.on('Network.loadingFinished', (e) => (bytes += e.encodedDataLength));
+  await page.goto(target, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__bench.liveAt !== null, null, { timeout: 60_000 });
+  await page.waitForTimeout(1500);
+  const t = await page.evaluate(() => ({ fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null, live: window.__bench.liveAt }));
+  return { page, bytes, ...t };
+}
+
+// ── first and repeat load of the demo county wall ─────────────────────────
+const ctx1 = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+await ctx1.addInitScript(probe);
+const first = await load(ctx1, `${url}/wall/${COUNTY}`);
+say(`first load: live at ${Math.round(first.live)} ms`);
+await first.page.close();
+const repeat = await load(ctx1, `${url}/wall/${COUNTY}`);
+await repeat.page.close();
+await ctx1.close();
+
+// ── a township with 10,000 channels ───────────────────────────────────────
+const fixtures = JSON.parse(readFileSync(path.join(root, 'fixtures/data/cameras.json'), 'utf8'));
+const own = (Array.isArray(fixtures) ? fixtures : fixtures.cameras).filter((c) => c.region === TOWN);
+const lons = own.map((c) => c.lon);
+const lats = own.map((c) => c.lat);
+const box = [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
+let x = 7;
+const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const ids = Array.from({ length: CHANNELS - own.length }, (_, i) => `13011110313200${String(i).padStart(6, '0')}`);
+for (let i = 0; i < ids.length; i += 5000) {
+  const part = ids.slice(i, i + 5000).map((id, k) => ({ id, name: `压测点位 ${i + k + 1}`, region: TOWN, lon: box[0] + rand() * (box[2] - box[0]), lat: box[1] + rand() * (box[3] - box[1]) }));
+  await send('PUT', '/api/v1/cameras', { cameras: part });
+}
+// A thousand down and the rest online; the load moves pairs (one down, one back) so the online
+// count stays put. The marker is one more channel, online at the start.
+const iso = () => new Date().toISOString();
+const marker = ids.pop();
+const down = ids.slice(0, 1000);
+const up = ids.slice(1000);
+const initial = [...down.map((cameraId) => ({ cameraId, status: 'offline', reason: 'network', at: iso() })), ...up.map((cameraId) => ({ cameraId, status: 'online', at: iso() })), { cameraId: marker, status: 'online', at: iso() }];
+for (let i = 0; i < initial.length; i += 5000) await send('POST', '/api/v1/cameras/status', { reports: initial.slice(i, i + 5000) });
+say('10,000 channels in');
+
+const ctx2 = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+await ctx2.addInitScript(probe);
+const town = await ctx2.newPage();
+await town.goto(`${url}/wall/${TOWN}`, { waitUntil: 'load' });
+await town.waitForSelector('[data-testid="map"][data-loaded="true"]', { timeout: 90_000 });
+await town.waitForFunction(() => window.__bench.liveAt !== null, null, { timeout: 60_000 });
+say('township wall live');
+const shownCams = await town.evaluate(() => document.querySelector('[data-testid="operational-counts"]')?.textContent);
+await town.waitForTimeout(2000);
+await town.evaluate(() => {
+  const b = window.__bench;
+  b.frames = [];
+  b.longTasks = [];
+  const po = new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) b.longTasks.push(e.duration);
+  });
+  po.observe({ type: 'longtask', buffered: false });
+  const tick = (t) => {
+    b.frames.push(t);
+    if (!b.stop) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+});
+
+// BENCH_WALL_PROFILE=file: a CPU profile of the page over the load (for looking, not a figure).
+const profiler = process.env.BENCH_WALL_PROFILE ? await ctx2.newCDPSession(town) : null;
+if (profiler) {
+  await profiler.send('Profiler.enable');
+  await profiler.send('Profiler.start');
+}
+const perBatch = RATE / 10;
+const posts = [];
+let markerDown = false;
+let markerNext = performance.now() + 1000;
+const end = performance.now() + SECONDS * 1000;
+let lateBatches = 0;
+for (let next = performance.now(); next < end; next += 100) {
+  const wait = next - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  else lateBatches++;
+  const reports = [];
+  for (let k = 0; k < perBatch / 2; k++) {
+    // Down: a random online one; back: the one down the longest (never one from this batch).
+    const d = up.splice(Math.floor(rand() * up.length), 1)[0];
+    const b = down.shift();
+    reports.push({ cameraId: d, status: 'offline', reason: 'network', at: iso() }, { cameraId: b, status: 'online', at: iso() });
+    down.push(d);
+    up.push(b);
+  }
+  if (performance.now() >= markerNext) {
+    markerNext += 2000;
+    markerDown = !markerDown;
+    reports.push({ cameraId: marker, status: markerDown ? 'offline' : 'online', ...(markerDown ? { reason: 'power' } : {}), at: iso() });
+    posts.push({ at: performance.timeOrigin + performance.now(), markerDown });
+  }
+  await send('POST', '/api/v1/cameras/status', { reports });
+}
+await town.waitForTimeout(1500);
+const seen = await town.evaluate(() => {
+  const b = window.__bench;
+  b.stop = true;
+  return { frames: b.frames, longTasks: b.longTasks, counts: b.counts };
+});
+if (profiler) {
+  const { profile } = await profiler.send('Profiler.stop');
+  (await import('node:fs')).writeFileSync(process.env.BENCH_WALL_PROFILE, JSON.stringify(profile));
+}
+const cdp = await ctx2.newCDPSession(town);
+await cdp.send('HeapProfiler.collectGarbage');
+const heap = await cdp.send('Runtime.getHeapUsage');
+await browser.close();
+server.kill('SIGTERM');
+await new Promise((r) => server.once('exit', r));
+rmSync(dataDir, { recursive: true, force: true });
+
+const intervals = seen.frames.slice(1).map((t, i) => t - seen.frames[i]);
+// The online count alternates with the marker: each post is painted by the first count after it
+// that differs from the one before it (the balanced load never moves it).
+const paints = [];
+const texts = seen.counts;
+for (const p of posts) {
+  const before = [...texts].reverse().find((c) => c.at < p.at)?.text;
+  const after = texts.find((c) => c.at >= p.at && c.text !== before);
+  if (after) paints.push(after.at - p.at);
+}
+console.log(
+  JSON.stringify({
+    firstLoadFcpMs: first.fcp,
+    firstLoadLiveMs: first.live,
+    firstLoadKB: first.bytes / 1024,
+    repeatLoadLiveMs: repeat.live,
+    repeatLoadKB: repeat.bytes / 1024,
+    townshipChannels: CHANNELS,
+    townshipCountsShown: shownCams,
+    changesPerSec: RATE,
+    seconds: SECONDS,
+    lateBatches,
+    frames: intervals.length,
+    fps: intervals.length / SECONDS,
+    frameP50Ms: percentile(intervals, 50),
+    frameP95Ms: percentile(intervals, 95),
+    frameP99Ms: percentile(intervals, 99),
+    longTasks: seen.longTasks.length,
+    longTaskSec: seen.longTasks.reduce((a, b) => a + b, 0) / 1000,
+    markers: posts.length,
+    markersPainted: paints.length,
+    ingestToPaintedP50Ms: percentile(paints, 50),
+    ingestToPaintedP99Ms: percentile(paints, 99),
+    heapAfterMB: heap.usedSize / 1024 / 1024,
+  }),
+);
+process.exit(0);
