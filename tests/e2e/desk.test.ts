@@ -89,8 +89,11 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
       expect(clue).toMatchObject({ region: TOWN, createdBy: '王值班', status: 'reported' });
       expect(clue.lon).not.toBeNull();
 
-      // Verify, then dispatch with a unit and a due time.
+      // Its nearest channels' video opens as a tile (the demo stream stands in for the platform here).
       await p.waitForSelector(`[data-testid=clue-detail][data-status=reported]`);
+      await p.click('[data-testid=clue-video]');
+      await p.waitForSelector('[data-testid=video-dock] [data-testid=video-tile]', { timeout: 60_000 });
+      // Verify, then dispatch with a unit and a due time.
       await p.keyboard.press('v');
       await p.fill('[data-testid=step-form] textarea[name=note]', '现场核实属实');
       await p.click('[data-testid=step-form] button[type=submit]');

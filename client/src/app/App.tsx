@@ -7,7 +7,7 @@ const WallPage = lazy(() => import('../features/wall/WallPage').then((m) => ({ d
 const MeetingPage = lazy(() => import('./MeetingRoute'));
 const NotificationsAdminPage = lazy(() => import('../features/admin/NotificationsAdminPage'));
 const LoginPage = lazy(() => import('../features/login/LoginPage'));
-const DeskPage = lazy(() => import('../features/desk/DeskPage'));
+const DeskPage = lazy(() => import('./DeskRoute'));
 
 const DEFAULT_REGION = '130111';
 

@@ -38,7 +38,7 @@ export interface PeopleAccess {
    * Makes the request act as the signed-in person (principal bound to their region). Writes
    * (anything but GET/HEAD) need the session's CSRF token in `x-csrf-token`: 403 CSRF_REFUSED otherwise.
    */
-  adopt(request: FastifyRequest, who: SignedIn): void;
+  adopt(request: FastifyRequest, who: SignedIn, opts?: { csrf: boolean }): void;
 }
 
 declare module 'fastify' {
@@ -81,8 +81,8 @@ export default fp(
         return request.signedIn;
       },
       ofCookie,
-      adopt(request, who) {
-        if (request.method !== 'GET' && request.method !== 'HEAD') {
+      adopt(request, who, opts = { csrf: true }) {
+        if (opts.csrf && request.method !== 'GET' && request.method !== 'HEAD') {
           const sent = request.headers[CSRF_HEADER];
           if (typeof sent !== 'string' || !sameSecret(sent, who.session.csrf)) {
             throw new HttpError(403, ErrorCode.csrf, `a write made with the session cookie needs the session's token in the ${CSRF_HEADER} header (GET /api/v1/session gives it)`);

@@ -1,3 +1,4 @@
+import { useChannelPlayer } from '../../lib/channelPlayer';
 import { useEffect, useState, type FormEvent } from 'react';
 import { CLUE_TRANSITIONS, type Clue, type ClueEvent, type CluePatch } from '@zhihui/shared';
 import { useMinute } from '../../lib/clock';
@@ -36,6 +37,7 @@ export function ClueDetail(props: {
   onChanged: (c: Clue) => void;
 }) {
   const { clue } = props;
+  const play = useChannelPlayer();
   const [history, setHistory] = useState<ClueEvent[]>([]);
   const [note, setNote] = useState('');
   const [assignee, setAssignee] = useState('');
@@ -125,6 +127,16 @@ export function ClueDetail(props: {
         <dd>{clue.createdBy}</dd>
       </dl>
       {clue.description && <p className="desk-detail__desc">{clue.description}</p>}
+      {play && clue.lon !== null && clue.lat !== null && (
+        <button
+          type="button"
+          className="btn btn--ghost"
+          data-testid="clue-video"
+          onClick={() => play({ near: { lon: clue.lon!, lat: clue.lat!, title: clue.title }, from: 'map' })}
+        >
+          ▶ {dt('video')}
+        </button>
+      )}
       <div className="desk-steps" role="toolbar">
         {STEPS.map((s) => (
           <button

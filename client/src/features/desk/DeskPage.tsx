@@ -1,3 +1,4 @@
+import { useChannelPlayer } from '../../lib/channelPlayer';
 import { AppealsView } from './AppealsView';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router';
@@ -121,6 +122,7 @@ export default function DeskPage() {
   const regions = useRegions();
   const geo = useGeo(region);
   const { clues, snapshot, link, upsert } = useDeskLive(region);
+  const play = useChannelPlayer();
   const now = useNow(30_000);
   const [, setLang] = useState(getLocale());
   const [queue, setQueue] = useState<Queue>('township');
@@ -178,6 +180,8 @@ export default function DeskPage() {
         return;
       }
       const cam = hits.find((h) => h.layer === CAMERA_LAYER);
+      // A channel: its live video opens as a tile, and the report form takes its id and place.
+      if (cam) play?.({ channelId: String(cam.properties.id), from: 'map' });
       setSelected(null);
       setDraft({
         lngLat,
@@ -186,7 +190,7 @@ export default function DeskPage() {
         camera: cam ? String(cam.properties.id) : undefined,
       });
     },
-    [place, region],
+    [place, region, play],
   );
 
   // Keyboard: 1–6 queues, ↑↓ select, N new, V/D/F/C steps, Esc cancel.
