@@ -92,7 +92,7 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
       // Its nearest channels' video opens as a tile (the demo stream stands in for the platform here).
       await p.waitForSelector(`[data-testid=clue-detail][data-status=reported]`);
       await p.click('[data-testid=clue-video]');
-      await p.waitForSelector('[data-testid=video-dock] [data-testid=video-tile]', { timeout: 60_000 });
+      await p.waitForSelector('[data-testid=video-dock] [data-testid=dock-tile]', { timeout: 60_000 });
       // Verify, then dispatch with a unit and a due time.
       await p.keyboard.press('v');
       await p.fill('[data-testid=step-form] textarea[name=note]', '现场核实属实');
