@@ -1,0 +1,60 @@
+import { formatRate } from '@zhihui/shared';
+import { t } from '../../lib/i18n';
+import { FitText } from '../../ui/FitText';
+import { Panel } from '../../ui/Panel';
+import { rateBandKey } from '../../lib/rateBands';
+import type { SectionProps } from '../../lib/section';
+
+/** 公共视频: the operational rate as the wall's headline figure, with the counts behind it. */
+export function VideoOverviewPanel(p: SectionProps) {
+  const c = p.snapshot.figures.today.cameras;
+  const counted = c.inService - c.maintenance;
+  const pct = c.operationalRate === null ? 0 : c.operationalRate * 100;
+  return (
+    <Panel
+      title={t('panel.video')}
+      testId="panel-video"
+      stale={p.stale}
+      changedAt={p.changedAt}
+      currentAt={p.currentAt}
+    >
+      <div className="video">
+        <div className={`gauge gauge--${rateBandKey(c.operationalRate)}`} style={{ ['--pct' as string]: `${pct}` }}>
+          <div className="gauge__inner">
+            <div className="gauge__label">{t('video.rate')}</div>
+            <FitText className="gauge__value" testId="operational-rate" align="center">
+              {formatRate(c.operationalRate)}
+            </FitText>
+            <div className="gauge__sub" data-testid="operational-counts">
+              {c.online}/{counted}
+            </div>
+          </div>
+        </div>
+        <div className="video__counts">
+          <Stat cls="online" label={t('video.online')} value={c.online} />
+          <Stat cls="offline" label={t('video.offline')} value={c.offline} />
+          <Stat cls="unknown" label={t('video.unknown')} value={c.unknown} />
+          <Stat cls="maint" label={t('video.maintenance')} value={c.maintenance} />
+        </div>
+      </div>
+      <div className="rectify" data-testid="rectification">
+        <span className="rectify__title">{t('video.rectification')}</span>
+        <span className="rectify__item rectify__item--up">
+          {t('video.repaired')} <b>{c.repaired}</b>
+        </span>
+        <span className="rectify__item rectify__item--down">
+          {t('video.newlyFailed')} <b>{c.newlyFailed}</b>
+        </span>
+      </div>
+    </Panel>
+  );
+}
+
+function Stat(props: { cls: string; label: string; value: number }) {
+  return (
+    <div className={`stat stat--${props.cls}`}>
+      <FitText className="stat__value">{props.value.toLocaleString('en-US')}</FitText>
+      <span className="stat__label">{props.label}</span>
+    </div>
+  );
+}
