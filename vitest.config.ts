@@ -23,7 +23,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'suite',
-          include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'client/src/**/*.test.ts', 'tests/**/*.test.ts'],
+          include: [
+            'shared/src/**/*.test.ts',
+            'server/src/**/*.test.ts',
+            'client/src/**/*.test.ts',
+            'tests/**/*.test.ts',
+          ],
           exclude: ['**/node_modules/**', '**/dist/**', ...ALONE],
           sequence: { groupOrder: 0 },
         },

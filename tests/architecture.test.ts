@@ -17,7 +17,11 @@ function sources(dir: string): string[] {
 }
 
 const importsOf = (file: string): string[] =>
-  [...readFileSync(file, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2])!);
+  [
+    ...readFileSync(file, 'utf8').matchAll(
+      /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+    ),
+  ].map((m) => (m[1] ?? m[2])!);
 
 describe('architecture boundaries', () => {
   test('shared/ imports no framework, no DOM library and no node:* module', () => {
@@ -26,7 +30,8 @@ describe('architecture boundaries', () => {
     for (const f of sources(path.join(root, 'shared/src'))) {
       for (const spec of importsOf(f)) {
         seen++;
-        if (/^(node:|fastify|socket\.io|react|maplibre|echarts|better-sqlite3|pg$)/.test(spec)) bad.push(`${path.relative(root, f)} → ${spec}`);
+        if (/^(node:|fastify|socket\.io|react|maplibre|echarts|better-sqlite3|pg$)/.test(spec))
+          bad.push(`${path.relative(root, f)} → ${spec}`);
       }
     }
     expect(seen).toBeGreaterThan(30); // the import scan itself works
@@ -44,7 +49,8 @@ describe('architecture boundaries', () => {
           if (!spec.startsWith('.')) continue;
           const target = path.resolve(path.dirname(f), spec);
           const rel = path.relative(featuresDir, target);
-          if (!rel.startsWith('..') && rel.split(path.sep)[0] !== feature) bad.push(`${path.relative(root, f)} → ${spec}`);
+          if (!rel.startsWith('..') && rel.split(path.sep)[0] !== feature)
+            bad.push(`${path.relative(root, f)} → ${spec}`);
         }
       }
     }
@@ -56,7 +62,8 @@ describe('architecture boundaries', () => {
     for (const dir of ['server/src', 'client/src']) {
       for (const f of sources(path.join(root, dir))) {
         if (f.includes(`${path.sep}test-support${path.sep}`)) continue;
-        for (const spec of importsOf(f)) if (/(^|\/)test-support\//.test(spec)) bad.push(`${path.relative(root, f)} → ${spec}`);
+        for (const spec of importsOf(f))
+          if (/(^|\/)test-support\//.test(spec)) bad.push(`${path.relative(root, f)} → ${spec}`);
       }
     }
     expect(bad).toEqual([]);
@@ -66,7 +73,8 @@ describe('architecture boundaries', () => {
     const bad: string[] = [];
     for (const dir of ['server/src', 'client/src']) {
       for (const f of sources(path.join(root, dir))) {
-        for (const spec of importsOf(f)) if (/shared\/(src|dist)/.test(spec)) bad.push(`${path.relative(root, f)} → ${spec}`);
+        for (const spec of importsOf(f))
+          if (/shared\/(src|dist)/.test(spec)) bad.push(`${path.relative(root, f)} → ${spec}`);
       }
     }
     expect(bad).toEqual([]);
@@ -86,7 +94,8 @@ describe('architecture boundaries', () => {
           if (!spec.startsWith('.')) continue;
           seen++;
           const target = path.relative(root, path.resolve(path.dirname(f), spec)).replace(/\.js$/, '.ts');
-          if (!allowed.some((a) => target === a || target.startsWith(`${a}/`))) bad.push(`${path.relative(root, f)} → ${spec}`);
+          if (!allowed.some((a) => target === a || target.startsWith(`${a}/`)))
+            bad.push(`${path.relative(root, f)} → ${spec}`);
         }
       }
     }
@@ -101,8 +110,10 @@ describe('architecture boundaries', () => {
     expect(files.length).toBeGreaterThan(5);
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
-      if (importsOf(f).some((spec) => /^typebox(\/|$)/.test(spec))) bad.push(`${path.relative(root, f)} imports typebox`);
-      if (/\bimport\s*\{[^}]*\bType\b[^}]*\}\s*from\s*'@fastify\/type-provider-typebox'/.test(text)) bad.push(`${path.relative(root, f)} imports Type`);
+      if (importsOf(f).some((spec) => /^typebox(\/|$)/.test(spec)))
+        bad.push(`${path.relative(root, f)} imports typebox`);
+      if (/\bimport\s*\{[^}]*\bType\b[^}]*\}\s*from\s*'@fastify\/type-provider-typebox'/.test(text))
+        bad.push(`${path.relative(root, f)} imports Type`);
       for (const m of text.matchAll(/\bType\.[A-Z]\w*\(/g)) bad.push(`${path.relative(root, f)}: ${m[0]}`);
     }
     expect(bad).toEqual([]);

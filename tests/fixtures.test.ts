@@ -114,11 +114,23 @@ describe('fixtures: schemas', () => {
   test('every record matches its shared schema', () => {
     expectAllValid(regions, checker(RegionSchema), 'regions');
     expectAllValid(cameras, checker(CameraInputSchema), 'cameras');
-    expectAllValid(clues.map((c) => c.clue), checker(ClueSchema), 'clues');
-    expectAllValid(clues.flatMap((c) => c.history), checker(ClueEventSchema), 'clue events');
+    expectAllValid(
+      clues.map((c) => c.clue),
+      checker(ClueSchema),
+      'clues',
+    );
+    expectAllValid(
+      clues.flatMap((c) => c.history),
+      checker(ClueEventSchema),
+      'clue events',
+    );
     expectAllValid(workers, checker(GridWorkerViewSchema), 'grid workers');
     expectAllValid(reports, checker(GridReportSchema), 'grid reports');
-    expectAllValid(statusRows.flatMap((s) => (s.maintenance ? [s.maintenance] : [])), checker(MaintenanceWindowSchema), 'maintenance');
+    expectAllValid(
+      statusRows.flatMap((s) => (s.maintenance ? [s.maintenance] : [])),
+      checker(MaintenanceWindowSchema),
+      'maintenance',
+    );
   });
 
   test('status rows and history rows are well formed', () => {
@@ -141,7 +153,12 @@ describe('fixtures: schemas', () => {
 
   test('every time is ISO 8601 with +08:00 and all history lies before the anchor', () => {
     const times = [
-      ...clues.flatMap(({ clue, history: h }) => [clue.reportedAt, clue.updatedAt, ...h.map((e) => e.at), ...(clue.resolvedAt ? [clue.resolvedAt] : [])]),
+      ...clues.flatMap(({ clue, history: h }) => [
+        clue.reportedAt,
+        clue.updatedAt,
+        ...h.map((e) => e.at),
+        ...(clue.resolvedAt ? [clue.resolvedAt] : []),
+      ]),
       ...reports.map((r) => r.at),
       ...history.map((h) => h.at),
     ];
@@ -182,9 +199,15 @@ describe('fixtures: regions and geometry', () => {
 
   test('each region with children has a children file, each township center lies in its polygon', () => {
     for (const r of regions) {
-      const kids = regions.filter((k) => k.parent === r.code).map((k) => k.code).sort();
+      const kids = regions
+        .filter((k) => k.parent === r.code)
+        .map((k) => k.code)
+        .sort();
       if (kids.length === 0) continue;
-      const fc = JSON.parse(readFileSync(join(dataDir, 'geo', `${r.code}.json`), 'utf8')) as { type: string; features: Feature[] };
+      const fc = JSON.parse(readFileSync(join(dataDir, 'geo', `${r.code}.json`), 'utf8')) as {
+        type: string;
+        features: Feature[];
+      };
       expect(fc.type).toBe('FeatureCollection');
       expect(fc.features.map((f) => f.properties.code).sort()).toEqual(kids);
       for (const f of fc.features) expect(typeof f.properties.approximate).toBe('boolean');
@@ -268,7 +291,8 @@ describe('fixtures: lifecycles and history', () => {
   });
 
   test('status history is sorted, chained per channel and ends in the state at the anchor', () => {
-    for (let i = 1; i < history.length; i++) expect(Date.parse(history[i]!.at)).toBeGreaterThanOrEqual(Date.parse(history[i - 1]!.at));
+    for (let i = 1; i < history.length; i++)
+      expect(Date.parse(history[i]!.at)).toBeGreaterThanOrEqual(Date.parse(history[i - 1]!.at));
     const byCamera = new Map<string, HistoryRow[]>();
     for (const h of history) {
       expect(cameraById.has(h.cameraId)).toBe(true);
@@ -316,7 +340,13 @@ describe('fixtures: the article figures', () => {
     const repairs = history.filter((h) => ids.has(h.cameraId) && h.from === 'offline' && h.to === 'online');
     expect(repairs).toHaveLength(1564);
     expect(new Set(repairs.map((h) => h.cameraId)).size).toBe(1564);
-    expect(meta.expected.luancheng).toMatchObject({ cameras: 1779, maintenance: 9, online: 1593, operationalRate: 0.9, repaired: 1564 });
+    expect(meta.expected.luancheng).toMatchObject({
+      cameras: 1779,
+      maintenance: 9,
+      online: 1593,
+      operationalRate: 0.9,
+      repaired: 1564,
+    });
   });
 
   test('other counties run at 85–97% and have a few dozen channels out of service', () => {
@@ -350,15 +380,30 @@ describe('fixtures: the article figures', () => {
     expect(m.successRate!.toFixed(3)).toBe('0.956');
     const disputes = lcClues.filter((c) => c.category === 'dispute');
     expect(disputes.every((c) => isDone(c.status) && (c.source === 'grid' || c.source === 'hotline'))).toBe(true);
-    expect(lcClues.filter((c) => c.urgent && c.status !== 'closed' && c.status !== 'resolved').length).toBeGreaterThanOrEqual(1);
-    expect(meta.expected.luancheng).toMatchObject({ videoValidClues: 15, epidemic: 9, epidemicResolved: 9, disputes: 972, mediationSuccess: 929, publicOpinion: 2046 });
+    expect(
+      lcClues.filter((c) => c.urgent && c.status !== 'closed' && c.status !== 'resolved').length,
+    ).toBeGreaterThanOrEqual(1);
+    expect(meta.expected.luancheng).toMatchObject({
+      videoValidClues: 15,
+      epidemic: 9,
+      epidemicResolved: 9,
+      disputes: 972,
+      mediationSuccess: 929,
+      publicOpinion: 2046,
+    });
   });
 
   test('Shuangshanzi 说事儿日: 1,627 appeals on the 6th and 16th, 1,594 resolved', () => {
-    const f = clueFigures(clues.map((c) => c.clue).filter((c) => c.region === SHUANGSHANZI), period, anchor);
+    const f = clueFigures(
+      clues.map((c) => c.clue).filter((c) => c.region === SHUANGSHANZI),
+      period,
+      anchor,
+    );
     expect(f.appeals).toEqual({ collected: 1627, resolved: 1594 });
     const appeals = clues.map((c) => c.clue).filter((c) => c.source === 'appeal_day');
-    expect(appeals.every((c) => c.region === SHUANGSHANZI && ['06', '16'].includes(c.reportedAt.slice(8, 10)))).toBe(true);
+    expect(appeals.every((c) => c.region === SHUANGSHANZI && ['06', '16'].includes(c.reportedAt.slice(8, 10)))).toBe(
+      true,
+    );
     expect(meta.expected.shuangshanzi).toMatchObject({ appealsCollected: 1627, appealsResolved: 1594 });
   });
 
@@ -413,13 +458,21 @@ describe('fixtures: reproducible', () => {
   test('npm run fixtures regenerates byte-identical files', () => {
     const out = mkdtempSync(join(tmpdir(), 'zhihui-fixtures-'));
     try {
-      execFileSync(process.execPath, [join(root, 'generate', 'index.mjs')], { env: { ...process.env, FIXTURES_OUT: out }, stdio: 'pipe' });
+      execFileSync(process.execPath, [join(root, 'generate', 'index.mjs')], {
+        env: { ...process.env, FIXTURES_OUT: out },
+        stdio: 'pipe',
+      });
       const hashes = (dir: string) => {
         const files: string[] = [];
         const walk = (d: string, prefix: string) => {
           for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
             if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
-            else files.push(`${prefix}${e.name} ${createHash('sha256').update(readFileSync(join(d, e.name))).digest('hex')}`);
+            else
+              files.push(
+                `${prefix}${e.name} ${createHash('sha256')
+                  .update(readFileSync(join(d, e.name)))
+                  .digest('hex')}`,
+              );
           }
         };
         walk(dir, '');

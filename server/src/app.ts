@@ -90,7 +90,11 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
             level: config.logLevel,
             // Viewer tokens travel in the URL once (?token=): keep them out of the logs.
             serializers: {
-              req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: maskSecrets(req.url), remoteAddress: req.ip }),
+              req: (req: { method: string; url: string; ip?: string }) => ({
+                method: req.method,
+                url: maskSecrets(req.url),
+                remoteAddress: req.ip,
+              }),
             },
           },
     bodyLimit: 4 * 1024 * 1024,

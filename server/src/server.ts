@@ -41,13 +41,20 @@ try {
     // file it lives in is named instead, so it does not end up in every log of every start.
     const file = demo.file ? path.relative(process.cwd(), demo.file) || demo.file : null;
     const [line, inCurl] = demo.fresh
-      ? [`Demo write key (kept in ${file}; set API_KEYS to choose your own): ${app.config.apiKeys[0]!.key}`, app.config.apiKeys[0]!.key]
+      ? [
+          `Demo write key (kept in ${file}; set API_KEYS to choose your own): ${app.config.apiKeys[0]!.key}`,
+          app.config.apiKeys[0]!.key,
+        ]
       : demo.source === 'env'
         ? ['Demo write key: the value of DEMO_KEY', '$DEMO_KEY']
         : [`Demo write key: in ${file} (set API_KEYS to choose your own)`, `$(cat ${file})`];
-    console.log(`\n  指挥 Zhihui is up: ${url}/wall/${app.config.region}\n  ${line}\n  Try: curl -X POST ${url}/api/v1/cameras/status -H "Authorization: Bearer ${inCurl}" -H 'content-type: application/json' -d '{"reports":[{"cameraId":"${example}","status":"offline","reason":"power"}]}'\n  The admin API (/api/v1/admin/…) needs ADMIN_KEY; see SECURITY.md.\n`);
+    console.log(
+      `\n  指挥 Zhihui is up: ${url}/wall/${app.config.region}\n  ${line}\n  Try: curl -X POST ${url}/api/v1/cameras/status -H "Authorization: Bearer ${inCurl}" -H 'content-type: application/json' -d '{"reports":[{"cameraId":"${example}","status":"offline","reason":"power"}]}'\n  The admin API (/api/v1/admin/…) needs ADMIN_KEY; see SECURITY.md.\n`,
+    );
   } else if (app.config.production && app.config.apiKeys.length === 0) {
-    app.log.warn('NODE_ENV=production without API_KEYS: there is no demo key; the write API accepts only keys an admin creates (ADMIN_KEY)');
+    app.log.warn(
+      'NODE_ENV=production without API_KEYS: there is no demo key; the write API accepts only keys an admin creates (ADMIN_KEY)',
+    );
   }
 } catch (err) {
   app.log.error(err);

@@ -17,7 +17,8 @@ if (count === 1) {
   // Every process must accept the same keys; without API_KEYS (in development) they share one demo key.
   const demo = settleDemoKey(env);
   const demoKey = demo ? env.DEMO_KEY : undefined;
-  if (demo?.fresh) console.log(`\n  Demo write key (kept in ${demo.file}; set API_KEYS to choose your own): ${demoKey}\n`);
+  if (demo?.fresh)
+    console.log(`\n  Demo write key (kept in ${demo.file}; set API_KEYS to choose your own): ${demoKey}\n`);
   const children = new Map<number, ChildProcess>();
   let stopping = false;
   const spawn = (i: number) => {
@@ -34,7 +35,9 @@ if (count === 1) {
     });
   };
   for (let i = 0; i < count; i++) spawn(i);
-  console.log(`Zhihui scale-out: ${count} processes on ports ${basePort}–${basePort + count - 1} sharing PostgreSQL and Redis`);
+  console.log(
+    `Zhihui scale-out: ${count} processes on ports ${basePort}–${basePort + count - 1} sharing PostgreSQL and Redis`,
+  );
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       stopping = true;

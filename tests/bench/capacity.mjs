@@ -12,7 +12,12 @@ function fanout(sockets) {
   return new Promise((resolve, reject) => {
     const per = Math.ceil(sockets / 4);
     const child = spawn(process.execPath, [path.join(here, 'fanout.mjs')], {
-      env: { ...process.env, BENCH_PER: String(per), BENCH_PROCS: '4', BENCH_SECONDS: process.env.BENCH_CAPACITY_SECONDS ?? '8' },
+      env: {
+        ...process.env,
+        BENCH_PER: String(per),
+        BENCH_PROCS: '4',
+        BENCH_SECONDS: process.env.BENCH_CAPACITY_SECONDS ?? '8',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -31,7 +36,13 @@ const steps = [];
 let best = 0;
 for (const n of STEPS) {
   const r = await fanout(n);
-  steps.push({ sockets: r.sockets, p50: r.latencyP50Ms, p99: r.latencyP99Ms, delivered: r.delivered, expected: r.expected });
+  steps.push({
+    sockets: r.sockets,
+    p50: r.latencyP50Ms,
+    p99: r.latencyP99Ms,
+    delivered: r.delivered,
+    expected: r.expected,
+  });
   if (r.latencyP99Ms <= 100 && r.delivered === r.expected) best = r.sockets;
   else break;
 }

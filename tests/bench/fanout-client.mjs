@@ -23,18 +23,28 @@ function open(k) {
     });
     s.on('delta', (d) => {
       const t = now();
-      if (d.cams) for (const i of d.cams.i) {
-        let list = receipts.get(i);
-        if (!list) receipts.set(i, (list = []));
-        list.push(t);
-      }
-      if (measureBytes && k === 0) frames.push({ bytes: Buffer.byteLength('42' + JSON.stringify(['delta', d])), camsBytes: d.cams ? Buffer.byteLength(JSON.stringify(d.cams)) : 0, changes: d.cams ? d.cams.i.length : 0, figures: !!d.figures, trend: !!d.trend, seq: d.seq });
+      if (d.cams)
+        for (const i of d.cams.i) {
+          let list = receipts.get(i);
+          if (!list) receipts.set(i, (list = []));
+          list.push(t);
+        }
+      if (measureBytes && k === 0)
+        frames.push({
+          bytes: Buffer.byteLength('42' + JSON.stringify(['delta', d])),
+          camsBytes: d.cams ? Buffer.byteLength(JSON.stringify(d.cams)) : 0,
+          changes: d.cams ? d.cams.i.length : 0,
+          figures: !!d.figures,
+          trend: !!d.trend,
+          seq: d.seq,
+        });
     });
   });
 }
 
 // Open in small waves: thousands of simultaneous handshakes only measure the accept queue.
-for (let k = 0; k < count; k += 50) await Promise.all(Array.from({ length: Math.min(50, count - k) }, (_, j) => open(k + j)));
+for (let k = 0; k < count; k += 50)
+  await Promise.all(Array.from({ length: Math.min(50, count - k) }, (_, j) => open(k + j)));
 process.send({ type: 'ready', sockets: sockets.length });
 process.on('message', (m) => {
   if (m.type === 'reset') {

@@ -17,30 +17,54 @@ const FLUSH = process.env.FLUSH_MS === undefined ? undefined : Number(process.en
 
 const { buildApp } = await import(dist('app.js'));
 const dataDir = await mkdtemp(path.join(tmpdir(), 'zhihui-bench-fanout-'));
-const app = await buildApp({ logger: false, config: { dataDir, simulator: false, seedAnchor: 'today', apiKeys: [{ name: 'bench', key: 'k' }], demoKey: false, ...(FLUSH === undefined ? {} : { flushMs: FLUSH }), heartbeatGraceSec: 3600 } });
+const app = await buildApp({
+  logger: false,
+  config: {
+    dataDir,
+    simulator: false,
+    seedAnchor: 'today',
+    apiKeys: [{ name: 'bench', key: 'k' }],
+    demoKey: false,
+    ...(FLUSH === undefined ? {} : { flushMs: FLUSH }),
+    heartbeatGraceSec: 3600,
+  },
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 const url = `http://127.0.0.1:${app.server.address().port}`;
 const snap = app.live.snapshot('130111');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const children = [];
-const call = (c, type) => new Promise((resolve) => {
-  const on = (m) => {
-    if (m.type === type || m.type === `${type}-done`) {
-      c.off('message', on);
-      resolve(m);
-    }
-  };
-  c.on('message', on);
-  c.send({ type });
-});
+const call = (c, type) =>
+  new Promise((resolve) => {
+    const on = (m) => {
+      if (m.type === type || m.type === `${type}-done`) {
+        c.off('message', on);
+        resolve(m);
+      }
+    };
+    c.on('message', on);
+    c.send({ type });
+  });
 await Promise.all(
-  Array.from({ length: PROCS }, (_, k) => new Promise((resolve, reject) => {
-    const c = fork(path.join(here, 'fanout-client.mjs'), { env: { ...process.env, BENCH_URL: url, BENCH_SOCKETS: String(PER), BENCH_REGION: '130111', BENCH_BYTES: k === 0 ? '1' : '0' } });
-    children.push(c);
-    c.once('message', (m) => (m.type === 'ready' ? resolve() : reject(new Error('child failed'))));
-    c.once('error', reject);
-  })),
+  Array.from(
+    { length: PROCS },
+    (_, k) =>
+      new Promise((resolve, reject) => {
+        const c = fork(path.join(here, 'fanout-client.mjs'), {
+          env: {
+            ...process.env,
+            BENCH_URL: url,
+            BENCH_SOCKETS: String(PER),
+            BENCH_REGION: '130111',
+            BENCH_BYTES: k === 0 ? '1' : '0',
+          },
+        });
+        children.push(c);
+        c.once('message', (m) => (m.type === 'ready' ? resolve() : reject(new Error('child failed'))));
+        c.once('error', reject);
+      }),
+  ),
 );
 
 // Rows to toggle: every channel once at most, so each change is one row in one delta.
@@ -53,7 +77,12 @@ const toggle = async (n) => {
   for (let k = 0; k < n; k++) {
     const r = rows[cursor++ % rows.length];
     r.online = !r.online;
-    reports.push({ cameraId: r.id, status: r.online ? 'online' : 'offline', ...(r.online ? {} : { reason: 'network' }), at: new Date().toISOString() });
+    reports.push({
+      cameraId: r.id,
+      status: r.online ? 'online' : 'offline',
+      ...(r.online ? {} : { reason: 'network' }),
+      at: new Date().toISOString(),
+    });
     sent.set(r.i, t);
   }
   await app.ingest.statusBatch(reports, 'bench');
@@ -92,26 +121,36 @@ await new Promise((r) => setTimeout(r, 1000));
 const burst = (await call(children[0], 'report')).frames.filter((f) => f.changes > 0);
 const burstChanges = burst.reduce((s, f) => s + f.changes, 0);
 const burstCams = burst.reduce((s, f) => s + f.camsBytes, 0);
-const naive = snap.cameras.id.slice(0, 200).map((id) => Buffer.byteLength(JSON.stringify({ cameraId: id, status: 'offline', reason: 'network', since: new Date().toISOString() }))).reduce((a, b) => a + b, 0) / 200;
+const naive =
+  snap.cameras.id
+    .slice(0, 200)
+    .map((id) =>
+      Buffer.byteLength(
+        JSON.stringify({ cameraId: id, status: 'offline', reason: 'network', since: new Date().toISOString() }),
+      ),
+    )
+    .reduce((a, b) => a + b, 0) / 200;
 
 for (const c of children) c.send({ type: 'close' });
 await app.close();
 await rm(dataDir, { recursive: true, force: true });
 
 const camBytesPerChange = burstCams / Math.max(1, burstChanges);
-console.log(JSON.stringify({
-  sockets: PROCS * PER,
-  changesPerSec: RATE,
-  flushMs: app.config.flushMs,
-  delivered: latencies.length,
-  expected,
-  latencyP50Ms: percentile(latencies, 50),
-  latencyP95Ms: percentile(latencies, 95),
-  latencyP99Ms: percentile(latencies, 99),
-  camBytesPerChange,
-  naiveBytesPerChange: naive,
-  reductionFactor: naive / camBytesPerChange,
-  steadyDeltaBytesPerChange: steadyBytes / Math.max(1, steadyChanges),
-  steadyDeltaBytesAvg: steadyBytes / Math.max(1, steady.length),
-}));
+console.log(
+  JSON.stringify({
+    sockets: PROCS * PER,
+    changesPerSec: RATE,
+    flushMs: app.config.flushMs,
+    delivered: latencies.length,
+    expected,
+    latencyP50Ms: percentile(latencies, 50),
+    latencyP95Ms: percentile(latencies, 95),
+    latencyP99Ms: percentile(latencies, 99),
+    camBytesPerChange,
+    naiveBytesPerChange: naive,
+    reductionFactor: naive / camBytesPerChange,
+    steadyDeltaBytesPerChange: steadyBytes / Math.max(1, steadyChanges),
+    steadyDeltaBytesAvg: steadyBytes / Math.max(1, steady.length),
+  }),
+);
 process.exit(0);

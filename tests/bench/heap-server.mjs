@@ -17,7 +17,17 @@ if (bare) {
   app = { server, io, close: async () => io.close() };
 } else {
   const { buildApp } = await import(dist('app.js'));
-  app = await buildApp({ logger: false, config: { dataDir, simulator: false, seedAnchor: 'today', apiKeys: [{ name: 'bench', key: 'k' }], demoKey: false, heartbeatGraceSec: 3600 } });
+  app = await buildApp({
+    logger: false,
+    config: {
+      dataDir,
+      simulator: false,
+      seedAnchor: 'today',
+      apiKeys: [{ name: 'bench', key: 'k' }],
+      demoKey: false,
+      heartbeatGraceSec: 3600,
+    },
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
 }
 const heap = async () => {

@@ -9,31 +9,41 @@ import { fileURLToPath } from 'node:url';
 const TOTAL = Number(process.env.BENCH_CONNECTIONS ?? 5000);
 const PROCS = Number(process.env.BENCH_PROCS ?? 5);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const ask = (c, type) => new Promise((resolve) => {
-  const on = (m) => {
-    if (m.type === type) {
-      c.off('message', on);
-      resolve(m);
-    }
-  };
-  c.on('message', on);
-  c.send({ type });
-});
+const ask = (c, type) =>
+  new Promise((resolve) => {
+    const on = (m) => {
+      if (m.type === type) {
+        c.off('message', on);
+        resolve(m);
+      }
+    };
+    c.on('message', on);
+    c.send({ type });
+  });
 
 /** Heap per idle connection of one server child (the app, or a bare socket.io server). */
 async function measure(bare) {
-  const server = fork(path.join(here, 'heap-server.mjs'), { execArgv: ['--expose-gc'], env: { ...process.env, BENCH_BARE: bare ? '1' : '0' } });
+  const server = fork(path.join(here, 'heap-server.mjs'), {
+    execArgv: ['--expose-gc'],
+    env: { ...process.env, BENCH_BARE: bare ? '1' : '0' },
+  });
   const { port, dataDir } = await new Promise((r) => server.once('message', r));
   const url = `http://127.0.0.1:${port}`;
   const base = await ask(server, 'heap');
   const clients = [];
   await Promise.all(
-    Array.from({ length: PROCS }, () => new Promise((resolve, reject) => {
-      const c = fork(path.join(here, 'fanout-client.mjs'), { env: { ...process.env, BENCH_URL: url, BENCH_SOCKETS: String(Math.ceil(TOTAL / PROCS)), BENCH_REGION: '' } });
-      clients.push(c);
-      c.once('message', (m) => (m.type === 'ready' ? resolve() : reject(new Error('client failed'))));
-      c.once('error', reject);
-    })),
+    Array.from(
+      { length: PROCS },
+      () =>
+        new Promise((resolve, reject) => {
+          const c = fork(path.join(here, 'fanout-client.mjs'), {
+            env: { ...process.env, BENCH_URL: url, BENCH_SOCKETS: String(Math.ceil(TOTAL / PROCS)), BENCH_REGION: '' },
+          });
+          clients.push(c);
+          c.once('message', (m) => (m.type === 'ready' ? resolve() : reject(new Error('client failed'))));
+          c.once('error', reject);
+        }),
+    ),
   );
   await new Promise((r) => setTimeout(r, 1000));
   const loaded = await ask(server, 'heap');
@@ -49,12 +59,14 @@ async function measure(bare) {
 const app = await measure(false);
 const bare = await measure(true);
 const perConn = (m) => (m.loaded.heap - m.base.heap) / Math.max(1, m.loaded.sockets) / 1024;
-console.log(JSON.stringify({
-  connections: app.loaded.sockets,
-  heapBaseMB: app.base.heap / 2 ** 20,
-  heapLoadedMB: app.loaded.heap / 2 ** 20,
-  heapAfterCloseMB: app.after.heap / 2 ** 20,
-  heapPerConnectionKB: perConn(app),
-  bareSocketIoPerConnectionKB: perConn(bare),
-  zhihuiOverheadPerConnectionKB: perConn(app) - perConn(bare),
-}));
+console.log(
+  JSON.stringify({
+    connections: app.loaded.sockets,
+    heapBaseMB: app.base.heap / 2 ** 20,
+    heapLoadedMB: app.loaded.heap / 2 ** 20,
+    heapAfterCloseMB: app.after.heap / 2 ** 20,
+    heapPerConnectionKB: perConn(app),
+    bareSocketIoPerConnectionKB: perConn(bare),
+    zhihuiOverheadPerConnectionKB: perConn(app) - perConn(bare),
+  }),
+);

@@ -48,7 +48,12 @@ function workload(base, changeShare) {
     const flip = (k * 7919) % 1000 < changeShare * 1000;
     const next = flip ? (cur === 'online' ? 'offline' : 'online') : cur;
     status.set(c.id, next);
-    out.push({ cameraId: c.id, status: next, ...(next === 'offline' ? { reason: 'network' } : {}), at: new Date(base + k).toISOString() });
+    out.push({
+      cameraId: c.id,
+      status: next,
+      ...(next === 'offline' ? { reason: 'network' } : {}),
+      at: new Date(base + k).toISOString(),
+    });
   }
   return out;
 }
@@ -56,7 +61,8 @@ function workload(base, changeShare) {
 async function throughput(ingest, reports) {
   const t0 = now();
   let accepted = 0;
-  for (let i = 0; i < reports.length; i += BATCH) accepted += (await ingest.statusBatch(reports.slice(i, i + BATCH), 'bench')).accepted;
+  for (let i = 0; i < reports.length; i += BATCH)
+    accepted += (await ingest.statusBatch(reports.slice(i, i + BATCH), 'bench')).accepted;
   const ms = now() - t0;
   if (accepted !== reports.length) throw new Error(`accepted ${accepted} of ${reports.length}`);
   return reports.length / (ms / 1000);
@@ -71,8 +77,22 @@ function asRecords(reports) {
     const evs = [];
     for (const r of reports.slice(i, i + BATCH)) {
       const old = byId.get(r.cameraId);
-      const rec = { ...old, status: r.status, reason: r.reason ?? null, since: old.status === r.status ? old.since : r.at, lastSeen: r.at };
-      if (old.status !== r.status) evs.push({ cameraId: r.cameraId, from: old.status, to: r.status, reason: rec.reason, at: r.at, actor: 'bench' });
+      const rec = {
+        ...old,
+        status: r.status,
+        reason: r.reason ?? null,
+        since: old.status === r.status ? old.since : r.at,
+        lastSeen: r.at,
+      };
+      if (old.status !== r.status)
+        evs.push({
+          cameraId: r.cameraId,
+          from: old.status,
+          to: r.status,
+          reason: rec.reason,
+          at: r.at,
+          actor: 'bench',
+        });
       byId.set(r.cameraId, rec);
       recs.push(rec);
     }

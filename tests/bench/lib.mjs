@@ -26,15 +26,26 @@ export async function writeResult(name, data) {
   const dir = path.join(root, 'bench/results');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.json`);
-  await writeFile(file, JSON.stringify({ name, at: new Date().toISOString(), node: process.version, ...data }, null, 2) + '\n');
+  await writeFile(
+    file,
+    JSON.stringify({ name, at: new Date().toISOString(), node: process.version, ...data }, null, 2) + '\n',
+  );
   return file;
 }
 
 /** Prints rows of { metric, value, unit, target?, met? } as an aligned table. */
 export function table(title, rows) {
   console.log(`\n${title}`);
-  const cells = rows.map((r) => [r.metric, typeof r.value === 'number' ? fmt(r.value) : String(r.value), r.unit ?? '', r.target ?? '', r.met === undefined ? '' : r.met ? 'met' : 'MISSED']);
-  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...cells.map((c) => c[i].length), ['metric', 'median', 'unit', 'target', ''][i].length));
+  const cells = rows.map((r) => [
+    r.metric,
+    typeof r.value === 'number' ? fmt(r.value) : String(r.value),
+    r.unit ?? '',
+    r.target ?? '',
+    r.met === undefined ? '' : r.met ? 'met' : 'MISSED',
+  ]);
+  const widths = [0, 1, 2, 3, 4].map((i) =>
+    Math.max(...cells.map((c) => c[i].length), ['metric', 'median', 'unit', 'target', ''][i].length),
+  );
   const line = (c) => c.map((x, i) => (i === 1 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  ');
   console.log(line(['metric', 'median', 'unit', 'target', '']));
   for (const c of cells) console.log(line(c));

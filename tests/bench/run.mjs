@@ -40,7 +40,9 @@ const BENCHES = {
     ['delivered', 'receipts', '', null],
     ['expected', 'receipts', '', null],
   ],
-  capacity: [['wallsAtP99Under100', 'sockets', '(one process, default configuration; largest step with p99 <= 100 ms)', null]],
+  capacity: [
+    ['wallsAtP99Under100', 'sockets', '(one process, default configuration; largest step with p99 <= 100 ms)', null],
+  ],
   wall: [
     ['firstLoadFcpMs', 'ms', '(demo county, fresh profile)', null],
     ['firstLoadLiveMs', 'ms', '<= 2,000 to the rate shown', (v) => v <= 2000],
@@ -132,10 +134,22 @@ for (const [name, metrics] of Object.entries(BENCHES)) {
     runs.push(await runOnce(name));
   }
   const medians = {};
-  for (const key of Object.keys(runs[0])) if (typeof runs[0][key] === 'number') medians[key] = median(runs.map((r) => r[key]));
-  const rows = metrics.map(([metric, unit, target, check]) => ({ metric, value: medians[metric], unit, target, met: check ? check(medians[metric]) : undefined }));
+  for (const key of Object.keys(runs[0]))
+    if (typeof runs[0][key] === 'number') medians[key] = median(runs.map((r) => r[key]));
+  const rows = metrics.map(([metric, unit, target, check]) => ({
+    metric,
+    value: medians[metric],
+    unit,
+    target,
+    met: check ? check(medians[metric]) : undefined,
+  }));
   table(`${name} (median of ${RUNS} runs)`, rows);
-  const file = await writeResult(name, { runs: RUNS, medians, targets: Object.fromEntries(metrics.filter((m) => m[2]).map((m) => [m[0], m[2]])), raw: runs });
+  const file = await writeResult(name, {
+    runs: RUNS,
+    medians,
+    targets: Object.fromEntries(metrics.filter((m) => m[2]).map((m) => [m[0], m[2]])),
+    raw: runs,
+  });
   console.log(`-> ${path.relative(process.cwd(), file)}`);
 }
 // Scale-out (PostgreSQL vs SQLite ingest, two-process fan-out): its own script, which needs the

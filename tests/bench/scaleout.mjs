@@ -73,7 +73,13 @@ async function ingestRun(store) {
     const round = Math.floor(b / 2);
     const status = round % 2 === 0 ? 'offline' : 'online';
     const at = new Date(base + (b + 1) * 60_000).toISOString();
-    const reports = camIds.map((cameraId) => ({ cameraId, status, reason: status === 'offline' ? 'power' : null, at, actor: 'bench' }));
+    const reports = camIds.map((cameraId) => ({
+      cameraId,
+      status,
+      reason: status === 'offline' ? 'power' : null,
+      at,
+      actor: 'bench',
+    }));
     const t0 = performance.now();
     const r = await store.applyStatus(reports);
     const rate = BATCH / ((performance.now() - t0) / 1000);
@@ -152,7 +158,11 @@ function startServer(name, dbUrl, dataDir) {
 
 function subscribe(s, region) {
   return new Promise((resolve, reject) =>
-    s.timeout(30_000).emit('subscribe', { region }, (err, res) => (err ? reject(err) : res.ok ? resolve(res.data) : reject(new Error(JSON.stringify(res.error))))),
+    s
+      .timeout(30_000)
+      .emit('subscribe', { region }, (err, res) =>
+        err ? reject(err) : res.ok ? resolve(res.data) : reject(new Error(JSON.stringify(res.error))),
+      ),
   );
 }
 
@@ -167,7 +177,10 @@ async function fanout(postTo, wallsOn, flushMs) {
   const ids = snap.cameras.id;
   const states = snap.cameras.state;
   const onlineIdx = 0;
-  const rows = ids.map((_, i) => i).filter((i) => states[i] === onlineIdx).slice(0, FANOUT_SAMPLES);
+  const rows = ids
+    .map((_, i) => i)
+    .filter((i) => states[i] === onlineIdx)
+    .slice(0, FANOUT_SAMPLES);
   const samples = [];
   for (let k = 0; k < rows.length; k++) {
     const row = rows[k];
@@ -234,12 +247,22 @@ const ingestRows = ['changes', 'heartbeats'].map((kind) => {
 const fanRows = [
   ['same process (walls on A, posts on A)', fan.local],
   ['across processes (walls on B, posts on A)', fan.cross],
-].map(([label, xs]) => ({ label, p50: r1(pct(xs, 50)), p95: r1(pct(xs, 95)), p99: r1(pct(xs, 99)), samples: xs.length }));
+].map(([label, xs]) => ({
+  label,
+  p50: r1(pct(xs, 50)),
+  p95: r1(pct(xs, 95)),
+  p99: r1(pct(xs, 99)),
+  samples: xs.length,
+}));
 
 console.log(`\nStatus ingest, reports/s (median of ${RUNS} runs, batches of ${BATCH}; ratio = PostgreSQL ÷ SQLite)`);
-console.table(Object.fromEntries(ingestRows.map((r) => [r.kind, { sqlite: r.sqlite, postgres: r.postgres, ratio: r.ratio }])));
+console.table(
+  Object.fromEntries(ingestRows.map((r) => [r.kind, { sqlite: r.sqlite, postgres: r.postgres, ratio: r.ratio }])),
+);
 console.log(`\nDelta fan-out latency, ms from POST to the delta on all ${WALLS} walls (FLUSH_MS=${fan.flushMs})`);
-console.table(Object.fromEntries(fanRows.map((r) => [r.label, { p50: r.p50, p95: r.p95, p99: r.p99, samples: r.samples }])));
+console.table(
+  Object.fromEntries(fanRows.map((r) => [r.label, { p50: r.p50, p95: r.p95, p99: r.p99, samples: r.samples }])),
+);
 
 const result = {
   at: new Date().toISOString(),

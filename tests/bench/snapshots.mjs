@@ -20,9 +20,16 @@ const demoCounty = size(demo.snapshot('130111', 0));
 const demoCity = size(demo.snapshot('130100', 0));
 
 // Province scale: the real township list, about 42 channels per township.
-const csv = (f) => readFileSync(path.join('/work/shared/geo', f), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+const csv = (f) =>
+  readFileSync(path.join('/work/shared/geo', f), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
 const towns = csv('hebei_townships_nbs2023.csv');
-const counties = new Map(csv('hebei_counties_nbs2023.csv').map((r) => [r[0], { name: r[2], city: r[3], cityName: r[4] }]));
+const counties = new Map(
+  csv('hebei_counties_nbs2023.csv').map((r) => [r[0], { name: r[2], city: r[3], cityName: r[4] }]),
+);
 const regions = [{ code: '130000', name: '河北省', level: 'province', parent: null, center: null }];
 const cities = new Map();
 const countySeen = new Set();
@@ -33,14 +40,20 @@ for (const [code9, , name, , county6, countyName, city6, cityName] of towns) {
   }
   if (!countySeen.has(county6)) {
     countySeen.add(county6);
-    regions.push({ code: county6, name: counties.get(county6)?.name ?? countyName, level: 'county', parent: city6, center: null });
+    regions.push({
+      code: county6,
+      name: counties.get(county6)?.name ?? countyName,
+      level: 'county',
+      parent: city6,
+      center: null,
+    });
   }
   regions.push({ code: code9, name, level: 'township', parent: county6, center: null });
 }
 const PER_TOWN = Math.round(100_000 / towns.length);
 const now = Date.now();
 let x = 12345;
-const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const cameras = [];
 for (const [code9, , name] of towns) {
   for (let k = 0; k < PER_TOWN; k++) {
@@ -65,28 +78,32 @@ const tree = buildRegionTree(regions);
 const t0 = performance.now();
 const prov = new LiveEngine(tree, { cameras, clues: [], workers: [], reports: [], events: [] });
 const buildMs = performance.now() - t0;
-const biggestCounty = [...tree.childrenOf.entries()].filter(([c]) => tree.byCode.get(c)?.level === 'county').sort((a, b) => b[1].length - a[1].length)[0][0];
+const biggestCounty = [...tree.childrenOf.entries()]
+  .filter(([c]) => tree.byCode.get(c)?.level === 'county')
+  .sort((a, b) => b[1].length - a[1].length)[0][0];
 const t1 = performance.now();
 const provCity = size(prov.snapshot('130100', 0));
 const cityMs = performance.now() - t1;
 const provCounty = size(prov.snapshot(biggestCounty, 0));
 const provProvince = size(prov.snapshot('130000', 0));
-console.log(JSON.stringify({
-  demoCountyRawKB: demoCounty.raw / 1024,
-  demoCountyGzipKB: demoCounty.gzip / 1024,
-  demoCountyCameras: demoCounty.cameras,
-  demoCityRawKB: demoCity.raw / 1024,
-  demoCityGzipKB: demoCity.gzip / 1024,
-  provinceCameras: cameras.length,
-  provinceTownships: towns.length,
-  provinceEngineBuildMs: buildMs,
-  provinceSnapshotRawKB: provProvince.raw / 1024,
-  provinceSnapshotGzipKB: provProvince.gzip / 1024,
-  provCityRawKB: provCity.raw / 1024,
-  provCityGzipKB: provCity.gzip / 1024,
-  provCitySnapshotMs: cityMs,
-  provCountyCode: Number(biggestCounty),
-  provCountyCameras: provCounty.cameras,
-  provCountyRawKB: provCounty.raw / 1024,
-  provCountyGzipKB: provCounty.gzip / 1024,
-}));
+console.log(
+  JSON.stringify({
+    demoCountyRawKB: demoCounty.raw / 1024,
+    demoCountyGzipKB: demoCounty.gzip / 1024,
+    demoCountyCameras: demoCounty.cameras,
+    demoCityRawKB: demoCity.raw / 1024,
+    demoCityGzipKB: demoCity.gzip / 1024,
+    provinceCameras: cameras.length,
+    provinceTownships: towns.length,
+    provinceEngineBuildMs: buildMs,
+    provinceSnapshotRawKB: provProvince.raw / 1024,
+    provinceSnapshotGzipKB: provProvince.gzip / 1024,
+    provCityRawKB: provCity.raw / 1024,
+    provCityGzipKB: provCity.gzip / 1024,
+    provCitySnapshotMs: cityMs,
+    provCountyCode: Number(biggestCounty),
+    provCountyCameras: provCounty.cameras,
+    provCountyRawKB: provCounty.raw / 1024,
+    provCountyGzipKB: provCounty.gzip / 1024,
+  }),
+);

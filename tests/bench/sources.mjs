@@ -42,7 +42,14 @@ for (let c = 1; c <= N_CITIES; c++) {
     for (let t = 1; t <= TOWNS; t++) {
       const town = `${county}${String(100 + t)}`;
       regions.push({ code: town, name: `镇${c}-${k}-${t}`, level: 'township', parent: county, center: [116, 39] });
-      for (let i = 0; i < PER_TOWN; i++) cameras.push({ id: `${town}1310${String(i).padStart(7, '0')}`, name: `点位${i}`, region: town, lon: 116, lat: 39 });
+      for (let i = 0; i < PER_TOWN; i++)
+        cameras.push({
+          id: `${town}1310${String(i).padStart(7, '0')}`,
+          name: `点位${i}`,
+          region: town,
+          lon: 116,
+          lat: 39,
+        });
     }
   }
 }
@@ -51,12 +58,27 @@ const dataDir = await mkdtemp(path.join(tmpdir(), 'zhihui-bench-sources-'));
 {
   // The store, prepared before the server starts: regions, channels, all online.
   const { buildApp } = await import(dist('app.js'));
-  const app = await buildApp({ logger: false, config: { dataDir, simulator: false, seed: false, apiKeys: [{ name: 'bench', key: 'k' }], demoKey: false, heartbeatGraceSec: 86_400 } });
+  const app = await buildApp({
+    logger: false,
+    config: {
+      dataDir,
+      simulator: false,
+      seed: false,
+      apiKeys: [{ name: 'bench', key: 'k' }],
+      demoKey: false,
+      heartbeatGraceSec: 86_400,
+    },
+  });
   await app.store.upsertRegions(regions);
   await app.reloadRegions();
-  for (let i = 0; i < cameras.length; i += 20_000) await app.ingest.upsertCameras(cameras.slice(i, i + 20_000), 'bench');
+  for (let i = 0; i < cameras.length; i += 20_000)
+    await app.ingest.upsertCameras(cameras.slice(i, i + 20_000), 'bench');
   const at = new Date().toISOString();
-  for (let i = 0; i < cameras.length; i += 5000) await app.ingest.statusBatch(cameras.slice(i, i + 5000).map((c) => ({ cameraId: c.id, status: 'online', at })), 'bench');
+  for (let i = 0; i < cameras.length; i += 5000)
+    await app.ingest.statusBatch(
+      cameras.slice(i, i + 5000).map((c) => ({ cameraId: c.id, status: 'online', at })),
+      'bench',
+    );
   await app.close();
 }
 
@@ -64,7 +86,10 @@ console.error(`store prepared: ${cameras.length} channels`);
 // ── a Mosquitto of our own, sized for a storm (the defaults queue 1,000 QoS 1 messages per client) ──
 const brokerPort = await freePort();
 const conf = path.join(dataDir, 'mosquitto.conf');
-await writeFile(conf, `listener ${brokerPort} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 0\n`);
+await writeFile(
+  conf,
+  `listener ${brokerPort} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 0\n`,
+);
 const broker = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
 await sleep(500);
 
@@ -88,7 +113,21 @@ await writeFile(
 const port = await freePort();
 const server = spawn(process.execPath, [path.join(root, 'server/dist/server.js')], {
   cwd: root,
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SIMULATOR: 'off', SEED: 'off', API_KEYS: 'bench:k', ADMIN_KEY: 'adm', ZHIHUI_CONFIG: configFile, LOG_LEVEL: 'error', HEARTBEAT_GRACE: '86400', DATABASE_URL: '', REDIS_URL: '' },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SIMULATOR: 'off',
+    SEED: 'off',
+    API_KEYS: 'bench:k',
+    ADMIN_KEY: 'adm',
+    ZHIHUI_CONFIG: configFile,
+    LOG_LEVEL: 'error',
+    HEARTBEAT_GRACE: '86400',
+    DATABASE_URL: '',
+    REDIS_URL: '',
+  },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const url = `http://127.0.0.1:${port}`;
@@ -108,9 +147,18 @@ for (;;) {
 }
 
 // ── walls: the province, every city, and four counties ──
-const wallRegions = ['130000', ...regions.filter((r) => r.level === 'city').map((r) => r.code), '130101', '130202', '130303', '130410'];
+const wallRegions = [
+  '130000',
+  ...regions.filter((r) => r.level === 'city').map((r) => r.code),
+  '130101',
+  '130202',
+  '130303',
+  '130410',
+];
 const prefixOf = (code) => (code === '130000' ? '13' : code.endsWith('00') ? code.slice(0, 4) : code);
-const totals = new Map(wallRegions.map((code) => [code, cameras.filter((c) => c.region.startsWith(prefixOf(code))).length]));
+const totals = new Map(
+  wallRegions.map((code) => [code, cameras.filter((c) => c.region.startsWith(prefixOf(code))).length]),
+);
 const walls = await Promise.all(
   wallRegions.map(
     (region) =>
@@ -138,7 +186,15 @@ const walls = await Promise.all(
 /** Resolves with the time at which every wall shows `online(region)` (rejects after two minutes). */
 const converged = (online) =>
   new Promise((resolve, reject) => {
-    const give = setTimeout(() => reject(new Error(`walls did not converge: ${walls.map((w) => `${w.region}=${w.online}/${online(w.region)}`).join(' ')}`)), 120_000);
+    const give = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `walls did not converge: ${walls.map((w) => `${w.region}=${w.online}/${online(w.region)}`).join(' ')}`,
+          ),
+        ),
+      120_000,
+    );
     const check = () => {
       if (walls.every((w) => w.online === online(w.region))) {
         clearTimeout(give);
@@ -151,7 +207,13 @@ const converged = (online) =>
   });
 
 console.error(`server up, ${walls.length} walls subscribed: ${walls.map((w) => `${w.region}=${w.online}`).join(' ')}`);
-const sourcesNow = async () => (await (await fetch(`${url}/api/v1/sources`, { headers: { authorization: 'Bearer adm' } })).json()).sources.map((s) => `${s.id}: ${s.state} messages ${s.messages} repeats ${s.repeatsDropped} overridden ${s.overridden} rejects ${JSON.stringify(s.rejects)}`).join('; ');
+const sourcesNow = async () =>
+  (await (await fetch(`${url}/api/v1/sources`, { headers: { authorization: 'Bearer adm' } })).json()).sources
+    .map(
+      (s) =>
+        `${s.id}: ${s.state} messages ${s.messages} repeats ${s.repeatsDropped} overridden ${s.overridden} rejects ${JSON.stringify(s.rejects)}`,
+    )
+    .join('; ');
 const ids = cameras.map((c) => c.id);
 const results = {};
 
@@ -164,7 +226,10 @@ const results = {};
   await Promise.all(
     pubs.map(async (pub, k) => {
       const mine = ids.filter((_, i) => i % pubs.length === k);
-      for (let i = 0; i < mine.length; i += 10_000) await Promise.all(mine.slice(i, i + 10_000).map((id) => pub.publishAsync(`storm/${id}/status`, 'offline', { qos: 1 })));
+      for (let i = 0; i < mine.length; i += 10_000)
+        await Promise.all(
+          mine.slice(i, i + 10_000).map((id) => pub.publishAsync(`storm/${id}/status`, 'offline', { qos: 1 })),
+        );
     }),
   );
   const last = now();
@@ -205,7 +270,11 @@ const results = {};
   const worker = async () => {
     while (next < batches.length) {
       const b = batches[next++];
-      const res = await fetch(`${url}/api/v1/cameras/status`, { method: 'POST', headers: { authorization: 'Bearer k', 'content-type': 'application/json' }, body: JSON.stringify({ reports: b.map((cameraId) => ({ cameraId, status: 'offline', reason: 'network' })) }) });
+      const res = await fetch(`${url}/api/v1/cameras/status`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+        body: JSON.stringify({ reports: b.map((cameraId) => ({ cameraId, status: 'offline', reason: 'network' })) }),
+      });
       if (!res.ok) throw new Error(await res.text());
     }
   };
@@ -217,7 +286,8 @@ const results = {};
   results.restTotalMs = t - t0;
 }
 
-const health = (await (await fetch(`${url}/api/v1/sources`, { headers: { authorization: 'Bearer adm' } })).json()).sources;
+const health = (await (await fetch(`${url}/api/v1/sources`, { headers: { authorization: 'Bearer adm' } })).json())
+  .sources;
 for (const w of walls) w.socket.close();
 server.kill('SIGTERM');
 broker.kill('SIGTERM');

@@ -36,7 +36,18 @@ const url = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'zhihui-bench-wall-'));
 const server = spawn(process.execPath, [path.join(root, 'server/dist/server.js')], {
   cwd: root,
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SIMULATOR: 'off', API_KEYS: `bench:${KEY}`, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', REGION: COUNTY },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SIMULATOR: 'off',
+    API_KEYS: `bench:${KEY}`,
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    REGION: COUNTY,
+  },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 for (let k = 0; ; k++) {
@@ -49,14 +60,22 @@ for (let k = 0; ; k++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 const send = async (method, p, body) => {
-  const res = await fetch(url + p, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) });
+  const res = await fetch(url + p, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
   return res.json();
 };
 
 const say = (m) => process.stderr.write(`wall: ${m}\n`);
 say('server up');
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, '--lang=zh-CN'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: [...CHROMIUM_ARGS, '--lang=zh-CN'],
+});
 const viewport = { width: 1920, height: 1080 };
 
 // In every page: when the operational rate first shows a figure, and each paint of a new online count.
@@ -65,11 +84,14 @@ const probe = () => {
   let last = null;
   const look = () => {
     const rate = document.querySelector('[data-testid="operational-rate"]');
-    if (window.__bench.liveAt === null && rate && /\d/.test(rate.textContent ?? '')) window.__bench.liveAt = performance.now();
+    if (window.__bench.liveAt === null && rate && /\d/.test(rate.textContent ?? ''))
+      window.__bench.liveAt = performance.now();
     const c = document.querySelector('[data-testid="operational-counts"]')?.textContent ?? null;
     if (c !== null && c !== last) {
       last = c;
-      requestAnimationFrame(() => window.__bench.counts.push({ text: c, at: performance.timeOrigin + performance.now() }));
+      requestAnimationFrame(() =>
+        window.__bench.counts.push({ text: c, at: performance.timeOrigin + performance.now() }),
+      );
     }
   };
   new MutationObserver(look).observe(document, { subtree: true, childList: true, characterData: true });
@@ -84,7 +106,10 @@ async function load(context, target) {
   await page.goto(target, { waitUntil: 'load' });
   await page.waitForFunction(() => window.__bench.liveAt !== null, null, { timeout: 60_000 });
   await page.waitForTimeout(1500);
-  const t = await page.evaluate(() => ({ fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null, live: window.__bench.liveAt }));
+  const t = await page.evaluate(() => ({
+    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+    live: window.__bench.liveAt,
+  }));
   return { page, bytes, ...t };
 }
 
@@ -105,10 +130,16 @@ const lons = own.map((c) => c.lon);
 const lats = own.map((c) => c.lat);
 const box = [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
 let x = 7;
-const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const ids = Array.from({ length: CHANNELS - own.length }, (_, i) => `13011110313200${String(i).padStart(6, '0')}`);
 for (let i = 0; i < ids.length; i += 5000) {
-  const part = ids.slice(i, i + 5000).map((id, k) => ({ id, name: `压测点位 ${i + k + 1}`, region: TOWN, lon: box[0] + rand() * (box[2] - box[0]), lat: box[1] + rand() * (box[3] - box[1]) }));
+  const part = ids.slice(i, i + 5000).map((id, k) => ({
+    id,
+    name: `压测点位 ${i + k + 1}`,
+    region: TOWN,
+    lon: box[0] + rand() * (box[2] - box[0]),
+    lat: box[1] + rand() * (box[3] - box[1]),
+  }));
   await send('PUT', '/api/v1/cameras', { cameras: part });
 }
 // A thousand down and the rest online; the load moves pairs (one down, one back) so the online
@@ -117,8 +148,13 @@ const iso = () => new Date().toISOString();
 const marker = ids.pop();
 const down = ids.slice(0, 1000);
 const up = ids.slice(1000);
-const initial = [...down.map((cameraId) => ({ cameraId, status: 'offline', reason: 'network', at: iso() })), ...up.map((cameraId) => ({ cameraId, status: 'online', at: iso() })), { cameraId: marker, status: 'online', at: iso() }];
-for (let i = 0; i < initial.length; i += 5000) await send('POST', '/api/v1/cameras/status', { reports: initial.slice(i, i + 5000) });
+const initial = [
+  ...down.map((cameraId) => ({ cameraId, status: 'offline', reason: 'network', at: iso() })),
+  ...up.map((cameraId) => ({ cameraId, status: 'online', at: iso() })),
+  { cameraId: marker, status: 'online', at: iso() },
+];
+for (let i = 0; i < initial.length; i += 5000)
+  await send('POST', '/api/v1/cameras/status', { reports: initial.slice(i, i + 5000) });
 say('10,000 channels in');
 
 const ctx2 = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
@@ -168,14 +204,22 @@ for (let next = performance.now(); performance.now() < end; next += 100) {
     // Down: a random online one; back: the one down the longest (never one from this batch).
     const d = up.splice(Math.floor(rand() * up.length), 1)[0];
     const b = down.shift();
-    reports.push({ cameraId: d, status: 'offline', reason: 'network', at: iso() }, { cameraId: b, status: 'online', at: iso() });
+    reports.push(
+      { cameraId: d, status: 'offline', reason: 'network', at: iso() },
+      { cameraId: b, status: 'online', at: iso() },
+    );
     down.push(d);
     up.push(b);
   }
   if (performance.now() >= markerNext) {
     markerNext += 2000;
     markerDown = !markerDown;
-    reports.push({ cameraId: marker, status: markerDown ? 'offline' : 'online', ...(markerDown ? { reason: 'power' } : {}), at: iso() });
+    reports.push({
+      cameraId: marker,
+      status: markerDown ? 'offline' : 'online',
+      ...(markerDown ? { reason: 'power' } : {}),
+      at: iso(),
+    });
     posts.push({ at: performance.timeOrigin + performance.now(), markerDown });
   }
   await send('POST', '/api/v1/cameras/status', { reports });

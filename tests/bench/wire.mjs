@@ -10,7 +10,17 @@ import { dist } from './lib.mjs';
 
 const { buildApp } = await import(dist('app.js'));
 const dataDir = await mkdtemp(path.join(tmpdir(), 'zhihui-bench-wire-'));
-const app = await buildApp({ logger: false, config: { dataDir, simulator: false, seedAnchor: 'today', apiKeys: [{ name: 'bench', key: 'k' }], demoKey: false, heartbeatGraceSec: 3600 } });
+const app = await buildApp({
+  logger: false,
+  config: {
+    dataDir,
+    simulator: false,
+    seedAnchor: 'today',
+    apiKeys: [{ name: 'bench', key: 'k' }],
+    demoKey: false,
+    heartbeatGraceSec: 3600,
+  },
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 const url = `http://127.0.0.1:${app.server.address().port}`;
 
@@ -31,7 +41,10 @@ const snap = ack.data;
 const i = snap.cameras.state.findIndex((x) => x === 0);
 const got = new Promise((resolve) => s.once('delta', resolve));
 const b2 = read();
-await app.ingest.statusBatch([{ cameraId: snap.cameras.id[i], status: 'offline', reason: 'network', at: new Date().toISOString() }], 'bench');
+await app.ingest.statusBatch(
+  [{ cameraId: snap.cameras.id[i], status: 'offline', reason: 'network', at: new Date().toISOString() }],
+  'bench',
+);
 const d = await got;
 await new Promise((r) => setTimeout(r, 50));
 const deltaBytes = read() - b2;
@@ -39,12 +52,14 @@ const deltaBytes = read() - b2;
 s.disconnect();
 await app.close();
 await rm(dataDir, { recursive: true, force: true });
-console.log(JSON.stringify({
-  demoCountySubscribeWireKB: subscribeBytes / 1024,
-  demoCountySnapshotRawKB: rawBytes / 1024,
-  wireToRaw: subscribeBytes / rawBytes,
-  steadyDeltaWireBytes: deltaBytes,
-  steadyDeltaRawBytes: Buffer.byteLength(JSON.stringify(d)),
-  deflateNegotiated: negotiated.includes('permessage-deflate') ? 1 : 0,
-}));
+console.log(
+  JSON.stringify({
+    demoCountySubscribeWireKB: subscribeBytes / 1024,
+    demoCountySnapshotRawKB: rawBytes / 1024,
+    wireToRaw: subscribeBytes / rawBytes,
+    steadyDeltaWireBytes: deltaBytes,
+    steadyDeltaRawBytes: Buffer.byteLength(JSON.stringify(d)),
+    deflateNegotiated: negotiated.includes('permessage-deflate') ? 1 : 0,
+  }),
+);
 process.exit(0);

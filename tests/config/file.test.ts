@@ -15,7 +15,10 @@ const write = (name: string, text: string) => {
 
 describe('config file', () => {
   test('the minimal YAML of the sources issue is read as written', () => {
-    const f = write('min.yaml', 'sources:\n  - id: demo-mqtt\n    kind: mqtt\n    url: mqtt://127.0.0.1:1883\n    topic: cameras/{id}/status   # payload: online | offline\n');
+    const f = write(
+      'min.yaml',
+      'sources:\n  - id: demo-mqtt\n    kind: mqtt\n    url: mqtt://127.0.0.1:1883\n    topic: cameras/{id}/status   # payload: online | offline\n',
+    );
     const c = loadConfig({ ZHIHUI_CONFIG: f });
     expect(c.configPath).toBe(f);
     expect(c.file.sources?.[0]).toMatchObject({ id: 'demo-mqtt', kind: 'mqtt', topic: 'cameras/{id}/status' });

@@ -7,7 +7,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Clue } from '@zhihui/shared';
-import { launchBrowser, missingBuild, openPage, ROOT, startServer, tempDir, waitForWall, type ServerHandle } from './harness.js';
+import {
+  launchBrowser,
+  missingBuild,
+  openPage,
+  ROOT,
+  startServer,
+  tempDir,
+  waitForWall,
+  type ServerHandle,
+} from './harness.js';
 
 const why = missingBuild('e2e: the duty desk');
 if (why) console.warn(`[e2e desk] skipped: ${why}`);
@@ -19,8 +28,19 @@ const SHUANGSHANZI = '130321103';
 const SLOW = { timeout: 240_000 };
 
 function addUser(dataDir: string, name: string, role: string, region: string | null): void {
-  const args = [path.join(ROOT, 'server/dist/cli/user.js'), 'add', name, '--role', role, ...(region ? ['--region', region] : [])];
-  execFileSync(process.execPath, args, { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', ZHIHUI_PASSWORD: PW, LOGIN_MAX_FAILURES: '3' }, stdio: 'pipe' });
+  const args = [
+    path.join(ROOT, 'server/dist/cli/user.js'),
+    'add',
+    name,
+    '--role',
+    role,
+    ...(region ? ['--region', region] : []),
+  ];
+  execFileSync(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', ZHIHUI_PASSWORD: PW, LOGIN_MAX_FAILURES: '3' },
+    stdio: 'pipe',
+  });
 }
 
 describe.skipIf(why !== null)('the duty desk in Chromium', () => {
@@ -48,7 +68,9 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
     async () => {
       const wall = await openPage(browser, `${server.url}/wall/${TOWN}`, { width: 1920, height: 1080 });
       const frames: { at: number; data: string }[] = [];
-      wall.page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push({ at: Date.now(), data: String(f.payload) })));
+      wall.page.on('websocket', (ws) =>
+        ws.on('framereceived', (f) => frames.push({ at: Date.now(), data: String(f.payload) })),
+      );
       await wall.page.reload();
       await waitForWall(wall.page);
       const desk = await openPage(browser, `${server.url}/desk/${TOWN}`, { width: 1920, height: 1080 });
@@ -84,7 +106,9 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
       await wall.page.waitForSelector(`.cluelist__title[title="${title}"]`, { timeout: 20_000 });
       const shownAt = Date.now();
       const frameAt = frames.find((f) => f.data.includes(title))?.at ?? null;
-      console.log(`[e2e desk] report → wall socket ${frameAt === null ? '?' : frameAt - sentAt} ms, → wall DOM ${shownAt - sentAt} ms`);
+      console.log(
+        `[e2e desk] report → wall socket ${frameAt === null ? '?' : frameAt - sentAt} ms, → wall DOM ${shownAt - sentAt} ms`,
+      );
       expect(frameAt).not.toBeNull();
       expect(clue).toMatchObject({ region: TOWN, createdBy: '王值班', status: 'reported' });
       expect(clue.lon).not.toBeNull();
@@ -102,7 +126,9 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
       await p.fill('input[name=assignee]', '栾城镇综治中心');
       await p.click('[data-testid=step-form] button[type=submit]');
       await p.waitForSelector(`[data-testid=clue-detail][data-status=dispatched]`);
-      const stored = await server.get<Clue & { history: { to: string; actor: string; note: string | null }[] }>(`/api/v1/clues/${clue.id}`);
+      const stored = await server.get<Clue & { history: { to: string; actor: string; note: string | null }[] }>(
+        `/api/v1/clues/${clue.id}`,
+      );
       expect(stored).toMatchObject({ status: 'dispatched', assignee: '栾城镇综治中心' });
       expect(Date.parse(stored.dueAt!)).toBeGreaterThan(Date.now() + 2 * 86_400_000);
       expect(stored.history.map((h) => [h.to, h.actor])).toEqual([
@@ -115,7 +141,12 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
       await p.fill('[data-testid=step-form] textarea[name=note]', '已清理');
       await p.evaluate(async (id) => {
         const s = (await (await fetch('/api/v1/session')).json()) as { csrfToken: string };
-        const patch = (status: string) => fetch(`/api/v1/clues/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: JSON.stringify({ status }) });
+        const patch = (status: string) =>
+          fetch(`/api/v1/clues/${id}`, {
+            method: 'PATCH',
+            headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken },
+            body: JSON.stringify({ status }),
+          });
         await patch('resolved');
         await patch('closed');
       }, clue.id);
@@ -167,7 +198,11 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
       await p.waitForSelector('.field-error[data-field=region]');
       const after = (await server.get<{ items: Clue[] }>(`/api/v1/clues?region=${TOWN}&limit=500`)).items.length;
       expect(after).toBe(before);
-      expect((await server.get<{ items: Clue[] }>(`/api/v1/clues?region=${OTHER_TOWN}&limit=500`)).items.some((c) => c.title === '正常标题')).toBe(false);
+      expect(
+        (await server.get<{ items: Clue[] }>(`/api/v1/clues?region=${OTHER_TOWN}&limit=500`)).items.some(
+          (c) => c.title === '正常标题',
+        ),
+      ).toBe(false);
       await desk.close();
     },
   );
@@ -209,13 +244,22 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
       await op.page.click('button[type=submit]');
       await op.page.waitForURL(/\/desk\//);
       const outcome = await op.page.evaluate(async () => {
-        const r = await fetch('/api/v1/clues', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ category: 'hazard', source: 'hotline', region: '130111100', title: '无令牌写入' }) });
+        const r = await fetch('/api/v1/clues', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ category: 'hazard', source: 'hotline', region: '130111100', title: '无令牌写入' }),
+        });
         return { status: r.status, body: (await r.json()) as { error: { code: string } } };
       });
       expect(outcome).toMatchObject({ status: 403, body: { error: { code: 'CSRF_REFUSED' } } });
-      expect((await server.get<{ items: Clue[] }>(`/api/v1/clues?region=${TOWN}&limit=500`)).items.some((c) => c.title === '无令牌写入')).toBe(false);
+      expect(
+        (await server.get<{ items: Clue[] }>(`/api/v1/clues?region=${TOWN}&limit=500`)).items.some(
+          (c) => c.title === '无令牌写入',
+        ),
+      ).toBe(false);
       // The other township's clue: not seen, not changed, from the same page.
-      const other = (await server.get<{ items: Clue[] }>(`/api/v1/clues?region=${OTHER_TOWN}&open=true&limit=1`)).items[0];
+      const other = (await server.get<{ items: Clue[] }>(`/api/v1/clues?region=${OTHER_TOWN}&open=true&limit=1`))
+        .items[0];
       if (other) {
         const seen = await op.page.evaluate(async (id) => (await fetch(`/api/v1/clues/${id}`)).status, other.id);
         expect(seen).toBe(404);
@@ -224,49 +268,84 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
       await w.close();
     },
   );
-  test('说事儿 at the desk: a bad appeal is refused next to its fields; an appeal is recorded, grouped into a topic, given an owner and an outcome', SLOW, async () => {
-    const w = await openPage(browser, `${server.url}/login?next=${encodeURIComponent(`/desk/${SHUANGSHANZI}?view=appeals`)}`, { width: 1920, height: 1080 });
-    const p = w.page;
-    await p.fill('input[name=name]', '刘值班');
-    await p.fill('input[name=password]', PW);
-    await p.click('button[type=submit]');
-    await p.waitForSelector('[data-testid=appeals-view]', { timeout: 60_000 });
-    const before = (await server.get<{ items: unknown[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`)).items.length;
-    await p.click('[data-testid=appeal-form] button[type=submit]');
-    await p.waitForSelector('[data-testid=appeal-form] .field-error[data-field=appellant]');
-    expect(await p.$('[data-testid=appeal-form] .field-error[data-field=village]')).not.toBeNull();
-    expect(await p.$('[data-testid=appeal-form] .field-error[data-field=text]')).not.toBeNull();
-    expect((await server.get<{ items: unknown[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`)).items.length).toBe(before);
-    const made: string[] = [];
-    for (const who of ['王大山', '王大山']) {
-      await p.fill('input[name=appellant]', who);
-      await p.fill('input[name=village]', '测试村');
-      await p.fill('textarea[name=text]', '村口路灯不亮');
-      const res = p.waitForResponse((r) => r.url().endsWith('/api/v1/appeals') && r.request().method() === 'POST');
+  test(
+    '说事儿 at the desk: a bad appeal is refused next to its fields; an appeal is recorded, grouped into a topic, given an owner and an outcome',
+    SLOW,
+    async () => {
+      const w = await openPage(
+        browser,
+        `${server.url}/login?next=${encodeURIComponent(`/desk/${SHUANGSHANZI}?view=appeals`)}`,
+        { width: 1920, height: 1080 },
+      );
+      const p = w.page;
+      await p.fill('input[name=name]', '刘值班');
+      await p.fill('input[name=password]', PW);
+      await p.click('button[type=submit]');
+      await p.waitForSelector('[data-testid=appeals-view]', { timeout: 60_000 });
+      const before = (await server.get<{ items: unknown[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`)).items.length;
       await p.click('[data-testid=appeal-form] button[type=submit]');
-      const r = await res;
-      expect(r.status()).toBe(201);
-      made.push(((await r.json()) as { id: string }).id);
-    }
-    // An outcome without an owner is refused next to the owner field.
-    await p.waitForSelector('[data-testid=work-form]');
-    await p.selectOption('[data-testid=work-form] select[name=outcome]', 'resolved');
-    await p.click('[data-testid=work-form] button[type=submit]');
-    await p.waitForSelector('[data-testid=work-form] .field-error[data-field=owner]');
-    await p.fill('[data-testid=work-form] input[name=owner]', '镇村建办');
-    await p.click('[data-testid=work-form] button[type=submit]');
-    await expect.poll(async () => (await server.get<{ outcome: string | null; owner: string | null }[] | { items: { id: string; outcome: string | null; owner: string | null }[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`) as { items: { id: string; outcome: string | null; owner: string | null }[] }).items.find((a) => a.id === made[1])).toMatchObject({ owner: '镇村建办', outcome: 'resolved' });
-    // From the appeal, a clue on the wall (source 说事儿日), linked back.
-    await p.click('[data-testid=appeal-to-clue]');
-    await p.waitForSelector('[data-testid=appeal-clue]');
-    const linked = (await server.get<{ items: { id: string; clueId: string | null }[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`)).items.find((a) => a.id === made[1])!;
-    expect(await server.get<{ source: string; createdBy: string }>(`/api/v1/clues/${linked.clueId}`)).toMatchObject({ source: 'appeal_day', createdBy: '刘值班' });
-    // 议事: both appeals become a topic.
-    for (const id of made) await p.check(`[data-appeal="${id}"] >> xpath=.. >> input[type=checkbox]`);
-    await p.fill('[data-testid=topic-form] input[name=title]', '测试村路灯维修');
-    await p.fill('[data-testid=topic-form] textarea[name=decision]', '镇村建办一周内修复');
-    await p.click('[data-testid=topic-form] button[type=submit]');
-    await expect.poll(async () => (await server.get<{ items: { topicId: string | null; id: string }[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`)).items.filter((a) => made.includes(a.id) && a.topicId !== null).length).toBe(2);
-    await w.close();
-  });
+      await p.waitForSelector('[data-testid=appeal-form] .field-error[data-field=appellant]');
+      expect(await p.$('[data-testid=appeal-form] .field-error[data-field=village]')).not.toBeNull();
+      expect(await p.$('[data-testid=appeal-form] .field-error[data-field=text]')).not.toBeNull();
+      expect((await server.get<{ items: unknown[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`)).items.length).toBe(
+        before,
+      );
+      const made: string[] = [];
+      for (const who of ['王大山', '王大山']) {
+        await p.fill('input[name=appellant]', who);
+        await p.fill('input[name=village]', '测试村');
+        await p.fill('textarea[name=text]', '村口路灯不亮');
+        const res = p.waitForResponse((r) => r.url().endsWith('/api/v1/appeals') && r.request().method() === 'POST');
+        await p.click('[data-testid=appeal-form] button[type=submit]');
+        const r = await res;
+        expect(r.status()).toBe(201);
+        made.push(((await r.json()) as { id: string }).id);
+      }
+      // An outcome without an owner is refused next to the owner field.
+      await p.waitForSelector('[data-testid=work-form]');
+      await p.selectOption('[data-testid=work-form] select[name=outcome]', 'resolved');
+      await p.click('[data-testid=work-form] button[type=submit]');
+      await p.waitForSelector('[data-testid=work-form] .field-error[data-field=owner]');
+      await p.fill('[data-testid=work-form] input[name=owner]', '镇村建办');
+      await p.click('[data-testid=work-form] button[type=submit]');
+      await expect
+        .poll(async () =>
+          (
+            (await server.get<
+              | { outcome: string | null; owner: string | null }[]
+              | { items: { id: string; outcome: string | null; owner: string | null }[] }
+            >(`/api/v1/appeals?region=${SHUANGSHANZI}`)) as {
+              items: { id: string; outcome: string | null; owner: string | null }[];
+            }
+          ).items.find((a) => a.id === made[1]),
+        )
+        .toMatchObject({ owner: '镇村建办', outcome: 'resolved' });
+      // From the appeal, a clue on the wall (source 说事儿日), linked back.
+      await p.click('[data-testid=appeal-to-clue]');
+      await p.waitForSelector('[data-testid=appeal-clue]');
+      const linked = (
+        await server.get<{ items: { id: string; clueId: string | null }[] }>(`/api/v1/appeals?region=${SHUANGSHANZI}`)
+      ).items.find((a) => a.id === made[1])!;
+      expect(await server.get<{ source: string; createdBy: string }>(`/api/v1/clues/${linked.clueId}`)).toMatchObject({
+        source: 'appeal_day',
+        createdBy: '刘值班',
+      });
+      // 议事: both appeals become a topic.
+      for (const id of made) await p.check(`[data-appeal="${id}"] >> xpath=.. >> input[type=checkbox]`);
+      await p.fill('[data-testid=topic-form] input[name=title]', '测试村路灯维修');
+      await p.fill('[data-testid=topic-form] textarea[name=decision]', '镇村建办一周内修复');
+      await p.click('[data-testid=topic-form] button[type=submit]');
+      await expect
+        .poll(
+          async () =>
+            (
+              await server.get<{ items: { topicId: string | null; id: string }[] }>(
+                `/api/v1/appeals?region=${SHUANGSHANZI}`,
+              )
+            ).items.filter((a) => made.includes(a.id) && a.topicId !== null).length,
+        )
+        .toBe(2);
+      await w.close();
+    },
+  );
 });

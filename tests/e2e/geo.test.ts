@@ -9,7 +9,9 @@ describe('geo routes', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     app = Fastify({ logger: false });
-    await app.register(configPlugin, { config: loadConfig({}, { region: '130111', tileUrl: 'http://tiles.intranet/{z}/{x}/{y}.png' }) });
+    await app.register(configPlugin, {
+      config: loadConfig({}, { region: '130111', tileUrl: 'http://tiles.intranet/{z}/{x}/{y}.png' }),
+    });
     await app.register(geoRoutes, { prefix: '/api/v1' });
     await app.ready();
   });

@@ -22,12 +22,13 @@ export const API_KEY = 'k';
  * the tests in the one line printed when the browser is missing (under CI=true that throws).
  */
 export function missingBuild(what: string, opts: { pdf?: boolean } = {}): string | null {
-  if (!existsSync(SERVER_ENTRY)) return `${path.relative(ROOT, SERVER_ENTRY)} is missing: run \`npx tsc -b server\` (npm test builds first)`;
-  if (!existsSync(CLIENT_INDEX)) return `${path.relative(ROOT, CLIENT_INDEX)} is missing: run \`npm run build -w client\``;
+  if (!existsSync(SERVER_ENTRY))
+    return `${path.relative(ROOT, SERVER_ENTRY)} is missing: run \`npx tsc -b server\` (npm test builds first)`;
+  if (!existsSync(CLIENT_INDEX))
+    return `${path.relative(ROOT, CLIENT_INDEX)} is missing: run \`npm run build -w client\``;
   if (skipWithoutBrowser(what, opts)) return `no browser at ${CHROMIUM}`;
   return null;
 }
-
 
 export interface ServerOptions {
   /** Run the simulator (default off: figures change only when the test changes them). */
@@ -171,8 +172,17 @@ export interface PageWatch {
  * A page with a given viewport that records console errors and any request leaving the
  * machine. `deviceScaleFactor` 1: a 3840×2160 viewport is a 4K wall.
  */
-export async function openPage(browser: Browser, url: string, viewport: { width: number; height: number }): Promise<PageWatch> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+export async function openPage(
+  browser: Browser,
+  url: string,
+  viewport: { width: number; height: number },
+): Promise<PageWatch> {
+  const context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: 1,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   const outside: string[] = [];

@@ -29,7 +29,13 @@ describe.skipIf(why !== null)('dispatch meeting view (e2e)', () => {
     server = await startServer();
     browser = await launchBrowser();
     out = tempDir('zhihui-meeting-e2e-');
-    context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'America/Los_Angeles', acceptDownloads: true });
+    context = await browser.newContext({
+      viewport: { width: 1920, height: 1080 },
+      deviceScaleFactor: 1,
+      locale: 'zh-CN',
+      timezoneId: 'America/Los_Angeles',
+      acceptDownloads: true,
+    });
     page = await context.newPage();
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -46,7 +52,8 @@ describe.skipIf(why !== null)('dispatch meeting view (e2e)', () => {
     if (out) rmSync(out, { recursive: true, force: true });
   });
 
-  const ready = (code: string) => page.waitForSelector(`[data-testid="meeting-page"][data-region="${code}"][data-ready="true"]`, { timeout: 60_000 });
+  const ready = (code: string) =>
+    page.waitForSelector(`[data-testid="meeting-page"][data-region="${code}"][data-ready="true"]`, { timeout: 60_000 });
   const shot = async (name: string) => {
     if (SHOTS) await page.screenshot({ path: path.join(ROOT, 'docs', name), fullPage: false });
   };
@@ -55,11 +62,18 @@ describe.skipIf(why !== null)('dispatch meeting view (e2e)', () => {
     await page.goto(`${server.url}/meeting/${COUNTY}?period=last_week&sort=overdue&dir=desc`);
     await ready(COUNTY);
     const period = periodOf('last_week', Date.now());
-    const summary = await server.get<RegionSummary>(`/api/v1/regions/${COUNTY}/summary?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`);
+    const summary = await server.get<RegionSummary>(
+      `/api/v1/regions/${COUNTY}/summary?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`,
+    );
     const rows = await page.$$eval('[data-testid="ranking-row"]', (trs) =>
       trs.map((tr) => ({
         code: tr.getAttribute('data-code')!,
-        values: Object.fromEntries([...tr.querySelectorAll('td[data-metric]')].map((td) => [td.getAttribute('data-metric')!, td.getAttribute('data-value')!])),
+        values: Object.fromEntries(
+          [...tr.querySelectorAll('td[data-metric]')].map((td) => [
+            td.getAttribute('data-metric')!,
+            td.getAttribute('data-value')!,
+          ]),
+        ),
       })),
     );
     expect(rows).toHaveLength(summary.children.length);
@@ -88,14 +102,20 @@ describe.skipIf(why !== null)('dispatch meeting view (e2e)', () => {
     await page.waitForURL(/sort=rate&dir=desc/);
     await ready(COUNTY);
     await page.waitForFunction(() => {
-      const v = [...document.querySelectorAll('[data-testid="ranking-row"] td[data-metric="rate"]')].map((td) => Number(td.getAttribute('data-value')));
+      const v = [...document.querySelectorAll('[data-testid="ranking-row"] td[data-metric="rate"]')].map((td) =>
+        Number(td.getAttribute('data-value')),
+      );
       return v.length > 1 && v.every((x, i) => i === 0 || v[i - 1]! >= x);
     });
-    const order = await page.$$eval('[data-testid="ranking-row"]', (trs) => trs.map((tr) => tr.getAttribute('data-code')));
+    const order = await page.$$eval('[data-testid="ranking-row"]', (trs) =>
+      trs.map((tr) => tr.getAttribute('data-code')),
+    );
     const url = page.url();
     await page.goto(url);
     await ready(COUNTY);
-    expect(await page.$$eval('[data-testid="ranking-row"]', (trs) => trs.map((tr) => tr.getAttribute('data-code')))).toEqual(order);
+    expect(
+      await page.$$eval('[data-testid="ranking-row"]', (trs) => trs.map((tr) => tr.getAttribute('data-code'))),
+    ).toEqual(order);
   });
 
   test('drill-down: a township from the map, its clues and one clue lifecycle', async () => {
@@ -109,10 +129,14 @@ describe.skipIf(why !== null)('dispatch meeting view (e2e)', () => {
     expect(await page.getByTestId('breadcrumbs').textContent()).toContain('栾城区');
     expect(await page.locator('[data-testid="ranking-row"]').count()).toBe(0);
     const period = periodOf('last_week', Date.now());
-    const own = await server.get<RegionSummary>(`/api/v1/regions/${code}/summary?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`);
+    const own = await server.get<RegionSummary>(
+      `/api/v1/regions/${code}/summary?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`,
+    );
     await page.getByTestId('tab-clues').click();
     await page.waitForURL(/tab=clues/);
-    await page.waitForSelector('[data-testid="clue-row"], [data-testid="clue-list"] [data-testid="list-empty"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="clue-row"], [data-testid="clue-list"] [data-testid="list-empty"]', {
+      timeout: 30_000,
+    });
     const clueRows = await page.locator('[data-testid="clue-row"]').count();
     // Every clue of the period is listed, invalid ones too (the figure counts only valid ones).
     expect(clueRows).toBe(own.clues.total + own.clues.byStatus.invalid);
@@ -142,7 +166,8 @@ describe.skipIf(why !== null)('dispatch meeting view (e2e)', () => {
     expect(text).toContain('二、乡镇(街道)排名');
     if (SHOTS) {
       execFileSync('pdftoppm', ['-png', '-r', '80', pdfFile, path.join(out, 'page')]);
-      for (const f of readdirSync(out).filter((x) => /^page-\d+\.png$/.test(x))) renameSync(path.join(out, f), path.join(ROOT, 'docs', `report-${f}`));
+      for (const f of readdirSync(out).filter((x) => /^page-\d+\.png$/.test(x)))
+        renameSync(path.join(out, f), path.join(ROOT, 'docs', `report-${f}`));
     }
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-ranking-csv').click()]);
@@ -161,7 +186,9 @@ describe.skipIf(why !== null)('dispatch meeting view (e2e)', () => {
     expect(clues.suggestedFilename()).toMatch(/^栾城区_线索清单_上周_.+\.csv$/);
     const cluesFile = path.join(out, 'clues.csv');
     await clues.saveAs(cluesFile);
-    expect(readFileSync(cluesFile, 'utf8').split('\r\n')[0]).toBe('\uFEFF编号,标题,类别,来源,区划代码,区域,状态,是否超期,上报时间,办理期限,办结时间,承办单位,调解结果,紧急');
+    expect(readFileSync(cluesFile, 'utf8').split('\r\n')[0]).toBe(
+      '\uFEFF编号,标题,类别,来源,区划代码,区域,状态,是否超期,上报时间,办理期限,办结时间,承办单位,调解结果,紧急',
+    );
   });
 
   test('no console errors and nothing fetched from outside the machine', () => {

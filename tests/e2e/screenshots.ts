@@ -33,7 +33,9 @@ async function waitForOverview(page: Page, timeoutMs = 90_000): Promise<void> {
       await page.waitForTimeout(3500);
       if ((await page.locator('.urgent-callout').count()) === 0) return;
     }
-    await page.waitForSelector('.urgent-callout', { state: 'detached', timeout: Math.max(1000, until - Date.now()) }).catch(() => undefined);
+    await page
+      .waitForSelector('.urgent-callout', { state: 'detached', timeout: Math.max(1000, until - Date.now()) })
+      .catch(() => undefined);
   }
 }
 
@@ -55,10 +57,16 @@ try {
     await w.page.waitForTimeout(Number(process.env.SETTLE_MS ?? 4000));
     await waitForOverview(w.page);
     // The key-channel panel's picture, not its "connecting" card.
-    await w.page.waitForSelector('[data-testid="key-tile"][data-state="live"]', { timeout: 60_000 }).catch(() => undefined);
+    await w.page
+      .waitForSelector('[data-testid="key-tile"][data-state="live"]', { timeout: 60_000 })
+      .catch(() => undefined);
     const file = path.join(OUT, `${s.name}.png`);
     await w.page.screenshot({ path: file });
-    console.log(file, w.errors.length ? `console errors: ${w.errors.join(' | ')}` : 'no console errors', w.outside.length ? `OUTSIDE: ${w.outside.join(' ')}` : '');
+    console.log(
+      file,
+      w.errors.length ? `console errors: ${w.errors.join(' | ')}` : 'no console errors',
+      w.outside.length ? `OUTSIDE: ${w.outside.join(' ')}` : '',
+    );
     await w.close();
     if (s.name === README_SHOT.from) copyFileSync(file, path.join(OUT, `${README_SHOT.to}.png`));
   }

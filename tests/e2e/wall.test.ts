@@ -12,7 +12,18 @@ const why = missingBuild('e2e: the wall');
 if (why) console.warn(`[e2e wall] skipped: ${why}`);
 
 const COUNTY = '130111';
-const PANELS = ['panel-header', 'panel-video', 'panel-ranking', 'panel-trend', 'panel-down', 'panel-map', 'alerts', 'panel-clues', 'panel-clue-list', 'panel-grid'];
+const PANELS = [
+  'panel-header',
+  'panel-video',
+  'panel-ranking',
+  'panel-trend',
+  'panel-down',
+  'panel-map',
+  'alerts',
+  'panel-clues',
+  'panel-clue-list',
+  'panel-grid',
+];
 const VIEWPORTS = [
   { width: 1920, height: 1080 },
   { width: 3840, height: 2160 },
@@ -41,15 +52,19 @@ async function overflowing(page: Page): Promise<string[]> {
     const nameOf = (el: Element) => el.closest('[data-testid]')?.getAttribute('data-testid') ?? el.className;
     for (const body of document.querySelectorAll<HTMLElement>('.panel__body, .alerts, .wall-header')) {
       const name = nameOf(body);
-      if (body.scrollHeight > body.clientHeight + 1) out.push(`${name}: content ${body.scrollHeight}px high in ${body.clientHeight}px`);
-      if (body.scrollWidth > body.clientWidth + 1 && !body.classList.contains('alerts')) out.push(`${name}: content ${body.scrollWidth}px wide in ${body.clientWidth}px`);
+      if (body.scrollHeight > body.clientHeight + 1)
+        out.push(`${name}: content ${body.scrollHeight}px high in ${body.clientHeight}px`);
+      if (body.scrollWidth > body.clientWidth + 1 && !body.classList.contains('alerts'))
+        out.push(`${name}: content ${body.scrollWidth}px wide in ${body.clientWidth}px`);
     }
     for (const frame of document.querySelectorAll<HTMLElement>('.panel, .alerts, .wall-header')) {
       const fr = frame.getBoundingClientRect();
       for (const el of frame.querySelectorAll<HTMLElement>('*')) {
         if (el.closest('.maplibregl-map, .chart, .alerts__items--scroll')) continue;
         if (el.getClientRects().length === 0) continue; // not displayed
-        const hasText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
+        const hasText = [...el.childNodes].some(
+          (n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '',
+        );
         if (!hasText) continue;
         const what = `${nameOf(el)} .${String(el.className).split(' ')[0]} "${(el.textContent ?? '').trim().slice(0, 40)}"`;
         const r = el.getBoundingClientRect();
@@ -61,7 +76,8 @@ async function overflowing(page: Page): Promise<string[]> {
         } else if (el.scrollWidth > el.clientWidth + 1 && !el.title) {
           out.push(`${what}: ${el.scrollWidth}px of text in ${el.clientWidth}px`);
         }
-        if (r.right > fr.right + 1 || r.left < fr.left - 1 || r.bottom > fr.bottom + 1 || r.top < fr.top - 1) out.push(`${what}: outside its panel`);
+        if (r.right > fr.right + 1 || r.left < fr.left - 1 || r.bottom > fr.bottom + 1 || r.top < fr.top - 1)
+          out.push(`${what}: outside its panel`);
       }
     }
     return out;
@@ -81,9 +97,11 @@ async function crowdedLabels(page: Page): Promise<string[]> {
     }));
     const out: string[] = [];
     boxes.forEach((a, i) => {
-      if (a.r.left < map.left || a.r.top < map.top || a.r.right > map.right || a.r.bottom > map.bottom) out.push(`${a.name}: outside the map`);
+      if (a.r.left < map.left || a.r.top < map.top || a.r.right > map.right || a.r.bottom > map.bottom)
+        out.push(`${a.name}: outside the map`);
       for (const b of boxes.slice(i + 1)) {
-        if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) out.push(`${a.name} covers ${b.name}`);
+        if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom)
+          out.push(`${a.name} covers ${b.name}`);
       }
     });
     return out;
@@ -109,50 +127,65 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
   });
 
   for (const vp of VIEWPORTS) {
-    test(`county wall at ${vp.width}×${vp.height}: panels, map, townships, the API's rate, no overflow, nothing outside`, SLOW, async () => {
-      const w = await openPage(browser, `${server.url}/wall/${COUNTY}`, vp);
-      try {
-        await waitForWall(w.page);
-        for (const id of PANELS) await expect(w.page.getByTestId(id).count(), id).resolves.toBe(1);
+    test(
+      `county wall at ${vp.width}×${vp.height}: panels, map, townships, the API's rate, no overflow, nothing outside`,
+      SLOW,
+      async () => {
+        const w = await openPage(browser, `${server.url}/wall/${COUNTY}`, vp);
+        try {
+          await waitForWall(w.page);
+          for (const id of PANELS) await expect(w.page.getByTestId(id).count(), id).resolves.toBe(1);
 
-        const canvas = await w.page.locator('[data-testid="map"] canvas').boundingBox();
-        expect(canvas!.width).toBeGreaterThan(300);
-        expect(canvas!.height).toBeGreaterThan(200);
+          const canvas = await w.page.locator('[data-testid="map"] canvas').boundingBox();
+          expect(canvas!.width).toBeGreaterThan(300);
+          expect(canvas!.height).toBeGreaterThan(200);
 
-        expect(townships).toHaveLength(7);
-        await w.page.waitForFunction((n) => document.querySelectorAll('.region-label__name').length >= n, townships.length);
-        const labels = await w.page.locator('.region-label__name').allTextContents();
-        for (const name of townships) expect(labels).toContain(name);
+          expect(townships).toHaveLength(7);
+          await w.page.waitForFunction(
+            (n) => document.querySelectorAll('.region-label__name').length >= n,
+            townships.length,
+          );
+          const labels = await w.page.locator('.region-label__name').allTextContents();
+          for (const name of townships) expect(labels).toContain(name);
 
-        const period = await wallPeriod(w.page);
-        const summary = await server.get<RegionSummary>(`/api/v1/regions/${COUNTY}/summary?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`);
-        const c = summary.cameras;
-        // Floored, recomputed from the counts: 89.96% must read 89.9%, never 90.0%.
-        await expect(w.page.getByTestId('operational-rate').textContent()).resolves.toBe(shownRate(c.online, c.inService - c.maintenance));
-        await expect(w.page.getByTestId('operational-counts').textContent()).resolves.toBe(`${c.online}/${c.inService - c.maintenance}`);
+          const period = await wallPeriod(w.page);
+          const summary = await server.get<RegionSummary>(
+            `/api/v1/regions/${COUNTY}/summary?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`,
+          );
+          const c = summary.cameras;
+          // Floored, recomputed from the counts: 89.96% must read 89.9%, never 90.0%.
+          await expect(w.page.getByTestId('operational-rate').textContent()).resolves.toBe(
+            shownRate(c.online, c.inService - c.maintenance),
+          );
+          await expect(w.page.getByTestId('operational-counts').textContent()).resolves.toBe(
+            `${c.online}/${c.inService - c.maintenance}`,
+          );
 
-        // Fonts and layout settle after the first frames: measure then.
-        await w.page.waitForTimeout(500);
-        expect(await overflowing(w.page)).toEqual([]);
-        // The 32:9 wall fills its taller columns: every category, and the mediation cases by outcome.
-        const wide = vp.width / vp.height > 3;
-        if (wide) await expect(w.page.locator('.wall--wide').count()).resolves.toBe(1);
-        await expect(w.page.getByTestId('mediation-breakdown').count()).resolves.toBe(wide ? 1 : 0);
-        await expect(w.page.locator('[data-testid="panel-clues"] .cat').count()).resolves.toBe(wide ? 8 : 6);
+          // Fonts and layout settle after the first frames: measure then.
+          await w.page.waitForTimeout(500);
+          expect(await overflowing(w.page)).toEqual([]);
+          // The 32:9 wall fills its taller columns: every category, and the mediation cases by outcome.
+          const wide = vp.width / vp.height > 3;
+          if (wide) await expect(w.page.locator('.wall--wide').count()).resolves.toBe(1);
+          await expect(w.page.getByTestId('mediation-breakdown').count()).resolves.toBe(wide ? 1 : 0);
+          await expect(w.page.locator('[data-testid="panel-clues"] .cat').count()).resolves.toBe(wide ? 8 : 6);
 
-        expect(w.outside).toEqual([]);
-        expect(w.errors).toEqual([]);
-      } finally {
-        await w.close();
-      }
-    });
+          expect(w.outside).toEqual([]);
+          expect(w.errors).toEqual([]);
+        } finally {
+          await w.close();
+        }
+      },
+    );
   }
 
   test('in English every panel fits, on a 16:9 and on a 32:9 wall', SLOW, async () => {
     const w = await openPage(browser, `${server.url}/wall/${COUNTY}?lang=en`, { width: 1920, height: 1080 });
     try {
       await waitForWall(w.page);
-      await expect(w.page.getByTestId('panel-clues').locator('.panel__title').textContent()).resolves.toBe('Clues today');
+      await expect(w.page.getByTestId('panel-clues').locator('.panel__title').textContent()).resolves.toBe(
+        'Clues today',
+      );
       await w.page.waitForTimeout(500);
       expect(await overflowing(w.page)).toEqual([]);
       // The same page on a 32:9 wall: the wide layout, measured again.
@@ -170,7 +203,12 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
   test('the city (131000) and a township (130111103) wall render with every panel and fit', SLOW, async () => {
     // A clue taken through to 办结 today: the township's resolved rate reads 100%, its widest value.
     const township = '130111103';
-    const created = await server.send<{ id: string }>('POST', '/api/v1/clues', { category: 'dispute', source: 'grid', region: township, title: '测试办结线索' });
+    const created = await server.send<{ id: string }>('POST', '/api/v1/clues', {
+      category: 'dispute',
+      source: 'grid',
+      region: township,
+      title: '测试办结线索',
+    });
     expect(created.status).toBe(201);
     for (const status of ['verified', 'dispatched', 'resolved']) {
       const res = await server.send('PATCH', `/api/v1/clues/${created.body.id}`, { status });
@@ -183,10 +221,14 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
         for (const id of PANELS) await expect(w.page.getByTestId(id).count(), `${code} ${id}`).resolves.toBe(1);
         const name = regions.find((r) => r.code === code)!.name;
         await expect(w.page.getByTestId('region-name').textContent()).resolves.toBe(name);
-        if (code === township) await expect(w.page.getByTestId('clues-resolved-rate').textContent()).resolves.toBe('100%');
+        if (code === township)
+          await expect(w.page.getByTestId('clues-resolved-rate').textContent()).resolves.toBe('100%');
         if (code === '131000') {
           const counties = regions.filter((r) => r.parent === code).map((r) => r.name);
-          await w.page.waitForFunction((n) => document.querySelectorAll('.region-label__name').length >= n, counties.length);
+          await w.page.waitForFunction(
+            (n) => document.querySelectorAll('.region-label__name').length >= n,
+            counties.length,
+          );
           // Declutter runs after the map settles: give it its frame, then no label covers another.
           await w.page.waitForTimeout(500);
           expect(await crowdedLabels(w.page)).toEqual([]);
@@ -196,7 +238,10 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
           for (const place of places) {
             const [county, within] = place.split(' · ');
             expect(counties, place).toContain(county);
-            expect(regions.find((r) => r.name === within && r.code.startsWith(regions.find((c) => c.name === county)!.code)), place).toBeDefined();
+            expect(
+              regions.find((r) => r.name === within && r.code.startsWith(regions.find((c) => c.name === county)!.code)),
+              place,
+            ).toBeDefined();
           }
         }
         await w.page.waitForTimeout(500);
@@ -214,7 +259,9 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
     try {
       await waitForWall(w.page);
       const before = await w.page.getByTestId('operational-rate').textContent();
-      const online = await server.get<{ items: { id: string }[] }>(`/api/v1/regions/${COUNTY}/cameras?status=online&limit=60`);
+      const online = await server.get<{ items: { id: string }[] }>(
+        `/api/v1/regions/${COUNTY}/cameras?status=online&limit=60`,
+      );
       expect(online.items.length).toBeGreaterThan(20);
       const res = await server.send<{ accepted: number }>('POST', '/api/v1/cameras/status', {
         reports: online.items.map((c) => ({ cameraId: c.id, status: 'offline', reason: 'power' })),
@@ -223,10 +270,16 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
       expect(res.body.accepted).toBe(online.items.length);
 
       const period = await wallPeriod(w.page);
-      const summary = await server.get<RegionSummary>(`/api/v1/regions/${COUNTY}/summary?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`);
+      const summary = await server.get<RegionSummary>(
+        `/api/v1/regions/${COUNTY}/summary?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`,
+      );
       const expected = formatRate(summary.cameras.operationalRate);
       expect(expected).not.toBe(before);
-      await w.page.waitForFunction((text) => document.querySelector('[data-testid="operational-rate"]')?.textContent === text, expected, { timeout: 15_000 });
+      await w.page.waitForFunction(
+        (text) => document.querySelector('[data-testid="operational-rate"]')?.textContent === text,
+        expected,
+        { timeout: 15_000 },
+      );
       expect(w.errors).toEqual([]);
     } finally {
       await w.close();
@@ -234,17 +287,24 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
   });
 
   test('an urgent clue flies the map to it and back; rotation and night dimming follow the URL', SLOW, async () => {
-    const r = await openPage(browser, `${server.url}/wall/${COUNTY}?rotate=5&overview=5&dim=0-24&dimLevel=0.3`, { width: 1920, height: 1080 });
+    const r = await openPage(browser, `${server.url}/wall/${COUNTY}?rotate=5&overview=5&dim=0-24&dimLevel=0.3`, {
+      width: 1920,
+      height: 1080,
+    });
     try {
       await waitForWall(r.page);
       await expect(r.page.getByTestId('dim-veil').count()).resolves.toBe(1);
       // Rotation: after the overview, the first township's scene card.
       // Read in the page the moment the card appears: on a loaded machine a second round trip
       // can land after the 5 s scene has already moved on to the next township.
-      const first = await r.page.waitForFunction(() => document.querySelector('.scene-card__name')?.textContent ?? null, null, {
-        timeout: 20_000,
-        polling: 'raf',
-      });
+      const first = await r.page.waitForFunction(
+        () => document.querySelector('.scene-card__name')?.textContent ?? null,
+        null,
+        {
+          timeout: 20_000,
+          polling: 'raf',
+        },
+      );
       expect(await first.jsonValue()).toBe(townships[0]);
       expect(r.errors).toEqual([]);
     } finally {
@@ -255,7 +315,9 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
     try {
       await waitForWall(w.page);
       const map = w.page.getByTestId('map');
-      await w.page.waitForFunction(() => document.querySelector('[data-testid="map"]')?.getAttribute('data-zoom') !== null);
+      await w.page.waitForFunction(
+        () => document.querySelector('[data-testid="map"]')?.getAttribute('data-zoom') !== null,
+      );
       const region = regions.find((r) => r.code.startsWith(COUNTY) && r.level === 'township' && r.center)!;
       const res = await server.send<{ id: string }>('POST', '/api/v1/clues', {
         category: 'hazard',
@@ -268,10 +330,18 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
       });
       expect(res.status).toBe(201);
       await w.page.waitForSelector('.urgent-callout', { timeout: 15_000 });
-      await w.page.waitForFunction(() => Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-zoom')) > 12.5, null, { timeout: 20_000 });
+      await w.page.waitForFunction(
+        () => Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-zoom')) > 12.5,
+        null,
+        { timeout: 20_000 },
+      );
       // After the configured 4 s the callout goes and the map flies back out.
       await w.page.waitForSelector('.urgent-callout', { state: 'detached', timeout: 20_000 });
-      await w.page.waitForFunction(() => Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-zoom')) < 12, null, { timeout: 20_000 });
+      await w.page.waitForFunction(
+        () => Number(document.querySelector('[data-testid="map"]')?.getAttribute('data-zoom')) < 12,
+        null,
+        { timeout: 20_000 },
+      );
       expect(await map.count()).toBe(1);
       expect(w.errors).toEqual([]);
     } finally {
@@ -279,28 +349,36 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
     }
   });
 
-  test('a lost link shows on the whole wall, the figures stay, and it recovers after a restart without a reload', SLOW, async () => {
-    const w = await openPage(browser, `${server.url}/wall/${COUNTY}`, { width: 1920, height: 1080 });
-    try {
-      await waitForWall(w.page);
-      const rate = await w.page.getByTestId('operational-rate').textContent();
-      await w.page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 42));
+  test(
+    'a lost link shows on the whole wall, the figures stay, and it recovers after a restart without a reload',
+    SLOW,
+    async () => {
+      const w = await openPage(browser, `${server.url}/wall/${COUNTY}`, { width: 1920, height: 1080 });
+      try {
+        await waitForWall(w.page);
+        const rate = await w.page.getByTestId('operational-rate').textContent();
+        await w.page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 42));
 
-      await server.stop();
-      await w.page.waitForSelector('[data-testid="link-lost"]', { timeout: 20_000 });
-      await expect(w.page.getByTestId('link-lost').textContent()).resolves.toMatch(/链路中断 — 数据停留在 \d\d:\d\d:\d\d/);
-      await expect(w.page.getByTestId('operational-rate').textContent()).resolves.toBe(rate);
-      await expect(w.page.getByTestId('panel-video').getAttribute('class')).resolves.toContain('panel--stale');
+        await server.stop();
+        await w.page.waitForSelector('[data-testid="link-lost"]', { timeout: 20_000 });
+        await expect(w.page.getByTestId('link-lost').textContent()).resolves.toMatch(
+          /链路中断 — 数据停留在 \d\d:\d\d:\d\d/,
+        );
+        await expect(w.page.getByTestId('operational-rate').textContent()).resolves.toBe(rate);
+        await expect(w.page.getByTestId('panel-video').getAttribute('class')).resolves.toContain('panel--stale');
 
-      await server.restart();
-      await w.page.waitForSelector('[data-testid="wall"][data-link="live"]', { timeout: 30_000 });
-      await expect(w.page.getByTestId('link-lost').count()).resolves.toBe(0);
-      // Same page, no reload.
-      await expect(w.page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).resolves.toBe(42);
-      // Errors from the dropped connection are the browser's own network messages, nothing else.
-      expect(w.errors.filter((e) => !/ERR_CONNECTION_REFUSED|WebSocket connection|Failed to load resource/.test(e))).toEqual([]);
-    } finally {
-      await w.close();
-    }
-  });
+        await server.restart();
+        await w.page.waitForSelector('[data-testid="wall"][data-link="live"]', { timeout: 30_000 });
+        await expect(w.page.getByTestId('link-lost').count()).resolves.toBe(0);
+        // Same page, no reload.
+        await expect(w.page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).resolves.toBe(42);
+        // Errors from the dropped connection are the browser's own network messages, nothing else.
+        expect(
+          w.errors.filter((e) => !/ERR_CONNECTION_REFUSED|WebSocket connection|Failed to load resource/.test(e)),
+        ).toEqual([]);
+      } finally {
+        await w.close();
+      }
+    },
+  );
 });

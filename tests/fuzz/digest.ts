@@ -12,10 +12,14 @@ export async function storeDigest(app: FastifyInstance, dataDir: string): Promis
   const h = createHash('sha256');
   const db = new Database(path.join(dataDir, 'zhihui.db'), { readonly: true, fileMustExist: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all() as string[];
     for (const t of tables) {
       h.update(`#${t}\n`);
-      for (const row of db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).raw().iterate()) h.update(JSON.stringify(row) + '\n');
+      for (const row of db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).raw().iterate())
+        h.update(JSON.stringify(row) + '\n');
     }
   } finally {
     db.close();
@@ -28,5 +32,10 @@ export async function storeDigest(app: FastifyInstance, dataDir: string): Promis
 /** Properties that prototype pollution would leave behind. */
 export function prototypeClean(): boolean {
   const probe = {} as Record<string, unknown>;
-  return probe.polluted === undefined && probe.isAdmin === undefined && probe.x === undefined && Object.keys(Object.prototype).length === 0;
+  return (
+    probe.polluted === undefined &&
+    probe.isAdmin === undefined &&
+    probe.x === undefined &&
+    Object.keys(Object.prototype).length === 0
+  );
 }

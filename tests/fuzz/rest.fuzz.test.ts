@@ -34,7 +34,16 @@ const nasty = fc.constantFrom(
   'a'.repeat(3000),
 );
 /** Ids and codes that exist, so routes get past their lookups to the deeper checks. */
-const known = fc.constantFrom('130111', '139900', '139900100', '13990000001320000001', 'C-1', 'W-1', 'week', 'half-month');
+const known = fc.constantFrom(
+  '130111',
+  '139900',
+  '139900100',
+  '13990000001320000001',
+  'C-1',
+  'W-1',
+  'week',
+  'half-month',
+);
 const segment = fc.oneof(nasty, fc.string({ maxLength: 40 }), fc.stringMatching(/^[0-9]{1,24}$/));
 
 /** JSON text that is hostile to parsers and schemas. */
@@ -64,12 +73,20 @@ const shaped = fc
   .record({
     kind: fc.constantFrom('reports', 'cameras', 'clue', 'patch', 'workers', 'maintenance', 'key'),
     v: fc.oneof(fc.jsonValue({ maxDepth: 2 }), nasty, fc.double(), fc.integer({ min: -1e15, max: 1e15 })),
-    w: fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constantFrom('online', 'offline', 'power', 'hazard', 'hotline', 'verified', 'dispatched', 'status', 'admin')),
+    w: fc.oneof(
+      fc.jsonValue({ maxDepth: 1 }),
+      fc.constantFrom('online', 'offline', 'power', 'hazard', 'hotline', 'verified', 'dispatched', 'status', 'admin'),
+    ),
   })
   .map(({ kind, v, w }) => {
     switch (kind) {
       case 'reports':
-        return JSON.stringify({ reports: [{ cameraId: '13990000001320000001', status: w, reason: v, at: v }, { cameraId: v, status: 'online' }] });
+        return JSON.stringify({
+          reports: [
+            { cameraId: '13990000001320000001', status: w, reason: v, at: v },
+            { cameraId: v, status: 'online' },
+          ],
+        });
       case 'cameras':
         return JSON.stringify({ cameras: [{ id: '13990000001320000001', name: w, region: v, lon: v, lat: 38 }] });
       case 'clue':
@@ -79,7 +96,10 @@ const shaped = fc
       case 'workers':
         return JSON.stringify({ workers: [{ id: v, name: w, region: '139900100', onDuty: v }] });
       case 'maintenance':
-        return JSON.stringify({ ids: ['13990000001320000001', v], window: { reason: w, from: v, to: '2026-01-01T00:00:00Z' } });
+        return JSON.stringify({
+          ids: ['13990000001320000001', v],
+          window: { reason: w, from: v, to: '2026-01-01T00:00:00Z' },
+        });
       default:
         return JSON.stringify({ name: v, scopes: [w, v] });
     }
@@ -105,8 +125,40 @@ const contentType = fc.constantFrom(
   ';;;',
   undefined,
 );
-const authorization = fc.constantFrom(AUTH.authorization, AUTH.authorization, `Bearer ${ADMIN_KEY}`, `Bearer ${ADMIN_KEY}`, 'Bearer wrong', 'Basic Zm9vOmJhcg==', 'Bearer', `Bearer zhk_0123456789abcdef_${'A'.repeat(43)}`, 'x'.repeat(5000), undefined);
-const query = fc.dictionary(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'limit', 'cursor', 'from', 'to', 'region', 'status', 'category', 'open', 'token', 'period', 'format'), fc.string({ maxLength: 8 })), fc.oneof(nasty, fc.string({ maxLength: 30 })), { maxKeys: 4 });
+const authorization = fc.constantFrom(
+  AUTH.authorization,
+  AUTH.authorization,
+  `Bearer ${ADMIN_KEY}`,
+  `Bearer ${ADMIN_KEY}`,
+  'Bearer wrong',
+  'Basic Zm9vOmJhcg==',
+  'Bearer',
+  `Bearer zhk_0123456789abcdef_${'A'.repeat(43)}`,
+  'x'.repeat(5000),
+  undefined,
+);
+const query = fc.dictionary(
+  fc.oneof(
+    fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'limit',
+      'cursor',
+      'from',
+      'to',
+      'region',
+      'status',
+      'category',
+      'open',
+      'token',
+      'period',
+      'format',
+    ),
+    fc.string({ maxLength: 8 }),
+  ),
+  fc.oneof(nasty, fc.string({ maxLength: 30 })),
+  { maxKeys: 4 },
+);
 
 describe('REST fuzz', () => {
   let app: FastifyInstance;
@@ -117,12 +169,27 @@ describe('REST fuzz', () => {
     ({ dir, cleanup } = tmpDir());
     app = await smallApp(dir, { adminKey: ADMIN_KEY, rateLimitWrites: 0, rateLimitAuthFailures: 0 });
     await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1), cam(2)] } });
-    await app.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: { id: 'C-1', category: 'dispute', source: 'hotline', region: '139900100', title: 't' } });
-    await app.inject({ method: 'PUT', url: '/api/v1/grid/workers', headers: AUTH, payload: { workers: [{ id: 'W-1', name: '张三', region: '139900100' }] } });
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/clues',
+      headers: AUTH,
+      payload: { id: 'C-1', category: 'dispute', source: 'hotline', region: '139900100', title: 't' },
+    });
+    await app.inject({
+      method: 'PUT',
+      url: '/api/v1/grid/workers',
+      headers: AUTH,
+      payload: { workers: [{ id: 'W-1', name: '张三', region: '139900100' }] },
+    });
     const doc = (app as unknown as { swagger(): { paths: Record<string, Record<string, unknown>> } }).swagger();
     routes = [];
-    for (const [p, ops] of Object.entries(doc.paths)) for (const m of Object.keys(ops)) routes.push({ method: m.toUpperCase(), path: p });
-    routes.push({ method: 'GET', path: '/' }, { method: 'GET', path: '/wall/{x}' }, { method: 'GET', path: '/meeting/{x}' });
+    for (const [p, ops] of Object.entries(doc.paths))
+      for (const m of Object.keys(ops)) routes.push({ method: m.toUpperCase(), path: p });
+    routes.push(
+      { method: 'GET', path: '/' },
+      { method: 'GET', path: '/wall/{x}' },
+      { method: 'GET', path: '/meeting/{x}' },
+    );
     expect(routes.length).toBeGreaterThan(20);
   });
   afterAll(async () => {
@@ -134,26 +201,42 @@ describe('REST fuzz', () => {
     const seen = new Map<number, number>();
     const arb = fc.record({
       route: fc.nat(),
-      method: fc.oneof({ arbitrary: fc.constant(null), weight: 5 }, { arbitrary: fc.constantFrom(...METHODS), weight: 1 }),
-      params: fc.array(fc.oneof({ arbitrary: known, weight: 3 }, { arbitrary: segment, weight: 2 }), { minLength: 3, maxLength: 3 }),
+      method: fc.oneof(
+        { arbitrary: fc.constant(null), weight: 5 },
+        { arbitrary: fc.constantFrom(...METHODS), weight: 1 },
+      ),
+      params: fc.array(fc.oneof({ arbitrary: known, weight: 3 }, { arbitrary: segment, weight: 2 }), {
+        minLength: 3,
+        maxLength: 3,
+      }),
       query,
       body,
       contentType,
       authorization,
-      junkPath: fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: fc.array(segment, { minLength: 1, maxLength: 4 }), weight: 1 }),
+      junkPath: fc.oneof(
+        { arbitrary: fc.constant(null), weight: 9 },
+        { arbitrary: fc.array(segment, { minLength: 1, maxLength: 4 }), weight: 1 },
+      ),
     });
     await fc.assert(
       fc.asyncProperty(arb, async (c) => {
         const r = routes[c.route % routes.length]!;
         let i = 0;
-        const p = c.junkPath ? `/api/v1/${c.junkPath.map(encodeURIComponent).join('/')}` : r.path.replace(/\{[^}]+\}/g, () => encodeURIComponent(c.params[i++ % 3]!));
+        const p = c.junkPath
+          ? `/api/v1/${c.junkPath.map(encodeURIComponent).join('/')}`
+          : r.path.replace(/\{[^}]+\}/g, () => encodeURIComponent(c.params[i++ % 3]!));
         const qs = new URLSearchParams(c.query as Record<string, string>).toString();
         const headers: Record<string, string> = {};
         if (c.contentType !== undefined) headers['content-type'] = c.contentType;
         if (c.authorization !== undefined) headers.authorization = c.authorization;
         const method = c.method ?? r.method;
         const before = await storeDigest(app, dir);
-        const res = await app.inject({ method: method as 'GET', url: qs ? `${p}?${qs}` : p, headers, payload: method === 'GET' || method === 'HEAD' ? undefined : c.body });
+        const res = await app.inject({
+          method: method as 'GET',
+          url: qs ? `${p}?${qs}` : p,
+          headers,
+          payload: method === 'GET' || method === 'HEAD' ? undefined : c.body,
+        });
         seen.set(res.statusCode, (seen.get(res.statusCode) ?? 0) + 1);
         const what = `${method} ${p.slice(0, 120)}?${qs.slice(0, 120)}`;
         // Without a browser the PDF report says so with 503 PDF_UNAVAILABLE: an answer, not a crash.
@@ -163,9 +246,13 @@ describe('REST fuzz', () => {
           const json = res.json() as { error?: { code?: unknown }; code?: unknown };
           // Fastify answers a bad URL or an over-long path parameter (400/414) before any hook or
           // handler, in its own shape; app.ts can route those through ours with `frameworkErrors`.
-          const code = json.error?.code ?? (typeof json.code === 'string' && json.code.startsWith('FST_ERR_') ? json.code : undefined);
+          const code =
+            json.error?.code ??
+            (typeof json.code === 'string' && json.code.startsWith('FST_ERR_') ? json.code : undefined);
           expect(code, what).toEqual(expect.any(String));
-          expect(await storeDigest(app, dir), `${what} was rejected (${res.statusCode}) but changed the store`).toBe(before);
+          expect(await storeDigest(app, dir), `${what} was rejected (${res.statusCode}) but changed the store`).toBe(
+            before,
+          );
         }
         expect(prototypeClean()).toBe(true);
       }),
@@ -181,14 +268,35 @@ describe('REST fuzz', () => {
   test('valid-looking writes with one hostile field are rejected and change nothing', async () => {
     const before = await storeDigest(app, dir);
     const hostile = [
-      { url: '/api/v1/clues', method: 'POST', payload: '{"category":"hazard","source":"hotline","region":"139900100","title":"t","__proto__":{"polluted":1}}' },
-      { url: '/api/v1/clues', method: 'POST', payload: '{"category":"hazard","source":"hotline","region":"139900100","title":"t","lon":1e400,"lat":1}' },
+      {
+        url: '/api/v1/clues',
+        method: 'POST',
+        payload: '{"category":"hazard","source":"hotline","region":"139900100","title":"t","__proto__":{"polluted":1}}',
+      },
+      {
+        url: '/api/v1/clues',
+        method: 'POST',
+        payload: '{"category":"hazard","source":"hotline","region":"139900100","title":"t","lon":1e400,"lat":1}',
+      },
       { url: '/api/v1/clues/C-1', method: 'PATCH', payload: '{"status":"closed"}' },
-      { url: '/api/v1/cameras', method: 'PUT', payload: '{"cameras":[{"id":"13990000001320000009","name":"x","region":"139900100","lon":200,"lat":1}]}' },
-      { url: '/api/v1/grid/workers/W-1/duty', method: 'PUT', payload: '{"onDuty":"true","constructor":{"prototype":{"polluted":1}}}' },
+      {
+        url: '/api/v1/cameras',
+        method: 'PUT',
+        payload: '{"cameras":[{"id":"13990000001320000009","name":"x","region":"139900100","lon":200,"lat":1}]}',
+      },
+      {
+        url: '/api/v1/grid/workers/W-1/duty',
+        method: 'PUT',
+        payload: '{"onDuty":"true","constructor":{"prototype":{"polluted":1}}}',
+      },
     ];
     for (const h of hostile) {
-      const res = await app.inject({ method: h.method as 'POST', url: h.url, headers: { ...AUTH, 'content-type': 'application/json' }, payload: h.payload });
+      const res = await app.inject({
+        method: h.method as 'POST',
+        url: h.url,
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        payload: h.payload,
+      });
       expect(res.statusCode, `${h.method} ${h.url}: ${res.body}`).toBeLessThan(500);
       // A batch answers 200 listing its rejected rows; anything else is a 4xx.
       if (res.statusCode === 200) expect(res.json()).toMatchObject({ upserted: 0, rejected: [{ index: 0 }] });

@@ -11,8 +11,18 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
 const payload = fc.oneof(
   fc.anything({ maxDepth: 4, withNullPrototype: true, withBigInt: false }),
-  fc.record({ region: fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.constantFrom('130111', '130111100', '__proto__', '1'.repeat(12), '')) }),
-  fc.constantFrom({ region: '130111', extra: { __proto__: { polluted: 1 } } }, JSON.parse('{"__proto__":{"polluted":1},"region":"130111"}'), { region: { toString: 'x' } }),
+  fc.record({
+    region: fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.integer(),
+      fc.constantFrom('130111', '130111100', '__proto__', '1'.repeat(12), ''),
+    ),
+  }),
+  fc.constantFrom(
+    { region: '130111', extra: { __proto__: { polluted: 1 } } },
+    JSON.parse('{"__proto__":{"polluted":1},"region":"130111"}'),
+    { region: { toString: 'x' } },
+  ),
 );
 
 describe('socket fuzz', () => {
@@ -30,7 +40,17 @@ describe('socket fuzz', () => {
     let disconnects = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('subscribe', 'subscribe', 'unsubscribe', 'delta', 'snapshot', 'nonsense', '__proto__', 'constructor', 'hasOwnProperty'),
+        fc.constantFrom(
+          'subscribe',
+          'subscribe',
+          'unsubscribe',
+          'delta',
+          'snapshot',
+          'nonsense',
+          '__proto__',
+          'constructor',
+          'hasOwnProperty',
+        ),
         payload,
         fc.boolean(),
         async (event, data, withAck) => {

@@ -35,17 +35,34 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'zhihui-meeting-'));
   const fixtures = path.join(dir, 'fixtures');
   mkdirSync(path.join(fixtures, 'data'), { recursive: true });
-  writeFileSync(path.join(fixtures, 'data', 'meta.json'), JSON.stringify({ anchor: '2026-07-01T00:00:00+08:00', windowStart: '2026-06-30T00:00:00+08:00', windowDays: 1 }));
+  writeFileSync(
+    path.join(fixtures, 'data', 'meta.json'),
+    JSON.stringify({ anchor: '2026-07-01T00:00:00+08:00', windowStart: '2026-06-30T00:00:00+08:00', windowDays: 1 }),
+  );
   writeFileSync(path.join(fixtures, 'data', 'regions.json'), JSON.stringify(REGIONS));
   app = await buildApp({
-    config: { dataDir: path.join(dir, 'data'), fixturesDir: path.join(fixtures, 'data'), simulator: false, seedAnchor: 'fixture', apiKeys: [{ name: 'test', key: 'k' }], demoKey: false },
+    config: {
+      dataDir: path.join(dir, 'data'),
+      fixturesDir: path.join(fixtures, 'data'),
+      simulator: false,
+      seedAnchor: 'fixture',
+      apiKeys: [{ name: 'test', key: 'k' }],
+      demoKey: false,
+    },
     logger: false,
   });
   if (app.regions.byCode.size !== REGIONS.length) {
     // Fixture layout differs (fixturesDir may point at the folder holding data/): try that.
     await app.close();
     app = await buildApp({
-      config: { dataDir: path.join(dir, 'data2'), fixturesDir: fixtures, simulator: false, seedAnchor: 'fixture', apiKeys: [{ name: 'test', key: 'k' }], demoKey: false },
+      config: {
+        dataDir: path.join(dir, 'data2'),
+        fixturesDir: fixtures,
+        simulator: false,
+        seedAnchor: 'fixture',
+        apiKeys: [{ name: 'test', key: 'k' }],
+        demoKey: false,
+      },
       logger: false,
     });
   }
@@ -56,7 +73,12 @@ beforeAll(async () => {
       method: 'PUT',
       url: '/api/v1/cameras',
       headers: AUTH,
-      payload: { cameras: [{ id: CAM_A, name: '栾城镇·测试1号', region: '130111100', lon: 114.65, lat: 37.88 }, { id: CAM_B, name: '冶河镇·测试1号', region: '130111103', lon: 114.59, lat: 37.94 }] },
+      payload: {
+        cameras: [
+          { id: CAM_A, name: '栾城镇·测试1号', region: '130111100', lon: 114.65, lat: 37.88 },
+          { id: CAM_B, name: '冶河镇·测试1号', region: '130111103', lon: 114.59, lat: 37.94 },
+        ],
+      },
     }),
   );
   // One report per request, in time order, as a platform would send them.
@@ -69,22 +91,63 @@ beforeAll(async () => {
     [CAM_A, 'online', '2026-11-02T12:00:00+08:00'],
   ];
   for (const [cameraId, status, at, reason] of history) {
-    const r = await ok(await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload: { reports: [{ cameraId, status, at, ...(reason ? { reason } : {}) }] } }));
+    const r = await ok(
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/cameras/status',
+        headers: AUTH,
+        payload: { reports: [{ cameraId, status, at, ...(reason ? { reason } : {}) }] },
+      }),
+    );
     expect(r.accepted).toBe(1);
   }
 
-  const clue = async (body: Record<string, unknown>) => ok(await app.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: body }), 201);
-  const patch = async (id: string, body: Record<string, unknown>) => ok(await app.inject({ method: 'PATCH', url: `/api/v1/clues/${id}`, headers: AUTH, payload: body }));
+  const clue = async (body: Record<string, unknown>) =>
+    ok(await app.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: body }), 201);
+  const patch = async (id: string, body: Record<string, unknown>) =>
+    ok(await app.inject({ method: 'PATCH', url: `/api/v1/clues/${id}`, headers: AUTH, payload: body }));
   // The 2nd: in 栾城镇 one hazard left open past its due time, one dispute mediated; in 冶河镇 one appeal resolved.
-  await clue({ id: 'T-OVERDUE', category: 'hazard', source: 'grid', region: '130111100', title: '测试,"超期"线索', reportedAt: '2026-11-02T08:00:00+08:00', dueAt: '2026-11-02T12:00:00+08:00' });
-  await clue({ id: 'T-DISPUTE', category: 'dispute', source: 'hotline', region: '130111100', title: '邻里纠纷', reportedAt: '2026-11-02T09:00:00+08:00', dueAt: '2026-11-05T09:00:00+08:00' });
+  await clue({
+    id: 'T-OVERDUE',
+    category: 'hazard',
+    source: 'grid',
+    region: '130111100',
+    title: '测试,"超期"线索',
+    reportedAt: '2026-11-02T08:00:00+08:00',
+    dueAt: '2026-11-02T12:00:00+08:00',
+  });
+  await clue({
+    id: 'T-DISPUTE',
+    category: 'dispute',
+    source: 'hotline',
+    region: '130111100',
+    title: '邻里纠纷',
+    reportedAt: '2026-11-02T09:00:00+08:00',
+    dueAt: '2026-11-05T09:00:00+08:00',
+  });
   await patch('T-DISPUTE', { status: 'verified', at: '2026-11-02T09:30:00+08:00' });
   await patch('T-DISPUTE', { status: 'resolved', outcome: 'success', at: '2026-11-02T10:00:00+08:00' });
-  await clue({ id: 'T-APPEAL', category: 'public_opinion', source: 'appeal_day', region: '130111103', title: '说事儿:路灯不亮', reportedAt: '2026-11-02T10:00:00+08:00', dueAt: '2026-11-05T10:00:00+08:00' });
+  await clue({
+    id: 'T-APPEAL',
+    category: 'public_opinion',
+    source: 'appeal_day',
+    region: '130111103',
+    title: '说事儿:路灯不亮',
+    reportedAt: '2026-11-02T10:00:00+08:00',
+    dueAt: '2026-11-05T10:00:00+08:00',
+  });
   await patch('T-APPEAL', { status: 'verified', at: '2026-11-02T10:30:00+08:00' });
   await patch('T-APPEAL', { status: 'resolved', at: '2026-11-02T11:00:00+08:00' });
   // The 1st (the previous period): one clue in 栾城镇, resolved.
-  await clue({ id: 'T-PREV', category: 'environment', source: 'video', region: '130111100', title: '河道漂浮物', reportedAt: '2026-11-01T10:00:00+08:00', dueAt: '2026-11-03T10:00:00+08:00' });
+  await clue({
+    id: 'T-PREV',
+    category: 'environment',
+    source: 'video',
+    region: '130111100',
+    title: '河道漂浮物',
+    reportedAt: '2026-11-01T10:00:00+08:00',
+    dueAt: '2026-11-03T10:00:00+08:00',
+  });
   await patch('T-PREV', { status: 'verified', at: '2026-11-01T10:30:00+08:00' });
   await patch('T-PREV', { status: 'resolved', at: '2026-11-01T11:00:00+08:00' });
 }, 120_000);
@@ -139,8 +202,12 @@ describe('GET /api/v1/regions/:code/ranking', () => {
     const { children: curChildren, ...curTotal } = cur;
     expect(r.total.current).toEqual(curTotal);
     for (const row of r.rows) {
-      expect(row.current).toEqual(curChildren.find((c: { region: { code: string } }) => c.region.code === row.region.code));
-      expect(row.previous).toEqual(prev.children.find((c: { region: { code: string } }) => c.region.code === row.region.code));
+      expect(row.current).toEqual(
+        curChildren.find((c: { region: { code: string } }) => c.region.code === row.region.code),
+      );
+      expect(row.previous).toEqual(
+        prev.children.find((c: { region: { code: string } }) => c.region.code === row.region.code),
+      );
     }
   });
 
@@ -148,7 +215,9 @@ describe('GET /api/v1/regions/:code/ranking', () => {
     const bad = await app.inject(`/api/v1/regions/130111/ranking?period=fortnight`);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toMatch(/^period:/);
-    expect((await app.inject(`/api/v1/regions/130111/ranking?${Q}&sort=speed`)).json().error.details[0].field).toBe('sort');
+    expect((await app.inject(`/api/v1/regions/130111/ranking?${Q}&sort=speed`)).json().error.details[0].field).toBe(
+      'sort',
+    );
     expect((await app.inject(`/api/v1/regions/130111/ranking?from=2026-11-03&to=2026-11-02`)).statusCode).toBe(400);
     expect((await app.inject(`/api/v1/regions/999999/ranking?${Q}`)).json().error.code).toBe('UNKNOWN_REGION');
   });
@@ -158,11 +227,21 @@ describe('drill-down lists', () => {
   test('outages: the channel down 6 h with its reason; the always-up one absent', async () => {
     const r = await ok(await app.inject(`/api/v1/regions/130111/outages?${Q}`));
     expect(r.total).toBe(1);
-    expect(r.items[0]).toMatchObject({ id: CAM_A, downMs: 6 * 3600_000, countedMs: 24 * 3600_000, failures: 1, reason: 'power' });
+    expect(r.items[0]).toMatchObject({
+      id: CAM_A,
+      downMs: 6 * 3600_000,
+      countedMs: 24 * 3600_000,
+      failures: 1,
+      reason: 'power',
+    });
   });
 });
 
-const parseCsv = (body: string) => body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+const parseCsv = (body: string) =>
+  body
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .split('\r\n');
 
 describe('CSV exports', () => {
   test('ranking.csv: BOM, header, one row per township in rank order plus the total, Chinese filename', async () => {
@@ -174,7 +253,13 @@ describe('CSV exports', () => {
     expect(cd).toMatch(/^attachment; filename="ranking-130111-2026-11-02\.csv"; filename\*=UTF-8''/);
     expect(decodeURIComponent(cd.split("UTF-8''")[1]!)).toBe('栾城区_排名_2026-11-02.csv');
     const lines = parseCsv(res.body);
-    expect(lines[0]!.split(',').slice(0, 5)).toEqual(['排名', '区划代码', '名称', '运行率(时间加权)', '运行率较上期(百分点)']);
+    expect(lines[0]!.split(',').slice(0, 5)).toEqual([
+      '排名',
+      '区划代码',
+      '名称',
+      '运行率(时间加权)',
+      '运行率较上期(百分点)',
+    ]);
     expect(lines).toHaveLength(5);
     expect(lines[1]!.startsWith('1,130111103,冶河镇,100.0%,0,')).toBe(true);
     expect(lines[2]!.startsWith('2,130111100,栾城镇,75.0%,25,')).toBe(true);
@@ -202,7 +287,8 @@ describe('CSV exports', () => {
       expect(cells[col('办结率')]).toBe(received > 0 ? shownRate(resolved, received) : '');
     }
     // The county total pools its townships' channel-time.
-    const sum = (name: string) => lines.slice(1, -1).reduce((a, l) => a + Math.round(Number(l.split(',')[col(name)]) * 1000), 0);
+    const sum = (name: string) =>
+      lines.slice(1, -1).reduce((a, l) => a + Math.round(Number(l.split(',')[col(name)]) * 1000), 0);
     const total = lines[lines.length - 1]!.split(',');
     expect(Math.round(Number(total[col('在线时长(通道·秒)')]) * 1000)).toBe(sum('在线时长(通道·秒)'));
     expect(Math.round(Number(total[col('应计时长(通道·秒)')]) * 1000)).toBe(sum('应计时长(通道·秒)'));
@@ -212,12 +298,18 @@ describe('CSV exports', () => {
     const res = await app.inject(`/api/v1/clues.csv?region=130111&${Q}`);
     expect(res.statusCode).toBe(200);
     expect(res.body.charCodeAt(0)).toBe(0xfeff);
-    expect(decodeURIComponent(String(res.headers['content-disposition']).split("UTF-8''")[1]!)).toBe('栾城区_线索清单_自定义_2026-11-02.csv');
+    expect(decodeURIComponent(String(res.headers['content-disposition']).split("UTF-8''")[1]!)).toBe(
+      '栾城区_线索清单_自定义_2026-11-02.csv',
+    );
     const lines = parseCsv(res.body);
-    expect(lines[0]).toBe('编号,标题,类别,来源,区划代码,区域,状态,是否超期,上报时间,办理期限,办结时间,承办单位,调解结果,紧急');
+    expect(lines[0]).toBe(
+      '编号,标题,类别,来源,区划代码,区域,状态,是否超期,上报时间,办理期限,办结时间,承办单位,调解结果,紧急',
+    );
     expect(lines).toHaveLength(4); // the 1st's clue is outside the period
     const overdue = lines.find((l) => l.startsWith('T-OVERDUE'))!;
-    expect(overdue).toBe('T-OVERDUE,"测试,""超期""线索",安全隐患,网格上报,130111100,栾城镇,上报,是,2026-11-02 08:00:00,2026-11-02 12:00:00,,,,否');
+    expect(overdue).toBe(
+      'T-OVERDUE,"测试,""超期""线索",安全隐患,网格上报,130111100,栾城镇,上报,是,2026-11-02 08:00:00,2026-11-02 12:00:00,,,,否',
+    );
     expect(lines.find((l) => l.startsWith('T-DISPUTE'))).toContain(',办结,否,');
     expect(lines.find((l) => l.startsWith('T-DISPUTE'))).toContain(',调解成功,');
     const open = parseCsv((await app.inject(`/api/v1/clues.csv?region=130111100&${Q}&status=reported`)).body);
@@ -242,17 +334,24 @@ describe('report', () => {
     expect(html).not.toMatch(/https?:\/\//); // self-contained: nothing fetched when printed
   });
 
-  test.skipIf(skipWithoutBrowser('report.pdf', { pdf: true }))('report.pdf: an A4 PDF whose text holds the title and the figures', async () => {
-    const res = await app.inject(`/api/v1/regions/130111/report.pdf?${Q}`);
-    expect(res.statusCode).toBe(200);
-    expect(res.headers['content-type']).toBe('application/pdf');
-    expect(res.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    expect(decodeURIComponent(String(res.headers['content-disposition']).split("UTF-8''")[1]!)).toBe('栾城区综合指挥工作调度报告_2026-11-02.pdf');
-    const file = path.join(dir, 'r.pdf');
-    writeFileSync(file, res.rawPayload);
-    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-    expect(text).toContain('栾城区综合指挥工作调度报告');
-    expect(text).toContain('75.0%');
-    expect(execFileSync('pdfinfo', [file], { encoding: 'utf8' })).toMatch(/Page size:\s+595(\.\d+)? x 842(\.\d+)? pts \(A4\)|Page size:\s+594\.96 x 841\.92 pts \(A4\)/);
-  });
+  test.skipIf(skipWithoutBrowser('report.pdf', { pdf: true }))(
+    'report.pdf: an A4 PDF whose text holds the title and the figures',
+    async () => {
+      const res = await app.inject(`/api/v1/regions/130111/report.pdf?${Q}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      expect(res.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(decodeURIComponent(String(res.headers['content-disposition']).split("UTF-8''")[1]!)).toBe(
+        '栾城区综合指挥工作调度报告_2026-11-02.pdf',
+      );
+      const file = path.join(dir, 'r.pdf');
+      writeFileSync(file, res.rawPayload);
+      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      expect(text).toContain('栾城区综合指挥工作调度报告');
+      expect(text).toContain('75.0%');
+      expect(execFileSync('pdfinfo', [file], { encoding: 'utf8' })).toMatch(
+        /Page size:\s+595(\.\d+)? x 842(\.\d+)? pts \(A4\)|Page size:\s+594\.96 x 841\.92 pts \(A4\)/,
+      );
+    },
+  );
 });

@@ -66,7 +66,10 @@ describe('the 20-a-minute limit: the excess is merged into one message, never dr
     const sink = memorySink();
     const q = new ChannelQueue({
       channel: 'county-duty',
-      transport: dingtalkTransport({ id: 'county-duty', kind: 'dingtalk', url: `${robot.url}/robot/send?access_token=t`, secret: 'SECx' }, 5000),
+      transport: dingtalkTransport(
+        { id: 'county-duty', kind: 'dingtalk', url: `${robot.url}/robot/send?access_token=t`, secret: 'SECx' },
+        5000,
+      ),
       ratePerMinute: 20,
       retries: 2,
       sink,
@@ -75,7 +78,7 @@ describe('the 20-a-minute limit: the excess is merged into one message, never dr
     for (let i = 1; i <= 25; i++) void q.enqueue(msg(i));
     await ioUntil(() => robot.of('dingtalk').length === 20, '20 messages');
     await ioSettle();
-    const got = robot.of('dingtalk').map((r) => (r.body.markdown as { title: string; text: string }));
+    const got = robot.of('dingtalk').map((r) => r.body.markdown as { title: string; text: string });
     expect(robot.received.length).toBe(20); // nothing refused, nothing over the limit
     expect(got.slice(0, 19).map((m) => m.title)).toEqual(Array.from({ length: 19 }, (_, i) => `告警 ${i + 1}`));
     expect(got[19]!.title).toBe('合并告警 6 条');
@@ -83,7 +86,14 @@ describe('the 20-a-minute limit: the excess is merged into one message, never dr
     const merged = [...sink.rows.values()].find((r) => r.kind === 'merged')!;
     expect(merged.status).toBe('sent');
     const parts = [...sink.rows.values()].filter((r) => r.status === 'merged');
-    expect(parts.map((r) => r.title).sort()).toEqual(['告警 20', '告警 21', '告警 22', '告警 23', '告警 24', '告警 25']);
+    expect(parts.map((r) => r.title).sort()).toEqual([
+      '告警 20',
+      '告警 21',
+      '告警 22',
+      '告警 23',
+      '告警 24',
+      '告警 25',
+    ]);
     expect(parts.every((r) => r.mergedInto === merged.id)).toBe(true);
 
     for (let i = 26; i <= 28; i++) void q.enqueue(msg(i));
@@ -91,8 +101,16 @@ describe('the 20-a-minute limit: the excess is merged into one message, never dr
     expect(robot.received.length).toBe(20); // the window is full: they wait
     await vi.advanceTimersByTimeAsync(60_000);
     await ioUntil(() => robot.of('dingtalk').length === 23, '3 more');
-    expect(robot.of('dingtalk').slice(20).map((r) => (r.body.markdown as { title: string }).title)).toEqual(['告警 26', '告警 27', '告警 28']);
-    await ioUntil(() => [...sink.rows.values()].filter((r) => r.status === 'sent').length === 23, 'the log to say sent');
+    expect(
+      robot
+        .of('dingtalk')
+        .slice(20)
+        .map((r) => (r.body.markdown as { title: string }).title),
+    ).toEqual(['告警 26', '告警 27', '告警 28']);
+    await ioUntil(
+      () => [...sink.rows.values()].filter((r) => r.status === 'sent').length === 23,
+      'the log to say sent',
+    );
     q.close();
     vi.useRealTimers();
   });
@@ -154,7 +172,15 @@ describe('retries, slow replies and permanent errors (real timers, short backoff
   test('the robot unreachable: the error names the address, never the token', async () => {
     const sink = memorySink();
     const url = 'http://127.0.0.1:9/robot/send?access_token=secret-token-value';
-    const q = new ChannelQueue({ channel: 'c', transport: dingtalkTransport({ id: 'c', kind: 'dingtalk', url, secret: 'SECx' }, 1000), ratePerMinute: 20, retries: 1, sink, scrub: (t) => scrub(t, [url, 'SECx']), backoffMs: () => 10 });
+    const q = new ChannelQueue({
+      channel: 'c',
+      transport: dingtalkTransport({ id: 'c', kind: 'dingtalk', url, secret: 'SECx' }, 1000),
+      ratePerMinute: 20,
+      retries: 1,
+      sink,
+      scrub: (t) => scrub(t, [url, 'SECx']),
+      backoffMs: () => 10,
+    });
     const out = await q.enqueue(msg(4));
     expect(out.status).toBe('failed');
     expect(out.error).toMatch(/ECONNREFUSED/);
@@ -184,7 +210,15 @@ describe('WeCom, webhook and e-mail', () => {
   });
 
   test('WeCom with mentions sends text with mentioned_mobile_list, within 2,048 bytes', async () => {
-    const t = wecomTransport({ id: 'w', kind: 'wecom', url: `${robot.url}/cgi-bin/webhook/send?key=abc`, mentions: { mobiles: ['13800000000'] } }, 2000);
+    const t = wecomTransport(
+      {
+        id: 'w',
+        kind: 'wecom',
+        url: `${robot.url}/cgi-bin/webhook/send?key=abc`,
+        mentions: { mobiles: ['13800000000'] },
+      },
+      2000,
+    );
     await t.send(msg(2, { lines: Array.from({ length: 200 }, (_, i) => `第 ${i} 行内容`) }));
     const got = robot.of('wecom').at(-1)!;
     expect(got.body.msgtype).toBe('text');
@@ -194,7 +228,10 @@ describe('WeCom, webhook and e-mail', () => {
   });
 
   test('the stand-in refuses WeCom content over the limit (so the check above can fail)', async () => {
-    const res = await fetch(`${robot.url}/cgi-bin/webhook/send?key=abc`, { method: 'POST', body: JSON.stringify({ msgtype: 'markdown', markdown: { content: '字'.repeat(1400) } }) });
+    const res = await fetch(`${robot.url}/cgi-bin/webhook/send?key=abc`, {
+      method: 'POST',
+      body: JSON.stringify({ msgtype: 'markdown', markdown: { content: '字'.repeat(1400) } }),
+    });
     expect(((await res.json()) as { errcode: number }).errcode).toBe(40058);
   });
 
@@ -202,7 +239,16 @@ describe('WeCom, webhook and e-mail', () => {
     const kw = new RobotStandIn({ dingtalkKeywords: ['告警'] });
     await kw.start();
     try {
-      const t = dingtalkTransport({ id: 'd', kind: 'dingtalk', url: `${kw.url}/robot/send?access_token=t`, keywords: ['告警'], mentions: { mobiles: ['13900000000'] } }, 2000);
+      const t = dingtalkTransport(
+        {
+          id: 'd',
+          kind: 'dingtalk',
+          url: `${kw.url}/robot/send?access_token=t`,
+          keywords: ['告警'],
+          mentions: { mobiles: ['13900000000'] },
+        },
+        2000,
+      );
       await t.send(msg(3, { title: '紧急线索 · 冶河镇', headline: '紧急线索:冶河镇,河道焚烧' }));
       const got = kw.of('dingtalk')[0]!;
       const md = got.body.markdown as { text: string };
@@ -215,11 +261,17 @@ describe('WeCom, webhook and e-mail', () => {
   });
 
   test('a webhook carries the JSON message, signed over timestamp and body', async () => {
-    const t = webhookTransport({ id: 'h', kind: 'webhook', url: `${robot.url}/hooks/zhihui`, secret: 'whsec-1234567890' }, 2000);
+    const t = webhookTransport(
+      { id: 'h', kind: 'webhook', url: `${robot.url}/hooks/zhihui`, secret: 'whsec-1234567890' },
+      2000,
+    );
     await t.send(msg(4));
     const got = robot.of('webhook').at(-1)!;
     expect(got.body).toMatchObject({ kind: 'alert', headline: '冶河镇 4路视频离线', region: '130111103', rule: 'r1' });
-    const bad = webhookTransport({ id: 'h', kind: 'webhook', url: `${robot.url}/hooks/zhihui`, secret: 'wrong-secret' }, 2000);
+    const bad = webhookTransport(
+      { id: 'h', kind: 'webhook', url: `${robot.url}/hooks/zhihui`, secret: 'wrong-secret' },
+      2000,
+    );
     await expect(bad.send(msg(5))).rejects.toThrow(/HTTP 401/);
   });
 
@@ -232,7 +284,11 @@ describe('WeCom, webhook and e-mail', () => {
         let data = '';
         stream.on('data', (c: Buffer) => (data += c.toString('utf8')));
         stream.on('end', () => {
-          mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data });
+          mails.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            data,
+          });
           cb();
         });
       },
@@ -240,7 +296,16 @@ describe('WeCom, webhook and e-mail', () => {
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
     try {
       const port = (smtp.server.address() as AddressInfo).port;
-      const t = await emailTransport({ id: 'm', kind: 'email', smtp: { host: '127.0.0.1', port }, from: 'zhihui@example.gov.cn', to: ['duty@example.gov.cn'] }, 5000);
+      const t = await emailTransport(
+        {
+          id: 'm',
+          kind: 'email',
+          smtp: { host: '127.0.0.1', port },
+          from: 'zhihui@example.gov.cn',
+          to: ['duty@example.gov.cn'],
+        },
+        5000,
+      );
       await t.send(msg(6));
       await t.close();
       expect(mails).toHaveLength(1);
@@ -250,7 +315,9 @@ describe('WeCom, webhook and e-mail', () => {
       expect(head).toMatch(/Content-Transfer-Encoding: base64/);
       const subject = /Subject: =\?UTF-8\?B\?([^?]+)\?=/.exec(head)![1]!;
       expect(Buffer.from(subject, 'base64').toString('utf8')).toBe('告警 6');
-      expect(Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')).toBe('【告警 6】冶河镇 6路视频离线\n第 6 条');
+      expect(Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')).toBe(
+        '【告警 6】冶河镇 6路视频离线\n第 6 条',
+      );
     } finally {
       await new Promise<void>((r) => smtp.close(() => r()));
     }

@@ -39,7 +39,13 @@ describe('the minimal config of the issue', () => {
       method: 'POST',
       url: '/api/v1/clues',
       headers: AUTH,
-      payload: { category: 'environment', source: 'hotline', region: '130111103', title: '河道旁有人焚烧垃圾', urgent: true },
+      payload: {
+        category: 'environment',
+        source: 'hotline',
+        region: '130111103',
+        title: '河道旁有人焚烧垃圾',
+        urgent: true,
+      },
     });
     expect(res.statusCode).toBe(201);
     await until(() => robot.of('dingtalk').length > 0, 'the DingTalk message', 10_000);
@@ -57,15 +63,33 @@ describe('the minimal config of the issue', () => {
     expect(md.text).toContain('河道旁有人焚烧垃圾');
     // And the delivery log says so.
     await until(async () => {
-      const log = (await app.inject({ url: '/api/v1/notifications/deliveries?region=130111' })).json() as { items: { status: string }[] };
+      const log = (await app.inject({ url: '/api/v1/notifications/deliveries?region=130111' })).json() as {
+        items: { status: string }[];
+      };
       return log.items[0]?.status === 'sent';
     }, 'the delivery log line');
   });
 
   test('a clue that is not urgent, or outside 130111, sends nothing', async () => {
     const before = robot.received.length;
-    await app.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: { category: 'environment', source: 'hotline', region: '130111103', title: '普通线索' } });
-    await app.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: { category: 'environment', source: 'hotline', region: '130321100', title: '青龙的紧急线索', urgent: true } });
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/clues',
+      headers: AUTH,
+      payload: { category: 'environment', source: 'hotline', region: '130111103', title: '普通线索' },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/clues',
+      headers: AUTH,
+      payload: {
+        category: 'environment',
+        source: 'hotline',
+        region: '130321100',
+        title: '青龙的紧急线索',
+        urgent: true,
+      },
+    });
     await app.notify.tick();
     await new Promise((r) => setTimeout(r, 300));
     expect(robot.received.length).toBe(before);

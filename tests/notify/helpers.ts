@@ -14,14 +14,25 @@ export const ADMIN = { authorization: 'Bearer admin-key' };
  * An app on the demo fixtures (栾城区 130111 and its townships) with a config file holding `yaml`,
  * in its own temp folder. No simulator: figures change only when the test changes them.
  */
-export async function notifyApp(yaml: string, config: Partial<Config> = {}): Promise<{ app: FastifyInstance; cleanup: () => Promise<void> }> {
+export async function notifyApp(
+  yaml: string,
+  config: Partial<Config> = {},
+): Promise<{ app: FastifyInstance; cleanup: () => Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'zhihui-notify-'));
   const file = path.join(dir, 'zhihui.yaml');
   writeFileSync(file, yaml);
   const app = await buildApp({
     logger: false,
     env: { ZHIHUI_CONFIG: file },
-    config: { dataDir: dir, simulator: false, seedAnchor: 'today', apiKeys: [{ name: 'test', key: KEY }], adminKey: 'admin-key', demoKey: false, ...config },
+    config: {
+      dataDir: dir,
+      simulator: false,
+      seedAnchor: 'today',
+      apiKeys: [{ name: 'test', key: KEY }],
+      adminKey: 'admin-key',
+      demoKey: false,
+      ...config,
+    },
   });
   return {
     app,

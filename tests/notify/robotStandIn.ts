@@ -107,11 +107,26 @@ export class RobotStandIn {
     } catch {
       return this.#answer(res, 'webhook', url, req, {}, raw, 400, '{"errcode":40001,"errmsg":"invalid json"}');
     }
-    const robot: Received['robot'] = url.pathname === '/robot/send' ? 'dingtalk' : url.pathname === '/cgi-bin/webhook/send' ? 'wecom' : 'webhook';
-    const problem = robot === 'dingtalk' ? this.#dingtalk(url, body) : robot === 'wecom' ? this.#wecom(body) : this.#webhook(req, raw);
+    const robot: Received['robot'] =
+      url.pathname === '/robot/send' ? 'dingtalk' : url.pathname === '/cgi-bin/webhook/send' ? 'wecom' : 'webhook';
+    const problem =
+      robot === 'dingtalk'
+        ? this.#dingtalk(url, body)
+        : robot === 'wecom'
+          ? this.#wecom(body)
+          : this.#webhook(req, raw);
     if (problem) {
       this.refused.push({ robot, ...problem });
-      return this.#answer(res, robot, url, req, body, raw, robot === 'webhook' ? 401 : 200, JSON.stringify({ errcode: problem.errcode, errmsg: problem.why }));
+      return this.#answer(
+        res,
+        robot,
+        url,
+        req,
+        body,
+        raw,
+        robot === 'webhook' ? 401 : 200,
+        JSON.stringify({ errcode: problem.errcode, errmsg: problem.why }),
+      );
     }
     if (robot !== 'webhook' && this.#overLimit(robot)) {
       const errcode = robot === 'dingtalk' ? 130101 : 45009;
@@ -122,9 +137,26 @@ export class RobotStandIn {
     return this.#answer(res, robot, url, req, body, raw, 200, '{"errcode":0,"errmsg":"ok"}');
   }
 
-  #answer(res: http.ServerResponse, robot: Received['robot'], url: URL, req: http.IncomingMessage, body: Record<string, unknown>, raw: string, status: number, reply: string): void {
+  #answer(
+    res: http.ServerResponse,
+    robot: Received['robot'],
+    url: URL,
+    req: http.IncomingMessage,
+    body: Record<string, unknown>,
+    raw: string,
+    status: number,
+    reply: string,
+  ): void {
     const errcode = (JSON.parse(reply) as { errcode: number }).errcode;
-    this.received.push({ robot, at: Date.now(), url: url.toString(), headers: req.headers, body, raw, errcode: status === 200 ? errcode : status });
+    this.received.push({
+      robot,
+      at: Date.now(),
+      url: url.toString(),
+      headers: req.headers,
+      body,
+      raw,
+      errcode: status === 200 ? errcode : status,
+    });
     res.writeHead(status, { 'content-type': 'application/json' }).end(reply);
   }
 
@@ -142,8 +174,11 @@ export class RobotStandIn {
     if (this.#o.dingtalkSecret) {
       const ts = Number(url.searchParams.get('timestamp'));
       const sign = url.searchParams.get('sign');
-      if (!Number.isFinite(ts) || Math.abs(Date.now() - ts) > 3600_000) return { errcode: 310000, why: 'invalid timestamp' };
-      const want = createHmac('sha256', this.#o.dingtalkSecret).update(`${ts}\n${this.#o.dingtalkSecret}`).digest('base64');
+      if (!Number.isFinite(ts) || Math.abs(Date.now() - ts) > 3600_000)
+        return { errcode: 310000, why: 'invalid timestamp' };
+      const want = createHmac('sha256', this.#o.dingtalkSecret)
+        .update(`${ts}\n${this.#o.dingtalkSecret}`)
+        .digest('base64');
       // URLSearchParams already decoded the urlencoded base64 once.
       if (sign !== want) return { errcode: 310000, why: 'sign not match' };
     }
@@ -151,16 +186,19 @@ export class RobotStandIn {
     let text = '';
     if (type === 'markdown') {
       const m = body.markdown as { title?: unknown; text?: unknown } | undefined;
-      if (typeof m?.title !== 'string' || typeof m.text !== 'string' || m.title === '' || m.text === '') return { errcode: 40035, why: 'markdown needs title and text' };
+      if (typeof m?.title !== 'string' || typeof m.text !== 'string' || m.title === '' || m.text === '')
+        return { errcode: 40035, why: 'markdown needs title and text' };
       text = `${m.title}\n${m.text}`;
     } else if (type === 'text') {
       const t = body.text as { content?: unknown } | undefined;
       if (typeof t?.content !== 'string' || t.content === '') return { errcode: 40035, why: 'text needs content' };
       text = t.content;
     } else return { errcode: 40035, why: `unsupported msgtype ${String(type)}` };
-    if (this.#o.dingtalkKeywords && !this.#o.dingtalkKeywords.some((k) => text.includes(k))) return { errcode: 310000, why: 'keywords not in content' };
+    if (this.#o.dingtalkKeywords && !this.#o.dingtalkKeywords.some((k) => text.includes(k)))
+      return { errcode: 310000, why: 'keywords not in content' };
     const at = body.at as { atMobiles?: unknown } | undefined;
-    if (at !== undefined && at.atMobiles !== undefined && !Array.isArray(at.atMobiles)) return { errcode: 40035, why: 'at.atMobiles must be an array' };
+    if (at !== undefined && at.atMobiles !== undefined && !Array.isArray(at.atMobiles))
+      return { errcode: 40035, why: 'at.atMobiles must be an array' };
     return null;
   }
 
@@ -170,14 +208,19 @@ export class RobotStandIn {
     if (type === 'markdown') {
       const c = (body.markdown as { content?: unknown } | undefined)?.content;
       if (typeof c !== 'string' || c === '') return { errcode: 40008, why: 'markdown.content missing' };
-      if (Buffer.byteLength(c) > 4096) return { errcode: 40058, why: `markdown.content exceeds 4096 bytes (${Buffer.byteLength(c)})` };
+      if (Buffer.byteLength(c) > 4096)
+        return { errcode: 40058, why: `markdown.content exceeds 4096 bytes (${Buffer.byteLength(c)})` };
       return null;
     }
     if (type === 'text') {
       const t = body.text as { content?: unknown; mentioned_mobile_list?: unknown } | undefined;
       if (typeof t?.content !== 'string' || t.content === '') return { errcode: 40008, why: 'text.content missing' };
-      if (Buffer.byteLength(t.content) > 2048) return { errcode: 40058, why: `text.content exceeds 2048 bytes (${Buffer.byteLength(t.content)})` };
-      if (t.mentioned_mobile_list !== undefined && (!Array.isArray(t.mentioned_mobile_list) || t.mentioned_mobile_list.some((x) => typeof x !== 'string'))) {
+      if (Buffer.byteLength(t.content) > 2048)
+        return { errcode: 40058, why: `text.content exceeds 2048 bytes (${Buffer.byteLength(t.content)})` };
+      if (
+        t.mentioned_mobile_list !== undefined &&
+        (!Array.isArray(t.mentioned_mobile_list) || t.mentioned_mobile_list.some((x) => typeof x !== 'string'))
+      ) {
         return { errcode: 40058, why: 'mentioned_mobile_list must be an array of strings' };
       }
       return null;

@@ -27,22 +27,42 @@ async function onlineChannels(app: FastifyInstance, region: string, n: number): 
 }
 
 async function report(app: FastifyInstance, ids: string[], status: 'online' | 'offline'): Promise<void> {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload: { reports: ids.map((cameraId) => ({ cameraId, status, ...(status === 'offline' ? { reason: 'power' } : {}) })) } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/cameras/status',
+    headers: AUTH,
+    payload: {
+      reports: ids.map((cameraId) => ({ cameraId, status, ...(status === 'offline' ? { reason: 'power' } : {}) })),
+    },
+  });
   expect(res.json()).toMatchObject({ accepted: ids.length });
 }
 
 /** Channels down in a township now, from the summary API (what the rule must see too). */
 async function downNow(app: FastifyInstance, region: string): Promise<number> {
-  const s = (await app.inject({ url: `/api/v1/regions/${region}/summary` })).json() as { cameras: { offline: number; unknown: number } };
+  const s = (await app.inject({ url: `/api/v1/regions/${region}/summary` })).json() as {
+    cameras: { offline: number; unknown: number };
+  };
   return s.cameras.offline + s.cameras.unknown;
 }
 
 async function putRule(app: FastifyInstance, id: string, rule: object): Promise<void> {
-  const res = await app.inject({ method: 'PUT', url: `/api/v1/admin/notifications/rules/${id}`, headers: ADMIN, payload: rule });
+  const res = await app.inject({
+    method: 'PUT',
+    url: `/api/v1/admin/notifications/rules/${id}`,
+    headers: ADMIN,
+    payload: rule,
+  });
   expect(res.statusCode, res.body).toBe(200);
 }
 
-const urgent = (category: string, title: string) => ({ category, source: 'hotline', region: YEHE, title, urgent: true });
+const urgent = (category: string, title: string) => ({
+  category,
+  source: 'hotline',
+  region: YEHE,
+  title,
+  urgent: true,
+});
 
 describe('the alert engine', () => {
   let robot = new RobotStandIn({ dingtalkSecret: 'SECx' });
@@ -68,7 +88,10 @@ ${channelYaml(robot)}  rules:
     const h = await notifyApp(yaml, { heartbeatGraceSec: 1e9 });
     const app = h.app;
     cleanup = h.cleanup;
-    const post = async (body: object) => expect((await app.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: body })).statusCode).toBe(201);
+    const post = async (body: object) =>
+      expect(
+        (await app.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: body })).statusCode,
+      ).toBe(201);
 
     await post(urgent('environment', '调休日的紧急线索'));
     await until(() => titles(robot).length === 1, 'delivery on the 调休 Saturday');
@@ -81,7 +104,9 @@ ${channelYaml(robot)}  rules:
     await post(urgent('environment', '周六的紧急线索二'));
     await until(() => titles(robot).length === 2, 'the rule that ignores quiet hours');
     expect((robot.of('dingtalk')[1]!.body.markdown as { text: string }).text).toContain('周六的安全隐患');
-    const held = (await app.inject({ url: '/api/v1/notifications/deliveries?status=held' })).json() as { items: { title: string }[] };
+    const held = (await app.inject({ url: '/api/v1/notifications/deliveries?status=held' })).json() as {
+      items: { title: string }[];
+    };
     expect(held.items).toHaveLength(2);
 
     vi.setSystemTime(SH('2026-10-19T07:00:00'));
@@ -91,17 +116,30 @@ ${channelYaml(robot)}  rules:
     expect(merged.title).toBe('静默时段告警汇总 2 条');
     expect(merged.text).toContain('周六的紧急线索一');
     expect(merged.text).toContain('周六的紧急线索二');
-    expect(((await app.inject({ url: '/api/v1/notifications/deliveries?status=held' })).json() as { items: unknown[] }).items).toHaveLength(0);
+    expect(
+      ((await app.inject({ url: '/api/v1/notifications/deliveries?status=held' })).json() as { items: unknown[] })
+        .items,
+    ).toHaveLength(0);
   });
 
   test('a flapping township gives at most one message per interval; repeats while it lasts; recovery once', async () => {
     await robot.start();
     vi.useFakeTimers({ toFake: ['Date'], now: SH('2026-11-25T09:00:00') });
-    const h = await notifyApp(`notifications:\n  evaluateEverySec: 300\n${channelYaml(robot)}`, { heartbeatGraceSec: 1e9 });
+    const h = await notifyApp(`notifications:\n  evaluateEverySec: 300\n${channelYaml(robot)}`, {
+      heartbeatGraceSec: 1e9,
+    });
     const app = h.app;
     cleanup = h.cleanup;
     const base = await downNow(app, YEHE);
-    await putRule(app, 'down', { kind: 'channels_down', region: YEHE, channels: ['duty'], minDown: base + 3, minutes: 0, flapMinutes: 10, repeatMinutes: 60 });
+    await putRule(app, 'down', {
+      kind: 'channels_down',
+      region: YEHE,
+      channels: ['duty'],
+      minDown: base + 3,
+      minutes: 0,
+      flapMinutes: 10,
+      repeatMinutes: 60,
+    });
     const ids = await onlineChannels(app, YEHE, 3);
     const step = async (minute: number, status: 'online' | 'offline' | null) => {
       vi.setSystemTime(SH('2026-11-25T09:00:00') + minute * 60_000);
@@ -134,7 +172,9 @@ ${channelYaml(robot)}  rules:
     await until(() => titles(robot).length === 4, 'the reminder after an hour');
     expect(titles(robot)[3]).toBe(`持续 · 冶河镇 ${base + 3}路视频离线`);
     // The delivery log has the same four, newest first.
-    const log = (await app.inject({ url: `/api/v1/notifications/deliveries?region=${YEHE}` })).json() as { items: { kind: string; status: string }[] };
+    const log = (await app.inject({ url: `/api/v1/notifications/deliveries?region=${YEHE}` })).json() as {
+      items: { kind: string; status: string }[];
+    };
     expect(log.items.map((d) => d.kind)).toEqual(['reminder', 'alert', 'recovery', 'alert']);
     expect(log.items.every((d) => d.status === 'sent')).toBe(true);
   });
@@ -142,19 +182,39 @@ ${channelYaml(robot)}  rules:
   test('a source down replaces its child alerts: the township alert is cleared without a message, the source alert names it', async () => {
     await robot.start();
     vi.useFakeTimers({ toFake: ['Date'], now: SH('2026-11-25T09:00:00') });
-    const h = await notifyApp(`notifications:\n  evaluateEverySec: 300\n${channelYaml(robot)}  rules:\n    - { id: platform, kind: source_down, region: "130111", channels: [duty] }\n`, { heartbeatGraceSec: 1e9 });
+    const h = await notifyApp(
+      `notifications:\n  evaluateEverySec: 300\n${channelYaml(robot)}  rules:\n    - { id: platform, kind: source_down, region: "130111", channels: [duty] }\n`,
+      { heartbeatGraceSec: 1e9 },
+    );
     const app = h.app;
     cleanup = h.cleanup;
     const base = await downNow(app, YEHE);
-    await putRule(app, 'down', { kind: 'channels_down', region: YEHE, channels: ['duty'], minDown: base + 3, minutes: 0, flapMinutes: 0 });
-    const all = ((await app.inject({ url: `/api/v1/regions/${YEHE}/cameras?limit=1000` })).json() as { items: { id: string; status: string }[] }).items;
+    await putRule(app, 'down', {
+      kind: 'channels_down',
+      region: YEHE,
+      channels: ['duty'],
+      minDown: base + 3,
+      minutes: 0,
+      flapMinutes: 0,
+    });
+    const all = (
+      (await app.inject({ url: `/api/v1/regions/${YEHE}/cameras?limit=1000` })).json() as {
+        items: { id: string; status: string }[];
+      }
+    ).items;
     const online = all.filter((c) => c.status === 'online').map((c) => c.id);
     await report(app, online.slice(0, 4), 'offline');
     await app.notify.tick();
     await until(() => titles(robot).length === 1, 'the township alert');
     expect(titles(robot)[0]).toBe(`冶河镇 ${base + 4}路视频离线`);
 
-    const source = { id: 'luancheng-wvp', name: '栾城区视频平台', kind: 'wvp', cameraIds: all.map((c) => c.id), error: 'keepalive missed' };
+    const source = {
+      id: 'luancheng-wvp',
+      name: '栾城区视频平台',
+      kind: 'wvp',
+      cameraIds: all.map((c) => c.id),
+      error: 'keepalive missed',
+    };
     app.bus.emit('source', { ...source, up: false, at: new Date().toISOString() });
     await until(() => titles(robot).length === 2, 'the source alert');
     const srcMsg = robot.of('dingtalk')[1]!.body.markdown as { title: string; text: string };
@@ -167,7 +227,9 @@ ${channelYaml(robot)}  rules:
     await app.notify.tick();
     await new Promise((r) => setTimeout(r, 300));
     expect(titles(robot)).toHaveLength(2);
-    expect((await app.inject({ url: '/api/v1/notifications/alerts?region=130111' })).json()).toMatchObject({ alerts: [{ kind: 'source_down', headline: '栾城区视频平台 离线' }] });
+    expect((await app.inject({ url: '/api/v1/notifications/alerts?region=130111' })).json()).toMatchObject({
+      alerts: [{ kind: 'source_down', headline: '栾城区视频平台 离线' }],
+    });
 
     // Back after 20 minutes (past the source rule's default 10-minute flap interval).
     vi.setSystemTime(SH('2026-11-25T09:20:00'));
@@ -179,7 +241,10 @@ ${channelYaml(robot)}  rules:
   test('the daily digest: a rule first seen after its hour waits for the next day; then once a day at 08:00', async () => {
     await robot.start();
     vi.useFakeTimers({ toFake: ['Date'], now: SH('2026-11-25T10:00:00') });
-    const h = await notifyApp(`notifications:\n  evaluateEverySec: 300\n${channelYaml(robot)}  rules:\n    - { id: daily, kind: daily_digest, region: "130111", channels: [duty], at: "08:00" }\n`, { heartbeatGraceSec: 1e9 });
+    const h = await notifyApp(
+      `notifications:\n  evaluateEverySec: 300\n${channelYaml(robot)}  rules:\n    - { id: daily, kind: daily_digest, region: "130111", channels: [duty], at: "08:00" }\n`,
+      { heartbeatGraceSec: 1e9 },
+    );
     const app = h.app;
     cleanup = h.cleanup;
     const at = async (t: string) => {
@@ -203,5 +268,3 @@ ${channelYaml(robot)}  rules:
     expect(titles(robot)[1]).toBe('视频运行日报 · 栾城区 · 11月26日');
   });
 });
-
-

@@ -28,7 +28,12 @@ describe('working-day due times', () => {
   });
 
   const post = async (body: object) => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: { category: 'dispute', source: 'hotline', region: YEHE, title: '工作日时限', ...body } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/clues',
+      headers: AUTH,
+      payload: { category: 'dispute', source: 'hotline', region: YEHE, title: '工作日时限', ...body },
+    });
     return { status: res.statusCode, body: res.json() as ClueRow & { error?: { message: string } } };
   };
 
@@ -37,21 +42,36 @@ describe('working-day due times', () => {
     expect(eve.status).toBe(201);
     expect(eve.body.dueAt).toBe('2026-10-11T00:00:00+08:00');
     // Friday 9 October + 1 working day: the 调休 Saturday counts.
-    expect((await post({ id: 'WD-FRI', reportedAt: '2026-10-09T10:00:00+08:00', dueWorkdays: 1 })).body.dueAt).toBe('2026-10-11T00:00:00+08:00');
+    expect((await post({ id: 'WD-FRI', reportedAt: '2026-10-09T10:00:00+08:00', dueWorkdays: 1 })).body.dueAt).toBe(
+      '2026-10-11T00:00:00+08:00',
+    );
     // Reported during the holiday: 8 and 9 October are the first two working days.
-    expect((await post({ id: 'WD-HOL', reportedAt: '2026-10-03T10:00:00+08:00', dueWorkdays: 2 })).body.dueAt).toBe('2026-10-10T00:00:00+08:00');
+    expect((await post({ id: 'WD-HOL', reportedAt: '2026-10-03T10:00:00+08:00', dueWorkdays: 2 })).body.dueAt).toBe(
+      '2026-10-10T00:00:00+08:00',
+    );
   });
 
   test('overdue counts, the wall and the ranking turn at the end of the 调休 Saturday, not before', async () => {
     const period = `from=${encodeURIComponent('2026-09-30T00:00:00+08:00')}&to=${encodeURIComponent('2026-10-12T00:00:00+08:00')}`;
     const check = async () => {
-      const rows = (await app.inject({ url: `/api/v1/clues?region=${YEHE}&${period}&limit=500` })).json() as { items: ClueRow[] };
+      const rows = (await app.inject({ url: `/api/v1/clues?region=${YEHE}&${period}&limit=500` })).json() as {
+        items: ClueRow[];
+      };
       const now = Date.now();
       const open = new Set(['reported', 'verified', 'dispatched']);
-      const expected = rows.items.filter((c) => c.dueAt !== null && open.has(c.status) && Date.parse(c.dueAt) < Math.min(now, SH('2026-10-12T00:00:00'))).map((c) => c.id);
-      const summary = (await app.inject({ url: `/api/v1/regions/${YEHE}/summary?${period}` })).json() as { clues: { overdue: number } };
+      const expected = rows.items
+        .filter(
+          (c) =>
+            c.dueAt !== null && open.has(c.status) && Date.parse(c.dueAt) < Math.min(now, SH('2026-10-12T00:00:00')),
+        )
+        .map((c) => c.id);
+      const summary = (await app.inject({ url: `/api/v1/regions/${YEHE}/summary?${period}` })).json() as {
+        clues: { overdue: number };
+      };
       expect(summary.clues.overdue).toBe(expected.length);
-      const ranking = (await app.inject({ url: `/api/v1/regions/130111/ranking?${period}` })).json() as { rows: { region: { code: string }; current: { clues: { overdue: number } } }[] };
+      const ranking = (await app.inject({ url: `/api/v1/regions/130111/ranking?${period}` })).json() as {
+        rows: { region: { code: string }; current: { clues: { overdue: number } } }[];
+      };
       expect(ranking.rows.find((r) => r.region.code === YEHE)!.current.clues.overdue).toBe(expected.length);
       return expected;
     };
@@ -69,10 +89,17 @@ describe('working-day due times', () => {
   test('a day the package does not know: the admin override decides', async () => {
     vi.setSystemTime(SH('2027-09-30T12:00:00'));
     expect((await post({ id: 'WD-2027A', dueWorkdays: 1 })).body.dueAt).toBe('2027-10-02T00:00:00+08:00'); // 1 October 2027 is a plain Friday to chinese-days 1.5
-    const put = await app.inject({ method: 'PUT', url: '/api/v1/admin/calendar/overrides/2027-10-01', headers: ADMIN, payload: { workday: false, note: '国庆节' } });
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/calendar/overrides/2027-10-01',
+      headers: ADMIN,
+      payload: { workday: false, note: '国庆节' },
+    });
     expect(put.statusCode).toBe(204);
     expect((await post({ id: 'WD-2027B', dueWorkdays: 1 })).body.dueAt).toBe('2027-10-05T00:00:00+08:00'); // Friday off, weekend, Monday 4th
-    const cal = (await app.inject({ url: '/api/v1/notifications/calendar?from=2027-10-01&to=2027-10-01' })).json() as { days: object[] };
+    const cal = (await app.inject({ url: '/api/v1/notifications/calendar?from=2027-10-01&to=2027-10-01' })).json() as {
+      days: object[];
+    };
     expect(cal.days[0]).toMatchObject({ workday: false, source: 'override', name: '国庆节', known: false });
   });
 

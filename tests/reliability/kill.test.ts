@@ -29,10 +29,17 @@ describe.skipIf(skip !== null)('SIGKILL while writing', () => {
   });
 
   test('every acknowledged status report and clue survives, none twice', async () => {
-    const env = { SEED_ANCHOR: 'fixture', HEARTBEAT_GRACE: '86400', RATE_LIMIT_WRITES: '0', RATE_LIMIT_AUTH_FAILURES: '0' };
+    const env = {
+      SEED_ANCHOR: 'fixture',
+      HEARTBEAT_GRACE: '86400',
+      RATE_LIMIT_WRITES: '0',
+      RATE_LIMIT_AUTH_FAILURES: '0',
+    };
     server = await spawnServer({ dataDir, env });
     const srv = server;
-    const page = (await (await fetch(`${srv.url}/api/v1/regions/130111/cameras?limit=1000`)).json()) as { items: { id: string; status: string }[] };
+    const page = (await (await fetch(`${srv.url}/api/v1/regions/130111/cameras?limit=1000`)).json()) as {
+      items: { id: string; status: string }[];
+    };
     const ids = page.items.map((c) => c.id);
     // Each report is a real change (so it leaves exactly one status event): alternate away from the current state.
     const startsOnline = new Map(page.items.map((c) => [c.id, c.status === 'online']));
@@ -41,7 +48,9 @@ describe.skipIf(skip !== null)('SIGKILL while writing', () => {
     let acked = 0;
     let killing: Promise<void> | null = null;
     let kills = 0;
-    const killAt = Array.from({ length: KILLS }, (_, i) => Math.round(((i + 1) * (STATUS_WORKERS * ROUNDS + CLUE_WORKERS * CLUES_PER_WORKER)) / (KILLS + 1)));
+    const killAt = Array.from({ length: KILLS }, (_, i) =>
+      Math.round(((i + 1) * (STATUS_WORKERS * ROUNDS + CLUE_WORKERS * CLUES_PER_WORKER)) / (KILLS + 1)),
+    );
     let uncertain = 0;
 
     /** Posts until acknowledged: a dead server (connection refused or reset) is waited for and retried. */
@@ -91,15 +100,27 @@ describe.skipIf(skip !== null)('SIGKILL while writing', () => {
     const clueWorker = async (w: number) => {
       for (let i = 0; i < CLUES_PER_WORKER; i++) {
         const id = `KILL-${w}-${i}`;
-        const res = await post('/api/v1/clues', { id, category: 'hazard', source: 'hotline', region: '130111', title: `kill test ${w}/${i}`, reportedAt: new Date(base + i * 1000).toISOString() });
+        const res = await post('/api/v1/clues', {
+          id,
+          category: 'hazard',
+          source: 'hotline',
+          region: '130111',
+          title: `kill test ${w}/${i}`,
+          reportedAt: new Date(base + i * 1000).toISOString(),
+        });
         expect([200, 201]).toContain(res.status);
         ackedClues.push(id);
       }
     };
-    await Promise.all([...Array.from({ length: STATUS_WORKERS }, (_, w) => statusWorker(w)), ...Array.from({ length: CLUE_WORKERS }, (_, w) => clueWorker(w))]);
+    await Promise.all([
+      ...Array.from({ length: STATUS_WORKERS }, (_, w) => statusWorker(w)),
+      ...Array.from({ length: CLUE_WORKERS }, (_, w) => clueWorker(w)),
+    ]);
     if (killing) await killing;
     expect(kills).toBe(KILLS);
-    console.log(`[kill.test] ${ackedReports.length} reports and ${ackedClues.length} clues acknowledged across ${kills} SIGKILLs; ${uncertain} requests cut off and retried`);
+    console.log(
+      `[kill.test] ${ackedReports.length} reports and ${ackedClues.length} clues acknowledged across ${kills} SIGKILLs; ${uncertain} requests cut off and retried`,
+    );
 
     // The server comes back on the same data and serves what was acknowledged.
     const one = await fetch(`${srv.url}/api/v1/clues/${ackedClues.at(-1)}`);
@@ -108,13 +129,21 @@ describe.skipIf(skip !== null)('SIGKILL while writing', () => {
 
     const db = new Database(path.join(dataDir, 'zhihui.db'), { readonly: true });
     try {
-      const count = db.prepare("SELECT COUNT(*) AS n FROM status_events WHERE actor = 'test' AND camera_id = ? AND at = ?");
+      const count = db.prepare(
+        "SELECT COUNT(*) AS n FROM status_events WHERE actor = 'test' AND camera_id = ? AND at = ?",
+      );
       let missing = 0;
       for (const r of ackedReports) if ((count.get(r.cameraId, Date.parse(r.at)) as { n: number }).n !== 1) missing++;
       expect(missing, 'acknowledged status reports not stored exactly once').toBe(0);
-      const dupEvents = db.prepare("SELECT camera_id, at, COUNT(*) AS n FROM status_events WHERE actor = 'test' GROUP BY camera_id, at HAVING n > 1").all();
+      const dupEvents = db
+        .prepare(
+          "SELECT camera_id, at, COUNT(*) AS n FROM status_events WHERE actor = 'test' GROUP BY camera_id, at HAVING n > 1",
+        )
+        .all();
       expect(dupEvents).toEqual([]);
-      expect((db.prepare("SELECT COUNT(*) AS n FROM status_events WHERE actor = 'test'").get() as { n: number }).n).toBe(ackedReports.length);
+      expect(
+        (db.prepare("SELECT COUNT(*) AS n FROM status_events WHERE actor = 'test'").get() as { n: number }).n,
+      ).toBe(ackedReports.length);
 
       const clueRow = db.prepare('SELECT COUNT(*) AS n FROM clues WHERE id = ?');
       const created = db.prepare('SELECT COUNT(*) AS n FROM clue_events WHERE clue_id = ? AND from_status IS NULL');
@@ -122,7 +151,9 @@ describe.skipIf(skip !== null)('SIGKILL while writing', () => {
         expect((clueRow.get(id) as { n: number }).n, id).toBe(1);
         expect((created.get(id) as { n: number }).n, id).toBe(1);
       }
-      expect((db.prepare("SELECT COUNT(*) AS n FROM clues WHERE id LIKE 'KILL-%'").get() as { n: number }).n).toBe(ackedClues.length);
+      expect((db.prepare("SELECT COUNT(*) AS n FROM clues WHERE id LIKE 'KILL-%'").get() as { n: number }).n).toBe(
+        ackedClues.length,
+      );
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
       db.close();

@@ -10,7 +10,9 @@ export const SERVER_ENTRY = path.join(ROOT, 'server/dist/server.js');
 
 /** Why the built server cannot run here, or null. */
 export function missingServerBuild(): string | null {
-  return existsSync(SERVER_ENTRY) ? null : `${path.relative(ROOT, SERVER_ENTRY)} is missing: run \`npx tsc -b server\` (npm test builds first)`;
+  return existsSync(SERVER_ENTRY)
+    ? null
+    : `${path.relative(ROOT, SERVER_ENTRY)} is missing: run \`npx tsc -b server\` (npm test builds first)`;
 }
 
 import { freePort } from '../support/net.js';
@@ -31,7 +33,11 @@ export interface ServerProc {
 }
 
 /** A built server on 127.0.0.1:`port` with `env` on top of test defaults; started and answering. */
-export async function spawnServer(opts: { dataDir: string; port?: number; env?: Record<string, string> }): Promise<ServerProc> {
+export async function spawnServer(opts: {
+  dataDir: string;
+  port?: number;
+  env?: Record<string, string>;
+}): Promise<ServerProc> {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   let proc: ChildProcess | null = null;
@@ -69,7 +75,8 @@ export async function spawnServer(opts: { dataDir: string; port?: number; env?: 
     });
     const until = Date.now() + 90_000;
     while (Date.now() < until) {
-      if (p.exitCode !== null || p.signalCode !== null) throw new Error(`server exited (${p.exitCode ?? p.signalCode}) while starting:\n${out.slice(-4000)}`);
+      if (p.exitCode !== null || p.signalCode !== null)
+        throw new Error(`server exited (${p.exitCode ?? p.signalCode}) while starting:\n${out.slice(-4000)}`);
       try {
         const res = await fetch(`${url}/healthz`);
         if (res.status === 200) return;
@@ -118,7 +125,8 @@ export async function spawnServer(opts: { dataDir: string; port?: number; env?: 
     },
     kill(signal) {
       const p = proc;
-      if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve({ code: p?.exitCode ?? null, signal: p?.signalCode ?? null });
+      if (!p || p.exitCode !== null || p.signalCode !== null)
+        return Promise.resolve({ code: p?.exitCode ?? null, signal: p?.signalCode ?? null });
       return new Promise((resolve) => {
         p.once('exit', (code, sig) => resolve({ code, signal: sig }));
         p.kill(signal);

@@ -18,13 +18,20 @@ describe.skipIf(skip !== null)('SIGTERM with a request in flight', () => {
   });
 
   test('the in-flight batch is answered 200 and stored; new connections are refused; the process exits 0', async () => {
-    server = await spawnServer({ dataDir, env: { SEED_ANCHOR: 'fixture', LOG_LEVEL: 'info', HEARTBEAT_GRACE: '86400' } });
+    server = await spawnServer({
+      dataDir,
+      env: { SEED_ANCHOR: 'fixture', LOG_LEVEL: 'info', HEARTBEAT_GRACE: '86400' },
+    });
     const srv = server;
-    const cams = (await (await fetch(`${srv.url}/api/v1/regions/130111/cameras?limit=5`)).json()) as { items: { id: string; status: string }[] };
+    const cams = (await (await fetch(`${srv.url}/api/v1/regions/130111/cameras?limit=5`)).json()) as {
+      items: { id: string; status: string }[];
+    };
     const target = cams.items.find((c) => c.status === 'online') ?? cams.items[0]!;
     const status = target.status === 'online' ? 'offline' : 'online';
     const at = new Date(Date.now() - 60_000).toISOString();
-    const body = JSON.stringify({ reports: [{ cameraId: target.id, status, ...(status === 'offline' ? { reason: 'network' } : {}), at }] });
+    const body = JSON.stringify({
+      reports: [{ cameraId: target.id, status, ...(status === 'offline' ? { reason: 'network' } : {}), at }],
+    });
 
     const sock = connect(srv.port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
@@ -41,7 +48,10 @@ describe.skipIf(skip !== null)('SIGTERM with a request in flight', () => {
     const exited = srv.kill('SIGTERM');
     await srv.waitForOutput('shutting down');
     // Closing: no new connection is served.
-    const fresh = await fetch(`${srv.url}/healthz`).then((r) => r.status, () => 'refused');
+    const fresh = await fetch(`${srv.url}/healthz`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
     expect(fresh === 'refused' || fresh === 503).toBe(true);
     sock.end(body.slice(half));
     await ended;
@@ -50,7 +60,9 @@ describe.skipIf(skip !== null)('SIGTERM with a request in flight', () => {
     expect(await exited).toEqual({ code: 0, signal: null });
 
     await srv.start();
-    const after = (await (await fetch(`${srv.url}/api/v1/regions/130111/cameras?limit=5`)).json()) as { items: { id: string; status: string; since: string }[] };
+    const after = (await (await fetch(`${srv.url}/api/v1/regions/130111/cameras?limit=5`)).json()) as {
+      items: { id: string; status: string; since: string }[];
+    };
     const stored = after.items.find((c) => c.id === target.id)!;
     expect(stored.status).toBe(status);
     expect(Date.parse(stored.since)).toBe(Date.parse(at));

@@ -13,14 +13,29 @@ describe('store unavailable', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = tmpDir());
     app = await smallApp(dir);
-    expect((await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1), cam(2)] } })).statusCode).toBe(200);
+    expect(
+      (
+        await app.inject({
+          method: 'PUT',
+          url: '/api/v1/cameras',
+          headers: AUTH,
+          payload: { cameras: [cam(1), cam(2)] },
+        })
+      ).statusCode,
+    ).toBe(200);
   });
   afterAll(async () => {
     await app.close();
     cleanup();
   });
 
-  const report = (status: 'online' | 'offline') => app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload: { reports: [{ cameraId: cam(1).id, status, reason: status === 'offline' ? 'power' : undefined }] } });
+  const report = (status: 'online' | 'offline') =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/cameras/status',
+      headers: AUTH,
+      payload: { reports: [{ cameraId: cam(1).id, status, reason: status === 'offline' ? 'power' : undefined }] },
+    });
 
   test('locked by another process: 503 STORE_UNAVAILABLE with retry-after; reads go on; after the lock, writes succeed', async () => {
     const other = new Database(path.join(dir, 'zhihui.db'));
@@ -56,7 +71,12 @@ describe('store unavailable', () => {
       expect(full.statusCode).toBe(503);
       expect(full.json().error.code).toBe('STORE_UNAVAILABLE');
       expect(full.json().error.message).toMatch(/disk is full/);
-      const io = await app.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: { category: 'hazard', source: 'hotline', region: '139900100', title: 't' } });
+      const io = await app.inject({
+        method: 'POST',
+        url: '/api/v1/clues',
+        headers: AUTH,
+        payload: { category: 'hazard', source: 'hotline', region: '139900100', title: 't' },
+      });
       expect(io.statusCode).toBe(503);
       expect(io.json().error.message).toMatch(/cannot read or write/);
     } finally {

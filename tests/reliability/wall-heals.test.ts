@@ -36,7 +36,11 @@ describe.skipIf(skip !== null)('a wall heals after a server crash', () => {
     server = await spawnServer({ dataDir, env: { HEARTBEAT_GRACE: '86400' } });
     const srv = server;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await browser.newContext({
+      viewport: { width: 1920, height: 1080 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
     const page = await context.newPage();
     const csp: string[] = [];
     page.on('console', (m) => {
@@ -68,8 +72,12 @@ describe.skipIf(skip !== null)('a wall heals after a server crash', () => {
       expect(ids.length).toBeGreaterThan(30);
       const down = ids.slice(0, Math.ceil(ids.length / 3));
       db.transaction(() => {
-        const upd = db.prepare("UPDATE cameras SET status = 'offline', reason = 'power', since = ?, last_seen = ? WHERE id = ?");
-        const ev = db.prepare("INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, 'online', 'offline', 'power', ?, 'test')");
+        const upd = db.prepare(
+          "UPDATE cameras SET status = 'offline', reason = 'power', since = ?, last_seen = ? WHERE id = ?",
+        );
+        const ev = db.prepare(
+          "INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, 'online', 'offline', 'power', ?, 'test')",
+        );
         for (const id of down) {
           upd.run(now, now, id);
           ev.run(id, now);
@@ -85,15 +93,27 @@ describe.skipIf(skip !== null)('a wall heals after a server crash', () => {
     const el = page.getByTestId('wall');
     const from = (await el.getAttribute('data-today-from'))!;
     const to = (await el.getAttribute('data-today-to'))!;
-    const summary = (await (await fetch(`${srv.url}/api/v1/regions/${COUNTY}/summary?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)).json()) as RegionSummary;
+    const summary = (await (
+      await fetch(
+        `${srv.url}/api/v1/regions/${COUNTY}/summary?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+      )
+    ).json()) as RegionSummary;
     const expected = formatRate(summary.cameras.operationalRate);
     expect(expected).not.toBe(rateBefore);
     const left = Math.max(1000, 10_000 - (Date.now() - upAt));
-    await page.waitForFunction((text) => document.querySelector('[data-testid="operational-rate"]')?.textContent === text, expected, { timeout: left });
-    console.log(`[wall-heals] rate ${rateBefore} → ${expected}; live and resynced ${Date.now() - upAt} ms after the server was up again`);
+    await page.waitForFunction(
+      (text) => document.querySelector('[data-testid="operational-rate"]')?.textContent === text,
+      expected,
+      { timeout: left },
+    );
+    console.log(
+      `[wall-heals] rate ${rateBefore} → ${expected}; live and resynced ${Date.now() - upAt} ms after the server was up again`,
+    );
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     const c = summary.cameras;
-    expect(await page.getByTestId('operational-counts').textContent()).toBe(`${c.online}/${c.inService - c.maintenance}`);
+    expect(await page.getByTestId('operational-counts').textContent()).toBe(
+      `${c.online}/${c.inService - c.maintenance}`,
+    );
     expect(csp).toEqual([]);
     await context.close();
   });

@@ -33,7 +33,8 @@ const camera = (id: string, since: string, status: CameraRecord['status']): Came
   maintenance: null,
 });
 
-if (!TEST_REDIS_URL) console.warn('tests/scaleout/redis: TEST_REDIS_URL is not set, Redis bridge and leadership tests are skipped');
+if (!TEST_REDIS_URL)
+  console.warn('tests/scaleout/redis: TEST_REDIS_URL is not set, Redis bridge and leadership tests are skipped');
 (TEST_REDIS_URL ? describe : describe.skip)('scale-out over Redis, in one test process', () => {
   const closers: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -75,10 +76,19 @@ if (!TEST_REDIS_URL) console.warn('tests/scaleout/redis: TEST_REDIS_URL is not s
     const b = new Bus();
     const onB: CameraRecord[] = [];
     b.on('cameras', (p) => onB.push(...p.cameras));
-    closers.push(await bridgeBus(a, config, { log: quiet, channel }), await bridgeBus(b, config, { log: quiet, channel }));
+    closers.push(
+      await bridgeBus(a, config, { log: quiet, channel }),
+      await bridgeBus(b, config, { log: quiet, channel }),
+    );
     // B committed the later change itself; A's earlier one arrives afterwards and must not win.
     b.emit('cameras', { cameras: [camera('c1', '2026-11-27T08:00:02+08:00', 'offline')], events: [] });
-    a.emit('cameras', { cameras: [camera('c1', '2026-11-27T08:00:01+08:00', 'online'), camera('c2', '2026-11-27T08:00:01+08:00', 'online')], events: [] });
+    a.emit('cameras', {
+      cameras: [
+        camera('c1', '2026-11-27T08:00:01+08:00', 'online'),
+        camera('c2', '2026-11-27T08:00:01+08:00', 'online'),
+      ],
+      events: [],
+    });
     await until(() => onB.length === 2, 'delivery to B');
     expect(onB.map((c) => [c.id, c.status])).toEqual([
       ['c1', 'offline'],

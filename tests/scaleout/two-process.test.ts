@@ -6,7 +6,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
-import { CAMERA_STATES, type ClientToServerEvents, type RegionDelta, type RegionSnapshot, type ServerToClientEvents } from '@zhihui/shared';
+import {
+  CAMERA_STATES,
+  type ClientToServerEvents,
+  type RegionDelta,
+  type RegionSnapshot,
+  type ServerToClientEvents,
+} from '@zhihui/shared';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, freshSchema } from '../store/pgSchema.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,7 +27,11 @@ interface Proc {
   log: string[];
 }
 
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, limitMs = 60_000): Promise<T> {
+async function until<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  limitMs = 60_000,
+): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = await probe();
@@ -77,7 +87,8 @@ if (skipReason) console.warn(`tests/scaleout/two-process: ${skipReason} is not s
       child.stderr!.on('data', (b: Buffer) => proc.log.push(b.toString()));
       child.on('exit', (code) => {
         procs.delete(proc);
-        if (!proc.url) reject(new Error(`${name} exited (${code}) before listening:\n${proc.log.join('').slice(-4000)}`));
+        if (!proc.url)
+          reject(new Error(`${name} exited (${code}) before listening:\n${proc.log.join('').slice(-4000)}`));
       });
     });
   }
@@ -91,18 +102,27 @@ if (skipReason) console.warn(`tests/scaleout/two-process: ${skipReason} is not s
   }
 
   function wall(p: Proc, reconnection = false): Wall {
-    const s: Wall = connect(p.url, { transports: ['websocket'], reconnection, reconnectionDelay: 100, reconnectionDelayMax: 500 });
+    const s: Wall = connect(p.url, {
+      transports: ['websocket'],
+      reconnection,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 500,
+    });
     sockets.add(s);
     return s;
   }
 
   function subscribe(s: Wall): Promise<RegionSnapshot> {
     return new Promise((resolve, reject) => {
-      s.timeout(20_000).emit('subscribe', { region: REGION }, (err: Error | null, res: { ok: boolean; data?: RegionSnapshot; error?: unknown }) => {
-        if (err) reject(err);
-        else if (!res.ok || !res.data) reject(new Error(`subscribe failed: ${JSON.stringify(res.error)}`));
-        else resolve(res.data);
-      });
+      s.timeout(20_000).emit(
+        'subscribe',
+        { region: REGION },
+        (err: Error | null, res: { ok: boolean; data?: RegionSnapshot; error?: unknown }) => {
+          if (err) reject(err);
+          else if (!res.ok || !res.data) reject(new Error(`subscribe failed: ${JSON.stringify(res.error)}`));
+          else resolve(res.data);
+        },
+      );
     });
   }
 
@@ -119,7 +139,10 @@ if (skipReason) console.warn(`tests/scaleout/two-process: ${skipReason} is not s
   beforeAll(async () => {
     // The root `npm test` builds first; building here too keeps a lone run from testing stale output.
     try {
-      execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', 'shared', 'server'], { cwd: root, stdio: 'pipe' });
+      execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', 'shared', 'server'], {
+        cwd: root,
+        stdio: 'pipe',
+      });
     } catch (err) {
       // Type errors still emit JavaScript; the processes below show whether it runs.
       console.warn(`tsc -b reported errors:\n${String((err as { stdout?: Buffer }).stdout ?? err).slice(0, 2000)}`);
@@ -143,7 +166,10 @@ if (skipReason) console.warn(`tests/scaleout/two-process: ${skipReason} is not s
 
   test('both processes start at once on an empty database and seed it exactly once', async () => {
     [a, b] = await Promise.all([start('a'), start('b')]);
-    const seededLines = [...a.log, ...b.log].join('').split('\n').filter((l) => l.includes('seeded the store from fixtures'));
+    const seededLines = [...a.log, ...b.log]
+      .join('')
+      .split('\n')
+      .filter((l) => l.includes('seeded the store from fixtures'));
     expect(seededLines.length).toBeGreaterThanOrEqual(1);
     const expected = (JSON.parse(seededLines[0]!) as { statusEvents: number }).statusEvents;
     const { rows } = await sql.query<{ n: string }>('SELECT count(*) AS n FROM status_events');
@@ -186,7 +212,9 @@ if (skipReason) console.warn(`tests/scaleout/two-process: ${skipReason} is not s
 
     // Twenty acknowledged batches flipping channels of this wall, then SIGKILL with no grace.
     // Channels counted in the rate (not in maintenance or out of service), so their state is their status.
-    const counted = new Set(['online', 'offline', 'unknown'].map((x) => CAMERA_STATES.indexOf(x as (typeof CAMERA_STATES)[number])));
+    const counted = new Set(
+      ['online', 'offline', 'unknown'].map((x) => CAMERA_STATES.indexOf(x as (typeof CAMERA_STATES)[number])),
+    );
     const ids = first.cameras.id.filter((_, i) => counted.has(first.cameras.state[i]!)).slice(0, 200);
     expect(ids).toHaveLength(200);
     const want = new Map<string, 'online' | 'offline'>();
@@ -202,7 +230,10 @@ if (skipReason) console.warn(`tests/scaleout/two-process: ${skipReason} is not s
     const port = a.port;
     await kill(a, 'SIGKILL');
 
-    const { rows } = await sql.query<{ id: string; status: string }>('SELECT id, status FROM cameras WHERE id = ANY($1)', [[...want.keys()]]);
+    const { rows } = await sql.query<{ id: string; status: string }>(
+      'SELECT id, status FROM cameras WHERE id = ANY($1)',
+      [[...want.keys()]],
+    );
     expect(rows).toHaveLength(want.size);
     for (const r of rows) expect(r.status).toBe(want.get(r.id));
 
@@ -219,7 +250,13 @@ if (skipReason) console.warn(`tests/scaleout/two-process: ${skipReason} is not s
     // Time-weighted rates run on to the instant of each snapshot; compare them to 3 decimals.
     const figures = (s: RegionSnapshot): unknown =>
       // Read at two instants: the time-weighted parts move with the clock, the rate barely.
-      JSON.parse(JSON.stringify(s.figures), (k, v: unknown) => (k === 'onlineMs' || k === 'countedMs' ? undefined : k === 'timeWeightedRate' && typeof v === 'number' ? Math.round(v * 1000) / 1000 : v));
+      JSON.parse(JSON.stringify(s.figures), (k, v: unknown) =>
+        k === 'onlineMs' || k === 'countedMs'
+          ? undefined
+          : k === 'timeWeightedRate' && typeof v === 'number'
+            ? Math.round(v * 1000) / 1000
+            : v,
+      );
     let snapB = await settle();
     let snapA2 = snapA;
     for (let i = 0; i < 5 && JSON.stringify(figures(snapA2)) !== JSON.stringify(figures(snapB)); i++) {

@@ -47,10 +47,18 @@ describe.skipIf(skipWithoutBrowser('security in Chromium'))('in Chromium', () =>
     const { chromium: pw } = await import('playwright-core');
     browser = await pw.launch({ executablePath: chromium, headless: true, args: CHROMIUM_ARGS });
     server = await startServer({ adminKey: 'admin-secret' });
-    const r = await fetch(`${server.url}/api/v1/admin/viewer-tokens`, { method: 'POST', headers: { authorization: 'Bearer admin-secret', 'content-type': 'application/json' }, body: JSON.stringify({ name: '大屏' }) });
+    const r = await fetch(`${server.url}/api/v1/admin/viewer-tokens`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer admin-secret', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '大屏' }),
+    });
     token = ((await r.json()) as { token: string }).token;
     // Another host on the intranet: any page at all.
-    evil = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>portal</title><p>其他系统</p>'));
+    evil = http.createServer((_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end('<!doctype html><title>portal</title><p>其他系统</p>'),
+    );
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
     evilUrl = `http://127.0.0.1:${(evil.address() as { port: number }).port}/`;
   });
@@ -63,7 +71,9 @@ describe.skipIf(skipWithoutBrowser('security in Chromium'))('in Chromium', () =>
   test("another site's page with the wall's cookie in the browser cannot open the socket; the wall's own origin can", async () => {
     const context = await browser.newContext();
     try {
-      await context.addCookies([{ name: 'zhihui_viewer', value: token, url: server.url, httpOnly: true, sameSite: 'Lax' }]);
+      await context.addCookies([
+        { name: 'zhihui_viewer', value: token, url: server.url, httpOnly: true, sameSite: 'Lax' },
+      ]);
       const socketUrl = `${server.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`;
       const page = await context.newPage();
       await page.goto(evilUrl);
@@ -84,7 +94,10 @@ describe.skipIf(skipWithoutBrowser('security in Chromium'))('in Chromium', () =>
     const page = await browser.newPage();
     try {
       await page.goto(`${server.url}/healthz`);
-      const own = await page.evaluate(probeSocket, `${server.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
+      const own = await page.evaluate(
+        probeSocket,
+        `${server.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`,
+      );
       expect(own).toMatchObject({ opened: true, violation: null });
       const other = await page.evaluate(probeSocket, evilUrl.replace('http://127.0.0.1', 'ws://localhost'));
       expect(other.opened).toBe(false);
@@ -94,23 +107,26 @@ describe.skipIf(skipWithoutBrowser('security in Chromium'))('in Chromium', () =>
     }
   });
 
-  test.skipIf(skipWithoutBrowser('the report renderer in Chromium', { pdf: true }))('the report renderer runs no JavaScript: a script in the HTML changes nothing in the PDF', async () => {
-    const pdf = new PdfRenderer({ executablePath: chromium });
-    const dir = mkdtempSync(path.join(tmpdir(), 'zhihui-pdfjs-'));
-    try {
-      const bytes = await pdf.render(
-        `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><body><p id="t">调度报告 static</p>
+  test.skipIf(skipWithoutBrowser('the report renderer in Chromium', { pdf: true }))(
+    'the report renderer runs no JavaScript: a script in the HTML changes nothing in the PDF',
+    async () => {
+      const pdf = new PdfRenderer({ executablePath: chromium });
+      const dir = mkdtempSync(path.join(tmpdir(), 'zhihui-pdfjs-'));
+      try {
+        const bytes = await pdf.render(
+          `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><body><p id="t">调度报告 static</p>
 <script>document.getElementById('t').textContent = 'SCRIPT RAN'; document.body.insertAdjacentHTML('beforeend', '<p>INJECTED</p>');</script></body></html>`,
-      );
-      const file = path.join(dir, 'r.pdf');
-      writeFileSync(file, bytes);
-      const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
-      expect(text).toContain('调度报告 static');
-      expect(text).not.toContain('SCRIPT RAN');
-      expect(text).not.toContain('INJECTED');
-    } finally {
-      await pdf.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+        );
+        const file = path.join(dir, 'r.pdf');
+        writeFileSync(file, bytes);
+        const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+        expect(text).toContain('调度报告 static');
+        expect(text).not.toContain('SCRIPT RAN');
+        expect(text).not.toContain('INJECTED');
+      } finally {
+        await pdf.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -23,16 +23,45 @@ describe('/metrics behind a setting', () => {
     const app = await smallApp(t.dir, { metricsAccess: 'key', adminKey: 'admin-secret' });
     try {
       expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
-      expect((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer k' } })).statusCode).toBe(200);
-      const scraper = await app.inject({ method: 'POST', url: '/api/v1/admin/keys', headers: { authorization: 'Bearer admin-secret' }, payload: { name: 'prometheus', scopes: ['metrics'] } });
+      expect(
+        (await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer k' } })).statusCode,
+      ).toBe(200);
+      const scraper = await app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/keys',
+        headers: { authorization: 'Bearer admin-secret' },
+        payload: { name: 'prometheus', scopes: ['metrics'] },
+      });
       const key = scraper.json().key as string;
       const ok = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${key}` } });
       expect(ok.statusCode).toBe(200);
       expect(ok.body).toContain('zhihui_process_heap_used_bytes');
       // The scraper's key writes nothing.
-      expect((await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: { authorization: `Bearer ${key}` }, payload: { reports: [{ cameraId: '13990000001320000001', status: 'online' }] } })).statusCode).toBe(403);
-      const viewer = await app.inject({ method: 'POST', url: '/api/v1/admin/viewer-tokens', headers: { authorization: 'Bearer admin-secret' }, payload: { name: 'wall' } });
-      expect((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${viewer.json().token}` } })).statusCode).toBe(403);
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/api/v1/cameras/status',
+            headers: { authorization: `Bearer ${key}` },
+            payload: { reports: [{ cameraId: '13990000001320000001', status: 'online' }] },
+          })
+        ).statusCode,
+      ).toBe(403);
+      const viewer = await app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/viewer-tokens',
+        headers: { authorization: 'Bearer admin-secret' },
+        payload: { name: 'wall' },
+      });
+      expect(
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/metrics',
+            headers: { authorization: `Bearer ${viewer.json().token}` },
+          })
+        ).statusCode,
+      ).toBe(403);
     } finally {
       await app.close();
       t.cleanup();
@@ -63,7 +92,10 @@ describe('source maps', () => {
     mkdirSync(path.join(client, 'assets'), { recursive: true });
     writeFileSync(path.join(client, 'index.html'), '<!doctype html><title>x</title>');
     writeFileSync(path.join(client, 'assets', 'app-1.js'), 'console.log(1)\n//# sourceMappingURL=app-1.js.map');
-    writeFileSync(path.join(client, 'assets', 'app-1.js.map'), '{"sources":["secret.ts"],"sourcesContent":["const secret = 1"]}');
+    writeFileSync(
+      path.join(client, 'assets', 'app-1.js.map'),
+      '{"sources":["secret.ts"],"sourcesContent":["const secret = 1"]}',
+    );
     const app = await smallApp(path.join(t.dir, 'data'), { clientDir: client });
     try {
       expect((await app.inject({ method: 'GET', url: '/assets/app-1.js' })).statusCode).toBe(200);
@@ -77,13 +109,17 @@ describe('source maps', () => {
   });
 
   const dist = path.join(ROOT, 'client/dist');
-  test.skipIf(!existsSync(path.join(dist, 'index.html')))('the production client build has no source maps; what points at one points at nothing shipped', () => {
-    const files = readdirSync(path.join(dist, 'assets'));
-    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-    for (const f of files.filter((x) => /\.(m?js|css)$/.test(x))) {
-      const text = readFileSync(path.join(dist, 'assets', f), 'utf8');
-      // Our own chunks carry no reference; a library file copied as it is (maplibre's worker) may name a map that is not there.
-      for (const m of text.matchAll(/sourceMappingURL=(\S+)/g)) expect(existsSync(path.join(dist, 'assets', m[1]!)), `${f} → ${m[1]}`).toBe(false);
-    }
-  });
+  test.skipIf(!existsSync(path.join(dist, 'index.html')))(
+    'the production client build has no source maps; what points at one points at nothing shipped',
+    () => {
+      const files = readdirSync(path.join(dist, 'assets'));
+      expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+      for (const f of files.filter((x) => /\.(m?js|css)$/.test(x))) {
+        const text = readFileSync(path.join(dist, 'assets', f), 'utf8');
+        // Our own chunks carry no reference; a library file copied as it is (maplibre's worker) may name a map that is not there.
+        for (const m of text.matchAll(/sourceMappingURL=(\S+)/g))
+          expect(existsSync(path.join(dist, 'assets', m[1]!)), `${f} → ${m[1]}`).toBe(false);
+      }
+    },
+  );
 });

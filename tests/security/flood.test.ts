@@ -63,7 +63,10 @@ describe.skipIf(skip !== null)('subscribe flood against a real server process', 
   test(`${NON_READERS} sockets pipelining ${PIPELINED} subscribes without reading, and one reading client with 1000: the server stays up, its heap bounded, /healthz under ${HEALTHZ_MS} ms`, async () => {
     const metrics = async () => {
       const r = await get(`${server.url}/metrics`);
-      return { heap: gauge(r.body, 'zhihui_process_heap_used_bytes'), sockets: gauge(r.body, 'zhihui_sockets_connected') };
+      return {
+        heap: gauge(r.body, 'zhihui_process_heap_used_bytes'),
+        sockets: gauge(r.body, 'zhihui_sockets_connected'),
+      };
     };
     // A wall subscribes first, as in a real centre: it must keep its link through the attack.
     const wall: WallSocket = connect(server.url, { transports: ['websocket'], reconnection: false, forceNew: true });
@@ -74,7 +77,9 @@ describe.skipIf(skip !== null)('subscribe flood against a real server process', 
     const before = await metrics();
 
     // /healthz is probed from a process of its own: the attack this process generates must not delay the measurement.
-    const prober = fork(path.join(ROOT, 'tests/support/prober.mjs'), [`${server.url}/healthz`, '20'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const prober = fork(path.join(ROOT, 'tests/support/prober.mjs'), [`${server.url}/healthz`, '20'], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     await new Promise((resolve) => prober.once('message', resolve));
     const heaps: number[] = [before.heap];
     let attacking = true;
@@ -113,13 +118,17 @@ describe.skipIf(skip !== null)('subscribe flood against a real server process', 
     // … and the server keeps answering for a while after.
     await new Promise((res) => setTimeout(res, 1500));
     attacking = false;
-    const probed = new Promise<{ results: { ms: number; status: number }[] }>((resolve) => prober.once('message', resolve as (m: unknown) => void));
+    const probed = new Promise<{ results: { ms: number; status: number }[] }>((resolve) =>
+      prober.once('message', resolve as (m: unknown) => void),
+    );
     prober.send('stop');
     const probes = (await probed).results;
     await sampler;
 
     const worst = Math.max(...probes.map((p) => p.ms));
-    console.log(`[flood] ${probes.length} /healthz probes, worst ${worst.toFixed(1)} ms; heap ${Math.round(before.heap / 1e6)} → max ${Math.round(Math.max(...heaps) / 1e6)} MB; reader acks ${JSON.stringify(acks)}`);
+    console.log(
+      `[flood] ${probes.length} /healthz probes, worst ${worst.toFixed(1)} ms; heap ${Math.round(before.heap / 1e6)} → max ${Math.round(Math.max(...heaps) / 1e6)} MB; reader acks ${JSON.stringify(acks)}`,
+    );
     expect(server.running, server.log()).toBe(true);
     expect(now.sockets, 'attacking connections still open').toBe(1);
     // The reader was cut after a few snapshots and refusals (what it had not read yet is dropped
@@ -129,7 +138,10 @@ describe.skipIf(skip !== null)('subscribe flood against a real server process', 
 
     expect(probes.length).toBeGreaterThan(20);
     expect(probes.every((p) => p.status === 200)).toBe(true);
-    expect(worst, `worst /healthz during the attack (ms); all: ${probes.map((p) => p.ms.toFixed(0)).join(' ')}`).toBeLessThan(HEALTHZ_MS);
+    expect(
+      worst,
+      `worst /healthz during the attack (ms); all: ${probes.map((p) => p.ms.toFixed(0)).join(' ')}`,
+    ).toBeLessThan(HEALTHZ_MS);
     // Bounded: a few snapshots per connection at most, far from the gigabyte the attack used to take.
     expect(Math.max(...heaps) - before.heap).toBeLessThan(96 * 1024 * 1024);
 

@@ -51,7 +51,10 @@ describe('security headers and CSP', () => {
 
   test('/docs (swagger-ui) still works behind the CSP', async () => {
     const page = await app.inject({ method: 'GET', url: '/docs' });
-    const html = page.statusCode === 302 ? await app.inject({ method: 'GET', url: String(page.headers.location).replace(/^\.\//, '/docs/') }) : page;
+    const html =
+      page.statusCode === 302
+        ? await app.inject({ method: 'GET', url: String(page.headers.location).replace(/^\.\//, '/docs/') })
+        : page;
     expect(html.statusCode).toBe(200);
     expect(html.body).toContain('swagger-initializer.js');
     expect(html.body).not.toMatch(/<script>(?!\s*<\/script>)/);
@@ -76,18 +79,34 @@ describe('security headers and CSP', () => {
   });
 
   test('CORS is off by default and on only for CORS_ORIGINS', async () => {
-    const pre = await app.inject({ method: 'OPTIONS', url: '/api/v1/clues', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+    const pre = await app.inject({
+      method: 'OPTIONS',
+      url: '/api/v1/clues',
+      headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(pre.headers['access-control-allow-origin']).toBeUndefined();
     const t = tmpDir();
     const a = await smallApp(t.dir, { corsOrigins: ['http://portal.intranet'] });
     try {
-      const ok = await a.inject({ method: 'OPTIONS', url: '/api/v1/clues', headers: { origin: 'http://portal.intranet', 'access-control-request-method': 'POST' } });
+      const ok = await a.inject({
+        method: 'OPTIONS',
+        url: '/api/v1/clues',
+        headers: { origin: 'http://portal.intranet', 'access-control-request-method': 'POST' },
+      });
       expect(ok.statusCode).toBe(204);
       expect(ok.headers['access-control-allow-origin']).toBe('http://portal.intranet');
       expect(ok.headers['access-control-allow-methods']).toContain('POST');
-      const get = await a.inject({ method: 'GET', url: '/api/v1/regions', headers: { origin: 'http://portal.intranet' } });
+      const get = await a.inject({
+        method: 'GET',
+        url: '/api/v1/regions',
+        headers: { origin: 'http://portal.intranet' },
+      });
       expect(get.headers['access-control-allow-origin']).toBe('http://portal.intranet');
-      const other = await a.inject({ method: 'GET', url: '/api/v1/regions', headers: { origin: 'http://evil.example' } });
+      const other = await a.inject({
+        method: 'GET',
+        url: '/api/v1/regions',
+        headers: { origin: 'http://evil.example' },
+      });
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
     } finally {
       await a.close();
@@ -108,12 +127,16 @@ describe('rate limits', () => {
     const app = await smallApp(t.dir, { rateLimitWrites: 3 });
     const payload = { reports: [{ cameraId: cam(1).id, status: 'online' }] };
     try {
-      for (let i = 0; i < 3; i++) expect((await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload })).statusCode).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect(
+          (await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload })).statusCode,
+        ).toBe(200);
       const r = await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload });
       expect(r.statusCode).toBe(429);
       expect(r.json().error.code).toBe('RATE_LIMITED');
       expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
-      for (let i = 0; i < 10; i++) expect((await app.inject({ method: 'GET', url: '/api/v1/regions' })).statusCode).toBe(200);
+      for (let i = 0; i < 10; i++)
+        expect((await app.inject({ method: 'GET', url: '/api/v1/regions' })).statusCode).toBe(200);
     } finally {
       await app.close();
       t.cleanup();
@@ -124,7 +147,13 @@ describe('rate limits', () => {
     const t = tmpDir();
     const app = await smallApp(t.dir, { rateLimitAuthFailures: 3 });
     const post = (key: string, ip: string) =>
-      app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: { authorization: `Bearer ${key}` }, remoteAddress: ip, payload: { reports: [{ cameraId: cam(1).id, status: 'online' }] } });
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/cameras/status',
+        headers: { authorization: `Bearer ${key}` },
+        remoteAddress: ip,
+        payload: { reports: [{ cameraId: cam(1).id, status: 'online' }] },
+      });
     try {
       for (let i = 0; i < 3; i++) expect((await post(`guess-${i}`, '10.0.0.9')).statusCode).toBe(401);
       // The same address, the right key: answered, not refused.
@@ -151,11 +180,23 @@ describe('body, batch and socket payload limits', () => {
   test('a body over 4 MB is 413 PAYLOAD_TOO_LARGE; a batch over the limit is 400 naming reports; nothing is stored', async () => {
     const before = await server.app.store.statusEvents({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' });
     const id = (await server.app.store.allCameras())[0]!.id;
-    const big = await server.app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: { ...AUTH, 'content-type': 'application/json' }, payload: JSON.stringify({ reports: [{ cameraId: id, status: 'offline', reason: 'x'.repeat(4.2 * 1024 * 1024) }] }) });
+    const big = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/cameras/status',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        reports: [{ cameraId: id, status: 'offline', reason: 'x'.repeat(4.2 * 1024 * 1024) }],
+      }),
+    });
     expect(big.statusCode).toBe(413);
     expect(big.json().error.code).toBe('PAYLOAD_TOO_LARGE');
     const many = Array.from({ length: MAX_STATUS_BATCH + 1 }, () => ({ cameraId: id, status: 'offline' }));
-    const r = await server.app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload: { reports: many } });
+    const r = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/cameras/status',
+      headers: AUTH,
+      payload: { reports: many },
+    });
     expect(r.statusCode).toBe(400);
     expect(r.json().error.message).toMatch(/reports/);
     const after = await server.app.store.statusEvents({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' });
@@ -183,7 +224,18 @@ describe('docs page in a browser', () => {
   test.skipIf(skipWithoutBrowser('swagger-ui in Chromium'))('swagger-ui renders with no CSP violation', async () => {
     const { chromium: pw } = await import('playwright-core');
     const server = await startServer();
-    const browser = await pw.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    const browser = await pw.launch({
+      executablePath: chromium,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

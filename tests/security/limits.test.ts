@@ -9,7 +9,11 @@ import { smallApp, tmpDir } from '../server/helpers.js';
 import { CHROMIUM as chromium, skipWithoutBrowser } from '../support/browser.js';
 
 /** Sends raw bytes and collects what comes back until the server closes the connection. */
-function raw(port: number, chunks: string[], opts: { gapMs?: number; timeoutMs?: number } = {}): Promise<{ text: string; closedAfterMs: number }> {
+function raw(
+  port: number,
+  chunks: string[],
+  opts: { gapMs?: number; timeoutMs?: number } = {},
+): Promise<{ text: string; closedAfterMs: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const s = net.connect(port, '127.0.0.1');
@@ -35,7 +39,8 @@ function raw(port: number, chunks: string[], opts: { gapMs?: number; timeoutMs?:
 }
 
 const statusOf = (text: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
-const bodyOf = (text: string) => JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+const bodyOf = (text: string) =>
+  JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
 
 describe('request timeout, connection cap, parser errors', () => {
   let app: FastifyInstance;
@@ -54,7 +59,8 @@ describe('request timeout, connection cap, parser errors', () => {
   });
 
   test('a body dripping in is cut with 408 in the error shape, not kept open', async () => {
-    const head = 'POST /api/v1/clues HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n';
+    const head =
+      'POST /api/v1/clues HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n';
     const r = await raw(port, [head, '{', '"', 'c'], { gapMs: 1000 });
     expect(statusOf(r.text)).toBe(408);
     expect(bodyOf(r.text).error.code).toBe('REQUEST_TIMEOUT');
@@ -109,7 +115,9 @@ describe.skipIf(skipWithoutBrowser('PDF queue and cache'))('PDF queue and cache'
 
       // Distinct reports: one rendering, two waiting, the rest refused at once.
       const many = await Promise.allSettled(['a', 'b', 'c', 'd', 'e', 'f'].map((k) => pdf.renderReport(k, html(k))));
-      const refused = many.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as { statusCode: number; retryAfterSec?: number });
+      const refused = many
+        .filter((r) => r.status === 'rejected')
+        .map((r) => (r as PromiseRejectedResult).reason as { statusCode: number; retryAfterSec?: number });
       expect(many.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
       expect(refused).toHaveLength(3);
       for (const e of refused) {
@@ -125,8 +133,19 @@ describe.skipIf(skipWithoutBrowser('PDF queue and cache'))('PDF queue and cache'
     const t = tmpDir();
     const app = await smallApp(t.dir);
     try {
-      const kinds = ['today', 'yesterday', 'this_week', 'last_week', 'this_half_month', 'last_half_month', 'this_month', 'last_month'];
-      const res = await Promise.all(kinds.map((k) => app.inject({ method: 'GET', url: `/api/v1/regions/139900/report.pdf?period=${k}` })));
+      const kinds = [
+        'today',
+        'yesterday',
+        'this_week',
+        'last_week',
+        'this_half_month',
+        'last_half_month',
+        'this_month',
+        'last_month',
+      ];
+      const res = await Promise.all(
+        kinds.map((k) => app.inject({ method: 'GET', url: `/api/v1/regions/139900/report.pdf?period=${k}` })),
+      );
       const busy = res.filter((r) => r.statusCode === 503);
       expect(res.filter((r) => r.statusCode === 200).length).toBeGreaterThanOrEqual(1);
       expect(busy.length).toBeGreaterThanOrEqual(1);

@@ -22,7 +22,11 @@ function attempt(url: string, opts: Parameters<typeof connect>[1]): Promise<Atte
 }
 
 async function viewerToken(server: TestServer, name: string, region?: string): Promise<string> {
-  const r = await fetch(`${server.url}/api/v1/admin/viewer-tokens`, { method: 'POST', headers: ADMIN, body: JSON.stringify({ name, ...(region ? { region } : {}) }) });
+  const r = await fetch(`${server.url}/api/v1/admin/viewer-tokens`, {
+    method: 'POST',
+    headers: ADMIN,
+    body: JSON.stringify({ name, ...(region ? { region } : {}) }),
+  });
   expect(r.status).toBe(201);
   return ((await r.json()) as { token: string }).token;
 }
@@ -93,7 +97,9 @@ describe('sockets: authentication and region', () => {
     const host = new URL(server.url).host;
     const evil = await attempt(server.url, { extraHeaders: { cookie, origin: 'http://evil.intranet' } });
     expect(evil.ok).toBe(false);
-    const spoofedPort = await attempt(server.url, { extraHeaders: { cookie, origin: `http://${host.replace(/:\d+$/, ':1')}` } });
+    const spoofedPort = await attempt(server.url, {
+      extraHeaders: { cookie, origin: `http://${host.replace(/:\d+$/, ':1')}` },
+    });
     expect(spoofedPort.ok).toBe(false);
     for (const origin of [`http://${host}`, 'http://portal.intranet']) {
       const r = await attempt(server.url, { extraHeaders: { cookie, origin } });
@@ -101,7 +107,10 @@ describe('sockets: authentication and region', () => {
       if (r.ok) r.socket.close();
     }
     // Long-polling is checked the same way.
-    const polling = await attempt(server.url, { transports: ['polling'], extraHeaders: { cookie, origin: 'http://evil.intranet' } });
+    const polling = await attempt(server.url, {
+      transports: ['polling'],
+      extraHeaders: { cookie, origin: 'http://evil.intranet' },
+    });
     expect(polling.ok).toBe(false);
   });
 });

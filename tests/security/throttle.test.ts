@@ -13,9 +13,13 @@ const FIRST_DELAY_MS = 240;
 
 describe('failed-authentication throttle (HTTP)', () => {
   let app: FastifyInstance;
-  useSmallApp((a) => (app = a), { rateLimitAuthFailures: 3, adminKey: 'admin-secret' }, async (a) => {
-    await a.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1)] } });
-  });
+  useSmallApp(
+    (a) => (app = a),
+    { rateLimitAuthFailures: 3, adminKey: 'admin-secret' },
+    async (a) => {
+      await a.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1)] } });
+    },
+  );
   const post = (authorization: string, opts: { ip?: string; xff?: string } = {}) =>
     app.inject({
       method: 'POST',
@@ -46,13 +50,28 @@ describe('failed-authentication throttle (HTTP)', () => {
     expect(waits[4]).toBeGreaterThanOrEqual(2 * FIRST_DELAY_MS);
     expect(waits[5]).toBeGreaterThanOrEqual(4 * FIRST_DELAY_MS);
     // The viewer side from that address: a viewer token and its cookie work too.
-    const v = await app.inject({ method: 'POST', url: '/api/v1/admin/viewer-tokens', headers: { authorization: 'Bearer admin-secret' }, payload: { name: '办公室大屏' } });
+    const v = await app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/viewer-tokens',
+      headers: { authorization: 'Bearer admin-secret' },
+      payload: { name: '办公室大屏' },
+    });
     const token = v.json().token as string;
-    expect((await app.inject({ method: 'GET', url: '/api/v1/regions', headers: { cookie: `zhihui_viewer=${token}` }, remoteAddress: ip })).statusCode).toBe(200);
+    expect(
+      (
+        await app.inject({
+          method: 'GET',
+          url: '/api/v1/regions',
+          headers: { cookie: `zhihui_viewer=${token}` },
+          remoteAddress: ip,
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 
   test('rotating X-Forwarded-For through a trusted proxy does not escape: the proxy peer is counted too', async () => {
-    for (let i = 0; i < 3; i++) expect((await post(`Bearer xff-${i}`, { ip: '127.0.0.1', xff: `198.51.100.${i}` })).statusCode).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await post(`Bearer xff-${i}`, { ip: '127.0.0.1', xff: `198.51.100.${i}` })).statusCode).toBe(401);
     const [r, ms] = await timed(() => post('Bearer xff-x', { ip: '127.0.0.1', xff: '198.51.100.77' }));
     expect(r.statusCode).toBe(401);
     expect(ms).toBeGreaterThanOrEqual(FIRST_DELAY_MS);
@@ -61,7 +80,8 @@ describe('failed-authentication throttle (HTTP)', () => {
   });
 
   test('one wrong secret retried from many addresses is slowed too', async () => {
-    for (let i = 0; i < 3; i++) expect((await post('Bearer old-revoked-key', { ip: `10.2.0.${i}` })).statusCode).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await post('Bearer old-revoked-key', { ip: `10.2.0.${i}` })).statusCode).toBe(401);
     const [r, ms] = await timed(() => post('Bearer old-revoked-key', { ip: '10.2.0.99' }));
     expect(r.statusCode).toBe(401);
     expect(ms).toBeGreaterThanOrEqual(FIRST_DELAY_MS);
@@ -77,7 +97,12 @@ describe('failed-authentication throttle (sockets)', () => {
 
   const handshake = (token: string) =>
     new Promise<{ ok: boolean; code?: string }>((resolve) => {
-      const s = connect(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
+      const s = connect(server.url, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        auth: { token },
+      });
       s.once('connect', () => {
         s.close();
         resolve({ ok: true });
@@ -89,18 +114,27 @@ describe('failed-authentication throttle (sockets)', () => {
     });
 
   test('after failed handshakes from this address, a valid viewer token still connects', async () => {
-    const r = await fetch(`${server.url}/api/v1/admin/viewer-tokens`, { method: 'POST', headers: { authorization: 'Bearer admin-secret', 'content-type': 'application/json' }, body: JSON.stringify({ name: '大屏' }) });
+    const r = await fetch(`${server.url}/api/v1/admin/viewer-tokens`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer admin-secret', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '大屏' }),
+    });
     const { token } = (await r.json()) as { token: string };
-    for (let i = 0; i < 5; i++) expect((await handshake(`zhv_000000000000000${i}_${'y'.repeat(43)}`)).code).toMatch(/UNAUTHORIZED|RATE_LIMITED/);
+    for (let i = 0; i < 5; i++)
+      expect((await handshake(`zhv_000000000000000${i}_${'y'.repeat(43)}`)).code).toMatch(/UNAUTHORIZED|RATE_LIMITED/);
     expect(await handshake(token)).toEqual({ ok: true });
   });
 });
 
 describe('write rate limit per credential', () => {
   let app: FastifyInstance;
-  useSmallApp((a) => (app = a), { rateLimitWrites: 5 }, async (a) => {
-    await a.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1)] } });
-  });
+  useSmallApp(
+    (a) => (app = a),
+    { rateLimitWrites: 5 },
+    async (a) => {
+      await a.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1)] } });
+    },
+  );
 
   test('32 spellings of one key share one limit of 5', async () => {
     // PUT above used one of the 5: 4 remain for these.
@@ -110,7 +144,11 @@ describe('write rate limit per credential', () => {
     });
     expect(new Set(spellings).size).toBe(32);
     const codes: number[] = [];
-    for (const s of spellings) codes.push((await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: { authorization: s }, payload })).statusCode);
+    for (const s of spellings)
+      codes.push(
+        (await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: { authorization: s }, payload }))
+          .statusCode,
+      );
     expect(codes.filter((c) => c === 200)).toHaveLength(4);
     expect(codes.filter((c) => c === 429)).toHaveLength(28);
   });

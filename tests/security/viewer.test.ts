@@ -48,7 +48,12 @@ describe('viewer tokens: walls, reads and sockets', () => {
     const t = tmpDir();
     const app = await smallApp(t.dir, { adminKey: 'admin-secret' });
     try {
-      const created = await app.inject({ method: 'POST', url: '/api/v1/admin/viewer-tokens', headers: ADMIN, payload: { name: '甲镇大屏', region: '139900100' } });
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/viewer-tokens',
+        headers: ADMIN,
+        payload: { name: '甲镇大屏', region: '139900100' },
+      });
       expect(created.statusCode).toBe(201);
       const { token, id, url } = created.json() as { token: string; id: string; url: string };
       expect(url).toBe(`/wall/139900100?token=${token}`);
@@ -63,19 +68,45 @@ describe('viewer tokens: walls, reads and sockets', () => {
       expect(cookie).toMatch(/SameSite=Lax/);
       expect(Number(/Max-Age=(\d+)/.exec(cookie)![1])).toBeGreaterThan(300 * 86400);
 
-      expect((await app.inject({ method: 'GET', url: '/api/v1/regions', headers: { cookie: `a=b; zhihui_viewer=${token}` } })).statusCode).toBe(200);
-      expect((await app.inject({ method: 'GET', url: '/api/v1/regions', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
-      expect((await app.inject({ method: 'GET', url: `/api/v1/regions/139900100/summary?token=${token}` })).statusCode).toBe(200);
+      expect(
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/api/v1/regions',
+            headers: { cookie: `a=b; zhihui_viewer=${token}` },
+          })
+        ).statusCode,
+      ).toBe(200);
+      expect(
+        (await app.inject({ method: 'GET', url: '/api/v1/regions', headers: { authorization: `Bearer ${token}` } }))
+          .statusCode,
+      ).toBe(200);
+      expect(
+        (await app.inject({ method: 'GET', url: `/api/v1/regions/139900100/summary?token=${token}` })).statusCode,
+      ).toBe(200);
       // The token reaches its township, not the county above it.
-      expect((await app.inject({ method: 'GET', url: `/api/v1/regions/139900/summary?token=${token}` })).statusCode).toBe(403);
+      expect(
+        (await app.inject({ method: 'GET', url: `/api/v1/regions/139900/summary?token=${token}` })).statusCode,
+      ).toBe(403);
       // A viewer token cannot write.
-      const w = await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: { authorization: `Bearer ${token}` }, payload: { reports: [] } });
+      const w = await app.inject({
+        method: 'POST',
+        url: '/api/v1/cameras/status',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { reports: [] },
+      });
       expect(w.statusCode).toBe(403);
 
       const listed = await app.inject({ method: 'GET', url: '/api/v1/admin/viewer-tokens', headers: ADMIN });
       expect(listed.body).not.toContain(token);
-      expect((await app.inject({ method: 'DELETE', url: `/api/v1/admin/viewer-tokens/${id}`, headers: ADMIN })).statusCode).toBe(200);
-      const gone = await app.inject({ method: 'GET', url: '/api/v1/regions', headers: { cookie: `zhihui_viewer=${token}` } });
+      expect(
+        (await app.inject({ method: 'DELETE', url: `/api/v1/admin/viewer-tokens/${id}`, headers: ADMIN })).statusCode,
+      ).toBe(200);
+      const gone = await app.inject({
+        method: 'GET',
+        url: '/api/v1/regions',
+        headers: { cookie: `zhihui_viewer=${token}` },
+      });
       expect(gone.statusCode).toBe(401);
       expect(String(gone.headers['set-cookie'])).toContain('Max-Age=0');
       // Revoking the last token does not open the walls to everyone.
@@ -89,11 +120,16 @@ describe('viewer tokens: walls, reads and sockets', () => {
 
   test('VIEWER_TOKENS from the environment work and cannot be revoked through the API', async () => {
     const t = tmpDir();
-    const app = await smallApp(t.dir, { adminKey: 'admin-secret', viewerTokens: [{ name: 'lobby', key: 'lobby-token-123' }] });
+    const app = await smallApp(t.dir, {
+      adminKey: 'admin-secret',
+      viewerTokens: [{ name: 'lobby', key: 'lobby-token-123' }],
+    });
     try {
       expect((await app.inject({ method: 'GET', url: '/api/v1/regions' })).statusCode).toBe(401);
       expect((await app.inject({ method: 'GET', url: '/api/v1/regions?token=lobby-token-123' })).statusCode).toBe(200);
-      expect((await app.inject({ method: 'DELETE', url: '/api/v1/admin/viewer-tokens/lobby', headers: ADMIN })).statusCode).toBe(409);
+      expect(
+        (await app.inject({ method: 'DELETE', url: '/api/v1/admin/viewer-tokens/lobby', headers: ADMIN })).statusCode,
+      ).toBe(409);
     } finally {
       await app.close();
       t.cleanup();
@@ -107,20 +143,27 @@ describe('socket authentication', () => {
   let tokenId: string;
   beforeAll(async () => {
     server = await startServer({ adminKey: 'admin-secret' });
-    const r = await server.app.inject({ method: 'POST', url: '/api/v1/admin/viewer-tokens', headers: ADMIN, payload: { name: 'wall-1' } });
+    const r = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/viewer-tokens',
+      headers: ADMIN,
+      payload: { name: 'wall-1' },
+    });
     ({ token, id: tokenId } = r.json() as { token: string; id: string });
   });
   afterAll(() => server.close());
 
   const attempt = (opts: Parameters<typeof connect>[1]) =>
-    new Promise<{ ok: true; socket: ReturnType<typeof connect> } | { ok: false; message: string; data: unknown }>((resolve) => {
-      const s = connect(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, ...opts });
-      s.once('connect', () => resolve({ ok: true, socket: s }));
-      s.once('connect_error', (e: Error & { data?: unknown }) => {
-        s.close();
-        resolve({ ok: false, message: e.message, data: e.data });
-      });
-    });
+    new Promise<{ ok: true; socket: ReturnType<typeof connect> } | { ok: false; message: string; data: unknown }>(
+      (resolve) => {
+        const s = connect(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, ...opts });
+        s.once('connect', () => resolve({ ok: true, socket: s }));
+        s.once('connect_error', (e: Error & { data?: unknown }) => {
+          s.close();
+          resolve({ ok: false, message: e.message, data: e.data });
+        });
+      },
+    );
 
   test('no token → connect_error UNAUTHORIZED naming what to do; a wrong token → rejected', async () => {
     const none = await attempt({});
@@ -134,11 +177,17 @@ describe('socket authentication', () => {
   });
 
   test('auth.token, ?token= and the wall cookie all connect, and subscribe works', async () => {
-    for (const opts of [{ auth: { token } }, { query: { token } }, { extraHeaders: { cookie: `zhihui_viewer=${token}` } }]) {
+    for (const opts of [
+      { auth: { token } },
+      { query: { token } },
+      { extraHeaders: { cookie: `zhihui_viewer=${token}` } },
+    ]) {
       const r = await attempt(opts);
       expect(r.ok).toBe(true);
       if (r.ok) {
-        const ack = await new Promise<{ ok: boolean }>((resolve) => r.socket.emit('subscribe', { region: '130111' }, resolve));
+        const ack = await new Promise<{ ok: boolean }>((resolve) =>
+          r.socket.emit('subscribe', { region: '130111' }, resolve),
+        );
         expect(ack.ok).toBe(true);
         r.socket.close();
       }
@@ -153,7 +202,10 @@ describe('socket authentication', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const closed = new Promise<string>((resolve) => r.socket.once('disconnect', (reason) => resolve(reason)));
-    expect((await server.app.inject({ method: 'DELETE', url: `/api/v1/admin/viewer-tokens/${tokenId}`, headers: ADMIN })).statusCode).toBe(200);
+    expect(
+      (await server.app.inject({ method: 'DELETE', url: `/api/v1/admin/viewer-tokens/${tokenId}`, headers: ADMIN }))
+        .statusCode,
+    ).toBe(200);
     expect(await closed).toBe('io server disconnect');
     expect((await attempt({ auth: { token } })).ok).toBe(false);
   });

@@ -8,7 +8,8 @@ import { AUTH, cam, smallApp, tmpDir, useSmallApp } from './helpers.js';
 describe('cameras: inventory, status, maintenance, heartbeat', () => {
   let app: FastifyInstance;
   useSmallApp((a) => (app = a), { heartbeatTimeoutSec: 60, heartbeatGraceSec: 0 });
-  const put = (payload: unknown, headers: Record<string, string> = AUTH) => app.inject({ method: 'PUT', url: '/api/v1/cameras', headers, payload: payload as object });
+  const put = (payload: unknown, headers: Record<string, string> = AUTH) =>
+    app.inject({ method: 'PUT', url: '/api/v1/cameras', headers, payload: payload as object });
   const status = (reports: unknown[], headers: Record<string, string> = AUTH) =>
     app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers, payload: { reports } });
   const view = async (id: string): Promise<CameraView> => {
@@ -17,7 +18,17 @@ describe('cameras: inventory, status, maintenance, heartbeat', () => {
   };
 
   test('JSON upsert stores valid rows and rejects the others by row, naming the field', async () => {
-    const res = await put({ cameras: [cam(1), cam(2), cam(3, '139900200'), { ...cam(4), region: '130999' }, { ...cam(5), lon: 'east' }, { id: cam(6).id }, 'nonsense'] });
+    const res = await put({
+      cameras: [
+        cam(1),
+        cam(2),
+        cam(3, '139900200'),
+        { ...cam(4), region: '130999' },
+        { ...cam(5), lon: 'east' },
+        { id: cam(6).id },
+        'nonsense',
+      ],
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.upserted).toBe(3);
@@ -33,16 +44,25 @@ describe('cameras: inventory, status, maintenance, heartbeat', () => {
   });
 
   test('CSV upsert (with BOM) takes the same columns and rejects bad lines', async () => {
-    const csv = '\uFEFFid,name,region,lon,lat,inService\n' +
+    const csv =
+      '\uFEFFid,name,region,lon,lat,inService\n' +
       `${cam(7).id},东门,139900100,114.51,37.91,true\n` +
       `${cam(8).id},"西门, 南侧",139900200,114.52,37.92,0\n` +
       `${cam(9).id},北门,999999,114.53,37.93,\n` +
       `${cam(10).id},南门,139900100,abc,37.94,\n`;
-    const res = await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: { ...AUTH, 'content-type': 'text/csv; charset=utf-8' }, payload: csv });
+    const res = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/cameras',
+      headers: { ...AUTH, 'content-type': 'text/csv; charset=utf-8' },
+      payload: csv,
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.upserted).toBe(2);
-    expect(body.rejected.map((r: { index: number; code: string }) => [r.index, r.code])).toEqual([[2, 'UNKNOWN_REGION'], [3, 'VALIDATION_ERROR']]);
+    expect(body.rejected.map((r: { index: number; code: string }) => [r.index, r.code])).toEqual([
+      [2, 'UNKNOWN_REGION'],
+      [3, 'VALIDATION_ERROR'],
+    ]);
     expect(body.rejected[1].message).toMatch(/line 5, lon/);
     const west = await view(cam(8).id);
     expect(west.name).toBe('西门, 南侧');
@@ -51,10 +71,20 @@ describe('cameras: inventory, status, maintenance, heartbeat', () => {
   });
 
   test('CSV without the required columns is a 400 naming them; broken quoting is a 400', async () => {
-    const res = await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: { ...AUTH, 'content-type': 'text/csv' }, payload: 'id,name\n1,a\n' });
+    const res = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/cameras',
+      headers: { ...AUTH, 'content-type': 'text/csv' },
+      payload: 'id,name\n1,a\n',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toMatch(/region, lon, lat/);
-    const bad = await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: { ...AUTH, 'content-type': 'text/csv' }, payload: 'id,name,region,lon,lat\n"1,a,139900100,1,2\n' });
+    const bad = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/cameras',
+      headers: { ...AUTH, 'content-type': 'text/csv' },
+      payload: 'id,name,region,lon,lat\n"1,a,139900100,1,2\n',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('VALIDATION_ERROR');
   });
@@ -109,17 +139,27 @@ describe('cameras: inventory, status, maintenance, heartbeat', () => {
   test('a repeated identical report is a heartbeat: last-seen moves, no history row', async () => {
     const id = cam(1).id;
     const before = await view(id);
-    const evBefore = await app.store.statusEvents({ from: '2000-01-01T00:00:00+08:00', to: '2100-01-01T00:00:00+08:00', cameraIds: [id] });
+    const evBefore = await app.store.statusEvents({
+      from: '2000-01-01T00:00:00+08:00',
+      to: '2100-01-01T00:00:00+08:00',
+      cameraIds: [id],
+    });
     const at = isoAt(Date.parse(before.lastSeen!) + 1000);
     const res = await status([{ cameraId: id, status: 'online', at }]);
     expect(res.json().accepted).toBe(1);
     const after = await view(id);
     expect(after.since).toBe(before.since);
     expect(after.lastSeen).toBe(at);
-    const evAfter = await app.store.statusEvents({ from: '2000-01-01T00:00:00+08:00', to: '2100-01-01T00:00:00+08:00', cameraIds: [id] });
+    const evAfter = await app.store.statusEvents({
+      from: '2000-01-01T00:00:00+08:00',
+      to: '2100-01-01T00:00:00+08:00',
+      cameraIds: [id],
+    });
     expect(evAfter.length).toBe(evBefore.length);
     // A change of reason while down is a change; a report in the near future (< 5 min) is fine.
-    const r2 = await status([{ cameraId: cam(2).id, status: 'offline', reason: 'network', at: isoAt(Date.now() + 60_000) }]);
+    const r2 = await status([
+      { cameraId: cam(2).id, status: 'offline', reason: 'network', at: isoAt(Date.now() + 60_000) },
+    ]);
     expect(r2.json().accepted).toBe(1);
     expect((await view(cam(2).id)).reason).toBe('network');
   });
@@ -144,30 +184,63 @@ describe('cameras: inventory, status, maintenance, heartbeat', () => {
     const v = await view(id);
     expect([v.status, v.since]).toEqual(['online', isoAt(t0 + 2 * 3600_000)]);
     const ev2 = await app.store.statusEvents({ from: isoAt(t0 - 1), to: isoAt(t0 + 3 * 3600_000), cameraIds: [id] });
-    expect(ev2.map((e) => `${e.from}>${e.to}@${(Date.parse(e.at) - t0) / 60_000}`)).toEqual(['unknown>online@0', 'online>offline@30', 'offline>offline@60', 'offline>online@120']);
+    expect(ev2.map((e) => `${e.from}>${e.to}@${(Date.parse(e.at) - t0) / 60_000}`)).toEqual([
+      'unknown>online@0',
+      'online>offline@30',
+      'offline>offline@60',
+      'offline>online@120',
+    ]);
   });
 
   test('too many reports is a 400 that says the limit; a huge body is a 413', async () => {
     const many = await status(Array.from({ length: 5001 }, () => ({ cameraId: cam(1).id, status: 'online' })));
     expect(many.statusCode).toBe(400);
     expect(many.json().error.message).toMatch(/5000/);
-    const big = await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: { ...AUTH, 'content-type': 'application/json' }, payload: JSON.stringify({ reports: [{ cameraId: 'x'.repeat(5 * 1024 * 1024), status: 'online' }] }) });
+    const big = await app.inject({
+      method: 'POST',
+      url: '/api/v1/cameras/status',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: JSON.stringify({ reports: [{ cameraId: 'x'.repeat(5 * 1024 * 1024), status: 'online' }] }),
+    });
     expect(big.statusCode).toBe(413);
     expect(big.json().error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   test('malformed JSON, empty bodies, wrong shapes and wrong media types are 4xx with the error shape', async () => {
-    const bad = await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: { ...AUTH, 'content-type': 'application/json' }, payload: '{"reports": [' });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/cameras/status',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: '{"reports": [',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('BAD_JSON');
-    const empty = await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: { ...AUTH, 'content-type': 'application/json' }, payload: '' });
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/api/v1/cameras/status',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: '',
+    });
     expect(empty.statusCode).toBe(400);
-    const shape = await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload: { reports: 'all' } });
+    const shape = await app.inject({
+      method: 'POST',
+      url: '/api/v1/cameras/status',
+      headers: AUTH,
+      payload: { reports: 'all' },
+    });
     expect(shape.statusCode).toBe(400);
-    expect(shape.json().error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ field: 'reports', message: expect.any(String) }] });
+    expect(shape.json().error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: [{ field: 'reports', message: expect.any(String) }],
+    });
     const none = await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload: {} });
     expect(none.json().error.details[0].field).toBe('reports');
-    const media = await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: { ...AUTH, 'content-type': 'text/plain' }, payload: 'hello' });
+    const media = await app.inject({
+      method: 'POST',
+      url: '/api/v1/cameras/status',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
     expect(media.statusCode).toBe(415);
     expect(media.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -175,18 +248,36 @@ describe('cameras: inventory, status, maintenance, heartbeat', () => {
   test('maintenance: set a window, the channel counts as maintenance; clear it; unknown ids rejected', async () => {
     const id = cam(2).id;
     const window = { reason: '立杆加固', from: isoAt(Date.now() - 3600_000), to: isoAt(Date.now() + 3600_000) };
-    const res = await app.inject({ method: 'PUT', url: '/api/v1/cameras/maintenance', headers: AUTH, payload: { ids: [id, 'NOPE'], window } });
+    const res = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/cameras/maintenance',
+      headers: AUTH,
+      payload: { ids: [id, 'NOPE'], window },
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ updated: 1, rejected: [{ index: 1, code: 'UNKNOWN_CAMERA', message: expect.stringContaining('NOPE') }] });
+    expect(res.json()).toEqual({
+      updated: 1,
+      rejected: [{ index: 1, code: 'UNKNOWN_CAMERA', message: expect.stringContaining('NOPE') }],
+    });
     const v = await view(id);
     expect(v.state).toBe('maintenance');
     expect(v.maintenance).toEqual(window);
     const hist = await app.store.maintenanceHistory({ from: window.from, to: window.to, cameraIds: [id] });
     expect(hist).toHaveLength(1);
-    const bad = await app.inject({ method: 'PUT', url: '/api/v1/cameras/maintenance', headers: AUTH, payload: { ids: [id], window: { ...window, to: window.from } } });
+    const bad = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/cameras/maintenance',
+      headers: AUTH,
+      payload: { ids: [id], window: { ...window, to: window.from } },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details[0].field).toBe('window/to');
-    const clear = await app.inject({ method: 'PUT', url: '/api/v1/cameras/maintenance', headers: AUTH, payload: { ids: [id], window: null } });
+    const clear = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/cameras/maintenance',
+      headers: AUTH,
+      payload: { ids: [id], window: null },
+    });
     expect(clear.json().updated).toBe(1);
     expect((await view(id)).state).toBe('offline');
     // The cleared window still counts for the past: it was in force until the clear.
@@ -199,7 +290,10 @@ describe('cameras: inventory, status, maintenance, heartbeat', () => {
     const all: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await app.inject({ method: 'GET', url: `/api/v1/regions/139900/cameras?limit=2${cursor ? `&cursor=${cursor}` : ''}` });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/v1/regions/139900/cameras?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      });
       expect(res.statusCode).toBe(200);
       const body = res.json();
       expect(body.items.length).toBeLessThanOrEqual(2);
@@ -209,7 +303,12 @@ describe('cameras: inventory, status, maintenance, heartbeat', () => {
     expect(new Set(all).size).toBe(all.length);
     expect(all.length).toBe(6);
     const township = await app.inject({ method: 'GET', url: '/api/v1/regions/139900200/cameras' });
-    expect(township.json().items.map((c: CameraView) => c.id).sort()).toEqual([cam(3).id, cam(8).id].sort());
+    expect(
+      township
+        .json()
+        .items.map((c: CameraView) => c.id)
+        .sort(),
+    ).toEqual([cam(3).id, cam(8).id].sort());
     const online = await app.inject({ method: 'GET', url: '/api/v1/regions/139900/cameras?status=online' });
     expect(online.json().items.every((c: CameraView) => c.status === 'online')).toBe(true);
     const badStatus = await app.inject({ method: 'GET', url: '/api/v1/regions/139900/cameras?status=sleepy' });
@@ -224,7 +323,12 @@ describe('cameras: inventory, status, maintenance, heartbeat', () => {
   });
 
   test('heartbeat: silent online → unknown after the timeout, → offline after another; a report brings it back', async () => {
-    const up = await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(20)] } });
+    const up = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/cameras',
+      headers: AUTH,
+      payload: { cameras: [cam(20)] },
+    });
     expect(up.json().upserted).toBe(1);
     const id = cam(20).id;
     const t0 = Date.now() - 3600_000;
@@ -238,7 +342,11 @@ describe('cameras: inventory, status, maintenance, heartbeat', () => {
     await app.ingest.markSilent(t0 + 200_000);
     expect((await view(id)).status).toBe('offline');
     const ev = await app.store.statusEvents({ from: isoAt(t0), to: isoAt(t0 + 300_000), cameraIds: [id] });
-    expect(ev.map((e) => [e.to, e.actor])).toEqual([['online', 'test'], ['unknown', 'heartbeat'], ['offline', 'heartbeat']]);
+    expect(ev.map((e) => [e.to, e.actor])).toEqual([
+      ['online', 'test'],
+      ['unknown', 'heartbeat'],
+      ['offline', 'heartbeat'],
+    ]);
     await status([{ cameraId: id, status: 'online' }]);
     expect((await view(id)).status).toBe('online');
   });
@@ -248,7 +356,12 @@ describe('cameras: inventory, status, maintenance, heartbeat', () => {
     const other = await smallApp(t2.dir, { heartbeatTimeoutSec: 1, heartbeatGraceSec: 600 });
     try {
       await other.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1)] } });
-      await other.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload: { reports: [{ cameraId: cam(1).id, status: 'online', at: isoAt(Date.now() - 3600_000) }] } });
+      await other.inject({
+        method: 'POST',
+        url: '/api/v1/cameras/status',
+        headers: AUTH,
+        payload: { reports: [{ cameraId: cam(1).id, status: 'online', at: isoAt(Date.now() - 3600_000) }] },
+      });
       expect(await other.ingest.markSilent(other.ingest.startedAt + 599_000)).toBe(0);
       expect(await other.ingest.markSilent(other.ingest.startedAt + 601_000)).toBe(1);
     } finally {

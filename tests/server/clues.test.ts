@@ -8,7 +8,8 @@ import { AUTH, useSmallApp } from './helpers.js';
 describe('clues: create, lifecycle, list', () => {
   let app: FastifyInstance;
   useSmallApp((a) => (app = a));
-  const create = (payload: object, headers: Record<string, string> = AUTH) => app.inject({ method: 'POST', url: '/api/v1/clues', headers, payload });
+  const create = (payload: object, headers: Record<string, string> = AUTH) =>
+    app.inject({ method: 'POST', url: '/api/v1/clues', headers, payload });
   const patch = (id: string, payload: object, headers: Record<string, string> = { authorization: 'Bearer k' }) =>
     app.inject({ method: 'PATCH', url: `/api/v1/clues/${id}`, headers, payload });
   const base = { category: 'dispute', source: 'hotline', region: '139900100', title: '邻里宅基地纠纷' };
@@ -48,7 +49,10 @@ describe('clues: create, lifecycle, list', () => {
       [{ ...base, id: 'has space' }, 'id'],
     ];
     for (const [payload, field, code] of cases) {
-      const res = await create({ ...payload, id: (payload as { id?: string }).id ?? `bad-${field}-${Math.random().toString(36).slice(2)}` });
+      const res = await create({
+        ...payload,
+        id: (payload as { id?: string }).id ?? `bad-${field}-${Math.random().toString(36).slice(2)}`,
+      });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       const err = res.json().error;
       expect(err.code).toBe(code ?? 'VALIDATION_ERROR');
@@ -85,13 +89,18 @@ describe('clues: create, lifecycle, list', () => {
       ['dispatched', 'resolved', 'test', '调解成功'],
       ['resolved', 'closed', 'test', null],
     ]);
-    for (let i = 1; i < c.history.length; i++) expect(Date.parse(c.history[i]!.at)).toBeGreaterThanOrEqual(Date.parse(c.history[i - 1]!.at));
+    for (let i = 1; i < c.history.length; i++)
+      expect(Date.parse(c.history[i]!.at)).toBeGreaterThanOrEqual(Date.parse(c.history[i - 1]!.at));
   });
 
   test('a transition the lifecycle does not allow is a 409 naming both states', async () => {
     const res = await patch('D-1', { status: 'verified' });
     expect(res.statusCode).toBe(409);
-    expect(res.json().error).toMatchObject({ code: 'BAD_TRANSITION', message: expect.stringContaining('cannot go from closed to verified'), details: { from: 'closed', to: 'verified' } });
+    expect(res.json().error).toMatchObject({
+      code: 'BAD_TRANSITION',
+      message: expect.stringContaining('cannot go from closed to verified'),
+      details: { from: 'closed', to: 'verified' },
+    });
     await create({ ...base, id: 'D-2', category: 'hazard' });
     const skip = await patch('D-2', { status: 'resolved' });
     expect(skip.statusCode).toBe(409);
@@ -122,23 +131,48 @@ describe('clues: create, lifecycle, list', () => {
   });
 
   test('list: filters, newest first, cursor pagination without gaps or repeats, bad filters are 400', async () => {
-    for (let i = 0; i < 5; i++) await create({ ...base, id: `L-${i}`, category: 'environment', reportedAt: isoAt(Date.now() - (i + 1) * 60_000) });
+    for (let i = 0; i < 5; i++)
+      await create({
+        ...base,
+        id: `L-${i}`,
+        category: 'environment',
+        reportedAt: isoAt(Date.now() - (i + 1) * 60_000),
+      });
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await app.inject({ method: 'GET', url: `/api/v1/clues?category=environment&limit=2${cursor ? `&cursor=${cursor}` : ''}` });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/v1/clues?category=environment&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      });
       expect(res.statusCode).toBe(200);
       ids.push(...res.json().items.map((c: Clue) => c.id));
       cursor = res.json().nextCursor;
     } while (cursor);
     expect(ids).toEqual(['L-0', 'L-1', 'L-2', 'L-3', 'L-4']);
     const st = await app.inject({ method: 'GET', url: '/api/v1/clues?status=closed,invalid&region=139900' });
-    expect(st.json().items.map((c: Clue) => c.id).sort()).toEqual(['D-1', 'D-2']);
+    expect(
+      st
+        .json()
+        .items.map((c: Clue) => c.id)
+        .sort(),
+    ).toEqual(['D-1', 'D-2']);
     const other = await app.inject({ method: 'GET', url: '/api/v1/clues?region=139900200' });
     expect(other.json().items).toHaveLength(0);
-    const ranged = await app.inject({ method: 'GET', url: `/api/v1/clues?category=environment&from=${encodeURIComponent(isoAt(Date.now() - 150_000))}` });
+    const ranged = await app.inject({
+      method: 'GET',
+      url: `/api/v1/clues?category=environment&from=${encodeURIComponent(isoAt(Date.now() - 150_000))}`,
+    });
     expect(ranged.json().items.map((c: Clue) => c.id)).toEqual(['L-0', 'L-1']);
-    for (const [q, field] of [['status=open', 'status'], ['category=x', 'category'], ['from=2026-13-01', 'from'], ['to=later', 'to'], ['region=123', 'region'], ['limit=0', 'limit'], ['cursor=%%%', 'cursor']] as const) {
+    for (const [q, field] of [
+      ['status=open', 'status'],
+      ['category=x', 'category'],
+      ['from=2026-13-01', 'from'],
+      ['to=later', 'to'],
+      ['region=123', 'region'],
+      ['limit=0', 'limit'],
+      ['cursor=%%%', 'cursor'],
+    ] as const) {
       const res = await app.inject({ method: 'GET', url: `/api/v1/clues?${q}` });
       expect(res.statusCode, q).toBe(400);
       expect(res.json().error.details?.[0]?.field ?? res.json().error.message, q).toContain(field);
@@ -148,7 +182,13 @@ describe('clues: create, lifecycle, list', () => {
   test('overdue, dispute outcomes and appeals show in the figures', async () => {
     const now = Date.now();
     const day = { from: isoAt(now - 86400_000), to: isoAt(now + 60_000) };
-    await create({ ...base, id: 'O-1', category: 'security', reportedAt: isoAt(now - 5 * 3600_000), dueAt: isoAt(now - 3600_000) });
+    await create({
+      ...base,
+      id: 'O-1',
+      category: 'security',
+      reportedAt: isoAt(now - 5 * 3600_000),
+      dueAt: isoAt(now - 3600_000),
+    });
     await create({ ...base, id: 'A-1', category: 'public_opinion', source: 'appeal_day' });
     await create({ ...base, id: 'A-2', category: 'public_opinion', source: 'appeal_day' });
     for (const s of ['verified', 'resolved']) await patch('A-1', { status: s });

@@ -42,7 +42,10 @@ interface Model {
   reports: Map<string, { at: number; status: Status }[]>;
   /** Maintenance spans as written: [from, to), cut short when cleared or replaced. */
   spans: Map<string, { from: number; to: number }[]>;
-  clues: Map<string, { region: string; reportedAt: number; dueAt: number; status: string; dispute: boolean; outcome: string | null }>;
+  clues: Map<
+    string,
+    { region: string; reportedAt: number; dueAt: number; status: string; dispute: boolean; outcome: string | null }
+  >;
 }
 
 /** The status in force at t: the latest report at or before it (unknown before any). */
@@ -57,7 +60,16 @@ function statusAt(m: Model, id: string, t: number): Status {
 function recompute(m: Model, region: string, from: number, to: number, now: number) {
   const at = Math.min(to, now);
   const cams = CAMS.filter((c) => c.region === region || c.region.startsWith(region));
-  const f = { online: 0, offline: 0, unknown: 0, maintenance: 0, repaired: 0, newlyFailed: 0, onlineMs: 0, countedMs: 0 };
+  const f = {
+    online: 0,
+    offline: 0,
+    unknown: 0,
+    maintenance: 0,
+    repaired: 0,
+    newlyFailed: 0,
+    onlineMs: 0,
+    countedMs: 0,
+  };
   for (const c of cams) {
     const spans = m.spans.get(c.id) ?? [];
     const inMaint = (t: number) => spans.some((s) => s.from <= t && t < s.to);
@@ -75,7 +87,9 @@ function recompute(m: Model, region: string, from: number, to: number, now: numb
       prev = s;
     }
     // Online and counted time: walk the change points and the span edges.
-    const cuts = [from, at, ...times, ...spans.flatMap((s) => [s.from, s.to])].filter((t) => t >= from && t <= at).sort((a, b) => a - b);
+    const cuts = [from, at, ...times, ...spans.flatMap((s) => [s.from, s.to])]
+      .filter((t) => t >= from && t <= at)
+      .sort((a, b) => a - b);
     for (let k = 0; k + 1 < cuts.length; k++) {
       const [a, b] = [cuts[k]!, cuts[k + 1]!];
       if (b <= a || inMaint(a)) continue;
@@ -83,7 +97,9 @@ function recompute(m: Model, region: string, from: number, to: number, now: numb
       if (statusAt(m, c.id, a) === 'online') f.onlineMs += b - a;
     }
   }
-  const clues = [...m.clues.values()].filter((c) => (c.region === region || c.region.startsWith(region)) && c.reportedAt >= from && c.reportedAt < to);
+  const clues = [...m.clues.values()].filter(
+    (c) => (c.region === region || c.region.startsWith(region)) && c.reportedAt >= from && c.reportedAt < to,
+  );
   const open = (s: string) => s === 'reported' || s === 'verified' || s === 'dispatched';
   const valid = clues.filter((c) => c.status !== 'invalid');
   return {
@@ -101,13 +117,44 @@ function recompute(m: Model, region: string, from: number, to: number, now: numb
 }
 
 const step = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('status' as const), cam: fc.nat(CAMS.length - 1), status: fc.constantFrom<Status>('online', 'offline'), agoMin: fc.oneof(fc.nat(6 * 60), fc.nat(36 * 60)), late: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('maintenance' as const), cam: fc.nat(CAMS.length - 1), set: fc.boolean(), fromAgoMin: fc.nat(180), forMin: fc.integer({ min: 1, max: 600 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('clue' as const), town: fc.nat(1), dispute: fc.boolean(), dueMin: fc.integer({ min: 1, max: 300 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('status' as const),
+      cam: fc.nat(CAMS.length - 1),
+      status: fc.constantFrom<Status>('online', 'offline'),
+      agoMin: fc.oneof(fc.nat(6 * 60), fc.nat(36 * 60)),
+      late: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('maintenance' as const),
+      cam: fc.nat(CAMS.length - 1),
+      set: fc.boolean(),
+      fromAgoMin: fc.nat(180),
+      forMin: fc.integer({ min: 1, max: 600 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('clue' as const),
+      town: fc.nat(1),
+      dispute: fc.boolean(),
+      dueMin: fc.integer({ min: 1, max: 300 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), min: fc.integer({ min: 1, max: 240 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'midnight' as const }) },
 );
-const LIFECYCLE: Record<string, string> = { reported: 'verified', verified: 'dispatched', dispatched: 'resolved', resolved: 'closed' };
+const LIFECYCLE: Record<string, string> = {
+  reported: 'verified',
+  verified: 'dispatched',
+  dispatched: 'resolved',
+  resolved: 'closed',
+};
 
 describe('figures stay true under late data (#18, Done when)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'zhihui-figprop-'));
@@ -125,7 +172,16 @@ describe('figures stay true under late data (#18, Done when)', () => {
       logger: false,
       env: {},
       // Sources that report only changes here: no heartbeat decay inside the test's rows.
-      config: { dataDir: dir, simulator: false, seed: false, apiKeys: [{ name: 'test', key: KEY }], demoKey: false, flushMs: 20, heartbeatTimeoutSec: 365 * 86400, heartbeatGraceSec: 365 * 86400 },
+      config: {
+        dataDir: dir,
+        simulator: false,
+        seed: false,
+        apiKeys: [{ name: 'test', key: KEY }],
+        demoKey: false,
+        flushMs: 20,
+        heartbeatTimeoutSec: 365 * 86400,
+        heartbeatGraceSec: 365 * 86400,
+      },
     });
     await app.store.upsertRegions(SMALL_TREE);
     await app.reloadRegions();
@@ -141,7 +197,11 @@ describe('figures stay true under late data (#18, Done when)', () => {
   });
 
   const rest = async (method: string, p: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
-    const res = await fetch(url + p, { method, headers: AUTH, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(url + p, {
+      method,
+      headers: AUTH,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, json: await res.json() };
   };
   const open = async (): Promise<WallSocket> => {
@@ -154,7 +214,9 @@ describe('figures stay true under late data (#18, Done when)', () => {
     return s;
   };
   const subscribe = async (s: WallSocket): Promise<RegionSnapshot> => {
-    const ack = await new Promise<{ ok: boolean; data?: RegionSnapshot; error?: { message: string } }>((resolve) => s.emit('subscribe', { region: COUNTY }, resolve as never));
+    const ack = await new Promise<{ ok: boolean; data?: RegionSnapshot; error?: { message: string } }>((resolve) =>
+      s.emit('subscribe', { region: COUNTY }, resolve as never),
+    );
     if (!ack.ok || !ack.data) throw new Error(`subscribe: ${ack.error?.message}`);
     return ack.data;
   };
@@ -165,7 +227,10 @@ describe('figures stay true under late data (#18, Done when)', () => {
     return snap;
   };
   const summary = async (p: { from: string; to: string }) => {
-    const r = await rest('GET', `/api/v1/regions/${COUNTY}/summary?from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`);
+    const r = await rest(
+      'GET',
+      `/api/v1/regions/${COUNTY}/summary?from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`,
+    );
     expect(r.status).toBe(200);
     return r.json as RegionSummary;
   };
@@ -190,7 +255,11 @@ describe('figures stay true under late data (#18, Done when)', () => {
         let at = s.late ? now - s.agoMin * 60_000 - 137 : now;
         while (usedAt.has(at)) at -= 1;
         usedAt.add(at);
-        const r = await rest('POST', '/api/v1/cameras/status', { reports: [{ cameraId: c.id, status: s.status, at: iso(at), ...(s.status === 'offline' ? { reason: 'power' } : {}) }] });
+        const r = await rest('POST', '/api/v1/cameras/status', {
+          reports: [
+            { cameraId: c.id, status: s.status, at: iso(at), ...(s.status === 'offline' ? { reason: 'power' } : {}) },
+          ],
+        });
         expect(r.status).toBe(200);
         expect(r.json, JSON.stringify(r.json)).toMatchObject({ accepted: 1 });
         const list = model.reports.get(c.id) ?? [];
@@ -198,21 +267,46 @@ describe('figures stay true under late data (#18, Done when)', () => {
         model.reports.set(c.id, list);
       } else if (s.kind === 'maintenance') {
         const c = CAMS[s.cam]!;
-        const window = s.set ? { reason: '检修', from: iso(now - s.fromAgoMin * 60_000), to: iso(now - s.fromAgoMin * 60_000 + s.forMin * 60_000) } : null;
+        const window = s.set
+          ? {
+              reason: '检修',
+              from: iso(now - s.fromAgoMin * 60_000),
+              to: iso(now - s.fromAgoMin * 60_000 + s.forMin * 60_000),
+            }
+          : null;
         const r = await rest('PUT', '/api/v1/cameras/maintenance', { ids: [c.id], window });
         expect(r.status).toBe(200);
         // What the store promises: a window cleared or replaced counts until now; one not begun never.
-        const spans = (model.spans.get(c.id) ?? []).map((x) => ({ from: x.from, to: x.from < now && x.to > now ? now : x.to })).filter((x) => x.from < now);
+        const spans = (model.spans.get(c.id) ?? [])
+          .map((x) => ({ from: x.from, to: x.from < now && x.to > now ? now : x.to }))
+          .filter((x) => x.from < now);
         if (window) spans.push({ from: Date.parse(window.from), to: Date.parse(window.to) });
         model.spans.set(c.id, spans);
       } else if (s.kind === 'clue') {
         const id = `P-${++clueN}`;
-        const body = { id, category: s.dispute ? 'dispute' : 'environment', source: 'hotline', region: TOWNS[s.town]!, title: `测试线索${clueN}`, reportedAt: iso(now), dueAt: iso(now + s.dueMin * 60_000) };
+        const body = {
+          id,
+          category: s.dispute ? 'dispute' : 'environment',
+          source: 'hotline',
+          region: TOWNS[s.town]!,
+          title: `测试线索${clueN}`,
+          reportedAt: iso(now),
+          dueAt: iso(now + s.dueMin * 60_000),
+        };
         const r = await rest('POST', '/api/v1/clues', body);
         expect(r.status).toBe(201);
-        model.clues.set(id, { region: body.region, reportedAt: now, dueAt: Date.parse(body.dueAt), status: 'reported', dispute: s.dispute, outcome: null });
+        model.clues.set(id, {
+          region: body.region,
+          reportedAt: now,
+          dueAt: Date.parse(body.dueAt),
+          status: 'reported',
+          dispute: s.dispute,
+          outcome: null,
+        });
         // Move an earlier clue one step through its lifecycle (a dispute resolves with an outcome).
-        const older = [...model.clues.entries()].find(([, c]) => LIFECYCLE[c.status] !== undefined && c !== model.clues.get(id));
+        const older = [...model.clues.entries()].find(
+          ([, c]) => LIFECYCLE[c.status] !== undefined && c !== model.clues.get(id),
+        );
         if (older) {
           const [oid, oc] = older;
           const next = LIFECYCLE[oc.status]!;
@@ -252,7 +346,9 @@ describe('figures stay true under late data (#18, Done when)', () => {
         if (held.seq >= seq && held.periods.today.from === periods.today.from) return;
         await new Promise((r) => setTimeout(r, 10));
       }
-      throw new Error(`the wall did not catch up to seq ${seq}: held ${held.seq} ${held.periods.today.from} vs ${periods.today.from}`);
+      throw new Error(
+        `the wall did not catch up to seq ${seq}: held ${held.seq} ${held.periods.today.from} vs ${periods.today.from}`,
+      );
     };
 
     const check = async (): Promise<void> => {
@@ -271,7 +367,12 @@ describe('figures stay true under late data (#18, Done when)', () => {
       for (const which of ['today', 'recent'] as const) {
         const api = await summary(f.periods[which]);
         const { children, ...total } = api;
-        const pick = (w: RegionFigures) => ({ cameras: w.cameras, clues: w.clues, mediation: w.mediation, grid: w.grid });
+        const pick = (w: RegionFigures) => ({
+          cameras: w.cameras,
+          clues: w.clues,
+          mediation: w.mediation,
+          grid: w.grid,
+        });
         expect(pick(f.figures[which])).toEqual(pick(total));
         expect(f.childFigures.map((c) => pick(c[which]))).toEqual(children.map(pick));
       }
@@ -281,10 +382,27 @@ describe('figures stay true under late data (#18, Done when)', () => {
         const want = recompute(model, region, Date.parse(today.from), Date.parse(today.to), now);
         const got = region === COUNTY ? f.figures.today : f.childFigures[TOWNS.indexOf(region)]!.today;
         const c = got.cameras;
-        expect({ online: c.online, offline: c.offline, unknown: c.unknown, maintenance: c.maintenance, repaired: c.repaired, newlyFailed: c.newlyFailed, onlineMs: c.onlineMs, countedMs: c.countedMs }).toEqual(want.cameras);
-        expect(c.operationalRate).toBe(c.inService - c.maintenance > 0 ? c.online / (c.inService - c.maintenance) : null);
-        expect(c.timeWeightedRate).toBe(want.cameras.countedMs > 0 ? want.cameras.onlineMs / want.cameras.countedMs : null);
-        expect({ total: got.clues.total, overdue: got.clues.overdue, resolved: got.clues.byStatus.resolved + got.clues.byStatus.closed }).toEqual(want.clues);
+        expect({
+          online: c.online,
+          offline: c.offline,
+          unknown: c.unknown,
+          maintenance: c.maintenance,
+          repaired: c.repaired,
+          newlyFailed: c.newlyFailed,
+          onlineMs: c.onlineMs,
+          countedMs: c.countedMs,
+        }).toEqual(want.cameras);
+        expect(c.operationalRate).toBe(
+          c.inService - c.maintenance > 0 ? c.online / (c.inService - c.maintenance) : null,
+        );
+        expect(c.timeWeightedRate).toBe(
+          want.cameras.countedMs > 0 ? want.cameras.onlineMs / want.cameras.countedMs : null,
+        );
+        expect({
+          total: got.clues.total,
+          overdue: got.clues.overdue,
+          resolved: got.clues.byStatus.resolved + got.clues.byStatus.closed,
+        }).toEqual(want.clues);
         expect({ cases: got.mediation.cases, success: got.mediation.success }).toEqual(want.mediation);
       }
     };

@@ -20,7 +20,14 @@ export function testApp(dataDir: string, config: Partial<Config> = {}): Promise<
   return buildApp({
     logger: false,
     env: {},
-    config: { dataDir, simulator: false, seedAnchor: 'fixture', apiKeys: [{ name: 'test', key: KEY }], demoKey: false, ...config },
+    config: {
+      dataDir,
+      simulator: false,
+      seedAnchor: 'fixture',
+      apiKeys: [{ name: 'test', key: KEY }],
+      demoKey: false,
+      ...config,
+    },
   });
 }
 
@@ -51,7 +58,11 @@ export const cam = (n: number, region = '139900100') => ({
  * A suite's app on SMALL_TREE in its own temp folder: built before the suite (then `setup`, if
  * any), closed and removed after it. `use` receives the app for the suite's tests.
  */
-export function useSmallApp(use: (app: FastifyInstance) => void, config: Partial<Config> = {}, setup?: (app: FastifyInstance) => Promise<unknown>): void {
+export function useSmallApp(
+  use: (app: FastifyInstance) => void,
+  config: Partial<Config> = {},
+  setup?: (app: FastifyInstance) => Promise<unknown>,
+): void {
   const t = tmpDir();
   let app: FastifyInstance | undefined;
   beforeAll(async () => {

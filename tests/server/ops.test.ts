@@ -9,7 +9,11 @@ import { AUTH, cam, smallApp, testApp, tmpDir, useSmallApp } from './helpers.js'
 
 describe('errors, docs, metrics, health', () => {
   let app: FastifyInstance;
-  useSmallApp((a) => (app = a), {}, (a) => a.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1)] } }));
+  useSmallApp(
+    (a) => (app = a),
+    {},
+    (a) => a.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1)] } }),
+  );
 
   test('unknown routes are 404 with the error shape', async () => {
     for (const url of ['/api/v1/nothing', '/api/v2/clues', '/nope']) {
@@ -22,37 +26,74 @@ describe('errors, docs, metrics, health', () => {
   test('healthz says the store is reachable', async () => {
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'ok', store: { kind: 'sqlite', reachable: true }, version: expect.any(String) });
+    expect(res.json()).toMatchObject({
+      status: 'ok',
+      store: { kind: 'sqlite', reachable: true },
+      version: expect.any(String),
+    });
   });
 
   test('the OpenAPI document covers every API route with params/query/body and responses per status', async () => {
     const res = await app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);
-    const doc = res.json() as { paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown; parameters?: { name: string; in: string }[] }>> };
+    const doc = res.json() as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          { responses: Record<string, unknown>; requestBody?: unknown; parameters?: { name: string; in: string }[] }
+        >
+      >;
+    };
     const expected: [string, string][] = [
-      ['put', '/api/v1/cameras'], ['put', '/api/v1/cameras/maintenance'], ['post', '/api/v1/cameras/status'], ['get', '/api/v1/regions/{code}/cameras'],
-      ['post', '/api/v1/clues'], ['patch', '/api/v1/clues/{id}'], ['get', '/api/v1/clues'], ['get', '/api/v1/clues/{id}'],
-      ['put', '/api/v1/grid/workers'], ['post', '/api/v1/grid/reports'], ['put', '/api/v1/grid/workers/{id}/duty'],
-      ['get', '/api/v1/regions'], ['get', '/api/v1/regions/{code}/summary'], ['get', '/healthz'],
+      ['put', '/api/v1/cameras'],
+      ['put', '/api/v1/cameras/maintenance'],
+      ['post', '/api/v1/cameras/status'],
+      ['get', '/api/v1/regions/{code}/cameras'],
+      ['post', '/api/v1/clues'],
+      ['patch', '/api/v1/clues/{id}'],
+      ['get', '/api/v1/clues'],
+      ['get', '/api/v1/clues/{id}'],
+      ['put', '/api/v1/grid/workers'],
+      ['post', '/api/v1/grid/reports'],
+      ['put', '/api/v1/grid/workers/{id}/duty'],
+      ['get', '/api/v1/regions'],
+      ['get', '/api/v1/regions/{code}/summary'],
+      ['get', '/healthz'],
     ];
     for (const [method, p] of expected) {
       const op = doc.paths[p]?.[method];
       expect(op, `${method} ${p}`).toBeDefined();
-      expect(Object.keys(op!.responses).some((s) => s.startsWith('2')), `${method} ${p}`).toBe(true);
+      expect(
+        Object.keys(op!.responses).some((s) => s.startsWith('2')),
+        `${method} ${p}`,
+      ).toBe(true);
       if (method !== 'get') {
         expect(op!.requestBody, `${method} ${p}`).toBeDefined();
         expect(op!.responses['401'], `${method} ${p}`).toBeDefined();
         expect(op!.responses['400'], `${method} ${p}`).toBeDefined();
       }
     }
-    expect(doc.paths['/api/v1/clues']!.get!.parameters!.map((x) => x.name)).toEqual(expect.arrayContaining(['region', 'status', 'category', 'from', 'to', 'cursor', 'limit']));
+    expect(doc.paths['/api/v1/clues']!.get!.parameters!.map((x) => x.name)).toEqual(
+      expect.arrayContaining(['region', 'status', 'category', 'from', 'to', 'cursor', 'limit']),
+    );
     const page = await app.inject({ method: 'GET', url: '/docs/' });
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toMatch(/https?:\/\/(unpkg|cdn|fonts)/);
   });
 
   test('/metrics is Prometheus text with ingest counts, rejects by code, store latency and registered gauges', async () => {
-    await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload: { reports: [{ cameraId: cam(1).id, status: 'online' }, { cameraId: 'none', status: 'online' }] } });
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/cameras/status',
+      headers: AUTH,
+      payload: {
+        reports: [
+          { cameraId: cam(1).id, status: 'online' },
+          { cameraId: 'none', status: 'online' },
+        ],
+      },
+    });
     app.metrics.gauge('zhihui_sockets_connected', () => 3, 'Connected sockets');
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
@@ -67,26 +108,77 @@ describe('errors, docs, metrics, health', () => {
 
   test('never a 5xx for bad input: arbitrary bodies on every write route answer 2xx or 4xx with the error shape', async () => {
     const routes: [string, string][] = [
-      ['PUT', '/api/v1/cameras'], ['PUT', '/api/v1/cameras/maintenance'], ['POST', '/api/v1/cameras/status'], ['POST', '/api/v1/clues'],
-      ['PATCH', '/api/v1/clues/x'], ['PUT', '/api/v1/grid/workers'], ['POST', '/api/v1/grid/reports'], ['PUT', '/api/v1/grid/workers/x/duty'],
+      ['PUT', '/api/v1/cameras'],
+      ['PUT', '/api/v1/cameras/maintenance'],
+      ['POST', '/api/v1/cameras/status'],
+      ['POST', '/api/v1/clues'],
+      ['PATCH', '/api/v1/clues/x'],
+      ['PUT', '/api/v1/grid/workers'],
+      ['POST', '/api/v1/grid/reports'],
+      ['PUT', '/api/v1/grid/workers/x/duty'],
     ];
-    const item = fc.oneof(fc.anything(), fc.record({ cameraId: fc.oneof(fc.constant(cam(1).id), fc.string()), status: fc.oneof(fc.constantFrom('online', 'offline'), fc.anything()), at: fc.oneof(fc.string(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())) }, { requiredKeys: [] }));
+    const item = fc.oneof(
+      fc.anything(),
+      fc.record(
+        {
+          cameraId: fc.oneof(fc.constant(cam(1).id), fc.string()),
+          status: fc.oneof(fc.constantFrom('online', 'offline'), fc.anything()),
+          at: fc.oneof(
+            fc.string(),
+            fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+    );
     const body = fc.oneof(
       fc.anything(),
-      fc.record({ reports: fc.array(item, { maxLength: 5 }), cameras: fc.array(fc.anything(), { maxLength: 3 }), workers: fc.array(fc.anything(), { maxLength: 3 }) }, { requiredKeys: [] }),
-      fc.record({ category: fc.string(), source: fc.string(), region: fc.string(), title: fc.string(), status: fc.string(), ids: fc.array(fc.string()), window: fc.anything(), workerId: fc.string(), text: fc.string(), onDuty: fc.anything() }, { requiredKeys: [] }),
+      fc.record(
+        {
+          reports: fc.array(item, { maxLength: 5 }),
+          cameras: fc.array(fc.anything(), { maxLength: 3 }),
+          workers: fc.array(fc.anything(), { maxLength: 3 }),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.record(
+        {
+          category: fc.string(),
+          source: fc.string(),
+          region: fc.string(),
+          title: fc.string(),
+          status: fc.string(),
+          ids: fc.array(fc.string()),
+          window: fc.anything(),
+          workerId: fc.string(),
+          text: fc.string(),
+          onDuty: fc.anything(),
+        },
+        { requiredKeys: [] },
+      ),
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes), body, async ([method, url], payload) => {
-        const res = await app.inject({ method: method as 'PUT', url, headers: { ...AUTH, 'content-type': 'application/json' }, payload: JSON.stringify(payload) ?? 'null' });
-        if (res.statusCode >= 500) throw new Error(`${method} ${url} ${JSON.stringify(payload)} → ${res.statusCode} ${res.body}`);
+        const res = await app.inject({
+          method: method as 'PUT',
+          url,
+          headers: { ...AUTH, 'content-type': 'application/json' },
+          payload: JSON.stringify(payload) ?? 'null',
+        });
+        if (res.statusCode >= 500)
+          throw new Error(`${method} ${url} ${JSON.stringify(payload)} → ${res.statusCode} ${res.body}`);
         if (res.statusCode >= 400) expect(res.json().error.code).toEqual(expect.any(String));
       }),
       { numRuns: 150 },
     );
     const raw = ['{', '[1,', 'nul', '"\\u12"', '{"reports": [}]}'];
     for (const payload of raw) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: { ...AUTH, 'content-type': 'application/json' }, payload });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/cameras/status',
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        payload,
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('BAD_JSON');
     }
@@ -143,7 +235,8 @@ describe('static client', () => {
     writeFileSync(`${worker}.br`, brotliCompressSync('export {};'.repeat(200)));
     const app = await smallApp(path.join(t.dir, 'data-z'), { clientDir: client, region: '139900' });
     try {
-      const get = (url: string, enc?: string) => app.inject({ method: 'GET', url, headers: enc === undefined ? {} : { 'accept-encoding': enc } });
+      const get = (url: string, enc?: string) =>
+        app.inject({ method: 'GET', url, headers: enc === undefined ? {} : { 'accept-encoding': enc } });
       const br = await get('/assets/maplibre-abc123.js', 'gzip, deflate, br');
       expect(br.statusCode).toBe(200);
       expect(br.headers['content-encoding']).toBe('br');
@@ -190,11 +283,31 @@ describe('restart and seeding', () => {
     try {
       const a = await smallApp(t.dir);
       await a.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1), cam(2)] } });
-      const st = await a.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload: { reports: [{ cameraId: cam(1).id, status: 'offline', reason: 'power' }] } });
+      const st = await a.inject({
+        method: 'POST',
+        url: '/api/v1/cameras/status',
+        headers: AUTH,
+        payload: { reports: [{ cameraId: cam(1).id, status: 'offline', reason: 'power' }] },
+      });
       expect(st.json().accepted).toBe(1);
-      await a.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: { id: 'R-1', category: 'dispute', source: 'hotline', region: '139900100', title: 't' } });
-      await a.inject({ method: 'PATCH', url: '/api/v1/clues/R-1', headers: AUTH, payload: { status: 'verified', note: 'n' } });
-      await a.inject({ method: 'PUT', url: '/api/v1/grid/workers', headers: AUTH, payload: { workers: [{ id: 'W1', name: '张三', region: '139900100', onDuty: true }] } });
+      await a.inject({
+        method: 'POST',
+        url: '/api/v1/clues',
+        headers: AUTH,
+        payload: { id: 'R-1', category: 'dispute', source: 'hotline', region: '139900100', title: 't' },
+      });
+      await a.inject({
+        method: 'PATCH',
+        url: '/api/v1/clues/R-1',
+        headers: AUTH,
+        payload: { status: 'verified', note: 'n' },
+      });
+      await a.inject({
+        method: 'PUT',
+        url: '/api/v1/grid/workers',
+        headers: AUTH,
+        payload: { workers: [{ id: 'W1', name: '张三', region: '139900100', onDuty: true }] },
+      });
       await a.close();
 
       const b = await testApp(t.dir); // seed on, but the store is not empty: nothing is re-seeded
@@ -202,18 +315,32 @@ describe('restart and seeding', () => {
         expect(b.regions.byCode.has('139900')).toBe(true);
         expect(b.regions.byCode.has('130111')).toBe(false);
         const cams = (await b.inject({ method: 'GET', url: '/api/v1/regions/139900/cameras' })).json().items;
-        expect(cams.map((c: { id: string; status: string; reason: string | null }) => [c.id, c.status, c.reason])).toEqual([
+        expect(
+          cams.map((c: { id: string; status: string; reason: string | null }) => [c.id, c.status, c.reason]),
+        ).toEqual([
           [cam(1).id, 'offline', 'power'],
           [cam(2).id, 'unknown', null],
         ]);
         const clue = (await b.inject({ method: 'GET', url: '/api/v1/clues/R-1' })).json();
         expect(clue.status).toBe('verified');
-        expect(clue.history.map((h: { to: string; note: string | null }) => [h.to, h.note])).toEqual([['reported', null], ['verified', 'n']]);
+        expect(clue.history.map((h: { to: string; note: string | null }) => [h.to, h.note])).toEqual([
+          ['reported', null],
+          ['verified', 'n'],
+        ]);
         expect((await b.inject({ method: 'GET', url: '/api/v1/grid/workers' })).json().items).toHaveLength(1);
         // Status keeps flowing on the same history.
-        const again = await b.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload: { reports: [{ cameraId: cam(1).id, status: 'online' }] } });
+        const again = await b.inject({
+          method: 'POST',
+          url: '/api/v1/cameras/status',
+          headers: AUTH,
+          payload: { reports: [{ cameraId: cam(1).id, status: 'online' }] },
+        });
         expect(again.json().accepted).toBe(1);
-        const ev = await b.store.statusEvents({ from: '2000-01-01T00:00:00+08:00', to: '2100-01-01T00:00:00+08:00', cameraIds: [cam(1).id] });
+        const ev = await b.store.statusEvents({
+          from: '2000-01-01T00:00:00+08:00',
+          to: '2100-01-01T00:00:00+08:00',
+          cameraIds: [cam(1).id],
+        });
         expect(ev.map((e) => `${e.from}>${e.to}`)).toEqual(['unknown>offline', 'offline>online']);
       } finally {
         await b.close();
@@ -230,7 +357,9 @@ describe('restart and seeding', () => {
     expect(shift % 86400_000).toBe(0);
     expect(Date.parse(anchor) + shift).toBe(Date.parse('2026-11-27T00:00:00+08:00'));
     // Just after midnight Shanghai (still the previous day in UTC) it is still today's start.
-    expect(Date.parse(anchor) + seedShiftMs(anchor, Date.parse('2026-11-27T00:05:00+08:00'))).toBe(Date.parse('2026-11-27T00:00:00+08:00'));
+    expect(Date.parse(anchor) + seedShiftMs(anchor, Date.parse('2026-11-27T00:05:00+08:00'))).toBe(
+      Date.parse('2026-11-27T00:00:00+08:00'),
+    );
   });
 
   test('a store seeded with the today anchor has the fixture history moved to end today', async () => {

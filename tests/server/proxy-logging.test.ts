@@ -17,8 +17,16 @@ describe('TRUST_PROXY', () => {
   test('the default believes X-Forwarded-For from a proxy on this machine only', async () => {
     const probe = Fastify({ trustProxy: loadConfig({}).trustProxy });
     probe.get('/ip', async (req) => ({ ip: req.ip }));
-    const remote = await probe.inject({ url: '/ip', remoteAddress: '203.0.113.7', headers: { 'x-forwarded-for': '198.51.100.1' } });
-    const local = await probe.inject({ url: '/ip', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '198.51.100.2' } });
+    const remote = await probe.inject({
+      url: '/ip',
+      remoteAddress: '203.0.113.7',
+      headers: { 'x-forwarded-for': '198.51.100.1' },
+    });
+    const local = await probe.inject({
+      url: '/ip',
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': '198.51.100.2' },
+    });
     expect(remote.json()).toEqual({ ip: '203.0.113.7' });
     expect(local.json()).toEqual({ ip: '198.51.100.2' });
     await probe.close();

@@ -33,13 +33,24 @@ describe('summary of a past period, reconstructed from the history', () => {
       method: 'POST',
       url: '/api/v1/cameras/status',
       headers: AUTH,
-      payload: { reports: reports.map((r) => ({ cameraId: c1.id, status: r.status, at: iso(r.at), ...(r.status === 'offline' ? { reason: r.reason ?? 'power' } : {}) })) },
+      payload: {
+        reports: reports.map((r) => ({
+          cameraId: c1.id,
+          status: r.status,
+          at: iso(r.at),
+          ...(r.status === 'offline' ? { reason: r.reason ?? 'power' } : {}),
+        })),
+      },
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ accepted: reports.length, rejected: [] });
   };
   const summary = async (from: number, to: number): Promise<RegionSummary> => {
-    const res = await app.inject({ method: 'GET', url: `/api/v1/regions/139900/summary?from=${encodeURIComponent(iso(from))}&to=${encodeURIComponent(iso(to))}`, headers: AUTH });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/api/v1/regions/139900/summary?from=${encodeURIComponent(iso(from))}&to=${encodeURIComponent(iso(to))}`,
+      headers: AUTH,
+    });
     expect(res.statusCode).toBe(200);
     return res.json() as RegionSummary;
   };
@@ -105,14 +116,26 @@ describe('overdue in a past period, from the clue lifecycle (#18.5)', () => {
       { id: 'LATE-2', reportedAt: iso(y0 + 8 * HOUR), dueAt: iso(y0 + 23 * HOUR) }, // resolved today: overdue yesterday
       { id: 'LATE-3', reportedAt: iso(y0 + 9 * HOUR), dueAt: iso(y0 + 30 * HOUR) }, // due today: not overdue yesterday
     ];
-    for (const c of clues) expect((await app.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: { ...base, ...c } })).statusCode).toBe(201);
+    for (const c of clues)
+      expect(
+        (await app.inject({ method: 'POST', url: '/api/v1/clues', headers: AUTH, payload: { ...base, ...c } }))
+          .statusCode,
+      ).toBe(201);
     for (const id of ['LATE-1', 'LATE-2', 'LATE-3']) {
-      for (const status of ['verified', 'resolved']) expect((await app.inject({ method: 'PATCH', url: `/api/v1/clues/${id}`, headers: AUTH, payload: { status } })).statusCode).toBe(200);
+      for (const status of ['verified', 'resolved'])
+        expect(
+          (await app.inject({ method: 'PATCH', url: `/api/v1/clues/${id}`, headers: AUTH, payload: { status } }))
+            .statusCode,
+        ).toBe(200);
     }
     // Recomputed from the rows written here: open at the period's end (resolved only today) and due before it.
     const end = Date.parse(y.to);
     const expected = clues.filter((c) => Date.parse(c.dueAt) < end).length;
-    const res = await app.inject({ method: 'GET', url: `/api/v1/regions/139900/summary?from=${encodeURIComponent(y.from)}&to=${encodeURIComponent(y.to)}`, headers: AUTH });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/api/v1/regions/139900/summary?from=${encodeURIComponent(y.from)}&to=${encodeURIComponent(y.to)}`,
+      headers: AUTH,
+    });
     expect(res.statusCode).toBe(200);
     const s = res.json() as RegionSummary;
     expect(s.clues.total).toBe(3);
@@ -120,7 +143,13 @@ describe('overdue in a past period, from the clue lifecycle (#18.5)', () => {
     expect(expected).toBe(2);
     // As of now every one of them is resolved: not overdue.
     const today = periodOf('today', Date.now());
-    const now = (await app.inject({ method: 'GET', url: `/api/v1/regions/139900/summary?from=${encodeURIComponent(y.from)}&to=${encodeURIComponent(today.to)}`, headers: AUTH })).json() as RegionSummary;
+    const now = (
+      await app.inject({
+        method: 'GET',
+        url: `/api/v1/regions/139900/summary?from=${encodeURIComponent(y.from)}&to=${encodeURIComponent(today.to)}`,
+        headers: AUTH,
+      })
+    ).json() as RegionSummary;
     expect(now.clues.overdue).toBe(0);
   });
 });
@@ -130,7 +159,10 @@ describe('ancient reports are rejected with their reason (#18.2)', () => {
   let app: FastifyInstance;
   beforeEach(async () => {
     app = await smallApp(t.dir + '/' + Math.random().toString(36).slice(2), { lateReportMaxDays: 30 });
-    expect((await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1)] } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [cam(1)] } }))
+        .statusCode,
+    ).toBe(200);
   });
   afterEach(async () => {
     await app.close();
@@ -144,17 +176,27 @@ describe('ancient reports are rejected with their reason (#18.2)', () => {
       { cameraId: cam(1).id, status: 'offline', reason: 'power', at: iso(now - 31 * 86_400_000) },
       { cameraId: cam(1).id, status: 'online', at: iso(now - 29 * 86_400_000) },
     ];
-    const res = await app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload: { reports } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/cameras/status',
+      headers: AUTH,
+      payload: { reports },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json() as { accepted: number; rejected: { index: number; code: string; message: string }[] };
     expect(body.accepted).toBe(1);
     expect(body.rejected.map((r) => r.index)).toEqual([0, 1, 2]);
-    for (const r of body.rejected) expect(r.message).toMatch(new RegExp(`^reports/${r.index}/at: .* older than the late-report window \\(30 days`));
+    for (const r of body.rejected)
+      expect(r.message).toMatch(new RegExp(`^reports/${r.index}/at: .* older than the late-report window \\(30 days`));
     // Nothing of the refused ones reached the rows: one change, online, 29 days ago.
     const events = await app.store.statusEvents({ from: '0001-01-01T00:00:00Z', to: iso(now + 1000) });
     expect(events.map((e) => [Date.parse(e.at), e.to])).toEqual([[now - 29 * 86_400_000, 'online']]);
     // And a 2020 period stays empty of them.
-    const y2020 = await app.inject({ method: 'GET', url: '/api/v1/regions/139900/summary?from=2020-01-01&to=2021-01-01', headers: AUTH });
+    const y2020 = await app.inject({
+      method: 'GET',
+      url: '/api/v1/regions/139900/summary?from=2020-01-01&to=2021-01-01',
+      headers: AUTH,
+    });
     expect((y2020.json() as RegionSummary).cameras).toMatchObject({ offline: 0, newlyFailed: 0 });
   });
 });

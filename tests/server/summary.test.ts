@@ -15,7 +15,24 @@ const period = { from: meta.windowStart, to: meta.anchor };
 
 /** Sums the additive figures of the children, to compare with the parent's. */
 function sums(children: RegionFigures[]) {
-  const s = { total: 0, inService: 0, maintenance: 0, online: 0, offline: 0, unknown: 0, repaired: 0, newlyFailed: 0, clues: 0, overdue: 0, cases: 0, success: 0, workers: 0, onDuty: 0, reports: 0, appeals: 0 };
+  const s = {
+    total: 0,
+    inService: 0,
+    maintenance: 0,
+    online: 0,
+    offline: 0,
+    unknown: 0,
+    repaired: 0,
+    newlyFailed: 0,
+    clues: 0,
+    overdue: 0,
+    cases: 0,
+    success: 0,
+    workers: 0,
+    onDuty: 0,
+    reports: 0,
+    appeals: 0,
+  };
   for (const c of children) {
     s.total += c.cameras.total;
     s.inService += c.cameras.inService;
@@ -38,9 +55,22 @@ function sums(children: RegionFigures[]) {
 }
 
 const own = (f: RegionFigures) => ({
-  total: f.cameras.total, inService: f.cameras.inService, maintenance: f.cameras.maintenance, online: f.cameras.online, offline: f.cameras.offline,
-  unknown: f.cameras.unknown, repaired: f.cameras.repaired, newlyFailed: f.cameras.newlyFailed, clues: f.clues.total, overdue: f.clues.overdue,
-  cases: f.mediation.cases, success: f.mediation.success, workers: f.grid.workers, onDuty: f.grid.onDuty, reports: f.grid.reports, appeals: f.clues.appeals.collected,
+  total: f.cameras.total,
+  inService: f.cameras.inService,
+  maintenance: f.cameras.maintenance,
+  online: f.cameras.online,
+  offline: f.cameras.offline,
+  unknown: f.cameras.unknown,
+  repaired: f.cameras.repaired,
+  newlyFailed: f.cameras.newlyFailed,
+  clues: f.clues.total,
+  overdue: f.clues.overdue,
+  cases: f.mediation.cases,
+  success: f.mediation.success,
+  workers: f.grid.workers,
+  onDuty: f.grid.onDuty,
+  reports: f.grid.reports,
+  appeals: f.clues.appeals.collected,
 });
 
 describe('summary over the seeded fixtures', () => {
@@ -79,13 +109,18 @@ describe('summary over the seeded fixtures', () => {
 
   test('children are the 7 townships and add up to the county', () => {
     expect(summary.children).toHaveLength(7);
-    expect(summary.children.every((ch) => ch.region.level === 'township' && ch.region.code.startsWith('130111'))).toBe(true);
+    expect(summary.children.every((ch) => ch.region.level === 'township' && ch.region.code.startsWith('130111'))).toBe(
+      true,
+    );
     expect(sums(summary.children)).toEqual(own(summary));
     expect(summary.children.map((ch) => ch.cameras.repaired).reduce((a, b) => a + b, 0)).toBe(1564);
   });
 
   test('the 9 epidemic clues are all resolved', async () => {
-    const res = await app.inject({ method: 'GET', url: `/api/v1/clues?region=130111&category=epidemic&from=${encodeURIComponent(meta.windowStart)}&to=${encodeURIComponent(meta.anchor)}&limit=100` });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/api/v1/clues?region=130111&category=epidemic&from=${encodeURIComponent(meta.windowStart)}&to=${encodeURIComponent(meta.anchor)}&limit=100`,
+    });
     expect(res.statusCode).toBe(200);
     const items = res.json().items as Clue[];
     expect(items).toHaveLength(9);
@@ -94,12 +129,17 @@ describe('summary over the seeded fixtures', () => {
 
   test('appeals of 双山子镇 are counted as collected and resolved', async () => {
     const s = await computeSummary(app.store, app.regions, '130321', period, Date.parse(meta.anchor));
-    const ssz = s.children.find((c) => c.region.code === (meta.expected as unknown as { shuangshanzi: { code: string } }).shuangshanzi.code)!;
+    const ssz = s.children.find(
+      (c) => c.region.code === (meta.expected as unknown as { shuangshanzi: { code: string } }).shuangshanzi.code,
+    )!;
     expect(ssz.clues.appeals).toEqual({ collected: 1627, resolved: 1594 });
   });
 
   test('the route answers the same over HTTP, and the city rolls up its counties', async () => {
-    const res = await app.inject({ method: 'GET', url: `/api/v1/regions/130111/summary?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}` });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/api/v1/regions/130111/summary?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`,
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json() as RegionSummary;
     expect(body.mediation).toEqual(summary.mediation);

@@ -94,7 +94,19 @@ const configFile = path.join(dataDir, 'soak.yaml');
 writeFileSync(configFile, `video:\n  keySec: ${keySec}\n  maxTiles: ${Math.max(4, tiles)}\n`);
 const server = spawn(process.execPath, [path.join(ROOT, 'server/dist/server.js')], {
   cwd: ROOT,
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SIMULATOR: 'on', SIMULATOR_SPEED: String(speed), API_KEYS: 'soak:k', LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', ZHIHUI_CONFIG: configFile },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SIMULATOR: 'on',
+    SIMULATOR_SPEED: String(speed),
+    API_KEYS: 'soak:k',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    ZHIHUI_CONFIG: configFile,
+  },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 let browser = null;
@@ -117,7 +129,11 @@ try {
     await new Promise((r) => setTimeout(r, 100));
   }
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({
+    viewport: { width: 1920, height: 1080 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -126,8 +142,22 @@ try {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
 
-  console.log(`soak: ${minutes} min, a sample every ${intervalSec} s, simulator ×${speed}, wall /wall/${region} with ${tiles} key tiles moving every ${keySec} s, server pid ${server.pid}`);
-  const cols = ['min', 'heapMB', 'nodes', 'listeners', 'domNodes', 'domListeners', 'documents', 'serverRssMB', 'link', 'videos', 'tilesLive'];
+  console.log(
+    `soak: ${minutes} min, a sample every ${intervalSec} s, simulator ×${speed}, wall /wall/${region} with ${tiles} key tiles moving every ${keySec} s, server pid ${server.pid}`,
+  );
+  const cols = [
+    'min',
+    'heapMB',
+    'nodes',
+    'listeners',
+    'domNodes',
+    'domListeners',
+    'documents',
+    'serverRssMB',
+    'link',
+    'videos',
+    'tilesLive',
+  ];
   console.log(cols.map((c) => c.padStart(12)).join(''));
   const samples = [];
   const t0 = Date.now();
@@ -156,7 +186,19 @@ try {
       ...video,
     };
     samples.push(s);
-    const row = [(s.t / 60).toFixed(1), (s.jsHeapUsed / 1048576).toFixed(2), s.nodes, s.jsEventListeners, s.domNodes, s.domJsEventListeners, s.documents, s.serverRss === null ? '-' : (s.serverRss / 1048576).toFixed(1), link, s.videos, s.tilesLive];
+    const row = [
+      (s.t / 60).toFixed(1),
+      (s.jsHeapUsed / 1048576).toFixed(2),
+      s.nodes,
+      s.jsEventListeners,
+      s.domNodes,
+      s.domJsEventListeners,
+      s.documents,
+      s.serverRss === null ? '-' : (s.serverRss / 1048576).toFixed(1),
+      link,
+      s.videos,
+      s.tilesLive,
+    ];
     console.log(row.map((c) => String(c).padStart(12)).join(''));
     if (Date.now() + intervalSec * 1000 > end + 500) break;
     await new Promise((r) => setTimeout(r, intervalSec * 1000));
@@ -181,10 +223,20 @@ try {
     if (ys.some((y) => y === null || y === undefined)) continue;
     const all = slope(hours, ys);
     const late = slope(hours.slice(skip), ys.slice(skip));
-    trends[k] = { unit, perHour: all, perHourAfterWarmup: late, first: ys[0], last: ys[ys.length - 1], min: Math.min(...ys), max: Math.max(...ys) };
+    trends[k] = {
+      unit,
+      perHour: all,
+      perHourAfterWarmup: late,
+      first: ys[0],
+      last: ys[ys.length - 1],
+      min: Math.min(...ys),
+      max: Math.max(...ys),
+    };
     const f = (v) => (v === null ? '-' : unit === 'bytes' ? `${(v / 1048576).toFixed(2)} MB/h` : `${v.toFixed(1)}/h`);
     const g = (v) => (unit === 'bytes' ? `${(v / 1048576).toFixed(2)} MB` : String(v));
-    console.log(`${k.padEnd(22)}${f(all).padStart(14)} |${f(late).padStart(14)}   ${g(ys[0])} → ${g(ys[ys.length - 1])}`);
+    console.log(
+      `${k.padEnd(22)}${f(all).padStart(14)} |${f(late).padStart(14)}   ${g(ys[0])} → ${g(ys[ys.length - 1])}`,
+    );
   }
   const result = {
     date: new Date().toISOString(),
@@ -202,7 +254,9 @@ try {
   };
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-  console.log(`\nsamples not live: ${result.linkNotLive}; page errors: ${pageErrors.length}\nwrote ${path.relative(ROOT, out)}`);
+  console.log(
+    `\nsamples not live: ${result.linkNotLive}; page errors: ${pageErrors.length}\nwrote ${path.relative(ROOT, out)}`,
+  );
 } finally {
   await cleanup();
 }

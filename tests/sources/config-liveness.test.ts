@@ -10,8 +10,16 @@ const bad = (yaml: string) => () => parseConfigText(yaml, 'x.yaml');
 
 describe('sources: config schema per kind', () => {
   test('the minimal config of the issue is read as written', () => {
-    const c = parseConfigText('sources:\n  - id: demo-mqtt\n    kind: mqtt\n    url: mqtt://127.0.0.1:1883\n    topic: cameras/{id}/status   # payload: online | offline\n', 'x.yaml');
-    expect(c.sources?.[0]).toEqual({ id: 'demo-mqtt', kind: 'mqtt', url: 'mqtt://127.0.0.1:1883', topic: 'cameras/{id}/status' });
+    const c = parseConfigText(
+      'sources:\n  - id: demo-mqtt\n    kind: mqtt\n    url: mqtt://127.0.0.1:1883\n    topic: cameras/{id}/status   # payload: online | offline\n',
+      'x.yaml',
+    );
+    expect(c.sources?.[0]).toEqual({
+      id: 'demo-mqtt',
+      kind: 'mqtt',
+      url: 'mqtt://127.0.0.1:1883',
+      topic: 'cameras/{id}/status',
+    });
   });
 
   test("every config of the README's 'Connecting your video platform' is valid as printed", async () => {
@@ -28,17 +36,31 @@ describe('sources: config schema per kind', () => {
   });
 
   test('each kind names its own bad or missing key', () => {
-    expect(bad('sources:\n  - id: a\n    kind: mqtt\n    url: mqtt://h\n    topik: x/{id}\n')).toThrow(/sources\/0\/topik: unknown key/);
+    expect(bad('sources:\n  - id: a\n    kind: mqtt\n    url: mqtt://h\n    topik: x/{id}\n')).toThrow(
+      /sources\/0\/topik: unknown key/,
+    );
     expect(bad('sources:\n  - id: a\n    kind: mqtt\n    topic: x/{id}\n')).toThrow(/sources\/0\/url: is required/);
     expect(bad('sources:\n  - id: a\n    kind: mqtt\n    url: mqtt://h\n')).toThrow(/sources\/0\/topic: is required/);
-    expect(bad('sources:\n  - id: a\n    kind: mqtt\n    url: mqtt://h\n    topic: cameras/status\n')).toThrow(/sources\/0\/topic: needs exactly one \{id\}/);
+    expect(bad('sources:\n  - id: a\n    kind: mqtt\n    url: mqtt://h\n    topic: cameras/status\n')).toThrow(
+      /sources\/0\/topic: needs exactly one \{id\}/,
+    );
     expect(bad('sources:\n  - id: w\n    kind: wvp\n    redis: {}\n')).toThrow(/sources\/0\/redis\/url: is required/);
-    expect(bad('sources:\n  - id: w\n    kind: wvp\n    redis: { url: "redis://h" }\n    api: { url: "http://h", username: u }\n')).toThrow(/sources\/0\/api\/password: is required/);
+    expect(
+      bad(
+        'sources:\n  - id: w\n    kind: wvp\n    redis: { url: "redis://h" }\n    api: { url: "http://h", username: u }\n',
+      ),
+    ).toThrow(/sources\/0\/api\/password: is required/);
     expect(bad('sources:\n  - id: z\n    kind: zlm\n')).toThrow(/sources\/0\/secret: is required/);
-    expect(bad('sources:\n  - id: z\n    kind: zlm\n    secret: s\n    streams: [{ match: "(", id: "{0}" }]\n')).toThrow(/sources\/0\/streams\/0\/match: not a valid regular expression/);
-    expect(bad('sources:\n  - id: r\n    kind: rtsp\n    cameras: [{ id: "1", url: "http://x" }]\n')).toThrow(/sources\/0\/cameras\/0\/url/);
+    expect(
+      bad('sources:\n  - id: z\n    kind: zlm\n    secret: s\n    streams: [{ match: "(", id: "{0}" }]\n'),
+    ).toThrow(/sources\/0\/streams\/0\/match: not a valid regular expression/);
+    expect(bad('sources:\n  - id: r\n    kind: rtsp\n    cameras: [{ id: "1", url: "http://x" }]\n')).toThrow(
+      /sources\/0\/cameras\/0\/url/,
+    );
     expect(bad('sources:\n  - id: r\n    kind: rtsp\n    cameras: []\n')).toThrow(/sources\/0\/cameras/);
-    expect(bad('sources:\n  - { id: a, kind: rest }\n  - { id: a, kind: zlm, secret: s }\n')).toThrow(/sources\/1\/id: 'a' is already the id of sources\/0/);
+    expect(bad('sources:\n  - { id: a, kind: rest }\n  - { id: a, kind: zlm, secret: s }\n')).toThrow(
+      /sources\/1\/id: 'a' is already the id of sources\/0/,
+    );
     expect(bad('sources:\n  - { id: a, kind: rest, heartbeat: soon }\n')).toThrow(/sources\/0\/heartbeat/);
   });
 });
@@ -51,7 +73,12 @@ describe('liveness belongs to the source (issue 18 item 8)', () => {
       await s.app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: rows } });
       const t0 = Date.now() - 3600_000;
       // cam 1 is fed through the REST API (actor test); cam 2 is only in the inventory.
-      await s.app.inject({ method: 'POST', url: '/api/v1/cameras/status', headers: AUTH, payload: { reports: [{ cameraId: rows[0]!.id, status: 'online', at: isoAt(t0) }] } });
+      await s.app.inject({
+        method: 'POST',
+        url: '/api/v1/cameras/status',
+        headers: AUTH,
+        payload: { reports: [{ cameraId: rows[0]!.id, status: 'online', at: isoAt(t0) }] },
+      });
       expect(await s.app.ingest.markSilent(t0 + 61_000)).toBe(1);
       expect((await camera(s.app, rows[0]!.id)).status).toBe('unknown');
       await s.app.ingest.markSilent(t0 + 200_000);
@@ -64,7 +91,14 @@ describe('liveness belongs to the source (issue 18 item 8)', () => {
   });
 
   test('a change-only source proves liveness for its channels: silence does not decay them; rest: heartbeat off stops REST decay', async () => {
-    const s = await sourcesApp([{ id: 'quiet', kind: 'mqtt', url: MQTT_URL, topic: 'zt-never/{id}' }, { id: 'rest', kind: 'rest', heartbeat: 'off' }], 2, { heartbeatTimeoutSec: 60 });
+    const s = await sourcesApp(
+      [
+        { id: 'quiet', kind: 'mqtt', url: MQTT_URL, topic: 'zt-never/{id}' },
+        { id: 'rest', kind: 'rest', heartbeat: 'off' },
+      ],
+      2,
+      { heartbeatTimeoutSec: 60 },
+    );
     try {
       const t0 = Date.now() - 3600_000;
       // One channel fed by the MQTT source (change-only), one through REST with heartbeat off.
@@ -85,7 +119,10 @@ describe('liveness belongs to the source (issue 18 item 8)', () => {
     const path = await import('node:path');
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'zt-live-')), 'owners.json');
     const a = new Liveness({ restHeartbeatSec: 300, file });
-    a.seen([{ cameraId: 'c1', status: 'online', reason: null, at: isoAt(Date.now()), actor: 'source:wvp' }, { cameraId: 'c2', status: 'online', reason: null, at: isoAt(Date.now()), actor: 'key-a' }]);
+    a.seen([
+      { cameraId: 'c1', status: 'online', reason: null, at: isoAt(Date.now()), actor: 'source:wvp' },
+      { cameraId: 'c2', status: 'online', reason: null, at: isoAt(Date.now()), actor: 'key-a' },
+    ]);
     await a.save();
     const b = new Liveness({ restHeartbeatSec: 300, file });
     await b.load(new Set(['wvp', 'rest']));

@@ -17,54 +17,63 @@ const run = promisify(execFile);
 const skip = missingServerBuild();
 const DEMO_ID = '13011100001310000001';
 
-describe.skipIf(skip !== null)('Done when: ZHIHUI_CONFIG=that.yaml SIMULATOR=off npm start, then mosquitto_pub moves the wall', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'zt-done-'));
-  let broker: Child;
-  let server: ServerProc;
-  let wall: WallSocket;
+describe.skipIf(skip !== null)(
+  'Done when: ZHIHUI_CONFIG=that.yaml SIMULATOR=off npm start, then mosquitto_pub moves the wall',
+  () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'zt-done-'));
+    let broker: Child;
+    let server: ServerProc;
+    let wall: WallSocket;
 
-  beforeAll(async () => {
-    broker = await startMosquitto();
-    const yaml = path.join(dir, 'that.yaml');
-    writeFileSync(yaml, `sources:\n  - id: demo-mqtt\n    kind: mqtt\n    url: mqtt://127.0.0.1:${broker.port}\n    topic: cameras/{id}/status   # payload: online | offline\n`);
-    server = await spawnServer({ dataDir: path.join(dir, 'data'), env: { ZHIHUI_CONFIG: yaml, SIMULATOR: 'off', ADMIN_KEY: 'adm' } });
-    await waitFor(async () => {
-      const res = await fetch(`${server.url}/api/v1/sources`, { headers: { authorization: 'Bearer adm' } });
-      return (await res.json()).sources[0].state === 'up';
-    }, 'the MQTT source up');
-    wall = await openSocket(server.url);
-  });
-  afterAll(async () => {
-    wall?.close();
-    await server?.kill('SIGTERM');
-    await broker?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+    beforeAll(async () => {
+      broker = await startMosquitto();
+      const yaml = path.join(dir, 'that.yaml');
+      writeFileSync(
+        yaml,
+        `sources:\n  - id: demo-mqtt\n    kind: mqtt\n    url: mqtt://127.0.0.1:${broker.port}\n    topic: cameras/{id}/status   # payload: online | offline\n`,
+      );
+      server = await spawnServer({
+        dataDir: path.join(dir, 'data'),
+        env: { ZHIHUI_CONFIG: yaml, SIMULATOR: 'off', ADMIN_KEY: 'adm' },
+      });
+      await waitFor(async () => {
+        const res = await fetch(`${server.url}/api/v1/sources`, { headers: { authorization: 'Bearer adm' } });
+        return (await res.json()).sources[0].state === 'up';
+      }, 'the MQTT source up');
+      wall = await openSocket(server.url);
+    });
+    afterAll(async () => {
+      wall?.close();
+      await server?.kill('SIGTERM');
+      await broker?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
 
-  test('the demo wall and the summary API follow a mosquitto_pub', async () => {
-    const summary = async () => (await (await fetch(`${server.url}/api/v1/regions/130111/summary`)).json()).cameras;
-    const ack = await subscribe(wall, { region: '130111' });
-    if (!ack.ok) throw new Error(JSON.stringify(ack));
-    const snap = ack.data;
-    const row = snap.cameras.id.indexOf(DEMO_ID);
-    expect(row).toBeGreaterThanOrEqual(0);
-    expect(snap.cameras.state[row]).toBe(0); // online in the seeded demo
-    const before = await summary();
-    const deltas = collect(wall);
+    test('the demo wall and the summary API follow a mosquitto_pub', async () => {
+      const summary = async () => (await (await fetch(`${server.url}/api/v1/regions/130111/summary`)).json()).cameras;
+      const ack = await subscribe(wall, { region: '130111' });
+      if (!ack.ok) throw new Error(JSON.stringify(ack));
+      const snap = ack.data;
+      const row = snap.cameras.id.indexOf(DEMO_ID);
+      expect(row).toBeGreaterThanOrEqual(0);
+      expect(snap.cameras.state[row]).toBe(0); // online in the seeded demo
+      const before = await summary();
+      const deltas = collect(wall);
 
-    const t0 = Date.now();
-    await run('mosquitto_pub', ['-p', String(broker.port), '-t', `cameras/${DEMO_ID}/status`, '-m', 'offline']);
-    const d = await deltas.next((x) => x.cams?.i.includes(row) === true, 10_000);
-    const wallMs = Date.now() - t0;
-    const i = d.cams!.i.indexOf(row);
-    expect(d.cams!.s[i]).toBe(1); // offline
-    const after = await waitFor(async () => {
-      const c = await summary();
-      return c.offline === before.offline + 1 && c;
-    }, 'summary API');
-    const apiMs = Date.now() - t0;
-    expect(after.online).toBe(before.online - 1);
-    // Reported, not asserted: a loaded machine must not fail the test on time.
-    console.log(`mosquitto_pub → wall delta ${wallMs} ms, → summary API ${apiMs} ms`);
-  });
-});
+      const t0 = Date.now();
+      await run('mosquitto_pub', ['-p', String(broker.port), '-t', `cameras/${DEMO_ID}/status`, '-m', 'offline']);
+      const d = await deltas.next((x) => x.cams?.i.includes(row) === true, 10_000);
+      const wallMs = Date.now() - t0;
+      const i = d.cams!.i.indexOf(row);
+      expect(d.cams!.s[i]).toBe(1); // offline
+      const after = await waitFor(async () => {
+        const c = await summary();
+        return c.offline === before.offline + 1 && c;
+      }, 'summary API');
+      const apiMs = Date.now() - t0;
+      expect(after.online).toBe(before.online - 1);
+      // Reported, not asserted: a loaded machine must not fail the test on time.
+      console.log(`mosquitto_pub → wall delta ${wallMs} ms, → summary API ${apiMs} ms`);
+    });
+  },
+);

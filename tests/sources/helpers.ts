@@ -13,7 +13,11 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const unique = (what: string) => `zt-${what}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
 /** Polls until `check` returns a value that is not undefined/false, or fails after `ms`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, ms = 20_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  ms = 20_000,
+): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -63,14 +67,21 @@ export async function camera(app: FastifyInstance, id: string): Promise<CameraVi
   return found;
 }
 
-export async function sourceView(app: FastifyInstance, id: string): Promise<Record<string, unknown> & { state: string; rejects: Record<string, number>; channels: number }> {
+export async function sourceView(
+  app: FastifyInstance,
+  id: string,
+): Promise<Record<string, unknown> & { state: string; rejects: Record<string, number>; channels: number }> {
   const res = await app.inject({ method: 'GET', url: `/api/v1/sources/${id}`, headers: ADMIN });
   if (res.statusCode !== 200) throw new Error(res.body);
   return res.json();
 }
 
 /** The status events of a channel since `from` (ISO), as [to, reason, actor]. */
-export async function history(app: FastifyInstance, id: string, from: string): Promise<[string, string | null, string][]> {
+export async function history(
+  app: FastifyInstance,
+  id: string,
+  from: string,
+): Promise<[string, string | null, string][]> {
   const ev = await app.store.statusEvents({ from, to: new Date(Date.now() + 60_000).toISOString(), cameraIds: [id] });
   return ev.map((e) => [e.to, e.reason, e.actor]);
 }

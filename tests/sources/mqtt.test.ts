@@ -24,9 +24,26 @@ describe('MQTT: the minimal config of the issue, payload mapping, repeats, bad i
     s = await sourcesApp([
       // As the issue writes it, under a prefix of this run.
       { id: 'demo-mqtt', kind: 'mqtt', url: MQTT_URL, topic: `${p}/cameras/{id}/status` },
-      { id: 'json-bridge', kind: 'mqtt', url: MQTT_URL, topic: `${p}/gw/{id}`, ids: { prefix: '' }, payload: { json: { status: 'state', reason: 'why', at: 'ts' }, online: ['up'], offline: ['down'], reasons: { pwr: 'power' } } },
+      {
+        id: 'json-bridge',
+        kind: 'mqtt',
+        url: MQTT_URL,
+        topic: `${p}/gw/{id}`,
+        ids: { prefix: '' },
+        payload: {
+          json: { status: 'state', reason: 'why', at: 'ts' },
+          online: ['up'],
+          offline: ['down'],
+          reasons: { pwr: 'power' },
+        },
+      },
     ]);
-    await waitFor(async () => (await sourceView(s.app, 'demo-mqtt')).state === 'up' && (await sourceView(s.app, 'json-bridge')).state === 'up', 'both sources up');
+    await waitFor(
+      async () =>
+        (await sourceView(s.app, 'demo-mqtt')).state === 'up' &&
+        (await sourceView(s.app, 'json-bridge')).state === 'up',
+      'both sources up',
+    );
   });
   afterAll(() => s.close());
 
@@ -51,7 +68,10 @@ describe('MQTT: the minimal config of the issue, payload mapping, repeats, bad i
     const before = (await sourceView(s.app, 'demo-mqtt')).repeatsDropped as number;
     await send(`${p}/cameras/${id}/status`, 'online');
     await send(`${p}/cameras/${id}/status`, '1');
-    await waitFor(async () => ((await sourceView(s.app, 'demo-mqtt')).repeatsDropped as number) === before + 2, 'two repeats dropped');
+    await waitFor(
+      async () => ((await sourceView(s.app, 'demo-mqtt')).repeatsDropped as number) === before + 2,
+      'two repeats dropped',
+    );
     expect((await history(s.app, id, started)).length).toBe(2);
   });
 
@@ -78,7 +98,12 @@ describe('MQTT: the minimal config of the issue, payload mapping, repeats, bad i
     await waitFor(async () => {
       const a = await sourceView(s.app, 'demo-mqtt');
       const b = await sourceView(s.app, 'json-bridge');
-      return a.rejects.bad_payload === 1 && a.rejects.unknown_id === 2 && b.rejects.bad_payload === 3 && b.rejects.bad_report === 1;
+      return (
+        a.rejects.bad_payload === 1 &&
+        a.rejects.unknown_id === 2 &&
+        b.rejects.bad_payload === 3 &&
+        b.rejects.bad_report === 1
+      );
     }, 'rejects counted per kind');
     expect(await camera(s.app, id)).toEqual(before);
     expect((await camera(s.app, s.ids[1]!)).status).toBe('offline');
@@ -112,7 +137,16 @@ describe('MQTT: retained state, a broker killed mid-run, a flapping channel', ()
     await local.publishAsync(topic(ids[0]!), 'online', { qos: 1, retain: true });
     await local.publishAsync(topic(ids[1]!), 'online', { qos: 1, retain: true });
     await local.publishAsync(topic(ids[2]!), 'offline', { qos: 1, retain: true });
-    s = await sourcesApp([{ id: 'nvr', kind: 'mqtt', url: `mqtt://127.0.0.1:${broker.port}`, topic: `${p}/c/{id}`, downAfter: 1, flapping: { changes: 2, minutes: 10 } }]);
+    s = await sourcesApp([
+      {
+        id: 'nvr',
+        kind: 'mqtt',
+        url: `mqtt://127.0.0.1:${broker.port}`,
+        topic: `${p}/c/{id}`,
+        downAfter: 1,
+        flapping: { changes: 2, minutes: 10 },
+      },
+    ]);
     s.app.bus.on('source', (e) => events.push(e));
     // The inventory came after the connection: the broker is asked again by reconnecting.
     await local.endAsync();
@@ -131,17 +165,25 @@ describe('MQTT: retained state, a broker killed mid-run, a flapping channel', ()
     await local.publishAsync(topic(s.ids[0]!), 'online', { qos: 1, retain: true });
     await local.publishAsync(topic(s.ids[1]!), 'online', { qos: 1, retain: true });
     await local.publishAsync(topic(s.ids[2]!), 'offline', { qos: 1, retain: true });
-    await waitFor(async () => (await camera(s.app, s.ids[2]!)).status === 'offline' && (await camera(s.app, s.ids[0]!)).status === 'online', 'retained state applied');
+    await waitFor(
+      async () =>
+        (await camera(s.app, s.ids[2]!)).status === 'offline' && (await camera(s.app, s.ids[0]!)).status === 'online',
+      'retained state applied',
+    );
     expect((await sourceView(s.app, 'nvr')).state).toBe('up');
   });
 
   test('the broker dies: its channels go unknown (source_down), never offline, and are not failures; one resync restores them', async () => {
-    const summary = async () => (await s.app.inject({ method: 'GET', url: '/api/v1/regions/139900/summary' })).json().cameras;
+    const summary = async () =>
+      (await s.app.inject({ method: 'GET', url: '/api/v1/regions/139900/summary' })).json().cameras;
     const before = await summary();
     events.length = 0;
     await local.endAsync();
     await broker.stop();
-    await waitFor(async () => (await camera(s.app, s.ids[0]!)).reason === 'source_down', 'channels unknown (source_down)');
+    await waitFor(
+      async () => (await camera(s.app, s.ids[0]!)).reason === 'source_down',
+      'channels unknown (source_down)',
+    );
     for (const id of s.ids) expect(await camera(s.app, id)).toMatchObject({ status: 'unknown', reason: 'source_down' });
     const down = await summary();
     expect(down.offline).toBe(before.offline - 1);
@@ -157,7 +199,11 @@ describe('MQTT: retained state, a broker killed mid-run, a flapping channel', ()
     local = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`);
     await local.publishAsync(topic(s.ids[0]!), 'online', { qos: 1, retain: true });
     await local.publishAsync(topic(s.ids[1]!), 'offline', { qos: 1, retain: true });
-    await waitFor(async () => (await camera(s.app, s.ids[2]!)).reason === null && (await camera(s.app, s.ids[1]!)).status === 'offline', 'resync done');
+    await waitFor(
+      async () =>
+        (await camera(s.app, s.ids[2]!)).reason === null && (await camera(s.app, s.ids[1]!)).status === 'offline',
+      'resync done',
+    );
     expect(await camera(s.app, s.ids[0]!)).toMatchObject({ status: 'online' });
     // Nobody said anything about the third: it stays unknown, no longer blamed on the source.
     expect(await camera(s.app, s.ids[2]!)).toMatchObject({ status: 'unknown', reason: null });
@@ -170,14 +216,21 @@ describe('MQTT: retained state, a broker killed mid-run, a flapping channel', ()
   test('a flapping channel is held in its last state, marked, and counted once', async () => {
     const id = s.ids[0]!;
     const from = new Date().toISOString();
-    for (const v of ['offline', 'online', 'offline', 'online', 'offline', 'online', 'offline']) await local.publishAsync(topic(id), v, { qos: 1 });
+    for (const v of ['offline', 'online', 'offline', 'online', 'offline', 'online', 'offline'])
+      await local.publishAsync(topic(id), v, { qos: 1 });
     await waitFor(async () => (await sourceView(s.app, 'nvr')).flapping === 1, 'flapping');
     // Two changes pass (the limit), the third starts the episode: held at online.
     expect((await history(s.app, id, from)).map((h) => h[0])).toEqual(['offline', 'online']);
     expect((await camera(s.app, id)).status).toBe('online');
     const v = await sourceView(s.app, 'nvr');
     expect(v.flappingEpisodes).toBe(1);
-    const ch = (await s.app.inject({ method: 'GET', url: `/api/v1/sources/channels/${id}`, headers: { authorization: 'Bearer adm' } })).json();
+    const ch = (
+      await s.app.inject({
+        method: 'GET',
+        url: `/api/v1/sources/channels/${id}`,
+        headers: { authorization: 'Bearer adm' },
+      })
+    ).json();
     expect(ch.claims[0]).toMatchObject({ source: 'nvr', status: 'offline', flapping: true });
   });
   void started;
@@ -189,12 +242,25 @@ describe('MQTT: Frigate preset (last will) and precedence between sources', () =
   beforeAll(async () => {
     s = await sourcesApp(
       [
-        { id: 'frigate', kind: 'mqtt', url: MQTT_URL, preset: 'frigate', topicPrefix: p, ids: { map: { front_door: '13990000001320000001', yard: '13990000001320000002' } }, priority: 10, downAfter: 1 },
+        {
+          id: 'frigate',
+          kind: 'mqtt',
+          url: MQTT_URL,
+          preset: 'frigate',
+          topicPrefix: p,
+          ids: { map: { front_door: '13990000001320000001', yard: '13990000001320000002' } },
+          priority: 10,
+          downAfter: 1,
+        },
         { id: 'backup', kind: 'mqtt', url: MQTT_URL, topic: `${p}-backup/{id}`, priority: 0 },
       ],
       2,
     );
-    await waitFor(async () => (await sourceView(s.app, 'frigate')).state === 'up' && (await sourceView(s.app, 'backup')).state === 'up', 'both up');
+    await waitFor(
+      async () =>
+        (await sourceView(s.app, 'frigate')).state === 'up' && (await sourceView(s.app, 'backup')).state === 'up',
+      'both up',
+    );
   });
   afterAll(async () => {
     await send(`${p}/available`, '', true);

@@ -3,7 +3,17 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startWvpStandIn, type StandInDevice, type WvpStandIn } from '../support/wvpStandIn.js';
-import { ADMIN, REDIS_URL, camera, history, sourceView, sourcesApp, unique, waitFor, type SourcesApp } from './helpers.js';
+import {
+  ADMIN,
+  REDIS_URL,
+  camera,
+  history,
+  sourceView,
+  sourcesApp,
+  unique,
+  waitFor,
+  type SourcesApp,
+} from './helpers.js';
 
 const DEV_A = '13990000001110000001';
 const DEV_B = '13990000001110000002';
@@ -20,8 +30,22 @@ function devices(now: number): StandInDevice[] {
       heartBeatInterval: 60,
       heartBeatCount: 3,
       channels: [
-        { deviceId: CH[0]!, name: '甲镇·路口1', civilCode: '139900100', status: 'ON', longitude: 114.51, latitude: 37.91 },
-        { deviceId: CH[1]!, name: '甲镇·路口2', civilCode: '139900100', status: 'OFF', longitude: 114.52, latitude: 37.92 },
+        {
+          deviceId: CH[0]!,
+          name: '甲镇·路口1',
+          civilCode: '139900100',
+          status: 'ON',
+          longitude: 114.51,
+          latitude: 37.91,
+        },
+        {
+          deviceId: CH[1]!,
+          name: '甲镇·路口2',
+          civilCode: '139900100',
+          status: 'OFF',
+          longitude: 114.52,
+          latitude: 37.92,
+        },
       ],
     },
     {
@@ -33,7 +57,14 @@ function devices(now: number): StandInDevice[] {
       heartBeatCount: 3,
       channels: [
         { deviceId: CH[2]!, name: '乙乡·村口', civilCode: '139900200', status: 'ON', longitude: null, latitude: null },
-        { deviceId: CH[3]!, name: '乙乡·学校', civilCode: '139900200', status: 'ON', longitude: 114.61, latitude: 37.81 },
+        {
+          deviceId: CH[3]!,
+          name: '乙乡·学校',
+          civilCode: '139900200',
+          status: 'ON',
+          longitude: 114.61,
+          latitude: 37.81,
+        },
       ],
     },
   ];
@@ -95,7 +126,11 @@ describe('wvp: Redis device channel, REST reconciliation, device OFF, a platform
     await waitFor(async () => (await camera(s.app, CH[3]!)).reason === 'device_offline', 'device B offline');
     expect(await camera(s.app, CH[2]!)).toMatchObject({ status: 'offline', reason: 'device_offline' });
     expect((await camera(s.app, CH[0]!)).status).toBe('online');
-    expect((await history(s.app, CH[2]!, started)).at(-1)).toEqual(['offline', 'device_offline', 'source:wvp-luancheng']);
+    expect((await history(s.app, CH[2]!, started)).at(-1)).toEqual([
+      'offline',
+      'device_offline',
+      'source:wvp-luancheng',
+    ]);
   });
 
   test('garbage on the channel, unknown ids and bad alarms are counted per kind and change nothing', async () => {
@@ -115,13 +150,22 @@ describe('wvp: Redis device channel, REST reconciliation, device OFF, a platform
   test('an alarm becomes a clue in the channel’s region and, as configured, a channel reason', async () => {
     await publish(JSON.stringify({ gbId: CH[0], alarmSn: 7, alarmType: 1, alarmDescription: '视频丢失报警' }), alarms);
     await waitFor(async () => (await camera(s.app, CH[0]!)).reason === 'video_lost', 'video_lost');
-    const clue = await waitFor(async () => (await s.app.store.getClue(`wvp-wvp-luancheng-${CH[0]}-7`))?.clue, 'clue stored');
-    expect(clue).toMatchObject({ region: '139900100', source: 'video', category: 'security', createdBy: 'source:wvp-luancheng' });
+    const clue = await waitFor(
+      async () => (await s.app.store.getClue(`wvp-wvp-luancheng-${CH[0]}-7`))?.clue,
+      'clue stored',
+    );
+    expect(clue).toMatchObject({
+      region: '139900100',
+      source: 'video',
+      category: 'security',
+      createdBy: 'source:wvp-luancheng',
+    });
     expect(clue.title).toContain('视频丢失报警');
   });
 
   test('the platform dies: channels unknown (source_down), one alert event; back, one reconciliation restores the truth', async () => {
-    const summary = async () => (await s.app.inject({ method: 'GET', url: '/api/v1/regions/139900/summary' })).json().cameras;
+    const summary = async () =>
+      (await s.app.inject({ method: 'GET', url: '/api/v1/regions/139900/summary' })).json().cameras;
     const events: { up: boolean; cameraIds: string[]; name: string }[] = [];
     s.app.bus.on('source', (e) => events.push(e));
     const before = await summary();
@@ -171,12 +215,41 @@ describe('wvp catalog sync: dry run first, then applied', () => {
   beforeAll(async () => {
     wvp = await startWvpStandIn({ username: 'admin', password: 'admin123' });
     const d = devices(Date.now());
-    d[1]!.channels.push({ deviceId: 'not-a-gb-id', name: 'x', civilCode: null, status: 'ON', longitude: null, latitude: null });
-    d[1]!.channels.push({ deviceId: '44030000001320000009', name: '外省', civilCode: '440300', status: 'ON', longitude: 113.9, latitude: 22.5 });
-    d[0]!.channels.push({ deviceId: '13990000001320000010', name: '甲镇·映射', civilCode: '13990001', status: 'ON', longitude: 114.5, latitude: 37.9 });
+    d[1]!.channels.push({
+      deviceId: 'not-a-gb-id',
+      name: 'x',
+      civilCode: null,
+      status: 'ON',
+      longitude: null,
+      latitude: null,
+    });
+    d[1]!.channels.push({
+      deviceId: '44030000001320000009',
+      name: '外省',
+      civilCode: '440300',
+      status: 'ON',
+      longitude: 113.9,
+      latitude: 22.5,
+    });
+    d[0]!.channels.push({
+      deviceId: '13990000001320000010',
+      name: '甲镇·映射',
+      civilCode: '13990001',
+      status: 'ON',
+      longitude: 114.5,
+      latitude: 37.9,
+    });
     for (const x of d) wvp.devices.set(x.deviceId, x);
     s = await sourcesApp(
-      [{ id: 'wvp', kind: 'wvp', redis: { url: REDIS_URL, channel: unique('device'), alarmChannel: unique('alarm') }, api: { url: wvp.url, username: 'admin', password: 'admin123' }, catalog: { regions: { '13990001': '139900100' } } }],
+      [
+        {
+          id: 'wvp',
+          kind: 'wvp',
+          redis: { url: REDIS_URL, channel: unique('device'), alarmChannel: unique('alarm') },
+          api: { url: wvp.url, username: 'admin', password: 'admin123' },
+          catalog: { regions: { '13990001': '139900100' } },
+        },
+      ],
       1,
     );
   });
@@ -186,32 +259,69 @@ describe('wvp catalog sync: dry run first, then applied', () => {
   });
 
   test('the dry run lists what would change and changes nothing; apply writes it', async () => {
-    const dry = await s.app.inject({ method: 'POST', url: '/api/v1/sources/wvp/sync-catalog', headers: ADMIN, payload: {} });
+    const dry = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/sources/wvp/sync-catalog',
+      headers: ADMIN,
+      payload: {},
+    });
     expect(dry.statusCode).toBe(200);
     const plan = dry.json();
     expect(plan).toMatchObject({ dryRun: true, devices: 2, channels: 7, unchanged: 0, applied: 0 });
     // cam(1) exists as 测试点1 in 甲镇: its name and position differ.
-    expect(plan.update).toEqual([expect.objectContaining({ id: CH[0], name: '甲镇·路口1', region: '139900100', changes: ['name', 'position'] })]);
-    expect(plan.add.map((r: { id: string }) => r.id).sort()).toEqual([CH[1], CH[2], CH[3], '13990000001320000010'].sort());
-    expect(plan.add.find((r: { id: string }) => r.id === CH[2])).toMatchObject({ approximatePosition: true, lon: 114.6, lat: 37.8, region: '139900200', regionFrom: 'civil_code' });
-    expect(plan.add.find((r: { id: string }) => r.id === '13990000001320000010')).toMatchObject({ region: '139900100', regionFrom: 'mapping' });
+    expect(plan.update).toEqual([
+      expect.objectContaining({ id: CH[0], name: '甲镇·路口1', region: '139900100', changes: ['name', 'position'] }),
+    ]);
+    expect(plan.add.map((r: { id: string }) => r.id).sort()).toEqual(
+      [CH[1], CH[2], CH[3], '13990000001320000010'].sort(),
+    );
+    expect(plan.add.find((r: { id: string }) => r.id === CH[2])).toMatchObject({
+      approximatePosition: true,
+      lon: 114.6,
+      lat: 37.8,
+      region: '139900200',
+      regionFrom: 'civil_code',
+    });
+    expect(plan.add.find((r: { id: string }) => r.id === '13990000001320000010')).toMatchObject({
+      region: '139900100',
+      regionFrom: 'mapping',
+    });
     expect(plan.skipped.map((x: { id: string }) => x.id).sort()).toEqual(['44030000001320000009', 'not-a-gb-id']);
     expect((await s.app.store.getCameras([CH[1]!])).size).toBe(0);
     expect(wvp.requests).toContain('GET /api/user/login');
 
-    const applied = (await s.app.inject({ method: 'POST', url: '/api/v1/sources/wvp/sync-catalog', headers: ADMIN, payload: { apply: true } })).json();
+    const applied = (
+      await s.app.inject({
+        method: 'POST',
+        url: '/api/v1/sources/wvp/sync-catalog',
+        headers: ADMIN,
+        payload: { apply: true },
+      })
+    ).json();
     expect(applied).toMatchObject({ dryRun: false, applied: 5 });
     const stored = await s.app.store.getCameras([...CH, '13990000001320000010']);
     expect(stored.size).toBe(5);
     expect(stored.get(CH[0]!)).toMatchObject({ name: '甲镇·路口1', lon: 114.51, lat: 37.91 });
-    const again = (await s.app.inject({ method: 'POST', url: '/api/v1/sources/wvp/sync-catalog', headers: ADMIN, payload: {} })).json();
+    const again = (
+      await s.app.inject({ method: 'POST', url: '/api/v1/sources/wvp/sync-catalog', headers: ADMIN, payload: {} })
+    ).json();
     expect(again).toMatchObject({ unchanged: 5, add: [], update: [] });
   });
 
   test('sync-catalog: unknown source 404, not a wvp source 409, no admin 401', async () => {
-    expect((await s.app.inject({ method: 'POST', url: '/api/v1/sources/nope/sync-catalog', headers: ADMIN, payload: {} })).statusCode).toBe(404);
-    expect((await s.app.inject({ method: 'POST', url: '/api/v1/sources/wvp/sync-catalog', payload: {} })).statusCode).toBe(401);
-    const bad = await s.app.inject({ method: 'POST', url: '/api/v1/sources/wvp/sync-catalog', headers: ADMIN, payload: { apply: 'yes please' } });
+    expect(
+      (await s.app.inject({ method: 'POST', url: '/api/v1/sources/nope/sync-catalog', headers: ADMIN, payload: {} }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await s.app.inject({ method: 'POST', url: '/api/v1/sources/wvp/sync-catalog', payload: {} })).statusCode,
+    ).toBe(401);
+    const bad = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/sources/wvp/sync-catalog',
+      headers: ADMIN,
+      payload: { apply: 'yes please' },
+    });
     expect(bad.statusCode).toBe(400);
   });
 });

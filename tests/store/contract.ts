@@ -1,7 +1,25 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { buildRegionTree, type Appeal, type Topic, type CameraInput, type Clue, type ClueEvent, type GridReport, type GridWorkerView, type Region } from '@zhihui/shared';
+import {
+  buildRegionTree,
+  type Appeal,
+  type Topic,
+  type CameraInput,
+  type Clue,
+  type ClueEvent,
+  type GridReport,
+  type GridWorkerView,
+  type Region,
+} from '@zhihui/shared';
 import { computeSummary } from '../../server/src/domain/summary.js';
-import type { AuditEntry, CredentialRecord, DeliveryRecord, SessionRecord, Store, StatusInput, UserRecord } from '../../server/src/store/types.js';
+import type {
+  AuditEntry,
+  CredentialRecord,
+  DeliveryRecord,
+  SessionRecord,
+  Store,
+  StatusInput,
+  UserRecord,
+} from '../../server/src/store/types.js';
 
 /** A store under test, opened fresh for each test; `reopen` closes it and opens the same data again. */
 export interface StoreHandle {
@@ -30,7 +48,12 @@ const cam = (n: number, region = A, extra: Partial<CameraInput> = {}): CameraInp
   ...extra,
 });
 
-const report = (cameraId: string, status: StatusInput['status'], at: string, extra: Partial<StatusInput> = {}): StatusInput => ({
+const report = (
+  cameraId: string,
+  status: StatusInput['status'],
+  at: string,
+  extra: Partial<StatusInput> = {},
+): StatusInput => ({
   cameraId,
   status,
   reason: status === 'offline' ? 'power' : null,
@@ -62,7 +85,13 @@ function clue(id: string, reportedAt: string, extra: Partial<Clue> = {}): Clue {
     ...extra,
   };
 }
-const firstEvent = (c: Clue): ClueEvent => ({ from: null, to: 'reported', at: c.reportedAt, actor: c.createdBy, note: null });
+const firstEvent = (c: Clue): ClueEvent => ({
+  from: null,
+  to: 'reported',
+  at: c.reportedAt,
+  actor: c.createdBy,
+  note: null,
+});
 
 const worker = (id: string, region = A, extra: Partial<GridWorkerView> = {}): GridWorkerView => ({
   id,
@@ -159,7 +188,13 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       await s.upsertRegions([{ ...regions[1]!, name: '栾城镇(新)' }]);
       const got = (await s.listRegions()).sort(byCode);
       expect(got.map((r) => r.code)).toEqual(['130111', A, B]);
-      expect(got[1]).toMatchObject({ code: A, name: '栾城镇(新)', level: 'township', parent: '130111', center: [114.64, 37.89] });
+      expect(got[1]).toMatchObject({
+        code: A,
+        name: '栾城镇(新)',
+        level: 'township',
+        parent: '130111',
+        center: [114.64, 37.89],
+      });
       expect(got[0]!.parent).toBeNull();
     });
 
@@ -167,12 +202,26 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       const created = await s.upsertCameras([cam(1), cam(2, B, { inService: false })], 'test', T('08:00'));
       expect(created).toHaveLength(2);
       const c1 = created.find((c) => c.id === cam(1).id)!;
-      expect(c1).toMatchObject({ status: 'unknown', reason: null, since: T('08:00'), lastSeen: null, inService: true, maintenance: null, region: A });
+      expect(c1).toMatchObject({
+        status: 'unknown',
+        reason: null,
+        since: T('08:00'),
+        lastSeen: null,
+        inService: true,
+        maintenance: null,
+        region: A,
+      });
       expect(created.find((c) => c.id === cam(2).id)!.inService).toBe(false);
 
       await s.applyStatus([report(cam(1).id, 'online', T('08:05'))]);
       const updated = await s.upsertCameras([cam(1, A, { name: '改名', lon: 114.7 })], 'test', T('09:00'));
-      expect(updated[0]).toMatchObject({ id: cam(1).id, name: '改名', lon: 114.7, status: 'online', since: T('08:05') });
+      expect(updated[0]).toMatchObject({
+        id: cam(1).id,
+        name: '改名',
+        lon: 114.7,
+        status: 'online',
+        since: T('08:05'),
+      });
 
       const map = await s.getCameras([cam(1).id, cam(2).id, 'nope']);
       expect([...map.keys()].sort()).toEqual([cam(1).id, cam(2).id].sort());
@@ -200,7 +249,9 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       expect(online.nextCursor).toBeNull();
       const inB = await s.listCameras({ regions: [B], limit: 100 });
       expect(inB.items).toHaveLength(3);
-      await expect(s.listCameras({ cursor: '!!not-a-cursor!!', limit: 3 })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
+      await expect(s.listCameras({ cursor: '!!not-a-cursor!!', limit: 3 })).rejects.toMatchObject({
+        code: 'BAD_CURSOR',
+      });
     });
 
     test('applyStatus: changes vs heartbeats, reason changes while down, events appended', async () => {
@@ -208,7 +259,13 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       const r1 = await s.applyStatus([report(c1!, 'online', T('08:00')), report(c2!, 'online', T('08:00'))]);
       expect(r1.changed.map((c) => c.id).sort()).toEqual([c1, c2].sort());
       expect(r1.events).toHaveLength(2);
-      expect(r1.events[0]).toMatchObject({ from: 'unknown', to: 'online', reason: null, at: T('08:00'), actor: 'test' });
+      expect(r1.events[0]).toMatchObject({
+        from: 'unknown',
+        to: 'online',
+        reason: null,
+        at: T('08:00'),
+        actor: 'test',
+      });
 
       // A repeat of the current state is a heartbeat: only last-seen moves.
       const r2 = await s.applyStatus([report(c1!, 'online', T('08:10'))]);
@@ -224,7 +281,13 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
         report(c1!, 'offline', T('09:02'), { reason: 'network' }),
       ]);
       expect(r3.changed).toHaveLength(1);
-      expect(r3.changed[0]).toMatchObject({ id: c1, status: 'offline', reason: 'network', since: T('09:01'), lastSeen: T('09:02') });
+      expect(r3.changed[0]).toMatchObject({
+        id: c1,
+        status: 'offline',
+        reason: 'network',
+        since: T('09:01'),
+        lastSeen: T('09:02'),
+      });
       expect(r3.events.map((e) => [e.from, e.to, e.reason])).toEqual([
         ['online', 'offline', 'power'],
         ['offline', 'offline', 'network'],
@@ -273,7 +336,11 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
         [T('12:00', '26'), 'online', 'offline'],
       ]);
       // `since` is the time of the last change in the rows.
-      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({ status: 'offline', reason: 'power', since: hist[hist.length - 1]!.at });
+      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({
+        status: 'offline',
+        reason: 'power',
+        since: hist[hist.length - 1]!.at,
+      });
 
       // A re-chained change is retracted in its old form and comes back in its new one.
       const [, c2] = await seedCameras(2);
@@ -300,7 +367,11 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
         [T('09:50'), 'offline', 'online', null],
       ]);
       expect(late.events.map((e) => [e.at, e.from, e.to])).toEqual(hist.slice(1).map((e) => [e.at, e.from, e.to]));
-      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({ status: 'online', since: T('09:50'), lastSeen: T('09:50') });
+      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({
+        status: 'online',
+        since: T('09:50'),
+        lastSeen: T('09:50'),
+      });
       // Heard online at 09:45 as well: the return is earlier, and `since` follows the rows.
       const back = await s.applyStatus([report(c1!, 'online', T('09:45'))]);
       expect(back.retracted.map((e) => [e.at, e.from, e.to])).toEqual([[T('09:50'), 'offline', 'online']]);
@@ -310,7 +381,11 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
         [T('09:40'), 'online', 'offline'],
         [T('09:45'), 'offline', 'online'],
       ]);
-      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({ status: 'online', since: T('09:45'), lastSeen: T('09:50') });
+      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({
+        status: 'online',
+        since: T('09:45'),
+        lastSeen: T('09:50'),
+      });
     });
 
     test('applyStatus: a channel never heard from takes any report as current; late reports see the batch before them', async () => {
@@ -332,7 +407,9 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
         [T('09:00'), 'offline', 'online'],
       ]);
       expect(late.retracted.map((e) => [e.at, e.from, e.to])).toEqual([[T('10:00'), 'unknown', 'online']]);
-      expect((await s.statusEvents({ from: T('00:00'), to: T('23:00'), cameraIds: [c2!] })).map((e) => [e.at, e.from, e.to])).toEqual([
+      expect(
+        (await s.statusEvents({ from: T('00:00'), to: T('23:00'), cameraIds: [c2!] })).map((e) => [e.at, e.from, e.to]),
+      ).toEqual([
         [T('08:00'), 'unknown', 'offline'],
         [T('09:00'), 'offline', 'online'],
       ]);
@@ -343,7 +420,17 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       const c1 = cam(1);
       await s.importSeed({
         regions,
-        cameras: [{ ...c1, inService: true, status: 'online', reason: null, since: T('12:00'), lastSeen: T('12:00'), maintenance: null }],
+        cameras: [
+          {
+            ...c1,
+            inService: true,
+            status: 'online',
+            reason: null,
+            since: T('12:00'),
+            lastSeen: T('12:00'),
+            maintenance: null,
+          },
+        ],
         statusEvents: [],
         maintenance: [],
         clues: [],
@@ -369,12 +456,24 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       expect((await s.getCameras([c1.id])).get(c1.id)).toMatchObject({ status: 'online', since: T('12:00') });
 
       // What the summary makes of it: two repairs and two failures in the window, online at its end.
-      const sum = await computeSummary(s, buildRegionTree(regions), A, { from: T('05:00'), to: T('12:30') }, Date.parse(T('12:30')));
+      const sum = await computeSummary(
+        s,
+        buildRegionTree(regions),
+        A,
+        { from: T('05:00'), to: T('12:30') },
+        Date.parse(T('12:30')),
+      );
       expect(sum.cameras).toMatchObject({ repaired: 2, newlyFailed: 2, online: 1, offline: 0 });
       // Online 05:00–06:00, 09:00–10:00 and 11:00–12:30, of 7.5 h.
       expect(sum.cameras.timeWeightedRate).toBeCloseTo(3.5 / 7.5, 6);
       // Counted at 10:30 it was offline.
-      const mid = await computeSummary(s, buildRegionTree(regions), A, { from: T('05:00'), to: T('10:30') }, Date.parse(T('12:30')));
+      const mid = await computeSummary(
+        s,
+        buildRegionTree(regions),
+        A,
+        { from: T('05:00'), to: T('10:30') },
+        Date.parse(T('12:30')),
+      );
       expect(mid.cameras).toMatchObject({ repaired: 1, newlyFailed: 2, online: 0, offline: 1 });
     });
 
@@ -423,7 +522,17 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       const c1 = cam(1);
       await s.importSeed({
         regions,
-        cameras: [{ ...c1, inService: true, status: 'online', reason: null, since: T('12:00'), lastSeen: T('12:00'), maintenance: null }],
+        cameras: [
+          {
+            ...c1,
+            inService: true,
+            status: 'online',
+            reason: null,
+            since: T('12:00'),
+            lastSeen: T('12:00'),
+            maintenance: null,
+          },
+        ],
         statusEvents: [
           { cameraId: c1.id, from: 'online', to: 'offline', reason: 'power', at: T('06:00'), actor: 'test' },
           { cameraId: c1.id, from: 'unknown', to: 'online', reason: null, at: T('12:00'), actor: 'test' },
@@ -461,7 +570,9 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       // Odd actor text crosses any bulk format intact (tab, newline, backslash).
       const actor = 'bulk\tkey\\x\nend';
       const batch: StatusInput[] = ids.map((id, i) =>
-        i % 3 === 0 ? report(id, 'online', T('09:00'), { actor }) : report(id, 'offline', T(`09:0${i % 7}`), { reason: i % 2 ? 'network' : 'power', actor }),
+        i % 3 === 0
+          ? report(id, 'online', T('09:00'), { actor })
+          : report(id, 'offline', T(`09:0${i % 7}`), { reason: i % 2 ? 'network' : 'power', actor }),
       );
       const r = await s.applyStatus(batch);
       const down = batch.filter((x) => x.status === 'offline');
@@ -471,7 +582,8 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       const now = await s.getCameras(ids);
       for (const x of batch) {
         const c = now.get(x.cameraId)!;
-        if (x.status === 'online') expect(c).toMatchObject({ status: 'online', reason: null, since: T('08:00'), lastSeen: T('09:00') });
+        if (x.status === 'online')
+          expect(c).toMatchObject({ status: 'online', reason: null, since: T('08:00'), lastSeen: T('09:00') });
         else expect(c).toMatchObject({ status: 'offline', reason: x.reason, since: x.at, lastSeen: x.at });
       }
       const history = await s.statusEvents({ from: T('08:30'), to: T('23:00') });
@@ -485,7 +597,10 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
 
     test('applyStatus: reports for channels not in the inventory are ignored, the rest applied', async () => {
       const [c1] = await seedCameras(1);
-      const r = await s.applyStatus([report('99999999999999999999', 'online', T('08:00')), report(c1!, 'online', T('08:00'))]);
+      const r = await s.applyStatus([
+        report('99999999999999999999', 'online', T('08:00')),
+        report(c1!, 'online', T('08:00')),
+      ]);
       expect(r.changed.map((c) => c.id)).toEqual([c1]);
     });
 
@@ -638,22 +753,54 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
     test('credentials: create, list oldest first, revoke once (with its audit line), unknown id', async () => {
       const k1 = credential('00000000000000a1', T('08:00'));
       // A viewer token bound to a township keeps its region; the key reaches the whole tree (null).
-      const v1 = credential('00000000000000b2', T('09:00'), { kind: 'viewer', name: '指挥中心大屏', scopes: [], region: '130111103' });
-      await s.createCredential(v1, audit('viewer.create', T('09:00'), { target: v1.id, details: { name: v1.name, scopes: [] } }));
-      await s.createCredential(k1, audit('key.create', T('08:00'), { target: k1.id, details: { name: k1.name, scopes: k1.scopes } }));
+      const v1 = credential('00000000000000b2', T('09:00'), {
+        kind: 'viewer',
+        name: '指挥中心大屏',
+        scopes: [],
+        region: '130111103',
+      });
+      await s.createCredential(
+        v1,
+        audit('viewer.create', T('09:00'), { target: v1.id, details: { name: v1.name, scopes: [] } }),
+      );
+      await s.createCredential(
+        k1,
+        audit('key.create', T('08:00'), { target: k1.id, details: { name: k1.name, scopes: k1.scopes } }),
+      );
       expect(await s.listCredentials()).toEqual([k1, v1]);
       // An id is unique: a second record with it is refused, and its audit line is not kept either.
-      await expect(s.createCredential({ ...k1, name: 'dup' }, audit('key.create', T('08:30'), { target: k1.id }))).rejects.toThrow();
+      await expect(
+        s.createCredential({ ...k1, name: 'dup' }, audit('key.create', T('08:30'), { target: k1.id })),
+      ).rejects.toThrow();
       expect((await s.listAudit({ limit: 10 })).items.map((e) => e.at)).toEqual([T('09:00'), T('08:00')]);
 
-      const revoked = await s.revokeCredential(k1.id, audit('key.revoke', T('10:00'), { actor: 'root', actorId: '00000000000000c3', target: k1.id, details: { name: k1.name } }));
+      const revoked = await s.revokeCredential(
+        k1.id,
+        audit('key.revoke', T('10:00'), {
+          actor: 'root',
+          actorId: '00000000000000c3',
+          target: k1.id,
+          details: { name: k1.name },
+        }),
+      );
       expect(revoked).toEqual({ ...k1, revokedAt: T('10:00'), revokedBy: 'root' });
       // Twice changes nothing and logs nothing.
       const again = await s.revokeCredential(k1.id, audit('key.revoke', T('11:00'), { actor: 'other', target: k1.id }));
       expect(again).toEqual(revoked);
-      expect(await s.revokeCredential('ffffffffffffffff', audit('key.revoke', T('11:00'), { target: 'ffffffffffffffff' }))).toBeNull();
+      expect(
+        await s.revokeCredential('ffffffffffffffff', audit('key.revoke', T('11:00'), { target: 'ffffffffffffffff' })),
+      ).toBeNull();
       const log = await s.listAudit({ action: 'key.revoke', limit: 10 });
-      expect(log.items).toEqual([{ at: T('10:00'), actor: 'root', actorId: '00000000000000c3', action: 'key.revoke', target: k1.id, details: { name: k1.name } }]);
+      expect(log.items).toEqual([
+        {
+          at: T('10:00'),
+          actor: 'root',
+          actorId: '00000000000000c3',
+          action: 'key.revoke',
+          target: k1.id,
+          details: { name: k1.name },
+        },
+      ]);
 
       s = await h.reopen();
       expect(await s.listCredentials()).toEqual([revoked, v1]);
@@ -681,21 +828,40 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       await expect(s.createUser({ ...u, id: 'u00000000000000a2' }, audit('user.create', T('08:01')))).rejects.toThrow();
       expect((await s.listAudit({ action: 'user.create', limit: 10 })).items).toHaveLength(1);
       // Five failures at once, max 3: every one counts, the third locks.
-      const after = await Promise.all(Array.from({ length: 5 }, (_, i) => s.recordSignInFailure(u.id, 3, T('09:15'), audit('session.fail', T(`09:0${i}`), { target: u.id }))));
+      const after = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          s.recordSignInFailure(u.id, 3, T('09:15'), audit('session.fail', T(`09:0${i}`), { target: u.id })),
+        ),
+      );
       expect(after.map((x) => x!.failedCount).sort()).toEqual([1, 2, 3, 4, 5]);
       const locked = (await s.getUser(u.id))!;
       expect(locked).toMatchObject({ failedCount: 5, lockedUntil: T('09:15') });
       expect((await s.listAudit({ action: 'session.fail', limit: 10 })).items).toHaveLength(5);
       expect(await s.recordSignInFailure('u_unknown', 3, T('09:15'), audit('session.fail', T('09:10')))).toBeNull();
-      const reset: UserRecord = { ...locked, failedCount: 0, lockedUntil: null, lastSignInAt: T('10:00'), role: 'leader', region: null };
+      const reset: UserRecord = {
+        ...locked,
+        failedCount: 0,
+        lockedUntil: null,
+        lastSignInAt: T('10:00'),
+        role: 'leader',
+        region: null,
+      };
       await s.updateUser(reset, audit('user.unlock', T('10:00'), { target: u.id }));
       await s.updateUser({ ...reset, disabledAt: T('11:00') }, null);
       s = await h.reopen();
       expect(await s.listUsers()).toEqual([{ ...reset, disabledAt: T('11:00') }]);
     });
 
-    test('sessions: create, read, touch only forward, delete one or a person\'s, sweep idle and ended ones', async () => {
-      const sess = (id: string, userId: string, lastSeenAt: string, expiresAt = T('20:00')): SessionRecord => ({ id, userId, csrf: `csrf-${id}`, createdAt: T('08:00'), lastSeenAt, expiresAt, ip: '10.0.0.7' });
+    test("sessions: create, read, touch only forward, delete one or a person's, sweep idle and ended ones", async () => {
+      const sess = (id: string, userId: string, lastSeenAt: string, expiresAt = T('20:00')): SessionRecord => ({
+        id,
+        userId,
+        csrf: `csrf-${id}`,
+        createdAt: T('08:00'),
+        lastSeenAt,
+        expiresAt,
+        ip: '10.0.0.7',
+      });
       await s.createSession(sess('a'.repeat(64), 'u1', T('08:00')));
       await s.createSession(sess('b'.repeat(64), 'u1', T('09:00')));
       await s.createSession(sess('c'.repeat(64), 'u2', T('09:30'), T('09:45')));
@@ -715,20 +881,58 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
 
     test('appeals and topics: put, replace, filter by region, time and topic; audit line with the write', async () => {
       const ap = (id: string, region: string, heardAt: string, extra: Partial<Appeal> = {}): Appeal => ({
-        id, region, village: '东村', appellant: '张三', text: '事项', category: 'dispute', heardAt, appealDay: true, topicId: null, owner: null, dueAt: null,
-        outcome: null, note: null, doneAt: null, clueId: null, createdBy: 'opA', updatedAt: heardAt, ...extra,
+        id,
+        region,
+        village: '东村',
+        appellant: '张三',
+        text: '事项',
+        category: 'dispute',
+        heardAt,
+        appealDay: true,
+        topicId: null,
+        owner: null,
+        dueAt: null,
+        outcome: null,
+        note: null,
+        doneAt: null,
+        clueId: null,
+        createdBy: 'opA',
+        updatedAt: heardAt,
+        ...extra,
       });
-      await s.putAppeals([ap('a1', A, T('09:00', '06')), ap('a2', A, T('10:00', '16')), ap('a3', B, T('11:00', '16'))], audit('appeal.create', T('11:00', '16')));
+      await s.putAppeals(
+        [ap('a1', A, T('09:00', '06')), ap('a2', A, T('10:00', '16')), ap('a3', B, T('11:00', '16'))],
+        audit('appeal.create', T('11:00', '16')),
+      );
       expect((await s.listAppeals({ regions: [A] })).map((a) => a.id)).toEqual(['a1', 'a2']);
       expect((await s.listAppeals({ from: T('09:30', '06'), to: T('10:30', '16') })).map((a) => a.id)).toEqual(['a2']);
-      const t1: Topic = { id: 't1', region: A, title: '议题', meetingDate: '2026-11-26', decision: null, owner: null, dueAt: null, outcome: null, doneAt: null, createdBy: 'opA', updatedAt: T('12:00') };
+      const t1: Topic = {
+        id: 't1',
+        region: A,
+        title: '议题',
+        meetingDate: '2026-11-26',
+        decision: null,
+        owner: null,
+        dueAt: null,
+        outcome: null,
+        doneAt: null,
+        createdBy: 'opA',
+        updatedAt: T('12:00'),
+      };
       await s.putTopic(t1, null);
-      await s.putAppeals([ap('a2', A, T('10:00', '16'), { topicId: 't1', owner: '司法所', outcome: 'resolved', doneAt: T('12:00') })], null);
-      expect((await s.listAppeals({ topicId: 't1' })).map((a) => [a.id, a.owner, a.outcome])).toEqual([['a2', '司法所', 'resolved']]);
+      await s.putAppeals(
+        [ap('a2', A, T('10:00', '16'), { topicId: 't1', owner: '司法所', outcome: 'resolved', doneAt: T('12:00') })],
+        null,
+      );
+      expect((await s.listAppeals({ topicId: 't1' })).map((a) => [a.id, a.owner, a.outcome])).toEqual([
+        ['a2', '司法所', 'resolved'],
+      ]);
       await s.putTopic({ ...t1, decision: '重新勘界' }, audit('topic.update', T('13:00')));
       s = await h.reopen();
       expect(await s.getTopic('t1')).toEqual({ ...t1, decision: '重新勘界' });
-      expect((await s.listTopics({ regions: [A], from: '2026-11-01', to: '2026-12-01' })).map((t) => t.id)).toEqual(['t1']);
+      expect((await s.listTopics({ regions: [A], from: '2026-11-01', to: '2026-12-01' })).map((t) => t.id)).toEqual([
+        't1',
+      ]);
       expect(await s.listTopics({ regions: [B] })).toEqual([]);
       expect((await s.getAppeal('a2'))!.topicId).toBe('t1');
       expect(await s.getAppeal('zz')).toBeNull();
@@ -744,7 +948,10 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       ]);
       const c = clue('A-1', T('09:00'), { createdBy: 'ingest' });
       await s.createClue(c, firstEvent(c));
-      await s.updateClue({ ...c, status: 'verified', updatedAt: T('10:00') }, { from: 'reported', to: 'verified', at: T('10:00'), actor: 'ops', note: '属实' });
+      await s.updateClue(
+        { ...c, status: 'verified', updatedAt: T('10:00') },
+        { from: 'reported', to: 'verified', at: T('10:00'), actor: 'ops', note: '属实' },
+      );
 
       const all = await s.listAudit({ limit: 100 });
       expect(all.nextCursor).toBeNull();
@@ -756,13 +963,21 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
         [T('09:00'), 'key.create', 'k1'],
         [T('08:00'), 'maintenance.set', null],
       ]);
-      expect(all.items[0]).toEqual({ at: T('10:00'), actor: 'ops', actorId: null, action: 'clue.transition', target: 'A-1', details: { from: 'reported', to: 'verified', note: '属实' } });
+      expect(all.items[0]).toEqual({
+        at: T('10:00'),
+        actor: 'ops',
+        actorId: null,
+        action: 'clue.transition',
+        target: 'A-1',
+        details: { from: 'reported', to: 'verified', note: '属实' },
+      });
       expect(all.items[1]!.details).toEqual({ from: null, to: 'reported', note: null });
       expect(all.items[1]!.actor).toBe('ingest');
       expect(all.items[4]!.details).toEqual({ ids: 3, reason: '线路改造' });
       expect(all.items[4]!.actorId).toBe('env:admin');
 
-      const pick = async (q: Omit<Parameters<Store['listAudit']>[0], 'limit'>) => (await s.listAudit({ ...q, limit: 100 })).items.map((e) => e.action);
+      const pick = async (q: Omit<Parameters<Store['listAudit']>[0], 'limit'>) =>
+        (await s.listAudit({ ...q, limit: 100 })).items.map((e) => e.action);
       expect(await pick({ actor: 'ops' })).toEqual(['clue.transition', 'maintenance.set']);
       expect(await pick({ action: 'clue.' })).toEqual(['clue.transition', 'clue.create']);
       expect(await pick({ action: 'key.' })).toEqual(['key.revoke', 'key.create']);
@@ -787,7 +1002,9 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       expect([...p1.items, ...p2.items].map((e) => e.action)).toEqual(['key.revoke', 'key.create']);
       expect(p2.nextCursor).toBeNull();
       await expect(s.listAudit({ cursor: 'garbage', limit: 5 })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
-      await expect(s.listAudit({ cursor: Buffer.from('[1,2]').toString('base64url'), limit: 5 })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
+      await expect(s.listAudit({ cursor: Buffer.from('[1,2]').toString('base64url'), limit: 5 })).rejects.toMatchObject(
+        { code: 'BAD_CURSOR' },
+      );
     });
 
     test('delivery log: add, update the outcome, newest first with filters and cursor pages, unfinished ones', async () => {
@@ -797,16 +1014,34 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       const d4 = delivery('d4', T('10:00'));
       for (const d of [d1, d2, d3, d4]) await s.addDelivery(d);
       await expect(s.addDelivery({ ...d1 })).rejects.toThrow();
-      await s.updateDelivery('d1', { status: 'sent', attempts: 3, error: 'errcode -1: 系统繁忙', sentAt: T('08:01'), updatedAt: T('08:01') });
+      await s.updateDelivery('d1', {
+        status: 'sent',
+        attempts: 3,
+        error: 'errcode -1: 系统繁忙',
+        sentAt: T('08:01'),
+        updatedAt: T('08:01'),
+      });
       await s.updateDelivery('d4', { status: 'merged', mergedInto: 'd9', updatedAt: T('10:05') });
       await s.updateDelivery('d3', {});
       const all = await s.listDeliveries({ limit: 10 });
       expect(all.items.map((d) => d.id)).toEqual(['d4', 'd3', 'd2', 'd1']);
-      expect(all.items[3]).toEqual({ ...d1, status: 'sent', attempts: 3, error: 'errcode -1: 系统繁忙', sentAt: T('08:01'), updatedAt: T('08:01') });
+      expect(all.items[3]).toEqual({
+        ...d1,
+        status: 'sent',
+        attempts: 3,
+        error: 'errcode -1: 系统繁忙',
+        sentAt: T('08:01'),
+        updatedAt: T('08:01'),
+      });
       expect(all.items[0]).toMatchObject({ status: 'merged', mergedInto: 'd9', updatedAt: T('10:05') });
       expect((await s.listDeliveries({ regions: [B], limit: 10 })).items.map((d) => d.id)).toEqual(['d2']);
-      expect((await s.listDeliveries({ channel: 'county-duty', status: 'queued', limit: 10 })).items.map((d) => d.id)).toEqual(['d3']);
-      expect((await s.listDeliveries({ from: T('09:00'), to: T('10:00'), limit: 10 })).items.map((d) => d.id)).toEqual(['d3', 'd2']);
+      expect(
+        (await s.listDeliveries({ channel: 'county-duty', status: 'queued', limit: 10 })).items.map((d) => d.id),
+      ).toEqual(['d3']);
+      expect((await s.listDeliveries({ from: T('09:00'), to: T('10:00'), limit: 10 })).items.map((d) => d.id)).toEqual([
+        'd3',
+        'd2',
+      ]);
       // Pages of one: the tie at 09:00 is broken by id, and every line comes once.
       const seen: string[] = [];
       for (let cursor: string | undefined, first = true; first || cursor; first = false) {
@@ -816,32 +1051,68 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       }
       expect(seen).toEqual(['d4', 'd3', 'd2', 'd1']);
       await expect(s.listDeliveries({ limit: 1, cursor: 'nonsense' })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
-      expect((await s.unfinishedDeliveries()).map((d) => [d.id, d.status])).toEqual([['d2', 'held'], ['d3', 'queued']]);
+      expect((await s.unfinishedDeliveries()).map((d) => [d.id, d.status])).toEqual([
+        ['d2', 'held'],
+        ['d3', 'queued'],
+      ]);
       s = await h.reopen();
       expect((await s.listDeliveries({ limit: 10 })).items[2]).toEqual(d2);
     });
 
     test('notify settings, calendar overrides and alert state: put, replace, delete with audit lines', async () => {
-      const ch = { kind: 'channel' as const, id: 'county-duty', doc: { kind: 'dingtalk', url: 'http://127.0.0.1:9999/robot/send?access_token=demo' }, updatedAt: T('08:00'), updatedBy: 'admin' };
-      const rule = { kind: 'rule' as const, id: 'urgent', doc: { kind: 'urgent_clue', region: '130111', channels: ['county-duty'] }, updatedAt: T('08:10'), updatedBy: 'admin' };
+      const ch = {
+        kind: 'channel' as const,
+        id: 'county-duty',
+        doc: { kind: 'dingtalk', url: 'http://127.0.0.1:9999/robot/send?access_token=demo' },
+        updatedAt: T('08:00'),
+        updatedBy: 'admin',
+      };
+      const rule = {
+        kind: 'rule' as const,
+        id: 'urgent',
+        doc: { kind: 'urgent_clue', region: '130111', channels: ['county-duty'] },
+        updatedAt: T('08:10'),
+        updatedBy: 'admin',
+      };
       await s.putNotifySetting(ch, audit('notify.channel.put', T('08:00'), { target: 'county-duty' }));
       await s.putNotifySetting(rule, audit('notify.rule.put', T('08:10'), { target: 'urgent' }));
       const ch2 = { ...ch, doc: { ...ch.doc, name: '县值班群' }, updatedAt: T('09:00'), updatedBy: 'root' };
       await s.putNotifySetting(ch2, audit('notify.channel.put', T('09:00'), { target: 'county-duty' }));
       expect(await s.listNotifySettings()).toEqual([rule, ch2]);
-      expect(await s.deleteNotifySetting('rule', 'urgent', audit('notify.rule.delete', T('10:00'), { target: 'urgent' }))).toBe(true);
-      expect(await s.deleteNotifySetting('rule', 'urgent', audit('notify.rule.delete', T('10:01'), { target: 'urgent' }))).toBe(false);
-      expect((await s.listAudit({ action: 'notify.', limit: 10 })).items.map((e) => e.action)).toEqual(['notify.rule.delete', 'notify.channel.put', 'notify.rule.put', 'notify.channel.put']);
+      expect(
+        await s.deleteNotifySetting('rule', 'urgent', audit('notify.rule.delete', T('10:00'), { target: 'urgent' })),
+      ).toBe(true);
+      expect(
+        await s.deleteNotifySetting('rule', 'urgent', audit('notify.rule.delete', T('10:01'), { target: 'urgent' })),
+      ).toBe(false);
+      expect((await s.listAudit({ action: 'notify.', limit: 10 })).items.map((e) => e.action)).toEqual([
+        'notify.rule.delete',
+        'notify.channel.put',
+        'notify.rule.put',
+        'notify.channel.put',
+      ]);
 
       const o = { date: '2027-10-01', workday: false, note: '国庆节', updatedAt: T('08:00'), updatedBy: 'admin' };
       await s.putCalendarOverride(o, audit('calendar.override.put', T('08:00'), { target: o.date }));
-      await s.putCalendarOverride({ date: '2027-01-01', workday: false, note: null, updatedAt: T('08:00'), updatedBy: 'admin' }, audit('calendar.override.put', T('08:00')));
+      await s.putCalendarOverride(
+        { date: '2027-01-01', workday: false, note: null, updatedAt: T('08:00'), updatedBy: 'admin' },
+        audit('calendar.override.put', T('08:00')),
+      );
       await s.putCalendarOverride({ ...o, workday: true, note: null }, audit('calendar.override.put', T('08:30')));
-      expect((await s.listCalendarOverrides()).map((x) => [x.date, x.workday, x.note])).toEqual([['2027-01-01', false, null], ['2027-10-01', true, null]]);
+      expect((await s.listCalendarOverrides()).map((x) => [x.date, x.workday, x.note])).toEqual([
+        ['2027-01-01', false, null],
+        ['2027-10-01', true, null],
+      ]);
       expect(await s.deleteCalendarOverride('2027-01-01', audit('calendar.override.delete', T('09:00')))).toBe(true);
       expect(await s.deleteCalendarOverride('2027-01-01', audit('calendar.override.delete', T('09:01')))).toBe(false);
 
-      await s.saveNotifyState([{ key: 'a', doc: { firing: true, n: 1 } }, { key: 'b', doc: { firing: false } }], []);
+      await s.saveNotifyState(
+        [
+          { key: 'a', doc: { firing: true, n: 1 } },
+          { key: 'b', doc: { firing: false } },
+        ],
+        [],
+      );
       await s.saveNotifyState([{ key: 'a', doc: { firing: true, n: 2 } }], ['b', 'never-there']);
       s = await h.reopen();
       expect(await s.listNotifyState()).toEqual([{ key: 'a', doc: { firing: true, n: 2 } }]);
@@ -864,14 +1135,24 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
         regions,
         cameras: cams,
         statusEvents: [
-          { cameraId: cams[1]!.id, from: 'online', to: 'offline', reason: 'black_screen', at: T('06:00'), actor: 'fixture' },
+          {
+            cameraId: cams[1]!.id,
+            from: 'online',
+            to: 'offline',
+            reason: 'black_screen',
+            at: T('06:00'),
+            actor: 'fixture',
+          },
           { cameraId: cams[0]!.id, from: 'offline', to: 'online', reason: null, at: T('05:00'), actor: 'fixture' },
         ],
         maintenance: [{ cameraId: cams[0]!.id, reason: '检修', from: T('01:00'), to: T('02:00') }],
         clues: [
           {
             clue: c,
-            history: [firstEvent(c), { from: 'reported', to: 'verified', at: T('05:30'), actor: 'fixture', note: null }],
+            history: [
+              firstEvent(c),
+              { from: 'reported', to: 'verified', at: T('05:30'), actor: 'fixture', note: null },
+            ],
           },
         ],
         workers: [worker('G1', A, { lastReportAt: T('04:00') })],
@@ -880,7 +1161,10 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       expect(await s.isEmpty()).toBe(false);
       expect((await s.listRegions()).length).toBe(3);
       expect(await s.allCameras()).toEqual(cams);
-      expect((await s.statusEvents({ from: T('00:00'), to: T('23:00') })).map((e) => e.at)).toEqual([T('05:00'), T('06:00')]);
+      expect((await s.statusEvents({ from: T('00:00'), to: T('23:00') })).map((e) => e.at)).toEqual([
+        T('05:00'),
+        T('06:00'),
+      ]);
       expect(await s.maintenanceHistory({ from: T('00:00'), to: T('23:00') })).toHaveLength(1);
       const got = await s.getClue('S-1');
       expect(got!.clue).toEqual(c);
@@ -895,7 +1179,11 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       const c = clue('D-1', T('08:00'));
       await s.createClue(c, firstEvent(c));
       s = await h.reopen();
-      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({ status: 'offline', reason: 'network', since: T('08:00') });
+      expect((await s.getCameras([c1!])).get(c1!)).toMatchObject({
+        status: 'offline',
+        reason: 'network',
+        since: T('08:00'),
+      });
       expect((await s.getClue('D-1'))!.clue).toEqual(c);
       expect(await s.statusEvents({ from: T('00:00'), to: T('23:00') })).toHaveLength(1);
     });

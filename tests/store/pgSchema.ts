@@ -13,7 +13,10 @@ export function withSearchPath(url: string, schema: string): string {
 }
 
 /** A fresh, uniquely named schema; `drop` removes it with everything in it. */
-export async function freshSchema(url: string, tag = 't'): Promise<{ schema: string; url: string; drop: () => Promise<void> }> {
+export async function freshSchema(
+  url: string,
+  tag = 't',
+): Promise<{ schema: string; url: string; drop: () => Promise<void> }> {
   const schema = `zh_${tag}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -41,15 +41,28 @@ if (!TEST_DATABASE_URL) {
     const b = await createPostgresStore(db.url);
     stores.push(a, b);
     const ids = Array.from({ length: 200 }, (_, i) => `cam-${String(i).padStart(4, '0')}`);
-    await a.upsertCameras(ids.map((id) => ({ id, name: id, region: '130111100', lon: 114.6, lat: 37.9 })), 'test', '2026-11-27T00:00:00+08:00');
+    await a.upsertCameras(
+      ids.map((id) => ({ id, name: id, region: '130111100', lon: 114.6, lat: 37.9 })),
+      'test',
+      '2026-11-27T00:00:00+08:00',
+    );
     // Each round flips every channel; A and B send the same ids in opposite orders at the same time.
     const batch = (status: 'online' | 'offline', minute: number, order: string[]): StatusInput[] =>
-      order.map((cameraId) => ({ cameraId, status, reason: status === 'offline' ? 'network' : null, at: `2026-11-27T08:${String(minute).padStart(2, '0')}:00+08:00`, actor: 't' }));
+      order.map((cameraId) => ({
+        cameraId,
+        status,
+        reason: status === 'offline' ? 'network' : null,
+        at: `2026-11-27T08:${String(minute).padStart(2, '0')}:00+08:00`,
+        actor: 't',
+      }));
     const rounds = 10;
     let changes = 0;
     for (let i = 0; i < rounds; i++) {
       const status = i % 2 === 0 ? 'online' : 'offline';
-      const [ra, rb] = await Promise.all([a.applyStatus(batch(status, i, ids)), b.applyStatus(batch(status, i, [...ids].reverse()))]);
+      const [ra, rb] = await Promise.all([
+        a.applyStatus(batch(status, i, ids)),
+        b.applyStatus(batch(status, i, [...ids].reverse())),
+      ]);
       // Exactly one of the two saw each change: the other found it already applied (a heartbeat).
       expect(ra.changed.length + rb.changed.length).toBe(ids.length);
       changes += ra.events.length + rb.events.length;

@@ -20,7 +20,15 @@ export async function startServer(over: Partial<Config> = {}): Promise<TestServe
   const dataDir = await mkdtemp(path.join(tmpdir(), 'zhihui-stream-'));
   const app = await buildApp({
     logger: false,
-    config: { dataDir, simulator: false, seedAnchor: 'today', apiKeys: [{ name: 'test', key: 'k' }], demoKey: false, flushMs: 50, ...over },
+    config: {
+      dataDir,
+      simulator: false,
+      seedAnchor: 'today',
+      apiKeys: [{ name: 'test', key: 'k' }],
+      demoKey: false,
+      flushMs: 50,
+      ...over,
+    },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
@@ -48,7 +56,11 @@ export function subscribe(s: WallSocket, region: unknown): Promise<Ack<RegionSna
 }
 
 /** Collects deltas and pushed snapshots in arrival order. */
-export function collect(s: WallSocket): { deltas: RegionDelta[]; snapshots: RegionSnapshot[]; next(pred?: (d: RegionDelta) => boolean, ms?: number): Promise<RegionDelta> } {
+export function collect(s: WallSocket): {
+  deltas: RegionDelta[];
+  snapshots: RegionSnapshot[];
+  next(pred?: (d: RegionDelta) => boolean, ms?: number): Promise<RegionDelta>;
+} {
   const deltas: RegionDelta[] = [];
   const snapshots: RegionSnapshot[] = [];
   const waiters: { pred: (d: RegionDelta) => boolean; resolve: (d: RegionDelta) => void }[] = [];
@@ -83,7 +95,10 @@ export function collect(s: WallSocket): { deltas: RegionDelta[]; snapshots: Regi
   };
 }
 
-export async function postStatus(t: TestServer, reports: unknown[]): Promise<{ accepted: number; rejected: unknown[] }> {
+export async function postStatus(
+  t: TestServer,
+  reports: unknown[],
+): Promise<{ accepted: number; rejected: unknown[] }> {
   const res = await fetch(`${t.url}/api/v1/cameras/status`, {
     method: 'POST',
     headers: { authorization: 'Bearer k', 'content-type': 'application/json' },

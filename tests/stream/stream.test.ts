@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { CAMERA_STATES, applyDelta, snapshotAt, type RegionFigures, type RegionSnapshot } from '@zhihui/shared';
 import { computeSummary } from '../../server/src/domain/summary.js';
-import { collect, openSocket, postStatus, settle, startServer, subscribe, type TestServer, type WallSocket } from './helpers.js';
+import {
+  collect,
+  openSocket,
+  postStatus,
+  settle,
+  startServer,
+  subscribe,
+  type TestServer,
+  type WallSocket,
+} from './helpers.js';
 
 const withoutAt = (s: RegionSnapshot) => ({ ...s, at: '' });
 
@@ -36,7 +45,8 @@ async function subscribed(region: string) {
 
 function onlineCamera(snap: RegionSnapshot, skip = 0): string {
   let n = 0;
-  for (let i = 0; i < snap.cameras.id.length; i++) if (snap.cameras.state[i] === 0 && n++ === skip) return snap.cameras.id[i]!;
+  for (let i = 0; i < snap.cameras.id.length; i++)
+    if (snap.cameras.state[i] === 0 && n++ === skip) return snap.cameras.id[i]!;
   throw new Error('no online camera');
 }
 
@@ -81,7 +91,12 @@ describe('socket stream', () => {
     const { c, snap } = await subscribed('130111');
     const id = onlineCamera(snap, 3);
     const row = snap.cameras.id.indexOf(id);
-    const reports = [0, 1, 2, 3, 4].map((k) => ({ cameraId: id, status: k % 2 === 0 ? 'offline' : 'online', reason: 'network', at: at() }));
+    const reports = [0, 1, 2, 3, 4].map((k) => ({
+      cameraId: id,
+      status: k % 2 === 0 ? 'offline' : 'online',
+      reason: 'network',
+      at: at(),
+    }));
     await postStatus(t, reports);
     const d = await c.next((x) => !!x.cams?.i.includes(row));
     expect(d.cams!.i.filter((i) => i === row)).toHaveLength(1);
@@ -145,12 +160,24 @@ describe('socket stream', () => {
     };
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ i: fc.nat(ids.length - 1), status: fc.constantFrom('online', 'offline'), reason: fc.constantFrom('power', 'black_screen', 'network') }), { minLength: 1, maxLength: 25 }),
+        fc.array(
+          fc.record({
+            i: fc.nat(ids.length - 1),
+            status: fc.constantFrom('online', 'offline'),
+            reason: fc.constantFrom('power', 'black_screen', 'network'),
+          }),
+          { minLength: 1, maxLength: 25 },
+        ),
         fc.nat(3),
         async (changes, splits) => {
           const chunk = Math.ceil(changes.length / (splits + 1));
           for (let k = 0; k < changes.length; k += chunk) {
-            await postStatus(t, changes.slice(k, k + chunk).map((ch) => ({ cameraId: ids[ch.i]!, status: ch.status, reason: ch.reason, at: at() })));
+            await postStatus(
+              t,
+              changes
+                .slice(k, k + chunk)
+                .map((ch) => ({ cameraId: ids[ch.i]!, status: ch.status, reason: ch.reason, at: at() })),
+            );
             await settle(30);
           }
           const fresh = await subscribe(await open(), { region: '130111' });
@@ -177,7 +204,9 @@ describe('socket stream', () => {
         const strip = (f: RegionFigures) => ({ ...f, cameras: { ...f.cameras, timeWeightedRate: 0 } });
         expect(strip(s.figures[which])).toEqual(strip(omitChildren(sum)));
         // The time-weighted rate moves with the clock; the wall refreshes it once a minute.
-        expect(Math.abs((s.figures[which].cameras.timeWeightedRate ?? 0) - (sum.cameras.timeWeightedRate ?? 0))).toBeLessThan(1e-3);
+        expect(
+          Math.abs((s.figures[which].cameras.timeWeightedRate ?? 0) - (sum.cameras.timeWeightedRate ?? 0)),
+        ).toBeLessThan(1e-3);
         expect(s.childFigures.map((f) => strip(f[which]))).toEqual(sum.children.map(strip));
       }
     }
@@ -235,7 +264,9 @@ describe('socket stream pacing (FLUSH_MS is the longest window, not a fixed beat
     expect(d.seq).toBe(snap.seq + 1);
     // Every delta still applies in order onto the snapshot and gives the state a fresh subscribe sees.
     const ids = snap.cameras.id.filter((_, i) => snap.cameras.state[i] === 0).slice(30, 50);
-    await Promise.all(ids.map((x) => postStatus(slow, [{ cameraId: x, status: 'offline', reason: 'network', at: at() }])));
+    await Promise.all(
+      ids.map((x) => postStatus(slow, [{ cameraId: x, status: 'offline', reason: 'network', at: at() }])),
+    );
     const last = ids.at(-1)!;
     await c.next((x) => !!x.cams?.i.includes(snap.cameras.id.indexOf(last)), 10_000);
     await settle(300);

@@ -73,9 +73,23 @@ export async function startMosquitto(port?: number): Promise<Child> {
 const RTSP_SCRIPT = fileURLToPath(new URL('./rtsp_server.py', import.meta.url));
 
 /** GStreamer's RTSP server (Debian's gir1.2-gst-rtsp-server-1.0) serving a test stream at /live. */
-export async function startRtspServer(opts: { auth?: 'none' | 'basic' | 'digest'; user?: string; password?: string; path?: string } = {}): Promise<Child> {
+export async function startRtspServer(
+  opts: { auth?: 'none' | 'basic' | 'digest'; user?: string; password?: string; path?: string } = {},
+): Promise<Child> {
   const port = await freePort();
-  const args = [RTSP_SCRIPT, '--port', String(port), '--path', opts.path ?? '/live', '--auth', opts.auth ?? 'none', '--user', opts.user ?? 'admin', '--password', opts.password ?? 'secret'];
+  const args = [
+    RTSP_SCRIPT,
+    '--port',
+    String(port),
+    '--path',
+    opts.path ?? '/live',
+    '--auth',
+    opts.auth ?? 'none',
+    '--user',
+    opts.user ?? 'admin',
+    '--password',
+    opts.password ?? 'secret',
+  ];
   // Debian's python has the gi bindings; a pyenv python on PATH does not.
   const proc = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForLine(proc, /READY \d+/, 'rtsp server');

@@ -39,12 +39,19 @@ export interface RawSocketIo {
  * Connects to a socket.io server over a raw WebSocket and completes the socket.io connect
  * (`40` → `40{"sid":…}`); `headers` go into the upgrade request (Origin, Cookie …).
  */
-export function connectRaw(port: number, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<RawSocketIo> {
+export function connectRaw(
+  port: number,
+  headers: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<RawSocketIo> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     let buf = '';
     let upgraded = false;
-    const timer = setTimeout(() => fail(new Error(`no socket.io connect within ${timeoutMs} ms: ${buf.slice(0, 200)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`no socket.io connect within ${timeoutMs} ms: ${buf.slice(0, 200)}`)),
+      timeoutMs,
+    );
     const fail = (err: Error) => {
       clearTimeout(timer);
       socket.destroy();
@@ -52,7 +59,9 @@ export function connectRaw(port: number, headers: Record<string, string> = {}, t
     };
     socket.on('error', fail);
     socket.on('connect', () => {
-      const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      const extra = Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
       socket.write(
         `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
           `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`,

@@ -52,10 +52,21 @@ function page<T>(items: T[], url: URL) {
   const pageNum = Number(url.searchParams.get('page') ?? 1);
   const pageSize = Number(url.searchParams.get('count') ?? 10);
   const list = items.slice((pageNum - 1) * pageSize, pageNum * pageSize);
-  return { total: items.length, list, pageNum, pageSize, size: list.length, pages: Math.ceil(items.length / pageSize), isFirstPage: pageNum === 1, isLastPage: pageNum * pageSize >= items.length };
+  return {
+    total: items.length,
+    list,
+    pageNum,
+    pageSize,
+    size: list.length,
+    pages: Math.ceil(items.length / pageSize),
+    isFirstPage: pageNum === 1,
+    isLastPage: pageNum * pageSize >= items.length,
+  };
 }
 
-export async function startWvpStandIn(opts: { apiKey?: string; username?: string; password?: string; port?: number } = {}): Promise<WvpStandIn> {
+export async function startWvpStandIn(
+  opts: { apiKey?: string; username?: string; password?: string; port?: number } = {},
+): Promise<WvpStandIn> {
   const tokens = new Set<string>();
   const state: WvpStandIn = {
     url: '',
@@ -74,28 +85,52 @@ export async function startWvpStandIn(opts: { apiKey?: string; username?: string
     const url = new URL(req.url ?? '/', 'http://x');
     state.requests.push(`${req.method} ${url.pathname}`);
     if (url.pathname === '/api/user/login') {
-      if (url.searchParams.get('username') === opts.username && url.searchParams.get('password') === md5(opts.password ?? '')) {
+      if (
+        url.searchParams.get('username') === opts.username &&
+        url.searchParams.get('password') === md5(opts.password ?? '')
+      ) {
         const token = `jwt-${tokens.size + 1}`;
         tokens.add(token);
-        return send(res, { code: 0, msg: '成功', data: { username: opts.username, accessToken: token } }, { 'access-token': token });
+        return send(
+          res,
+          { code: 0, msg: '成功', data: { username: opts.username, accessToken: token } },
+          { 'access-token': token },
+        );
       }
       return send(res, { code: 100, msg: '用户名或密码错误', data: null });
     }
     const key = req.headers['api-key'];
     const token = req.headers['access-token'];
-    const authed = (opts.apiKey !== undefined && key === opts.apiKey) || (typeof token === 'string' && tokens.has(token));
+    const authed =
+      (opts.apiKey !== undefined && key === opts.apiKey) || (typeof token === 'string' && tokens.has(token));
     if (!authed) {
       res.writeHead(401, { 'content-type': 'application/json;charset=UTF-8' });
       return res.end(JSON.stringify({ code: 401, msg: '请登录后重新请求', data: null }));
     }
     if (url.pathname === '/api/device/query/devices') {
-      const list = [...state.devices.values()].map(({ channels, ...d }) => ({ ...d, id: 1, channelCount: channels.length, registerTimeStamp: d.keepaliveTimeStamp, expires: 3600, transport: 'UDP', streamMode: 'UDP' }));
+      const list = [...state.devices.values()].map(({ channels, ...d }) => ({
+        ...d,
+        id: 1,
+        channelCount: channels.length,
+        registerTimeStamp: d.keepaliveTimeStamp,
+        expires: 3600,
+        transport: 'UDP',
+        streamMode: 'UDP',
+      }));
       return send(res, { code: 0, msg: '成功', data: page(list, url) });
     }
     const m = /^\/api\/device\/query\/devices\/([^/]+)\/channels$/.exec(url.pathname);
     if (m) {
       const dev = state.devices.get(decodeURIComponent(m[1]!));
-      const list = (dev?.channels ?? []).map((c, i) => ({ id: i + 1, ...c, parentDeviceId: dev!.deviceId, parentName: dev!.name, manufacturer: 'Hikvision', parental: 0, secrecy: 0 }));
+      const list = (dev?.channels ?? []).map((c, i) => ({
+        id: i + 1,
+        ...c,
+        parentDeviceId: dev!.deviceId,
+        parentName: dev!.name,
+        manufacturer: 'Hikvision',
+        parental: 0,
+        secrecy: 0,
+      }));
       return send(res, { code: 0, msg: '成功', data: page(list, url) });
     }
     send(res, { code: 404, msg: '资源未找到', data: null });

@@ -4,10 +4,19 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { KeyChannels, NearChannels, PlaySession, VideoChannel } from '@zhihui/shared';
 import { AUTH, cam, smallApp, tmpDir } from '../server/helpers.js';
-import { hlsReady, missingFfmpeg, startMediaStandIn, startWvpStandIn, type MediaStandIn, type WvpStandIn } from './standins.js';
+import {
+  hlsReady,
+  missingFfmpeg,
+  startMediaStandIn,
+  startWvpStandIn,
+  type MediaStandIn,
+  type WvpStandIn,
+} from './standins.js';
 
 const skip = missingFfmpeg();
-const C = Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, cam(n, n <= 3 || n === 8 ? '139900100' : '139900200')]));
+const C = Object.fromEntries(
+  [1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, cam(n, n <= 3 || n === 8 ? '139900100' : '139900200')]),
+);
 const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 20_000) => {
   const end = Date.now() + ms;
   while (!(await ok())) {
@@ -25,24 +34,46 @@ describe.skipIf(skip)('video API: sessions, viewer counting, proxied media', () 
 
   beforeAll(async () => {
     media = await startMediaStandIn();
-    wvp = await startWvpStandIn(media.url, { '34020000001320000001': [C[1]!.id, C[2]!.id, C[8]!.id] }, { failPlay: new Set([C[2]!.id]) });
+    wvp = await startWvpStandIn(
+      media.url,
+      { '34020000001320000001': [C[1]!.id, C[2]!.id, C[8]!.id] },
+      { failPlay: new Set([C[2]!.id]) },
+    );
     app = await smallApp(t.dir, {
       file: {
         video: {
           keyChannels: { '139900': [C[4]!.id, C[1]!.id, '13990000001329999999'] },
           rules: [
-            { id: 'gb', kind: 'wvp', api: { url: wvp.url, apiKey: wvp.apiKey }, match: { regions: ['139900100'] }, stopDelaySec: 0.3 },
+            {
+              id: 'gb',
+              kind: 'wvp',
+              api: { url: wvp.url, apiKey: wvp.apiKey },
+              match: { regions: ['139900100'] },
+              stopDelaySec: 0.3,
+            },
             { id: 'hls', kind: 'template', match: { ids: `^${C[6]!.id}$` }, url: `${media.url}/rtp/{id}/hls.m3u8` },
             { id: 'dead', kind: 'template', match: { ids: `^${C[7]!.id}$` }, url: `${media.url}/nothing/{id}.flv` },
-            { id: 'zlm', kind: 'template', match: { regions: ['139900200'] }, url: `${media.url}/rtp/{id}.live.flv`, snapshotUrl: `${media.url}/snap/{id}.jpg` },
+            {
+              id: 'zlm',
+              kind: 'template',
+              match: { regions: ['139900200'] },
+              url: `${media.url}/rtp/{id}.live.flv`,
+              snapshotUrl: `${media.url}/snap/{id}.jpg`,
+            },
           ],
         },
       },
     });
-    const cameras = Object.values(C).map((c) => (c.id === C[5]!.id ? { ...c, playUrl: `http://cam:secret@127.0.0.1:${new URL(media.url).port}/private/cam5.live.flv` } : c));
+    const cameras = Object.values(C).map((c) =>
+      c.id === C[5]!.id
+        ? { ...c, playUrl: `http://cam:secret@127.0.0.1:${new URL(media.url).port}/private/cam5.live.flv` }
+        : c,
+    );
     const res = await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras } });
     expect(res.json()).toEqual({ upserted: 8, rejected: [] });
-    await until('the live state to know the channels', () => Object.values(C).every((c) => app.live.engine.camera(c.id) !== undefined));
+    await until('the live state to know the channels', () =>
+      Object.values(C).every((c) => app.live.engine.camera(c.id) !== undefined),
+    );
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
@@ -52,7 +83,8 @@ describe.skipIf(skip)('video API: sessions, viewer counting, proxied media', () 
     t.cleanup();
   });
 
-  const open = async (channelId: string) => app.inject({ method: 'POST', url: '/api/v1/video/sessions', payload: { channelId } });
+  const open = async (channelId: string) =>
+    app.inject({ method: 'POST', url: '/api/v1/video/sessions', payload: { channelId } });
   const close = (id: string) => app.inject({ method: 'DELETE', url: `/api/v1/video/sessions/${id}` });
   /** Reads the first `bytes` of a proxied stream, then hangs up. */
   async function head(path: string, bytes: number): Promise<{ status: number; type: string | null; body: Buffer }> {
@@ -78,7 +110,11 @@ describe.skipIf(skip)('video API: sessions, viewer counting, proxied media', () 
     expect(v).toMatchObject({ id: C[1]!.id, name: C[1]!.name, township: '甲镇', origin: 'wvp', snapshot: true });
     const inv = await app.inject({ url: `/api/v1/video/channels/${C[5]!.id}` });
     expect(inv.json()).toMatchObject({ origin: 'inventory', snapshot: false });
-    for (const url of [`/api/v1/video/channels/${C[5]!.id}`, '/api/v1/regions/139900/cameras', `/api/v1/video/key-channels?region=139900`]) {
+    for (const url of [
+      `/api/v1/video/channels/${C[5]!.id}`,
+      '/api/v1/regions/139900/cameras',
+      `/api/v1/video/key-channels?region=139900`,
+    ]) {
       const body = (await app.inject({ url })).body;
       expect(body).not.toContain('secret');
       expect(body).not.toContain('/private/');
@@ -89,7 +125,13 @@ describe.skipIf(skip)('video API: sessions, viewer counting, proxied media', () 
     const a = await open(C[1]!.id);
     expect(a.statusCode).toBe(201);
     const s = a.json<PlaySession>();
-    expect(s).toMatchObject({ channelId: C[1]!.id, format: 'flv', origin: 'wvp', demo: false, url: `/api/v1/video/sessions/${s.id}/stream.flv` });
+    expect(s).toMatchObject({
+      channelId: C[1]!.id,
+      format: 'flv',
+      origin: 'wvp',
+      demo: false,
+      url: `/api/v1/video/sessions/${s.id}/stream.flv`,
+    });
     // What the browser gets names neither the platform nor its key.
     expect(a.body).not.toContain(wvp.url);
     expect(a.body).not.toContain(media.url);
@@ -183,10 +225,14 @@ describe.skipIf(skip)('video API: sessions, viewer counting, proxied media', () 
   test('nearest channels: ordered by great-circle distance, recomputed here', async () => {
     const lon = 114.503;
     const lat = 37.9005;
-    const r = (await app.inject({ url: `/api/v1/video/nearest?region=139900&lon=${lon}&lat=${lat}&limit=3` })).json<NearChannels>();
+    const r = (
+      await app.inject({ url: `/api/v1/video/nearest?region=139900&lon=${lon}&lat=${lat}&limit=3` })
+    ).json<NearChannels>();
     const rad = (d: number) => (d * Math.PI) / 180;
     const dist = (c: { lon: number; lat: number }) => {
-      const a = Math.sin(rad(c.lat - lat) / 2) ** 2 + Math.cos(rad(lat)) * Math.cos(rad(c.lat)) * Math.sin(rad(c.lon - lon) / 2) ** 2;
+      const a =
+        Math.sin(rad(c.lat - lat) / 2) ** 2 +
+        Math.cos(rad(lat)) * Math.cos(rad(c.lat)) * Math.sin(rad(c.lon - lon) / 2) ** 2;
       return 2 * 6_371_008.8 * Math.asin(Math.sqrt(a));
     };
     const want = Object.values(C)
@@ -209,10 +255,16 @@ describe.skipIf(skip)('video API: sessions, viewer counting, proxied media', () 
       expect(r.json().error.message).toContain(field);
     }
     expect((await open('13990000001329999999')).json().error.code).toBe('UNKNOWN_CAMERA');
-    expect((await app.inject({ url: '/api/v1/video/nearest?region=139900&lon=500&lat=1' })).json().error.message).toContain('lon');
+    expect(
+      (await app.inject({ url: '/api/v1/video/nearest?region=139900&lon=500&lat=1' })).json().error.message,
+    ).toContain('lon');
     expect((await app.inject({ url: '/api/v1/video/key-channels?region=999999' })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'POST', url: '/api/v1/video/sessions/AAAAAAAAAAAAAAAAAAAAAAAA/renew' })).statusCode).toBe(404);
-    expect((await app.inject({ url: '/api/v1/video/sessions/AAAAAAAAAAAAAAAAAAAAAAAA/stream.flv' })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/v1/video/sessions/AAAAAAAAAAAAAAAAAAAAAAAA/renew' })).statusCode,
+    ).toBe(404);
+    expect((await app.inject({ url: '/api/v1/video/sessions/AAAAAAAAAAAAAAAAAAAAAAAA/stream.flv' })).statusCode).toBe(
+      404,
+    );
     expect(app.metrics.render().match(/zhihui_video_sessions (\d+)/)?.[1]).toBe(before);
   });
 });

@@ -27,11 +27,17 @@ async function seed(app: FastifyInstance): Promise<void> {
 
 describe('the demo stream and automatic key channels (no platform configured)', () => {
   let app!: FastifyInstance;
-  useSmallApp((a) => (app = a), { requireViewer: 'on', viewerTokens: [{ name: 'wall', key: 'viewer-secret-1' }] }, seed);
+  useSmallApp(
+    (a) => (app = a),
+    { requireViewer: 'on', viewerTokens: [{ name: 'wall', key: 'viewer-secret-1' }] },
+    seed,
+  );
   const viewer = { authorization: 'Bearer viewer-secret-1' };
 
   test('key channels: one live channel per township, in code order', async () => {
-    const k = (await app.inject({ url: '/api/v1/video/key-channels?region=139900', headers: viewer })).json<KeyChannels>();
+    const k = (
+      await app.inject({ url: '/api/v1/video/key-channels?region=139900', headers: viewer })
+    ).json<KeyChannels>();
     expect(k.auto).toBe(true);
     expect(k.channels.map((c) => c.id)).toEqual([C[0]!.id, C[2]!.id]);
     expect(k.channels.every((c) => c.origin === 'demo' && c.snapshot)).toBe(true);
@@ -40,8 +46,22 @@ describe('the demo stream and automatic key channels (no platform configured)', 
   test('sessions need the viewer token where walls do; the demo stream is live FLV, labelled demo', async () => {
     const payload = { channelId: C[0]!.id };
     expect((await app.inject({ method: 'POST', url: '/api/v1/video/sessions', payload })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'POST', url: '/api/v1/video/sessions', payload, headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
-    const byCookie = await app.inject({ method: 'POST', url: '/api/v1/video/sessions', payload, headers: { cookie: 'zhihui_viewer=viewer-secret-1' } });
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/video/sessions',
+          payload,
+          headers: { authorization: 'Bearer wrong' },
+        })
+      ).statusCode,
+    ).toBe(401);
+    const byCookie = await app.inject({
+      method: 'POST',
+      url: '/api/v1/video/sessions',
+      payload,
+      headers: { cookie: 'zhihui_viewer=viewer-secret-1' },
+    });
     expect(byCookie.statusCode).toBe(201);
     const s = byCookie.json<PlaySession>();
     expect(s).toMatchObject({ origin: 'demo', demo: true, format: 'flv' });
@@ -67,7 +87,9 @@ describe('the demo stream and automatic key channels (no platform configured)', 
     // Paced like a live source: about the time waited plus the lead, not the whole clip at once.
     expect(clip.durationMs).toBeLessThan(4000);
     expect(n).toBeGreaterThan(1000);
-    expect((await app.inject({ method: 'DELETE', url: `/api/v1/video/sessions/${s.id}`, headers: viewer })).statusCode).toBe(204);
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/api/v1/video/sessions/${s.id}`, headers: viewer })).statusCode,
+    ).toBe(204);
   });
 
   test("an offline channel's tile gets the demo's last snapshot; a write key reads too, only by header", async () => {
@@ -83,15 +105,22 @@ describe('video config errors name the key', () => {
   test('a wvp rule naming no wvp source, and a bad key in the YAML', async () => {
     const t = tmpDir();
     try {
-      await expect(smallApp(t.dir, { file: { video: { rules: [{ id: 'gb', kind: 'wvp', source: 'missing' }] } } })).rejects.toThrow(ConfigFileError);
-      await expect(smallApp(t.dir, { file: { video: { rules: [{ id: 'gb', kind: 'wvp', source: 'missing' }] } } })).rejects.toThrow(/video\/rules\/0\/source/);
+      await expect(
+        smallApp(t.dir, { file: { video: { rules: [{ id: 'gb', kind: 'wvp', source: 'missing' }] } } }),
+      ).rejects.toThrow(ConfigFileError);
+      await expect(
+        smallApp(t.dir, { file: { video: { rules: [{ id: 'gb', kind: 'wvp', source: 'missing' }] } } }),
+      ).rejects.toThrow(/video\/rules\/0\/source/);
     } finally {
       t.cleanup();
     }
     const { parseConfigText } = await import('../../server/src/config/file.js');
     expect(() => parseConfigText('video:\n  maxTiles: 0\n', 'x.yaml')).toThrow(/video\/maxTiles/);
     expect(() => parseConfigText('video:\n  keySec: 15\n  tiles: 4\n', 'x.yaml')).toThrow(/video\/tiles: unknown key/);
-    expect(parseConfigText('video:\n  keySec: 20\n  keyChannels:\n    "130111": ["13011100001310000001"]\n', 'x.yaml').video?.keySec).toBe(20);
+    expect(
+      parseConfigText('video:\n  keySec: 20\n  keyChannels:\n    "130111": ["13011100001310000001"]\n', 'x.yaml').video
+        ?.keySec,
+    ).toBe(20);
   });
 
   test("the README's video config is valid as printed", async () => {

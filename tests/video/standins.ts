@@ -21,7 +21,28 @@ export function missingFfmpeg(): string | null {
 function liveFlv(): ChildProcess {
   return spawn(
     FFMPEG,
-    ['-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '25', '-f', 'flv', 'pipe:1'],
+    [
+      '-loglevel',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=640x360:rate=25',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-tune',
+      'zerolatency',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      '25',
+      '-f',
+      'flv',
+      'pipe:1',
+    ],
     { stdio: ['ignore', 'pipe', 'ignore'] },
   );
 }
@@ -60,18 +81,56 @@ export async function startMediaStandIn(): Promise<MediaStandIn> {
   execFileSync('mkdir', ['-p', hlsDir]);
   const hls = spawn(
     FFMPEG,
-    ['-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '25',
-      '-f', 'hls', '-hls_time', '1', '-hls_list_size', '6', '-hls_flags', 'delete_segments+omit_endlist', path.join(hlsDir, 'hls.m3u8')],
+    [
+      '-loglevel',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=640x360:rate=25',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      '25',
+      '-f',
+      'hls',
+      '-hls_time',
+      '1',
+      '-hls_list_size',
+      '6',
+      '-hls_flags',
+      'delete_segments+omit_endlist',
+      path.join(hlsDir, 'hls.m3u8'),
+    ],
     { stdio: 'ignore' },
   );
-  execFileSync(FFMPEG, ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180', '-frames:v', '1', path.join(dir, 'snap.jpg')]);
+  execFileSync(FFMPEG, [
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x180',
+    '-frames:v',
+    '1',
+    path.join(dir, 'snap.jpg'),
+  ]);
   const requests: MediaStandIn['requests'] = [];
   const relays = new Set<ChildProcess>();
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push({ path: url.pathname, authorization: req.headers.authorization });
-    if (url.pathname.startsWith('/private/') && req.headers.authorization !== `Basic ${Buffer.from('cam:secret').toString('base64')}`) {
+    if (
+      url.pathname.startsWith('/private/') &&
+      req.headers.authorization !== `Basic ${Buffer.from('cam:secret').toString('base64')}`
+    ) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="cam"' }).end();
       return;
     }
@@ -92,7 +151,9 @@ export async function startMediaStandIn(): Promise<MediaStandIn> {
     if (hlsFile && /^[\w.-]+$/.test(hlsFile)) {
       const f = path.join(hlsDir, hlsFile);
       if (existsSync(f)) {
-        res.writeHead(200, { 'content-type': hlsFile.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t' });
+        res.writeHead(200, {
+          'content-type': hlsFile.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t',
+        });
         res.end(readFileSync(f));
         return;
       }
@@ -144,15 +205,22 @@ export interface WvpStandIn {
  * play API answering StreamContent with URLs on the media stand-in, the stop API, and the last
  * snapshot. Every call needs the `api-key` header, as wvp's JwtUtils checks it.
  */
-export async function startWvpStandIn(mediaUrl: string, devices: Record<string, string[]>, opts: { failPlay?: Set<string> } = {}): Promise<WvpStandIn> {
+export async function startWvpStandIn(
+  mediaUrl: string,
+  devices: Record<string, string[]>,
+  opts: { failPlay?: Set<string> } = {},
+): Promise<WvpStandIn> {
   const apiKey = 'wvp-test-key';
   const st: Omit<WvpStandIn, 'url' | 'stop'> = { apiKey, starts: [], stops: [], unauthorised: 0 };
-  const ok = (res: ServerResponse, data: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 0, msg: '成功', data }));
+  const ok = (res: ServerResponse, data: unknown) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 0, msg: '成功', data }));
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.headers['api-key'] !== apiKey) {
       st.unauthorised++;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 401, msg: '请登录后重新请求', data: null }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 401, msg: '请登录后重新请求', data: null }));
       return;
     }
     const p = url.pathname.split('/').map(decodeURIComponent);
@@ -172,7 +240,10 @@ export async function startWvpStandIn(mediaUrl: string, devices: Record<string, 
         return ok(res, { deviceId: dev, channelId: ch });
       }
       st.starts.push(`${dev}/${ch}`);
-      if (opts.failPlay?.has(ch)) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 100, msg: '点播超时', data: null }));
+      if (opts.failPlay?.has(ch))
+        return res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ code: 100, msg: '点播超时', data: null }));
       const stream = `${dev}_${ch}`;
       const host = new URL(mediaUrl);
       return ok(res, {
@@ -191,7 +262,9 @@ export async function startWvpStandIn(mediaUrl: string, devices: Record<string, 
       });
     }
     if (p[3] === 'query' && p[4] === 'snap') {
-      return fetch(`${mediaUrl}/snap/${p[6]}.jpg`).then(async (r) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(Buffer.from(await r.arrayBuffer())));
+      return fetch(`${mediaUrl}/snap/${p[6]}.jpg`).then(async (r) =>
+        res.writeHead(200, { 'content-type': 'image/jpeg' }).end(Buffer.from(await r.arrayBuffer())),
+      );
     }
     res.writeHead(404).end();
   });

@@ -8,9 +8,26 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, missingBuild, openPage, ROOT, startServer, tempDir, waitForWall, type PageWatch, type ServerHandle } from '../e2e/harness.js';
+import {
+  launchBrowser,
+  missingBuild,
+  openPage,
+  ROOT,
+  startServer,
+  tempDir,
+  waitForWall,
+  type PageWatch,
+  type ServerHandle,
+} from '../e2e/harness.js';
 import { freePort } from '../support/net.js';
-import { hlsReady, missingFfmpeg, startMediaStandIn, startWvpStandIn, type MediaStandIn, type WvpStandIn } from './standins.js';
+import {
+  hlsReady,
+  missingFfmpeg,
+  startMediaStandIn,
+  startWvpStandIn,
+  type MediaStandIn,
+  type WvpStandIn,
+} from './standins.js';
 
 const why = missingBuild('video tiles in Chromium') ?? missingFfmpeg();
 if (why) console.warn(`[e2e video] skipped: ${why}`);
@@ -22,8 +39,15 @@ const TOWNSHIP = '130111103';
 type Cam = { id: string; region: string; lon: number; lat: number };
 type Status = { cameraId: string; status: string };
 const cameras = JSON.parse(readFileSync(path.join(ROOT, 'fixtures/data/cameras.json'), 'utf8')) as Cam[];
-const statuses = new Map((JSON.parse(readFileSync(path.join(ROOT, 'fixtures/data/camera-status.json'), 'utf8')) as Status[]).map((s) => [s.cameraId, s.status]));
-const online = cameras.filter((c) => c.region.startsWith(COUNTY) && statuses.get(c.id) === 'online').sort((a, b) => a.id.localeCompare(b.id));
+const statuses = new Map(
+  (JSON.parse(readFileSync(path.join(ROOT, 'fixtures/data/camera-status.json'), 'utf8')) as Status[]).map((s) => [
+    s.cameraId,
+    s.status,
+  ]),
+);
+const online = cameras
+  .filter((c) => c.region.startsWith(COUNTY) && statuses.get(c.id) === 'online')
+  .sort((a, b) => a.id.localeCompare(b.id));
 const [FLV, HLS, DEAD] = [online[0]!, online[1]!, online[2]!];
 
 /** What the tiles' <video> elements report. */
@@ -31,7 +55,13 @@ async function playback(page: Page, testId: string) {
   return page.$$eval(`[data-testid="${testId}"]`, (tiles) =>
     tiles.map((t) => {
       const v = t.querySelector('video')!;
-      return { channel: t.getAttribute('data-channel'), state: t.getAttribute('data-state'), time: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames, width: v.videoWidth };
+      return {
+        channel: t.getAttribute('data-channel'),
+        state: t.getAttribute('data-state'),
+        time: v.currentTime,
+        frames: v.getVideoPlaybackQuality().totalVideoFrames,
+        width: v.videoWidth,
+      };
     }),
   );
 }
@@ -56,7 +86,8 @@ async function colourfulShare(page: Page, selector: string): Promise<number> {
     g.drawImage(img, 0, 0);
     const d = g.getImageData(0, 0, c.width, c.height).data;
     let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (Math.max(d[i]!, d[i + 1]!, d[i + 2]!) - Math.min(d[i]!, d[i + 1]!, d[i + 2]!) > 120) n++;
+    for (let i = 0; i < d.length; i += 4)
+      if (Math.max(d[i]!, d[i + 1]!, d[i + 2]!) - Math.min(d[i]!, d[i + 1]!, d[i + 2]!) > 120) n++;
     return n / (d.length / 4);
   }, png.toString('base64'));
 }
@@ -76,7 +107,9 @@ describe.skipIf(why)('video tiles in Chromium', () => {
   beforeAll(async () => {
     media = await startMediaStandIn();
     // Every channel of the county hangs off one NVR of the wvp stand-in.
-    wvp = await startWvpStandIn(media.url, { '34020000001180000001': cameras.filter((c) => c.region.startsWith(COUNTY)).map((c) => c.id) });
+    wvp = await startWvpStandIn(media.url, {
+      '34020000001180000001': cameras.filter((c) => c.region.startsWith(COUNTY)).map((c) => c.id),
+    });
     const closedPort = await freePort();
     dir = tempDir('zhihui-video-e2e-');
     const config = path.join(dir, 'zhihui.yaml');
@@ -105,117 +138,173 @@ describe.skipIf(why)('video tiles in Chromium', () => {
     await media?.stop();
   });
 
-  test('the key-channel panel plays FLV (mpegts.js) and HLS (hls.js), shows a dead URL as offline with its reason, and no page error', SLOW, async () => {
-    for (const viewport of [
-      { width: 1920, height: 1080 },
-      { width: 3840, height: 2160 },
-    ]) {
-      const w = await openPage(browser, `${server.url}/wall/${COUNTY}?keyTiles=4`, viewport);
-      pages.push(w);
-      const { page } = w;
-      await waitForWall(page);
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid="key-tile"][data-state="live"]').length >= 2, null, { timeout: 90_000 });
-      // Plays: over a few seconds its time advances and frames are decoded. A starved machine may
-      // stall the ffmpeg relay and make the tile reconnect: then measure again, within a limit.
-      for (const id of [FLV.id, HLS.id]) {
-        const until = Date.now() + 120_000;
-        for (;;) {
-          const a = (await playback(page, 'key-tile')).find((x) => x.channel === id)!;
-          await page.waitForTimeout(2500);
-          const b = (await playback(page, 'key-tile')).find((x) => x.channel === id)!;
-          const last = JSON.stringify({ a, b });
-          if (a.state === 'live' && b.time > a.time + 1 && b.frames > a.frames + 20 && b.width === 640) break;
-          if (Date.now() > until) throw new Error(`${id} did not play: ${last}`);
+  test(
+    'the key-channel panel plays FLV (mpegts.js) and HLS (hls.js), shows a dead URL as offline with its reason, and no page error',
+    SLOW,
+    async () => {
+      for (const viewport of [
+        { width: 1920, height: 1080 },
+        { width: 3840, height: 2160 },
+      ]) {
+        const w = await openPage(browser, `${server.url}/wall/${COUNTY}?keyTiles=4`, viewport);
+        pages.push(w);
+        const { page } = w;
+        await waitForWall(page);
+        await page.waitForFunction(
+          () => document.querySelectorAll('[data-testid="key-tile"][data-state="live"]').length >= 2,
+          null,
+          { timeout: 90_000 },
+        );
+        // Plays: over a few seconds its time advances and frames are decoded. A starved machine may
+        // stall the ffmpeg relay and make the tile reconnect: then measure again, within a limit.
+        for (const id of [FLV.id, HLS.id]) {
+          const until = Date.now() + 120_000;
+          for (;;) {
+            const a = (await playback(page, 'key-tile')).find((x) => x.channel === id)!;
+            await page.waitForTimeout(2500);
+            const b = (await playback(page, 'key-tile')).find((x) => x.channel === id)!;
+            const last = JSON.stringify({ a, b });
+            if (a.state === 'live' && b.time > a.time + 1 && b.frames > a.frames + 20 && b.width === 640) break;
+            if (Date.now() > until) throw new Error(`${id} did not play: ${last}`);
+          }
         }
+        // The picture is ffmpeg's colourful pattern, not a black box.
+        expect(await colourfulShare(page, `[data-channel="${FLV.id}"] video`)).toBeGreaterThan(0.2);
+        expect(await colourfulShare(page, `[data-channel="${HLS.id}"] video`)).toBeGreaterThan(0.2);
+        // The dead URL: the offline overlay with its reason, and retries in the background.
+        const dead = page.locator(`[data-testid="key-tile"][data-channel="${DEAD.id}"]`);
+        await expect.poll(() => dead.getAttribute('data-state'), { timeout: 60_000 }).toBe('offline');
+        expect(await dead.getByTestId('tile-reason').textContent()).toBe('视频流中断:媒体服务器无法连接或拒绝');
+        // The overlay names the channel and its township, and shows frame age and bitrate while live.
+        const flvTile = page.locator(`[data-channel="${FLV.id}"]`);
+        expect(await flvTile.getByTestId('tile-stats').textContent()).toMatch(/画面 [\d.]+ s.*(kbps|Mbps)/);
+        expect(await flvTile.getByTestId('tile-name').textContent()).toBe(
+          cameras.find((c) => c.id === FLV.id) &&
+            (await server.get<{ name: string }>(`/api/v1/video/channels/${FLV.id}`)).name,
+        );
+        if (SHOTS)
+          await page.screenshot({
+            path: path.join(ROOT, `docs/screenshots/wall-video-4tiles-${viewport.width}x${viewport.height}.png`),
+          });
+        // Chromium logs every failed request (the dead channel's 503s) as a console error; anything else is a fault.
+        expect(
+          w.errors.filter((e) => !/^Failed to load resource: the server responded with a status of 503/.test(e)),
+        ).toEqual([]);
+        expect(w.errors.some((e) => e.startsWith('pageerror'))).toBe(false);
+        expect(w.outside).toEqual([]);
+        await w.close();
       }
-      // The picture is ffmpeg's colourful pattern, not a black box.
-      expect(await colourfulShare(page, `[data-channel="${FLV.id}"] video`)).toBeGreaterThan(0.2);
-      expect(await colourfulShare(page, `[data-channel="${HLS.id}"] video`)).toBeGreaterThan(0.2);
-      // The dead URL: the offline overlay with its reason, and retries in the background.
-      const dead = page.locator(`[data-testid="key-tile"][data-channel="${DEAD.id}"]`);
-      await expect.poll(() => dead.getAttribute('data-state'), { timeout: 60_000 }).toBe('offline');
-      expect(await dead.getByTestId('tile-reason').textContent()).toBe('视频流中断:媒体服务器无法连接或拒绝');
-      // The overlay names the channel and its township, and shows frame age and bitrate while live.
-      const flvTile = page.locator(`[data-channel="${FLV.id}"]`);
-      expect(await flvTile.getByTestId('tile-stats').textContent()).toMatch(/画面 [\d.]+ s.*(kbps|Mbps)/);
-      expect(await flvTile.getByTestId('tile-name').textContent()).toBe(cameras.find((c) => c.id === FLV.id) && (await server.get<{ name: string }>(`/api/v1/video/channels/${FLV.id}`)).name);
-      if (SHOTS) await page.screenshot({ path: path.join(ROOT, `docs/screenshots/wall-video-4tiles-${viewport.width}x${viewport.height}.png`) });
-      // Chromium logs every failed request (the dead channel's 503s) as a console error; anything else is a fault.
-      expect(w.errors.filter((e) => !/^Failed to load resource: the server responded with a status of 503/.test(e))).toEqual([]);
-      expect(w.errors.some((e) => e.startsWith('pageerror'))).toBe(false);
-      expect(w.outside).toEqual([]);
-      await w.close();
-    }
-  });
+    },
+  );
 
-  test('a tile opened from the meeting drill-down plays through wvp; closing it stops the stream exactly once', SLOW, async () => {
-    const w = await openPage(browser, `${server.url}/meeting/${TOWNSHIP}?period=last_week`, { width: 1920, height: 1080 });
-    pages.push(w);
-    const { page } = w;
-    await page.waitForSelector('[data-testid="outage-row"]', { timeout: 90_000 });
-    const row = page.locator('[data-testid="outage-row"]', { has: page.locator('.mt-state--online') }).first();
-    await row.getByTestId('play-channel').click();
-    const tile = page.getByTestId('dock-tile');
-    await expect.poll(() => tile.getAttribute('data-state'), { timeout: 90_000 }).toBe('live');
-    const channel = (await tile.getAttribute('data-channel'))!;
-    const started = wvp.starts.filter((s) => s.endsWith(`/${channel}`)).length;
-    expect(started).toBe(1);
-    const before = (await playback(page, 'dock-tile'))[0]!;
-    await page.waitForTimeout(2000);
-    expect((await playback(page, 'dock-tile'))[0]!.frames).toBeGreaterThan(before.frames);
-    expect(wvp.stops.filter((s) => s.endsWith(`/${channel}`))).toEqual([]);
-    await tile.getByTestId('tile-close').click();
-    await expect.poll(() => wvp.stops.filter((s) => s.endsWith(`/${channel}`)).length, { timeout: 20_000 }).toBe(1);
-    // Closed is closed: no second stop arrives later (lease sweep, unload).
-    await page.waitForTimeout(1500);
-    await w.close();
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(wvp.stops.filter((s) => s.endsWith(`/${channel}`))).toEqual([`34020000001180000001/${channel}`]);
-    expect(await page.isClosed()).toBe(true);
-    expect(w.errors).toEqual([]);
-
-    // The clue timeline plays the channels nearest the clue.
-    const clues = await server.get<{ items: { id: string; lon: number | null; lat: number | null }[] }>(`/api/v1/clues?region=${TOWNSHIP}&limit=200`);
-    const clue = clues.items.find((c) => c.lon !== null && c.lat !== null)!;
-    const m = await openPage(browser, `${server.url}/meeting/${TOWNSHIP}?period=last_week&tab=clues&clue=${encodeURIComponent(clue.id)}`, { width: 1920, height: 1080 });
-    pages.push(m);
-    await m.page.getByTestId('play-near').click({ timeout: 60_000 });
-    const near = await server.get<{ channels: { id: string }[] }>(`/api/v1/video/nearest?region=${TOWNSHIP}&lon=${clue.lon}&lat=${clue.lat}&limit=1&live=true`);
-    await expect.poll(() => m.page.getByTestId('dock-tile').getAttribute('data-channel'), { timeout: 30_000 }).toBe(near.channels[0]!.id);
-    expect(m.errors).toEqual([]);
-  });
-
-  test('离线时间最长 opens an offline tile with reason and snapshot; the spotlight of an urgent clue opens the nearest live channel, then closes it', SLOW, async () => {
-    for (const viewport of SHOTS ? [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }] : [{ width: 1920, height: 1080 }]) {
-      const w = await openPage(browser, `${server.url}/wall/${COUNTY}?urgent=25`, viewport);
+  test(
+    'a tile opened from the meeting drill-down plays through wvp; closing it stops the stream exactly once',
+    SLOW,
+    async () => {
+      const w = await openPage(browser, `${server.url}/meeting/${TOWNSHIP}?period=last_week`, {
+        width: 1920,
+        height: 1080,
+      });
       pages.push(w);
       const { page } = w;
-      await waitForWall(page);
-      const row = page.getByTestId('down-row').first();
-      const reason = (await row.locator('.down__reason').textContent())!;
-      // A dispatched click: the list re-renders its durations every second, which a pointer click waits out.
-      await row.dispatchEvent('click');
-      const down = page.locator(`[data-testid="dock-tile"][data-channel="${await row.getAttribute('data-id')}"]`);
-      await expect.poll(() => down.getAttribute('data-state'), { timeout: 30_000 }).toBe('offline');
-      expect(await down.getByTestId('tile-reason').textContent()).toBe(reason);
-      await down.getByTestId('tile-snapshot').locator('img').evaluate((img: HTMLImageElement) => img.decode());
-      const place = { lon: FLV.lon + 0.0004, lat: FLV.lat + 0.0003 };
-      const res = await server.send('POST', '/api/v1/clues', { category: 'crowd', source: 'video', region: FLV.region, title: '紧急:桥头人群聚集', urgent: true, ...place });
-      expect(res.status).toBe(201);
-      const near = await server.get<{ channels: { id: string }[] }>(`/api/v1/video/nearest?region=${COUNTY}&lon=${place.lon}&lat=${place.lat}&limit=1&live=true`);
-      const spot = page.locator('[data-testid="dock-tile"]', { hasText: '紧急线索' });
-      await spot.waitFor({ timeout: 30_000 });
-      expect(await spot.getAttribute('data-channel')).toBe(near.channels[0]!.id);
-      await expect.poll(() => spot.getAttribute('data-state'), { timeout: 60_000 }).toBe('live');
-      if (SHOTS) {
-        await page.locator('[data-testid="key-tile"][data-state="live"]').waitFor({ timeout: 60_000 });
-        await page.screenshot({ path: path.join(ROOT, `docs/screenshots/wall-video-${viewport.width}x${viewport.height}.png`) });
-      }
-      await expect.poll(() => spot.count(), { timeout: 60_000 }).toBe(0);
-      // The tile opened by hand stays until closed.
-      expect(await down.count()).toBe(1);
-      expect(w.errors).toEqual([]);
+      await page.waitForSelector('[data-testid="outage-row"]', { timeout: 90_000 });
+      const row = page.locator('[data-testid="outage-row"]', { has: page.locator('.mt-state--online') }).first();
+      await row.getByTestId('play-channel').click();
+      const tile = page.getByTestId('dock-tile');
+      await expect.poll(() => tile.getAttribute('data-state'), { timeout: 90_000 }).toBe('live');
+      const channel = (await tile.getAttribute('data-channel'))!;
+      const started = wvp.starts.filter((s) => s.endsWith(`/${channel}`)).length;
+      expect(started).toBe(1);
+      const before = (await playback(page, 'dock-tile'))[0]!;
+      await page.waitForTimeout(2000);
+      expect((await playback(page, 'dock-tile'))[0]!.frames).toBeGreaterThan(before.frames);
+      expect(wvp.stops.filter((s) => s.endsWith(`/${channel}`))).toEqual([]);
+      await tile.getByTestId('tile-close').click();
+      await expect.poll(() => wvp.stops.filter((s) => s.endsWith(`/${channel}`)).length, { timeout: 20_000 }).toBe(1);
+      // Closed is closed: no second stop arrives later (lease sweep, unload).
+      await page.waitForTimeout(1500);
       await w.close();
-    }
-  });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(wvp.stops.filter((s) => s.endsWith(`/${channel}`))).toEqual([`34020000001180000001/${channel}`]);
+      expect(await page.isClosed()).toBe(true);
+      expect(w.errors).toEqual([]);
+
+      // The clue timeline plays the channels nearest the clue.
+      const clues = await server.get<{ items: { id: string; lon: number | null; lat: number | null }[] }>(
+        `/api/v1/clues?region=${TOWNSHIP}&limit=200`,
+      );
+      const clue = clues.items.find((c) => c.lon !== null && c.lat !== null)!;
+      const m = await openPage(
+        browser,
+        `${server.url}/meeting/${TOWNSHIP}?period=last_week&tab=clues&clue=${encodeURIComponent(clue.id)}`,
+        { width: 1920, height: 1080 },
+      );
+      pages.push(m);
+      await m.page.getByTestId('play-near').click({ timeout: 60_000 });
+      const near = await server.get<{ channels: { id: string }[] }>(
+        `/api/v1/video/nearest?region=${TOWNSHIP}&lon=${clue.lon}&lat=${clue.lat}&limit=1&live=true`,
+      );
+      await expect
+        .poll(() => m.page.getByTestId('dock-tile').getAttribute('data-channel'), { timeout: 30_000 })
+        .toBe(near.channels[0]!.id);
+      expect(m.errors).toEqual([]);
+    },
+  );
+
+  test(
+    '离线时间最长 opens an offline tile with reason and snapshot; the spotlight of an urgent clue opens the nearest live channel, then closes it',
+    SLOW,
+    async () => {
+      for (const viewport of SHOTS
+        ? [
+            { width: 1920, height: 1080 },
+            { width: 3840, height: 2160 },
+          ]
+        : [{ width: 1920, height: 1080 }]) {
+        const w = await openPage(browser, `${server.url}/wall/${COUNTY}?urgent=25`, viewport);
+        pages.push(w);
+        const { page } = w;
+        await waitForWall(page);
+        const row = page.getByTestId('down-row').first();
+        const reason = (await row.locator('.down__reason').textContent())!;
+        // A dispatched click: the list re-renders its durations every second, which a pointer click waits out.
+        await row.dispatchEvent('click');
+        const down = page.locator(`[data-testid="dock-tile"][data-channel="${await row.getAttribute('data-id')}"]`);
+        await expect.poll(() => down.getAttribute('data-state'), { timeout: 30_000 }).toBe('offline');
+        expect(await down.getByTestId('tile-reason').textContent()).toBe(reason);
+        await down
+          .getByTestId('tile-snapshot')
+          .locator('img')
+          .evaluate((img: HTMLImageElement) => img.decode());
+        const place = { lon: FLV.lon + 0.0004, lat: FLV.lat + 0.0003 };
+        const res = await server.send('POST', '/api/v1/clues', {
+          category: 'crowd',
+          source: 'video',
+          region: FLV.region,
+          title: '紧急:桥头人群聚集',
+          urgent: true,
+          ...place,
+        });
+        expect(res.status).toBe(201);
+        const near = await server.get<{ channels: { id: string }[] }>(
+          `/api/v1/video/nearest?region=${COUNTY}&lon=${place.lon}&lat=${place.lat}&limit=1&live=true`,
+        );
+        const spot = page.locator('[data-testid="dock-tile"]', { hasText: '紧急线索' });
+        await spot.waitFor({ timeout: 30_000 });
+        expect(await spot.getAttribute('data-channel')).toBe(near.channels[0]!.id);
+        await expect.poll(() => spot.getAttribute('data-state'), { timeout: 60_000 }).toBe('live');
+        if (SHOTS) {
+          await page.locator('[data-testid="key-tile"][data-state="live"]').waitFor({ timeout: 60_000 });
+          await page.screenshot({
+            path: path.join(ROOT, `docs/screenshots/wall-video-${viewport.width}x${viewport.height}.png`),
+          });
+        }
+        await expect.poll(() => spot.count(), { timeout: 60_000 }).toBe(0);
+        // The tile opened by hand stays until closed.
+        expect(await down.count()).toBe(1);
+        expect(w.errors).toEqual([]);
+        await w.close();
+      }
+    },
+  );
 });

@@ -24,7 +24,12 @@ import { isoAt } from '../domain/time.js';
 import type { Store } from '../store/types.js';
 
 /** Audit actions of 说事儿. */
-export const AppealAudit = { create: 'appeal.create', update: 'appeal.update', topicCreate: 'topic.create', topicUpdate: 'topic.update' } as const;
+export const AppealAudit = {
+  create: 'appeal.create',
+  update: 'appeal.update',
+  topicCreate: 'topic.create',
+  topicUpdate: 'topic.update',
+} as const;
 
 const newId = (prefix: string) => `${prefix}${randomBytes(6).toString('hex')}`;
 const shanghaiDay = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -47,12 +52,16 @@ export class AppealService {
   ) {}
 
   async create(body: AppealCreate, by: AuditActor, within: RegionRoot): Promise<Appeal> {
-    if (!this.regions().byCode.has(body.region)) throw fieldError('region', `'${body.region}' is not a region of this deployment`, ErrorCode.unknownRegion);
+    if (!this.regions().byCode.has(body.region))
+      throw fieldError('region', `'${body.region}' is not a region of this deployment`, ErrorCode.unknownRegion);
     assertReaches(this.regions(), within, body.region, 'region');
     const now = this.clock();
     const heard = body.heardAt !== undefined ? Date.parse(body.heardAt) : now;
     if (heard > now + 5 * 60_000) throw fieldError('heardAt', 'is in the future');
-    if (body.id !== undefined && (await this.store.getAppeal(body.id))) throw new HttpError(409, ErrorCode.conflict, `id: an appeal '${body.id}' exists`, [{ field: 'id', message: 'in use' }]);
+    if (body.id !== undefined && (await this.store.getAppeal(body.id)))
+      throw new HttpError(409, ErrorCode.conflict, `id: an appeal '${body.id}' exists`, [
+        { field: 'id', message: 'in use' },
+      ]);
     const heardAt = isoAt(heard);
     const a: Appeal = {
       id: body.id ?? newId('ap'),
@@ -73,7 +82,16 @@ export class AppealService {
       createdBy: by.name,
       updatedAt: isoAt(now),
     };
-    await this.store.putAppeals([a], auditEntry(by, AppealAudit.create, a.id, { region: a.region, village: a.village, category: a.category, appealDay: a.appealDay }, now));
+    await this.store.putAppeals(
+      [a],
+      auditEntry(
+        by,
+        AppealAudit.create,
+        a.id,
+        { region: a.region, village: a.village, category: a.category, appealDay: a.appealDay },
+        now,
+      ),
+    );
     return a;
   }
 
@@ -87,14 +105,21 @@ export class AppealService {
   async patch(id: string, p: AppealPatch, by: AuditActor, within: RegionRoot): Promise<Appeal> {
     const cur = await this.get(id, within);
     const now = this.clock();
-    if (p.dueAt !== undefined && Date.parse(p.dueAt) <= Date.parse(cur.heardAt)) throw fieldError('dueAt', `must be after the appeal was heard (${cur.heardAt})`);
+    if (p.dueAt !== undefined && Date.parse(p.dueAt) <= Date.parse(cur.heardAt))
+      throw fieldError('dueAt', `must be after the appeal was heard (${cur.heardAt})`);
     if (p.topicId !== undefined && p.topicId !== null) {
       const t = await this.store.getTopic(p.topicId);
-      if (!t || t.region !== cur.region) throw fieldError('topicId', `no topic '${p.topicId}' in this appeal's township`);
+      if (!t || t.region !== cur.region)
+        throw fieldError('topicId', `no topic '${p.topicId}' in this appeal's township`);
     }
     if (p.clueId !== undefined) {
       const found = await this.store.getClue(p.clueId);
-      if (!found || !reaches(this.regions(), within, found.clue.region) || !reaches(this.regions(), cur.region, found.clue.region)) throw fieldError('clueId', `no clue '${p.clueId}' in this appeal's township`);
+      if (
+        !found ||
+        !reaches(this.regions(), within, found.clue.region) ||
+        !reaches(this.regions(), cur.region, found.clue.region)
+      )
+        throw fieldError('clueId', `no clue '${p.clueId}' in this appeal's township`);
     }
     const next: Appeal = {
       ...cur,
@@ -107,7 +132,8 @@ export class AppealService {
       doneAt: p.outcome !== undefined && p.outcome !== cur.outcome ? isoAt(now) : cur.doneAt,
       updatedAt: isoAt(now),
     };
-    if (next.outcome !== null && next.owner === null) throw fieldError('owner', 'an outcome needs an owner (办事: one owner per matter)');
+    if (next.outcome !== null && next.owner === null)
+      throw fieldError('owner', 'an outcome needs an owner (办事: one owner per matter)');
     await this.store.putAppeals([next], auditEntry(by, AppealAudit.update, id, { ...p }, now));
     return next;
   }
@@ -116,18 +142,30 @@ export class AppealService {
     return this.store.listAppeals({ ...this.#scope(region, within), ...this.#months(month) });
   }
 
-  async createTopic(body: TopicCreate, by: AuditActor, within: RegionRoot): Promise<{ topic: Topic; appeals: Appeal[] }> {
-    if (!this.regions().byCode.has(body.region)) throw fieldError('region', `'${body.region}' is not a region of this deployment`, ErrorCode.unknownRegion);
+  async createTopic(
+    body: TopicCreate,
+    by: AuditActor,
+    within: RegionRoot,
+  ): Promise<{ topic: Topic; appeals: Appeal[] }> {
+    if (!this.regions().byCode.has(body.region))
+      throw fieldError('region', `'${body.region}' is not a region of this deployment`, ErrorCode.unknownRegion);
     assertReaches(this.regions(), within, body.region, 'region');
     const ids = [...new Set(body.appealIds)];
     const appeals: Appeal[] = [];
     for (const id of ids) {
       const a = await this.store.getAppeal(id);
-      if (!a || a.region !== body.region || !reaches(this.regions(), within, a.region)) throw fieldError('appealIds', `no appeal '${id}' in this township`);
-      if (a.topicId !== null) throw new HttpError(409, ErrorCode.conflict, `appealIds: appeal '${id}' is already in topic '${a.topicId}'`, [{ field: 'appealIds', message: 'already in a topic' }]);
+      if (!a || a.region !== body.region || !reaches(this.regions(), within, a.region))
+        throw fieldError('appealIds', `no appeal '${id}' in this township`);
+      if (a.topicId !== null)
+        throw new HttpError(409, ErrorCode.conflict, `appealIds: appeal '${id}' is already in topic '${a.topicId}'`, [
+          { field: 'appealIds', message: 'already in a topic' },
+        ]);
       appeals.push(a);
     }
-    if (body.id !== undefined && (await this.store.getTopic(body.id))) throw new HttpError(409, ErrorCode.conflict, `id: a topic '${body.id}' exists`, [{ field: 'id', message: 'in use' }]);
+    if (body.id !== undefined && (await this.store.getTopic(body.id)))
+      throw new HttpError(409, ErrorCode.conflict, `id: a topic '${body.id}' exists`, [
+        { field: 'id', message: 'in use' },
+      ]);
     const now = this.clock();
     const first = Math.min(...appeals.map((a) => Date.parse(a.heardAt)));
     const topic: Topic = {
@@ -144,7 +182,16 @@ export class AppealService {
       updatedAt: isoAt(now),
     };
     if (Number.isNaN(Date.parse(`${topic.meetingDate}T00:00:00+08:00`))) throw fieldError('meetingDate', 'not a date');
-    await this.store.putTopic(topic, auditEntry(by, AppealAudit.topicCreate, topic.id, { title: topic.title, appeals: ids.length, meetingDate: topic.meetingDate }, now));
+    await this.store.putTopic(
+      topic,
+      auditEntry(
+        by,
+        AppealAudit.topicCreate,
+        topic.id,
+        { title: topic.title, appeals: ids.length, meetingDate: topic.meetingDate },
+        now,
+      ),
+    );
     const grouped = appeals.map((a) => ({ ...a, topicId: topic.id, updatedAt: isoAt(now) }));
     await this.store.putAppeals(grouped, null);
     return { topic, appeals: grouped };
@@ -164,7 +211,8 @@ export class AppealService {
       doneAt: p.outcome !== undefined && p.outcome !== cur.outcome ? isoAt(now) : cur.doneAt,
       updatedAt: isoAt(now),
     };
-    if (next.outcome !== null && next.owner === null) throw fieldError('owner', 'an outcome needs an owner (办事: one owner per matter)');
+    if (next.outcome !== null && next.owner === null)
+      throw fieldError('owner', 'an outcome needs an owner (办事: one owner per matter)');
     await this.store.putTopic(next, auditEntry(by, AppealAudit.topicUpdate, id, { ...p }, now));
     const members = await this.store.listAppeals({ topicId: id });
     const changed = members
@@ -189,19 +237,27 @@ export class AppealService {
   }
 
   /** 评事: the month's red and black list of the region's villages, by the criteria given (defaults otherwise). */
-  async board(region: string, month: string, criteria: Partial<BoardCriteria>, within: RegionRoot): Promise<VillageBoard> {
+  async board(
+    region: string,
+    month: string,
+    criteria: Partial<BoardCriteria>,
+    within: RegionRoot,
+  ): Promise<VillageBoard> {
     const r = monthRange(month);
     if (!r) throw fieldError('month', `'${month}' is not a month (YYYY-MM)`);
     const scope = this.#scope(region, within);
     const appeals = await this.store.listAppeals({ ...scope, from: isoAt(r.from), to: isoAt(r.to) });
-    const given = Object.fromEntries(Object.entries(criteria).filter(([, v]) => v !== undefined)) as Partial<BoardCriteria>;
+    const given = Object.fromEntries(
+      Object.entries(criteria).filter(([, v]) => v !== undefined),
+    ) as Partial<BoardCriteria>;
     return villageBoard(region, month, appeals, Math.min(r.to, this.clock()), { ...DEFAULT_BOARD_CRITERIA, ...given });
   }
 
   #scope(region: string | undefined, within: RegionRoot): { regions?: string[] } {
     const tree = this.regions();
     if (region !== undefined) {
-      if (!tree.byCode.has(region)) throw fieldError('region', `'${region}' is not a region of this deployment`, ErrorCode.unknownRegion);
+      if (!tree.byCode.has(region))
+        throw fieldError('region', `'${region}' is not a region of this deployment`, ErrorCode.unknownRegion);
       assertReaches(tree, within, region, 'region');
       return { regions: descendantsOf(tree, region).map((x) => x.code) };
     }

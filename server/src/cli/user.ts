@@ -76,14 +76,16 @@ async function newPassword(): Promise<string> {
 async function openStore(): Promise<Store> {
   const config = loadConfig(process.env);
   let store: Store;
-  if (config.databaseUrl) store = await (await import('../store/postgres/index.js')).createPostgresStore(config.databaseUrl);
+  if (config.databaseUrl)
+    store = await (await import('../store/postgres/index.js')).createPostgresStore(config.databaseUrl);
   else {
     await mkdir(config.dataDir, { recursive: true });
     store = createSqliteStore(path.join(config.dataDir, 'zhihui.db'));
   }
   await store.migrate();
   // As the server would on its first start: the regions an account names must exist.
-  if (config.seed && (await store.isEmpty())) await seedStore(store, { fixturesDir: config.fixturesDir, anchor: config.seedAnchor });
+  if (config.seed && (await store.isEmpty()))
+    await seedStore(store, { fixturesDir: config.fixturesDir, anchor: config.seedAnchor });
   return store;
 }
 
@@ -105,7 +107,11 @@ async function run(args: string[]): Promise<number> {
     const by = { name: 'cli', ref: `cli:${process.env.USER ?? 'unknown'}` };
     if (cmd === 'list') {
       for (const u of await store.listUsers()) {
-        const state = u.disabledAt ? 'disabled' : u.lockedUntil && Date.parse(u.lockedUntil) > Date.now() ? `locked until ${u.lockedUntil}` : 'active';
+        const state = u.disabledAt
+          ? 'disabled'
+          : u.lockedUntil && Date.parse(u.lockedUntil) > Date.now()
+            ? `locked until ${u.lockedUntil}`
+            : 'active';
         process.stdout.write(`${u.name}\t${u.role}\t${u.region ?? '(whole tree)'}\t${state}\n`);
       }
       return 0;

@@ -141,7 +141,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     .split(',')
     .map((s) => s.trim().replace(/\/+$/, ''))
     .filter(Boolean);
-  for (const o of corsOrigins) if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new Error(`CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port])`);
+  for (const o of corsOrigins)
+    if (!/^https?:\/\/[^/\s]+$/.test(o))
+      throw new Error(`CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port])`);
   if (!/^(\d{6}|\d{9}|\d{12})$/.test(region)) throw new Error(`REGION: "${region}" is not a region code`);
   const base: Config = {
     port: num(env.PORT, 8080),
@@ -181,4 +183,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   };
   return { ...base, ...overrides };
 }
-

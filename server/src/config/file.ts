@@ -76,13 +76,19 @@ export function parseConfigText(text: string, file: string): ConfigFile {
   try {
     raw = path.extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ConfigFileError(`ZHIHUI_CONFIG ${file}: not valid ${path.extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+    throw new ConfigFileError(
+      `ZHIHUI_CONFIG ${file}: not valid ${path.extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
   if (raw === null || raw === undefined) return emptyConfigFile();
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigFileError(`ZHIHUI_CONFIG ${file}: the top level must be a mapping (sources:, notifications:, video:)`);
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigFileError(
+      `ZHIHUI_CONFIG ${file}: the top level must be a mapping (sources:, notifications:, video:)`,
+    );
   const problems = configProblems(ConfigFileSchema, raw);
   const sources = (raw as { sources?: unknown }).sources;
-  if (problems.length === 0 && Array.isArray(sources)) problems.push(...sourcesSectionProblems(sources, configProblems).slice(0, 5));
+  if (problems.length === 0 && Array.isArray(sources))
+    problems.push(...sourcesSectionProblems(sources, configProblems).slice(0, 5));
   // Cross-references and per-kind keys of the notifications, once the shapes are right.
   if (problems.length === 0) problems.push(...notificationsProblems((raw as ConfigFile).notifications).slice(0, 5));
   if (problems.length > 0) throw new ConfigFileError(`ZHIHUI_CONFIG ${file}: ${problems.join('; ')}`);
@@ -95,7 +101,9 @@ export function readConfigFile(file: string): ConfigFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigFileError(`ZHIHUI_CONFIG ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ConfigFileError(
+      `ZHIHUI_CONFIG ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   return parseConfigText(text, file);
 }

@@ -21,7 +21,13 @@ export interface AuditActor {
   ref: string | null;
 }
 
-export function auditEntry(by: AuditActor, action: string, target: string | null, details: Record<string, unknown> | null, now = Date.now()): AuditEntry {
+export function auditEntry(
+  by: AuditActor,
+  action: string,
+  target: string | null,
+  details: Record<string, unknown> | null,
+  now = Date.now(),
+): AuditEntry {
   return { at: isoAt(now), actor: by.name, actorId: by.ref, action, target, details };
 }
 
@@ -29,7 +35,12 @@ export function auditEntry(by: AuditActor, action: string, target: string | null
  * Inventory-changing writes that go through the ingest routes (not the admin API) and are logged
  * after they succeed: route pattern → action and a summary of the request.
  */
-export function auditOfWrite(method: string, url: string | undefined, body: unknown, result: unknown): { action: string; details: Record<string, unknown> } | null {
+export function auditOfWrite(
+  method: string,
+  url: string | undefined,
+  body: unknown,
+  result: unknown,
+): { action: string; details: Record<string, unknown> } | null {
   const b = (body ?? {}) as Record<string, unknown>;
   const r = (result ?? {}) as Record<string, unknown>;
   const count = (v: unknown) => (Array.isArray(v) ? v.length : 0);
@@ -37,15 +48,29 @@ export function auditOfWrite(method: string, url: string | undefined, body: unkn
   // A request that changed nothing (every row rejected) leaves no trace: rejected input never changes stored data.
   const changed = typeof r.upserted === 'number' ? r.upserted : typeof r.updated === 'number' ? r.updated : 0;
   if (changed === 0) return null;
-  if (method === 'PUT' && url === '/api/v1/cameras') return { action: AuditAction.camerasUpsert, details: { rows: count(b.cameras), upserted: r.upserted ?? null, rejected } };
+  if (method === 'PUT' && url === '/api/v1/cameras')
+    return {
+      action: AuditAction.camerasUpsert,
+      details: { rows: count(b.cameras), upserted: r.upserted ?? null, rejected },
+    };
   if (method === 'PUT' && url === '/api/v1/cameras/maintenance') {
     const ids = Array.isArray(b.ids) ? b.ids.slice(0, 50) : [];
     return {
       action: b.window === null ? AuditAction.maintenanceClear : AuditAction.maintenanceSet,
-      details: { ids, more: Math.max(0, count(b.ids) - ids.length), window: b.window ?? null, updated: r.updated ?? null, rejected },
+      details: {
+        ids,
+        more: Math.max(0, count(b.ids) - ids.length),
+        window: b.window ?? null,
+        updated: r.updated ?? null,
+        rejected,
+      },
     };
   }
-  if (method === 'PUT' && url === '/api/v1/grid/workers') return { action: AuditAction.workersUpsert, details: { rows: count(b.workers), upserted: r.upserted ?? null, rejected } };
+  if (method === 'PUT' && url === '/api/v1/grid/workers')
+    return {
+      action: AuditAction.workersUpsert,
+      details: { rows: count(b.workers), upserted: r.upserted ?? null, rejected },
+    };
   return null;
 }
 

@@ -40,7 +40,15 @@ export class FailureThrottle {
   readonly #waiting = new Set<() => void>();
 
   constructor(opts: FailureThrottleOptions) {
-    this.#o = { baseDelayMs: 250, maxDelayMs: 10_000, maxHeldPerKey: 8, maxHeld: 1000, maxKeys: 50_000, now: Date.now, ...opts };
+    this.#o = {
+      baseDelayMs: 250,
+      maxDelayMs: 10_000,
+      maxHeldPerKey: 8,
+      maxHeld: 1000,
+      maxKeys: 50_000,
+      now: Date.now,
+      ...opts,
+    };
   }
 
   /** The current score of a key (failures, decayed). */
@@ -70,7 +78,8 @@ export class FailureThrottle {
     }
     while (this.#scores.size > this.#o.maxKeys) this.#scores.delete(this.#scores.keys().next().value!);
     if (worst === 0) return { waitMs: 0 };
-    const full = this.#heldTotal >= this.#o.maxHeld || keys.some((k) => (this.#held.get(k) ?? 0) >= this.#o.maxHeldPerKey);
+    const full =
+      this.#heldTotal >= this.#o.maxHeld || keys.some((k) => (this.#held.get(k) ?? 0) >= this.#o.maxHeldPerKey);
     return full ? { refuse: true, retryAfterSec: Math.ceil(worst / 1000) } : { waitMs: worst };
   }
 

@@ -15,7 +15,16 @@ export const ENV_KEY_SCOPES: readonly Scope[] = [...WRITE_SCOPES, 'metrics'];
  * heartbeat, fixture data, anonymous reads) and the environment's admin and demo keys. Otherwise a
  * key could sign records as the simulator and the audit log could not tell them apart.
  */
-export const RESERVED_NAMES: readonly string[] = ['simulator', 'heartbeat', 'fixture', 'seed', 'anonymous', 'admin', 'demo', 'system'];
+export const RESERVED_NAMES: readonly string[] = [
+  'simulator',
+  'heartbeat',
+  'fixture',
+  'seed',
+  'anonymous',
+  'admin',
+  'demo',
+  'system',
+];
 
 /** Who a request or socket acts as, once authenticated. */
 export interface Principal {

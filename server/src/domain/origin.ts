@@ -5,7 +5,11 @@
  * from a page in a browser (browsers always send it on WebSocket and cross-origin requests) and
  * is let through: the check exists to stop another site's page from riding a wall's cookie.
  */
-export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: readonly string[],
+): boolean {
   if (origin === undefined) return true;
   if (allowed.includes(origin.replace(/\/+$/, ''))) return true;
   if (!host) return false;

@@ -30,7 +30,12 @@ const describe = (tree: RegionTree, root: string): string => {
 /** The 403 for a region outside the credential's subtree, naming both. */
 export function outOfReach(tree: RegionTree, root: string, code: string, field?: string): HttpError {
   const message = `${field ? `${field}: ` : ''}region ${code} is outside this credential's region (${describe(tree, root)})`;
-  return new HttpError(403, ErrorCode.forbidden, message, field ? [{ field, message: 'outside this credential\'s region' }] : undefined);
+  return new HttpError(
+    403,
+    ErrorCode.forbidden,
+    message,
+    field ? [{ field, message: "outside this credential's region" }] : undefined,
+  );
 }
 
 /** Throws 403 FORBIDDEN unless `code` is in reach. */
@@ -48,7 +53,12 @@ export function regionInReach(tree: RegionTree, root: RegionRoot, code: string):
 
 /** 403 unless the credential reaches the whole tree: for what is deployment-wide (the audit log, the sources). */
 export function assertWholeTree(root: RegionRoot, what: string): void {
-  if (root !== null) throw new HttpError(403, ErrorCode.forbidden, `${what} covers the whole tree; this credential reaches region ${root} only`);
+  if (root !== null)
+    throw new HttpError(
+      403,
+      ErrorCode.forbidden,
+      `${what} covers the whole tree; this credential reaches region ${root} only`,
+    );
 }
 
 /**
@@ -75,4 +85,5 @@ export function visibleTree(tree: RegionTree, root: RegionRoot): { roots: string
 }
 
 /** The region root of whoever made a request or opened a socket (no principal: the whole tree, as open reads are). */
-export const rootOf = (who: { principal?: { region: string | null } | null }): RegionRoot => who.principal?.region ?? null;
+export const rootOf = (who: { principal?: { region: string | null } | null }): RegionRoot =>
+  who.principal?.region ?? null;

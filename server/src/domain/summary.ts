@@ -48,9 +48,23 @@ interface Bucket {
   touched: boolean;
 }
 
-const emptyBucket = (): Bucket => ({ states: [], uptime: [], repaired: 0, newlyFailed: 0, clues: [], grid: emptyGridFigures(), touched: false });
+const emptyBucket = (): Bucket => ({
+  states: [],
+  uptime: [],
+  repaired: 0,
+  newlyFailed: 0,
+  clues: [],
+  grid: emptyGridFigures(),
+  touched: false,
+});
 
-function figuresOf(region: Region, period: Period, b: Bucket, now: number, statusAtEnd: ReadonlyMap<string, ClueStatus>): RegionFigures {
+function figuresOf(
+  region: Region,
+  period: Period,
+  b: Bucket,
+  now: number,
+  statusAtEnd: ReadonlyMap<string, ClueStatus>,
+): RegionFigures {
   const cameras = cameraFigures(b.states);
   cameras.repaired = b.repaired;
   cameras.newlyFailed = b.newlyFailed;
@@ -76,7 +90,13 @@ function figuresOf(region: Region, period: Period, b: Bucket, now: number, statu
  * offline→online / online→offline changes in the period; the time-weighted rate comes from the
  * history with planned maintenance excluded. Throws 404 UNKNOWN_REGION for an unknown code.
  */
-export async function computeSummary(store: Store, tree: RegionTree, code: string, period: Period, now: number): Promise<RegionSummary> {
+export async function computeSummary(
+  store: Store,
+  tree: RegionTree,
+  code: string,
+  period: Period,
+  now: number,
+): Promise<RegionSummary> {
   const region = tree.byCode.get(code);
   if (!region) throw notFound('region', code, ErrorCode.unknownRegion);
   const children = childrenOf(tree, code);
@@ -105,7 +125,9 @@ export async function computeSummary(store: Store, tree: RegionTree, code: strin
   const ids = cameras.length <= ID_FILTER_LIMIT ? cameras.map((c) => c.id) : undefined;
   const [events, spans, workers, reports] = await Promise.all([
     store.statusEvents({ from: period.from, to: isoAt(upTo), cameraIds: ids }),
-    at > from ? store.maintenanceHistory({ from: period.from, to: isoAt(at), cameraIds: ids }) : Promise.resolve([] as MaintenanceSpan[]),
+    at > from
+      ? store.maintenanceHistory({ from: period.from, to: isoAt(at), cameraIds: ids })
+      : Promise.resolve([] as MaintenanceSpan[]),
     store.allGridWorkers(),
     store.gridReports({ from: period.from, to: period.to, regions: codes }),
   ]);
@@ -122,7 +144,8 @@ export async function computeSummary(store: Store, tree: RegionTree, code: strin
     spansOf.set(s.cameraId, list);
   }
 
-  for (const c of cameras) countCamera(c, eventsOf.get(c.id) ?? [], spansOf.get(c.id) ?? [], bucket(c.region)!, from, to, at);
+  for (const c of cameras)
+    countCamera(c, eventsOf.get(c.id) ?? [], spansOf.get(c.id) ?? [], bucket(c.region)!, from, to, at);
 
   for (let cursor: string | undefined, first = true; first || cursor; first = false) {
     const page = await store.listClues({ regions: codes, from: period.from, to: period.to, limit: PAGE, cursor });
@@ -141,23 +164,43 @@ export async function computeSummary(store: Store, tree: RegionTree, code: strin
   }
 
   // A past period's overdue: open at its end, read from the lifecycle (steps after the end).
-  const statusAtEnd = to <= now ? await store.clueStatusesAt([...buckets, own].flatMap((b) => b.clues.map((c) => c.id)), period.to) : new Map<string, ClueStatus>();
+  const statusAtEnd =
+    to <= now
+      ? await store.clueStatusesAt(
+          [...buckets, own].flatMap((b) => b.clues.map((c) => c.id)),
+          period.to,
+        )
+      : new Map<string, ClueStatus>();
   const childFigures = children.map((child, i) => figuresOf(child, period, buckets[i]!, now, statusAtEnd));
   const ownFigures = figuresOf(region, period, own, now, statusAtEnd);
   const figures =
-    children.length === 0 ? ownFigures : sumRegionFigures(refOf(region), period, own.touched ? [...childFigures, ownFigures] : childFigures);
+    children.length === 0
+      ? ownFigures
+      : sumRegionFigures(refOf(region), period, own.touched ? [...childFigures, ownFigures] : childFigures);
   return { ...figures, children: childFigures };
 }
 
 /** Counts one channel into its bucket: state at `at`, changes in the period, and uptime. */
-function countCamera(c: CameraRecord, evs: readonly StatusEvent[], spans: ExcludedSpan[], b: Bucket, from: number, to: number, at: number): void {
+function countCamera(
+  c: CameraRecord,
+  evs: readonly StatusEvent[],
+  spans: ExcludedSpan[],
+  b: Bucket,
+  from: number,
+  to: number,
+  at: number,
+): void {
   const steps = chainOf(evs);
   const excluded = [...spans];
   if (c.maintenance) excluded.push({ from: Date.parse(c.maintenance.from), to: Date.parse(c.maintenance.to) });
   const maintained = excluded.some((s) => s.from <= at && at < s.to) || inMaintenance(c.maintenance, at);
   const status = statusAtTime(steps, c.status, at);
   // cameraStateOf with the window found in the history (the record only holds the latest window).
-  b.states.push(maintained && c.inService ? 'maintenance' : cameraStateOf({ inService: c.inService, status, maintenance: null }, at));
+  b.states.push(
+    maintained && c.inService
+      ? 'maintenance'
+      : cameraStateOf({ inService: c.inService, status, maintenance: null }, at),
+  );
   for (const e of steps) {
     if (e.at >= to) break;
     const kind = statusChangeKind(e);

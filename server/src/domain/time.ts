@@ -36,9 +36,16 @@ export function parseQueryTime(raw: string): number | null {
 export function periodFromQuery(from: string | undefined, to: string | undefined, now: number): Period {
   const today = periodOf('today', now);
   const f = from === undefined || from === '' ? Date.parse(today.from) : parseQueryTime(from);
-  if (f === null) throw fieldError('from', `'${from}' is not a date (use ISO 8601, e.g. 2026-11-01 or 2026-11-01T00:00:00+08:00)`);
-  const t = to === undefined || to === '' ? (from ? Math.max(Date.parse(today.to), f + 86400_000) : Date.parse(today.to)) : parseQueryTime(to);
-  if (t === null) throw fieldError('to', `'${to}' is not a date (use ISO 8601, e.g. 2026-11-16 or 2026-11-16T00:00:00+08:00)`);
+  if (f === null)
+    throw fieldError('from', `'${from}' is not a date (use ISO 8601, e.g. 2026-11-01 or 2026-11-01T00:00:00+08:00)`);
+  const t =
+    to === undefined || to === ''
+      ? from
+        ? Math.max(Date.parse(today.to), f + 86400_000)
+        : Date.parse(today.to)
+      : parseQueryTime(to);
+  if (t === null)
+    throw fieldError('to', `'${to}' is not a date (use ISO 8601, e.g. 2026-11-16 or 2026-11-16T00:00:00+08:00)`);
   if (t <= f) throw fieldError('to', `must be after from (${isoAt(f)})`);
   if (t - f > 3700 * 86400_000) throw fieldError('to', 'the period may span at most ten years');
   return { from: isoAt(f), to: isoAt(t) };

@@ -45,7 +45,11 @@ export function strictChecker<S extends TSchema>(schema: S): (value: unknown) =>
         if (seen.has(e.field)) continue;
         seen.add(e.field);
         const hint = hints.get(e.field);
-        const message = /required propert/.test(e.message) ? 'is required' : hint && /constant|anyOf|allowed values/.test(e.message) ? hint : e.message;
+        const message = /required propert/.test(e.message)
+          ? 'is required'
+          : hint && /constant|anyOf|allowed values/.test(e.message)
+            ? hint
+            : e.message;
         errors.push({ field: e.field, message });
       }
       return { ok: false, errors };
@@ -53,16 +57,24 @@ export function strictChecker<S extends TSchema>(schema: S): (value: unknown) =>
     // The format check accepts some impossible dates in some engines; make sure each is a real instant.
     const bad: FieldError[] = [];
     for (const [k, v] of Object.entries(value as Json)) {
-      if (typeof v === 'string' && DATE_FIELDS.test(k) && !isRealTime(v)) bad.push({ field: k, message: 'is not a real date and time' });
+      if (typeof v === 'string' && DATE_FIELDS.test(k) && !isRealTime(v))
+        bad.push({ field: k, message: 'is not a real date and time' });
     }
     return bad.length > 0 ? { ok: false, errors: bad } : r;
   };
 }
 
 /** A comma-separated query filter of known values (none when absent or empty); 400 naming the field otherwise. */
-export function listOf<T extends string>(field: string, raw: string | undefined, allowed: readonly T[]): T[] | undefined {
+export function listOf<T extends string>(
+  field: string,
+  raw: string | undefined,
+  allowed: readonly T[],
+): T[] | undefined {
   if (raw === undefined || raw === '') return undefined;
-  const values = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const values = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = values.find((v) => !(allowed as readonly string[]).includes(v));
   if (bad !== undefined) throw fieldError(field, `'${bad}' is not one of ${allowed.join(', ')}`);
   return values as T[];

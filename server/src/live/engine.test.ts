@@ -34,14 +34,33 @@ function setup(start = anchor + 10 * 3600_000) {
 
 const withoutAt = (s: RegionSnapshot) => ({ ...s, at: '' });
 /** A held wall state against a fresh snapshot: carried to its instant (the rate moves with the clock), then equal. */
-const sameWall = (held: RegionSnapshot, fresh: RegionSnapshot) => expect(withoutAt(snapshotAt(held, fresh.at))).toEqual(withoutAt(fresh));
-const camsIn = (engine: LiveEngine, code: string): CameraRecord[] => [...engine.cameras()].filter((c) => isWithin(tree, c.region, code));
+const sameWall = (held: RegionSnapshot, fresh: RegionSnapshot) =>
+  expect(withoutAt(snapshotAt(held, fresh.at))).toEqual(withoutAt(fresh));
+const camsIn = (engine: LiveEngine, code: string): CameraRecord[] =>
+  [...engine.cameras()].filter((c) => isWithin(tree, c.region, code));
 
-function changeStatus(engine: LiveEngine, clock: { now: () => number }, id: string, status: CameraRecord['status'], reason: CameraRecord['reason'] = null): void {
+function changeStatus(
+  engine: LiveEngine,
+  clock: { now: () => number },
+  id: string,
+  status: CameraRecord['status'],
+  reason: CameraRecord['reason'] = null,
+): void {
   const old = engine.camera(id)!;
   const at = new Date(clock.now()).toISOString();
-  const rec: CameraRecord = { ...old, status, reason: status === 'online' ? null : reason, since: old.status === status ? old.since : at, lastSeen: at };
-  engine.applyCameras([rec], old.status === status ? [] : [{ cameraId: id, from: old.status, to: status, reason: rec.reason, at, actor: 'test' }]);
+  const rec: CameraRecord = {
+    ...old,
+    status,
+    reason: status === 'online' ? null : reason,
+    since: old.status === status ? old.since : at,
+    lastSeen: at,
+  };
+  engine.applyCameras(
+    [rec],
+    old.status === status
+      ? []
+      : [{ cameraId: id, from: old.status, to: status, reason: rec.reason, at, actor: 'test' }],
+  );
 }
 
 describe('LiveEngine on the fixtures', () => {
@@ -141,7 +160,10 @@ describe('LiveEngine on the fixtures', () => {
     for (const code of ['130111', '131000', '130000']) streams.watch(code);
     const lf = [...engine.cameras()].find((c) => isWithin(tree, c.region, '131000') && c.status === 'online')!;
     changeStatus(engine, clock, lf.id, 'offline', 'power');
-    const codes = streams.flush().map((o) => o.code).sort();
+    const codes = streams
+      .flush()
+      .map((o) => o.code)
+      .sort();
     expect(codes).toEqual(['130000', '131000']);
   });
 
@@ -149,9 +171,20 @@ describe('LiveEngine on the fixtures', () => {
     const { engine, clock, streams } = setup();
     streams.watch('130111');
     const before = streams.snapshot('130111');
-    const open = before.clues.find((c) => c.status === 'dispatched' && Date.parse(c.reportedAt) < Date.parse(periodOf('today', clock.now()).from));
+    const open = before.clues.find(
+      (c) => c.status === 'dispatched' && Date.parse(c.reportedAt) < Date.parse(periodOf('today', clock.now()).from),
+    );
     const at = new Date(clock.now()).toISOString();
-    const fresh: Clue = { ...fx.data.clues.find((c) => c.region.startsWith('130111'))!, id: 'T-1', status: 'reported', reportedAt: at, updatedAt: at, outcome: null, resolvedAt: null, dueAt: null };
+    const fresh: Clue = {
+      ...fx.data.clues.find((c) => c.region.startsWith('130111'))!,
+      id: 'T-1',
+      status: 'reported',
+      reportedAt: at,
+      updatedAt: at,
+      outcome: null,
+      resolvedAt: null,
+      dueAt: null,
+    };
     engine.applyClues([fresh]);
     if (open) engine.applyClues([{ ...open, status: 'resolved', resolvedAt: at, updatedAt: at }]);
     const [o] = streams.flush();
@@ -168,10 +201,22 @@ describe('LiveEngine on the fixtures', () => {
     const { engine, clock, streams } = setup();
     const codes = ['130111', '130111100', '130100', '131000'];
     for (const c of codes) streams.watch(c);
-    const ids = camsIn(engine, '130100').map((c) => c.id).slice(0, 400).concat(camsIn(engine, '131000').map((c) => c.id).slice(0, 100));
+    const ids = camsIn(engine, '130100')
+      .map((c) => c.id)
+      .slice(0, 400)
+      .concat(
+        camsIn(engine, '131000')
+          .map((c) => c.id)
+          .slice(0, 100),
+      );
     const clueIds = fx.data.clues.filter((c) => c.status === 'reported' || c.status === 'verified').map((c) => c.id);
     const step = fc.oneof(
-      fc.record({ kind: fc.constant('cam' as const), i: fc.nat(ids.length - 1), status: fc.constantFrom('online', 'offline', 'unknown' as const), reason: fc.constantFrom('power', 'black_screen', 'network' as const) }),
+      fc.record({
+        kind: fc.constant('cam' as const),
+        i: fc.nat(ids.length - 1),
+        status: fc.constantFrom('online', 'offline', 'unknown' as const),
+        reason: fc.constantFrom('power', 'black_screen', 'network' as const),
+      }),
       fc.record({ kind: fc.constant('clue' as const), i: fc.nat(Math.max(0, clueIds.length - 1)) }),
       fc.record({ kind: fc.constant('flush' as const) }),
     );
@@ -180,10 +225,24 @@ describe('LiveEngine on the fixtures', () => {
         const held = new Map(codes.map((c) => [c, streams.snapshot(c)] as const));
         for (const s of steps) {
           clock.advance(1000);
-          if (s.kind === 'cam') changeStatus(engine, clock, ids[s.i]!, s.status as CameraRecord['status'], s.reason as CameraRecord['reason']);
+          if (s.kind === 'cam')
+            changeStatus(
+              engine,
+              clock,
+              ids[s.i]!,
+              s.status as CameraRecord['status'],
+              s.reason as CameraRecord['reason'],
+            );
           else if (s.kind === 'clue') {
             const c = engine.clue(clueIds[s.i]!);
-            if (c && c.status !== 'closed') engine.applyClues([{ ...c, status: c.status === 'reported' ? 'verified' : c.status === 'verified' ? 'resolved' : 'closed', updatedAt: new Date(clock.now()).toISOString() }]);
+            if (c && c.status !== 'closed')
+              engine.applyClues([
+                {
+                  ...c,
+                  status: c.status === 'reported' ? 'verified' : c.status === 'verified' ? 'resolved' : 'closed',
+                  updatedAt: new Date(clock.now()).toISOString(),
+                },
+              ]);
           } else {
             for (const o of streams.flush()) {
               const h = held.get(o.code)!;
@@ -197,7 +256,10 @@ describe('LiveEngine on the fixtures', () => {
           }
         }
         for (const o of streams.flush()) {
-          const r = o.kind === 'snapshot' ? { ok: true as const, snapshot: o.snapshot } : applyDelta(held.get(o.code)!, o.delta);
+          const r =
+            o.kind === 'snapshot'
+              ? { ok: true as const, snapshot: o.snapshot }
+              : applyDelta(held.get(o.code)!, o.delta);
           if (!r.ok) return false;
           held.set(o.code, r.snapshot);
         }
@@ -212,7 +274,16 @@ describe('LiveEngine on the fixtures', () => {
     const { engine, clock, streams } = setup();
     streams.watch('130111');
     const at = clock.now();
-    const c: Clue = { ...fx.data.clues.find((x) => x.region.startsWith('130111'))!, id: 'T-due', status: 'dispatched', reportedAt: new Date(at).toISOString(), updatedAt: new Date(at).toISOString(), dueAt: new Date(at + 60_000).toISOString(), outcome: null, resolvedAt: null };
+    const c: Clue = {
+      ...fx.data.clues.find((x) => x.region.startsWith('130111'))!,
+      id: 'T-due',
+      status: 'dispatched',
+      reportedAt: new Date(at).toISOString(),
+      updatedAt: new Date(at).toISOString(),
+      dueAt: new Date(at + 60_000).toISOString(),
+      outcome: null,
+      resolvedAt: null,
+    };
     engine.applyClues([c]);
     const overdue0 = engine.figures('130111').today.clues.overdue;
     streams.flush();
@@ -254,11 +325,25 @@ describe('a late report that rewrote the history (#18.1)', () => {
     const { engine } = setup(now);
     const y12 = anchor - 12 * 3600_000; // yesterday 12:00
     const today0422 = anchor + 4 * 3600_000 + 22 * 60_000;
-    const c = [...engine.cameras()].find((x) => x.status === 'online' && x.inService && !x.maintenance && Date.parse(x.since) < y12 && !fx.data.events.some((e) => e.cameraId === x.id && Date.parse(e.at) >= y12))!;
+    const c = [...engine.cameras()].find(
+      (x) =>
+        x.status === 'online' &&
+        x.inService &&
+        !x.maintenance &&
+        Date.parse(x.since) < y12 &&
+        !fx.data.events.some((e) => e.cameraId === x.id && Date.parse(e.at) >= y12),
+    )!;
     expect(c).toBeDefined();
     const iso = (t: number) => new Date(t).toISOString();
     // Offline (power) since today 04:22, as reported at the time.
-    const failed = { cameraId: c.id, from: 'online' as const, to: 'offline' as const, reason: 'power' as const, at: iso(today0422), actor: 't' };
+    const failed = {
+      cameraId: c.id,
+      from: 'online' as const,
+      to: 'offline' as const,
+      reason: 'power' as const,
+      at: iso(today0422),
+      actor: 't',
+    };
     engine.applyCameras([{ ...c, status: 'offline', reason: 'power', since: failed.at }], [failed]);
     const township = c.region.slice(0, 9);
     const county = c.region.slice(0, 6);
@@ -270,7 +355,9 @@ describe('a late report that rewrote the history (#18.1)', () => {
 
     const rows = {
       ...fx.data,
-      cameras: fx.data.cameras.map((x) => (x.id === c.id ? { ...x, status: 'offline' as const, reason: 'power' as const, since: late.at } : x)),
+      cameras: fx.data.cameras.map((x) =>
+        x.id === c.id ? { ...x, status: 'offline' as const, reason: 'power' as const, since: late.at } : x,
+      ),
       events: [...fx.data.events, late],
     };
     const fresh = new LiveEngine(tree, rows, () => now);

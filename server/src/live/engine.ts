@@ -44,7 +44,16 @@ import {
   type WallFigures,
 } from '@zhihui/shared';
 import type { CameraRecord, MaintenanceSpan, StatusEvent } from '../store/types.js';
-import { HOUR_MS, TREND_POINTS, addPast, emptyPast, hourStart, pastCounts, trendHours, type PastCounts } from './trend.js';
+import {
+  HOUR_MS,
+  TREND_POINTS,
+  addPast,
+  emptyPast,
+  hourStart,
+  pastCounts,
+  trendHours,
+  type PastCounts,
+} from './trend.js';
 
 /** What the engine is built from: the store's current state (see plugins/live.ts for the queries). */
 export interface LiveData {
@@ -240,7 +249,11 @@ export class LiveEngine {
    * late report took back (the bus `cameras` event): those are counted out before the new ones
    * are counted in, so today's counters and the trend follow the rewritten history.
    */
-  applyCameras(records: readonly CameraRecord[], events: readonly StatusEvent[], retracted: readonly StatusEvent[] = []): void {
+  applyCameras(
+    records: readonly CameraRecord[],
+    events: readonly StatusEvent[],
+    retracted: readonly StatusEvent[] = [],
+  ): void {
     const now = this.#clock();
     const change = emptyChange();
     const regions = new Set<string>();
@@ -359,7 +372,8 @@ export class LiveEngine {
         n.past = null;
         n.rollPast = null;
       }
-      for (const k of this.#eventKeys) if (Date.parse(k.slice(k.lastIndexOf('|') + 1)) < windowStart) this.#eventKeys.delete(k);
+      for (const k of this.#eventKeys)
+        if (Date.parse(k.slice(k.lastIndexOf('|') + 1)) < windowStart) this.#eventKeys.delete(k);
       change.all = true;
     }
     change.regions = [...regions];
@@ -514,7 +528,8 @@ export class LiveEngine {
     const state = cameraStateOf(rec, now);
     const old = n.cams.get(rec.id);
     // Past trend points count channels by their current service flags: those changing moves them.
-    const pastMoved = old !== undefined && (old.rec.inService !== rec.inService || !sameWindow(old.rec.maintenance, rec.maintenance));
+    const pastMoved =
+      old !== undefined && (old.rec.inService !== rec.inService || !sameWindow(old.rec.maintenance, rec.maintenance));
     if (old && !sameWindow(old.rec.maintenance, rec.maintenance)) this.#moveMaintenance(old.rec, rec, now);
     if (old) {
       countCameraState(n.counts, old.state, -1);
@@ -543,7 +558,8 @@ export class LiveEngine {
       const t = Date.parse(before.maintenance.to);
       for (const s of list) if (s.from === f && s.to === t) s.to = Math.max(s.from, Math.min(s.to, now));
     }
-    if (after.maintenance) list.push({ from: Date.parse(after.maintenance.from), to: Date.parse(after.maintenance.to) });
+    if (after.maintenance)
+      list.push({ from: Date.parse(after.maintenance.from), to: Date.parse(after.maintenance.to) });
     this.#spans.set(after.id, list);
   }
 
@@ -597,7 +613,8 @@ export class LiveEngine {
     if (!cam) return null;
     const n = this.#nodes.get(cam.rec.region)!;
     const at = Date.parse(ev.at);
-    const same = (e: StatusEvent) => e.cameraId === ev.cameraId && e.to === ev.to && e.from === ev.from && Date.parse(e.at) === at;
+    const same = (e: StatusEvent) =>
+      e.cameraId === ev.cameraId && e.to === ev.to && e.from === ev.from && Date.parse(e.at) === at;
     const key = `${ev.cameraId}|${ev.to}|${ev.at}`;
     const k = n.events.findIndex(same);
     if (k >= 0) {
@@ -623,7 +640,8 @@ export class LiveEngine {
     if (!n) return false;
     n.clues.set(c.id, c);
     this.#clueRegion.set(c.id, c.region);
-    if (c.dueAt !== null && OPEN_CLUE_STATUSES.includes(c.status)) this.#due.set(c.id, { dueMs: Date.parse(c.dueAt), region: c.region });
+    if (c.dueAt !== null && OPEN_CLUE_STATUSES.includes(c.status))
+      this.#due.set(c.id, { dueMs: Date.parse(c.dueAt), region: c.region });
     else this.#due.delete(c.id);
     this.#dirty(n);
     return true;
@@ -667,7 +685,8 @@ export class LiveEngine {
     if (!c.rec.inService || now <= from) return null;
     const steps = chainOf(this.#camEvents.get(c.rec.id) ?? []);
     const excluded = [...(this.#spans.get(c.rec.id) ?? [])];
-    if (c.rec.maintenance) excluded.push({ from: Date.parse(c.rec.maintenance.from), to: Date.parse(c.rec.maintenance.to) });
+    if (c.rec.maintenance)
+      excluded.push({ from: Date.parse(c.rec.maintenance.from), to: Date.parse(c.rec.maintenance.to) });
     return historyUptime(steps, c.rec.status, from, now, excluded);
   }
 
@@ -736,7 +755,10 @@ export class LiveEngine {
     const one = (f: RegionFigures): RegionFigures => {
       const from = Date.parse(f.period.from);
       const cameras = cameraFiguresAt(f.cameras, from, Math.min(now, Date.parse(f.period.to)));
-      return { ...f, cameras: now > from ? cameras : { ...cameras, onlineMs: 0, countedMs: 0, timeWeightedRate: null } };
+      return {
+        ...f,
+        cameras: now > from ? cameras : { ...cameras, onlineMs: 0, countedMs: 0, timeWeightedRate: null },
+      };
     };
     return { today: one(w.today), recent: one(w.recent) };
   }
@@ -772,7 +794,15 @@ export class LiveEngine {
         n.events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
         n.eventsUnsorted = false;
       }
-      n.past = n.cams.size === 0 ? emptyPast() : pastCounts([...n.cams.values()].map((c) => c.rec), n.events, now, (id) => this.#spans.get(id) ?? []);
+      n.past =
+        n.cams.size === 0
+          ? emptyPast()
+          : pastCounts(
+              [...n.cams.values()].map((c) => c.rec),
+              n.events,
+              now,
+              (id) => this.#spans.get(id) ?? [],
+            );
     }
     const sum = emptyPast();
     addPast(sum, n.past);

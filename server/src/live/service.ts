@@ -1,4 +1,11 @@
-import { buildRegionTree, periodOf, recentPeriod, type RegionSnapshot, type RegionTree, type WallFigures } from '@zhihui/shared';
+import {
+  buildRegionTree,
+  periodOf,
+  recentPeriod,
+  type RegionSnapshot,
+  type RegionTree,
+  type WallFigures,
+} from '@zhihui/shared';
 import type { Bus, BusEvents } from '../bus.js';
 import type { Store } from '../store/types.js';
 import { LiveEngine, type LiveData } from './engine.js';
@@ -52,14 +59,23 @@ export class LiveService {
     );
   }
 
-  static async create(source: { store: Store | null; tree: () => Promise<RegionTree> }, bus: Bus, clock: () => number = Date.now): Promise<LiveService> {
+  static async create(
+    source: { store: Store | null; tree: () => Promise<RegionTree> },
+    bus: Bus,
+    clock: () => number = Date.now,
+  ): Promise<LiveService> {
     const engine = await LiveService.#build(source, clock);
     return new LiveService(engine, source, bus, clock);
   }
 
-  static async #build(source: { store: Store | null; tree: () => Promise<RegionTree> }, clock: () => number): Promise<LiveEngine> {
+  static async #build(
+    source: { store: Store | null; tree: () => Promise<RegionTree> },
+    clock: () => number,
+  ): Promise<LiveEngine> {
     const tree = await source.tree();
-    const data: LiveData = source.store ? await loadLiveData(source.store, clock()) : { cameras: [], clues: [], workers: [], reports: [], events: [] };
+    const data: LiveData = source.store
+      ? await loadLiveData(source.store, clock())
+      : { cameras: [], clues: [], workers: [], reports: [], events: [] };
     return new LiveEngine(tree, data, clock);
   }
 

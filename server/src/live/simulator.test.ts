@@ -26,7 +26,21 @@ function fakeIngest() {
     },
     async createClue(body) {
       const b = body as Clue;
-      const clue: Clue = { description: null, dueAt: b.dueAt ?? null, status: 'reported', assignee: null, outcome: null, urgent: false, gridWorkerId: null, resolvedAt: null, updatedAt: b.reportedAt, createdBy: 'simulator', lon: null, lat: null, ...b };
+      const clue: Clue = {
+        description: null,
+        dueAt: b.dueAt ?? null,
+        status: 'reported',
+        assignee: null,
+        outcome: null,
+        urgent: false,
+        gridWorkerId: null,
+        resolvedAt: null,
+        updatedAt: b.reportedAt,
+        createdBy: 'simulator',
+        lon: null,
+        lat: null,
+        ...b,
+      };
       clues.set(clue.id, clue);
       log.push(`c ${clue.id} ${clue.category} ${clue.source}`);
       return { clue, created: true };
@@ -41,7 +55,17 @@ function fakeIngest() {
     async gridReport(body) {
       reports++;
       const b = body as { workerId: string; at: string };
-      return { report: { id: `r${reports}`, workerId: b.workerId, region: '130111100', at: b.at, text: 't', clueId: null } as GridReport, clue: null };
+      return {
+        report: {
+          id: `r${reports}`,
+          workerId: b.workerId,
+          region: '130111100',
+          at: b.at,
+          text: 't',
+          clueId: null,
+        } as GridReport,
+        clue: null,
+      };
     },
     async setWorkerDuty(workerId, onDuty) {
       log.push(`d ${workerId} ${onDuty}`);
@@ -53,7 +77,14 @@ function fakeIngest() {
 
 function run(seed: number) {
   const f = fakeIngest();
-  const sim = new Simulator({ ingest: f.ingest, tree, cameras: fx.data.cameras, workers: fx.data.workers, seed, speed: 1 });
+  const sim = new Simulator({
+    ingest: f.ingest,
+    tree,
+    cameras: fx.data.cameras,
+    workers: fx.data.workers,
+    seed,
+    speed: 1,
+  });
   return { f, sim };
 }
 
@@ -73,7 +104,9 @@ describe('Simulator', () => {
   test('a simulated day keeps the demo county near its rate, with clues moving through their lifecycle', async () => {
     const { f, sim } = run(42);
     await sim.backfill(START, START + 24 * 3600_000);
-    const demo = [...f.cams.values()].filter((c) => isWithin(tree, c.region, '130111') && c.inService && !c.maintenance);
+    const demo = [...f.cams.values()].filter(
+      (c) => isWithin(tree, c.region, '130111') && c.inService && !c.maintenance,
+    );
     const rate = demo.filter((c) => c.status === 'online').length / demo.length;
     expect(rate).toBeGreaterThan(0.85);
     expect(rate).toBeLessThan(0.95);
@@ -87,7 +120,9 @@ describe('Simulator', () => {
     expect(f.reports()).toBeGreaterThan(100);
     // Several channels of one run going down in the same instant: a village power cut.
     const byAt = new Map<string, number>();
-    for (const l of f.log) if (l.startsWith('s ') && l.includes(' offline ')) byAt.set(l.split(' ')[3]!, (byAt.get(l.split(' ')[3]!) ?? 0) + 1);
+    for (const l of f.log)
+      if (l.startsWith('s ') && l.includes(' offline '))
+        byAt.set(l.split(' ')[3]!, (byAt.get(l.split(' ')[3]!) ?? 0) + 1);
     expect(Math.max(...byAt.values())).toBeGreaterThanOrEqual(3);
   });
 
@@ -101,7 +136,14 @@ describe('Simulator', () => {
         return f.ingest.statusBatch(items, 'simulator');
       },
     };
-    const sim = new Simulator({ ingest, tree, cameras: fx.data.cameras, workers: fx.data.workers, seed: 1, heartbeatSec: 300 });
+    const sim = new Simulator({
+      ingest,
+      tree,
+      cameras: fx.data.cameras,
+      workers: fx.data.workers,
+      seed: 1,
+      heartbeatSec: 300,
+    });
     for (let t = START; t <= START + 300_000; t += 1000) await sim.step(t);
     const online = [...f.cams.values()].filter((c) => c.status === 'online');
     expect(online.every((c) => seen.has(c.id))).toBe(true);

@@ -96,7 +96,14 @@ function rng(seed: number): () => number {
 
 type Action =
   | { at: number; kind: 'recover'; ids: string[] }
-  | { at: number; kind: 'clue'; id: string; status: Clue['status']; outcome?: 'success' | 'failed' | 'court'; assignee?: string };
+  | {
+      at: number;
+      kind: 'clue';
+      id: string;
+      status: Clue['status'];
+      outcome?: 'success' | 'failed' | 'court';
+      assignee?: string;
+    };
 
 interface County {
   code: string;
@@ -124,7 +131,16 @@ export class Simulator {
   #seq = 0;
   #stopped = false;
   /** Calls made, by kind (tests and logs read them). */
-  readonly stats = { statusReports: 0, changes: 0, clues: 0, patches: 0, gridReports: 0, duty: 0, errors: 0, heartbeats: 0 };
+  readonly stats = {
+    statusReports: 0,
+    changes: 0,
+    clues: 0,
+    patches: 0,
+    gridReports: 0,
+    duty: 0,
+    errors: 0,
+    heartbeats: 0,
+  };
 
   constructor(opts: SimOptions) {
     this.#o = { seed: 1, speed: 1, heartbeatSec: 100, ...opts } as Required<Omit<SimOptions, 'openClues' | 'targets'>>;
@@ -219,7 +235,7 @@ export class Simulator {
       const pull = Math.exp(Math.max(-3, Math.min(3, (r - c.target) / 0.015)));
       const lambda = ((1 - c.target) / (c.target * MEAN_DOWN_MS)) * 24 * HOUR; // failures per online channel per day
       const fails = this.#poisson(lambda * up * dtDays * pull);
-      const repairs = this.#poisson(((24 * HOUR) / MEAN_DOWN_MS) * (counted - up) * dtDays / pull);
+      const repairs = this.#poisson((((24 * HOUR) / MEAN_DOWN_MS) * (counted - up) * dtDays) / pull);
       for (let k = 0; k < fails; k++) {
         const id = this.#pick(c.cams, (x) => this.#cams.get(x)?.status === 'online');
         if (id) reports.push({ cameraId: id, status: 'offline', reason: this.#weighted(REASON_WEIGHTS), at });
@@ -231,7 +247,9 @@ export class Simulator {
       // A power cut in one village: a run of neighbouring channels, back together later.
       if (this.#rand() < BURSTS_PER_COUNTY_DAY * dtDays) {
         const i = Math.floor(this.#rand() * c.cams.length);
-        const ids = c.cams.slice(i, i + 3 + Math.floor(this.#rand() * 6)).filter((x) => this.#cams.get(x)?.status === 'online');
+        const ids = c.cams
+          .slice(i, i + 3 + Math.floor(this.#rand() * 6))
+          .filter((x) => this.#cams.get(x)?.status === 'online');
         for (const id of ids) reports.push({ cameraId: id, status: 'offline', reason: 'power', at });
         if (ids.length > 0) this.#push({ at: now + (20 + this.#rand() * 70) * MIN, kind: 'recover', ids });
       }
@@ -281,7 +299,9 @@ export class Simulator {
     return [up, counted];
   }
 
-  async #sendStatus(reports: { cameraId: string; status: 'online' | 'offline'; reason?: CameraReason; at: string }[]): Promise<void> {
+  async #sendStatus(
+    reports: { cameraId: string; status: 'online' | 'offline'; reason?: CameraReason; at: string }[],
+  ): Promise<void> {
     for (const r of reports) if (this.#cams.get(r.cameraId)?.status !== r.status) this.stats.changes++;
     for (let i = 0; i < reports.length; i += 5000) {
       const part = reports.slice(i, i + 5000);
@@ -294,7 +314,12 @@ export class Simulator {
     for (const r of reports) {
       const c = this.#cams.get(r.cameraId);
       if (!c) continue;
-      this.#cams.set(r.cameraId, { ...c, status: r.status, reason: r.status === 'online' ? null : (r.reason ?? null), since: c.status === r.status ? c.since : r.at });
+      this.#cams.set(r.cameraId, {
+        ...c,
+        status: r.status,
+        reason: r.status === 'online' ? null : (r.reason ?? null),
+        since: c.status === r.status ? c.since : r.at,
+      });
     }
   }
 
@@ -316,7 +341,8 @@ export class Simulator {
     this.#heartbeatCursor = (this.#heartbeatCursor + n) % ids.length;
     if (batch.length > 0) {
       this.stats.heartbeats += batch.length;
-      for (let i = 0; i < batch.length; i += 5000) await this.#call(() => this.#o.ingest.statusBatch(batch.slice(i, i + 5000), SIM_ACTOR));
+      for (let i = 0; i < batch.length; i += 5000)
+        await this.#call(() => this.#o.ingest.statusBatch(batch.slice(i, i + 5000), SIM_ACTOR));
     }
   }
 
@@ -326,7 +352,8 @@ export class Simulator {
     if (!cam) return;
     const category = this.#weighted(CATEGORY_WEIGHTS);
     const day = Number(toShanghaiIso(now).slice(8, 10));
-    const source: ClueSource = (day === 6 || day === 16) && this.#rand() < 0.4 ? 'appeal_day' : this.#weighted(SOURCE_WEIGHTS);
+    const source: ClueSource =
+      (day === 6 || day === 16) && this.#rand() < 0.4 ? 'appeal_day' : this.#weighted(SOURCE_WEIGHTS);
     const place = cam.name.split(/[·\d]/)[1] ?? cam.name;
     const titles = TITLES[category];
     const urgent = this.#rand() < 0.05;
@@ -412,7 +439,11 @@ export class Simulator {
       if (a.outcome) body.outcome = a.outcome;
       const clue = await this.#o.ingest.patchClue(a.id, body, SIM_ACTOR);
       this.stats.patches++;
-      this.#scheduleClue(clue, now, clue.dueAt !== null && Date.parse(clue.dueAt) - Date.parse(clue.reportedAt) < 8 * HOUR);
+      this.#scheduleClue(
+        clue,
+        now,
+        clue.dueAt !== null && Date.parse(clue.dueAt) - Date.parse(clue.reportedAt) < 8 * HOUR,
+      );
     });
   }
 
@@ -475,4 +506,3 @@ export function todayIsEmpty(clues: readonly Clue[], reports: readonly GridRepor
   const from = Date.parse(periodOf('today', now).from);
   return !clues.some((c) => Date.parse(c.reportedAt) >= from) && !reports.some((r) => Date.parse(r.at) >= from);
 }
-

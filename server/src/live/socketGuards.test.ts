@@ -5,11 +5,28 @@ import { SocketGuards, TokenBucket, unsentBytes, type EngineConn, type GuardedSo
 function fakeSocket(id: string, queued: number[] = [], transport = 0) {
   const conn = {
     writeBuffer: queued.map((n) => ({ data: 'x'.repeat(n) })),
-    transport: { socket: { bufferedAmount: transport, terminated: false, terminate() { this.terminated = true; } } },
+    transport: {
+      socket: {
+        bufferedAmount: transport,
+        terminated: false,
+        terminate() {
+          this.terminated = true;
+        },
+      },
+    },
     closed: false,
-    close() { this.closed = true; },
+    close() {
+      this.closed = true;
+    },
   };
-  const s = { id, conn, disconnected: false, disconnect() { this.disconnected = true; } };
+  const s = {
+    id,
+    conn,
+    disconnected: false,
+    disconnect() {
+      this.disconnected = true;
+    },
+  };
   return s;
 }
 const guards = (opts: { perSocket?: number; total?: number } = {}) => {
@@ -62,7 +79,14 @@ describe('SocketGuards', () => {
 
   test('the sweep cuts sockets past their bound, and while all together hold too much the largest until half is left', () => {
     const { g, cut } = guards({ perSocket: 5000, total: 10_000 });
-    const sockets = [fakeSocket('big', [6000]), fakeSocket('a', [4000]), fakeSocket('b', [3000], 500), fakeSocket('c', [2500]), fakeSocket('idle'), fakeSocket('d', [50])];
+    const sockets = [
+      fakeSocket('big', [6000]),
+      fakeSocket('a', [4000]),
+      fakeSocket('b', [3000], 500),
+      fakeSocket('c', [2500]),
+      fakeSocket('idle'),
+      fakeSocket('d', [50]),
+    ];
     expect(g.sweep(sockets as GuardedSocket[])).toBe(3);
     expect(cut).toEqual(['big', 'a', 'b']);
     expect(g.total).toBe(2550);

@@ -28,7 +28,14 @@ export interface EngineConn {
   close(discard?: boolean): unknown;
 }
 
-const sizeOf = (data: unknown): number => (typeof data === 'string' ? data.length : data instanceof Uint8Array ? data.byteLength : data instanceof ArrayBuffer ? data.byteLength : 0);
+const sizeOf = (data: unknown): number =>
+  typeof data === 'string'
+    ? data.length
+    : data instanceof Uint8Array
+      ? data.byteLength
+      : data instanceof ArrayBuffer
+        ? data.byteLength
+        : 0;
 
 /** Bytes waiting to leave for a connection: its write buffer, and what its WebSocket has not handed to the kernel (0 for polling). */
 export function unsentBytes(conn: EngineConn): number {
@@ -110,7 +117,12 @@ export class SocketGuards {
   readonly #total: number;
   #swept = 0;
 
-  constructor(opts: { tooManyCode: string; onCut: (socket: GuardedSocket, why: string, detail: Record<string, number>) => void; perSocket?: number; total?: number }) {
+  constructor(opts: {
+    tooManyCode: string;
+    onCut: (socket: GuardedSocket, why: string, detail: Record<string, number>) => void;
+    perSocket?: number;
+    total?: number;
+  }) {
     this.#onCut = opts.onCut;
     this.#tooMany = opts.tooManyCode;
     this.#perSocket = opts.perSocket ?? MAX_UNSENT_BYTES;
@@ -124,7 +136,15 @@ export class SocketGuards {
 
   #limitsOf(socket: GuardedSocket): Limits {
     let l = this.#limits.get(socket);
-    if (!l) this.#limits.set(socket, (l = { snapshots: new TokenBucket(SNAPSHOT_BURST, SNAPSHOT_EVERY_MS), events: new TokenBucket(EVENT_BURST, 1000 / EVENTS_PER_SEC), refusedInRow: 0 }));
+    if (!l)
+      this.#limits.set(
+        socket,
+        (l = {
+          snapshots: new TokenBucket(SNAPSHOT_BURST, SNAPSHOT_EVERY_MS),
+          events: new TokenBucket(EVENT_BURST, 1000 / EVENTS_PER_SEC),
+          refusedInRow: 0,
+        }),
+      );
     return l;
   }
 
@@ -146,7 +166,9 @@ export class SocketGuards {
       return 'cut';
     }
     const s = this.#limitsOf(socket).snapshots;
-    return s.take() ? null : { code: this.#tooMany, message: `too many subscribes on this connection; retry in ${s.waitSec()} s` };
+    return s.take()
+      ? null
+      : { code: this.#tooMany, message: `too many subscribes on this connection; retry in ${s.waitSec()} s` };
   }
 
   /** Counts the answer to a subscribe: true when the socket kept asking too fast and has been cut (send it nothing). */
@@ -179,7 +201,13 @@ export class SocketGuards {
     // Largest first: past its own bound a socket goes; while shedding, the largest go until half is left.
     for (const [u, s] of queued) {
       if (u <= this.#perSocket && !(shedding && total > this.#total / 2)) break;
-      this.cut(s, u > this.#perSocket ? 'its client does not read what it asked for' : 'all sockets together hold too much unsent data', { unsent: u });
+      this.cut(
+        s,
+        u > this.#perSocket
+          ? 'its client does not read what it asked for'
+          : 'all sockets together hold too much unsent data',
+        { unsent: u },
+      );
       total -= u;
       cut++;
     }

@@ -1,8 +1,18 @@
-import { PROTOCOL_VERSION, ancestorsOf, figuresKey, toShanghaiIso, type Clue, type RegionDelta, type RegionSnapshot, type WallFigures } from '@zhihui/shared';
+import {
+  PROTOCOL_VERSION,
+  ancestorsOf,
+  figuresKey,
+  toShanghaiIso,
+  type Clue,
+  type RegionDelta,
+  type RegionSnapshot,
+  type WallFigures,
+} from '@zhihui/shared';
 import type { LiveChange, LiveEngine, Rows } from './engine.js';
 
 /** What a flush produces for one region: a delta, or a fresh snapshot when rows cannot be patched. */
-export type Outgoing = { code: string; kind: 'delta'; delta: RegionDelta } | { code: string; kind: 'snapshot'; snapshot: RegionSnapshot };
+export type Outgoing =
+  { code: string; kind: 'delta'; delta: RegionDelta } | { code: string; kind: 'snapshot'; snapshot: RegionSnapshot };
 
 /** Per watched region: what changed since the last flush, and what was last sent. */
 interface Channel {
@@ -63,7 +73,15 @@ export class RegionStreams {
    */
   watch(code: string): RegionSnapshot | null {
     if (this.#channels.has(code)) return null;
-    const ch: Channel = { code, cams: new Set(), clues: new Map(), dirty: false, resync: false, rows: null, sent: { figures: '', child: [], down: '', trend: '' } };
+    const ch: Channel = {
+      code,
+      cams: new Set(),
+      clues: new Map(),
+      dirty: false,
+      resync: false,
+      rows: null,
+      sent: { figures: '', child: [], down: '', trend: '' },
+    };
     const snapshot = this.#engine.snapshot(code, this.seq(code));
     this.#remember(ch, snapshot);
     this.#channels.set(code, ch);
@@ -157,7 +175,9 @@ export class RegionStreams {
     if (ch.rows !== null && ch.cams.size > 0) {
       const base = Math.floor(Date.parse(at) / 1000);
       const cams = { i: [] as number[], s: [] as number[], r: [] as number[], ago: [] as number[] };
-      const ids = [...ch.cams].map((id) => [ch.rows!.index.get(id), id] as const).sort((a, b) => (a[0] ?? -1) - (b[0] ?? -1));
+      const ids = [...ch.cams]
+        .map((id) => [ch.rows!.index.get(id), id] as const)
+        .sort((a, b) => (a[0] ?? -1) - (b[0] ?? -1));
       for (const [i, id] of ids) {
         const row = engine.cameraRow(id);
         if (i === undefined || row === undefined) {

@@ -66,7 +66,10 @@ export function pastCounts(
       // Planned maintenance as the history holds it (a window cleared early counts until it was
       // cleared), the same spans the summary takes out of the time-weighted rate (#18.4).
       const maintained = spansOf(c.id).some((x) => x.from <= boundary && boundary < x.to);
-      const state = maintained && c.inService ? 'maintenance' : cameraStateOf({ inService: c.inService, status: status.get(c.id)!, maintenance: c.maintenance }, boundary);
+      const state =
+        maintained && c.inService
+          ? 'maintenance'
+          : cameraStateOf({ inService: c.inService, status: status.get(c.id)!, maintenance: c.maintenance }, boundary);
       if (state === 'maintenance' || state === 'out_of_service') continue;
       counted++;
       if (state === 'online') online++;

@@ -29,7 +29,10 @@ describe("China's working-day calendar (chinese-days, 调休 included)", () => {
   test('a year the package does not know is plain weekdays until an admin overrides a day', () => {
     const c = new WorkCalendar();
     expect(c.day('2027-10-01')).toMatchObject({ workday: true, known: false, source: 'weekday' });
-    c.setOverrides([{ date: '2027-10-01', workday: false, note: '国庆节' }, { date: '2027-09-26', workday: true, note: '国庆调休' }]);
+    c.setOverrides([
+      { date: '2027-10-01', workday: false, note: '国庆节' },
+      { date: '2027-09-26', workday: true, note: '国庆调休' },
+    ]);
     expect(c.day('2027-10-01')).toMatchObject({ workday: false, name: '国庆节', source: 'override' });
     expect(c.isWorkday('2027-09-26')).toBe(true); // a Sunday made a working day
     expect(c.dueAfterWorkdays(at('2027-09-30T12:00:00'), 1)).toBe(at('2027-10-05T00:00:00'));

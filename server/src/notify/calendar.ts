@@ -69,7 +69,13 @@ export class WorkCalendar {
     const d = chineseDays.getDayDetail(date);
     // getDayDetail names plain days by their weekday (Monday …); official days carry "English,中文,n".
     const official = d.name.includes(',');
-    return { date, workday: d.work, name: official ? (d.name.split(',')[1] ?? null) : null, source: official ? 'official' : 'weekday', known };
+    return {
+      date,
+      workday: d.work,
+      name: official ? (d.name.split(',')[1] ?? null) : null,
+      source: official ? 'official' : 'weekday',
+      known,
+    };
   }
 
   isWorkday(date: string): boolean {
@@ -90,7 +96,7 @@ export class WorkCalendar {
    */
   dueAfterWorkdays(ms: number, n: number): number {
     let date = dateOf(ms);
-    for (let left = n; left > 0; ) {
+    for (let left = n; left > 0;) {
       date = nextDate(date);
       if (this.isWorkday(date)) left--;
     }

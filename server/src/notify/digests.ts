@@ -1,4 +1,13 @@
-import { descendantsOf, formatRate, isOverdue, periodOf, previousPeriod, toShanghaiIso, type Clue, type RegionTree } from '@zhihui/shared';
+import {
+  descendantsOf,
+  formatRate,
+  isOverdue,
+  periodOf,
+  previousPeriod,
+  toShanghaiIso,
+  type Clue,
+  type RegionTree,
+} from '@zhihui/shared';
 import { rankingOf } from '../domain/report/model.js';
 import { periodDays, resolvePeriod } from '../domain/report/period.js';
 import { computeSummary } from '../domain/summary.js';
@@ -15,7 +24,10 @@ export interface DigestDeps {
   baseUrl: string;
 }
 
-const base = (r: Rule, now: number): Pick<Message, 'kind' | 'region' | 'rule' | 'key' | 'urgent' | 'mentions' | 'at'> => ({
+const base = (
+  r: Rule,
+  now: number,
+): Pick<Message, 'kind' | 'region' | 'rule' | 'key' | 'urgent' | 'mentions' | 'at'> => ({
   kind: 'digest',
   region: r.region,
   rule: r.id,
@@ -52,19 +64,34 @@ export async function dailyDigest(d: DigestDeps, r: Rule, now: number): Promise<
     overdueNow(d.store, d.tree, r.region, now),
   ]);
   const rate = y.cameras.timeWeightedRate;
-  const lines = [`昨日运行率(时间加权)${formatRate(rate)},较前日 ${pointsChange(rate, p.cameras.timeWeightedRate)} 个百分点`];
+  const lines = [
+    `昨日运行率(时间加权)${formatRate(rate)},较前日 ${pointsChange(rate, p.cameras.timeWeightedRate)} 个百分点`,
+  ];
   const live = d.live?.has(r.region) ? d.live : null;
   if (live) {
     const c = live.figures(r.region).today.cameras;
-    lines.push(`当前运行率 ${formatRate(c.operationalRate)}(在线 ${c.online} / 应计 ${c.inService - c.maintenance} 路,离线 ${c.offline} 路,失联 ${c.unknown} 路)`);
+    lines.push(
+      `当前运行率 ${formatRate(c.operationalRate)}(在线 ${c.online} / 应计 ${c.inService - c.maintenance} 路,离线 ${c.offline} 路,失联 ${c.unknown} 路)`,
+    );
   }
   lines.push(`昨日修复 ${y.cameras.repaired} 路,新增故障 ${y.cameras.newlyFailed} 路`);
-  const lagging = y.children.filter((c) => c.cameras.timeWeightedRate !== null).sort((a, b) => a.cameras.timeWeightedRate! - b.cameras.timeWeightedRate!);
-  if (lagging.length > 1) lines.push(`运行率靠后:${lagging.slice(0, 3).map((c) => `${c.region.name} ${formatRate(c.cameras.timeWeightedRate)}`).join('、')}`);
+  const lagging = y.children
+    .filter((c) => c.cameras.timeWeightedRate !== null)
+    .sort((a, b) => a.cameras.timeWeightedRate! - b.cameras.timeWeightedRate!);
+  if (lagging.length > 1)
+    lines.push(
+      `运行率靠后:${lagging
+        .slice(0, 3)
+        .map((c) => `${c.region.name} ${formatRate(c.cameras.timeWeightedRate)}`)
+        .join('、')}`,
+    );
   const down = live ? live.engine.downLongest(r.region).slice(0, 5) : [];
   if (down.length > 0) lines.push('离线最久:', ...down.map((x, i) => `  ${i + 1}. ${downLine(x, now)}`));
   lines.push(`超期线索 ${overdue.length} 条${overdue.length > 0 ? ':' : ''}`);
-  for (const c of overdue.slice(0, 5)) lines.push(`  ${c.title}(${categoryZh(c.category)},时限 ${shortTime(c.dueAt!)},已超期 ${durationZh(now - Date.parse(c.dueAt!))})`);
+  for (const c of overdue.slice(0, 5))
+    lines.push(
+      `  ${c.title}(${categoryZh(c.category)},时限 ${shortTime(c.dueAt!)},已超期 ${durationZh(now - Date.parse(c.dueAt!))})`,
+    );
   const day = periodDays(yesterday).first;
   return {
     ...base(r, now),
@@ -95,8 +122,19 @@ export async function weeklyReport(d: DigestDeps, r: Rule, now: number): Promise
   ];
   const ranked = ranking.rows.filter((x) => x.current.cameras.timeWeightedRate !== null);
   if (ranked.length > 1) {
-    lines.push(`运行率前列:${ranked.slice(0, 3).map((x) => `${x.region.name} ${formatRate(x.current.cameras.timeWeightedRate)}`).join('、')}`);
-    lines.push(`运行率靠后:${ranked.slice(-3).reverse().map((x) => `${x.region.name} ${formatRate(x.current.cameras.timeWeightedRate)}`).join('、')}`);
+    lines.push(
+      `运行率前列:${ranked
+        .slice(0, 3)
+        .map((x) => `${x.region.name} ${formatRate(x.current.cameras.timeWeightedRate)}`)
+        .join('、')}`,
+    );
+    lines.push(
+      `运行率靠后:${ranked
+        .slice(-3)
+        .reverse()
+        .map((x) => `${x.region.name} ${formatRate(x.current.cameras.timeWeightedRate)}`)
+        .join('、')}`,
+    );
   }
   return {
     ...base(r, now),

@@ -64,12 +64,16 @@ export function fitMessage(m: Message, maxBytes: number, render: (m: Message) =>
   }
   const bare: Message = { ...m, lines: [], headline: m.headline };
   let text = bare.headline;
-  while (text.length > 1 && byteLength(render({ ...bare, headline: text })) > maxBytes) text = text.slice(0, Math.floor(text.length * 0.9));
+  while (text.length > 1 && byteLength(render({ ...bare, headline: text })) > maxBytes)
+    text = text.slice(0, Math.floor(text.length * 0.9));
   return { ...bare, headline: text === m.headline ? text : `${text}…` };
 }
 
 /** The mentions of a channel and of a rule together. */
-export function mergeMentions(a: Partial<Mentions> | null | undefined, b: Partial<Mentions> | null | undefined): Mentions | null {
+export function mergeMentions(
+  a: Partial<Mentions> | null | undefined,
+  b: Partial<Mentions> | null | undefined,
+): Mentions | null {
   const mobiles = [...new Set([...(a?.mobiles ?? []), ...(b?.mobiles ?? [])])];
   const all = Boolean(a?.all || b?.all);
   return mobiles.length === 0 && !all ? null : { mobiles, all };
@@ -82,9 +86,24 @@ export function mergeMentions(a: Partial<Mentions> | null | undefined, b: Partia
 export function mergeMessages(parts: readonly Message[], why: 'overflow' | 'quiet', region: string): Message {
   const urgent = parts.some((p) => p.urgent);
   const title = why === 'quiet' ? `静默时段告警汇总 ${parts.length} 条` : `合并告警 ${parts.length} 条`;
-  const headline = why === 'quiet' ? `静默时段内共 ${parts.length} 条通知,汇总如下` : `发送频率已达上限,以下 ${parts.length} 条通知合并发送`;
+  const headline =
+    why === 'quiet'
+      ? `静默时段内共 ${parts.length} 条通知,汇总如下`
+      : `发送频率已达上限,以下 ${parts.length} 条通知合并发送`;
   const lines = parts.map((p) => `${p.at.slice(11, 16)} ${p.headline}`);
   let mentions: Mentions | null = null;
   for (const p of parts) mentions = mergeMentions(mentions, p.mentions);
-  return { kind: 'merged', title, headline, lines, link: null, region, rule: null, key: null, urgent, mentions, at: parts[parts.length - 1]?.at ?? new Date().toISOString() };
+  return {
+    kind: 'merged',
+    title,
+    headline,
+    lines,
+    link: null,
+    region,
+    rule: null,
+    key: null,
+    urgent,
+    mentions,
+    at: parts[parts.length - 1]?.at ?? new Date().toISOString(),
+  };
 }

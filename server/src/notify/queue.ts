@@ -11,7 +11,10 @@ const THROTTLED_WAIT_MS = WINDOW_MS;
 /** Where the queue writes the delivery log (the store, with failures reported, never thrown). */
 export interface DeliverySink {
   add(d: DeliveryRecord): void;
-  update(id: string, patch: Partial<Pick<DeliveryRecord, 'status' | 'attempts' | 'error' | 'mergedInto' | 'sentAt' | 'updatedAt'>>): void;
+  update(
+    id: string,
+    patch: Partial<Pick<DeliveryRecord, 'status' | 'attempts' | 'error' | 'mergedInto' | 'sentAt' | 'updatedAt'>>,
+  ): void;
 }
 
 /** What became of a message: sent on its own or merged into another that was sent, or not. */
@@ -48,7 +51,8 @@ interface Group {
   why: 'overflow' | 'quiet' | null;
 }
 
-export const defaultBackoff = (attempt: number): number => Math.min(60_000, 1000 * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
+export const defaultBackoff = (attempt: number): number =>
+  Math.min(60_000, 1000 * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
 
 /**
  * One channel's outbox. Messages go out one at a time, in order, on their own timers: whoever
@@ -205,7 +209,10 @@ export class ChannelQueue {
       // What would exceed the window goes out as one message in its last free slot.
       if (this.#queue.length > free) {
         const tail = this.#queue.splice(Math.max(0, free - 1));
-        this.#queue.push({ entries: tail.flatMap((g) => g.entries), why: tail.every((g) => g.why === 'quiet') ? 'quiet' : 'overflow' });
+        this.#queue.push({
+          entries: tail.flatMap((g) => g.entries),
+          why: tail.every((g) => g.why === 'quiet') ? 'quiet' : 'overflow',
+        });
       }
       await this.#deliver(this.#queue.shift()!);
     }
@@ -217,11 +224,24 @@ export class ChannelQueue {
     const region = commonRegion(g.entries.map((e) => e.message.region));
     const why = g.why ?? 'overflow';
     let n = g.entries.length;
-    const fits = (k: number) => Buffer.byteLength(this.#o.transport.render(mergeMessages(g.entries.slice(0, k).map((e) => e.message), why, region))) <= this.#o.transport.maxBytes;
+    const fits = (k: number) =>
+      Buffer.byteLength(
+        this.#o.transport.render(
+          mergeMessages(
+            g.entries.slice(0, k).map((e) => e.message),
+            why,
+            region,
+          ),
+        ),
+      ) <= this.#o.transport.maxBytes;
     while (n > 2 && !fits(n)) n = Math.max(2, Math.floor(n * 0.75));
     if (n < g.entries.length) this.#queue.unshift({ entries: g.entries.slice(n), why: g.why });
     const parts = g.entries.slice(0, n);
-    const message = mergeMessages(parts.map((e) => e.message), why, region);
+    const message = mergeMessages(
+      parts.map((e) => e.message),
+      why,
+      region,
+    );
     const merged = this.#entry(message, 'queued');
     const now = isoAt(Date.now());
     for (const p of parts) this.#o.sink.update(p.id, { status: 'merged', mergedInto: merged.id, updatedAt: now });
@@ -248,7 +268,12 @@ export class ChannelQueue {
         const e = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message ?? String(err), true);
         error = this.#o.scrub(e.message);
         const last = !e.retriable || attempt > this.#o.retries;
-        this.#o.sink.update(id, { status: last ? 'failed' : 'queued', attempts: attempt, error, updatedAt: isoAt(Date.now()) });
+        this.#o.sink.update(id, {
+          status: last ? 'failed' : 'queued',
+          attempts: attempt,
+          error,
+          updatedAt: isoAt(Date.now()),
+        });
         if (last) {
           this.#settle(ids, { status: 'failed', via, attempts: attempt, error }, message);
           return;
@@ -277,7 +302,8 @@ export class ChannelQueue {
 export function commonRegion(codes: readonly string[]): string {
   let common = codes[0] ?? '';
   for (const c of codes) {
-    while (common.length > 0 && !c.startsWith(common)) common = common.length > 6 ? common.slice(0, common.length === 12 ? 9 : 6) : common.slice(0, -2);
+    while (common.length > 0 && !c.startsWith(common))
+      common = common.length > 6 ? common.slice(0, common.length === 12 ? 9 : 6) : common.slice(0, -2);
   }
   return common.length >= 6 ? common : common.padEnd(6, '0');
 }

@@ -1,4 +1,16 @@
-import { OPEN_CLUE_STATUSES, type ActiveAlert, ancestorsOf, descendantsOf, formatRate, isOverdue, isWithin, toShanghaiIso, type Clue, type Region, type RegionTree } from '@zhihui/shared';
+import {
+  OPEN_CLUE_STATUSES,
+  type ActiveAlert,
+  ancestorsOf,
+  descendantsOf,
+  formatRate,
+  isOverdue,
+  isWithin,
+  toShanghaiIso,
+  type Clue,
+  type Region,
+  type RegionTree,
+} from '@zhihui/shared';
 import type { SourceHealthEvent } from '../bus.js';
 import type { NotifyRuleConfig } from '../config/sections/notifications.js';
 import type { LiveService } from '../live/service.js';
@@ -11,7 +23,6 @@ export interface Rule extends NotifyRuleConfig {
   id: string;
   origin: 'file' | 'admin';
 }
-
 
 export interface EngineDeps {
   tree(): RegionTree;
@@ -82,7 +93,14 @@ export class AlertEngine {
       for (const r of this.#rulesFor(c, 'urgent_clue')) {
         const key = `${r.id}|clue:${c.id}`;
         if (!c.urgent || (!isNew && !this.tracker.get(key))) continue;
-        const phase = this.tracker.observe(key, r.id, c.region, OPEN_CLUE_STATUSES.includes(c.status), now, CLUE_OPTIONS(r));
+        const phase = this.tracker.observe(
+          key,
+          r.id,
+          c.region,
+          OPEN_CLUE_STATUSES.includes(c.status),
+          now,
+          CLUE_OPTIONS(r),
+        );
         if (phase) this.d.send(r, this.#urgentMessage(r, c, phase, now));
       }
       if (!OPEN_CLUE_STATUSES.includes(c.status)) this.#overdueCleared(c, now);
@@ -104,7 +122,8 @@ export class AlertEngine {
     const townshipRules = this.#rules.filter((r) => r.kind === 'township_rate' || r.kind === 'channels_down');
     if (live && townshipRules.length > 0) {
       const covered = this.#coveredByTownship(live);
-      for (const r of townshipRules) for (const t of this.#townships(r.region)) this.#evaluateTownship(r, t, live, now, covered.get(t.code) ?? 0);
+      for (const r of townshipRules)
+        for (const t of this.#townships(r.region)) this.#evaluateTownship(r, t, live, now, covered.get(t.code) ?? 0);
     }
     this.#evaluateSources(now, null);
     this.#evaluateOverdue(now);
@@ -118,7 +137,14 @@ export class AlertEngine {
       if (!ROLLUP_KINDS.has(r.kind)) continue;
       for (const a of this.tracker.withPrefix(`${r.id}|`)) {
         if (a.sent !== 'firing' || a.firedAt === null || !isWithin(tree, a.region, region)) continue;
-        out.push({ key: a.key, rule: r.id, kind: r.kind, region: a.region, headline: this.#headlineOf(r, a.key, a.region), since: toShanghaiIso(a.firedAt) });
+        out.push({
+          key: a.key,
+          rule: r.id,
+          kind: r.kind,
+          region: a.region,
+          headline: this.#headlineOf(r, a.key, a.region),
+          since: toShanghaiIso(a.firedAt),
+        });
       }
     }
     return out.sort((a, b) => b.since.localeCompare(a.since));
@@ -154,7 +180,15 @@ export class AlertEngine {
     if (r.kind === 'channels_down') cond = cams.offline + cams.unknown - covered >= (r.minDown ?? 1);
     else cond = covered === 0 && cams.operationalRate !== null && cams.operationalRate < (r.threshold ?? 0);
     const silent = !cond && covered > 0;
-    const phase = this.tracker.observe(key, r.id, t.code, cond, now, options(r, { forMin: r.kind === 'channels_down' ? 2 : 10, flapMin: 10 }), silent);
+    const phase = this.tracker.observe(
+      key,
+      r.id,
+      t.code,
+      cond,
+      now,
+      options(r, { forMin: r.kind === 'channels_down' ? 2 : 10, flapMin: 10 }),
+      silent,
+    );
     if (phase) this.d.send(r, this.#townshipMessage(r, t, live, phase, now, covered));
   }
 
@@ -168,21 +202,41 @@ export class AlertEngine {
       .downLongest(t.code)
       .slice(0, 5)
       .map((x, i) => `  ${i + 1}. ${downLine(x, now)}`);
-    const threshold = formatRate(r.threshold ?? null, r.threshold !== undefined && Math.round(r.threshold * 1000) % 10 === 0 ? 0 : 1);
+    const threshold = formatRate(
+      r.threshold ?? null,
+      r.threshold !== undefined && Math.round(r.threshold * 1000) % 10 === 0 ? 0 : 1,
+    );
     let title: string;
     let headline: string;
     if (r.kind === 'channels_down') {
       headline = phase === 'recovery' ? `${t.name} 视频离线已恢复至 ${down} 路` : `${t.name} ${down}路视频离线`;
-      title = phase === 'recovery' ? `恢复 · ${t.name}视频离线` : phase === 'reminder' ? `持续 · ${headline}` : headline;
+      title =
+        phase === 'recovery' ? `恢复 · ${t.name}视频离线` : phase === 'reminder' ? `持续 · ${headline}` : headline;
     } else {
-      headline = phase === 'recovery' ? `${t.name} 视频运行率恢复至 ${formatRate(cams.operationalRate)}` : `${t.name} 视频运行率 ${formatRate(cams.operationalRate)},低于 ${threshold}`;
-      title = phase === 'recovery' ? `恢复 · ${t.name}运行率` : `${phase === 'reminder' ? '持续 · ' : ''}运行率低于 ${threshold} · ${t.name}`;
+      headline =
+        phase === 'recovery'
+          ? `${t.name} 视频运行率恢复至 ${formatRate(cams.operationalRate)}`
+          : `${t.name} 视频运行率 ${formatRate(cams.operationalRate)},低于 ${threshold}`;
+      title =
+        phase === 'recovery'
+          ? `恢复 · ${t.name}运行率`
+          : `${phase === 'reminder' ? '持续 · ' : ''}运行率低于 ${threshold} · ${t.name}`;
     }
     const lines = [rateLine];
     if (phase === 'reminder' && lasted) lines.push(`已持续 ${lasted}`);
     if (phase !== 'recovery' && longest.length > 0) lines.push('离线最久:', ...longest);
     if (phase === 'recovery' && lasted) lines.push(`告警持续 ${lasted}`);
-    return this.#message(r, phase, t.code, `${r.id}|township:${t.code}`, title, headline, lines, `${this.d.baseUrl}/wall/${t.code}`, false);
+    return this.#message(
+      r,
+      phase,
+      t.code,
+      `${r.id}|township:${t.code}`,
+      title,
+      headline,
+      lines,
+      `${this.d.baseUrl}/wall/${t.code}`,
+      false,
+    );
   }
 
   // ── sources ──
@@ -209,10 +263,26 @@ export class AlertEngine {
         ? [`恢复时间 ${shortTime(ev.at)}`, '其下乡镇的离线告警恢复按通道判断']
         : [
             ...(ev.error ? [`原因:${ev.error}`] : []),
-            `涉及 ${list.length} 个乡镇:${list.slice(0, 10).map((x) => `${x.name} ${x.n} 路`).join('、')}${list.length > 10 ? ' 等' : ''}`,
+            `涉及 ${list.length} 个乡镇:${list
+              .slice(0, 10)
+              .map((x) => `${x.name} ${x.n} 路`)
+              .join('、')}${list.length > 10 ? ' 等' : ''}`,
             '这些通道的离线告警由本条代替,平台恢复后重新判断',
           ];
-    this.d.send(r, this.#message(r, phase, r.region, key, phase === 'recovery' ? `恢复 · ${ev.name}` : `平台离线 · ${ev.name}`, headline, lines, null, true));
+    this.d.send(
+      r,
+      this.#message(
+        r,
+        phase,
+        r.region,
+        key,
+        phase === 'recovery' ? `恢复 · ${ev.name}` : `平台离线 · ${ev.name}`,
+        headline,
+        lines,
+        null,
+        true,
+      ),
+    );
   }
 
   #affected(ev: SourceHealthEvent, region: string): Map<string, { name: string; n: number }> {
@@ -235,21 +305,54 @@ export class AlertEngine {
 
   #rulesFor(c: Clue, kind: Rule['kind']): Rule[] {
     const tree = this.d.tree();
-    return this.#rules.filter((r) => r.kind === kind && isWithin(tree, c.region, r.region) && (!r.categories || r.categories.includes(c.category)));
+    return this.#rules.filter(
+      (r) =>
+        r.kind === kind && isWithin(tree, c.region, r.region) && (!r.categories || r.categories.includes(c.category)),
+    );
   }
 
   #urgentMessage(r: Rule, c: Clue, phase: AlertPhase, now: number): Message {
     const tree = this.d.tree();
     const t = townshipOf(tree, c.region);
-    const place = [...ancestorsOf(tree, c.region).filter((x) => x.level !== 'province' && x.level !== 'city'), tree.byCode.get(c.region)].filter(Boolean).map((x) => x!.name).join('');
+    const place = [
+      ...ancestorsOf(tree, c.region).filter((x) => x.level !== 'province' && x.level !== 'city'),
+      tree.byCode.get(c.region),
+    ]
+      .filter(Boolean)
+      .map((x) => x!.name)
+      .join('');
     if (phase === 'recovery') {
       const headline = `紧急线索已${statusZh(c.status)}:${t.name},${c.title}`;
-      return this.#message(r, phase, c.region, `${r.id}|clue:${c.id}`, `紧急线索${statusZh(c.status)} · ${t.name}`, headline, [`用时 ${durationZh(now - Date.parse(c.reportedAt))}`], this.#clueLink(r, c), true);
+      return this.#message(
+        r,
+        phase,
+        c.region,
+        `${r.id}|clue:${c.id}`,
+        `紧急线索${statusZh(c.status)} · ${t.name}`,
+        headline,
+        [`用时 ${durationZh(now - Date.parse(c.reportedAt))}`],
+        this.#clueLink(r, c),
+        true,
+      );
     }
-    const lines = [`类别:${categoryZh(c.category)} · 来源:${sourceZh(c.source)}`, `地点:${place}`, `上报:${shortTime(c.reportedAt)}`];
+    const lines = [
+      `类别:${categoryZh(c.category)} · 来源:${sourceZh(c.source)}`,
+      `地点:${place}`,
+      `上报:${shortTime(c.reportedAt)}`,
+    ];
     if (c.dueAt) lines.push(`办理时限:${shortTime(c.dueAt)}`);
     if (c.description) lines.push(`情况:${c.description.replace(/\s+/g, ' ').slice(0, 300)}`);
-    return this.#message(r, phase, c.region, `${r.id}|clue:${c.id}`, `紧急线索 · ${t.name}`, `紧急线索:${t.name},${c.title}`, lines, this.#clueLink(r, c), true);
+    return this.#message(
+      r,
+      phase,
+      c.region,
+      `${r.id}|clue:${c.id}`,
+      `紧急线索 · ${t.name}`,
+      `紧急线索:${t.name},${c.title}`,
+      lines,
+      this.#clueLink(r, c),
+      true,
+    );
   }
 
   #clueLink(r: Rule, c: Clue): string {
@@ -262,8 +365,14 @@ export class AlertEngine {
       if (r.kind !== 'clue_overdue') continue;
       const fired = new Map<string, Clue[]>();
       for (const c of this.#open.values()) {
-        if (!isOverdue(c, now) || !isWithin(tree, c.region, r.region) || (r.categories && !r.categories.includes(c.category))) continue;
-        if (this.tracker.observe(`${r.id}|overdue:${c.id}`, r.id, c.region, true, now, CLUE_OPTIONS(r)) !== 'firing') continue;
+        if (
+          !isOverdue(c, now) ||
+          !isWithin(tree, c.region, r.region) ||
+          (r.categories && !r.categories.includes(c.category))
+        )
+          continue;
+        if (this.tracker.observe(`${r.id}|overdue:${c.id}`, r.id, c.region, true, now, CLUE_OPTIONS(r)) !== 'firing')
+          continue;
         const t = townshipOf(tree, c.region).code;
         fired.set(t, [...(fired.get(t) ?? []), c]);
       }
@@ -274,10 +383,25 @@ export class AlertEngine {
   #overdueMessage(r: Rule, township: string, clues: Clue[], now: number): Message {
     const name = this.d.tree().byCode.get(township)?.name ?? township;
     clues.sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!));
-    const lines = clues.slice(0, 10).map((c) => `${c.title}(${categoryZh(c.category)},时限 ${shortTime(c.dueAt!)},已超期 ${durationZh(now - Date.parse(c.dueAt!))})`);
+    const lines = clues
+      .slice(0, 10)
+      .map(
+        (c) =>
+          `${c.title}(${categoryZh(c.category)},时限 ${shortTime(c.dueAt!)},已超期 ${durationZh(now - Date.parse(c.dueAt!))})`,
+      );
     if (clues.length > 10) lines.push(`…另有 ${clues.length - 10} 条`);
     const key = clues.length === 1 ? `${r.id}|overdue:${clues[0]!.id}` : null;
-    return this.#message(r, 'firing', township, key, `超期线索 · ${name}`, `${name} ${clues.length}条线索超期未办结`, lines, `${this.d.baseUrl}/meeting/${r.region}?tab=clues&clues=overdue`, false);
+    return this.#message(
+      r,
+      'firing',
+      township,
+      key,
+      `超期线索 · ${name}`,
+      `${name} ${clues.length}条线索超期未办结`,
+      lines,
+      `${this.d.baseUrl}/meeting/${r.region}?tab=clues&clues=overdue`,
+      false,
+    );
   }
 
   #overdueCleared(c: Clue, now: number): void {
@@ -286,7 +410,20 @@ export class AlertEngine {
       if (this.tracker.observe(key, r.id, c.region, false, now, CLUE_OPTIONS(r)) !== 'recovery') continue;
       const t = townshipOf(this.d.tree(), c.region);
       const late = c.dueAt ? durationZh((c.resolvedAt ? Date.parse(c.resolvedAt) : now) - Date.parse(c.dueAt)) : '';
-      this.d.send(r, this.#message(r, 'recovery', c.region, key, `超期线索${statusZh(c.status)} · ${t.name}`, `${t.name} 超期线索已${statusZh(c.status)}:${c.title}`, late ? [`超期 ${late}`] : [], null, false));
+      this.d.send(
+        r,
+        this.#message(
+          r,
+          'recovery',
+          c.region,
+          key,
+          `超期线索${statusZh(c.status)} · ${t.name}`,
+          `${t.name} 超期线索已${statusZh(c.status)}:${c.title}`,
+          late ? [`超期 ${late}`] : [],
+          null,
+          false,
+        ),
+      );
     }
   }
 
@@ -295,13 +432,26 @@ export class AlertEngine {
   #headlineOf(r: Rule, key: string, region: string): string {
     const live = this.d.live();
     const name = this.d.tree().byCode.get(region)?.name ?? region;
-    if (r.kind === 'source_down') return `${this.#sources.get(key.slice(key.indexOf('source:') + 7))?.ev.name ?? '视频平台'} 离线`;
+    if (r.kind === 'source_down')
+      return `${this.#sources.get(key.slice(key.indexOf('source:') + 7))?.ev.name ?? '视频平台'} 离线`;
     if (!live || !live.has(region)) return name;
     const cams = live.figures(region).today.cameras;
-    return r.kind === 'channels_down' ? `${name} ${cams.offline + cams.unknown}路视频离线` : `${name} 视频运行率 ${formatRate(cams.operationalRate)}`;
+    return r.kind === 'channels_down'
+      ? `${name} ${cams.offline + cams.unknown}路视频离线`
+      : `${name} 视频运行率 ${formatRate(cams.operationalRate)}`;
   }
 
-  #message(r: Rule, phase: AlertPhase, region: string, key: string | null, title: string, headline: string, lines: string[], link: string | null, urgent: boolean): Message {
+  #message(
+    r: Rule,
+    phase: AlertPhase,
+    region: string,
+    key: string | null,
+    title: string,
+    headline: string,
+    lines: string[],
+    link: string | null,
+    urgent: boolean,
+  ): Message {
     return {
       kind: phase === 'firing' ? 'alert' : phase,
       title,

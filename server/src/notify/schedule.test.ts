@@ -5,7 +5,8 @@ import { digestDue } from './schedule.js';
 
 const at = (s: string) => Date.parse(`${s}+08:00`);
 const cal = new WorkCalendar();
-const rule = (r: Partial<Rule>): Rule => ({ id: 'd', kind: 'daily_digest', region: '130111', channels: ['c'], origin: 'file', ...r }) as Rule;
+const rule = (r: Partial<Rule>): Rule =>
+  ({ id: 'd', kind: 'daily_digest', region: '130111', channels: ['c'], origin: 'file', ...r }) as Rule;
 
 describe('digest schedule (Asia/Shanghai, official calendar)', () => {
   test('daily at 08:00: due from 08:00 on; workdaysOnly skips the holiday and keeps the 调休 Saturday', () => {

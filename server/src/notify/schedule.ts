@@ -23,6 +23,7 @@ export function digestDue(rule: Rule, now: number, cal: WorkCalendar): string | 
   if (!rule.workdaysOnly) return wd === want ? today : null;
   if (wd < want || !cal.isWorkday(today)) return null;
   // The first working day from the wanted weekday on, within this week.
-  for (let d = want; d < wd; d++) if (cal.isWorkday(dateOf(startOfDate(today) - (wd - d) * DAY_MS + 3_600_000))) return null;
+  for (let d = want; d < wd; d++)
+    if (cal.isWorkday(dateOf(startOfDate(today) - (wd - d) * DAY_MS + 3_600_000))) return null;
   return today;
 }

@@ -15,7 +15,14 @@ import { ChannelQueue, type DeliveryOutcome, type DeliverySink } from './queue.j
 import { AlertEngine, type Rule } from './rules.js';
 import { digestDue } from './schedule.js';
 import { scrub } from './secrets.js';
-import { channelView, checkChannelWrite, checkRuleWrite, mergeSettings, type Channel, type ChannelView } from './settings.js';
+import {
+  channelView,
+  checkChannelWrite,
+  checkRuleWrite,
+  mergeSettings,
+  type Channel,
+  type ChannelView,
+} from './settings.js';
 import type { AlertRecord } from './tracker.js';
 
 export interface NotifyDeps {
@@ -61,7 +68,13 @@ export class NotifyService {
   #leading = false;
 
   constructor(private readonly d: NotifyDeps) {
-    this.engine = new AlertEngine({ tree: d.tree, live: d.live, now: Date.now, baseUrl: d.baseUrl.replace(/\/+$/, ''), send: (r, m) => this.#route(r, m) });
+    this.engine = new AlertEngine({
+      tree: d.tree,
+      live: d.live,
+      now: Date.now,
+      baseUrl: d.baseUrl.replace(/\/+$/, ''),
+      send: (r, m) => this.#route(r, m),
+    });
   }
 
   readonly #sink: DeliverySink = {
@@ -70,7 +83,9 @@ export class NotifyService {
   };
 
   #write(fn: () => Promise<void>): void {
-    this.#logChain = this.#logChain.then(fn).catch((err: unknown) => this.d.log.error({ err }, 'notify: could not write the delivery log'));
+    this.#logChain = this.#logChain
+      .then(fn)
+      .catch((err: unknown) => this.d.log.error({ err }, 'notify: could not write the delivery log'));
   }
 
   /** Resolves once every delivery-log write issued so far is done. */
@@ -102,9 +117,16 @@ export class NotifyService {
   /** Re-reads channels, rules and calendar overrides from the config file and the store. */
   async reload(): Promise<void> {
     this.#lastReload = Date.now();
-    const [stored, overrides] = await Promise.all([this.d.store.listNotifySettings(), this.d.store.listCalendarOverrides()]);
+    const [stored, overrides] = await Promise.all([
+      this.d.store.listNotifySettings(),
+      this.d.store.listCalendarOverrides(),
+    ]);
     this.calendar.setOverrides([
-      ...(this.d.section?.calendar?.overrides ?? []).map((o) => ({ date: o.date, workday: o.workday, note: o.note ?? null })),
+      ...(this.d.section?.calendar?.overrides ?? []).map((o) => ({
+        date: o.date,
+        workday: o.workday,
+        note: o.note ?? null,
+      })),
       ...overrides.map((o): CalendarOverride => ({ date: o.date, workday: o.workday, note: o.note })),
     ]);
     const { channels, rules } = mergeSettings(this.d.section, stored);
@@ -133,8 +155,10 @@ export class NotifyService {
         retries: c.retries ?? 4,
         sink: this.#sink,
         scrub: (t: string) => scrub(t, [c.url, c.secret, c.smtp?.pass]),
-        backoffMs: (n: number) => Math.min(60_000, (c.retryDelayMs ?? 1000) * 2 ** (n - 1)) * (0.8 + Math.random() * 0.4),
-        onOutcome: (o: DeliveryOutcome) => this.d.metrics?.inc('zhihui_notify_deliveries_total', { channel: c.id, status: o.status }),
+        backoffMs: (n: number) =>
+          Math.min(60_000, (c.retryDelayMs ?? 1000) * 2 ** (n - 1)) * (0.8 + Math.random() * 0.4),
+        onOutcome: (o: DeliveryOutcome) =>
+          this.d.metrics?.inc('zhihui_notify_deliveries_total', { channel: c.id, status: o.status }),
       };
       const q = this.#queues.get(c.id);
       if (q) q.reconfigure(options);
@@ -166,18 +190,27 @@ export class NotifyService {
 
   /** Becoming the leader: the alert state, open clues and unfinished deliveries of the deployment. */
   async #takeOver(): Promise<void> {
-    const [state, unfinished] = await Promise.all([this.d.store.listNotifyState(), this.d.store.unfinishedDeliveries()]);
+    const [state, unfinished] = await Promise.all([
+      this.d.store.listNotifyState(),
+      this.d.store.unfinishedDeliveries(),
+    ]);
     const alerts: AlertRecord[] = [];
     for (const e of state) {
       if (e.key.startsWith(STATE_PREFIX.alert)) alerts.push(e.doc as unknown as AlertRecord);
-      else if (e.key.startsWith(STATE_PREFIX.digest)) this.#digestMarks.set(e.key.slice(STATE_PREFIX.digest.length), String(e.doc.day));
+      else if (e.key.startsWith(STATE_PREFIX.digest))
+        this.#digestMarks.set(e.key.slice(STATE_PREFIX.digest.length), String(e.doc.day));
     }
     this.engine.tracker.load(alerts);
     this.engine.loadClues(await this.#openClues());
     for (const rec of unfinished) {
       const q = this.#queues.get(rec.channel);
       if (q) q.restore(rec);
-      else this.#sink.update(rec.id, { status: 'failed', error: `channel '${rec.channel}' no longer exists`, updatedAt: isoAt(Date.now()) });
+      else
+        this.#sink.update(rec.id, {
+          status: 'failed',
+          error: `channel '${rec.channel}' no longer exists`,
+          updatedAt: isoAt(Date.now()),
+        });
     }
   }
 
@@ -218,7 +251,12 @@ export class NotifyService {
   async sendDigest(ruleId: string, now = Date.now()): Promise<Message> {
     const r = this.engine.rules.find((x) => x.id === ruleId);
     if (!r || (r.kind !== 'daily_digest' && r.kind !== 'weekly_report')) throw notFound('digest rule', ruleId);
-    const deps = { store: this.d.store, tree: this.d.tree(), live: this.d.live(), baseUrl: this.d.baseUrl.replace(/\/+$/, '') };
+    const deps = {
+      store: this.d.store,
+      tree: this.d.tree(),
+      live: this.d.live(),
+      baseUrl: this.d.baseUrl.replace(/\/+$/, ''),
+    };
     const m = r.kind === 'daily_digest' ? await dailyDigest(deps, r, now) : await weeklyReport(deps, r, now);
     this.#route(r, m);
     return m;
@@ -245,7 +283,11 @@ export class NotifyService {
   /** Quiet hours and the wall's announcement pace, for the wall. */
   quietState(now = Date.now()): { quiet: boolean; until: string | null; announceEverySec: number } {
     const until = quietUntil(this.d.section?.quietHours, this.calendar, now);
-    return { quiet: this.quietNow(now), until: until === null ? null : isoAt(until), announceEverySec: this.d.section?.announce?.minIntervalSec ?? DEFAULT_ANNOUNCE_SEC };
+    return {
+      quiet: this.quietNow(now),
+      until: until === null ? null : isoAt(until),
+      announceEverySec: this.d.section?.announce?.minIntervalSec ?? DEFAULT_ANNOUNCE_SEC,
+    };
   }
 
   activeAlerts(region: string): ActiveAlert[] {
@@ -268,24 +310,62 @@ export class NotifyService {
 
   async putChannel(body: NotifyChannelConfig, actor: AuditActor): Promise<ChannelView> {
     const doc = checkChannelWrite(body, this.channel(body.id));
-    await this.d.store.putNotifySetting({ kind: 'channel', id: body.id, doc: doc as unknown as Record<string, unknown>, updatedAt: isoAt(Date.now()), updatedBy: actor.name }, auditEntry(actor, 'notify.channel.put', body.id, { kind: body.kind }));
+    await this.d.store.putNotifySetting(
+      {
+        kind: 'channel',
+        id: body.id,
+        doc: doc as unknown as Record<string, unknown>,
+        updatedAt: isoAt(Date.now()),
+        updatedBy: actor.name,
+      },
+      auditEntry(actor, 'notify.channel.put', body.id, { kind: body.kind }),
+    );
     await this.reload();
     return channelView(this.channel(body.id)!);
   }
 
   async putRule(body: NotifyRuleConfig & { id: string }, actor: AuditActor): Promise<Rule> {
-    const doc = checkRuleWrite(body, this.rules().find((r) => r.id === body.id), this.#channels, this.d.tree());
-    await this.d.store.putNotifySetting({ kind: 'rule', id: body.id, doc: doc as unknown as Record<string, unknown>, updatedAt: isoAt(Date.now()), updatedBy: actor.name }, auditEntry(actor, 'notify.rule.put', body.id, { kind: body.kind, region: body.region }));
+    const doc = checkRuleWrite(
+      body,
+      this.rules().find((r) => r.id === body.id),
+      this.#channels,
+      this.d.tree(),
+    );
+    await this.d.store.putNotifySetting(
+      {
+        kind: 'rule',
+        id: body.id,
+        doc: doc as unknown as Record<string, unknown>,
+        updatedAt: isoAt(Date.now()),
+        updatedBy: actor.name,
+      },
+      auditEntry(actor, 'notify.rule.put', body.id, { kind: body.kind, region: body.region }),
+    );
     await this.reload();
     return this.rules().find((r) => r.id === body.id)!;
   }
 
   async deleteSetting(kind: 'channel' | 'rule', id: string, actor: AuditActor): Promise<void> {
-    const fromFile = kind === 'channel' ? this.channel(id)?.origin === 'file' : this.rules().find((r) => r.id === id)?.origin === 'file';
-    if (fromFile) throw new HttpError(409, ErrorCode.conflict, `${kind} '${id}' comes from the config file (ZHIHUI_CONFIG): remove it there`);
+    const fromFile =
+      kind === 'channel'
+        ? this.channel(id)?.origin === 'file'
+        : this.rules().find((r) => r.id === id)?.origin === 'file';
+    if (fromFile)
+      throw new HttpError(
+        409,
+        ErrorCode.conflict,
+        `${kind} '${id}' comes from the config file (ZHIHUI_CONFIG): remove it there`,
+      );
     if (kind === 'channel') {
-      const users = this.rules().filter((r) => r.channels.includes(id)).map((r) => r.id);
-      if (users.length > 0) throw new HttpError(409, ErrorCode.conflict, `channel '${id}' is used by rules ${users.join(', ')}: change them first`);
+      const users = this.rules()
+        .filter((r) => r.channels.includes(id))
+        .map((r) => r.id);
+      if (users.length > 0)
+        throw new HttpError(
+          409,
+          ErrorCode.conflict,
+          `channel '${id}' is used by rules ${users.join(', ')}: change them first`,
+        );
     }
     const gone = await this.d.store.deleteNotifySetting(kind, id, auditEntry(actor, `notify.${kind}.delete`, id, null));
     if (!gone) throw notFound(kind, id);
@@ -329,12 +409,16 @@ export class NotifyService {
   }
 
   async putOverride(o: { date: string; workday: boolean; note: string | null }, actor: AuditActor): Promise<void> {
-    await this.d.store.putCalendarOverride({ ...o, updatedAt: isoAt(Date.now()), updatedBy: actor.name }, auditEntry(actor, 'calendar.override.put', o.date, { workday: o.workday, note: o.note }));
+    await this.d.store.putCalendarOverride(
+      { ...o, updatedAt: isoAt(Date.now()), updatedBy: actor.name },
+      auditEntry(actor, 'calendar.override.put', o.date, { workday: o.workday, note: o.note }),
+    );
     await this.reload();
   }
 
   async deleteOverride(date: string, actor: AuditActor): Promise<void> {
-    if (!(await this.d.store.deleteCalendarOverride(date, auditEntry(actor, 'calendar.override.delete', date, null)))) throw notFound('calendar override', date);
+    if (!(await this.d.store.deleteCalendarOverride(date, auditEntry(actor, 'calendar.override.delete', date, null))))
+      throw notFound('calendar override', date);
     await this.reload();
   }
 

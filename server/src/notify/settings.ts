@@ -50,7 +50,15 @@ export function channelView(c: Channel): ChannelView {
     msgtype: c.msgtype ?? null,
     mentions: c.mentions ? { mobiles: c.mentions.mobiles ?? [], all: c.mentions.all ?? false } : null,
     ratePerMinute: c.ratePerMinute ?? defaultRatePerMinute(c),
-    smtp: c.smtp ? { host: c.smtp.host, port: c.smtp.port ?? null, secure: c.smtp.secure ?? false, user: c.smtp.user ?? null, pass: c.smtp.pass ? '***' : null } : null,
+    smtp: c.smtp
+      ? {
+          host: c.smtp.host,
+          port: c.smtp.port ?? null,
+          secure: c.smtp.secure ?? false,
+          user: c.smtp.user ?? null,
+          pass: c.smtp.pass ? '***' : null,
+        }
+      : null,
     from: c.from ?? null,
     to: c.to ?? null,
   };
@@ -71,14 +79,19 @@ export function fileRuleIds(rules: readonly NotifyRuleConfig[]): Rule[] {
 }
 
 /** The channels and rules in force: the config file's, then the admin's (whose ids never clash with the file's). */
-export function mergeSettings(file: NotificationsSection | undefined, stored: readonly NotifySetting[]): { channels: Channel[]; rules: Rule[] } {
+export function mergeSettings(
+  file: NotificationsSection | undefined,
+  stored: readonly NotifySetting[],
+): { channels: Channel[]; rules: Rule[] } {
   const channels: Channel[] = (file?.channels ?? []).map((c) => ({ ...c, origin: 'file' }));
   const rules = fileRuleIds(file?.rules ?? []);
   const fileChannels = new Set(channels.map((c) => c.id));
   const fileRules = new Set(rules.map((r) => r.id));
   for (const s of stored) {
-    if (s.kind === 'channel' && !fileChannels.has(s.id)) channels.push({ ...(s.doc as unknown as NotifyChannelConfig), id: s.id, origin: 'admin' });
-    if (s.kind === 'rule' && !fileRules.has(s.id)) rules.push({ ...(s.doc as unknown as NotifyRuleConfig), id: s.id, origin: 'admin' });
+    if (s.kind === 'channel' && !fileChannels.has(s.id))
+      channels.push({ ...(s.doc as unknown as NotifyChannelConfig), id: s.id, origin: 'admin' });
+    if (s.kind === 'rule' && !fileRules.has(s.id))
+      rules.push({ ...(s.doc as unknown as NotifyRuleConfig), id: s.id, origin: 'admin' });
   }
   return { channels, rules };
 }
@@ -96,11 +109,18 @@ const badField = (problems: string[]): HttpError => {
  * out keeps the stored one (the API never shows them, so an edit need not repeat them).
  */
 export function checkChannelWrite(body: NotifyChannelConfig, existing: Channel | undefined): NotifyChannelConfig {
-  if (existing?.origin === 'file') throw new HttpError(409, ErrorCode.conflict, `channel '${body.id}' comes from the config file (ZHIHUI_CONFIG): change it there`);
+  if (existing?.origin === 'file')
+    throw new HttpError(
+      409,
+      ErrorCode.conflict,
+      `channel '${body.id}' comes from the config file (ZHIHUI_CONFIG): change it there`,
+    );
   const merged: NotifyChannelConfig = { ...body };
   if (existing && existing.kind === body.kind) {
-    for (const k of ['url', 'secret'] as const) if (merged[k] === undefined && existing[k] !== undefined) merged[k] = existing[k];
-    if (merged.smtp && existing.smtp && merged.smtp.pass === undefined && existing.smtp.pass !== undefined) merged.smtp = { ...merged.smtp, pass: existing.smtp.pass };
+    for (const k of ['url', 'secret'] as const)
+      if (merged[k] === undefined && existing[k] !== undefined) merged[k] = existing[k];
+    if (merged.smtp && existing.smtp && merged.smtp.pass === undefined && existing.smtp.pass !== undefined)
+      merged.smtp = { ...merged.smtp, pass: existing.smtp.pass };
   }
   const problems = channelProblems(merged, '');
   if (problems.length > 0) throw badField(problems);
@@ -108,8 +128,18 @@ export function checkChannelWrite(body: NotifyChannelConfig, existing: Channel |
 }
 
 /** A rule written through the admin API: per-kind keys, channels that exist, a region that exists. */
-export function checkRuleWrite(body: NotifyRuleConfig, existing: Rule | undefined, channels: readonly Channel[], tree: RegionTree): NotifyRuleConfig {
-  if (existing?.origin === 'file') throw new HttpError(409, ErrorCode.conflict, `rule '${body.id}' comes from the config file (ZHIHUI_CONFIG): change it there`);
+export function checkRuleWrite(
+  body: NotifyRuleConfig,
+  existing: Rule | undefined,
+  channels: readonly Channel[],
+  tree: RegionTree,
+): NotifyRuleConfig {
+  if (existing?.origin === 'file')
+    throw new HttpError(
+      409,
+      ErrorCode.conflict,
+      `rule '${body.id}' comes from the config file (ZHIHUI_CONFIG): change it there`,
+    );
   const problems = ruleProblems(body, '', new Set(channels.map((c) => c.id)));
   if (!tree.byCode.has(body.region)) problems.unshift(`region: unknown region code '${body.region}'`);
   if (problems.length > 0) throw badField(problems);

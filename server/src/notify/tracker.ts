@@ -58,7 +58,15 @@ export class AlertTracker {
    * Feeds the condition's current value; returns what to send now (null: nothing). `silent` clears
    * a firing alert without a message: another alert replaced it (a source down covers its channels).
    */
-  observe(key: string, rule: string, region: string, cond: boolean, now: number, o: ObserveOptions, silent = false): AlertPhase | null {
+  observe(
+    key: string,
+    rule: string,
+    region: string,
+    cond: boolean,
+    now: number,
+    o: ObserveOptions,
+    silent = false,
+  ): AlertPhase | null {
     let r = this.#records.get(key);
     if (!r) {
       if (!cond) return null;
@@ -81,7 +89,12 @@ export class AlertTracker {
       } else if (phase === 'recovery') r.sent = 'resolved';
     }
     // A settled record is forgotten once its flap interval is over; until then it still guards.
-    if (!r.active && r.pendingSince === null && r.sent !== 'firing' && (r.sentAt === null || now - r.sentAt >= o.flapMs)) {
+    if (
+      !r.active &&
+      r.pendingSince === null &&
+      r.sent !== 'firing' &&
+      (r.sentAt === null || now - r.sentAt >= o.flapMs)
+    ) {
       this.#records.delete(key);
       this.#dirty.add(key);
       return phase;
@@ -108,7 +121,8 @@ export class AlertTracker {
       r.sent = 'resolved';
       return null;
     }
-    if (r.active && r.sent === 'firing' && o.repeatMs > 0 && r.sentAt !== null && now - r.sentAt >= o.repeatMs) return 'reminder';
+    if (r.active && r.sent === 'firing' && o.repeatMs > 0 && r.sentAt !== null && now - r.sentAt >= o.repeatMs)
+      return 'reminder';
     return null;
   }
 

@@ -11,7 +11,25 @@ export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 128;
 
 /** Passwords everyone tries first (and their obvious Chinese-office variants); refused whatever their classes. */
-const COMMON = ['password', 'passw0rd', 'qwerty', '123456', '12345678', '1234567890', 'admin', 'zhihui', 'abc123', 'iloveyou', 'welcome', 'letmein', 'p@ssw0rd', 'woaini', '888888', '666666', '111111'];
+const COMMON = [
+  'password',
+  'passw0rd',
+  'qwerty',
+  '123456',
+  '12345678',
+  '1234567890',
+  'admin',
+  'zhihui',
+  'abc123',
+  'iloveyou',
+  'welcome',
+  'letmein',
+  'p@ssw0rd',
+  'woaini',
+  '888888',
+  '666666',
+  '111111',
+];
 
 /**
  * Why a password is refused (empty: accepted). The rules of 等保 2.0 level 3 as commonly applied:

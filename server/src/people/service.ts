@@ -55,7 +55,9 @@ export function sameSecret(a: string, b: string): boolean {
 
 /** The principal a person acts as: the same Principal keys and viewer tokens give, bound to the account's region. */
 export function principalOfPerson(u: UserRecord, session: SessionRecord): Principal {
-  const scopes: ReadonlySet<Scope> = new Set(u.role === 'admin' ? SCOPES : u.role === 'operator' ? OPERATOR_SCOPES : []);
+  const scopes: ReadonlySet<Scope> = new Set(
+    u.role === 'admin' ? SCOPES : u.role === 'operator' ? OPERATOR_SCOPES : [],
+  );
   const role = u.role === 'admin' ? 'admin' : u.role === 'operator' ? 'writer' : 'viewer';
   return { role, name: u.name, id: u.id, scopes, region: u.region, person: { role: u.role, session: session.id } };
 }
@@ -104,29 +106,54 @@ export class PeopleService {
       lastSignInAt: null,
       disabledAt: null,
     };
-    await this.store.createUser(user, auditEntry(by, PeopleAudit.userCreate, user.id, { name: user.name, role: user.role, region: user.region }));
+    await this.store.createUser(
+      user,
+      auditEntry(by, PeopleAudit.userCreate, user.id, { name: user.name, role: user.role, region: user.region }),
+    );
     return user;
   }
 
   /** Checks an account's name, role and region (400 naming the field, 403 outside `within`, 409 for a name in use). */
   async check(spec: Omit<NewPerson, 'password'>, within: RegionRoot = null): Promise<void> {
-    if (!NAME_RE.test(spec.name)) throw fieldError('name', '2–32 letters, digits or ._@- starting with a letter or digit');
-    if (RESERVED_NAMES.includes(spec.name.toLowerCase())) throw fieldError('name', `'${spec.name}' is reserved for the server's own actors`);
+    if (!NAME_RE.test(spec.name))
+      throw fieldError('name', '2–32 letters, digits or ._@- starting with a letter or digit');
+    if (RESERVED_NAMES.includes(spec.name.toLowerCase()))
+      throw fieldError('name', `'${spec.name}' is reserved for the server's own actors`);
     if (!PERSON_ROLES.includes(spec.role)) throw fieldError('role', `one of ${PERSON_ROLES.join(', ')}`);
-    if (spec.region !== null && !this.regions().byCode.has(spec.region)) throw fieldError('region', `'${spec.region}' is not a region of this deployment`, ErrorCode.unknownRegion);
-    if (!covers(this.regions(), within, spec.region)) throw new HttpError(403, ErrorCode.forbidden, `region: outside your own region (${within})`, [{ field: 'region', message: 'outside your region' }]);
-    const taken = this.credentialName(spec.name) ?? ((await this.store.getUserByName(spec.name)) ? `an account is already called '${spec.name}'` : null);
-    if (taken) throw new HttpError(409, ErrorCode.conflict, `name: ${taken}; a name in a record means one person`, [{ field: 'name', message: 'in use' }]);
+    if (spec.region !== null && !this.regions().byCode.has(spec.region))
+      throw fieldError('region', `'${spec.region}' is not a region of this deployment`, ErrorCode.unknownRegion);
+    if (!covers(this.regions(), within, spec.region))
+      throw new HttpError(403, ErrorCode.forbidden, `region: outside your own region (${within})`, [
+        { field: 'region', message: 'outside your region' },
+      ]);
+    const taken =
+      this.credentialName(spec.name) ??
+      ((await this.store.getUserByName(spec.name)) ? `an account is already called '${spec.name}'` : null);
+    if (taken)
+      throw new HttpError(409, ErrorCode.conflict, `name: ${taken}; a name in a record means one person`, [
+        { field: 'name', message: 'in use' },
+      ]);
   }
 
   /**
    * Checks a name and password. 401 for a wrong pair (unknown name or wrong password alike), 423
    * while the account is locked. On success a new session and its secret (for the cookie).
    */
-  async signIn(name: string, password: string, ip: string): Promise<{ user: UserRecord; session: SessionRecord; secret: string }> {
+  async signIn(
+    name: string,
+    password: string,
+    ip: string,
+  ): Promise<{ user: UserRecord; session: SessionRecord; secret: string }> {
     const now = Date.now();
     const user = name.length <= 64 ? await this.store.getUserByName(name) : null;
-    const failedLine = (u: UserRecord | null, details: Record<string, unknown>) => auditEntry({ name: u?.name ?? 'anonymous', ref: u?.id ?? null }, PeopleAudit.signInFailed, u?.id ?? null, { name: name.slice(0, 64), ip, ...details }, now);
+    const failedLine = (u: UserRecord | null, details: Record<string, unknown>) =>
+      auditEntry(
+        { name: u?.name ?? 'anonymous', ref: u?.id ?? null },
+        PeopleAudit.signInFailed,
+        u?.id ?? null,
+        { name: name.slice(0, 64), ip, ...details },
+        now,
+      );
     if (!user || user.disabledAt !== null) {
       await verifyNothing(password);
       const locked = this.#unknownFailed(name, now);
@@ -135,12 +162,26 @@ export class PeopleService {
     }
     if (user.lockedUntil !== null && Date.parse(user.lockedUntil) > now) {
       await verifyNothing(password);
-      await this.store.appendAudit([auditEntry({ name: user.name, ref: user.id }, PeopleAudit.signInLocked, user.id, { ip, lockedUntil: user.lockedUntil }, now)]);
+      await this.store.appendAudit([
+        auditEntry(
+          { name: user.name, ref: user.id },
+          PeopleAudit.signInLocked,
+          user.id,
+          { ip, lockedUntil: user.lockedUntil },
+          now,
+        ),
+      ]);
       throw this.#lockedError(user.lockedUntil);
     }
     if (!(await passwordMatches(user.passwordHash, password))) {
-      const after = await this.store.recordSignInFailure(user.id, this.config.maxFailures, isoAt(now + this.config.lockMs), failedLine(user, { reason: 'wrong password', failures: user.failedCount + 1 }));
-      if (after && after.failedCount >= this.config.maxFailures && after.lockedUntil) throw this.#lockedError(after.lockedUntil);
+      const after = await this.store.recordSignInFailure(
+        user.id,
+        this.config.maxFailures,
+        isoAt(now + this.config.lockMs),
+        failedLine(user, { reason: 'wrong password', failures: user.failedCount + 1 }),
+      );
+      if (after && after.failedCount >= this.config.maxFailures && after.lockedUntil)
+        throw this.#lockedError(after.lockedUntil);
       throw wrongPair();
     }
     const secret = randomBytes(32).toString('base64url');
@@ -154,7 +195,16 @@ export class PeopleService {
       ip,
     };
     const signedIn: UserRecord = { ...user, failedCount: 0, lockedUntil: null, lastSignInAt: isoAt(now) };
-    await this.store.updateUser(signedIn, auditEntry({ name: user.name, ref: user.id }, PeopleAudit.signIn, user.id, { ip, role: user.role, region: user.region }, now));
+    await this.store.updateUser(
+      signedIn,
+      auditEntry(
+        { name: user.name, ref: user.id },
+        PeopleAudit.signIn,
+        user.id,
+        { ip, role: user.role, region: user.region },
+        now,
+      ),
+    );
     await this.store.createSession(session);
     return { user: signedIn, session, secret };
   }
@@ -168,7 +218,15 @@ export class PeopleService {
     const idle = now - Date.parse(session.lastSeenAt) > this.config.idleMs;
     if (idle || now >= Date.parse(session.expiresAt)) {
       if (await this.store.deleteSession(session.id)) {
-        await this.store.appendAudit([auditEntry({ name: 'system', ref: null }, PeopleAudit.expired, session.userId, { reason: idle ? 'idle' : 'maximum length', lastSeenAt: session.lastSeenAt }, now)]);
+        await this.store.appendAudit([
+          auditEntry(
+            { name: 'system', ref: null },
+            PeopleAudit.expired,
+            session.userId,
+            { reason: idle ? 'idle' : 'maximum length', lastSeenAt: session.lastSeenAt },
+            now,
+          ),
+        ]);
       }
       return null;
     }
@@ -181,26 +239,40 @@ export class PeopleService {
 
   async signOut(s: SignedIn): Promise<void> {
     if (await this.store.deleteSession(s.session.id)) {
-      await this.store.appendAudit([auditEntry({ name: s.user.name, ref: s.user.id }, PeopleAudit.signOut, s.user.id, null)]);
+      await this.store.appendAudit([
+        auditEntry({ name: s.user.name, ref: s.user.id }, PeopleAudit.signOut, s.user.id, null),
+      ]);
     }
   }
 
   /** Sets a new password (the current one must match); every session of the account ends, this one included. */
   async changePassword(user: UserRecord, current: string | null, next: string, by: AuditActor): Promise<void> {
-    if (current !== null && !(await passwordMatches(user.passwordHash, current))) throw new HttpError(400, ErrorCode.validation, 'current: not the current password', [{ field: 'current', message: 'not the current password' }]);
+    if (current !== null && !(await passwordMatches(user.passwordHash, current)))
+      throw new HttpError(400, ErrorCode.validation, 'current: not the current password', [
+        { field: 'current', message: 'not the current password' },
+      ]);
     const problems = passwordProblems(next, user.name);
     if (problems.length > 0) throw fieldError(current === null ? 'password' : 'next', problems.join('; '));
     const now = isoAt(Date.now());
-    await this.store.updateUser({ ...user, passwordHash: await hashPassword(next), passwordChangedAt: now, failedCount: 0, lockedUntil: null }, auditEntry(by, PeopleAudit.userPassword, user.id, { name: user.name }));
+    await this.store.updateUser(
+      { ...user, passwordHash: await hashPassword(next), passwordChangedAt: now, failedCount: 0, lockedUntil: null },
+      auditEntry(by, PeopleAudit.userPassword, user.id, { name: user.name }),
+    );
     await this.store.deleteSessionsOf(user.id);
   }
 
   async unlock(user: UserRecord, by: AuditActor): Promise<void> {
-    await this.store.updateUser({ ...user, failedCount: 0, lockedUntil: null }, auditEntry(by, PeopleAudit.userUnlock, user.id, { name: user.name }));
+    await this.store.updateUser(
+      { ...user, failedCount: 0, lockedUntil: null },
+      auditEntry(by, PeopleAudit.userUnlock, user.id, { name: user.name }),
+    );
   }
 
   async disable(user: UserRecord, by: AuditActor): Promise<void> {
-    await this.store.updateUser({ ...user, disabledAt: isoAt(Date.now()) }, auditEntry(by, PeopleAudit.userDisable, user.id, { name: user.name }));
+    await this.store.updateUser(
+      { ...user, disabledAt: isoAt(Date.now()) },
+      auditEntry(by, PeopleAudit.userDisable, user.id, { name: user.name }),
+    );
     await this.store.deleteSessionsOf(user.id);
   }
 
@@ -221,7 +293,9 @@ export class PeopleService {
   }
 
   #lockedError(until: string): HttpError {
-    const e = new HttpError(423, ErrorCode.locked, `too many failed sign-ins: the account is locked until ${until}`, { lockedUntil: until });
+    const e = new HttpError(423, ErrorCode.locked, `too many failed sign-ins: the account is locked until ${until}`, {
+      lockedUntil: until,
+    });
     e.retryAfterSec = Math.max(1, Math.ceil((Date.parse(until) - Date.now()) / 1000));
     return e;
   }

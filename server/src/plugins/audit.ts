@@ -6,7 +6,12 @@ import { credentialRef } from '../domain/credentials.js';
 /** The audit log as routes write to it. */
 export interface AuditService {
   /** Appends a line for what this request did, naming its actor and credential; a failure is logged, never thrown. */
-  record(request: FastifyRequest, action: string, target: string | null, details: Record<string, unknown> | null): Promise<void>;
+  record(
+    request: FastifyRequest,
+    action: string,
+    target: string | null,
+    details: Record<string, unknown> | null,
+  ): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -16,7 +21,10 @@ declare module 'fastify' {
 }
 
 /** Who the audit log names for a request: its actor, and the credential behind it (none on anonymous requests). */
-export const requestActor = (request: FastifyRequest): AuditActor => ({ name: request.actor, ref: request.principal ? credentialRef(request.principal) : null });
+export const requestActor = (request: FastifyRequest): AuditActor => ({
+  name: request.actor,
+  ref: request.principal ? credentialRef(request.principal) : null,
+});
 
 /**
  * The audit log: routes record admin actions through app.audit, and inventory-changing writes of
@@ -28,7 +36,9 @@ export default fp(
   async (app) => {
     const audit: AuditService = {
       record: (request, action, target, details) =>
-        appendAudit(app.store, [auditEntry(requestActor(request), action, target, details)], (err) => request.log.error({ err }, 'could not write the audit log')),
+        appendAudit(app.store, [auditEntry(requestActor(request), action, target, details)], (err) =>
+          request.log.error({ err }, 'could not write the audit log'),
+        ),
     };
     app.decorate('audit', audit);
 

@@ -35,7 +35,11 @@ export interface CredentialService {
   /** Who a presented secret belongs to (any kind), or null. Constant-time per candidate. */
   lookup(token: string): Principal | null;
   /** Creates a key or viewer token; the token is returned here and never again. */
-  create(kind: CredentialKind, spec: CredentialSpec, by: AuditActor): Promise<{ record: CredentialRecord; token: string }>;
+  create(
+    kind: CredentialKind,
+    spec: CredentialSpec,
+    by: AuditActor,
+  ): Promise<{ record: CredentialRecord; token: string }>;
   /** Revokes a stored credential; null when unknown. Takes effect at once (sockets using it are cut). */
   revoke(kind: CredentialKind, id: string, by: AuditActor): Promise<CredentialRecord | null>;
   /** A stored credential by id, revoked or not. */
@@ -65,16 +69,37 @@ const kindName = (kind: CredentialKind) => (kind === 'key' ? 'key' : 'viewer tok
 function principalOf(c: CredentialRecord): Principal {
   if (c.kind === 'viewer') return { role: 'viewer', name: c.name, id: c.id, scopes: new Set(), region: c.region };
   const admin = c.scopes.includes('admin');
-  return { role: admin ? 'admin' : 'writer', name: c.name, id: c.id, scopes: new Set(admin ? SCOPES : (c.scopes as Scope[])), region: c.region };
+  return {
+    role: admin ? 'admin' : 'writer',
+    name: c.name,
+    id: c.id,
+    scopes: new Set(admin ? SCOPES : (c.scopes as Scope[])),
+    region: c.region,
+  };
 }
 
 /** The credentials from the environment, as digests: API_KEYS, ADMIN_KEY and VIEWER_TOKENS, all reaching the whole tree. */
 function envCredentials(config: FastifyInstance['config']): { name: string; digest: Buffer; principal: Principal }[] {
   const out: { name: string; digest: Buffer; principal: Principal }[] = [];
   // A demo key writes; it never administers (ADMIN_KEY does).
-  for (const k of config.apiKeys) out.push({ name: k.name, digest: sha256(k.key), principal: { role: 'writer', name: k.name, id: null, scopes: new Set(ENV_KEY_SCOPES), region: null } });
-  if (config.adminKey) out.push({ name: 'admin', digest: sha256(config.adminKey), principal: { role: 'admin', name: 'admin', id: null, scopes: new Set(SCOPES), region: null } });
-  for (const v of config.viewerTokens) out.push({ name: v.name, digest: sha256(v.key), principal: { role: 'viewer', name: v.name, id: null, scopes: new Set(), region: null } });
+  for (const k of config.apiKeys)
+    out.push({
+      name: k.name,
+      digest: sha256(k.key),
+      principal: { role: 'writer', name: k.name, id: null, scopes: new Set(ENV_KEY_SCOPES), region: null },
+    });
+  if (config.adminKey)
+    out.push({
+      name: 'admin',
+      digest: sha256(config.adminKey),
+      principal: { role: 'admin', name: 'admin', id: null, scopes: new Set(SCOPES), region: null },
+    });
+  for (const v of config.viewerTokens)
+    out.push({
+      name: v.name,
+      digest: sha256(v.key),
+      principal: { role: 'viewer', name: v.name, id: null, scopes: new Set(), region: null },
+    });
   return out;
 }
 
@@ -128,7 +153,9 @@ export default fp(
       const parsed = parseToken(token);
       if (parsed) {
         const c = stored.get(parsed.id);
-        return c && c.kind === parsed.kind && c.revokedAt === null && tokenMatches(token, c.hash) ? principalOf(c) : null;
+        return c && c.kind === parsed.kind && c.revokedAt === null && tokenMatches(token, c.hash)
+          ? principalOf(c)
+          : null;
       }
       const given = sha256(token);
       let found: Principal | null = null;
@@ -138,10 +165,16 @@ export default fp(
 
     /** Why a name cannot be given, or null. */
     function nameRefused(kind: CredentialKind, name: string): string | null {
-      if (RESERVED_NAMES.includes(name.toLowerCase())) return `'${name}' is reserved (the server's own actors and environment keys use it)`;
-      for (const k of envKeys) if (k.name === name && (kind === 'viewer') === (k.principal.role === 'viewer')) return `a ${kindName(kind)} from the environment is called '${name}'`;
+      if (RESERVED_NAMES.includes(name.toLowerCase()))
+        return `'${name}' is reserved (the server's own actors and environment keys use it)`;
+      for (const k of envKeys)
+        if (k.name === name && (kind === 'viewer') === (k.principal.role === 'viewer'))
+          return `a ${kindName(kind)} from the environment is called '${name}'`;
       for (const c of stored.values()) {
-        if (c.kind === kind && c.name === name) return c.revokedAt === null ? `an active ${kindName(kind)} is already called '${name}'` : `a revoked ${kindName(kind)} was called '${name}' and records still name it`;
+        if (c.kind === kind && c.name === name)
+          return c.revokedAt === null
+            ? `an active ${kindName(kind)} is already called '${name}'`
+            : `a revoked ${kindName(kind)} was called '${name}' and records still name it`;
       }
       return null;
     }
@@ -149,15 +182,41 @@ export default fp(
     const service: CredentialService = {
       lookup,
       async create(kind, spec, by) {
-        if (!NAME_RE.test(spec.name)) throw new HttpError(400, ErrorCode.validation, 'name: 1–64 letters, digits, spaces or ._@()- and starting with a letter or digit', [{ field: 'name', message: 'not a valid name' }]);
+        if (!NAME_RE.test(spec.name))
+          throw new HttpError(
+            400,
+            ErrorCode.validation,
+            'name: 1–64 letters, digits, spaces or ._@()- and starting with a letter or digit',
+            [{ field: 'name', message: 'not a valid name' }],
+          );
         const refused = nameRefused(kind, spec.name);
-        if (refused) throw new HttpError(409, ErrorCode.conflict, `name: ${refused}; names are the actor in records and the audit log, so each is used once`);
-        const scopes = kind === 'viewer' ? [] : [...new Set(spec.scopes)].sort((a, b) => SCOPES.indexOf(a) - SCOPES.indexOf(b));
+        if (refused)
+          throw new HttpError(
+            409,
+            ErrorCode.conflict,
+            `name: ${refused}; names are the actor in records and the audit log, so each is used once`,
+          );
+        const scopes =
+          kind === 'viewer' ? [] : [...new Set(spec.scopes)].sort((a, b) => SCOPES.indexOf(a) - SCOPES.indexOf(b));
         const { id, token, hash } = newToken(kind);
         const now = Date.now();
-        const record: CredentialRecord = { id, kind, name: spec.name, scopes, region: spec.region, hash, createdAt: isoAt(now), createdBy: by.name, revokedAt: null, revokedBy: null };
+        const record: CredentialRecord = {
+          id,
+          kind,
+          name: spec.name,
+          scopes,
+          region: spec.region,
+          hash,
+          createdAt: isoAt(now),
+          createdBy: by.name,
+          revokedAt: null,
+          revokedBy: null,
+        };
         const action = kind === 'key' ? AuditAction.keyCreate : AuditAction.viewerCreate;
-        await store.createCredential(record, auditEntry(by, action, id, { name: spec.name, scopes, region: spec.region }, now));
+        await store.createCredential(
+          record,
+          auditEntry(by, action, id, { name: spec.name, scopes, region: spec.region }, now),
+        );
         stored.set(id, record);
         changed();
         return { record, token };
@@ -165,7 +224,10 @@ export default fp(
       async revoke(kind, id, by) {
         const cur = stored.get(id);
         if (!cur || cur.kind !== kind) return null;
-        const rec = await store.revokeCredential(id, auditEntry(by, kind === 'key' ? AuditAction.keyRevoke : AuditAction.viewerRevoke, id, { name: cur.name }));
+        const rec = await store.revokeCredential(
+          id,
+          auditEntry(by, kind === 'key' ? AuditAction.keyRevoke : AuditAction.viewerRevoke, id, { name: cur.name }),
+        );
         if (!rec) return null;
         stored.set(id, rec);
         if (cur.revokedAt === null) notifyRevoked(id);
@@ -173,8 +235,12 @@ export default fp(
         return rec;
       },
       get: (id) => stored.get(id),
-      list: (kind, within) => [...stored.values()].filter((c) => c.kind === kind && covers(app.regions, within, c.region)),
-      envNames: (kind) => envKeys.filter((k) => (kind === 'viewer') === (k.principal.role === 'viewer')).map((k) => ({ name: k.name, role: k.principal.role })),
+      list: (kind, within) =>
+        [...stored.values()].filter((c) => c.kind === kind && covers(app.regions, within, c.region)),
+      envNames: (kind) =>
+        envKeys
+          .filter((k) => (kind === 'viewer') === (k.principal.role === 'viewer'))
+          .map((k) => ({ name: k.name, role: k.principal.role })),
       viewerIssued() {
         if (config.viewerTokens.length > 0) return true;
         for (const c of stored.values()) if (c.kind === 'viewer') return true;

@@ -23,7 +23,13 @@ export default fp(
           version,
         },
         components: {
-          securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A write key (API_KEYS or a scoped key), or ADMIN_KEY for /admin routes' } },
+          securitySchemes: {
+            bearer: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'A write key (API_KEYS or a scoped key), or ADMIN_KEY for /admin routes',
+            },
+          },
         },
         tags: [
           { name: 'cameras', description: 'Video channels: inventory, status, maintenance' },

@@ -19,7 +19,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 /** Response schemas for the error statuses a route can answer, for the OpenAPI document. */
 export function errorResponses(...statuses: number[]): Record<number, typeof ErrorBodySchema> {
   const out: Record<number, typeof ErrorBodySchema> = {};
-  for (const s of statuses) out[s] = Object.assign({}, ErrorBodySchema, { description: ERROR_DESCRIPTIONS[s] ?? 'Error' });
+  for (const s of statuses)
+    out[s] = Object.assign({}, ErrorBodySchema, { description: ERROR_DESCRIPTIONS[s] ?? 'Error' });
   return out;
 }
 
@@ -34,12 +35,22 @@ interface SchemaIssue {
 function fieldOf(issue: SchemaIssue): { field: string; message: string } {
   let field = (issue.instancePath ?? '').replace(/^\//, '');
   const p = issue.params ?? {};
-  const missing = (p.missingProperty as string | undefined) ?? (Array.isArray(p.requiredProperties) ? String(p.requiredProperties[0]) : undefined);
-  if (issue.keyword === 'required' && missing) return { field: field ? `${field}/${missing}` : missing, message: 'is required' };
+  const missing =
+    (p.missingProperty as string | undefined) ??
+    (Array.isArray(p.requiredProperties) ? String(p.requiredProperties[0]) : undefined);
+  if (issue.keyword === 'required' && missing)
+    return { field: field ? `${field}/${missing}` : missing, message: 'is required' };
   if (issue.keyword === 'additionalProperties' && p.additionalProperty) {
-    return { field: field ? `${field}/${String(p.additionalProperty)}` : String(p.additionalProperty), message: 'is not a known field' };
+    return {
+      field: field ? `${field}/${String(p.additionalProperty)}` : String(p.additionalProperty),
+      message: 'is not a known field',
+    };
   }
-  if (issue.keyword === 'maxItems' && p.limit !== undefined) return { field: field || '(body)', message: `at most ${String(p.limit)} items per request; split it into smaller batches` };
+  if (issue.keyword === 'maxItems' && p.limit !== undefined)
+    return {
+      field: field || '(body)',
+      message: `at most ${String(p.limit)} items per request; split it into smaller batches`,
+    };
   if ((issue.keyword === 'enum' || issue.keyword === 'anyOf') && Array.isArray(p.allowedValues)) {
     return { field: field || '(body)', message: `must be one of ${p.allowedValues.join(', ')}` };
   }
@@ -53,16 +64,40 @@ function fieldOf(issue: SchemaIssue): { field: string; message: string } {
  * file (SQLite's extended codes such as SQLITE_BUSY_SNAPSHOT or SQLITE_IOERR_WRITE included), or
  * PostgreSQL unreachable, out of resources or shutting down.
  */
-export function storeUnavailable(err: { code?: unknown }): { kind: string; message: string; retryAfterSec: number } | null {
+export function storeUnavailable(err: {
+  code?: unknown;
+}): { kind: string; message: string; retryAfterSec: number } | null {
   const code = typeof err.code === 'string' ? err.code : '';
-  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return { kind: 'busy', message: 'the store is locked by another process; the request did not complete, retry shortly', retryAfterSec: 2 };
-  if (/^SQLITE_FULL/.test(code)) return { kind: 'full', message: "the store's disk is full; the request did not complete. Free disk space, then retry", retryAfterSec: 60 };
+  if (/^SQLITE_(BUSY|LOCKED)/.test(code))
+    return {
+      kind: 'busy',
+      message: 'the store is locked by another process; the request did not complete, retry shortly',
+      retryAfterSec: 2,
+    };
+  if (/^SQLITE_FULL/.test(code))
+    return {
+      kind: 'full',
+      message: "the store's disk is full; the request did not complete. Free disk space, then retry",
+      retryAfterSec: 60,
+    };
   if (/^SQLITE_(IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|PROTOCOL)/.test(code)) {
-    return { kind: 'io', message: 'the store cannot read or write its database file; the request did not complete. The server log has the details', retryAfterSec: 30 };
+    return {
+      kind: 'io',
+      message:
+        'the store cannot read or write its database file; the request did not complete. The server log has the details',
+      retryAfterSec: 30,
+    };
   }
   // PostgreSQL: connection exceptions (08…), insufficient resources (53…), operator intervention (57P…); and the socket itself.
-  if (/^(08\d{3}|53\d{3}|57P0\d)$/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) {
-    return { kind: 'database', message: 'the database is unreachable or out of resources; the request did not complete, retry shortly', retryAfterSec: 5 };
+  if (
+    /^(08\d{3}|53\d{3}|57P0\d)$/.test(code) ||
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)
+  ) {
+    return {
+      kind: 'database',
+      message: 'the database is unreachable or out of resources; the request did not complete, retry shortly',
+      retryAfterSec: 5,
+    };
   }
   return null;
 }
@@ -79,7 +114,10 @@ const STATUS_CODES: Record<number, string> = {
 };
 
 function send(reply: FastifyReply, status: number, code: string, message: string, details?: unknown): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send({ error: details === undefined ? { code, message } : { code, message, details } });
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send({ error: details === undefined ? { code, message } : { code, message, details } });
 }
 
 /**
@@ -89,7 +127,12 @@ function send(reply: FastifyReply, status: number, code: string, message: string
 export function frameworkErrorHandler(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
   reply.header('x-content-type-options', 'nosniff');
-  void send(reply, status, ErrorCode.validation, err.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid (bad percent-encoding?)' : err.message);
+  void send(
+    reply,
+    status,
+    ErrorCode.validation,
+    err.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid (bad percent-encoding?)' : err.message,
+  );
 }
 
 /**
@@ -101,7 +144,12 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: impor
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, text, code, message] =
     err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', ErrorCode.tooLarge, 'the URL or the headers are too large (16 KB at most together)']
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          ErrorCode.tooLarge,
+          'the URL or the headers are too large (16 KB at most together)',
+        ]
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'Request Timeout', ErrorCode.timeout, 'the request did not arrive in time; send it whole, faster']
         : [400, 'Bad Request', ErrorCode.validation, 'the request is not valid HTTP'];
@@ -130,7 +178,13 @@ export default fp(
         const details = (err.validation as SchemaIssue[]).map(fieldOf);
         const uniq = details.filter((d, i) => details.findIndex((x) => x.field === d.field) === i);
         const first = uniq[0]!;
-        return send(reply, 400, ErrorCode.validation, `${part === 'body' ? '' : `${part} `}${first.field}: ${first.message}`, uniq);
+        return send(
+          reply,
+          400,
+          ErrorCode.validation,
+          `${part === 'body' ? '' : `${part} `}${first.field}: ${first.message}`,
+          uniq,
+        );
       }
       switch (err.code) {
         case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -138,13 +192,25 @@ export default fp(
         case 'FST_ERR_CTP_EMPTY_JSON_BODY':
           return send(reply, 400, ErrorCode.badJson, "body is empty but content-type is 'application/json'");
         case 'FST_ERR_CTP_BODY_TOO_LARGE':
-          return send(reply, 413, ErrorCode.tooLarge, `body is larger than ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes; split it into smaller requests`);
+          return send(
+            reply,
+            413,
+            ErrorCode.tooLarge,
+            `body is larger than ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes; split it into smaller requests`,
+          );
         case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-          return send(reply, 415, ErrorCode.unsupportedMedia, `content-type '${request.headers['content-type'] ?? ''}' is not supported here; use application/json`);
+          return send(
+            reply,
+            415,
+            ErrorCode.unsupportedMedia,
+            `content-type '${request.headers['content-type'] ?? ''}' is not supported here; use application/json`,
+          );
         case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
           return send(reply, 400, ErrorCode.validation, 'content-length does not match the body');
         case BAD_CURSOR:
-          return send(reply, 400, ErrorCode.validation, 'cursor: not a cursor this server issued', [{ field: 'cursor', message: 'not a cursor this server issued' }]);
+          return send(reply, 400, ErrorCode.validation, 'cursor: not a cursor this server issued', [
+            { field: 'cursor', message: 'not a cursor this server issued' },
+          ]);
       }
       const unavailable = storeUnavailable(err);
       if (unavailable) {
@@ -160,7 +226,12 @@ export default fp(
         return send(reply, status, code, err.message || code);
       }
       request.log.error({ err, url: request.url, method: request.method }, 'request failed');
-      return send(reply, status >= 500 && status < 600 ? status : 500, ErrorCode.internal, 'internal error; the server logged the details');
+      return send(
+        reply,
+        status >= 500 && status < 600 ? status : 500,
+        ErrorCode.internal,
+        'internal error; the server logged the details',
+      );
     });
 
     app.setNotFoundHandler((request, reply) =>

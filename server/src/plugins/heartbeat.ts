@@ -13,7 +13,10 @@ export default fp(
     const leadership = await acquireLeadership(app.config, 'heartbeat', { log: app.log });
     // Often enough that a channel turns unknown close to its timeout; never more than every 5 s.
     const everyMs = Math.max(5_000, Math.min(30_000, (app.config.heartbeatTimeoutSec * 1000) / 10));
-    const saveOwners = () => app.ingest.liveness.save().catch((err: unknown) => app.log.warn({ err }, 'heartbeat: could not save channel owners'));
+    const saveOwners = () =>
+      app.ingest.liveness
+        .save()
+        .catch((err: unknown) => app.log.warn({ err }, 'heartbeat: could not save channel owners'));
     let running = false;
     const timer = setInterval(() => {
       if (running || !leadership.isLeader()) return;

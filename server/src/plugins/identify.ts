@@ -64,7 +64,11 @@ function throttleKeys(a: AuthAttempt): string[] {
 }
 
 /** The attempt a request makes with `token`. */
-export const attemptOf = (request: FastifyRequest, token: string | null): AuthAttempt => ({ ip: request.ip, peer: request.socket?.remoteAddress, token });
+export const attemptOf = (request: FastifyRequest, token: string | null): AuthAttempt => ({
+  ip: request.ip,
+  peer: request.socket?.remoteAddress,
+  token,
+});
 
 /**
  * Authentication: which principal a presented secret is (app.credentials holds them), the
@@ -91,7 +95,10 @@ export default fp(
           if (Date.now() - last > 60_000) {
             if (warned.size > 10_000) warned.clear();
             warned.set(attempt.ip, Date.now());
-            app.log.warn({ ip: attempt.ip, peer: attempt.peer, delayMs: verdict.waitMs }, 'repeated failed authentications: answers are being delayed');
+            app.log.warn(
+              { ip: attempt.ip, peer: attempt.peer, delayMs: verdict.waitMs },
+              'repeated failed authentications: answers are being delayed',
+            );
           }
           await throttle.hold(keys, verdict.waitMs);
         }
@@ -120,7 +127,11 @@ export default fp(
       const retry = await identify.failed(attemptOf(request, token));
       if (retry !== null) {
         reply.header('retry-after', String(retry));
-        throw new HttpError(429, ErrorCode.tooMany, `too many failed authentications from this address; retry in ${retry} s`);
+        throw new HttpError(
+          429,
+          ErrorCode.tooMany,
+          `too many failed authentications from this address; retry in ${retry} s`,
+        );
       }
       reply.header('www-authenticate', 'Bearer realm="zhihui", error="invalid_token"');
       throw new HttpError(401, ErrorCode.unauthorized, 'the key is not valid (unknown or revoked)');
@@ -128,12 +139,29 @@ export default fp(
 
     function requireScope(scope: Scope | 'all') {
       return async function checkScope(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-        const p = await bearerPrincipal(request, reply, scope === 'admin' ? 'admin requests' : scope === 'metrics' ? 'metrics' : 'writes');
+        const p = await bearerPrincipal(
+          request,
+          reply,
+          scope === 'admin' ? 'admin requests' : scope === 'metrics' ? 'metrics' : 'writes',
+        );
         const ok = scope === 'all' ? WRITE_SCOPES.every((s) => p.scopes.has(s)) : p.scopes.has(scope);
         if (!ok) {
-          const has = p.person ? `a ${p.person.role}'s account may: ${[...p.scopes].join(', ') || 'read only'}` : p.role === 'viewer' ? 'a viewer token can only read' : `this key may: ${[...p.scopes].join(', ') || 'nothing'}`;
-          const needs = scope === 'admin' ? 'the admin role (ADMIN_KEY or a key with the admin scope)' : scope === 'all' ? 'a key with every write scope' : `the '${scope}' scope`;
-          throw new HttpError(403, ErrorCode.forbidden, `${has}; ${request.method} ${request.routeOptions.url ?? request.url} needs ${needs}`);
+          const has = p.person
+            ? `a ${p.person.role}'s account may: ${[...p.scopes].join(', ') || 'read only'}`
+            : p.role === 'viewer'
+              ? 'a viewer token can only read'
+              : `this key may: ${[...p.scopes].join(', ') || 'nothing'}`;
+          const needs =
+            scope === 'admin'
+              ? 'the admin role (ADMIN_KEY or a key with the admin scope)'
+              : scope === 'all'
+                ? 'a key with every write scope'
+                : `the '${scope}' scope`;
+          throw new HttpError(
+            403,
+            ErrorCode.forbidden,
+            `${has}; ${request.method} ${request.routeOptions.url ?? request.url} needs ${needs}`,
+          );
         }
         request.actor = p.name;
         request.principal = p;

@@ -81,7 +81,11 @@ export function createMetrics(): Metrics {
     },
     describe(name, text, buckets) {
       help.set(name, text);
-      if (buckets) bucketsOf.set(name, [...buckets].sort((a, b) => a - b));
+      if (buckets)
+        bucketsOf.set(
+          name,
+          [...buckets].sort((a, b) => a - b),
+        );
     },
     render() {
       const out: string[] = [];

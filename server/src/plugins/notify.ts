@@ -39,7 +39,10 @@ export default fp(
       metrics: app.metrics,
     });
     app.decorate('notify', service);
-    app.metrics.describe('zhihui_notify_deliveries_total', 'Notification deliveries finished, by channel and status (sent, failed)');
+    app.metrics.describe(
+      'zhihui_notify_deliveries_total',
+      'Notification deliveries finished, by channel and status (sent, failed)',
+    );
     app.addHook('onReady', async () => {
       await service.start();
     });

@@ -61,13 +61,20 @@ const SWEEP_MS = 60_000;
  */
 export default fp(
   async (app) => {
-    const service = new PeopleService(app.store, app.config.people, () => app.regions, (name) => {
-      for (const kind of ['key', 'viewer'] as const) {
-        if (app.credentials.envNames(kind).some((e) => e.name === name)) return `a credential from the environment is called '${name}'`;
-        if (app.credentials.list(kind, null).some((c) => c.name === name)) return `a key or viewer token is called '${name}'`;
-      }
-      return null;
-    });
+    const service = new PeopleService(
+      app.store,
+      app.config.people,
+      () => app.regions,
+      (name) => {
+        for (const kind of ['key', 'viewer'] as const) {
+          if (app.credentials.envNames(kind).some((e) => e.name === name))
+            return `a credential from the environment is called '${name}'`;
+          if (app.credentials.list(kind, null).some((c) => c.name === name))
+            return `a key or viewer token is called '${name}'`;
+        }
+        return null;
+      },
+    );
 
     const ofCookie = async (header: unknown): Promise<SignedIn | null> => {
       const secret = cookieValue(header, SESSION_COOKIE);
@@ -85,7 +92,11 @@ export default fp(
         if (opts.csrf && request.method !== 'GET' && request.method !== 'HEAD') {
           const sent = request.headers[CSRF_HEADER];
           if (typeof sent !== 'string' || !sameSecret(sent, who.session.csrf)) {
-            throw new HttpError(403, ErrorCode.csrf, `a write made with the session cookie needs the session's token in the ${CSRF_HEADER} header (GET /api/v1/session gives it)`);
+            throw new HttpError(
+              403,
+              ErrorCode.csrf,
+              `a write made with the session cookie needs the session's token in the ${CSRF_HEADER} header (GET /api/v1/session gives it)`,
+            );
           }
         }
         request.principal = principalOfPerson(who.user, who.session);
@@ -113,7 +124,12 @@ export default fp(
         app.store
           .getSession(sid)
           .then((found) => {
-            if (!found || Date.now() - Date.parse(found.lastSeenAt) > app.config.people.idleMs || Date.now() >= Date.parse(found.expiresAt)) s.disconnect(true);
+            if (
+              !found ||
+              Date.now() - Date.parse(found.lastSeenAt) > app.config.people.idleMs ||
+              Date.now() >= Date.parse(found.expiresAt)
+            )
+              s.disconnect(true);
           })
           .catch(() => {});
       }

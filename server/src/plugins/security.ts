@@ -66,7 +66,10 @@ export default fp(
   async (app) => {
     const { config } = app;
     await app.register(helmet, {
-      contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(config.tileUrl, config.file.video?.origins ?? []) },
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: cspDirectives(config.tileUrl, config.file.video?.origins ?? []),
+      },
       // TLS is the reverse proxy's business (it sets HSTS); on plain-HTTP intranets HSTS and
       // upgrade-insecure-requests would only break things.
       hsts: false,
@@ -87,7 +90,10 @@ export default fp(
       allowList: (request) => config.rateLimitWrites <= 0 || !WRITE_METHODS.has(request.method),
       keyGenerator: writeClient,
       errorResponseBuilder: (_request, context) =>
-        Object.assign(new Error(`too many writes: at most ${context.max} per minute per client; retry in ${context.after}`), { statusCode: 429 }),
+        Object.assign(
+          new Error(`too many writes: at most ${context.max} per minute per client; retry in ${context.after}`),
+          { statusCode: 429 },
+        ),
     });
 
     if (config.corsOrigins.length > 0) {
@@ -96,7 +102,10 @@ export default fp(
         const origin = request.headers.origin;
         if (typeof origin === 'string' && allowed.has(origin)) {
           reply.header('access-control-allow-origin', origin);
-          reply.header('access-control-expose-headers', 'retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset');
+          reply.header(
+            'access-control-expose-headers',
+            'retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset',
+          );
         }
         reply.header('vary', 'Origin');
       });

@@ -37,7 +37,9 @@ export default fp(
         tree: app.regions,
         cameras,
         workers,
-        openClues: clues.filter((c) => c.createdBy === SIM_ACTOR && ['reported', 'verified', 'dispatched', 'resolved'].includes(c.status)),
+        openClues: clues.filter(
+          (c) => c.createdBy === SIM_ACTOR && ['reported', 'verified', 'dispatched', 'resolved'].includes(c.status),
+        ),
         seed: Number(process.env.SIMULATOR_SEED ?? now % 1_000_000),
         speed: app.config.simulatorSpeed,
         heartbeatSec: Math.max(10, app.config.heartbeatTimeoutSec),

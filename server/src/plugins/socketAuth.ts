@@ -17,9 +17,18 @@ type Headers = Record<string, string | string[] | undefined>;
  * Where a socket's handshake came from, as the HTTP side sees a request: the client address by
  * the same proxy-addr rule Fastify applies (TRUST_PROXY), and the TCP peer.
  */
-export function handshakeOrigin(trustProxy: boolean | string): (hs: { address: string; headers: unknown }) => { ip: string; peer: string } {
-  const trust = typeof trustProxy === 'boolean' ? () => trustProxy : proxyAddr.compile(trustProxy.split(',').map((x) => x.trim()));
-  return (hs) => ({ ip: proxyAddr({ headers: hs.headers, socket: { remoteAddress: hs.address } } as unknown as Parameters<typeof proxyAddr>[0], trust), peer: hs.address });
+export function handshakeOrigin(
+  trustProxy: boolean | string,
+): (hs: { address: string; headers: unknown }) => { ip: string; peer: string } {
+  const trust =
+    typeof trustProxy === 'boolean' ? () => trustProxy : proxyAddr.compile(trustProxy.split(',').map((x) => x.trim()));
+  return (hs) => ({
+    ip: proxyAddr(
+      { headers: hs.headers, socket: { remoteAddress: hs.address } } as unknown as Parameters<typeof proxyAddr>[0],
+      trust,
+    ),
+    peer: hs.address,
+  });
 }
 
 /**
@@ -27,7 +36,11 @@ export function handshakeOrigin(trustProxy: boolean | string): (hs: { address: s
  * carry any credential; a URL (`?token=`) or the wall's cookie only a viewer token, because URLs
  * end up in logs and histories and cookies ride along on other sites' requests.
  */
-export function handshakeToken(h: { headers: Headers; auth?: unknown; query?: unknown }): { token: string; anyKind: boolean } | null {
+export function handshakeToken(h: {
+  headers: Headers;
+  auth?: unknown;
+  query?: unknown;
+}): { token: string; anyKind: boolean } | null {
   const a = h.auth as { token?: unknown } | undefined;
   if (a && typeof a === 'object' && typeof a.token === 'string') return { token: a.token, anyKind: true };
   const bearer = bearerOf(h.headers.authorization);
@@ -59,12 +72,22 @@ export default fp(
     };
 
     /** The principal of a presented token, or a refusal (after the failure throttle's delay). */
-    async function authenticate(token: string, anyKind: boolean, from: { ip: string; peer: string }): Promise<Principal | ReturnType<typeof refusal>> {
+    async function authenticate(
+      token: string,
+      anyKind: boolean,
+      from: { ip: string; peer: string },
+    ): Promise<Principal | ReturnType<typeof refusal>> {
       const p = app.identify.principal(token);
       if (p && (anyKind || p.role === 'viewer')) return p;
       const retry = await app.identify.failed({ ...from, token });
-      if (retry !== null) return refusal(ErrorCode.tooMany, `too many failed authentications from this address; retry in ${retry} s`);
-      return refusal(ErrorCode.unauthorized, p ? 'a write or admin key is accepted only as auth.token or in the Authorization header' : 'the viewer token is not valid (unknown or revoked)');
+      if (retry !== null)
+        return refusal(ErrorCode.tooMany, `too many failed authentications from this address; retry in ${retry} s`);
+      return refusal(
+        ErrorCode.unauthorized,
+        p
+          ? 'a write or admin key is accepted only as auth.token or in the Authorization header'
+          : 'the viewer token is not valid (unknown or revoked)',
+      );
     }
 
     app.io.use((socket, next) => {
@@ -83,7 +106,13 @@ export default fp(
           }
         }
         if (!app.viewerGate.required()) return next();
-        if (found === null) return next(refusal(ErrorCode.unauthorized, 'this server needs a viewer token: open the wall with ?token=<token>, or pass auth: { token }'));
+        if (found === null)
+          return next(
+            refusal(
+              ErrorCode.unauthorized,
+              'this server needs a viewer token: open the wall with ?token=<token>, or pass auth: { token }',
+            ),
+          );
         const p = await authenticate(found.token, found.anyKind, originOf(hs));
         if (p instanceof Error) return next(p);
         socket.data.principal = p;
@@ -100,16 +129,21 @@ export default fp(
     app.viewerGate.onEnabled(() => cutWhere((p) => p === null));
 
     // Renew the viewer cookie on each handshake that carries a valid viewer token.
-    app.io.engine.on('initial_headers', (headers: Record<string, string | string[]>, req: { headers: Headers; url?: string }) => {
-      if (!app.viewerGate.required()) return;
-      const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
-      const found = handshakeToken({ headers: req.headers, query: { token: query.get('token') ?? undefined } });
-      if (found === null) return;
-      const p = app.identify.principal(found.token);
-      if (p?.role !== 'viewer') return;
-      const secure = req.headers['x-forwarded-proto'] === 'https' || (req as { socket?: { encrypted?: boolean } }).socket?.encrypted === true;
-      headers['set-cookie'] = viewerCookie(found.token, secure);
-    });
+    app.io.engine.on(
+      'initial_headers',
+      (headers: Record<string, string | string[]>, req: { headers: Headers; url?: string }) => {
+        if (!app.viewerGate.required()) return;
+        const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+        const found = handshakeToken({ headers: req.headers, query: { token: query.get('token') ?? undefined } });
+        if (found === null) return;
+        const p = app.identify.principal(found.token);
+        if (p?.role !== 'viewer') return;
+        const secure =
+          req.headers['x-forwarded-proto'] === 'https' ||
+          (req as { socket?: { encrypted?: boolean } }).socket?.encrypted === true;
+        headers['set-cookie'] = viewerCookie(found.token, secure);
+      },
+    );
   },
   { name: 'socketAuth', fastify: '5.x', dependencies: ['stream', 'credentials', 'identify', 'viewerGate', 'people'] },
 );

@@ -25,26 +25,70 @@ export default fp(
       store: app.store,
       bus: app.bus,
       log: app.log,
-      adapters: (config, feed) => createAdapter(config, feed, { ingest: app.ingest, store: app.store, regions: () => app.regions }),
+      adapters: (config, feed) =>
+        createAdapter(config, feed, { ingest: app.ingest, store: app.store, regions: () => app.regions }),
     });
     app.decorate('sources', registry);
 
     const m = app.metrics;
-    const per = (value: (v: SourceView) => number) => () => registry.list().map((v) => ({ labels: { source: v.id, kind: v.kind }, value: value(v) }));
-    m.gauge('zhihui_source_up', per((v) => (v.state === 'up' ? 1 : 0)), 'Status source up (1), or starting or down (0)');
-    m.gauge('zhihui_source_connected', per((v) => (v.connected ? 1 : 0)), 'Status source connection (or keepalive) present');
-    m.gauge('zhihui_source_messages', per((v) => v.messages), 'Messages received from the source since the start');
-    m.gauge('zhihui_source_messages_per_minute', per((v) => v.messagesPerMinute), 'Messages received in the last minute');
-    m.gauge('zhihui_source_rejects_per_minute', per((v) => v.rejectsPerMinute), 'Bad input from the source in the last minute');
+    const per = (value: (v: SourceView) => number) => () =>
+      registry.list().map((v) => ({ labels: { source: v.id, kind: v.kind }, value: value(v) }));
+    m.gauge(
+      'zhihui_source_up',
+      per((v) => (v.state === 'up' ? 1 : 0)),
+      'Status source up (1), or starting or down (0)',
+    );
+    m.gauge(
+      'zhihui_source_connected',
+      per((v) => (v.connected ? 1 : 0)),
+      'Status source connection (or keepalive) present',
+    );
+    m.gauge(
+      'zhihui_source_messages',
+      per((v) => v.messages),
+      'Messages received from the source since the start',
+    );
+    m.gauge(
+      'zhihui_source_messages_per_minute',
+      per((v) => v.messagesPerMinute),
+      'Messages received in the last minute',
+    );
+    m.gauge(
+      'zhihui_source_rejects_per_minute',
+      per((v) => v.rejectsPerMinute),
+      'Bad input from the source in the last minute',
+    );
     m.gauge(
       'zhihui_source_rejects',
-      () => registry.list().flatMap((v) => Object.entries(v.rejects).map(([reject, n]) => ({ labels: { source: v.id, kind: v.kind, reject }, value: n }))),
+      () =>
+        registry.list().flatMap((v) =>
+          Object.entries(v.rejects).map(([reject, n]) => ({
+            labels: { source: v.id, kind: v.kind, reject },
+            value: n,
+          })),
+        ),
       'Bad input from the source since the start, by kind (bad_payload, unknown_id, …)',
     );
-    m.gauge('zhihui_source_last_message_timestamp_seconds', per((v) => (v.lastMessageAt === null ? 0 : Date.parse(v.lastMessageAt) / 1000)), 'Time of the last message from the source');
-    m.gauge('zhihui_source_channels', per((v) => v.channels), 'Channels whose state comes from the source');
-    m.gauge('zhihui_source_flapping_channels', per((v) => v.flapping), 'Channels held because they flap');
-    m.gauge('zhihui_source_flapping_episodes', per((v) => v.flappingEpisodes), 'Flapping episodes since the start (each counted once)');
+    m.gauge(
+      'zhihui_source_last_message_timestamp_seconds',
+      per((v) => (v.lastMessageAt === null ? 0 : Date.parse(v.lastMessageAt) / 1000)),
+      'Time of the last message from the source',
+    );
+    m.gauge(
+      'zhihui_source_channels',
+      per((v) => v.channels),
+      'Channels whose state comes from the source',
+    );
+    m.gauge(
+      'zhihui_source_flapping_channels',
+      per((v) => v.flapping),
+      'Channels held because they flap',
+    );
+    m.gauge(
+      'zhihui_source_flapping_episodes',
+      per((v) => v.flappingEpisodes),
+      'Flapping episodes since the start (each counted once)',
+    );
 
     if (registry.feeds.size === 0) return;
     const leadership = await acquireLeadership(app.config, 'sources', { log: app.log });

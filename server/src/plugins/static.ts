@@ -13,7 +13,9 @@ export default fp(
   async (app) => {
     const { clientDir, region } = app.config;
     // A wall whose viewer token is bound to a region opens on that region.
-    app.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(`/wall/${request.principal?.region ?? region}`, 302));
+    app.get('/', { schema: { hide: true } }, async (request, reply) =>
+      reply.redirect(`/wall/${request.principal?.region ?? region}`, 302),
+    );
 
     const built = existsSync(path.join(clientDir, 'index.html'));
     if (!built) {
@@ -22,7 +24,9 @@ export default fp(
         reply
           .code(503)
           .type('text/html; charset=utf-8')
-          .send('<!doctype html><meta charset="utf-8"><title>Zhihui</title><p>The wall client is not built yet. Run <code>npm run build -w client</code> and restart. The API is up: <a href="/docs">/docs</a>.</p>');
+          .send(
+            '<!doctype html><meta charset="utf-8"><title>Zhihui</title><p>The wall client is not built yet. Run <code>npm run build -w client</code> and restart. The API is up: <a href="/docs">/docs</a>.</p>',
+          );
       app.get('/wall/*', { schema: { hide: true } }, notBuilt);
       app.get('/meeting/*', { schema: { hide: true } }, notBuilt);
       app.get('/admin/*', { schema: { hide: true } }, notBuilt);

@@ -56,7 +56,11 @@ export default fp(
     if (config.seed && (await raw.isEmpty())) {
       const r = await seedStore(raw, { fixturesDir: config.fixturesDir, anchor: config.seedAnchor });
       if (r.seeded) app.log.info({ shiftDays: r.shiftDays, ...r.counts }, 'seeded the store from fixtures');
-      else app.log.warn({ fixturesDir: config.fixturesDir }, 'no fixtures found (fixtures/data/meta.json): the store starts empty');
+      else
+        app.log.warn(
+          { fixturesDir: config.fixturesDir },
+          'no fixtures found (fixtures/data/meta.json): the store starts empty',
+        );
     }
     const store = timed(raw, app.metrics);
     app.decorate('store', store);
@@ -66,7 +70,8 @@ export default fp(
       // Local only: every process reads its own tree from the store.
       app.bus.deliver('regions', { regions: app.regions.byCode.size });
     });
-    if (app.regions.byCode.size === 0) app.log.warn('the region tree is empty: region routes answer 404 until regions are loaded');
+    if (app.regions.byCode.size === 0)
+      app.log.warn('the region tree is empty: region routes answer 404 until regions are loaded');
   },
   { name: 'store', fastify: '5.x', dependencies: ['config', 'bus', 'metrics'] },
 );

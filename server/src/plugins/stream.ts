@@ -54,9 +54,15 @@ const checkSubscribe = checker(SubscribeRequestSchema);
 const checkUnsubscribe = checker(UnsubscribeRequestSchema);
 
 /** The ack of a payload that fails its schema, naming the first field at fault. */
-function invalid(errors: readonly FieldError[], event: string): { ok: false; error: { code: string; message: string } } {
+function invalid(
+  errors: readonly FieldError[],
+  event: string,
+): { ok: false; error: { code: string; message: string } } {
   const e = errors[0];
-  return { ok: false, error: { code: ErrorCode.validation, message: e ? `${e.field}: ${e.message}` : `invalid ${event} request` } };
+  return {
+    ok: false,
+    error: { code: ErrorCode.validation, message: e ? `${e.field}: ${e.message}` : `invalid ${event} request` },
+  };
 }
 
 /**
@@ -78,7 +84,10 @@ function pendingPackets(socket: ZhihuiSocket): number {
 }
 
 /** The socket.io server on the HTTP server, with the transport settings every wall connection gets. */
-function createIo(server: FastifyInstance['server'], corsOrigins: FastifyInstance['config']['corsOrigins']): ZhihuiServer {
+function createIo(
+  server: FastifyInstance['server'],
+  corsOrigins: FastifyInstance['config']['corsOrigins'],
+): ZhihuiServer {
   return new Server(server, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
@@ -150,8 +159,15 @@ export default fp(
     };
 
     // What one socket may cost, whatever its client sends or fails to read (live/socketGuards.ts).
-    const guards = new SocketGuards({ tooManyCode: ErrorCode.tooMany, onCut: (socket, why, detail) => app.log.warn({ socket: socket.id, ...detail }, `socket cut: ${why}`) });
-    app.metrics.gauge('zhihui_socket_unsent_bytes', () => guards.total, 'Bytes waiting to leave for sockets at the last count (write buffers and transports)');
+    const guards = new SocketGuards({
+      tooManyCode: ErrorCode.tooMany,
+      onCut: (socket, why, detail) => app.log.warn({ socket: socket.id, ...detail }, `socket cut: ${why}`),
+    });
+    app.metrics.gauge(
+      'zhihui_socket_unsent_bytes',
+      () => guards.total,
+      'Bytes waiting to leave for sockets at the last count (write buffers and transports)',
+    );
     /** The last snapshot built per region, reused for repeat subscribes while its seq is current. */
     const built = new Map<string, { seq: number; at: number; snapshot: RegionSnapshot }>();
     const snapshotOf = (code: string): RegionSnapshot => {
@@ -181,14 +197,17 @@ export default fp(
       return out.length > 0;
     };
     // Changes go out at once after a quiet spell and coalesce only under load (live/flushPacer.ts).
-    const pacer = new FlushPacer(() => {
-      try {
-        return flush();
-      } catch (err) {
-        app.log.error({ err }, 'stream flush failed');
-        return false;
-      }
-    }, { maxMs: app.config.flushMs });
+    const pacer = new FlushPacer(
+      () => {
+        try {
+          return flush();
+        } catch (err) {
+          app.log.error({ err }, 'stream flush failed');
+          return false;
+        }
+      },
+      { maxMs: app.config.flushMs },
+    );
 
     const leave = (socket: ZhihuiSocket, code: string) => {
       socket.data.regions?.delete(code);
@@ -213,7 +232,13 @@ export default fp(
       void app.identify.failed({ ...originOf(socket.handshake), token }).then((retry) =>
         reply({
           ok: false,
-          error: retry !== null ? { code: ErrorCode.tooMany, message: `too many failed authentications from this address; retry in ${retry} s` } : { code: ErrorCode.unauthorized, message: 'the viewer token is not valid (unknown or revoked)' },
+          error:
+            retry !== null
+              ? {
+                  code: ErrorCode.tooMany,
+                  message: `too many failed authentications from this address; retry in ${retry} s`,
+                }
+              : { code: ErrorCode.unauthorized, message: 'the viewer token is not valid (unknown or revoked)' },
         }),
       );
       return false;
@@ -222,11 +247,18 @@ export default fp(
     /** Why this socket may not have this region's snapshot now, or null. Region reach is decided by domain/reach.ts. */
     function refusalOf(socket: ZhihuiSocket, code: string): Refusal | 'cut' | null {
       const p = socket.data.principal ?? null;
-      if (p === null && app.viewerGate.required()) return { code: ErrorCode.unauthorized, message: 'this server needs a viewer token: reconnect with one' };
-      if (!reaches(app.regions, p?.region ?? null, code)) return { code: ErrorCode.forbidden, message: `region ${code} is outside this credential's region (${p?.region ?? ''})` };
-      if (!streams || !app.live.has(code)) return { code: ErrorCode.unknownRegion, message: `region ${code} is not known` };
+      if (p === null && app.viewerGate.required())
+        return { code: ErrorCode.unauthorized, message: 'this server needs a viewer token: reconnect with one' };
+      if (!reaches(app.regions, p?.region ?? null, code))
+        return {
+          code: ErrorCode.forbidden,
+          message: `region ${code} is outside this credential's region (${p?.region ?? ''})`,
+        };
+      if (!streams || !app.live.has(code))
+        return { code: ErrorCode.unknownRegion, message: `region ${code} is not known` };
       const regions = socket.data.regions;
-      if (regions && !regions.has(code) && regions.size >= MAX_REGIONS_PER_SOCKET) return { code: ErrorCode.tooMany, message: `at most ${MAX_REGIONS_PER_SOCKET} regions per connection` };
+      if (regions && !regions.has(code) && regions.size >= MAX_REGIONS_PER_SOCKET)
+        return { code: ErrorCode.tooMany, message: `at most ${MAX_REGIONS_PER_SOCKET} regions per connection` };
       return guards.admitSnapshot(socket);
     }
 
@@ -311,7 +343,8 @@ export default fp(
       streams = new RegionStreams(app.live.engine, () => pacer.notify());
       // The engine computes its roll-ups on first use, which for a whole tree takes a second or
       // more: pay for it here, before listening, rather than in the first wall's subscribe.
-      for (const code of new Set([...app.regions.roots.map((r) => r.code), app.config.region])) if (app.live.has(code)) app.live.engine.snapshot(code, 0);
+      for (const code of new Set([...app.regions.roots.map((r) => r.code), app.config.region]))
+        if (app.live.has(code)) app.live.engine.snapshot(code, 0);
       app.live.onReload((engine) => {
         streams?.replaceEngine(engine);
         flush();

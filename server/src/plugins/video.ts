@@ -31,7 +31,11 @@ export default fp(
       throw new ConfigFileError(`ZHIHUI_CONFIG ${app.config.configPath ?? ''}: ${(err as Error).message}`);
     }
     const demo = settings.demo ? loadDemoAssets(app.config.fixturesDir) : null;
-    if (settings.demo && !demo) app.log.warn({ dir: app.config.fixturesDir }, 'video: demo clip fixtures/video/demo.flv missing or unreadable; channels without a source will not play');
+    if (settings.demo && !demo)
+      app.log.warn(
+        { dir: app.config.fixturesDir },
+        'video: demo clip fixtures/video/demo.flv missing or unreadable; channels without a source will not play',
+      );
 
     const broker = new Broker(settings, { store: app.store, tree: () => app.live.engine.tree, demo });
     const sessions = new Sessions({
@@ -39,14 +43,25 @@ export default fp(
       leaseMs: LEASE_SEC * 1000,
       maxSessions: MAX_SESSIONS,
       onRelease: () => app.metrics.inc('zhihui_video_platform_stops_total'),
-      onReleaseError: (channelId, err) => app.log.warn({ channelId, err: (err as Error).message }, 'video: the platform did not take the stop of a stream'),
+      onReleaseError: (channelId, err) =>
+        app.log.warn(
+          { channelId, err: (err as Error).message },
+          'video: the platform did not take the stop of a stream',
+        ),
     });
     const service = new VideoService(settings, () => app.live.engine, broker, sessions);
     app.decorate('video', service);
 
-    app.metrics.describe('zhihui_video_platform_stops_total', 'streams released on the platform after their last viewer closed');
+    app.metrics.describe(
+      'zhihui_video_platform_stops_total',
+      'streams released on the platform after their last viewer closed',
+    );
     app.metrics.gauge('zhihui_video_sessions', () => sessions.stats().sessions, 'open video sessions (tiles playing)');
-    app.metrics.gauge('zhihui_video_channels', () => sessions.stats().channels, 'channels streaming to at least one viewer');
+    app.metrics.gauge(
+      'zhihui_video_channels',
+      () => sessions.stats().channels,
+      'channels streaming to at least one viewer',
+    );
 
     const timer = setInterval(() => sessions.sweep(), SWEEP_MS);
     timer.unref();

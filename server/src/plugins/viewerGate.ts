@@ -45,7 +45,9 @@ export function cookieToken(header: unknown): string | null {
 /** Set-Cookie value carrying (or, with null, clearing) the viewer token. */
 export function viewerCookie(token: string | null, secure: boolean): string {
   const attrs = `Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
-  return token === null ? `${VIEWER_COOKIE}=; Max-Age=0; ${attrs}` : `${VIEWER_COOKIE}=${token}; Max-Age=${COOKIE_MAX_AGE_S}; ${attrs}`;
+  return token === null
+    ? `${VIEWER_COOKIE}=; Max-Age=0; ${attrs}`
+    : `${VIEWER_COOKIE}=${token}; Max-Age=${COOKIE_MAX_AGE_S}; ${attrs}`;
 }
 
 /** Which viewer gate a request falls under, by its route pattern (never by the raw URL, which may be encoded). */
@@ -84,7 +86,8 @@ function needsTokenPage(region: string): string {
 export default fp(
   async (app) => {
     const { config } = app;
-    const required = (): boolean => (config.requireViewer === 'auto' ? app.credentials.viewerIssued() : config.requireViewer === 'on');
+    const required = (): boolean =>
+      config.requireViewer === 'auto' ? app.credentials.viewerIssued() : config.requireViewer === 'on';
     const enabledListeners: (() => void)[] = [];
     let was = required();
     app.credentials.onChange(() => {
@@ -93,7 +96,11 @@ export default fp(
       was = now;
     });
     /** Admits a request under the gate (a page, or the read API), setting its principal; 401 or 429 otherwise. */
-    async function admit(request: FastifyRequest, reply: FastifyReply, gate: 'page' | 'read'): Promise<FastifyReply | void> {
+    async function admit(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      gate: 'page' | 'read',
+    ): Promise<FastifyReply | void> {
       const query = request.query as Record<string, unknown> | undefined;
       const fromQuery = query && typeof query.token === 'string' ? query.token : null;
       // Consumed here, so route schemas never see (or log) it.
@@ -104,7 +111,11 @@ export default fp(
         const who = await app.people.of(request);
         if (who) {
           if (required() && who.user.role === 'operator' && isMeetingRoute(request.routeOptions.url)) {
-            throw new HttpError(403, ErrorCode.forbidden, 'the meeting view and reports are for leaders and admins (or a display with a viewer token)');
+            throw new HttpError(
+              403,
+              ErrorCode.forbidden,
+              'the meeting view and reports are for leaders and admins (or a display with a viewer token)',
+            );
           }
           // What the gate admits is viewing (pages, reads, opening a video tile), not a write of records:
           // no CSRF token is asked (the SameSite=Strict cookie does not ride cross-site requests anyway).
@@ -115,10 +126,19 @@ export default fp(
       const fromCookie = cookieToken(request.headers.cookie);
       const token = bearer ?? fromQuery ?? fromCookie;
       const deny = (status: number, message: string): FastifyReply | never => {
-        if (gate === 'page' && status === 401) return reply.code(401).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(needsTokenPage(config.region));
+        if (gate === 'page' && status === 401)
+          return reply
+            .code(401)
+            .type('text/html; charset=utf-8')
+            .header('cache-control', 'no-store')
+            .send(needsTokenPage(config.region));
         throw new HttpError(status, status === 429 ? ErrorCode.tooMany : ErrorCode.unauthorized, message);
       };
-      if (token === null) return deny(401, 'this server needs a viewer token: Authorization: Bearer <token>, ?token=<token>, or the cookie set when a wall is opened with ?token=');
+      if (token === null)
+        return deny(
+          401,
+          'this server needs a viewer token: Authorization: Bearer <token>, ?token=<token>, or the cookie set when a wall is opened with ?token=',
+        );
       const p = app.identify.principal(token);
       // Write and admin keys read too, but only from the Authorization header: never from a URL or a cookie.
       if (!p || (p.role !== 'viewer' && token !== bearer)) {
@@ -128,11 +148,17 @@ export default fp(
           reply.header('retry-after', String(retry));
           return deny(429, `too many failed authentications from this address; retry in ${retry} s`);
         }
-        return deny(401, p ? 'a write or admin key is accepted only in the Authorization header' : 'the viewer token is not valid (unknown or revoked)');
+        return deny(
+          401,
+          p
+            ? 'a write or admin key is accepted only in the Authorization header'
+            : 'the viewer token is not valid (unknown or revoked)',
+        );
       }
       request.principal = p;
       request.actor = p.name;
-      if (gate === 'page' && p.role === 'viewer') reply.header('set-cookie', viewerCookie(token, request.protocol === 'https'));
+      if (gate === 'page' && p.role === 'viewer')
+        reply.header('set-cookie', viewerCookie(token, request.protocol === 'https'));
     }
 
     app.decorate('viewerGate', {

@@ -44,10 +44,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   const revoke = async (kind: CredentialKind, id: string, by: Principal) => {
     const cur = app.credentials.get(id);
     // A credential outside the admin's subtree is, for that admin, one that does not exist.
-    const rec = cur && covers(app.regions, by.region, cur.region) ? await app.credentials.revoke(kind, id, auditActorOf(by)) : null;
+    const rec =
+      cur && covers(app.regions, by.region, cur.region)
+        ? await app.credentials.revoke(kind, id, auditActorOf(by))
+        : null;
     if (!rec) {
       if (by.region === null && app.credentials.envNames(kind).some((e) => e.name === id)) {
-        throw new HttpError(409, ErrorCode.conflict, `'${id}' comes from the environment (${kind === 'key' ? 'API_KEYS / ADMIN_KEY' : 'VIEWER_TOKENS'}): remove it there and restart`);
+        throw new HttpError(
+          409,
+          ErrorCode.conflict,
+          `'${id}' comes from the environment (${kind === 'key' ? 'API_KEYS / ADMIN_KEY' : 'VIEWER_TOKENS'}): remove it there and restart`,
+        );
       }
       throw notFound(kind === 'key' ? 'key' : 'viewer token', id);
     }
@@ -56,7 +63,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   /** The region a new credential is bound to: the one asked for (inside the admin's own), or the admin's. */
   const regionFor = (asked: string | undefined, by: Principal): RegionRoot => {
     if (asked === undefined) return by.region;
-    if (!app.regions.byCode.has(asked)) throw fieldError('region', `unknown region code '${asked}'`, ErrorCode.unknownRegion);
+    if (!app.regions.byCode.has(asked))
+      throw fieldError('region', `unknown region code '${asked}'`, ErrorCode.unknownRegion);
     if (!covers(app.regions, by.region, asked)) throw outOfReach(app.regions, by.region!, asked, 'region');
     return asked;
   };
@@ -77,19 +85,37 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const by = adminOf(request);
       const spec = { name: request.body.name, scopes: request.body.scopes, region: regionFor(request.body.region, by) };
       const { record, token } = await app.credentials.create('key', spec, auditActorOf(by));
-      return reply.code(201).header('cache-control', 'no-store').send({ ...publicView(record), key: token });
+      return reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send({ ...publicView(record), key: token });
     },
   );
 
   app.get(
     '/admin/keys',
-    { schema: { tags: ['admin'], summary: "Ingest and admin keys inside the admin's region, without their secrets", security: [{ bearer: [] }], response: { 200: CredentialListSchema, ...errorResponses(401, 403) } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "Ingest and admin keys inside the admin's region, without their secrets",
+        security: [{ bearer: [] }],
+        response: { 200: CredentialListSchema, ...errorResponses(401, 403) },
+      },
+    },
     async (request) => list('key', adminOf(request)),
   );
 
   app.delete(
     '/admin/keys/:id',
-    { schema: { tags: ['admin'], summary: 'Revoke a key (at once; repeating is harmless)', security: [{ bearer: [] }], params: CredentialParamsSchema, response: { 200: CredentialSchema, ...errorResponses(401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke a key (at once; repeating is harmless)',
+        security: [{ bearer: [] }],
+        params: CredentialParamsSchema,
+        response: { 200: CredentialSchema, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
     async (request) => revoke('key', request.params.id, adminOf(request)),
   );
 
@@ -109,23 +135,46 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const by = adminOf(request);
       const region = regionFor(request.body.region, by);
-      const { record, token } = await app.credentials.create('viewer', { name: request.body.name, scopes: [], region }, auditActorOf(by));
+      const { record, token } = await app.credentials.create(
+        'viewer',
+        { name: request.body.name, scopes: [], region },
+        auditActorOf(by),
+      );
       return reply
         .code(201)
         .header('cache-control', 'no-store')
-        .send({ ...publicView(record), token, url: `/wall/${region ?? app.config.region}?token=${encodeURIComponent(token)}` });
+        .send({
+          ...publicView(record),
+          token,
+          url: `/wall/${region ?? app.config.region}?token=${encodeURIComponent(token)}`,
+        });
     },
   );
 
   app.get(
     '/admin/viewer-tokens',
-    { schema: { tags: ['admin'], summary: "Viewer tokens inside the admin's region, without their secrets", security: [{ bearer: [] }], response: { 200: CredentialListSchema, ...errorResponses(401, 403) } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "Viewer tokens inside the admin's region, without their secrets",
+        security: [{ bearer: [] }],
+        response: { 200: CredentialListSchema, ...errorResponses(401, 403) },
+      },
+    },
     async (request) => list('viewer', adminOf(request)),
   );
 
   app.delete(
     '/admin/viewer-tokens/:id',
-    { schema: { tags: ['admin'], summary: 'Revoke a viewer token; walls using it are disconnected', security: [{ bearer: [] }], params: CredentialParamsSchema, response: { 200: CredentialSchema, ...errorResponses(401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke a viewer token; walls using it are disconnected',
+        security: [{ bearer: [] }],
+        params: CredentialParamsSchema,
+        response: { 200: CredentialSchema, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
     async (request) => revoke('viewer', request.params.id, adminOf(request)),
   );
 
@@ -147,7 +196,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const shown = ids.slice(0, 50);
       if (res.updated === 0) return res;
       const action = window === null ? AuditAction.maintenanceClear : AuditAction.maintenanceSet;
-      await app.audit.record(request, action, null, { ids: shown, more: ids.length - shown.length, window, updated: res.updated, rejected: res.rejected.length });
+      await app.audit.record(request, action, null, {
+        ids: shown,
+        more: ids.length - shown.length,
+        window,
+        updated: res.updated,
+        rejected: res.rejected.length,
+      });
       return res;
     },
   );
@@ -157,8 +212,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['admin'],
-        summary: 'The audit log, newest first: admin actions, inventory and maintenance changes, and every clue lifecycle step',
-        description: 'The log covers the whole tree, so only an admin of the whole tree (no region) reads it; an admin bound to a region gets 403.',
+        summary:
+          'The audit log, newest first: admin actions, inventory and maintenance changes, and every clue lifecycle step',
+        description:
+          'The log covers the whole tree, so only an admin of the whole tree (no region) reads it; an admin bound to a region gets 403.',
         security: [{ bearer: [] }],
         querystring: AuditQuerySchema,
         response: { 200: AuditPageSchema, ...errorResponses(400, 401, 403, 503) },

@@ -20,7 +20,6 @@ import { rootOf } from '../domain/reach.js';
 import { errorResponses } from '../plugins/errors.js';
 import { requestActor } from '../plugins/audit.js';
 
-
 /**
  * 说事儿: appeals (说事, 办事), topics (议事) and the monthly red and black list of villages (评事).
  * Writes need the `clues` scope (keys) or an operator's or admin's session; reads are as open as
@@ -44,7 +43,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: AppealSchema, ...errorResponses(400, 401, 403, 409, 413, 415) },
       },
     },
-    async (request, reply) => reply.code(201).send(await appeals.create(request.body, requestActor(request), rootOf(request))),
+    async (request, reply) =>
+      reply.code(201).send(await appeals.create(request.body, requestActor(request), rootOf(request))),
   );
 
   app.get(
@@ -66,7 +66,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: app.requireWriter,
       schema: {
         tags: ['appeals'],
-        summary: '办事: an appeal\'s owner, due time, outcome (resolved, explained, referred) or topic',
+        summary: "办事: an appeal's owner, due time, outcome (resolved, explained, referred) or topic",
         params: AppealIdParamsSchema,
         body: AppealPatchSchema,
         response: { 200: AppealSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
@@ -86,7 +86,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: TopicCreatedSchema, ...errorResponses(400, 401, 403, 409, 413, 415) },
       },
     },
-    async (request, reply) => reply.code(201).send(await appeals.createTopic(request.body, requestActor(request), rootOf(request))),
+    async (request, reply) =>
+      reply.code(201).send(await appeals.createTopic(request.body, requestActor(request), rootOf(request))),
   );
 
   app.patch(
@@ -95,7 +96,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: app.requireWriter,
       schema: {
         tags: ['appeals'],
-        summary: 'A topic\'s decision, owner, due time and outcome (given to its appeals still without one)',
+        summary: "A topic's decision, owner, due time and outcome (given to its appeals still without one)",
         params: AppealIdParamsSchema,
         body: TopicPatchSchema,
         response: { 200: TopicSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
@@ -114,7 +115,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TopicListSchema, ...errorResponses(400, 403) },
       },
     },
-    async (request) => ({ items: await appeals.listTopics(request.query.region, request.query.month, rootOf(request)) }),
+    async (request) => ({
+      items: await appeals.listTopics(request.query.region, request.query.month, rootOf(request)),
+    }),
   );
 
   app.get(
@@ -122,8 +125,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['appeals'],
-        summary: '评事: the month\'s red and black list of villages',
-        description: 'Score = rate·w_rate − overdue/appeals·w_overdue − repeats/appeals·w_repeats; defaults rate 1, overdue 1, repeats 0.5, 3 villages per list, villages with at least 3 appeals.',
+        summary: "评事: the month's red and black list of villages",
+        description:
+          'Score = rate·w_rate − overdue/appeals·w_overdue − repeats/appeals·w_repeats; defaults rate 1, overdue 1, repeats 0.5, 3 villages per list, villages with at least 3 appeals.',
         params: CodeParamsSchema,
         querystring: VillageBoardQuerySchema,
         response: { 200: VillageBoardSchema, ...errorResponses(400, 403, 404) },

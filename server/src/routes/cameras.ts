@@ -51,14 +51,19 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['cameras'],
         summary: 'Upsert the camera inventory (JSON, or text/csv with a header id,name,region,lon,lat[,inService])',
-        description: 'Rows are checked one by one: valid rows are stored, the others are listed in `rejected` with the field at fault. New channels start `unknown`.',
+        description:
+          'Rows are checked one by one: valid rows are stored, the others are listed in `rejected` with the field at fault. New channels start `unknown`.',
         security: [{ bearer: [] }],
         consumes: ['application/json', 'text/csv'],
         body: CameraInventorySchema,
         response: { 200: UpsertResultSchema, ...errorResponses(400, 401, 413, 415) },
       },
     },
-    async (request) => app.ingest.upsertCameras(request.body.cameras, request.actor, { source: isCsv(request.headers['content-type']) ? 'csv' : 'json', within: rootOf(request) }),
+    async (request) =>
+      app.ingest.upsertCameras(request.body.cameras, request.actor, {
+        source: isCsv(request.headers['content-type']) ? 'csv' : 'json',
+        within: rootOf(request),
+      }),
   );
 
   app.put(
@@ -68,7 +73,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['cameras'],
         summary: 'Set (or clear with null) a planned maintenance window for channels',
-        description: 'Channels in planned maintenance are not counted against the operational rate while the window lasts.',
+        description:
+          'Channels in planned maintenance are not counted against the operational rate while the window lasts.',
         security: [{ bearer: [] }],
         body: MaintenanceBodySchema,
         response: { 200: MaintenanceResultSchema, ...errorResponses(400, 401, 413, 415) },
@@ -110,7 +116,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       if (!app.regions.byCode.has(code)) throw notFound('region', code, ErrorCode.unknownRegion);
       assertReaches(app.regions, rootOf(request), code);
       const regions = descendantsOf(app.regions, code).map((r) => r.code);
-      const page = await app.store.listCameras({ regions, status: request.query.status, cursor: request.query.cursor, limit: request.query.limit ?? 200 });
+      const page = await app.store.listCameras({
+        regions,
+        status: request.query.status,
+        cursor: request.query.cursor,
+        limit: request.query.limit ?? 200,
+      });
       const now = Date.now();
       return { items: page.items.map((c) => cameraView(c, now)), nextCursor: page.nextCursor };
     },

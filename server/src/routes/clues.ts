@@ -21,7 +21,8 @@ import { errorResponses } from '../plugins/errors.js';
 function timeOf(field: string, raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   const t = parseQueryTime(raw);
-  if (t === null) throw fieldError(field, `'${raw}' is not a date (use ISO 8601, e.g. 2026-11-01 or 2026-11-01T08:00:00+08:00)`);
+  if (t === null)
+    throw fieldError(field, `'${raw}' is not a date (use ISO 8601, e.g. 2026-11-01 or 2026-11-01T08:00:00+08:00)`);
   return isoAt(t);
 }
 
@@ -42,7 +43,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['clues'],
         summary: 'Report a clue (线索)',
         description:
-          '201 with the stored clue; a repeated `id` with the same content answers 200 with the clue as stored (idempotent retries), with other content 409. `reportedAt` defaults to now, `dueAt` to one day (urgent) or three days later. A region outside the key\'s region is 403.',
+          "201 with the stored clue; a repeated `id` with the same content answers 200 with the clue as stored (idempotent retries), with other content 409. `reportedAt` defaults to now, `dueAt` to one day (urgent) or three days later. A region outside the key's region is 403.",
         security: [{ bearer: [] }],
         body: ClueCreateSchema,
         response: { 201: ClueSchema, 200: ClueSchema, ...errorResponses(400, 401, 403, 409, 413, 415) },
@@ -78,7 +79,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['clues'],
         summary: 'List clues, newest first, paginated by cursor',
-        description: "Without `region`, the clues of the credential's own region subtree (every clue when reads are open).",
+        description:
+          "Without `region`, the clues of the credential's own region subtree (every clue when reads are open).",
         querystring: ClueListQuerySchema,
         response: { 200: CluePageSchema, ...errorResponses(400, 403) },
       },
@@ -86,11 +88,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const q = request.query;
       const asked = q.region === undefined || q.region === '' ? undefined : q.region;
-      if (asked !== undefined && !app.regions.byCode.has(asked)) throw fieldError('region', `unknown region code '${asked}'`, ErrorCode.unknownRegion);
+      if (asked !== undefined && !app.regions.byCode.has(asked))
+        throw fieldError('region', `unknown region code '${asked}'`, ErrorCode.unknownRegion);
       const regions = readableCodes(app.regions, rootOf(request), asked);
       const from = timeOf('from', q.from);
       const to = timeOf('to', q.to);
-      if (from !== undefined && to !== undefined && Date.parse(to) <= Date.parse(from)) throw fieldError('to', 'must be after from');
+      if (from !== undefined && to !== undefined && Date.parse(to) <= Date.parse(from))
+        throw fieldError('to', 'must be after from');
       return app.store.listClues({
         regions,
         status: listOf('status', q.status, CLUE_STATUSES),
@@ -117,7 +121,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const found = await app.store.getClue(request.params.id);
       // Another subtree's clue is, to this credential, one that does not exist.
-      if (!found || !reaches(app.regions, rootOf(request), found.clue.region)) throw notFound('clue', request.params.id);
+      if (!found || !reaches(app.regions, rootOf(request), found.clue.region))
+        throw notFound('clue', request.params.id);
       return { ...found.clue, history: found.history };
     },
   );

@@ -31,7 +31,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   const geoDir = path.join(app.config.fixturesDir, 'data', 'geo');
   const cache = new Map<string, Promise<RegionGeo | null>>();
   let regions: Promise<Map<string, Region>> | null = null;
-  const version = await readJson<{ version?: string }>(fileURLToPath(new URL('../../package.json', import.meta.url))).then(
+  const version = await readJson<{ version?: string }>(
+    fileURLToPath(new URL('../../package.json', import.meta.url)),
+  ).then(
     (p) => p?.version ?? '0.0.0',
     () => '0.0.0',
   );

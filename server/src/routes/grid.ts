@@ -15,7 +15,6 @@ import { fieldError } from '../domain/errors.js';
 import { assertReaches, reaches, rootOf } from '../domain/reach.js';
 import { errorResponses } from '../plugins/errors.js';
 
-
 /** Grid workers (网格员): inventory, on-duty flag, patrol reports (which may raise a clue). */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
@@ -29,7 +28,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['grid'],
         summary: 'Upsert grid workers',
-        description: 'Rows are checked one by one; valid rows are stored, the others listed in `rejected`. Last report time is kept.',
+        description:
+          'Rows are checked one by one; valid rows are stored, the others listed in `rejected`. Last report time is kept.',
         security: [{ bearer: [] }],
         body: WorkersBodySchema,
         response: { 200: UpsertResultSchema, ...errorResponses(400, 401, 413, 415) },
@@ -50,7 +50,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const region = request.query.region;
-      if (region !== undefined && !app.regions.byCode.has(region)) throw fieldError('region', `unknown region code '${region}'`, ErrorCode.unknownRegion);
+      if (region !== undefined && !app.regions.byCode.has(region))
+        throw fieldError('region', `unknown region code '${region}'`, ErrorCode.unknownRegion);
       const root = rootOf(request);
       if (region !== undefined) assertReaches(app.regions, root, region, 'region');
       const under = region ?? root;

@@ -14,7 +14,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   const started = Date.now();
   app.get(
     '/healthz',
-    { schema: { tags: ['ops'], summary: 'Liveness and store reachability', response: { 200: HealthSchema, 503: HealthSchema } } },
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Liveness and store reachability',
+        response: { 200: HealthSchema, 503: HealthSchema },
+      },
+    },
     async (request, reply) => {
       let reachable = true;
       try {
@@ -35,10 +41,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   const access = app.config.metricsAccess;
   if (access !== 'off') {
-    app.get('/metrics', { schema: { hide: true }, ...(access === 'key' ? { onRequest: app.requireScope('metrics') } : {}) }, async (_request, reply) => {
-      reply.type('text/plain; version=0.0.4; charset=utf-8');
-      return app.metrics.render();
-    });
+    app.get(
+      '/metrics',
+      { schema: { hide: true }, ...(access === 'key' ? { onRequest: app.requireScope('metrics') } : {}) },
+      async (_request, reply) => {
+        reply.type('text/plain; version=0.0.4; charset=utf-8');
+        return app.metrics.render();
+      },
+    );
   }
 };
 

@@ -41,7 +41,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onClose', async () => pdf.close());
 
   /** The region asked for, when it exists (404) and the credential reaches it (403). */
-  const regionFor = (code: string, who: { principal: { region: string | null } | null }) => regionInReach(app.regions, rootOf(who), code);
+  const regionFor = (code: string, who: { principal: { region: string | null } | null }) =>
+    regionInReach(app.regions, rootOf(who), code);
 
   app.get(
     '/regions/:code/ranking',
@@ -86,13 +87,23 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const slug = periodSlug(r.period);
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', contentDisposition(`${region.name}_排名_${slug}.csv`, `ranking-${region.code}-${slug.replace('至', '_')}.csv`))
+        .header(
+          'content-disposition',
+          contentDisposition(
+            `${region.name}_排名_${slug}.csv`,
+            `ranking-${region.code}-${slug.replace('至', '_')}.csv`,
+          ),
+        )
         .send(rankingCsv(r));
     },
   );
 
   /** What a report is made of: checked (region in reach, period, sort), and the model built only when asked. */
-  const reportRequest = (code: string, q: { period?: string; from?: string; to?: string; sort?: string; dir?: string }, who: { principal: { region: string | null } | null }) => {
+  const reportRequest = (
+    code: string,
+    q: { period?: string; from?: string; to?: string; sort?: string; dir?: string },
+    who: { principal: { region: string | null } | null },
+  ) => {
     const region = regionFor(code, who);
     const now = Date.now();
     const p = resolvePeriod(q, now);
@@ -144,7 +155,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       return reply
         .type('application/pdf')
         .header('cache-control', 'no-store')
-        .header('content-disposition', contentDisposition(`${reportTitle(region.name)}_${slug}.pdf`, `report-${region.code}-${slug.replace('至', '_')}.pdf`))
+        .header(
+          'content-disposition',
+          contentDisposition(
+            `${reportTitle(region.name)}_${slug}.pdf`,
+            `report-${region.code}-${slug.replace('至', '_')}.pdf`,
+          ),
+        )
         .send(bytes);
     },
   );
@@ -207,7 +224,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const now = Date.now();
       // Without a region: the credential's own subtree (the whole tree's root when reads are open).
       const code = q.region || (rootOf(request) ?? app.regions.roots[0]?.code);
-      if (code === undefined || !app.regions.byCode.has(code)) throw fieldError('region', `unknown region code '${q.region ?? ''}'`, ErrorCode.unknownRegion);
+      if (code === undefined || !app.regions.byCode.has(code))
+        throw fieldError('region', `unknown region code '${q.region ?? ''}'`, ErrorCode.unknownRegion);
       assertReaches(app.regions, rootOf(request), code, 'region');
       const region = app.regions.byCode.get(code)!;
       const status = listOf('status', q.status, CLUE_STATUSES);
@@ -217,7 +235,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const label = p ? `${periodNameZh(p.kind)}_${slug}` : slug;
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', contentDisposition(`${region.name}_线索清单_${label}.csv`, `clues-${region.code}-${p ? slug.replace('至', '_') : 'all'}.csv`))
+        .header(
+          'content-disposition',
+          contentDisposition(
+            `${region.name}_线索清单_${label}.csv`,
+            `clues-${region.code}-${p ? slug.replace('至', '_') : 'all'}.csv`,
+          ),
+        )
         .send(cluesCsv(clues, app.regions, now));
     },
   );

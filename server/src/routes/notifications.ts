@@ -57,7 +57,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['notifications'],
-        summary: "The delivery log of a region's subtree, newest first: every message, its channel and what became of it",
+        summary:
+          "The delivery log of a region's subtree, newest first: every message, its channel and what became of it",
         querystring: DeliveryQuerySchema,
         response: { 200: DeliveryPageSchema, ...errorResponses(400, 403, 404) },
       },
@@ -82,7 +83,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['notifications'],
-        summary: "Roll-up alerts firing now in a region's subtree, and whether it is quiet hours (the wall's voice reads this)",
+        summary:
+          "Roll-up alerts firing now in a region's subtree, and whether it is quiet hours (the wall's voice reads this)",
         querystring: AlertsQuerySchema,
         response: { 200: AlertsAnswerSchema, ...errorResponses(400, 403, 404) },
       },
@@ -90,7 +92,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const region = regionOf(request.query.region, request);
       const q = app.notify.quietState();
-      return { quiet: q.quiet, quietUntil: q.until, announceEverySec: q.announceEverySec, alerts: app.notify.activeAlerts(region) };
+      return {
+        quiet: q.quiet,
+        quietUntil: q.until,
+        announceEverySec: q.announceEverySec,
+        alerts: app.notify.activeAlerts(region),
+      };
     },
   );
 
@@ -99,7 +106,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['notifications'],
-        summary: 'Working days by the official calendar (调休 included) with the override table, for [from, to] (dates, at most 400 days)',
+        summary:
+          'Working days by the official calendar (调休 included) with the override table, for [from, to] (dates, at most 400 days)',
         querystring: WorkdaysQuerySchema,
         response: { 200: WorkdaysSchema, ...errorResponses(400) },
       },
@@ -135,11 +143,22 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/admin/notifications',
-    { schema: { ...sec, summary: 'Channels (secrets masked), rules and quiet hours in force', response: { 200: NotifySettingsViewSchema, ...errorResponses(401, 403) } } },
+    {
+      schema: {
+        ...sec,
+        summary: 'Channels (secrets masked), rules and quiet hours in force',
+        response: { 200: NotifySettingsViewSchema, ...errorResponses(401, 403) },
+      },
+    },
     async (request) => {
       const q = app.notify.quietState();
       const root = rootOf(request);
-      return { channels: app.notify.channels().filter((c) => mine(root, c.region)), rules: app.notify.rules().filter((r) => mine(root, r.region)), quiet: q.quiet, quietUntil: q.until };
+      return {
+        channels: app.notify.channels().filter((c) => mine(root, c.region)),
+        rules: app.notify.rules().filter((r) => mine(root, r.region)),
+        quiet: q.quiet,
+        quietUntil: q.until,
+      };
     },
   );
 
@@ -162,7 +181,14 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/admin/notifications/channels/:id',
-    { schema: { ...sec, summary: 'Delete a channel no rule uses', params: NotifyIdParamsSchema, response: { 204: NoContentSchema, ...errorResponses(401, 403, 404, 409) } } },
+    {
+      schema: {
+        ...sec,
+        summary: 'Delete a channel no rule uses',
+        params: NotifyIdParamsSchema,
+        response: { 204: NoContentSchema, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
     async (request, reply) => {
       checkItem(rootOf(request), 'channel', request.params.id);
       await app.notify.deleteSetting('channel', request.params.id, requestActor(request));
@@ -175,7 +201,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         ...sec,
-        summary: 'Send a test message through a channel now; answers what became of it (sent, or failed with the reason)',
+        summary:
+          'Send a test message through a channel now; answers what became of it (sent, or failed with the reason)',
         params: NotifyIdParamsSchema,
         response: { 200: DeliveryOutcomeSchema, ...errorResponses(401, 403, 404, 409) },
       },
@@ -205,7 +232,14 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/admin/notifications/rules/:id',
-    { schema: { ...sec, summary: 'Delete a rule', params: NotifyIdParamsSchema, response: { 204: NoContentSchema, ...errorResponses(401, 403, 404, 409) } } },
+    {
+      schema: {
+        ...sec,
+        summary: 'Delete a rule',
+        params: NotifyIdParamsSchema,
+        response: { 204: NoContentSchema, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
     async (request, reply) => {
       checkItem(rootOf(request), 'rule', request.params.id);
       await app.notify.deleteSetting('rule', request.params.id, requestActor(request));
@@ -231,7 +265,13 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/admin/calendar/overrides',
-    { schema: { ...sec, summary: "The working-day override table (days the package's calendar does not know)", response: { 200: CalendarOverrideListSchema, ...errorResponses(401, 403) } } },
+    {
+      schema: {
+        ...sec,
+        summary: "The working-day override table (days the package's calendar does not know)",
+        response: { 200: CalendarOverrideListSchema, ...errorResponses(401, 403) },
+      },
+    },
     async (request) => {
       assertWholeTree(rootOf(request), 'the working-day calendar');
       return { items: await app.notify.overrides() };
@@ -252,14 +292,24 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       assertWholeTree(rootOf(request), 'the working-day calendar');
       if (!isRealDate(request.params.date)) throw fieldError('date', `'${request.params.date}' is not a calendar date`);
-      await app.notify.putOverride({ date: request.params.date, workday: request.body.workday, note: request.body.note ?? null }, requestActor(request));
+      await app.notify.putOverride(
+        { date: request.params.date, workday: request.body.workday, note: request.body.note ?? null },
+        requestActor(request),
+      );
       return reply.code(204).send(null);
     },
   );
 
   app.delete(
     '/admin/calendar/overrides/:date',
-    { schema: { ...sec, summary: 'Remove the override of a day', params: DateParamsSchema, response: { 204: NoContentSchema, ...errorResponses(401, 403, 404) } } },
+    {
+      schema: {
+        ...sec,
+        summary: 'Remove the override of a day',
+        params: DateParamsSchema,
+        response: { 204: NoContentSchema, ...errorResponses(401, 403, 404) },
+      },
+    },
     async (request, reply) => {
       assertWholeTree(rootOf(request), 'the working-day calendar');
       await app.notify.deleteOverride(request.params.date, requestActor(request));

@@ -1,5 +1,13 @@
 import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CodeParamsSchema, RegionDetailSchema, RegionListSchema, RegionSummarySchema, SummaryQuerySchema, ancestorsOf, childrenOf } from '@zhihui/shared';
+import {
+  CodeParamsSchema,
+  RegionDetailSchema,
+  RegionListSchema,
+  RegionSummarySchema,
+  SummaryQuerySchema,
+  ancestorsOf,
+  childrenOf,
+} from '@zhihui/shared';
 import { regionInReach, rootOf, visibleTree } from '../domain/reach.js';
 import { computeSummary } from '../domain/summary.js';
 import { periodFromQuery } from '../domain/time.js';
@@ -10,7 +18,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   /** The region asked for, when it exists (404) and the credential reaches it (403). */
-  const regionFor = (code: string, who: { principal: { region: string | null } | null }) => regionInReach(app.regions, rootOf(who), code);
+  const regionFor = (code: string, who: { principal: { region: string | null } | null }) =>
+    regionInReach(app.regions, rootOf(who), code);
 
   app.get(
     '/regions',
@@ -18,7 +27,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['regions'],
         summary: 'The region tree: every region with its parent, ordered by code; roots have parent null',
-        description: "A credential bound to a region sees its subtree and the path above it (for names), no other branch.",
+        description:
+          'A credential bound to a region sees its subtree and the path above it (for names), no other branch.',
         response: { 200: RegionListSchema },
       },
     },
@@ -40,7 +50,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const region = regionFor(request.params.code, request);
-      return { region, path: ancestorsOf(app.regions, region.code), children: [...childrenOf(app.regions, region.code)] };
+      return {
+        region,
+        path: ancestorsOf(app.regions, region.code),
+        children: [...childrenOf(app.regions, region.code)],
+      };
     },
   );
 

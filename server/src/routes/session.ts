@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { ErrorCode, NoContentSchema, PasswordChangeSchema, SessionCreateSchema, SessionViewSchema, type SessionView } from '@zhihui/shared';
+import {
+  ErrorCode,
+  NoContentSchema,
+  PasswordChangeSchema,
+  SessionCreateSchema,
+  SessionViewSchema,
+  type SessionView,
+} from '@zhihui/shared';
 import type { FastifyRequest } from 'fastify';
 import { HttpError } from '../domain/errors.js';
 import { errorResponses } from '../plugins/errors.js';
@@ -31,7 +38,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function current(request: FastifyRequest): Promise<SignedIn> {
     const who = await app.people.of(request);
-    if (!who) throw new HttpError(401, ErrorCode.unauthorized, 'not signed in (or the session ended: idle too long, signed out, or the account changed)');
+    if (!who)
+      throw new HttpError(
+        401,
+        ErrorCode.unauthorized,
+        'not signed in (or the session ended: idle too long, signed out, or the account changed)',
+      );
     app.people.adopt(request, who);
     return who;
   }
@@ -57,7 +69,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       } catch (err) {
         if (err instanceof HttpError && (err.statusCode === 401 || err.statusCode === 423)) {
           const retry = await app.identify.failed(attemptOf(request, null));
-          if (retry !== null) throw Object.assign(new HttpError(429, ErrorCode.tooMany, `too many failed authentications from this address; retry in ${retry} s`), { retryAfterSec: retry });
+          if (retry !== null)
+            throw Object.assign(
+              new HttpError(
+                429,
+                ErrorCode.tooMany,
+                `too many failed authentications from this address; retry in ${retry} s`,
+              ),
+              { retryAfterSec: retry },
+            );
         }
         throw err;
       }
@@ -91,7 +111,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const who = await current(request);
       await app.people.service.signOut(who);
-      for (const s of [...app.io.of('/').sockets.values()]) if (s.data.principal?.person?.session === who.session.id) s.disconnect(true);
+      for (const s of [...app.io.of('/').sockets.values()])
+        if (s.data.principal?.person?.session === who.session.id) s.disconnect(true);
       reply.header('set-cookie', sessionCookie(null, secure(request)));
       return reply.code(204).send(null);
     },
@@ -109,8 +130,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const who = await current(request);
-      await app.people.service.changePassword(who.user, request.body.current, request.body.next, { name: who.user.name, ref: who.user.id });
-      for (const s of [...app.io.of('/').sockets.values()]) if (s.data.principal?.id === who.user.id) s.disconnect(true);
+      await app.people.service.changePassword(who.user, request.body.current, request.body.next, {
+        name: who.user.name,
+        ref: who.user.id,
+      });
+      for (const s of [...app.io.of('/').sockets.values()])
+        if (s.data.principal?.id === who.user.id) s.disconnect(true);
       reply.header('set-cookie', sessionCookie(null, secure(request)));
       return reply.code(204).send(null);
     },

@@ -1,4 +1,8 @@
-import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  TypeBoxValidatorCompiler,
+  type FastifyPluginAsyncTypebox,
+  type TypeBoxTypeProvider,
+} from '@fastify/type-provider-typebox';
 import {
   CatalogResultSchema,
   CatalogSyncBodySchema,
@@ -44,7 +48,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         schema: {
           tags: ['sources'],
           summary: 'The status sources of the config file, with their health',
-          description: 'Per source: kind, up/down, connected, last message, messages and bad input per minute, channels covered, last error. The same figures are in /metrics (zhihui_source_*).',
+          description:
+            'Per source: kind, up/down, connected, last message, messages and bad input per minute, channels covered, last error. The same figures are in /metrics (zhihui_source_*).',
           security,
           response: { 200: SourceListSchema, ...errorResponses(401, 403) },
         },
@@ -54,7 +59,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
     admin.get(
       '/sources/:id',
-      { schema: { tags: ['sources'], summary: 'One status source with its health', security, params: SourceParamsSchema, response: { 200: SourceViewSchema, ...errorResponses(401, 403, 404) } } },
+      {
+        schema: {
+          tags: ['sources'],
+          summary: 'One status source with its health',
+          security,
+          params: SourceParamsSchema,
+          response: { 200: SourceViewSchema, ...errorResponses(401, 403, 404) },
+        },
+      },
       async (request) => {
         const v = app.sources.view(request.params.id);
         if (!v) throw notFound('source', request.params.id);
@@ -68,7 +81,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         schema: {
           tags: ['sources'],
           summary: 'What each source says about one channel, and whose word is in force',
-          description: 'The history (status events) records the source of each change as the actor source:<id>; this shows the current claims, including those held back by precedence or flap damping.',
+          description:
+            'The history (status events) records the source of each change as the actor source:<id>; this shows the current claims, including those held back by precedence or flap damping.',
           security,
           params: ChannelClaimsParamsSchema,
           response: { 200: ChannelClaimsSchema, ...errorResponses(401, 403) },
@@ -94,14 +108,28 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       async (request) => {
         const adapter = app.sources.adapters.get(request.params.id);
         if (!adapter) throw notFound('source', request.params.id);
-        if (!(adapter instanceof WvpSource)) throw new HttpError(409, ErrorCode.conflict, `source '${request.params.id}' is not a wvp platform: only wvp has a catalog to import`);
-        if (!adapter.api) throw new HttpError(409, ErrorCode.conflict, `source '${request.params.id}' has no api: set api.url and its credentials in the config file`);
+        if (!(adapter instanceof WvpSource))
+          throw new HttpError(
+            409,
+            ErrorCode.conflict,
+            `source '${request.params.id}' is not a wvp platform: only wvp has a catalog to import`,
+          );
+        if (!adapter.api)
+          throw new HttpError(
+            409,
+            ErrorCode.conflict,
+            `source '${request.params.id}' has no api: set api.url and its credentials in the config file`,
+          );
         const apply = request.body?.apply === true;
         try {
           return await adapter.syncCatalog(apply, request.actor);
         } catch (err) {
           if (err instanceof HttpError) throw err;
-          throw new HttpError(502, ErrorCode.upstream, `the platform did not answer as expected: ${(err as Error).message}`);
+          throw new HttpError(
+            502,
+            ErrorCode.upstream,
+            `the platform did not answer as expected: ${(err as Error).message}`,
+          );
         }
       },
     );
@@ -111,7 +139,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const hooks = scope.withTypeProvider<TypeBoxTypeProvider>();
     // ZLMediaKit posts JSON; anything else is still taken in, so that a wrong body is counted, not refused unseen.
     hooks.removeAllContentTypeParsers();
-    hooks.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
+    hooks.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) =>
+      done(null, body),
+    );
 
     hooks.post(
       '/sources/:id/hooks/:hook',
@@ -120,7 +150,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         config: { rateLimit: false },
         schema: {
           tags: ['sources'],
-          summary: 'ZLMediaKit web hooks (on_stream_changed, on_stream_none_reader, on_server_keepalive, on_rtp_server_timeout)',
+          summary:
+            'ZLMediaKit web hooks (on_stream_changed, on_stream_none_reader, on_server_keepalive, on_rtp_server_timeout)',
           description:
             "Point ZLMediaKit's hook URLs here with ?token=<the source's secret> (or allow its address). Answers as a bystander: {code: 0}; on_stream_none_reader never asks to close the stream.",
           params: HookParamsSchema,
@@ -140,9 +171,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           const retry = await app.identify.failed(attemptOf(request, token));
           if (retry !== null) {
             reply.header('retry-after', String(retry));
-            throw new HttpError(429, ErrorCode.tooMany, `too many failed authentications from this address; retry in ${retry} s`);
+            throw new HttpError(
+              429,
+              ErrorCode.tooMany,
+              `too many failed authentications from this address; retry in ${retry} s`,
+            );
           }
-          throw new HttpError(401, ErrorCode.unauthorized, "hook refused: give the source's secret as ?token= or post from an allowed address");
+          throw new HttpError(
+            401,
+            ErrorCode.unauthorized,
+            "hook refused: give the source's secret as ?token= or post from an allowed address",
+          );
         }
         let body: unknown = request.body;
         if (typeof body === 'string') {

@@ -67,7 +67,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['video'],
         summary: "The channel's last snapshot from its platform (an image), for a tile of an offline channel",
-        description: '404 when the platform offers none. The image comes through this server: the platform is never named to the browser.',
+        description:
+          '404 when the platform offers none. The image comes through this server: the platform is never named to the browser.',
         params: ChannelParamsSchema,
         response: { 200: SnapshotImageSchema, ...errorResponses(400, 401, 403, 404, 503) },
       },
@@ -88,7 +89,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['video'],
-        summary: "The key channels (重点点位) a region's wall cycles through, with the carousel's interval and the tile cap",
+        summary:
+          "The key channels (重点点位) a region's wall cycles through, with the carousel's interval and the tile cap",
         querystring: RegionQuerySchema,
         response: { 200: KeyChannelsSchema, ...errorResponses(400, 401, 403, 404) },
       },
@@ -153,7 +155,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!app.video.renew(request.params.id)) throw new HttpError(404, ErrorCode.notFound, 'video session not found (closed or expired): open a new one');
+      if (!app.video.renew(request.params.id))
+        throw new HttpError(404, ErrorCode.notFound, 'video session not found (closed or expired): open a new one');
       return reply.code(204).send(null);
     },
   );

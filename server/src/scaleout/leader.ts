@@ -28,7 +28,11 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  * successful claim or renewal was sent, so a process cut off from Redis stops leading before
  * another one can take over. A crashed leader is replaced after at most `ttl`.
  */
-export async function acquireLeadership(config: Config, name: string, opts: LeadershipOptions = {}): Promise<Leadership> {
+export async function acquireLeadership(
+  config: Config,
+  name: string,
+  opts: LeadershipOptions = {},
+): Promise<Leadership> {
   const listeners = new Set<(leader: boolean) => void>();
   const onChange = (l: (leader: boolean) => void) => {
     listeners.add(l);

@@ -38,7 +38,10 @@ export function redisClient(url: string, role: string, log: ScaleLog, opts: { of
   const client = createClient({
     url,
     disableOfflineQueue: opts.offlineQueue === false,
-    socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 6), 2000), connectTimeout: 5000 },
+    socket: {
+      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 6), 2000),
+      connectTimeout: 5000,
+    },
   });
   let down = false;
   client.on('error', (err: Error) => {

@@ -3,7 +3,6 @@ import type { Bus, BusEventName, BusEvents } from '../bus.js';
 import type { Config } from '../config/env.js';
 import { closeRedis, connectSoon, consoleLog, deploymentPrefix, redisClient, type ScaleLog } from './redis.js';
 
-
 type Message =
   | { o: string; k: 'event'; e: BusEventName; p: BusEvents[BusEventName] }
   /** The sender just started, or could not publish for a while: receivers may have missed events and should resync. */

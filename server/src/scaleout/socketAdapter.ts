@@ -10,7 +10,11 @@ import { closeRedis, connectSoon, consoleLog, deploymentPrefix, redisClient, typ
 /** What the adapter needs of a socket.io server, whatever its event maps. */
 type AdaptableServer = { adapter(factory: ReturnType<typeof createAdapter>): unknown };
 
-export async function attachSocketAdapter(io: AdaptableServer, config: Config, opts: { log?: ScaleLog } = {}): Promise<() => Promise<void>> {
+export async function attachSocketAdapter(
+  io: AdaptableServer,
+  config: Config,
+  opts: { log?: ScaleLog } = {},
+): Promise<() => Promise<void>> {
   if (!config.redisUrl) return async () => {};
   const log = opts.log ?? consoleLog;
   const pub = redisClient(config.redisUrl, 'io-pub', log, { offlineQueue: false });

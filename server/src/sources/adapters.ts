@@ -7,7 +7,11 @@ import { WvpSource, type WvpDeps } from './wvp.js';
 import { ZlmSource } from './zlm.js';
 
 /** One adapter per kind; `rest` has none (the REST API is its own way in). */
-export function createAdapter(config: Exclude<SourceConfig, { kind: 'rest' }>, feed: SourceFeed, deps: WvpDeps): SourceAdapter {
+export function createAdapter(
+  config: Exclude<SourceConfig, { kind: 'rest' }>,
+  feed: SourceFeed,
+  deps: WvpDeps,
+): SourceAdapter {
   switch (config.kind) {
     case 'mqtt':
       return new MqttSource(config, feed);

@@ -27,17 +27,23 @@ export interface CatalogPlan {
 const GB_ID = /^\d{20}$/;
 
 /** The region of a channel: mapping table (longest prefix), an NBS civil code, the county in its GB id, or the default. */
-function regionOf(ch: WvpChannel, tree: RegionTree, rules: CatalogRules): { code: string; from: CatalogRow['regionFrom'] } | null {
+function regionOf(
+  ch: WvpChannel,
+  tree: RegionTree,
+  rules: CatalogRules,
+): { code: string; from: CatalogRow['regionFrom'] } | null {
   const civil = ch.civilCode ?? '';
   const table = rules.regions ?? {};
   let best: string | null = null;
-  for (const prefix of Object.keys(table)) if (civil.startsWith(prefix) && (best === null || prefix.length > best.length)) best = prefix;
+  for (const prefix of Object.keys(table))
+    if (civil.startsWith(prefix) && (best === null || prefix.length > best.length)) best = prefix;
   if (best !== null && tree.byCode.has(table[best]!)) return { code: table[best]!, from: 'mapping' };
   if (/^(\d{6}|\d{9}|\d{12})$/.test(civil) && tree.byCode.has(civil)) return { code: civil, from: 'civil_code' };
   // GB/T 28181 ids begin with the 6-digit county code of the centre the device is registered to.
   const county = ch.id.slice(0, 6);
   if (tree.byCode.has(county)) return { code: county, from: 'gb_id' };
-  if (rules.defaultRegion && tree.byCode.has(rules.defaultRegion)) return { code: rules.defaultRegion, from: 'default' };
+  if (rules.defaultRegion && tree.byCode.has(rules.defaultRegion))
+    return { code: rules.defaultRegion, from: 'default' };
   return null;
 }
 
@@ -49,7 +55,12 @@ const validPoint = (lon: number | null, lat: number | null): boolean =>
  * changed names, regions or positions, and what cannot be imported (with why). Pure: the caller
  * fetches the catalog and the existing records, shows this (dry run) or applies it.
  */
-export function planCatalog(channels: readonly WvpChannel[], existing: ReadonlyMap<string, CameraRecord>, tree: RegionTree, rules: CatalogRules): CatalogPlan {
+export function planCatalog(
+  channels: readonly WvpChannel[],
+  existing: ReadonlyMap<string, CameraRecord>,
+  tree: RegionTree,
+  rules: CatalogRules,
+): CatalogPlan {
   const plan: CatalogPlan = { add: [], update: [], unchanged: 0, skipped: [] };
   const seen = new Set<string>();
   for (const ch of channels) {
@@ -61,13 +72,21 @@ export function planCatalog(channels: readonly WvpChannel[], existing: ReadonlyM
     }
     const region = regionOf(ch, tree, rules);
     if (!region) {
-      plan.skipped.push({ id: ch.id, name: ch.name, why: `no region for civil code '${ch.civilCode ?? ''}' (add it to catalog.regions, or set catalog.defaultRegion)` });
+      plan.skipped.push({
+        id: ch.id,
+        name: ch.name,
+        why: `no region for civil code '${ch.civilCode ?? ''}' (add it to catalog.regions, or set catalog.defaultRegion)`,
+      });
       continue;
     }
     const approximate = !validPoint(ch.lon, ch.lat);
     const center = tree.byCode.get(region.code)!.center;
     if (approximate && !center) {
-      plan.skipped.push({ id: ch.id, name: ch.name, why: `no position, and region ${region.code} has no centre to stand in` });
+      plan.skipped.push({
+        id: ch.id,
+        name: ch.name,
+        why: `no position, and region ${region.code} has no centre to stand in`,
+      });
       continue;
     }
     const name = (ch.name ?? '').trim().slice(0, 120) || ch.id;
@@ -89,12 +108,18 @@ export function planCatalog(channels: readonly WvpChannel[], existing: ReadonlyM
     if (old.name !== row.name) changes.push('name');
     if (old.region !== row.region) changes.push('region');
     // A position the platform does not know does not move one set by hand.
-    if (!approximate && (Math.abs(old.lon - row.lon) > 1e-6 || Math.abs(old.lat - row.lat) > 1e-6)) changes.push('position');
+    if (!approximate && (Math.abs(old.lon - row.lon) > 1e-6 || Math.abs(old.lat - row.lat) > 1e-6))
+      changes.push('position');
     if (changes.length === 0) {
       plan.unchanged++;
       continue;
     }
-    plan.update.push({ ...row, lon: changes.includes('position') ? row.lon : old.lon, lat: changes.includes('position') ? row.lat : old.lat, changes });
+    plan.update.push({
+      ...row,
+      lon: changes.includes('position') ? row.lon : old.lon,
+      lat: changes.includes('position') ? row.lat : old.lat,
+      changes,
+    });
   }
   return plan;
 }

@@ -41,7 +41,8 @@ export interface FeedDeps {
   now?: () => number;
 }
 
-const keyOf = (status: 'online' | 'offline', reason: CameraReason | null): string => (status === 'online' ? 'online' : `offline:${reason ?? ''}`);
+const keyOf = (status: 'online' | 'offline', reason: CameraReason | null): string =>
+  status === 'online' ? 'online' : `offline:${reason ?? ''}`;
 const RELEASE_EVERY_MS = 5_000;
 
 /**
@@ -92,7 +93,10 @@ export class SourceFeed implements SourceContext {
   /** Starts the flap-release clock (the registry calls it when the source starts). */
   open(): void {
     if (this.#releaseTimer) return;
-    this.#releaseTimer = setInterval(() => this.#release(), Math.min(RELEASE_EVERY_MS, this.settings.flapping.windowMs / 4));
+    this.#releaseTimer = setInterval(
+      () => this.#release(),
+      Math.min(RELEASE_EVERY_MS, this.settings.flapping.windowMs / 4),
+    );
     this.#releaseTimer.unref();
   }
 
@@ -132,7 +136,11 @@ export class SourceFeed implements SourceContext {
       const reason = r.status === 'online' ? null : (r.reason ?? null);
       const key = keyOf(r.status, reason);
       let c = this.#claims.get(r.cameraId);
-      if (!c) this.#claims.set(r.cameraId, (c = { status: r.status, reason, heardAt: t, at: r.at ?? null, passed: null, passedAt: 0 }));
+      if (!c)
+        this.#claims.set(
+          r.cameraId,
+          (c = { status: r.status, reason, heardAt: t, at: r.at ?? null, passed: null, passedAt: 0 }),
+        );
       else Object.assign(c, { status: r.status, reason, heardAt: t, at: r.at ?? null });
       const owner = liveness.ownerOf(r.cameraId);
       const mine = owner === undefined || owner === this.id;
@@ -238,7 +246,10 @@ export class SourceFeed implements SourceContext {
     // Nothing from this source is in force any more: its next word about any channel passes.
     for (const c of this.#claims.values()) c.passed = null;
     const owned = this.owned();
-    this.log.warn({ source: this.id, channels: owned.length, error: this.health.lastError }, `source ${this.id}: down, its channels are unknown (source_down)`);
+    this.log.warn(
+      { source: this.id, channels: owned.length, error: this.health.lastError },
+      `source ${this.id}: down, its channels are unknown (source_down)`,
+    );
     this.#announce(false, owned);
     this.#then(() => this.#markDown(owned));
   }
@@ -251,7 +262,8 @@ export class SourceFeed implements SourceContext {
       if (this.#deps.peers.fallback(id, this.id)?.replay(id)) continue;
       inputs.push({ cameraId: id, status: 'unknown', reason: 'source_down', at, actor: this.actor });
     }
-    for (let i = 0; i < inputs.length; i += MAX_STATUS_BATCH) await this.#deps.ingest.applyDerived(inputs.slice(i, i + MAX_STATUS_BATCH));
+    for (let i = 0; i < inputs.length; i += MAX_STATUS_BATCH)
+      await this.#deps.ingest.applyDerived(inputs.slice(i, i + MAX_STATUS_BATCH));
   }
 
   async reconciled(mentioned: ReadonlySet<string>): Promise<void> {
@@ -263,15 +275,25 @@ export class SourceFeed implements SourceContext {
     for (let i = 0; i < left.length; i += MAX_STATUS_BATCH) {
       const recs = await this.#deps.store.getCameras(left.slice(i, i + MAX_STATUS_BATCH));
       for (const c of recs.values()) {
-        if (c.status === 'unknown' && c.reason === 'source_down') inputs.push({ cameraId: c.id, status: 'unknown', reason: null, at, actor: this.actor });
+        if (c.status === 'unknown' && c.reason === 'source_down')
+          inputs.push({ cameraId: c.id, status: 'unknown', reason: null, at, actor: this.actor });
       }
     }
-    for (let i = 0; i < inputs.length; i += MAX_STATUS_BATCH) await this.#deps.ingest.applyDerived(inputs.slice(i, i + MAX_STATUS_BATCH));
+    for (let i = 0; i < inputs.length; i += MAX_STATUS_BATCH)
+      await this.#deps.ingest.applyDerived(inputs.slice(i, i + MAX_STATUS_BATCH));
   }
 
   #announce(up: boolean, cameraIds: string[]): void {
     const s = this.settings;
-    this.#deps.bus.emit('source', { id: s.id, name: s.name, kind: s.kind, up, at: isoAt(this.now()), cameraIds, error: up ? null : this.health.lastError });
+    this.#deps.bus.emit('source', {
+      id: s.id,
+      name: s.name,
+      kind: s.kind,
+      up,
+      at: isoAt(this.now()),
+      cameraIds,
+      error: up ? null : this.health.lastError,
+    });
   }
 
   #release(): void {

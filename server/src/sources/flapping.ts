@@ -53,7 +53,8 @@ export class FlapDamper {
         out.push(id);
       }
     }
-    for (const [id, times] of this.#changes) if (times[times.length - 1]! <= now - this.windowMs) this.#changes.delete(id);
+    for (const [id, times] of this.#changes)
+      if (times[times.length - 1]! <= now - this.windowMs) this.#changes.delete(id);
     return out;
   }
 

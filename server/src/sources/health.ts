@@ -88,7 +88,10 @@ export class SourceHealth {
       return false;
     }
     const example = detail.length > EXAMPLE_CHARS ? `${detail.slice(0, EXAMPLE_CHARS)}…` : detail;
-    this.log.warn({ source: this.source, kind, heldBack: last?.held ?? 0, example }, `source ${this.source}: bad input (${kind}); the same kind is logged at most once a minute`);
+    this.log.warn(
+      { source: this.source, kind, heldBack: last?.held ?? 0, example },
+      `source ${this.source}: bad input (${kind}); the same kind is logged at most once a minute`,
+    );
     this.#logged.set(kind, { at: t, held: 0 });
     return true;
   }

@@ -37,7 +37,9 @@ export class Liveness {
   #dirty = false;
 
   constructor(opts: { restHeartbeatSec: number | null; file?: string | null }) {
-    this.#policies.set(REST_SOURCE, { heartbeatMs: opts.restHeartbeatSec === null ? null : opts.restHeartbeatSec * 1000 });
+    this.#policies.set(REST_SOURCE, {
+      heartbeatMs: opts.restHeartbeatSec === null ? null : opts.restHeartbeatSec * 1000,
+    });
     this.#file = opts.file ?? null;
   }
 
@@ -90,7 +92,8 @@ export class Liveness {
   timeoutMs(c: CameraRecord, startedAt: number): number | null {
     if (c.reason === 'source_down') return null;
     const owner = this.#owner.get(c.id);
-    if (owner !== undefined) return this.#policies.get(owner)?.heartbeatMs ?? this.#policies.get(REST_SOURCE)!.heartbeatMs;
+    if (owner !== undefined)
+      return this.#policies.get(owner)?.heartbeatMs ?? this.#policies.get(REST_SOURCE)!.heartbeatMs;
     if (c.lastSeen !== null && Date.parse(c.lastSeen) >= startedAt) return this.#policies.get(REST_SOURCE)!.heartbeatMs;
     return null;
   }

@@ -42,7 +42,15 @@ export const DEFAULT_OFFLINE = ['offline', 'off', '0', 'false', 'down', 'unavail
 
 const lowerSet = (values: readonly string[]): Set<string> => new Set(values.map((v) => v.trim().toLowerCase()));
 
-export function payloadRules(p: { json?: PayloadRules['json']; online?: string[]; offline?: string[]; ignore?: string[]; reasons?: Record<string, CameraReason> } = {}): PayloadRules {
+export function payloadRules(
+  p: {
+    json?: PayloadRules['json'];
+    online?: string[];
+    offline?: string[];
+    ignore?: string[];
+    reasons?: Record<string, CameraReason>;
+  } = {},
+): PayloadRules {
   return {
     json: p.json,
     online: lowerSet(p.online ?? DEFAULT_ONLINE),
@@ -52,7 +60,8 @@ export function payloadRules(p: { json?: PayloadRules['json']; online?: string[]
   };
 }
 
-export type Mapped = { status: 'online' | 'offline'; reason?: CameraReason; at?: string } | { ignore: true } | { error: string };
+export type Mapped =
+  { status: 'online' | 'offline'; reason?: CameraReason; at?: string } | { ignore: true } | { error: string };
 
 const REASONS = new Set<string>(CAMERA_REASONS);
 
@@ -97,9 +106,13 @@ export function mapPayload(payload: Buffer | string, rules: PayloadRules): Mappe
   const text = (typeof payload === 'string' ? payload : payload.toString('utf8')).trim();
   if (text === '') return { ignore: true };
   if (!rules.json) {
-    const v = text.replace(/^"(.*)"$/, '$1').trim().toLowerCase();
+    const v = text
+      .replace(/^"(.*)"$/, '$1')
+      .trim()
+      .toLowerCase();
     const s = statusOf(v, rules);
-    if (s === null) return { error: `payload '${text.slice(0, 40)}' is none of ${[...rules.online, ...rules.offline].join(', ')}` };
+    if (s === null)
+      return { error: `payload '${text.slice(0, 40)}' is none of ${[...rules.online, ...rules.offline].join(', ')}` };
     return s === 'ignore' ? { ignore: true } : { status: s };
   }
   let doc: unknown;
@@ -111,7 +124,10 @@ export function mapPayload(payload: Buffer | string, rules: PayloadRules): Mappe
   const raw = scalar(atPath(doc, rules.json.status));
   if (raw === null) return { error: `JSON has no status at '${rules.json.status}'` };
   const s = statusOf(raw, rules);
-  if (s === null) return { error: `status '${raw.slice(0, 40)}' at '${rules.json.status}' is none of ${[...rules.online, ...rules.offline].join(', ')}` };
+  if (s === null)
+    return {
+      error: `status '${raw.slice(0, 40)}' at '${rules.json.status}' is none of ${[...rules.online, ...rules.offline].join(', ')}`,
+    };
   if (s === 'ignore') return { ignore: true };
   const out: { status: 'online' | 'offline'; reason?: CameraReason; at?: string } = { status: s };
   if (rules.json.reason && s === 'offline') {
@@ -130,7 +146,10 @@ export function mapPayload(payload: Buffer | string, rules: PayloadRules): Mappe
 }
 
 /** Maps a captured name to a channel id with the `ids:` rules; null when the name has no channel. */
-export function channelIdOf(name: string, ids: { map?: Record<string, string>; prefix?: string; unmapped?: 'reject' | 'as-is' } | undefined): string | null {
+export function channelIdOf(
+  name: string,
+  ids: { map?: Record<string, string>; prefix?: string; unmapped?: 'reject' | 'as-is' } | undefined,
+): string | null {
   const mapped = ids?.map?.[name];
   if (mapped !== undefined) return mapped;
   const unmapped = ids?.unmapped ?? (ids?.map ? 'reject' : 'as-is');

@@ -1,7 +1,15 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { MqttSourceConfig } from '../config/sections/sources.js';
 import { Backoff } from './backoff.js';
-import { channelIdOf, compileTopic, idFromTopic, mapPayload, payloadRules, type PayloadRules, type TopicTemplate } from './mapping.js';
+import {
+  channelIdOf,
+  compileTopic,
+  idFromTopic,
+  mapPayload,
+  payloadRules,
+  type PayloadRules,
+  type TopicTemplate,
+} from './mapping.js';
 import type { SourceAdapter, SourceContext } from './types.js';
 
 /** After the last retained message of a (re)subscription, how long to wait before calling the resync complete. */
@@ -32,7 +40,13 @@ export function resolveMqtt(c: MqttSourceConfig): Resolved {
   return {
     templates: topics.map(compileTopic),
     rules: payloadRules(payload),
-    availability: availability ? { topic: availability.topic, online: availability.online ?? 'online', offline: availability.offline ?? 'offline' } : null,
+    availability: availability
+      ? {
+          topic: availability.topic,
+          online: availability.online ?? 'online',
+          offline: availability.offline ?? 'offline',
+        }
+      : null,
   };
 }
 
@@ -137,7 +151,12 @@ export class MqttSource implements SourceAdapter {
 
   #update(error: string | null): void {
     const up = this.#brokerUp && this.#bridgeUp;
-    this.#ctx.connection(up, up ? null : (error ?? (this.#brokerUp ? `${this.#r.availability?.topic} says offline (the bridge's last will)` : null)));
+    this.#ctx.connection(
+      up,
+      up
+        ? null
+        : (error ?? (this.#brokerUp ? `${this.#r.availability?.topic} says offline (the bridge's last will)` : null)),
+    );
   }
 
   /** Retained messages arrive right after the subscription: once they stop, the resync is complete. */
@@ -148,7 +167,9 @@ export class MqttSource implements SourceAdapter {
       this.#settle = null;
       const mentioned = this.#retained;
       this.#retained = new Set();
-      this.#ctx.reconciled(mentioned).catch((err: unknown) => this.#ctx.log.error({ err, source: this.#c.id }, 'mqtt: resync failed'));
+      this.#ctx
+        .reconciled(mentioned)
+        .catch((err: unknown) => this.#ctx.log.error({ err, source: this.#c.id }, 'mqtt: resync failed'));
     }, wait);
     this.#settle.unref();
   }
@@ -167,7 +188,8 @@ export class MqttSource implements SourceAdapter {
     }
     let name: string | null = null;
     for (const t of this.#r.templates) if ((name = idFromTopic(t, topic)) !== null) break;
-    if (name === null) return ctx.bad('bad_topic', `${topic} fits no template (${this.#r.templates.map((t) => t.template).join(', ')})`);
+    if (name === null)
+      return ctx.bad('bad_topic', `${topic} fits no template (${this.#r.templates.map((t) => t.template).join(', ')})`);
     const id = channelIdOf(name, this.#c.ids);
     if (id === null) return ctx.bad('unknown_id', `${topic}: no channel id for '${name}'`);
     const m = mapPayload(payload, this.#r.rules);

@@ -58,12 +58,21 @@ export class SourceRegistry {
     this.#rest = rest ? settingsOf(rest, deps.heartbeatTimeoutSec) : null;
     const peers = {
       isUp: (id: string) => id === REST_SOURCE || this.feeds.get(id)?.up === true,
-      priorityOf: (id: string) => (id === REST_SOURCE ? (this.#rest?.priority ?? 0) : (this.feeds.get(id)?.settings.priority ?? 0)),
+      priorityOf: (id: string) =>
+        id === REST_SOURCE ? (this.#rest?.priority ?? 0) : (this.feeds.get(id)?.settings.priority ?? 0),
       fallback: (cameraId: string, except: string) => this.#fallback(cameraId, except),
     };
     for (const config of deps.sources) {
       if (config.kind === 'rest') continue;
-      const feed = new SourceFeed({ settings: settingsOf(config, deps.heartbeatTimeoutSec), ingest: deps.ingest, store: deps.store, bus: deps.bus, log: deps.log, peers, now: deps.now });
+      const feed = new SourceFeed({
+        settings: settingsOf(config, deps.heartbeatTimeoutSec),
+        ingest: deps.ingest,
+        store: deps.store,
+        bus: deps.bus,
+        log: deps.log,
+        peers,
+        now: deps.now,
+      });
       this.feeds.set(config.id, feed);
       this.adapters.set(config.id, deps.adapters(config, feed));
     }
@@ -107,9 +116,11 @@ export class SourceRegistry {
     for (const c of await this.#deps.store.allCameras()) {
       if (c.status !== 'unknown' || c.reason !== 'source_down') continue;
       const owner = this.#deps.ingest.liveness.ownerOf(c.id);
-      if (owner === undefined || !this.feeds.has(owner)) inputs.push({ cameraId: c.id, status: 'unknown', reason: null, at, actor: 'sources' });
+      if (owner === undefined || !this.feeds.has(owner))
+        inputs.push({ cameraId: c.id, status: 'unknown', reason: null, at, actor: 'sources' });
     }
-    for (let i = 0; i < inputs.length; i += MAX_STATUS_BATCH) await this.#deps.ingest.applyDerived(inputs.slice(i, i + MAX_STATUS_BATCH));
+    for (let i = 0; i < inputs.length; i += MAX_STATUS_BATCH)
+      await this.#deps.ingest.applyDerived(inputs.slice(i, i + MAX_STATUS_BATCH));
   }
 
   #fallback(cameraId: string, except: string): SourceFeed | null {
@@ -151,7 +162,13 @@ export class SourceRegistry {
   }
 
   /** What every source says about one channel, and whose word is in force. */
-  channel(cameraId: string): { owner: string | null; claims: ({ source: string; priority: number; up: boolean; flapping: boolean } & Omit<Claim, 'passed' | 'passedAt' | 'heardAt'> & { heardAt: string; inForce: boolean })[] } {
+  channel(cameraId: string): {
+    owner: string | null;
+    claims: ({ source: string; priority: number; up: boolean; flapping: boolean } & Omit<
+      Claim,
+      'passed' | 'passedAt' | 'heardAt'
+    > & { heardAt: string; inForce: boolean })[];
+  } {
     const owner = this.#deps.ingest.liveness.ownerOf(cameraId) ?? null;
     const claims = [];
     for (const f of this.feeds.values()) {

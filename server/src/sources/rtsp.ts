@@ -4,7 +4,12 @@ import { connect, type Socket } from 'node:net';
 /** What one probe found. */
 export type ProbeResult =
   | { status: 'online' }
-  | { status: 'offline'; reason: 'auth' | 'bad_path' | 'network' | 'no_stream' | 'other'; detail: string; garbage?: boolean };
+  | {
+      status: 'offline';
+      reason: 'auth' | 'bad_path' | 'network' | 'no_stream' | 'other';
+      detail: string;
+      garbage?: boolean;
+    };
 
 export interface RtspCredentials {
   username: string;
@@ -14,7 +19,8 @@ export interface RtspCredentials {
 /** A URL with any user:password taken out, and the credentials it carried. */
 export function splitCredentials(raw: string): { url: string; credentials: RtspCredentials | null } {
   const u = new URL(raw);
-  const credentials = u.username !== '' ? { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) } : null;
+  const credentials =
+    u.username !== '' ? { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) } : null;
   u.username = '';
   u.password = '';
   return { url: u.toString(), credentials };
@@ -85,30 +91,52 @@ const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 /** Parameters of one `WWW-Authenticate: Digest …` challenge. */
 function digestParams(header: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of header.slice(header.indexOf(' ') + 1).matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)) out[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? '';
+  for (const m of header.slice(header.indexOf(' ') + 1).matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g))
+    out[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? '';
   return out;
 }
 
 /** The Authorization header answering a challenge (Digest preferred over Basic), or null if none fits. */
-export function authorization(challenges: readonly string[], creds: RtspCredentials, method: string, uri: string): string | null {
+export function authorization(
+  challenges: readonly string[],
+  creds: RtspCredentials,
+  method: string,
+  uri: string,
+): string | null {
   const digest = challenges.find((c) => /^digest\s/i.test(c));
   if (digest) {
     const p = digestParams(digest);
     if (p.algorithm && p.algorithm.toUpperCase() !== 'MD5') return null;
     const ha1 = md5(`${creds.username}:${p.realm ?? ''}:${creds.password}`);
     const ha2 = md5(`${method}:${uri}`);
-    const qop = p.qop?.split(',').map((q) => q.trim()).includes('auth') ? 'auth' : null;
+    const qop = p.qop
+      ?.split(',')
+      .map((q) => q.trim())
+      .includes('auth')
+      ? 'auth'
+      : null;
     const q = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-    const parts = [`username="${q(creds.username)}"`, `realm="${q(p.realm ?? '')}"`, `nonce="${q(p.nonce ?? '')}"`, `uri="${q(uri)}"`];
+    const parts = [
+      `username="${q(creds.username)}"`,
+      `realm="${q(p.realm ?? '')}"`,
+      `nonce="${q(p.nonce ?? '')}"`,
+      `uri="${q(uri)}"`,
+    ];
     if (qop) {
       const cnonce = randomBytes(8).toString('hex');
       const nc = '00000001';
-      parts.push(`response="${md5(`${ha1}:${p.nonce ?? ''}:${nc}:${cnonce}:${qop}:${ha2}`)}"`, `qop=${qop}`, `nc=${nc}`, `cnonce="${cnonce}"`);
+      parts.push(
+        `response="${md5(`${ha1}:${p.nonce ?? ''}:${nc}:${cnonce}:${qop}:${ha2}`)}"`,
+        `qop=${qop}`,
+        `nc=${nc}`,
+        `cnonce="${cnonce}"`,
+      );
     } else parts.push(`response="${md5(`${ha1}:${p.nonce ?? ''}:${ha2}`)}"`);
     if (p.opaque !== undefined) parts.push(`opaque="${q(p.opaque)}"`);
     return `Digest ${parts.join(', ')}`;
   }
-  if (challenges.some((c) => /^basic/i.test(c))) return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+  if (challenges.some((c) => /^basic/i.test(c)))
+    return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
   return null;
 }
 
@@ -132,10 +160,17 @@ export function probeRtsp(url: string, creds: RtspCredentials | null, timeoutMs:
       socket.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => finish({ status: 'offline', reason: 'network', detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ status: 'offline', reason: 'network', detail: `no answer within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
     socket.on('error', (err: NodeJS.ErrnoException) => {
       reader.fail(err);
-      finish({ status: 'offline', reason: 'network', detail: err.code === 'ECONNREFUSED' ? 'connection refused' : (err.code ?? err.message) });
+      finish({
+        status: 'offline',
+        reason: 'network',
+        detail: err.code === 'ECONNREFUSED' ? 'connection refused' : (err.code ?? err.message),
+      });
     });
     socket.on('close', () => reader.fail(new Error('connection closed by the camera')));
     let cseq = 0;
@@ -157,7 +192,8 @@ export function probeRtsp(url: string, creds: RtspCredentials | null, timeoutMs:
           }
           finish(outcome(res));
         } catch (err) {
-          if (err instanceof GarbageError) finish({ status: 'offline', reason: 'other', detail: err.message, garbage: true });
+          if (err instanceof GarbageError)
+            finish({ status: 'offline', reason: 'other', detail: err.message, garbage: true });
           else finish({ status: 'offline', reason: 'network', detail: (err as Error).message });
         }
       })();
@@ -166,8 +202,12 @@ export function probeRtsp(url: string, creds: RtspCredentials | null, timeoutMs:
 }
 
 function outcome(res: Response): ProbeResult {
-  if (res.status === 200) return /^m=(video|audio)/m.test(res.body) ? { status: 'online' } : { status: 'offline', reason: 'no_stream', detail: 'DESCRIBE answered 200 without a media line' };
-  if (res.status === 401 || res.status === 403) return { status: 'offline', reason: 'auth', detail: `DESCRIBE answered ${res.status}` };
+  if (res.status === 200)
+    return /^m=(video|audio)/m.test(res.body)
+      ? { status: 'online' }
+      : { status: 'offline', reason: 'no_stream', detail: 'DESCRIBE answered 200 without a media line' };
+  if (res.status === 401 || res.status === 403)
+    return { status: 'offline', reason: 'auth', detail: `DESCRIBE answered ${res.status}` };
   if (res.status === 404) return { status: 'offline', reason: 'bad_path', detail: 'DESCRIBE answered 404' };
   return { status: 'offline', reason: 'other', detail: `DESCRIBE answered ${res.status}` };
 }

@@ -77,11 +77,19 @@ export class RtspProbes implements SourceAdapter {
     this.#ctx = ctx;
     this.#random = random;
     const intervalMs = this.#intervalMs;
-    const shared = config.username !== undefined ? { username: config.username, password: config.password ?? '' } : null;
+    const shared =
+      config.username !== undefined ? { username: config.username, password: config.password ?? '' } : null;
     this.#targets = config.cameras.map((cam) => {
       const { url, credentials } = splitCredentials(cam.url);
       const own = cam.username !== undefined ? { username: cam.username, password: cam.password ?? '' } : null;
-      return { id: cam.id, url, credentials: own ?? credentials ?? shared, nextAt: 0, backoff: new Backoff(intervalMs, (config.maxBackoff ?? 900) * 1000, random), last: null };
+      return {
+        id: cam.id,
+        url,
+        credentials: own ?? credentials ?? shared,
+        nextAt: 0,
+        backoff: new Backoff(intervalMs, (config.maxBackoff ?? 900) * 1000, random),
+        last: null,
+      };
     });
   }
 
@@ -130,7 +138,8 @@ export class RtspProbes implements SourceAdapter {
     this.#timer = null;
     const limit = this.#c.concurrency ?? 8;
     const now = this.#ctx.now();
-    while (this.#running < limit && (this.#schedule.peek()?.nextAt ?? Infinity) <= now) this.#probe(this.#schedule.pop()!);
+    while (this.#running < limit && (this.#schedule.peek()?.nextAt ?? Infinity) <= now)
+      this.#probe(this.#schedule.pop()!);
     const next = this.#schedule.peek();
     if (next && this.#running < limit) {
       this.#timer = setTimeout(() => this.#tick(), Math.max(10, next.nextAt - now));
@@ -156,7 +165,11 @@ export class RtspProbes implements SourceAdapter {
     if (this.#stopped) return;
     t.last = r.status;
     if (r.status === 'offline' && r.garbage) ctx.bad('bad_response', `${t.id} ${t.url}: ${r.detail}`);
-    ctx.report([r.status === 'online' ? { cameraId: t.id, status: 'online' } : { cameraId: t.id, status: 'offline', reason: r.reason }]);
+    ctx.report([
+      r.status === 'online'
+        ? { cameraId: t.id, status: 'online' }
+        : { cameraId: t.id, status: 'offline', reason: r.reason },
+    ]);
     const jitter = 0.9 + 0.2 * this.#random();
     if (r.status === 'online') {
       t.backoff.reset();

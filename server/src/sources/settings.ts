@@ -36,7 +36,12 @@ function defaultHeartbeatSec(s: SourceConfig, restSec: number): number | null {
 }
 
 export function settingsOf(s: SourceConfig, restHeartbeatSec: number): SourceSettings {
-  const hb = s.heartbeat === undefined ? defaultHeartbeatSec(s, restHeartbeatSec) : s.heartbeat === false || s.heartbeat === 'off' ? null : s.heartbeat;
+  const hb =
+    s.heartbeat === undefined
+      ? defaultHeartbeatSec(s, restHeartbeatSec)
+      : s.heartbeat === false || s.heartbeat === 'off'
+        ? null
+        : s.heartbeat;
   const flap = s.flapping ?? DEFAULT_FLAPPING;
   return {
     id: s.id,
@@ -62,8 +67,15 @@ export function restHeartbeatSec(sources: SourcesSection | undefined, heartbeatT
  * The liveness tracker for a server: the REST API's policy, each configured source's, and the
  * owners saved under DATA_DIR by the last run.
  */
-export async function createLiveness(sources: SourcesSection | undefined, heartbeatTimeoutSec: number, dataDir: string): Promise<Liveness> {
-  const liveness = new Liveness({ restHeartbeatSec: restHeartbeatSec(sources, heartbeatTimeoutSec), file: path.join(dataDir, 'sources', 'owners.json') });
+export async function createLiveness(
+  sources: SourcesSection | undefined,
+  heartbeatTimeoutSec: number,
+  dataDir: string,
+): Promise<Liveness> {
+  const liveness = new Liveness({
+    restHeartbeatSec: restHeartbeatSec(sources, heartbeatTimeoutSec),
+    file: path.join(dataDir, 'sources', 'owners.json'),
+  });
   const known = new Set<string>([REST_SOURCE]);
   for (const s of sources ?? []) {
     if (s.kind === 'rest') continue;

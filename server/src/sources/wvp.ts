@@ -75,7 +75,15 @@ export class WvpSource implements SourceAdapter {
       channel: this.#c.redis.channel ?? 'device',
       alarmChannel: this.#c.redis.alarmChannel ?? 'alarm',
       api: this.api ? this.api.base : null,
-      auth: this.#c.api ? (this.#c.api.apiKey ? 'api-key' : this.#c.api.accessToken ? 'access-token' : this.#c.api.username ? 'login' : 'none') : null,
+      auth: this.#c.api
+        ? this.#c.api.apiKey
+          ? 'api-key'
+          : this.#c.api.accessToken
+            ? 'access-token'
+            : this.#c.api.username
+              ? 'login'
+              : 'none'
+        : null,
       reconcileSeconds: this.api ? (this.#c.reconcile ?? 300) : null,
       devices: this.#devices.size,
       channelsNotInInventory: this.#notInInventory,
@@ -87,7 +95,10 @@ export class WvpSource implements SourceAdapter {
     this.#stopped = false;
     const channel = this.#c.redis.channel ?? 'device';
     const alarms = this.#c.redis.alarmChannel ?? 'alarm';
-    const client = createClient({ url: this.#c.redis.url, socket: { reconnectStrategy: (n: number) => Math.min(100 * 2 ** Math.min(n, 5), 3000), connectTimeout: 5000 } });
+    const client = createClient({
+      url: this.#c.redis.url,
+      socket: { reconnectStrategy: (n: number) => Math.min(100 * 2 ** Math.min(n, 5), 3000), connectTimeout: 5000 },
+    });
     this.#redis = client;
     let subscribed = false;
     client.on('error', (err: Error) => this.#setRedis(false, `redis: ${err.message}`));
@@ -98,7 +109,9 @@ export class WvpSource implements SourceAdapter {
         subscribed = true;
         // node-redis subscribes again by itself after a reconnect.
         client
-          .subscribe([channel, alarms], (message: string, from: string) => (from === alarms ? void this.#onAlarm(message) : this.#onDeviceMessage(message)))
+          .subscribe([channel, alarms], (message: string, from: string) =>
+            from === alarms ? void this.#onAlarm(message) : this.#onDeviceMessage(message),
+          )
           .catch((err: Error) => this.#ctx.connection(false, `redis subscribe: ${err.message}`));
       }
       const wasDown = !this.#redisUp;
@@ -209,7 +222,8 @@ export class WvpSource implements SourceAdapter {
   /** Online as wvp says, unless its keepalive is older than heartBeatInterval × heartBeatCount. */
   #deviceOnline(d: WvpDevice): boolean {
     if (!d.onLine) return false;
-    if (this.#c.keepaliveCheck === false || d.keepaliveTimeStamp === null || !d.heartBeatInterval || !d.heartBeatCount) return true;
+    if (this.#c.keepaliveCheck === false || d.keepaliveTimeStamp === null || !d.heartBeatInterval || !d.heartBeatCount)
+      return true;
     return this.#ctx.now() - d.keepaliveTimeStamp <= d.heartBeatInterval * d.heartBeatCount * 1000 + KEEPALIVE_SLACK_MS;
   }
 
@@ -253,13 +267,23 @@ export class WvpSource implements SourceAdapter {
     }
     dev.channels.add(channelId);
     if (op === 'ADD') return;
-    ctx.report([op === 'ON' ? { cameraId: channelId, status: 'online' } : { cameraId: channelId, status: 'offline', reason: dev.online ? null : 'device_offline' }]);
+    ctx.report([
+      op === 'ON'
+        ? { cameraId: channelId, status: 'online' }
+        : { cameraId: channelId, status: 'offline', reason: dev.online ? null : 'device_offline' },
+    ]);
   }
 
   #onDevice(deviceId: string, dev: { online: boolean; channels: Set<string> }, online: boolean): void {
     dev.online = online;
     if (!online) {
-      this.#ctx.report([...dev.channels].map((id) => ({ cameraId: id, status: 'offline' as const, reason: 'device_offline' as const })));
+      this.#ctx.report(
+        [...dev.channels].map((id) => ({
+          cameraId: id,
+          status: 'offline' as const,
+          reason: 'device_offline' as const,
+        })),
+      );
       return;
     }
     // Back online: wvp re-reads the device's catalog; ask for the channels once it had time to.
@@ -281,7 +305,10 @@ export class WvpSource implements SourceAdapter {
       await this.#reportKnown(list.map((ch) => this.#channelReport(ch, online)));
     } catch (err) {
       if (err instanceof WvpShapeError) this.#ctx.bad('bad_response', err.message);
-      this.#ctx.log.warn({ source: this.#c.id, deviceId, err: (err as Error).message }, 'wvp: channels of a device back online could not be read');
+      this.#ctx.log.warn(
+        { source: this.#c.id, deviceId, err: (err as Error).message },
+        'wvp: channels of a device back online could not be read',
+      );
     }
   }
 
@@ -297,7 +324,8 @@ export class WvpSource implements SourceAdapter {
       return ctx.bad('bad_alarm', `alarm channel: not JSON: '${raw.slice(0, 80)}'`);
     }
     const a = doc as { gbId?: unknown; alarmSn?: unknown; alarmType?: unknown; alarmDescription?: unknown } | null;
-    if (!a || typeof a !== 'object' || typeof a.gbId !== 'string' || !/^[0-9A-Za-z_-]{1,64}$/.test(a.gbId)) return ctx.bad('bad_alarm', `alarm without a gbId: '${raw.slice(0, 80)}'`);
+    if (!a || typeof a !== 'object' || typeof a.gbId !== 'string' || !/^[0-9A-Za-z_-]{1,64}$/.test(a.gbId))
+      return ctx.bad('bad_alarm', `alarm without a gbId: '${raw.slice(0, 80)}'`);
     const type = a.alarmType === undefined || a.alarmType === null ? null : String(a.alarmType);
     const cfg = this.#c.alarm;
     if (!cfg) return;
@@ -306,11 +334,22 @@ export class WvpSource implements SourceAdapter {
     if (!cfg.clues) return;
     const cam = (await this.#deps.store.getCameras([a.gbId])).get(a.gbId);
     if (!cam) return ctx.bad('unknown_id', `alarm for unknown channel '${a.gbId}'`);
-    const description = typeof a.alarmDescription === 'string' && a.alarmDescription.trim() !== '' ? a.alarmDescription.trim() : `报警类型 ${type ?? '—'}`;
+    const description =
+      typeof a.alarmDescription === 'string' && a.alarmDescription.trim() !== ''
+        ? a.alarmDescription.trim()
+        : `报警类型 ${type ?? '—'}`;
     const sn = typeof a.alarmSn === 'number' || typeof a.alarmSn === 'string' ? String(a.alarmSn) : String(ctx.now());
     try {
       await this.#deps.ingest.createClue(
-        { id: `wvp-${this.#c.id}-${a.gbId}-${sn}`.slice(0, 64), category: cfg.category ?? 'security', source: 'video', region: cam.region, title: `${cam.name}: ${description}`.slice(0, 200), lon: cam.lon, lat: cam.lat },
+        {
+          id: `wvp-${this.#c.id}-${a.gbId}-${sn}`.slice(0, 64),
+          category: cfg.category ?? 'security',
+          source: 'video',
+          region: cam.region,
+          title: `${cam.name}: ${description}`.slice(0, 200),
+          lon: cam.lon,
+          lat: cam.lat,
+        },
         `source:${this.#c.id}`,
       );
     } catch (err) {
@@ -320,7 +359,8 @@ export class WvpSource implements SourceAdapter {
 
   /** The platform's catalog against the inventory: shown (dry run) or applied. */
   async syncCatalog(apply: boolean, actor: string): Promise<CatalogResult> {
-    if (!this.api) throw new Error('this wvp source has no api: set api.url (and apiKey, accessToken or username/password)');
+    if (!this.api)
+      throw new Error('this wvp source has no api: set api.url (and apiKey, accessToken or username/password)');
     const devices = await this.api.devices();
     const byDevice = await this.#channelsOf(devices);
     const channels = [...byDevice.values()].flat();
@@ -328,11 +368,27 @@ export class WvpSource implements SourceAdapter {
     const plan = planCatalog(channels, existing, this.#deps.regions(), this.#c.catalog ?? {});
     let applied = 0;
     if (apply) {
-      const rows = [...plan.add, ...plan.update].map(({ id, name, region, lon, lat }) => ({ id, name, region, lon, lat }));
-      for (let i = 0; i < rows.length; i += MAX_INVENTORY_ROWS) applied += (await this.#deps.ingest.upsertCameras(rows.slice(i, i + MAX_INVENTORY_ROWS), actor)).upserted;
+      const rows = [...plan.add, ...plan.update].map(({ id, name, region, lon, lat }) => ({
+        id,
+        name,
+        region,
+        lon,
+        lat,
+      }));
+      for (let i = 0; i < rows.length; i += MAX_INVENTORY_ROWS)
+        applied += (await this.#deps.ingest.upsertCameras(rows.slice(i, i + MAX_INVENTORY_ROWS), actor)).upserted;
       // The new channels' states follow at once rather than at the next reconciliation.
       this.#reconcileSoon(0);
     }
-    return { dryRun: !apply, devices: devices.length, channels: channels.length, add: plan.add, update: plan.update, unchanged: plan.unchanged, skipped: plan.skipped, applied };
+    return {
+      dryRun: !apply,
+      devices: devices.length,
+      channels: channels.length,
+      add: plan.add,
+      update: plan.update,
+      unchanged: plan.unchanged,
+      skipped: plan.skipped,
+      applied,
+    };
   }
 }

@@ -31,8 +31,14 @@ export class WvpShapeError extends Error {
 
 const PAGE = 200;
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
+const num = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+      ? Number(v)
+      : null;
 
 function statusOf(v: unknown): WvpChannel['status'] | null {
   if (v === 1 || v === true) return 'online';
@@ -60,7 +66,14 @@ export function parseDevice(d: unknown): WvpDevice | null {
   const o = d as Record<string, unknown>;
   const deviceId = str(o.deviceId);
   if (deviceId === null || typeof o.onLine !== 'boolean') return null;
-  return { deviceId, name: str(o.name), onLine: o.onLine, keepaliveTimeStamp: num(o.keepaliveTimeStamp), heartBeatInterval: num(o.heartBeatInterval), heartBeatCount: num(o.heartBeatCount) };
+  return {
+    deviceId,
+    name: str(o.name),
+    onLine: o.onLine,
+    keepaliveTimeStamp: num(o.keepaliveTimeStamp),
+    heartBeatInterval: num(o.heartBeatInterval),
+    heartBeatCount: num(o.heartBeatCount),
+  };
 }
 
 export function parseChannel(c: unknown, deviceId: string): WvpChannel | null {
@@ -107,7 +120,8 @@ export class WvpApi {
     const rows = await this.#pages(`/api/device/query/devices/${encodeURIComponent(deviceId)}/channels`, {});
     return rows.map((c) => {
       const ch = parseChannel(c, deviceId);
-      if (!ch) throw new WvpShapeError(`a channel of ${deviceId} lacks its id or status: ${JSON.stringify(c).slice(0, 120)}`);
+      if (!ch)
+        throw new WvpShapeError(`a channel of ${deviceId} lacks its id or status: ${JSON.stringify(c).slice(0, 120)}`);
       return ch;
     });
   }
@@ -116,7 +130,8 @@ export class WvpApi {
     const out: unknown[] = [];
     for (let page = 1; page < 10_000; page++) {
       const data = await this.get(path, { ...query, page: String(page), count: String(PAGE) });
-      if (!data || typeof data !== 'object' || !Array.isArray((data as { list?: unknown }).list)) throw new WvpShapeError(`${path}: data is not a page {total, list}`);
+      if (!data || typeof data !== 'object' || !Array.isArray((data as { list?: unknown }).list))
+        throw new WvpShapeError(`${path}: data is not a page {total, list}`);
       const { list, total } = data as { list: unknown[]; total?: unknown };
       out.push(...list);
       const t = typeof total === 'number' ? total : out.length;
@@ -145,19 +160,26 @@ export class WvpApi {
       this.#token = null;
       return this.get(path, query, true);
     }
-    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}${body && typeof body === 'object' && 'msg' in body ? ` (${String((body as { msg: unknown }).msg)})` : ''}`);
+    if (!res.ok)
+      throw new Error(
+        `${path}: HTTP ${res.status}${body && typeof body === 'object' && 'msg' in body ? ` (${String((body as { msg: unknown }).msg)})` : ''}`,
+      );
     if (typeof code !== 'number') throw new WvpShapeError(`${path}: answer is not a WVPResult {code, msg, data}`);
     if (code !== 0) throw new Error(`${path}: wvp code ${code} (${String((body as { msg?: unknown }).msg ?? '')})`);
     return (body as { data?: unknown }).data;
   }
 
   async #login(): Promise<void> {
-    const password = createHash('md5').update(this.config.password ?? '').digest('hex');
+    const password = createHash('md5')
+      .update(this.config.password ?? '')
+      .digest('hex');
     const url = `${this.base}/api/user/login?${new URLSearchParams({ username: this.config.username!, password })}`;
     const res = await this.fetchImpl(url, { signal: AbortSignal.timeout((this.config.timeout ?? 10) * 1000) });
     const body = (await res.json().catch(() => null)) as { code?: unknown; data?: { accessToken?: unknown } } | null;
-    const token = res.headers.get('access-token') ?? (typeof body?.data?.accessToken === 'string' ? body.data.accessToken : null);
-    if (!res.ok || body?.code !== 0 || !token) throw new Error(`/api/user/login: refused (HTTP ${res.status}, code ${String(body?.code)})`);
+    const token =
+      res.headers.get('access-token') ?? (typeof body?.data?.accessToken === 'string' ? body.data.accessToken : null);
+    if (!res.ok || body?.code !== 0 || !token)
+      throw new Error(`/api/user/login: refused (HTTP ${res.status}, code ${String(body?.code)})`);
     this.#token = token;
   }
 }

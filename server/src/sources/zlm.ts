@@ -4,7 +4,12 @@ import type { ZlmSourceConfig } from '../config/sections/sources.js';
 import type { SourceAdapter, SourceContext, SourceReport } from './types.js';
 
 /** The hooks Zhihui listens to; anything else answers 404. */
-export const ZLM_HOOKS = ['on_stream_changed', 'on_stream_none_reader', 'on_server_keepalive', 'on_rtp_server_timeout'] as const;
+export const ZLM_HOOKS = [
+  'on_stream_changed',
+  'on_stream_none_reader',
+  'on_server_keepalive',
+  'on_rtp_server_timeout',
+] as const;
 export type ZlmHook = (typeof ZLM_HOOKS)[number];
 
 /** A bystander's answers: never close a stream, never refuse one (ZLMediaKit decides nothing on our word). */
@@ -29,7 +34,9 @@ export function streamChannel(rules: readonly Rule[], app: string, stream: strin
     if (r.app !== undefined && r.app !== app) continue;
     const m = r.match.exec(stream);
     if (!m) continue;
-    const id = r.id.replace(/\{(\w+)\}/g, (_, k: string) => (/^\d+$/.test(k) ? (m[Number(k)] ?? '') : (m.groups?.[k] ?? '')));
+    const id = r.id.replace(/\{(\w+)\}/g, (_, k: string) =>
+      /^\d+$/.test(k) ? (m[Number(k)] ?? '') : (m.groups?.[k] ?? ''),
+    );
     return /^[0-9A-Za-z_.:-]{1,64}$/.test(id) ? id : null;
   }
   return null;
@@ -69,7 +76,9 @@ export class ZlmSource implements SourceAdapter {
   constructor(config: ZlmSourceConfig, ctx: SourceContext) {
     this.#c = config;
     this.#ctx = ctx;
-    this.#rules = config.streams ? config.streams.map((r) => ({ app: r.app, match: new RegExp(r.match), id: r.id })) : DEFAULT_RULES;
+    this.#rules = config.streams
+      ? config.streams.map((r) => ({ app: r.app, match: new RegExp(r.match), id: r.id }))
+      : DEFAULT_RULES;
     this.#allow = config.allow ? allowList(config.allow) : null;
   }
 
@@ -110,7 +119,15 @@ export class ZlmSource implements SourceAdapter {
 
   /** Checks the caller: the shared secret (constant time) or the allow-list. */
   authorized(caller: HookCaller): boolean {
-    if (this.#allow && isIP(caller.ip) && this.#allow.check(caller.ip.replace(/^::ffff:/, ''), isIP(caller.ip.replace(/^::ffff:/, '')) === 6 ? 'ipv6' : 'ipv4')) return true;
+    if (
+      this.#allow &&
+      isIP(caller.ip) &&
+      this.#allow.check(
+        caller.ip.replace(/^::ffff:/, ''),
+        isIP(caller.ip.replace(/^::ffff:/, '')) === 6 ? 'ipv6' : 'ipv4',
+      )
+    )
+      return true;
     const secret = this.#c.secret;
     if (!secret || caller.token === null) return false;
     const a = Buffer.from(caller.token);
@@ -130,7 +147,10 @@ export class ZlmSource implements SourceAdapter {
     const b = body as Record<string, unknown>;
     const server = typeof b.mediaServerId === 'string' ? b.mediaServerId : null;
     if (this.#c.mediaServerId && server !== this.#c.mediaServerId) {
-      ctx.bad('other_server', `${name} from media server '${String(server).slice(0, 60)}', expected '${this.#c.mediaServerId}'`);
+      ctx.bad(
+        'other_server',
+        `${name} from media server '${String(server).slice(0, 60)}', expected '${this.#c.mediaServerId}'`,
+      );
       return { status: 200, body: polite };
     }
     this.#mediaServerId = server ?? this.#mediaServerId;
@@ -151,7 +171,10 @@ export class ZlmSource implements SourceAdapter {
 
   #streamChanged(b: Record<string, unknown>): SourceReport | null {
     if (typeof b.regist !== 'boolean' || !isStr(b.app) || !isStr(b.stream)) {
-      this.#ctx.bad('bad_body', `on_stream_changed: needs regist (boolean), app and stream; got ${Object.keys(b).slice(0, 8).join(', ')}`);
+      this.#ctx.bad(
+        'bad_body',
+        `on_stream_changed: needs regist (boolean), app and stream; got ${Object.keys(b).slice(0, 8).join(', ')}`,
+      );
       return null;
     }
     const id = streamChannel(this.#rules, b.app, b.stream);
@@ -160,7 +183,9 @@ export class ZlmSource implements SourceAdapter {
       return null;
     }
     if (b.regist) return { cameraId: id, status: 'online' };
-    return (this.#c.unregister ?? 'offline') === 'offline' ? { cameraId: id, status: 'offline', reason: 'no_stream' } : null;
+    return (this.#c.unregister ?? 'offline') === 'offline'
+      ? { cameraId: id, status: 'offline', reason: 'no_stream' }
+      : null;
   }
 
   #rtpTimeout(b: Record<string, unknown>): SourceReport | null {
@@ -196,20 +221,29 @@ export class ZlmSource implements SourceAdapter {
       return;
     }
     try {
-      const res = await fetch(`${api.url.replace(/\/+$/, '')}/index/api/getMediaList?${new URLSearchParams({ secret: api.secret })}`, { signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(
+        `${api.url.replace(/\/+$/, '')}/index/api/getMediaList?${new URLSearchParams({ secret: api.secret })}`,
+        { signal: AbortSignal.timeout(10_000) },
+      );
       const body = (await res.json()) as { code?: unknown; data?: unknown };
-      if (body.code !== 0 || (body.data !== undefined && !Array.isArray(body.data))) throw new Error(`getMediaList: code ${String(body.code)}`);
+      if (body.code !== 0 || (body.data !== undefined && !Array.isArray(body.data)))
+        throw new Error(`getMediaList: code ${String(body.code)}`);
       const live = new Set<string>();
       for (const m of (body.data ?? []) as Record<string, unknown>[]) {
         const id = isStr(m.app) && isStr(m.stream) ? streamChannel(this.#rules, m.app, m.stream) : null;
         if (id !== null) live.add(id);
       }
       const reports: SourceReport[] = [...live].map((id) => ({ cameraId: id, status: 'online' }));
-      if ((this.#c.unregister ?? 'offline') === 'offline') for (const id of ctx.owned()) if (!live.has(id)) reports.push({ cameraId: id, status: 'offline', reason: 'no_stream' });
+      if ((this.#c.unregister ?? 'offline') === 'offline')
+        for (const id of ctx.owned())
+          if (!live.has(id)) reports.push({ cameraId: id, status: 'offline', reason: 'no_stream' });
       ctx.report(reports);
       await ctx.reconciled(new Set(reports.map((r) => r.cameraId)));
     } catch (err) {
-      ctx.log.warn({ source: this.#c.id, err: (err as Error).message }, 'zlm: media list could not be read; channels stay unknown until their hooks');
+      ctx.log.warn(
+        { source: this.#c.id, err: (err as Error).message },
+        'zlm: media list could not be read; channels stay unknown until their hooks',
+      );
       await ctx.reconciled(new Set());
     }
   }

@@ -68,7 +68,14 @@ export function betweenLate(
  */
 export function takeBack(events: StatusEvent[], retracted: StatusEvent[], old: StatusEvent): number {
   const at = Date.parse(old.at);
-  const k = events.findIndex((e) => e.cameraId === old.cameraId && e.from === old.from && e.to === old.to && e.reason === old.reason && Date.parse(e.at) === at);
+  const k = events.findIndex(
+    (e) =>
+      e.cameraId === old.cameraId &&
+      e.from === old.from &&
+      e.to === old.to &&
+      e.reason === old.reason &&
+      Date.parse(e.at) === at,
+  );
   if (k >= 0) events.splice(k, 1);
   else retracted.push(old);
   return k;

@@ -82,7 +82,10 @@ export interface FixtureSeed {
  * Reads `<fixturesDir>/data` as seed data. Missing files give nothing of their kind; a missing
  * meta.json means no fixtures at all.
  */
-export async function readSeedData(fixturesDir: string, opts: { anchor: 'today' | 'fixture'; now?: number }): Promise<FixtureSeed | null> {
+export async function readSeedData(
+  fixturesDir: string,
+  opts: { anchor: 'today' | 'fixture'; now?: number },
+): Promise<FixtureSeed | null> {
   const dir = path.join(fixturesDir, 'data');
   const meta = await readJson<FixtureMeta | null>(dir, 'meta.json', null);
   if (!meta) return null;
@@ -100,14 +103,20 @@ export async function readSeedData(fixturesDir: string, opts: { anchor: 'today' 
     readJson<GridWorkerView[]>(dir, 'grid-workers.json', []),
     readJson<GridReport[]>(dir, 'grid-reports.json', []),
   ]);
-  const [appeals, topics] = await Promise.all([readJson<Appeal[]>(dir, 'appeals.json', []), readJson<Topic[]>(dir, 'appeal-topics.json', [])]);
-  const shiftDate = (d: string): string => (shift === 0 ? d : new Date(Date.parse(`${d}T00:00:00Z`) + shift).toISOString().slice(0, 10));
+  const [appeals, topics] = await Promise.all([
+    readJson<Appeal[]>(dir, 'appeals.json', []),
+    readJson<Topic[]>(dir, 'appeal-topics.json', []),
+  ]);
+  const shiftDate = (d: string): string =>
+    shift === 0 ? d : new Date(Date.parse(`${d}T00:00:00Z`) + shift).toISOString().slice(0, 10);
 
   const stateOf = new Map(status.map((s) => [s.cameraId, s]));
   const maintenance: MaintenanceSpan[] = [];
   const cameras: CameraRecord[] = inventory.map((c) => {
     const s = stateOf.get(c.id);
-    const m = s?.maintenance ? { reason: s.maintenance.reason, from: t(s.maintenance.from), to: t(s.maintenance.to) } : null;
+    const m = s?.maintenance
+      ? { reason: s.maintenance.reason, from: t(s.maintenance.from), to: t(s.maintenance.to) }
+      : null;
     if (m) maintenance.push({ cameraId: c.id, ...m });
     return {
       id: c.id,
@@ -124,7 +133,14 @@ export async function readSeedData(fixturesDir: string, opts: { anchor: 'today' 
       maintenance: m,
     };
   });
-  const statusEvents: StatusEvent[] = history.map((h) => ({ cameraId: h.cameraId, from: h.from, to: h.to, reason: h.reason ?? null, at: t(h.at), actor: 'fixture' }));
+  const statusEvents: StatusEvent[] = history.map((h) => ({
+    cameraId: h.cameraId,
+    from: h.from,
+    to: h.to,
+    reason: h.reason ?? null,
+    at: t(h.at),
+    actor: 'fixture',
+  }));
   const data: SeedData = {
     regions,
     cameras,
@@ -142,14 +158,29 @@ export async function readSeedData(fixturesDir: string, opts: { anchor: 'today' 
     })),
     workers: workers.map((w) => ({ ...w, lastReportAt: tn(w.lastReportAt) })),
     reports: reports.map((r) => ({ ...r, at: t(r.at) })),
-    appeals: appeals.map((a) => ({ ...a, heardAt: t(a.heardAt), dueAt: tn(a.dueAt), doneAt: tn(a.doneAt), updatedAt: t(a.updatedAt) })),
-    topics: topics.map((x) => ({ ...x, meetingDate: shiftDate(x.meetingDate), dueAt: tn(x.dueAt), doneAt: tn(x.doneAt), updatedAt: t(x.updatedAt) })),
+    appeals: appeals.map((a) => ({
+      ...a,
+      heardAt: t(a.heardAt),
+      dueAt: tn(a.dueAt),
+      doneAt: tn(a.doneAt),
+      updatedAt: t(a.updatedAt),
+    })),
+    topics: topics.map((x) => ({
+      ...x,
+      meetingDate: shiftDate(x.meetingDate),
+      dueAt: tn(x.dueAt),
+      doneAt: tn(x.doneAt),
+      updatedAt: t(x.updatedAt),
+    })),
   };
   return { meta, shift, data };
 }
 
 /** Seeds an empty store from the fixtures (see readSeedData). */
-export async function seedStore(store: Store, opts: { fixturesDir: string; anchor: 'today' | 'fixture'; now?: number }): Promise<SeedResult> {
+export async function seedStore(
+  store: Store,
+  opts: { fixturesDir: string; anchor: 'today' | 'fixture'; now?: number },
+): Promise<SeedResult> {
   const seed = await readSeedData(opts.fixturesDir, opts);
   if (!seed) return { seeded: false, shiftDays: 0, counts: {} };
   const { data, shift } = seed;

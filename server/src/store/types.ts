@@ -410,7 +410,10 @@ export interface Store {
   /** Appends a line to the delivery log. */
   addDelivery(d: DeliveryRecord): Promise<void>;
   /** Updates the outcome of a delivery (status, attempts, error, mergedInto, sentAt, updatedAt). */
-  updateDelivery(id: string, patch: Partial<Pick<DeliveryRecord, 'status' | 'attempts' | 'error' | 'mergedInto' | 'sentAt' | 'updatedAt'>>): Promise<void>;
+  updateDelivery(
+    id: string,
+    patch: Partial<Pick<DeliveryRecord, 'status' | 'attempts' | 'error' | 'mergedInto' | 'sentAt' | 'updatedAt'>>,
+  ): Promise<void>;
   /** The delivery log, newest first (createdAt desc, then id). Cursor errors as for listClues. */
   listDeliveries(q: DeliveryQuery): Promise<Page<DeliveryRecord>>;
   /** Deliveries still queued or held (to resume after a restart), oldest first. */

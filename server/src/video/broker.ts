@@ -28,7 +28,14 @@ export interface PlayTarget {
   stopDelayMs: number;
 }
 
-const WVP_FORMAT: Record<string, VideoFormat> = { flv: 'flv', https_flv: 'flv', hls: 'hls', https_hls: 'hls', ts: 'ts', https_ts: 'ts' };
+const WVP_FORMAT: Record<string, VideoFormat> = {
+  flv: 'flv',
+  https_flv: 'flv',
+  hls: 'hls',
+  https_hls: 'hls',
+  ts: 'ts',
+  https_ts: 'ts',
+};
 
 const fill = (template: string, cam: { id: string; region: string }): string =>
   template.replaceAll('{id}', encodeURIComponent(cam.id)).replaceAll('{region}', cam.region);
@@ -50,7 +57,8 @@ export class Broker {
     this.#store = deps.store;
     this.#tree = deps.tree;
     this.#demo = deps.demo;
-    for (const r of settings.rules) if (r.kind === 'wvp' && !this.#wvp.has(r.conn.id)) this.#wvp.set(r.conn.id, new WvpClient(r.conn));
+    for (const r of settings.rules)
+      if (r.kind === 'wvp' && !this.#wvp.has(r.conn.id)) this.#wvp.set(r.conn.id, new WvpClient(r.conn));
   }
 
   get demo(): DemoAssets | null {
@@ -92,15 +100,44 @@ export class Broker {
   /** Obtains a playable stream for the channel (for wvp: asks it to start pulling). */
   async open(cam: CameraRecord): Promise<PlayTarget> {
     const plan = (await this.plans([cam])).get(cam.id) ?? null;
-    if (!plan) throw new VideoUnavailable(`no video source serves channel ${cam.id} (no URL on its inventory row, no matching video rule)`, 'no-source');
+    if (!plan)
+      throw new VideoUnavailable(
+        `no video source serves channel ${cam.id} (no URL on its inventory row, no matching video rule)`,
+        'no-source',
+      );
     if (plan.origin === 'inventory') {
       const url = plan.inventoryUrl!;
-      return { origin: 'inventory', ruleId: null, format: formatOfUrl(url), deliver: 'proxy', upstream: url, release: null, stopDelayMs: 0 };
+      return {
+        origin: 'inventory',
+        ruleId: null,
+        format: formatOfUrl(url),
+        deliver: 'proxy',
+        upstream: url,
+        release: null,
+        stopDelayMs: 0,
+      };
     }
-    if (plan.origin === 'demo') return { origin: 'demo', ruleId: null, format: 'flv', deliver: 'proxy', upstream: null, release: null, stopDelayMs: 0 };
+    if (plan.origin === 'demo')
+      return {
+        origin: 'demo',
+        ruleId: null,
+        format: 'flv',
+        deliver: 'proxy',
+        upstream: null,
+        release: null,
+        stopDelayMs: 0,
+      };
     const rule = plan.rule!;
     if (rule.kind === 'template') {
-      return { origin: 'template', ruleId: rule.id, format: rule.format, deliver: rule.deliver, upstream: fill(rule.url, cam), release: null, stopDelayMs: 0 };
+      return {
+        origin: 'template',
+        ruleId: rule.id,
+        format: rule.format,
+        deliver: rule.deliver,
+        upstream: fill(rule.url, cam),
+        release: null,
+        stopDelayMs: 0,
+      };
     }
     const client = this.#wvp.get(rule.conn.id)!;
     const deviceId = rule.deviceId === 'lookup' ? await client.deviceOf(cam.id) : fill(rule.deviceId, cam);
@@ -113,7 +150,15 @@ export class Broker {
       await release().catch(() => undefined);
       throw new VideoUnavailable(`wvp ${rule.conn.id} offers none of ${rule.prefer.join(', ')} for channel ${cam.id}`);
     }
-    return { origin: 'wvp', ruleId: rule.id, format: pick.format, deliver: rule.deliver, upstream: pick.url, release, stopDelayMs: rule.stopDelayMs };
+    return {
+      origin: 'wvp',
+      ruleId: rule.id,
+      format: pick.format,
+      deliver: rule.deliver,
+      upstream: pick.url,
+      release,
+      stopDelayMs: rule.stopDelayMs,
+    };
   }
 
   /** The channel's last snapshot from its platform; null when it offers none. */
@@ -128,7 +173,9 @@ export class Broker {
       const client = this.#wvp.get(rule.conn.id)!;
       const deviceId = rule.deviceId === 'lookup' ? await client.deviceOf(cam.id) : fill(rule.deviceId, cam);
       if (!deviceId) return null;
-      const path = rule.snapshotPath.replaceAll('{deviceId}', encodeURIComponent(deviceId)).replaceAll('{channelId}', encodeURIComponent(cam.id));
+      const path = rule.snapshotPath
+        .replaceAll('{deviceId}', encodeURIComponent(deviceId))
+        .replaceAll('{channelId}', encodeURIComponent(cam.id));
       res = await openUpstream(client.url(path), signal, client.headers());
     }
     const type = res.headers.get('content-type') ?? '';
@@ -141,10 +188,14 @@ export class Broker {
 }
 
 /** The first of wvp's URLs in the preferred order that is present. */
-export function pickWvpUrl(content: WvpStreamContent, prefer: readonly string[]): { url: string; format: VideoFormat } | null {
+export function pickWvpUrl(
+  content: WvpStreamContent,
+  prefer: readonly string[],
+): { url: string; format: VideoFormat } | null {
   for (const key of prefer) {
     const url = (content as Record<string, unknown>)[key];
-    if (typeof url === 'string' && /^https?:\/\//.test(url)) return { url, format: WVP_FORMAT[key] ?? formatOfUrl(url) };
+    if (typeof url === 'string' && /^https?:\/\//.test(url))
+      return { url, format: WVP_FORMAT[key] ?? formatOfUrl(url) };
   }
   return null;
 }

@@ -1,4 +1,12 @@
-import { ancestorsOf, CAMERA_REASONS, CAMERA_STATES, childrenOf, isWithin, type RegionTree, type VideoChannel } from '@zhihui/shared';
+import {
+  ancestorsOf,
+  CAMERA_REASONS,
+  CAMERA_STATES,
+  childrenOf,
+  isWithin,
+  type RegionTree,
+  type VideoChannel,
+} from '@zhihui/shared';
 import type { CameraRecord } from '../store/types.js';
 import type { Plan } from './broker.js';
 
@@ -16,7 +24,10 @@ export function channelView(src: ChannelSource, cam: CameraRecord, plan: Plan | 
   const tree = src.tree;
   const region = tree.byCode.get(cam.region);
   const row = src.cameraRow(cam.id);
-  const township = region?.level === 'village' ? (ancestorsOf(tree, cam.region).find((r) => r.level === 'township') ?? region) : region;
+  const township =
+    region?.level === 'village'
+      ? (ancestorsOf(tree, cam.region).find((r) => r.level === 'township') ?? region)
+      : region;
   return {
     id: cam.id,
     name: cam.name,
@@ -53,7 +64,11 @@ export const MAX_AUTO_KEY_CHANNELS = 12;
  * channels inside the region), else one live channel per child region in code order (a
  * township wall: its first live channels), so every wall has something to show without setup.
  */
-export function keyChannelIds(src: ChannelSource, region: string, lists: Record<string, string[]>): { ids: string[]; auto: boolean } {
+export function keyChannelIds(
+  src: ChannelSource,
+  region: string,
+  lists: Record<string, string[]>,
+): { ids: string[]; auto: boolean } {
   const list = configuredList(src.tree, region, lists);
   if (list) {
     const ids = list.filter((id) => {
@@ -84,12 +99,21 @@ const rad = (d: number) => (d * Math.PI) / 180;
 
 /** Great-circle distance in metres (haversine). */
 export function distanceM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const a = Math.sin(rad(lat2 - lat1) / 2) ** 2 + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lon2 - lon1) / 2) ** 2;
+  const a =
+    Math.sin(rad(lat2 - lat1) / 2) ** 2 +
+    Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lon2 - lon1) / 2) ** 2;
   return 2 * EARTH_M * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
 /** The `limit` channels of a region nearest to a point, nearest first (ties by id); `live` keeps online ones only. */
-export function nearestIds(src: ChannelSource, region: string, lon: number, lat: number, limit: number, live: boolean): { id: string; distanceM: number }[] {
+export function nearestIds(
+  src: ChannelSource,
+  region: string,
+  lon: number,
+  lat: number,
+  limit: number,
+  live: boolean,
+): { id: string; distanceM: number }[] {
   const best: { id: string; distanceM: number }[] = [];
   for (const id of src.rows(region).ids) {
     if (live && !isLive(src, id)) continue;

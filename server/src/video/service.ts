@@ -55,7 +55,13 @@ export class VideoService {
     const src = this.live();
     const { ids, auto } = keyChannelIds(src, region, this.settings.keyChannels);
     const cams = ids.map((id) => src.camera(id)).filter((c): c is CameraRecord => c !== undefined);
-    return { region, intervalSec: this.settings.keySec, maxTiles: this.settings.maxTiles, auto, channels: await this.views(cams) };
+    return {
+      region,
+      intervalSec: this.settings.keySec,
+      maxTiles: this.settings.maxTiles,
+      auto,
+      channels: await this.views(cams),
+    };
   }
 
   async nearest(region: string, lon: number, lat: number, limit: number, live: boolean): Promise<NearChannel[]> {
@@ -75,7 +81,15 @@ export class VideoService {
         : target.format === 'hls'
           ? `/api/v1/video/sessions/${session.id}/hls/${encodeURIComponent(playlistName(target.upstream!))}`
           : `/api/v1/video/sessions/${session.id}/${STREAM_FILE[target.format]}`;
-    return { id: session.id, channelId, url, format: target.format, origin: target.origin, demo: target.origin === 'demo', leaseSec: LEASE_SEC };
+    return {
+      id: session.id,
+      channelId,
+      url,
+      format: target.format,
+      origin: target.origin,
+      demo: target.origin === 'demo',
+      leaseSec: LEASE_SEC,
+    };
   }
 
   renew(id: string): boolean {
@@ -101,8 +115,10 @@ export class VideoService {
   async media(sessionId: string, file: string, signal: AbortSignal): Promise<MediaReply> {
     const session = this.sessions.get(sessionId);
     const target = session ? await this.sessions.target(session) : null;
-    if (!session || !target) throw new HttpError(404, ErrorCode.notFound, 'video session not found (closed or expired): open a new one');
-    if (target.deliver === 'direct') throw new HttpError(404, ErrorCode.notFound, 'this session plays directly from the media server');
+    if (!session || !target)
+      throw new HttpError(404, ErrorCode.notFound, 'video session not found (closed or expired): open a new one');
+    if (target.deliver === 'direct')
+      throw new HttpError(404, ErrorCode.notFound, 'this session plays directly from the media server');
     const done = this.sessions.streaming(session);
     try {
       return await this.#media(target, file, signal, done, session.channelId);
@@ -112,10 +128,17 @@ export class VideoService {
     }
   }
 
-  async #media(target: PlayTarget, file: string, signal: AbortSignal, done: () => void, channelId: string): Promise<MediaReply> {
+  async #media(
+    target: PlayTarget,
+    file: string,
+    signal: AbortSignal,
+    done: () => void,
+    channelId: string,
+  ): Promise<MediaReply> {
     if (target.upstream === null) {
       const demo = this.broker.demo;
-      if (!demo || file !== STREAM_FILE.flv) throw new HttpError(404, ErrorCode.notFound, `no such media file: ${file}`);
+      if (!demo || file !== STREAM_FILE.flv)
+        throw new HttpError(404, ErrorCode.notFound, `no such media file: ${file}`);
       return { type: MEDIA_TYPES.flv, body: new DemoLiveStream(demo.clip), done };
     }
     let url: string | null = target.upstream;
@@ -135,7 +158,8 @@ export class VideoService {
       done();
       return { type: MEDIA_TYPES.hls, body: text, done };
     }
-    const type = target.format === 'hls' ? (res.headers.get('content-type') ?? 'video/mp2t') : MEDIA_TYPES[target.format];
+    const type =
+      target.format === 'hls' ? (res.headers.get('content-type') ?? 'video/mp2t') : MEDIA_TYPES[target.format];
     const body = res.body ? Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>) : Readable.from([]);
     // A live stream that ends by itself has died upstream (a viewer leaving aborts it instead):
     // the next session asks the platform afresh rather than reusing its URL.

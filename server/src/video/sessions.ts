@@ -51,7 +51,11 @@ export class Sessions {
 
   /** A new viewer of the channel; rejects with VideoUnavailable when the platform gives no stream. */
   async open(cam: CameraRecord): Promise<{ session: Session; target: PlayTarget }> {
-    if (this.#sessions.size >= this.#opts.maxSessions) throw new VideoUnavailable(`too many open video sessions on this server (${this.#opts.maxSessions}); close tiles or retry later`, 'busy');
+    if (this.#sessions.size >= this.#opts.maxSessions)
+      throw new VideoUnavailable(
+        `too many open video sessions on this server (${this.#opts.maxSessions}); close tiles or retry later`,
+        'busy',
+      );
     let hold = this.#holds.get(cam.id);
     if (hold?.broken) {
       hold.broken = false;
@@ -65,7 +69,12 @@ export class Sessions {
       clearTimeout(hold.stopTimer);
       hold.stopTimer = null;
     }
-    const session: Session = { id: randomBytes(18).toString('base64url'), channelId: cam.id, expiresAt: this.#clock() + this.#opts.leaseMs, streaming: 0 };
+    const session: Session = {
+      id: randomBytes(18).toString('base64url'),
+      channelId: cam.id,
+      expiresAt: this.#clock() + this.#opts.leaseMs,
+      streaming: 0,
+    };
     hold.viewers.add(session.id);
     this.#sessions.set(session.id, session);
     try {

@@ -12,7 +12,11 @@ export interface WvpConnection {
 
 /** A rule with its matcher compiled and its defaults filled in. */
 export type ResolvedRule =
-  | (Omit<TemplateRule, 'format' | 'deliver'> & { format: VideoFormat; deliver: 'proxy' | 'direct'; idRe: RegExp | null })
+  | (Omit<TemplateRule, 'format' | 'deliver'> & {
+      format: VideoFormat;
+      deliver: 'proxy' | 'direct';
+      idRe: RegExp | null;
+    })
   | (Omit<WvpRule, 'deliver' | 'prefer' | 'deviceId' | 'stopDelaySec' | 'snapshotPath' | 'api'> & {
       deliver: 'proxy' | 'direct';
       prefer: NonNullable<WvpRule['prefer']>;
@@ -50,7 +54,8 @@ export function hasCredentials(url: string): boolean {
   try {
     const u = new URL(url.replace(/\{[^}]*\}/g, 'x'));
     if (u.username || u.password) return true;
-    for (const k of u.searchParams.keys()) if (/^(token|key|secret|sign|pass(word)?|access[_-]?token|api[_-]?key|auth)$/i.test(k)) return true;
+    for (const k of u.searchParams.keys())
+      if (/^(token|key|secret|sign|pass(word)?|access[_-]?token|api[_-]?key|auth)$/i.test(k)) return true;
     return false;
   } catch {
     return false;
@@ -60,13 +65,19 @@ export function hasCredentials(url: string): boolean {
 const originOf = (url: string): string => new URL(url.replace(/\{[^}]*\}/g, 'x')).origin;
 
 function wvpConnection(file: ConfigFile, rule: WvpRule, at: string): WvpConnection {
-  if (rule.api && rule.source) throw new Error(`${at}: give either source (a sources: entry of kind wvp) or api, not both`);
+  if (rule.api && rule.source)
+    throw new Error(`${at}: give either source (a sources: entry of kind wvp) or api, not both`);
   if (rule.api) return { id: `video:${rule.id}`, api: rule.api };
-  if (!rule.source) throw new Error(`${at}/source: is required (a sources: entry of kind wvp), or give the rule its own api`);
+  if (!rule.source)
+    throw new Error(`${at}/source: is required (a sources: entry of kind wvp), or give the rule its own api`);
   const src = (file.sources ?? []).find((s) => s.id === rule.source);
   if (!src) throw new Error(`${at}/source: no sources: entry has id '${rule.source}'`);
-  if (src.kind !== 'wvp') throw new Error(`${at}/source: sources: entry '${rule.source}' is of kind ${src.kind}, not wvp`);
-  if (!src.api) throw new Error(`${at}/source: sources: entry '${rule.source}' has no api (wvp's REST URL and key), which playing needs`);
+  if (src.kind !== 'wvp')
+    throw new Error(`${at}/source: sources: entry '${rule.source}' is of kind ${src.kind}, not wvp`);
+  if (!src.api)
+    throw new Error(
+      `${at}/source: sources: entry '${rule.source}' has no api (wvp's REST URL and key), which playing needs`,
+    );
   return { id: src.id, api: src.api };
 }
 
@@ -96,10 +107,17 @@ export function resolveVideoSettings(file: ConfigFile): VideoSettings {
     const idRe = compileIds(r.match?.ids, at);
     if (r.kind === 'template') {
       if (deliver === 'direct') {
-        if (hasCredentials(r.url)) throw new Error(`${at}/url: carries credentials, which would reach the browser with deliver: direct; use deliver: proxy`);
-        if (!origins.includes(originOf(r.url))) throw new Error(`${at}/url: origin ${originOf(r.url)} must be listed in video/origins for deliver: direct`);
+        if (hasCredentials(r.url))
+          throw new Error(
+            `${at}/url: carries credentials, which would reach the browser with deliver: direct; use deliver: proxy`,
+          );
+        if (!origins.includes(originOf(r.url)))
+          throw new Error(`${at}/url: origin ${originOf(r.url)} must be listed in video/origins for deliver: direct`);
       }
-      if (deliver === 'proxy' && /^wss?:/.test(r.url)) throw new Error(`${at}/url: WebSocket URLs play with deliver: direct only; give the http(s) URL of the same stream`);
+      if (deliver === 'proxy' && /^wss?:/.test(r.url))
+        throw new Error(
+          `${at}/url: WebSocket URLs play with deliver: direct only; give the http(s) URL of the same stream`,
+        );
       return { ...r, deliver, idRe, format: r.format ?? formatOfUrl(r.url) };
     }
     const { api: _own, ...rest } = r;

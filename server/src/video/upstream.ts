@@ -16,14 +16,21 @@ export function withoutUserInfo(raw: string): { url: string; headers: Record<str
   const pass = decodeURIComponent(u.password);
   u.username = '';
   u.password = '';
-  return { url: u.toString(), headers: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` } };
+  return {
+    url: u.toString(),
+    headers: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` },
+  };
 }
 
 /**
  * Opens an upstream media URL. The request is aborted when `signal` fires (the viewer went away),
  * and a media server that never answers is given up after CONNECT_TIMEOUT_MS.
  */
-export async function openUpstream(raw: string, signal: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<Response> {
+export async function openUpstream(
+  raw: string,
+  signal: AbortSignal,
+  extraHeaders: Record<string, string> = {},
+): Promise<Response> {
   const { url, headers } = withoutUserInfo(raw);
   const connect = AbortSignal.timeout(CONNECT_TIMEOUT_MS);
   const ctl = new AbortController();
@@ -43,7 +50,9 @@ export async function openUpstream(raw: string, signal: AbortSignal, extraHeader
     if (err instanceof VideoUnavailable) throw err;
     const e = err as Error;
     // The error's code only: its message would name the media server's address.
-    const why = connect.aborted ? `no answer in ${CONNECT_TIMEOUT_MS / 1000} s` : ((e.cause as { code?: string } | undefined)?.code ?? e.name);
+    const why = connect.aborted
+      ? `no answer in ${CONNECT_TIMEOUT_MS / 1000} s`
+      : ((e.cause as { code?: string } | undefined)?.code ?? e.name);
     throw new VideoUnavailable(`the media server is unreachable (${why})`, 'media');
   }
 }
@@ -60,7 +69,10 @@ export async function readCapped(res: Response, max: number): Promise<Buffer> {
     n += value.byteLength;
     if (n > max) {
       await reader.cancel().catch(() => undefined);
-      throw new VideoUnavailable(`the media server sent more than ${max} bytes where a playlist or image was expected`, 'media');
+      throw new VideoUnavailable(
+        `the media server sent more than ${max} bytes where a playlist or image was expected`,
+        'media',
+      );
     }
     parts.push(Buffer.from(value));
   }

@@ -29,7 +29,13 @@ describe('FLV and the demo loop', () => {
     const data = Buffer.from([0x17, 1, 0, 0, 0, 9, 9]);
     const tag = writeTag(9, 0x01_23_45_67, data);
     expect(tag.readUInt32BE(tag.length - 4)).toBe(11 + data.length);
-    const file = Buffer.concat([Buffer.from('FLV\x01\x01\x00\x00\x00\x09', 'latin1'), Buffer.alloc(4), writeTag(9, 0, Buffer.from([0x17, 0, 0, 0, 0])), writeTag(9, 0, data), tag]);
+    const file = Buffer.concat([
+      Buffer.from('FLV\x01\x01\x00\x00\x00\x09', 'latin1'),
+      Buffer.alloc(4),
+      writeTag(9, 0, Buffer.from([0x17, 0, 0, 0, 0])),
+      writeTag(9, 0, data),
+      tag,
+    ]);
     const clip = parseFlv(file);
     expect(clip.frames.map((f) => f.ts)).toEqual([0, 0x01_23_45_67]);
   });
@@ -70,8 +76,26 @@ describe('upstream URLs and HLS playlists', () => {
 
   test('a playlist keeps relative entries, makes same-folder absolute ones relative, drops the rest', () => {
     const up = 'http://zlm:80/rtp/ch1/hls.m3u8?sign=s1';
-    const text = ['#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXTINF:2.0,', 'seg-1.ts', '#EXTINF:2.0,', 'http://zlm:80/rtp/ch1/seg-2.ts', '#EXTINF:2.0,', 'http://evil.example/x.ts', '#EXT-X-KEY:METHOD=AES-128,URI="http://zlm:80/rtp/ch1/k.key"'].join('\n');
-    expect(rewritePlaylist(text, up).split('\n')).toEqual(['#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXTINF:2.0,', 'seg-1.ts', '#EXTINF:2.0,', 'seg-2.ts', '#EXT-X-KEY:METHOD=AES-128,URI="k.key"']);
+    const text = [
+      '#EXTM3U',
+      '#EXT-X-TARGETDURATION:2',
+      '#EXTINF:2.0,',
+      'seg-1.ts',
+      '#EXTINF:2.0,',
+      'http://zlm:80/rtp/ch1/seg-2.ts',
+      '#EXTINF:2.0,',
+      'http://evil.example/x.ts',
+      '#EXT-X-KEY:METHOD=AES-128,URI="http://zlm:80/rtp/ch1/k.key"',
+    ].join('\n');
+    expect(rewritePlaylist(text, up).split('\n')).toEqual([
+      '#EXTM3U',
+      '#EXT-X-TARGETDURATION:2',
+      '#EXTINF:2.0,',
+      'seg-1.ts',
+      '#EXTINF:2.0,',
+      'seg-2.ts',
+      '#EXT-X-KEY:METHOD=AES-128,URI="k.key"',
+    ]);
     expect(hlsUpstream(up, 'seg-1.ts')).toBe('http://zlm/rtp/ch1/seg-1.ts?sign=s1');
     expect(hlsUpstream('http://u:p@zlm/rtp/ch1/hls.m3u8', 'a.ts')).toBe('http://u:p@zlm/rtp/ch1/a.ts');
     expect(hlsUpstream(up, '../ch2/hls.m3u8')).toBeNull();
@@ -80,23 +104,61 @@ describe('upstream URLs and HLS playlists', () => {
 });
 
 describe('video settings', () => {
-  const wvpSource = { id: 'w', kind: 'wvp' as const, redis: { url: 'redis://wvp:6379' }, api: { url: 'http://wvp:18080', apiKey: 'k' } };
+  const wvpSource = {
+    id: 'w',
+    kind: 'wvp' as const,
+    redis: { url: 'redis://wvp:6379' },
+    api: { url: 'http://wvp:18080', apiKey: 'k' },
+  };
   test('defaults: demo while no rule is configured, four tiles, 15 s a key channel; a wvp rule uses its source api or its own', () => {
     expect(resolveVideoSettings({})).toMatchObject({ demo: true, maxTiles: 4, keySec: 15, rules: [] });
-    const s = resolveVideoSettings({ sources: [wvpSource], video: { rules: [{ id: 'gb', kind: 'wvp', source: 'w' }, { id: 'own', kind: 'wvp', api: { url: 'http://wvp2' } }] } });
+    const s = resolveVideoSettings({
+      sources: [wvpSource],
+      video: {
+        rules: [
+          { id: 'gb', kind: 'wvp', source: 'w' },
+          { id: 'own', kind: 'wvp', api: { url: 'http://wvp2' } },
+        ],
+      },
+    });
     expect(s.demo).toBe(false);
-    expect(s.rules[0]).toMatchObject({ deviceId: 'lookup', stopDelayMs: 5000, prefer: ['flv', 'hls', 'ts'], conn: { id: 'w', api: { url: 'http://wvp:18080', apiKey: 'k' } } });
+    expect(s.rules[0]).toMatchObject({
+      deviceId: 'lookup',
+      stopDelayMs: 5000,
+      prefer: ['flv', 'hls', 'ts'],
+      conn: { id: 'w', api: { url: 'http://wvp:18080', apiKey: 'k' } },
+    });
     expect(s.rules[1]).toMatchObject({ conn: { id: 'video:own', api: { url: 'http://wvp2' } } });
   });
   test('errors name the key', () => {
-    const bad = (video: object, sources: object[] = [wvpSource]) => () => resolveVideoSettings({ sources: sources as never, video: video as never });
-    expect(bad({ rules: [{ id: 'gb', kind: 'wvp', source: 'nope' }] })).toThrow(/video\/rules\/0\/source: no sources: entry has id 'nope'/);
+    const bad =
+      (video: object, sources: object[] = [wvpSource]) =>
+      () =>
+        resolveVideoSettings({ sources: sources as never, video: video as never });
+    expect(bad({ rules: [{ id: 'gb', kind: 'wvp', source: 'nope' }] })).toThrow(
+      /video\/rules\/0\/source: no sources: entry has id 'nope'/,
+    );
     expect(bad({ rules: [{ id: 'gb', kind: 'wvp' }] })).toThrow(/video\/rules\/0\/source: is required/);
-    expect(bad({ rules: [{ id: 'gb', kind: 'wvp', source: 'w' }] }, [{ id: 'w', kind: 'wvp', redis: { url: 'redis://x' } }])).toThrow(/has no api/);
-    expect(bad({ rules: [{ id: 'a', kind: 'template', url: 'http://u:p@zlm/{id}.flv', deliver: 'direct' }] })).toThrow(/video\/rules\/0\/url: carries credentials/);
-    expect(bad({ rules: [{ id: 'a', kind: 'template', url: 'http://zlm/{id}.flv', deliver: 'direct' }] })).toThrow(/must be listed in video\/origins/);
-    expect(bad({ rules: [{ id: 'a', kind: 'template', url: 'http://zlm/{id}.flv', match: { ids: '(' } }] })).toThrow(/video\/rules\/0\/match\/ids/);
-    expect(bad({ rules: [{ id: 'a', kind: 'template', url: 'http://zlm/{id}.flv' }, { id: 'a', kind: 'template', url: 'http://zlm/{id}.flv' }] })).toThrow(/video\/rules\/1\/id/);
+    expect(
+      bad({ rules: [{ id: 'gb', kind: 'wvp', source: 'w' }] }, [{ id: 'w', kind: 'wvp', redis: { url: 'redis://x' } }]),
+    ).toThrow(/has no api/);
+    expect(bad({ rules: [{ id: 'a', kind: 'template', url: 'http://u:p@zlm/{id}.flv', deliver: 'direct' }] })).toThrow(
+      /video\/rules\/0\/url: carries credentials/,
+    );
+    expect(bad({ rules: [{ id: 'a', kind: 'template', url: 'http://zlm/{id}.flv', deliver: 'direct' }] })).toThrow(
+      /must be listed in video\/origins/,
+    );
+    expect(bad({ rules: [{ id: 'a', kind: 'template', url: 'http://zlm/{id}.flv', match: { ids: '(' } }] })).toThrow(
+      /video\/rules\/0\/match\/ids/,
+    );
+    expect(
+      bad({
+        rules: [
+          { id: 'a', kind: 'template', url: 'http://zlm/{id}.flv' },
+          { id: 'a', kind: 'template', url: 'http://zlm/{id}.flv' },
+        ],
+      }),
+    ).toThrow(/video\/rules\/1\/id/);
   });
 });
 
@@ -108,7 +170,15 @@ describe('viewer counting', () => {
     const sessions = new Sessions({
       open: async (c): Promise<PlayTarget> => {
         calls.open++;
-        return { origin: 'wvp', ruleId: 'gb', format: 'flv', deliver: 'proxy', upstream: 'http://m/x.flv', stopDelayMs, release: async () => void calls.release.push(c.id) };
+        return {
+          origin: 'wvp',
+          ruleId: 'gb',
+          format: 'flv',
+          deliver: 'proxy',
+          upstream: 'http://m/x.flv',
+          stopDelayMs,
+          release: async () => void calls.release.push(c.id),
+        };
       },
       leaseMs: 60_000,
       maxSessions: 3,

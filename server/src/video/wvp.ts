@@ -67,21 +67,33 @@ export class WvpClient {
       const e = err as Error & { cause?: { code?: string } };
       // WvpApi's messages start with the path and carry wvp's own words (点播超时 …); a network
       // error's message would name the host, so only its code goes out.
-      const why = e.name === 'TimeoutError' ? 'no answer in time' : e.cause?.code ? `unreachable (${e.cause.code})` : e.message.replace(/^\/[^:]*: /, '');
+      const why =
+        e.name === 'TimeoutError'
+          ? 'no answer in time'
+          : e.cause?.code
+            ? `unreachable (${e.cause.code})`
+            : e.message.replace(/^\/[^:]*: /, '');
       throw new VideoUnavailable(`wvp ${this.#conn.id}: ${what}: ${why}`);
     }
   }
 
   /** Asks wvp to pull the channel (GB INVITE) and returns the media server's play URLs. */
   async start(deviceId: string, channelId: string): Promise<WvpStreamContent> {
-    const data = await this.#call<WvpStreamContent | null>('play', `/api/play/start/${encodeURIComponent(deviceId)}/${encodeURIComponent(channelId)}`);
-    if (!data || typeof data !== 'object') throw new VideoUnavailable(`wvp ${this.#conn.id}: play: no stream in the answer`);
+    const data = await this.#call<WvpStreamContent | null>(
+      'play',
+      `/api/play/start/${encodeURIComponent(deviceId)}/${encodeURIComponent(channelId)}`,
+    );
+    if (!data || typeof data !== 'object')
+      throw new VideoUnavailable(`wvp ${this.#conn.id}: play: no stream in the answer`);
     return data;
   }
 
   /** Tells wvp nobody here watches the channel any more (it sends BYE and frees the media server). */
   async stop(deviceId: string, channelId: string): Promise<void> {
-    await this.#call<unknown>('stop', `/api/play/stop/${encodeURIComponent(deviceId)}/${encodeURIComponent(channelId)}`);
+    await this.#call<unknown>(
+      'stop',
+      `/api/play/stop/${encodeURIComponent(deviceId)}/${encodeURIComponent(channelId)}`,
+    );
   }
 
   /**
@@ -103,9 +115,12 @@ export class WvpClient {
   async #build(): Promise<void> {
     const map = new Map<string, string>();
     try {
-      for (const dev of await this.#api.devices()) for (const ch of await this.#api.channels(dev.deviceId)) map.set(ch.id, dev.deviceId);
+      for (const dev of await this.#api.devices())
+        for (const ch of await this.#api.channels(dev.deviceId)) map.set(ch.id, dev.deviceId);
     } catch (err) {
-      throw new VideoUnavailable(`wvp ${this.#conn.id}: device list: ${(err as Error).message.replace(/^\/[^:]*: /, '')}`);
+      throw new VideoUnavailable(
+        `wvp ${this.#conn.id}: device list: ${(err as Error).message.replace(/^\/[^:]*: /, '')}`,
+      );
     }
     this.#deviceOf = map;
     this.#builtAt = Date.now();

@@ -21,16 +21,48 @@ export const DOMAIN_LABELS: {
   period: Labels<PeriodKind>;
 } = {
   category: {
-    'zh-CN': { environment: '环保', crowd: '人群聚集', epidemic: '疫情防控', dispute: '矛盾纠纷', hazard: '安全隐患', public_opinion: '社情民意', security: '治安', other: '其他' },
-    en: { environment: 'Environment', crowd: 'Crowd gathering', epidemic: 'Epidemic prevention', dispute: 'Dispute', hazard: 'Safety hazard', public_opinion: 'Public opinion', security: 'Public security', other: 'Other' },
+    'zh-CN': {
+      environment: '环保',
+      crowd: '人群聚集',
+      epidemic: '疫情防控',
+      dispute: '矛盾纠纷',
+      hazard: '安全隐患',
+      public_opinion: '社情民意',
+      security: '治安',
+      other: '其他',
+    },
+    en: {
+      environment: 'Environment',
+      crowd: 'Crowd gathering',
+      epidemic: 'Epidemic prevention',
+      dispute: 'Dispute',
+      hazard: 'Safety hazard',
+      public_opinion: 'Public opinion',
+      security: 'Public security',
+      other: 'Other',
+    },
   },
   source: {
     'zh-CN': { video: '视频研判', grid: '网格上报', hotline: '热线', appeal_day: '说事儿日' },
     en: { video: 'Video analytics', grid: 'Grid worker', hotline: 'Hotline', appeal_day: 'Appeal day' },
   },
   status: {
-    'zh-CN': { reported: '上报', verified: '核实', dispatched: '派发', resolved: '办结', closed: '归档', invalid: '无效' },
-    en: { reported: 'Reported', verified: 'Verified', dispatched: 'Dispatched', resolved: 'Resolved', closed: 'Closed', invalid: 'Invalid' },
+    'zh-CN': {
+      reported: '上报',
+      verified: '核实',
+      dispatched: '派发',
+      resolved: '办结',
+      closed: '归档',
+      invalid: '无效',
+    },
+    en: {
+      reported: 'Reported',
+      verified: 'Verified',
+      dispatched: 'Dispatched',
+      resolved: 'Resolved',
+      closed: 'Closed',
+      invalid: 'Invalid',
+    },
   },
   reason: {
     'zh-CN': {
@@ -64,7 +96,13 @@ export const DOMAIN_LABELS: {
   },
   state: {
     'zh-CN': { online: '在线', offline: '离线', unknown: '失联', maintenance: '计划维护', out_of_service: '停用' },
-    en: { online: 'Online', offline: 'Offline', unknown: 'Unknown', maintenance: 'Maintenance', out_of_service: 'Out of service' },
+    en: {
+      online: 'Online',
+      offline: 'Offline',
+      unknown: 'Unknown',
+      maintenance: 'Maintenance',
+      out_of_service: 'Out of service',
+    },
   },
   outcome: {
     'zh-CN': { success: '调解成功', failed: '调解未成', court: '转诉讼' },
@@ -75,7 +113,17 @@ export const DOMAIN_LABELS: {
     en: { province: 'Province', city: 'City', county: 'County', township: 'Township', village: 'Village' },
   },
   period: {
-    'zh-CN': { today: '今日', yesterday: '昨日', this_week: '本周', last_week: '上周', this_half_month: '本半月', last_half_month: '上半月', this_month: '本月', last_month: '上月', custom: '自定义' },
+    'zh-CN': {
+      today: '今日',
+      yesterday: '昨日',
+      this_week: '本周',
+      last_week: '上周',
+      this_half_month: '本半月',
+      last_half_month: '上半月',
+      this_month: '本月',
+      last_month: '上月',
+      custom: '自定义',
+    },
     en: {
       today: 'Today',
       yesterday: 'Yesterday',

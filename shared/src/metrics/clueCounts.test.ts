@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { CLUE_CATEGORIES, CLUE_SOURCES, CLUE_STATUSES, type ClueCategory, type ClueSource, type ClueStatus } from '../schemas/clue.js';
+import {
+  CLUE_CATEGORIES,
+  CLUE_SOURCES,
+  CLUE_STATUSES,
+  type ClueCategory,
+  type ClueSource,
+  type ClueStatus,
+} from '../schemas/clue.js';
 import type { Period } from '../schemas/common.js';
 import {
   clueFigures,
@@ -35,7 +42,9 @@ describe('isOverdue', () => {
   });
 
   test('not overdue at the due instant itself, nor without a due time', () => {
-    expect(isOverdue({ status: 'reported', dueAt: '2026-11-20T10:00:00+08:00' }, ms('2026-11-20T10:00:00+08:00'))).toBe(false);
+    expect(isOverdue({ status: 'reported', dueAt: '2026-11-20T10:00:00+08:00' }, ms('2026-11-20T10:00:00+08:00'))).toBe(
+      false,
+    );
     expect(isOverdue({ status: 'reported', dueAt: null }, ms('2030-01-01T00:00:00Z'))).toBe(false);
   });
 
@@ -76,7 +85,16 @@ describe('clueFigures', () => {
       now,
     );
     expect(f.total).toBe(3);
-    expect(f.byCategory).toEqual({ environment: 0, crowd: 0, epidemic: 2, dispute: 1, hazard: 0, public_opinion: 0, security: 0, other: 0 });
+    expect(f.byCategory).toEqual({
+      environment: 0,
+      crowd: 0,
+      epidemic: 2,
+      dispute: 1,
+      hazard: 0,
+      public_opinion: 0,
+      security: 0,
+      other: 0,
+    });
     expect(f.byStatus).toEqual({ reported: 0, verified: 0, dispatched: 1, resolved: 1, closed: 1, invalid: 2 });
     expect(f.resolvedRate).toBeCloseTo(2 / 3, 12);
   });
@@ -145,7 +163,11 @@ describe('clueFigures', () => {
 describe('sumClueFigures', () => {
   test('adds every count and recomputes the rate', () => {
     const now = ms('2026-11-25T12:00:00+08:00');
-    const a = clueFigures([clue({ status: 'resolved', source: 'appeal_day' }), clue({ dueAt: '2026-11-20T10:00:00+08:00' })], period, now);
+    const a = clueFigures(
+      [clue({ status: 'resolved', source: 'appeal_day' }), clue({ dueAt: '2026-11-20T10:00:00+08:00' })],
+      period,
+      now,
+    );
     const b = clueFigures([clue({ category: 'dispute' }), clue({ status: 'invalid' })], period, now);
     const s = sumClueFigures([a, b]);
     expect(s.total).toBe(3);
@@ -166,7 +188,9 @@ describe('countClue', () => {
     status: fc.constantFrom<ClueStatus>(...CLUE_STATUSES),
     reportedAt: fc.constant('2026-11-20T09:00:00+08:00'),
     dueAt: fc.option(
-      fc.integer({ min: ms('2026-11-01T00:00:00Z'), max: ms('2026-12-31T00:00:00Z') }).map((t) => new Date(t).toISOString()),
+      fc
+        .integer({ min: ms('2026-11-01T00:00:00Z'), max: ms('2026-12-31T00:00:00Z') })
+        .map((t) => new Date(t).toISOString()),
       { nil: null },
     ),
   });
@@ -177,7 +201,10 @@ describe('countClue', () => {
       fc.property(fc.array(arbClue, { maxLength: 40 }), fc.func(fc.integer()), (clues, order) => {
         const f = emptyClueFigures();
         for (const c of clues) countClue(f, c, at);
-        const shuffled = clues.map((c, i) => [order(i), c] as const).sort((x, y) => x[0] - y[0]).map(([, c]) => c);
+        const shuffled = clues
+          .map((c, i) => [order(i), c] as const)
+          .sort((x, y) => x[0] - y[0])
+          .map(([, c]) => c);
         for (const c of shuffled) countClue(f, c, at, -1);
         expect(finishClueFigures(f)).toEqual(emptyClueFigures());
       }),

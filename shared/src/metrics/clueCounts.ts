@@ -39,7 +39,13 @@ export function emptyClueFigures(): ClueFigures {
  * Counts one clue into `f` (mutates). `sign` −1 takes it out again, for incremental roll-ups.
  * `statusThen` is its status at `overdueAt` where its lifecycle moved since (default: as now).
  */
-export function countClue(f: ClueFigures, c: ClueCountable, overdueAt: number, sign: 1 | -1 = 1, statusThen: ClueStatus = c.status): void {
+export function countClue(
+  f: ClueFigures,
+  c: ClueCountable,
+  overdueAt: number,
+  sign: 1 | -1 = 1,
+  statusThen: ClueStatus = c.status,
+): void {
   f.byStatus[c.status] += sign;
   if (c.status === 'invalid') return;
   f.total += sign;
@@ -62,7 +68,12 @@ export function finishClueFigures(f: ClueFigures): ClueFigures {
  * period's end or at `now`, whichever comes first: for a past period, with the status the clue
  * had then (`statusAtEnd`, from its lifecycle history), not the one it has now (#18.5).
  */
-export function clueFigures<C extends ClueCountable>(clues: Iterable<C>, period: Period, now: number, statusAtEnd?: (c: C) => ClueStatus | undefined): ClueFigures {
+export function clueFigures<C extends ClueCountable>(
+  clues: Iterable<C>,
+  period: Period,
+  now: number,
+  statusAtEnd?: (c: C) => ClueStatus | undefined,
+): ClueFigures {
   const f = emptyClueFigures();
   const at = Math.min(now, Date.parse(period.to));
   for (const c of clues) if (inPeriod(c.reportedAt, period)) countClue(f, c, at, 1, statusAtEnd?.(c) ?? c.status);

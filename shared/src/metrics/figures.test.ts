@@ -9,7 +9,14 @@ import { cameraFigures } from './operationalRate.js';
 const period: Period = { from: '2026-11-27T00:00:00+08:00', to: '2026-11-28T00:00:00+08:00' };
 const town = (code: string): RegionRef => ({ code, name: code, level: 'township' });
 
-function figures(code: string, online: number, offline: number, clues: number, success: number, workers: number): RegionFigures {
+function figures(
+  code: string,
+  online: number,
+  offline: number,
+  clues: number,
+  success: number,
+  workers: number,
+): RegionFigures {
   const c = emptyClueFigures();
   c.total = clues;
   c.byCategory.dispute = clues;
@@ -30,7 +37,10 @@ function figures(code: string, online: number, offline: number, clues: number, s
 describe('sumRegionFigures', () => {
   test('rolls every group up and keeps the region and period it is given', () => {
     const county: RegionRef = { code: '130111', name: '栾城区', level: 'county' };
-    const s = sumRegionFigures(county, period, [figures('130111001', 9, 1, 2, 1, 30), figures('130111002', 1, 9, 3, 0, 20)]);
+    const s = sumRegionFigures(county, period, [
+      figures('130111001', 9, 1, 2, 1, 30),
+      figures('130111002', 1, 9, 3, 0, 20),
+    ]);
     expect(s.region).toEqual(county);
     expect(s.period).toEqual(period);
     expect(s.cameras).toMatchObject({ total: 20, online: 10, offline: 10, operationalRate: 0.5 });

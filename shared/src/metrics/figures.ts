@@ -54,7 +54,15 @@ export function figuresKey(w: WallFigures, at: number): string {
     const from = Date.parse(f.period.from);
     const dt = Math.max(0, Math.min(at, Date.parse(f.period.to)) - from);
     const c = f.cameras;
-    return { ...f, cameras: { ...c, onlineMs: c.onlineMs - c.online * dt, countedMs: c.countedMs - (c.inService - c.maintenance) * dt, timeWeightedRate: null } };
+    return {
+      ...f,
+      cameras: {
+        ...c,
+        onlineMs: c.onlineMs - c.online * dt,
+        countedMs: c.countedMs - (c.inService - c.maintenance) * dt,
+        timeWeightedRate: null,
+      },
+    };
   };
   return JSON.stringify([still(w.today), still(w.recent)]);
 }

@@ -29,7 +29,10 @@ describe('the one reading of a status history (#16.3)', () => {
       { at: 6 * H, from: 'online', to: 'offline' },
     ]);
     // [0, 8h): offline 0–2, online 2–6, offline 6–8; maintenance 3–4 out of both.
-    expect(historyUptime(steps, 'offline', 0, 8 * H, [{ from: 3 * H, to: 4 * H }])).toEqual({ online: 3 * H, counted: 7 * H });
+    expect(historyUptime(steps, 'offline', 0, 8 * H, [{ from: 3 * H, to: 4 * H }])).toEqual({
+      online: 3 * H,
+      counted: 7 * H,
+    });
     // No change in the span: the current status all along.
     expect(historyUptime([], 'online', 0, H, [])).toEqual({ online: H, counted: H });
   });

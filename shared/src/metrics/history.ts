@@ -27,7 +27,11 @@ export function statusChangeKind(ev: { from: CameraStatus; to: CameraStatus }): 
  * after them may not be; there the earlier change's `to` is the better witness.
  */
 export function chainOf(evs: readonly { at: string | number; from: CameraStatus; to: CameraStatus }[]): ChainStep[] {
-  return evs.map((e, i) => ({ at: typeof e.at === 'number' ? e.at : Date.parse(e.at), from: i > 0 ? evs[i - 1]!.to : e.from, to: e.to }));
+  return evs.map((e, i) => ({
+    at: typeof e.at === 'number' ? e.at : Date.parse(e.at),
+    from: i > 0 ? evs[i - 1]!.to : e.from,
+    to: e.to,
+  }));
 }
 
 /** The status in force at t, walking back from the current one: the `from` of the first change after t. */
@@ -41,7 +45,13 @@ export function statusAtTime(steps: readonly ChainStep[], current: CameraStatus,
  * those at or after `from`, time order) and its excluded spans (planned maintenance, from the
  * history and the current window).
  */
-export function historyUptime(steps: readonly ChainStep[], current: CameraStatus, from: number, to: number, excluded: readonly ExcludedSpan[]): { online: number; counted: number } {
+export function historyUptime(
+  steps: readonly ChainStep[],
+  current: CameraStatus,
+  from: number,
+  to: number,
+  excluded: readonly ExcludedSpan[],
+): { online: number; counted: number } {
   const changes: StatusChange[] = [];
   let first: ChainStep | undefined;
   for (const e of steps) {

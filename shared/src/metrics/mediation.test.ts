@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import type { Period } from '../schemas/common.js';
 import { formatRate } from './rate.js';
-import { countMediation, emptyMediationFigures, finishMediationFigures, mediationFigures, sumMediationFigures, type MediationCountable } from './mediation.js';
+import {
+  countMediation,
+  emptyMediationFigures,
+  finishMediationFigures,
+  mediationFigures,
+  sumMediationFigures,
+  type MediationCountable,
+} from './mediation.js';
 
 const period: Period = { from: '2026-06-01T00:00:00+08:00', to: '2026-12-01T00:00:00+08:00' };
 const dispute = (over: Partial<MediationCountable> = {}): MediationCountable => ({
@@ -15,7 +22,10 @@ const many = (n: number, over: Partial<MediationCountable>) => Array.from({ leng
 
 describe('mediationFigures', () => {
   test('the article: 929 of 972 disputes mediated → 95.5%', () => {
-    const f = mediationFigures([...many(929, { outcome: 'success' }), ...many(30, { outcome: 'failed' }), ...many(13, { outcome: 'court' })], period);
+    const f = mediationFigures(
+      [...many(929, { outcome: 'success' }), ...many(30, { outcome: 'failed' }), ...many(13, { outcome: 'court' })],
+      period,
+    );
     expect(f).toMatchObject({ cases: 972, success: 929, failed: 30, court: 13, pending: 0 });
     expect(f.successRate).toBeCloseTo(929 / 972, 12);
     // 929/972 = 95.576…%: shown floored, as the article prints it (a rate never overstates).
@@ -42,7 +52,13 @@ describe('mediationFigures', () => {
   });
 
   test('countMediation with sign −1 undoes +1', () => {
-    const all = [dispute(), dispute({ outcome: 'failed' }), dispute({ outcome: 'court' }), dispute({ outcome: null }), dispute({ status: 'invalid' })];
+    const all = [
+      dispute(),
+      dispute({ outcome: 'failed' }),
+      dispute({ outcome: 'court' }),
+      dispute({ outcome: null }),
+      dispute({ status: 'invalid' }),
+    ];
     const f = emptyMediationFigures();
     for (const c of all) countMediation(f, c);
     expect(f.cases).toBe(4);

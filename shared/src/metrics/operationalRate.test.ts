@@ -66,7 +66,7 @@ describe('operationalRate', () => {
     expect(operationalRate(0, 5, 5)).toBeNull();
   });
 
-  test("the seed: 1593 online of 1779 in service, 9 in maintenance → exactly 0.9, shown as 90.0%", () => {
+  test('the seed: 1593 online of 1779 in service, 9 in maintenance → exactly 0.9, shown as 90.0%', () => {
     // 1,564 rectified + 215 new = 1,779 channels; the article's 运行率 is 90%.
     const r = operationalRate(1593, 1779, 9);
     expect(r).toBe(0.9);
@@ -78,7 +78,13 @@ describe('operationalRate', () => {
 
 describe('cameraFigures', () => {
   test('counts each state once and derives the rate excluding maintenance and out-of-service', () => {
-    const f = cameraFigures([...repeat('online', 7), ...repeat('offline', 2), 'unknown', ...repeat('maintenance', 3), ...repeat('out_of_service', 4)]);
+    const f = cameraFigures([
+      ...repeat('online', 7),
+      ...repeat('offline', 2),
+      'unknown',
+      ...repeat('maintenance', 3),
+      ...repeat('out_of_service', 4),
+    ]);
     expect(f).toMatchObject({ total: 17, inService: 13, maintenance: 3, online: 7, offline: 2, unknown: 1 });
     expect(f.operationalRate).toBeCloseTo(7 / 10, 12);
     // Not part of a snapshot of states.
@@ -88,7 +94,12 @@ describe('cameraFigures', () => {
   });
 
   test('the seed figures from states', () => {
-    const states = [...repeat('online', 1593), ...repeat('offline', 120), ...repeat('unknown', 57), ...repeat('maintenance', 9)];
+    const states = [
+      ...repeat('online', 1593),
+      ...repeat('offline', 120),
+      ...repeat('unknown', 57),
+      ...repeat('maintenance', 9),
+    ];
     const f = cameraFigures(states);
     expect(f.inService).toBe(1779);
     expect(f.operationalRate).toBe(0.9);
@@ -108,7 +119,8 @@ describe('cameraFigures', () => {
 });
 
 describe('sumCameraFigures', () => {
-  const part = (over: Partial<CameraFigures>): CameraFigures => finishCameraFigures({ ...emptyCameraFigures(), ...over });
+  const part = (over: Partial<CameraFigures>): CameraFigures =>
+    finishCameraFigures({ ...emptyCameraFigures(), ...over });
 
   test('adds counts and recomputes the rate from the sums (not an average of rates)', () => {
     const a = part({ total: 10, inService: 10, online: 9, offline: 1 }); // 90%
@@ -124,10 +136,17 @@ describe('sumCameraFigures', () => {
     expect(s.newlyFailed).toBe(6);
   });
 
-  test('time-weighted rate is pooled over channel-time, not an average of the parts\' rates (#18.3)', () => {
+  test("time-weighted rate is pooled over channel-time, not an average of the parts' rates (#18.3)", () => {
     // 栾城区 last week: every township right, the county an average weighted by end-of-period
     // channels. Pooled, a county is its channels' online time over their counted time.
-    const a = part({ inService: 30, maintenance: 10, online: 20, onlineMs: 5_000, countedMs: 10_000, timeWeightedRate: 0.5 });
+    const a = part({
+      inService: 30,
+      maintenance: 10,
+      online: 20,
+      onlineMs: 5_000,
+      countedMs: 10_000,
+      timeWeightedRate: 0.5,
+    });
     const b = part({ inService: 60, online: 60, onlineMs: 59_000, countedMs: 60_000, timeWeightedRate: 59 / 60 });
     const c = part({ inService: 1000, online: 0, timeWeightedRate: null });
     const s = sumCameraFigures([a, b, c]);
@@ -138,7 +157,15 @@ describe('sumCameraFigures', () => {
   });
 
   test('cameraFiguresAt carries the parts with the clock from the counts', () => {
-    const f = part({ inService: 10, maintenance: 2, online: 6, offline: 2, onlineMs: 600, countedMs: 800, timeWeightedRate: 0.75 });
+    const f = part({
+      inService: 10,
+      maintenance: 2,
+      online: 6,
+      offline: 2,
+      onlineMs: 600,
+      countedMs: 800,
+      timeWeightedRate: 0.75,
+    });
     const g = cameraFiguresAt(f, 1000, 1100);
     // 6 online and 8 counted channels for 100 ms more.
     expect([g.onlineMs, g.countedMs, g.timeWeightedRate]).toEqual([1200, 1600, 0.75]);
@@ -181,11 +208,14 @@ describe('rate and formatRate', () => {
   test('n/N shown equals the integer floor of 1000·n/N, for any counts', () => {
     // Recomputed with integers only (BigInt), independent of floating point.
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5_000_000 }).chain((N) => fc.tuple(fc.integer({ min: 0, max: N }), fc.constant(N))), ([n, N]) => {
-        const tenths = (BigInt(n) * 1000n) / BigInt(N);
-        const expected = `${tenths / 10n}.${tenths % 10n}%`;
-        expect(formatRate(n / N)).toBe(expected);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5_000_000 }).chain((N) => fc.tuple(fc.integer({ min: 0, max: N }), fc.constant(N))),
+        ([n, N]) => {
+          const tenths = (BigInt(n) * 1000n) / BigInt(N);
+          const expected = `${tenths / 10n}.${tenths % 10n}%`;
+          expect(formatRate(n / N)).toBe(expected);
+        },
+      ),
       { numRuns: 5000 },
     );
   });

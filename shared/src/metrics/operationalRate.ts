@@ -27,7 +27,20 @@ export function operationalRate(online: number, inService: number, maintenance: 
 }
 
 export function emptyCameraFigures(): CameraFigures {
-  return { total: 0, inService: 0, maintenance: 0, online: 0, offline: 0, unknown: 0, operationalRate: null, repaired: 0, newlyFailed: 0, timeWeightedRate: null, onlineMs: 0, countedMs: 0 };
+  return {
+    total: 0,
+    inService: 0,
+    maintenance: 0,
+    online: 0,
+    offline: 0,
+    unknown: 0,
+    operationalRate: null,
+    repaired: 0,
+    newlyFailed: 0,
+    timeWeightedRate: null,
+    onlineMs: 0,
+    countedMs: 0,
+  };
 }
 
 /** Counts a channel in `f` (mutates): `sign` −1 removes it again, for incremental roll-ups. */

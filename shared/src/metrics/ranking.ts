@@ -124,11 +124,29 @@ function emptyLike(f: RegionFigures, period: Period): RegionFigures {
   return {
     region: f.region,
     period,
-    cameras: { ...f.cameras, total: 0, inService: 0, maintenance: 0, online: 0, offline: 0, unknown: 0, operationalRate: null, repaired: 0, newlyFailed: 0, timeWeightedRate: null, onlineMs: 0, countedMs: 0 },
+    cameras: {
+      ...f.cameras,
+      total: 0,
+      inService: 0,
+      maintenance: 0,
+      online: 0,
+      offline: 0,
+      unknown: 0,
+      operationalRate: null,
+      repaired: 0,
+      newlyFailed: 0,
+      timeWeightedRate: null,
+      onlineMs: 0,
+      countedMs: 0,
+    },
     clues: {
       total: 0,
-      byCategory: Object.fromEntries(Object.keys(f.clues.byCategory).map((k) => [k, 0])) as RegionFigures['clues']['byCategory'],
-      byStatus: Object.fromEntries(Object.keys(f.clues.byStatus).map((k) => [k, 0])) as RegionFigures['clues']['byStatus'],
+      byCategory: Object.fromEntries(
+        Object.keys(f.clues.byCategory).map((k) => [k, 0]),
+      ) as RegionFigures['clues']['byCategory'],
+      byStatus: Object.fromEntries(
+        Object.keys(f.clues.byStatus).map((k) => [k, 0]),
+      ) as RegionFigures['clues']['byStatus'],
       overdue: 0,
       resolvedRate: null,
       appeals: { collected: 0, resolved: 0 },

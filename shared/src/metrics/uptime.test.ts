@@ -41,14 +41,20 @@ describe('channelUptime', () => {
   test('maintenance spanning status changes and the period edges is clipped to [from, to)', () => {
     const changes = [ch(2, 'offline'), ch(5, 'online')];
     // excluded −3..1 (clipped to 0..1) and 4..7 (covers an offline hour and two online hours)
-    const r = channelUptime('online', changes, h(0), h(10), [{ from: h(-3), to: h(1) }, { from: h(4), to: h(7) }]);
+    const r = channelUptime('online', changes, h(0), h(10), [
+      { from: h(-3), to: h(1) },
+      { from: h(4), to: h(7) },
+    ]);
     // counted: 10 − 1 − 3 = 6; online: 0–2 minus 0–1 = 1, 5–10 minus 5–7 = 3 → 4
     expect(r).toEqual({ online: h(4), counted: h(6) });
   });
 
   test('overlapping excluded spans are not taken out twice', () => {
     // maintenance 2–6 inside an out-of-service spell 1–8
-    const r = channelUptime('online', [], h(0), h(10), [{ from: h(1), to: h(8) }, { from: h(2), to: h(6) }]);
+    const r = channelUptime('online', [], h(0), h(10), [
+      { from: h(1), to: h(8) },
+      { from: h(2), to: h(6) },
+    ]);
     expect(r).toEqual({ online: h(3), counted: h(3) });
   });
 

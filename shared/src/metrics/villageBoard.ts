@@ -17,7 +17,10 @@ export interface BoardCriteria {
 /** The defaults: resolution rate counts most, then overdue and repeat appeals. */
 export const DEFAULT_BOARD_CRITERIA: BoardCriteria = { rate: 1, overdue: 1, repeats: 0.5, size: 3, minAppeals: 3 };
 
-type BoardAppeal = Pick<Appeal, 'id' | 'village' | 'appellant' | 'category' | 'heardAt' | 'dueAt' | 'outcome' | 'doneAt'>;
+type BoardAppeal = Pick<
+  Appeal,
+  'id' | 'village' | 'appellant' | 'category' | 'heardAt' | 'dueAt' | 'outcome' | 'doneAt'
+>;
 
 /**
  * 评事: the villages of a month's appeals (heard in [from, to)), each with its appeals, outcomes,
@@ -25,7 +28,13 @@ type BoardAppeal = Pick<Appeal, 'id' | 'village' | 'appellant' | 'category' | 'h
  * repeats/appeals·w_repeats; the best `size` villages form the red list, the worst the black list
  * (a village is on one list at most). `monthEnd` judges what is overdue.
  */
-export function villageBoard(region: string, month: string, appeals: readonly BoardAppeal[], monthEnd: number, c: BoardCriteria = DEFAULT_BOARD_CRITERIA): VillageBoard {
+export function villageBoard(
+  region: string,
+  month: string,
+  appeals: readonly BoardAppeal[],
+  monthEnd: number,
+  c: BoardCriteria = DEFAULT_BOARD_CRITERIA,
+): VillageBoard {
   const byVillage = new Map<string, BoardAppeal[]>();
   for (const a of appeals) {
     const list = byVillage.get(a.village);
@@ -53,13 +62,24 @@ export function villageBoard(region: string, month: string, appeals: readonly Bo
     const n = sorted.length;
     const resolutionRate = n === 0 ? 0 : done / n;
     const score = c.rate * resolutionRate - (c.overdue * overdue) / n - (c.repeats * repeats) / n;
-    villages.push({ village, appeals: n, done, resolutionRate, overdue, repeats, score: Math.round(score * 10_000) / 10_000 });
+    villages.push({
+      village,
+      appeals: n,
+      done,
+      resolutionRate,
+      overdue,
+      repeats,
+      score: Math.round(score * 10_000) / 10_000,
+    });
   }
   villages.sort((a, b) => b.score - a.score || b.appeals - a.appeals || a.village.localeCompare(b.village, 'zh-CN'));
   const ranked = villages.filter((v) => v.appeals >= c.minAppeals);
   const size = Math.min(c.size, Math.floor(ranked.length / 2));
   const red = ranked.slice(0, size).map((v) => v.village);
-  const black = ranked.slice(ranked.length - size).reverse().map((v) => v.village);
+  const black = ranked
+    .slice(ranked.length - size)
+    .reverse()
+    .map((v) => v.village);
   return { region, month, criteria: { ...c }, villages, red, black };
 }
 

@@ -70,7 +70,12 @@ function snapshot(): RegionSnapshot {
   };
 }
 
-const delta = (over: Partial<RegionDelta> = {}): RegionDelta => ({ v: PROTOCOL_VERSION, seq: 42, at: '2026-11-27T10:00:05.750+08:00', ...over });
+const delta = (over: Partial<RegionDelta> = {}): RegionDelta => ({
+  v: PROTOCOL_VERSION,
+  seq: 42,
+  at: '2026-11-27T10:00:05.750+08:00',
+  ...over,
+});
 
 function applied(s: RegionSnapshot, d: RegionDelta): RegionSnapshot {
   const r = applyDelta(s, d);
@@ -86,12 +91,16 @@ describe('applyDelta: sequence and version', () => {
   });
 
   test('a skipped, repeated or old seq is a gap', () => {
-    for (const seq of [43, 41, 40, 100]) expect(applyDelta(snapshot(), delta({ seq }))).toEqual({ ok: false, reason: 'gap' });
+    for (const seq of [43, 41, 40, 100])
+      expect(applyDelta(snapshot(), delta({ seq }))).toEqual({ ok: false, reason: 'gap' });
   });
 
   test('a different protocol version is refused before anything else', () => {
     expect(applyDelta(snapshot(), delta({ v: PROTOCOL_VERSION + 1 }))).toEqual({ ok: false, reason: 'version' });
-    expect(applyDelta(snapshot(), delta({ v: PROTOCOL_VERSION + 1, seq: 99 }))).toEqual({ ok: false, reason: 'version' });
+    expect(applyDelta(snapshot(), delta({ v: PROTOCOL_VERSION + 1, seq: 99 }))).toEqual({
+      ok: false,
+      reason: 'version',
+    });
   });
 
   test('an empty delta changes nothing but seq and at', () => {
@@ -115,8 +124,14 @@ describe('applyDelta: cameras', () => {
   });
 
   test('an index out of range is refused', () => {
-    expect(applyDelta(snapshot(), delta({ cams: { i: [3], s: [0], r: [0], ago: [0] } }))).toEqual({ ok: false, reason: 'range' });
-    expect(applyDelta(snapshot(), delta({ cams: { i: [-1], s: [0], r: [0], ago: [0] } }))).toEqual({ ok: false, reason: 'range' });
+    expect(applyDelta(snapshot(), delta({ cams: { i: [3], s: [0], r: [0], ago: [0] } }))).toEqual({
+      ok: false,
+      reason: 'range',
+    });
+    expect(applyDelta(snapshot(), delta({ cams: { i: [-1], s: [0], r: [0], ago: [0] } }))).toEqual({
+      ok: false,
+      reason: 'range',
+    });
   });
 
   test('a later change of the same row in one delta wins', () => {
@@ -144,7 +159,9 @@ describe('applyDelta: clues', () => {
 
   test(`the list stays bounded by MAX_WALL_CLUES (${MAX_WALL_CLUES}), dropping the oldest`, () => {
     const start = Date.parse('2026-11-27T00:00:00+08:00');
-    const many = Array.from({ length: MAX_WALL_CLUES + 10 }, (_, k) => clue(`n${k}`, new Date(start + k * 1000).toISOString()));
+    const many = Array.from({ length: MAX_WALL_CLUES + 10 }, (_, k) =>
+      clue(`n${k}`, new Date(start + k * 1000).toISOString()),
+    );
     const next = applied(snapshot(), delta({ clues: many }));
     expect(next.clues).toHaveLength(MAX_WALL_CLUES);
     // n0…n509 are 00:00:00–00:08:29, older than 'b' (09:00) and 'a' (08:00): the 12 oldest go.
@@ -166,13 +183,29 @@ describe('applyDelta: figures and the rest', () => {
   });
 
   test('a child index out of range is refused', () => {
-    expect(applyDelta(snapshot(), delta({ childFigures: [[2, wall(county)]] }))).toEqual({ ok: false, reason: 'range' });
-    expect(applyDelta(snapshot(), delta({ childFigures: [[-1, wall(county)]] }))).toEqual({ ok: false, reason: 'range' });
+    expect(applyDelta(snapshot(), delta({ childFigures: [[2, wall(county)]] }))).toEqual({
+      ok: false,
+      reason: 'range',
+    });
+    expect(applyDelta(snapshot(), delta({ childFigures: [[-1, wall(county)]] }))).toEqual({
+      ok: false,
+      reason: 'range',
+    });
   });
 
   test('figures, downLongest, trend and periods are replaced when present', () => {
     const figures = wall(county, 3);
-    const downLongest = [{ id: 'c2', name: '三号', region: '130111', regionName: '栾城区', state: 'offline' as const, reason: 'network', since: '2026-11-26T10:00:00+08:00' }];
+    const downLongest = [
+      {
+        id: 'c2',
+        name: '三号',
+        region: '130111',
+        regionName: '栾城区',
+        state: 'offline' as const,
+        reason: 'network',
+        since: '2026-11-26T10:00:00+08:00',
+      },
+    ];
     const trend = { t: [1_764_205_200], rate: [0.9] };
     const periods = { today: { from: '2026-11-28T00:00:00+08:00', to: '2026-11-29T00:00:00+08:00' }, recent };
     const next = applied(snapshot(), delta({ figures, downLongest, trend, periods }));
@@ -191,7 +224,10 @@ describe('applyDelta: the input snapshot is not mutated', () => {
       s,
       delta({
         cams: { i: [0, 1, 2], s: [2, 2, 2], r: [1, 1, 1], ago: [1, 2, 3] },
-        clues: [clue('c', '2026-11-27T09:30:00+08:00'), { ...clue('a', '2026-11-27T08:00:00+08:00'), status: 'invalid' }],
+        clues: [
+          clue('c', '2026-11-27T09:30:00+08:00'),
+          { ...clue('a', '2026-11-27T08:00:00+08:00'), status: 'invalid' },
+        ],
         figures: wall(county, 5),
         childFigures: [[0, wall(towns[0]!, 9)]],
         trend: { t: [1], rate: [null] },
@@ -200,7 +236,15 @@ describe('applyDelta: the input snapshot is not mutated', () => {
     expect(s).toEqual(copy);
     // a delta refused half-way (valid row first, bad row second) leaves the input alone too
     applyDelta(s, delta({ cams: { i: [0, 9], s: [2, 2], r: [1, 1], ago: [0, 0] } }));
-    applyDelta(s, delta({ childFigures: [[0, wall(towns[0]!, 9)], [5, wall(county)]] }));
+    applyDelta(
+      s,
+      delta({
+        childFigures: [
+          [0, wall(towns[0]!, 9)],
+          [5, wall(county)],
+        ],
+      }),
+    );
     expect(s).toEqual(copy);
   });
 

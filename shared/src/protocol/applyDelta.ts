@@ -13,7 +13,12 @@ export function applyDelta(s: RegionSnapshot, d: RegionDelta): ApplyResult {
   if (d.seq !== s.seq + 1) return { ok: false, reason: 'gap' };
   const next: RegionSnapshot = { ...s, seq: d.seq, at: d.at };
   if (d.cams && d.cams.i.length > 0) {
-    const cams = { ...s.cameras, state: s.cameras.state.slice(), reason: s.cameras.reason.slice(), since: s.cameras.since.slice() };
+    const cams = {
+      ...s.cameras,
+      state: s.cameras.state.slice(),
+      reason: s.cameras.reason.slice(),
+      since: s.cameras.since.slice(),
+    };
     const base = Math.floor(Date.parse(d.at) / 1000);
     const n = cams.id.length;
     for (let k = 0; k < d.cams.i.length; k++) {
@@ -28,9 +33,7 @@ export function applyDelta(s: RegionSnapshot, d: RegionDelta): ApplyResult {
   if (d.clues && d.clues.length > 0) {
     const byId = new Map(s.clues.map((c) => [c.id, c] as const));
     for (const c of d.clues) byId.set(c.id, c);
-    next.clues = [...byId.values()]
-      .sort(compareClues)
-      .slice(0, MAX_WALL_CLUES);
+    next.clues = [...byId.values()].sort(compareClues).slice(0, MAX_WALL_CLUES);
   }
   // Figures the delta leaves out did not change but for the clock: their time-weighted parts are
   // carried to the delta's instant (the server resends them only when something else moved).
@@ -65,5 +68,10 @@ export function snapshotAt(s: RegionSnapshot, at: string): RegionSnapshot {
   const from = Date.parse(s.at);
   const to = Date.parse(at);
   if (!(to > from)) return s;
-  return { ...s, at, figures: wallFiguresAt(s.figures, from, to), childFigures: s.childFigures.map((f) => wallFiguresAt(f, from, to)) };
+  return {
+    ...s,
+    at,
+    figures: wallFiguresAt(s.figures, from, to),
+    childFigures: s.childFigures.map((f) => wallFiguresAt(f, from, to)),
+  };
 }

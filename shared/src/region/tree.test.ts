@@ -2,7 +2,13 @@ import { describe, expect, test } from 'vitest';
 import type { Region } from '../schemas/region.js';
 import { ancestorsOf, buildRegionTree, childOnPathTo, childrenOf, descendantsOf, isWithin } from './tree.js';
 
-const r = (code: string, name: string, level: Region['level'], parent: string | null): Region => ({ code, name, level, parent, center: null });
+const r = (code: string, name: string, level: Region['level'], parent: string | null): Region => ({
+  code,
+  name,
+  level,
+  parent,
+  center: null,
+});
 
 // Given out of order on purpose: the tree must not depend on input order.
 const regions: Region[] = [
@@ -102,7 +108,10 @@ describe('isWithin', () => {
 
 describe('bad data does not hang', () => {
   test('a region that is its own parent is a root', () => {
-    const t = buildRegionTree([r('130111', '栾城区', 'county', '130111'), r('130111100', '栾城镇', 'township', '130111')]);
+    const t = buildRegionTree([
+      r('130111', '栾城区', 'county', '130111'),
+      r('130111100', '栾城镇', 'township', '130111'),
+    ]);
     expect(codes(t.roots)).toEqual(['130111']);
     expect(ancestorsOf(t, '130111100').map((x) => x.code)).toEqual(['130111']);
     expect(codes(descendantsOf(t, '130111'))).toEqual(['130111', '130111100']);

@@ -14,7 +14,9 @@ export const CredentialSchema = Type.Object({
   kind: Type.Union([Type.Literal('key'), Type.Literal('viewer')]),
   name: Type.String(),
   scopes: Type.Array(Type.String()),
-  region: Type.Union([Type.String(), Type.Null()], { description: 'root of the region subtree it reaches; null: the whole tree' }),
+  region: Type.Union([Type.String(), Type.Null()], {
+    description: 'root of the region subtree it reaches; null: the whole tree',
+  }),
   createdAt: Type.String(),
   createdBy: Type.String(),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
@@ -23,20 +25,38 @@ export const CredentialSchema = Type.Object({
   source: Type.Literal('admin'),
 });
 /** A credential from the environment (API_KEYS, ADMIN_KEY, VIEWER_TOKENS): its name only. */
-export const EnvCredentialSchema = Type.Object({ name: Type.String(), role: Type.String(), source: Type.Literal('env') });
+export const EnvCredentialSchema = Type.Object({
+  name: Type.String(),
+  role: Type.String(),
+  source: Type.Literal('env'),
+});
 /** GET /api/v1/admin/keys and /admin/viewer-tokens. */
-export const CredentialListSchema = Type.Object({ items: Type.Array(CredentialSchema), env: Type.Array(EnvCredentialSchema) });
-export const CredentialNameSchema = Type.String({ minLength: 1, maxLength: 64, description: 'who holds it; the actor of what it writes' });
+export const CredentialListSchema = Type.Object({
+  items: Type.Array(CredentialSchema),
+  env: Type.Array(EnvCredentialSchema),
+});
+export const CredentialNameSchema = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'who holds it; the actor of what it writes',
+});
 /** Path of DELETE /api/v1/admin/keys/:id and /admin/viewer-tokens/:id. */
 export const CredentialParamsSchema = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const RegionField = Type.Optional(
-  Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$', description: "root of the region subtree it reaches; default: the admin's own region (the whole tree for an unbound admin)" }),
+  Type.String({
+    pattern: '^(\\d{6}|\\d{9}|\\d{12})$',
+    description:
+      "root of the region subtree it reaches; default: the admin's own region (the whole tree for an unbound admin)",
+  }),
 );
 /** One entry of the audit log. */
 export const AuditEntrySchema = Type.Object({
   at: Type.String(),
   actor: Type.String(),
-  actorId: Type.Union([Type.String(), Type.Null()], { description: 'the credential that acted: its id, env:<name> for one from the environment; null for the server itself and clue steps' }),
+  actorId: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'the credential that acted: its id, env:<name> for one from the environment; null for the server itself and clue steps',
+  }),
   action: Type.String(),
   target: Type.Union([Type.String(), Type.Null()]),
   details: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
@@ -44,15 +64,25 @@ export const AuditEntrySchema = Type.Object({
 
 /** Body of POST /api/v1/admin/keys. */
 export const KeyCreateSchema = Type.Object(
-  { name: CredentialNameSchema, scopes: Type.Array(Type.Enum(SCOPES), { minItems: 1, maxItems: SCOPES.length }), region: RegionField },
+  {
+    name: CredentialNameSchema,
+    scopes: Type.Array(Type.Enum(SCOPES), { minItems: 1, maxItems: SCOPES.length }),
+    region: RegionField,
+  },
   { additionalProperties: false },
 );
 /** Answer of POST /api/v1/admin/keys: the key itself, shown this once. */
 export const KeyCreatedSchema = Type.Intersect([CredentialSchema, Type.Object({ key: Type.String() })]);
 /** Body of POST /api/v1/admin/viewer-tokens. */
-export const ViewerTokenCreateSchema = Type.Object({ name: CredentialNameSchema, region: RegionField }, { additionalProperties: false });
+export const ViewerTokenCreateSchema = Type.Object(
+  { name: CredentialNameSchema, region: RegionField },
+  { additionalProperties: false },
+);
 /** Answer of POST /api/v1/admin/viewer-tokens: the token and the wall URL with it, shown this once. */
-export const ViewerTokenCreatedSchema = Type.Intersect([CredentialSchema, Type.Object({ token: Type.String(), url: Type.String() })]);
+export const ViewerTokenCreatedSchema = Type.Intersect([
+  CredentialSchema,
+  Type.Object({ token: Type.String(), url: Type.String() }),
+]);
 /** GET /api/v1/admin/audit: query and one page. */
 export const AuditQuerySchema = Type.Object({
   from: Type.Optional(Type.String({ maxLength: 40 })),

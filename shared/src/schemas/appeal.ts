@@ -133,7 +133,13 @@ export type VillageScore = Static<typeof VillageScoreSchema>;
 export const VillageBoardSchema = Type.Object({
   region: RegionCodeSchema,
   month: Type.String(),
-  criteria: Type.Object({ rate: Type.Number(), overdue: Type.Number(), repeats: Type.Number(), size: Type.Integer(), minAppeals: Type.Integer() }),
+  criteria: Type.Object({
+    rate: Type.Number(),
+    overdue: Type.Number(),
+    repeats: Type.Number(),
+    size: Type.Integer(),
+    minAppeals: Type.Integer(),
+  }),
   villages: Type.Array(VillageScoreSchema),
   red: Type.Array(Type.String()),
   black: Type.Array(Type.String()),

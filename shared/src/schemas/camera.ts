@@ -41,7 +41,10 @@ export const CAMERA_STATES = ['online', 'offline', 'unknown', 'maintenance', 'ou
 export type CameraState = (typeof CAMERA_STATES)[number];
 
 /** GB/T 28181 ids are 20 digits; other platforms' ids are accepted within this alphabet. */
-export const CameraIdSchema = Type.String({ pattern: '^[0-9A-Za-z_.:-]{1,64}$', description: 'channel id (GB/T 28181: 20 digits)' });
+export const CameraIdSchema = Type.String({
+  pattern: '^[0-9A-Za-z_.:-]{1,64}$',
+  description: 'channel id (GB/T 28181: 20 digits)',
+});
 
 /** Inventory row for PUT /api/v1/cameras (JSON or CSV with the same columns). */
 export const CameraInputSchema = Type.Object({
@@ -123,12 +126,17 @@ export type UpsertResult = Static<typeof UpsertResultSchema>;
 export const MaintenanceBodySchema = Type.Object(
   {
     ids: Type.Array(CameraIdSchema, { minItems: 1, maxItems: MAX_INVENTORY_ROWS }),
-    window: Type.Union([MaintenanceWindowSchema, Type.Null()], { description: 'the planned window, or null to clear it' }),
+    window: Type.Union([MaintenanceWindowSchema, Type.Null()], {
+      description: 'the planned window, or null to clear it',
+    }),
   },
   { additionalProperties: false },
 );
 /** Answer of a maintenance change: channels updated, and those rejected with why. */
-export const MaintenanceResultSchema = Type.Object({ updated: Type.Integer(), rejected: Type.Array(RejectedItemSchema) });
+export const MaintenanceResultSchema = Type.Object({
+  updated: Type.Integer(),
+  rejected: Type.Array(RejectedItemSchema),
+});
 export type MaintenanceResult = Static<typeof MaintenanceResultSchema>;
 
 /** GET /api/v1/regions/:code/cameras: query and one page. */

@@ -46,8 +46,6 @@ export const DONE_CLUE_STATUSES: readonly ClueStatus[] = ['resolved', 'closed'];
 export const MEDIATION_OUTCOMES = ['success', 'failed', 'court'] as const;
 export type MediationOutcome = (typeof MEDIATION_OUTCOMES)[number];
 
-
-
 export const ClueIdSchema = Type.String({ pattern: '^[0-9A-Za-z_.:-]{1,64}$' });
 
 /** Body of POST /api/v1/clues. */
@@ -119,7 +117,10 @@ export const ClueEventSchema = Type.Object({
 });
 export type ClueEvent = Static<typeof ClueEventSchema>;
 
-export const ClueWithHistorySchema = Type.Intersect([ClueSchema, Type.Object({ history: Type.Array(ClueEventSchema) })]);
+export const ClueWithHistorySchema = Type.Intersect([
+  ClueSchema,
+  Type.Object({ history: Type.Array(ClueEventSchema) }),
+]);
 export type ClueWithHistory = Static<typeof ClueWithHistorySchema>;
 
 /** GET /api/v1/clues: query and one page. */
@@ -127,7 +128,9 @@ export const ClueListQuerySchema = Type.Object({
   region: Type.Optional(Type.String({ description: 'region code: the clues of its whole subtree' })),
   status: Type.Optional(Type.String({ description: `comma-separated: ${CLUE_STATUSES.join(', ')}` })),
   category: Type.Optional(Type.String({ description: `comma-separated: ${CLUE_CATEGORIES.join(', ')}` })),
-  from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601; a bare date is its start in Asia/Shanghai)' })),
+  from: Type.Optional(
+    Type.String({ description: 'reported at or after (ISO 8601; a bare date is its start in Asia/Shanghai)' }),
+  ),
   to: Type.Optional(Type.String({ description: 'reported before' })),
   open: Type.Optional(Type.Boolean({ description: 'only clues still open (reported, verified, dispatched)' })),
   cursor: Type.Optional(Type.String({ maxLength: 500 })),

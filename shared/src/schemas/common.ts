@@ -1,7 +1,10 @@
 import { Type, type Static, type TSchema } from 'typebox';
 
 /** Administrative code: 6 digits (county and above), 9 (township) or 12 (village). */
-export const RegionCodeSchema = Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$', description: 'NBS administrative code (6, 9 or 12 digits)' });
+export const RegionCodeSchema = Type.String({
+  pattern: '^(\\d{6}|\\d{9}|\\d{12})$',
+  description: 'NBS administrative code (6, 9 or 12 digits)',
+});
 export type RegionCode = Static<typeof RegionCodeSchema>;
 
 /** ISO 8601 time with an offset, e.g. 2026-11-27T08:00:00+08:00. */
@@ -22,7 +25,8 @@ export interface Page<T> {
 }
 
 /** A cursor page of `item` as the REST API sends it. */
-export const PageSchema = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const PageSchema = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 /** Path parameters `/…/:code` naming a region (any string: an unknown one is 404). */
 export const CodeParamsSchema = Type.Object({ code: Type.String({ description: 'region code (6, 9 or 12 digits)' }) });

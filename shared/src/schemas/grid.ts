@@ -47,7 +47,11 @@ export type GridReport = Static<typeof GridReportSchema>;
 
 /** Body of PUT /api/v1/grid/workers: rows checked one by one (GridWorkerSchema), so one bad row does not fail the rest. */
 export const WorkersBodySchema = Type.Object({
-  workers: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_INVENTORY_ROWS, description: 'GridWorker rows: { id, name, region, phone?, onDuty? }' }),
+  workers: Type.Array(Type.Unknown(), {
+    minItems: 1,
+    maxItems: MAX_INVENTORY_ROWS,
+    description: 'GridWorker rows: { id, name, region, phone?, onDuty? }',
+  }),
 });
 /** GET /api/v1/grid/workers. */
 export const WorkerListQuerySchema = Type.Object({ region: Type.Optional(Type.String()) });
@@ -56,4 +60,8 @@ export const WorkerListSchema = Type.Object({ items: Type.Array(GridWorkerViewSc
 export const WorkerParamsSchema = Type.Object({ id: Type.String({ maxLength: 64 }) });
 export const WorkerDutySchema = Type.Object({ onDuty: Type.Boolean() });
 /** Answer of POST /api/v1/grid/reports: the report, the clue it raised, and whether it is new. */
-export const GridReportResultSchema = Type.Object({ report: GridReportSchema, clue: Type.Union([ClueSchema, Type.Null()]), created: Type.Boolean() });
+export const GridReportResultSchema = Type.Object({
+  report: GridReportSchema,
+  clue: Type.Union([ClueSchema, Type.Null()]),
+  created: Type.Boolean(),
+});

@@ -9,7 +9,10 @@ import { RANKING_METRICS, type RankingMetric } from '../metrics/ranking.js';
 
 type TNullableNumber = TUnion<[TNumber, TNull]>;
 export const MetricValuesSchema: TObject<Record<RankingMetric, TNullableNumber>> = Type.Object(
-  Object.fromEntries(RANKING_METRICS.map((k) => [k, Type.Union([Type.Number(), Type.Null()])])) as Record<RankingMetric, TNullableNumber>,
+  Object.fromEntries(RANKING_METRICS.map((k) => [k, Type.Union([Type.Number(), Type.Null()])])) as Record<
+    RankingMetric,
+    TNullableNumber
+  >,
   { description: 'current − previous per metric (rates as fractions); null where either side has no value' },
 );
 
@@ -24,7 +27,13 @@ export const RankingSchema = Type.Object({
   generatedAt: Type.String(),
   total: Type.Object({ current: RegionFiguresSchema, previous: RegionFiguresSchema, delta: MetricValuesSchema }),
   rows: Type.Array(
-    Type.Object({ rank: Type.Integer(), region: RegionRefSchema, current: RegionFiguresSchema, previous: RegionFiguresSchema, delta: MetricValuesSchema }),
+    Type.Object({
+      rank: Type.Integer(),
+      region: RegionRefSchema,
+      current: RegionFiguresSchema,
+      previous: RegionFiguresSchema,
+      delta: MetricValuesSchema,
+    }),
   ),
 });
 /** The ranking as the API sends it. */
@@ -60,8 +69,14 @@ export type GridActivity = Static<typeof GridActivitySchema>;
 
 /** A reporting period as query parameters: `period=<kind>` or `from`/`to` (custom). */
 const periodQuery = {
-  period: Type.Optional(Type.String({ description: `one of ${PERIOD_KINDS.join(', ')} (Asia/Shanghai); default last_week, or custom when from is given` })),
-  from: Type.Optional(Type.String({ description: 'custom period start (ISO 8601; a bare date is its Shanghai midnight)' })),
+  period: Type.Optional(
+    Type.String({
+      description: `one of ${PERIOD_KINDS.join(', ')} (Asia/Shanghai); default last_week, or custom when from is given`,
+    }),
+  ),
+  from: Type.Optional(
+    Type.String({ description: 'custom period start (ISO 8601; a bare date is its Shanghai midnight)' }),
+  ),
   to: Type.Optional(Type.String({ description: 'custom period end, exclusive' })),
 };
 export const PeriodQuerySchema = Type.Object(periodQuery);
@@ -73,9 +88,16 @@ export const RankingQuerySchema = Type.Object({
 });
 /** Query of a period's list with a length limit (outages, grid activity). */
 export const PeriodListQuerySchema = (defaultLimit: number) =>
-  Type.Object({ ...periodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: defaultLimit })) });
+  Type.Object({
+    ...periodQuery,
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: defaultLimit })),
+  });
 /** GET /api/v1/regions/:code/outages. */
-export const OutagesSchema = Type.Object({ period: PeriodSchema, total: Type.Integer(), items: Type.Array(ChannelOutageSchema) });
+export const OutagesSchema = Type.Object({
+  period: PeriodSchema,
+  total: Type.Integer(),
+  items: Type.Array(ChannelOutageSchema),
+});
 /** Query of GET /api/v1/clues.csv: filters as GET /clues, the period as the meeting's (none: every clue). */
 export const CluesCsvQuerySchema = Type.Object({
   region: Type.Optional(Type.String()),

@@ -15,7 +15,9 @@ export const DeliverySchema = Type.Object({
   region: Type.String(),
   kind: Type.String({ description: 'alert, recovery, reminder, digest, test or merged' }),
   title: Type.String(),
-  status: Type.Enum(DELIVERY_STATUSES, { description: 'queued, held (quiet hours), sent, failed or merged (went out inside a merged message)' }),
+  status: Type.Enum(DELIVERY_STATUSES, {
+    description: 'queued, held (quiet hours), sent, failed or merged (went out inside a merged message)',
+  }),
   attempts: Type.Integer(),
   /** The last failure, scrubbed of secrets. */
   error: Nullable(Type.String()),
@@ -25,14 +27,26 @@ export const DeliverySchema = Type.Object({
   updatedAt: Type.String(),
   sentAt: Nullable(Type.String()),
   message: Type.Object(
-    { headline: Type.Optional(Type.String()), lines: Type.Optional(Type.Array(Type.String())), link: Type.Optional(Nullable(Type.String())), urgent: Type.Optional(Type.Boolean()) },
+    {
+      headline: Type.Optional(Type.String()),
+      lines: Type.Optional(Type.Array(Type.String())),
+      link: Type.Optional(Nullable(Type.String())),
+      urgent: Type.Optional(Type.Boolean()),
+    },
     { additionalProperties: true },
   ),
 });
 export type Delivery = Static<typeof DeliverySchema>;
 
 /** A roll-up alert firing now ("冶河镇 29路视频离线"), as the wall announces it. */
-export const ActiveAlertSchema = Type.Object({ key: Type.String(), rule: Type.String(), kind: Type.String(), region: Type.String(), headline: Type.String(), since: Type.String() });
+export const ActiveAlertSchema = Type.Object({
+  key: Type.String(),
+  rule: Type.String(),
+  kind: Type.String(),
+  region: Type.String(),
+  headline: Type.String(),
+  since: Type.String(),
+});
 export type ActiveAlert = Static<typeof ActiveAlertSchema>;
 
 /** GET /api/v1/notifications/alerts: what the wall's voice reads. */

@@ -27,6 +27,10 @@ export type Region = Static<typeof RegionSchema>;
 /** GET /api/v1/regions: the visible tree, ordered by code. */
 export const RegionListSchema = Type.Object({ roots: Type.Array(Type.String()), regions: Type.Array(RegionSchema) });
 /** GET /api/v1/regions/:code: the region, its ancestors (root first) and its children. */
-export const RegionDetailSchema = Type.Object({ region: RegionSchema, path: Type.Array(RegionSchema), children: Type.Array(RegionSchema) });
+export const RegionDetailSchema = Type.Object({
+  region: RegionSchema,
+  path: Type.Array(RegionSchema),
+  children: Type.Array(RegionSchema),
+});
 /** Query of GET /api/v1/regions/:code/summary: [from, to), both defaulting to today (Asia/Shanghai). */
 export const SummaryQuerySchema = Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) });

@@ -2,14 +2,18 @@ import { Type } from 'typebox';
 import { CAMERA_REASONS, CameraIdSchema } from './camera.js';
 import { Nullable } from './common.js';
 
-export const SourceParamsSchema = Type.Object({ id: Type.String({ maxLength: 64, description: 'source id from the config file' }) });
+export const SourceParamsSchema = Type.Object({
+  id: Type.String({ maxLength: 64, description: 'source id from the config file' }),
+});
 
 /** A status source with its health, as GET /api/v1/sources lists it. */
 export const SourceViewSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
   kind: Type.String({ description: 'wvp | zlm | mqtt | rtsp' }),
-  state: Type.Union([Type.Literal('starting'), Type.Literal('up'), Type.Literal('down')], { description: 'down: its channels are unknown (source_down)' }),
+  state: Type.Union([Type.Literal('starting'), Type.Literal('up'), Type.Literal('down')], {
+    description: 'down: its channels are unknown (source_down)',
+  }),
   stateSince: Type.String(),
   connected: Type.Boolean(),
   lastMessageAt: Nullable(Type.String()),
@@ -20,7 +24,9 @@ export const SourceViewSchema = Type.Object({
   lastError: Nullable(Type.String()),
   lastErrorAt: Nullable(Type.String()),
   priority: Type.Integer(),
-  heartbeat: Nullable(Type.Number({ description: 'per-channel heartbeat timeout (s); null: the source sends only changes' })),
+  heartbeat: Nullable(
+    Type.Number({ description: 'per-channel heartbeat timeout (s); null: the source sends only changes' }),
+  ),
   channels: Type.Integer({ description: 'channels whose state comes from this source now' }),
   claims: Type.Integer({ description: 'channels it has reported since the server started' }),
   repeatsDropped: Type.Integer(),
@@ -70,11 +76,20 @@ export const ClaimSchema = Type.Object({
 export const SourceListSchema = Type.Object({ sources: Type.Array(SourceViewSchema) });
 /** GET /api/v1/sources/claims/:cameraId: every source's word on one channel, and whose is in force. */
 export const ChannelClaimsParamsSchema = Type.Object({ cameraId: CameraIdSchema });
-export const ChannelClaimsSchema = Type.Object({ cameraId: Type.String(), owner: Nullable(Type.String()), claims: Type.Array(ClaimSchema) });
+export const ChannelClaimsSchema = Type.Object({
+  cameraId: Type.String(),
+  owner: Nullable(Type.String()),
+  claims: Type.Array(ClaimSchema),
+});
 /** Body of POST /api/v1/sources/:id/sync-catalog (optional: a dry run by default). */
-export const CatalogSyncBodySchema = Type.Optional(Type.Object({ apply: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false }));
+export const CatalogSyncBodySchema = Type.Optional(
+  Type.Object({ apply: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false }),
+);
 /** POST /api/v1/sources/:id/hooks/:hook (ZLMediaKit's web hooks). */
-export const HookParamsSchema = Type.Object({ id: Type.String({ maxLength: 64 }), hook: Type.String({ maxLength: 64 }) });
+export const HookParamsSchema = Type.Object({
+  id: Type.String({ maxLength: 64 }),
+  hook: Type.String({ maxLength: 64 }),
+});
 export const HookQuerySchema = Type.Object({ token: Type.Optional(Type.String({ maxLength: 4096 })) });
 /** What a web hook answers (ZLMediaKit reads `code`; some hooks more). */
 export const HookAnswerSchema = Type.Record(Type.String(), Type.Unknown());

@@ -39,7 +39,8 @@ describe('checker: StatusReport', () => {
   });
 
   test('`at` with any offset or Z passes', () => {
-    for (const at of ['2026-11-27T00:00:00Z', '2026-11-27T08:00:00+08:00', '2026-11-27T08:00:00.123+08:00']) expect(check({ ...good, at }).ok).toBe(true);
+    for (const at of ['2026-11-27T00:00:00Z', '2026-11-27T08:00:00+08:00', '2026-11-27T08:00:00.123+08:00'])
+      expect(check({ ...good, at }).ok).toBe(true);
   });
 
   test('status outside online/offline is refused under `status`, and reported once per message', () => {
@@ -53,7 +54,8 @@ describe('checker: StatusReport', () => {
 
   test('Type.Enum reasons: every listed value passes, others fail', () => {
     for (const reason of CAMERA_REASONS) expect(check({ ...good, reason }).ok).toBe(true);
-    for (const reason of ['POWER', 'offline', '', null, 3]) expect(fields(check({ ...good, reason }))).toEqual(['reason']);
+    for (const reason of ['POWER', 'offline', '', null, 3])
+      expect(fields(check({ ...good, reason }))).toEqual(['reason']);
   });
 
   test('not an object at all', () => {
@@ -65,7 +67,9 @@ describe('checker: StatusReport', () => {
   });
 
   test('at most 10 errors', () => {
-    const wide = checker(Type.Object(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, Type.Number()]))));
+    const wide = checker(
+      Type.Object(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, Type.Number()]))),
+    );
     const r = wide(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, 'x'])));
     expect(r.ok).toBe(false);
     // TypeBox itself stops after a few (8 in 1.x); the checker never passes on more than 10.
@@ -79,7 +83,11 @@ describe('checker: StatusReport', () => {
 
 describe('checker: nested paths', () => {
   test('a missing nested property is named with its full path', () => {
-    const r = checker(GridReportCreateSchema)({ workerId: 'w1', text: '巡查', clue: { title: '井盖缺失', source: 'grid' } });
+    const r = checker(GridReportCreateSchema)({
+      workerId: 'w1',
+      text: '巡查',
+      clue: { title: '井盖缺失', source: 'grid' },
+    });
     expect(r.ok).toBe(false);
     const f = fields(r);
     expect(f).toContain('clue/category');
@@ -87,7 +95,13 @@ describe('checker: nested paths', () => {
 
   test('a bad array item is named by index', () => {
     const batch = checker(Type.Object({ reports: Type.Array(StatusReportSchema) }));
-    const r = batch({ reports: [{ cameraId: 'a', status: 'online' }, { cameraId: 'b', status: 'online' }, { cameraId: 'c', status: 'online', at: 'now' }] });
+    const r = batch({
+      reports: [
+        { cameraId: 'a', status: 'online' },
+        { cameraId: 'b', status: 'online' },
+        { cameraId: 'c', status: 'online', at: 'now' },
+      ],
+    });
     expect(fields(r)).toEqual(['reports/2/at']);
     expect(fields(batch({ reports: [{ cameraId: 'a' }] }))).toEqual(['reports/0/status']);
   });
@@ -122,8 +136,12 @@ describe('checker: other schemas', () => {
   });
 
   test('Region level enum and subscribe payload', () => {
-    expect(checker(RegionSchema)({ code: '130111', name: '栾城区', level: 'county', parent: '130100', center: null }).ok).toBe(true);
-    expect(fields(checker(RegionSchema)({ code: '130111', name: '栾城区', level: 'district', parent: null, center: null }))).toEqual(['level']);
+    expect(
+      checker(RegionSchema)({ code: '130111', name: '栾城区', level: 'county', parent: '130100', center: null }).ok,
+    ).toBe(true);
+    expect(
+      fields(checker(RegionSchema)({ code: '130111', name: '栾城区', level: 'district', parent: null, center: null })),
+    ).toEqual(['level']);
     const sub = checker(SubscribeRequestSchema);
     expect(sub({ region: '130111100' }).ok).toBe(true);
     expect(fields(sub({ region: '1301111' }))).toEqual(['region']);

@@ -19,7 +19,10 @@ export function checker<S extends TSchema>(schema: S): (value: unknown) => Check
     for (const e of v.Errors(value)) {
       const path = e.instancePath.replace(/^\//, '');
       // A missing property is reported on its parent object: name the property itself, at any depth.
-      const missing = e.params && 'requiredProperties' in e.params ? (e.params as { requiredProperties: unknown[] }).requiredProperties[0] : undefined;
+      const missing =
+        e.params && 'requiredProperties' in e.params
+          ? (e.params as { requiredProperties: unknown[] }).requiredProperties[0]
+          : undefined;
       const field = missing !== undefined ? (path ? `${path}/${String(missing)}` : String(missing)) : path || '(body)';
       // A failed union reports once per branch with the same text; one line per field and message is enough.
       const key = `${field}\u0000${e.message}`;

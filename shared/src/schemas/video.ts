@@ -80,7 +80,9 @@ export type PlaySession = Static<typeof PlaySessionSchema>;
 
 /** Path of the video routes that name a channel, and of those that name a play session. */
 export const ChannelParamsSchema = Type.Object({ id: CameraIdSchema });
-export const SessionParamsSchema = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', description: 'video session id' }) });
+export const SessionParamsSchema = Type.Object({
+  id: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', description: 'video session id' }),
+});
 /** Query of GET /api/v1/video/key-channels. */
 export const RegionQuerySchema = Type.Object({ region: RegionCodeSchema });
 /** Query of GET /api/v1/video/near: a region's channels nearest a point. */

@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { RECENT_DAYS, customPeriod, periodOf, previousPeriod, recentPeriod, shanghaiDate, toShanghaiIso } from './periods.js';
+import {
+  RECENT_DAYS,
+  customPeriod,
+  periodOf,
+  previousPeriod,
+  recentPeriod,
+  shanghaiDate,
+  toShanghaiIso,
+} from './periods.js';
 
 // Instants are chosen near Shanghai midnight, where the UTC (and most hosts') calendar day differs,
 // so a computation done in the host's zone instead of Asia/Shanghai gives a different answer.
@@ -133,7 +141,9 @@ describe('previousPeriod', () => {
 
   test('periods given in UTC are recognised by their Shanghai calendar', () => {
     // 1–15 Nov (Shanghai) written in UTC
-    expect(previousPeriod({ from: '2026-10-31T16:00:00Z', to: '2026-11-15T16:00:00Z' })).toEqual(p('2026-10-16', '2026-11-01'));
+    expect(previousPeriod({ from: '2026-10-31T16:00:00Z', to: '2026-11-15T16:00:00Z' })).toEqual(
+      p('2026-10-16', '2026-11-01'),
+    );
   });
 
   test('a custom 3-day period → the 3 days before', () => {
@@ -151,7 +161,12 @@ describe('previousPeriod', () => {
   });
 
   test('previous of every current period kind is the matching last_* kind', () => {
-    for (const now of ['2026-11-27T15:59:59Z', '2026-11-15T16:00:00Z', '2027-01-01T00:00:00+08:00', '2028-03-01T10:00:00+08:00']) {
+    for (const now of [
+      '2026-11-27T15:59:59Z',
+      '2026-11-15T16:00:00Z',
+      '2027-01-01T00:00:00+08:00',
+      '2028-03-01T10:00:00+08:00',
+    ]) {
       expect(previousPeriod(periodOf('today', now))).toEqual(periodOf('yesterday', now));
       expect(previousPeriod(periodOf('this_week', now))).toEqual(periodOf('last_week', now));
       expect(previousPeriod(periodOf('this_half_month', now))).toEqual(periodOf('last_half_month', now));
@@ -180,7 +195,9 @@ describe('customPeriod', () => {
       from: '2026-11-01T08:00:00+08:00',
       to: '2026-11-02T08:00:00+08:00',
     });
-    expect(customPeriod('2026-11-01T00:00:00+08:00', '2026-11-16T00:00:00+08:00')).toEqual(p('2026-11-01', '2026-11-16'));
+    expect(customPeriod('2026-11-01T00:00:00+08:00', '2026-11-16T00:00:00+08:00')).toEqual(
+      p('2026-11-01', '2026-11-16'),
+    );
   });
 
   test('rejects from ≥ to', () => {

@@ -1,5 +1,13 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays, addMonths, differenceInMilliseconds, endOfMonth, startOfDay, startOfMonth, startOfWeek } from 'date-fns';
+import {
+  addDays,
+  addMonths,
+  differenceInMilliseconds,
+  endOfMonth,
+  startOfDay,
+  startOfMonth,
+  startOfWeek,
+} from 'date-fns';
 import type { Period } from '../schemas/common.js';
 import { isoAt } from './iso.js';
 
@@ -93,7 +101,8 @@ export function previousPeriod(p: Period): Period {
   const from = inZone(p.from);
   const to = inZone(p.to);
   const isMonthStart = (x: TZDate) => x.getDate() === 1 && x.getTime() === startOfDay(x).getTime();
-  const isHalfStart = (x: TZDate) => (x.getDate() === 1 || x.getDate() === 16) && x.getTime() === startOfDay(x).getTime();
+  const isHalfStart = (x: TZDate) =>
+    (x.getDate() === 1 || x.getDate() === 16) && x.getTime() === startOfDay(x).getTime();
   if (isMonthStart(from) && isMonthStart(to) && addMonths(from, 1).getTime() === to.getTime()) {
     return { from: iso(addMonths(from, -1)), to: iso(from) };
   }

@@ -137,7 +137,7 @@ export default function LoginPage() {
           {tx.lang}
         </button>
       </form>
-      <footer className="login__footer">指挥 Zhihui · 河北省社会治理综合指挥 · 等级保护三级</footer>
+      <footer className="login__footer">指挥 Zhihui · 河北省社会治理综合指挥平台</footer>
     </div>
   );
 }

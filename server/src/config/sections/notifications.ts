@@ -15,7 +15,15 @@ import {
 } from '@zhihui/shared';
 
 // The channel and rule schemas are part of the REST contract too (shared/src/schemas/notifySettings.ts).
-export { NotifyIdSchema, CHANNEL_KINDS, NotifyChannelSchema, RULE_KINDS, NotifyRuleSchema, QuietHoursSchema, CalendarOverrideSchema };
+export {
+  NotifyIdSchema,
+  CHANNEL_KINDS,
+  NotifyChannelSchema,
+  RULE_KINDS,
+  NotifyRuleSchema,
+  QuietHoursSchema,
+  CalendarOverrideSchema,
+};
 export type { ChannelKind, NotifyChannelConfig, RuleKind, NotifyRuleConfig, QuietHours };
 
 /**
@@ -27,15 +35,35 @@ export type { ChannelKind, NotifyChannelConfig, RuleKind, NotifyRuleConfig, Quie
 
 export const NotificationsSectionSchema = Type.Object(
   {
-    evaluateEverySec: Type.Optional(Type.Integer({ minimum: 1, maximum: 300, description: 'how often rates, channels down and overdue clues are judged (default 15)' })),
-    baseUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 500, description: 'public URL of this server, for links in messages' })),
+    evaluateEverySec: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 300,
+        description: 'how often rates, channels down and overdue clues are judged (default 15)',
+      }),
+    ),
+    baseUrl: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s]+$',
+        maxLength: 500,
+        description: 'public URL of this server, for links in messages',
+      }),
+    ),
     quietHours: Type.Optional(QuietHoursSchema),
     announce: Type.Optional(
-      Type.Object({ minIntervalSec: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })) }, { additionalProperties: false, description: 'the wall: at most one announcement per this many seconds' }),
+      Type.Object(
+        { minIntervalSec: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })) },
+        { additionalProperties: false, description: 'the wall: at most one announcement per this many seconds' },
+      ),
     ),
     channels: Type.Optional(Type.Array(NotifyChannelSchema, { maxItems: 200 })),
     rules: Type.Optional(Type.Array(NotifyRuleSchema, { maxItems: 1000 })),
-    calendar: Type.Optional(Type.Object({ overrides: Type.Optional(Type.Array(CalendarOverrideSchema, { maxItems: 400 })) }, { additionalProperties: false })),
+    calendar: Type.Optional(
+      Type.Object(
+        { overrides: Type.Optional(Type.Array(CalendarOverrideSchema, { maxItems: 400 })) },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -52,9 +80,18 @@ const CHANNEL_NEEDS: Record<ChannelKind, { required: string[]; foreign: string[]
 const RULE_KEYS: Record<RuleKind, { required: string[]; allowed: string[] }> = {
   urgent_clue: { required: [], allowed: ['categories', 'recovery', 'ignoreQuietHours', 'mentions'] },
   clue_overdue: { required: [], allowed: ['categories', 'recovery', 'ignoreQuietHours', 'mentions'] },
-  township_rate: { required: ['threshold'], allowed: ['threshold', 'minutes', 'repeatMinutes', 'flapMinutes', 'recovery', 'ignoreQuietHours', 'mentions'] },
-  channels_down: { required: ['minDown'], allowed: ['minDown', 'minutes', 'repeatMinutes', 'flapMinutes', 'recovery', 'ignoreQuietHours', 'mentions'] },
-  source_down: { required: [], allowed: ['minutes', 'repeatMinutes', 'flapMinutes', 'recovery', 'ignoreQuietHours', 'mentions'] },
+  township_rate: {
+    required: ['threshold'],
+    allowed: ['threshold', 'minutes', 'repeatMinutes', 'flapMinutes', 'recovery', 'ignoreQuietHours', 'mentions'],
+  },
+  channels_down: {
+    required: ['minDown'],
+    allowed: ['minDown', 'minutes', 'repeatMinutes', 'flapMinutes', 'recovery', 'ignoreQuietHours', 'mentions'],
+  },
+  source_down: {
+    required: [],
+    allowed: ['minutes', 'repeatMinutes', 'flapMinutes', 'recovery', 'ignoreQuietHours', 'mentions'],
+  },
   daily_digest: { required: [], allowed: ['at', 'workdaysOnly', 'mentions'] },
   weekly_report: { required: [], allowed: ['at', 'weekday', 'workdaysOnly', 'mentions'] },
 };
@@ -67,7 +104,8 @@ export function channelProblems(c: NotifyChannelConfig, at: string): string[] {
   const rec = c as Record<string, unknown>;
   for (const k of needs.required) if (rec[k] === undefined) out.push(`${at}${k}: is required for kind ${c.kind}`);
   for (const k of needs.foreign) if (rec[k] !== undefined) out.push(`${at}${k}: does not apply to kind ${c.kind}`);
-  if (c.kind === 'dingtalk' && c.secret !== undefined && !c.secret.startsWith('SEC')) out.push(`${at}secret: a DingTalk signing secret starts with SEC`);
+  if (c.kind === 'dingtalk' && c.secret !== undefined && !c.secret.startsWith('SEC'))
+    out.push(`${at}secret: a DingTalk signing secret starts with SEC`);
   return out;
 }
 
@@ -77,7 +115,8 @@ export function ruleProblems(r: NotifyRuleConfig, at: string, channelIds: Readon
   const out: string[] = [];
   const rec = r as Record<string, unknown>;
   for (const k of keys.required) if (rec[k] === undefined) out.push(`${at}${k}: is required for kind ${r.kind}`);
-  for (const k of Object.keys(rec)) if (!COMMON_RULE_KEYS.has(k) && !keys.allowed.includes(k)) out.push(`${at}${k}: does not apply to kind ${r.kind}`);
+  for (const k of Object.keys(rec))
+    if (!COMMON_RULE_KEYS.has(k) && !keys.allowed.includes(k)) out.push(`${at}${k}: does not apply to kind ${r.kind}`);
   r.channels.forEach((id, i) => {
     if (!channelIds.has(id)) out.push(`${at}channels/${i}: unknown channel '${id}'`);
   });
@@ -107,7 +146,8 @@ export function notificationsProblems(s: NotificationsSection | undefined): stri
     }
     out.push(...ruleProblems(r, at, ids));
   });
-  if (s.quietHours && s.quietHours.from === s.quietHours.to) out.push('notifications/quietHours/to: must differ from from');
+  if (s.quietHours && s.quietHours.from === s.quietHours.to)
+    out.push('notifications/quietHours/to: must differ from from');
   const days = new Set<string>();
   (s.calendar?.overrides ?? []).forEach((o, i) => {
     if (!isRealDate(o.date)) out.push(`notifications/calendar/overrides/${i}/date: '${o.date}' is not a calendar date`);

@@ -1,13 +1,23 @@
 import { Type, type Static } from 'typebox';
 import { WvpApiSchema } from './sources.js';
 
-const RuleId = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'unique id, named in logs and in /api/v1/video answers' });
+const RuleId = Type.String({
+  pattern: '^[a-z0-9][a-z0-9_-]{0,63}$',
+  description: 'unique id, named in logs and in /api/v1/video answers',
+});
 
 /** Which channels a rule serves: all when both are absent. */
 const MatchSchema = Type.Object(
   {
-    regions: Type.Optional(Type.Array(Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$' }), { minItems: 1, description: 'channels in these regions (their whole subtrees)' })),
-    ids: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'regular expression the channel id must match' })),
+    regions: Type.Optional(
+      Type.Array(Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$' }), {
+        minItems: 1,
+        description: 'channels in these regions (their whole subtrees)',
+      }),
+    ),
+    ids: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'regular expression the channel id must match' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -27,9 +37,21 @@ export const TemplateRuleSchema = Type.Object(
     id: RuleId,
     kind: Type.Literal('template'),
     match: Type.Optional(MatchSchema),
-    url: Type.String({ minLength: 8, maxLength: 2000, pattern: '^(https?|wss?)://', description: 'play URL with {id} (also {region}); http(s) FLV, TS or HLS' }),
+    url: Type.String({
+      minLength: 8,
+      maxLength: 2000,
+      pattern: '^(https?|wss?)://',
+      description: 'play URL with {id} (also {region}); http(s) FLV, TS or HLS',
+    }),
     format: Type.Optional(FormatSchema),
-    snapshotUrl: Type.Optional(Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://', description: 'last-snapshot image URL with {id}, for offline channels' })),
+    snapshotUrl: Type.Optional(
+      Type.String({
+        minLength: 8,
+        maxLength: 2000,
+        pattern: '^https?://',
+        description: 'last-snapshot image URL with {id}, for offline channels',
+      }),
+    ),
     deliver: Type.Optional(DeliverSchema),
   },
   { additionalProperties: false },
@@ -44,13 +66,31 @@ export const WvpRuleSchema = Type.Object(
   {
     id: RuleId,
     kind: Type.Literal('wvp'),
-    source: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'id of a `sources:` entry of kind wvp whose `api` to use' })),
+    source: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'id of a `sources:` entry of kind wvp whose `api` to use',
+      }),
+    ),
     api: Type.Optional(WvpApiSchema),
     match: Type.Optional(MatchSchema),
     /** `lookup` (default): find the device of a channel through wvp's device and channel lists; or a template such as `{id}` (cameras registered directly) or a fixed device id. */
     deviceId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     /** Which of wvp's answers to play, first present wins (default flv, hls, ts). */
-    prefer: Type.Optional(Type.Array(Type.Union([Type.Literal('flv'), Type.Literal('https_flv'), Type.Literal('hls'), Type.Literal('https_hls'), Type.Literal('ts'), Type.Literal('https_ts')]), { minItems: 1 })),
+    prefer: Type.Optional(
+      Type.Array(
+        Type.Union([
+          Type.Literal('flv'),
+          Type.Literal('https_flv'),
+          Type.Literal('hls'),
+          Type.Literal('https_hls'),
+          Type.Literal('ts'),
+          Type.Literal('https_ts'),
+        ]),
+        { minItems: 1 },
+      ),
+    ),
     deliver: Type.Optional(DeliverSchema),
     /** Seconds to wait after the last viewer closed before /api/play/stop (a carousel coming back costs no new INVITE). */
     stopDelaySec: Type.Optional(Type.Number({ minimum: 0, maximum: 600 })),
@@ -70,7 +110,12 @@ export const VideoSectionSchema = Type.Object(
   {
     rules: Type.Optional(Type.Array(VideoRuleSchema, { maxItems: 100 })),
     /** Key channels (重点点位) per region code; a wall shows those of its own region or the nearest ancestor's list, within its subtree. */
-    keyChannels: Type.Optional(Type.Record(Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$' }), Type.Array(Type.String({ pattern: '^[0-9A-Za-z_.:-]{1,64}$' }), { maxItems: 200 }))),
+    keyChannels: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$' }),
+        Type.Array(Type.String({ pattern: '^[0-9A-Za-z_.:-]{1,64}$' }), { maxItems: 200 }),
+      ),
+    ),
     /** Seconds each key channel is shown (default 15). */
     keySec: Type.Optional(Type.Integer({ minimum: 3, maximum: 3600 })),
     /** Tiles playing at once on one screen (default 4: each player costs about 10 MiB). */

@@ -1,4 +1,12 @@
-import { CameraInputSchema, ErrorCode, type CameraInput, type MaintenanceResult, type MaintenanceWindow, type RejectedItem, type UpsertResult } from '@zhihui/shared';
+import {
+  CameraInputSchema,
+  ErrorCode,
+  type CameraInput,
+  type MaintenanceResult,
+  type MaintenanceWindow,
+  type RejectedItem,
+  type UpsertResult,
+} from '@zhihui/shared';
 import type { CameraRecord } from '../../store/types.js';
 import { fieldError } from '../errors.js';
 import { reaches, type RegionRoot } from '../reach.js';
@@ -13,13 +21,23 @@ export function cameraIngest(ctx: IngestContext) {
   const { store } = ctx;
 
   /** Each row is checked here, once (the route checks only the list around them). */
-  async function upsertCameras(rows: readonly unknown[], actor: string, opts: { source?: 'json' | 'csv'; within?: RegionRoot } = {}): Promise<UpsertResult> {
+  async function upsertCameras(
+    rows: readonly unknown[],
+    actor: string,
+    opts: { source?: 'json' | 'csv'; within?: RegionRoot } = {},
+  ): Promise<UpsertResult> {
     const tree = ctx.deps.regions();
     const within = opts.within ?? null;
     const rejected: RejectedItem[] = [];
-    const where = (i: number, field: string) => (opts.source === 'csv' ? `line ${i + 2}, ${field}` : `cameras/${i}/${field}`);
+    const where = (i: number, field: string) =>
+      opts.source === 'csv' ? `line ${i + 2}, ${field}` : `cameras/${i}/${field}`;
     // A bound key may neither place a channel outside its subtree nor take over one that lies outside it.
-    const ids = within === null ? [] : rows.map((row) => (row && typeof row === 'object' ? (row as { id?: unknown }).id : undefined)).filter((id): id is string => typeof id === 'string');
+    const ids =
+      within === null
+        ? []
+        : rows
+            .map((row) => (row && typeof row === 'object' ? (row as { id?: unknown }).id : undefined))
+            .filter((id): id is string => typeof id === 'string');
     const existing = ids.length > 0 ? await store.getCameras([...new Set(ids)]) : new Map<string, CameraRecord>();
     const valid: CameraInput[] = [];
     rows.forEach((row, i) => {
@@ -28,11 +46,23 @@ export function cameraIngest(ctx: IngestContext) {
         const e = r.errors[0]!;
         ctx.reject('camera', rejected, i, ErrorCode.validation, `${where(i, e.field)}: ${e.message}`);
       } else if (!tree.byCode.has(r.value.region)) {
-        ctx.reject('camera', rejected, i, ErrorCode.unknownRegion, `${where(i, 'region')}: unknown region code '${r.value.region}'`);
+        ctx.reject(
+          'camera',
+          rejected,
+          i,
+          ErrorCode.unknownRegion,
+          `${where(i, 'region')}: unknown region code '${r.value.region}'`,
+        );
       } else if (!reaches(tree, within, r.value.region)) {
         ctx.reject('camera', rejected, i, ErrorCode.forbidden, outside(where(i, 'region'), r.value.region));
       } else if (!reaches(tree, within, existing.get(r.value.id)?.region ?? r.value.region)) {
-        ctx.reject('camera', rejected, i, ErrorCode.forbidden, outside(where(i, 'id'), existing.get(r.value.id)!.region));
+        ctx.reject(
+          'camera',
+          rejected,
+          i,
+          ErrorCode.forbidden,
+          outside(where(i, 'id'), existing.get(r.value.id)!.region),
+        );
       } else valid.push(r.value);
     });
     if (valid.length > 0) {
@@ -47,14 +77,21 @@ export function cameraIngest(ctx: IngestContext) {
   }
 
   /** `ids` and `window` come checked against their schema (the route's); the order of the window is checked here. */
-  async function setMaintenance(ids: readonly string[], window: MaintenanceWindow | null, actor: string, within: RegionRoot = null): Promise<MaintenanceResult> {
-    if (window !== null && Date.parse(window.to) <= Date.parse(window.from)) throw fieldError('window/to', 'must be after window/from');
+  async function setMaintenance(
+    ids: readonly string[],
+    window: MaintenanceWindow | null,
+    actor: string,
+    within: RegionRoot = null,
+  ): Promise<MaintenanceResult> {
+    if (window !== null && Date.parse(window.to) <= Date.parse(window.from))
+      throw fieldError('window/to', 'must be after window/from');
     const known = await store.getCameras(ids);
     const tree = ctx.deps.regions();
     const rejected: RejectedItem[] = [];
     ids.forEach((id, index) => {
       const cam = known.get(id);
-      if (!cam) ctx.reject('maintenance', rejected, index, ErrorCode.unknownCamera, `ids/${index}: unknown camera '${id}'`);
+      if (!cam)
+        ctx.reject('maintenance', rejected, index, ErrorCode.unknownCamera, `ids/${index}: unknown camera '${id}'`);
       else if (!reaches(tree, within, cam.region)) {
         ctx.reject('maintenance', rejected, index, ErrorCode.forbidden, outside(`ids/${index}`, cam.region));
         known.delete(id);

@@ -13,7 +13,8 @@ const DEFAULT_DUE_MS = { urgent: DAY_MS, normal: 3 * DAY_MS };
 /** China's official calendar without overrides, where no notifications capability supplies one. */
 const officialCalendar = new WorkCalendar();
 
-const sameTime = (a: string | null, b: string | undefined) => b === undefined || (a !== null && Date.parse(a) === Date.parse(b));
+const sameTime = (a: string | null, b: string | undefined) =>
+  b === undefined || (a !== null && Date.parse(a) === Date.parse(b));
 
 /** Fields of a create request that differ from the stored clue (fields the request leaves out are not compared). */
 function clueDifferences(c: Clue, b: ClueCreate): string[] {
@@ -36,7 +37,12 @@ function clueDifferences(c: Clue, b: ClueCreate): string[] {
 /** The 409 for a step the lifecycle does not allow, naming both states and the allowed ones. */
 function badTransition(from: Clue['status'], to: Clue['status']): HttpError {
   const allowed = CLUE_TRANSITIONS[from];
-  return new HttpError(409, ErrorCode.badTransition, `cannot go from ${from} to ${to}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ` (${from} is final)`}`, { from, to, allowed });
+  return new HttpError(
+    409,
+    ErrorCode.badTransition,
+    `cannot go from ${from} to ${to}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ` (${from} is final)`}`,
+    { from, to, allowed },
+  );
 }
 
 /**
@@ -70,22 +76,36 @@ export function clueIngest(ctx: IngestContext) {
     // with other content is someone else's clue, never silently the answer.
     const existing = await store.getClue(b.id);
     if (!existing) return null;
-    if (!reaches(ctx.deps.regions(), within, existing.clue.region)) throw new HttpError(409, ErrorCode.conflict, `id: clue id '${b.id}' is already taken; choose another id`);
+    if (!reaches(ctx.deps.regions(), within, existing.clue.region))
+      throw new HttpError(409, ErrorCode.conflict, `id: clue id '${b.id}' is already taken; choose another id`);
     const diff = clueDifferences(existing.clue, b);
-    if (diff.length > 0) throw new HttpError(409, ErrorCode.conflict, `id: a clue '${b.id}' already exists with other content (${diff.join(', ')}); a retry must repeat the same clue`, { fields: diff });
+    if (diff.length > 0)
+      throw new HttpError(
+        409,
+        ErrorCode.conflict,
+        `id: a clue '${b.id}' already exists with other content (${diff.join(', ')}); a retry must repeat the same clue`,
+        { fields: diff },
+      );
     return existing.clue;
   }
 
-  async function createChecked(b: ClueCreate, actor: string, now: number, within: RegionRoot): Promise<{ clue: Clue; created: boolean }> {
+  async function createChecked(
+    b: ClueCreate,
+    actor: string,
+    now: number,
+    within: RegionRoot,
+  ): Promise<{ clue: Clue; created: boolean }> {
     const tree = ctx.deps.regions();
-    if (!tree.byCode.has(b.region)) throw fieldError('region', `unknown region code '${b.region}'`, ErrorCode.unknownRegion);
+    if (!tree.byCode.has(b.region))
+      throw fieldError('region', `unknown region code '${b.region}'`, ErrorCode.unknownRegion);
     assertReaches(tree, within, b.region, 'region');
     const stored = await retried(b, within);
     if (stored) return { clue: stored, created: false };
     const reportedAt = b.reportedAt !== undefined ? Date.parse(b.reportedAt) : now;
     ctx.futureCheck('reportedAt', reportedAt, now);
     const dueAt = dueTime(b, reportedAt);
-    if ((b.lon === undefined) !== (b.lat === undefined)) throw fieldError(b.lon === undefined ? 'lon' : 'lat', 'lon and lat go together');
+    if ((b.lon === undefined) !== (b.lat === undefined))
+      throw fieldError(b.lon === undefined ? 'lon' : 'lat', 'lon and lat go together');
     if (b.gridWorkerId !== undefined && !(await ctx.workerWithin(b.gridWorkerId, within))) {
       throw fieldError('gridWorkerId', `unknown grid worker '${b.gridWorkerId}'`, ErrorCode.unknownWorker);
     }
@@ -119,9 +139,15 @@ export function clueIngest(ctx: IngestContext) {
   }
 
   /** Creates a clue; a repeated id with the same content returns the stored clue with created: false, with other content 409. */
-  async function createClue(body: ClueCreate, actor: string, within: RegionRoot = null): Promise<{ clue: Clue; created: boolean }> {
+  async function createClue(
+    body: ClueCreate,
+    actor: string,
+    within: RegionRoot = null,
+  ): Promise<{ clue: Clue; created: boolean }> {
     const now = ctx.clock();
-    return body.id === undefined ? createChecked(body, actor, now, within) : ctx.withLock(`clue:${body.id}`, () => createChecked(body, actor, now, within));
+    return body.id === undefined
+      ? createChecked(body, actor, now, within)
+      : ctx.withLock(`clue:${body.id}`, () => createChecked(body, actor, now, within));
   }
 
   /** Moves a clue along its lifecycle (409 BAD_TRANSITION when not allowed). */
@@ -135,11 +161,13 @@ export function clueIngest(ctx: IngestContext) {
       ctx.futureCheck('at', at, now);
       const last = found.history[found.history.length - 1];
       if (last && at < Date.parse(last.at)) throw fieldError('at', `is before the clue's last step (${last.at})`);
-      if (p.outcome !== undefined && cur.category !== 'dispute') throw fieldError('outcome', `only disputes have a mediation outcome (this clue is ${cur.category})`);
+      if (p.outcome !== undefined && cur.category !== 'dispute')
+        throw fieldError('outcome', `only disputes have a mediation outcome (this clue is ${cur.category})`);
       const assignee = p.assignee ?? cur.assignee;
       const outcome = p.outcome ?? cur.outcome;
       const dueAt = p.dueAt !== undefined ? isoAt(Date.parse(p.dueAt)) : cur.dueAt;
-      if (p.dueAt !== undefined && Date.parse(p.dueAt) <= at) throw fieldError('dueAt', 'must be after the step it is set with');
+      if (p.dueAt !== undefined && Date.parse(p.dueAt) <= at)
+        throw fieldError('dueAt', 'must be after the step it is set with');
       if (p.status === cur.status) {
         // Same status: a retry changes nothing; a new assignee, outcome or due time is recorded as a step.
         if (assignee === cur.assignee && outcome === cur.outcome && dueAt === cur.dueAt) return cur;
@@ -151,7 +179,12 @@ export function clueIngest(ctx: IngestContext) {
         assignee,
         outcome,
         dueAt,
-        resolvedAt: p.status === 'resolved' && cur.status !== 'resolved' ? iso : p.status === 'dispatched' ? null : cur.resolvedAt,
+        resolvedAt:
+          p.status === 'resolved' && cur.status !== 'resolved'
+            ? iso
+            : p.status === 'dispatched'
+              ? null
+              : cur.resolvedAt,
         updatedAt: iso,
       };
       await store.updateClue(next, { from: cur.status, to: p.status, at: iso, actor, note: p.note ?? null });

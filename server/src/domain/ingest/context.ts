@@ -89,7 +89,8 @@ export function ingestContext(deps: IngestDeps, liveness: Liveness): IngestConte
       liveness.seen(inputs);
       for (const e of events) inc('zhihui_status_changes_total', { to: e.to });
       // A late report may take stored changes back: the live state counts them out again.
-      if (changed.length > 0 || events.length > 0) bus.emit('cameras', { cameras: changed, events, ...(retracted.length > 0 ? { retracted } : {}) });
+      if (changed.length > 0 || events.length > 0)
+        bus.emit('cameras', { cameras: changed, events, ...(retracted.length > 0 ? { retracted } : {}) });
       return changed.length;
     },
     async workerWithin(id, within) {

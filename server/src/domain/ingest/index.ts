@@ -1,4 +1,15 @@
-import type { BatchResult, Clue, ClueCreate, CluePatch, GridReport, GridReportCreate, GridWorkerView, MaintenanceResult, MaintenanceWindow, UpsertResult } from '@zhihui/shared';
+import type {
+  BatchResult,
+  Clue,
+  ClueCreate,
+  CluePatch,
+  GridReport,
+  GridReportCreate,
+  GridWorkerView,
+  MaintenanceResult,
+  MaintenanceWindow,
+  UpsertResult,
+} from '@zhihui/shared';
 import { Liveness } from '../../sources/liveness.js';
 import type { StatusInput } from '../../store/types.js';
 import type { RegionRoot } from '../reach.js';
@@ -28,9 +39,18 @@ export interface IngestService {
   /** Stores the valid reports of a batch (at most MAX_STATUS_BATCH) in one transaction; lists the others with why. */
   statusBatch(reports: readonly unknown[], actor: string, within?: RegionRoot): Promise<BatchResult>;
   /** Inventory upsert (at most MAX_INVENTORY_ROWS); `source: 'csv'` makes reject messages name CSV lines. */
-  upsertCameras(rows: readonly unknown[], actor: string, opts?: { source?: 'json' | 'csv'; within?: RegionRoot }): Promise<UpsertResult>;
+  upsertCameras(
+    rows: readonly unknown[],
+    actor: string,
+    opts?: { source?: 'json' | 'csv'; within?: RegionRoot },
+  ): Promise<UpsertResult>;
   /** Sets (window) or clears (null) planned maintenance; unknown ids are listed as rejected. */
-  setMaintenance(ids: readonly string[], window: MaintenanceWindow | null, actor: string, within?: RegionRoot): Promise<MaintenanceResult>;
+  setMaintenance(
+    ids: readonly string[],
+    window: MaintenanceWindow | null,
+    actor: string,
+    within?: RegionRoot,
+  ): Promise<MaintenanceResult>;
   /** Creates a clue; a repeated id with the same content returns the stored clue with created: false, with other content 409. */
   createClue(body: ClueCreate, actor: string, within?: RegionRoot): Promise<{ clue: Clue; created: boolean }>;
   /** Moves a clue along its lifecycle (409 BAD_TRANSITION when not allowed). */
@@ -38,7 +58,11 @@ export interface IngestService {
   /** Grid worker inventory upsert (at most MAX_INVENTORY_ROWS). */
   upsertWorkers(rows: readonly unknown[], actor: string, within?: RegionRoot): Promise<UpsertResult>;
   /** A grid worker's report; with `clue` it also raises a clue (source grid). */
-  gridReport(body: GridReportCreate, actor: string, within?: RegionRoot): Promise<{ report: GridReport; clue: Clue | null; created: boolean }>;
+  gridReport(
+    body: GridReportCreate,
+    actor: string,
+    within?: RegionRoot,
+  ): Promise<{ report: GridReport; clue: Clue | null; created: boolean }>;
   setWorkerDuty(workerId: string, onDuty: boolean, actor: string, within?: RegionRoot): Promise<GridWorkerView>;
   /**
    * Heartbeat sweep: silent online channels → unknown, long-unknown → offline, each on the heartbeat

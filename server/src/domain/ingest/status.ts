@@ -17,7 +17,11 @@ export function statusIngest(ctx: IngestContext) {
    * Each report is checked here, once (the route checks only the batch around them), so that one
    * bad report is listed in `rejected` while the others are stored.
    */
-  async function statusBatch(reports: readonly unknown[], actor: string, within: RegionRoot = null): Promise<BatchResult> {
+  async function statusBatch(
+    reports: readonly unknown[],
+    actor: string,
+    within: RegionRoot = null,
+  ): Promise<BatchResult> {
     const now = ctx.clock();
     const rejected: RejectedItem[] = [];
     const candidates: { index: number; input: StatusInput; t: number }[] = [];
@@ -30,24 +34,60 @@ export function statusIngest(ctx: IngestContext) {
       }
       const t = r.value.at !== undefined ? Date.parse(r.value.at) : now;
       if (t > now + MAX_FUTURE_MS) {
-        ctx.reject('status', rejected, index, ErrorCode.validation, `reports/${index}/at: ${r.value.at} is more than 5 minutes in the future`);
+        ctx.reject(
+          'status',
+          rejected,
+          index,
+          ErrorCode.validation,
+          `reports/${index}/at: ${r.value.at} is more than 5 minutes in the future`,
+        );
         return;
       }
       // A report from 1990 or 0001-01-01 is a broken clock, not history: it would rewrite past
       // periods (and count in old rankings). Late reports are welcome within the window.
       if (t < now - maxAgeMs) {
-        ctx.reject('status', rejected, index, ErrorCode.validation, `reports/${index}/at: ${r.value.at} is older than the late-report window (${maxAgeDays} days, LATE_REPORT_MAX_DAYS)`);
+        ctx.reject(
+          'status',
+          rejected,
+          index,
+          ErrorCode.validation,
+          `reports/${index}/at: ${r.value.at} is older than the late-report window (${maxAgeDays} days, LATE_REPORT_MAX_DAYS)`,
+        );
         return;
       }
-      candidates.push({ index, t, input: { cameraId: r.value.cameraId, status: r.value.status, reason: r.value.reason ?? null, at: isoAt(t), actor } });
+      candidates.push({
+        index,
+        t,
+        input: {
+          cameraId: r.value.cameraId,
+          status: r.value.status,
+          reason: r.value.reason ?? null,
+          at: isoAt(t),
+          actor,
+        },
+      });
     });
     const known = await store.getCameras([...new Set(candidates.map((c) => c.input.cameraId))]);
     const tree = ctx.deps.regions();
     const valid: { input: StatusInput; t: number }[] = [];
     for (const c of candidates) {
       const cam = known.get(c.input.cameraId);
-      if (!cam) ctx.reject('status', rejected, c.index, ErrorCode.unknownCamera, `reports/${c.index}/cameraId: unknown camera '${c.input.cameraId}'`);
-      else if (!reaches(tree, within, cam.region)) ctx.reject('status', rejected, c.index, ErrorCode.forbidden, outside(`reports/${c.index}/cameraId`, cam.region));
+      if (!cam)
+        ctx.reject(
+          'status',
+          rejected,
+          c.index,
+          ErrorCode.unknownCamera,
+          `reports/${c.index}/cameraId: unknown camera '${c.input.cameraId}'`,
+        );
+      else if (!reaches(tree, within, cam.region))
+        ctx.reject(
+          'status',
+          rejected,
+          c.index,
+          ErrorCode.forbidden,
+          outside(`reports/${c.index}/cameraId`, cam.region),
+        );
       else valid.push(c);
     }
     rejected.sort((a, b) => a.index - b.index);

@@ -1,4 +1,13 @@
-import { DOMAIN_LABELS, descendantsOf, isOverdue, toShanghaiIso, type Clue, type ClueStatus, type Period, type RegionTree } from '@zhihui/shared';
+import {
+  DOMAIN_LABELS,
+  descendantsOf,
+  isOverdue,
+  toShanghaiIso,
+  type Clue,
+  type ClueStatus,
+  type Period,
+  type RegionTree,
+} from '@zhihui/shared';
 import type { Store } from '../../store/types.js';
 import { toCsv, type CsvCell } from './csv.js';
 
@@ -6,11 +15,27 @@ import { toCsv, type CsvCell } from './csv.js';
 export const MAX_EXPORTED_CLUES = 100_000;
 
 /** Clues of a region's subtree, newest first, all pages of them (up to MAX_EXPORTED_CLUES). */
-export async function clueList(store: Store, tree: RegionTree, code: string, filter: { status?: ClueStatus[]; period: Period | null }): Promise<Clue[]> {
+export async function clueList(
+  store: Store,
+  tree: RegionTree,
+  code: string,
+  filter: { status?: ClueStatus[]; period: Period | null },
+): Promise<Clue[]> {
   const regions = descendantsOf(tree, code).map((r) => r.code);
   const clues: Clue[] = [];
-  for (let cursor: string | undefined, first = true; (first || cursor) && clues.length < MAX_EXPORTED_CLUES; first = false) {
-    const page = await store.listClues({ regions, status: filter.status, from: filter.period?.from, to: filter.period?.to, limit: 5000, cursor });
+  for (
+    let cursor: string | undefined, first = true;
+    (first || cursor) && clues.length < MAX_EXPORTED_CLUES;
+    first = false
+  ) {
+    const page = await store.listClues({
+      regions,
+      status: filter.status,
+      from: filter.period?.from,
+      to: filter.period?.to,
+      limit: 5000,
+      cursor,
+    });
     clues.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   }
@@ -18,7 +43,22 @@ export async function clueList(store: Store, tree: RegionTree, code: string, fil
 }
 
 const zh = DOMAIN_LABELS;
-const HEADER = ['编号', '标题', '类别', '来源', '区划代码', '区域', '状态', '是否超期', '上报时间', '办理期限', '办结时间', '承办单位', '调解结果', '紧急'];
+const HEADER = [
+  '编号',
+  '标题',
+  '类别',
+  '来源',
+  '区划代码',
+  '区域',
+  '状态',
+  '是否超期',
+  '上报时间',
+  '办理期限',
+  '办结时间',
+  '承办单位',
+  '调解结果',
+  '紧急',
+];
 /** Shanghai wall-clock time as a spreadsheet reads it: 2026-11-03 08:15:00. */
 const shTime = (iso: string | null) => (iso ? toShanghaiIso(iso).slice(0, 19).replace('T', ' ') : '');
 

@@ -1,4 +1,11 @@
-import { DOMAIN_LABELS, formatRate, toShanghaiIso, type RegionFigures, type RegionLevel, type VillageBoard } from '@zhihui/shared';
+import {
+  DOMAIN_LABELS,
+  formatRate,
+  toShanghaiIso,
+  type RegionFigures,
+  type RegionLevel,
+  type VillageBoard,
+} from '@zhihui/shared';
 import type { ReportModel } from './model.js';
 import { periodNameZh, periodTextZh } from './period.js';
 import { METRIC_BETTER, metricValues, type MetricValues, type RankingMetric } from '@zhihui/shared';
@@ -41,7 +48,7 @@ function deltaCell(metric: RankingMetric, d: number | null): string {
   const text = formatDelta(metric, d, '');
   if (d === null || text === '持平') return `<td class="num delta">${escapeHtml(text)}</td>`;
   const better = METRIC_BETTER[metric];
-  const good = better === 'neutral' ? null : (d > 0) === (better === 'up');
+  const good = better === 'neutral' ? null : d > 0 === (better === 'up');
   const arrow = d > 0 ? '↑' : '↓';
   return `<td class="num delta ${good === null ? '' : good ? 'good' : 'bad'}">${arrow} ${escapeHtml(text.replace(/^[+−]/, ''))}</td>`;
 }
@@ -71,8 +78,10 @@ function keyFigures(m: ReportModel): string {
   const n = (f: RegionFigures) => `${f.cameras.online}/${f.cameras.inService - f.cameras.maintenance}`;
   const row = (name: string, metric: RankingMetric | null, cur: string, prev: string, dv: number | null = null) =>
     `<tr><th scope="row">${escapeHtml(name)}</th><td class="num">${escapeHtml(cur)}</td><td class="num">${escapeHtml(prev)}</td>${metric ? deltaCell(metric, dv) : '<td class="num delta">—</td>'}</tr>`;
-  const fmt = (metric: RankingMetric, x: MetricValues) => (metric === 'rate' || metric === 'resolvedRate' || metric === 'mediationRate' ? rate(x[metric]) : count(x[metric]));
-  const metricRow = (name: string, metric: RankingMetric) => row(name, metric, fmt(metric, cv), fmt(metric, pv), d[metric]);
+  const fmt = (metric: RankingMetric, x: MetricValues) =>
+    metric === 'rate' || metric === 'resolvedRate' || metric === 'mediationRate' ? rate(x[metric]) : count(x[metric]);
+  const metricRow = (name: string, metric: RankingMetric) =>
+    row(name, metric, fmt(metric, cv), fmt(metric, pv), d[metric]);
   return `<table class="figures">
 <colgroup><col style="width:40%"><col><col><col></colgroup>
 <thead><tr><th>指标</th><th>本期</th><th>上期</th><th>较上期</th></tr></thead>
@@ -136,7 +145,8 @@ function overdueTable(m: ReportModel): string {
   const at = Math.min(Date.parse(m.ranking.period.to), Date.parse(m.ranking.generatedAt));
   const rows = m.overdue
     .map(
-      (c, i) => `<tr><td class="num">${i + 1}</td><td class="mono">${escapeHtml(c.id)}</td><td class="title">${escapeHtml(c.title)}</td><td class="nw">${escapeHtml(zh.category['zh-CN'][c.category])}</td><td class="nw">${escapeHtml(m.regionName(c.region))}</td><td class="num">${shDateTime(c.reportedAt)}</td><td class="num">${shDateTime(c.dueAt!)}</td><td class="num bad">${durationZh(at - Date.parse(c.dueAt!))}</td><td class="nw">${escapeHtml(zh.status['zh-CN'][c.status])}</td><td>${escapeHtml(c.assignee ?? '—')}</td></tr>`,
+      (c, i) =>
+        `<tr><td class="num">${i + 1}</td><td class="mono">${escapeHtml(c.id)}</td><td class="title">${escapeHtml(c.title)}</td><td class="nw">${escapeHtml(zh.category['zh-CN'][c.category])}</td><td class="nw">${escapeHtml(m.regionName(c.region))}</td><td class="num">${shDateTime(c.reportedAt)}</td><td class="num">${shDateTime(c.dueAt!)}</td><td class="num bad">${durationZh(at - Date.parse(c.dueAt!))}</td><td class="nw">${escapeHtml(zh.status['zh-CN'][c.status])}</td><td>${escapeHtml(c.assignee ?? '—')}</td></tr>`,
     )
     .join('\n');
   return `<p class="para">本期受理线索中,截至${escapeHtml(shDateTime(new Date(at).toISOString()))}仍未办结且已超过办理期限的共${m.overdue.length}条,请相关单位限期办结并反馈。</p>
@@ -150,7 +160,8 @@ function outageTable(m: ReportModel): string {
   if (items.length === 0) return '<p class="para">本期公共视频通道无离线记录。</p>';
   const rows = items
     .map(
-      (o, i) => `<tr><td class="num">${i + 1}</td><td class="mono">${escapeHtml(o.id)}</td><td class="title">${escapeHtml(o.name)}</td><td class="nw">${escapeHtml(m.regionName(o.region))}</td><td class="num">${escapeHtml(durationZh(o.downMs))}</td><td class="num">${o.failures}</td><td class="nw">${escapeHtml(o.reason ? zh.reason['zh-CN'][o.reason] : '—')}</td><td>${escapeHtml(zh.state['zh-CN'][o.status === 'online' ? 'online' : o.status])}${o.status === 'online' ? '' : `(自${shDateTime(o.since)})`}</td></tr>`,
+      (o, i) =>
+        `<tr><td class="num">${i + 1}</td><td class="mono">${escapeHtml(o.id)}</td><td class="title">${escapeHtml(o.name)}</td><td class="nw">${escapeHtml(m.regionName(o.region))}</td><td class="num">${escapeHtml(durationZh(o.downMs))}</td><td class="num">${o.failures}</td><td class="nw">${escapeHtml(o.reason ? zh.reason['zh-CN'][o.reason] : '—')}</td><td>${escapeHtml(zh.state['zh-CN'][o.status === 'online' ? 'online' : o.status])}${o.status === 'online' ? '' : `(自${shDateTime(o.since)})`}</td></tr>`,
     )
     .join('\n');
   return `<p class="para">本期共有${total}路通道出现离线或失联,以下为累计离线时间最长的${items.length}路(计划维护时段不计)。</p>
@@ -166,9 +177,13 @@ function outageTable(m: ReportModel): string {
 /** 评事: the month's villages by score, red list first and black list last, with the figures behind each. */
 function boardTable(b: VillageBoard): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const mark = (v: string) => (b.red.includes(v) ? '<b class="red">红榜</b>' : b.black.includes(v) ? '<b class="black">黑榜</b>' : '');
+  const mark = (v: string) =>
+    b.red.includes(v) ? '<b class="red">红榜</b>' : b.black.includes(v) ? '<b class="black">黑榜</b>' : '';
   const rows = b.villages
-    .map((v, i) => `<tr><td class="num">${i + 1}</td><th>${escapeHtml(v.village)}</th><td class="num">${v.appeals}</td><td class="num">${v.done}</td><td class="num">${pct(v.resolutionRate)}</td><td class="num">${v.overdue}</td><td class="num">${v.repeats}</td><td class="num">${v.score.toFixed(3)}</td><td>${mark(v.village)}</td></tr>`)
+    .map(
+      (v, i) =>
+        `<tr><td class="num">${i + 1}</td><th>${escapeHtml(v.village)}</th><td class="num">${v.appeals}</td><td class="num">${v.done}</td><td class="num">${pct(v.resolutionRate)}</td><td class="num">${v.overdue}</td><td class="num">${v.repeats}</td><td class="num">${v.score.toFixed(3)}</td><td>${mark(v.village)}</td></tr>`,
+    )
     .join('');
   return `<p class="note">红榜:${escapeHtml(b.red.join('、') || '无')};黑榜:${escapeHtml(b.black.join('、') || '无')}。得分 = 办结率×${b.criteria.rate} − 超期数/诉求数×${b.criteria.overdue} − 重复诉求数/诉求数×${b.criteria.repeats};诉求不足 ${b.criteria.minAppeals} 件的村不参与排名。</p>
 <table class="list"><thead><tr><th>序号</th><th>村</th><th>诉求</th><th>办结</th><th>办结率</th><th>超期</th><th>重复</th><th>得分</th><th>榜单</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -195,7 +210,9 @@ export function reportHtml(m: ReportModel): string {
 <li>本报告由综合指挥平台根据实时数据自动生成,数据口径与指挥大屏一致。</li>
 </ol>`,
   ]);
-  const body = sections.map(([h, html], i) => `<section class="sec"><h2>${NUMERALS[i]}、${escapeHtml(h)}</h2>${html}</section>`).join('\n');
+  const body = sections
+    .map(([h, html], i) => `<section class="sec"><h2>${NUMERALS[i]}、${escapeHtml(h)}</h2>${html}</section>`)
+    .join('\n');
   const generated = shDateTime(r.generatedAt);
   return `<!doctype html>
 <html lang="zh-CN">

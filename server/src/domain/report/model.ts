@@ -17,8 +17,19 @@ import type { ResolvedPeriod } from './period.js';
 import { buildRanking, type Ranking, type RankingMetric, type SortDir } from '@zhihui/shared';
 
 /** The ranking of a region's children over a period against the previous period: both from computeSummary. */
-export async function rankingOf(store: Store, tree: RegionTree, code: string, p: ResolvedPeriod, sort: RankingMetric, dir: SortDir, now: number): Promise<Ranking> {
-  const [current, previous] = await Promise.all([computeSummary(store, tree, code, p.period, now), computeSummary(store, tree, code, p.previous, now)]);
+export async function rankingOf(
+  store: Store,
+  tree: RegionTree,
+  code: string,
+  p: ResolvedPeriod,
+  sort: RankingMetric,
+  dir: SortDir,
+  now: number,
+): Promise<Ranking> {
+  const [current, previous] = await Promise.all([
+    computeSummary(store, tree, code, p.period, now),
+    computeSummary(store, tree, code, p.previous, now),
+  ]);
   const { total, rows } = buildRanking(current, previous, sort, dir);
   return { ...p, region: current.region, sort, dir, generatedAt: new Date(now).toISOString(), total, rows };
 }
@@ -27,12 +38,25 @@ export async function rankingOf(store: Store, tree: RegionTree, code: string, p:
  * Clues of the period still open past their due time, judged at min(period end, now) — the same
  * rule as the `overdue` figure, so the list is exactly what that number counts. Most overdue first.
  */
-export async function overdueClues(store: Store, tree: RegionTree, code: string, p: ResolvedPeriod, now: number): Promise<Clue[]> {
+export async function overdueClues(
+  store: Store,
+  tree: RegionTree,
+  code: string,
+  p: ResolvedPeriod,
+  now: number,
+): Promise<Clue[]> {
   const regions = descendantsOf(tree, code).map((r) => r.code);
   const at = Math.min(now, Date.parse(p.period.to));
   const out: Clue[] = [];
   for (let cursor: string | undefined, first = true; first || cursor; first = false) {
-    const page = await store.listClues({ regions, from: p.period.from, to: p.period.to, openOnly: true, limit: 5000, cursor });
+    const page = await store.listClues({
+      regions,
+      from: p.period.from,
+      to: p.period.to,
+      openOnly: true,
+      limit: 5000,
+      cursor,
+    });
     for (const c of page.items) if (isOverdue(c, at)) out.push(c);
     cursor = page.nextCursor ?? undefined;
   }
@@ -54,7 +78,15 @@ export interface ReportModel {
   board: VillageBoard | null;
 }
 
-export async function reportModel(store: Store, tree: RegionTree, code: string, p: ResolvedPeriod, sort: RankingMetric, dir: SortDir, now: number): Promise<ReportModel> {
+export async function reportModel(
+  store: Store,
+  tree: RegionTree,
+  code: string,
+  p: ResolvedPeriod,
+  sort: RankingMetric,
+  dir: SortDir,
+  now: number,
+): Promise<ReportModel> {
   const [ranking, overdue, outages, board] = await Promise.all([
     rankingOf(store, tree, code, p, sort, dir, now),
     overdueClues(store, tree, code, p, now),

@@ -18,7 +18,14 @@ const DAY_MS = 86_400_000;
  * with the same walk-back and the same shared channelUptime as the summary, so the list adds up
  * to the rate the ranking shows. Channels with no downtime are left out; longest first.
  */
-export async function channelOutages(store: Store, tree: RegionTree, code: string, period: Period, now: number, limit = 200): Promise<{ items: ChannelOutage[]; total: number }> {
+export async function channelOutages(
+  store: Store,
+  tree: RegionTree,
+  code: string,
+  period: Period,
+  now: number,
+  limit = 200,
+): Promise<{ items: ChannelOutage[]; total: number }> {
   const codes = new Set(descendantsOf(tree, code).map((r) => r.code));
   const cameras = (await store.allCameras()).filter((c) => codes.has(c.region) && c.inService);
   const from = Date.parse(period.from);
@@ -46,7 +53,13 @@ export async function channelOutages(store: Store, tree: RegionTree, code: strin
   return { items: out.slice(0, limit), total: out.length };
 }
 
-function outageOf(c: CameraRecord, evs: readonly StatusEvent[], spans: ExcludedSpan[], from: number, at: number): ChannelOutage {
+function outageOf(
+  c: CameraRecord,
+  evs: readonly StatusEvent[],
+  spans: ExcludedSpan[],
+  from: number,
+  at: number,
+): ChannelOutage {
   const excluded = [...spans];
   if (c.maintenance) excluded.push({ from: Date.parse(c.maintenance.from), to: Date.parse(c.maintenance.to) });
   const steps = chainOf(evs);
@@ -61,7 +74,17 @@ function outageOf(c: CameraRecord, evs: readonly StatusEvent[], spans: ExcludedS
   // Down now: why it is down now; back up since: why it was down in the period.
   const reason = c.status === 'online' ? lastReason : (c.reason ?? lastReason);
   const u = historyUptime(steps, c.status, from, at, excluded);
-  return { id: c.id, name: c.name, region: c.region, downMs: u.counted - u.online, countedMs: u.counted, failures, status: c.status, since: c.since, reason };
+  return {
+    id: c.id,
+    name: c.name,
+    region: c.region,
+    downMs: u.counted - u.online,
+    countedMs: u.counted,
+    failures,
+    status: c.status,
+    since: c.since,
+    reason,
+  };
 }
 
 function group<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {

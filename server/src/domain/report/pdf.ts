@@ -64,7 +64,11 @@ export class PdfRenderer {
     if (running) return running;
     this.#check();
     if (this.#active + this.#queue.length >= this.#opts.concurrency + this.#opts.maxQueue) {
-      const busy = new HttpError(503, ErrorCode.pdfUnavailable, `the report renderer is busy (${this.#opts.maxQueue} reports waiting); retry shortly`);
+      const busy = new HttpError(
+        503,
+        ErrorCode.pdfUnavailable,
+        `the report renderer is busy (${this.#opts.maxQueue} reports waiting); retry shortly`,
+      );
       busy.retryAfterSec = 5 * (1 + this.#queue.length);
       throw busy;
     }
@@ -88,7 +92,11 @@ export class PdfRenderer {
   #check(): void {
     if (this.#closed) throw new HttpError(503, ErrorCode.pdfUnavailable, 'the server is shutting down');
     if (!existsSync(this.#opts.executablePath)) {
-      throw new HttpError(503, ErrorCode.pdfUnavailable, `PDF export needs Chromium at ${this.#opts.executablePath} (apt-get install chromium fonts-noto-cjk); report.html prints the same report from a browser`);
+      throw new HttpError(
+        503,
+        ErrorCode.pdfUnavailable,
+        `PDF export needs Chromium at ${this.#opts.executablePath} (apt-get install chromium fonts-noto-cjk); report.html prints the same report from a browser`,
+      );
     }
   }
 
@@ -107,7 +115,9 @@ export class PdfRenderer {
     try {
       const page = await context.newPage();
       page.setDefaultTimeout(this.#opts.timeoutMs);
-      await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
+      await page.route('**/*', (route) =>
+        route.request().url().startsWith('data:') ? route.continue() : route.abort(),
+      );
       await page.setContent(html, { waitUntil: 'load' });
       // Fonts are local (fonts-noto-cjk); wait until they are laid out before printing. This runs
       // from the driver, not the page: the page's own scripts stay off.
@@ -129,7 +139,12 @@ export class PdfRenderer {
     if (!this.#browser) {
       const launching = (async () => {
         const { chromium } = await import('playwright-core');
-        const browser = await chromium.launch({ executablePath: this.#opts.executablePath, args: CHROMIUM_ARGS, headless: true, timeout: this.#opts.timeoutMs });
+        const browser = await chromium.launch({
+          executablePath: this.#opts.executablePath,
+          args: CHROMIUM_ARGS,
+          headless: true,
+          timeout: this.#opts.timeoutMs,
+        });
         browser.on('disconnected', () => {
           if (this.#browser === launching) this.#browser = null;
         });
@@ -141,7 +156,11 @@ export class PdfRenderer {
       });
     }
     return this.#browser.catch((err: unknown) => {
-      throw new HttpError(503, ErrorCode.pdfUnavailable, `Chromium could not start for the PDF export: ${(err as Error).message.split('\n')[0]}`);
+      throw new HttpError(
+        503,
+        ErrorCode.pdfUnavailable,
+        `Chromium could not start for the PDF export: ${(err as Error).message.split('\n')[0]}`,
+      );
     });
   }
 

@@ -1,4 +1,12 @@
-import { DOMAIN_LABELS, PERIOD_KINDS, periodOf, previousPeriod, shanghaiDate, type Period, type PeriodKind } from '@zhihui/shared';
+import {
+  DOMAIN_LABELS,
+  PERIOD_KINDS,
+  periodOf,
+  previousPeriod,
+  shanghaiDate,
+  type Period,
+  type PeriodKind,
+} from '@zhihui/shared';
 import { fieldError } from '../errors.js';
 import { periodFromQuery } from '../time.js';
 
@@ -18,7 +26,8 @@ export interface ResolvedPeriod {
  */
 export function resolvePeriod(q: { period?: string; from?: string; to?: string }, now: number): ResolvedPeriod {
   const kind = q.period === undefined || q.period === '' ? (q.from ? 'custom' : DEFAULT_PERIOD_KIND) : q.period;
-  if (!(PERIOD_KINDS as readonly string[]).includes(kind)) throw fieldError('period', `'${kind}' is not one of ${PERIOD_KINDS.join(', ')}`);
+  if (!(PERIOD_KINDS as readonly string[]).includes(kind))
+    throw fieldError('period', `'${kind}' is not one of ${PERIOD_KINDS.join(', ')}`);
   let period: Period;
   if (kind === 'custom') {
     if (!q.from) throw fieldError('from', 'is required for a custom period');

@@ -16,7 +16,9 @@ export function formatDelta(metric: RankingMetric, d: number | null, unitPoints 
 /** `?sort=&dir=` of a ranking: a known metric (default rate) and a direction (default: best first). */
 export function rankingSort(q: { sort?: string; dir?: string }): { sort: RankingMetric; dir: SortDir } {
   const sort = (q.sort || 'rate') as RankingMetric;
-  if (!RANKING_METRICS.includes(sort)) throw fieldError('sort', `'${q.sort}' is not one of ${RANKING_METRICS.join(', ')}`);
-  if (q.dir !== undefined && q.dir !== '' && q.dir !== 'asc' && q.dir !== 'desc') throw fieldError('dir', `'${q.dir}' is not asc or desc`);
+  if (!RANKING_METRICS.includes(sort))
+    throw fieldError('sort', `'${q.sort}' is not one of ${RANKING_METRICS.join(', ')}`);
+  if (q.dir !== undefined && q.dir !== '' && q.dir !== 'asc' && q.dir !== 'desc')
+    throw fieldError('dir', `'${q.dir}' is not asc or desc`);
   return { sort, dir: (q.dir || defaultDir(sort)) as SortDir };
 }

@@ -26,7 +26,8 @@ export function dingtalkTransport(c: NotifyChannelConfig, timeoutMs: number): Tr
   const url = c.url!;
   const markdown = (c.msgtype ?? 'markdown') === 'markdown';
   const keyword = c.keywords?.[0];
-  const withKeyword = (text: string) => (c.keywords && !c.keywords.some((k) => text.includes(k)) ? `${keyword} ${text}` : text);
+  const withKeyword = (text: string) =>
+    c.keywords && !c.keywords.some((k) => text.includes(k)) ? `${keyword} ${text}` : text;
   const atLine = (m: Message) => {
     const mentions = mergeMentions(c.mentions, m.mentions);
     return mentions && mentions.mobiles.length > 0 ? `\n\n${mentions.mobiles.map((x) => `@${x}`).join(' ')}` : '';
@@ -41,7 +42,9 @@ export function dingtalkTransport(c: NotifyChannelConfig, timeoutMs: number): Tr
       const text = render(fit);
       const mentions = mergeMentions(c.mentions, m.mentions);
       const at = { atMobiles: mentions?.mobiles ?? [], isAtAll: mentions?.all ?? false };
-      const body = markdown ? { msgtype: 'markdown', markdown: { title: withKeyword(fit.title), text }, at } : { msgtype: 'text', text: { content: text }, at };
+      const body = markdown
+        ? { msgtype: 'markdown', markdown: { title: withKeyword(fit.title), text }, at }
+        : { msgtype: 'text', text: { content: text }, at };
       const reply = await postJson(signedUrl(url, c.secret, Date.now()), JSON.stringify(body), {}, timeoutMs);
       checkRobotReply(reply, CODES);
     },

@@ -31,7 +31,10 @@ export async function emailTransport(c: NotifyChannelConfig, timeoutMs: number):
       } catch (err) {
         if (err instanceof DeliveryError) throw err;
         const e = err as { responseCode?: number; code?: string; message: string };
-        throw new DeliveryError(`${e.code ?? 'SMTP'}${e.responseCode ? ` ${e.responseCode}` : ''}: ${e.message.slice(0, 200)}`, !(e.responseCode && e.responseCode >= 500 && e.responseCode < 600));
+        throw new DeliveryError(
+          `${e.code ?? 'SMTP'}${e.responseCode ? ` ${e.responseCode}` : ''}: ${e.message.slice(0, 200)}`,
+          !(e.responseCode && e.responseCode >= 500 && e.responseCode < 600),
+        );
       }
     },
     close: async () => transporter.close(),

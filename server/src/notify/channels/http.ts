@@ -12,7 +12,12 @@ export interface HttpReply {
  * POSTs JSON with a deadline for the whole exchange. node:http rather than fetch: no connection
  * pool kept open to a robot that went away, and its timers are the socket's own.
  */
-export function postJson(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpReply> {
+export function postJson(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
     let u: URL;
     try {
@@ -24,7 +29,15 @@ export function postJson(url: string, body: string, headers: Record<string, stri
     const mod = u.protocol === 'https:' ? https : http;
     const req = mod.request(
       u,
-      { method: 'POST', agent: false, headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...headers } },
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': String(Buffer.byteLength(body)),
+          ...headers,
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -47,7 +60,11 @@ export function postJson(url: string, body: string, headers: Record<string, stri
     }, timeoutMs);
     req.on('error', (err) => {
       clearTimeout(timer);
-      reject(err instanceof DeliveryError ? err : new DeliveryError(`${(err as NodeJS.ErrnoException).code ?? 'request failed'}: ${err.message}`, true));
+      reject(
+        err instanceof DeliveryError
+          ? err
+          : new DeliveryError(`${(err as NodeJS.ErrnoException).code ?? 'request failed'}: ${err.message}`, true),
+      );
     });
     req.end(body);
   });
@@ -58,9 +75,13 @@ export function postJson(url: string, body: string, headers: Record<string, stri
  * else is a failure; `throttle` and `permanent` list the errcodes that mean "slow down" and
  * "retrying cannot fix this" (a wrong signature, a deleted robot).
  */
-export function checkRobotReply(r: HttpReply, codes: { throttle: readonly number[]; permanent: readonly number[] }): void {
+export function checkRobotReply(
+  r: HttpReply,
+  codes: { throttle: readonly number[]; permanent: readonly number[] },
+): void {
   if (r.status === 429) throw new DeliveryError('HTTP 429 (too many requests)', true, true);
-  if (r.status < 200 || r.status >= 300) throw new DeliveryError(`HTTP ${r.status}`, r.status >= 500 || r.status === 408);
+  if (r.status < 200 || r.status >= 300)
+    throw new DeliveryError(`HTTP ${r.status}`, r.status >= 500 || r.status === 408);
   let json: { errcode?: unknown; errmsg?: unknown };
   try {
     json = JSON.parse(r.body) as typeof json;

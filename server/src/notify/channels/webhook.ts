@@ -42,9 +42,15 @@ export function webhookTransport(c: NotifyChannelConfig, timeoutMs: number): Tra
     async send(m) {
       const body = JSON.stringify(webhookBody(m));
       const ts = Date.now();
-      const r = await postJson(c.url!, body, { [WEBHOOK_HEADERS.timestamp]: String(ts), [WEBHOOK_HEADERS.signature]: webhookSignature(c.secret!, ts, body) }, timeoutMs);
+      const r = await postJson(
+        c.url!,
+        body,
+        { [WEBHOOK_HEADERS.timestamp]: String(ts), [WEBHOOK_HEADERS.signature]: webhookSignature(c.secret!, ts, body) },
+        timeoutMs,
+      );
       if (r.status === 429) throw new DeliveryError('HTTP 429 (too many requests)', true, true);
-      if (r.status < 200 || r.status >= 300) throw new DeliveryError(`HTTP ${r.status}`, r.status >= 500 || r.status === 408);
+      if (r.status < 200 || r.status >= 300)
+        throw new DeliveryError(`HTTP ${r.status}`, r.status >= 500 || r.status === 408);
       let json: unknown;
       try {
         json = JSON.parse(r.body);

@@ -27,7 +27,10 @@ export function wecomTransport(c: NotifyChannelConfig, timeoutMs: number): Trans
       const content = render(fitMessage(m, maxBytes, render));
       const mentions = mergeMentions(c.mentions, m.mentions);
       const list = [...(mentions?.mobiles ?? []), ...(mentions?.all ? ['@all'] : [])];
-      const body = type === 'markdown' ? { msgtype: 'markdown', markdown: { content } } : { msgtype: 'text', text: { content, ...(list.length ? { mentioned_mobile_list: list } : {}) } };
+      const body =
+        type === 'markdown'
+          ? { msgtype: 'markdown', markdown: { content } }
+          : { msgtype: 'text', text: { content, ...(list.length ? { mentioned_mobile_list: list } : {}) } };
       checkRobotReply(await postJson(url, JSON.stringify(body), {}, timeoutMs), CODES);
     },
     close: async () => {},

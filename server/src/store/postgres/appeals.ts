@@ -16,7 +16,13 @@ export function postgresAppeals(pool: pg.Pool, tx: Tx, insertAudit: InsertAudit)
             `INSERT INTO appeals (id, region, heard_at, topic_id, doc)
              SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::jsonb[])
              ON CONFLICT (id) DO UPDATE SET region = excluded.region, heard_at = excluded.heard_at, topic_id = excluded.topic_id, doc = excluded.doc`,
-            [rows.map((a) => a.id), rows.map((a) => a.region), rows.map((a) => new Date(Date.parse(a.heardAt))), rows.map((a) => a.topicId), rows.map((a) => JSON.stringify(a))],
+            [
+              rows.map((a) => a.id),
+              rows.map((a) => a.region),
+              rows.map((a) => new Date(Date.parse(a.heardAt))),
+              rows.map((a) => a.topicId),
+              rows.map((a) => JSON.stringify(a)),
+            ],
           );
         }
         if (audit) await insertAudit(c, [audit]);
@@ -32,7 +38,12 @@ export function postgresAppeals(pool: pg.Pool, tx: Tx, insertAudit: InsertAudit)
          WHERE ($1::timestamptz IS NULL OR heard_at >= $1) AND ($2::timestamptz IS NULL OR heard_at < $2)
            AND ($3::text IS NULL OR topic_id = $3) AND ($4::text[] IS NULL OR region = ANY($4))
          ORDER BY heard_at, id`,
-        [q.from ? new Date(Date.parse(q.from)) : null, q.to ? new Date(Date.parse(q.to)) : null, q.topicId ?? null, q.regions ?? null],
+        [
+          q.from ? new Date(Date.parse(q.from)) : null,
+          q.to ? new Date(Date.parse(q.to)) : null,
+          q.topicId ?? null,
+          q.regions ?? null,
+        ],
       );
       return rows.map((r) => r.doc);
     },

@@ -87,11 +87,25 @@ export async function decideStatus(
       written = events.length;
       continue;
     }
-    const between = betweenLate(row, row.lastSeen === null ? null : Date.parse(row.lastSeen), at, r.status, reason, heard && !fresh);
+    const between = betweenLate(
+      row,
+      row.lastSeen === null ? null : Date.parse(row.lastSeen),
+      at,
+      r.status,
+      reason,
+      heard && !fresh,
+    );
     if (between !== null) {
       // Older than the latest observation: true then, but not now (see betweenLate).
       events.push({ cameraId: r.cameraId, from: row.status, to: r.status, reason, at: r.at, actor: r.actor });
-      events.push({ cameraId: r.cameraId, from: r.status, to: row.status, reason: row.reason, at: row.lastSeen!, actor: r.actor });
+      events.push({
+        cameraId: r.cameraId,
+        from: r.status,
+        to: row.status,
+        reason: row.reason,
+        at: row.lastSeen!,
+        actor: r.actor,
+      });
       row.since = row.lastSeen!;
       changedIds.add(row.id);
       continue;

@@ -17,7 +17,9 @@ export const COPY_FROM_ROWS = 256;
 /** One field in COPY's text format: \N for null; backslash, tab, newline and return escaped. */
 function field(v: string | null): string {
   if (v === null) return '\\N';
-  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
+  return /[\\\t\n\r]/.test(v)
+    ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+    : v;
 }
 
 /** An instant as PostgreSQL reads it whatever form the caller gave (parsed on our side, like the SQLite store). */
@@ -54,11 +56,16 @@ export function forgetStaging(c: pg.ClientBase): void {
 /** Sets every touched channel's status, reason, since and last-seen: COPY into the session's staging table, then one UPDATE. */
 export async function copyCameraStates(c: pg.PoolClient, touched: readonly CameraRecord[]): Promise<void> {
   if (!staged.has(c)) {
-    await c.query('CREATE TEMP TABLE IF NOT EXISTS status_stage (id text, status text, reason text, since timestamptz, last_seen timestamptz) ON COMMIT DELETE ROWS');
+    await c.query(
+      'CREATE TEMP TABLE IF NOT EXISTS status_stage (id text, status text, reason text, since timestamptz, last_seen timestamptz) ON COMMIT DELETE ROWS',
+    );
     staged.add(c);
   }
   const memo = new Map<string, string>();
-  const lines = touched.map((r) => `${field(r.id)}\t${field(r.status)}\t${field(r.reason)}\t${instant(r.since, memo)}\t${field(instant(r.lastSeen, memo))}\n`);
+  const lines = touched.map(
+    (r) =>
+      `${field(r.id)}\t${field(r.status)}\t${field(r.reason)}\t${instant(r.since, memo)}\t${field(instant(r.lastSeen, memo))}\n`,
+  );
   await copyIn(c, 'COPY status_stage (id, status, reason, since, last_seen) FROM STDIN', lines);
   await c.query(
     `UPDATE cameras AS c SET status = s.status, reason = s.reason, since = s.since, last_seen = s.last_seen
@@ -69,6 +76,9 @@ export async function copyCameraStates(c: pg.PoolClient, touched: readonly Camer
 /** Appends history rows with COPY straight into status_events. */
 export async function copyStatusEvents(c: pg.PoolClient, events: readonly StatusEvent[]): Promise<void> {
   const memo = new Map<string, string>();
-  const lines = events.map((e) => `${field(e.cameraId)}\t${field(e.from)}\t${field(e.to)}\t${field(e.reason)}\t${instant(e.at, memo)}\t${field(e.actor)}\n`);
+  const lines = events.map(
+    (e) =>
+      `${field(e.cameraId)}\t${field(e.from)}\t${field(e.to)}\t${field(e.reason)}\t${instant(e.at, memo)}\t${field(e.actor)}\n`,
+  );
   await copyIn(c, 'COPY status_events (camera_id, from_status, to_status, reason, at, actor) FROM STDIN', lines);
 }

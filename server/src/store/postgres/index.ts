@@ -13,7 +13,27 @@ import type {
   Region,
 } from '@zhihui/shared';
 import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
-import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusApplied, StatusEvent, StatusInput, Store } from '../types.js';
+import type {
+  AuditEntry,
+  AuditQuery,
+  CalendarOverrideRecord,
+  CameraQuery,
+  CameraRecord,
+  ChannelRange,
+  ClueQuery,
+  CredentialRecord,
+  DeliveryQuery,
+  DeliveryRecord,
+  DeliveryStatus,
+  MaintenanceSpan,
+  NotifySetting,
+  NotifyStateEntry,
+  SeedData,
+  StatusApplied,
+  StatusEvent,
+  StatusInput,
+  Store,
+} from '../types.js';
 import { BAD_CURSOR } from '../types.js';
 import { runMigrations } from './migrations.js';
 import { postgresPeople } from './people.js';
@@ -39,7 +59,11 @@ function t(iso: string): Date {
 }
 const tOrNull = (iso: string | null | undefined): Date | null => (iso == null ? null : t(iso));
 /** Windows are kept as JSON; their times are normalised so they read back as the SQLite store's do. */
-const normWindow = (w: MaintenanceWindow): MaintenanceWindow => ({ reason: w.reason, from: isoShanghai(t(w.from)), to: isoShanghai(t(w.to)) });
+const normWindow = (w: MaintenanceWindow): MaintenanceWindow => ({
+  reason: w.reason,
+  from: isoShanghai(t(w.from)),
+  to: isoShanghai(t(w.to)),
+});
 
 interface CameraRow {
   id: string;
@@ -200,7 +224,11 @@ function decodeCursor<T>(c: string | undefined, check: (v: unknown) => v is T): 
 }
 const isIdCursor = (v: unknown): v is [string] => Array.isArray(v) && v.length === 1 && typeof v[0] === 'string';
 const isClueCursor = (v: unknown): v is [string, string] =>
-  Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && Number.isFinite(Date.parse(v[0]));
+  Array.isArray(v) &&
+  v.length === 2 &&
+  typeof v[0] === 'string' &&
+  typeof v[1] === 'string' &&
+  Number.isFinite(Date.parse(v[0]));
 
 interface CredentialRow {
   id: string;
@@ -244,7 +272,12 @@ async function insertAudit(db: pg.Pool | pg.PoolClient, entries: readonly AuditE
 }
 /** [epoch ms, source ('a' audit / 'c' clue step), row id]: the listAudit order, newest first. */
 const isAuditCursor = (v: unknown): v is [number, 'a' | 'c', string] =>
-  Array.isArray(v) && v.length === 3 && Number.isFinite(v[0]) && (v[1] === 'a' || v[1] === 'c') && typeof v[2] === 'string' && /^[0-9]+$/.test(v[2]);
+  Array.isArray(v) &&
+  v.length === 3 &&
+  Number.isFinite(v[0]) &&
+  (v[1] === 'a' || v[1] === 'c') &&
+  typeof v[2] === 'string' &&
+  /^[0-9]+$/.test(v[2]);
 
 interface DeliveryRow {
   id: string;
@@ -279,7 +312,8 @@ const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
   message: r.message,
 });
 /** [created_at epoch ms, id]: the delivery log order, newest first. */
-const isDeliveryCursor = (v: unknown): v is [number, string] => Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && typeof v[1] === 'string';
+const isDeliveryCursor = (v: unknown): v is [number, string] =>
+  Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && typeof v[1] === 'string';
 
 /** Last occurrence wins: a multi-row ON CONFLICT DO UPDATE may not touch a row twice. */
 function lastById<T extends { id: string }>(rows: readonly T[]): T[] {
@@ -462,18 +496,45 @@ class PostgresStore implements Store {
         await c.query(
           `INSERT INTO maintenance_spans (camera_id, reason, from_at, to_at, actor)
            SELECT *, 'fixture' FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[])`,
-          [part.map((m) => m.cameraId), part.map((m) => m.reason), part.map((m) => t(m.from)), part.map((m) => t(m.to))],
+          [
+            part.map((m) => m.cameraId),
+            part.map((m) => m.reason),
+            part.map((m) => t(m.from)),
+            part.map((m) => t(m.to)),
+          ],
         );
       }
       const clues = lastById(data.clues.map((x) => ({ ...x, id: x.clue.id })));
       for (const part of chunks(clues, IMPORT_CHUNK)) {
         const cols = CLUE_COLS.split(', ');
         const params = cols.map((_, i) => part.map((x) => clueParams(x.clue)[i]));
-        const types = ['text', 'text', 'text', 'text', 'text', 'text', 'float8', 'float8', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'boolean', 'text', 'timestamptz', 'timestamptz', 'text'];
+        const types = [
+          'text',
+          'text',
+          'text',
+          'text',
+          'text',
+          'text',
+          'float8',
+          'float8',
+          'timestamptz',
+          'timestamptz',
+          'text',
+          'text',
+          'text',
+          'boolean',
+          'text',
+          'timestamptz',
+          'timestamptz',
+          'text',
+        ];
         await c.query(
           `INSERT INTO clues (${CLUE_COLS})
            SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
-           ON CONFLICT (id) DO UPDATE SET ${cols.slice(1).map((k) => `${k} = excluded.${k}`).join(', ')}`,
+           ON CONFLICT (id) DO UPDATE SET ${cols
+             .slice(1)
+             .map((k) => `${k} = excluded.${k}`)
+             .join(', ')}`,
           params,
         );
         const ids = part.map((x) => x.id);
@@ -482,7 +543,14 @@ class PostgresStore implements Store {
         await c.query(
           `INSERT INTO clue_events (clue_id, from_status, to_status, at, actor, note)
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])`,
-          [ev.map((e) => e.clueId), ev.map((e) => e.from), ev.map((e) => e.to), ev.map((e) => t(e.at)), ev.map((e) => e.actor), ev.map((e) => e.note)],
+          [
+            ev.map((e) => e.clueId),
+            ev.map((e) => e.from),
+            ev.map((e) => e.to),
+            ev.map((e) => t(e.at)),
+            ev.map((e) => e.actor),
+            ev.map((e) => e.note),
+          ],
         );
       }
       await upsertWorkers(c, data.workers);
@@ -493,7 +561,14 @@ class PostgresStore implements Store {
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
            ON CONFLICT (id) DO UPDATE SET worker_id = excluded.worker_id, region = excluded.region, at = excluded.at,
              text = excluded.text, clue_id = excluded.clue_id`,
-          [part.map((r) => r.id), part.map((r) => r.workerId), part.map((r) => r.region), part.map((r) => t(r.at)), part.map((r) => r.text), part.map((r) => r.clueId)],
+          [
+            part.map((r) => r.id),
+            part.map((r) => r.workerId),
+            part.map((r) => r.region),
+            part.map((r) => t(r.at)),
+            part.map((r) => r.text),
+            part.map((r) => r.clueId),
+          ],
         );
       }
     });
@@ -510,11 +585,7 @@ class PostgresStore implements Store {
       `INSERT INTO regions (code, parent, doc)
        SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
        ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, doc = excluded.doc`,
-      [
-        rows.map((r) => r.code),
-        rows.map((r) => r.parent),
-        rows.map(({ id: _id, ...r }) => JSON.stringify(r)),
-      ],
+      [rows.map((r) => r.code), rows.map((r) => r.parent), rows.map(({ id: _id, ...r }) => JSON.stringify(r))],
     );
   }
 
@@ -551,7 +622,11 @@ class PostgresStore implements Store {
     return rows.map((r) => byId.get(r.id)!);
   }
 
-  async setMaintenance(ids: readonly string[], window: MaintenanceWindow | null, actor: string): Promise<CameraRecord[]> {
+  async setMaintenance(
+    ids: readonly string[],
+    window: MaintenanceWindow | null,
+    actor: string,
+  ): Promise<CameraRecord[]> {
     if (ids.length === 0) return [];
     const unique = [...new Set(ids)];
     const now = new Date();
@@ -587,14 +662,20 @@ class PostgresStore implements Store {
        ORDER BY camera_id, from_at, id`,
       [t(q.from), t(q.to), q.cameraIds ?? null],
     );
-    return rows.map((r) => ({ cameraId: r.camera_id, reason: r.reason, from: isoShanghai(r.from_at), to: isoShanghai(r.to_at) }));
+    return rows.map((r) => ({
+      cameraId: r.camera_id,
+      reason: r.reason,
+      from: isoShanghai(r.from_at),
+      to: isoShanghai(r.to_at),
+    }));
   }
 
   async getCameras(ids: readonly string[]): Promise<Map<string, CameraRecord>> {
     if (ids.length === 0) return new Map();
-    const { rows } = await this.#pool.query<CameraRow>(`SELECT ${CAMERA_COLS} FROM cameras WHERE id = ANY($1::text[])`, [
-      [...new Set(ids)],
-    ]);
+    const { rows } = await this.#pool.query<CameraRow>(
+      `SELECT ${CAMERA_COLS} FROM cameras WHERE id = ANY($1::text[])`,
+      [[...new Set(ids)]],
+    );
     return new Map(rows.map((r) => [r.id, toCamera(r)]));
   }
 
@@ -633,8 +714,16 @@ class PostgresStore implements Store {
       const late: LateHook = async (r, cur, unwritten) => {
         await insertStatusEvents(c, unwritten);
         const at = t(r.at);
-        type Step = { id: string; from_status: CameraStatus; to_status: CameraStatus; reason: CameraReason | null; at: Date; actor: string };
-        const step = (x: Step | undefined): HistoryStep | undefined => x && { from: x.from_status, to: x.to_status, reason: x.reason };
+        type Step = {
+          id: string;
+          from_status: CameraStatus;
+          to_status: CameraStatus;
+          reason: CameraReason | null;
+          at: Date;
+          actor: string;
+        };
+        const step = (x: Step | undefined): HistoryStep | undefined =>
+          x && { from: x.from_status, to: x.to_status, reason: x.reason };
         const { rows: prev } = await c.query<Step>(
           'SELECT id, from_status, to_status, reason FROM status_events WHERE camera_id = $1 AND at <= $2 ORDER BY at DESC, id DESC LIMIT 1',
           [r.cameraId, at],
@@ -645,11 +734,25 @@ class PostgresStore implements Store {
         );
         const plan = planLate(r.status, r.reason, step(prev[0]), step(next[0]), cur);
         if (!plan) return null;
-        const e: StatusEvent = { cameraId: r.cameraId, from: plan.from, to: r.status, reason: r.reason, at: r.at, actor: r.actor };
+        const e: StatusEvent = {
+          cameraId: r.cameraId,
+          from: plan.from,
+          to: r.status,
+          reason: r.reason,
+          at: r.at,
+          actor: r.actor,
+        };
         await insertStatusEvents(c, [e]);
         if (plan.next === 'keep') return { event: e };
         const n = next[0]!;
-        const old: StatusEvent = { cameraId: r.cameraId, from: n.from_status, to: n.to_status, reason: n.reason, at: isoShanghai(n.at), actor: n.actor };
+        const old: StatusEvent = {
+          cameraId: r.cameraId,
+          from: n.from_status,
+          to: n.to_status,
+          reason: n.reason,
+          at: isoShanghai(n.at),
+          actor: n.actor,
+        };
         if (plan.next === 'rechain') {
           await c.query('UPDATE status_events SET from_status = $2 WHERE id = $1', [n.id, r.status]);
           return { event: e, retracted: old, rechained: { ...old, from: r.status } };
@@ -724,14 +827,10 @@ class PostgresStore implements Store {
   }
 
   async #insertClueEvent(c: pg.PoolClient, id: string, e: ClueEvent): Promise<void> {
-    await c.query('INSERT INTO clue_events (clue_id, from_status, to_status, at, actor, note) VALUES ($1, $2, $3, $4, $5, $6)', [
-      id,
-      e.from,
-      e.to,
-      t(e.at),
-      e.actor,
-      e.note,
-    ]);
+    await c.query(
+      'INSERT INTO clue_events (clue_id, from_status, to_status, at, actor, note) VALUES ($1, $2, $3, $4, $5, $6)',
+      [id, e.from, e.to, t(e.at), e.actor, e.note],
+    );
   }
 
   async updateClue(clue: Clue, event: ClueEvent): Promise<void> {
@@ -763,13 +862,22 @@ class PostgresStore implements Store {
   async getClue(id: string): Promise<{ clue: Clue; history: ClueEvent[] } | null> {
     const { rows } = await this.#pool.query<ClueRow>(`SELECT ${CLUE_COLS} FROM clues WHERE id = $1`, [id]);
     if (!rows[0]) return null;
-    const ev = await this.#pool.query<{ from_status: ClueEvent['from']; to_status: ClueEvent['to']; at: Date; actor: string; note: string | null }>(
-      'SELECT from_status, to_status, at, actor, note FROM clue_events WHERE clue_id = $1 ORDER BY id',
-      [id],
-    );
+    const ev = await this.#pool.query<{
+      from_status: ClueEvent['from'];
+      to_status: ClueEvent['to'];
+      at: Date;
+      actor: string;
+      note: string | null;
+    }>('SELECT from_status, to_status, at, actor, note FROM clue_events WHERE clue_id = $1 ORDER BY id', [id]);
     return {
       clue: toClue(rows[0]),
-      history: ev.rows.map((e) => ({ from: e.from_status, to: e.to_status, at: isoShanghai(e.at), actor: e.actor, note: e.note })),
+      history: ev.rows.map((e) => ({
+        from: e.from_status,
+        to: e.to_status,
+        at: isoShanghai(e.at),
+        actor: e.actor,
+        note: e.note,
+      })),
     };
   }
 
@@ -803,7 +911,8 @@ class PostgresStore implements Store {
     );
     const items = rows.slice(0, limit).map(toClue);
     const last = items[items.length - 1];
-    const nextCursor = rows.length > limit && last ? encodeCursor([rows[limit - 1]!.reported_at.toISOString(), last.id]) : null;
+    const nextCursor =
+      rows.length > limit && last ? encodeCursor([rows[limit - 1]!.reported_at.toISOString(), last.id]) : null;
     return { items, nextCursor };
   }
 
@@ -853,7 +962,18 @@ class PostgresStore implements Store {
       await c.query(
         `INSERT INTO credentials (id, kind, name, scopes, hash, created_at, created_by, revoked_at, revoked_by, region)
          VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10)`,
-        [cr.id, cr.kind, cr.name, JSON.stringify(cr.scopes), cr.hash, t(cr.createdAt), cr.createdBy, tOrNull(cr.revokedAt), cr.revokedBy, cr.region],
+        [
+          cr.id,
+          cr.kind,
+          cr.name,
+          JSON.stringify(cr.scopes),
+          cr.hash,
+          t(cr.createdAt),
+          cr.createdBy,
+          tOrNull(cr.revokedAt),
+          cr.revokedBy,
+          cr.region,
+        ],
       );
       await insertAudit(c, [audit]);
     });
@@ -867,7 +987,10 @@ class PostgresStore implements Store {
   async revokeCredential(id: string, audit: AuditEntry): Promise<CredentialRecord | null> {
     return this.#tx(async (c) => {
       // A concurrent revoke waits on the row lock, then finds it revoked: one audit line only.
-      const res = await c.query('UPDATE credentials SET revoked_at = $2, revoked_by = $3 WHERE id = $1 AND revoked_at IS NULL', [id, t(audit.at), audit.actor]);
+      const res = await c.query(
+        'UPDATE credentials SET revoked_at = $2, revoked_by = $3 WHERE id = $1 AND revoked_at IS NULL',
+        [id, t(audit.at), audit.actor],
+      );
       if ((res.rowCount ?? 0) > 0) await insertAudit(c, [audit]);
       const { rows } = await c.query<CredentialRow>('SELECT * FROM credentials WHERE id = $1', [id]);
       return rows[0] ? toCredential(rows[0]) : null;
@@ -881,7 +1004,8 @@ class PostgresStore implements Store {
     const set = [...last].filter(([, url]) => url !== '');
     const clear = [...last].filter(([, url]) => url === '').map(([id]) => id);
     await this.#tx(async (client) => {
-      if (clear.length > 0) await client.query('DELETE FROM camera_play_urls WHERE camera_id = ANY($1::text[])', [clear]);
+      if (clear.length > 0)
+        await client.query('DELETE FROM camera_play_urls WHERE camera_id = ANY($1::text[])', [clear]);
       if (set.length > 0) {
         await client.query(
           `INSERT INTO camera_play_urls (camera_id, url, updated_at, updated_by)
@@ -895,7 +1019,10 @@ class PostgresStore implements Store {
 
   async playUrls(ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const { rows } = await this.#pool.query<{ camera_id: string; url: string }>('SELECT camera_id, url FROM camera_play_urls WHERE camera_id = ANY($1::text[])', [[...new Set(ids)]]);
+    const { rows } = await this.#pool.query<{ camera_id: string; url: string }>(
+      'SELECT camera_id, url FROM camera_play_urls WHERE camera_id = ANY($1::text[])',
+      [[...new Set(ids)]],
+    );
     return new Map(rows.map((r) => [r.camera_id, r.url]));
   }
 
@@ -908,7 +1035,16 @@ class PostgresStore implements Store {
     const limit = Math.max(1, Math.floor(q.limit));
     const prefix = q.action?.endsWith('.') ?? false;
     // The time range is repeated in each branch so both use their `at` index.
-    const { rows } = await this.#pool.query<{ at: Date; src: 'a' | 'c'; id: string; actor: string; actor_id: string | null; action: string; target: string | null; details: Record<string, unknown> | null }>(
+    const { rows } = await this.#pool.query<{
+      at: Date;
+      src: 'a' | 'c';
+      id: string;
+      actor: string;
+      actor_id: string | null;
+      action: string;
+      target: string | null;
+      details: Record<string, unknown> | null;
+    }>(
       `SELECT * FROM (
          SELECT at, 'a' AS src, id, actor, actor_id, action, target, details FROM audit
          WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
@@ -940,7 +1076,14 @@ class PostgresStore implements Store {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({ at: isoShanghai(r.at), actor: r.actor, actorId: r.actor_id, action: r.action, target: r.target, details: r.details })),
+      items: page.map((r) => ({
+        at: isoShanghai(r.at),
+        actor: r.actor,
+        actorId: r.actor_id,
+        action: r.action,
+        target: r.target,
+        details: r.details,
+      })),
       nextCursor: rows.length > limit && last ? encodeCursor([last.at.getTime(), last.src, last.id]) : null,
     };
   }
@@ -951,11 +1094,29 @@ class PostgresStore implements Store {
     await this.#pool.query(
       `INSERT INTO notify_deliveries (id, channel, rule, region, kind, title, status, attempts, error, merged_into, created_at, updated_at, sent_at, message)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)`,
-      [d.id, d.channel, d.rule, d.region, d.kind, d.title, d.status, d.attempts, d.error, d.mergedInto, t(d.createdAt), t(d.updatedAt), tOrNull(d.sentAt), JSON.stringify(d.message)],
+      [
+        d.id,
+        d.channel,
+        d.rule,
+        d.region,
+        d.kind,
+        d.title,
+        d.status,
+        d.attempts,
+        d.error,
+        d.mergedInto,
+        t(d.createdAt),
+        t(d.updatedAt),
+        tOrNull(d.sentAt),
+        JSON.stringify(d.message),
+      ],
     );
   }
 
-  async updateDelivery(id: string, patch: Partial<Pick<DeliveryRecord, 'status' | 'attempts' | 'error' | 'mergedInto' | 'sentAt' | 'updatedAt'>>): Promise<void> {
+  async updateDelivery(
+    id: string,
+    patch: Partial<Pick<DeliveryRecord, 'status' | 'attempts' | 'error' | 'mergedInto' | 'sentAt' | 'updatedAt'>>,
+  ): Promise<void> {
     const cols: string[] = [];
     const params: unknown[] = [id];
     const set = (col: string, v: unknown) => {
@@ -982,23 +1143,47 @@ class PostgresStore implements Store {
          AND ($6::timestamptz IS NULL OR created_at < $6 OR (created_at = $6 AND id < $7::text))
        ORDER BY created_at DESC, id DESC
        LIMIT $8`,
-      [q.regions ?? null, q.channel ?? null, q.status ?? null, tOrNull(q.from), tOrNull(q.to), after ? new Date(after[0]) : null, after?.[1] ?? null, limit + 1],
+      [
+        q.regions ?? null,
+        q.channel ?? null,
+        q.status ?? null,
+        tOrNull(q.from),
+        tOrNull(q.to),
+        after ? new Date(after[0]) : null,
+        after?.[1] ?? null,
+        limit + 1,
+      ],
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(toDelivery), nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.getTime(), last.id]) : null };
+    return {
+      items: page.map(toDelivery),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.getTime(), last.id]) : null,
+    };
   }
 
   async unfinishedDeliveries(): Promise<DeliveryRecord[]> {
-    const { rows } = await this.#pool.query<DeliveryRow>(`SELECT * FROM notify_deliveries WHERE status IN ('queued', 'held') ORDER BY created_at, seq`);
+    const { rows } = await this.#pool.query<DeliveryRow>(
+      `SELECT * FROM notify_deliveries WHERE status IN ('queued', 'held') ORDER BY created_at, seq`,
+    );
     return rows.map(toDelivery);
   }
 
   async listNotifySettings(): Promise<NotifySetting[]> {
-    const { rows } = await this.#pool.query<{ kind: NotifySetting['kind']; id: string; doc: Record<string, unknown>; updated_at: Date; updated_by: string }>(
-      'SELECT * FROM notify_settings ORDER BY updated_at, kind, id',
-    );
-    return rows.map((r) => ({ kind: r.kind, id: r.id, doc: r.doc, updatedAt: isoShanghai(r.updated_at), updatedBy: r.updated_by }));
+    const { rows } = await this.#pool.query<{
+      kind: NotifySetting['kind'];
+      id: string;
+      doc: Record<string, unknown>;
+      updated_at: Date;
+      updated_by: string;
+    }>('SELECT * FROM notify_settings ORDER BY updated_at, kind, id');
+    return rows.map((r) => ({
+      kind: r.kind,
+      id: r.id,
+      doc: r.doc,
+      updatedAt: isoShanghai(r.updated_at),
+      updatedBy: r.updated_by,
+    }));
   }
 
   async putNotifySetting(s: NotifySetting, audit: AuditEntry): Promise<void> {
@@ -1022,8 +1207,20 @@ class PostgresStore implements Store {
   }
 
   async listCalendarOverrides(): Promise<CalendarOverrideRecord[]> {
-    const { rows } = await this.#pool.query<{ date: string; workday: boolean; note: string | null; updated_at: Date; updated_by: string }>('SELECT * FROM calendar_overrides ORDER BY date');
-    return rows.map((r) => ({ date: r.date, workday: r.workday, note: r.note, updatedAt: isoShanghai(r.updated_at), updatedBy: r.updated_by }));
+    const { rows } = await this.#pool.query<{
+      date: string;
+      workday: boolean;
+      note: string | null;
+      updated_at: Date;
+      updated_by: string;
+    }>('SELECT * FROM calendar_overrides ORDER BY date');
+    return rows.map((r) => ({
+      date: r.date,
+      workday: r.workday,
+      note: r.note,
+      updatedAt: isoShanghai(r.updated_at),
+      updatedBy: r.updated_by,
+    }));
   }
 
   async putCalendarOverride(o: CalendarOverrideRecord, audit: AuditEntry): Promise<void> {
@@ -1047,7 +1244,9 @@ class PostgresStore implements Store {
   }
 
   async listNotifyState(): Promise<NotifyStateEntry[]> {
-    const { rows } = await this.#pool.query<{ key: string; doc: Record<string, unknown> }>('SELECT key, doc FROM notify_state ORDER BY key');
+    const { rows } = await this.#pool.query<{ key: string; doc: Record<string, unknown> }>(
+      'SELECT key, doc FROM notify_state ORDER BY key',
+    );
     return rows;
   }
 

@@ -68,7 +68,20 @@ export function postgresPeople(pool: pg.Pool, tx: Tx, insertAudit: InsertAudit, 
         await c.query(
           `INSERT INTO users (id, name, role, region, password_hash, failed_count, locked_until, created_at, created_by, password_changed_at, last_sign_in_at, disabled_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-          [u.id, u.name, u.role, u.region, u.passwordHash, u.failedCount, tOrNull(u.lockedUntil), t(u.createdAt), u.createdBy, t(u.passwordChangedAt), tOrNull(u.lastSignInAt), tOrNull(u.disabledAt)],
+          [
+            u.id,
+            u.name,
+            u.role,
+            u.region,
+            u.passwordHash,
+            u.failedCount,
+            tOrNull(u.lockedUntil),
+            t(u.createdAt),
+            u.createdBy,
+            t(u.passwordChangedAt),
+            tOrNull(u.lastSignInAt),
+            tOrNull(u.disabledAt),
+          ],
         );
         await insertAudit(c, [audit]);
       });
@@ -89,7 +102,17 @@ export function postgresPeople(pool: pg.Pool, tx: Tx, insertAudit: InsertAudit, 
         await c.query(
           `UPDATE users SET role = $2, region = $3, password_hash = $4, failed_count = $5, locked_until = $6,
              password_changed_at = $7, last_sign_in_at = $8, disabled_at = $9 WHERE id = $1`,
-          [u.id, u.role, u.region, u.passwordHash, u.failedCount, tOrNull(u.lockedUntil), t(u.passwordChangedAt), tOrNull(u.lastSignInAt), tOrNull(u.disabledAt)],
+          [
+            u.id,
+            u.role,
+            u.region,
+            u.passwordHash,
+            u.failedCount,
+            tOrNull(u.lockedUntil),
+            t(u.passwordChangedAt),
+            tOrNull(u.lastSignInAt),
+            tOrNull(u.disabledAt),
+          ],
         );
         if (audit) await insertAudit(c, [audit]);
       });
@@ -109,22 +132,20 @@ export function postgresPeople(pool: pg.Pool, tx: Tx, insertAudit: InsertAudit, 
       });
     },
     async createSession(s) {
-      await pool.query('INSERT INTO sessions (id, user_id, csrf, created_at, last_seen_at, expires_at, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        s.id,
-        s.userId,
-        s.csrf,
-        t(s.createdAt),
-        t(s.lastSeenAt),
-        t(s.expiresAt),
-        s.ip,
-      ]);
+      await pool.query(
+        'INSERT INTO sessions (id, user_id, csrf, created_at, last_seen_at, expires_at, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [s.id, s.userId, s.csrf, t(s.createdAt), t(s.lastSeenAt), t(s.expiresAt), s.ip],
+      );
     },
     async getSession(id) {
       const r = (await pool.query<SessionRow>('SELECT * FROM sessions WHERE id = $1', [id])).rows[0];
       return r ? toSession(r) : null;
     },
     async touchSession(id, lastSeenAt) {
-      await pool.query('UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2', [id, t(lastSeenAt)]);
+      await pool.query('UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2', [
+        id,
+        t(lastSeenAt),
+      ]);
     },
     async deleteSession(id) {
       return ((await pool.query('DELETE FROM sessions WHERE id = $1', [id])).rowCount ?? 0) > 0;
@@ -133,7 +154,10 @@ export function postgresPeople(pool: pg.Pool, tx: Tx, insertAudit: InsertAudit, 
       return (await pool.query('DELETE FROM sessions WHERE user_id = $1', [userId])).rowCount ?? 0;
     },
     async deleteStaleSessions(idleBefore, now) {
-      return (await pool.query('DELETE FROM sessions WHERE last_seen_at < $1 OR expires_at <= $2', [t(idleBefore), t(now)])).rowCount ?? 0;
+      return (
+        (await pool.query('DELETE FROM sessions WHERE last_seen_at < $1 OR expires_at <= $2', [t(idleBefore), t(now)]))
+          .rowCount ?? 0
+      );
     },
   };
 }

@@ -3,7 +3,10 @@ import type { Appeal, Topic } from '@zhihui/shared';
 import type { AuditEntry, Store } from '../types.js';
 
 /** The part of the Store that keeps 说事儿's appeals and topics. */
-export type AppealStore = Pick<Store, 'putAppeals' | 'getAppeal' | 'listAppeals' | 'putTopic' | 'getTopic' | 'listTopics'>;
+export type AppealStore = Pick<
+  Store,
+  'putAppeals' | 'getAppeal' | 'listAppeals' | 'putTopic' | 'getTopic' | 'listTopics'
+>;
 
 const ms = (iso: string): number => {
   const t = Date.parse(iso);
@@ -15,7 +18,11 @@ const ms = (iso: string): number => {
  * Appeals and topics on SQLite: the columns the queries filter on (region, time, topic) and the
  * record as JSON; the record is the shared Appeal/Topic type, validated before it gets here.
  */
-export function sqliteAppeals(db: Database.Database, st: (sql: string) => Database.Statement, insertAudit: (e: AuditEntry) => void): AppealStore {
+export function sqliteAppeals(
+  db: Database.Database,
+  st: (sql: string) => Database.Statement,
+  insertAudit: (e: AuditEntry) => void,
+): AppealStore {
   const inList = (col: string, regions: readonly string[] | undefined, params: Record<string, unknown>): string => {
     if (!regions) return '';
     params.regions = JSON.stringify(regions);
@@ -24,7 +31,9 @@ export function sqliteAppeals(db: Database.Database, st: (sql: string) => Databa
   return {
     async putAppeals(rows, audit) {
       db.transaction(() => {
-        const put = st('INSERT INTO appeals (id, region, heard_at, topic_id, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET region = excluded.region, heard_at = excluded.heard_at, topic_id = excluded.topic_id, doc = excluded.doc');
+        const put = st(
+          'INSERT INTO appeals (id, region, heard_at, topic_id, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET region = excluded.region, heard_at = excluded.heard_at, topic_id = excluded.topic_id, doc = excluded.doc',
+        );
         for (const a of rows) put.run(a.id, a.region, ms(a.heardAt), a.topicId, JSON.stringify(a));
         if (audit) insertAudit(audit);
       })();
@@ -49,11 +58,15 @@ export function sqliteAppeals(db: Database.Database, st: (sql: string) => Databa
         sql += ' AND topic_id = @topic';
       }
       sql += inList('region', q.regions, params);
-      return (st(sql + ' ORDER BY heard_at, id').all(params) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Appeal);
+      return (st(sql + ' ORDER BY heard_at, id').all(params) as { doc: string }[]).map(
+        (r) => JSON.parse(r.doc) as Appeal,
+      );
     },
     async putTopic(t, audit) {
       db.transaction(() => {
-        st('INSERT INTO appeal_topics (id, region, meeting_date, doc) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET region = excluded.region, meeting_date = excluded.meeting_date, doc = excluded.doc').run(t.id, t.region, t.meetingDate, JSON.stringify(t));
+        st(
+          'INSERT INTO appeal_topics (id, region, meeting_date, doc) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET region = excluded.region, meeting_date = excluded.meeting_date, doc = excluded.doc',
+        ).run(t.id, t.region, t.meetingDate, JSON.stringify(t));
         if (audit) insertAudit(audit);
       })();
     },
@@ -73,7 +86,9 @@ export function sqliteAppeals(db: Database.Database, st: (sql: string) => Databa
         sql += ' AND meeting_date < @to';
       }
       sql += inList('region', q.regions, params);
-      return (st(sql + ' ORDER BY meeting_date, id').all(params) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Topic);
+      return (st(sql + ' ORDER BY meeting_date, id').all(params) as { doc: string }[]).map(
+        (r) => JSON.parse(r.doc) as Topic,
+      );
     },
   };
 }

@@ -14,7 +14,27 @@ import {
   type Region,
 } from '@zhihui/shared';
 import { isoAt } from '../isoAt.js';
-import type { AuditEntry, AuditQuery, CalendarOverrideRecord, CameraQuery, CameraRecord, ChannelRange, ClueQuery, CredentialRecord, DeliveryQuery, DeliveryRecord, DeliveryStatus, MaintenanceSpan, NotifySetting, NotifyStateEntry, SeedData, StatusApplied, StatusEvent, StatusInput, Store } from '../types.js';
+import type {
+  AuditEntry,
+  AuditQuery,
+  CalendarOverrideRecord,
+  CameraQuery,
+  CameraRecord,
+  ChannelRange,
+  ClueQuery,
+  CredentialRecord,
+  DeliveryQuery,
+  DeliveryRecord,
+  DeliveryStatus,
+  MaintenanceSpan,
+  NotifySetting,
+  NotifyStateEntry,
+  SeedData,
+  StatusApplied,
+  StatusEvent,
+  StatusInput,
+  Store,
+} from '../types.js';
 import { BAD_CURSOR } from '../types.js';
 import { betweenLate, planLate, takeBack, type HistoryStep } from '../late.js';
 import { MIGRATIONS } from './schema.js';
@@ -81,7 +101,10 @@ function toRecord(c: CamRow): CameraRecord {
     reason: c.reason,
     since: isoAt(c.since),
     lastSeen: c.lastSeen === null ? null : isoAt(c.lastSeen),
-    maintenance: c.mReason !== null && c.mFrom !== null && c.mTo !== null ? { reason: c.mReason, from: isoAt(c.mFrom), to: isoAt(c.mTo) } : null,
+    maintenance:
+      c.mReason !== null && c.mFrom !== null && c.mTo !== null
+        ? { reason: c.mReason, from: isoAt(c.mFrom), to: isoAt(c.mTo) }
+        : null,
   };
 }
 
@@ -260,7 +283,11 @@ class SqliteStore implements Store {
 
   #peopleStore: PeopleStore | null = null;
   get #people(): PeopleStore {
-    return (this.#peopleStore ??= sqlitePeople(this.#db, (sql) => this.#st(sql), (e) => this.#insertAudit(e)));
+    return (this.#peopleStore ??= sqlitePeople(
+      this.#db,
+      (sql) => this.#st(sql),
+      (e) => this.#insertAudit(e),
+    ));
   }
   readonly createUser: PeopleStore['createUser'] = (...a) => this.#people.createUser(...a);
   readonly listUsers: PeopleStore['listUsers'] = (...a) => this.#people.listUsers(...a);
@@ -277,7 +304,11 @@ class SqliteStore implements Store {
 
   #appealStore: AppealStore | null = null;
   get #appeals(): AppealStore {
-    return (this.#appealStore ??= sqliteAppeals(this.#db, (sql) => this.#st(sql), (e) => this.#insertAudit(e)));
+    return (this.#appealStore ??= sqliteAppeals(
+      this.#db,
+      (sql) => this.#st(sql),
+      (e) => this.#insertAudit(e),
+    ));
   }
   readonly putAppeals: AppealStore['putAppeals'] = (...a) => this.#appeals.putAppeals(...a);
   readonly getAppeal: AppealStore['getAppeal'] = (...a) => this.#appeals.getAppeal(...a);
@@ -389,7 +420,21 @@ class SqliteStore implements Store {
       next.push(
         cur
           ? { ...cur, name: r.name, region: r.region, lon: r.lon, lat: r.lat, inService: r.inService ?? cur.inService }
-          : { id: r.id, name: r.name, region: r.region, lon: r.lon, lat: r.lat, inService: r.inService ?? true, status: 'unknown', reason: null, since: nowMs, lastSeen: null, mReason: null, mFrom: null, mTo: null },
+          : {
+              id: r.id,
+              name: r.name,
+              region: r.region,
+              lon: r.lon,
+              lat: r.lat,
+              inService: r.inService ?? true,
+              status: 'unknown',
+              reason: null,
+              since: nowMs,
+              lastSeen: null,
+              mReason: null,
+              mFrom: null,
+              mTo: null,
+            },
       );
     }
     this.#db.transaction(() => {
@@ -399,7 +444,11 @@ class SqliteStore implements Store {
     return next.map(toRecord);
   }
 
-  async setMaintenance(ids: readonly string[], window: MaintenanceWindow | null, actor: string): Promise<CameraRecord[]> {
+  async setMaintenance(
+    ids: readonly string[],
+    window: MaintenanceWindow | null,
+    actor: string,
+  ): Promise<CameraRecord[]> {
     const cache = this.#cache();
     const now = Date.now();
     const from = window ? ms(window.from) : null;
@@ -427,7 +476,10 @@ class SqliteStore implements Store {
   }
 
   async maintenanceHistory(q: ChannelRange): Promise<MaintenanceSpan[]> {
-    const { sql, params } = forChannels('SELECT camera_id, reason, from_at, to_at FROM maintenance WHERE from_at < @to AND to_at > @from', q);
+    const { sql, params } = forChannels(
+      'SELECT camera_id, reason, from_at, to_at FROM maintenance WHERE from_at < @to AND to_at > @from',
+      q,
+    );
     return (this.#st(sql + ' ORDER BY camera_id, from_at').all(params) as Row[]).map((r) => ({
       cameraId: r.camera_id as string,
       reason: r.reason as string,
@@ -482,12 +534,18 @@ class SqliteStore implements Store {
       const changedIds = new Set<string>();
       const events: StatusEvent[] = [];
       const retracted: StatusEvent[] = [];
-      const prevStep = this.#st('SELECT from_status, to_status, reason FROM status_events WHERE camera_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1');
-      const nextStep = this.#st('SELECT seq, from_status, to_status, reason, at, actor FROM status_events WHERE camera_id = ? AND at > ? ORDER BY at, seq LIMIT 1');
+      const prevStep = this.#st(
+        'SELECT from_status, to_status, reason FROM status_events WHERE camera_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1',
+      );
+      const nextStep = this.#st(
+        'SELECT seq, from_status, to_status, reason, at, actor FROM status_events WHERE camera_id = ? AND at > ? ORDER BY at, seq LIMIT 1',
+      );
       const rechain = this.#st('UPDATE status_events SET from_status = ? WHERE seq = ?');
       const dropStep = this.#st('DELETE FROM status_events WHERE seq = ?');
       // Inserted as they arise, so a late report later in the same batch sees the ones before it.
-      const ins = this.#st('INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?)');
+      const ins = this.#st(
+        'INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?)',
+      );
       const append = (e: StatusEvent, at: number) => {
         ins.run(e.cameraId, e.from, e.to, e.reason, at, e.actor);
         events.push(e);
@@ -534,7 +592,17 @@ class SqliteStore implements Store {
         if (between) {
           // Older than the latest observation: true then, but not now (see betweenLate).
           append({ cameraId: r.cameraId, from: row.status, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
-          append({ cameraId: r.cameraId, from: r.status, to: row.status, reason: row.reason, at: isoAt(between), actor: r.actor }, between);
+          append(
+            {
+              cameraId: r.cameraId,
+              from: r.status,
+              to: row.status,
+              reason: row.reason,
+              at: isoAt(between),
+              actor: r.actor,
+            },
+            between,
+          );
           row.since = between;
           changedIds.add(r.cameraId);
           continue;
@@ -563,7 +631,10 @@ class SqliteStore implements Store {
   }
 
   async statusEvents(q: ChannelRange): Promise<StatusEvent[]> {
-    const { sql, params } = forChannels('SELECT camera_id, from_status, to_status, reason, at, actor FROM status_events WHERE at >= @from AND at < @to', q);
+    const { sql, params } = forChannels(
+      'SELECT camera_id, from_status, to_status, reason, at, actor FROM status_events WHERE at >= @from AND at < @to',
+      q,
+    );
     return (this.#st(sql + ' ORDER BY at, seq').all(params) as Row[]).map((r) => ({
       cameraId: r.camera_id as string,
       from: r.from_status as CameraStatus,
@@ -577,7 +648,9 @@ class SqliteStore implements Store {
   // ── clues ────────────────────────────────────────────────────────────────
 
   #insertClueEvent(id: string, e: ClueEvent): void {
-    this.#st('INSERT INTO clue_events (clue_id, from_status, to_status, at, actor, note) VALUES (?, ?, ?, ?, ?, ?)').run(id, e.from, e.to, ms(e.at), e.actor, e.note);
+    this.#st(
+      'INSERT INTO clue_events (clue_id, from_status, to_status, at, actor, note) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(id, e.from, e.to, ms(e.at), e.actor, e.note);
   }
 
   #getClueRow(id: string): Clue | null {
@@ -621,7 +694,9 @@ class SqliteStore implements Store {
   async getClue(id: string): Promise<{ clue: Clue; history: ClueEvent[] } | null> {
     const clue = this.#getClueRow(id);
     if (!clue) return null;
-    const history = (this.#st('SELECT * FROM clue_events WHERE clue_id = ? ORDER BY seq').all(id) as Row[]).map(eventFromRow);
+    const history = (this.#st('SELECT * FROM clue_events WHERE clue_id = ? ORDER BY seq').all(id) as Row[]).map(
+      eventFromRow,
+    );
     return { clue, history };
   }
 
@@ -664,7 +739,10 @@ class SqliteStore implements Store {
     const more = rows.length > q.limit;
     if (more) rows.pop();
     const last = rows[rows.length - 1];
-    return { items: rows.map(clueFromRow), nextCursor: more && last ? encodeCursor([last.reported_at, last.id]) : null };
+    return {
+      items: rows.map(clueFromRow),
+      nextCursor: more && last ? encodeCursor([last.reported_at, last.id]) : null,
+    };
   }
 
   async cluesForWall(since: string): Promise<Clue[]> {
@@ -680,7 +758,14 @@ class SqliteStore implements Store {
     this.#st(
       `INSERT INTO grid_workers (id, name, region, phone, on_duty, last_report_at) VALUES (@id, @name, @region, @phone, @on_duty, @last_report_at)
        ON CONFLICT(id) DO UPDATE SET name = excluded.name, region = excluded.region, phone = excluded.phone, on_duty = excluded.on_duty, last_report_at = excluded.last_report_at`,
-    ).run({ id: w.id, name: w.name, region: w.region, phone: w.phone, on_duty: w.onDuty ? 1 : 0, last_report_at: msOrNull(w.lastReportAt) });
+    ).run({
+      id: w.id,
+      name: w.name,
+      region: w.region,
+      phone: w.phone,
+      on_duty: w.onDuty ? 1 : 0,
+      last_report_at: msOrNull(w.lastReportAt),
+    });
   }
 
   async upsertGridWorkers(rows: readonly GridWorkerView[]): Promise<void> {
@@ -753,7 +838,9 @@ class SqliteStore implements Store {
 
   async revokeCredential(id: string, audit: AuditEntry): Promise<CredentialRecord | null> {
     return this.#db.transaction(() => {
-      const res = this.#st('UPDATE credentials SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL').run(ms(audit.at), audit.actor, id);
+      const res = this.#st(
+        'UPDATE credentials SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL',
+      ).run(ms(audit.at), audit.actor, id);
       if (res.changes > 0) this.#insertAudit(audit);
       const r = this.#st('SELECT * FROM credentials WHERE id = ?').get(id) as Row | undefined;
       return r ? credentialFromRow(r) : null;
@@ -819,14 +906,18 @@ class SqliteStore implements Store {
     }
     if (q.cursor !== undefined) {
       const c = decodeCursor(q.cursor);
-      if (!Array.isArray(c) || typeof c[0] !== 'number' || typeof c[1] !== 'string' || typeof c[2] !== 'number') throw badCursor();
+      if (!Array.isArray(c) || typeof c[0] !== 'number' || typeof c[1] !== 'string' || typeof c[2] !== 'number')
+        throw badCursor();
       where.push('(at < @cAt OR (at = @cAt AND (src < @cSrc OR (src = @cSrc AND seq < @cSeq))))');
       params.cAt = c[0];
       params.cSrc = c[1];
       params.cSeq = c[2];
     }
     // The time range is repeated inside the clue branch so SQLite can use clue_events_at there.
-    const range = [params.from !== undefined ? 'at >= @from' : null, params.to !== undefined ? 'at < @to' : null].filter(Boolean);
+    const range = [
+      params.from !== undefined ? 'at >= @from' : null,
+      params.to !== undefined ? 'at < @to' : null,
+    ].filter(Boolean);
     const sql = `SELECT * FROM (
         SELECT at, 'a' AS src, seq, actor, actor_id, action, target, details FROM audit
         UNION ALL
@@ -838,7 +929,10 @@ class SqliteStore implements Store {
     const more = rows.length > q.limit;
     if (more) rows.pop();
     const last = rows[rows.length - 1];
-    return { items: rows.map(auditFromRow), nextCursor: more && last ? encodeCursor([last.at, last.src, last.seq]) : null };
+    return {
+      items: rows.map(auditFromRow),
+      nextCursor: more && last ? encodeCursor([last.at, last.src, last.seq]) : null,
+    };
   }
 
   // ── notifications ────────────────────────────────────────────────────────
@@ -865,7 +959,10 @@ class SqliteStore implements Store {
     });
   }
 
-  async updateDelivery(id: string, patch: Partial<Pick<DeliveryRecord, 'status' | 'attempts' | 'error' | 'mergedInto' | 'sentAt' | 'updatedAt'>>): Promise<void> {
+  async updateDelivery(
+    id: string,
+    patch: Partial<Pick<DeliveryRecord, 'status' | 'attempts' | 'error' | 'mergedInto' | 'sentAt' | 'updatedAt'>>,
+  ): Promise<void> {
     const cols: string[] = [];
     const params: Row = { id };
     const set = (col: string, v: unknown) => {
@@ -918,11 +1015,18 @@ class SqliteStore implements Store {
     const more = rows.length > q.limit;
     if (more) rows.pop();
     const last = rows[rows.length - 1];
-    return { items: rows.map(deliveryFromRow), nextCursor: more && last ? encodeCursor([last.created_at, last.id]) : null };
+    return {
+      items: rows.map(deliveryFromRow),
+      nextCursor: more && last ? encodeCursor([last.created_at, last.id]) : null,
+    };
   }
 
   async unfinishedDeliveries(): Promise<DeliveryRecord[]> {
-    return (this.#st(`SELECT * FROM notify_deliveries WHERE status IN ('queued', 'held') ORDER BY created_at, seq`).all() as Row[]).map(deliveryFromRow);
+    return (
+      this.#st(
+        `SELECT * FROM notify_deliveries WHERE status IN ('queued', 'held') ORDER BY created_at, seq`,
+      ).all() as Row[]
+    ).map(deliveryFromRow);
   }
 
   async listNotifySettings(): Promise<NotifySetting[]> {
@@ -982,13 +1086,18 @@ class SqliteStore implements Store {
   }
 
   async listNotifyState(): Promise<NotifyStateEntry[]> {
-    return (this.#st('SELECT key, doc FROM notify_state ORDER BY key').all() as Row[]).map((r) => ({ key: r.key as string, doc: JSON.parse(r.doc as string) as Record<string, unknown> }));
+    return (this.#st('SELECT key, doc FROM notify_state ORDER BY key').all() as Row[]).map((r) => ({
+      key: r.key as string,
+      doc: JSON.parse(r.doc as string) as Record<string, unknown>,
+    }));
   }
 
   async saveNotifyState(put: readonly NotifyStateEntry[], del: readonly string[]): Promise<void> {
     if (put.length === 0 && del.length === 0) return;
     this.#db.transaction(() => {
-      const up = this.#st('INSERT INTO notify_state (key, doc) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET doc = excluded.doc');
+      const up = this.#st(
+        'INSERT INTO notify_state (key, doc) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET doc = excluded.doc',
+      );
       for (const e of put) up.run(e.key, JSON.stringify(e.doc));
       const rm = this.#st('DELETE FROM notify_state WHERE key = ?');
       for (const k of del) rm.run(k);
@@ -1015,7 +1124,9 @@ class SqliteStore implements Store {
           since,
         );
       }
-      const ev = this.#st('INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?)');
+      const ev = this.#st(
+        'INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?)',
+      );
       const sorted = [...data.statusEvents].map((e) => ({ e, at: ms(e.at) })).sort((a, b) => a.at - b.at);
       for (const { e, at } of sorted) ev.run(e.cameraId, e.from, e.to, e.reason, at, e.actor);
       const mt = this.#st('INSERT INTO maintenance (camera_id, reason, from_at, to_at, actor) VALUES (?, ?, ?, ?, ?)');

@@ -6,7 +6,18 @@ type Row = Record<string, unknown>;
 /** The part of the Store that keeps people and their sessions. */
 export type PeopleStore = Pick<
   Store,
-  'createUser' | 'listUsers' | 'getUserByName' | 'getUser' | 'updateUser' | 'recordSignInFailure' | 'createSession' | 'getSession' | 'touchSession' | 'deleteSession' | 'deleteSessionsOf' | 'deleteStaleSessions'
+  | 'createUser'
+  | 'listUsers'
+  | 'getUserByName'
+  | 'getUser'
+  | 'updateUser'
+  | 'recordSignInFailure'
+  | 'createSession'
+  | 'getSession'
+  | 'touchSession'
+  | 'deleteSession'
+  | 'deleteSessionsOf'
+  | 'deleteStaleSessions'
 >;
 
 const ms = (iso: string): number => {
@@ -58,7 +69,11 @@ const userParams = (u: UserRecord) => ({
 });
 
 /** People and sessions on the SQLite store's connection, its statement cache and its audit writer. */
-export function sqlitePeople(db: Database.Database, st: (sql: string) => Database.Statement, insertAudit: (e: AuditEntry) => void): PeopleStore {
+export function sqlitePeople(
+  db: Database.Database,
+  st: (sql: string) => Database.Statement,
+  insertAudit: (e: AuditEntry) => void,
+): PeopleStore {
   return {
     async createUser(u, audit) {
       db.transaction(() => {
@@ -102,22 +117,20 @@ export function sqlitePeople(db: Database.Database, st: (sql: string) => Databas
       })();
     },
     async createSession(s) {
-      st('INSERT INTO sessions (id, user_id, csrf, created_at, last_seen_at, expires_at, ip) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        s.id,
-        s.userId,
-        s.csrf,
-        ms(s.createdAt),
-        ms(s.lastSeenAt),
-        ms(s.expiresAt),
-        s.ip,
-      );
+      st(
+        'INSERT INTO sessions (id, user_id, csrf, created_at, last_seen_at, expires_at, ip) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(s.id, s.userId, s.csrf, ms(s.createdAt), ms(s.lastSeenAt), ms(s.expiresAt), s.ip);
     },
     async getSession(id) {
       const r = st('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
       return r ? sessionFromRow(r) : null;
     },
     async touchSession(id, lastSeenAt) {
-      st('UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?').run(ms(lastSeenAt), id, ms(lastSeenAt));
+      st('UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?').run(
+        ms(lastSeenAt),
+        id,
+        ms(lastSeenAt),
+      );
     },
     async deleteSession(id) {
       return st('DELETE FROM sessions WHERE id = ?').run(id).changes > 0;
