@@ -12,12 +12,16 @@ import { missingServerBuild, spawnServer, type ServerProc } from '../reliability
 import { startMosquitto, type Child } from '../support/processes.js';
 import { collect, openSocket, subscribe, type WallSocket } from '../stream/helpers.js';
 import { waitFor } from './helpers.js';
+import { MOSQUITTO_PACKAGES, missingCommand, skipBecause } from '../support/services.js';
 
 const run = promisify(execFile);
 const skip = missingServerBuild();
+const noMosquitto =
+  skipBecause('sources: done when', missingCommand('mosquitto'), MOSQUITTO_PACKAGES) ||
+  skipBecause('sources: done when', missingCommand('mosquitto_pub'), MOSQUITTO_PACKAGES);
 const DEMO_ID = '13011100001310000001';
 
-describe.skipIf(skip !== null)(
+describe.skipIf(skip !== null || noMosquitto)(
   'Done when: ZHIHUI_CONFIG=that.yaml SIMULATOR=off npm start, then mosquitto_pub moves the wall',
   () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'zt-done-'));

@@ -4,19 +4,25 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SourceHealthEvent } from '../../server/src/bus.js';
 import { startMosquitto, type Child } from '../support/processes.js';
+import { MOSQUITTO_PACKAGES, missingCommand, skipBecause, skipWithoutService } from '../support/services.js';
 import { MQTT_URL, camera, history, sourceView, sourcesApp, unique, waitFor, type SourcesApp } from './helpers.js';
+
+// The machine's broker, and the mosquitto program for the brokers the tests start themselves.
+const noBroker =
+  (await skipWithoutService('sources: MQTT', MQTT_URL, MOSQUITTO_PACKAGES)) ||
+  skipBecause('sources: MQTT', missingCommand('mosquitto'), MOSQUITTO_PACKAGES);
 
 let pub: MqttClient;
 beforeAll(async () => {
-  pub = await mqtt.connectAsync(MQTT_URL);
+  if (!noBroker) pub = await mqtt.connectAsync(MQTT_URL);
 });
 afterAll(async () => {
-  await pub.endAsync();
+  await pub?.endAsync();
 });
 
 const send = (topic: string, payload: string, retain = false) => pub.publishAsync(topic, payload, { qos: 1, retain });
 
-describe('MQTT: the minimal config of the issue, payload mapping, repeats, bad input', () => {
+describe.skipIf(noBroker)('MQTT: the minimal config of the issue, payload mapping, repeats, bad input', () => {
   const p = unique('mqtt');
   let s: SourcesApp;
   const started = new Date(Date.now() - 1000).toISOString();
@@ -120,7 +126,7 @@ describe('MQTT: the minimal config of the issue, payload mapping, repeats, bad i
   });
 });
 
-describe('MQTT: retained state, a broker killed mid-run, a flapping channel', () => {
+describe.skipIf(noBroker)('MQTT: retained state, a broker killed mid-run, a flapping channel', () => {
   const p = unique('mqtt-kill');
   let broker: Child;
   let s: SourcesApp;
@@ -236,7 +242,7 @@ describe('MQTT: retained state, a broker killed mid-run, a flapping channel', ()
   void started;
 });
 
-describe('MQTT: Frigate preset (last will) and precedence between sources', () => {
+describe.skipIf(noBroker)('MQTT: Frigate preset (last will) and precedence between sources', () => {
   const p = unique('frigate');
   let s: SourcesApp;
   beforeAll(async () => {

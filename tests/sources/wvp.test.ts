@@ -3,6 +3,7 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startWvpStandIn, type StandInDevice, type WvpStandIn } from '../support/wvpStandIn.js';
+import { REDIS_PACKAGES, skipWithoutService } from '../support/services.js';
 import {
   ADMIN,
   REDIS_URL,
@@ -70,146 +71,155 @@ function devices(now: number): StandInDevice[] {
   ];
 }
 
-describe('wvp: Redis device channel, REST reconciliation, device OFF, a platform killed mid-run, bad input', () => {
-  const channel = unique('device');
-  const alarms = unique('alarm');
-  let wvp: WvpStandIn;
-  let s: SourcesApp;
-  let redis: ReturnType<typeof createClient>;
-  const started = new Date(Date.now() - 1000).toISOString();
-  const publish = (msg: string, to = channel) => redis.publish(to, msg);
+/** wvp's Redis pub/sub channel runs on a real Redis: the machine's. */
+const noRedis = await skipWithoutService('sources: wvp', REDIS_URL, REDIS_PACKAGES);
 
-  beforeAll(async () => {
-    wvp = await startWvpStandIn({ apiKey: 'wvp-key' });
-    for (const d of devices(Date.now())) wvp.devices.set(d.deviceId, d);
-    redis = createClient({ url: REDIS_URL });
-    await redis.connect();
-    s = await sourcesApp(
-      [
-        {
-          id: 'wvp-luancheng',
-          name: '栾城区视频平台',
-          kind: 'wvp',
-          redis: { url: REDIS_URL, channel, alarmChannel: alarms },
-          api: { url: wvp.url, apiKey: 'wvp-key' },
-          reconcile: 3600,
-          downAfter: 1,
-          alarm: { clues: true, category: 'security', reasons: { '1': 'video_lost' } },
-        },
-      ],
-      4,
-    );
-    // The inventory was written after the first reconciliation: ask again.
-    await waitFor(async () => (await sourceView(s.app, 'wvp-luancheng')).state === 'up', 'wvp up');
-  });
-  afterAll(async () => {
-    await s.close();
-    await redis.quit();
-    await wvp.close();
-  });
+describe.skipIf(noRedis)(
+  'wvp: Redis device channel, REST reconciliation, device OFF, a platform killed mid-run, bad input',
+  () => {
+    const channel = unique('device');
+    const alarms = unique('alarm');
+    let wvp: WvpStandIn;
+    let s: SourcesApp;
+    let redis: ReturnType<typeof createClient>;
+    const started = new Date(Date.now() - 1000).toISOString();
+    const publish = (msg: string, to = channel) => redis.publish(to, msg);
 
-  test('the REST reconciliation reads devices and channels (api-key header) and reports them', async () => {
-    await (s.app.sources.adapters.get('wvp-luancheng') as unknown as { reconcile(): Promise<void> }).reconcile();
-    await waitFor(async () => (await camera(s.app, CH[1]!)).status === 'offline', 'channel 2 offline');
-    expect((await camera(s.app, CH[0]!)).status).toBe('online');
-    expect((await camera(s.app, CH[3]!)).status).toBe('online');
-    expect(wvp.requests).toContain(`GET /api/device/query/devices/${DEV_A}/channels`);
-    const v = await sourceView(s.app, 'wvp-luancheng');
-    expect(v).toMatchObject({ kind: 'wvp', name: '栾城区视频平台', channels: 4, heartbeat: null });
-    expect(JSON.stringify(v)).not.toContain('wvp-key');
-  });
-
-  test('channel messages move channels; a device OFF takes all its channels offline (device_offline)', async () => {
-    await publish(`${DEV_A}:${CH[1]} ON`);
-    await waitFor(async () => (await camera(s.app, CH[1]!)).status === 'online', 'channel 2 online');
-    await publish(`${DEV_B} OFF`);
-    await waitFor(async () => (await camera(s.app, CH[3]!)).reason === 'device_offline', 'device B offline');
-    expect(await camera(s.app, CH[2]!)).toMatchObject({ status: 'offline', reason: 'device_offline' });
-    expect((await camera(s.app, CH[0]!)).status).toBe('online');
-    expect((await history(s.app, CH[2]!, started)).at(-1)).toEqual([
-      'offline',
-      'device_offline',
-      'source:wvp-luancheng',
-    ]);
-  });
-
-  test('garbage on the channel, unknown ids and bad alarms are counted per kind and change nothing', async () => {
-    const before = await Promise.all(CH.map((id) => camera(s.app, id)));
-    await publish('hello world');
-    await publish(`${DEV_A}:${CH[0]} MAYBE`);
-    await publish(`${DEV_A}:13990000001329999999 OFF`);
-    await publish('not json', alarms);
-    await publish(JSON.stringify({ alarmSn: 1 }), alarms);
-    await waitFor(async () => {
-      const r = (await sourceView(s.app, 'wvp-luancheng')).rejects;
-      return r.bad_message === 2 && r.unknown_id === 1 && r.bad_alarm === 2;
-    }, 'rejects counted');
-    expect(await Promise.all(CH.map((id) => camera(s.app, id)))).toEqual(before);
-  });
-
-  test('an alarm becomes a clue in the channel’s region and, as configured, a channel reason', async () => {
-    await publish(JSON.stringify({ gbId: CH[0], alarmSn: 7, alarmType: 1, alarmDescription: '视频丢失报警' }), alarms);
-    await waitFor(async () => (await camera(s.app, CH[0]!)).reason === 'video_lost', 'video_lost');
-    const clue = await waitFor(
-      async () => (await s.app.store.getClue(`wvp-wvp-luancheng-${CH[0]}-7`))?.clue,
-      'clue stored',
-    );
-    expect(clue).toMatchObject({
-      region: '139900100',
-      source: 'video',
-      category: 'security',
-      createdBy: 'source:wvp-luancheng',
+    beforeAll(async () => {
+      wvp = await startWvpStandIn({ apiKey: 'wvp-key' });
+      for (const d of devices(Date.now())) wvp.devices.set(d.deviceId, d);
+      redis = createClient({ url: REDIS_URL });
+      await redis.connect();
+      s = await sourcesApp(
+        [
+          {
+            id: 'wvp-luancheng',
+            name: '栾城区视频平台',
+            kind: 'wvp',
+            redis: { url: REDIS_URL, channel, alarmChannel: alarms },
+            api: { url: wvp.url, apiKey: 'wvp-key' },
+            reconcile: 3600,
+            downAfter: 1,
+            alarm: { clues: true, category: 'security', reasons: { '1': 'video_lost' } },
+          },
+        ],
+        4,
+      );
+      // The inventory was written after the first reconciliation: ask again.
+      await waitFor(async () => (await sourceView(s.app, 'wvp-luancheng')).state === 'up', 'wvp up');
     });
-    expect(clue.title).toContain('视频丢失报警');
-  });
+    afterAll(async () => {
+      await s.close();
+      await redis.quit();
+      await wvp.close();
+    });
 
-  test('the platform dies: channels unknown (source_down), one alert event; back, one reconciliation restores the truth', async () => {
-    const summary = async () =>
-      (await s.app.inject({ method: 'GET', url: '/api/v1/regions/139900/summary' })).json().cameras;
-    const events: { up: boolean; cameraIds: string[]; name: string }[] = [];
-    s.app.bus.on('source', (e) => events.push(e));
-    const before = await summary();
-    await wvp.close();
-    await (s.app.sources.adapters.get('wvp-luancheng') as unknown as { reconcile(): Promise<void> }).reconcile();
-    await waitFor(async () => (await camera(s.app, CH[0]!)).reason === 'source_down', 'source_down');
-    for (const id of CH) expect(await camera(s.app, id)).toMatchObject({ status: 'unknown', reason: 'source_down' });
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ up: false, name: '栾城区视频平台' });
-    expect(events[0]!.cameraIds).toHaveLength(4);
-    expect((await sourceView(s.app, 'wvp-luancheng')).lastError).toMatch(/wvp REST/);
-    const down = await summary();
-    expect(down.newlyFailed).toBe(before.newlyFailed);
-    expect(down.offline).toBe(0);
+    test('the REST reconciliation reads devices and channels (api-key header) and reports them', async () => {
+      await (s.app.sources.adapters.get('wvp-luancheng') as unknown as { reconcile(): Promise<void> }).reconcile();
+      await waitFor(async () => (await camera(s.app, CH[1]!)).status === 'offline', 'channel 2 offline');
+      expect((await camera(s.app, CH[0]!)).status).toBe('online');
+      expect((await camera(s.app, CH[3]!)).status).toBe('online');
+      expect(wvp.requests).toContain(`GET /api/device/query/devices/${DEV_A}/channels`);
+      const v = await sourceView(s.app, 'wvp-luancheng');
+      expect(v).toMatchObject({ kind: 'wvp', name: '栾城区视频平台', channels: 4, heartbeat: null });
+      expect(JSON.stringify(v)).not.toContain('wvp-key');
+    });
 
-    // While it was away, device B came back and one channel went down.
-    wvp.devices.get(DEV_A)!.channels[1]!.status = 'OFF';
-    await wvp.reopen();
-    await waitFor(async () => (await sourceView(s.app, 'wvp-luancheng')).state === 'up', 'up again');
-    await waitFor(async () => (await camera(s.app, CH[3]!)).status === 'online', 'restored');
-    expect((await camera(s.app, CH[1]!)).status).toBe('offline');
-    expect((await camera(s.app, CH[0]!)).status).toBe('online');
-    const after = await summary();
-    expect(after.repaired).toBe(before.repaired);
-    expect(after.newlyFailed).toBe(before.newlyFailed);
-    expect(events.map((e) => e.up)).toEqual([false, true]);
-  });
+    test('channel messages move channels; a device OFF takes all its channels offline (device_offline)', async () => {
+      await publish(`${DEV_A}:${CH[1]} ON`);
+      await waitFor(async () => (await camera(s.app, CH[1]!)).status === 'online', 'channel 2 online');
+      await publish(`${DEV_B} OFF`);
+      await waitFor(async () => (await camera(s.app, CH[3]!)).reason === 'device_offline', 'device B offline');
+      expect(await camera(s.app, CH[2]!)).toMatchObject({ status: 'offline', reason: 'device_offline' });
+      expect((await camera(s.app, CH[0]!)).status).toBe('online');
+      expect((await history(s.app, CH[2]!, started)).at(-1)).toEqual([
+        'offline',
+        'device_offline',
+        'source:wvp-luancheng',
+      ]);
+    });
 
-  test('a device wvp shows online but whose keepalive is older than interval × count counts as offline', async () => {
-    wvp.devices.get(DEV_A)!.keepaliveTimeStamp = Date.now() - 60 * 3 * 1000 - 5 * 60_000;
-    await (s.app.sources.adapters.get('wvp-luancheng') as unknown as { reconcile(): Promise<void> }).reconcile();
-    await waitFor(async () => (await camera(s.app, CH[0]!)).reason === 'device_offline', 'stale device');
-    expect(await camera(s.app, CH[1]!)).toMatchObject({ status: 'offline', reason: 'device_offline' });
-  });
+    test('garbage on the channel, unknown ids and bad alarms are counted per kind and change nothing', async () => {
+      const before = await Promise.all(CH.map((id) => camera(s.app, id)));
+      await publish('hello world');
+      await publish(`${DEV_A}:${CH[0]} MAYBE`);
+      await publish(`${DEV_A}:13990000001329999999 OFF`);
+      await publish('not json', alarms);
+      await publish(JSON.stringify({ alarmSn: 1 }), alarms);
+      await waitFor(async () => {
+        const r = (await sourceView(s.app, 'wvp-luancheng')).rejects;
+        return r.bad_message === 2 && r.unknown_id === 1 && r.bad_alarm === 2;
+      }, 'rejects counted');
+      expect(await Promise.all(CH.map((id) => camera(s.app, id)))).toEqual(before);
+    });
 
-  test('wrong shapes from the REST API are bad input, not a crash', async () => {
-    wvp.garble = true;
-    await (s.app.sources.adapters.get('wvp-luancheng') as unknown as { reconcile(): Promise<void> }).reconcile();
-    wvp.garble = false;
-    expect((await sourceView(s.app, 'wvp-luancheng')).rejects.bad_response).toBe(1);
-  });
-});
+    test('an alarm becomes a clue in the channel’s region and, as configured, a channel reason', async () => {
+      await publish(
+        JSON.stringify({ gbId: CH[0], alarmSn: 7, alarmType: 1, alarmDescription: '视频丢失报警' }),
+        alarms,
+      );
+      await waitFor(async () => (await camera(s.app, CH[0]!)).reason === 'video_lost', 'video_lost');
+      const clue = await waitFor(
+        async () => (await s.app.store.getClue(`wvp-wvp-luancheng-${CH[0]}-7`))?.clue,
+        'clue stored',
+      );
+      expect(clue).toMatchObject({
+        region: '139900100',
+        source: 'video',
+        category: 'security',
+        createdBy: 'source:wvp-luancheng',
+      });
+      expect(clue.title).toContain('视频丢失报警');
+    });
 
-describe('wvp catalog sync: dry run first, then applied', () => {
+    test('the platform dies: channels unknown (source_down), one alert event; back, one reconciliation restores the truth', async () => {
+      const summary = async () =>
+        (await s.app.inject({ method: 'GET', url: '/api/v1/regions/139900/summary' })).json().cameras;
+      const events: { up: boolean; cameraIds: string[]; name: string }[] = [];
+      s.app.bus.on('source', (e) => events.push(e));
+      const before = await summary();
+      await wvp.close();
+      await (s.app.sources.adapters.get('wvp-luancheng') as unknown as { reconcile(): Promise<void> }).reconcile();
+      await waitFor(async () => (await camera(s.app, CH[0]!)).reason === 'source_down', 'source_down');
+      for (const id of CH) expect(await camera(s.app, id)).toMatchObject({ status: 'unknown', reason: 'source_down' });
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ up: false, name: '栾城区视频平台' });
+      expect(events[0]!.cameraIds).toHaveLength(4);
+      expect((await sourceView(s.app, 'wvp-luancheng')).lastError).toMatch(/wvp REST/);
+      const down = await summary();
+      expect(down.newlyFailed).toBe(before.newlyFailed);
+      expect(down.offline).toBe(0);
+
+      // While it was away, device B came back and one channel went down.
+      wvp.devices.get(DEV_A)!.channels[1]!.status = 'OFF';
+      await wvp.reopen();
+      await waitFor(async () => (await sourceView(s.app, 'wvp-luancheng')).state === 'up', 'up again');
+      await waitFor(async () => (await camera(s.app, CH[3]!)).status === 'online', 'restored');
+      expect((await camera(s.app, CH[1]!)).status).toBe('offline');
+      expect((await camera(s.app, CH[0]!)).status).toBe('online');
+      const after = await summary();
+      expect(after.repaired).toBe(before.repaired);
+      expect(after.newlyFailed).toBe(before.newlyFailed);
+      expect(events.map((e) => e.up)).toEqual([false, true]);
+    });
+
+    test('a device wvp shows online but whose keepalive is older than interval × count counts as offline', async () => {
+      wvp.devices.get(DEV_A)!.keepaliveTimeStamp = Date.now() - 60 * 3 * 1000 - 5 * 60_000;
+      await (s.app.sources.adapters.get('wvp-luancheng') as unknown as { reconcile(): Promise<void> }).reconcile();
+      await waitFor(async () => (await camera(s.app, CH[0]!)).reason === 'device_offline', 'stale device');
+      expect(await camera(s.app, CH[1]!)).toMatchObject({ status: 'offline', reason: 'device_offline' });
+    });
+
+    test('wrong shapes from the REST API are bad input, not a crash', async () => {
+      wvp.garble = true;
+      await (s.app.sources.adapters.get('wvp-luancheng') as unknown as { reconcile(): Promise<void> }).reconcile();
+      wvp.garble = false;
+      expect((await sourceView(s.app, 'wvp-luancheng')).rejects.bad_response).toBe(1);
+    });
+  },
+);
+
+describe.skipIf(noRedis)('wvp catalog sync: dry run first, then applied', () => {
   let wvp: WvpStandIn;
   let s: SourcesApp;
   beforeAll(async () => {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startRtspServer, type Child } from '../support/processes.js';
 import { freePort } from '../support/net.js';
+import { RTSP_PACKAGES, missingRtspServer, skipBecause } from '../support/services.js';
 import { ADMIN, camera, history, sourceView, sourcesApp, waitFor, type SourcesApp } from './helpers.js';
 
 const DEV = '13990000001110000001';
@@ -145,7 +146,9 @@ describe('ZLMediaKit hooks', () => {
   });
 });
 
-describe('RTSP probes against a real RTSP server', () => {
+const noRtspServer = skipBecause('sources: RTSP probes', missingRtspServer(), RTSP_PACKAGES);
+
+describe.skipIf(noRtspServer)('RTSP probes against a real RTSP server', () => {
   let open: Child;
   let basic: Child;
   let digest: Child;
