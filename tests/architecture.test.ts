@@ -119,14 +119,16 @@ describe('architecture boundaries', () => {
     expect(bad).toEqual([]);
   });
 
-  test('the server names error codes through ErrorCode, never as string literals', async () => {
+  test('the server and the client name error codes through ErrorCode, never as string literals', async () => {
     const { ErrorCode } = await import('@zhihui/shared');
     const codes = Object.values(ErrorCode) as string[];
     expect(codes.length).toBeGreaterThan(10);
     const literal = new RegExp(`['"\`](${codes.join('|')})['"\`]`, 'g');
     const bad: string[] = [];
-    for (const f of sources(path.join(root, 'server/src'))) {
-      for (const m of readFileSync(f, 'utf8').matchAll(literal)) bad.push(`${path.relative(root, f)}: ${m[0]}`);
+    for (const dir of ['server/src', 'client/src']) {
+      for (const f of sources(path.join(root, dir))) {
+        for (const m of readFileSync(f, 'utf8').matchAll(literal)) bad.push(`${path.relative(root, f)}: ${m[0]}`);
+      }
     }
     expect(bad).toEqual([]);
   });

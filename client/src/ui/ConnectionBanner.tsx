@@ -1,3 +1,4 @@
+import { ErrorCode } from '@zhihui/shared';
 import { useNow } from '../lib/clock';
 import { t } from '../lib/i18n';
 import { clockTime, formatAge } from '../lib/time';
@@ -18,7 +19,7 @@ export function ConnectionBanner(props: {
   const at = props.currentAt ?? now;
   if (props.refused) {
     // The server turned the wall away: say why and who can fix it, not just "reconnecting".
-    const key = props.refused.code === 'RATE_LIMITED' ? 'link.refusedRate' : 'link.refusedToken';
+    const key = props.refused.code === ErrorCode.tooMany ? 'link.refusedRate' : 'link.refusedToken';
     return (
       <div className="link-banner" role="alert" data-testid="link-refused">
         <span className="link-banner__icon" aria-hidden>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Clue, RegionSnapshot } from '@zhihui/shared';
+import { ErrorCode, type Clue, type RegionSnapshot } from '@zhihui/shared';
 import { createSocket } from '../../lib/socket';
 
 export type LinkState = 'connecting' | 'live' | 'lost' | 'ended';
@@ -36,7 +36,9 @@ export function useDeskLive(region: string): {
     const subscribe = () =>
       socket.emit('subscribe', { region }, (ack) => {
         if (!ack.ok) {
-          setLink(ack.error.code === 'FORBIDDEN' || ack.error.code === 'UNAUTHORIZED' ? 'ended' : 'lost');
+          setLink(
+            ack.error.code === ErrorCode.forbidden || ack.error.code === ErrorCode.unauthorized ? 'ended' : 'lost',
+          );
           return;
         }
         setSnapshot(ack.data);

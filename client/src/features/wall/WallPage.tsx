@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { useLocation, useParams } from 'react-router';
-import type { UiConfig } from '@zhihui/shared';
+import { ErrorCode, type UiConfig } from '@zhihui/shared';
 import { api } from '../../lib/api';
 import { useMinute, useNow } from '../../lib/clock';
 import { useFetch } from '../../lib/useFetch';
@@ -242,7 +242,7 @@ function Splash(props: { state: WallState | null; region: string }) {
       <div className="splash__ring" />
       {err ? (
         <div className="splash__error">
-          {err.code === 'UNKNOWN_REGION'
+          {err.code === ErrorCode.unknownRegion
             ? t('link.unknownRegion', { code: props.region })
             : t('link.error', { message: err.message })}
         </div>
