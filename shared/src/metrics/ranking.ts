@@ -2,6 +2,7 @@
 // comparison with the previous period. Pure; the server's ranking route, report and CSV and the
 // client's table all use it, so they cannot disagree.
 import type { Period } from '../schemas/common.js';
+import { emptyCameraFigures } from './operationalRate.js';
 import type { RegionFigures, RegionRef, RegionSummary } from '../schemas/summary.js';
 
 /** The figures the dispatch meeting ranks regions by. */
@@ -124,21 +125,7 @@ function emptyLike(f: RegionFigures, period: Period): RegionFigures {
   return {
     region: f.region,
     period,
-    cameras: {
-      ...f.cameras,
-      total: 0,
-      inService: 0,
-      maintenance: 0,
-      online: 0,
-      offline: 0,
-      unknown: 0,
-      operationalRate: null,
-      repaired: 0,
-      newlyFailed: 0,
-      timeWeightedRate: null,
-      onlineMs: 0,
-      countedMs: 0,
-    },
+    cameras: emptyCameraFigures(),
     clues: {
       total: 0,
       byCategory: Object.fromEntries(
