@@ -10,6 +10,7 @@ import {
 } from '@zhihui/shared';
 import { getLocale, label } from '../../lib/i18n';
 import { DeskError, deskApi } from '../../lib/personApi';
+import { deskStamp, localToIso } from './deskTime';
 
 const OUTCOME_ZH: Record<AppealOutcome, string> = { resolved: '已解决', explained: '已解释答复', referred: '已转办' };
 const OUTCOME_EN: Record<AppealOutcome, string> = {
@@ -20,18 +21,6 @@ const OUTCOME_EN: Record<AppealOutcome, string> = {
 const outcomeLabel = (o: AppealOutcome) => (getLocale() === 'en' ? OUTCOME_EN : OUTCOME_ZH)[o];
 const zh = () => getLocale() !== 'en';
 const thisMonth = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
-const fmt = (iso: string | null) =>
-  iso
-    ? new Date(iso).toLocaleString('zh-CN', {
-        timeZone: 'Asia/Shanghai',
-        month: 'numeric',
-        day: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-      })
-    : '—';
-const localToIso = (v: string) =>
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? `${v}:00+08:00` : v === '' ? undefined : v;
 
 /** A form field with its refusal next to it. */
 function Field(props: { name: string; label: string; fields: Record<string, string>; children: ReactNode }) {
@@ -207,7 +196,7 @@ function WorkForm(props: { appeal: Appeal; onDone: (a: Appeal) => void }) {
             aria-invalid={fields.owner ? true : undefined}
           />
         </Field>
-        <Field name="dueAt" label={`${zh() ? '办理时限' : 'Due'} (${fmt(a.dueAt)})`} fields={fields}>
+        <Field name="dueAt" label={`${zh() ? '办理时限' : 'Due'} (${deskStamp(a.dueAt)})`} fields={fields}>
           <input
             name="dueAt"
             type="datetime-local"
@@ -384,7 +373,8 @@ export function AppealsView(props: { region: string }) {
                   </span>
                   <span className="desk-appeal__text">{a.text}</span>
                   <span className="desk-appeal__meta">
-                    {fmt(a.heardAt)} · {label('category', a.category)} · {a.owner ?? (zh() ? '未定责任人' : 'no owner')}
+                    {deskStamp(a.heardAt)} · {label('category', a.category)} ·{' '}
+                    {a.owner ?? (zh() ? '未定责任人' : 'no owner')}
                     {topicName(a.topicId) && ` · 议题:${topicName(a.topicId)}`}
                   </span>
                 </button>

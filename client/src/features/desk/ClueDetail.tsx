@@ -5,24 +5,9 @@ import { useMinute } from '../../lib/clock';
 import { label } from '../../lib/i18n';
 import { DeskError, deskApi } from '../../lib/personApi';
 import { dt } from './deskText';
+import { deskStamp, localToIso } from './deskTime';
 import { STEP_TARGET, STEPS, type Step } from './queues';
 
-const fmt = (iso: string | null) =>
-  iso
-    ? new Date(iso).toLocaleString('zh-CN', {
-        timeZone: 'Asia/Shanghai',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-      })
-    : '—';
-
-/** `datetime-local` value (Asia/Shanghai) → ISO with +08:00. */
-function localToIso(v: string): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v)) return v === '' ? undefined : v;
-  return `${v}:00+08:00`;
-}
 /** A default due time: three days from now, at 18:00 Beijing time. */
 function defaultDue(): string {
   const d = new Date(Date.now() + 3 * 86_400_000 + 8 * 3_600_000);
@@ -118,9 +103,9 @@ export function ClueDetail(props: {
         <dt>{dt('source')}</dt>
         <dd>{label('source', clue.source)}</dd>
         <dt>{dt('reported')}</dt>
-        <dd>{fmt(clue.reportedAt)}</dd>
+        <dd>{deskStamp(clue.reportedAt, true)}</dd>
         <dt>{dt('dueAt')}</dt>
-        <dd>{fmt(clue.dueAt)}</dd>
+        <dd>{deskStamp(clue.dueAt, true)}</dd>
         <dt>{dt('assignee')}</dt>
         <dd>{clue.assignee ?? '—'}</dd>
         <dt>{dt('createdBy')}</dt>
@@ -223,7 +208,7 @@ export function ClueDetail(props: {
       <ol className="desk-history">
         {history.map((h, i) => (
           <li key={i}>
-            <time>{fmt(h.at)}</time>
+            <time>{deskStamp(h.at, true)}</time>
             <b>{label('status', h.to)}</b>
             <span className="desk-history__actor">{h.actor}</span>
             {h.note && <span className="desk-history__note">{h.note}</span>}

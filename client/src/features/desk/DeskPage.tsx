@@ -20,20 +20,10 @@ import { ClueDetail } from './ClueDetail';
 import { ClueForm, type ClueDraft } from './ClueForm';
 import { CAMERA_LAYER, CLUE_LAYER, camerasToGeoJson, cluesToGeoJson, deskStyle, pinToGeoJson } from './deskMap';
 import { dt } from './deskText';
+import { deskStamp } from './deskTime';
 import { QUEUES, queueCounts, queueItems, type Queue, type Step } from './queues';
 import { useDeskLive } from './useDeskLive';
 import './desk.css';
-
-const fmtDue = (iso: string | null) =>
-  iso
-    ? new Date(iso).toLocaleString('zh-CN', {
-        timeZone: 'Asia/Shanghai',
-        month: 'numeric',
-        day: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-      })
-    : '—';
 
 function useNow(ms: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -415,7 +405,7 @@ function ClueRow(props: { clue: Clue; now: number; active: boolean; regionName: 
         <span className="desk-row__meta">
           {label('category', c.category)} · {props.regionName}
         </span>
-        <span className={`desk-row__due${overdue ? ' is-overdue' : ''}`}>{fmtDue(c.dueAt)}</span>
+        <span className={`desk-row__due${overdue ? ' is-overdue' : ''}`}>{deskStamp(c.dueAt)}</span>
       </button>
     </li>
   );
