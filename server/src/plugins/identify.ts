@@ -71,6 +71,22 @@ export const attemptOf = (request: FastifyRequest, token: string | null): AuthAt
 });
 
 /**
+ * Counts `request`'s failed authentication with `token` (waiting as long as the throttle says),
+ * and answers 429 with retry-after when too many answers to its source already wait.
+ */
+export async function countFailedAuth(
+  identify: IdentifyService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string | null,
+): Promise<void> {
+  const retry = await identify.failed(attemptOf(request, token));
+  if (retry === null) return;
+  reply.header('retry-after', String(retry));
+  throw new HttpError(429, ErrorCode.tooMany, `too many failed authentications from this address; retry in ${retry} s`);
+}
+
+/**
  * Authentication: which principal a presented secret is (app.credentials holds them), the
  * failed-authentication throttle, and the hooks routes use to require a writer, a scope or an
  * admin. Authorisation by region is not decided here but by domain/reach.ts, on the principal
@@ -124,15 +140,7 @@ export default fp(
       }
       const p = identify.principal(token);
       if (p) return p;
-      const retry = await identify.failed(attemptOf(request, token));
-      if (retry !== null) {
-        reply.header('retry-after', String(retry));
-        throw new HttpError(
-          429,
-          ErrorCode.tooMany,
-          `too many failed authentications from this address; retry in ${retry} s`,
-        );
-      }
+      await countFailedAuth(identify, request, reply, token);
       reply.header('www-authenticate', 'Bearer realm="zhihui", error="invalid_token"');
       throw new HttpError(401, ErrorCode.unauthorized, 'the key is not valid (unknown or revoked)');
     }

@@ -18,7 +18,7 @@ import {
 } from '@zhihui/shared';
 import { HttpError, notFound } from '../domain/errors.js';
 import { errorResponses } from '../plugins/errors.js';
-import { attemptOf } from '../plugins/identify.js';
+import { countFailedAuth } from '../plugins/identify.js';
 import { assertWholeTree, rootOf } from '../domain/reach.js';
 import { WvpSource } from '../sources/wvp.js';
 import { ZLM_HOOKS, ZlmSource, type ZlmHook } from '../sources/zlm.js';
@@ -168,15 +168,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         if (!adapter.authorized({ ip: request.ip, token })) {
           app.sources.feeds.get(id)?.bad('bad_auth', `${hook} from ${request.ip} without the source's token`);
           // Counted with every other failed authentication: whoever keeps guessing the secret waits longer each time.
-          const retry = await app.identify.failed(attemptOf(request, token));
-          if (retry !== null) {
-            reply.header('retry-after', String(retry));
-            throw new HttpError(
-              429,
-              ErrorCode.tooMany,
-              `too many failed authentications from this address; retry in ${retry} s`,
-            );
-          }
+          await countFailedAuth(app.identify, request, reply, token);
           throw new HttpError(
             401,
             ErrorCode.unauthorized,
