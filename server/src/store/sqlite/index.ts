@@ -36,7 +36,8 @@ import type {
   Store,
 } from '../types.js';
 import { BAD_CURSOR } from '../types.js';
-import { betweenLate, planLate, takeBack, type HistoryStep } from '../late.js';
+import { applySqliteStatus } from './apply.js';
+import { camFromRow, ms, toRecord, type CamRow } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 import { sqlitePeople, type PeopleStore } from './people.js';
 import { sqliteAppeals, type AppealStore } from './appeals.js';
@@ -52,28 +53,6 @@ function forChannels(base: string, q: ChannelRange): { sql: string; params: Row 
   return { sql: `${base} AND camera_id IN (SELECT value FROM json_each(@ids))`, params };
 }
 
-/** A channel as held in memory: times as epoch ms, so the ingest path compares numbers. */
-interface CamRow {
-  id: string;
-  name: string;
-  region: string;
-  lon: number;
-  lat: number;
-  inService: boolean;
-  status: CameraStatus;
-  reason: CameraReason | null;
-  since: number;
-  lastSeen: number | null;
-  mReason: string | null;
-  mFrom: number | null;
-  mTo: number | null;
-}
-
-const ms = (iso: string): number => {
-  const t = Date.parse(iso);
-  if (!Number.isFinite(t)) throw new RangeError(`not a time: ${iso}`);
-  return t;
-};
 const msOrNull = (iso: string | null | undefined): number | null => (iso == null ? null : ms(iso));
 const isoOrNull = (t: unknown): string | null => (t == null ? null : isoAt(Number(t)));
 
@@ -87,43 +66,6 @@ function decodeCursor(c: string): unknown {
   } catch {
     throw badCursor();
   }
-}
-
-function toRecord(c: CamRow): CameraRecord {
-  return {
-    id: c.id,
-    name: c.name,
-    region: c.region,
-    lon: c.lon,
-    lat: c.lat,
-    inService: c.inService,
-    status: c.status,
-    reason: c.reason,
-    since: isoAt(c.since),
-    lastSeen: c.lastSeen === null ? null : isoAt(c.lastSeen),
-    maintenance:
-      c.mReason !== null && c.mFrom !== null && c.mTo !== null
-        ? { reason: c.mReason, from: isoAt(c.mFrom), to: isoAt(c.mTo) }
-        : null,
-  };
-}
-
-function camFromRow(r: Row): CamRow {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    region: r.region as string,
-    lon: r.lon as number,
-    lat: r.lat as number,
-    inService: r.in_service === 1,
-    status: r.status as CameraStatus,
-    reason: (r.reason as CameraReason | null) ?? null,
-    since: r.since as number,
-    lastSeen: (r.last_seen as number | null) ?? null,
-    mReason: (r.m_reason as string | null) ?? null,
-    mFrom: (r.m_from as number | null) ?? null,
-    mTo: (r.m_to as number | null) ?? null,
-  };
 }
 
 function clueFromRow(r: Row): Clue {
@@ -209,21 +151,6 @@ const regionFromRow = (r: Row): Region => {
   if (r.approximate != null) region.approximate = r.approximate === 1;
   return region;
 };
-
-const eventOf = (cameraId: string, r: Row): StatusEvent => ({
-  cameraId,
-  from: r.from_status as CameraStatus,
-  to: r.to_status as CameraStatus,
-  reason: (r.reason as CameraReason | null) ?? null,
-  at: isoAt(r.at as number),
-  actor: r.actor as string,
-});
-
-const stepOf = (r: Row): HistoryStep => ({
-  from: r.from_status as CameraStatus,
-  to: r.to_status as CameraStatus,
-  reason: (r.reason as CameraReason | null) ?? null,
-});
 
 const credentialFromRow = (r: Row): CredentialRecord => ({
   id: r.id as string,
@@ -528,106 +455,7 @@ class SqliteStore implements Store {
   }
 
   async applyStatus(reports: readonly StatusInput[]): Promise<StatusApplied> {
-    const cache = this.#cache();
-    const run = this.#db.transaction(() => {
-      const pending = new Map<string, CamRow>();
-      const changedIds = new Set<string>();
-      const events: StatusEvent[] = [];
-      const retracted: StatusEvent[] = [];
-      const prevStep = this.#st(
-        'SELECT from_status, to_status, reason FROM status_events WHERE camera_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1',
-      );
-      const nextStep = this.#st(
-        'SELECT seq, from_status, to_status, reason, at, actor FROM status_events WHERE camera_id = ? AND at > ? ORDER BY at, seq LIMIT 1',
-      );
-      const rechain = this.#st('UPDATE status_events SET from_status = ? WHERE seq = ?');
-      const dropStep = this.#st('DELETE FROM status_events WHERE seq = ?');
-      // Inserted as they arise, so a late report later in the same batch sees the ones before it.
-      const ins = this.#st(
-        'INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      const append = (e: StatusEvent, at: number) => {
-        ins.run(e.cameraId, e.from, e.to, e.reason, at, e.actor);
-        events.push(e);
-      };
-      for (const r of reports) {
-        const cur = pending.get(r.cameraId) ?? cache.get(r.cameraId);
-        if (!cur) continue; // the ingest checked ids; a channel cannot disappear, so this is only a guard
-        const at = ms(r.at);
-        const heard = r.heard !== false;
-        if (!heard && ((cur.lastSeen !== null && cur.lastSeen >= at) || at < cur.since)) continue;
-        let row = pending.get(r.cameraId);
-        if (!row) {
-          row = { ...cur };
-          pending.set(r.cameraId, row);
-        }
-        // A channel never heard from has no real `since` yet (only its inventory time): any report counts as current.
-        const fresh = heard && row.lastSeen === null && row.status === 'unknown';
-        if (heard && (row.lastSeen === null || at > row.lastSeen)) row.lastSeen = at;
-        const reason = r.status === 'online' ? null : r.reason;
-        if (at < row.since && !fresh) {
-          // A late report: the current state stands, the history learns what was true back then.
-          const prev = prevStep.get(r.cameraId, at) as Row | undefined;
-          const next = nextStep.get(r.cameraId, at) as Row | undefined;
-          const plan = planLate(r.status, reason, prev && stepOf(prev), next && stepOf(next), row.status);
-          if (!plan) continue;
-          append({ cameraId: r.cameraId, from: plan.from, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
-          if (plan.next === 'keep') continue;
-          const old = eventOf(r.cameraId, next!);
-          takeBack(events, retracted, old);
-          if (plan.next === 'rechain') {
-            rechain.run(r.status, next!.seq);
-            events.push({ ...old, from: r.status });
-          } else {
-            dropStep.run(next!.seq);
-            // The dropped change was what started the current state: it now holds since the report.
-            if ((next!.at as number) === row.since) {
-              row.since = at;
-              changedIds.add(r.cameraId);
-            }
-          }
-          continue;
-        }
-        const between = betweenLate(row, row.lastSeen, at, r.status, reason, heard && !fresh);
-        if (between) {
-          // Older than the latest observation: true then, but not now (see betweenLate).
-          append({ cameraId: r.cameraId, from: row.status, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
-          append(
-            {
-              cameraId: r.cameraId,
-              from: r.status,
-              to: row.status,
-              reason: row.reason,
-              at: isoAt(between),
-              actor: r.actor,
-            },
-            between,
-          );
-          row.since = between;
-          changedIds.add(r.cameraId);
-          continue;
-        }
-        if (r.status !== row.status || (r.status !== 'online' && reason !== row.reason)) {
-          append({ cameraId: r.cameraId, from: row.status, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
-          row.status = r.status;
-          row.reason = reason;
-          row.since = at;
-          changedIds.add(r.cameraId);
-        }
-      }
-      const full = this.#st('UPDATE cameras SET status = ?, reason = ?, since = ?, last_seen = ? WHERE id = ?');
-      const seen = this.#st('UPDATE cameras SET last_seen = ? WHERE id = ?');
-      for (const row of pending.values()) {
-        if (changedIds.has(row.id)) full.run(row.status, row.reason, row.since, row.lastSeen, row.id);
-        else seen.run(row.lastSeen, row.id);
-      }
-      return { pending, changedIds, events, retracted };
-    });
-    const { pending, changedIds, events, retracted } = run();
-    for (const row of pending.values()) cache.set(row.id, row);
-    const changed: CameraRecord[] = [];
-    for (const id of changedIds) changed.push(toRecord(pending.get(id)!));
-    return { changed, events, retracted };
+    return applySqliteStatus(this.#db, (sql) => this.#st(sql), this.#cache(), reports);
   }
 
   async statusEvents(q: ChannelRange): Promise<StatusEvent[]> {
