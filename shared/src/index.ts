@@ -5,6 +5,7 @@ export * from './schemas/region.js';
 export * from './schemas/camera.js';
 export * from './schemas/clue.js';
 export * from './schemas/grid.js';
+export * from './schemas/gridReportList.js';
 export * from './schemas/summary.js';
 export * from './schemas/errors.js';
 export * from './schemas/validate.js';

@@ -161,6 +161,77 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
   );
 
   test(
+    "a clue from a grid report: the picker lists the township's recent reports (not another's) and fills the form",
+    SLOW,
+    async () => {
+      const workerIn = async (region: string) =>
+        (await server.get<{ items: { id: string; region: string }[] }>(`/api/v1/grid/workers?region=${region}`))
+          .items[0]!;
+      const mine = await workerIn(TOWN);
+      const theirs = await workerIn(OTHER_TOWN);
+      const stamp = Date.now() % 100000;
+      const text = `测试村宅基地边界纠纷 e2e${stamp}`;
+      const made = await server.send<{ report: { id: string } }>('POST', '/api/v1/grid/reports', {
+        workerId: mine.id,
+        text,
+      });
+      expect(made.status).toBe(201);
+      const reportId = made.body.report.id;
+      const other = await server.send<{ report: { id: string } }>('POST', '/api/v1/grid/reports', {
+        workerId: theirs.id,
+        text: `别镇村路灯损坏 e2e${stamp}`,
+      });
+      expect(other.status).toBe(201);
+
+      const desk = await openPage(browser, `${server.url}/login?next=/desk/${TOWN}`, { width: 1920, height: 1080 });
+      const p = desk.page;
+      await p.fill('input[name=name]', '王值班');
+      await p.fill('input[name=password]', PW);
+      await p.click('button[type=submit]');
+      await p.waitForSelector('[data-testid=desk][data-link=live]', { timeout: 60_000 });
+      await p.keyboard.press('n');
+      await p.waitForSelector(`select[name=gridReport] option[value="${reportId}"]`, { state: 'attached' });
+      // Newest first: the report just filed heads the list; the other township's is not there.
+      expect(await p.$eval('select[name=gridReport] option:nth-child(2)', (o) => (o as HTMLOptionElement).value)).toBe(
+        reportId,
+      );
+      expect(await p.$(`select[name=gridReport] option[value="${other.body.report.id}"]`)).toBeNull();
+      await p.selectOption('select[name=gridReport]', reportId);
+      // The form is filled from the report: category from its words, region, worker, the township seat as the point.
+      expect(await p.inputValue('select[name=category]')).toBe('dispute');
+      expect(await p.inputValue('select[name=source]')).toBe('grid');
+      expect(await p.inputValue('select[name=region]')).toBe(TOWN);
+      expect(await p.inputValue('input[name=gridWorkerId]')).toBe(mine.id);
+      expect(await p.inputValue('input[name=title]')).toBe(text);
+      expect(await p.inputValue('textarea[name=description]')).toMatch(/^测试村 · 网格员.+上报:测试村宅基地边界纠纷/);
+      const seat = (await server.get<{ region: { center: [number, number] } }>(`/api/v1/regions/${TOWN}`)).region
+        .center;
+      expect(await p.textContent('[data-testid=clue-location]')).toContain(seat[0].toFixed(5));
+      if (process.env.DESK_SHOTS)
+        await p.screenshot({ path: path.join(process.env.DESK_SHOTS, 'desk-grid-report.png') });
+      const created = p.waitForResponse((r) => r.url().endsWith('/api/v1/clues') && r.request().method() === 'POST');
+      await p.click('[data-testid=clue-form] button[type=submit]');
+      const res = await created;
+      expect(res.status()).toBe(201);
+      const clue = (await res.json()) as Clue;
+      expect(clue).toMatchObject({
+        source: 'grid',
+        category: 'dispute',
+        region: TOWN,
+        gridWorkerId: mine.id,
+        title: text,
+        lon: seat[0],
+        lat: seat[1],
+        createdBy: '王值班',
+      });
+      expect(clue.description).toContain(`[网格上报 ${reportId}]`);
+      await p.waitForSelector(`[data-testid=clue-detail][data-status=reported]`);
+      expect(desk.errors).toEqual([]);
+      await desk.close();
+    },
+  );
+
+  test(
     'bad input: each field of the report and dispatch forms gets a 4xx naming it, shown next to it; nothing is stored',
     SLOW,
     async () => {

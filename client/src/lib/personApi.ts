@@ -6,6 +6,7 @@ import type {
   ClueCreate,
   CluePatch,
   ErrorBody,
+  GridReportPage,
   Region,
   SessionView,
   Topic,
@@ -40,7 +41,7 @@ function localMessage(m: string): string {
     .replace(/must be equal to one of the allowed values/i, '不是可选的值 (not one of the allowed values)');
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
@@ -49,6 +50,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
+    signal,
   });
   if (res.status === 204) return undefined as T;
   let json: unknown = null;
@@ -96,6 +98,14 @@ export const deskApi = {
     call<{ items: Topic[] }>('GET', `/api/v1/topics?region=${encodeURIComponent(region)}&month=${month}`),
   createTopic: (body: TopicCreate) => call<{ topic: Topic; appeals: Appeal[] }>('POST', '/api/v1/topics', body),
   patchTopic: (id: string, body: TopicPatch) => call<Topic>('PATCH', `/api/v1/topics/${encodeURIComponent(id)}`, body),
+  /** Recent grid reports of the region's subtree, newest first; `cursor` continues a listing. */
+  gridReports: (region: string, cursor: string | null, signal?: AbortSignal) =>
+    call<GridReportPage>(
+      'GET',
+      `/api/v1/grid/reports?region=${encodeURIComponent(region)}&limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      undefined,
+      signal,
+    ),
   board: (region: string, month: string) =>
     call<VillageBoard>('GET', `/api/v1/regions/${encodeURIComponent(region)}/village-board?month=${month}`),
 };

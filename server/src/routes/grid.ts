@@ -1,7 +1,10 @@
 import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ErrorCode,
   GridReportCreateSchema,
+  GridReportListQuerySchema,
+  GridReportPageSchema,
   GridReportResultSchema,
   GridWorkerViewSchema,
   UpsertResultSchema,
@@ -11,9 +14,11 @@ import {
   WorkerParamsSchema,
   WorkersBodySchema,
 } from '@zhihui/shared';
-import { fieldError } from '../domain/errors.js';
-import { assertReaches, reaches, rootOf } from '../domain/reach.js';
+import { HttpError, fieldError } from '../domain/errors.js';
+import { gridReportPage } from '../domain/gridReportList.js';
+import { assertReaches, reaches, readableCodes, rootOf } from '../domain/reach.js';
 import { errorResponses } from '../plugins/errors.js';
+import { bearerOf, countFailedAuth } from '../plugins/identify.js';
 
 /** Grid workers (网格员): inventory, on-duty flag, patrol reports (which may raise a clue). */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -36,6 +41,61 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => app.ingest.upsertWorkers(request.body.workers, request.actor, rootOf(request)),
+  );
+
+  /**
+   * Grid reports name residents and their troubles: a person signed in or an API key reads them,
+   * within its region subtree; a wall's viewer token and an anonymous read do not.
+   */
+  async function requirePersonOrKey(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (request.principal === null) {
+      const token = bearerOf(request.headers.authorization);
+      const who = token === null ? await app.people.of(request) : null;
+      if (who) app.people.adopt(request, who, { csrf: false });
+      else if (token !== null) {
+        const p = app.identify.principal(token);
+        if (!p) await countFailedAuth(app.identify, request, reply, token);
+        else {
+          request.principal = p;
+          request.actor = p.name;
+        }
+      }
+    }
+    const p = request.principal;
+    if (p === null) {
+      reply.header('www-authenticate', 'Bearer realm="zhihui"');
+      throw new HttpError(
+        401,
+        ErrorCode.unauthorized,
+        'grid reports need a signed-in session or Authorization: Bearer <key>',
+      );
+    }
+    if (p.role === 'viewer' && !p.person)
+      throw new HttpError(403, ErrorCode.forbidden, 'a viewer token shows walls; grid reports are for the desk');
+  }
+
+  app.get(
+    '/grid/reports',
+    {
+      onRequest: requirePersonOrKey,
+      schema: {
+        tags: ['grid'],
+        summary:
+          "Recent grid reports of a region subtree, newest first, paged by cursor; without `region`, of the credential's own",
+        description:
+          'Each report comes with what a clue made from it starts with: the village it names, the category and point of the clue it raised (or a category its words suggest and the seat of its region).',
+        security: [{ bearer: [] }],
+        querystring: GridReportListQuerySchema,
+        response: { 200: GridReportPageSchema, ...errorResponses(400, 401, 403, 429) },
+      },
+    },
+    async (request) => {
+      const asked = request.query.region || undefined;
+      if (asked !== undefined && !app.regions.byCode.has(asked))
+        throw fieldError('region', `unknown region code '${asked}'`, ErrorCode.unknownRegion);
+      const regions = readableCodes(app.regions, rootOf(request), asked);
+      return gridReportPage(app.store, app.regions, regions, request.query, Date.now());
+    },
   );
 
   app.get(

@@ -6,12 +6,15 @@ import {
   type ClueCategory,
   type ClueCreate,
   type ClueSource,
+  type GridReportItem,
   type Region,
   type RegionSnapshot,
 } from '@zhihui/shared';
 import { getLocale, label } from '../../lib/i18n';
 import { DeskError, deskApi } from '../../lib/personApi';
 import { dt } from './deskText';
+import { deskStamp } from './deskTime';
+import { GridReportPicker } from './GridReportPicker';
 
 export interface ClueDraft {
   lngLat: [number, number] | null;
@@ -49,6 +52,8 @@ export function ClueForm(props: {
   const [camera, setCamera] = useState(draft.camera ?? '');
   const [worker, setWorker] = useState('');
   const [lngLat, setLngLat] = useState(draft.lngLat);
+  /** The grid report the clue is made from: its id goes into the description as the reference. */
+  const [report, setReport] = useState<GridReportItem | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -65,14 +70,30 @@ export function ClueForm(props: {
     }
   }
 
+  /** A grid report fills the clue: its region, point, category, words and worker; the operator edits before submitting. */
+  function pickReport(r: GridReportItem) {
+    setReport(r);
+    setSource('grid');
+    setWorker(r.workerId);
+    if (props.places.some((p) => p.code === r.region)) setRegion(r.region);
+    if (r.category) setCategory(r.category);
+    if (r.lon !== null && r.lat !== null) setLngLat([r.lon, r.lat]);
+    setTitle(r.text.length > 60 ? `${r.text.slice(0, 59)}…` : r.text);
+    const who = r.workerName ? `${r.workerName}(${r.workerId})` : r.workerId;
+    setDescription(`${r.village ? `${r.village} · ` : ''}网格员${who} ${deskStamp(r.at, true)} 上报:${r.text}`);
+  }
+
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setFields({});
     setError(null);
     const body: ClueCreate = { category, source, region, title: title.trim(), urgent };
-    if (description.trim()) body.description = (camera ? `[通道 ${camera.trim()}] ` : '') + description.trim();
-    else if (camera) body.description = `[通道 ${camera.trim()}]`;
+    // References the desk keeps in the words: the channel, and the grid report the clue was made from.
+    const refs = [camera ? `[通道 ${camera.trim()}]` : '', report ? `[网格上报 ${report.id}]` : '']
+      .filter(Boolean)
+      .join(' ');
+    if (description.trim() || refs) body.description = [refs, description.trim()].filter(Boolean).join(' ');
     // From a grid report: the reporting worker (the server checks the worker is in the clue's region).
     if (source === 'grid' && worker.trim()) body.gridWorkerId = worker.trim();
     if (lngLat) {
@@ -94,6 +115,7 @@ export function ClueForm(props: {
   return (
     <form className="desk-form" onSubmit={submit} noValidate data-testid="clue-form">
       <h2 className="desk-form__title">{dt('newClue')}</h2>
+      <GridReportPicker region={draft.region} picked={report?.id ?? null} onPick={pickReport} />
       <div className="desk-form__row">
         <label>
           <span>{dt('category')}</span>
@@ -182,6 +204,11 @@ export function ClueForm(props: {
       </div>
       <p className="desk-form__loc" data-testid="clue-location">
         {dt('location')}:{lngLat ? `${lngLat[0].toFixed(5)}, ${lngLat[1].toFixed(5)}` : dt('noLocation')}
+        {report?.locationFrom === 'region' && lngLat?.[0] === report.lon && (
+          <small className="desk-form__approx">
+            {getLocale() === 'en' ? ' (township seat, approximate)' : '(乡镇驻地,约略位置)'}
+          </small>
+        )}
         <FieldError name="lon" fields={fields} />
         <FieldError name="lat" fields={fields} />
       </p>
