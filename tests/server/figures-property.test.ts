@@ -38,8 +38,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 type Status = 'online' | 'offline' | 'unknown';
 interface Model {
-  /** Every status report written, per channel. */
-  reports: Map<string, { at: number; status: Status }[]>;
+  /** Every status report written, per channel (with its reason: unknown + source_down is not counted, #11). */
+  reports: Map<string, { at: number; status: Status; reason: string | null }[]>;
   /** Maintenance spans as written: [from, to), cut short when cleared or replaced. */
   spans: Map<string, { from: number; to: number }[]>;
   clues: Map<
@@ -50,10 +50,18 @@ interface Model {
 
 /** The status in force at t: the latest report at or before it (unknown before any). */
 function statusAt(m: Model, id: string, t: number): Status {
-  let s: Status = 'unknown';
+  return reportAt(m, id, t).status;
+}
+function reportAt(m: Model, id: string, t: number): { status: Status; reason: string | null } {
+  let s: { status: Status; reason: string | null } = { status: 'unknown', reason: null };
   let best = -Infinity;
-  for (const r of m.reports.get(id) ?? []) if (r.at <= t && r.at > best) [best, s] = [r.at, r.status];
+  for (const r of m.reports.get(id) ?? []) if (r.at <= t && r.at > best) [best, s] = [r.at, r];
   return s;
+}
+/** Unknown because its source was down at t: neither in the rate's N nor in counted time (#11). */
+function sourceDownAt(m: Model, id: string, t: number): boolean {
+  const r = reportAt(m, id, t);
+  return r.status === 'unknown' && r.reason === 'source_down';
 }
 
 /** Recomputes a region's channel and clue figures over [from, now) from the model's rows. */
@@ -64,6 +72,7 @@ function recompute(m: Model, region: string, from: number, to: number, now: numb
     online: 0,
     offline: 0,
     unknown: 0,
+    sourceDown: 0,
     maintenance: 0,
     repaired: 0,
     newlyFailed: 0,
@@ -75,6 +84,7 @@ function recompute(m: Model, region: string, from: number, to: number, now: numb
     const inMaint = (t: number) => spans.some((s) => s.from <= t && t < s.to);
     if (inMaint(at)) f.maintenance++;
     else f[statusAt(m, c.id, at)]++;
+    if (!inMaint(at) && sourceDownAt(m, c.id, at)) f.sourceDown++;
     // Changes of status in the period, from the timeline the reports draw.
     const times = [...new Set((m.reports.get(c.id) ?? []).map((r) => r.at))].sort((a, b) => a - b);
     let prev = statusAt(m, c.id, from - 1);
@@ -92,7 +102,7 @@ function recompute(m: Model, region: string, from: number, to: number, now: numb
       .sort((a, b) => a - b);
     for (let k = 0; k + 1 < cuts.length; k++) {
       const [a, b] = [cuts[k]!, cuts[k + 1]!];
-      if (b <= a || inMaint(a)) continue;
+      if (b <= a || inMaint(a) || sourceDownAt(m, c.id, a)) continue;
       f.countedMs += b - a;
       if (statusAt(m, c.id, a) === 'online') f.onlineMs += b - a;
     }
@@ -263,7 +273,7 @@ describe('figures stay true under late data (#18, Done when)', () => {
         expect(r.status).toBe(200);
         expect(r.json, JSON.stringify(r.json)).toMatchObject({ accepted: 1 });
         const list = model.reports.get(c.id) ?? [];
-        list.push({ at, status: s.status });
+        list.push({ at, status: s.status, reason: s.status === 'offline' ? 'power' : null });
         model.reports.set(c.id, list);
       } else if (s.kind === 'maintenance') {
         const c = CAMS[s.cam]!;
@@ -386,15 +396,16 @@ describe('figures stay true under late data (#18, Done when)', () => {
           online: c.online,
           offline: c.offline,
           unknown: c.unknown,
+          sourceDown: c.sourceDown,
           maintenance: c.maintenance,
           repaired: c.repaired,
           newlyFailed: c.newlyFailed,
           onlineMs: c.onlineMs,
           countedMs: c.countedMs,
         }).toEqual(want.cameras);
-        expect(c.operationalRate).toBe(
-          c.inService - c.maintenance > 0 ? c.online / (c.inService - c.maintenance) : null,
-        );
+        const n = want.cameras.online;
+        const N = c.inService - want.cameras.maintenance - want.cameras.sourceDown;
+        expect(c.operationalRate).toBe(N > 0 ? n / N : null);
         expect(c.timeWeightedRate).toBe(
           want.cameras.countedMs > 0 ? want.cameras.onlineMs / want.cameras.countedMs : null,
         );

@@ -112,6 +112,8 @@ const zh = {
   'tile.why.busy': '服务器视频会话已满',
   'tile.why.no-source': '未配置视频源',
   'tile.why.stalled': '画面中断',
+  'video.sourceDown': '状态未知(平台离线)',
+  'video.sourceDownNote': '不计入运行率',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -226,6 +228,8 @@ const en: Record<MessageKey, string> = {
   'tile.why.busy': 'the server has too many video sessions',
   'tile.why.no-source': 'no video source configured',
   'tile.why.stalled': 'the picture stopped',
+  'video.sourceDown': 'Unknown (platform down)',
+  'video.sourceDownNote': 'not counted in the rate',
 };
 
 const CATALOGUE: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };

@@ -4,7 +4,7 @@ import {
   cameraStateOf,
   chainOf,
   historyUptime,
-  statusAtTime,
+  stateAtTime,
   statusChangeKind,
   childrenOf,
   clueFigures,
@@ -14,6 +14,7 @@ import {
   mediationFigures,
   sumRegionFigures,
   rate,
+  type CameraReason,
   type CameraState,
   type ClueStatus,
   type Clue,
@@ -39,7 +40,7 @@ const refOf = (r: Region): RegionRef => ({ code: r.code, name: r.name, level: r.
 
 /** Everything one bucket (a child region's subtree, or the region itself) contributes. */
 interface Bucket {
-  states: CameraState[];
+  states: { state: CameraState; reason: CameraReason | null }[];
   uptime: { online: number; counted: number }[];
   repaired: number;
   newlyFailed: number;
@@ -194,18 +195,20 @@ function countCamera(
   const excluded = [...spans];
   if (c.maintenance) excluded.push({ from: Date.parse(c.maintenance.from), to: Date.parse(c.maintenance.to) });
   const maintained = excluded.some((s) => s.from <= at && at < s.to) || inMaintenance(c.maintenance, at);
-  const status = statusAtTime(steps, c.status, at);
+  const { status, reason } = stateAtTime(steps, c, at);
   // cameraStateOf with the window found in the history (the record only holds the latest window).
-  b.states.push(
-    maintained && c.inService
-      ? 'maintenance'
-      : cameraStateOf({ inService: c.inService, status, maintenance: null }, at),
-  );
+  b.states.push({
+    state:
+      maintained && c.inService
+        ? 'maintenance'
+        : cameraStateOf({ inService: c.inService, status, maintenance: null }, at),
+    reason,
+  });
   for (const e of steps) {
     if (e.at >= to) break;
     const kind = statusChangeKind(e);
     if (kind === 'repaired') b.repaired++;
     else if (kind === 'failed') b.newlyFailed++;
   }
-  if (c.inService && at > from) b.uptime.push(historyUptime(steps, c.status, from, at, excluded));
+  if (c.inService && at > from) b.uptime.push(historyUptime(steps, c.status, from, at, excluded, c.reason));
 }

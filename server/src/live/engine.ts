@@ -16,6 +16,7 @@ import {
   clueFigures,
   compareClues,
   countCameraState,
+  countedChannels,
   emptyCameraFigures,
   finishCameraFigures,
   inPeriod,
@@ -345,8 +346,8 @@ export class LiveEngine {
       const state = cameraStateOf(cam.rec, now);
       if (state === cam.state) continue;
       const n = this.#nodes.get(cam.rec.region)!;
-      countCameraState(n.counts, cam.state, -1);
-      countCameraState(n.counts, state, 1);
+      countCameraState(n.counts, cam.state, -1, cam.rec.reason);
+      countCameraState(n.counts, state, 1, cam.rec.reason);
       cam.state = state;
       this.#dirty(n);
       regions.add(cam.rec.region);
@@ -532,13 +533,13 @@ export class LiveEngine {
       old !== undefined && (old.rec.inService !== rec.inService || !sameWindow(old.rec.maintenance, rec.maintenance));
     if (old && !sameWindow(old.rec.maintenance, rec.maintenance)) this.#moveMaintenance(old.rec, rec, now);
     if (old) {
-      countCameraState(n.counts, old.state, -1);
+      countCameraState(n.counts, old.state, -1, old.rec.reason);
       old.rec = rec;
       old.state = state;
       old.sinceMs = Date.parse(rec.since);
     }
     const cam = old ?? { rec, state, sinceMs: Date.parse(rec.since) };
-    countCameraState(n.counts, state, 1);
+    countCameraState(n.counts, state, 1, rec.reason);
     if (!old) {
       n.cams.set(rec.id, cam);
       this.#cams.set(rec.id, cam);
@@ -568,7 +569,7 @@ export class LiveEngine {
     this.#cams.delete(cam.rec.id);
     this.#maint.delete(cam.rec.id);
     if (!n) return;
-    countCameraState(n.counts, cam.state, -1);
+    countCameraState(n.counts, cam.state, -1, cam.rec.reason);
     n.cams.delete(cam.rec.id);
     this.#dirty(n, { rows: true, past: true });
   }
@@ -687,7 +688,7 @@ export class LiveEngine {
     const excluded = [...(this.#spans.get(c.rec.id) ?? [])];
     if (c.rec.maintenance)
       excluded.push({ from: Date.parse(c.rec.maintenance.from), to: Date.parse(c.rec.maintenance.to) });
-    return historyUptime(steps, c.rec.status, from, now, excluded);
+    return historyUptime(steps, c.rec.status, from, now, excluded, c.rec.reason);
   }
 
   #own(n: Node): [RegionFigures, RegionFigures] {
@@ -709,7 +710,7 @@ export class LiveEngine {
       // present state all along. Additive, and read at any later instant t by adding the counts
       // times (t − from) (#at), exact until a state changes, which drops this cache.
       const dt = Math.min(now, Date.parse(period.to)) - from;
-      const counted = n.counts.inService - n.counts.maintenance;
+      const counted = countedChannels(n.counts);
       const cameras = finishCameraFigures({
         ...n.counts,
         repaired: n.repaired[i],

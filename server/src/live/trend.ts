@@ -1,4 +1,4 @@
-import { cameraStateOf, type ExcludedSpan } from '@zhihui/shared';
+import { cameraStateOf, isSourceDown, type CameraReason, type ExcludedSpan } from '@zhihui/shared';
 import type { CameraRecord, StatusEvent } from '../store/types.js';
 
 /** Points of the 24-hour trend; the last one is the current hour, computed live from the figures. */
@@ -46,18 +46,24 @@ export function pastCounts(
 ): PastCounts {
   const hours = trendHours(now);
   const status = new Map<string, CameraRecord['status']>();
+  const reason = new Map<string, CameraReason | null>();
   const list: CameraRecord[] = [];
   for (const c of cams) {
     status.set(c.id, c.status);
+    reason.set(c.id, c.reason);
     list.push(c);
   }
+  const before = reasonsBefore(events);
   const out = emptyPast();
   let e = events.length - 1;
   for (let k = TREND_POINTS - 2; k >= 0; k--) {
     const boundary = hours[k + 1]!;
     while (e >= 0 && Date.parse(events[e]!.at) > boundary) {
       const ev = events[e]!;
-      if (status.has(ev.cameraId)) status.set(ev.cameraId, ev.from);
+      if (status.has(ev.cameraId)) {
+        status.set(ev.cameraId, ev.from);
+        reason.set(ev.cameraId, before[e]!);
+      }
       e--;
     }
     let online = 0;
@@ -70,7 +76,8 @@ export function pastCounts(
         maintained && c.inService
           ? 'maintenance'
           : cameraStateOf({ inService: c.inService, status: status.get(c.id)!, maintenance: c.maintenance }, boundary);
-      if (state === 'maintenance' || state === 'out_of_service') continue;
+      // Behind a source that was down: not counted, as in the figures (#11).
+      if (state === 'maintenance' || state === 'out_of_service' || isSourceDown(state, reason.get(c.id))) continue;
       counted++;
       if (state === 'online') online++;
     }
@@ -78,4 +85,17 @@ export function pastCounts(
     out.counted[k] = counted;
   }
   return out;
+}
+
+/**
+ * For each event, the reason its channel had before it: the reason of the channel's previous
+ * event in the list (null before the first, whose earlier reason is not read).
+ */
+function reasonsBefore(events: readonly StatusEvent[]): (CameraReason | null)[] {
+  const last = new Map<string, CameraReason | null>();
+  return events.map((ev) => {
+    const r = last.get(ev.cameraId) ?? null;
+    last.set(ev.cameraId, ev.reason);
+    return r;
+  });
 }

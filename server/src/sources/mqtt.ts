@@ -138,6 +138,11 @@ export class MqttSource implements SourceAdapter {
   #onClose(): void {
     const was = this.#brokerUp;
     this.#brokerUp = false;
+    // A resync still settling belongs to the connection that is gone: run after the source went
+    // down, it would take its channels' source_down away (#11). The next connect resyncs afresh.
+    if (this.#settle) clearTimeout(this.#settle);
+    this.#settle = null;
+    this.#retained = new Set();
     if (was) this.#update('broker connection lost');
     else this.#ctx.connection(false);
     if (this.#stopped || this.#reconnectTimer) return;

@@ -3,7 +3,7 @@ import type { WallFigures } from '../protocol/events.js';
 import type { GridFigures, RegionFigures, RegionRef } from '../schemas/summary.js';
 import { sumClueFigures } from './clueCounts.js';
 import { sumMediationFigures } from './mediation.js';
-import { cameraFiguresAt, sumCameraFigures } from './operationalRate.js';
+import { cameraFiguresAt, countedChannels, sumCameraFigures } from './operationalRate.js';
 
 export function emptyGridFigures(): GridFigures {
   return { workers: 0, onDuty: 0, reports: 0 };
@@ -59,7 +59,7 @@ export function figuresKey(w: WallFigures, at: number): string {
       cameras: {
         ...c,
         onlineMs: c.onlineMs - c.online * dt,
-        countedMs: c.countedMs - (c.inService - c.maintenance) * dt,
+        countedMs: c.countedMs - countedChannels(c) * dt,
         timeWeightedRate: null,
       },
     };

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { chainOf, historyUptime, statusAtTime, statusChangeKind } from './history.js';
+import { chainOf, historyUptime, sourceDownSpans, statusAtTime, statusChangeKind } from './history.js';
+import { cameraFigures, countedChannels } from './operationalRate.js';
 
 const H = 3_600_000;
 
@@ -35,5 +36,32 @@ describe('the one reading of a status history (#16.3)', () => {
     });
     // No change in the span: the current status all along.
     expect(historyUptime([], 'online', 0, H, [])).toEqual({ online: H, counted: H });
+  });
+
+  test('time behind a source that is down is not counted time, and such a channel is not in N (#11)', () => {
+    // online 0–2 h, source down 2–5 h, back online 5–8 h, offline 8–10 h.
+    const steps = chainOf([
+      { at: 0, from: 'unknown', to: 'online', reason: null },
+      { at: 2 * H, from: 'online', to: 'unknown', reason: 'source_down' },
+      { at: 5 * H, from: 'unknown', to: 'online', reason: null },
+      { at: 8 * H, from: 'online', to: 'offline', reason: 'power' },
+    ]);
+    expect(sourceDownSpans(steps, { status: 'offline', reason: 'power' }, 0, 10 * H)).toEqual([
+      { from: 2 * H, to: 5 * H },
+    ]);
+    expect(historyUptime(steps, 'offline', 0, 10 * H, [])).toEqual({ online: 5 * H, counted: 7 * H });
+    // Down now: the open spell runs to the period's end.
+    expect(historyUptime(steps.slice(0, 2), 'unknown', 0, 4 * H, [], 'source_down')).toEqual({
+      online: 2 * H,
+      counted: 2 * H,
+    });
+    const f = cameraFigures([
+      'online',
+      { state: 'unknown', reason: 'source_down' },
+      { state: 'unknown', reason: null },
+      'maintenance',
+    ]);
+    expect(f).toMatchObject({ inService: 4, unknown: 2, sourceDown: 1, maintenance: 1, operationalRate: 1 / 2 });
+    expect(countedChannels(f)).toBe(2);
   });
 });

@@ -21,9 +21,25 @@ export function cameraStateOf(c: CameraCountable, at: number): CameraState {
   return c.status;
 }
 
-/** Operational rate (运行率) = online ÷ channels in service, channels in planned maintenance excluded. */
-export function operationalRate(online: number, inService: number, maintenance: number): number | null {
-  return rate(online, inService - maintenance);
+/**
+ * Whether a channel is unknown because its status source is down: it is left out of the rate
+ * (a dead platform is not a dead camera, #11).
+ */
+export function isSourceDown(state: CameraState, reason: CameraReason | null | undefined): boolean {
+  return state === 'unknown' && reason === 'source_down';
+}
+
+/**
+ * Operational rate (运行率) = online ÷ channels in service, those in planned maintenance and those
+ * behind a source that is down excluded.
+ */
+export function operationalRate(online: number, inService: number, maintenance: number, sourceDown = 0): number | null {
+  return rate(online, inService - maintenance - sourceDown);
+}
+
+/** The rate's denominator N of a set of counts: channels in service that count (see operationalRate). */
+export function countedChannels(f: Pick<CameraFigures, 'inService' | 'maintenance' | 'sourceDown'>): number {
+  return f.inService - f.maintenance - f.sourceDown;
 }
 
 export function emptyCameraFigures(): CameraFigures {
@@ -34,6 +50,7 @@ export function emptyCameraFigures(): CameraFigures {
     online: 0,
     offline: 0,
     unknown: 0,
+    sourceDown: 0,
     operationalRate: null,
     repaired: 0,
     newlyFailed: 0,
@@ -43,25 +60,39 @@ export function emptyCameraFigures(): CameraFigures {
   };
 }
 
-/** Counts a channel in `f` (mutates): `sign` −1 removes it again, for incremental roll-ups. */
-export function countCameraState(f: CameraFigures, state: CameraState, sign: 1 | -1 = 1): void {
+/**
+ * Counts a channel in `f` (mutates): `sign` −1 removes it again, for incremental roll-ups. The
+ * reason tells an unknown channel behind a source that is down (sourceDown) from one merely silent.
+ */
+export function countCameraState(
+  f: CameraFigures,
+  state: CameraState,
+  sign: 1 | -1 = 1,
+  reason: CameraReason | null = null,
+): void {
   f.total += sign;
   if (state === 'out_of_service') return;
   f.inService += sign;
   if (state === 'maintenance') f.maintenance += sign;
   else f[state] += sign;
+  if (isSourceDown(state, reason)) f.sourceDown += sign;
 }
 
 /** Fills in the derived rate from the counts (mutates and returns `f`). */
 export function finishCameraFigures(f: CameraFigures): CameraFigures {
-  f.operationalRate = operationalRate(f.online, f.inService, f.maintenance);
+  f.operationalRate = operationalRate(f.online, f.inService, f.maintenance, f.sourceDown);
   return f;
 }
 
-/** Channel figures for a set of channel states. */
-export function cameraFigures(states: Iterable<CameraState>): CameraFigures {
+/** Channel figures for a set of channel states (with their reasons, see countCameraState). */
+export function cameraFigures(
+  states: Iterable<CameraState | { state: CameraState; reason: CameraReason | null }>,
+): CameraFigures {
   const f = emptyCameraFigures();
-  for (const s of states) countCameraState(f, s);
+  for (const s of states) {
+    if (typeof s === 'string') countCameraState(f, s);
+    else countCameraState(f, s.state, 1, s.reason);
+  }
   return finishCameraFigures(f);
 }
 
@@ -78,6 +109,7 @@ export function sumCameraFigures(parts: readonly CameraFigures[]): CameraFigures
     f.online += p.online;
     f.offline += p.offline;
     f.unknown += p.unknown;
+    f.sourceDown += p.sourceDown;
     f.repaired += p.repaired;
     f.newlyFailed += p.newlyFailed;
     f.onlineMs += p.onlineMs;
@@ -98,7 +130,7 @@ export function cameraFiguresAt(f: CameraFigures, asOf: number, now: number): Ca
   const dt = now - asOf;
   if (!(dt > 0)) return f;
   const onlineMs = f.onlineMs + f.online * dt;
-  const countedMs = f.countedMs + (f.inService - f.maintenance) * dt;
+  const countedMs = f.countedMs + countedChannels(f) * dt;
   return { ...f, onlineMs, countedMs, timeWeightedRate: rate(onlineMs, countedMs) };
 }
 

@@ -8,7 +8,7 @@ import type { RegionFigures, RegionRef, RegionSummary } from '../schemas/summary
 /** The figures the dispatch meeting ranks regions by. */
 export const RANKING_METRICS = [
   'rate', // time-weighted operational rate over the period
-  'down', // channels down (offline + unknown) at the period's end, or now
+  'down', // channels down (offline + unknown, those behind a source that is down left out) at the period's end, or now
   'repaired', // offline → online changes in the period
   'received', // valid clues reported in the period
   'resolved', // of those, resolved or closed
@@ -41,7 +41,8 @@ export type MetricValues = Record<RankingMetric, number | null>;
 export function metricValues(f: RegionFigures): MetricValues {
   return {
     rate: f.cameras.timeWeightedRate,
-    down: f.cameras.offline + f.cameras.unknown,
+    // A channel behind a source that is down is not held against its township (#11).
+    down: f.cameras.offline + f.cameras.unknown - f.cameras.sourceDown,
     repaired: f.cameras.repaired,
     received: f.clues.total,
     resolved: f.clues.byStatus.resolved + f.clues.byStatus.closed,

@@ -10,7 +10,7 @@ const Rate = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], 
 const countsOf = <K extends string>(keys: readonly K[]): TObject<Record<K, TInteger>> =>
   Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Integer({ minimum: 0 })])) as Record<K, TInteger>);
 
-/** Channel counts. operationalRate = online ÷ (inService − maintenance). */
+/** Channel counts. operationalRate = online ÷ (inService − maintenance − sourceDown). */
 export const CameraFiguresSchema = Type.Object({
   total: Type.Integer(),
   inService: Type.Integer(),
@@ -18,6 +18,12 @@ export const CameraFiguresSchema = Type.Object({
   online: Type.Integer(),
   offline: Type.Integer(),
   unknown: Type.Integer(),
+  /**
+   * Of `unknown`, the channels whose status source is down (reason source_down): what their
+   * cameras do is not known, so, like planned maintenance, they are left out of the rate rather
+   * than held against the township (#11).
+   */
+  sourceDown: Type.Integer(),
   operationalRate: Rate,
   /** Status changes in the period: offline→online (repaired) and online→offline (newly failed). */
   repaired: Type.Integer(),
@@ -26,7 +32,7 @@ export const CameraFiguresSchema = Type.Object({
   timeWeightedRate: Rate,
   /**
    * The time-weighted rate's parts, pooled over channels: online and counted channel-milliseconds
-   * (counted = in service, valid and not in planned maintenance). A roll-up adds these, so a
+   * (counted = in service, valid, not in planned maintenance and not behind a source that is down). A roll-up adds these, so a
    * county's rate is its channels' online time over their counted time, never an average of rates.
    */
   onlineMs: Type.Number({ minimum: 0 }),

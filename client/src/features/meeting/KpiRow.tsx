@@ -1,3 +1,4 @@
+import { countedChannels } from '@zhihui/shared';
 import { rateColor } from '../../lib/rateBands';
 import { fmtValue } from './format';
 import type { Ranking } from './meetingApi';
@@ -32,7 +33,12 @@ export function KpiRow(props: { total: NonNullable<Ranking['total']> }) {
             <div className="mt-kpi__foot">
               {metric === 'rate' && (
                 <span className="mt-muted">
-                  {total.current.cameras.online}/{total.current.cameras.inService - total.current.cameras.maintenance}
+                  {total.current.cameras.online}/{countedChannels(total.current.cameras)}
+                </span>
+              )}
+              {metric === 'down' && total.current.cameras.sourceDown > 0 && (
+                <span className="mt-muted" data-testid="kpi-source-down">
+                  {mt('sourceDown', { n: total.current.cameras.sourceDown })}
                 </span>
               )}
               <Delta metric={metric} d={total.delta[metric]} />

@@ -1,4 +1,4 @@
-import type { RegionFigures } from '@zhihui/shared';
+import { countedChannels, type RegionFigures } from '@zhihui/shared';
 import { rateColor } from '../../lib/rateBands';
 import type { Ranking } from './meetingApi';
 import { fmtDelta, fmtRate, fmtValue } from './format';
@@ -121,7 +121,12 @@ export function RankingTable(props: {
                     </span>
                     {m === 'rate' && (
                       <span className="mt-cell__sub">
-                        {r.current.cameras.online}/{r.current.cameras.inService - r.current.cameras.maintenance}
+                        {r.current.cameras.online}/{countedChannels(r.current.cameras)}
+                      </span>
+                    )}
+                    {m === 'down' && r.current.cameras.sourceDown > 0 && (
+                      <span className="mt-cell__sub" data-testid="ranking-source-down">
+                        {mt('sourceDown', { n: r.current.cameras.sourceDown })}
                       </span>
                     )}
                     <Delta metric={m} d={r.delta[m]} />

@@ -95,6 +95,7 @@ const zh = {
   unitItems: '条',
   unitCases: '件',
   generated: '数据生成于 {time}',
+  sourceDown: '状态未知(平台离线) {n} 路',
 } as const;
 type Key = keyof typeof zh;
 
@@ -190,6 +191,7 @@ const en: Record<Key, string> = {
   unitItems: '',
   unitCases: '',
   generated: 'Computed at {time}',
+  sourceDown: 'Unknown (platform down): {n}',
 };
 
 export function mt(key: Key, vars?: Record<string, string | number>): string {

@@ -1,4 +1,4 @@
-import { formatRate } from '@zhihui/shared';
+import { countedChannels, formatRate } from '@zhihui/shared';
 import { t } from '../../lib/i18n';
 import { FitText } from '../../ui/FitText';
 import { Panel } from '../../ui/Panel';
@@ -8,7 +8,7 @@ import type { SectionProps } from '../../lib/section';
 /** 公共视频: the operational rate as the wall's headline figure, with the counts behind it. */
 export function VideoOverviewPanel(p: SectionProps) {
   const c = p.snapshot.figures.today.cameras;
-  const counted = c.inService - c.maintenance;
+  const counted = countedChannels(c);
   const pct = c.operationalRate === null ? 0 : c.operationalRate * 100;
   return (
     <Panel
@@ -33,8 +33,13 @@ export function VideoOverviewPanel(p: SectionProps) {
         <div className="video__counts">
           <Stat cls="online" label={t('video.online')} value={c.online} />
           <Stat cls="offline" label={t('video.offline')} value={c.offline} />
-          <Stat cls="unknown" label={t('video.unknown')} value={c.unknown} />
+          {/* 失联 are the merely silent; those behind a platform that is down are shown apart, not counted (#11). */}
+          <Stat cls="unknown" label={t('video.unknown')} value={c.unknown - c.sourceDown} />
           <Stat cls="maint" label={t('video.maintenance')} value={c.maintenance} />
+          <div className="stat stat--srcdown" data-testid="source-down">
+            <span className="stat__label">{t('video.sourceDown')}</span>
+            <b className="stat__value">{c.sourceDown.toLocaleString('en-US')}</b>
+          </div>
         </div>
       </div>
       <div className="rectify" data-testid="rectification">

@@ -8,7 +8,7 @@ import {
 } from '@zhihui/shared';
 import type { ReportModel } from './model.js';
 import { periodNameZh, periodTextZh } from './period.js';
-import { METRIC_BETTER, metricValues, type MetricValues, type RankingMetric } from '@zhihui/shared';
+import { METRIC_BETTER, countedChannels, metricValues, type MetricValues, type RankingMetric } from '@zhihui/shared';
 import { formatDelta } from './ranking.js';
 
 const zh = DOMAIN_LABELS;
@@ -63,7 +63,7 @@ function summaryParagraph(m: ReportModel, unit: string): string {
     return `,较上期${dv > 0 ? '上升' : '下降'}${t.replace(/^[+−]/, '')}`;
   };
   const parts = [
-    `本期${unit}公共视频通道共${c.cameras.inService}路,时间加权运行率${rate(v.rate)}${trend('rate', d.rate)};期末在线${c.cameras.online}路,离线及失联${v.down}路,计划维护${c.cameras.maintenance}路;期内修复${c.cameras.repaired}路次,新增故障${c.cameras.newlyFailed}路次。`,
+    `本期${unit}公共视频通道共${c.cameras.inService}路,时间加权运行率${rate(v.rate)}${trend('rate', d.rate)};期末在线${c.cameras.online}路,离线及失联${v.down}路,计划维护${c.cameras.maintenance}路${c.cameras.sourceDown > 0 ? `,平台离线状态未知${c.cameras.sourceDown}路(不计入运行率)` : ''};期内修复${c.cameras.repaired}路次,新增故障${c.cameras.newlyFailed}路次。`,
     `受理有效线索${c.clues.total}条,办结${v.resolved}条,办结率${rate(v.resolvedRate)}${trend('resolvedRate', d.resolvedRate)};超期未办${c.clues.overdue}条。`,
     `调处矛盾纠纷${c.mediation.cases}件,调解成功${c.mediation.success}件,成功率${rate(v.mediationRate)};“说事儿”收集诉求${c.clues.appeals.collected}件,解决${c.clues.appeals.resolved}件。`,
     `网格员${c.grid.workers}人(在岗${c.grid.onDuty}人),期内网格上报${c.grid.reports}条。`,
@@ -75,7 +75,7 @@ function keyFigures(m: ReportModel): string {
   const { current: c, previous: p, delta: d } = m.ranking.total;
   const cv = metricValues(c);
   const pv = metricValues(p);
-  const n = (f: RegionFigures) => `${f.cameras.online}/${f.cameras.inService - f.cameras.maintenance}`;
+  const n = (f: RegionFigures) => `${f.cameras.online}/${countedChannels(f.cameras)}`;
   const row = (name: string, metric: RankingMetric | null, cur: string, prev: string, dv: number | null = null) =>
     `<tr><th scope="row">${escapeHtml(name)}</th><td class="num">${escapeHtml(cur)}</td><td class="num">${escapeHtml(prev)}</td>${metric ? deltaCell(metric, dv) : '<td class="num delta">—</td>'}</tr>`;
   const fmt = (metric: RankingMetric, x: MetricValues) =>
@@ -89,6 +89,7 @@ function keyFigures(m: ReportModel): string {
 ${metricRow('公共视频运行率(时间加权)', 'rate')}
 ${row('期末在线通道(在线/应计)', null, n(c), n(p))}
 ${metricRow('期末离线及失联通道(路)', 'down')}
+${row('期末状态未知(平台离线,路)', null, count(c.cameras.sourceDown), count(p.cameras.sourceDown))}
 ${metricRow('期内修复通道(路次)', 'repaired')}
 ${row('期内新增故障(路次)', null, count(c.cameras.newlyFailed), count(p.cameras.newlyFailed))}
 ${metricRow('受理有效线索(条)', 'received')}
@@ -110,7 +111,7 @@ function rankingTable(m: ReportModel, noun: string): string {
       return `<tr>
 <td class="num">${r.rank}</td><td class="name">${escapeHtml(r.region.name)}</td>
 <td class="num strong">${rate(v.rate)}</td>${deltaCell('rate', r.delta.rate)}
-<td class="num">${c.cameras.online}/${c.cameras.inService - c.cameras.maintenance}</td>
+<td class="num">${c.cameras.online}/${countedChannels(c.cameras)}</td>
 <td class="num">${v.down}</td><td class="num">${v.repaired}</td>
 <td class="num">${v.received}</td><td class="num">${v.resolved}</td><td class="num ${v.overdue ? 'bad' : ''}">${v.overdue}</td>
 <td class="num">${rate(v.resolvedRate)}</td><td class="num">${rate(v.mediationRate)}</td><td class="num">${v.appealsResolved}</td>

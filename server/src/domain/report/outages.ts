@@ -2,6 +2,7 @@ import {
   chainOf,
   historyUptime,
   descendantsOf,
+  isSourceDown,
   type CameraReason,
   type ChannelOutage,
   type ExcludedSpan,
@@ -67,13 +68,14 @@ function outageOf(
   let lastReason: CameraReason | null = null;
   steps.forEach((e, i) => {
     if (e.at >= at) return;
-    // Every going down from online counts here (to unknown as well): the list is of outages.
-    if (e.to !== 'online' && e.from === 'online') failures++;
+    // Every going down from online counts here (to unknown as well): the list is of outages. A
+    // source going down is not one (#11): its time is not counted either (historyUptime).
+    if (e.to !== 'online' && e.from === 'online' && !isSourceDown(e.to, e.reason)) failures++;
     if (e.to !== 'online' && evs[i]!.reason) lastReason = evs[i]!.reason;
   });
   // Down now: why it is down now; back up since: why it was down in the period.
   const reason = c.status === 'online' ? lastReason : (c.reason ?? lastReason);
-  const u = historyUptime(steps, c.status, from, at, excluded);
+  const u = historyUptime(steps, c.status, from, at, excluded, c.reason);
   return {
     id: c.id,
     name: c.name,

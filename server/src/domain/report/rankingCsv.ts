@@ -1,4 +1,4 @@
-import { formatRate, metricValues, pointsOf, rateCell, type Ranking } from '@zhihui/shared';
+import { countedChannels, formatRate, metricValues, pointsOf, rateCell, type Ranking } from '@zhihui/shared';
 import { toCsv, type CsvCell } from './csv.js';
 
 const HEADER = [
@@ -10,6 +10,7 @@ const HEADER = [
   '期末在线',
   '应计通道',
   '离线及失联',
+  '状态未知(平台离线)',
   '修复',
   '新增故障',
   '受理线索',
@@ -47,8 +48,9 @@ function line(rank: CsvCell, f: Figures['current'], d: Figures['delta']): CsvCel
     pct(v.rate),
     points(d.rate),
     f.cameras.online,
-    f.cameras.inService - f.cameras.maintenance,
+    countedChannels(f.cameras),
     v.down,
+    f.cameras.sourceDown,
     v.repaired,
     f.cameras.newlyFailed,
     v.received,
