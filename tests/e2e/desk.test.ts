@@ -90,6 +90,17 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
       const title = `桥下积水 e2e ${Date.now() % 100000}`;
       await p.fill('input[name=title]', title);
       await p.selectOption('select[name=category]', 'hazard');
+      // The wall notes, in its own clock, when the clue's row enters its list and the frame after
+      // that (painted): what a person at the wall sees, not when a test's polling notices it.
+      await wall.page.evaluate((t) => {
+        const w = window as unknown as { __row?: number; __painted?: number };
+        new MutationObserver((_, mo) => {
+          if (!document.querySelector(`.cluelist__title[title="${t}"]`)) return;
+          mo.disconnect();
+          w.__row = Date.now();
+          requestAnimationFrame(() => setTimeout(() => (w.__painted = Date.now()), 0));
+        }).observe(document.body, { subtree: true, childList: true });
+      }, title);
       let sentAt = 0;
       p.on('request', (r) => {
         if (r.url().endsWith('/api/v1/clues') && r.method() === 'POST') sentAt = Date.now();
@@ -97,19 +108,32 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
       const created = p.waitForResponse((r) => r.url().endsWith('/api/v1/clues') && r.request().method() === 'POST');
       await p.click('[data-testid=clue-form] button[type=submit]');
       const res = await created;
+      const answeredAt = Date.now();
       expect(res.status()).toBe(201);
       const clue = (await res.json()) as Clue;
-      await wall.page.bringToFront();
-      // The wall shows it. How fast is reported, not judged here: speed is for the benchmarks, and on a
-      // shared two-core machine a browser's rendering can be starved for seconds (the delta itself
-      // reaches the wall's socket in well under a second; see the log line).
-      await wall.page.waitForSelector(`.cluelist__title[title="${title}"]`, { timeout: 20_000 });
-      const shownAt = Date.now();
+      await wall.page.waitForFunction(
+        () => (window as unknown as { __painted?: number }).__painted !== undefined,
+        null,
+        {
+          timeout: 20_000,
+        },
+      );
+      const shown = await wall.page.evaluate(() => {
+        const w = window as unknown as { __row: number; __painted: number };
+        return { row: w.__row, painted: w.__painted };
+      });
       const frameAt = frames.find((f) => f.data.includes(title))?.at ?? null;
       console.log(
-        `[e2e desk] report → wall socket ${frameAt === null ? '?' : frameAt - sentAt} ms, → wall DOM ${shownAt - sentAt} ms`,
+        `[e2e desk] POST answered +${answeredAt - sentAt} ms; wall socket +${frameAt === null ? '?' : frameAt - sentAt} ms, row in the list +${shown.row - sentAt} ms, painted +${shown.painted - sentAt} ms`,
       );
       expect(frameAt).not.toBeNull();
+      // Issue 14: "the wall shows it within a second" of the desk's action. Measured here on the
+      // shared two-core machine (other sessions' tests running): painted 25–470 ms after the POST's
+      // answer over four runs, so the margin to 1 s is at least about 530 ms. The 1.1–2.7 s this test
+      // used to log was its own polling: a waitForSelector started after the answer and
+      // bringToFront, polling on animation frames of a page whose software-GL map frames take
+      // ~100 ms each; the row itself was in the wall's DOM 10–60 ms after the socket frame.
+      expect(shown.painted - answeredAt).toBeLessThanOrEqual(1000);
       expect(clue).toMatchObject({ region: TOWN, createdBy: '王值班', status: 'reported' });
       expect(clue.lon).not.toBeNull();
 

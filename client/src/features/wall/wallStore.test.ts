@@ -206,6 +206,34 @@ describe('wall store', () => {
     expect(heard).toBeLessThanOrEqual(5);
   });
 
+  test('a new clue reaches React at once, even while camera churn waits for its throttled turn', () => {
+    const store = createWallStore({ region: '130111', transport: tr, notifyEveryMs: 250 });
+    let heard = 0;
+    store.subscribe(() => heard++);
+    store.start();
+    tr.answer(snapshot({ clues: [clue('old')] }));
+    vi.advanceTimersByTime(0);
+    heard = 0;
+    // A camera change just after a flush waits for the rest of the 250 ms window …
+    tr.fire('delta', delta(11, { cams: { i: [1], s: [0], r: [0], ago: [0] } }));
+    vi.advanceTimersByTime(10);
+    expect(heard).toBe(0);
+    // … a new clue does not: it goes out on the next turn of the event loop, with the camera change.
+    tr.fire('delta', delta(12, { clues: [clue('new', { reportedAt: '2026-11-27T10:00:00+08:00' })] }));
+    vi.advanceTimersByTime(0);
+    expect(heard).toBe(1);
+    expect(store.getState().snapshot!.clues.map((c) => c.id)).toContain('new');
+    // A change to a known clue is not an arrival: it coalesces like the rest.
+    tr.fire(
+      'delta',
+      delta(13, { clues: [clue('new', { status: 'verified', reportedAt: '2026-11-27T10:00:00+08:00' })] }),
+    );
+    vi.advanceTimersByTime(10);
+    expect(heard).toBe(1);
+    vi.advanceTimersByTime(250);
+    expect(heard).toBe(2);
+  });
+
   test('new clues are recorded as arrivals, those of the first snapshot are not', () => {
     const store = createWallStore({ region: '130111', transport: tr });
     store.start();

@@ -68,6 +68,7 @@ function createNotifier(now: () => number, every: number) {
   const listeners = new Set<() => void>();
   let last = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let timerUrgent = false;
   const flush = () => {
     timer = null;
     last = now();
@@ -79,7 +80,10 @@ function createNotifier(now: () => number, every: number) {
       return () => listeners.delete(fn);
     },
     notify(urgent = false): void {
-      if (timer) return;
+      // An urgent change does not wait out a throttled flush already scheduled for lesser ones.
+      if (timer && (timerUrgent || !urgent)) return;
+      if (timer) clearTimeout(timer);
+      timerUrgent = urgent;
       timer = setTimeout(flush, urgent ? 0 : Math.max(0, last + every - now()));
     },
     stop(): void {
@@ -180,8 +184,11 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
     const next = applyWallDelta(state, d, now(), nextArrival);
     if (next === 'stale') return;
     if (next === 'resync') return resubscribe();
+    // A new clue is what people at the wall watch for: it goes to React at once, while camera
+    // churn keeps coalescing at the notifier's pace.
+    const arrived = next.arrivals !== state.arrivals;
     state = next;
-    notifier.notify();
+    notifier.notify(arrived);
     if (d.periods) resubscribe();
   }
 
