@@ -54,6 +54,7 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
     addUser(dataDir, '李主任', 'leader', '130111');
     addUser(dataDir, '锁定测试', 'operator', TOWN);
     addUser(dataDir, '刘值班', 'operator', SHUANGSHANZI);
+    addUser(dataDir, '孙值班', 'operator', TOWN);
     server = await startServer({ dataDir, env: { LOGIN_MAX_FAILURES: '3', FLUSH_MS: '100' } });
     browser = await launchBrowser();
   }, SLOW.timeout);
@@ -299,6 +300,70 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
         ),
       ).toBe(false);
       await desk.close();
+    },
+  );
+
+  test(
+    'bad input in the sign-in and dispatch forms is named in the UI in Chinese and changes nothing; a 409 names both states',
+    SLOW,
+    async () => {
+      const w = await openPage(browser, `${server.url}/login?next=/desk/${TOWN}`, { width: 1920, height: 1080 });
+      const p = w.page;
+      // Sign-in: an empty form names its fields; a wrong password says so in Chinese and signs nobody in.
+      await p.click('button[type=submit]');
+      await p.waitForSelector('.field-error[data-field=name]');
+      expect(await p.textContent('.field-error[data-field=name]')).toMatch(/必填/);
+      await p.fill('input[name=name]', '孙值班');
+      await p.fill('input[name=password]', 'Not-the-password-1!');
+      const refused = p.waitForResponse((r) => r.url().endsWith('/api/v1/session'));
+      await p.click('button[type=submit]');
+      expect((await refused).status()).toBe(401);
+      await expect.poll(() => p.textContent('[data-testid=login-error]')).toBe('账号或密码错误');
+      expect(p.url()).toMatch(/\/login\?next=/);
+      expect(await p.inputValue('input[name=password]')).toBe('');
+      expect(await p.evaluate(async () => (await fetch('/api/v1/session')).status)).toBe(401);
+      // One failure locks nothing: the right password still signs in.
+      await p.fill('input[name=password]', PW);
+      await p.click('button[type=submit]');
+      await p.waitForSelector('[data-testid=desk][data-link=live]', { timeout: 60_000 });
+
+      // A verified clue of the township, made by another system, reaches the desk live.
+      const id = `E2E-DISPATCH-${Date.now() % 100000}`;
+      const made = await server.send('POST', '/api/v1/clues', {
+        id,
+        category: 'hazard',
+        source: 'hotline',
+        region: TOWN,
+        title: '派发校验测试',
+      });
+      expect(made.status).toBe(201);
+      expect((await server.send('PATCH', `/api/v1/clues/${id}`, { status: 'verified' })).status).toBe(200);
+      await p.click(`[data-clue="${id}"]`);
+      await p.waitForSelector('[data-testid=clue-detail][data-status=verified]');
+      await p.click('button[data-step=dispatch]');
+      // No unit to dispatch to: named next to the field.
+      await p.click('[data-testid=step-form] button[type=submit]');
+      await p.waitForSelector('[data-testid=step-form] .field-error[data-field=assignee]');
+      expect(await p.textContent('.field-error[data-field=assignee]')).toMatch(/必填/);
+      // A due time in the past: named next to the due time.
+      await p.fill('input[name=assignee]', '栾城镇综治中心');
+      await p.fill('input[name=dueAt]', '2020-01-06T18:00');
+      await p.click('[data-testid=step-form] button[type=submit]');
+      await p.waitForSelector('[data-testid=step-form] .field-error[data-field=dueAt]');
+      expect(await p.textContent('.field-error[data-field=dueAt]')).toMatch(/须晚于当前时间/);
+      expect(await p.$('[data-testid=step-form] .field-error[data-field=assignee]')).toBeNull();
+      const stored = await server.get<Clue & { history: unknown[] }>(`/api/v1/clues/${id}`);
+      expect(stored).toMatchObject({ status: 'verified', assignee: null });
+      expect(stored.history).toHaveLength(2);
+      // While the form is open, another desk declares the clue invalid: the dispatch is a 409 naming both states.
+      expect((await server.send('PATCH', `/api/v1/clues/${id}`, { status: 'invalid' })).status).toBe(200);
+      await p.fill('input[name=dueAt]', '2099-01-05T18:00');
+      await p.click('[data-testid=step-form] button[type=submit]');
+      await expect.poll(() => p.textContent('[data-testid=step-error]')).toMatch(/不能从“无效”转为“派发”/);
+      expect(await server.get<Clue>(`/api/v1/clues/${id}`)).toMatchObject({ status: 'invalid', assignee: null });
+      if (process.env.DESK_SHOTS)
+        await p.screenshot({ path: path.join(process.env.DESK_SHOTS, 'desk-dispatch-409.png') });
+      await w.close();
     },
   );
 

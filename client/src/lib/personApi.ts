@@ -22,6 +22,8 @@ export class DeskError extends Error {
     readonly code: string,
     message: string,
     readonly fields: Record<string, string>,
+    /** The error's details as the server sent them (a 409 BAD_TRANSITION: `{ from, to, allowed }`). */
+    readonly details: unknown = undefined,
   ) {
     super(message);
   }
@@ -38,7 +40,8 @@ function localMessage(m: string): string {
     .replace(/must NOT have fewer than 1 characters?/i, '必填 (required)')
     .replace(/must NOT have more than (\d+) characters/i, '不能超过 $1 个字 (at most $1 characters)')
     .replace(/must match pattern "\\S"/i, '不能只有空白 (not blank)')
-    .replace(/must be equal to one of the allowed values/i, '不是可选的值 (not one of the allowed values)');
+    .replace(/must be equal to one of the allowed values/i, '不是可选的值 (not one of the allowed values)')
+    .replace(/must be after the step it is set with/i, '须晚于当前时间 (must be after the step it is set with)');
 }
 
 async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
@@ -77,7 +80,7 @@ async function call<T>(method: string, path: string, body?: unknown, signal?: Ab
     // A schema error names its field in the message ("body/title must …").
     const m = e?.message ? /^(?:body\/|\/)?([A-Za-z]+)[: ]/.exec(e.message) : null;
     if (Object.keys(fields).length === 0 && m && res.status === 400) fields[m[1]!] = localMessage(e!.message);
-    throw new DeskError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, fields);
+    throw new DeskError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, fields, details);
   }
   return json as T;
 }

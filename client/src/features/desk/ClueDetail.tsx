@@ -1,6 +1,6 @@
 import { useChannelPlayer } from '../../lib/channelPlayer';
 import { useEffect, useState, type FormEvent } from 'react';
-import { CLUE_TRANSITIONS, type Clue, type ClueEvent, type CluePatch } from '@zhihui/shared';
+import { CLUE_STATUSES, CLUE_TRANSITIONS, type Clue, type ClueEvent, type CluePatch } from '@zhihui/shared';
 import { useMinute } from '../../lib/clock';
 import { label } from '../../lib/i18n';
 import { DeskError, deskApi } from '../../lib/personApi';
@@ -12,6 +12,12 @@ import { STEP_TARGET, STEPS, type Step } from './queues';
 function defaultDue(): string {
   const d = new Date(Date.now() + 3 * 86_400_000 + 8 * 3_600_000);
   return `${d.toISOString().slice(0, 10)}T18:00`;
+}
+
+/** The status a 409 says the clue is in: the server's word, which the live list may not have heard yet. */
+function conflictFrom(details: unknown): Clue['status'] | null {
+  const from = (details as { from?: unknown } | null | undefined)?.from;
+  return CLUE_STATUSES.find((s) => s === from) ?? null;
 }
 
 /** One clue: its facts, its history, and the lifecycle steps the desk may take (the server decides: a bad step is a 409 shown here). */
@@ -73,8 +79,10 @@ export function ClueDetail(props: {
         setFields(err.fields);
         if (err.status === 409)
           setError(
-            dt('badTransition', { from: label('status', clue.status), to: label('status', body.status) }) +
-              `(${err.message})`,
+            dt('badTransition', {
+              from: label('status', conflictFrom(err.details) ?? clue.status),
+              to: label('status', body.status),
+            }) + `(${err.message})`,
           );
         else if (Object.keys(err.fields).length === 0) setError(err.message);
       } else setError(String(err));
