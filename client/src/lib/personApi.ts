@@ -5,6 +5,7 @@ import type {
   Clue,
   ClueCreate,
   CluePatch,
+  ClueWithHistory,
   ErrorBody,
   GridReportPage,
   Region,
@@ -86,19 +87,32 @@ async function call<T>(method: string, path: string, body?: unknown, signal?: Ab
 }
 
 export const deskApi = {
-  session: () => call<SessionView>('GET', '/api/v1/session'),
+  session: (signal?: AbortSignal) => call<SessionView>('GET', '/api/v1/session', undefined, signal),
   signIn: (name: string, password: string) => call<SessionView>('POST', '/api/v1/session', { name, password }),
   signOut: () => call<void>('DELETE', '/api/v1/session'),
-  regions: () => call<Region[] | { regions: Region[] }>('GET', '/api/v1/regions'),
+  regions: (signal?: AbortSignal) =>
+    call<Region[] | { regions: Region[] }>('GET', '/api/v1/regions', undefined, signal),
+  clue: (id: string, signal?: AbortSignal) =>
+    call<ClueWithHistory>('GET', `/api/v1/clues/${encodeURIComponent(id)}`, undefined, signal),
   createClue: (body: ClueCreate) => call<Clue>('POST', '/api/v1/clues', body),
   patchClue: (id: string, body: CluePatch) => call<Clue>('PATCH', `/api/v1/clues/${encodeURIComponent(id)}`, body),
-  appeals: (region: string, month: string) =>
-    call<{ items: Appeal[] }>('GET', `/api/v1/appeals?region=${encodeURIComponent(region)}&month=${month}`),
+  appeals: (region: string, month: string, signal?: AbortSignal) =>
+    call<{ items: Appeal[] }>(
+      'GET',
+      `/api/v1/appeals?region=${encodeURIComponent(region)}&month=${month}`,
+      undefined,
+      signal,
+    ),
   createAppeal: (body: AppealCreate) => call<Appeal>('POST', '/api/v1/appeals', body),
   patchAppeal: (id: string, body: AppealPatch) =>
     call<Appeal>('PATCH', `/api/v1/appeals/${encodeURIComponent(id)}`, body),
-  topics: (region: string, month: string) =>
-    call<{ items: Topic[] }>('GET', `/api/v1/topics?region=${encodeURIComponent(region)}&month=${month}`),
+  topics: (region: string, month: string, signal?: AbortSignal) =>
+    call<{ items: Topic[] }>(
+      'GET',
+      `/api/v1/topics?region=${encodeURIComponent(region)}&month=${month}`,
+      undefined,
+      signal,
+    ),
   createTopic: (body: TopicCreate) => call<{ topic: Topic; appeals: Appeal[] }>('POST', '/api/v1/topics', body),
   patchTopic: (id: string, body: TopicPatch) => call<Topic>('PATCH', `/api/v1/topics/${encodeURIComponent(id)}`, body),
   /** Recent grid reports of the region's subtree, newest first; `cursor` continues a listing. */
@@ -109,6 +123,11 @@ export const deskApi = {
       undefined,
       signal,
     ),
-  board: (region: string, month: string) =>
-    call<VillageBoard>('GET', `/api/v1/regions/${encodeURIComponent(region)}/village-board?month=${month}`),
+  board: (region: string, month: string, signal?: AbortSignal) =>
+    call<VillageBoard>(
+      'GET',
+      `/api/v1/regions/${encodeURIComponent(region)}/village-board?month=${month}`,
+      undefined,
+      signal,
+    ),
 };

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import {
   APPEAL_OUTCOMES,
   CLUE_CATEGORIES,
@@ -10,6 +10,7 @@ import {
 } from '@zhihui/shared';
 import { getLocale, label } from '../../lib/i18n';
 import { DeskError, deskApi } from '../../lib/personApi';
+import { useFetch } from '../../lib/useFetch';
 import { deskStamp, localToIso } from './deskTime';
 
 const OUTCOME_ZH: Record<AppealOutcome, string> = { resolved: '已解决', explained: '已解释答复', referred: '已转办' };
@@ -20,6 +21,7 @@ const OUTCOME_EN: Record<AppealOutcome, string> = {
 };
 const outcomeLabel = (o: AppealOutcome) => (getLocale() === 'en' ? OUTCOME_EN : OUTCOME_ZH)[o];
 const zh = () => getLocale() !== 'en';
+const NONE: never[] = [];
 const thisMonth = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
 
 /** A form field with its refusal next to it. */
@@ -296,32 +298,25 @@ function TopicForm(props: { region: string; ids: string[]; onDone: (t: Topic) =>
  */
 export function AppealsView(props: { region: string }) {
   const [month, setMonth] = useState(thisMonth());
-  const [appeals, setAppeals] = useState<Appeal[]>([]);
-  const [topics, setTopics] = useState<Topic[]>([]);
-  const [board, setBoard] = useState<VillageBoard | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const [fellBack, setFellBack] = useState(false);
-  const load = useCallback(() => {
-    deskApi.appeals(props.region, month).then(
-      (r) => {
-        setAppeals(r.items);
-        // Early in a month there is little yet: open on the month before until something is heard.
-        if (r.items.length === 0 && !fellBack && month === thisMonth()) {
-          setFellBack(true);
-          const d = new Date(Date.parse(`${month}-01T00:00:00Z`) - 86_400_000);
-          setMonth(d.toISOString().slice(0, 7));
-        }
-      },
-      () => setAppeals([]),
-    );
-    deskApi.topics(props.region, month).then(
-      (r) => setTopics(r.items),
-      () => setTopics([]),
-    );
-    deskApi.board(props.region, month).then(setBoard, () => setBoard(null));
-  }, [props.region, month, fellBack]);
-  useEffect(load, [load]);
+  // Bumped after every write here: the month's lists are read again (the server has the last word).
+  const [version, setVersion] = useState(0);
+  const reload = () => setVersion((v) => v + 1);
+  const key = `${props.region}|${month}|${version}`;
+  const appealsQ = useFetch(key, (signal) => deskApi.appeals(props.region, month, signal));
+  const topicsQ = useFetch(key, (signal) => deskApi.topics(props.region, month, signal));
+  const boardQ = useFetch(key, (signal) => deskApi.board(props.region, month, signal));
+  const appeals: Appeal[] = appealsQ.data?.items ?? NONE;
+  const topics: Topic[] = topicsQ.data?.items ?? NONE;
+  const board: VillageBoard | null = boardQ.error ? null : boardQ.data;
+  // Early in a month there is little yet: open on the month before until something is heard (once;
+  // adjusted while rendering, as React advises for state that follows other state).
+  if (!fellBack && !appealsQ.loading && appealsQ.data?.items.length === 0 && month === thisMonth()) {
+    setFellBack(true);
+    setMonth(new Date(Date.parse(`${month}-01T00:00:00Z`) - 86_400_000).toISOString().slice(0, 7));
+  }
   const current = appeals.find((a) => a.id === selected) ?? null;
   const toggle = (id: string) =>
     setChecked((s) => {
@@ -391,8 +386,8 @@ export function AppealsView(props: { region: string }) {
           onDone={(a) => {
             // Show the month the appeal was heard in, with it selected.
             setMonth(new Date(Date.parse(a.heardAt) + 8 * 3_600_000).toISOString().slice(0, 7));
-            setAppeals((l) => [...l, a]);
             setSelected(a.id);
+            reload();
           }}
         />
         {checked.size > 0 && (
@@ -401,17 +396,11 @@ export function AppealsView(props: { region: string }) {
             ids={[...checked]}
             onDone={() => {
               setChecked(new Set());
-              load();
+              reload();
             }}
           />
         )}
-        {current && (
-          <WorkForm
-            key={current.id + current.updatedAt}
-            appeal={current}
-            onDone={(n) => (setAppeals((l) => l.map((x) => (x.id === n.id ? n : x))), load())}
-          />
-        )}
+        {current && <WorkForm key={current.id + current.updatedAt} appeal={current} onDone={reload} />}
         {board && (
           <div className="desk-board" data-testid="desk-board">
             <h3 className="desk-detail__h3">{zh() ? `评事 · ${month} 红黑榜` : `Red/black list ${month}`}</h3>

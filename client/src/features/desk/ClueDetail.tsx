@@ -1,9 +1,10 @@
 import { useChannelPlayer } from '../../lib/channelPlayer';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { CLUE_STATUSES, CLUE_TRANSITIONS, type Clue, type ClueEvent, type CluePatch } from '@zhihui/shared';
 import { useMinute } from '../../lib/clock';
 import { label } from '../../lib/i18n';
 import { DeskError, deskApi } from '../../lib/personApi';
+import { useFetch } from '../../lib/useFetch';
 import { dt } from './deskText';
 import { deskStamp, localToIso } from './deskTime';
 import { STEP_TARGET, STEPS, type Step } from './queues';
@@ -29,7 +30,6 @@ export function ClueDetail(props: {
 }) {
   const { clue } = props;
   const play = useChannelPlayer();
-  const [history, setHistory] = useState<ClueEvent[]>([]);
   const [note, setNote] = useState('');
   const [assignee, setAssignee] = useState('');
   const [dueAt, setDueAt] = useState(defaultDue());
@@ -37,16 +37,9 @@ export function ClueDetail(props: {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    let live = true;
-    fetch(`/api/v1/clues/${encodeURIComponent(clue.id)}`, { headers: { accept: 'application/json' } })
-      .then((r) => (r.ok ? (r.json() as Promise<{ history: ClueEvent[] }>) : { history: [] }))
-      .then((d) => live && setHistory(d.history))
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, [clue.id, clue.updatedAt]);
+  // Read again whenever the clue changes (a step here or at another desk); another clue's history is never shown.
+  const stored = useFetch(`${clue.id}|${clue.updatedAt}`, (signal) => deskApi.clue(clue.id, signal)).data;
+  const history: ClueEvent[] = stored?.id === clue.id ? stored.history : [];
 
   // A new step or another clue starts with an empty form (reset while rendering, not in an effect).
   const form = `${props.step}|${clue.id}`;

@@ -16,6 +16,7 @@ import { MapView, type MapPickHit } from '../../ui/MapView';
 import { api } from '../../lib/api';
 import { getLocale, label, setLocale } from '../../lib/i18n';
 import { DeskError, deskApi, setCsrf } from '../../lib/personApi';
+import { useFetch } from '../../lib/useFetch';
 import { ClueDetail } from './ClueDetail';
 import { ClueForm, type ClueDraft } from './ClueForm';
 import { CAMERA_LAYER, CLUE_LAYER, camerasToGeoJson, cluesToGeoJson, deskStyle, pinToGeoJson } from './deskMap';
@@ -34,47 +35,30 @@ function useNow(ms: number): number {
   return now;
 }
 
-/** Who is signed in; off to /login when nobody is. */
+/** Who is signed in (and the CSRF token their writes carry); off to /login when nobody is. */
 function useSession(): SessionView | null {
-  const [s, setS] = useState<SessionView | null>(null);
-  useEffect(() => {
-    deskApi
-      .session()
-      .then((v) => {
-        setCsrf(v.csrfToken);
-        setS(v);
-      })
-      .catch((err: unknown) => {
-        if (err instanceof DeskError && err.status === 401)
-          location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
-      });
-  }, []);
-  return s;
+  return useFetch('session', async (signal) => {
+    try {
+      const v = await deskApi.session(signal);
+      setCsrf(v.csrfToken);
+      return v;
+    } catch (err) {
+      if (err instanceof DeskError && err.status === 401)
+        location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+      throw err;
+    }
+  }).data;
 }
 
+const NO_REGIONS: Region[] = [];
+
+/** The region tree the person sees (their subtree and the path above it). */
 function useRegions(): Region[] {
-  const [regions, setRegions] = useState<Region[]>([]);
-  useEffect(() => {
-    deskApi
-      .regions()
-      .then((r) => setRegions(Array.isArray(r) ? r : r.regions))
-      .catch(() => {});
-  }, []);
-  return regions;
+  const r = useFetch('regions', (signal) => deskApi.regions(signal)).data;
+  return r === null ? NO_REGIONS : Array.isArray(r) ? r : r.regions;
 }
 
-function useGeo(region: string): RegionGeo | null {
-  const [geo, setGeo] = useState<RegionGeo | null>(null);
-  useEffect(() => {
-    const ac = new AbortController();
-    api
-      .regionGeo(region, ac.signal)
-      .then(setGeo)
-      .catch(() => {});
-    return () => ac.abort();
-  }, [region]);
-  return geo;
-}
+const useGeo = (region: string): RegionGeo | null => useFetch(region, (signal) => api.regionGeo(region, signal)).data;
 
 /** Bounds of a region's geometry, for the map to fit. */
 function boundsOf(geo: RegionGeo | null): [[number, number], [number, number]] | null {

@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { NearChannel } from '@zhihui/shared';
 import { t } from '../../lib/i18n';
 import type { DockTile } from './dockModel';
 import { useVideo } from './VideoProvider';
 import { VideoTile } from './VideoTile';
 import { videoApi } from './videoApi';
+import { useFetch } from '../../lib/useFetch';
 
 /** How many channels near a place are offered to switch to. */
 const NEAR_CHOICES = 4;
@@ -35,16 +36,12 @@ function DockEntry(props: { tile: DockTile; onClose: () => void }) {
 function NearTile(props: { tile: DockTile; onClose: () => void }) {
   const { region } = useVideo();
   const near = props.tile.pick.near!;
-  const [choices, setChoices] = useState<NearChannel[] | null>(null);
   const [chosen, setChosen] = useState(0);
-  useEffect(() => {
-    const ctl = new AbortController();
-    videoApi.nearest(region, near.lon, near.lat, NEAR_CHOICES, true, ctl.signal).then(
-      (r) => setChoices(r.channels),
-      () => setChoices([]),
-    );
-    return () => ctl.abort();
-  }, [region, near.lon, near.lat]);
+  const near$ = useFetch(`${region}|${near.lon}|${near.lat}`, (signal) =>
+    videoApi.nearest(region, near.lon, near.lat, NEAR_CHOICES, true, signal),
+  );
+  // No answer (an error) is no channel near: the tile says so instead of waiting forever.
+  const choices: NearChannel[] | null = near$.error ? [] : near$.loading ? null : (near$.data?.channels ?? []);
   if (choices === null) return <div className="vdock__empty">…</div>;
   const ch = choices[chosen];
   if (!ch) {

@@ -5,6 +5,7 @@ import { useLatest } from '../../lib/useLatest';
 import { useNow } from '../../lib/clock';
 import { closeTile, expireTiles, openTile, type DockTile } from './dockModel';
 import { videoApi } from './videoApi';
+import { useFetch } from '../../lib/useFetch';
 
 /** The cap on players when the server has not said (video.maxTiles). */
 const DEFAULT_MAX_TILES = 4;
@@ -65,7 +66,11 @@ export function latestUrgent(
  */
 export function VideoProvider(props: VideoProviderProps) {
   const { region } = props;
-  const [key, setKey] = useState<KeyChannels | null>(null);
+  // The server's key channels of the region, read again every few minutes (30 s after a failure).
+  const key: KeyChannels | null = useFetch(region, (signal) => videoApi.keyChannels(region, signal), {
+    refreshMs: KEY_REFRESH_MS,
+    retryMs: 30_000,
+  }).data;
   const [opened, setTiles] = useState<DockTile[]>([]);
   const now = useNow();
   const maxTiles = key?.maxTiles ?? DEFAULT_MAX_TILES;
@@ -78,26 +83,6 @@ export function VideoProvider(props: VideoProviderProps) {
     const live = expireTiles(opened, now);
     return live.length > cap ? live.slice(0, cap) : live;
   }, [opened, now, cap]);
-
-  useEffect(() => {
-    const ctl = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = () =>
-      videoApi.keyChannels(region, ctl.signal).then(
-        (k) => {
-          setKey(k);
-          timer = setTimeout(load, KEY_REFRESH_MS);
-        },
-        () => {
-          if (!ctl.signal.aborted) timer = setTimeout(load, 30_000);
-        },
-      );
-    void load();
-    return () => {
-      ctl.abort();
-      clearTimeout(timer);
-    };
-  }, [region]);
 
   const play = useCallback(
     (pick: ChannelPick, until: number | null = null) => {

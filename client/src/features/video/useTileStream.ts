@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useFetch } from '../../lib/useFetch';
 import { useLatest } from '../../lib/useLatest';
 import type { PlaySession, VideoChannel } from '@zhihui/shared';
 import { backoffMs, platformDown } from './tileModel';
@@ -29,19 +30,8 @@ function describe(err: unknown): { message: string; detail: string } {
 export function useChannelInfo(initial: VideoChannel | string): VideoChannel | null {
   const given = typeof initial === 'string' ? null : initial;
   const id = given ? given.id : (initial as string);
-  // What the server said about this id; until it has, the channel as given (none for a bare id).
-  const [fetched, setFetched] = useState<VideoChannel | null>(null);
-  const known = given !== null;
-  useEffect(() => {
-    const ctl = new AbortController();
-    const load = () => videoApi.channel(id, ctl.signal).then(setFetched, () => undefined);
-    if (!known) void load();
-    const timer = setInterval(load, INFO_REFRESH_MS);
-    return () => {
-      ctl.abort();
-      clearInterval(timer);
-    };
-  }, [id, known]);
+  // What the server says about this id, read at once and every 30 s; until it has, the channel as given (none for a bare id).
+  const fetched = useFetch(id, (signal) => videoApi.channel(id, signal), { refreshMs: INFO_REFRESH_MS }).data;
   return fetched?.id === id ? fetched : given;
 }
 
