@@ -70,9 +70,14 @@ export const attemptOf = (request: FastifyRequest, token: string | null): AuthAt
   token,
 });
 
+/** The words of the refusal once failures from one source are too many (HTTP 429 and socket refusals alike). */
+export const tooManyFailures = (retrySec: number): string =>
+  `too many failed authentications from this address; retry in ${retrySec} s`;
+
 /**
  * Counts `request`'s failed authentication with `token` (waiting as long as the throttle says),
- * and answers 429 with retry-after when too many answers to its source already wait.
+ * and answers 429 with retry-after when too many answers to its source already wait. The one
+ * answer of every HTTP authentication that fails: keys, viewer tokens, sign-in, media hooks.
  */
 export async function countFailedAuth(
   identify: IdentifyService,
@@ -83,7 +88,7 @@ export async function countFailedAuth(
   const retry = await identify.failed(attemptOf(request, token));
   if (retry === null) return;
   reply.header('retry-after', String(retry));
-  throw new HttpError(429, ErrorCode.tooMany, `too many failed authentications from this address; retry in ${retry} s`);
+  throw Object.assign(new HttpError(429, ErrorCode.tooMany, tooManyFailures(retry)), { retryAfterSec: retry });
 }
 
 /**

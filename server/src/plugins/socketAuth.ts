@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import { ErrorCode } from '@zhihui/shared';
 import proxyAddr from '@fastify/proxy-addr';
 import type { Principal } from '../domain/credentials.js';
-import { bearerOf } from './identify.js';
+import { bearerOf, tooManyFailures } from './identify.js';
 import { cookieToken, viewerCookie } from './viewerGate.js';
 import { principalOfPerson } from '../people/service.js';
 
@@ -80,8 +80,7 @@ export default fp(
       const p = app.identify.principal(token);
       if (p && (anyKind || p.role === 'viewer')) return p;
       const retry = await app.identify.failed({ ...from, token });
-      if (retry !== null)
-        return refusal(ErrorCode.tooMany, `too many failed authentications from this address; retry in ${retry} s`);
+      if (retry !== null) return refusal(ErrorCode.tooMany, tooManyFailures(retry));
       return refusal(
         ErrorCode.unauthorized,
         p

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '@zhihui/shared';
 import { HttpError } from '../domain/errors.js';
-import { attemptOf, bearerOf } from './identify.js';
+import { bearerOf, countFailedAuth } from './identify.js';
 
 /** Name of the cookie that carries a wall's viewer token after it was opened with `?token=`. */
 export const VIEWER_COOKIE = 'zhihui_viewer';
@@ -132,7 +132,7 @@ export default fp(
             .type('text/html; charset=utf-8')
             .header('cache-control', 'no-store')
             .send(needsTokenPage(config.region));
-        throw new HttpError(status, status === 429 ? ErrorCode.tooMany : ErrorCode.unauthorized, message);
+        throw new HttpError(status, ErrorCode.unauthorized, message);
       };
       if (token === null)
         return deny(
@@ -142,12 +142,9 @@ export default fp(
       const p = app.identify.principal(token);
       // Write and admin keys read too, but only from the Authorization header: never from a URL or a cookie.
       if (!p || (p.role !== 'viewer' && token !== bearer)) {
-        const retry = await app.identify.failed(attemptOf(request, token));
+        // A cookie that failed is cleared whatever the answer (401, or 429 once too many wait).
         if (token === fromCookie) reply.header('set-cookie', viewerCookie(null, request.protocol === 'https'));
-        if (retry !== null) {
-          reply.header('retry-after', String(retry));
-          return deny(429, `too many failed authentications from this address; retry in ${retry} s`);
-        }
+        await countFailedAuth(app.identify, request, reply, token);
         return deny(
           401,
           p

@@ -11,7 +11,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { HttpError } from '../domain/errors.js';
 import { errorResponses } from '../plugins/errors.js';
-import { attemptOf } from '../plugins/identify.js';
+import { countFailedAuth } from '../plugins/identify.js';
 import { sessionCookie } from '../plugins/people.js';
 import { personView, type SignedIn } from '../people/service.js';
 
@@ -67,18 +67,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         reply.header('cache-control', 'no-store');
         return reply.code(201).send(viewOf({ user: s.user, session: s.session }, idleMs));
       } catch (err) {
-        if (err instanceof HttpError && (err.statusCode === 401 || err.statusCode === 423)) {
-          const retry = await app.identify.failed(attemptOf(request, null));
-          if (retry !== null)
-            throw Object.assign(
-              new HttpError(
-                429,
-                ErrorCode.tooMany,
-                `too many failed authentications from this address; retry in ${retry} s`,
-              ),
-              { retryAfterSec: retry },
-            );
-        }
+        // A wrong password also counts against the address, as a wrong key does: 429 once too many wait.
+        if (err instanceof HttpError && (err.statusCode === 401 || err.statusCode === 423))
+          await countFailedAuth(app.identify, request, reply, null);
         throw err;
       }
     },

@@ -36,8 +36,8 @@ function t(iso: string): Date {
 }
 const tOrNull = (iso: string | null): Date | null => (iso === null ? null : t(iso));
 
-/** People and sessions on the PostgreSQL pool; times come back through the store's own renderer. */
-export function postgresPeople(pool: pg.Pool, tx: Tx, insertAudit: InsertAudit, iso: (d: Date) => string): PeopleStore {
+/** Rows to records, with times rendered by the store's own renderer. */
+function rowReaders(iso: (d: Date) => string) {
   const isoOrNull = (d: Date | null): string | null => (d ? iso(d) : null);
   const toUser = (r: UserRow): UserRecord => ({
     id: r.id,
@@ -62,26 +62,40 @@ export function postgresPeople(pool: pg.Pool, tx: Tx, insertAudit: InsertAudit, 
     expiresAt: iso(r.expires_at),
     ip: r.ip,
   });
+  return { toUser, toSession };
+}
+
+type UserStore = Pick<
+  PeopleStore,
+  'createUser' | 'listUsers' | 'getUserByName' | 'getUser' | 'updateUser' | 'recordSignInFailure'
+>;
+type SessionStore = Omit<PeopleStore, keyof UserStore>;
+
+/** The INSERT's values of a user, in the column order of createUser. */
+const userValues = (u: UserRecord) => [
+  u.id,
+  u.name,
+  u.role,
+  u.region,
+  u.passwordHash,
+  u.failedCount,
+  tOrNull(u.lockedUntil),
+  t(u.createdAt),
+  u.createdBy,
+  t(u.passwordChangedAt),
+  tOrNull(u.lastSignInAt),
+  tOrNull(u.disabledAt),
+];
+
+/** Accounts: every change of one is written with its audit entry in one transaction. */
+function pgUsers(pool: pg.Pool, tx: Tx, insertAudit: InsertAudit, toUser: (r: UserRow) => UserRecord): UserStore {
   return {
     async createUser(u, audit) {
       await tx(async (c) => {
         await c.query(
           `INSERT INTO users (id, name, role, region, password_hash, failed_count, locked_until, created_at, created_by, password_changed_at, last_sign_in_at, disabled_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-          [
-            u.id,
-            u.name,
-            u.role,
-            u.region,
-            u.passwordHash,
-            u.failedCount,
-            tOrNull(u.lockedUntil),
-            t(u.createdAt),
-            u.createdBy,
-            t(u.passwordChangedAt),
-            tOrNull(u.lastSignInAt),
-            tOrNull(u.disabledAt),
-          ],
+          userValues(u),
         );
         await insertAudit(c, [audit]);
       });
@@ -131,6 +145,12 @@ export function postgresPeople(pool: pg.Pool, tx: Tx, insertAudit: InsertAudit, 
         return toUser(rows[0]);
       });
     },
+  };
+}
+
+/** Server-side sessions, keyed by the digest of the cookie's secret. */
+function pgSessions(pool: pg.Pool, toSession: (r: SessionRow) => SessionRecord): SessionStore {
+  return {
     async createSession(s) {
       await pool.query(
         'INSERT INTO sessions (id, user_id, csrf, created_at, last_seen_at, expires_at, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)',
@@ -160,4 +180,10 @@ export function postgresPeople(pool: pg.Pool, tx: Tx, insertAudit: InsertAudit, 
       );
     },
   };
+}
+
+/** People and sessions on the PostgreSQL pool; times come back through the store's own renderer. */
+export function postgresPeople(pool: pg.Pool, tx: Tx, insertAudit: InsertAudit, iso: (d: Date) => string): PeopleStore {
+  const { toUser, toSession } = rowReaders(iso);
+  return { ...pgUsers(pool, tx, insertAudit, toUser), ...pgSessions(pool, toSession) };
 }
