@@ -17,6 +17,7 @@ export * from './metrics/clueCounts.js';
 export * from './metrics/mediation.js';
 export * from './metrics/uptime.js';
 export * from './metrics/history.js';
+export * from './metrics/validity.js';
 export * from './metrics/figures.js';
 export * from './region/tree.js';
 export * from './time/iso.js';

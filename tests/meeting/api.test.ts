@@ -75,8 +75,22 @@ beforeAll(async () => {
       headers: AUTH,
       payload: {
         cameras: [
-          { id: CAM_A, name: '栾城镇·测试1号', region: '130111100', lon: 114.65, lat: 37.88 },
-          { id: CAM_B, name: '冶河镇·测试1号', region: '130111103', lon: 114.59, lat: 37.94 },
+          {
+            id: CAM_A,
+            name: '栾城镇·测试1号',
+            region: '130111100',
+            lon: 114.65,
+            lat: 37.88,
+            validFrom: '2026-01-01T00:00:00+08:00',
+          },
+          {
+            id: CAM_B,
+            name: '冶河镇·测试1号',
+            region: '130111103',
+            lon: 114.59,
+            lat: 37.94,
+            validFrom: '2026-01-01T00:00:00+08:00',
+          },
         ],
       },
     }),

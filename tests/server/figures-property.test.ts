@@ -32,6 +32,10 @@ const CAMS = Array.from({ length: 6 }, (_, i) => ({
   region: TOWNS[i % 2]!,
   lon: 114.5 + i / 1000,
   lat: 37.9,
+  // Half the channels have been in the inventory since before any report the steps date back;
+  // the other half become valid when the test adds them, so late reports before that are refused
+  // and today counts them from then on only (#18.2).
+  ...(i % 2 === 0 ? { validFrom: '2026-11-24T12:00:00+08:00' } : {}),
 }));
 const AUTH = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -40,6 +44,8 @@ type Status = 'online' | 'offline' | 'unknown';
 interface Model {
   /** Every status report written, per channel (with its reason: unknown + source_down is not counted, #11). */
   reports: Map<string, { at: number; status: Status; reason: string | null }[]>;
+  /** Since when each channel is valid, as the inventory rows say. */
+  validFrom: Map<string, number>;
   /** Maintenance spans as written: [from, to), cut short when cleared or replaced. */
   spans: Map<string, { from: number; to: number }[]>;
   clues: Map<
@@ -69,6 +75,7 @@ function recompute(m: Model, region: string, from: number, to: number, now: numb
   const at = Math.min(to, now);
   const cams = CAMS.filter((c) => c.region === region || c.region.startsWith(region));
   const f = {
+    inService: 0,
     online: 0,
     offline: 0,
     unknown: 0,
@@ -80,6 +87,10 @@ function recompute(m: Model, region: string, from: number, to: number, now: numb
     countedMs: 0,
   };
   for (const c of cams) {
+    const valid = m.validFrom.get(c.id)!;
+    // Not yet in the inventory at the instant counted: not part of the period.
+    if (valid > at) continue;
+    f.inService++;
     const spans = m.spans.get(c.id) ?? [];
     const inMaint = (t: number) => spans.some((s) => s.from <= t && t < s.to);
     if (inMaint(at)) f.maintenance++;
@@ -97,12 +108,12 @@ function recompute(m: Model, region: string, from: number, to: number, now: numb
       prev = s;
     }
     // Online and counted time: walk the change points and the span edges.
-    const cuts = [from, at, ...times, ...spans.flatMap((s) => [s.from, s.to])]
+    const cuts = [from, at, valid, ...times, ...spans.flatMap((s) => [s.from, s.to])]
       .filter((t) => t >= from && t <= at)
       .sort((a, b) => a - b);
     for (let k = 0; k + 1 < cuts.length; k++) {
       const [a, b] = [cuts[k]!, cuts[k + 1]!];
-      if (b <= a || inMaint(a) || sourceDownAt(m, c.id, a)) continue;
+      if (b <= a || a < valid || inMaint(a) || sourceDownAt(m, c.id, a)) continue;
       f.countedMs += b - a;
       if (statusAt(m, c.id, a) === 'online') f.onlineMs += b - a;
     }
@@ -246,9 +257,15 @@ describe('figures stay true under late data (#18, Done when)', () => {
   };
 
   test('after each step: wall (snapshot + deltas) = fresh snapshot = summary API = recomputation from the rows', async () => {
-    const model: Model = { reports: new Map(), spans: new Map(), clues: new Map() };
+    const model: Model = { reports: new Map(), validFrom: new Map(), spans: new Map(), clues: new Map() };
     const up = await rest('PUT', '/api/v1/cameras', { cameras: CAMS });
     expect(up.status).toBe(200);
+    const rows = (await rest('GET', `/api/v1/regions/${COUNTY}/cameras?limit=100`)).json as {
+      items: { id: string; validFrom: string }[];
+    };
+    for (const r of rows.items) model.validFrom.set(r.id, Date.parse(r.validFrom));
+    // Given where given; else the moment it was added (the test's clock stands still).
+    for (const c of CAMS) expect(model.validFrom.get(c.id)).toBe(c.validFrom ? Date.parse(c.validFrom) : now);
     const wall = await open();
     // Deltas and pushed snapshots (the server pushes one after a reload, e.g. at midnight), in order.
     const deltas: ({ kind: 'delta'; d: RegionDelta } | { kind: 'snapshot'; s: RegionSnapshot })[] = [];
@@ -271,6 +288,13 @@ describe('figures stay true under late data (#18, Done when)', () => {
           ],
         });
         expect(r.status).toBe(200);
+        if (at < model.validFrom.get(c.id)!) {
+          // Before the channel became valid: refused with the field named, nothing written.
+          expect(r.json).toMatchObject({ accepted: 0, rejected: [{ index: 0 }] });
+          const [why] = (r.json as { rejected: { message: string }[] }).rejected;
+          expect(why!.message).toMatch(/^reports\/0\/at: .* before the channel became valid/);
+          return;
+        }
         expect(r.json, JSON.stringify(r.json)).toMatchObject({ accepted: 1 });
         const list = model.reports.get(c.id) ?? [];
         list.push({ at, status: s.status, reason: s.status === 'offline' ? 'power' : null });
@@ -393,6 +417,7 @@ describe('figures stay true under late data (#18, Done when)', () => {
         const got = region === COUNTY ? f.figures.today : f.childFigures[TOWNS.indexOf(region)]!.today;
         const c = got.cameras;
         expect({
+          inService: c.inService,
           online: c.online,
           offline: c.offline,
           unknown: c.unknown,
@@ -404,7 +429,7 @@ describe('figures stay true under late data (#18, Done when)', () => {
           countedMs: c.countedMs,
         }).toEqual(want.cameras);
         const n = want.cameras.online;
-        const N = c.inService - want.cameras.maintenance - want.cameras.sourceDown;
+        const N = want.cameras.inService - want.cameras.maintenance - want.cameras.sourceDown;
         expect(c.operationalRate).toBe(N > 0 ? n / N : null);
         expect(c.timeWeightedRate).toBe(
           want.cameras.countedMs > 0 ? want.cameras.onlineMs / want.cameras.countedMs : null,

@@ -46,12 +46,16 @@ export async function smallApp(dataDir: string, config: Partial<Config> = {}): P
   return app;
 }
 
+/** Test channels are in the inventory since long before any report the tests date back (#18.2). */
+export const LONG_AGO = '2000-01-01T00:00:00+08:00';
+
 export const cam = (n: number, region = '139900100') => ({
   id: `1399000000132${String(n).padStart(7, '0')}`,
   name: `测试点${n}`,
   region,
   lon: 114.5 + n / 1000,
   lat: 37.9,
+  validFrom: LONG_AGO,
 });
 
 /**

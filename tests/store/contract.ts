@@ -429,6 +429,8 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
             since: T('12:00'),
             lastSeen: T('12:00'),
             maintenance: null,
+            // In the inventory since midnight: the morning's reports are its history (#18.2).
+            validFrom: T('00:00'),
           },
         ],
         statusEvents: [],
@@ -531,6 +533,8 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
             since: T('12:00'),
             lastSeen: T('12:00'),
             maintenance: null,
+            // In the inventory since midnight: the morning's reports are its history (#18.2).
+            validFrom: T('00:00'),
           },
         ],
         statusEvents: [
@@ -1120,6 +1124,87 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       expect(await s.listNotifySettings()).toEqual([ch2]);
     });
 
+    test('validity (#18.2): valid_from on upsert, the in-service history, and past periods count a channel only while valid and in service', async () => {
+      await s.upsertRegions(regions);
+      const [c1, c2] = [cam(1, A, { validFrom: T('02:00') }), cam(2, B)];
+      const made = await s.upsertCameras([c1, c2], 'test', T('10:00'));
+      // A given validFrom is kept (the channel unknown since then); none: valid from now.
+      expect(made.map((c) => [c.validFrom, c.since])).toEqual([
+        [T('02:00'), T('02:00')],
+        [T('10:00'), T('10:00')],
+      ]);
+      await s.applyStatus([
+        report(c1.id, 'online', T('03:00')),
+        report(c2.id, 'online', T('11:00')),
+        report(c1.id, 'offline', T('12:00')),
+      ]);
+      // Out of service 14:00–16:00; a row without inService, or with the same flag, changes nothing.
+      await s.upsertCameras([{ ...c1, inService: false }], 'test', T('14:00'));
+      await s.upsertCameras(
+        [
+          { ...c1, validFrom: T('01:00') },
+          { ...c2, inService: true },
+        ],
+        'test',
+        T('15:00'),
+      );
+      await s.upsertCameras([{ ...c1, inService: true }], 'test', T('16:00'));
+      expect((await s.getCameras([c1.id])).get(c1.id)!.validFrom).toBe(T('02:00'));
+      const service = await s.serviceHistory({ from: T('00:00'), to: T('23:00') });
+      expect(service.map((x) => [x.cameraId, x.at, x.inService])).toEqual([
+        [c1.id, T('02:00'), true],
+        [c1.id, T('14:00'), false],
+        [c1.id, T('16:00'), true],
+        [c2.id, T('10:00'), true],
+      ]);
+      expect(await s.serviceHistory({ from: T('00:00'), to: T('23:00'), cameraIds: [c2.id] })).toHaveLength(1);
+
+      // Recomputed from the rows read back: per channel, walk [from, at) cut at every row's time.
+      const recompute = async (from: string, to: string) => {
+        const [f, at] = [Date.parse(from), Date.parse(to)];
+        const cams = await s.allCameras();
+        const hist = await s.serviceHistory({ from, to: T('23:59') });
+        const evs = await s.statusEvents({ from: T('00:00'), to: T('23:59') });
+        let [online, counted, total] = [0, 0, 0];
+        for (const c of cams) {
+          const valid = Date.parse(c.validFrom!);
+          if (valid > at) continue;
+          total++;
+          const flags = hist.filter((x) => x.cameraId === c.id).map((x) => [Date.parse(x.at), x.inService] as const);
+          const mine = evs.filter((e) => e.cameraId === c.id).map((e) => [Date.parse(e.at), e.to] as const);
+          const cuts = [f, at, valid, ...flags.map((x) => x[0]), ...mine.map((x) => x[0])]
+            .filter((x) => x >= f && x <= at)
+            .sort((a, b) => a - b);
+          for (let k = 0; k + 1 < cuts.length; k++) {
+            const [a, b] = [cuts[k]!, cuts[k + 1]!];
+            const on = flags.filter((x) => x[0] <= a).at(-1)?.[1] ?? false;
+            if (b <= a || a < valid || !on) continue;
+            counted += b - a;
+            if ((mine.filter((x) => x[0] <= a).at(-1)?.[1] ?? 'unknown') === 'online') online += b - a;
+          }
+        }
+        return { total, onlineMs: online, countedMs: counted };
+      };
+      const tree = buildRegionTree(regions);
+      for (const [from, to] of [
+        [T('00:00'), T('20:00')],
+        [T('00:00'), T('09:00')], // before the second channel existed
+        [T('13:00'), T('17:00')], // across the out-of-service spell
+      ] as const) {
+        const got = await computeSummary(s, tree, '130111', { from, to }, Date.parse(T('21:00')));
+        const want = await recompute(from, to);
+        expect({ total: got.cameras.total, onlineMs: got.cameras.onlineMs, countedMs: got.cameras.countedMs }).toEqual(
+          want,
+        );
+      }
+      // Spelled out once: 00:00–09:00 holds channel 1 only, counted from 02:00, online from 03:00.
+      expect(await recompute(T('00:00'), T('09:00'))).toEqual({
+        total: 1,
+        onlineMs: 6 * 3600_000,
+        countedMs: 7 * 3600_000,
+      });
+    });
+
     test('importSeed writes everything in one go and replaces existing ids', async () => {
       const cams = [cam(1), cam(2, B)].map((c, i) => ({
         ...c,
@@ -1129,6 +1214,7 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
         since: T('06:00'),
         lastSeen: T('07:00'),
         maintenance: null,
+        validFrom: T('00:00'),
       }));
       const c = clue('S-1', T('05:00'), { status: 'verified', updatedAt: T('05:30') });
       await s.importSeed({

@@ -5,6 +5,8 @@ import { HttpError } from './errors.js';
 const REQUIRED = ['id', 'name', 'region', 'lon', 'lat'] as const;
 const ALIASES: Record<string, string> = {
   in_service: 'inService',
+  valid_from: 'validFrom',
+  validfrom: 'validFrom',
   inservice: 'inService',
   longitude: 'lon',
   latitude: 'lat',

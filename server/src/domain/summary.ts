@@ -11,7 +11,9 @@ import {
   descendantsOf,
   emptyGridFigures,
   inMaintenance,
+  inServiceAt,
   mediationFigures,
+  notCountedSpans,
   sumRegionFigures,
   rate,
   type CameraReason,
@@ -26,8 +28,9 @@ import {
   type RegionRef,
   type RegionSummary,
   type RegionTree,
+  type Validity,
 } from '@zhihui/shared';
-import type { CameraRecord, MaintenanceSpan, StatusEvent, Store } from '../store/types.js';
+import type { CameraRecord, MaintenanceSpan, ServiceChange, StatusEvent, Store } from '../store/types.js';
 import { notFound } from './errors.js';
 import { isoAt } from './time.js';
 
@@ -124,14 +127,16 @@ export async function computeSummary(
 
   const cameras = (await store.allCameras()).filter((c) => bucketOf.has(c.region));
   const ids = cameras.length <= ID_FILTER_LIMIT ? cameras.map((c) => c.id) : undefined;
-  const [events, spans, workers, reports] = await Promise.all([
+  const [events, spans, workers, reports, service] = await Promise.all([
     store.statusEvents({ from: period.from, to: isoAt(upTo), cameraIds: ids }),
     at > from
       ? store.maintenanceHistory({ from: period.from, to: isoAt(at), cameraIds: ids })
       : Promise.resolve([] as MaintenanceSpan[]),
     store.allGridWorkers(),
     store.gridReports({ from: period.from, to: period.to, regions: codes }),
+    store.serviceHistory({ from: period.from, to: isoAt(Math.max(at, from) + 1), cameraIds: ids }),
   ]);
+  const validityOf = validityByChannel(service);
   const eventsOf = new Map<string, StatusEvent[]>();
   for (const e of events) {
     const list = eventsOf.get(e.cameraId);
@@ -145,8 +150,12 @@ export async function computeSummary(
     spansOf.set(s.cameraId, list);
   }
 
-  for (const c of cameras)
-    countCamera(c, eventsOf.get(c.id) ?? [], spansOf.get(c.id) ?? [], bucket(c.region)!, from, to, at);
+  for (const c of cameras) {
+    const v = validityOf(c);
+    // A channel that became valid after the instant counted was not part of the period (#18.2).
+    if (v.validFrom > at) continue;
+    countCamera(c, v, eventsOf.get(c.id) ?? [], spansOf.get(c.id) ?? [], bucket(c.region)!, from, to, at);
+  }
 
   for (let cursor: string | undefined, first = true; first || cursor; first = false) {
     const page = await store.listClues({ regions: codes, from: period.from, to: period.to, limit: PAGE, cursor });
@@ -181,9 +190,28 @@ export async function computeSummary(
   return { ...figures, children: childFigures };
 }
 
-/** Counts one channel into its bucket: state at `at`, changes in the period, and uptime. */
+/** Each channel's validity (#18.2) from the service history rows and its record. */
+export function validityByChannel(rows: readonly ServiceChange[]): (c: CameraRecord) => Validity {
+  const byId = new Map<string, { at: number; inService: boolean }[]>();
+  for (const r of rows) {
+    const list = byId.get(r.cameraId);
+    const x = { at: Date.parse(r.at), inService: r.inService };
+    if (list) list.push(x);
+    else byId.set(r.cameraId, [x]);
+  }
+  return (c) => ({
+    validFrom: c.validFrom === undefined ? -Infinity : Date.parse(c.validFrom),
+    service: byId.get(c.id) ?? [],
+  });
+}
+
+/**
+ * Counts one channel into its bucket: state at `at`, changes in the period, and uptime, only
+ * while it was valid and in service (#18.2).
+ */
 function countCamera(
   c: CameraRecord,
+  v: Validity,
   evs: readonly StatusEvent[],
   spans: ExcludedSpan[],
   b: Bucket,
@@ -196,19 +224,21 @@ function countCamera(
   if (c.maintenance) excluded.push({ from: Date.parse(c.maintenance.from), to: Date.parse(c.maintenance.to) });
   const maintained = excluded.some((s) => s.from <= at && at < s.to) || inMaintenance(c.maintenance, at);
   const { status, reason } = stateAtTime(steps, c, at);
+  const inService = inServiceAt(v, c.inService, at);
   // cameraStateOf with the window found in the history (the record only holds the latest window).
   b.states.push({
-    state:
-      maintained && c.inService
-        ? 'maintenance'
-        : cameraStateOf({ inService: c.inService, status, maintenance: null }, at),
+    state: maintained && inService ? 'maintenance' : cameraStateOf({ inService, status, maintenance: null }, at),
     reason,
   });
   for (const e of steps) {
     if (e.at >= to) break;
+    if (e.at < v.validFrom) continue;
     const kind = statusChangeKind(e);
     if (kind === 'repaired') b.repaired++;
     else if (kind === 'failed') b.newlyFailed++;
   }
-  if (c.inService && at > from) b.uptime.push(historyUptime(steps, c.status, from, at, excluded, c.reason));
+  if (at > from) {
+    excluded.push(...notCountedSpans(v, c.inService, from, at));
+    b.uptime.push(historyUptime(steps, c.status, from, at, excluded, c.reason));
+  }
 }

@@ -10,6 +10,7 @@ import {
   cameraStateOf,
   chainOf,
   historyUptime,
+  notCountedSpans,
   statusChangeKind,
   childOnPathTo,
   childrenOf,
@@ -42,9 +43,10 @@ import {
   type RegionSnapshot,
   type RegionTree,
   type Trend,
+  type Validity,
   type WallFigures,
 } from '@zhihui/shared';
-import type { CameraRecord, MaintenanceSpan, StatusEvent } from '../store/types.js';
+import type { CameraRecord, MaintenanceSpan, ServiceChange, StatusEvent } from '../store/types.js';
 import {
   HOUR_MS,
   TREND_POINTS,
@@ -68,6 +70,8 @@ export interface LiveData {
   events: readonly StatusEvent[];
   /** Planned maintenance windows of the recent period (for the time-weighted rate). */
   maintenance?: readonly MaintenanceSpan[];
+  /** The in-service flag's history up to now (#18.2: a period counts a channel while in service). */
+  service?: readonly ServiceChange[];
 }
 
 /** Online and counted milliseconds (the time-weighted rate's parts, additive over channels). */
@@ -165,6 +169,8 @@ export class LiveEngine {
   readonly #camEvents = new Map<string, StatusEvent[]>();
   /** Each channel's planned maintenance windows of the recent period. */
   readonly #spans = new Map<string, ExcludedSpan[]>();
+  /** Each channel's in-service flag history, time order (see Validity). */
+  readonly #service = new Map<string, { at: number; inService: boolean }[]>();
   #minute: number;
   readonly #reportIds = new Set<string>();
   readonly #listeners = new Set<ChangeListener>();
@@ -185,6 +191,11 @@ export class LiveEngine {
     this.#hour = hourStart(now);
     this.#lastTick = now;
     this.#minute = Math.floor(now / 60_000);
+    for (const x of data.service ?? []) {
+      const list = this.#service.get(x.cameraId) ?? [];
+      list.push({ at: Date.parse(x.at), inService: x.inService });
+      this.#service.set(x.cameraId, list);
+    }
     for (const s of data.maintenance ?? []) {
       const list = this.#spans.get(s.cameraId) ?? [];
       list.push({ from: Date.parse(s.from), to: Date.parse(s.to) });
@@ -532,6 +543,7 @@ export class LiveEngine {
     const pastMoved =
       old !== undefined && (old.rec.inService !== rec.inService || !sameWindow(old.rec.maintenance, rec.maintenance));
     if (old && !sameWindow(old.rec.maintenance, rec.maintenance)) this.#moveMaintenance(old.rec, rec, now);
+    this.#moveService(old?.rec, rec, now);
     if (old) {
       countCameraState(n.counts, old.state, -1, old.rec.reason);
       old.rec = rec;
@@ -562,6 +574,30 @@ export class LiveEngine {
     if (after.maintenance)
       list.push({ from: Date.parse(after.maintenance.from), to: Date.parse(after.maintenance.to) });
     this.#spans.set(after.id, list);
+  }
+
+  /**
+   * Mirrors the store's service history (#18.2): a new channel's flag from its validFrom, a
+   * flipped flag from now. The store stamps the flip with the ingest's clock a moment earlier;
+   * the rows win at the next reload (midnight).
+   */
+  #moveService(before: CameraRecord | undefined, after: CameraRecord, now: number): void {
+    const list = this.#service.get(after.id);
+    if (!before || !list) {
+      if (!list) {
+        const at = after.validFrom === undefined ? -Infinity : Date.parse(after.validFrom);
+        this.#service.set(after.id, [{ at, inService: after.inService }]);
+      }
+      return;
+    }
+    if (before.inService !== after.inService) list.push({ at: now, inService: after.inService });
+  }
+
+  #validity(rec: CameraRecord): Validity {
+    return {
+      validFrom: rec.validFrom === undefined ? -Infinity : Date.parse(rec.validFrom),
+      service: this.#service.get(rec.id) ?? [],
+    };
   }
 
   #removeCamera(cam: Cam): void {
@@ -683,11 +719,13 @@ export class LiveEngine {
 
   /** Online and counted time of one channel over [from, now), as the REST summary computes it. */
   #uptime(c: Cam, from: number, now: number): Uptime | null {
-    if (!c.rec.inService || now <= from) return null;
+    if (now <= from) return null;
     const steps = chainOf(this.#camEvents.get(c.rec.id) ?? []);
     const excluded = [...(this.#spans.get(c.rec.id) ?? [])];
     if (c.rec.maintenance)
       excluded.push({ from: Date.parse(c.rec.maintenance.from), to: Date.parse(c.rec.maintenance.to) });
+    // Only while valid and in service (#18.2), as the summary API counts it.
+    excluded.push(...notCountedSpans(this.#validity(c.rec), c.rec.inService, from, now));
     return historyUptime(steps, c.rec.status, from, now, excluded, c.rec.reason);
   }
 

@@ -14,7 +14,7 @@ import { LiveEngine, type LiveData } from './engine.js';
 export async function loadLiveData(store: Store, now: number): Promise<LiveData> {
   const recent = recentPeriod(now);
   const today = periodOf('today', now);
-  const [cameras, clues, workers, reports, events, maintenance] = await Promise.all([
+  const [cameras, clues, workers, reports, events, maintenance, service] = await Promise.all([
     store.allCameras(),
     store.cluesForWall(recent.from),
     store.allGridWorkers(),
@@ -22,8 +22,10 @@ export async function loadLiveData(store: Store, now: number): Promise<LiveData>
     // The recent period's changes feed its repaired/newly-failed counts and time-weighted rate.
     store.statusEvents({ from: recent.from, to: today.to }),
     store.maintenanceHistory({ from: recent.from, to: today.to }),
+    // The whole flag history: the flag at the recent period's start may have been set long before.
+    store.serviceHistory({ from: recent.from, to: today.to }),
   ]);
-  return { cameras, clues, workers, reports, events, maintenance };
+  return { cameras, clues, workers, reports, events, maintenance, service };
 }
 
 /** The bus events the live state is built from. */

@@ -54,6 +54,7 @@ export function pastCounts(
     list.push(c);
   }
   const before = reasonsBefore(events);
+  const validFrom = list.map((c) => (c.validFrom === undefined ? -Infinity : Date.parse(c.validFrom)));
   const out = emptyPast();
   let e = events.length - 1;
   for (let k = TREND_POINTS - 2; k >= 0; k--) {
@@ -68,7 +69,10 @@ export function pastCounts(
     }
     let online = 0;
     let counted = 0;
-    for (const c of list) {
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      // Not yet valid at that hour: not part of it (#18.2).
+      if (validFrom[i]! > boundary) continue;
       // Planned maintenance as the history holds it (a window cleared early counts until it was
       // cleared), the same spans the summary takes out of the time-weighted rate (#18.4).
       const maintained = spansOf(c.id).some((x) => x.from <= boundary && boundary < x.to);

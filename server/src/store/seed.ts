@@ -131,6 +131,9 @@ export async function readSeedData(
       // Every channel was heard from at the anchor: the heartbeat timeout counts from there.
       lastSeen: anchor,
       maintenance: m,
+      // Valid from the seed's history start (the store takes its first change if earlier): the
+      // demo's channels count in every period the fixtures describe (#18.2).
+      validFrom: t(meta.windowStart),
     };
   });
   const statusEvents: StatusEvent[] = history.map((h) => ({

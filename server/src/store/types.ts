@@ -33,6 +33,19 @@ export interface CameraRecord {
   since: string;
   lastSeen: string | null;
   maintenance: MaintenanceWindow | null;
+  /**
+   * Since when the channel is valid: periods count it from then on, and reports dated before it
+   * are refused (#18.2). The stores always fill it; optional so records built elsewhere (tests,
+   * the bus of an older process) still type.
+   */
+  validFrom?: string;
+}
+
+/** One change of a channel's in-service flag (its first row: the flag it became valid with). */
+export interface ServiceChange {
+  cameraId: string;
+  at: string;
+  inService: boolean;
 }
 
 /** One real status change of a channel (repeated identical reports are heartbeats, not changes). */
@@ -281,7 +294,10 @@ export interface Store {
   upsertRegions(regions: readonly Region[]): Promise<void>;
   listRegions(): Promise<Region[]>;
 
-  /** Inventory upsert by id; new channels start `unknown` since now. */
+  /**
+   * Inventory upsert by id; new channels start `unknown`, valid from their `validFrom` (capped at
+   * now) or now. A change of the in-service flag is recorded in the service history at `now`.
+   */
   upsertCameras(rows: readonly CameraInput[], actor: string, now: string): Promise<CameraRecord[]>;
   /**
    * Sets (or with null clears) the planned maintenance window of the channels. Every window set is
@@ -291,6 +307,11 @@ export interface Store {
   setMaintenance(ids: readonly string[], window: MaintenanceWindow | null, actor: string): Promise<CameraRecord[]>;
   /** Maintenance windows from the history that overlap [from, to), optionally for some channels only. */
   maintenanceHistory(q: ChannelRange): Promise<MaintenanceSpan[]>;
+  /**
+   * The in-service flag's history (camera_service): every change before `to`, optionally for some
+   * channels only, by channel then time. A period reads a channel's flag at any instant from it.
+   */
+  serviceHistory(q: ChannelRange): Promise<ServiceChange[]>;
   getCameras(ids: readonly string[]): Promise<Map<string, CameraRecord>>;
   allCameras(): Promise<CameraRecord[]>;
   /**

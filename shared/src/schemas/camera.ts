@@ -54,6 +54,11 @@ export const CameraInputSchema = Type.Object({
   lon: LonSchema,
   lat: LatSchema,
   inService: Type.Optional(Type.Boolean()),
+  /**
+   * When a new channel became valid (counted from then on; reports dated before it are refused).
+   * Absent: now. Read for new channels only: an existing channel keeps the instant it was given.
+   */
+  validFrom: Type.Optional(IsoTimeSchema),
   /** The channel's own play URL (may carry credentials: stored as a secret, never read back). Empty string clears it; absent keeps it. */
   playUrl: Type.Optional(Type.String({ maxLength: 2000, pattern: '^$|^(https?|wss?)://' })),
 });
@@ -115,6 +120,8 @@ export const CameraViewSchema = Type.Object({
   since: IsoTimeSchema,
   lastSeen: Type.Union([IsoTimeSchema, Type.Null()]),
   maintenance: Type.Union([MaintenanceWindowSchema, Type.Null()]),
+  /** Since when the channel is valid: periods count it from then on only. */
+  validFrom: Type.Optional(IsoTimeSchema),
 });
 export type CameraView = Static<typeof CameraViewSchema>;
 

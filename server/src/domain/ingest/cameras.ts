@@ -10,7 +10,7 @@ import {
 import type { CameraRecord } from '../../store/types.js';
 import { fieldError } from '../errors.js';
 import { reaches, type RegionRoot } from '../reach.js';
-import { isoAt } from '../time.js';
+import { MAX_FUTURE_MS, isoAt } from '../time.js';
 import { strictChecker } from '../validate.js';
 import { outside, type IngestContext } from './context.js';
 
@@ -40,11 +40,20 @@ export function cameraIngest(ctx: IngestContext) {
             .filter((id): id is string => typeof id === 'string');
     const existing = ids.length > 0 ? await store.getCameras([...new Set(ids)]) : new Map<string, CameraRecord>();
     const valid: CameraInput[] = [];
+    const latest = ctx.clock() + MAX_FUTURE_MS;
     rows.forEach((row, i) => {
       const r = checkCamera(row);
       if (!r.ok) {
         const e = r.errors[0]!;
         ctx.reject('camera', rejected, i, ErrorCode.validation, `${where(i, e.field)}: ${e.message}`);
+      } else if (r.value.validFrom !== undefined && Date.parse(r.value.validFrom) > latest) {
+        ctx.reject(
+          'camera',
+          rejected,
+          i,
+          ErrorCode.validation,
+          `${where(i, 'validFrom')}: ${r.value.validFrom} is more than 5 minutes in the future`,
+        );
       } else if (!tree.byCode.has(r.value.region)) {
         ctx.reject(
           'camera',

@@ -88,6 +88,16 @@ export function statusIngest(ctx: IngestContext) {
           ErrorCode.forbidden,
           outside(`reports/${c.index}/cameraId`, cam.region),
         );
+      else if (cam.validFrom !== undefined && c.t < Date.parse(cam.validFrom))
+        // Before the channel existed there is nothing to report: such a report would put it in
+        // periods it was not part of (#18.2). The record comes from the lookup above: no extra read.
+        ctx.reject(
+          'status',
+          rejected,
+          c.index,
+          ErrorCode.validation,
+          `reports/${c.index}/at: ${isoAt(c.t)} is before the channel became valid (validFrom ${cam.validFrom})`,
+        );
       else valid.push(c);
     }
     rejected.sort((a, b) => a.index - b.index);

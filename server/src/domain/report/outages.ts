@@ -3,6 +3,7 @@ import {
   historyUptime,
   descendantsOf,
   isSourceDown,
+  notCountedSpans,
   type CameraReason,
   type ChannelOutage,
   type ExcludedSpan,
@@ -11,6 +12,7 @@ import {
 } from '@zhihui/shared';
 import type { CameraRecord, StatusEvent, Store } from '../../store/types.js';
 import { isoAt } from '../time.js';
+import { validityByChannel } from '../summary.js';
 
 const DAY_MS = 86_400_000;
 
@@ -28,16 +30,18 @@ export async function channelOutages(
   limit = 200,
 ): Promise<{ items: ChannelOutage[]; total: number }> {
   const codes = new Set(descendantsOf(tree, code).map((r) => r.code));
-  const cameras = (await store.allCameras()).filter((c) => codes.has(c.region) && c.inService);
+  const cameras = (await store.allCameras()).filter((c) => codes.has(c.region));
   const from = Date.parse(period.from);
   const to = Date.parse(period.to);
   const at = Math.min(to, now);
   if (at <= from || cameras.length === 0) return { items: [], total: 0 };
   const ids = cameras.length <= 3000 ? cameras.map((c) => c.id) : undefined;
-  const [events, spans] = await Promise.all([
+  const [events, spans, service] = await Promise.all([
     store.statusEvents({ from: period.from, to: isoAt(Math.max(now, to) + DAY_MS), cameraIds: ids }),
     store.maintenanceHistory({ from: period.from, to: isoAt(at), cameraIds: ids }),
+    store.serviceHistory({ from: period.from, to: isoAt(at + 1), cameraIds: ids }),
   ]);
+  const validityOf = validityByChannel(service);
   const eventsOf = group(events, (e) => e.cameraId);
   const spansOf = new Map<string, ExcludedSpan[]>();
   for (const s of spans) {
@@ -47,7 +51,11 @@ export async function channelOutages(
   }
   const out: ChannelOutage[] = [];
   for (const c of cameras) {
-    const o = outageOf(c, eventsOf.get(c.id) ?? [], spansOf.get(c.id) ?? [], from, at);
+    // Only while valid and in service, as the summary counts it (#18.2).
+    const v = validityOf(c);
+    if (v.validFrom > at) continue;
+    const excluded = [...(spansOf.get(c.id) ?? []), ...notCountedSpans(v, c.inService, from, at)];
+    const o = outageOf(c, eventsOf.get(c.id) ?? [], excluded, from, at);
     if (o.downMs > 0) out.push(o);
   }
   out.sort((a, b) => b.downMs - a.downMs || a.id.localeCompare(b.id));

@@ -20,6 +20,7 @@ import type {
   CameraQuery,
   CameraRecord,
   ChannelRange,
+  ServiceChange,
   ClueQuery,
   CredentialRecord,
   DeliveryQuery,
@@ -44,6 +45,7 @@ import { decideStatus, type LateHook } from './apply.js';
 import { COPY_FROM_ROWS, copyCameraStates, copyStatusEvents, forgetStaging } from './copy.js';
 import { planLate, type HistoryStep } from '../late.js';
 import { isoAt } from '../isoAt.js';
+import { firstEventAt, seedValidFrom } from '../validity.js';
 
 /** A stored instant as the SQLite store renders it: the one formatter (isoAt). */
 export function isoShanghai(d: Date): string {
@@ -77,8 +79,9 @@ interface CameraRow {
   since: Date;
   last_seen: Date | null;
   maintenance: MaintenanceWindow | null;
+  valid_from: Date;
 }
-const CAMERA_COLS = 'id, name, region, lon, lat, in_service, status, reason, since, last_seen, maintenance';
+const CAMERA_COLS = 'id, name, region, lon, lat, in_service, status, reason, since, last_seen, maintenance, valid_from';
 const toCamera = (r: CameraRow): CameraRecord => ({
   id: r.id,
   name: r.name,
@@ -91,6 +94,7 @@ const toCamera = (r: CameraRow): CameraRecord => ({
   since: isoShanghai(r.since),
   lastSeen: isoOrNull(r.last_seen),
   maintenance: r.maintenance,
+  validFrom: isoShanghai(r.valid_from),
 });
 
 interface StatusEventRow {
@@ -466,14 +470,17 @@ class PostgresStore implements Store {
       if (!rows[0]!.empty) return;
       await this.#upsertRegions(c, data.regions);
       const cams = lastById(data.cameras);
+      const firstEvent = firstEventAt(data.statusEvents, data.maintenance);
+      const validFrom = new Map(cams.map((r) => [r.id, seedValidFrom(r, firstEvent.get(r.id))]));
       for (const part of chunks(cams, IMPORT_CHUNK)) {
         await c.query(
           `INSERT INTO cameras AS c (${CAMERA_COLS})
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::boolean[], $7::text[],
-             $8::text[], $9::timestamptz[], $10::timestamptz[], $11::jsonb[])
+             $8::text[], $9::timestamptz[], $10::timestamptz[], $11::jsonb[], $12::timestamptz[])
            ON CONFLICT (id) DO UPDATE SET name = excluded.name, region = excluded.region, lon = excluded.lon,
              lat = excluded.lat, in_service = excluded.in_service, status = excluded.status, reason = excluded.reason,
-             since = excluded.since, last_seen = excluded.last_seen, maintenance = excluded.maintenance`,
+             since = excluded.since, last_seen = excluded.last_seen, maintenance = excluded.maintenance,
+             valid_from = excluded.valid_from`,
           [
             part.map((r) => r.id),
             part.map((r) => r.name),
@@ -486,7 +493,13 @@ class PostgresStore implements Store {
             part.map((r) => t(r.since)),
             part.map((r) => tOrNull(r.lastSeen)),
             part.map((r) => (r.maintenance ? JSON.stringify(normWindow(r.maintenance)) : null)),
+            part.map((r) => new Date(validFrom.get(r.id)!)),
           ],
+        );
+        await c.query(
+          `INSERT INTO camera_service (camera_id, at, in_service, actor)
+           SELECT *, 'fixture' FROM unnest($1::text[], $2::timestamptz[], $3::boolean[])`,
+          [part.map((r) => r.id), part.map((r) => new Date(validFrom.get(r.id)!)), part.map((r) => r.inService)],
         );
       }
       // History has no ids: it is appended in time order so equal instants keep a stable order.
@@ -594,32 +607,67 @@ class PostgresStore implements Store {
     return rows.map((r) => r.doc);
   }
 
-  async upsertCameras(input: readonly CameraInput[], _actor: string, now: string): Promise<CameraRecord[]> {
+  async upsertCameras(input: readonly CameraInput[], actor: string, now: string): Promise<CameraRecord[]> {
     const rows = lastById(input);
     if (rows.length === 0) return [];
-    // A row without inService keeps the stored flag; a new channel is in service by default.
-    const { rows: out } = await this.#pool.query<CameraRow>(
-      `INSERT INTO cameras AS c (id, name, region, lon, lat, in_service, status, reason, since)
-       SELECT u.id, u.name, u.region, u.lon, u.lat, COALESCE(u.in_service, true), 'unknown', NULL, $7::timestamptz
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::boolean[])
-         AS u(id, name, region, lon, lat, in_service)
-       ON CONFLICT (id) DO UPDATE SET
-         name = excluded.name, region = excluded.region, lon = excluded.lon, lat = excluded.lat,
-         in_service = CASE WHEN excluded.id = ANY($8::text[]) THEN c.in_service ELSE excluded.in_service END
-       RETURNING ${CAMERA_COLS}`,
-      [
-        rows.map((r) => r.id),
-        rows.map((r) => r.name),
-        rows.map((r) => r.region),
-        rows.map((r) => r.lon),
-        rows.map((r) => r.lat),
-        rows.map((r) => r.inService ?? null),
-        t(now),
-        rows.filter((r) => r.inService === undefined).map((r) => r.id),
-      ],
+    const nowMs = Date.parse(now);
+    // A new channel is unknown since it became valid, never later than now (#18.2).
+    const validFrom = rows.map(
+      (r) => new Date(r.validFrom === undefined ? nowMs : Math.min(t(r.validFrom).getTime(), nowMs)),
     );
+    const out = await this.#tx(async (c) => {
+      const { rows: before } = await c.query<{ id: string; in_service: boolean }>(
+        'SELECT id, in_service FROM cameras WHERE id = ANY($1::text[]) FOR UPDATE',
+        [rows.map((r) => r.id)],
+      );
+      const was = new Map(before.map((r) => [r.id, r.in_service]));
+      // A row without inService keeps the stored flag; a new channel is in service by default.
+      const { rows: out } = await c.query<CameraRow>(
+        `INSERT INTO cameras AS c (id, name, region, lon, lat, in_service, status, reason, since, valid_from)
+         SELECT u.id, u.name, u.region, u.lon, u.lat, COALESCE(u.in_service, true), 'unknown', NULL, u.valid_from, u.valid_from
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::boolean[], $7::timestamptz[])
+           AS u(id, name, region, lon, lat, in_service, valid_from)
+         ON CONFLICT (id) DO UPDATE SET
+           name = excluded.name, region = excluded.region, lon = excluded.lon, lat = excluded.lat,
+           in_service = CASE WHEN excluded.id = ANY($8::text[]) THEN c.in_service ELSE excluded.in_service END
+         RETURNING ${CAMERA_COLS}`,
+        [
+          rows.map((r) => r.id),
+          rows.map((r) => r.name),
+          rows.map((r) => r.region),
+          rows.map((r) => r.lon),
+          rows.map((r) => r.lat),
+          rows.map((r) => r.inService ?? null),
+          validFrom,
+          rows.filter((r) => r.inService === undefined).map((r) => r.id),
+        ],
+      );
+      // The in-service flag's history: a new channel's first row, then every change.
+      const service = out.flatMap((r) => {
+        const old = was.get(r.id);
+        if (old === r.in_service) return [];
+        return [{ id: r.id, at: old === undefined ? r.valid_from : t(now), inService: r.in_service }];
+      });
+      if (service.length > 0)
+        await c.query(
+          `INSERT INTO camera_service (camera_id, at, in_service, actor)
+           SELECT u.*, $4::text FROM unnest($1::text[], $2::timestamptz[], $3::boolean[]) AS u`,
+          [service.map((x) => x.id), service.map((x) => x.at), service.map((x) => x.inService), actor],
+        );
+      return out;
+    });
     const byId = new Map(out.map((r) => [r.id, toCamera(r)]));
     return rows.map((r) => byId.get(r.id)!);
+  }
+
+  async serviceHistory(q: ChannelRange): Promise<ServiceChange[]> {
+    const { rows } = await this.#pool.query<{ camera_id: string; at: Date; in_service: boolean }>(
+      `SELECT camera_id, at, in_service FROM camera_service
+       WHERE at < $1::timestamptz AND ($2::text[] IS NULL OR camera_id = ANY($2::text[]))
+       ORDER BY camera_id, at, id`,
+      [t(q.to), q.cameraIds ?? null],
+    );
+    return rows.map((r) => ({ cameraId: r.camera_id, at: isoShanghai(r.at), inService: r.in_service }));
   }
 
   async setMaintenance(

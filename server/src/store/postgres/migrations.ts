@@ -261,6 +261,33 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'channel validity and in-service history',
+    // #18.2. Existing channels become valid at the earliest thing known of them: their first
+    // status change or maintenance window, or the start of their current status (a channel never
+    // reported: its creation). For a seeded store that is the seed's history, so past periods keep
+    // their figures. The flag's history before this is not known: the current flag from valid_from.
+    sql: `
+      ALTER TABLE cameras ADD COLUMN valid_from timestamptz;
+      UPDATE cameras c SET valid_from = LEAST(
+        c.since,
+        (SELECT min(e.at) FROM status_events e WHERE e.camera_id = c.id),
+        (SELECT min(m.from_at) FROM maintenance_spans m WHERE m.camera_id = c.id)
+      );
+      ALTER TABLE cameras ALTER COLUMN valid_from SET NOT NULL;
+      CREATE TABLE camera_service (
+        id bigserial PRIMARY KEY,
+        camera_id text NOT NULL,
+        at timestamptz NOT NULL,
+        in_service boolean NOT NULL,
+        actor text NOT NULL
+      );
+      CREATE INDEX camera_service_camera ON camera_service (camera_id, at);
+      INSERT INTO camera_service (camera_id, at, in_service, actor)
+        SELECT id, valid_from, in_service, 'migration' FROM cameras;
+    `,
+  },
 ];
 
 /** Any fixed number works; it only has to be the same in every process of a deployment. */

@@ -21,6 +21,7 @@ import type {
   CameraQuery,
   CameraRecord,
   ChannelRange,
+  ServiceChange,
   ClueQuery,
   CredentialRecord,
   DeliveryQuery,
@@ -38,6 +39,7 @@ import type {
 import { BAD_CURSOR } from '../types.js';
 import { applySqliteStatus } from './apply.js';
 import { camFromRow, ms, toRecord, type CamRow } from './rows.js';
+import { firstEventAt, seedValidFrom } from '../validity.js';
 import { MIGRATIONS } from './schema.js';
 import { sqlitePeople, type PeopleStore } from './people.js';
 import { sqliteAppeals, type AppealStore } from './appeals.js';
@@ -314,8 +316,8 @@ class SqliteStore implements Store {
 
   #writeCam(c: CamRow, actor: string, createdAt: number): void {
     this.#st(
-      `INSERT INTO cameras (id, name, region, lon, lat, in_service, status, reason, since, last_seen, m_reason, m_from, m_to, created_at, updated_by)
-       VALUES (@id, @name, @region, @lon, @lat, @in_service, @status, @reason, @since, @last_seen, @m_reason, @m_from, @m_to, @created_at, @actor)
+      `INSERT INTO cameras (id, name, region, lon, lat, in_service, status, reason, since, last_seen, m_reason, m_from, m_to, created_at, updated_by, valid_from)
+       VALUES (@id, @name, @region, @lon, @lat, @in_service, @status, @reason, @since, @last_seen, @m_reason, @m_from, @m_to, @created_at, @actor, @valid_from)
        ON CONFLICT(id) DO UPDATE SET name = excluded.name, region = excluded.region, lon = excluded.lon, lat = excluded.lat,
          in_service = excluded.in_service, status = excluded.status, reason = excluded.reason, since = excluded.since,
          last_seen = excluded.last_seen, m_reason = excluded.m_reason, m_from = excluded.m_from, m_to = excluded.m_to, updated_by = excluded.updated_by`,
@@ -335,37 +337,57 @@ class SqliteStore implements Store {
       m_to: c.mTo,
       created_at: createdAt,
       actor,
+      valid_from: c.validFrom,
     });
+  }
+
+  /** A row of the in-service flag's history (camera_service). */
+  #recordService(id: string, at: number, inService: boolean, actor: string): void {
+    this.#st('INSERT INTO camera_service (camera_id, at, in_service, actor) VALUES (?, ?, ?, ?)').run(
+      id,
+      at,
+      inService ? 1 : 0,
+      actor,
+    );
   }
 
   async upsertCameras(rows: readonly CameraInput[], actor: string, now: string): Promise<CameraRecord[]> {
     const cache = this.#cache();
     const nowMs = ms(now);
     const next: CamRow[] = [];
+    // The in-service flag's history: a new channel's first row, then every change.
+    const service: { id: string; at: number; inService: boolean }[] = [];
     for (const r of rows) {
       const cur = cache.get(r.id);
-      next.push(
-        cur
-          ? { ...cur, name: r.name, region: r.region, lon: r.lon, lat: r.lat, inService: r.inService ?? cur.inService }
-          : {
-              id: r.id,
-              name: r.name,
-              region: r.region,
-              lon: r.lon,
-              lat: r.lat,
-              inService: r.inService ?? true,
-              status: 'unknown',
-              reason: null,
-              since: nowMs,
-              lastSeen: null,
-              mReason: null,
-              mFrom: null,
-              mTo: null,
-            },
-      );
+      if (cur) {
+        const inService = r.inService ?? cur.inService;
+        if (inService !== cur.inService) service.push({ id: r.id, at: nowMs, inService });
+        next.push({ ...cur, name: r.name, region: r.region, lon: r.lon, lat: r.lat, inService });
+        continue;
+      }
+      // Unknown since it became valid; never valid later than now.
+      const validFrom = r.validFrom === undefined ? nowMs : Math.min(ms(r.validFrom), nowMs);
+      service.push({ id: r.id, at: validFrom, inService: r.inService ?? true });
+      next.push({
+        id: r.id,
+        name: r.name,
+        region: r.region,
+        lon: r.lon,
+        lat: r.lat,
+        inService: r.inService ?? true,
+        status: 'unknown',
+        reason: null,
+        since: validFrom,
+        lastSeen: null,
+        mReason: null,
+        mFrom: null,
+        mTo: null,
+        validFrom,
+      });
     }
     this.#db.transaction(() => {
       for (const c of next) this.#writeCam(c, actor, nowMs);
+      for (const x of service) this.#recordService(x.id, x.at, x.inService, actor);
     })();
     for (const c of next) cache.set(c.id, c);
     return next.map(toRecord);
@@ -400,6 +422,15 @@ class SqliteStore implements Store {
     })();
     for (const c of next) cache.set(c.id, c);
     return next.map(toRecord);
+  }
+
+  async serviceHistory(q: ChannelRange): Promise<ServiceChange[]> {
+    const { sql, params } = forChannels('SELECT camera_id, at, in_service FROM camera_service WHERE at < @to', q);
+    return (this.#st(sql + ' ORDER BY camera_id, at, seq').all(params) as Row[]).map((r) => ({
+      cameraId: r.camera_id as string,
+      at: isoAt(r.at as number),
+      inService: r.in_service === 1,
+    }));
   }
 
   async maintenanceHistory(q: ChannelRange): Promise<MaintenanceSpan[]> {
@@ -937,8 +968,10 @@ class SqliteStore implements Store {
   async importSeed(data: SeedData): Promise<void> {
     this.#db.transaction(() => {
       for (const r of data.regions) this.#upsertRegion(r);
+      const firstEvent = firstEventAt(data.statusEvents, data.maintenance);
       for (const c of data.cameras) {
         const since = ms(c.since);
+        const validFrom = seedValidFrom(c, firstEvent.get(c.id));
         this.#writeCam(
           {
             ...c,
@@ -947,10 +980,12 @@ class SqliteStore implements Store {
             mReason: c.maintenance?.reason ?? null,
             mFrom: msOrNull(c.maintenance?.from),
             mTo: msOrNull(c.maintenance?.to),
+            validFrom,
           },
           'fixture',
           since,
         );
+        this.#recordService(c.id, validFrom, c.inService, 'fixture');
       }
       const ev = this.#st(
         'INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?)',

@@ -19,6 +19,8 @@ export interface CamRow {
   mReason: string | null;
   mFrom: number | null;
   mTo: number | null;
+  /** Since when the channel counts (#18.2). */
+  validFrom: number;
 }
 
 /** An instant as the store keeps it (epoch ms); anything Date.parse cannot read is refused. */
@@ -44,6 +46,7 @@ export function toRecord(c: CamRow): CameraRecord {
       c.mReason !== null && c.mFrom !== null && c.mTo !== null
         ? { reason: c.mReason, from: isoAt(c.mFrom), to: isoAt(c.mTo) }
         : null,
+    validFrom: isoAt(c.validFrom),
   };
 }
 
@@ -62,5 +65,6 @@ export function camFromRow(r: Row): CamRow {
     mReason: (r.m_reason as string | null) ?? null,
     mFrom: (r.m_from as number | null) ?? null,
     mTo: (r.m_to as number | null) ?? null,
+    validFrom: (r.valid_from as number | null) ?? (r.created_at as number),
   };
 }

@@ -244,4 +244,26 @@ export const MIGRATIONS: readonly string[] = [
     doc TEXT NOT NULL
   );
   `,
+  // Channel validity (#18.2): since when a channel counts (valid_from), and the history of its
+  // in-service flag. Existing channels become valid at the earliest thing known of them: their
+  // first status change or maintenance window, or their creation — for a seeded store that is the
+  // seed's history, so past periods keep the figures they had. The flag's history before this
+  // migration is not known: the current flag is taken as held since valid_from.
+  `
+  ALTER TABLE cameras ADD COLUMN valid_from INTEGER;
+  UPDATE cameras SET valid_from = MIN(
+    created_at,
+    COALESCE((SELECT MIN(at) FROM status_events e WHERE e.camera_id = cameras.id), created_at),
+    COALESCE((SELECT MIN(from_at) FROM maintenance m WHERE m.camera_id = cameras.id), created_at)
+  );
+  CREATE TABLE camera_service (
+    seq INTEGER PRIMARY KEY,
+    camera_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    in_service INTEGER NOT NULL,
+    actor TEXT NOT NULL
+  );
+  CREATE INDEX camera_service_camera ON camera_service (camera_id, at);
+  INSERT INTO camera_service (camera_id, at, in_service, actor) SELECT id, valid_from, in_service, 'migration' FROM cameras;
+  `,
 ];
