@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Clue } from '@zhihui/shared';
 import {
   launchBrowser,
@@ -41,6 +41,14 @@ function addUser(dataDir: string, name: string, role: string, region: string | n
     env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', ZHIHUI_PASSWORD: PW, LOGIN_MAX_FAILURES: '3' },
     stdio: 'pipe',
   });
+}
+
+/** Signs `name` in on the login page `p` shows, and waits for the desk to be live. */
+async function signInToDesk(p: Page, name: string): Promise<void> {
+  await p.fill('input[name=name]', name);
+  await p.fill('input[name=password]', PW);
+  await p.click('button[type=submit]');
+  await p.waitForSelector('[data-testid=desk][data-link=live]', { timeout: 60_000 });
 }
 
 describe.skipIf(why !== null)('the duty desk in Chromium', () => {
@@ -210,10 +218,7 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
 
       const desk = await openPage(browser, `${server.url}/login?next=/desk/${TOWN}`, { width: 1920, height: 1080 });
       const p = desk.page;
-      await p.fill('input[name=name]', '王值班');
-      await p.fill('input[name=password]', PW);
-      await p.click('button[type=submit]');
-      await p.waitForSelector('[data-testid=desk][data-link=live]', { timeout: 60_000 });
+      await signInToDesk(p, '王值班');
       await p.keyboard.press('n');
       await p.waitForSelector(`select[name=gridReport] option[value="${reportId}"]`, { state: 'attached' });
       // Newest first: the report just filed heads the list; the other township's is not there.
@@ -262,10 +267,7 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
     async () => {
       const desk = await openPage(browser, `${server.url}/login?next=/desk/${TOWN}`, { width: 1920, height: 1080 });
       const p = desk.page;
-      await p.fill('input[name=name]', '王值班');
-      await p.fill('input[name=password]', PW);
-      await p.click('button[type=submit]');
-      await p.waitForSelector('[data-testid=desk][data-link=live]', { timeout: 60_000 });
+      await signInToDesk(p, '王值班');
       const before = (await server.get<{ items: Clue[] }>(`/api/v1/clues?region=${TOWN}&limit=500`)).items.length;
       await p.keyboard.press('n');
       await p.waitForSelector('[data-testid=clue-form]');
