@@ -87,7 +87,12 @@ export function ingestContext(deps: IngestDeps, liveness: Liveness): IngestConte
       if (inputs.length === 0) return 0;
       const { changed, events, retracted } = await store.applyStatus(inputs);
       liveness.seen(inputs);
-      for (const e of events) inc('zhihui_status_changes_total', { to: e.to });
+      if (deps.metrics) {
+        // Counted per target status, not per event: a batch of thousands is a handful of increments.
+        const byTo = new Map<string, number>();
+        for (const e of events) byTo.set(e.to, (byTo.get(e.to) ?? 0) + 1);
+        for (const [to, n] of byTo) inc('zhihui_status_changes_total', { to }, n);
+      }
       // A late report may take stored changes back: the live state counts them out again.
       if (changed.length > 0 || events.length > 0)
         bus.emit('cameras', { cameras: changed, events, ...(retracted.length > 0 ? { retracted } : {}) });

@@ -24,15 +24,46 @@ const stepOf = (r: Row): HistoryStep => ({
   reason: (r.reason as CameraReason | null) ?? null,
 });
 
+/** Rows per multi-row statement: fewer calls into SQLite, well under its limit of bound values. */
+const CHUNK = 64;
+const EVENT_COLS = '(camera_id, from_status, to_status, reason, at, actor)';
+const insertEvents = (rows: number) =>
+  `INSERT INTO status_events ${EVENT_COLS} VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`;
+/** A changed channel's whole state, for `rows` channels at once. */
+const updateStates = (rows: number) =>
+  `UPDATE cameras SET status = v.column2, reason = v.column3, since = v.column4, last_seen = v.column5
+   FROM (VALUES ${Array(rows).fill('(?, ?, ?, ?, ?)').join(', ')}) AS v WHERE cameras.id = v.column1`;
+/** Only the last sign of life of a channel whose state stands, for `rows` channels at once. */
+const updateSeen = (rows: number) =>
+  `UPDATE cameras SET last_seen = v.column2
+   FROM (VALUES ${Array(rows).fill('(?, ?)').join(', ')}) AS v WHERE cameras.id = v.column1`;
+
+/** Runs `sql(rows)` over flat parameters, `width` per row, CHUNK rows per statement. */
+function runChunked(st: Prepare, sql: (rows: number) => string, width: number, params: unknown[]): void {
+  const rows = params.length / width;
+  const step = CHUNK * width;
+  const whole = rows - (rows % CHUNK);
+  if (whole > 0) {
+    const s = st(sql(CHUNK));
+    for (let i = 0; i < whole * width; i += step) s.run(params.slice(i, i + step));
+  }
+  if (rows > whole) st(sql(rows - whole)).run(params.slice(whole * width));
+}
+
 /**
  * One batch of status reports inside one transaction: the channels it moved (copies of the
- * cached rows, so the cache changes only after the commit), and the history it wrote.
+ * cached rows, so the cache changes only after the commit), and the history it wrote. The
+ * common report (not older than the channel's since) needs no reads: the cached row decides it,
+ * and its event waits in a buffer written many rows per statement. A late report reads the
+ * history around it, so the buffer is written first and it sees this batch's earlier events.
  */
 class StatusBatch {
   readonly pending = new Map<string, CamRow>();
   readonly changedIds = new Set<string>();
   readonly events: StatusEvent[] = [];
   readonly retracted: StatusEvent[] = [];
+  /** Parameters of the events not written yet, six per event. */
+  #unwritten: unknown[] = [];
   readonly #st: Prepare;
   readonly #cache: ReadonlyMap<string, CamRow>;
 
@@ -41,21 +72,25 @@ class StatusBatch {
     this.#cache = cache;
   }
 
-  /** Inserted as they arise, so a late report later in the same batch sees the ones before it. */
   #append(e: StatusEvent, at: number): void {
-    this.#st(
-      'INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(e.cameraId, e.from, e.to, e.reason, at, e.actor);
+    this.#unwritten.push(e.cameraId, e.from, e.to, e.reason, at, e.actor);
     this.events.push(e);
   }
 
+  /** Writes the buffered events, in order (their seq keeps the order they arose in). */
+  writeEvents(): void {
+    if (this.#unwritten.length === 0) return;
+    runChunked(this.#st, insertEvents, 6, this.#unwritten);
+    this.#unwritten = [];
+  }
+
   apply(r: StatusInput): void {
-    const cur = this.pending.get(r.cameraId) ?? this.#cache.get(r.cameraId);
+    let row = this.pending.get(r.cameraId);
+    const cur = row ?? this.#cache.get(r.cameraId);
     if (!cur) return; // the ingest checked ids; a channel cannot disappear, so this is only a guard
     const at = ms(r.at);
     const heard = r.heard !== false;
     if (!heard && ((cur.lastSeen !== null && cur.lastSeen >= at) || at < cur.since)) return;
-    let row = this.pending.get(r.cameraId);
     if (!row) {
       row = { ...cur };
       this.pending.set(r.cameraId, row);
@@ -84,6 +119,7 @@ class StatusBatch {
 
   /** A late report: the current state stands, the history learns what was true back then. */
   #late(r: StatusInput, row: CamRow, at: number, reason: CameraReason | null): void {
+    this.writeEvents();
     const prev = this.#st(
       'SELECT from_status, to_status, reason FROM status_events WHERE camera_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1',
     ).get(r.cameraId, at) as Row | undefined;
@@ -122,12 +158,14 @@ class StatusBatch {
 
   /** Writes every moved channel: its whole state when it changed, else only its last sign of life. */
   writeChannels(): void {
-    const full = this.#st('UPDATE cameras SET status = ?, reason = ?, since = ?, last_seen = ? WHERE id = ?');
-    const seen = this.#st('UPDATE cameras SET last_seen = ? WHERE id = ?');
+    const states: unknown[] = [];
+    const seen: unknown[] = [];
     for (const row of this.pending.values()) {
-      if (this.changedIds.has(row.id)) full.run(row.status, row.reason, row.since, row.lastSeen, row.id);
-      else seen.run(row.lastSeen, row.id);
+      if (this.changedIds.has(row.id)) states.push(row.id, row.status, row.reason, row.since, row.lastSeen);
+      else seen.push(row.id, row.lastSeen);
     }
+    if (states.length > 0) runChunked(this.#st, updateStates, 5, states);
+    if (seen.length > 0) runChunked(this.#st, updateSeen, 2, seen);
   }
 }
 
@@ -145,6 +183,7 @@ export function applySqliteStatus(
   const batch = db.transaction(() => {
     const b = new StatusBatch(st, cache);
     for (const r of reports) b.apply(r);
+    b.writeEvents();
     b.writeChannels();
     return b;
   })();

@@ -31,6 +31,7 @@ export const ms = (iso: string): number => {
 };
 
 export function toRecord(c: CamRow): CameraRecord {
+  const since = isoAt(c.since);
   return {
     id: c.id,
     name: c.name,
@@ -40,8 +41,9 @@ export function toRecord(c: CamRow): CameraRecord {
     inService: c.inService,
     status: c.status,
     reason: c.reason,
-    since: isoAt(c.since),
-    lastSeen: c.lastSeen === null ? null : isoAt(c.lastSeen),
+    since,
+    // A change heard just now starts its state at its last sign of life: one string for both.
+    lastSeen: c.lastSeen === null ? null : c.lastSeen === c.since ? since : isoAt(c.lastSeen),
     maintenance:
       c.mReason !== null && c.mFrom !== null && c.mTo !== null
         ? { reason: c.mReason, from: isoAt(c.mFrom), to: isoAt(c.mTo) }
