@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { FlushPacer } from './flushPacer.js';
+import { FlushPacer, LoopLoad } from './flushPacer.js';
 
 /** A pacer whose flush takes `cost` ms of the fake clock and records when it ran. */
-function pacer(cost: () => number, opts: { maxMs?: number; minGapMs?: number; sends?: () => boolean } = {}) {
+function pacer(
+  cost: () => number,
+  opts: { maxMs?: number; minGapMs?: number; sends?: () => boolean; otherLoad?: number } = {},
+) {
   const runs: number[] = [];
   const p = new FlushPacer(
     () => {
@@ -10,7 +13,14 @@ function pacer(cost: () => number, opts: { maxMs?: number; minGapMs?: number; se
       vi.setSystemTime(Date.now() + cost());
       return opts.sends?.() ?? true;
     },
-    { maxMs: opts.maxMs ?? 150, minGapMs: opts.minGapMs ?? 10, share: 0.1, now: () => Date.now() },
+    {
+      maxMs: opts.maxMs ?? 150,
+      minGapMs: opts.minGapMs ?? 10,
+      share: 0.1,
+      // A loop fully taken by other work unless told otherwise: flushing gets only its share.
+      otherLoad: () => opts.otherLoad ?? 1,
+      now: () => Date.now(),
+    },
   );
   return { p, runs };
 }
@@ -89,5 +99,48 @@ describe('FlushPacer', () => {
     p.stop();
     vi.advanceTimersByTime(1000);
     expect(runs).toHaveLength(2);
+  });
+
+  test('a loop with time to spare lends it to flushing: the gap shrinks to cost / (1 - other load - 0.3)', () => {
+    const idle = pacer(() => 35, { otherLoad: 0 });
+    idle.p.notify();
+    vi.advanceTimersToNextTimer();
+    expect(idle.p.share()).toBeCloseTo(0.7, 5);
+    expect(idle.p.gap()).toBeCloseTo(50, 5);
+    // Half the loop busy elsewhere: flushing may take a fifth of it (twice the floor of 0.1), and
+    // 35 / 0.2 = 175 ms is more than the longest window.
+    const half = pacer(() => 35, { otherLoad: 0.5 });
+    half.p.notify();
+    vi.advanceTimersToNextTimer();
+    expect(half.p.share()).toBeCloseTo(0.2, 5);
+    expect(half.p.gap()).toBe(150);
+    const busy = pacer(() => 10, { otherLoad: 0.5 });
+    busy.p.notify();
+    vi.advanceTimersToNextTimer();
+    expect(busy.p.gap()).toBeCloseTo(50, 5);
+  });
+});
+
+describe('LoopLoad', () => {
+  const spin = (ms: number) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+  };
+
+  test('counts the loop busy with other work, not the time flushes took', async () => {
+    const load = new LoopLoad();
+    spin(600);
+    load.flushed(0);
+    // Busy all the window with other work: smoothed from 0 by half, so about 0.5.
+    expect(load.other()).toBeGreaterThan(0.35);
+    const busyOther = load.other();
+    spin(600);
+    // The same busy window, all of it flushing: nothing left for others.
+    load.flushed(600);
+    expect(load.other()).toBeLessThan(busyOther);
+    const afterFlush = load.other();
+    await new Promise((r) => setTimeout(r, 600));
+    load.flushed(0);
+    expect(load.other()).toBeLessThanOrEqual(afterFlush);
   });
 });
