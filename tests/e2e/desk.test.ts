@@ -362,6 +362,7 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
       await p.fill('input[name=dueAt]', '2099-01-05T18:00');
       await p.click('[data-testid=step-form] button[type=submit]');
       await expect.poll(() => p.textContent('[data-testid=step-error]')).toMatch(/不能从“无效”转为“派发”/);
+      await p.waitForSelector('[data-testid=clue-detail][data-status=invalid]');
       expect(await server.get<Clue>(`/api/v1/clues/${id}`)).toMatchObject({ status: 'invalid', assignee: null });
       if (process.env.DESK_SHOTS)
         await p.screenshot({ path: path.join(process.env.DESK_SHOTS, 'desk-dispatch-409.png') });

@@ -70,14 +70,19 @@ export function ClueDetail(props: {
     } catch (err) {
       if (err instanceof DeskError) {
         setFields(err.fields);
-        if (err.status === 409)
+        if (err.status === 409) {
           setError(
             dt('badTransition', {
               from: label('status', conflictFrom(err.details) ?? clue.status),
               to: label('status', body.status),
             }) + `(${err.message})`,
           );
-        else if (Object.keys(err.fields).length === 0) setError(err.message);
+          // The clue moved on elsewhere: show where it is now, without waiting for the live update.
+          deskApi.clue(clue.id).then(
+            ({ history: _history, ...now }) => props.onChanged(now),
+            () => undefined,
+          );
+        } else if (Object.keys(err.fields).length === 0) setError(err.message);
       } else setError(String(err));
     } finally {
       setBusy(false);
