@@ -1,4 +1,11 @@
-import { ErrorCode, StatusReportSchema, inMaintenance, type BatchResult, type RejectedItem } from '@zhihui/shared';
+import {
+  ErrorCode,
+  StatusReportSchema,
+  inMaintenance,
+  msAt,
+  type BatchResult,
+  type RejectedItem,
+} from '@zhihui/shared';
 import type { StatusInput } from '../../store/types.js';
 import { reaches, type RegionRoot } from '../reach.js';
 import { MAX_FUTURE_MS, isoAt } from '../time.js';
@@ -32,7 +39,7 @@ export function statusIngest(ctx: IngestContext) {
         ctx.reject('status', rejected, index, ErrorCode.validation, `reports/${index}/${e.field}: ${e.message}`);
         return;
       }
-      const t = r.value.at !== undefined ? Date.parse(r.value.at) : now;
+      const t = r.value.at !== undefined ? msAt(r.value.at) : now;
       if (t > now + MAX_FUTURE_MS) {
         ctx.reject(
           'status',
@@ -88,7 +95,7 @@ export function statusIngest(ctx: IngestContext) {
           ErrorCode.forbidden,
           outside(`reports/${c.index}/cameraId`, cam.region),
         );
-      else if (cam.validFrom !== undefined && c.t < Date.parse(cam.validFrom))
+      else if (cam.validFrom !== undefined && c.t < msAt(cam.validFrom))
         // Before the channel existed there is nothing to report: such a report would put it in
         // periods it was not part of (#18.2). The record comes from the lookup above: no extra read.
         ctx.reject(

@@ -1,4 +1,4 @@
-import type { CameraStatus } from '@zhihui/shared';
+import { msAt, type CameraStatus } from '@zhihui/shared';
 import { betweenLate, takeBack } from '../late.js';
 import type { CameraRecord, StatusEvent, StatusInput } from '../types.js';
 
@@ -37,6 +37,35 @@ export type LateHook = (
   unwritten: readonly StatusEvent[],
 ) => Promise<LateFiled | null>;
 
+/** A channel's record in this batch with its since and last-seen as epoch ms. */
+interface Times {
+  rec: CameraRecord;
+  since: number;
+  lastSeen: number | null;
+}
+
+function instant(iso: string): number {
+  const t = msAt(iso);
+  if (!Number.isFinite(t)) throw new RangeError(`not a time: ${iso}`);
+  return t;
+}
+
+/** The times of a channel, read on its first report in the batch; undefined for an unknown channel. */
+function timesOf(
+  seen: Map<string, Times>,
+  state: ReadonlyMap<string, CameraRecord>,
+  current: ReadonlyMap<string, CameraRecord>,
+  id: string,
+): Times | undefined {
+  let t = seen.get(id);
+  if (t) return t;
+  const rec = state.get(id) ?? current.get(id);
+  if (!rec) return undefined;
+  t = { rec, since: instant(rec.since), lastSeen: rec.lastSeen === null ? null : instant(rec.lastSeen) };
+  seen.set(id, t);
+  return t;
+}
+
 /**
  * Applies reports in order to copies of `current`, with the same rules as the SQLite store:
  * a repeat of the current state is a heartbeat; a report older than `since` cannot change the
@@ -51,22 +80,27 @@ export async function decideStatus(
   late: LateHook,
 ): Promise<StatusDecision> {
   const state = new Map<string, CameraRecord>();
+  /** Each channel looked at, its times read once (records keep them as ISO strings). */
+  const seen = new Map<string, Times>();
   const changedIds = new Set<string>();
   const events: StatusEvent[] = [];
   const retracted: StatusEvent[] = [];
   let written = 0;
   for (const r of reports) {
-    const cur = state.get(r.cameraId) ?? current.get(r.cameraId);
-    if (!cur) continue;
-    const at = Date.parse(r.at);
-    if (!Number.isFinite(at)) throw new RangeError(`not a time: ${r.at}`);
+    const times = timesOf(seen, state, current, r.cameraId);
+    if (!times) continue;
+    const at = instant(r.at);
     const heard = r.heard !== false;
-    const since = Date.parse(cur.since);
-    if (!heard && ((cur.lastSeen !== null && Date.parse(cur.lastSeen) >= at) || at < since)) continue;
-    const row = { ...cur };
-    state.set(row.id, row);
+    if (!heard && ((times.lastSeen !== null && times.lastSeen >= at) || at < times.since)) continue;
+    let row = state.get(r.cameraId);
+    if (!row) state.set(r.cameraId, (row = { ...times.rec }));
+    times.rec = row;
+    const since = times.since;
     const fresh = heard && row.lastSeen === null && row.status === 'unknown';
-    if (heard && (row.lastSeen === null || at > Date.parse(row.lastSeen))) row.lastSeen = r.at;
+    if (heard && (times.lastSeen === null || at > times.lastSeen)) {
+      row.lastSeen = r.at;
+      times.lastSeen = at;
+    }
     const reason = r.status === 'online' ? null : r.reason;
     if (at < since && !fresh) {
       const filed = await late({ ...r, reason }, row.status, events.slice(written));
@@ -78,8 +112,9 @@ export async function decideStatus(
           // (`written` is recounted from `events` below, so it needs no adjusting here).
           takeBack(events, retracted, filed.retracted);
           // The dropped change was what started the current state: it now holds since the report.
-          if (!filed.rechained && Date.parse(filed.retracted.at) === since) {
+          if (!filed.rechained && instant(filed.retracted.at) === since) {
             row.since = r.at;
+            times.since = at;
             changedIds.add(row.id);
           }
         }
@@ -87,14 +122,7 @@ export async function decideStatus(
       written = events.length;
       continue;
     }
-    const between = betweenLate(
-      row,
-      row.lastSeen === null ? null : Date.parse(row.lastSeen),
-      at,
-      r.status,
-      reason,
-      heard && !fresh,
-    );
+    const between = betweenLate(row, times.lastSeen, at, r.status, reason, heard && !fresh);
     if (between !== null) {
       // Older than the latest observation: true then, but not now (see betweenLate).
       events.push({ cameraId: r.cameraId, from: row.status, to: r.status, reason, at: r.at, actor: r.actor });
@@ -107,6 +135,7 @@ export async function decideStatus(
         actor: r.actor,
       });
       row.since = row.lastSeen!;
+      times.since = between;
       changedIds.add(row.id);
       continue;
     }
@@ -115,6 +144,7 @@ export async function decideStatus(
       row.status = r.status;
       row.reason = reason;
       row.since = r.at;
+      times.since = at;
       changedIds.add(row.id);
     }
   }

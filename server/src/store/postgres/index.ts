@@ -12,7 +12,7 @@ import type {
   Page,
   Region,
 } from '@zhihui/shared';
-import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
+import { OPEN_CLUE_STATUSES, msAt } from '@zhihui/shared';
 import type {
   AuditEntry,
   AuditQuery,
@@ -55,7 +55,7 @@ const isoOrNull = (d: Date | null): string | null => (d ? isoShanghai(d) : null)
 
 /** Parses an ISO time on our side, as the SQLite store does: millisecond precision, bad input throws. */
 function t(iso: string): Date {
-  const ms = Date.parse(iso);
+  const ms = msAt(iso);
   if (!Number.isFinite(ms)) throw new RangeError(`not a time: ${iso}`);
   return new Date(ms);
 }
@@ -833,14 +833,16 @@ class PostgresStore implements Store {
       const shown = new Map<string, string>();
       const sh = (iso: string): string => {
         let s = shown.get(iso);
-        if (s === undefined) shown.set(iso, (s = isoShanghai(new Date(iso))));
+        if (s === undefined) shown.set(iso, (s = isoAt(msAt(iso))));
         return s;
       };
-      return {
-        changed: changed.map((r) => ({ ...r, since: sh(r.since), lastSeen: r.lastSeen && sh(r.lastSeen) })),
-        events: events.map((e) => ({ ...e, at: sh(e.at) })),
-        retracted,
-      };
+      // decideStatus made these records and events for this batch alone: they are rendered in place.
+      for (const r of changed) {
+        r.since = sh(r.since);
+        if (r.lastSeen !== null) r.lastSeen = sh(r.lastSeen);
+      }
+      for (const e of events) e.at = sh(e.at);
+      return { changed, events, retracted };
     }).catch((err: unknown) => {
       if (bulk) forgetStaging(bulk);
       throw err;

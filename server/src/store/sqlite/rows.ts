@@ -1,4 +1,4 @@
-import type { CameraReason, CameraStatus } from '@zhihui/shared';
+import { msAt, type CameraReason, type CameraStatus } from '@zhihui/shared';
 import { isoAt } from '../isoAt.js';
 import type { CameraRecord } from '../types.js';
 
@@ -25,7 +25,7 @@ export interface CamRow {
 
 /** An instant as the store keeps it (epoch ms); anything Date.parse cannot read is refused. */
 export const ms = (iso: string): number => {
-  const t = Date.parse(iso);
+  const t = msAt(iso);
   if (!Number.isFinite(t)) throw new RangeError(`not a time: ${iso}`);
   return t;
 };
