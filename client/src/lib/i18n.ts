@@ -114,6 +114,7 @@ const zh = {
   'tile.why.stalled': '画面中断',
   'video.sourceDown': '状态未知(平台离线)',
   'video.sourceDownNote': '不计入运行率',
+  'video.todayRate': '今日时长运行率',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -230,6 +231,7 @@ const en: Record<MessageKey, string> = {
   'tile.why.stalled': 'the picture stopped',
   'video.sourceDown': 'Unknown (platform down)',
   'video.sourceDownNote': 'not counted in the rate',
+  'video.todayRate': 'Uptime today',
 };
 
 const CATALOGUE: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };

@@ -1,8 +1,10 @@
 import { countedChannels, formatRate } from '@zhihui/shared';
+import { useNow } from '../../lib/clock';
 import { t } from '../../lib/i18n';
+import { todayRateAt } from './todayRate';
 import { FitText } from '../../ui/FitText';
 import { Panel } from '../../ui/Panel';
-import { rateBandKey } from '../../lib/rateBands';
+import { rateBandKey, rateColor } from '../../lib/rateBands';
 import type { SectionProps } from '../../lib/section';
 
 /** 公共视频: the operational rate as the wall's headline figure, with the counts behind it. */
@@ -10,6 +12,8 @@ export function VideoOverviewPanel(p: SectionProps) {
   const c = p.snapshot.figures.today.cameras;
   const counted = countedChannels(c);
   const pct = c.operationalRate === null ? 0 : c.operationalRate * 100;
+  const now = useNow();
+  const today = todayRateAt(p.snapshot, p.currentAt, now, p.stale);
   return (
     <Panel
       title={t('panel.video')}
@@ -31,13 +35,23 @@ export function VideoOverviewPanel(p: SectionProps) {
           </div>
         </div>
         <div className="video__counts">
+          <div className="stat stat--today" data-testid="today-rate">
+            <span className="stat__label" title={t('video.todayRate')}>
+              {t('video.todayRate')}
+            </span>
+            <b className="stat__value" style={{ color: rateColor(today) }}>
+              {formatRate(today)}
+            </b>
+          </div>
           <Stat cls="online" label={t('video.online')} value={c.online} />
           <Stat cls="offline" label={t('video.offline')} value={c.offline} />
           {/* 失联 are the merely silent; those behind a platform that is down are shown apart, not counted (#11). */}
           <Stat cls="unknown" label={t('video.unknown')} value={c.unknown - c.sourceDown} />
           <Stat cls="maint" label={t('video.maintenance')} value={c.maintenance} />
           <div className="stat stat--srcdown" data-testid="source-down">
-            <span className="stat__label">{t('video.sourceDown')}</span>
+            <span className="stat__label" title={t('video.sourceDown')}>
+              {t('video.sourceDown')}
+            </span>
             <b className="stat__value">{c.sourceDown.toLocaleString('en-US')}</b>
           </div>
         </div>

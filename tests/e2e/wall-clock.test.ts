@@ -1,0 +1,88 @@
+// #18.6 on screen: the wall shows today's time-weighted rate (今日时长运行率) and moves it on its own
+// clock between deltas. The browser's clock is moved forward (Playwright's clock: Date jumps,
+// timers do not fire, so the live link stays up) and the figure shown must follow what the
+// summary API's parts imply for the later instant, recomputed here, floored like every rate.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { formatRate, type RegionSummary } from '@zhihui/shared';
+import { launchBrowser, missingBuild, startServer, waitForWall, type ServerHandle } from './harness.js';
+
+const why = missingBuild('e2e: the wall clock');
+if (why) console.warn(`[e2e wall clock] skipped: ${why}`);
+const REGION = '130111103'; // 冶河镇
+
+const pct = (text: string | null) => Number((text ?? '').replace('%', ''));
+
+describe.skipIf(why !== null)("today's time-weighted rate on the wall follows the clock", () => {
+  let server: ServerHandle;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startServer({ simulator: false });
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  test('shown as the API has it, then carried forward as the parts imply', { timeout: 240_000 }, async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1920, height: 1080 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    try {
+      const page = await context.newPage();
+      await page.clock.install();
+      await page.goto(`${server.url}/wall/${REGION}`, { waitUntil: 'domcontentloaded' });
+      await waitForWall(page);
+      const shown = page.getByTestId('today-rate').locator('b');
+      await expect(page.getByTestId('today-rate').textContent()).resolves.toContain('今日时长运行率');
+
+      // A hundred channels go down now, so the present rate is far from the day's so far and
+      // hours of it must show.
+      const before = await page.getByTestId('operational-rate').textContent();
+      const online = await server.get<{ items: { id: string }[] }>(
+        `/api/v1/regions/${REGION}/cameras?status=online&limit=100`,
+      );
+      const down = await server.send('POST', '/api/v1/cameras/status', {
+        reports: online.items.map((x) => ({ cameraId: x.id, status: 'offline', reason: 'network' })),
+      });
+      expect(down.status).toBe(200);
+      await page.waitForFunction(
+        (b) => document.querySelector('[data-testid="operational-rate"]')?.textContent !== b,
+        before,
+      );
+      const wall = page.getByTestId('wall');
+      const period = {
+        from: (await wall.getAttribute('data-today-from'))!,
+        to: (await wall.getAttribute('data-today-to'))!,
+      };
+      const q = `from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`;
+      const apiAt = Date.now();
+      const c = (await server.get<RegionSummary>(`/api/v1/regions/${REGION}/summary?${q}`)).cameras;
+      // Read within a second or two of the wall: equal at one decimal, or one step apart at a boundary.
+      expect(Math.abs(pct(await shown.textContent()) - pct(formatRate(c.timeWeightedRate)))).toBeLessThanOrEqual(0.1);
+
+      // Hours later by the wall's clock, still today; nothing changed meanwhile (simulator off).
+      const dt = Math.min(8 * 3_600_000, Date.parse(period.to) - apiAt - 15 * 60_000);
+      expect(dt).toBeGreaterThan(3_600_000);
+      await page.clock.setSystemTime(new Date((await page.evaluate(() => Date.now())) + dt));
+      const N = c.inService - c.maintenance - c.sourceDown;
+      const want = (c.onlineMs + c.online * dt) / (c.countedMs + N * dt);
+      await page
+        .waitForFunction(
+          ([sel, text]) => document.querySelector(sel)?.textContent === text,
+          ['[data-testid="today-rate"] b', formatRate(want)] as const,
+          { timeout: 10_000 },
+        )
+        .catch(() => undefined);
+      expect(Math.abs(pct(await shown.textContent()) - pct(formatRate(want)))).toBeLessThanOrEqual(0.1);
+      // It moved, by more than a rounding step.
+      expect(pct(formatRate(c.timeWeightedRate)) - pct(await shown.textContent())).toBeGreaterThan(1);
+      await expect(wall.getAttribute('data-link')).resolves.toBe('live');
+    } finally {
+      await context.close();
+    }
+  });
+});
