@@ -348,6 +348,34 @@ describe('report', () => {
     expect(html).not.toMatch(/https?:\/\//); // self-contained: nothing fetched when printed
   });
 
+  test('one name per figure: the report and the ranking CSV call each figure the same', async () => {
+    const html = (await app.inject(`/api/v1/regions/130111/report.html?${Q}`)).body;
+    const header = parseCsv((await app.inject(`/api/v1/regions/130111/ranking.csv?${Q}`)).body)[0]!.split(',');
+    // The names chosen in #16 (one wording each), written out here rather than read from the code.
+    for (const name of [
+      '运行率(时间加权)',
+      '离线及失联',
+      '状态未知(平台离线)',
+      '修复',
+      '新增故障',
+      '受理线索',
+      '办结线索',
+      '超期未办',
+      '办结率',
+      '调解成功率',
+      '说事儿解决',
+      '网格上报',
+    ]) {
+      expect(header).toContain(name);
+      // The report adds the unit inside the parentheses: 状态未知(平台离线,路).
+      expect(html).toContain(name.replace(/\)$/, ''));
+    }
+    // The old variants are gone from both.
+    for (const old of ['超期线索数', '离线通道数', '修复通道数', '超期线索,', '期末离线及失联通道']) {
+      expect(header.join(',') + html).not.toContain(old);
+    }
+  });
+
   test.skipIf(skipWithoutBrowser('report.pdf', { pdf: true }))(
     'report.pdf: an A4 PDF whose text holds the title and the figures',
     async () => {

@@ -74,7 +74,7 @@ describe('notifications API', () => {
       `昨日运行率(时间加权)${floor1(sy.cameras.timeWeightedRate)},较前日 ${pts(sy.cameras.timeWeightedRate, sp.cameras.timeWeightedRate)} 个百分点`,
     );
     expect(m.lines[1]).toContain(
-      `当前运行率 ${floor1(now.cameras.operationalRate)}(在线 ${now.cameras.online} / 应计 ${now.cameras.inService - now.cameras.maintenance} 路`,
+      `当前运行率 ${floor1(now.cameras.operationalRate)}(在线 ${now.cameras.online} / 应计 ${now.cameras.inService - now.cameras.maintenance - now.cameras.sourceDown} 路`,
     );
     expect(m.lines[2]).toBe(`昨日修复 ${sy.cameras.repaired} 路,新增故障 ${sy.cameras.newlyFailed} 路`);
     expect(m.title).toMatch(/^视频运行日报 · 栾城区 · \d+月\d+日$/);

@@ -15,7 +15,7 @@ import type { LiveService } from '../live/service.js';
 import type { Store } from '../store/types.js';
 import type { Message } from './message.js';
 import type { Rule } from './rules.js';
-import { categoryZh, downLine, durationZh, pointsChange, shortTime } from './texts.js';
+import { categoryZh, countsZh, downLine, durationZh, pointsChange, shortTime } from './texts.js';
 
 export interface DigestDeps {
   store: Store;
@@ -70,9 +70,7 @@ export async function dailyDigest(d: DigestDeps, r: Rule, now: number): Promise<
   const live = d.live?.has(r.region) ? d.live : null;
   if (live) {
     const c = live.figures(r.region).today.cameras;
-    lines.push(
-      `当前运行率 ${formatRate(c.operationalRate)}(在线 ${c.online} / 应计 ${c.inService - c.maintenance} 路,离线 ${c.offline} 路,失联 ${c.unknown} 路)`,
-    );
+    lines.push(`当前运行率 ${formatRate(c.operationalRate)}(${countsZh(c)})`);
   }
   lines.push(`昨日修复 ${y.cameras.repaired} 路,新增故障 ${y.cameras.newlyFailed} 路`);
   const lagging = y.children

@@ -15,7 +15,7 @@ import type { SourceHealthEvent } from '../bus.js';
 import type { NotifyRuleConfig } from '../config/sections/notifications.js';
 import type { LiveService } from '../live/service.js';
 import type { Message } from './message.js';
-import { categoryZh, downLine, durationZh, shortTime, sourceZh, statusZh } from './texts.js';
+import { categoryZh, countsZh, downLine, durationZh, shortTime, sourceZh, statusZh } from './texts.js';
 import { AlertTracker, type AlertPhase, type ObserveOptions } from './tracker.js';
 
 /** A rule in force: from the config file or the admin API, with its id. */
@@ -197,7 +197,7 @@ export class AlertEngine {
     const down = cams.offline + cams.unknown - covered;
     const rec = this.tracker.get(`${r.id}|township:${t.code}`);
     const lasted = rec?.firedAt ? durationZh(now - rec.firedAt) : null;
-    const rateLine = `运行率 ${formatRate(cams.operationalRate)}(在线 ${cams.online} / 应计 ${cams.inService - cams.maintenance} 路;离线 ${cams.offline} 路,失联 ${cams.unknown} 路)`;
+    const rateLine = `运行率 ${formatRate(cams.operationalRate)}(${countsZh(cams)})`;
     const longest = live.engine
       .downLongest(t.code)
       .slice(0, 5)

@@ -1,4 +1,12 @@
-import { DOMAIN_LABELS, pointsOf, toShanghaiIso, type Clue, type DownChannel } from '@zhihui/shared';
+import {
+  DOMAIN_LABELS,
+  countedChannels,
+  pointsOf,
+  toShanghaiIso,
+  type CameraFigures,
+  type Clue,
+  type DownChannel,
+} from '@zhihui/shared';
 
 const ZH = {
   category: DOMAIN_LABELS.category['zh-CN'],
@@ -42,3 +50,13 @@ export function downLine(d: DownChannel, now: number): string {
 export const categoryZh = (c: Clue['category']): string => ZH.category[c] ?? c;
 export const sourceZh = (c: Clue['source']): string => ZH.source[c] ?? c;
 export const statusZh = (c: Clue['status']): string => ZH.status[c] ?? c;
+
+/**
+ * "在线 929 / 应计 972 路,离线 30 路,失联 13 路": n and N of the rate beside it (N without planned
+ * maintenance and channels behind a platform that is down, which are named apart when there are any).
+ */
+export function countsZh(c: CameraFigures): string {
+  const lost = c.unknown - c.sourceDown;
+  const platform = c.sourceDown > 0 ? `,平台离线状态未知 ${c.sourceDown} 路(不计入)` : '';
+  return `在线 ${c.online} / 应计 ${countedChannels(c)} 路,离线 ${c.offline} 路,失联 ${lost} 路${platform}`;
+}

@@ -2,6 +2,7 @@ import type { CameraReason, CameraState } from '../schemas/camera.js';
 import type { ClueCategory, ClueSource, ClueStatus, MediationOutcome } from '../schemas/clue.js';
 import type { RegionLevel } from '../schemas/region.js';
 import type { PeriodKind } from '../time/periods.js';
+import type { RankingMetric } from '../metrics/ranking.js';
 
 /** UI languages: Chinese first. */
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -137,3 +138,75 @@ export const DOMAIN_LABELS: {
     },
   },
 };
+
+/** The figures the wall, the meeting view, the report, the CSV and the digests name. */
+export type MetricLabel =
+  | RankingMetric
+  | 'rateNow'
+  | 'online'
+  | 'counted'
+  | 'maintenance'
+  | 'sourceDown'
+  | 'newlyFailed'
+  | 'appealsHeard'
+  | 'gridReports';
+
+/** A figure's full name (headings, KPI tiles, CSV columns) and its short name (table columns, dense panels). */
+export interface MetricName {
+  name: string;
+  short: string;
+}
+
+/**
+ * One name per figure, so the wall, the meeting view, the PDF, the CSV and the digests call the
+ * same number the same thing. `rate` is the period's time-weighted rate; `rateNow` the share of
+ * counted channels online at this moment. `down` is offline plus lost (失联); channels behind a
+ * platform that is down are `sourceDown`, and neither they nor planned maintenance are counted.
+ */
+export const METRIC_LABELS: Record<Locale, Record<MetricLabel, MetricName>> = {
+  'zh-CN': {
+    rate: { name: '运行率(时间加权)', short: '运行率' },
+    rateNow: { name: '运行率', short: '运行率' },
+    online: { name: '在线', short: '在线' },
+    counted: { name: '应计通道', short: '应计' },
+    maintenance: { name: '计划维护', short: '维护' },
+    sourceDown: { name: '状态未知(平台离线)', short: '平台离线' },
+    down: { name: '离线及失联', short: '离线' },
+    repaired: { name: '修复', short: '修复' },
+    newlyFailed: { name: '新增故障', short: '新增故障' },
+    received: { name: '受理线索', short: '受理' },
+    resolved: { name: '办结线索', short: '办结' },
+    overdue: { name: '超期未办', short: '超期' },
+    resolvedRate: { name: '办结率', short: '办结率' },
+    mediationRate: { name: '调解成功率', short: '调解成功率' },
+    appealsHeard: { name: '说事儿收集', short: '收集' },
+    appealsResolved: { name: '说事儿解决', short: '说事儿解决' },
+    gridReports: { name: '网格上报', short: '上报' },
+  },
+  en: {
+    rate: { name: 'Operational rate (time-weighted)', short: 'Uptime' },
+    rateNow: { name: 'Operational rate', short: 'Uptime' },
+    online: { name: 'Online', short: 'Online' },
+    counted: { name: 'Counted channels', short: 'Counted' },
+    maintenance: { name: 'Planned maintenance', short: 'Maint.' },
+    sourceDown: { name: 'Unknown (platform down)', short: 'Platform down' },
+    down: { name: 'Offline or lost', short: 'Down' },
+    repaired: { name: 'Repaired', short: 'Repaired' },
+    newlyFailed: { name: 'Newly failed', short: 'New faults' },
+    received: { name: 'Clues received', short: 'Received' },
+    resolved: { name: 'Clues resolved', short: 'Resolved' },
+    overdue: { name: 'Overdue', short: 'Overdue' },
+    resolvedRate: { name: 'Resolution rate', short: 'Resolved %' },
+    mediationRate: { name: 'Mediation success rate', short: 'Mediation' },
+    appealsHeard: { name: 'Appeals heard', short: 'Heard' },
+    appealsResolved: { name: 'Appeals resolved', short: 'Appeals' },
+    gridReports: { name: 'Grid reports', short: 'Reports' },
+  },
+};
+
+/** The Chinese name of a figure, for the server's reports, CSV and digests. */
+export const metricZh = (m: MetricLabel): string => METRIC_LABELS['zh-CN'][m].name;
+
+/** A Chinese name with a note in its parentheses: 离线及失联(路), 状态未知(平台离线,路), 运行率(时间加权,四位小数). */
+export const withNote = (name: string, note: string): string =>
+  name.endsWith(')') ? `${name.slice(0, -1)},${note})` : `${name}(${note})`;

@@ -1,4 +1,4 @@
-import { formatRate, type RegionSnapshot } from '@zhihui/shared';
+import { countedChannels, formatRate, type RegionSnapshot } from '@zhihui/shared';
 import { t } from '../../lib/i18n';
 
 /** The child region the scene rotation shows: its name, rate and today's clue counts. */
@@ -13,7 +13,7 @@ export function SceneCard(props: {
       <div className="scene-card__name">{region.name}</div>
       <div className="scene-card__rate">{formatRate(cams.operationalRate)}</div>
       <div className="scene-card__row">
-        {t('video.rate')} · {cams.online}/{cams.inService - cams.maintenance}
+        {t('video.rate')} · {cams.online}/{countedChannels(cams)}
       </div>
       <div className="scene-card__row">
         {t('clues.today')} {figures.today.clues.total} · {t('clues.overdue')} {figures.today.clues.overdue}

@@ -1,4 +1,5 @@
 import {
+  countedChannels,
   CAMERA_STATES,
   CLUE_CATEGORIES,
   formatRate,
@@ -225,7 +226,7 @@ export function regionLabels(
       lngLat: at,
       rate,
       rateText: formatRate(rate),
-      counts: `${c.online}/${c.inService - c.maintenance}`,
+      counts: `${c.online}/${countedChannels(c)}`,
       band: rateBandKey(rate),
       alert: c.offline + c.unknown > 0 && rate !== null && rate < 0.9,
       area: areaOf(geom),

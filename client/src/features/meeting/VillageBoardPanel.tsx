@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
-import type { VillageBoard } from '@zhihui/shared';
+import { formatRate } from '@zhihui/shared';
 import { getLocale } from '../../lib/i18n';
+import { useFetch } from '../../lib/useFetch';
+import { meetingApi } from './meetingApi';
 
 /** 'YYYY-MM' (Beijing) of the last instant of a period ending at `to`. */
 const monthBefore = (to: string) => new Date(Date.parse(to) - 1 + 8 * 3_600_000).toISOString().slice(0, 7);
@@ -11,21 +12,11 @@ const monthBefore = (to: string) => new Date(Date.parse(to) - 1 + 8 * 3_600_000)
  */
 export function VillageBoardPanel(props: { code: string; periodTo: string }) {
   const month = monthBefore(props.periodTo);
-  const [board, setBoard] = useState<VillageBoard | null>(null);
-  useEffect(() => {
-    const ctl = new AbortController();
-    fetch(`/api/v1/regions/${encodeURIComponent(props.code)}/village-board?month=${month}`, {
-      signal: ctl.signal,
-      headers: { accept: 'application/json' },
-    })
-      .then((r) => (r.ok ? (r.json() as Promise<VillageBoard>) : null))
-      .then((b) => setBoard(b && b.villages.length > 0 ? b : null))
-      .catch(() => {});
-    return () => ctl.abort();
-  }, [props.code, month]);
+  const q = useFetch(`${props.code}|${month}`, (signal) => meetingApi.villageBoard(props.code, month, signal));
+  const board = q.error === null && q.data && q.data.villages.length > 0 ? q.data : null;
   if (!board) return null;
   const en = getLocale() === 'en';
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const c = board.criteria;
   const top = board.villages.filter((v) => board.red.includes(v.village));
   const bottom = board.black.map((name) => board.villages.find((v) => v.village === name)!).filter(Boolean);
   const list = (title: string, tone: 'red' | 'black', rows: typeof top) => (
@@ -36,7 +27,7 @@ export function VillageBoardPanel(props: { code: string; periodTo: string }) {
           <li key={v.village}>
             <b>{v.village}</b>
             <span>
-              {en ? 'resolved' : '办结率'} {pct(v.resolutionRate)} · {en ? 'overdue' : '超期'} {v.overdue} ·{' '}
+              {en ? 'resolved' : '办结率'} {formatRate(v.resolutionRate)} · {en ? 'overdue' : '超期'} {v.overdue} ·{' '}
               {en ? 'repeat' : '重复'} {v.repeats} · {en ? 'appeals' : '诉求'} {v.appeals}
             </span>
           </li>
@@ -50,8 +41,8 @@ export function VillageBoardPanel(props: { code: string; periodTo: string }) {
         <h2>{en ? `Villages' red and black list, ${month}` : `说事儿 · ${month.replace('-', '年')}月村级红黑榜`}</h2>
         <span className="mt-muted">
           {en
-            ? 'score = resolution rate − overdue share − ½ repeat share'
-            : '得分 = 办结率 − 超期占比 − ½ 重复诉求占比'}
+            ? `score = resolution rate × ${c.rate} − overdue share × ${c.overdue} − repeat share × ${c.repeats}`
+            : `得分 = 办结率×${c.rate} − 超期占比×${c.overdue} − 重复诉求占比×${c.repeats}`}
         </span>
       </div>
       <div className="mt-board__lists">

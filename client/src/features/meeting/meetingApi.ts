@@ -1,4 +1,13 @@
-import type { ChannelOutage, Clue, ClueEvent, ErrorBody, GridActivity, Ranking, Region } from '@zhihui/shared';
+import type {
+  ChannelOutage,
+  Clue,
+  ClueEvent,
+  ErrorBody,
+  GridActivity,
+  Ranking,
+  Region,
+  VillageBoard,
+} from '@zhihui/shared';
 import { ApiError } from '../../lib/api';
 
 export type { MetricValues, Ranking, GridActivity } from '@zhihui/shared';
@@ -42,6 +51,9 @@ export const meetingApi = {
     ),
   clue: (id: string, signal?: AbortSignal) =>
     getJson<Clue & { history: ClueEvent[] }>(`/api/v1/clues/${enc(id)}`, signal),
+  /** 评事: a month's red and black list of the villages under `code` ('YYYY-MM'). */
+  villageBoard: (code: string, month: string, signal?: AbortSignal) =>
+    getJson<VillageBoard>(`/api/v1/regions/${enc(code)}/village-board?month=${enc(month)}`, signal),
 };
 
 /** Download and print links of the exports, for the same view. */

@@ -1,8 +1,11 @@
-import { DOMAIN_LABELS, type PeriodKind } from '@zhihui/shared';
+import { DOMAIN_LABELS, METRIC_LABELS, type PeriodKind } from '@zhihui/shared';
 import { getLocale } from '../../lib/i18n';
 import type { ClueFilter, Metric, Tab } from './meetingParams';
 
-// The meeting view's own words; domain words (categories, statuses, reasons) come from lib/i18n's label().
+// The meeting view's own words; domain words (categories, statuses, reasons) come from lib/i18n's label(),
+// the figures' names from METRIC_LABELS (shared with the wall, the report and the CSV).
+const zm = METRIC_LABELS['zh-CN'];
+const em = METRIC_LABELS.en;
 const zh = {
   title: '综合指挥调度会',
   subtitle: '每周一汇报 · 半月一调度',
@@ -81,21 +84,21 @@ const zh = {
   custom: '自定义',
   apply: '确定',
   to: '至',
-  'kpi.rate': '运行率(时间加权)',
-  'kpi.down': '离线及失联',
-  'kpi.repaired': '修复',
-  'kpi.received': '受理线索',
-  'kpi.resolvedRate': '办结率',
-  'kpi.overdue': '超期未办',
-  'kpi.mediationRate': '调解成功率',
-  'kpi.appealsResolved': '说事儿解决',
+  'kpi.rate': zm.rate.name,
+  'kpi.down': zm.down.name,
+  'kpi.repaired': zm.repaired.name,
+  'kpi.received': zm.received.name,
+  'kpi.resolvedRate': zm.resolvedRate.name,
+  'kpi.overdue': zm.overdue.name,
+  'kpi.mediationRate': zm.mediationRate.name,
+  'kpi.appealsResolved': zm.appealsResolved.name,
   same: '持平',
   points: '个百分点',
   unitChannels: '路',
   unitItems: '条',
   unitCases: '件',
   generated: '数据生成于 {time}',
-  sourceDown: '状态未知(平台离线) {n} 路',
+  sourceDown: `${zm.sourceDown.name} {n} 路`,
 } as const;
 type Key = keyof typeof zh;
 
@@ -177,21 +180,21 @@ const en: Record<Key, string> = {
   custom: 'Custom',
   apply: 'Apply',
   to: 'to',
-  'kpi.rate': 'Uptime (time-weighted)',
-  'kpi.down': 'Down',
-  'kpi.repaired': 'Repaired',
-  'kpi.received': 'Clues',
-  'kpi.resolvedRate': 'Resolved',
-  'kpi.overdue': 'Overdue',
-  'kpi.mediationRate': 'Mediation success',
-  'kpi.appealsResolved': 'Appeals resolved',
+  'kpi.rate': em.rate.name,
+  'kpi.down': em.down.name,
+  'kpi.repaired': em.repaired.name,
+  'kpi.received': em.received.name,
+  'kpi.resolvedRate': em.resolvedRate.name,
+  'kpi.overdue': em.overdue.name,
+  'kpi.mediationRate': em.mediationRate.name,
+  'kpi.appealsResolved': em.appealsResolved.name,
   same: 'same',
   points: 'pts',
   unitChannels: '',
   unitItems: '',
   unitCases: '',
   generated: 'Computed at {time}',
-  sourceDown: 'Unknown (platform down): {n}',
+  sourceDown: `${em.sourceDown.name}: {n}`,
 };
 
 export function mt(key: Key, vars?: Record<string, string | number>): string {
@@ -202,31 +205,8 @@ export function mt(key: Key, vars?: Record<string, string | number>): string {
 
 export const periodName = (k: PeriodKind) => DOMAIN_LABELS.period[getLocale()][k];
 
-const METRIC_NAMES: Record<'zh-CN' | 'en', Record<Metric, string>> = {
-  'zh-CN': {
-    rate: '运行率',
-    down: '离线',
-    repaired: '修复',
-    received: '受理',
-    resolved: '办结',
-    overdue: '超期',
-    resolvedRate: '办结率',
-    mediationRate: '调解成功率',
-    appealsResolved: '说事儿解决',
-  },
-  en: {
-    rate: 'Uptime',
-    down: 'Down',
-    repaired: 'Repaired',
-    received: 'Received',
-    resolved: 'Resolved',
-    overdue: 'Overdue',
-    resolvedRate: 'Resolved %',
-    mediationRate: 'Mediation',
-    appealsResolved: 'Appeals',
-  },
-};
-export const metricName = (m: Metric) => METRIC_NAMES[getLocale()][m];
+/** A figure's short name, for table columns. */
+export const metricName = (m: Metric) => METRIC_LABELS[getLocale()][m].short;
 
 const FILTERS: Record<ClueFilter, Key> = {
   all: 'clues.all',

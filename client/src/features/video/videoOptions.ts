@@ -1,4 +1,5 @@
 import {
+  countedChannels,
   CAMERA_REASONS,
   CAMERA_STATES,
   floorPercent,
@@ -29,7 +30,7 @@ export function rankingRows(s: Pick<RegionSnapshot, 'children' | 'childFigures'>
       name: c.name,
       rate: f?.operationalRate ?? null,
       online: f?.online ?? 0,
-      counted: f ? f.inService - f.maintenance : 0,
+      counted: f ? countedChannels(f) : 0,
     };
   });
   rows.sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1) || a.name.localeCompare(b.name, 'zh-CN'));

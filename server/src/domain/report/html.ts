@@ -1,5 +1,7 @@
 import {
   DOMAIN_LABELS,
+  METRIC_LABELS,
+  withNote,
   formatRate,
   toShanghaiIso,
   type RegionFigures,
@@ -12,6 +14,9 @@ import { METRIC_BETTER, countedChannels, metricValues, type MetricValues, type R
 import { formatDelta } from './ranking.js';
 
 const zh = DOMAIN_LABELS;
+const M = METRIC_LABELS['zh-CN'];
+
+const withUnit = withNote;
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -86,20 +91,20 @@ function keyFigures(m: ReportModel): string {
 <colgroup><col style="width:40%"><col><col><col></colgroup>
 <thead><tr><th>指标</th><th>本期</th><th>上期</th><th>较上期</th></tr></thead>
 <tbody>
-${metricRow('公共视频运行率(时间加权)', 'rate')}
-${row('期末在线通道(在线/应计)', null, n(c), n(p))}
-${metricRow('期末离线及失联通道(路)', 'down')}
-${row('期末状态未知(平台离线,路)', null, count(c.cameras.sourceDown), count(p.cameras.sourceDown))}
-${metricRow('期内修复通道(路次)', 'repaired')}
-${row('期内新增故障(路次)', null, count(c.cameras.newlyFailed), count(p.cameras.newlyFailed))}
-${metricRow('受理有效线索(条)', 'received')}
-${metricRow('办结线索(条)', 'resolved')}
-${metricRow('线索办结率', 'resolvedRate')}
-${metricRow('超期未办线索(条)', 'overdue')}
+${metricRow(`公共视频${M.rate.name}`, 'rate')}
+${row(`期末${M.online.name}/${M.counted.short}`, null, n(c), n(p))}
+${metricRow(`期末${withUnit(M.down.name, '路')}`, 'down')}
+${row(`期末${withUnit(M.sourceDown.name, '路')}`, null, count(c.cameras.sourceDown), count(p.cameras.sourceDown))}
+${metricRow(`期内${withUnit(M.repaired.name, '路次')}`, 'repaired')}
+${row(`期内${withUnit(M.newlyFailed.name, '路次')}`, null, count(c.cameras.newlyFailed), count(p.cameras.newlyFailed))}
+${metricRow(withUnit(M.received.name, '条'), 'received')}
+${metricRow(withUnit(M.resolved.name, '条'), 'resolved')}
+${metricRow(M.resolvedRate.name, 'resolvedRate')}
+${metricRow(withUnit(M.overdue.name, '条'), 'overdue')}
 ${row('矛盾纠纷调处(件)', null, count(c.mediation.cases), count(p.mediation.cases))}
-${metricRow('调解成功率', 'mediationRate')}
-${metricRow('“说事儿”诉求解决(件)', 'appealsResolved')}
-${row('网格上报(条)', null, count(c.grid.reports), count(p.grid.reports))}
+${metricRow(M.mediationRate.name, 'mediationRate')}
+${metricRow(withUnit(M.appealsResolved.name, '件'), 'appealsResolved')}
+${row(withUnit(M.gridReports.name, '条'), null, count(c.grid.reports), count(p.grid.reports))}
 </tbody></table>`;
 }
 
@@ -118,28 +123,16 @@ function rankingTable(m: ReportModel, noun: string): string {
 </tr>`;
     })
     .join('\n');
-  const sortName = SORT_NAMES[m.ranking.sort];
+  const sortName = M[m.ranking.sort].name;
   return `<p class="note">按${escapeHtml(sortName)}${m.ranking.dir === 'desc' ? '由高到低' : '由低到高'}排列;“较上期”为与上一同长周期相比的变化(百分点)。</p>
 <table class="ranking">
 <thead>
-<tr><th rowspan="2">排名</th><th rowspan="2">${escapeHtml(noun)}</th><th colspan="3">公共视频</th><th rowspan="2">离线</th><th rowspan="2">修复</th><th colspan="3">线索(条)</th><th rowspan="2">办结率</th><th rowspan="2">调解<br>成功率</th><th rowspan="2">说事儿<br>解决</th></tr>
-<tr><th>运行率</th><th>较上期</th><th>在线/应计</th><th>受理</th><th>办结</th><th>超期</th></tr>
+<tr><th rowspan="2">排名</th><th rowspan="2">${escapeHtml(noun)}</th><th colspan="3">公共视频</th><th rowspan="2">${M.down.short}</th><th rowspan="2">${M.repaired.short}</th><th colspan="3">线索(条)</th><th rowspan="2">${M.resolvedRate.short}</th><th rowspan="2">${M.mediationRate.short}</th><th rowspan="2">${M.appealsResolved.short}</th></tr>
+<tr><th>${M.rate.short}</th><th>较上期</th><th>${M.online.short}/${M.counted.short}</th><th>${M.received.short}</th><th>${M.resolved.short}</th><th>${M.overdue.short}</th></tr>
 </thead>
 <tbody>${rows || `<tr><td colspan="13" class="empty">无下级区域</td></tr>`}</tbody>
 </table>`;
 }
-
-const SORT_NAMES: Record<RankingMetric, string> = {
-  rate: '运行率',
-  down: '离线通道数',
-  repaired: '修复通道数',
-  received: '受理线索数',
-  resolved: '办结线索数',
-  overdue: '超期线索数',
-  resolvedRate: '办结率',
-  mediationRate: '调解成功率',
-  appealsResolved: '说事儿解决数',
-};
 
 function overdueTable(m: ReportModel): string {
   if (m.overdue.length === 0) return '<p class="para">本期无超期未办线索。</p>';
@@ -177,13 +170,12 @@ function outageTable(m: ReportModel): string {
  */
 /** 评事: the month's villages by score, red list first and black list last, with the figures behind each. */
 function boardTable(b: VillageBoard): string {
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const mark = (v: string) =>
     b.red.includes(v) ? '<b class="red">红榜</b>' : b.black.includes(v) ? '<b class="black">黑榜</b>' : '';
   const rows = b.villages
     .map(
       (v, i) =>
-        `<tr><td class="num">${i + 1}</td><th>${escapeHtml(v.village)}</th><td class="num">${v.appeals}</td><td class="num">${v.done}</td><td class="num">${pct(v.resolutionRate)}</td><td class="num">${v.overdue}</td><td class="num">${v.repeats}</td><td class="num">${v.score.toFixed(3)}</td><td>${mark(v.village)}</td></tr>`,
+        `<tr><td class="num">${i + 1}</td><th>${escapeHtml(v.village)}</th><td class="num">${v.appeals}</td><td class="num">${v.done}</td><td class="num">${rate(v.resolutionRate)}</td><td class="num">${v.overdue}</td><td class="num">${v.repeats}</td><td class="num">${v.score.toFixed(3)}</td><td>${mark(v.village)}</td></tr>`,
     )
     .join('');
   return `<p class="note">红榜:${escapeHtml(b.red.join('、') || '无')};黑榜:${escapeHtml(b.black.join('、') || '无')}。得分 = 办结率×${b.criteria.rate} − 超期数/诉求数×${b.criteria.overdue} − 重复诉求数/诉求数×${b.criteria.repeats};诉求不足 ${b.criteria.minAppeals} 件的村不参与排名。</p>
