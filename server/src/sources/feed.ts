@@ -44,6 +44,8 @@ export interface FeedDeps {
 const keyOf = (status: 'online' | 'offline', reason: CameraReason | null): string =>
   status === 'online' ? 'online' : `offline:${reason ?? ''}`;
 const RELEASE_EVERY_MS = 5_000;
+/** The most event-loop turns a storm's reports are gathered over before they are stored. */
+const GATHER_TURNS = 64;
 
 /**
  * The one path from a source to the ingest. A report is dropped when it repeats what is already in
@@ -177,9 +179,16 @@ export class SourceFeed implements SourceContext {
     this.#pending.push(item);
     if (this.#scheduled) return;
     this.#scheduled = true;
-    // One turn of the event loop gathers what arrived together into one batch.
+    // One turn of the event loop gathers what arrived together into one batch. Under a storm each
+    // turn brings more: the batch keeps growing while it does (up to a full batch, or GATHER_TURNS),
+    // so the store commits a few large batches rather than one per socket read.
     this.#then(async () => {
-      await new Promise((resolve) => setImmediate(resolve));
+      let before = -1;
+      for (let turn = 0; turn < GATHER_TURNS && this.#pending.length !== before; turn++) {
+        if (this.#pending.length >= MAX_STATUS_BATCH) break;
+        before = this.#pending.length;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       this.#scheduled = false;
       await this.#drain();
     });
