@@ -1205,6 +1205,32 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       });
     });
 
+    test('a spell behind a source that was down, begun before the period, is not counted time (#11)', async () => {
+      await s.upsertRegions(regions);
+      const c1 = cam(1, A, { validFrom: T('00:00') });
+      await s.upsertCameras([c1], 'test', T('00:30'));
+      await s.applyStatus([
+        report(c1.id, 'online', T('01:00')),
+        report(c1.id, 'unknown', T('05:00'), { reason: 'source_down' }),
+        report(c1.id, 'online', T('10:00')),
+      ]);
+      const before = await s.statusBefore({ before: T('08:00') });
+      expect(before.map((e) => [e.cameraId, e.to, e.reason, e.at])).toEqual([
+        [c1.id, 'unknown', 'source_down', T('05:00')],
+      ]);
+      expect(await s.statusBefore({ before: T('08:00'), cameraIds: [cam(9).id] })).toEqual([]);
+      expect(await s.statusBefore({ before: T('01:00') })).toEqual([]);
+      const tree = buildRegionTree(regions);
+      const got = await computeSummary(s, tree, A, { from: T('08:00'), to: T('12:00') }, Date.parse(T('13:00')));
+      // 08:00–10:00 behind the dead source: neither online nor counted; 10:00–12:00 online.
+      expect(got.cameras).toMatchObject({
+        onlineMs: 2 * 3600_000,
+        countedMs: 2 * 3600_000,
+        repaired: 0,
+        newlyFailed: 0,
+      });
+    });
+
     test('importSeed writes everything in one go and replaces existing ids', async () => {
       const cams = [cam(1), cam(2, B)].map((c, i) => ({
         ...c,

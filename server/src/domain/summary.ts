@@ -127,7 +127,9 @@ export async function computeSummary(
 
   const cameras = (await store.allCameras()).filter((c) => bucketOf.has(c.region));
   const ids = cameras.length <= ID_FILTER_LIMIT ? cameras.map((c) => c.id) : undefined;
-  const [events, spans, workers, reports, service] = await Promise.all([
+  const [before, events, spans, workers, reports, service] = await Promise.all([
+    // What each channel's first change in the period started from, reason included.
+    store.statusBefore({ before: period.from, cameraIds: ids }),
     store.statusEvents({ from: period.from, to: isoAt(upTo), cameraIds: ids }),
     at > from
       ? store.maintenanceHistory({ from: period.from, to: isoAt(at), cameraIds: ids })
@@ -138,7 +140,7 @@ export async function computeSummary(
   ]);
   const validityOf = validityByChannel(service);
   const eventsOf = new Map<string, StatusEvent[]>();
-  for (const e of events) {
+  for (const e of [...before, ...events]) {
     const list = eventsOf.get(e.cameraId);
     if (list) list.push(e);
     else eventsOf.set(e.cameraId, [e]);
@@ -232,7 +234,7 @@ function countCamera(
   });
   for (const e of steps) {
     if (e.at >= to) break;
-    if (e.at < v.validFrom) continue;
+    if (e.at < from || e.at < v.validFrom) continue;
     const kind = statusChangeKind(e);
     if (kind === 'repaired') b.repaired++;
     else if (kind === 'failed') b.newlyFailed++;

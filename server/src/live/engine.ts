@@ -72,6 +72,8 @@ export interface LiveData {
   maintenance?: readonly MaintenanceSpan[];
   /** The in-service flag's history up to now (#18.2: a period counts a channel while in service). */
   service?: readonly ServiceChange[];
+  /** Each channel's last change before the recent period: what its first change there started from. */
+  before?: readonly StatusEvent[];
 }
 
 /** Online and counted milliseconds (the time-weighted rate's parts, additive over channels). */
@@ -169,6 +171,8 @@ export class LiveEngine {
   readonly #camEvents = new Map<string, StatusEvent[]>();
   /** Each channel's planned maintenance windows of the recent period. */
   readonly #spans = new Map<string, ExcludedSpan[]>();
+  /** Each channel's last change before the recent period (reasons of the spells its history starts in). */
+  readonly #prior = new Map<string, StatusEvent>();
   /** Each channel's in-service flag history, time order (see Validity). */
   readonly #service = new Map<string, { at: number; inService: boolean }[]>();
   #minute: number;
@@ -191,6 +195,7 @@ export class LiveEngine {
     this.#hour = hourStart(now);
     this.#lastTick = now;
     this.#minute = Math.floor(now / 60_000);
+    for (const e of data.before ?? []) this.#prior.set(e.cameraId, e);
     for (const x of data.service ?? []) {
       const list = this.#service.get(x.cameraId) ?? [];
       list.push({ at: Date.parse(x.at), inService: x.inService });
@@ -720,7 +725,10 @@ export class LiveEngine {
   /** Online and counted time of one channel over [from, now), as the REST summary computes it. */
   #uptime(c: Cam, from: number, now: number): Uptime | null {
     if (now <= from) return null;
-    const steps = chainOf(this.#camEvents.get(c.rec.id) ?? []);
+    const evs = this.#camEvents.get(c.rec.id) ?? [];
+    const prior = this.#prior.get(c.rec.id);
+    // As the summary reads it: the change before the period says what the first one started from.
+    const steps = chainOf(prior ? [prior, ...evs] : evs);
     const excluded = [...(this.#spans.get(c.rec.id) ?? [])];
     if (c.rec.maintenance)
       excluded.push({ from: Date.parse(c.rec.maintenance.from), to: Date.parse(c.rec.maintenance.to) });

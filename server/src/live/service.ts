@@ -14,7 +14,7 @@ import { LiveEngine, type LiveData } from './engine.js';
 export async function loadLiveData(store: Store, now: number): Promise<LiveData> {
   const recent = recentPeriod(now);
   const today = periodOf('today', now);
-  const [cameras, clues, workers, reports, events, maintenance, service] = await Promise.all([
+  const [cameras, clues, workers, reports, events, maintenance, service, before] = await Promise.all([
     store.allCameras(),
     store.cluesForWall(recent.from),
     store.allGridWorkers(),
@@ -24,8 +24,9 @@ export async function loadLiveData(store: Store, now: number): Promise<LiveData>
     store.maintenanceHistory({ from: recent.from, to: today.to }),
     // The whole flag history: the flag at the recent period's start may have been set long before.
     store.serviceHistory({ from: recent.from, to: today.to }),
+    store.statusBefore({ before: recent.from }),
   ]);
-  return { cameras, clues, workers, reports, events, maintenance, service };
+  return { cameras, clues, workers, reports, events, maintenance, service, before };
 }
 
 /** The bus events the live state is built from. */

@@ -312,6 +312,12 @@ export interface Store {
    * channels only, by channel then time. A period reads a channel's flag at any instant from it.
    */
   serviceHistory(q: ChannelRange): Promise<ServiceChange[]>;
+  /**
+   * Each channel's last status change before `before` (none for a channel without one), optionally
+   * for some channels only: what a period's first change started from, reason included (#11: a
+   * spell behind a source that was down, begun before the period, is not counted time).
+   */
+  statusBefore(q: { before: string; cameraIds?: readonly string[] }): Promise<StatusEvent[]>;
   getCameras(ids: readonly string[]): Promise<Map<string, CameraRecord>>;
   allCameras(): Promise<CameraRecord[]>;
   /**

@@ -36,13 +36,14 @@ export async function channelOutages(
   const at = Math.min(to, now);
   if (at <= from || cameras.length === 0) return { items: [], total: 0 };
   const ids = cameras.length <= 3000 ? cameras.map((c) => c.id) : undefined;
-  const [events, spans, service] = await Promise.all([
+  const [before, events, spans, service] = await Promise.all([
+    store.statusBefore({ before: period.from, cameraIds: ids }),
     store.statusEvents({ from: period.from, to: isoAt(Math.max(now, to) + DAY_MS), cameraIds: ids }),
     store.maintenanceHistory({ from: period.from, to: isoAt(at), cameraIds: ids }),
     store.serviceHistory({ from: period.from, to: isoAt(at + 1), cameraIds: ids }),
   ]);
   const validityOf = validityByChannel(service);
-  const eventsOf = group(events, (e) => e.cameraId);
+  const eventsOf = group([...before, ...events], (e) => e.cameraId);
   const spansOf = new Map<string, ExcludedSpan[]>();
   for (const s of spans) {
     const list = spansOf.get(s.cameraId) ?? [];
@@ -75,7 +76,7 @@ function outageOf(
   let failures = 0;
   let lastReason: CameraReason | null = null;
   steps.forEach((e, i) => {
-    if (e.at >= at) return;
+    if (e.at >= at || e.at < from) return;
     // Every going down from online counts here (to unknown as well): the list is of outages. A
     // source going down is not one (#11): its time is not counted either (historyUptime).
     if (e.to !== 'online' && e.from === 'online' && !isSourceDown(e.to, e.reason)) failures++;

@@ -849,6 +849,20 @@ class PostgresStore implements Store {
     });
   }
 
+  async statusBefore(q: { before: string; cameraIds?: readonly string[] }): Promise<StatusEvent[]> {
+    const { rows } = await this.#pool.query<StatusEventRow>(
+      `SELECT e.camera_id, e.from_status, e.to_status, e.reason, e.at, e.actor FROM cameras c
+       CROSS JOIN LATERAL (
+         SELECT camera_id, from_status, to_status, reason, at, actor FROM status_events x
+         WHERE x.camera_id = c.id AND x.at < $1::timestamptz ORDER BY x.at DESC, x.id DESC LIMIT 1
+       ) e
+       WHERE $2::text[] IS NULL OR c.id = ANY($2::text[])
+       ORDER BY e.camera_id`,
+      [t(q.before), q.cameraIds ?? null],
+    );
+    return rows.map(toStatusEvent);
+  }
+
   async statusEvents(q: ChannelRange): Promise<StatusEvent[]> {
     const { rows } = await this.#pool.query<StatusEventRow>(
       `SELECT camera_id, from_status, to_status, reason, at, actor FROM status_events

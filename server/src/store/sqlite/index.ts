@@ -55,6 +55,15 @@ function forChannels(base: string, q: ChannelRange): { sql: string; params: Row 
   return { sql: `${base} AND camera_id IN (SELECT value FROM json_each(@ids))`, params };
 }
 
+const statusEventFromRow = (r: Row): StatusEvent => ({
+  cameraId: r.camera_id as string,
+  from: r.from_status as CameraStatus,
+  to: r.to_status as CameraStatus,
+  reason: (r.reason as CameraReason | null) ?? null,
+  at: isoAt(r.at as number),
+  actor: r.actor as string,
+});
+
 const msOrNull = (iso: string | null | undefined): number | null => (iso == null ? null : ms(iso));
 const isoOrNull = (t: unknown): string | null => (t == null ? null : isoAt(Number(t)));
 
@@ -489,19 +498,27 @@ class SqliteStore implements Store {
     return applySqliteStatus(this.#db, (sql) => this.#st(sql), this.#cache(), reports);
   }
 
+  async statusBefore(q: { before: string; cameraIds?: readonly string[] }): Promise<StatusEvent[]> {
+    const params: Row = { before: ms(q.before) };
+    let where = '';
+    if (q.cameraIds) {
+      params.ids = JSON.stringify(q.cameraIds);
+      where = 'WHERE c.id IN (SELECT value FROM json_each(@ids))';
+    }
+    // One index seek per channel (status_events_camera), not a scan of the history.
+    const sql = `SELECT e.camera_id, e.from_status, e.to_status, e.reason, e.at, e.actor FROM cameras c
+      JOIN status_events e ON e.seq = (
+        SELECT x.seq FROM status_events x WHERE x.camera_id = c.id AND x.at < @before ORDER BY x.at DESC, x.seq DESC LIMIT 1
+      ) ${where} ORDER BY e.camera_id`;
+    return (this.#st(sql).all(params) as Row[]).map(statusEventFromRow);
+  }
+
   async statusEvents(q: ChannelRange): Promise<StatusEvent[]> {
     const { sql, params } = forChannels(
       'SELECT camera_id, from_status, to_status, reason, at, actor FROM status_events WHERE at >= @from AND at < @to',
       q,
     );
-    return (this.#st(sql + ' ORDER BY at, seq').all(params) as Row[]).map((r) => ({
-      cameraId: r.camera_id as string,
-      from: r.from_status as CameraStatus,
-      to: r.to_status as CameraStatus,
-      reason: (r.reason as CameraReason | null) ?? null,
-      at: isoAt(r.at as number),
-      actor: r.actor as string,
-    }));
+    return (this.#st(sql + ' ORDER BY at, seq').all(params) as Row[]).map(statusEventFromRow);
   }
 
   // ── clues ────────────────────────────────────────────────────────────────
