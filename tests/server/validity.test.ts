@@ -56,7 +56,7 @@ describe('channel validity (#18.2)', () => {
     const v = Date.parse(byId.get(fresh.id)!.validFrom!);
     expect(v).toBeGreaterThanOrEqual(added);
     expect(v).toBeLessThanOrEqual(Date.now());
-    // Unknown since it became valid.
+    // Unknown since it was added.
     expect(Date.parse(byId.get(fresh.id)!.since)).toBe(v);
     const bad = await app.inject({
       method: 'PUT',

@@ -1128,9 +1128,9 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       await s.upsertRegions(regions);
       const [c1, c2] = [cam(1, A, { validFrom: T('02:00') }), cam(2, B)];
       const made = await s.upsertCameras([c1, c2], 'test', T('10:00'));
-      // A given validFrom is kept (the channel unknown since then); none: valid from now.
+      // A given validFrom is kept; none: valid from now. Either way unknown since now (the heartbeat's time).
       expect(made.map((c) => [c.validFrom, c.since])).toEqual([
-        [T('02:00'), T('02:00')],
+        [T('02:00'), T('10:00')],
         [T('10:00'), T('10:00')],
       ]);
       await s.applyStatus([

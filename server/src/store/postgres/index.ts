@@ -611,7 +611,8 @@ class PostgresStore implements Store {
     const rows = lastById(input);
     if (rows.length === 0) return [];
     const nowMs = Date.parse(now);
-    // A new channel is unknown since it became valid, never later than now (#18.2).
+    // Valid from the given instant, never later than now (#18.2); unknown since now, so the
+    // heartbeat gives a channel never heard its usual time before calling it offline.
     const validFrom = rows.map(
       (r) => new Date(r.validFrom === undefined ? nowMs : Math.min(t(r.validFrom).getTime(), nowMs)),
     );
@@ -624,7 +625,7 @@ class PostgresStore implements Store {
       // A row without inService keeps the stored flag; a new channel is in service by default.
       const { rows: out } = await c.query<CameraRow>(
         `INSERT INTO cameras AS c (id, name, region, lon, lat, in_service, status, reason, since, valid_from)
-         SELECT u.id, u.name, u.region, u.lon, u.lat, COALESCE(u.in_service, true), 'unknown', NULL, u.valid_from, u.valid_from
+         SELECT u.id, u.name, u.region, u.lon, u.lat, COALESCE(u.in_service, true), 'unknown', NULL, $9::timestamptz, u.valid_from
          FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::boolean[], $7::timestamptz[])
            AS u(id, name, region, lon, lat, in_service, valid_from)
          ON CONFLICT (id) DO UPDATE SET
@@ -640,6 +641,7 @@ class PostgresStore implements Store {
           rows.map((r) => r.inService ?? null),
           validFrom,
           rows.filter((r) => r.inService === undefined).map((r) => r.id),
+          t(now),
         ],
       );
       // The in-service flag's history: a new channel's first row, then every change.

@@ -374,7 +374,8 @@ class SqliteStore implements Store {
         next.push({ ...cur, name: r.name, region: r.region, lon: r.lon, lat: r.lat, inService });
         continue;
       }
-      // Unknown since it became valid; never valid later than now.
+      // Valid from the given instant (never later than now); unknown since now, so the heartbeat
+      // gives a channel never heard its usual time before calling it offline.
       const validFrom = r.validFrom === undefined ? nowMs : Math.min(ms(r.validFrom), nowMs);
       service.push({ id: r.id, at: validFrom, inService: r.inService ?? true });
       next.push({
@@ -386,7 +387,7 @@ class SqliteStore implements Store {
         inService: r.inService ?? true,
         status: 'unknown',
         reason: null,
-        since: validFrom,
+        since: nowMs,
         lastSeen: null,
         mReason: null,
         mFrom: null,
