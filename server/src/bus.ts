@@ -1,12 +1,16 @@
 import { EventEmitter } from 'node:events';
 import type { Clue, GridReport, GridWorkerView } from '@zhihui/shared';
-import type { CameraRecord, StatusEvent } from './store/types.js';
+import type { CameraRecord, ServiceChange, StatusEvent } from './store/types.js';
 
 /** What plugins tell each other, always after the store has committed it. */
 export interface BusEvents {
   /** Channels whose status, reason, inventory or maintenance changed (their full new records). */
   /** Changed records, status changes appended, and stored changes a late report took back (see Store.applyStatus). */
-  cameras: { cameras: CameraRecord[]; events: StatusEvent[]; retracted?: StatusEvent[] };
+  /**
+   * `service`: the in-service changes an inventory write recorded, at the instants the store gave
+   * them, so the live engine's periods count the same time as the summary's (#18.2).
+   */
+  cameras: { cameras: CameraRecord[]; events: StatusEvent[]; retracted?: StatusEvent[]; service?: ServiceChange[] };
   /** Clues created or moved along their lifecycle (full new state). */
   clues: { clues: Clue[] };
   /** Grid worker inventory or duty changes, and new reports. */

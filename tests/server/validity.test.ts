@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode, periodOf, type CameraView, type RegionSummary } from '@zhihui/shared';
 import { AUTH, LONG_AGO, cam, smallApp, tmpDir } from './helpers.js';
+import { openSocket, subscribe } from '../stream/helpers.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -140,5 +141,63 @@ describe('channel validity (#18.2)', () => {
     // Today it counts, from when it was added.
     const today = (await app.inject('/api/v1/regions/139900200/summary')).json() as RegionSummary;
     expect(today.cameras).toMatchObject({ total: 1, inService: 1 });
+  });
+});
+
+describe('the in-service flag on the wall and in the API (#18.2)', () => {
+  const t = tmpDir();
+  let app: FastifyInstance;
+  let url = '';
+  beforeAll(async () => {
+    app = await smallApp(t.dir, { heartbeatGraceSec: 365 * 86400, flushMs: 20 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const a = app.server.address();
+    url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+    const put = (rows: unknown[]) =>
+      app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: rows } });
+    expect((await put([cam(1), cam(2)])).json().upserted).toBe(2);
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/cameras/status',
+      headers: AUTH,
+      payload: {
+        reports: [
+          { cameraId: cam(1).id, status: 'online' },
+          { cameraId: cam(2).id, status: 'online' },
+        ],
+      },
+    });
+    // Taken out of service, then back: the time between is not counted.
+    expect((await put([{ ...cam(2), inService: false }])).json().upserted).toBe(1);
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await put([{ ...cam(2), inService: true }])).json().upserted).toBe(1);
+  });
+  afterAll(async () => {
+    await app.close();
+    t.cleanup();
+  });
+
+  test('a fresh wall snapshot and the summary API at its instant count the same time', async () => {
+    const s = await openSocket(url);
+    try {
+      const ack = await subscribe(s, { region: '139900' });
+      if (!ack.ok) throw new Error('subscribe failed');
+      const snap = ack.data;
+      for (const which of ['today', 'recent'] as const) {
+        // The summary of [period start, the snapshot's instant): the same instant, to the millisecond.
+        const q = `from=${encodeURIComponent(snap.periods[which].from)}&to=${encodeURIComponent(snap.at)}`;
+        const api = (await app.inject(`/api/v1/regions/139900/summary?${q}`)).json() as RegionSummary;
+        const w = snap.figures[which].cameras;
+        expect({ onlineMs: w.onlineMs, countedMs: w.countedMs }).toEqual({
+          onlineMs: api.cameras.onlineMs,
+          countedMs: api.cameras.countedMs,
+        });
+      }
+      // And the rows: one out-of-service spell recorded for the channel.
+      const rows = await app.store.serviceHistory({ from: snap.at, to: snap.at, cameraIds: [cam(2).id] });
+      expect(rows.map((r) => r.inService)).toEqual([true, false, true]);
+    } finally {
+      s.close();
+    }
   });
 });

@@ -173,6 +173,8 @@ export class LiveEngine {
   readonly #spans = new Map<string, ExcludedSpan[]>();
   /** Each channel's last change before the recent period (reasons of the spells its history starts in). */
   readonly #prior = new Map<string, StatusEvent>();
+  /** The instants the store gave the flag changes of the write being applied (see applyCameras). */
+  #flipAt = new Map<string, number>();
   /** Each channel's in-service flag history, time order (see Validity). */
   readonly #service = new Map<string, { at: number; inService: boolean }[]>();
   #minute: number;
@@ -270,8 +272,10 @@ export class LiveEngine {
     records: readonly CameraRecord[],
     events: readonly StatusEvent[],
     retracted: readonly StatusEvent[] = [],
+    service: readonly ServiceChange[] = [],
   ): void {
     const now = this.#clock();
+    this.#flipAt = new Map(service.map((x) => [x.cameraId, Date.parse(x.at)]));
     const change = emptyChange();
     const regions = new Set<string>();
     const structure = new Set<string>();
@@ -295,6 +299,7 @@ export class LiveEngine {
       if (!before || describedBefore !== describe(rec)) structure.add(rec.region);
       else if (beforeRow !== rowKey(cam)) change.cameras.push({ id: rec.id, region: rec.region });
     }
+    this.#flipAt.clear();
     const windowStart = this.#hour - (TREND_POINTS - 1) * HOUR_MS;
     for (const ev of events) {
       const region = this.#countEvent(ev, windowStart);
@@ -583,8 +588,7 @@ export class LiveEngine {
 
   /**
    * Mirrors the store's service history (#18.2): a new channel's flag from its validFrom, a
-   * flipped flag from now. The store stamps the flip with the ingest's clock a moment earlier;
-   * the rows win at the next reload (midnight).
+   * flipped flag from the instant the store stamped it (carried by the bus event; now without it).
    */
   #moveService(before: CameraRecord | undefined, after: CameraRecord, now: number): void {
     const list = this.#service.get(after.id);
@@ -595,7 +599,8 @@ export class LiveEngine {
       }
       return;
     }
-    if (before.inService !== after.inService) list.push({ at: now, inService: after.inService });
+    if (before.inService !== after.inService)
+      list.push({ at: this.#flipAt.get(after.id) ?? now, inService: after.inService });
   }
 
   #validity(rec: CameraRecord): Validity {

@@ -141,7 +141,8 @@ export class LiveService {
 }
 
 function applyTo(engine: LiveEngine, r: Replay): void {
-  if (r.event === 'cameras') engine.applyCameras(r.payload.cameras, r.payload.events, r.payload.retracted);
+  if (r.event === 'cameras')
+    engine.applyCameras(r.payload.cameras, r.payload.events, r.payload.retracted, r.payload.service);
   else if (r.event === 'clues') engine.applyClues(r.payload.clues);
   else engine.applyGrid(r.payload.workers, r.payload.reports);
 }

@@ -1,6 +1,7 @@
 import {
   CameraInputSchema,
   ErrorCode,
+  msAt,
   type CameraInput,
   type MaintenanceResult,
   type MaintenanceWindow,
@@ -75,12 +76,17 @@ export function cameraIngest(ctx: IngestContext) {
       } else valid.push(r.value);
     });
     if (valid.length > 0) {
-      const now = isoAt(ctx.clock());
+      const nowMs = ctx.clock();
+      const now = isoAt(nowMs);
       const records = await store.upsertCameras(valid, actor, now);
+      // The flag changes this write recorded, stamped as the store stamped them (see BusEvents).
+      const service = (
+        await store.serviceHistory({ from: now, to: isoAt(nowMs + 1), cameraIds: records.map((r) => r.id) })
+      ).filter((x) => msAt(x.at) === nowMs);
       // A channel's own play URL is a secret kept apart from the row (video broker only).
       const urls = valid.flatMap((r) => (r.playUrl === undefined ? [] : [{ id: r.id, url: r.playUrl }]));
       if (urls.length > 0) await store.setPlayUrls(urls, actor, now);
-      ctx.emitCameras(records);
+      ctx.emitCameras(records, service);
     }
     return { upserted: valid.length, rejected };
   }

@@ -2,7 +2,7 @@ import type { GridWorkerView, RegionTree, RejectedItem } from '@zhihui/shared';
 import type { Bus } from '../../bus.js';
 import type { WorkCalendar } from '../../notify/calendar.js';
 import type { Liveness } from '../../sources/liveness.js';
-import type { CameraRecord, StatusInput, Store } from '../../store/types.js';
+import type { CameraRecord, ServiceChange, StatusInput, Store } from '../../store/types.js';
 import { fieldError } from '../errors.js';
 import { reaches, type RegionRoot } from '../reach.js';
 import { MAX_FUTURE_MS, isoAt } from '../time.js';
@@ -40,7 +40,7 @@ export interface IngestContext {
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** 400 naming `field` when `t` is more than the allowed skew in the future. */
   futureCheck(field: string, t: number, now: number): void;
-  emitCameras(cameras: CameraRecord[]): void;
+  emitCameras(cameras: CameraRecord[], service?: ServiceChange[]): void;
   /** Commits status changes, tells the bus, and returns how many channels changed. */
   applyAndEmit(inputs: readonly StatusInput[]): Promise<number>;
   /** The grid worker of an id, as unknown when outside `within`. */
@@ -80,8 +80,9 @@ export function ingestContext(deps: IngestDeps, liveness: Liveness): IngestConte
     futureCheck(field, t, now) {
       if (t > now + MAX_FUTURE_MS) throw fieldError(field, `${isoAt(t)} is more than 5 minutes in the future`);
     },
-    emitCameras(cameras) {
-      if (cameras.length > 0) bus.emit('cameras', { cameras, events: [] });
+    emitCameras(cameras, service) {
+      if (cameras.length > 0)
+        bus.emit('cameras', { cameras, events: [], ...(service && service.length > 0 ? { service } : {}) });
     },
     async applyAndEmit(inputs) {
       if (inputs.length === 0) return 0;
