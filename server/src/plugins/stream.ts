@@ -23,6 +23,7 @@ import type { Principal } from '../domain/credentials.js';
 import { originAllowed } from '../domain/origin.js';
 import { reaches } from '../domain/reach.js';
 import { handshakeOrigin } from './socketAuth.js';
+import { sendSmallFramesReady } from './wsFrames.js';
 
 /** Per-socket state. */
 export interface SocketData {
@@ -42,6 +43,9 @@ declare module 'fastify' {
     io: ZhihuiServer;
   }
 }
+
+/** Messages from this size on are deflated (snapshots); smaller ones (deltas) go as they are. */
+const DEFLATE_FROM_BYTES = 8 * 1024;
 
 /** Packets queued in engine.io for one socket beyond which it stops receiving deltas. */
 export const MAX_PENDING_PACKETS = 16;
@@ -88,7 +92,7 @@ function createIo(
   server: FastifyInstance['server'],
   corsOrigins: FastifyInstance['config']['corsOrigins'],
 ): ZhihuiServer {
-  return new Server(server, {
+  const io: ZhihuiServer = new Server(server, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
     // Deflate only what is large: snapshots (the demo county's 198 KB crosses as about 47 KB);
@@ -97,7 +101,7 @@ function createIo(
     // zlib context of a subscribed socket to about 16 KB (made on its first large message, none
     // for an idle connection); no context takeover, so nothing is kept between messages.
     perMessageDeflate: {
-      threshold: 8 * 1024,
+      threshold: DEFLATE_FROM_BYTES,
       serverMaxWindowBits: 11,
       clientMaxWindowBits: 11,
       serverNoContextTakeover: true,
@@ -112,6 +116,9 @@ function createIo(
       cb(ok ? null : `origin ${req.headers.origin ?? ''} is not allowed (CORS_ORIGINS)`, ok);
     },
   });
+  // A delta is framed once for its room and that frame written to every socket (plugins/wsFrames.ts).
+  sendSmallFramesReady(io.engine, DEFLATE_FROM_BYTES);
+  return io;
 }
 
 /**
