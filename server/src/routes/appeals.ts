@@ -19,19 +19,24 @@ import { AppealService } from '../appeals/service.js';
 import { rootOf } from '../domain/reach.js';
 import { errorResponses } from '../plugins/errors.js';
 import { requestActor } from '../plugins/audit.js';
+import type { RouteApp } from './routeApp.js';
 
 /**
  * 说事儿: appeals (说事, 办事), topics (议事) and the monthly red and black list of villages (评事).
  * Writes need the `clues` scope (keys) or an operator's or admin's session; reads are as open as
  * the rest of the read API and bound to the reader's region.
- *
- * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.removeContentTypeParser('text/plain');
   const appeals = new AppealService(app.store, () => app.regions);
+  appealRoutes(app, appeals);
+  topicRoutes(app, appeals);
+  villageBoardRoutes(app, appeals);
+};
 
+/** 说事 and 办事: raise, list and move an appeal along. */
+function appealRoutes(app: RouteApp, appeals: AppealService): void {
   app.post(
     '/appeals',
     {
@@ -74,7 +79,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => appeals.patch(request.params.id, request.body, requestActor(request), rootOf(request)),
   );
+}
 
+/** 议事: topics put to a village, and their outcome. */
+function topicRoutes(app: RouteApp, appeals: AppealService): void {
   app.post(
     '/topics',
     {
@@ -119,7 +127,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       items: await appeals.listTopics(request.query.region, request.query.month, rootOf(request)),
     }),
   );
+}
 
+/** 评事: the monthly red and black list of a region's villages. */
+function villageBoardRoutes(app: RouteApp, appeals: AppealService): void {
   app.get(
     '/regions/:code/village-board',
     {
@@ -138,6 +149,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       return appeals.board(request.params.code, month, criteria, rootOf(request));
     },
   );
-};
+}
 
 export default routes;

@@ -19,6 +19,7 @@ import { notFound } from '../domain/errors.js';
 import { assertReaches, rootOf } from '../domain/reach.js';
 import { errorResponses } from '../plugins/errors.js';
 import type { CameraRecord } from '../store/types.js';
+import type { RouteApp } from './routeApp.js';
 
 /** A stored channel as the API shows it, counted as of `now`. */
 export function cameraView(c: CameraRecord, now: number): CameraView {
@@ -27,10 +28,7 @@ export function cameraView(c: CameraRecord, now: number): CameraView {
 
 const isCsv = (contentType: string | undefined): boolean => /^(text|application)\/csv\b/i.test(contentType ?? '');
 
-/**
- * Camera inventory (JSON or CSV), status batches, maintenance windows, and a region's channel list.
- * Long only as a table of routes: each entry is its schema and a handler of a few lines.
- */
+/** Camera inventory (JSON or CSV), status batches, maintenance windows, and a region's channel list. */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // JSON APIs: a text/plain body is a client mistake to answer with 415, not a string to validate.
@@ -43,7 +41,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       done(err as Error, undefined);
     }
   });
+  inventoryRoutes(app);
+  statusRoutes(app);
+  regionCameraRoutes(app);
+};
 
+/** Writes to the inventory: channels (JSON or CSV) and their maintenance windows. */
+function inventoryRoutes(app: RouteApp): void {
   app.put(
     '/cameras',
     {
@@ -82,7 +86,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => app.ingest.setMaintenance(request.body.ids, request.body.window, request.actor, rootOf(request)),
   );
+}
 
+/** Status reports from sources that push them over HTTP. */
+function statusRoutes(app: RouteApp): void {
   app.post(
     '/cameras/status',
     {
@@ -99,7 +106,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => app.ingest.statusBatch(request.body.reports, request.actor, rootOf(request)),
   );
+}
 
+/** A region's channel list, within the caller's reach. */
+function regionCameraRoutes(app: RouteApp): void {
   app.get(
     '/regions/:code/cameras',
     {
@@ -126,6 +136,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       return { items: page.items.map((c) => cameraView(c, now)), nextCursor: page.nextCursor };
     },
   );
-};
+}
 
 export default routes;

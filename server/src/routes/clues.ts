@@ -17,6 +17,7 @@ import { listOf } from '../domain/validate.js';
 import { readableCodes, reaches, rootOf } from '../domain/reach.js';
 import { isoAt, parseQueryTime } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
+import type { RouteApp } from './routeApp.js';
 
 function timeOf(field: string, raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -28,13 +29,17 @@ function timeOf(field: string, raw: string | undefined): string | undefined {
 
 /**
  * Clues: create (idempotent by id), move along the lifecycle, list and read with history.
- * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // JSON APIs: a text/plain body is a client mistake to answer with 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
+  clueWriteRoutes(app);
+  clueReadRoutes(app);
+};
 
+/** Writes: create a clue (idempotent by id) and move it along its lifecycle. */
+function clueWriteRoutes(app: RouteApp): void {
   app.post(
     '/clues',
     {
@@ -72,7 +77,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => app.ingest.patchClue(request.params.id, request.body, request.actor, rootOf(request)),
   );
+}
 
+/** Reads: a region's clues by filter, and one clue with its history. */
+function clueReadRoutes(app: RouteApp): void {
   app.get(
     '/clues',
     {
@@ -126,6 +134,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       return { ...found.clue, history: found.history };
     },
   );
-};
+}
 
 export default routes;

@@ -19,29 +19,13 @@ import { gridReportPage } from '../domain/gridReportList.js';
 import { assertReaches, reaches, readableCodes, rootOf } from '../domain/reach.js';
 import { errorResponses } from '../plugins/errors.js';
 import { bearerOf, countFailedAuth } from '../plugins/identify.js';
+import type { RouteApp } from './routeApp.js';
 
 /** Grid workers (网格员): inventory, on-duty flag, patrol reports (which may raise a clue). */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // JSON APIs: a text/plain body is a client mistake to answer with 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
-
-  app.put(
-    '/grid/workers',
-    {
-      onRequest: app.requireWriter,
-      schema: {
-        tags: ['grid'],
-        summary: 'Upsert grid workers',
-        description:
-          'Rows are checked one by one; valid rows are stored, the others listed in `rejected`. Last report time is kept.',
-        security: [{ bearer: [] }],
-        body: WorkersBodySchema,
-        response: { 200: UpsertResultSchema, ...errorResponses(400, 401, 413, 415) },
-      },
-    },
-    async (request) => app.ingest.upsertWorkers(request.body.workers, request.actor, rootOf(request)),
-  );
 
   /**
    * Grid reports name residents and their troubles: a person signed in or an API key reads them,
@@ -73,29 +57,27 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     if (p.role === 'viewer' && !p.person)
       throw new HttpError(403, ErrorCode.forbidden, 'a viewer token shows walls; grid reports are for the desk');
   }
+  workerRoutes(app);
+  reportRoutes(app, requirePersonOrKey);
+};
 
-  app.get(
-    '/grid/reports',
+/** Grid workers: the inventory, its list, and each worker's on-duty flag. */
+function workerRoutes(app: RouteApp): void {
+  app.put(
+    '/grid/workers',
     {
-      onRequest: requirePersonOrKey,
+      onRequest: app.requireWriter,
       schema: {
         tags: ['grid'],
-        summary:
-          "Recent grid reports of a region subtree, newest first, paged by cursor; without `region`, of the credential's own",
+        summary: 'Upsert grid workers',
         description:
-          'Each report comes with what a clue made from it starts with: the village it names, the category and point of the clue it raised (or a category its words suggest and the seat of its region).',
+          'Rows are checked one by one; valid rows are stored, the others listed in `rejected`. Last report time is kept.',
         security: [{ bearer: [] }],
-        querystring: GridReportListQuerySchema,
-        response: { 200: GridReportPageSchema, ...errorResponses(400, 401, 403, 429) },
+        body: WorkersBodySchema,
+        response: { 200: UpsertResultSchema, ...errorResponses(400, 401, 413, 415) },
       },
     },
-    async (request) => {
-      const asked = request.query.region || undefined;
-      if (asked !== undefined && !app.regions.byCode.has(asked))
-        throw fieldError('region', `unknown region code '${asked}'`, ErrorCode.unknownRegion);
-      const regions = readableCodes(app.regions, rootOf(request), asked);
-      return gridReportPage(app.store, app.regions, regions, request.query, Date.now());
-    },
+    async (request) => app.ingest.upsertWorkers(request.body.workers, request.actor, rootOf(request)),
   );
 
   app.get(
@@ -135,6 +117,36 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => app.ingest.setWorkerDuty(request.params.id, request.body.onDuty, request.actor, rootOf(request)),
   );
+}
+
+/** Patrol reports: read behind the person-or-key gate; a filed report may raise a clue. */
+function reportRoutes(
+  app: RouteApp,
+  requirePersonOrKey: (request: FastifyRequest, reply: FastifyReply) => Promise<void>,
+): void {
+  app.get(
+    '/grid/reports',
+    {
+      onRequest: requirePersonOrKey,
+      schema: {
+        tags: ['grid'],
+        summary:
+          "Recent grid reports of a region subtree, newest first, paged by cursor; without `region`, of the credential's own",
+        description:
+          'Each report comes with what a clue made from it starts with: the village it names, the category and point of the clue it raised (or a category its words suggest and the seat of its region).',
+        security: [{ bearer: [] }],
+        querystring: GridReportListQuerySchema,
+        response: { 200: GridReportPageSchema, ...errorResponses(400, 401, 403, 429) },
+      },
+    },
+    async (request) => {
+      const asked = request.query.region || undefined;
+      if (asked !== undefined && !app.regions.byCode.has(asked))
+        throw fieldError('region', `unknown region code '${asked}'`, ErrorCode.unknownRegion);
+      const regions = readableCodes(app.regions, rootOf(request), asked);
+      return gridReportPage(app.store, app.regions, regions, request.query, Date.now());
+    },
+  );
 
   app.post(
     '/grid/reports',
@@ -154,6 +166,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(res.created ? 201 : 200).send(res);
     },
   );
-};
+}
 
 export default routes;

@@ -14,6 +14,7 @@ import { errorResponses } from '../plugins/errors.js';
 import { countFailedAuth } from '../plugins/identify.js';
 import { sessionCookie } from '../plugins/people.js';
 import { personView, type SignedIn } from '../people/service.js';
+import type { RouteApp } from './routeApp.js';
 
 const viewOf = (who: SignedIn, idleMs: number): SessionView => ({
   user: personView(who.user),
@@ -22,32 +23,38 @@ const viewOf = (who: SignedIn, idleMs: number): SessionView => ({
   expiresAt: who.session.expiresAt,
 });
 
+/** Only over HTTPS may the cookie be Secure: a plain-HTTP lab install would never send it back. */
+const secure = (request: FastifyRequest) => request.protocol === 'https';
+
+/** The person signed in on this request, adopted as its principal; 401 without one. */
+async function current(app: RouteApp, request: FastifyRequest): Promise<SignedIn> {
+  const who = await app.people.of(request);
+  if (!who)
+    throw new HttpError(
+      401,
+      ErrorCode.unauthorized,
+      'not signed in (or the session ended: idle too long, signed out, or the account changed)',
+    );
+  app.people.adopt(request, who);
+  return who;
+}
+
 /**
  * People sign in and out: POST /session {name, password} sets the session cookie and answers the
  * CSRF token; GET says who is signed in; DELETE signs out; PUT /session/password changes the
  * password (every session of the account ends). Failures are audited and counted twice: on the
  * account (lockout) and on the address (the failed-authentication throttle every credential shares).
- *
- * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.removeContentTypeParser('text/plain');
-  const idleMs = app.config.people.idleMs;
-  const secure = (request: FastifyRequest) => request.protocol === 'https';
+  signInRoute(app);
+  sessionRoutes(app);
+  passwordRoute(app);
+};
 
-  async function current(request: FastifyRequest): Promise<SignedIn> {
-    const who = await app.people.of(request);
-    if (!who)
-      throw new HttpError(
-        401,
-        ErrorCode.unauthorized,
-        'not signed in (or the session ended: idle too long, signed out, or the account changed)',
-      );
-    app.people.adopt(request, who);
-    return who;
-  }
-
+/** Sign in: a wrong password counts against the account and the address. */
+function signInRoute(app: RouteApp): void {
   app.post(
     '/session',
     {
@@ -65,7 +72,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         const s = await app.people.service.signIn(name, password, request.ip);
         reply.header('set-cookie', sessionCookie(s.secret, secure(request)));
         reply.header('cache-control', 'no-store');
-        return reply.code(201).send(viewOf({ user: s.user, session: s.session }, idleMs));
+        return reply.code(201).send(viewOf({ user: s.user, session: s.session }, app.config.people.idleMs));
       } catch (err) {
         // A wrong password also counts against the address, as a wrong key does: 429 once too many wait.
         if (err instanceof HttpError && (err.statusCode === 401 || err.statusCode === 423))
@@ -74,7 +81,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
   );
+}
 
+/** The signed-in session: who it is, and signing out (which drops its sockets). */
+function sessionRoutes(app: RouteApp): void {
   app.get(
     '/session',
     {
@@ -86,7 +96,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return viewOf(await current(request), idleMs);
+      return viewOf(await current(app, request), app.config.people.idleMs);
     },
   );
 
@@ -100,7 +110,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const who = await current(request);
+      const who = await current(app, request);
       await app.people.service.signOut(who);
       for (const s of [...app.io.of('/').sockets.values()])
         if (s.data.principal?.person?.session === who.session.id) s.disconnect(true);
@@ -108,7 +118,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(204).send(null);
     },
   );
+}
 
+/** A password change ends every session of the account. */
+function passwordRoute(app: RouteApp): void {
   app.put(
     '/session/password',
     {
@@ -120,7 +133,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const who = await current(request);
+      const who = await current(app, request);
       await app.people.service.changePassword(who.user, request.body.current, request.body.next, {
         name: who.user.name,
         ref: who.user.id,
@@ -131,6 +144,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(204).send(null);
     },
   );
-};
+}
 
 export default routes;
