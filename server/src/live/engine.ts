@@ -549,7 +549,8 @@ export class LiveEngine {
     if (!n) return null;
     const state = cameraStateOf(rec, now);
     const old = n.cams.get(rec.id);
-    // Past trend points count channels by their current service flags: those changing moves them.
+    // A flag flipped or a window changed may reach back to an hour boundary already passed (the
+    // store's stamp can precede the engine's hour rollover): recount the past points.
     const pastMoved =
       old !== undefined && (old.rec.inService !== rec.inService || !sameWindow(old.rec.maintenance, rec.maintenance));
     if (old && !sameWindow(old.rec.maintenance, rec.maintenance)) this.#moveMaintenance(old.rec, rec, now);
@@ -854,6 +855,7 @@ export class LiveEngine {
               n.events,
               now,
               (id) => this.#spans.get(id) ?? [],
+              (c) => this.#validity(c),
             );
     }
     const sum = emptyPast();

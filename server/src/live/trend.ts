@@ -1,4 +1,11 @@
-import { cameraStateOf, isSourceDown, type CameraReason, type ExcludedSpan } from '@zhihui/shared';
+import {
+  cameraStateOf,
+  inServiceAt,
+  isSourceDown,
+  type CameraReason,
+  type ExcludedSpan,
+  type Validity,
+} from '@zhihui/shared';
 import type { CameraRecord, StatusEvent } from '../store/types.js';
 
 /** Points of the 24-hour trend; the last one is the current hour, computed live from the figures. */
@@ -33,9 +40,19 @@ export function addPast(into: PastCounts, p: PastCounts): void {
   }
 }
 
+/** Each channel's validity as the store's service history holds it (see Validity). */
+export type ValidityOf = (c: CameraRecord) => Validity;
+
+const currentFlagOnly: ValidityOf = (c) => ({
+  validFrom: c.validFrom === undefined ? -Infinity : Date.parse(c.validFrom),
+  service: [],
+});
+
 /**
  * Counts of the channels at the end of each past hour, by walking the status history backwards
- * from the channels' current status. Point k (k < 23) is the state at the start of hour k + 1.
+ * from the channels' current status. Point k (k < 23) is the state at the start of hour k + 1,
+ * read as the summary API reads a period ending there (domain/summary.ts, countCamera): the
+ * in-service flag and validity at that instant from their history, not the current flag (#18.2).
  * `events` must be the channels' changes since the first hour's start, in time order.
  */
 export function pastCounts(
@@ -43,6 +60,7 @@ export function pastCounts(
   events: readonly StatusEvent[],
   now: number,
   spansOf: (id: string) => readonly ExcludedSpan[] = () => [],
+  validityOf: ValidityOf = currentFlagOnly,
 ): PastCounts {
   const hours = trendHours(now);
   const status = new Map<string, CameraRecord['status']>();
@@ -54,7 +72,7 @@ export function pastCounts(
     list.push(c);
   }
   const before = reasonsBefore(events);
-  const validFrom = list.map((c) => (c.validFrom === undefined ? -Infinity : Date.parse(c.validFrom)));
+  const validity = list.map(validityOf);
   const out = emptyPast();
   let e = events.length - 1;
   for (let k = TREND_POINTS - 2; k >= 0; k--) {
@@ -71,15 +89,19 @@ export function pastCounts(
     let counted = 0;
     for (let i = 0; i < list.length; i++) {
       const c = list[i]!;
+      const v = validity[i]!;
       // Not yet valid at that hour: not part of it (#18.2).
-      if (validFrom[i]! > boundary) continue;
+      if (v.validFrom > boundary) continue;
+      // In service then as the flag's history says: taking a channel out (or back) now leaves
+      // the hours before it as they were, as in the summary API.
+      const inService = inServiceAt(v, c.inService, boundary);
       // Planned maintenance as the history holds it (a window cleared early counts until it was
       // cleared), the same spans the summary takes out of the time-weighted rate (#18.4).
       const maintained = spansOf(c.id).some((x) => x.from <= boundary && boundary < x.to);
       const state =
-        maintained && c.inService
+        maintained && inService
           ? 'maintenance'
-          : cameraStateOf({ inService: c.inService, status: status.get(c.id)!, maintenance: c.maintenance }, boundary);
+          : cameraStateOf({ inService, status: status.get(c.id)!, maintenance: c.maintenance }, boundary);
       // Behind a source that was down: not counted, as in the figures (#11).
       if (state === 'maintenance' || state === 'out_of_service' || isSourceDown(state, reason.get(c.id))) continue;
       counted++;
