@@ -3,6 +3,7 @@ import {
   ancestorsOf,
   figuresKey,
   toShanghaiIso,
+  type CameraChanges,
   type Clue,
   type RegionDelta,
   type RegionSnapshot,
@@ -163,83 +164,97 @@ export class RegionStreams {
     const engine = this.#engine;
     // Rows are patched by index: when the region's set of channels changed, only a snapshot will do.
     if (!ch.resync && ch.rows !== null && engine.rows(ch.code) !== ch.rows) ch.resync = true;
-    if (ch.resync) {
-      const snapshot = engine.snapshot(ch.code, this.#nextSeq(ch.code));
-      this.#remember(ch, snapshot);
-      return { code: ch.code, kind: 'snapshot', snapshot };
-    }
-    if (!ch.dirty && ch.cams.size === 0 && ch.clues.size === 0) return null;
-    const at = toShanghaiIso(now);
-    const delta: RegionDelta = { v: PROTOCOL_VERSION, seq: 0, at };
-    let changed = false;
-    if (ch.rows !== null && ch.cams.size > 0) {
-      const base = Math.floor(Date.parse(at) / 1000);
-      const cams = { i: [] as number[], s: [] as number[], r: [] as number[], ago: [] as number[] };
-      const ids = [...ch.cams]
-        .map((id) => [ch.rows!.index.get(id), id] as const)
-        .sort((a, b) => (a[0] ?? -1) - (b[0] ?? -1));
-      for (const [i, id] of ids) {
-        const row = engine.cameraRow(id);
-        if (i === undefined || row === undefined) {
-          ch.resync = true;
-          return this.#flushChannel(ch, now);
-        }
-        cams.i.push(i);
-        cams.s.push(row.state);
-        cams.r.push(row.reason);
-        cams.ago.push(base - row.since);
+    if (!ch.resync && (ch.dirty || ch.cams.size > 0 || ch.clues.size > 0)) {
+      const at = toShanghaiIso(now);
+      const delta: RegionDelta = { v: PROTOCOL_VERSION, seq: 0, at };
+      const cams = this.#camChanges(ch, Date.parse(at));
+      // A channel no longer in the rows the wall holds: only a snapshot will do.
+      if (cams === 'resync') ch.resync = true;
+      else {
+        let changed = cams !== null;
+        if (cams) delta.cams = cams;
+        if (this.#clueChanges(ch, delta)) changed = true;
+        if (ch.dirty && this.#figureChanges(ch, delta, Date.parse(at))) changed = true;
+        ch.cams.clear();
+        ch.clues.clear();
+        ch.dirty = false;
+        if (!changed) return null;
+        delta.seq = this.#nextSeq(ch.code);
+        return { code: ch.code, kind: 'delta', delta };
       }
-      delta.cams = cams;
+    }
+    if (!ch.resync) return null;
+    const snapshot = engine.snapshot(ch.code, this.#nextSeq(ch.code));
+    this.#remember(ch, snapshot);
+    return { code: ch.code, kind: 'snapshot', snapshot };
+  }
+
+  /** The changed channels as columns against the wall's rows; 'resync' when one is not among them. */
+  #camChanges(ch: Channel, atMs: number): CameraChanges | 'resync' | null {
+    if (ch.rows === null || ch.cams.size === 0) return null;
+    const rows = ch.rows;
+    const base = Math.floor(atMs / 1000);
+    const cams: CameraChanges = { i: [], s: [], r: [], ago: [] };
+    const ids = [...ch.cams].map((id) => [rows.index.get(id), id] as const).sort((a, b) => (a[0] ?? -1) - (b[0] ?? -1));
+    for (const [i, id] of ids) {
+      const row = this.#engine.cameraRow(id);
+      if (i === undefined || row === undefined) return 'resync';
+      cams.i.push(i);
+      cams.s.push(row.state);
+      cams.r.push(row.reason);
+      cams.ago.push(base - row.since);
+    }
+    return cams;
+  }
+
+  /** The clues still on the wall among those that changed; true when there are any. */
+  #clueChanges(ch: Channel, delta: RegionDelta): boolean {
+    if (ch.clues.size === 0) return false;
+    const clues = [...ch.clues.values()].filter((c) => this.#engine.clueOnWall(c));
+    if (clues.length === 0) return false;
+    delta.clues = clues;
+    return true;
+  }
+
+  /** Figures, children's figures, down list and trend, each only when it differs from what was sent. */
+  #figureChanges(ch: Channel, delta: RegionDelta, atMs: number): boolean {
+    const engine = this.#engine;
+    let changed = false;
+    // Read at the delta's own instant: a receiver carries them on from `at` (wallFiguresAt).
+    const figures = engine.figures(ch.code, atMs);
+    const fj = figuresKey(figures, atMs);
+    if (fj !== ch.sent.figures) {
+      delta.figures = figures;
+      ch.sent.figures = fj;
       changed = true;
     }
-    if (ch.clues.size > 0) {
-      delta.clues = [...ch.clues.values()].filter((c) => engine.clueOnWall(c));
-      if (delta.clues.length > 0) changed = true;
-      else delete delta.clues;
+    const cf: [number, WallFigures][] = [];
+    (engine.tree.childrenOf.get(ch.code) ?? []).forEach((c, i) => {
+      const f = engine.childFigures(c.code, atMs);
+      const j = figuresKey(f, atMs);
+      if (j !== ch.sent.child[i]) {
+        cf.push([i, f]);
+        ch.sent.child[i] = j;
+      }
+    });
+    if (cf.length > 0) {
+      delta.childFigures = cf;
+      changed = true;
     }
-    if (ch.dirty) {
-      // Read at the delta's own instant: a receiver carries them on from `at` (wallFiguresAt).
-      const figures = engine.figures(ch.code, Date.parse(at));
-      const fj = figuresKey(figures, Date.parse(at));
-      if (fj !== ch.sent.figures) {
-        delta.figures = figures;
-        ch.sent.figures = fj;
-        changed = true;
-      }
-      const children = engine.tree.childrenOf.get(ch.code) ?? [];
-      const cf: [number, WallFigures][] = [];
-      children.forEach((c, i) => {
-        const f = engine.childFigures(c.code, Date.parse(at));
-        const j = figuresKey(f, Date.parse(at));
-        if (j !== ch.sent.child[i]) {
-          cf.push([i, f]);
-          ch.sent.child[i] = j;
-        }
-      });
-      if (cf.length > 0) {
-        delta.childFigures = cf;
-        changed = true;
-      }
-      const down = engine.downLongest(ch.code);
-      const dj = JSON.stringify(down);
-      if (dj !== ch.sent.down) {
-        delta.downLongest = down;
-        ch.sent.down = dj;
-        changed = true;
-      }
-      const trend = engine.trend(ch.code);
-      const tj = JSON.stringify(trend);
-      if (tj !== ch.sent.trend) {
-        delta.trend = trend;
-        ch.sent.trend = tj;
-        changed = true;
-      }
+    const down = engine.downLongest(ch.code);
+    const dj = JSON.stringify(down);
+    if (dj !== ch.sent.down) {
+      delta.downLongest = down;
+      ch.sent.down = dj;
+      changed = true;
     }
-    ch.cams.clear();
-    ch.clues.clear();
-    ch.dirty = false;
-    if (!changed) return null;
-    delta.seq = this.#nextSeq(ch.code);
-    return { code: ch.code, kind: 'delta', delta };
+    const trend = engine.trend(ch.code);
+    const tj = JSON.stringify(trend);
+    if (tj !== ch.sent.trend) {
+      delta.trend = trend;
+      ch.sent.trend = tj;
+      changed = true;
+    }
+    return changed;
   }
 }
