@@ -46,6 +46,8 @@ interface Model {
   reports: Map<string, { at: number; status: Status; reason: string | null }[]>;
   /** Since when each channel is valid, as the inventory rows say. */
   validFrom: Map<string, number>;
+  /** The in-service flag's changes as written (stamped at the test's clock); in service before any. */
+  service: Map<string, { at: number; inService: boolean }[]>;
   /** Maintenance spans as written: [from, to), cut short when cleared or replaced. */
   spans: Map<string, { from: number; to: number }[]>;
   clues: Map<
@@ -63,6 +65,12 @@ function reportAt(m: Model, id: string, t: number): { status: Status; reason: st
   let best = -Infinity;
   for (const r of m.reports.get(id) ?? []) if (r.at <= t && r.at > best) [best, s] = [r.at, r];
   return s;
+}
+/** The in-service flag at t: the last change at or before it. */
+function inServiceAt(m: Model, id: string, t: number): boolean {
+  let flag = true;
+  for (const x of m.service.get(id) ?? []) if (x.at <= t) flag = x.inService;
+  return flag;
 }
 /** Unknown because its source was down at t: neither in the rate's N nor in counted time (#11). */
 function sourceDownAt(m: Model, id: string, t: number): boolean {
@@ -90,12 +98,16 @@ function recompute(m: Model, region: string, from: number, to: number, now: numb
     const valid = m.validFrom.get(c.id)!;
     // Not yet in the inventory at the instant counted: not part of the period.
     if (valid > at) continue;
-    f.inService++;
     const spans = m.spans.get(c.id) ?? [];
     const inMaint = (t: number) => spans.some((s) => s.from <= t && t < s.to);
-    if (inMaint(at)) f.maintenance++;
-    else f[statusAt(m, c.id, at)]++;
-    if (!inMaint(at) && sourceDownAt(m, c.id, at)) f.sourceDown++;
+    const flips = (m.service.get(c.id) ?? []).map((x) => x.at);
+    // Out of service at the instant counted: not among the channels in service (#18.2).
+    if (inServiceAt(m, c.id, at)) {
+      f.inService++;
+      if (inMaint(at)) f.maintenance++;
+      else f[statusAt(m, c.id, at)]++;
+      if (!inMaint(at) && sourceDownAt(m, c.id, at)) f.sourceDown++;
+    }
     // Changes of status in the period, from the timeline the reports draw.
     const times = [...new Set((m.reports.get(c.id) ?? []).map((r) => r.at))].sort((a, b) => a - b);
     let prev = statusAt(m, c.id, from - 1);
@@ -108,12 +120,12 @@ function recompute(m: Model, region: string, from: number, to: number, now: numb
       prev = s;
     }
     // Online and counted time: walk the change points and the span edges.
-    const cuts = [from, at, valid, ...times, ...spans.flatMap((s) => [s.from, s.to])]
+    const cuts = [from, at, valid, ...times, ...flips, ...spans.flatMap((s) => [s.from, s.to])]
       .filter((t) => t >= from && t <= at)
       .sort((a, b) => a - b);
     for (let k = 0; k + 1 < cuts.length; k++) {
       const [a, b] = [cuts[k]!, cuts[k + 1]!];
-      if (b <= a || a < valid || inMaint(a) || sourceDownAt(m, c.id, a)) continue;
+      if (b <= a || a < valid || !inServiceAt(m, c.id, a) || inMaint(a) || sourceDownAt(m, c.id, a)) continue;
       f.countedMs += b - a;
       if (statusAt(m, c.id, a) === 'online') f.onlineMs += b - a;
     }
@@ -135,6 +147,22 @@ function recompute(m: Model, region: string, from: number, to: number, now: numb
       success: valid.filter((c) => c.dispute && c.outcome === 'success').length,
     },
   };
+}
+
+/**
+ * The wall trend's point for an hour: online ÷ counted channels of the county at the hour's end,
+ * counting a channel while valid, in service, out of maintenance and not behind a down source.
+ */
+function trendPoint(m: Model, t: number): number | null {
+  let online = 0;
+  let counted = 0;
+  for (const c of CAMS) {
+    if (m.validFrom.get(c.id)! > t || !inServiceAt(m, c.id, t)) continue;
+    if ((m.spans.get(c.id) ?? []).some((s) => s.from <= t && t < s.to) || sourceDownAt(m, c.id, t)) continue;
+    counted++;
+    if (statusAt(m, c.id, t) === 'online') online++;
+  }
+  return counted > 0 ? online / counted : null;
 }
 
 const step = fc.oneof(
@@ -166,6 +194,10 @@ const step = fc.oneof(
       dispute: fc.boolean(),
       dueMin: fc.integer({ min: 1, max: 300 }),
     }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('service' as const), cam: fc.nat(CAMS.length - 1), on: fc.boolean() }),
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), min: fc.integer({ min: 1, max: 240 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'midnight' as const }) },
@@ -257,7 +289,13 @@ describe('figures stay true under late data (#18, Done when)', () => {
   };
 
   test('after each step: wall (snapshot + deltas) = fresh snapshot = summary API = recomputation from the rows', async () => {
-    const model: Model = { reports: new Map(), validFrom: new Map(), spans: new Map(), clues: new Map() };
+    const model: Model = {
+      reports: new Map(),
+      validFrom: new Map(),
+      service: new Map(),
+      spans: new Map(),
+      clues: new Map(),
+    };
     const up = await rest('PUT', '/api/v1/cameras', { cameras: CAMS });
     expect(up.status).toBe(200);
     const rows = (await rest('GET', `/api/v1/regions/${COUNTY}/cameras?limit=100`)).json as {
@@ -316,6 +354,13 @@ describe('figures stay true under late data (#18, Done when)', () => {
           .filter((x) => x.from < now);
         if (window) spans.push({ from: Date.parse(window.from), to: Date.parse(window.to) });
         model.spans.set(c.id, spans);
+      } else if (s.kind === 'service') {
+        // Out of service or back (#18.2): the store records a change, stamped now, only when the flag moves.
+        const c = CAMS[s.cam]!;
+        const r = await rest('PUT', '/api/v1/cameras', { cameras: [{ ...c, inService: s.on }] });
+        expect(r.status).toBe(200);
+        if (inServiceAt(model, c.id, now) !== s.on)
+          model.service.set(c.id, [...(model.service.get(c.id) ?? []), { at: now, inService: s.on }]);
       } else if (s.kind === 'clue') {
         const id = `P-${++clueN}`;
         const body = {
@@ -397,6 +442,9 @@ describe('figures stay true under late data (#18, Done when)', () => {
       if (held.seq > f.seq) f = await fresh();
       const strip = (s: RegionSnapshot) => ({ ...s, at: '', seq: 0 });
       expect(strip(snapshotAt(held, f.at))).toEqual(strip(f));
+      // The 24-hour trend's past hours (the fresh one; the held wall equals it above) from the rows.
+      const points = f.trend.t.slice(1).map((t) => trendPoint(model, t * 1000));
+      expect(f.trend.rate.slice(0, 23)).toEqual(points);
 
       for (const which of ['today', 'recent'] as const) {
         const api = await summary(f.periods[which]);
