@@ -20,55 +20,63 @@ import { assertWholeTree, covers, outOfReach, type RegionRoot } from '../domain/
 import { isoAt, parseQueryTime } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
 import type { CredentialKind } from '../store/types.js';
+import type { RouteApp } from './routeApp.js';
+
+/** The admin of a request (requireAdmin has run). Its region bounds the credentials it manages. */
+const adminOf = (request: { principal: Principal | null }): Principal => request.principal!;
+
+/** The credentials of a kind an admin manages, without secrets. */
+const list = (app: RouteApp, kind: CredentialKind, by: Principal) => ({
+  items: app.credentials.list(kind, by.region).map(publicView),
+  // Environment credentials reach the whole tree: only an admin of the whole tree sees them.
+  env: by.region === null ? app.credentials.envNames(kind).map((e) => ({ ...e, source: 'env' as const })) : [],
+});
+
+/** Revoke a stored credential within the admin's reach; one from the environment is a 409 saying where it lives. */
+const revoke = async (app: RouteApp, kind: CredentialKind, id: string, by: Principal) => {
+  const cur = app.credentials.get(id);
+  // A credential outside the admin's subtree is, for that admin, one that does not exist.
+  const rec =
+    cur && covers(app.regions, by.region, cur.region) ? await app.credentials.revoke(kind, id, auditActorOf(by)) : null;
+  if (!rec) {
+    if (by.region === null && app.credentials.envNames(kind).some((e) => e.name === id)) {
+      throw new HttpError(
+        409,
+        ErrorCode.conflict,
+        `'${id}' comes from the environment (${kind === 'key' ? 'API_KEYS / ADMIN_KEY' : 'VIEWER_TOKENS'}): remove it there and restart`,
+      );
+    }
+    throw notFound(kind === 'key' ? 'key' : 'viewer token', id);
+  }
+  return publicView(rec);
+};
+
+/** The region a new credential is bound to: the one asked for (inside the admin's own), or the admin's. */
+const regionFor = (app: RouteApp, asked: string | undefined, by: Principal): RegionRoot => {
+  if (asked === undefined) return by.region;
+  if (!app.regions.byCode.has(asked))
+    throw fieldError('region', `unknown region code '${asked}'`, ErrorCode.unknownRegion);
+  if (!covers(app.regions, by.region, asked)) throw outOfReach(app.regions, by.region!, asked, 'region');
+  return asked;
+};
 
 /**
  * The admin API (ADMIN_KEY or a key with the admin scope): ingest keys and viewer tokens
  * (created with their secret shown once, listed without secrets, revoked), maintenance windows,
  * and the audit log. Every change here is in the audit log with its actor and time.
- *
- * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', app.requireAdmin);
+  keyRoutes(app);
+  viewerTokenRoutes(app);
+  maintenanceRoute(app);
+  auditRoute(app);
+};
 
-  /** The admin of a request (requireAdmin has run). Its region bounds the credentials it manages. */
-  const adminOf = (request: { principal: Principal | null }): Principal => request.principal!;
-
-  const list = (kind: CredentialKind, by: Principal) => ({
-    items: app.credentials.list(kind, by.region).map(publicView),
-    // Environment credentials reach the whole tree: only an admin of the whole tree sees them.
-    env: by.region === null ? app.credentials.envNames(kind).map((e) => ({ ...e, source: 'env' as const })) : [],
-  });
-  const revoke = async (kind: CredentialKind, id: string, by: Principal) => {
-    const cur = app.credentials.get(id);
-    // A credential outside the admin's subtree is, for that admin, one that does not exist.
-    const rec =
-      cur && covers(app.regions, by.region, cur.region)
-        ? await app.credentials.revoke(kind, id, auditActorOf(by))
-        : null;
-    if (!rec) {
-      if (by.region === null && app.credentials.envNames(kind).some((e) => e.name === id)) {
-        throw new HttpError(
-          409,
-          ErrorCode.conflict,
-          `'${id}' comes from the environment (${kind === 'key' ? 'API_KEYS / ADMIN_KEY' : 'VIEWER_TOKENS'}): remove it there and restart`,
-        );
-      }
-      throw notFound(kind === 'key' ? 'key' : 'viewer token', id);
-    }
-    return publicView(rec);
-  };
-  /** The region a new credential is bound to: the one asked for (inside the admin's own), or the admin's. */
-  const regionFor = (asked: string | undefined, by: Principal): RegionRoot => {
-    if (asked === undefined) return by.region;
-    if (!app.regions.byCode.has(asked))
-      throw fieldError('region', `unknown region code '${asked}'`, ErrorCode.unknownRegion);
-    if (!covers(app.regions, by.region, asked)) throw outOfReach(app.regions, by.region!, asked, 'region');
-    return asked;
-  };
-
+/** Ingest keys: created with the secret shown once, listed without it, revoked. */
+function keyRoutes(app: RouteApp): void {
   app.post(
     '/admin/keys',
     {
@@ -83,7 +91,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const by = adminOf(request);
-      const spec = { name: request.body.name, scopes: request.body.scopes, region: regionFor(request.body.region, by) };
+      const spec = {
+        name: request.body.name,
+        scopes: request.body.scopes,
+        region: regionFor(app, request.body.region, by),
+      };
       const { record, token } = await app.credentials.create('key', spec, auditActorOf(by));
       return reply
         .code(201)
@@ -102,7 +114,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CredentialListSchema, ...errorResponses(401, 403) },
       },
     },
-    async (request) => list('key', adminOf(request)),
+    async (request) => list(app, 'key', adminOf(request)),
   );
 
   app.delete(
@@ -116,9 +128,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CredentialSchema, ...errorResponses(401, 403, 404, 409) },
       },
     },
-    async (request) => revoke('key', request.params.id, adminOf(request)),
+    async (request) => revoke(app, 'key', request.params.id, adminOf(request)),
   );
+}
 
+/** Viewer tokens for walls: the same life as a key, bound to a region. */
+function viewerTokenRoutes(app: RouteApp): void {
   app.post(
     '/admin/viewer-tokens',
     {
@@ -134,7 +149,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const by = adminOf(request);
-      const region = regionFor(request.body.region, by);
+      const region = regionFor(app, request.body.region, by);
       const { record, token } = await app.credentials.create(
         'viewer',
         { name: request.body.name, scopes: [], region },
@@ -161,7 +176,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CredentialListSchema, ...errorResponses(401, 403) },
       },
     },
-    async (request) => list('viewer', adminOf(request)),
+    async (request) => list(app, 'viewer', adminOf(request)),
   );
 
   app.delete(
@@ -175,9 +190,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CredentialSchema, ...errorResponses(401, 403, 404, 409) },
       },
     },
-    async (request) => revoke('viewer', request.params.id, adminOf(request)),
+    async (request) => revoke(app, 'viewer', request.params.id, adminOf(request)),
   );
+}
 
+/** Maintenance windows set by an admin, within its reach. */
+function maintenanceRoute(app: RouteApp): void {
   app.put(
     '/admin/maintenance',
     {
@@ -206,7 +224,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       return res;
     },
   );
+}
 
+/** The audit log, paged, within the admin's reach. */
+function auditRoute(app: RouteApp): void {
   app.get(
     '/admin/audit',
     {
@@ -241,6 +262,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       });
     },
   );
-};
+}
 
 export default routes;

@@ -27,23 +27,49 @@ import { rankingSort } from '../domain/report/ranking.js';
 import { rankingCsv } from '../domain/report/rankingCsv.js';
 import { listOf } from '../domain/validate.js';
 import { errorResponses } from '../plugins/errors.js';
+import type { RouteApp } from './routeApp.js';
+
+/** The region asked for, when it exists (404) and the credential reaches it (403). */
+const regionFor = (app: RouteApp, code: string, who: { principal: { region: string | null } | null }) =>
+  regionInReach(app.regions, rootOf(who), code);
+
+/** What a report is made of: checked (region in reach, period, sort), and the model built only when asked. */
+const reportRequest = (
+  app: RouteApp,
+  code: string,
+  q: { period?: string; from?: string; to?: string; sort?: string; dir?: string },
+  who: { principal: { region: string | null } | null },
+) => {
+  const region = regionFor(app, code, who);
+  const now = Date.now();
+  const p = resolvePeriod(q, now);
+  const { sort, dir } = rankingSort(q);
+  return {
+    region,
+    slug: periodSlug(p.period),
+    /** Everything the document depends on: identical requests get the same PDF. */
+    key: [region.code, p.kind, p.period.from, p.period.to, sort, dir].join('|'),
+    html: async () => reportHtml(await reportModel(app.store, app.regions, region.code, p, sort, dir, now)),
+  };
+};
 
 /**
  * The county dispatch meeting (每周一汇报,半月一调度): child-region ranking against the previous
  * period, drill-down lists, and the report as HTML, PDF and CSV. Every figure comes from
  * computeSummary, the same function the summary API and the wall's figures rest on.
- *
- * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   const pdf = new PdfRenderer({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', concurrency: 1 });
   app.addHook('onClose', async () => pdf.close());
+  rankingRoutes(app);
+  reportRoutes(app, pdf);
+  drillDownRoutes(app);
+  cluesCsvRoute(app);
+};
 
-  /** The region asked for, when it exists (404) and the credential reaches it (403). */
-  const regionFor = (code: string, who: { principal: { region: string | null } | null }) =>
-    regionInReach(app.regions, rootOf(who), code);
-
+/** The ranking of a region's children, as JSON and as CSV. */
+function rankingRoutes(app: RouteApp): void {
   app.get(
     '/regions/:code/ranking',
     {
@@ -58,7 +84,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const region = regionFor(request.params.code, request);
+      const region = regionFor(app, request.params.code, request);
       const now = Date.now();
       const p = resolvePeriod(request.query, now);
       const { sort, dir } = rankingSort(request.query);
@@ -79,7 +105,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const region = regionFor(request.params.code, request);
+      const region = regionFor(app, request.params.code, request);
       const now = Date.now();
       const p = resolvePeriod(request.query, now);
       const { sort, dir } = rankingSort(request.query);
@@ -97,26 +123,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         .send(rankingCsv(r));
     },
   );
+}
 
-  /** What a report is made of: checked (region in reach, period, sort), and the model built only when asked. */
-  const reportRequest = (
-    code: string,
-    q: { period?: string; from?: string; to?: string; sort?: string; dir?: string },
-    who: { principal: { region: string | null } | null },
-  ) => {
-    const region = regionFor(code, who);
-    const now = Date.now();
-    const p = resolvePeriod(q, now);
-    const { sort, dir } = rankingSort(q);
-    return {
-      region,
-      slug: periodSlug(p.period),
-      /** Everything the document depends on: identical requests get the same PDF. */
-      key: [region.code, p.kind, p.period.from, p.period.to, sort, dir].join('|'),
-      html: async () => reportHtml(await reportModel(app.store, app.regions, region.code, p, sort, dir, now)),
-    };
-  };
-
+/** The meeting report as HTML, and as PDF rendered by the one Chromium the app keeps. */
+function reportRoutes(app: RouteApp, pdf: PdfRenderer): void {
   app.get(
     '/regions/:code/report.html',
     {
@@ -130,7 +140,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const html = await reportRequest(request.params.code, request.query, request).html();
+      const html = await reportRequest(app, request.params.code, request.query, request).html();
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
     },
   );
@@ -150,7 +160,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { region, slug, key, html } = reportRequest(request.params.code, request.query, request);
+      const { region, slug, key, html } = reportRequest(app, request.params.code, request.query, request);
       const bytes = await pdf.renderReport(key, html);
       return reply
         .type('application/pdf')
@@ -165,7 +175,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         .send(bytes);
     },
   );
+}
 
+/** Drill-downs behind the ranking: a region's outages and its grid activity. */
+function drillDownRoutes(app: RouteApp): void {
   app.get(
     '/regions/:code/outages',
     {
@@ -178,7 +191,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const region = regionFor(request.params.code, request);
+      const region = regionFor(app, request.params.code, request);
       const now = Date.now();
       const p = resolvePeriod(request.query, now);
       const r = await channelOutages(app.store, app.regions, region.code, p.period, now, request.query.limit ?? 200);
@@ -201,12 +214,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const region = regionFor(request.params.code, request);
+      const region = regionFor(app, request.params.code, request);
       const p = resolvePeriod(request.query, Date.now());
       return gridActivity(app.store, app.regions, region.code, p.period, request.query.limit ?? 100);
     },
   );
+}
 
+/** Clues as CSV for the meeting's clue list. */
+function cluesCsvRoute(app: RouteApp): void {
   app.get(
     '/clues.csv',
     {
@@ -245,6 +261,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         .send(cluesCsv(clues, app.regions, now));
     },
   );
-};
+}
 
 export default routes;

@@ -27,30 +27,31 @@ import { assertReaches, assertWholeTree, covers, outOfReach, rootOf, type Region
 import { requestActor } from '../plugins/audit.js';
 import { isoAt, parseQueryTime } from '../domain/time.js';
 import { errorResponses } from '../plugins/errors.js';
+import type { RouteApp } from './routeApp.js';
+
+/** The region asked for (default: the credential's own, else REGION), when it exists and the credential reaches it. */
+const regionOf = (app: RouteApp, code: string | undefined, who: { principal: { region: string | null } | null }) => {
+  const c = code ?? rootOf(who) ?? app.config.region;
+  if (!app.regions.byCode.has(c)) throw notFound('region', c, ErrorCode.unknownRegion);
+  assertReaches(app.regions, rootOf(who), c, 'region');
+  return c;
+};
+
+/** An optional ISO time in a query, as stored; 400 naming the field otherwise. */
+const time = (field: string, raw: string | undefined) => {
+  if (raw === undefined || raw === '') return undefined;
+  const t = parseQueryTime(raw);
+  if (t === null) throw fieldError(field, `'${raw}' is not a date (ISO 8601)`);
+  return isoAt(t);
+};
 
 /**
  * Notifications: the delivery log, the alerts firing now (what the wall announces) and the
  * working-day calendar for everyone who may read the region; channels, rules, test messages and
  * the calendar's override table for admins. Channel URLs and secrets never leave in full.
- *
- * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
-
-  /** The region asked for (default: the credential's own, else REGION), when it exists and the credential reaches it. */
-  const regionOf = (code: string | undefined, who: { principal: { region: string | null } | null }) => {
-    const c = code ?? rootOf(who) ?? app.config.region;
-    if (!app.regions.byCode.has(c)) throw notFound('region', c, ErrorCode.unknownRegion);
-    assertReaches(app.regions, rootOf(who), c, 'region');
-    return c;
-  };
-  const time = (field: string, raw: string | undefined) => {
-    if (raw === undefined || raw === '') return undefined;
-    const t = parseQueryTime(raw);
-    if (t === null) throw fieldError(field, `'${raw}' is not a date (ISO 8601)`);
-    return isoAt(t);
-  };
 
   app.get(
     '/notifications/deliveries',
@@ -65,7 +66,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const q = request.query;
-      const region = regionOf(q.region, request);
+      const region = regionOf(app, q.region, request);
       return app.notify.deliveries({
         regions: descendantsOf(app.regions, region).map((r) => r.code),
         channel: q.channel,
@@ -90,7 +91,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const region = regionOf(request.query.region, request);
+      const region = regionOf(app, request.query.region, request);
       const q = app.notify.quietState();
       return {
         quiet: q.quiet,
@@ -123,24 +124,41 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(adminRoutes);
 };
 
-/** The admin half: channels, rules, test messages and the override table. Long only as a table of routes. */
+/** Whether an item of `region` is inside the admin's subtree. */
+const mine = (app: RouteApp, root: RegionRoot, region: string | null | undefined) =>
+  covers(app.regions, root, region ?? null);
+/** 404 for a stored channel or rule outside the admin's subtree; 403 for a body naming a region outside it. */
+const checkItem = (
+  app: RouteApp,
+  root: RegionRoot,
+  kind: 'channel' | 'rule',
+  id: string,
+  bodyRegion?: string | null,
+) => {
+  const stored = kind === 'channel' ? app.notify.channel(id) : app.notify.rules().find((r) => r.id === id);
+  if (stored && !mine(app, root, stored.region)) throw notFound(kind, id);
+  if (bodyRegion !== undefined && !mine(app, root, bodyRegion)) {
+    if (bodyRegion === null) assertWholeTree(root, `a ${kind} without a region`);
+    else throw outOfReach(app.regions, root!, bodyRegion, 'region');
+  }
+};
+
+const sec = { security: [{ bearer: [] }], tags: ['notifications'] };
+
+/** The admin half: channels, rules, test messages and the override table. */
 const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // A channel's or rule's `region` is the subtree whose admins may see and change it (a channel
   // without one, and the calendar, are the whole tree's); outside it, an id is as unknown.
   app.addHook('onRequest', app.requireAdmin);
-  const mine = (root: RegionRoot, region: string | null | undefined) => covers(app.regions, root, region ?? null);
-  /** 404 for a stored channel or rule outside the admin's subtree; 403 for a body naming a region outside it. */
-  const checkItem = (root: RegionRoot, kind: 'channel' | 'rule', id: string, bodyRegion?: string | null) => {
-    const stored = kind === 'channel' ? app.notify.channel(id) : app.notify.rules().find((r) => r.id === id);
-    if (stored && !mine(root, stored.region)) throw notFound(kind, id);
-    if (bodyRegion !== undefined && !mine(root, bodyRegion)) {
-      if (bodyRegion === null) assertWholeTree(root, `a ${kind} without a region`);
-      else throw outOfReach(app.regions, root!, bodyRegion, 'region');
-    }
-  };
-  const sec = { security: [{ bearer: [] }], tags: ['notifications'] };
+  settingsRoute(app);
+  channelRoutes(app);
+  ruleRoutes(app);
+  calendarOverrideRoutes(app);
+};
 
+/** Everything an admin may change here, in one read. */
+function settingsRoute(app: RouteApp): void {
   app.get(
     '/admin/notifications',
     {
@@ -154,14 +172,17 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const q = app.notify.quietState();
       const root = rootOf(request);
       return {
-        channels: app.notify.channels().filter((c) => mine(root, c.region)),
-        rules: app.notify.rules().filter((r) => mine(root, r.region)),
+        channels: app.notify.channels().filter((c) => mine(app, root, c.region)),
+        rules: app.notify.rules().filter((r) => mine(app, root, r.region)),
         quiet: q.quiet,
         quietUntil: q.until,
       };
     },
   );
+}
 
+/** Channels: set, remove, and send a test message. */
+function channelRoutes(app: RouteApp): void {
   app.put(
     '/admin/notifications/channels/:id',
     {
@@ -174,7 +195,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      checkItem(rootOf(request), 'channel', request.params.id, request.body.region ?? null);
+      checkItem(app, rootOf(request), 'channel', request.params.id, request.body.region ?? null);
       return app.notify.putChannel({ ...request.body, id: request.params.id }, requestActor(request));
     },
   );
@@ -190,7 +211,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      checkItem(rootOf(request), 'channel', request.params.id);
+      checkItem(app, rootOf(request), 'channel', request.params.id);
       await app.notify.deleteSetting('channel', request.params.id, requestActor(request));
       return reply.code(204).send(null);
     },
@@ -208,11 +229,14 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      checkItem(rootOf(request), 'channel', request.params.id);
+      checkItem(app, rootOf(request), 'channel', request.params.id);
       return app.notify.testChannel(request.params.id, requestActor(request));
     },
   );
+}
 
+/** Rules: set, remove, and send now. */
+function ruleRoutes(app: RouteApp): void {
   app.put(
     '/admin/notifications/rules/:id',
     {
@@ -225,7 +249,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      checkItem(rootOf(request), 'rule', request.params.id, request.body.region);
+      checkItem(app, rootOf(request), 'rule', request.params.id, request.body.region);
       return app.notify.putRule({ ...request.body, id: request.params.id }, requestActor(request));
     },
   );
@@ -241,7 +265,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      checkItem(rootOf(request), 'rule', request.params.id);
+      checkItem(app, rootOf(request), 'rule', request.params.id);
       await app.notify.deleteSetting('rule', request.params.id, requestActor(request));
       return reply.code(204).send(null);
     },
@@ -258,11 +282,14 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      checkItem(rootOf(request), 'rule', request.params.id);
+      checkItem(app, rootOf(request), 'rule', request.params.id);
       return app.notify.sendDigest(request.params.id);
     },
   );
+}
 
+/** The working-day calendar's override table. */
+function calendarOverrideRoutes(app: RouteApp): void {
   app.get(
     '/admin/calendar/overrides',
     {
@@ -316,6 +343,6 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(204).send(null);
     },
   );
-};
+}
 
 export default routes;

@@ -18,32 +18,36 @@ import {
 import { HttpError, notFound } from '../domain/errors.js';
 import { errorResponses } from '../plugins/errors.js';
 import { assertReaches, rootOf } from '../domain/reach.js';
+import type { RouteApp } from './routeApp.js';
 
 /** Opens per minute per client: a wall's carousel needs a few; a loop gone wrong must not flood the platform with INVITEs. */
 const OPEN_LIMIT = { max: 600, timeWindow: 60_000 };
+
+/** Every read of a play URL, a stream or a snapshot is region-scoped: a principal reaches its own region subtree only (domain/reach.ts). */
+function assertRegionReadable(app: RouteApp, request: FastifyRequest, region: string): void {
+  assertReaches(app.regions, rootOf(request), region);
+}
+
+function regionOr404(app: RouteApp, code: string): void {
+  if (!app.live.engine.tree.byCode.has(code)) throw notFound('region', code, ErrorCode.unknownRegion);
+}
 
 /**
  * Live video: a channel as a tile shows it, the wall's key channels, the channels nearest a
  * point, and play sessions. A session is a viewer: opening one obtains (or shares) the channel's
  * stream, closing the last one releases it on the platform. Media is proxied under the session,
  * so platform addresses and credentials stay on this server.
- *
- * Long only as a table of routes: each entry is its schema and a handler of a few lines.
  */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  channelRoutes(app);
+  channelListRoutes(app);
+  sessionRoutes(app);
+  mediaRoute(app);
+};
 
-  /** Every read of a play URL, a stream or a snapshot is region-scoped: a principal reaches its own region subtree only (domain/reach.ts). */
-  function assertRegionReadable(request: FastifyRequest, region: string): void {
-    assertReaches(app.regions, rootOf(request), region);
-  }
-  /** POST/DELETE of sessions are not reads, so the viewer gate's own hook does not see them: the gate, as a hook. */
-  const requireViewer = app.viewerGate.require;
-
-  const regionOr404 = (code: string) => {
-    if (!app.live.engine.tree.byCode.has(code)) throw notFound('region', code, ErrorCode.unknownRegion);
-  };
-
+/** One channel as a tile shows it, and its snapshot. */
+function channelRoutes(app: RouteApp): void {
   app.get(
     '/video/channels/:id',
     {
@@ -56,7 +60,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const cam = app.video.camera(request.params.id);
-      assertRegionReadable(request, cam.region);
+      assertRegionReadable(app, request, cam.region);
       return app.video.channel(cam.id);
     },
   );
@@ -75,7 +79,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const cam = app.video.camera(request.params.id);
-      assertRegionReadable(request, cam.region);
+      assertRegionReadable(app, request, cam.region);
       const ctl = new AbortController();
       reply.raw.once('close', () => ctl.abort());
       const img = await app.video.snapshot(cam.id, ctl.signal);
@@ -83,7 +87,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.type(img.type).header('cache-control', 'private, max-age=30').send(img.body);
     },
   );
+}
 
+/** Channel lists: the wall's key channels and the channels nearest a point. */
+function channelListRoutes(app: RouteApp): void {
   app.get(
     '/video/key-channels',
     {
@@ -96,8 +103,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      regionOr404(request.query.region);
-      assertRegionReadable(request, request.query.region);
+      regionOr404(app, request.query.region);
+      assertRegionReadable(app, request, request.query.region);
       return app.video.keyChannels(request.query.region);
     },
   );
@@ -114,16 +121,20 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const q = request.query;
-      regionOr404(q.region);
-      assertRegionReadable(request, q.region);
+      regionOr404(app, q.region);
+      assertRegionReadable(app, request, q.region);
       return { channels: await app.video.nearest(q.region, q.lon, q.lat, q.limit ?? 4, q.live ?? false) };
     },
   );
+}
 
+/** Play sessions: open (or share) a channel's stream, keep it, close it. */
+function sessionRoutes(app: RouteApp): void {
   app.post(
     '/video/sessions',
     {
-      onRequest: requireViewer,
+      // POST/DELETE of sessions are not reads, so the viewer gate's own hook does not see them: the gate, as a hook.
+      onRequest: app.viewerGate.require,
       config: { rateLimit: OPEN_LIMIT },
       schema: {
         tags: ['video'],
@@ -136,7 +147,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const cam = app.video.camera(request.body.channelId);
-      assertRegionReadable(request, cam.region);
+      assertRegionReadable(app, request, cam.region);
       const session = await app.video.open(cam.id);
       return reply.code(201).header('cache-control', 'no-store').send(session);
     },
@@ -145,7 +156,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/video/sessions/:id/renew',
     {
-      onRequest: requireViewer,
+      onRequest: app.viewerGate.require,
       config: { rateLimit: false },
       schema: {
         tags: ['video'],
@@ -164,7 +175,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/video/sessions/:id',
     {
-      onRequest: requireViewer,
+      onRequest: app.viewerGate.require,
       config: { rateLimit: false },
       schema: {
         tags: ['video'],
@@ -178,7 +189,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(204).send(null);
     },
   );
+}
 
+/** Media proxied under a session, so platform addresses stay on this server. */
+function mediaRoute(app: RouteApp): void {
   app.get(
     '/video/sessions/:id/*',
     {
@@ -192,7 +206,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const cam = app.video.sessionChannel(request.params.id);
-      assertRegionReadable(request, cam.region);
+      assertRegionReadable(app, request, cam.region);
       const ctl = new AbortController();
       reply.raw.once('close', () => ctl.abort());
       const file = (request.params as { '*'?: string })['*'] ?? '';
@@ -202,6 +216,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.type(media.type).header('cache-control', 'no-store').send(media.body);
     },
   );
-};
+}
 
 export default routes;
