@@ -1,4 +1,6 @@
+import type pg from 'pg';
 import { msAt, type CameraStatus } from '@zhihui/shared';
+import { isoAt } from '../isoAt.js';
 import { betweenLate, takeBack } from '../late.js';
 import type { CameraRecord, StatusEvent, StatusInput } from '../types.js';
 
@@ -155,4 +157,61 @@ export async function decideStatus(
     unwritten: events.slice(written),
     retracted,
   };
+}
+
+/** A stored instant as epoch ms, truncated as the driver's Date parsing would (exact from PostgreSQL 14). */
+const epochMs = (col: string) => `floor(extract(epoch FROM ${col}) * 1000)::float8 AS ${col}`;
+const LOCK_SQL = (ids: string) =>
+  `SELECT id, name, region, lon, lat, in_service, status, reason, ${epochMs('since')}, ${epochMs('last_seen')},
+     maintenance, ${epochMs('valid_from')}
+   FROM cameras WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
+
+interface LockedRow {
+  id: string;
+  name: string;
+  region: string;
+  lon: number;
+  lat: number;
+  in_service: boolean;
+  status: CameraStatus;
+  reason: CameraRecord['reason'];
+  since: number;
+  last_seen: number | null;
+  maintenance: CameraRecord['maintenance'];
+  valid_from: number;
+}
+
+/**
+ * The batch's channels, locked in id order (two processes applying overlapping batches queue
+ * instead of deadlocking). Times come as epoch ms and the ids go as one string: a batch of 5,000
+ * parses no Date and escapes no array element per row.
+ */
+export async function lockChannels(
+  c: pg.PoolClient,
+  reports: readonly StatusInput[],
+): Promise<Map<string, CameraRecord>> {
+  const ids = [...new Set(reports.map((r) => r.cameraId))].sort();
+  // Ids are checked against a pattern without commas; any other caller's still gets an array.
+  const joined = ids.some((id) => id.includes(',')) ? null : ids.join(',');
+  const { rows } = await c.query<LockedRow>(
+    LOCK_SQL(joined === null ? '$1::text[]' : "string_to_array($1::text, ',')"),
+    [joined ?? ids],
+  );
+  const out = new Map<string, CameraRecord>();
+  for (const r of rows)
+    out.set(r.id, {
+      id: r.id,
+      name: r.name,
+      region: r.region,
+      lon: r.lon,
+      lat: r.lat,
+      inService: r.in_service,
+      status: r.status,
+      reason: r.reason,
+      since: isoAt(r.since),
+      lastSeen: r.last_seen === null ? null : isoAt(r.last_seen),
+      maintenance: r.maintenance,
+      validFrom: isoAt(r.valid_from),
+    });
+  return out;
 }

@@ -41,7 +41,7 @@ import { postgresPeople } from './people.js';
 import { postgresAppeals } from './appeals.js';
 import type { AppealStore } from '../sqlite/appeals.js';
 import type { PeopleStore } from '../sqlite/people.js';
-import { decideStatus, type LateHook } from './apply.js';
+import { decideStatus, lockChannels, type LateHook } from './apply.js';
 import { COPY_FROM_ROWS, copyCameraStates, copyStatusEvents, forgetStaging } from './copy.js';
 import { planLate, type HistoryStep } from '../late.js';
 import { isoAt } from '../isoAt.js';
@@ -754,13 +754,7 @@ class PostgresStore implements Store {
     if (reports.length === 0) return { changed: [], events: [], retracted: [] };
     let bulk: pg.PoolClient | null = null;
     return this.#tx(async (c) => {
-      // Row locks in id order: two processes applying overlapping batches queue instead of deadlocking.
-      const ids = [...new Set(reports.map((r) => r.cameraId))].sort();
-      const { rows } = await c.query<CameraRow>(
-        `SELECT ${CAMERA_COLS} FROM cameras WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
-        [ids],
-      );
-      const current = new Map(rows.map((r) => [r.id, toCamera(r)]));
+      const current = await lockChannels(c, reports);
       const late: LateHook = async (r, cur, unwritten) => {
         await insertStatusEvents(c, unwritten);
         const at = t(r.at);
