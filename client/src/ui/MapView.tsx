@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { setWorkerUrl, type GeoJSONSource, type Map as MapLibre } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -6,6 +6,7 @@ import { useLatest } from '../lib/useLatest';
 import { createMap } from './map/createMap';
 import { declutter, type MarkerEntry } from './map/declutter';
 import { writeFeatureStates, type WrittenStates } from './map/featureStates';
+import { createStatePacer, type PacerScheduler, type StatePacer } from './map/statePacer';
 import { syncMarkers } from './map/htmlMarkers';
 import type { MapViewProps } from './map/types';
 import { useCanvas } from './ScaledCanvas';
@@ -32,11 +33,12 @@ export function MapView(props: MapViewProps) {
   const ratioRef = useLatest(ratio);
 
   const written = useRef(new Map<string, WrittenStates>());
-  const writeStates = useLatest(() => {
+  const writeStates = useLatest((): number => {
     const m = map.current;
-    if (m && loaded.current)
-      writeFeatureStates(m, latest.current.featureStates ?? {}, latest.current.data, written.current);
+    if (!m || !loaded.current) return 0;
+    return writeFeatureStates(m, latest.current.featureStates ?? {}, latest.current.data, written.current);
   });
+  const pacer = usePacer(writeStates);
 
   useEffect(() => {
     const states = written.current;
@@ -58,13 +60,57 @@ export function MapView(props: MapViewProps) {
   }, [ratio]);
 
   useSourceData(map, loaded, props.data, props.dataKeys);
-  // After the data: states of features a setData just replaced are written again.
-  useEffect(() => writeStates.current());
+  // After the data: states of features a setData just replaced are written again at once (they
+  // would otherwise be drawn without their state); new values of the same features at the pace.
+  useEffect(() => {
+    const replaced = [...written.current.entries()].some(([id, w]) => w.data !== props.data[id]);
+    pacer.request(replaced);
+  });
   useFitAndFocus(map, loaded, latest, props);
   useHtmlMarkers(map, loaded, markers, props.markers);
 
   return <div ref={el} className={props.className ?? 'map'} data-testid={props.testId} />;
 }
+
+const browserScheduler: PacerScheduler = {
+  now: () => performance.now(),
+  after(ms, fn) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+  frame(fn) {
+    const f = requestAnimationFrame(fn);
+    return () => cancelAnimationFrame(f);
+  },
+};
+
+/**
+ * The pacer of feature-state writes, fed with what each write cost: from the write to the second
+ * frame after it (maplibre draws in the next frame, the browser shows it by the one after), less
+ * the two frames' own time.
+ */
+function usePacer(writeStates: { readonly current: () => number }): StatePacer {
+  const [pacer] = useState(() => pacedWriter(writeStates));
+  useEffect(() => () => pacer.stop(), [pacer]);
+  return pacer;
+}
+
+function pacedWriter(writeStates: { readonly current: () => number }): StatePacer {
+  const p = createStatePacer({
+    scheduler: browserScheduler,
+    write: () => {
+      const t0 = performance.now();
+      // Nothing written, nothing drawn: no cost to learn from.
+      if (writeStates.current() === 0) return;
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => p.reportCost(Math.max(0, performance.now() - t0 - 2 * FRAME_MS))),
+      );
+    },
+  });
+  return p;
+}
+
+const FRAME_MS = 1000 / 60;
 
 type MapRef = { readonly current: MapLibre | null };
 type FlagRef = { readonly current: boolean };

@@ -65,6 +65,7 @@ export function WallMap(props: WallMapProps) {
       <div className="map-wrap">
         <MapView
           style={layers.style}
+          antialias={layers.antialias}
           data={layers.data}
           dataKeys={layers.dataKeys}
           featureStates={layers.featureStates}

@@ -6,6 +6,9 @@ export const SOURCES = { areas: 'areas', outline: 'outline', cameras: 'cameras',
 const SHOW: ExpressionSpecification = ['boolean', ['feature-state', 'show'], false];
 const DOWN: ExpressionSpecification = ['boolean', ['feature-state', 'down'], false];
 
+/** Whether the channel points are drawn at the region's own zoom (a township's or village's wall). */
+export const pointsShownAtFit = (level: RegionLevel): boolean => level === 'township' || level === 'village';
+
 /**
  * The wall's map style, built in code: a dark background and our own GeoJSON only, so it needs
  * no style, glyph or sprite server. An intranet raster tile server is added underneath when the
@@ -14,7 +17,7 @@ const DOWN: ExpressionSpecification = ['boolean', ['feature-state', 'down'], fal
 export function wallStyle(opts: { level: RegionLevel; tileUrl: string | null }): StyleSpecification {
   const empty = { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } };
   // County and city walls hold many channels: down ones appear once zoomed into a township.
-  const cameraMinZoom = opts.level === 'township' || opts.level === 'village' ? 0 : 11.2;
+  const cameraMinZoom = pointsShownAtFit(opts.level) ? 0 : 11.2;
   // A city's open clues would bury its map: they appear once zoomed to a county.
   const clueMinZoom = opts.level === 'city' || opts.level === 'province' ? 9.6 : 0;
   const style: StyleSpecification = {

@@ -12,7 +12,10 @@ import {
   outlineToGeoJson,
   regionLabels,
 } from './mapData';
-import { SOURCES, wallStyle } from './mapStyle';
+import { pointsShownAtFit, SOURCES, wallStyle } from './mapStyle';
+
+/** Above this many channel points on the map, the map is drawn without multisampling. */
+const MANY_POINTS = 2000;
 
 /**
  * What the wall map draws from a snapshot, each part rebuilt only when its own inputs change
@@ -92,5 +95,10 @@ export function useWallMapLayers(
     return f ? boundsOf([f.geometry]) : null;
   }, [scene, geoChildren, children]);
 
-  return { style, images, data, dataKeys, featureStates, labels, regionBounds, sceneBounds };
+  // Thousands of points drawn at once (a township wall shows its online channels too): without
+  // multisampling. Their edges are soft already (circles are antialiased in their shader); with
+  // software GL multisampling quadruples the cost of every map frame. Fixed for the map's life.
+  const antialias = !(pointsShownAtFit(level) && cameraList.lon.length > MANY_POINTS);
+
+  return { style, images, data, dataKeys, featureStates, labels, regionBounds, sceneBounds, antialias };
 }

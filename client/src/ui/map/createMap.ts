@@ -27,7 +27,7 @@ export function createMap(
     fadeDuration: 0,
     bounds: initial.fit ?? undefined,
     fitBoundsOptions: { padding: initial.fitPadding ?? 40 },
-    canvasContextAttributes: { antialias: true, preserveDrawingBuffer: false },
+    canvasContextAttributes: { antialias: initial.antialias ?? true, preserveDrawingBuffer: false },
   });
   let loaded = false;
   m.on('load', () => {

@@ -42,6 +42,11 @@ export interface FeatureStates {
 export interface MapViewProps {
   /** Used once, when the map is created. Sources are then updated in place from `data`. */
   style: StyleSpecification;
+  /**
+   * Multisampled edges (default true). Read once, when the map is created (a property of the GL
+   * context). Off where thousands of points are drawn: with software GL it multiplies their cost.
+   */
+  antialias?: boolean;
   data: Record<string, GeoJSON.FeatureCollection>;
   /**
    * What the map draws of a source, by source id: while a source's key stays the same its new

@@ -1,0 +1,111 @@
+import { describe, expect, test } from 'vitest';
+import { writeFeatureStates, type WrittenStates } from './featureStates';
+import { createStatePacer, type PacerScheduler } from './statePacer';
+
+/** A hand-driven clock: timers and animation frames run only when the test says so. */
+function fakeScheduler() {
+  let t = 0;
+  let timers: { at: number; fn: () => void }[] = [];
+  let frames: (() => void)[] = [];
+  const s: PacerScheduler = {
+    now: () => t,
+    after(ms, fn) {
+      const e = { at: t + ms, fn };
+      timers.push(e);
+      return () => (timers = timers.filter((x) => x !== e));
+    },
+    frame(fn) {
+      frames.push(fn);
+      return () => (frames = frames.filter((x) => x !== fn));
+    },
+  };
+  return {
+    s,
+    /** Moves the clock, firing due timers, then runs one animation frame. */
+    advance(ms: number) {
+      t += ms;
+      const due = timers.filter((x) => x.at <= t);
+      timers = timers.filter((x) => x.at > t);
+      for (const d of due) d.fn();
+      const run = frames;
+      frames = [];
+      for (const f of run) f();
+    },
+    pending: () => timers.length + frames.length,
+  };
+}
+
+function fakeMap() {
+  const calls: [number, Record<string, unknown>][] = [];
+  return {
+    calls,
+    getSource: () => ({}),
+    setFeatureState: (f: { source: string; id: number }, st: Record<string, unknown>) => void calls.push([f.id, st]),
+  };
+}
+
+describe('createStatePacer', () => {
+  test('a burst of changes in one frame is one map write with the last state of each channel', () => {
+    const clock = fakeScheduler();
+    const m = fakeMap();
+    const written = new Map<string, WrittenStates>();
+    const data = { cameras: {} };
+    const toState = (v: number) => ({ v });
+    let column = [0, 0, 0, 0, 0];
+    let writes = 0;
+    const pacer = createStatePacer({
+      scheduler: clock.s,
+      write: () => {
+        writes++;
+        writeFeatureStates(m, { cameras: { values: column, toState } }, data, written);
+      },
+    });
+    pacer.request();
+    clock.advance(16);
+    expect(writes).toBe(1);
+    m.calls.length = 0;
+    // 300 deltas between two frames; each a new column (as applyDelta makes), channel 1 flapping.
+    const want = [0, 0, 0, 0, 0];
+    for (let k = 0; k < 300; k++) {
+      const ch = k % 5;
+      want[ch] = (k * 7) % 3;
+      column = [...want];
+      pacer.request();
+    }
+    clock.advance(1000);
+    expect(writes).toBe(2);
+    const last = new Map(m.calls.map(([id, st]) => [id, st.v]));
+    want.forEach((v, id) => {
+      if (v !== 0) expect(last.get(id)).toBe(v);
+    });
+    // Only channels whose value moved since the last write, each once.
+    expect(m.calls.length).toBe(want.filter((v) => v !== 0).length);
+    expect(new Set(m.calls.map(([id]) => id)).size).toBe(m.calls.length);
+  });
+
+  test('writes keep the gap, which grows with the drawing cost; an urgent request does not wait', () => {
+    const clock = fakeScheduler();
+    let writes = 0;
+    const pacer = createStatePacer({ scheduler: clock.s, write: () => void writes++, minGapMs: 250, share: 0.2 });
+    pacer.request();
+    clock.advance(16);
+    expect(writes).toBe(1);
+    pacer.request();
+    clock.advance(100);
+    expect(writes).toBe(1);
+    clock.advance(150);
+    expect(writes).toBe(2);
+    // Drawing takes 100 ms: at a fifth of the time, writes are 500 ms apart.
+    pacer.reportCost(100);
+    expect(pacer.gap()).toBe(500);
+    pacer.request();
+    clock.advance(300);
+    expect(writes).toBe(2);
+    pacer.request(true);
+    clock.advance(16);
+    expect(writes).toBe(3);
+    pacer.request();
+    pacer.stop();
+    expect(clock.pending()).toBe(0);
+  });
+});
