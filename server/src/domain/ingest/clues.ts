@@ -49,150 +49,156 @@ function badTransition(from: Clue['status'], to: Clue['status']): HttpError {
  * Clues: creation (idempotent by id) and their lifecycle. Bodies come checked against their shared
  * schema (by the route, or built by the caller); what is checked here is what a schema cannot know:
  * regions, times against now and each other, ids already taken.
- *
- * Long as a closure holding the domain's functions (each well under a screen), like the other parts.
  */
 export function clueIngest(ctx: IngestContext) {
+  return {
+    createClue: createClue.bind(null, ctx),
+    patchClue: patchClue.bind(null, ctx),
+  };
+}
+
+/** When the clue is due: the working days or the time given, else the default for its urgency. */
+function dueTime(ctx: IngestContext, b: ClueCreate, reportedAt: number): number {
+  if (b.dueWorkdays !== undefined) {
+    if (b.dueAt !== undefined) throw fieldError('dueWorkdays', 'give either dueAt or dueWorkdays, not both');
+    return (ctx.deps.workdays?.() ?? officialCalendar).dueAfterWorkdays(reportedAt, b.dueWorkdays);
+  }
+  if (b.dueAt !== undefined) {
+    const dueAt = Date.parse(b.dueAt);
+    if (dueAt <= reportedAt) throw fieldError('dueAt', `must be after reportedAt (${isoAt(reportedAt)})`);
+    return dueAt;
+  }
+  return reportedAt + (b.urgent ? DEFAULT_DUE_MS.urgent : DEFAULT_DUE_MS.normal);
+}
+
+/** A retry of a stored clue (its id repeated with the same content), or null when the id is new. */
+async function retried(ctx: IngestContext, b: ClueCreate, within: RegionRoot): Promise<Clue | null> {
   const { store } = ctx;
+  if (b.id === undefined) return null;
+  // A retry is answered before anything else is judged (its time may have passed); the same id
+  // with other content is someone else's clue, never silently the answer.
+  const existing = await store.getClue(b.id);
+  if (!existing) return null;
+  if (!reaches(ctx.deps.regions(), within, existing.clue.region))
+    throw new HttpError(409, ErrorCode.conflict, `id: clue id '${b.id}' is already taken; choose another id`);
+  const diff = clueDifferences(existing.clue, b);
+  if (diff.length > 0)
+    throw new HttpError(
+      409,
+      ErrorCode.conflict,
+      `id: a clue '${b.id}' already exists with other content (${diff.join(', ')}); a retry must repeat the same clue`,
+      { fields: diff },
+    );
+  return existing.clue;
+}
 
-  /** When the clue is due: the working days or the time given, else the default for its urgency. */
-  function dueTime(b: ClueCreate, reportedAt: number): number {
-    if (b.dueWorkdays !== undefined) {
-      if (b.dueAt !== undefined) throw fieldError('dueWorkdays', 'give either dueAt or dueWorkdays, not both');
-      return (ctx.deps.workdays?.() ?? officialCalendar).dueAfterWorkdays(reportedAt, b.dueWorkdays);
-    }
-    if (b.dueAt !== undefined) {
-      const dueAt = Date.parse(b.dueAt);
-      if (dueAt <= reportedAt) throw fieldError('dueAt', `must be after reportedAt (${isoAt(reportedAt)})`);
-      return dueAt;
-    }
-    return reportedAt + (b.urgent ? DEFAULT_DUE_MS.urgent : DEFAULT_DUE_MS.normal);
+async function createChecked(
+  ctx: IngestContext,
+  b: ClueCreate,
+  actor: string,
+  now: number,
+  within: RegionRoot,
+): Promise<{ clue: Clue; created: boolean }> {
+  const { store } = ctx;
+  const tree = ctx.deps.regions();
+  if (!tree.byCode.has(b.region))
+    throw fieldError('region', `unknown region code '${b.region}'`, ErrorCode.unknownRegion);
+  assertReaches(tree, within, b.region, 'region');
+  const stored = await retried(ctx, b, within);
+  if (stored) return { clue: stored, created: false };
+  const reportedAt = b.reportedAt !== undefined ? Date.parse(b.reportedAt) : now;
+  ctx.futureCheck('reportedAt', reportedAt, now);
+  const dueAt = dueTime(ctx, b, reportedAt);
+  if ((b.lon === undefined) !== (b.lat === undefined))
+    throw fieldError(b.lon === undefined ? 'lon' : 'lat', 'lon and lat go together');
+  if (b.gridWorkerId !== undefined && !(await ctx.workerWithin(b.gridWorkerId, within))) {
+    throw fieldError('gridWorkerId', `unknown grid worker '${b.gridWorkerId}'`, ErrorCode.unknownWorker);
   }
-
-  /** A retry of a stored clue (its id repeated with the same content), or null when the id is new. */
-  async function retried(b: ClueCreate, within: RegionRoot): Promise<Clue | null> {
-    if (b.id === undefined) return null;
-    // A retry is answered before anything else is judged (its time may have passed); the same id
-    // with other content is someone else's clue, never silently the answer.
-    const existing = await store.getClue(b.id);
-    if (!existing) return null;
-    if (!reaches(ctx.deps.regions(), within, existing.clue.region))
-      throw new HttpError(409, ErrorCode.conflict, `id: clue id '${b.id}' is already taken; choose another id`);
-    const diff = clueDifferences(existing.clue, b);
-    if (diff.length > 0)
-      throw new HttpError(
-        409,
-        ErrorCode.conflict,
-        `id: a clue '${b.id}' already exists with other content (${diff.join(', ')}); a retry must repeat the same clue`,
-        { fields: diff },
-      );
-    return existing.clue;
+  const at = isoAt(reportedAt);
+  const clue: Clue = {
+    id: b.id ?? `${isoAt(now).slice(0, 10).replace(/-/g, '')}-${randomUUID().slice(0, 13)}`,
+    category: b.category,
+    source: b.source,
+    region: b.region,
+    title: b.title,
+    description: b.description ?? null,
+    lon: b.lon ?? null,
+    lat: b.lat ?? null,
+    reportedAt: at,
+    dueAt: isoAt(dueAt),
+    status: 'reported',
+    assignee: null,
+    outcome: null,
+    urgent: b.urgent ?? false,
+    gridWorkerId: b.gridWorkerId ?? null,
+    resolvedAt: null,
+    updatedAt: at,
+    createdBy: actor,
+  };
+  const res = await store.createClue(clue, { from: null, to: 'reported', at, actor, note: null });
+  if (res.created) {
+    ctx.inc('zhihui_clues_total', { source: clue.source });
+    ctx.deps.bus.emit('clues', { clues: [res.clue] });
   }
+  return res;
+}
 
-  async function createChecked(
-    b: ClueCreate,
-    actor: string,
-    now: number,
-    within: RegionRoot,
-  ): Promise<{ clue: Clue; created: boolean }> {
-    const tree = ctx.deps.regions();
-    if (!tree.byCode.has(b.region))
-      throw fieldError('region', `unknown region code '${b.region}'`, ErrorCode.unknownRegion);
-    assertReaches(tree, within, b.region, 'region');
-    const stored = await retried(b, within);
-    if (stored) return { clue: stored, created: false };
-    const reportedAt = b.reportedAt !== undefined ? Date.parse(b.reportedAt) : now;
-    ctx.futureCheck('reportedAt', reportedAt, now);
-    const dueAt = dueTime(b, reportedAt);
-    if ((b.lon === undefined) !== (b.lat === undefined))
-      throw fieldError(b.lon === undefined ? 'lon' : 'lat', 'lon and lat go together');
-    if (b.gridWorkerId !== undefined && !(await ctx.workerWithin(b.gridWorkerId, within))) {
-      throw fieldError('gridWorkerId', `unknown grid worker '${b.gridWorkerId}'`, ErrorCode.unknownWorker);
-    }
-    const at = isoAt(reportedAt);
-    const clue: Clue = {
-      id: b.id ?? `${isoAt(now).slice(0, 10).replace(/-/g, '')}-${randomUUID().slice(0, 13)}`,
-      category: b.category,
-      source: b.source,
-      region: b.region,
-      title: b.title,
-      description: b.description ?? null,
-      lon: b.lon ?? null,
-      lat: b.lat ?? null,
-      reportedAt: at,
-      dueAt: isoAt(dueAt),
-      status: 'reported',
-      assignee: null,
-      outcome: null,
-      urgent: b.urgent ?? false,
-      gridWorkerId: b.gridWorkerId ?? null,
-      resolvedAt: null,
-      updatedAt: at,
-      createdBy: actor,
-    };
-    const res = await store.createClue(clue, { from: null, to: 'reported', at, actor, note: null });
-    if (res.created) {
-      ctx.inc('zhihui_clues_total', { source: clue.source });
-      ctx.deps.bus.emit('clues', { clues: [res.clue] });
-    }
-    return res;
-  }
+/** Creates a clue; a repeated id with the same content returns the stored clue with created: false, with other content 409. */
+async function createClue(
+  ctx: IngestContext,
+  body: ClueCreate,
+  actor: string,
+  within: RegionRoot = null,
+): Promise<{ clue: Clue; created: boolean }> {
+  const now = ctx.clock();
+  return body.id === undefined
+    ? createChecked(ctx, body, actor, now, within)
+    : ctx.withLock(`clue:${body.id}`, () => createChecked(ctx, body, actor, now, within));
+}
 
-  /** Creates a clue; a repeated id with the same content returns the stored clue with created: false, with other content 409. */
-  async function createClue(
-    body: ClueCreate,
-    actor: string,
-    within: RegionRoot = null,
-  ): Promise<{ clue: Clue; created: boolean }> {
+/** Moves a clue along its lifecycle (409 BAD_TRANSITION when not allowed). */
+async function patchClue(
+  ctx: IngestContext,
+  id: string,
+  p: CluePatch,
+  actor: string,
+  within: RegionRoot = null,
+): Promise<Clue> {
+  const { store } = ctx;
+  return ctx.withLock(`clue:${id}`, async () => {
     const now = ctx.clock();
-    return body.id === undefined
-      ? createChecked(body, actor, now, within)
-      : ctx.withLock(`clue:${body.id}`, () => createChecked(body, actor, now, within));
-  }
-
-  /** Moves a clue along its lifecycle (409 BAD_TRANSITION when not allowed). */
-  async function patchClue(id: string, p: CluePatch, actor: string, within: RegionRoot = null): Promise<Clue> {
-    return ctx.withLock(`clue:${id}`, async () => {
-      const now = ctx.clock();
-      const found = await store.getClue(id);
-      if (!found || !reaches(ctx.deps.regions(), within, found.clue.region)) throw notFound('clue', id);
-      const cur = found.clue;
-      const at = p.at !== undefined ? Date.parse(p.at) : now;
-      ctx.futureCheck('at', at, now);
-      const last = found.history[found.history.length - 1];
-      if (last && at < Date.parse(last.at)) throw fieldError('at', `is before the clue's last step (${last.at})`);
-      if (p.outcome !== undefined && cur.category !== 'dispute')
-        throw fieldError('outcome', `only disputes have a mediation outcome (this clue is ${cur.category})`);
-      const assignee = p.assignee ?? cur.assignee;
-      const outcome = p.outcome ?? cur.outcome;
-      const dueAt = p.dueAt !== undefined ? isoAt(Date.parse(p.dueAt)) : cur.dueAt;
-      if (p.dueAt !== undefined && Date.parse(p.dueAt) <= at)
-        throw fieldError('dueAt', 'must be after the step it is set with');
-      if (p.status === cur.status) {
-        // Same status: a retry changes nothing; a new assignee, outcome or due time is recorded as a step.
-        if (assignee === cur.assignee && outcome === cur.outcome && dueAt === cur.dueAt) return cur;
-      } else if (!CLUE_TRANSITIONS[cur.status].includes(p.status)) throw badTransition(cur.status, p.status);
-      const iso = isoAt(at);
-      const next: Clue = {
-        ...cur,
-        status: p.status,
-        assignee,
-        outcome,
-        dueAt,
-        resolvedAt:
-          p.status === 'resolved' && cur.status !== 'resolved'
-            ? iso
-            : p.status === 'dispatched'
-              ? null
-              : cur.resolvedAt,
-        updatedAt: iso,
-      };
-      await store.updateClue(next, { from: cur.status, to: p.status, at: iso, actor, note: p.note ?? null });
-      ctx.inc('zhihui_clue_transitions_total', { to: p.status });
-      ctx.deps.bus.emit('clues', { clues: [next] });
-      return next;
-    });
-  }
-
-  return { createClue, patchClue };
+    const found = await store.getClue(id);
+    if (!found || !reaches(ctx.deps.regions(), within, found.clue.region)) throw notFound('clue', id);
+    const cur = found.clue;
+    const at = p.at !== undefined ? Date.parse(p.at) : now;
+    ctx.futureCheck('at', at, now);
+    const last = found.history[found.history.length - 1];
+    if (last && at < Date.parse(last.at)) throw fieldError('at', `is before the clue's last step (${last.at})`);
+    if (p.outcome !== undefined && cur.category !== 'dispute')
+      throw fieldError('outcome', `only disputes have a mediation outcome (this clue is ${cur.category})`);
+    const assignee = p.assignee ?? cur.assignee;
+    const outcome = p.outcome ?? cur.outcome;
+    const dueAt = p.dueAt !== undefined ? isoAt(Date.parse(p.dueAt)) : cur.dueAt;
+    if (p.dueAt !== undefined && Date.parse(p.dueAt) <= at)
+      throw fieldError('dueAt', 'must be after the step it is set with');
+    if (p.status === cur.status) {
+      // Same status: a retry changes nothing; a new assignee, outcome or due time is recorded as a step.
+      if (assignee === cur.assignee && outcome === cur.outcome && dueAt === cur.dueAt) return cur;
+    } else if (!CLUE_TRANSITIONS[cur.status].includes(p.status)) throw badTransition(cur.status, p.status);
+    const iso = isoAt(at);
+    const next: Clue = {
+      ...cur,
+      status: p.status,
+      assignee,
+      outcome,
+      dueAt,
+      resolvedAt:
+        p.status === 'resolved' && cur.status !== 'resolved' ? iso : p.status === 'dispatched' ? null : cur.resolvedAt,
+      updatedAt: iso,
+    };
+    await store.updateClue(next, { from: cur.status, to: p.status, at: iso, actor, note: p.note ?? null });
+    ctx.inc('zhihui_clue_transitions_total', { to: p.status });
+    ctx.deps.bus.emit('clues', { clues: [next] });
+    return next;
+  });
 }
