@@ -78,9 +78,16 @@ function principalOf(c: CredentialRecord): Principal {
   };
 }
 
+/** A credential from the environment, as its digest. */
+interface EnvCredential {
+  name: string;
+  digest: Buffer;
+  principal: Principal;
+}
+
 /** The credentials from the environment, as digests: API_KEYS, ADMIN_KEY and VIEWER_TOKENS, all reaching the whole tree. */
-function envCredentials(config: FastifyInstance['config']): { name: string; digest: Buffer; principal: Principal }[] {
-  const out: { name: string; digest: Buffer; principal: Principal }[] = [];
+function envCredentials(config: FastifyInstance['config']): EnvCredential[] {
+  const out: EnvCredential[] = [];
   // A demo key writes; it never administers (ADMIN_KEY does).
   for (const k of config.apiKeys)
     out.push({
@@ -103,6 +110,87 @@ function envCredentials(config: FastifyInstance['config']): { name: string; dige
   return out;
 }
 
+/** The principal a token names: a stored credential by the id inside it, else an environment key (all compared, every time). */
+function lookupIn(
+  stored: ReadonlyMap<string, CredentialRecord>,
+  envKeys: readonly EnvCredential[],
+  token: string,
+): Principal | null {
+  if (token.length === 0 || token.length > 512) return null;
+  const parsed = parseToken(token);
+  if (parsed) {
+    const c = stored.get(parsed.id);
+    return c && c.kind === parsed.kind && c.revokedAt === null && tokenMatches(token, c.hash) ? principalOf(c) : null;
+  }
+  const given = sha256(token);
+  let found: Principal | null = null;
+  for (const k of envKeys) if (timingSafeEqual(given, k.digest) && found === null) found = k.principal;
+  return found;
+}
+
+/** Why a name cannot be given, or null. */
+function nameRefusedIn(
+  stored: ReadonlyMap<string, CredentialRecord>,
+  envKeys: readonly EnvCredential[],
+  kind: CredentialKind,
+  name: string,
+): string | null {
+  if (RESERVED_NAMES.includes(name.toLowerCase()))
+    return `'${name}' is reserved (the server's own actors and environment keys use it)`;
+  for (const k of envKeys)
+    if (k.name === name && (kind === 'viewer') === (k.principal.role === 'viewer'))
+      return `a ${kindName(kind)} from the environment is called '${name}'`;
+  for (const c of stored.values()) {
+    if (c.kind === kind && c.name === name)
+      return c.revokedAt === null
+        ? `an active ${kindName(kind)} is already called '${name}'`
+        : `a revoked ${kindName(kind)} was called '${name}' and records still name it`;
+  }
+  return null;
+}
+
+/** 400 for a name that is not one, 409 for one already given (or reserved). */
+function checkName(refused: string | null, name: string): void {
+  if (!NAME_RE.test(name))
+    throw new HttpError(
+      400,
+      ErrorCode.validation,
+      'name: 1–64 letters, digits, spaces or ._@()- and starting with a letter or digit',
+      [{ field: 'name', message: 'not a valid name' }],
+    );
+  if (refused)
+    throw new HttpError(
+      409,
+      ErrorCode.conflict,
+      `name: ${refused}; names are the actor in records and the audit log, so each is used once`,
+    );
+}
+
+/** A new credential's record and its token (shown once); scopes in their canonical order, none for a viewer. */
+function newRecord(
+  kind: CredentialKind,
+  spec: Parameters<CredentialService['create']>[1],
+  by: Parameters<CredentialService['create']>[2],
+  now: number,
+): { record: CredentialRecord; token: string } {
+  const scopes =
+    kind === 'viewer' ? [] : [...new Set(spec.scopes)].sort((a, b) => SCOPES.indexOf(a) - SCOPES.indexOf(b));
+  const { id, token, hash } = newToken(kind);
+  const record: CredentialRecord = {
+    id,
+    kind,
+    name: spec.name,
+    scopes,
+    region: spec.region,
+    hash,
+    createdAt: isoAt(now),
+    createdBy: by.name,
+    revokedAt: null,
+    revokedBy: null,
+  };
+  return { record, token };
+}
+
 /**
  * Keys and viewer tokens. Environment credentials: API_KEYS (every write scope), ADMIN_KEY (the
  * admin role), VIEWER_TOKENS; all reach the whole tree. Stored credentials are created by an
@@ -112,9 +200,6 @@ function envCredentials(config: FastifyInstance['config']): { name: string; dige
  * stored ones found by the non-secret id inside the token. Names are never reused (revoked ones
  * included) and never one of the server's own actors, so a name in a record or the audit log
  * always means one credential.
- *
- * One closure over the loaded credentials and their listeners, which every method reads; the
- * methods themselves (lookup, naming, create, revoke) are short.
  */
 export default fp(
   async (app) => {
@@ -148,70 +233,14 @@ export default fp(
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
 
-    function lookup(token: string): Principal | null {
-      if (token.length === 0 || token.length > 512) return null;
-      const parsed = parseToken(token);
-      if (parsed) {
-        const c = stored.get(parsed.id);
-        return c && c.kind === parsed.kind && c.revokedAt === null && tokenMatches(token, c.hash)
-          ? principalOf(c)
-          : null;
-      }
-      const given = sha256(token);
-      let found: Principal | null = null;
-      for (const k of envKeys) if (timingSafeEqual(given, k.digest) && found === null) found = k.principal;
-      return found;
-    }
-
-    /** Why a name cannot be given, or null. */
-    function nameRefused(kind: CredentialKind, name: string): string | null {
-      if (RESERVED_NAMES.includes(name.toLowerCase()))
-        return `'${name}' is reserved (the server's own actors and environment keys use it)`;
-      for (const k of envKeys)
-        if (k.name === name && (kind === 'viewer') === (k.principal.role === 'viewer'))
-          return `a ${kindName(kind)} from the environment is called '${name}'`;
-      for (const c of stored.values()) {
-        if (c.kind === kind && c.name === name)
-          return c.revokedAt === null
-            ? `an active ${kindName(kind)} is already called '${name}'`
-            : `a revoked ${kindName(kind)} was called '${name}' and records still name it`;
-      }
-      return null;
-    }
-
+    const lookup = (token: string) => lookupIn(stored, envKeys, token);
     const service: CredentialService = {
       lookup,
       async create(kind, spec, by) {
-        if (!NAME_RE.test(spec.name))
-          throw new HttpError(
-            400,
-            ErrorCode.validation,
-            'name: 1–64 letters, digits, spaces or ._@()- and starting with a letter or digit',
-            [{ field: 'name', message: 'not a valid name' }],
-          );
-        const refused = nameRefused(kind, spec.name);
-        if (refused)
-          throw new HttpError(
-            409,
-            ErrorCode.conflict,
-            `name: ${refused}; names are the actor in records and the audit log, so each is used once`,
-          );
-        const scopes =
-          kind === 'viewer' ? [] : [...new Set(spec.scopes)].sort((a, b) => SCOPES.indexOf(a) - SCOPES.indexOf(b));
-        const { id, token, hash } = newToken(kind);
+        checkName(nameRefusedIn(stored, envKeys, kind, spec.name), spec.name);
         const now = Date.now();
-        const record: CredentialRecord = {
-          id,
-          kind,
-          name: spec.name,
-          scopes,
-          region: spec.region,
-          hash,
-          createdAt: isoAt(now),
-          createdBy: by.name,
-          revokedAt: null,
-          revokedBy: null,
-        };
+        const { record, token } = newRecord(kind, spec, by, now);
+        const { id, scopes } = record;
         const action = kind === 'key' ? AuditAction.keyCreate : AuditAction.viewerCreate;
         await store.createCredential(
           record,

@@ -91,6 +91,26 @@ export async function countFailedAuth(
   throw Object.assign(new HttpError(429, ErrorCode.tooMany, tooManyFailures(retry)), { retryAfterSec: retry });
 }
 
+/** The 403 for a principal without the scope a route needs: what it may do, and what is needed. */
+function scopeRefused(p: Principal, scope: Scope | 'all', request: FastifyRequest): HttpError {
+  const has = p.person
+    ? `a ${p.person.role}'s account may: ${[...p.scopes].join(', ') || 'read only'}`
+    : p.role === 'viewer'
+      ? 'a viewer token can only read'
+      : `this key may: ${[...p.scopes].join(', ') || 'nothing'}`;
+  const needs =
+    scope === 'admin'
+      ? 'the admin role (ADMIN_KEY or a key with the admin scope)'
+      : scope === 'all'
+        ? 'a key with every write scope'
+        : `the '${scope}' scope`;
+  return new HttpError(
+    403,
+    ErrorCode.forbidden,
+    `${has}; ${request.method} ${request.routeOptions.url ?? request.url} needs ${needs}`,
+  );
+}
+
 /**
  * Authentication: which principal a presented secret is (app.credentials holds them), the
  * failed-authentication throttle, and the hooks routes use to require a writer, a scope or an
@@ -158,24 +178,7 @@ export default fp(
           scope === 'admin' ? 'admin requests' : scope === 'metrics' ? 'metrics' : 'writes',
         );
         const ok = scope === 'all' ? WRITE_SCOPES.every((s) => p.scopes.has(s)) : p.scopes.has(scope);
-        if (!ok) {
-          const has = p.person
-            ? `a ${p.person.role}'s account may: ${[...p.scopes].join(', ') || 'read only'}`
-            : p.role === 'viewer'
-              ? 'a viewer token can only read'
-              : `this key may: ${[...p.scopes].join(', ') || 'nothing'}`;
-          const needs =
-            scope === 'admin'
-              ? 'the admin role (ADMIN_KEY or a key with the admin scope)'
-              : scope === 'all'
-                ? 'a key with every write scope'
-                : `the '${scope}' scope`;
-          throw new HttpError(
-            403,
-            ErrorCode.forbidden,
-            `${has}; ${request.method} ${request.routeOptions.url ?? request.url} needs ${needs}`,
-          );
-        }
+        if (!ok) throw scopeRefused(p, scope, request);
         request.actor = p.name;
         request.principal = p;
       };
