@@ -87,6 +87,75 @@ function figuresOf(
   };
 }
 
+/** One bucket per child region (its whole subtree) and one for the region's own channels. */
+function regionBuckets(tree: RegionTree, code: string, children: readonly { code: string }[]) {
+  const bucketOf = new Map<string, number>();
+  bucketOf.set(code, -1);
+  children.forEach((child, i) => {
+    for (const d of descendantsOf(tree, child.code)) bucketOf.set(d.code, i);
+  });
+  const buckets = children.map(emptyBucket);
+  const own = emptyBucket();
+  const bucket = (regionCode: string): Bucket | null => {
+    const i = bucketOf.get(regionCode);
+    if (i === undefined) return null;
+    const b = i === -1 ? own : buckets[i]!;
+    b.touched = true;
+    return b;
+  };
+  const codes = [...bucketOf.keys()];
+  return { bucketOf, buckets, own, bucket, codes };
+}
+
+/** Status changes and maintenance spans, each grouped by channel. */
+function byChannel(changes: readonly StatusEvent[], spans: readonly MaintenanceSpan[]) {
+  const eventsOf = new Map<string, StatusEvent[]>();
+  for (const e of changes) {
+    const list = eventsOf.get(e.cameraId);
+    if (list) list.push(e);
+    else eventsOf.set(e.cameraId, [e]);
+  }
+  const spansOf = new Map<string, ExcludedSpan[]>();
+  for (const s of spans) {
+    const list = spansOf.get(s.cameraId) ?? [];
+    list.push({ from: Date.parse(s.from), to: Date.parse(s.to) });
+    spansOf.set(s.cameraId, list);
+  }
+  return { eventsOf, spansOf };
+}
+
+/** The period's clues, page by page, into their region's bucket. */
+async function bucketClues(
+  store: Store,
+  codes: string[],
+  period: Period,
+  bucket: (regionCode: string) => Bucket | null,
+): Promise<void> {
+  for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+    const page = await store.listClues({ regions: codes, from: period.from, to: period.to, limit: PAGE, cursor });
+    for (const c of page.items) bucket(c.region)?.clues.push(c);
+    cursor = page.nextCursor ?? undefined;
+  }
+}
+
+/** Grid workers (on duty or not) and their reports, into their region's bucket. */
+function bucketGrid(
+  workers: readonly { region: string; onDuty: boolean }[],
+  reports: readonly { region: string }[],
+  bucket: (regionCode: string) => Bucket | null,
+): void {
+  for (const w of workers) {
+    const b = bucket(w.region);
+    if (!b) continue;
+    b.grid.workers++;
+    if (w.onDuty) b.grid.onDuty++;
+  }
+  for (const r of reports) {
+    const b = bucket(r.region);
+    if (b) b.grid.reports++;
+  }
+}
+
 /**
  * Figures of a region over a period, with the same for each child region, rolled up along the
  * tree (county → townships, city → counties …). Channels are counted as they were at
@@ -104,21 +173,7 @@ export async function computeSummary(
   const region = tree.byCode.get(code);
   if (!region) throw notFound('region', code, ErrorCode.unknownRegion);
   const children = childrenOf(tree, code);
-  const bucketOf = new Map<string, number>();
-  bucketOf.set(code, -1);
-  children.forEach((child, i) => {
-    for (const d of descendantsOf(tree, child.code)) bucketOf.set(d.code, i);
-  });
-  const buckets = children.map(emptyBucket);
-  const own = emptyBucket();
-  const bucket = (regionCode: string): Bucket | null => {
-    const i = bucketOf.get(regionCode);
-    if (i === undefined) return null;
-    const b = i === -1 ? own : buckets[i]!;
-    b.touched = true;
-    return b;
-  };
-  const codes = [...bucketOf.keys()];
+  const { bucketOf, buckets, own, bucket, codes } = regionBuckets(tree, code, children);
 
   const from = Date.parse(period.from);
   const to = Date.parse(period.to);
@@ -139,18 +194,7 @@ export async function computeSummary(
     store.serviceHistory({ from: period.from, to: isoAt(Math.max(at, from) + 1), cameraIds: ids }),
   ]);
   const validityOf = validityByChannel(service);
-  const eventsOf = new Map<string, StatusEvent[]>();
-  for (const e of [...before, ...events]) {
-    const list = eventsOf.get(e.cameraId);
-    if (list) list.push(e);
-    else eventsOf.set(e.cameraId, [e]);
-  }
-  const spansOf = new Map<string, ExcludedSpan[]>();
-  for (const s of spans) {
-    const list = spansOf.get(s.cameraId) ?? [];
-    list.push({ from: Date.parse(s.from), to: Date.parse(s.to) });
-    spansOf.set(s.cameraId, list);
-  }
+  const { eventsOf, spansOf } = byChannel([...before, ...events], spans);
 
   for (const c of cameras) {
     const v = validityOf(c);
@@ -159,21 +203,8 @@ export async function computeSummary(
     countCamera(c, v, eventsOf.get(c.id) ?? [], spansOf.get(c.id) ?? [], bucket(c.region)!, from, to, at);
   }
 
-  for (let cursor: string | undefined, first = true; first || cursor; first = false) {
-    const page = await store.listClues({ regions: codes, from: period.from, to: period.to, limit: PAGE, cursor });
-    for (const c of page.items) bucket(c.region)?.clues.push(c);
-    cursor = page.nextCursor ?? undefined;
-  }
-  for (const w of workers) {
-    const b = bucket(w.region);
-    if (!b) continue;
-    b.grid.workers++;
-    if (w.onDuty) b.grid.onDuty++;
-  }
-  for (const r of reports) {
-    const b = bucket(r.region);
-    if (b) b.grid.reports++;
-  }
+  await bucketClues(store, codes, period, bucket);
+  bucketGrid(workers, reports, bucket);
 
   // A past period's overdue: open at its end, read from the lifecycle (steps after the end).
   const statusAtEnd =
