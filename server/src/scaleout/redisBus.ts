@@ -16,6 +16,20 @@ export interface BridgeOptions {
   channel?: string;
 }
 
+/** The camera records newer than this process has seen (`sinceOf` remembers each one's `since`). */
+function freshCameras(sinceOf: Map<string, number>, payload: BusEvents['cameras']): BusEvents['cameras'] {
+  // A late report that took a stored change back may move `since` back: that record is news.
+  const rewritten = new Set((payload.retracted ?? []).map((e) => e.cameraId));
+  const fresh = payload.cameras.filter((c) => {
+    const s = Date.parse(c.since);
+    const known = sinceOf.get(c.id);
+    if (known !== undefined && s < known && !rewritten.has(c.id)) return false;
+    sinceOf.set(c.id, s);
+    return true;
+  });
+  return fresh.length === payload.cameras.length ? payload : { ...payload, cameras: fresh };
+}
+
 /**
  * Bridges the in-process bus across server processes over Redis pub/sub. Every event emitted
  * here (after its commit) is published with this process's origin id; every event from another
@@ -26,8 +40,7 @@ export interface BridgeOptions {
  * apply changes to one channel at the same moment still converge on the database's final state.
  *
  * One closure over the two Redis clients and their link state (missed publishes, subscription
- * down), which publishing, gap detection and delivery all read: longer than a screen so that
- * state has one owner.
+ * down), which publishing, gap detection and delivery all read, so that state has one owner.
  */
 export async function bridgeBus(bus: Bus, config: Config, opts: BridgeOptions = {}): Promise<() => Promise<void>> {
   if (!config.redisUrl) return async () => {};
@@ -41,18 +54,7 @@ export async function bridgeBus(bus: Bus, config: Config, opts: BridgeOptions = 
   let missedPublishes = 0;
   let subWasDown = false;
 
-  const remember = (payload: BusEvents['cameras']): BusEvents['cameras'] => {
-    // A late report that took a stored change back may move `since` back: that record is news.
-    const rewritten = new Set((payload.retracted ?? []).map((e) => e.cameraId));
-    const fresh = payload.cameras.filter((c) => {
-      const s = Date.parse(c.since);
-      const known = sinceOf.get(c.id);
-      if (known !== undefined && s < known && !rewritten.has(c.id)) return false;
-      sinceOf.set(c.id, s);
-      return true;
-    });
-    return fresh.length === payload.cameras.length ? payload : { ...payload, cameras: fresh };
-  };
+  const remember = (payload: BusEvents['cameras']) => freshCameras(sinceOf, payload);
 
   const gap = (why: string) => {
     log.warn({ why }, 'bus events may have been missed; resyncing live state from the store');

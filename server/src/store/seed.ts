@@ -78,6 +78,43 @@ export interface FixtureSeed {
   data: SeedData;
 }
 
+/** The inventory with each channel's seeded state and maintenance window, times shifted by `t`. */
+function seedCameras(
+  inventory: readonly CameraInput[],
+  status: readonly StatusRow[],
+  t: (iso: string) => string,
+  anchor: string,
+  validFrom: string,
+): { cameras: CameraRecord[]; maintenance: MaintenanceSpan[] } {
+  const stateOf = new Map(status.map((s) => [s.cameraId, s]));
+  const maintenance: MaintenanceSpan[] = [];
+  const cameras: CameraRecord[] = inventory.map((c) => {
+    const s = stateOf.get(c.id);
+    const m = s?.maintenance
+      ? { reason: s.maintenance.reason, from: t(s.maintenance.from), to: t(s.maintenance.to) }
+      : null;
+    if (m) maintenance.push({ cameraId: c.id, ...m });
+    return {
+      id: c.id,
+      name: c.name,
+      region: c.region,
+      lon: c.lon,
+      lat: c.lat,
+      inService: c.inService ?? true,
+      status: s?.status ?? 'unknown',
+      reason: s?.reason ?? null,
+      since: s ? t(s.since) : anchor,
+      // Every channel was heard from at the anchor: the heartbeat timeout counts from there.
+      lastSeen: anchor,
+      maintenance: m,
+      // Valid from the seed's history start (the store takes its first change if earlier): the
+      // demo's channels count in every period the fixtures describe (#18.2).
+      validFrom,
+    };
+  });
+  return { cameras, maintenance };
+}
+
 /**
  * Reads `<fixturesDir>/data` as seed data. Missing files give nothing of their kind; a missing
  * meta.json means no fixtures at all.
@@ -110,32 +147,7 @@ export async function readSeedData(
   const shiftDate = (d: string): string =>
     shift === 0 ? d : new Date(Date.parse(`${d}T00:00:00Z`) + shift).toISOString().slice(0, 10);
 
-  const stateOf = new Map(status.map((s) => [s.cameraId, s]));
-  const maintenance: MaintenanceSpan[] = [];
-  const cameras: CameraRecord[] = inventory.map((c) => {
-    const s = stateOf.get(c.id);
-    const m = s?.maintenance
-      ? { reason: s.maintenance.reason, from: t(s.maintenance.from), to: t(s.maintenance.to) }
-      : null;
-    if (m) maintenance.push({ cameraId: c.id, ...m });
-    return {
-      id: c.id,
-      name: c.name,
-      region: c.region,
-      lon: c.lon,
-      lat: c.lat,
-      inService: c.inService ?? true,
-      status: s?.status ?? 'unknown',
-      reason: s?.reason ?? null,
-      since: s ? t(s.since) : anchor,
-      // Every channel was heard from at the anchor: the heartbeat timeout counts from there.
-      lastSeen: anchor,
-      maintenance: m,
-      // Valid from the seed's history start (the store takes its first change if earlier): the
-      // demo's channels count in every period the fixtures describe (#18.2).
-      validFrom: t(meta.windowStart),
-    };
-  });
+  const { cameras, maintenance } = seedCameras(inventory, status, t, anchor, t(meta.windowStart));
   const statusEvents: StatusEvent[] = history.map((h) => ({
     cameraId: h.cameraId,
     from: h.from,
