@@ -104,6 +104,9 @@ describe('createStatePacer', () => {
     pacer.request(true);
     clock.advance(16);
     expect(writes).toBe(3);
+    // However slow drawing gets, the map is written at least every 2 s.
+    pacer.reportCost(10_000);
+    expect(pacer.gap()).toBe(2000);
     pacer.request();
     pacer.stop();
     expect(clock.pending()).toBe(0);

@@ -13,6 +13,8 @@ export interface StatePacerOptions {
   minGapMs?: number;
   /** Share of the time the map may spend drawing what the writes cause (0–1). */
   share?: number;
+  /** Never further apart than this (ms), however slow drawing is: the map may lag, not stand still. */
+  maxGapMs?: number;
 }
 
 export interface StatePacer {
@@ -36,11 +38,12 @@ export function createStatePacer(opts: StatePacerOptions): StatePacer {
   const { scheduler: s, write } = opts;
   const minGap = opts.minGapMs ?? 250;
   const share = opts.share ?? 0.15;
+  const maxGap = opts.maxGapMs ?? 2000;
   let cost = 0;
   let last = -Infinity;
   let cancel: (() => void) | null = null;
   let soon = false;
-  const gap = () => Math.max(minGap, cost / share);
+  const gap = () => Math.min(maxGap, Math.max(minGap, cost / share));
   const run = () => {
     cancel = null;
     soon = false;
