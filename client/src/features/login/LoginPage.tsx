@@ -45,6 +45,49 @@ function nextPath(region: string | null): string {
   return `/desk/${region ?? ''}`;
 }
 
+/** What the form says about a failed sign-in; null when the fields alone say it. */
+function signInError(err: unknown, tx: Record<'wrong' | 'locked' | 'throttled' | 'other', string>): string | null {
+  if (!(err instanceof DeskError)) return tx.other.replace('{m}', String(err));
+  if (err.status === 401) return tx.wrong;
+  if (err.status === 423)
+    return tx.locked.replace('{t}', timeOf(/until (\S+)/.exec(err.message)?.[1] ?? new Date().toISOString()));
+  if (err.status === 429) return tx.throttled;
+  if (Object.keys(err.fields).length === 0) return tx.other.replace('{m}', err.message);
+  return null;
+}
+
+/** A labelled input with its error beside it. */
+function LoginField(props: {
+  name: string;
+  label: string;
+  type?: string;
+  autoComplete: string;
+  autoFocus?: boolean;
+  value: string;
+  onChange: (v: string) => void;
+  error: string | undefined;
+}) {
+  return (
+    <label className="login__field">
+      <span>{props.label}</span>
+      <input
+        name={props.name}
+        type={props.type}
+        autoComplete={props.autoComplete}
+        autoFocus={props.autoFocus}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        aria-invalid={props.error ? true : undefined}
+      />
+      {props.error && (
+        <em className="field-error" data-field={props.name}>
+          {props.error}
+        </em>
+      )}
+    </label>
+  );
+}
+
 /** /login: name and password; errors next to the field they concern. */
 export default function LoginPage() {
   const [lang, setLang] = useState(getLocale());
@@ -64,14 +107,8 @@ export default function LoginPage() {
       const s = await deskApi.signIn(name, password);
       location.assign(nextPath(s.user.region));
     } catch (err) {
-      if (err instanceof DeskError) {
-        setFields(err.fields);
-        if (err.status === 401) setError(tx.wrong);
-        else if (err.status === 423)
-          setError(tx.locked.replace('{t}', timeOf(/until (\S+)/.exec(err.message)?.[1] ?? new Date().toISOString())));
-        else if (err.status === 429) setError(tx.throttled);
-        else if (Object.keys(err.fields).length === 0) setError(tx.other.replace('{m}', err.message));
-      } else setError(tx.other.replace('{m}', String(err)));
+      if (err instanceof DeskError) setFields(err.fields);
+      setError(signInError(err, tx));
       setPassword('');
     } finally {
       setBusy(false);
@@ -92,38 +129,24 @@ export default function LoginPage() {
       <form className="login__card" onSubmit={submit} noValidate>
         <h1 className="login__title">{tx.title}</h1>
         <p className="login__sub">{tx.sub}</p>
-        <label className="login__field">
-          <span>{tx.name}</span>
-          <input
-            name="name"
-            autoComplete="username"
-            autoFocus
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={fields.name ? true : undefined}
-          />
-          {fields.name && (
-            <em className="field-error" data-field="name">
-              {fields.name}
-            </em>
-          )}
-        </label>
-        <label className="login__field">
-          <span>{tx.password}</span>
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            aria-invalid={fields.password ? true : undefined}
-          />
-          {fields.password && (
-            <em className="field-error" data-field="password">
-              {fields.password}
-            </em>
-          )}
-        </label>
+        <LoginField
+          name="name"
+          label={tx.name}
+          autoComplete="username"
+          autoFocus
+          value={name}
+          onChange={setName}
+          error={fields.name}
+        />
+        <LoginField
+          name="password"
+          label={tx.password}
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+          error={fields.password}
+        />
         {error && (
           <p className="login__error" role="alert" data-testid="login-error">
             {error}

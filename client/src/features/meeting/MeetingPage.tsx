@@ -34,6 +34,31 @@ function useRanking(code: string, query: string) {
   return { ranking, error: f.error, loading: f.loading, retry: () => setAttempt((x) => x + 1) };
 }
 
+/** Where the region sits: its path from the root, its children's seats, and every region's name. */
+function useRegionPlace(tree: RegionTree | null, code: string) {
+  const region = tree?.byCode.get(code) ?? null;
+  const path = tree && region ? ancestorsOf(tree, code) : [];
+  const children = useMemo(() => (tree ? childrenOf(tree, code) : []), [tree, code]);
+  const names = useMemo(() => new Map([...(tree?.byCode.values() ?? [])].map((r) => [r.code, r.name])), [tree]);
+  const centers = useMemo(
+    () => new Map(children.flatMap((c) => (c.center ? [[c.code, c.center] as [string, [number, number]]] : []))),
+    [children],
+  );
+  const childNoun = children[0] ? DOMAIN_LABELS.level[getLocale()][children[0].level] : '';
+  return { region, path, names, centers, childNoun };
+}
+
+function MeetingError({ error, retry }: { error: string; retry: () => void }) {
+  return (
+    <div className="mt-error" data-testid="meeting-error">
+      {mt('error', { message: error })}
+      <button type="button" className="mt-btn" onClick={retry}>
+        {mt('retry')}
+      </button>
+    </div>
+  );
+}
+
 /**
  * /meeting/:region — the county dispatch meeting (每周一汇报,半月一调度): a period, the child
  * regions ranked against the previous period, drill-down by map or table, and the report. Every
@@ -57,15 +82,7 @@ export default function MeetingPage() {
   // Drilling down keeps the period and the sort; lists and selections belong to the region left behind.
   const open = useCallback((child: string) => go({ clue: null, clues: 'all' }, child), [go]);
 
-  const region = tree?.byCode.get(code) ?? null;
-  const path = tree && region ? ancestorsOf(tree, code) : [];
-  const children = useMemo(() => (tree ? childrenOf(tree, code) : []), [tree, code]);
-  const names = useMemo(() => new Map([...(tree?.byCode.values() ?? [])].map((r) => [r.code, r.name])), [tree]);
-  const centers = useMemo(
-    () => new Map(children.flatMap((c) => (c.center ? [[c.code, c.center] as [string, [number, number]]] : []))),
-    [children],
-  );
-  const childNoun = children[0] ? DOMAIN_LABELS.level[getLocale()][children[0].level] : '';
+  const { region, path, names, centers, childNoun } = useRegionPlace(tree, code);
   const urls = exportUrls(code, rankingQuery);
   const cluesCsv = `/api/v1/clues.csv?region=${encodeURIComponent(code)}&${pq}`;
 
@@ -92,14 +109,7 @@ export default function MeetingPage() {
       />
       <PeriodBar state={state} ranking={ranking} go={go} />
 
-      {error && (
-        <div className="mt-error" data-testid="meeting-error">
-          {mt('error', { message: error })}
-          <button type="button" className="mt-btn" onClick={retry}>
-            {mt('retry')}
-          </button>
-        </div>
-      )}
+      {error && <MeetingError error={error} retry={retry} />}
 
       {total && <KpiRow total={total} />}
 

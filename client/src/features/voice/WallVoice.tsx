@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type Dispatch, type RefObject, type SetStateAction } from 'react';
 import type { AlertsAnswer, Clue, RegionSnapshot } from '@zhihui/shared';
 import { t } from '../../lib/i18n';
 import type { WallState } from '../../lib/section';
@@ -13,6 +13,51 @@ function placeOf(s: Pick<RegionSnapshot, 'region' | 'children'>, c: Clue): strin
   return s.children.find((x) => c.region.startsWith(x.code))?.name ?? s.region.name;
 }
 
+type VoiceLog = { chimes: number; spoken: number; last: string; quiet: boolean };
+
+/**
+ * New roll-up alerts from the notifications API, polled: the first answer is known already (not
+ * announced), later ones are pushed to the announcer; quiet hours and the interval follow the API.
+ */
+function useAlertPolling(
+  region: string,
+  announceSec: number | null,
+  announcer: RefObject<Announcer | null>,
+  setLog: Dispatch<SetStateAction<VoiceLog>>,
+): void {
+  useEffect(() => {
+    const ctl = new AbortController();
+    let first = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const res = await fetch(`/api/v1/notifications/alerts?region=${encodeURIComponent(region)}`, {
+          signal: ctl.signal,
+        });
+        if (res.ok) {
+          const body = (await res.json()) as AlertsAnswer;
+          const an = announcer.current!;
+          an.setMinInterval((announceSec ?? body.announceEverySec) * 1000);
+          an.setQuiet(body.quiet);
+          setLog((l) => (l.quiet === body.quiet ? l : { ...l, quiet: body.quiet }));
+          const keys = body.alerts.map((x) => `${x.key}@${x.since}`);
+          if (first) an.know(keys);
+          else body.alerts.forEach((x, i) => an.push({ key: keys[i]!, kind: 'rollup', text: x.headline }));
+          first = false;
+        }
+      } catch {
+        /* the wall shows its link state; the voice just waits for the next poll */
+      }
+      if (!ctl.signal.aborted) timer = setTimeout(() => void poll(), POLL_MS);
+    };
+    void poll();
+    return () => {
+      ctl.abort();
+      clearTimeout(timer);
+    };
+  }, [region, announceSec, announcer, setLog]);
+}
+
 /**
  * The wall speaks (URL option sound=on): urgent clues arriving on the stream and new roll-up
  * alerts from the notifications API play a chime and a zh-CN voice line (the chime alone where
@@ -21,7 +66,7 @@ function placeOf(s: Pick<RegionSnapshot, 'region' | 'children'>, c: Clue): strin
  */
 export function WallVoice(props: { region: string; state: WallState; announceSec: number | null }) {
   const [blocked, setBlocked] = useState(false);
-  const [log, setLog] = useState({ chimes: 0, spoken: 0, last: '', quiet: false });
+  const [log, setLog] = useState<VoiceLog>({ chimes: 0, spoken: 0, last: '', quiet: false });
   const [mountedAt] = useState(() => Date.now());
   const announcer = useRef<Announcer | null>(null);
   if (announcer.current == null) {
@@ -48,37 +93,7 @@ export function WallVoice(props: { region: string; state: WallState; announceSec
     };
   }, []);
 
-  useEffect(() => {
-    const ctl = new AbortController();
-    let first = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const res = await fetch(`/api/v1/notifications/alerts?region=${encodeURIComponent(props.region)}`, {
-          signal: ctl.signal,
-        });
-        if (res.ok) {
-          const body = (await res.json()) as AlertsAnswer;
-          const an = announcer.current!;
-          an.setMinInterval((props.announceSec ?? body.announceEverySec) * 1000);
-          an.setQuiet(body.quiet);
-          setLog((l) => (l.quiet === body.quiet ? l : { ...l, quiet: body.quiet }));
-          const keys = body.alerts.map((x) => `${x.key}@${x.since}`);
-          if (first) an.know(keys);
-          else body.alerts.forEach((x, i) => an.push({ key: keys[i]!, kind: 'rollup', text: x.headline }));
-          first = false;
-        }
-      } catch {
-        /* the wall shows its link state; the voice just waits for the next poll */
-      }
-      if (!ctl.signal.aborted) timer = setTimeout(() => void poll(), POLL_MS);
-    };
-    void poll();
-    return () => {
-      ctl.abort();
-      clearTimeout(timer);
-    };
-  }, [props.region, props.announceSec]);
+  useAlertPolling(props.region, props.announceSec, announcer, setLog);
 
   const snapshot = props.state.snapshot;
   useEffect(() => {
