@@ -158,5 +158,5 @@ describe.skipIf(skip !== null)('SIGKILL while writing', () => {
     } finally {
       db.close();
     }
-  });
+  }, 180_000); // two server starts, a kill and a replay: ~17 s alone, over 60 s on a loaded 2-core machine
 });
