@@ -497,6 +497,16 @@ describe.skipIf(why !== null)('the duty desk in Chromium', () => {
       });
       // 议事: both appeals become a topic.
       for (const id of made) await p.check(`[data-appeal="${id}"] >> xpath=.. >> input[type=checkbox]`);
+      // A topic without a title is refused next to the title field, and groups nothing.
+      await p.click('[data-testid=topic-form] button[type=submit]');
+      await p.waitForSelector('[data-testid=topic-form] .field-error[data-field=title]');
+      const grouped = async () =>
+        (
+          await server.get<{ items: { topicId: string | null; id: string }[] }>(
+            `/api/v1/appeals?region=${SHUANGSHANZI}`,
+          )
+        ).items.filter((a) => made.includes(a.id) && a.topicId !== null).length;
+      expect(await grouped()).toBe(0);
       await p.fill('[data-testid=topic-form] input[name=title]', '测试村路灯维修');
       await p.fill('[data-testid=topic-form] textarea[name=decision]', '镇村建办一周内修复');
       await p.click('[data-testid=topic-form] button[type=submit]');
