@@ -10,6 +10,7 @@ import {
   type ClueCategory,
   type Region,
   type RegionGeo,
+  type RegionTree,
   type SessionView,
 } from '@zhihui/shared';
 import { MapView, type MapPickHit } from '../../ui/MapView';
@@ -85,89 +86,19 @@ function boundsOf(geo: RegionGeo | null): [[number, number], [number, number]] |
     : null;
 }
 
-/**
- * The duty desk (值班台) at /desk/:region: queues of clues on the left, the region's map in the
- * middle (a click reports a clue there), the selected clue and its lifecycle steps on the right.
- * Live over the wall's socket; every write carries the session's CSRF token.
- */
-export default function DeskPage() {
-  const region = useParams().region ?? '';
-  const session = useSession();
-  const regions = useRegions();
-  const geo = useGeo(region);
-  const { clues, snapshot, link, upsert } = useDeskLive(region);
-  const play = useChannelPlayer();
-  const now = useNow(30_000);
-  const [, setLang] = useState(getLocale());
-  const [queue, setQueue] = useState<Queue>('township');
-  const [category, setCategory] = useState<ClueCategory | null>(null);
-  const [place, setPlace] = useState<string | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
-  const [draft, setDraft] = useState<ClueDraft | null>(null);
-  const [step, setStep] = useState<Step | null>(null);
-  const [mode, setMode] = useState<'clues' | 'appeals'>(() =>
-    new URLSearchParams(location.search).get('view') === 'appeals' ? 'appeals' : 'clues',
-  );
-
-  const tree = useMemo(() => buildRegionTree(regions), [regions]);
-  const places = useMemo(
-    () =>
-      tree.byCode.has(region)
-        ? descendantsOf(tree, region).filter(
-            (r) => r.level === 'township' || r.level === 'village' || r.code === region,
-          )
-        : [],
-    [tree, region],
-  );
-  const ctx = useMemo(
-    () => ({ me: session?.user.name ?? '', myRegion: session?.user.region ?? null, tree, now }),
-    [session, tree, now],
-  );
-  const filter = useMemo(() => ({ category, place }), [category, place]);
-  const items = useMemo(() => queueItems(clues.values(), queue, filter, ctx), [clues, queue, filter, ctx]);
-  const counts = useMemo(() => queueCounts(clues.values(), filter, ctx), [clues, filter, ctx]);
-  const current = selected ? (clues.get(selected) ?? null) : null;
-
-  const style = useMemo(() => deskStyle(null), []);
-  const mapData = useMemo(
-    () => ({
-      areas: {
-        type: 'FeatureCollection' as const,
-        features: (geo
-          ? [...geo.children.features, ...(geo.children.features.length === 0 && geo.outline ? [geo.outline] : [])]
-          : []) as GeoJSON.Feature[],
-      },
-      cameras: camerasToGeoJson(snapshot),
-      clues: cluesToGeoJson(clues.values(), selected, now),
-      pin: pinToGeoJson(draft?.lngLat ?? null),
-    }),
-    [geo, snapshot, clues, selected, now, draft],
-  );
-  const fit = useMemo(() => boundsOf(geo), [geo]);
-
-  const onPick = useCallback(
-    (hits: MapPickHit[], lngLat: [number, number]) => {
-      const clueHit = hits.find((h) => h.layer === CLUE_LAYER);
-      if (clueHit) {
-        setDraft(null);
-        setSelected(String(clueHit.properties.id));
-        return;
-      }
-      const cam = hits.find((h) => h.layer === CAMERA_LAYER);
-      // A channel: its live video opens as a tile, and the report form takes its id and place.
-      if (cam) play?.({ channelId: String(cam.properties.id), from: 'map' });
-      setSelected(null);
-      setDraft({
-        lngLat,
-        region: place ?? region,
-        source: cam ? 'video' : 'hotline',
-        camera: cam ? String(cam.properties.id) : undefined,
-      });
-    },
-    [place, region, play],
-  );
-
-  // Keyboard: 1–6 queues, ↑↓ select, N new, V/D/F/C steps, Esc cancel.
+/** Keyboard: 1–6 queues, ↑↓ select, N new, V/D/F/C steps, Esc cancel. */
+function useDeskKeys(k: {
+  items: Clue[];
+  selected: string | null;
+  current: Clue | null;
+  place: string | null;
+  region: string;
+  setQueue: (q: Queue) => void;
+  setDraft: (d: ClueDraft | null) => void;
+  setSelected: (id: string | null) => void;
+  setStep: (s: Step | null) => void;
+}): void {
+  const { items, selected, current, place, region, setQueue, setDraft, setSelected, setStep } = k;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const typing = e.target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName);
@@ -202,168 +133,436 @@ export default function DeskPage() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [items, selected, current, place, region]);
+  }, [items, selected, current, place, region, setQueue, setDraft, setSelected, setStep]);
+}
 
-  const regionName = tree.byCode.get(region)?.name ?? region;
+/** The queues over the live clues: which one is open, the filters, each queue's count and its clues. */
+function useQueues(
+  clues: Map<string, Clue>,
+  region: string,
+  tree: RegionTree,
+  session: SessionView | null,
+  now: number,
+) {
+  const [queue, setQueue] = useState<Queue>('township');
+  const [category, setCategory] = useState<ClueCategory | null>(null);
+  const [place, setPlace] = useState<string | null>(null);
+  const places = useMemo(
+    () =>
+      tree.byCode.has(region)
+        ? descendantsOf(tree, region).filter(
+            (r) => r.level === 'township' || r.level === 'village' || r.code === region,
+          )
+        : [],
+    [tree, region],
+  );
+  const ctx = useMemo(
+    () => ({ me: session?.user.name ?? '', myRegion: session?.user.region ?? null, tree, now }),
+    [session, tree, now],
+  );
+  const filter = useMemo(() => ({ category, place }), [category, place]);
+  const items = useMemo(() => queueItems(clues.values(), queue, filter, ctx), [clues, queue, filter, ctx]);
+  const counts = useMemo(() => queueCounts(clues.values(), filter, ctx), [clues, filter, ctx]);
+  return { queue, setQueue, category, setCategory, place, setPlace, places, items, counts };
+}
+
+/** A click on the map: a clue opens; anywhere else (a channel's live video too) starts a new clue there. */
+function useMapPick(
+  target: string,
+  play: ReturnType<typeof useChannelPlayer>,
+  setDraft: (d: ClueDraft | null) => void,
+  setSelected: (id: string | null) => void,
+) {
+  return useCallback(
+    (hits: MapPickHit[], lngLat: [number, number]) => {
+      const clueHit = hits.find((h) => h.layer === CLUE_LAYER);
+      if (clueHit) {
+        setDraft(null);
+        setSelected(String(clueHit.properties.id));
+        return;
+      }
+      const cam = hits.find((h) => h.layer === CAMERA_LAYER);
+      // A channel: its live video opens as a tile, and the report form takes its id and place.
+      if (cam) play?.({ channelId: String(cam.properties.id), from: 'map' });
+      setSelected(null);
+      setDraft({
+        lngLat,
+        region: target,
+        source: cam ? 'video' : 'hotline',
+        camera: cam ? String(cam.properties.id) : undefined,
+      });
+    },
+    [target, play, setDraft, setSelected],
+  );
+}
+
+/** What the desk's map shows: the region's areas, its channels, its clues and the new clue's pin. */
+function useDeskMapData(
+  geo: RegionGeo | null,
+  snapshot: Parameters<typeof camerasToGeoJson>[0],
+  clues: Map<string, Clue>,
+  selected: string | null,
+  now: number,
+  draft: ClueDraft | null,
+) {
+  return useMemo(
+    () => ({
+      areas: {
+        type: 'FeatureCollection' as const,
+        features: (geo
+          ? [...geo.children.features, ...(geo.children.features.length === 0 && geo.outline ? [geo.outline] : [])]
+          : []) as GeoJSON.Feature[],
+      },
+      cameras: camerasToGeoJson(snapshot),
+      clues: cluesToGeoJson(clues.values(), selected, now),
+      pin: pinToGeoJson(draft?.lngLat ?? null),
+    }),
+    [geo, snapshot, clues, selected, now, draft],
+  );
+}
+
+/** The desk's head: the region, clues or appeals, the live link, and who is signed in. */
+function DeskHeader(props: {
+  regionName: string;
+  mode: 'clues' | 'appeals';
+  setMode: (m: 'clues' | 'appeals') => void;
+  link: string;
+  session: SessionView | null;
+  /** The page re-renders in the new language. */
+  onLang: (next: 'zh-CN' | 'en') => void;
+}) {
+  const { regionName, mode, setMode, link, session } = props;
   const toggleLang = () => {
     const next = getLocale() === 'en' ? 'zh-CN' : 'en';
     setLocale(next);
-    setLang(next);
+    props.onLang(next);
   };
   const signOut = async () => {
     await deskApi.signOut().catch(() => {});
     location.assign('/login');
   };
+  return (
+    <header className="desk-head">
+      <div className="desk-head__brand">
+        <span className="desk-head__emblem">指</span>
+        <div>
+          <h1>{dt('deskTitle')}</h1>
+          <p>{regionName}</p>
+        </div>
+      </div>
+      <nav className="desk-modes" role="tablist">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'clues'}
+          className={`desk-mode${mode === 'clues' ? ' is-active' : ''}`}
+          onClick={() => setMode('clues')}
+          data-testid="mode-clues"
+        >
+          {getLocale() === 'en' ? 'Clues' : '线索处置'}
+        </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'appeals'}
+          className={`desk-mode${mode === 'appeals' ? ' is-active' : ''}`}
+          onClick={() => setMode('appeals')}
+          data-testid="mode-appeals"
+        >
+          {getLocale() === 'en' ? 'Appeals (说事儿)' : '说事儿'}
+        </button>
+      </nav>
+      <div className={`desk-head__link desk-head__link--${link}`} data-testid="desk-link">
+        {link === 'live' ? dt('live') : link === 'ended' ? dt('ended') : dt('offline')}
+      </div>
+      <div className="desk-head__user">
+        {session && (
+          <span data-testid="desk-user">
+            {session.user.name} ·{' '}
+            {session.user.role === 'operator' ? '值班员' : session.user.role === 'leader' ? '领导' : '管理员'}
+          </span>
+        )}
+        <button type="button" className="btn btn--ghost" onClick={toggleLang}>
+          {dt('lang')}
+        </button>
+        <button type="button" className="btn btn--ghost" onClick={signOut} data-testid="sign-out">
+          {dt('signOut')}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+/** Filters over every queue: a clue's category and its place (township or village). */
+function QueueFilters(props: {
+  category: ClueCategory | null;
+  setCategory: (c: ClueCategory | null) => void;
+  place: string | null;
+  setPlace: (p: string | null) => void;
+  places: Region[];
+  region: string;
+}) {
+  const { category, setCategory, place, setPlace, places, region } = props;
+  return (
+    <div className="desk-filters">
+      <label>
+        {dt('filterCategory')}
+        <select
+          value={category ?? ''}
+          onChange={(e) => setCategory((e.target.value || null) as ClueCategory | null)}
+          data-testid="filter-category"
+        >
+          <option value="">{dt('any')}</option>
+          {CLUE_CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {label('category', c)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {dt('filterPlace')}
+        <select value={place ?? ''} onChange={(e) => setPlace(e.target.value || null)} data-testid="filter-place">
+          <option value="">{dt('any')}</option>
+          {places
+            .filter((p) => p.code !== region)
+            .map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.level === 'village' ? ' · ' : ''}
+                {p.name}
+              </option>
+            ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+/** The map of the desk's region: click a clue to open it, anywhere else to start one. */
+function DeskMap(props: {
+  geo: RegionGeo | null;
+  snapshot: Parameters<typeof camerasToGeoJson>[0];
+  clues: Map<string, Clue>;
+  selected: string | null;
+  now: number;
+  draft: ClueDraft | null;
+  onPick: (hits: MapPickHit[], lngLat: [number, number]) => void;
+}) {
+  const { geo, snapshot, clues, selected, now, draft, onPick } = props;
+  const style = useMemo(() => deskStyle(null), []);
+  const mapData = useDeskMapData(geo, snapshot, clues, selected, now, draft);
+  const fit = useMemo(() => boundsOf(geo), [geo]);
+  return (
+    <section className="desk-map">
+      <MapView
+        style={style}
+        data={mapData}
+        fit={fit}
+        fitPadding={40}
+        onPick={onPick}
+        pickLayers={[CLUE_LAYER, CAMERA_LAYER]}
+        className="desk-map__view"
+        testId="desk-map"
+      />
+      <div className="desk-map__hint">{dt('newHint')}</div>
+    </section>
+  );
+}
+
+/** The side: the new clue's form, the chosen clue with its next steps, or a hint. */
+function DeskSide(props: {
+  draft: ClueDraft | null;
+  current: Clue | null;
+  places: Region[];
+  snapshot: Parameters<typeof camerasToGeoJson>[0];
+  step: Step | null;
+  setStep: (s: Step | null) => void;
+  setDraft: (d: ClueDraft | null) => void;
+  onDone: (c: Clue) => void;
+  upsert: (c: Clue) => void;
+}) {
+  const { draft, current, places, snapshot, step, setStep, setDraft, onDone, upsert } = props;
+  return (
+    <aside className="desk-side">
+      {draft ? (
+        <ClueForm
+          key={`${draft.lngLat?.join(',') ?? 'none'}:${draft.camera ?? ''}`}
+          draft={draft}
+          places={places}
+          snapshot={snapshot}
+          onCancel={() => setDraft(null)}
+          onDone={onDone}
+        />
+      ) : current ? (
+        <ClueDetail clue={current} step={step} onStep={setStep} onChanged={upsert} />
+      ) : (
+        <p className="desk-side__hint">{dt('selectHint')}</p>
+      )}
+      <p className="desk-side__keys">{dt('keys')}</p>
+    </aside>
+  );
+}
+
+/** The queues with their counts, the category and place filters, and the chosen queue's clues. */
+function QueuePanel(props: {
+  queue: Queue;
+  setQueue: (q: Queue) => void;
+  counts: Record<Queue, number>;
+  category: ClueCategory | null;
+  setCategory: (c: ClueCategory | null) => void;
+  place: string | null;
+  setPlace: (p: string | null) => void;
+  places: Region[];
+  region: string;
+  items: Clue[];
+  now: number;
+  selected: string | null;
+  tree: RegionTree;
+  onSelect: (id: string) => void;
+}) {
+  const {
+    queue,
+    setQueue,
+    counts,
+    category,
+    setCategory,
+    place,
+    setPlace,
+    places,
+    region,
+    items,
+    now,
+    selected,
+    tree,
+  } = props;
+  return (
+    <aside className="desk-queues">
+      <nav className="desk-tabs" role="tablist">
+        {QUEUES.map((q, i) => (
+          <button
+            key={q}
+            type="button"
+            role="tab"
+            aria-selected={queue === q}
+            className={`desk-tab desk-tab--${q}${queue === q ? ' is-active' : ''}`}
+            onClick={() => setQueue(q)}
+            data-queue={q}
+          >
+            <span className="desk-tab__key">{i + 1}</span>
+            {dt(`queue_${q}`)}
+            <b>{counts[q]}</b>
+          </button>
+        ))}
+      </nav>
+      <QueueFilters
+        category={category}
+        setCategory={setCategory}
+        place={place}
+        setPlace={setPlace}
+        places={places}
+        region={region}
+      />
+      <ul className="desk-list" data-testid="desk-list">
+        {items.length === 0 && <li className="desk-list__empty">{dt('empty')}</li>}
+        {items.slice(0, 200).map((c) => (
+          <ClueRow
+            key={c.id}
+            clue={c}
+            now={now}
+            active={c.id === selected}
+            regionName={tree.byCode.get(c.region)?.name ?? c.region}
+            onSelect={() => props.onSelect(c.id)}
+          />
+        ))}
+      </ul>
+    </aside>
+  );
+}
+
+/**
+ * The duty desk (值班台) at /desk/:region: queues of clues on the left, the region's map in the
+ * middle (a click reports a clue there), the selected clue and its lifecycle steps on the right.
+ * Live over the wall's socket; every write carries the session's CSRF token.
+ */
+export default function DeskPage() {
+  const region = useParams().region ?? '';
+  const session = useSession();
+  const regions = useRegions();
+  const geo = useGeo(region);
+  const { clues, snapshot, link, upsert } = useDeskLive(region);
+  const play = useChannelPlayer();
+  const now = useNow(30_000);
+  const [, setLang] = useState(getLocale());
+  const [selected, setSelected] = useState<string | null>(null);
+  const [draft, setDraft] = useState<ClueDraft | null>(null);
+  const [step, setStep] = useState<Step | null>(null);
+  const [mode, setMode] = useState<'clues' | 'appeals'>(() =>
+    new URLSearchParams(location.search).get('view') === 'appeals' ? 'appeals' : 'clues',
+  );
+
+  const tree = useMemo(() => buildRegionTree(regions), [regions]);
+  const q = useQueues(clues, region, tree, session, now);
+  const { queue, setQueue, category, setCategory, place, setPlace, places, items, counts } = q;
+  const current = selected ? (clues.get(selected) ?? null) : null;
+
+  const onPick = useMapPick(place ?? region, play, setDraft, setSelected);
+
+  useDeskKeys({ items, selected, current, place, region, setQueue, setDraft, setSelected, setStep });
+
+  const regionName = tree.byCode.get(region)?.name ?? region;
 
   return (
     <div className="desk" data-testid="desk" data-link={link}>
-      <header className="desk-head">
-        <div className="desk-head__brand">
-          <span className="desk-head__emblem">指</span>
-          <div>
-            <h1>{dt('deskTitle')}</h1>
-            <p>{regionName}</p>
-          </div>
-        </div>
-        <nav className="desk-modes" role="tablist">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={mode === 'clues'}
-            className={`desk-mode${mode === 'clues' ? ' is-active' : ''}`}
-            onClick={() => setMode('clues')}
-            data-testid="mode-clues"
-          >
-            {getLocale() === 'en' ? 'Clues' : '线索处置'}
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={mode === 'appeals'}
-            className={`desk-mode${mode === 'appeals' ? ' is-active' : ''}`}
-            onClick={() => setMode('appeals')}
-            data-testid="mode-appeals"
-          >
-            {getLocale() === 'en' ? 'Appeals (说事儿)' : '说事儿'}
-          </button>
-        </nav>
-        <div className={`desk-head__link desk-head__link--${link}`} data-testid="desk-link">
-          {link === 'live' ? dt('live') : link === 'ended' ? dt('ended') : dt('offline')}
-        </div>
-        <div className="desk-head__user">
-          {session && (
-            <span data-testid="desk-user">
-              {session.user.name} ·{' '}
-              {session.user.role === 'operator' ? '值班员' : session.user.role === 'leader' ? '领导' : '管理员'}
-            </span>
-          )}
-          <button type="button" className="btn btn--ghost" onClick={toggleLang}>
-            {dt('lang')}
-          </button>
-          <button type="button" className="btn btn--ghost" onClick={signOut} data-testid="sign-out">
-            {dt('signOut')}
-          </button>
-        </div>
-      </header>
+      <DeskHeader
+        regionName={regionName}
+        mode={mode}
+        setMode={setMode}
+        link={link}
+        session={session}
+        onLang={setLang}
+      />
       {mode === 'appeals' && <AppealsView region={region} />}
       <main className="desk-body" hidden={mode !== 'clues'}>
-        <aside className="desk-queues">
-          <nav className="desk-tabs" role="tablist">
-            {QUEUES.map((q, i) => (
-              <button
-                key={q}
-                type="button"
-                role="tab"
-                aria-selected={queue === q}
-                className={`desk-tab desk-tab--${q}${queue === q ? ' is-active' : ''}`}
-                onClick={() => setQueue(q)}
-                data-queue={q}
-              >
-                <span className="desk-tab__key">{i + 1}</span>
-                {dt(`queue_${q}`)}
-                <b>{counts[q]}</b>
-              </button>
-            ))}
-          </nav>
-          <div className="desk-filters">
-            <label>
-              {dt('filterCategory')}
-              <select
-                value={category ?? ''}
-                onChange={(e) => setCategory((e.target.value || null) as ClueCategory | null)}
-                data-testid="filter-category"
-              >
-                <option value="">{dt('any')}</option>
-                {CLUE_CATEGORIES.map((c) => (
-                  <option key={c} value={c}>
-                    {label('category', c)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {dt('filterPlace')}
-              <select value={place ?? ''} onChange={(e) => setPlace(e.target.value || null)} data-testid="filter-place">
-                <option value="">{dt('any')}</option>
-                {places
-                  .filter((p) => p.code !== region)
-                  .map((p) => (
-                    <option key={p.code} value={p.code}>
-                      {p.level === 'village' ? ' · ' : ''}
-                      {p.name}
-                    </option>
-                  ))}
-              </select>
-            </label>
-          </div>
-          <ul className="desk-list" data-testid="desk-list">
-            {items.length === 0 && <li className="desk-list__empty">{dt('empty')}</li>}
-            {items.slice(0, 200).map((c) => (
-              <ClueRow
-                key={c.id}
-                clue={c}
-                now={now}
-                active={c.id === selected}
-                regionName={tree.byCode.get(c.region)?.name ?? c.region}
-                onSelect={() => (setDraft(null), setStep(null), setSelected(c.id))}
-              />
-            ))}
-          </ul>
-        </aside>
-        <section className="desk-map">
-          <MapView
-            style={style}
-            data={mapData}
-            fit={fit}
-            fitPadding={40}
-            onPick={onPick}
-            pickLayers={[CLUE_LAYER, CAMERA_LAYER]}
-            className="desk-map__view"
-            testId="desk-map"
-          />
-          <div className="desk-map__hint">{dt('newHint')}</div>
-        </section>
-        <aside className="desk-side">
-          {draft ? (
-            <ClueForm
-              key={`${draft.lngLat?.join(',') ?? 'none'}:${draft.camera ?? ''}`}
-              draft={draft}
-              places={places}
-              snapshot={snapshot}
-              onCancel={() => setDraft(null)}
-              onDone={(c) => {
-                upsert(c);
-                setDraft(null);
-                setSelected(c.id);
-              }}
-            />
-          ) : current ? (
-            <ClueDetail clue={current} step={step} onStep={setStep} onChanged={upsert} />
-          ) : (
-            <p className="desk-side__hint">{dt('selectHint')}</p>
-          )}
-          <p className="desk-side__keys">{dt('keys')}</p>
-        </aside>
+        <QueuePanel
+          queue={queue}
+          setQueue={setQueue}
+          counts={counts}
+          category={category}
+          setCategory={setCategory}
+          place={place}
+          setPlace={setPlace}
+          places={places}
+          region={region}
+          items={items}
+          now={now}
+          selected={selected}
+          tree={tree}
+          onSelect={(id) => (setDraft(null), setStep(null), setSelected(id))}
+        />
+        <DeskMap
+          geo={geo}
+          snapshot={snapshot}
+          clues={clues}
+          selected={selected}
+          now={now}
+          draft={draft}
+          onPick={onPick}
+        />
+        <DeskSide
+          draft={draft}
+          current={current}
+          places={places}
+          snapshot={snapshot}
+          step={step}
+          setStep={setStep}
+          setDraft={setDraft}
+          onDone={(c) => {
+            upsert(c);
+            setDraft(null);
+            setSelected(c.id);
+          }}
+          upsert={upsert}
+        />
       </main>
     </div>
   );
