@@ -58,6 +58,37 @@ async function attempt<T>(
   }
 }
 
+/** Who raised the appeal, and from which village. */
+function WhoRow(props: {
+  appellant: string;
+  setAppellant: (v: string) => void;
+  village: string;
+  setVillage: (v: string) => void;
+  fields: Record<string, string>;
+}) {
+  const { appellant, setAppellant, village, setVillage, fields } = props;
+  return (
+    <div className="desk-form__row">
+      <Field name="appellant" label={zh() ? '诉求人' : 'Who'} fields={fields}>
+        <input
+          name="appellant"
+          value={appellant}
+          onChange={(e) => setAppellant(e.target.value)}
+          aria-invalid={fields.appellant ? true : undefined}
+        />
+      </Field>
+      <Field name="village" label={zh() ? '村' : 'Village'} fields={fields}>
+        <input
+          name="village"
+          value={village}
+          onChange={(e) => setVillage(e.target.value)}
+          aria-invalid={fields.village ? true : undefined}
+        />
+      </Field>
+    </div>
+  );
+}
+
 /** 说事: record an appeal. */
 function AppealForm(props: { region: string; onDone: (a: Appeal) => void }) {
   const [village, setVillage] = useState('');
@@ -92,24 +123,13 @@ function AppealForm(props: { region: string; onDone: (a: Appeal) => void }) {
   return (
     <form className="desk-form" onSubmit={submit} noValidate data-testid="appeal-form">
       <h2 className="desk-form__title">{zh() ? '说事 · 登记诉求' : 'Record an appeal'}</h2>
-      <div className="desk-form__row">
-        <Field name="appellant" label={zh() ? '诉求人' : 'Who'} fields={fields}>
-          <input
-            name="appellant"
-            value={appellant}
-            onChange={(e) => setAppellant(e.target.value)}
-            aria-invalid={fields.appellant ? true : undefined}
-          />
-        </Field>
-        <Field name="village" label={zh() ? '村' : 'Village'} fields={fields}>
-          <input
-            name="village"
-            value={village}
-            onChange={(e) => setVillage(e.target.value)}
-            aria-invalid={fields.village ? true : undefined}
-          />
-        </Field>
-      </div>
+      <WhoRow
+        appellant={appellant}
+        setAppellant={setAppellant}
+        village={village}
+        setVillage={setVillage}
+        fields={fields}
+      />
       <Field name="text" label={zh() ? '诉求内容' : 'What'} fields={fields}>
         <textarea
           name="text"
@@ -143,6 +163,38 @@ function AppealForm(props: { region: string; onDone: (a: Appeal) => void }) {
   );
 }
 
+/** From an appeal, a clue on the wall (source 说事儿日), linked back to the appeal. */
+async function appealToClue(a: Appeal): Promise<Appeal> {
+  const clue = await deskApi.createClue({
+    category: a.category,
+    source: 'appeal_day',
+    region: a.region,
+    title: `${a.village}:${a.text}`.slice(0, 200),
+    description: `${a.appellant}(${a.village})反映:${a.text}`,
+  });
+  return deskApi.patchAppeal(a.id, { clueId: clue.id });
+}
+
+/** Save, and report the appeal as a clue (or show the clue it became). */
+function WorkActions({ a, toClue }: { a: Appeal; toClue: () => void }) {
+  return (
+    <div className="desk-form__actions">
+      <button type="submit" className="btn btn--primary">
+        {zh() ? '保存办事' : 'Save'}
+      </button>
+      {a.clueId === null ? (
+        <button type="button" className="btn" onClick={toClue} data-testid="appeal-to-clue">
+          {zh() ? '转为线索上报' : 'Report as a clue'}
+        </button>
+      ) : (
+        <span className="tag tag--dispatched" data-testid="appeal-clue">
+          {zh() ? '已转线索' : 'Clue'} {a.clueId}
+        </span>
+      )}
+    </div>
+  );
+}
+
 /** 办事: one owner, a due time, an outcome. */
 function WorkForm(props: { appeal: Appeal; onDone: (a: Appeal) => void }) {
   const a = props.appeal;
@@ -152,24 +204,10 @@ function WorkForm(props: { appeal: Appeal; onDone: (a: Appeal) => void }) {
   const [note, setNote] = useState('');
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
-  /** From an appeal, a clue on the wall (source 说事儿日), linked back to the appeal. */
-  async function toClue() {
-    const next = await attempt(
-      async () => {
-        const clue = await deskApi.createClue({
-          category: a.category,
-          source: 'appeal_day',
-          region: a.region,
-          title: `${a.village}:${a.text}`.slice(0, 200),
-          description: `${a.appellant}(${a.village})反映:${a.text}`,
-        });
-        return deskApi.patchAppeal(a.id, { clueId: clue.id });
-      },
-      setFields,
-      setError,
-    );
+  const toClue = async () => {
+    const next = await attempt(() => appealToClue(a), setFields, setError);
     if (next) props.onDone(next);
-  }
+  };
   async function submit(e: FormEvent) {
     e.preventDefault();
     const due = localToIso(dueAt);
@@ -224,20 +262,7 @@ function WorkForm(props: { appeal: Appeal; onDone: (a: Appeal) => void }) {
         </Field>
       </div>
       {error && <p className="desk-error">{error}</p>}
-      <div className="desk-form__actions">
-        <button type="submit" className="btn btn--primary">
-          {zh() ? '保存办事' : 'Save'}
-        </button>
-        {a.clueId === null ? (
-          <button type="button" className="btn" onClick={toClue} data-testid="appeal-to-clue">
-            {zh() ? '转为线索上报' : 'Report as a clue'}
-          </button>
-        ) : (
-          <span className="tag tag--dispatched" data-testid="appeal-clue">
-            {zh() ? '已转线索' : 'Clue'} {a.clueId}
-          </span>
-        )}
-      </div>
+      <WorkActions a={a} toClue={toClue} />
     </form>
   );
 }
@@ -291,6 +316,70 @@ function TopicForm(props: { region: string; ids: string[]; onDone: (t: Topic) =>
   );
 }
 
+/** One appeal in the month's list: checkbox for a topic, who and where, and how it stands. */
+function AppealRow(props: {
+  a: Appeal;
+  active: boolean;
+  checked: boolean;
+  onToggle: () => void;
+  onSelect: () => void;
+  topic: string | null;
+}) {
+  const { a, active, checked, onToggle, onSelect, topic } = props;
+  return (
+    <li className={`desk-appeal${active ? ' is-active' : ''}`}>
+      <input type="checkbox" aria-label="select" checked={checked} disabled={a.topicId !== null} onChange={onToggle} />
+      <button type="button" className="desk-appeal__main" onClick={onSelect} data-appeal={a.id}>
+        <span className="desk-appeal__who">
+          {a.appellant} · {a.village}
+          {a.appealDay && <i className="desk-appeal__day">说事儿日</i>}
+        </span>
+        <span className="desk-appeal__text">{a.text}</span>
+        <span className="desk-appeal__meta">
+          {deskStamp(a.heardAt)} · {label('category', a.category)} · {a.owner ?? (zh() ? '未定责任人' : 'no owner')}
+          {topic && ` · 议题:${topic}`}
+        </span>
+      </button>
+      <span className={`tag ${a.outcome ? 'tag--resolved' : 'tag--reported'}`}>
+        {a.outcome ? outcomeLabel(a.outcome) : zh() ? '办理中' : 'Open'}
+      </span>
+    </li>
+  );
+}
+
+/** 评事: the month's red and black list of villages. */
+function BoardPanel({ board, month }: { board: VillageBoard; month: string }) {
+  return (
+    <div className="desk-board" data-testid="desk-board">
+      <h3 className="desk-detail__h3">{zh() ? `评事 · ${month} 红黑榜` : `Red/black list ${month}`}</h3>
+      <p>
+        <b className="desk-board__red">{zh() ? '红榜' : 'Red'}</b> {board.red.join('、') || '—'}
+      </p>
+      <p>
+        <b className="desk-board__black">{zh() ? '黑榜' : 'Black'}</b> {board.black.join('、') || '—'}
+      </p>
+    </div>
+  );
+}
+
+/** The month shown, and what it holds: appeals, how many are done, topics. */
+function MonthBar(props: { month: string; setMonth: (m: string) => void; appeals: Appeal[]; topics: Topic[] }) {
+  const { month, setMonth, appeals, topics } = props;
+  return (
+    <div className="desk-filters">
+      <label>
+        {zh() ? '月份' : 'Month'}
+        <input type="month" value={month} onChange={(e) => setMonth(e.target.value)} data-testid="appeal-month" />
+      </label>
+      <span className="desk-appeals__count">
+        {zh()
+          ? `诉求 ${appeals.length} 件 · 已办结 ${appeals.filter((a) => a.outcome).length} 件 · 议题 ${topics.length} 个`
+          : `${appeals.length} appeals · ${appeals.filter((a) => a.outcome).length} done · ${topics.length} topics`}
+      </span>
+    </div>
+  );
+}
+
 /**
  * 说事儿 at the desk: the month's appeals of the region (说事), checked ones grouped into a topic
  * (议事), the selected one given an owner, due time and outcome (办事), and the month's red and
@@ -329,17 +418,7 @@ export function AppealsView(props: { region: string }) {
   return (
     <div className="desk-appeals" data-testid="appeals-view">
       <section className="desk-appeals__list">
-        <div className="desk-filters">
-          <label>
-            {zh() ? '月份' : 'Month'}
-            <input type="month" value={month} onChange={(e) => setMonth(e.target.value)} data-testid="appeal-month" />
-          </label>
-          <span className="desk-appeals__count">
-            {zh()
-              ? `诉求 ${appeals.length} 件 · 已办结 ${appeals.filter((a) => a.outcome).length} 件 · 议题 ${topics.length} 个`
-              : `${appeals.length} appeals · ${appeals.filter((a) => a.outcome).length} done · ${topics.length} topics`}
-          </span>
-        </div>
+        <MonthBar month={month} setMonth={setMonth} appeals={appeals} topics={topics} />
         <ul className="desk-list" data-testid="appeal-list">
           {appeals.length === 0 && (
             <li className="desk-list__empty">{zh() ? '本月暂无诉求' : 'No appeals this month'}</li>
@@ -348,35 +427,15 @@ export function AppealsView(props: { region: string }) {
             .reverse()
             .slice(0, 300)
             .map((a) => (
-              <li key={a.id} className={`desk-appeal${a.id === selected ? ' is-active' : ''}`}>
-                <input
-                  type="checkbox"
-                  aria-label="select"
-                  checked={checked.has(a.id)}
-                  disabled={a.topicId !== null}
-                  onChange={() => toggle(a.id)}
-                />
-                <button
-                  type="button"
-                  className="desk-appeal__main"
-                  onClick={() => setSelected(a.id)}
-                  data-appeal={a.id}
-                >
-                  <span className="desk-appeal__who">
-                    {a.appellant} · {a.village}
-                    {a.appealDay && <i className="desk-appeal__day">说事儿日</i>}
-                  </span>
-                  <span className="desk-appeal__text">{a.text}</span>
-                  <span className="desk-appeal__meta">
-                    {deskStamp(a.heardAt)} · {label('category', a.category)} ·{' '}
-                    {a.owner ?? (zh() ? '未定责任人' : 'no owner')}
-                    {topicName(a.topicId) && ` · 议题:${topicName(a.topicId)}`}
-                  </span>
-                </button>
-                <span className={`tag ${a.outcome ? 'tag--resolved' : 'tag--reported'}`}>
-                  {a.outcome ? outcomeLabel(a.outcome) : zh() ? '办理中' : 'Open'}
-                </span>
-              </li>
+              <AppealRow
+                key={a.id}
+                a={a}
+                active={a.id === selected}
+                checked={checked.has(a.id)}
+                onToggle={() => toggle(a.id)}
+                onSelect={() => setSelected(a.id)}
+                topic={topicName(a.topicId)}
+              />
             ))}
         </ul>
       </section>
@@ -401,17 +460,7 @@ export function AppealsView(props: { region: string }) {
           />
         )}
         {current && <WorkForm key={current.id + current.updatedAt} appeal={current} onDone={reload} />}
-        {board && (
-          <div className="desk-board" data-testid="desk-board">
-            <h3 className="desk-detail__h3">{zh() ? `评事 · ${month} 红黑榜` : `Red/black list ${month}`}</h3>
-            <p>
-              <b className="desk-board__red">{zh() ? '红榜' : 'Red'}</b> {board.red.join('、') || '—'}
-            </p>
-            <p>
-              <b className="desk-board__black">{zh() ? '黑榜' : 'Black'}</b> {board.black.join('、') || '—'}
-            </p>
-          </div>
-        )}
+        {board && <BoardPanel board={board} month={month} />}
       </aside>
     </div>
   );

@@ -21,15 +21,11 @@ function conflictFrom(details: unknown): Clue['status'] | null {
   return CLUE_STATUSES.find((s) => s === from) ?? null;
 }
 
-/** One clue: its facts, its history, and the lifecycle steps the desk may take (the server decides: a bad step is a 409 shown here). */
-export function ClueDetail(props: {
-  clue: Clue;
-  step: Step | null;
-  onStep: (s: Step | null) => void;
-  onChanged: (c: Clue) => void;
-}) {
-  const { clue } = props;
-  const play = useChannelPlayer();
+/**
+ * The step form's state: a new step or another clue clears the note and the errors, while the
+ * assignee and due time stay for the next dispatch. A 409 shows where the clue is now.
+ */
+function useStepForm(clue: Clue, step: Step | null, onStep: (s: Step | null) => void, onChanged: (c: Clue) => void) {
   const [note, setNote] = useState('');
   const [assignee, setAssignee] = useState('');
   const [dueAt, setDueAt] = useState(defaultDue());
@@ -37,12 +33,8 @@ export function ClueDetail(props: {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  // Read again whenever the clue changes (a step here or at another desk); another clue's history is never shown.
-  const stored = useFetch(`${clue.id}|${clue.updatedAt}`, (signal) => deskApi.clue(clue.id, signal)).data;
-  const history: ClueEvent[] = stored?.id === clue.id ? stored.history : [];
-
   // A new step or another clue starts with an empty form (reset while rendering, not in an effect).
-  const form = `${props.step}|${clue.id}`;
+  const form = `${step}|${clue.id}`;
   const [formFor, setFormFor] = useState(form);
   if (formFor !== form) {
     setFormFor(form);
@@ -53,20 +45,20 @@ export function ClueDetail(props: {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!props.step) return;
+    if (!step) return;
     setBusy(true);
     setFields({});
     setError(null);
-    const body: CluePatch = { status: STEP_TARGET[props.step] };
+    const body: CluePatch = { status: STEP_TARGET[step] };
     if (note.trim()) body.note = note.trim();
-    if (props.step === 'dispatch') {
+    if (step === 'dispatch') {
       body.assignee = assignee;
       const due = localToIso(dueAt);
       if (due) body.dueAt = due;
     }
     try {
-      props.onChanged(await deskApi.patchClue(clue.id, body));
-      props.onStep(null);
+      onChanged(await deskApi.patchClue(clue.id, body));
+      onStep(null);
     } catch (err) {
       if (err instanceof DeskError) {
         setFields(err.fields);
@@ -79,7 +71,7 @@ export function ClueDetail(props: {
           );
           // The clue moved on elsewhere: show where it is now, without waiting for the live update.
           deskApi.clue(clue.id).then(
-            ({ history: _history, ...now }) => props.onChanged(now),
+            ({ history: _history, ...now }) => onChanged(now),
             () => undefined,
           );
         } else if (Object.keys(err.fields).length === 0) setError(err.message);
@@ -88,6 +80,95 @@ export function ClueDetail(props: {
       setBusy(false);
     }
   }
+  return { note, setNote, assignee, setAssignee, dueAt, setDueAt, fields, error, busy, submit };
+}
+
+/** The form of the chosen step: assignee and due time when dispatching, and a note. */
+function StepForm({ step, f, onCancel }: { step: Step; f: ReturnType<typeof useStepForm>; onCancel: () => void }) {
+  return (
+    <form className="desk-form desk-form--step" onSubmit={f.submit} noValidate data-testid="step-form">
+      {step === 'dispatch' && (
+        <div className="desk-form__row">
+          <label>
+            <span>{dt('assignee')}</span>
+            <input
+              name="assignee"
+              value={f.assignee}
+              autoFocus
+              onChange={(e) => f.setAssignee(e.target.value)}
+              placeholder="如:某某镇综治中心 / 县住建局"
+              aria-invalid={f.fields.assignee ? true : undefined}
+            />
+            {f.fields.assignee && (
+              <em className="field-error" data-field="assignee">
+                {f.fields.assignee}
+              </em>
+            )}
+          </label>
+          <label>
+            <span>{dt('dueAt')}</span>
+            <input
+              name="dueAt"
+              type="datetime-local"
+              value={f.dueAt}
+              onChange={(e) => f.setDueAt(e.target.value)}
+              aria-invalid={f.fields.dueAt ? true : undefined}
+            />
+            {f.fields.dueAt && (
+              <em className="field-error" data-field="dueAt">
+                {f.fields.dueAt}
+              </em>
+            )}
+          </label>
+        </div>
+      )}
+      <label>
+        <span>{dt('note')}</span>
+        <textarea
+          name="note"
+          rows={2}
+          value={f.note}
+          autoFocus={step !== 'dispatch'}
+          onChange={(e) => f.setNote(e.target.value)}
+          aria-invalid={f.fields.note ? true : undefined}
+        />
+        {f.fields.note && (
+          <em className="field-error" data-field="note">
+            {f.fields.note}
+          </em>
+        )}
+      </label>
+      {f.error && (
+        <p className="desk-error" role="alert" data-testid="step-error">
+          {f.error}
+        </p>
+      )}
+      <div className="desk-form__actions">
+        <button type="submit" className="btn btn--primary" disabled={f.busy}>
+          {dt('confirm')} · {dt(`step_${step}`)}
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          {dt('cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** One clue: its facts, its history, and the lifecycle steps the desk may take (the server decides: a bad step is a 409 shown here). */
+export function ClueDetail(props: {
+  clue: Clue;
+  step: Step | null;
+  onStep: (s: Step | null) => void;
+  onChanged: (c: Clue) => void;
+}) {
+  const { clue } = props;
+  const play = useChannelPlayer();
+  // Read again whenever the clue changes (a step here or at another desk); another clue's history is never shown.
+  const stored = useFetch(`${clue.id}|${clue.updatedAt}`, (signal) => deskApi.clue(clue.id, signal)).data;
+  const history: ClueEvent[] = stored?.id === clue.id ? stored.history : [];
+
+  const f = useStepForm(clue, props.step, props.onStep, props.onChanged);
 
   const minute = useMinute();
   const allowed = new Set(CLUE_TRANSITIONS[clue.status]);
@@ -142,74 +223,7 @@ export function ClueDetail(props: {
           </button>
         ))}
       </div>
-      {props.step && (
-        <form className="desk-form desk-form--step" onSubmit={submit} noValidate data-testid="step-form">
-          {props.step === 'dispatch' && (
-            <div className="desk-form__row">
-              <label>
-                <span>{dt('assignee')}</span>
-                <input
-                  name="assignee"
-                  value={assignee}
-                  autoFocus
-                  onChange={(e) => setAssignee(e.target.value)}
-                  placeholder="如:某某镇综治中心 / 县住建局"
-                  aria-invalid={fields.assignee ? true : undefined}
-                />
-                {fields.assignee && (
-                  <em className="field-error" data-field="assignee">
-                    {fields.assignee}
-                  </em>
-                )}
-              </label>
-              <label>
-                <span>{dt('dueAt')}</span>
-                <input
-                  name="dueAt"
-                  type="datetime-local"
-                  value={dueAt}
-                  onChange={(e) => setDueAt(e.target.value)}
-                  aria-invalid={fields.dueAt ? true : undefined}
-                />
-                {fields.dueAt && (
-                  <em className="field-error" data-field="dueAt">
-                    {fields.dueAt}
-                  </em>
-                )}
-              </label>
-            </div>
-          )}
-          <label>
-            <span>{dt('note')}</span>
-            <textarea
-              name="note"
-              rows={2}
-              value={note}
-              autoFocus={props.step !== 'dispatch'}
-              onChange={(e) => setNote(e.target.value)}
-              aria-invalid={fields.note ? true : undefined}
-            />
-            {fields.note && (
-              <em className="field-error" data-field="note">
-                {fields.note}
-              </em>
-            )}
-          </label>
-          {error && (
-            <p className="desk-error" role="alert" data-testid="step-error">
-              {error}
-            </p>
-          )}
-          <div className="desk-form__actions">
-            <button type="submit" className="btn btn--primary" disabled={busy}>
-              {dt('confirm')} · {dt(`step_${props.step}`)}
-            </button>
-            <button type="button" className="btn" onClick={() => props.onStep(null)}>
-              {dt('cancel')}
-            </button>
-          </div>
-        </form>
-      )}
+      {props.step && <StepForm step={props.step} f={f} onCancel={() => props.onStep(null)} />}
       <h3 className="desk-detail__h3">{dt('history')}</h3>
       <ol className="desk-history">
         {history.map((h, i) => (
