@@ -38,6 +38,23 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // No function longer than a screen without a reason in its comment (#16.4): split it by
+    // responsibility, or say why its length is its honest shape beside an eslint-disable-next-line.
+    // Tests are left out (a describe block is a list of cases), as are the fixture generators.
+    files: ['server/src/**/*.ts', 'client/src/**/*.{ts,tsx}', 'shared/src/**/*.ts'],
+    ignores: [
+      '**/*.test.ts',
+      '**/*.test.tsx',
+      // Still longer than a screen and being split (#16.4): take a file off this list once it passes.
+      'client/src/features/video/usePlayer.ts',
+      'client/src/features/wall/WallPage.tsx',
+      'client/src/features/wall/wallStore.ts',
+      'server/src/plugins/stream.ts',
+      'server/src/store/postgres/index.ts',
+    ],
+    rules: { 'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }] },
+  },
+  {
     // The wall benchmark's probes are functions handed to page.evaluate / addInitScript: they run in the page.
     files: ['tests/bench/wall.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },

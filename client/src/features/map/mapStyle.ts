@@ -14,6 +14,7 @@ export const pointsShownAtFit = (level: RegionLevel): boolean => level === 'town
  * no style, glyph or sprite server. An intranet raster tile server is added underneath when the
  * deployment configures one. No layer draws text: labels are HTML markers.
  */
+// eslint-disable-next-line max-lines-per-function -- one declarative MapLibre style object (sources, then layers in drawing order)
 export function wallStyle(opts: { level: RegionLevel; tileUrl: string | null }): StyleSpecification {
   const empty = { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } };
   // County and city walls hold many channels: down ones appear once zoomed into a township.
