@@ -10,6 +10,7 @@ import {
   cameraStateOf,
   chainOf,
   historyUptime,
+  msAt,
   notCountedSpans,
   statusChangeKind,
   childOnPathTo,
@@ -192,20 +193,20 @@ export class LiveEngine {
     this.#clock = clock;
     const now = clock();
     this.periods = { today: periodOf('today', now), recent: recentPeriod(now) };
-    this.#todayMs = [Date.parse(this.periods.today.from), Date.parse(this.periods.today.to)];
-    this.#recentMs = [Date.parse(this.periods.recent.from), Date.parse(this.periods.recent.to)];
+    this.#todayMs = [msAt(this.periods.today.from), msAt(this.periods.today.to)];
+    this.#recentMs = [msAt(this.periods.recent.from), msAt(this.periods.recent.to)];
     this.#hour = hourStart(now);
     this.#lastTick = now;
     this.#minute = Math.floor(now / 60_000);
     for (const e of data.before ?? []) this.#prior.set(e.cameraId, e);
     for (const x of data.service ?? []) {
       const list = this.#service.get(x.cameraId) ?? [];
-      list.push({ at: Date.parse(x.at), inService: x.inService });
+      list.push({ at: msAt(x.at), inService: x.inService });
       this.#service.set(x.cameraId, list);
     }
     for (const s of data.maintenance ?? []) {
       const list = this.#spans.get(s.cameraId) ?? [];
-      list.push({ from: Date.parse(s.from), to: Date.parse(s.to) });
+      list.push({ from: msAt(s.from), to: msAt(s.to) });
       this.#spans.set(s.cameraId, list);
     }
     for (const r of tree.byCode.values()) this.#nodes.set(r.code, new Node(r));
@@ -220,7 +221,7 @@ export class LiveEngine {
 
     for (const rec of data.cameras) this.#putCamera(rec, now);
     const windowStart = this.#hour - (TREND_POINTS - 1) * HOUR_MS;
-    const events = [...data.events].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    const events = [...data.events].sort((a, b) => msAt(a.at) - msAt(b.at));
     for (const ev of events) this.#countEvent(ev, windowStart);
     for (const c of data.clues) this.#putClue(c);
     for (const w of data.workers) this.#putWorker(w);
@@ -275,7 +276,7 @@ export class LiveEngine {
     service: readonly ServiceChange[] = [],
   ): void {
     const now = this.#clock();
-    this.#flipAt = new Map(service.map((x) => [x.cameraId, Date.parse(x.at)]));
+    this.#flipAt = new Map(service.map((x) => [x.cameraId, msAt(x.at)]));
     const change = emptyChange();
     const regions = new Set<string>();
     const structure = new Set<string>();
@@ -390,12 +391,12 @@ export class LiveEngine {
       this.#hour = hour;
       const windowStart = hour - (TREND_POINTS - 1) * HOUR_MS;
       for (const n of this.#nodes.values()) {
-        if (n.events.length > 0) n.events = n.events.filter((e) => Date.parse(e.at) >= windowStart);
+        if (n.events.length > 0) n.events = n.events.filter((e) => msAt(e.at) >= windowStart);
         n.past = null;
         n.rollPast = null;
       }
       for (const k of this.#eventKeys)
-        if (Date.parse(k.slice(k.lastIndexOf('|') + 1)) < windowStart) this.#eventKeys.delete(k);
+        if (msAt(k.slice(k.lastIndexOf('|') + 1)) < windowStart) this.#eventKeys.delete(k);
       change.all = true;
     }
     change.regions = [...regions];
@@ -559,9 +560,9 @@ export class LiveEngine {
       countCameraState(n.counts, old.state, -1, old.rec.reason);
       old.rec = rec;
       old.state = state;
-      old.sinceMs = Date.parse(rec.since);
+      old.sinceMs = msAt(rec.since);
     }
-    const cam = old ?? { rec, state, sinceMs: Date.parse(rec.since) };
+    const cam = old ?? { rec, state, sinceMs: msAt(rec.since) };
     countCameraState(n.counts, state, 1, rec.reason);
     if (!old) {
       n.cams.set(rec.id, cam);
@@ -578,12 +579,11 @@ export class LiveEngine {
   #moveMaintenance(before: CameraRecord, after: CameraRecord, now: number): void {
     const list = this.#spans.get(after.id) ?? [];
     if (before.maintenance) {
-      const f = Date.parse(before.maintenance.from);
-      const t = Date.parse(before.maintenance.to);
+      const f = msAt(before.maintenance.from);
+      const t = msAt(before.maintenance.to);
       for (const s of list) if (s.from === f && s.to === t) s.to = Math.max(s.from, Math.min(s.to, now));
     }
-    if (after.maintenance)
-      list.push({ from: Date.parse(after.maintenance.from), to: Date.parse(after.maintenance.to) });
+    if (after.maintenance) list.push({ from: msAt(after.maintenance.from), to: msAt(after.maintenance.to) });
     this.#spans.set(after.id, list);
   }
 
@@ -595,7 +595,7 @@ export class LiveEngine {
     const list = this.#service.get(after.id);
     if (!before || !list) {
       if (!list) {
-        const at = after.validFrom === undefined ? -Infinity : Date.parse(after.validFrom);
+        const at = after.validFrom === undefined ? -Infinity : msAt(after.validFrom);
         this.#service.set(after.id, [{ at, inService: after.inService }]);
       }
       return;
@@ -606,7 +606,7 @@ export class LiveEngine {
 
   #validity(rec: CameraRecord): Validity {
     return {
-      validFrom: rec.validFrom === undefined ? -Infinity : Date.parse(rec.validFrom),
+      validFrom: rec.validFrom === undefined ? -Infinity : msAt(rec.validFrom),
       service: this.#service.get(rec.id) ?? [],
     };
   }
@@ -626,13 +626,13 @@ export class LiveEngine {
     const cam = this.#cams.get(ev.cameraId);
     if (!cam) return null;
     const n = this.#nodes.get(cam.rec.region)!;
-    const at = Date.parse(ev.at);
+    const at = msAt(ev.at);
     if (at >= windowStart) {
       const key = `${ev.cameraId}|${ev.to}|${ev.at}`;
       if (this.#eventKeys.has(key)) return null;
       this.#eventKeys.add(key);
       const last = n.events[n.events.length - 1];
-      if (last && Date.parse(last.at) > at) n.eventsUnsorted = true;
+      if (last && msAt(last.at) > at) n.eventsUnsorted = true;
       n.events.push(ev);
       if (at <= this.#hour) this.#dirty(n, { past: true });
     }
@@ -642,7 +642,7 @@ export class LiveEngine {
       else {
         const prev = list[list.length - 1]; // none when a late report took the only one back
         list.push(ev);
-        if (prev && Date.parse(prev.at) > at) list.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+        if (prev && msAt(prev.at) > at) list.sort((a, b) => msAt(a.at) - msAt(b.at));
       }
     }
     const kind = statusChangeKind(ev);
@@ -660,9 +660,9 @@ export class LiveEngine {
     const cam = this.#cams.get(ev.cameraId);
     if (!cam) return null;
     const n = this.#nodes.get(cam.rec.region)!;
-    const at = Date.parse(ev.at);
+    const at = msAt(ev.at);
     const same = (e: StatusEvent) =>
-      e.cameraId === ev.cameraId && e.to === ev.to && e.from === ev.from && Date.parse(e.at) === at;
+      e.cameraId === ev.cameraId && e.to === ev.to && e.from === ev.from && msAt(e.at) === at;
     const key = `${ev.cameraId}|${ev.to}|${ev.at}`;
     const k = n.events.findIndex(same);
     if (k >= 0) {
@@ -689,7 +689,7 @@ export class LiveEngine {
     n.clues.set(c.id, c);
     this.#clueRegion.set(c.id, c.region);
     if (c.dueAt !== null && OPEN_CLUE_STATUSES.includes(c.status))
-      this.#due.set(c.id, { dueMs: Date.parse(c.dueAt), region: c.region });
+      this.#due.set(c.id, { dueMs: msAt(c.dueAt), region: c.region });
     else this.#due.delete(c.id);
     this.#dirty(n);
     return true;
@@ -736,8 +736,7 @@ export class LiveEngine {
     // As the summary reads it: the change before the period says what the first one started from.
     const steps = chainOf(prior ? [prior, ...evs] : evs);
     const excluded = [...(this.#spans.get(c.rec.id) ?? [])];
-    if (c.rec.maintenance)
-      excluded.push({ from: Date.parse(c.rec.maintenance.from), to: Date.parse(c.rec.maintenance.to) });
+    if (c.rec.maintenance) excluded.push({ from: msAt(c.rec.maintenance.from), to: msAt(c.rec.maintenance.to) });
     // Only while valid and in service (#18.2), as the summary API counts it.
     excluded.push(...notCountedSpans(this.#validity(c.rec), c.rec.inService, from, now));
     return historyUptime(steps, c.rec.status, from, now, excluded, c.rec.reason);
@@ -750,10 +749,10 @@ export class LiveEngine {
     let onDuty = 0;
     for (const w of n.workers.values()) if (w.onDuty) onDuty++;
     const make = (period: Period, i: 0 | 1): RegionFigures => {
-      const from = Date.parse(period.from);
+      const from = msAt(period.from);
       const up: Uptime = { online: 0, counted: 0 };
       for (const c of n.cams.values()) {
-        const u = this.#uptime(c, from, Math.min(now, Date.parse(period.to)));
+        const u = this.#uptime(c, from, Math.min(now, msAt(period.to)));
         if (!u) continue;
         up.online += u.online;
         up.counted += u.counted;
@@ -761,7 +760,7 @@ export class LiveEngine {
       // Stored as of the period's start: what the parts would be had every channel been in its
       // present state all along. Additive, and read at any later instant t by adding the counts
       // times (t − from) (#at), exact until a state changes, which drops this cache.
-      const dt = Math.min(now, Date.parse(period.to)) - from;
+      const dt = Math.min(now, msAt(period.to)) - from;
       const counted = countedChannels(n.counts);
       const cameras = finishCameraFigures({
         ...n.counts,
@@ -806,8 +805,8 @@ export class LiveEngine {
   /** A roll-up read at `now`: the time-weighted parts carried from the periods' starts (see #own). */
   #at(w: WallFigures, now: number): WallFigures {
     const one = (f: RegionFigures): RegionFigures => {
-      const from = Date.parse(f.period.from);
-      const cameras = cameraFiguresAt(f.cameras, from, Math.min(now, Date.parse(f.period.to)));
+      const from = msAt(f.period.from);
+      const cameras = cameraFiguresAt(f.cameras, from, Math.min(now, msAt(f.period.to)));
       return {
         ...f,
         cameras: now > from ? cameras : { ...cameras, onlineMs: 0, countedMs: 0, timeWeightedRate: null },
@@ -823,7 +822,7 @@ export class LiveEngine {
     cands.sort(compareDown);
     const mine = cands.slice(0, MAX_DOWN_LONGEST).map((c) => this.#downChannel(c));
     const all = [mine, ...n.children.map((c) => this.#down(c))].flat();
-    all.sort((a, b) => Date.parse(a.since) - Date.parse(b.since) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    all.sort((a, b) => msAt(a.since) - msAt(b.since) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     n.rollDown = all.slice(0, MAX_DOWN_LONGEST);
     return n.rollDown;
   }
@@ -844,7 +843,7 @@ export class LiveEngine {
     if (n.rollPast) return n.rollPast;
     if (!n.past) {
       if (n.eventsUnsorted) {
-        n.events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+        n.events.sort((a, b) => msAt(a.at) - msAt(b.at));
         n.eventsUnsorted = false;
       }
       n.past =
