@@ -93,25 +93,62 @@ function createNotifier(now: () => number, every: number) {
   };
 }
 
-/**
- * Holds one region's snapshot outside React. Deltas are applied as they come (they are small);
- * React hears about it at most every `notifyEveryMs`, however fast deltas arrive. A gap, a
- * version or range mismatch, a period roll-over or a reconnect leads to a fresh subscribe.
- * The state changes themselves are pure functions (wallState.ts); this wires them to the socket.
- * Longer than a screen on purpose: the subscribe token, timers and queued deltas are shared by
- * the handlers below, each a few lines; splitting the closure would hand them around by reference.
- */
-export function createWallStore(opts: WallStoreOptions): WallStore {
-  const { region, transport } = opts;
-  const now = opts.now ?? Date.now;
-  const ackTimeout = opts.ackTimeoutMs ?? 10_000;
-  const refusedRetry = opts.refusedRetryMs ?? 30_000;
-  const notifier = createNotifier(now, opts.notifyEveryMs ?? 250);
+/** One timer, armed at most once at a time: `start` while it runs changes nothing. */
+function singleTimer() {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return {
+    start(ms: number, fn: () => void): void {
+      if (timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        fn();
+      }, ms);
+    },
+    clear(): void {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
 
-  let state = initialWallState();
-  let ackTimer: ReturnType<typeof setTimeout> | null = null;
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
-  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+/** What the store's parts share: the state React reads, whether the store runs, and how React hears. */
+interface StoreCore {
+  readonly region: string;
+  readonly transport: WallTransport;
+  readonly now: () => number;
+  readonly notifier: ReturnType<typeof createNotifier>;
+  state: WallState;
+  running: boolean;
+  set(patch: Partial<WallState>, urgent?: boolean): void;
+}
+
+function createCore(opts: WallStoreOptions): StoreCore {
+  const now = opts.now ?? Date.now;
+  const notifier = createNotifier(now, opts.notifyEveryMs ?? 250);
+  const core: StoreCore = {
+    region: opts.region,
+    transport: opts.transport,
+    now,
+    notifier,
+    state: initialWallState(),
+    running: false,
+    set: (patch, urgent = false) => {
+      core.state = { ...core.state, ...patch };
+      notifier.notify(urgent);
+    },
+  };
+  return core;
+}
+
+/**
+ * The subscribe handshake and the deltas around it: one subscribe in flight at a time (its token
+ * makes older acks void), deltas queued while it is, applied after its snapshot; an unanswered or
+ * failed subscribe is asked again.
+ */
+function createSubscription(core: StoreCore, ackTimeout: number) {
+  const { region, transport, notifier, now, set } = core;
+  const ack = singleTimer();
+  const retry = singleTimer();
   /** Token of the subscribe in flight: acks of older ones are ignored. */
   let inflight = 0;
   let subscribeCount = 0;
@@ -119,47 +156,30 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
   let pending: RegionDelta[] = [];
   let arrivalN = 0;
   const nextArrival = () => ++arrivalN;
-  let running = false;
-
-  const set = (patch: Partial<WallState>, urgent = false) => {
-    state = { ...state, ...patch };
-    notifier.notify(urgent);
-  };
-  const clearAck = () => {
-    if (ackTimer) clearTimeout(ackTimer);
-    ackTimer = null;
-  };
 
   function resubscribe(): void {
-    if (!running) return;
+    if (!core.running) return;
     if (!transport.connected) return; // `connect` will subscribe
     const token = ++inflight;
     subscribeCount++;
     pending = [];
+    const { state } = core;
     if (state.link === 'live') set({ link: 'syncing', resyncs: state.resyncs + (subscribeCount > 1 ? 1 : 0) });
     else if (subscribeCount > 1) set({ resyncs: state.resyncs + 1 });
-    clearAck();
-    ackTimer = setTimeout(() => {
+    ack.clear();
+    ack.start(ackTimeout, () => {
       if (token === inflight) resubscribe();
-    }, ackTimeout);
+    });
     transport.emit('subscribe', { region }, (res) => {
-      if (token !== inflight || !running) return;
-      clearAck();
+      if (token !== inflight || !core.running) return;
+      ack.clear();
       inflight = 0;
-      if (!res || typeof res !== 'object') return scheduleRetry();
+      if (!res || typeof res !== 'object') return retry.start(2000, resubscribe);
       if (res.ok) return adopt(res.data);
       // A region this display's token does not reach will not become reachable by retrying.
       if (FINAL.includes(res.error.code)) return set({ error: res.error, link: 'live' }, true);
-      scheduleRetry();
+      retry.start(2000, resubscribe);
     });
-  }
-
-  function scheduleRetry(): void {
-    if (retryTimer) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      resubscribe();
-    }, 2000);
   }
 
   function adopt(s: RegionSnapshot): void {
@@ -168,7 +188,7 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
       set({ error: { code: 'VERSION', message: `protocol ${s.v} ≠ ${PROTOCOL_VERSION}` } }, true);
       return;
     }
-    state = adoptSnapshot(state, s, now(), nextArrival);
+    core.state = adoptSnapshot(core.state, s, now(), nextArrival);
     const queued = pending;
     pending = [];
     for (const d of queued) if (d.seq > s.seq) onDelta(d);
@@ -176,67 +196,92 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
   }
 
   function onDelta(d: RegionDelta): void {
-    if (!running) return;
+    if (!core.running) return;
     if (inflight !== 0) {
       if (pending.length < MAX_PENDING) pending.push(d);
       return;
     }
-    const next = applyWallDelta(state, d, now(), nextArrival);
+    const next = applyWallDelta(core.state, d, now(), nextArrival);
     if (next === 'stale') return;
     if (next === 'resync') return resubscribe();
     // A new clue is what people at the wall watch for: it goes to React at once, while camera
     // churn keeps coalescing at the notifier's pace.
-    const arrived = next.arrivals !== state.arrivals;
-    state = next;
+    const arrived = next.arrivals !== core.state.arrivals;
+    core.state = next;
     notifier.notify(arrived);
     if (d.periods) resubscribe();
   }
 
-  const link = linkHandlers({
-    running: () => running,
-    transport,
-    state: () => state,
-    set,
-    now,
-    refusedRetry,
+  return {
     resubscribe,
+    onDelta,
+    onSnapshot: (s: RegionSnapshot) => {
+      if (core.running && inflight === 0) adopt(s);
+    },
+    /** The link is gone: no subscribe is in flight any more. */
     onLost: () => {
       inflight = 0;
-      clearAck();
+      ack.clear();
     },
+    stop: () => {
+      ack.clear();
+      retry.clear();
+    },
+  };
+}
+
+/**
+ * Holds one region's snapshot outside React. Deltas are applied as they come (they are small);
+ * React hears about it at most every `notifyEveryMs`, however fast deltas arrive. A gap, a
+ * version or range mismatch, a period roll-over or a reconnect leads to a fresh subscribe.
+ * The state changes themselves are pure functions (wallState.ts); this wires them to the socket:
+ * the subscribe handshake (createSubscription) and the link's own events (linkHandlers).
+ */
+export function createWallStore(opts: WallStoreOptions): WallStore {
+  const core = createCore(opts);
+  const { transport, notifier } = core;
+  const sync = createSubscription(core, opts.ackTimeoutMs ?? 10_000);
+  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  const link = linkHandlers({
+    running: () => core.running,
+    transport,
+    state: () => core.state,
+    set: core.set,
+    now: core.now,
+    refusedRetry: opts.refusedRetryMs ?? 30_000,
+    resubscribe: sync.resubscribe,
+    onLost: sync.onLost,
     reconnectTimer: {
       get: () => reconnectTimer,
       set: (t) => (reconnectTimer = t),
     },
   });
-  const onSnapshot = (s: RegionSnapshot) => {
-    if (running && inflight === 0) adopt(s);
-  };
 
   return {
-    getState: () => state,
+    getState: () => core.state,
     subscribe: notifier.subscribe,
     start() {
-      if (running) return;
-      running = true;
+      if (core.running) return;
+      core.running = true;
       transport.on('connect', link.onConnect);
       transport.on('disconnect', link.onDisconnect);
       transport.on('connect_error', link.onConnectError);
-      transport.on('delta', onDelta);
-      transport.on('snapshot', onSnapshot);
+      transport.on('delta', sync.onDelta);
+      transport.on('snapshot', sync.onSnapshot);
       if (transport.connected) link.onConnect();
       else transport.connect();
     },
     stop() {
-      running = false;
+      core.running = false;
       transport.off('connect', link.onConnect);
       transport.off('disconnect', link.onDisconnect);
       transport.off('connect_error', link.onConnectError);
-      transport.off('delta', onDelta);
-      transport.off('snapshot', onSnapshot);
+      transport.off('delta', sync.onDelta);
+      transport.off('snapshot', sync.onSnapshot);
       notifier.stop();
-      for (const timer of [ackTimer, retryTimer, reconnectTimer]) if (timer) clearTimeout(timer);
-      ackTimer = retryTimer = reconnectTimer = null;
+      sync.stop();
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      reconnectTimer = null;
       transport.disconnect();
     },
   };
