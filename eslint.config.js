@@ -47,7 +47,6 @@ export default tseslint.config(
       '**/*.test.tsx',
       // Still longer than a screen and being split (#16.4): take a file off this list once it passes.
       'client/src/features/video/usePlayer.ts',
-      'client/src/features/wall/WallPage.tsx',
       'server/src/plugins/stream.ts',
       'server/src/store/postgres/index.ts',
     ],

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { useLocation, useParams } from 'react-router';
 import { ErrorCode, type UiConfig } from '@zhihui/shared';
 import { api } from '../../lib/api';
@@ -100,111 +100,108 @@ function Wall(props: { region: string; params: WallParams }) {
   );
 }
 
-function WallBody(props: { state: WallState; params: WallParams; tileUrl: string | null }) {
-  const { state, params } = props;
+/** Each panel in its own error boundary: one panel's crash leaves the rest of the wall up. */
+const boxed = (name: string, panel: ReactNode) => <PanelBoundary name={name}>{panel}</PanelBoundary>;
+
+type Scene = ReturnType<typeof useScene>;
+type PanelName = 'video' | 'ranking' | 'trend' | 'down' | 'clues' | 'clueList' | 'grid' | 'key' | 'map';
+type WallPanels = Record<PanelName, ReactNode>;
+
+/** The wall's panels, each fed the section of the snapshot it shows and when that last changed. */
+function wallPanels(state: WallState, params: WallParams, tileUrl: string | null, scene: Scene): WallPanels {
   const snapshot = state.snapshot!;
-  const { layout } = useCanvas();
   const stale = state.link !== 'live';
   const section = (changedAt: number): SectionProps => ({ snapshot, stale, changedAt, currentAt: state.currentAt });
   const cams = section(state.changed.cameras);
   const clues = section(state.changed.clues);
-  const grid = section(state.changed.grid);
-  const trend = section(state.changed.trend);
+  return {
+    video: boxed('video', <VideoOverviewPanel {...cams} />),
+    ranking: boxed('ranking', <RankingPanel {...cams} />),
+    trend: boxed('trend', <TrendPanel {...section(state.changed.trend)} />),
+    down: boxed('down', <DownLongestPanel {...cams} />),
+    clues: boxed('clues', <CluesPanel {...clues} />),
+    clueList: boxed('clue-list', <ClueListPanel {...clues} />),
+    grid: boxed('grid', <GridPanel {...section(state.changed.grid)} />),
+    key: boxed('key-channels', <KeyChannelsPanel />),
+    map: (
+      <div className="col col--map">
+        {boxed(
+          'map',
+          <WallMap
+            snapshot={snapshot}
+            arrivals={state.arrivals}
+            scene={scene}
+            urgentSec={params.urgentSec}
+            tileUrl={tileUrl}
+            stale={stale}
+            changedAt={state.changed.cameras}
+            currentAt={state.currentAt}
+          />,
+        )}
+        {boxed('alerts', <AlertStrip {...cams} />)}
+        <VideoDock variant="wall" />
+      </div>
+    ),
+  };
+}
+
+/** The wide wall (32:9, 3840×1080): two columns either side of the map. */
+function wideColumns(p: WallPanels) {
+  return (
+    <main className="wall__body">
+      <div className="col col--a">
+        {p.video}
+        {p.trend}
+      </div>
+      <div className="col col--b">
+        {p.ranking}
+        {p.down}
+      </div>
+      {p.map}
+      <div className="col col--c">
+        {p.clues}
+        {p.grid}
+      </div>
+      <div className="col col--d">
+        {p.clueList}
+        {p.key}
+      </div>
+    </main>
+  );
+}
+
+/** The standard wall (16:9, 1920×1080): a column either side of the map and video row. */
+function standardColumns(p: WallPanels) {
+  return (
+    <main className="wall__body">
+      <div className="col col--left">
+        {p.video}
+        {p.ranking}
+        {p.trend}
+      </div>
+      <div className="col col--center">
+        {p.map}
+        <div className="video-row">
+          {p.down}
+          {p.key}
+        </div>
+      </div>
+      <div className="col col--right">
+        {p.clues}
+        {p.clueList}
+        {p.grid}
+      </div>
+    </main>
+  );
+}
+
+function WallBody(props: { state: WallState; params: WallParams; tileUrl: string | null }) {
+  const { state, params } = props;
+  const snapshot = state.snapshot!;
+  const { layout } = useCanvas();
   const scene = useScene(snapshot.children.length, params.overviewSec, params.rotateSec);
-  const wide = layout === 'wide';
   const keyTiles = keyTilesParam(useLocation().search);
-  const keyPanel = (
-    <PanelBoundary name="key-channels">
-      <KeyChannelsPanel />
-    </PanelBoundary>
-  );
-
-  const video = (
-    <PanelBoundary name="video">
-      <VideoOverviewPanel {...cams} />
-    </PanelBoundary>
-  );
-  const ranking = (
-    <PanelBoundary name="ranking">
-      <RankingPanel {...cams} />
-    </PanelBoundary>
-  );
-  const trendPanel = (
-    <PanelBoundary name="trend">
-      <TrendPanel {...trend} />
-    </PanelBoundary>
-  );
-  const down = (
-    <PanelBoundary name="down">
-      <DownLongestPanel {...cams} />
-    </PanelBoundary>
-  );
-  const cluesPanel = (
-    <PanelBoundary name="clues">
-      <CluesPanel {...clues} />
-    </PanelBoundary>
-  );
-  const clueList = (
-    <PanelBoundary name="clue-list">
-      <ClueListPanel {...clues} />
-    </PanelBoundary>
-  );
-  const gridPanel = (
-    <PanelBoundary name="grid">
-      <GridPanel {...grid} />
-    </PanelBoundary>
-  );
-  const map = (
-    <div className="col col--map">
-      <PanelBoundary name="map">
-        <WallMap
-          snapshot={snapshot}
-          arrivals={state.arrivals}
-          scene={scene}
-          urgentSec={params.urgentSec}
-          tileUrl={props.tileUrl}
-          stale={stale}
-          changedAt={state.changed.cameras}
-          currentAt={state.currentAt}
-        />
-      </PanelBoundary>
-      <PanelBoundary name="alerts">
-        <AlertStrip {...cams} />
-      </PanelBoundary>
-      <VideoDock variant="wall" />
-    </div>
-  );
-
-  if (wide) {
-    return (
-      <VideoProvider
-        region={snapshot.region.code}
-        keyTiles={keyTiles}
-        arrivals={state.arrivals}
-        urgentSec={params.urgentSec}
-      >
-        <main className="wall__body">
-          <div className="col col--a">
-            {video}
-            {trendPanel}
-          </div>
-          <div className="col col--b">
-            {ranking}
-            {down}
-          </div>
-          {map}
-          <div className="col col--c">
-            {cluesPanel}
-            {gridPanel}
-          </div>
-          <div className="col col--d">
-            {clueList}
-            {keyPanel}
-          </div>
-        </main>
-      </VideoProvider>
-    );
-  }
+  const panels = wallPanels(state, params, props.tileUrl, scene);
   return (
     <VideoProvider
       region={snapshot.region.code}
@@ -212,25 +209,7 @@ function WallBody(props: { state: WallState; params: WallParams; tileUrl: string
       arrivals={state.arrivals}
       urgentSec={params.urgentSec}
     >
-      <main className="wall__body">
-        <div className="col col--left">
-          {video}
-          {ranking}
-          {trendPanel}
-        </div>
-        <div className="col col--center">
-          {map}
-          <div className="video-row">
-            {down}
-            {keyPanel}
-          </div>
-        </div>
-        <div className="col col--right">
-          {cluesPanel}
-          {clueList}
-          {gridPanel}
-        </div>
-      </main>
+      {layout === 'wide' ? wideColumns(panels) : standardColumns(panels)}
     </VideoProvider>
   );
 }
