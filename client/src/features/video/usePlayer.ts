@@ -28,6 +28,59 @@ const IDLE: PlayerStatus = { phase: 'idle', frameAgeMs: null, kbps: null, error:
 const CONNECTING: PlayerStatus = { phase: 'connecting', frameAgeMs: null, kbps: null, error: null };
 
 /**
+ * Watches when `video` last showed a picture and whether it waits for data. Frame callbacks tell
+ * when a picture was really shown; without them, a moving currentTime does.
+ */
+function watchPicture(video: HTMLVideoElement) {
+  let lastFrame: number | null = null;
+  let lastTime = -1;
+  let waiting = false;
+  let frameCb = 0;
+  const frames = typeof (video as { requestVideoFrameCallback?: unknown }).requestVideoFrameCallback === 'function';
+  const onFrame = () => {
+    lastFrame = Date.now();
+    if (frames) frameCb = video.requestVideoFrameCallback(onFrame);
+  };
+  const onWaiting = () => (waiting = true);
+  const onPlaying = () => (waiting = false);
+  video.addEventListener('waiting', onWaiting);
+  video.addEventListener('playing', onPlaying);
+  if (frames) frameCb = video.requestVideoFrameCallback(onFrame);
+  return {
+    /** When the last picture was shown as of `now` (null: none yet), and whether the video waits. */
+    sample(now: number): { lastFrame: number | null; waiting: boolean } {
+      // Frame callbacks can lag in a busy or hidden page: a moving currentTime counts as frames too.
+      if (video.currentTime !== lastTime) {
+        lastTime = video.currentTime;
+        lastFrame = now;
+      }
+      return { lastFrame, waiting };
+    },
+    stop(): void {
+      video.removeEventListener('waiting', onWaiting);
+      video.removeEventListener('playing', onPlaying);
+      if (frameCb && frames) video.cancelVideoFrameCallback(frameCb);
+    },
+  };
+}
+
+/** Why the stream counts as lost at `now`, or null while it is not. */
+function stallReason(now: number, started: number, lastFrame: number | null): string | null {
+  if (now - (lastFrame ?? started) <= STALL_MS) return null;
+  return lastFrame === null ? 'no picture arrived' : 'the picture stopped';
+}
+
+/** What a tick shows of a player that has not failed. */
+function tickStatus(now: number, lastFrame: number | null, waiting: boolean, bytesPerSec: number | null): PlayerStatus {
+  return {
+    phase: lastFrame === null ? 'connecting' : waiting || now - lastFrame > 2500 ? 'buffering' : 'live',
+    frameAgeMs: lastFrame === null ? null : now - lastFrame,
+    kbps: bytesPerSec === null ? null : (bytesPerSec * 8) / 1000,
+    error: null,
+  };
+}
+
+/**
  * Runs one player on `videoRef` for `source` (none: nothing plays) and reports its status. The
  * player is destroyed when the source changes, when `source` becomes null and on unmount, so a
  * tile that scrolls away, rotates out or closes holds no decoder, buffer or connection.
@@ -61,14 +114,9 @@ export function usePlayer(
       }));
     let handle: PlayerHandle | null = null;
     let over = false;
-    let lastFrame: number | null = null;
-    let lastTime = -1;
     let bytesPerSec: number | null = null;
-    let waiting = false;
-    let frameCb = 0;
     const started = Date.now();
-    // Frame callbacks tell when a picture was really shown; without them, a moving currentTime does.
-    const frames = typeof (video as { requestVideoFrameCallback?: unknown }).requestVideoFrameCallback === 'function';
+    const picture = watchPicture(video);
 
     const fail = (reason: string) => {
       if (over) return;
@@ -77,39 +125,17 @@ export function usePlayer(
       setStatus((s) => ({ ...s, phase: 'failed', error: reason }));
       failedRef.current(reason);
     };
-    const onFrame = () => {
-      lastFrame = Date.now();
-      if (frames) frameCb = video.requestVideoFrameCallback(onFrame);
-    };
-    const onWaiting = () => (waiting = true);
-    const onPlaying = () => (waiting = false);
-    video.addEventListener('waiting', onWaiting);
-    video.addEventListener('playing', onPlaying);
-    if (frames) frameCb = video.requestVideoFrameCallback(onFrame);
-
     const tick = setInterval(() => {
       const now = Date.now();
-      // Frame callbacks can lag in a busy or hidden page: a moving currentTime counts as frames too.
-      if (video.currentTime !== lastTime) {
-        lastTime = video.currentTime;
-        lastFrame = now;
-      }
-      const since = lastFrame ?? started;
-      if (now - since > STALL_MS) return fail(lastFrame === null ? 'no picture arrived' : 'the picture stopped');
-      const phase = lastFrame === null ? 'connecting' : waiting || now - lastFrame > 2500 ? 'buffering' : 'live';
-      setStatus({
-        phase,
-        frameAgeMs: lastFrame === null ? null : now - lastFrame,
-        kbps: bytesPerSec === null ? null : (bytesPerSec * 8) / 1000,
-        error: null,
-      });
+      const { lastFrame, waiting } = picture.sample(now);
+      const stalled = stallReason(now, started, lastFrame);
+      if (stalled !== null) return fail(stalled);
+      setStatus(tickStatus(now, lastFrame, waiting, bytesPerSec));
     }, TICK_MS);
 
     function stop() {
       clearInterval(tick);
-      video!.removeEventListener('waiting', onWaiting);
-      video!.removeEventListener('playing', onPlaying);
-      if (frameCb && frames) video!.cancelVideoFrameCallback(frameCb);
+      picture.stop();
       try {
         handle?.destroy();
       } catch {
