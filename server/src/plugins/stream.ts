@@ -9,14 +9,13 @@ import {
   type Ack,
   type FieldError,
   checker,
-  regionRoom,
   type ClientToServerEvents,
   type InterServerEvents,
   type RegionSnapshot,
   type ServerToClientEvents,
 } from '@zhihui/shared';
 import { attachSocketAdapter } from '../scaleout/socketAdapter.js';
-import { RegionStreams, type Outgoing } from '../live/streams.js';
+import { RegionStreams } from '../live/streams.js';
 import { FlushPacer } from '../live/flushPacer.js';
 import { SocketGuards, type Refusal } from '../live/socketGuards.js';
 import type { Principal } from '../domain/credentials.js';
@@ -24,6 +23,7 @@ import { originAllowed } from '../domain/origin.js';
 import { reaches } from '../domain/reach.js';
 import { handshakeOrigin } from './socketAuth.js';
 import { sendSmallFramesReady } from './wsFrames.js';
+import { WallRooms } from './streamRooms.js';
 
 /** Per-socket state. */
 export interface SocketData {
@@ -36,7 +36,7 @@ export interface SocketData {
 }
 
 export type ZhihuiServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type ZhihuiSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type ZhihuiSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -47,12 +47,9 @@ declare module 'fastify' {
 /** Messages from this size on are deflated (snapshots); smaller ones (deltas) go as they are. */
 const DEFLATE_FROM_BYTES = 8 * 1024;
 
-/** Packets queued in engine.io for one socket beyond which it stops receiving deltas. */
-export const MAX_PENDING_PACKETS = 16;
+export { MAX_PENDING_PACKETS } from './streamRooms.js';
 /** Regions one socket may watch at once (a wall watches one; a meeting screen a few). */
 const MAX_REGIONS_PER_SOCKET = 8;
-/** How long a built snapshot is reused for repeat subscribes while its seq is current. */
-const SNAPSHOT_REUSE_MS = 1000;
 
 const checkSubscribe = checker(SubscribeRequestSchema);
 const checkUnsubscribe = checker(UnsubscribeRequestSchema);
@@ -79,12 +76,6 @@ class OneMessagePerTurn extends WebSocketServer {
   constructor(opts: WsOptions) {
     super({ ...opts, allowSynchronousEvents: false });
   }
-}
-
-/** Packets engine.io holds for this socket that the transport has not taken yet. */
-function pendingPackets(socket: ZhihuiSocket): number {
-  const conn = socket.conn as unknown as { writeBuffer?: unknown[] };
-  return conn.writeBuffer?.length ?? 0;
 }
 
 /** The socket.io server on the HTTP server, with the transport settings every wall connection gets. */
@@ -121,49 +112,146 @@ function createIo(
   return io;
 }
 
+/** What the subscribe path needs: the app's identify, gate and regions, the rooms and the guards. */
+interface SubscribeContext {
+  app: FastifyInstance;
+  rooms: WallRooms;
+  guards: SocketGuards;
+  originOf: ReturnType<typeof handshakeOrigin>;
+}
+
+/** Makes a subscribe's viewer token the socket's principal; false (answered, after the failed-auth delay) when it is not one. */
+function adoptToken(
+  c: SubscribeContext,
+  socket: ZhihuiSocket,
+  token: string,
+  reply: (r: Ack<RegionSnapshot>) => void,
+): boolean {
+  const p = c.app.identify.principal(token);
+  if (p?.role === 'viewer') {
+    socket.data.principal = p;
+    return true;
+  }
+  void c.app.identify.failed({ ...c.originOf(socket.handshake), token }).then((retry) =>
+    reply({
+      ok: false,
+      error:
+        retry !== null
+          ? {
+              code: ErrorCode.tooMany,
+              message: `too many failed authentications from this address; retry in ${retry} s`,
+            }
+          : { code: ErrorCode.unauthorized, message: 'the viewer token is not valid (unknown or revoked)' },
+    }),
+  );
+  return false;
+}
+
+/** Why this socket may not have this region's snapshot now, or null. Region reach is decided by domain/reach.ts. */
+function refusalOf(c: SubscribeContext, socket: ZhihuiSocket, code: string): Refusal | 'cut' | null {
+  const { app } = c;
+  const p = socket.data.principal ?? null;
+  if (p === null && app.viewerGate.required())
+    return { code: ErrorCode.unauthorized, message: 'this server needs a viewer token: reconnect with one' };
+  if (!reaches(app.regions, p?.region ?? null, code))
+    return {
+      code: ErrorCode.forbidden,
+      message: `region ${code} is outside this credential's region (${p?.region ?? ''})`,
+    };
+  if (!c.rooms.streams || !app.live.has(code))
+    return { code: ErrorCode.unknownRegion, message: `region ${code} is not known` };
+  const regions = socket.data.regions;
+  if (regions && !regions.has(code) && regions.size >= MAX_REGIONS_PER_SOCKET)
+    return { code: ErrorCode.tooMany, message: `at most ${MAX_REGIONS_PER_SOCKET} regions per connection` };
+  return c.guards.admitSnapshot(socket);
+}
+
+/** Answers one subscribe: the region's snapshot and a place in its room, or why not. */
+function subscribe(c: SubscribeContext, socket: ZhihuiSocket, req: unknown, ack: unknown): void {
+  if (!c.guards.event(socket)) return;
+  const reply = typeof ack === 'function' ? (ack as (r: Ack<RegionSnapshot>) => void) : () => {};
+  try {
+    const checked = checkSubscribe(req);
+    if (!checked.ok) {
+      reply(invalid(checked.errors, 'subscribe'));
+      return;
+    }
+    const { region: code, token } = checked.value;
+    // A subscribe may carry a viewer token: it authenticates the socket (a failure is answered after the throttle's delay).
+    if (token !== undefined && !adoptToken(c, socket, token, reply)) return;
+    const refused = refusalOf(c, socket, code);
+    if (refused === 'cut') return;
+    // A client that keeps asking faster than any wall would is cut rather than answered.
+    if (c.guards.answered(socket, refused)) return;
+    if (refused?.code === ErrorCode.unauthorized) {
+      socket.disconnect(true);
+      return;
+    }
+    if (refused) {
+      reply({ ok: false, error: refused });
+      return;
+    }
+    reply({ ok: true, data: c.rooms.join(socket, code) });
+  } catch (err) {
+    c.app.log.error({ err }, 'subscribe failed');
+    reply({ ok: false, error: { code: ErrorCode.internal, message: 'subscribe failed' } });
+  }
+}
+
+/**
+ * Once the live engine is ready: the region streams, the roll-ups paid for before listening, and
+ * the timers of the longest flush window and of the guards' sweep. Returns what stops the timers.
+ */
+function startStreams(
+  app: FastifyInstance,
+  io: ZhihuiServer,
+  rooms: WallRooms,
+  pacer: FlushPacer,
+  guards: SocketGuards,
+) {
+  rooms.streams = new RegionStreams(app.live.engine, () => pacer.notify());
+  // The engine computes its roll-ups on first use, which for a whole tree takes a second or
+  // more: pay for it here, before listening, rather than in the first wall's subscribe.
+  for (const code of new Set([...app.regions.roots.map((r) => r.code), app.config.region]))
+    if (app.live.has(code)) app.live.engine.snapshot(code, 0);
+  app.live.onReload((engine) => {
+    rooms.streams?.replaceEngine(engine);
+    rooms.flush();
+  });
+  // The longest window, and the beat at which sockets that drained get their snapshot.
+  const timer = setInterval(() => pacer.flushNow(), app.config.flushMs);
+  timer.unref();
+  const sweeper = setInterval(() => {
+    guards.sweep(io.of('/').sockets.values());
+  }, 1000);
+  sweeper.unref();
+  return () => {
+    clearInterval(timer);
+    clearInterval(sweeper);
+  };
+}
+
 /**
  * socket.io on the Fastify server: `subscribe` answers with the region's snapshot and joins its
  * room; the changes of each watched region go out as one delta, at once after a quiet spell and
  * at most `flushMs` apart under load (live/flushPacer.ts). A subscribe is
  * checked against the socket's credential (its region, domain/reach.ts) and the socket's guards
  * (rate, unsent bytes: live/socketGuards.ts); a repeat reuses the snapshot while it is current.
+ * The streams, the sockets per region and the snapshot cache have one owner, WallRooms
+ * (streamRooms.ts).
  *
  * Scale-out: every process consumes every bus event (see scaleout/) and streams to its own
  * sockets with its own seq, so deltas go through `io.local`; the adapter carries only
  * cross-process broadcasts.
- *
- * One closure over the streams, the per-region member sets and the snapshot cache, which the
- * flush, subscribe and leave paths all share: longer than a screen so that state has one owner.
  */
 export default fp(
   async (app) => {
     const io = createIo(app.server, app.config.corsOrigins);
     app.decorate('io', io);
     const closeAdapter = await attachSocketAdapter(io, app.config);
-
-    let streams: RegionStreams | null = null;
-    /** Sockets per watched region, for lag checks (rooms hold ids only). */
-    const members = new Map<string, Set<ZhihuiSocket>>();
+    const rooms = new WallRooms(io);
     let connected = 0;
-
     app.metrics.gauge('zhihui_sockets_connected', () => connected, 'socket.io connections');
-
-    const send = (o: Outgoing) => {
-      const room = regionRoom(o.code);
-      const set = members.get(o.code);
-      const skip: string[] = [];
-      if (set) {
-        for (const s of set) {
-          if (s.data.lagging || pendingPackets(s) > MAX_PENDING_PACKETS) {
-            s.data.lagging = true;
-            skip.push(s.id);
-          }
-        }
-      }
-      const target = skip.length > 0 ? io.local.to(room).except(skip) : io.local.to(room);
-      if (o.kind === 'delta') target.emit('delta', o.delta);
-      else target.emit('snapshot', o.snapshot);
-    };
 
     // What one socket may cost, whatever its client sends or fails to read (live/socketGuards.ts).
     const guards = new SocketGuards({
@@ -175,39 +263,11 @@ export default fp(
       () => guards.total,
       'Bytes waiting to leave for sockets at the last count (write buffers and transports)',
     );
-    /** The last snapshot built per region, reused for repeat subscribes while its seq is current. */
-    const built = new Map<string, { seq: number; at: number; snapshot: RegionSnapshot }>();
-    const snapshotOf = (code: string): RegionSnapshot => {
-      const seq = streams!.seq(code);
-      const c = built.get(code);
-      if (c && c.seq === seq && Date.now() - c.at < SNAPSHOT_REUSE_MS) return c.snapshot;
-      const snapshot = streams!.snapshot(code);
-      built.set(code, { seq, at: Date.now(), snapshot });
-      return snapshot;
-    };
-
-    /** Sends what is pending; true when any region had something to send. */
-    const flush = (): boolean => {
-      if (!streams) return false;
-      const out = streams.flush();
-      for (const o of out) send(o);
-      // Sockets that drained get the current state (the flush above left nothing pending).
-      for (const [code, set] of members) {
-        let snap: RegionSnapshot | null = null;
-        for (const s of set) {
-          if (!s.data.lagging || pendingPackets(s) > 0) continue;
-          s.data.lagging = false;
-          snap ??= snapshotOf(code);
-          s.emit('snapshot', snap);
-        }
-      }
-      return out.length > 0;
-    };
     // Changes go out at once after a quiet spell and coalesce only under load (live/flushPacer.ts).
     const pacer = new FlushPacer(
       () => {
         try {
-          return flush();
+          return rooms.flush();
         } catch (err) {
           app.log.error({ err }, 'stream flush failed');
           return false;
@@ -215,111 +275,13 @@ export default fp(
       },
       { maxMs: app.config.flushMs },
     );
-
-    const leave = (socket: ZhihuiSocket, code: string) => {
-      socket.data.regions?.delete(code);
-      void socket.leave(regionRoom(code));
-      const set = members.get(code);
-      set?.delete(socket);
-      if (set && set.size === 0) {
-        members.delete(code);
-        built.delete(code);
-        streams?.unwatch(code);
-      }
-    };
-
-    const originOf = handshakeOrigin(app.config.trustProxy);
-    /** Makes a subscribe's viewer token the socket's principal; false (answered, after the failed-auth delay) when it is not one. */
-    function adoptToken(socket: ZhihuiSocket, token: string, reply: (r: Ack<RegionSnapshot>) => void): boolean {
-      const p = app.identify.principal(token);
-      if (p?.role === 'viewer') {
-        socket.data.principal = p;
-        return true;
-      }
-      void app.identify.failed({ ...originOf(socket.handshake), token }).then((retry) =>
-        reply({
-          ok: false,
-          error:
-            retry !== null
-              ? {
-                  code: ErrorCode.tooMany,
-                  message: `too many failed authentications from this address; retry in ${retry} s`,
-                }
-              : { code: ErrorCode.unauthorized, message: 'the viewer token is not valid (unknown or revoked)' },
-        }),
-      );
-      return false;
-    }
-
-    /** Why this socket may not have this region's snapshot now, or null. Region reach is decided by domain/reach.ts. */
-    function refusalOf(socket: ZhihuiSocket, code: string): Refusal | 'cut' | null {
-      const p = socket.data.principal ?? null;
-      if (p === null && app.viewerGate.required())
-        return { code: ErrorCode.unauthorized, message: 'this server needs a viewer token: reconnect with one' };
-      if (!reaches(app.regions, p?.region ?? null, code))
-        return {
-          code: ErrorCode.forbidden,
-          message: `region ${code} is outside this credential's region (${p?.region ?? ''})`,
-        };
-      if (!streams || !app.live.has(code))
-        return { code: ErrorCode.unknownRegion, message: `region ${code} is not known` };
-      const regions = socket.data.regions;
-      if (regions && !regions.has(code) && regions.size >= MAX_REGIONS_PER_SOCKET)
-        return { code: ErrorCode.tooMany, message: `at most ${MAX_REGIONS_PER_SOCKET} regions per connection` };
-      return guards.admitSnapshot(socket);
-    }
-
-    /** Answers one subscribe: the region's snapshot and a place in its room, or why not. */
-    function subscribe(socket: ZhihuiSocket, req: unknown, ack: unknown): void {
-      if (!guards.event(socket)) return;
-      const reply = typeof ack === 'function' ? (ack as (r: Ack<RegionSnapshot>) => void) : () => {};
-      try {
-        const checked = checkSubscribe(req);
-        if (!checked.ok) {
-          reply(invalid(checked.errors, 'subscribe'));
-          return;
-        }
-        const { region: code, token } = checked.value;
-        // A subscribe may carry a viewer token: it authenticates the socket (a failure is answered after the throttle's delay).
-        if (token !== undefined && !adoptToken(socket, token, reply)) return;
-        const refused = refusalOf(socket, code);
-        if (refused === 'cut') return;
-        // A client that keeps asking faster than any wall would is cut rather than answered.
-        if (guards.answered(socket, refused)) return;
-        if (refused?.code === ErrorCode.unauthorized) {
-          socket.disconnect(true);
-          return;
-        }
-        if (refused) {
-          reply({ ok: false, error: refused });
-          return;
-        }
-        const regions = (socket.data.regions ??= new Set());
-        const first = streams!.watch(code);
-        if (first) built.set(code, { seq: first.seq, at: Date.now(), snapshot: first });
-        // Current subscribers get what is pending first, so the snapshot is exactly the state at its seq.
-        const pending = streams!.flushRegion(code);
-        if (pending) send(pending);
-        const snapshot = snapshotOf(code);
-        void socket.join(regionRoom(code));
-        regions.add(code);
-        socket.data.lagging = false;
-        let set = members.get(code);
-        if (!set) members.set(code, (set = new Set()));
-        set.add(socket);
-        reply({ ok: true, data: snapshot });
-      } catch (err) {
-        app.log.error({ err }, 'subscribe failed');
-        reply({ ok: false, error: { code: ErrorCode.internal, message: 'subscribe failed' } });
-      }
-    }
+    const ctx: SubscribeContext = { app, rooms, guards, originOf: handshakeOrigin(app.config.trustProxy) };
 
     // One set of handlers for every socket (called with the socket as `this`): thousands of idle
     // walls should not cost three closures each.
     function onSubscribe(this: ZhihuiSocket, req: unknown, ack: unknown): void {
-      subscribe(this, req, ack);
+      subscribe(ctx, this, req, ack);
     }
-
     function onUnsubscribe(this: ZhihuiSocket, req: unknown, ack: unknown): void {
       if (!guards.event(this)) return;
       const reply = typeof ack === 'function' ? (ack as (r: Ack<null>) => void) : () => {};
@@ -328,15 +290,13 @@ export default fp(
         reply(invalid(checked.errors, 'unsubscribe'));
         return;
       }
-      leave(this, checked.value.region);
+      rooms.leave(this, checked.value.region);
       reply({ ok: true, data: null });
     }
-
     function onDisconnect(this: ZhihuiSocket): void {
       connected--;
-      for (const code of [...(this.data.regions ?? [])]) leave(this, code);
+      for (const code of [...(this.data.regions ?? [])]) rooms.leave(this, code);
     }
-
     io.on('connection', (socket: ZhihuiSocket) => {
       connected++;
       socket.on('subscribe', onSubscribe as never);
@@ -344,32 +304,14 @@ export default fp(
       socket.on('disconnect', onDisconnect);
     });
 
-    let timer: NodeJS.Timeout | null = null;
-    let sweeper: NodeJS.Timeout | null = null;
+    let stopTimers: (() => void) | null = null;
     app.addHook('onReady', async () => {
-      streams = new RegionStreams(app.live.engine, () => pacer.notify());
-      // The engine computes its roll-ups on first use, which for a whole tree takes a second or
-      // more: pay for it here, before listening, rather than in the first wall's subscribe.
-      for (const code of new Set([...app.regions.roots.map((r) => r.code), app.config.region]))
-        if (app.live.has(code)) app.live.engine.snapshot(code, 0);
-      app.live.onReload((engine) => {
-        streams?.replaceEngine(engine);
-        flush();
-      });
-      // The longest window, and the beat at which sockets that drained get their snapshot.
-      timer = setInterval(() => pacer.flushNow(), app.config.flushMs);
-      timer.unref();
-      sweeper = setInterval(() => {
-        guards.sweep(io.of('/').sockets.values());
-      }, 1000);
-      sweeper.unref();
+      stopTimers = startStreams(app, io, rooms, pacer, guards);
     });
-
     // Sockets keep the HTTP server open: disconnect them before Fastify closes it.
     app.addHook('preClose', async () => {
-      if (timer) clearInterval(timer);
+      stopTimers?.();
       pacer.stop();
-      if (sweeper) clearInterval(sweeper);
       io.local.disconnectSockets(true);
       io.engine.close();
     });
