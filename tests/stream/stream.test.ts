@@ -201,20 +201,8 @@ describe('socket stream', () => {
       const now = Date.parse(s.at);
       for (const which of ['today', 'recent'] as const) {
         const sum = await computeSummary(t.app.store, t.app.regions, code, s.periods[which], now);
-        // Channel-time is compared within 2 ms apart from the rest: a known defect (see the closing
-        // note of 2026-12-01) leaves today's wall up to 1 ms of one channel's online time off
-        // the rows in some runs, depending on when the test's reports fall; every count is exact.
-        const strip = (f: RegionFigures) => ({
-          ...f,
-          cameras: { ...f.cameras, timeWeightedRate: 0, onlineMs: 0, countedMs: 0 },
-        });
-        const near = (a: RegionFigures, b: RegionFigures) => {
-          expect(Math.abs(a.cameras.onlineMs - b.cameras.onlineMs)).toBeLessThanOrEqual(2);
-          expect(Math.abs(a.cameras.countedMs - b.cameras.countedMs)).toBeLessThanOrEqual(2);
-        };
+        const strip = (f: RegionFigures) => ({ ...f, cameras: { ...f.cameras, timeWeightedRate: 0 } });
         expect(strip(s.figures[which])).toEqual(strip(omitChildren(sum)));
-        near(s.figures[which], omitChildren(sum));
-        s.childFigures.forEach((f, i) => near(f[which], sum.children[i]!));
         // The time-weighted rate moves with the clock; the wall refreshes it once a minute.
         expect(
           Math.abs((s.figures[which].cameras.timeWeightedRate ?? 0) - (sum.cameras.timeWeightedRate ?? 0)),

@@ -742,25 +742,43 @@ export class LiveEngine {
     return historyUptime(steps, c.rec.status, from, now, excluded, c.rec.reason);
   }
 
+  /**
+   * The instant from which every channel of `n` holds its present state: `now`, or a later change's
+   * instant. A report may be dated a little ahead of this clock (device clock skew, up to
+   * MAX_FUTURE_MS): the channel's state is the new one at once, but the rows give it the old one
+   * until that instant, so the parts must not carry the present state from `now`.
+   */
+  #lastChangeAt(n: Node, now: number): number {
+    let t = now;
+    for (const c of n.cams.values()) {
+      const evs = this.#camEvents.get(c.rec.id);
+      const last = evs?.[evs.length - 1];
+      if (last) t = Math.max(t, msAt(last.at));
+    }
+    return t;
+  }
+
   #own(n: Node): [RegionFigures, RegionFigures] {
     if (n.own) return n.own;
     const now = this.#clock();
     const clues = [...n.clues.values()];
     let onDuty = 0;
     for (const w of n.workers.values()) if (w.onDuty) onDuty++;
+    const asOf = this.#lastChangeAt(n, now);
     const make = (period: Period, i: 0 | 1): RegionFigures => {
       const from = msAt(period.from);
+      const end = Math.min(asOf, msAt(period.to));
       const up: Uptime = { online: 0, counted: 0 };
       for (const c of n.cams.values()) {
-        const u = this.#uptime(c, from, Math.min(now, msAt(period.to)));
+        const u = this.#uptime(c, from, end);
         if (!u) continue;
         up.online += u.online;
         up.counted += u.counted;
       }
       // Stored as of the period's start: what the parts would be had every channel been in its
       // present state all along. Additive, and read at any later instant t by adding the counts
-      // times (t − from) (#at), exact until a state changes, which drops this cache.
-      const dt = Math.min(now, msAt(period.to)) - from;
+      // times (t − from) (#at), exact from `asOf` on until a state changes, which drops this cache.
+      const dt = end - from;
       const counted = countedChannels(n.counts);
       const cameras = finishCameraFigures({
         ...n.counts,
