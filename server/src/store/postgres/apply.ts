@@ -1,7 +1,9 @@
 import type pg from 'pg';
-import { msAt, type CameraStatus } from '@zhihui/shared';
+import { msAt, type CameraReason, type CameraStatus } from '@zhihui/shared';
 import { isoAt } from '../isoAt.js';
-import { betweenLate, takeBack } from '../late.js';
+import { betweenLate, planLate, takeBack, type HistoryStep } from '../late.js';
+import { COPY_FROM_ROWS, copyCameraStates, copyStatusEvents } from './copy.js';
+import { t, tOrNull } from './time.js';
 import type { CameraRecord, StatusEvent, StatusInput } from '../types.js';
 
 /** What one batch of reports does to the channels it names. */
@@ -214,4 +216,122 @@ export async function lockChannels(
       validFrom: isoAt(r.valid_from),
     });
   return out;
+}
+
+export async function insertStatusEvents(c: pg.PoolClient, events: readonly StatusEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await c.query(
+    `INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])`,
+    [
+      events.map((e) => e.cameraId),
+      events.map((e) => e.from),
+      events.map((e) => e.to),
+      events.map((e) => e.reason),
+      events.map((e) => t(e.at)),
+      events.map((e) => e.actor),
+    ],
+  );
+}
+
+/** A stored status change as the late hook reads it. */
+interface StepRow {
+  id: string;
+  from_status: CameraStatus;
+  to_status: CameraStatus;
+  reason: CameraReason | null;
+  at: Date;
+  actor: string;
+}
+
+const stepOf = (x: StepRow | undefined): HistoryStep | undefined =>
+  x && { from: x.from_status, to: x.to_status, reason: x.reason };
+
+/**
+ * The late hook of one transaction (see planLate): reads the stored changes either side of a late
+ * report, files it, and drops or re-chains the next stored change, as sqlite/apply.ts does.
+ */
+export function lateHook(c: pg.PoolClient): LateHook {
+  return async (r, cur, unwritten) => {
+    await insertStatusEvents(c, unwritten);
+    const at = t(r.at);
+    const { rows: prev } = await c.query<StepRow>(
+      'SELECT id, from_status, to_status, reason FROM status_events WHERE camera_id = $1 AND at <= $2 ORDER BY at DESC, id DESC LIMIT 1',
+      [r.cameraId, at],
+    );
+    const { rows: next } = await c.query<StepRow>(
+      'SELECT id, from_status, to_status, reason, at, actor FROM status_events WHERE camera_id = $1 AND at > $2 ORDER BY at, id LIMIT 1',
+      [r.cameraId, at],
+    );
+    const plan = planLate(r.status, r.reason, stepOf(prev[0]), stepOf(next[0]), cur);
+    if (!plan) return null;
+    const e: StatusEvent = {
+      cameraId: r.cameraId,
+      from: plan.from,
+      to: r.status,
+      reason: r.reason,
+      at: r.at,
+      actor: r.actor,
+    };
+    await insertStatusEvents(c, [e]);
+    if (plan.next === 'keep') return { event: e };
+    const n = next[0]!;
+    const old: StatusEvent = {
+      cameraId: r.cameraId,
+      from: n.from_status,
+      to: n.to_status,
+      reason: n.reason,
+      at: isoAt(n.at.getTime()),
+      actor: n.actor,
+    };
+    if (plan.next === 'rechain') {
+      await c.query('UPDATE status_events SET from_status = $2 WHERE id = $1', [n.id, r.status]);
+      return { event: e, retracted: old, rechained: { ...old, from: r.status } };
+    }
+    await c.query('DELETE FROM status_events WHERE id = $1', [n.id]);
+    return { event: e, retracted: old };
+  };
+}
+
+/** Writes a decided batch: the channels' new states and its events not yet written, by COPY when large. */
+export async function writeStatus(c: pg.PoolClient, d: StatusDecision): Promise<void> {
+  const { touched, unwritten } = d;
+  if (touched.length >= COPY_FROM_ROWS) {
+    await copyCameraStates(c, touched);
+  } else if (touched.length > 0) {
+    await c.query(
+      `UPDATE cameras AS c SET status = u.status, reason = u.reason, since = u.since, last_seen = u.last_seen
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
+         AS u(id, status, reason, since, last_seen)
+       WHERE c.id = u.id`,
+      [
+        touched.map((r) => r.id),
+        touched.map((r) => r.status),
+        touched.map((r) => r.reason),
+        touched.map((r) => t(r.since)),
+        touched.map((r) => tOrNull(r.lastSeen)),
+      ],
+    );
+  }
+  if (unwritten.length >= COPY_FROM_ROWS) await copyStatusEvents(c, unwritten);
+  else await insertStatusEvents(c, unwritten);
+}
+
+/**
+ * Renders the batch's times as the store reads them back (isoAt). decideStatus made these records
+ * and events for this batch alone, so they are rendered in place.
+ */
+export function renderTimes(changed: CameraRecord[], events: StatusEvent[]): void {
+  // A batch's reports mostly share a few instants: render each once.
+  const shown = new Map<string, string>();
+  const sh = (iso: string): string => {
+    let s = shown.get(iso);
+    if (s === undefined) shown.set(iso, (s = isoAt(msAt(iso))));
+    return s;
+  };
+  for (const r of changed) {
+    r.since = sh(r.since);
+    if (r.lastSeen !== null) r.lastSeen = sh(r.lastSeen);
+  }
+  for (const e of events) e.at = sh(e.at);
 }

@@ -12,7 +12,7 @@ import type {
   Page,
   Region,
 } from '@zhihui/shared';
-import { OPEN_CLUE_STATUSES, msAt } from '@zhihui/shared';
+import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
 import type {
   AuditEntry,
   AuditQuery,
@@ -41,9 +41,9 @@ import { postgresPeople } from './people.js';
 import { postgresAppeals } from './appeals.js';
 import type { AppealStore } from '../sqlite/appeals.js';
 import type { PeopleStore } from '../sqlite/people.js';
-import { decideStatus, lockChannels, type LateHook } from './apply.js';
-import { COPY_FROM_ROWS, copyCameraStates, copyStatusEvents, forgetStaging } from './copy.js';
-import { planLate, type HistoryStep } from '../late.js';
+import { decideStatus, insertStatusEvents, lateHook, lockChannels, renderTimes, writeStatus } from './apply.js';
+import { COPY_FROM_ROWS, forgetStaging } from './copy.js';
+import { t, tOrNull } from './time.js';
 import { isoAt } from '../isoAt.js';
 import { firstEventAt, seedValidFrom } from '../validity.js';
 
@@ -53,13 +53,6 @@ export function isoShanghai(d: Date): string {
 }
 const isoOrNull = (d: Date | null): string | null => (d ? isoShanghai(d) : null);
 
-/** Parses an ISO time on our side, as the SQLite store does: millisecond precision, bad input throws. */
-function t(iso: string): Date {
-  const ms = msAt(iso);
-  if (!Number.isFinite(ms)) throw new RangeError(`not a time: ${iso}`);
-  return new Date(ms);
-}
-const tOrNull = (iso: string | null | undefined): Date | null => (iso == null ? null : t(iso));
 /** Windows are kept as JSON; their times are normalised so they read back as the SQLite store's do. */
 const normWindow = (w: MaintenanceWindow): MaintenanceWindow => ({
   reason: w.reason,
@@ -345,18 +338,116 @@ function chunks<T>(rows: readonly T[], size: number): T[][] {
   return out;
 }
 
-async function insertStatusEvents(c: pg.PoolClient, events: readonly StatusEvent[]): Promise<void> {
-  if (events.length === 0) return;
+/** The seed's channels, each valid from its first event (or its since), with the service step that starts it. */
+async function seedCameras(c: pg.PoolClient, data: SeedData): Promise<void> {
+  const cams = lastById(data.cameras);
+  const firstEvent = firstEventAt(data.statusEvents, data.maintenance);
+  const validFrom = new Map(cams.map((r) => [r.id, seedValidFrom(r, firstEvent.get(r.id))]));
+  for (const part of chunks(cams, IMPORT_CHUNK)) {
+    await c.query(
+      `INSERT INTO cameras AS c (${CAMERA_COLS})
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::boolean[], $7::text[],
+         $8::text[], $9::timestamptz[], $10::timestamptz[], $11::jsonb[], $12::timestamptz[])
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, region = excluded.region, lon = excluded.lon,
+         lat = excluded.lat, in_service = excluded.in_service, status = excluded.status, reason = excluded.reason,
+         since = excluded.since, last_seen = excluded.last_seen, maintenance = excluded.maintenance,
+         valid_from = excluded.valid_from`,
+      [
+        part.map((r) => r.id),
+        part.map((r) => r.name),
+        part.map((r) => r.region),
+        part.map((r) => r.lon),
+        part.map((r) => r.lat),
+        part.map((r) => r.inService),
+        part.map((r) => r.status),
+        part.map((r) => r.reason),
+        part.map((r) => t(r.since)),
+        part.map((r) => tOrNull(r.lastSeen)),
+        part.map((r) => (r.maintenance ? JSON.stringify(normWindow(r.maintenance)) : null)),
+        part.map((r) => new Date(validFrom.get(r.id)!)),
+      ],
+    );
+    await c.query(
+      `INSERT INTO camera_service (camera_id, at, in_service, actor)
+       SELECT *, 'fixture' FROM unnest($1::text[], $2::timestamptz[], $3::boolean[])`,
+      [part.map((r) => r.id), part.map((r) => new Date(validFrom.get(r.id)!)), part.map((r) => r.inService)],
+    );
+  }
+}
+
+async function seedMaintenance(c: pg.PoolClient, part: SeedData['maintenance']): Promise<void> {
   await c.query(
-    `INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])`,
+    `INSERT INTO maintenance_spans (camera_id, reason, from_at, to_at, actor)
+     SELECT *, 'fixture' FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[])`,
+    [part.map((m) => m.cameraId), part.map((m) => m.reason), part.map((m) => t(m.from)), part.map((m) => t(m.to))],
+  );
+}
+
+/** Column types of CLUE_COLS, in its order, for unnest. */
+const CLUE_TYPES = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'float8',
+  'float8',
+  'timestamptz',
+  'timestamptz',
+  'text',
+  'text',
+  'text',
+  'boolean',
+  'text',
+  'timestamptz',
+  'timestamptz',
+  'text',
+];
+
+/** The seed's clues with their whole history (a clue seeded again gets its history replaced). */
+async function seedClues(c: pg.PoolClient, part: (SeedData['clues'][number] & { id: string })[]): Promise<void> {
+  const cols = CLUE_COLS.split(', ');
+  const params = cols.map((_, i) => part.map((x) => clueParams(x.clue)[i]));
+  await c.query(
+    `INSERT INTO clues (${CLUE_COLS})
+     SELECT * FROM unnest(${CLUE_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
+     ON CONFLICT (id) DO UPDATE SET ${cols
+       .slice(1)
+       .map((k) => `${k} = excluded.${k}`)
+       .join(', ')}`,
+    params,
+  );
+  const ids = part.map((x) => x.id);
+  await c.query('DELETE FROM clue_events WHERE clue_id = ANY($1::text[])', [ids]);
+  const ev = part.flatMap((x) => x.history.map((e) => ({ ...e, clueId: x.id })));
+  await c.query(
+    `INSERT INTO clue_events (clue_id, from_status, to_status, at, actor, note)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])`,
     [
-      events.map((e) => e.cameraId),
-      events.map((e) => e.from),
-      events.map((e) => e.to),
-      events.map((e) => e.reason),
-      events.map((e) => t(e.at)),
-      events.map((e) => e.actor),
+      ev.map((e) => e.clueId),
+      ev.map((e) => e.from),
+      ev.map((e) => e.to),
+      ev.map((e) => t(e.at)),
+      ev.map((e) => e.actor),
+      ev.map((e) => e.note),
+    ],
+  );
+}
+
+async function seedReports(c: pg.PoolClient, part: SeedData['reports']): Promise<void> {
+  await c.query(
+    `INSERT INTO grid_reports (id, worker_id, region, at, text, clue_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
+     ON CONFLICT (id) DO UPDATE SET worker_id = excluded.worker_id, region = excluded.region, at = excluded.at,
+       text = excluded.text, clue_id = excluded.clue_id`,
+    [
+      part.map((r) => r.id),
+      part.map((r) => r.workerId),
+      part.map((r) => r.region),
+      part.map((r) => t(r.at)),
+      part.map((r) => r.text),
+      part.map((r) => r.clueId),
     ],
   );
 }
@@ -469,121 +560,15 @@ class PostgresStore implements Store {
       const { rows } = await c.query<{ empty: boolean }>(EMPTY_SQL);
       if (!rows[0]!.empty) return;
       await this.#upsertRegions(c, data.regions);
-      const cams = lastById(data.cameras);
-      const firstEvent = firstEventAt(data.statusEvents, data.maintenance);
-      const validFrom = new Map(cams.map((r) => [r.id, seedValidFrom(r, firstEvent.get(r.id))]));
-      for (const part of chunks(cams, IMPORT_CHUNK)) {
-        await c.query(
-          `INSERT INTO cameras AS c (${CAMERA_COLS})
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::boolean[], $7::text[],
-             $8::text[], $9::timestamptz[], $10::timestamptz[], $11::jsonb[], $12::timestamptz[])
-           ON CONFLICT (id) DO UPDATE SET name = excluded.name, region = excluded.region, lon = excluded.lon,
-             lat = excluded.lat, in_service = excluded.in_service, status = excluded.status, reason = excluded.reason,
-             since = excluded.since, last_seen = excluded.last_seen, maintenance = excluded.maintenance,
-             valid_from = excluded.valid_from`,
-          [
-            part.map((r) => r.id),
-            part.map((r) => r.name),
-            part.map((r) => r.region),
-            part.map((r) => r.lon),
-            part.map((r) => r.lat),
-            part.map((r) => r.inService),
-            part.map((r) => r.status),
-            part.map((r) => r.reason),
-            part.map((r) => t(r.since)),
-            part.map((r) => tOrNull(r.lastSeen)),
-            part.map((r) => (r.maintenance ? JSON.stringify(normWindow(r.maintenance)) : null)),
-            part.map((r) => new Date(validFrom.get(r.id)!)),
-          ],
-        );
-        await c.query(
-          `INSERT INTO camera_service (camera_id, at, in_service, actor)
-           SELECT *, 'fixture' FROM unnest($1::text[], $2::timestamptz[], $3::boolean[])`,
-          [part.map((r) => r.id), part.map((r) => new Date(validFrom.get(r.id)!)), part.map((r) => r.inService)],
-        );
-      }
+      await seedCameras(c, data);
       // History has no ids: it is appended in time order so equal instants keep a stable order.
       const events = [...data.statusEvents].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
       for (const part of chunks(events, IMPORT_CHUNK)) await insertStatusEvents(c, part);
-      for (const part of chunks(data.maintenance, IMPORT_CHUNK)) {
-        await c.query(
-          `INSERT INTO maintenance_spans (camera_id, reason, from_at, to_at, actor)
-           SELECT *, 'fixture' FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[])`,
-          [
-            part.map((m) => m.cameraId),
-            part.map((m) => m.reason),
-            part.map((m) => t(m.from)),
-            part.map((m) => t(m.to)),
-          ],
-        );
-      }
-      const clues = lastById(data.clues.map((x) => ({ ...x, id: x.clue.id })));
-      for (const part of chunks(clues, IMPORT_CHUNK)) {
-        const cols = CLUE_COLS.split(', ');
-        const params = cols.map((_, i) => part.map((x) => clueParams(x.clue)[i]));
-        const types = [
-          'text',
-          'text',
-          'text',
-          'text',
-          'text',
-          'text',
-          'float8',
-          'float8',
-          'timestamptz',
-          'timestamptz',
-          'text',
-          'text',
-          'text',
-          'boolean',
-          'text',
-          'timestamptz',
-          'timestamptz',
-          'text',
-        ];
-        await c.query(
-          `INSERT INTO clues (${CLUE_COLS})
-           SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
-           ON CONFLICT (id) DO UPDATE SET ${cols
-             .slice(1)
-             .map((k) => `${k} = excluded.${k}`)
-             .join(', ')}`,
-          params,
-        );
-        const ids = part.map((x) => x.id);
-        await c.query('DELETE FROM clue_events WHERE clue_id = ANY($1::text[])', [ids]);
-        const ev = part.flatMap((x) => x.history.map((e) => ({ ...e, clueId: x.id })));
-        await c.query(
-          `INSERT INTO clue_events (clue_id, from_status, to_status, at, actor, note)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])`,
-          [
-            ev.map((e) => e.clueId),
-            ev.map((e) => e.from),
-            ev.map((e) => e.to),
-            ev.map((e) => t(e.at)),
-            ev.map((e) => e.actor),
-            ev.map((e) => e.note),
-          ],
-        );
-      }
+      for (const part of chunks(data.maintenance, IMPORT_CHUNK)) await seedMaintenance(c, part);
+      for (const part of chunks(lastById(data.clues.map((x) => ({ ...x, id: x.clue.id }))), IMPORT_CHUNK))
+        await seedClues(c, part);
       await upsertWorkers(c, data.workers);
-      const reports = lastById(data.reports);
-      for (const part of chunks(reports, IMPORT_CHUNK)) {
-        await c.query(
-          `INSERT INTO grid_reports (id, worker_id, region, at, text, clue_id)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
-           ON CONFLICT (id) DO UPDATE SET worker_id = excluded.worker_id, region = excluded.region, at = excluded.at,
-             text = excluded.text, clue_id = excluded.clue_id`,
-          [
-            part.map((r) => r.id),
-            part.map((r) => r.workerId),
-            part.map((r) => r.region),
-            part.map((r) => t(r.at)),
-            part.map((r) => r.text),
-            part.map((r) => r.clueId),
-          ],
-        );
-      }
+      for (const part of chunks(lastById(data.reports), IMPORT_CHUNK)) await seedReports(c, part);
     });
   }
 
@@ -755,89 +740,12 @@ class PostgresStore implements Store {
     let bulk: pg.PoolClient | null = null;
     return this.#tx(async (c) => {
       const current = await lockChannels(c, reports);
-      const late: LateHook = async (r, cur, unwritten) => {
-        await insertStatusEvents(c, unwritten);
-        const at = t(r.at);
-        type Step = {
-          id: string;
-          from_status: CameraStatus;
-          to_status: CameraStatus;
-          reason: CameraReason | null;
-          at: Date;
-          actor: string;
-        };
-        const step = (x: Step | undefined): HistoryStep | undefined =>
-          x && { from: x.from_status, to: x.to_status, reason: x.reason };
-        const { rows: prev } = await c.query<Step>(
-          'SELECT id, from_status, to_status, reason FROM status_events WHERE camera_id = $1 AND at <= $2 ORDER BY at DESC, id DESC LIMIT 1',
-          [r.cameraId, at],
-        );
-        const { rows: next } = await c.query<Step>(
-          'SELECT id, from_status, to_status, reason, at, actor FROM status_events WHERE camera_id = $1 AND at > $2 ORDER BY at, id LIMIT 1',
-          [r.cameraId, at],
-        );
-        const plan = planLate(r.status, r.reason, step(prev[0]), step(next[0]), cur);
-        if (!plan) return null;
-        const e: StatusEvent = {
-          cameraId: r.cameraId,
-          from: plan.from,
-          to: r.status,
-          reason: r.reason,
-          at: r.at,
-          actor: r.actor,
-        };
-        await insertStatusEvents(c, [e]);
-        if (plan.next === 'keep') return { event: e };
-        const n = next[0]!;
-        const old: StatusEvent = {
-          cameraId: r.cameraId,
-          from: n.from_status,
-          to: n.to_status,
-          reason: n.reason,
-          at: isoShanghai(n.at),
-          actor: n.actor,
-        };
-        if (plan.next === 'rechain') {
-          await c.query('UPDATE status_events SET from_status = $2 WHERE id = $1', [n.id, r.status]);
-          return { event: e, retracted: old, rechained: { ...old, from: r.status } };
-        }
-        await c.query('DELETE FROM status_events WHERE id = $1', [n.id]);
-        return { event: e, retracted: old };
-      };
-      const { touched, changed, events, unwritten, retracted } = await decideStatus(current, reports, late);
-      if (touched.length >= COPY_FROM_ROWS) {
-        bulk = c;
-        await copyCameraStates(c, touched);
-      } else if (touched.length > 0) {
-        await c.query(
-          `UPDATE cameras AS c SET status = u.status, reason = u.reason, since = u.since, last_seen = u.last_seen
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
-             AS u(id, status, reason, since, last_seen)
-           WHERE c.id = u.id`,
-          [
-            touched.map((r) => r.id),
-            touched.map((r) => r.status),
-            touched.map((r) => r.reason),
-            touched.map((r) => t(r.since)),
-            touched.map((r) => tOrNull(r.lastSeen)),
-          ],
-        );
-      }
-      if (unwritten.length >= COPY_FROM_ROWS) await copyStatusEvents(c, unwritten);
-      else await insertStatusEvents(c, unwritten);
-      // A batch's reports mostly share a few instants: render each once.
-      const shown = new Map<string, string>();
-      const sh = (iso: string): string => {
-        let s = shown.get(iso);
-        if (s === undefined) shown.set(iso, (s = isoAt(msAt(iso))));
-        return s;
-      };
-      // decideStatus made these records and events for this batch alone: they are rendered in place.
-      for (const r of changed) {
-        r.since = sh(r.since);
-        if (r.lastSeen !== null) r.lastSeen = sh(r.lastSeen);
-      }
-      for (const e of events) e.at = sh(e.at);
+      const decided = await decideStatus(current, reports, lateHook(c));
+      // A failed COPY leaves its staging table behind on this connection: forgotten below.
+      if (decided.touched.length >= COPY_FROM_ROWS) bulk = c;
+      await writeStatus(c, decided);
+      const { changed, events, retracted } = decided;
+      renderTimes(changed, events);
       return { changed, events, retracted };
     }).catch((err: unknown) => {
       if (bulk) forgetStaging(bulk);
