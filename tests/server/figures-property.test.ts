@@ -3,8 +3,6 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { io as connect } from 'socket.io-client';
 import {
   applyDelta,
   periodOf,
@@ -14,9 +12,8 @@ import {
   type RegionSnapshot,
   type RegionSummary,
 } from '@zhihui/shared';
-import { buildApp } from '../../server/src/app.js';
 import type { WallSocket } from '../stream/helpers.js';
-import { KEY, SMALL_TREE } from './helpers.js';
+import { startSmallTreeServer, type SmallTreeServer } from './smallTreeServer.js';
 
 // #18 "Done when": random sequences through the REST API of a real server, with fake time (Date
 // only: the server's timers run, its clock is the test's). After every step the wall (a snapshot
@@ -37,7 +34,6 @@ const CAMS = Array.from({ length: 6 }, (_, i) => ({
   // and today counts them from then on only (#18.2).
   ...(i % 2 === 0 ? { validFrom: '2026-11-24T12:00:00+08:00' } : {}),
 }));
-const AUTH = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 const iso = (ms: number) => new Date(ms).toISOString();
 
 type Status = 'online' | 'offline' | 'unknown';
@@ -211,74 +207,26 @@ const LIFECYCLE: Record<string, string> = {
 
 describe('figures stay true under late data (#18, Done when)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'zhihui-figprop-'));
-  let app: FastifyInstance;
-  let url = '';
+  let srv: SmallTreeServer;
   let now = 0;
-  const sockets: WallSocket[] = [];
 
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     // 09:00 Shanghai on a fixed day, so the first midnight is 15 hours away.
     now = Date.parse('2026-11-26T09:00:00+08:00');
     vi.setSystemTime(now);
-    app = await buildApp({
-      logger: false,
-      env: {},
-      // Sources that report only changes here: no heartbeat decay inside the test's rows.
-      config: {
-        dataDir: dir,
-        simulator: false,
-        seed: false,
-        apiKeys: [{ name: 'test', key: KEY }],
-        demoKey: false,
-        flushMs: 20,
-        heartbeatTimeoutSec: 365 * 86400,
-        heartbeatGraceSec: 365 * 86400,
-      },
-    });
-    await app.store.upsertRegions(SMALL_TREE);
-    await app.reloadRegions();
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    srv = await startSmallTreeServer(dir);
   }, 60_000);
   afterAll(async () => {
-    for (const s of sockets) s.close();
-    await app?.close();
+    await srv?.close();
     vi.useRealTimers();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const rest = async (method: string, p: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
-    const res = await fetch(url + p, {
-      method,
-      headers: AUTH,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, json: await res.json() };
-  };
-  const open = async (): Promise<WallSocket> => {
-    const s: WallSocket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true });
-    sockets.push(s);
-    await new Promise<void>((resolve, reject) => {
-      s.once('connect', () => resolve());
-      s.once('connect_error', reject);
-    });
-    return s;
-  };
-  const subscribe = async (s: WallSocket): Promise<RegionSnapshot> => {
-    const ack = await new Promise<{ ok: boolean; data?: RegionSnapshot; error?: { message: string } }>((resolve) =>
-      s.emit('subscribe', { region: COUNTY }, resolve as never),
-    );
-    if (!ack.ok || !ack.data) throw new Error(`subscribe: ${ack.error?.message}`);
-    return ack.data;
-  };
-  const fresh = async (): Promise<RegionSnapshot> => {
-    const s = await open();
-    const snap = await subscribe(s);
-    s.close();
-    return snap;
-  };
+  const rest = (method: string, p: string, body?: unknown) => srv.rest(method, p, body);
+  const open = () => srv.open();
+  const subscribe = (s: WallSocket) => srv.subscribe(s, COUNTY);
+  const fresh = () => srv.fresh(COUNTY);
   const summary = async (p: { from: string; to: string }) => {
     const r = await rest(
       'GET',

@@ -2,12 +2,10 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { io as connect } from 'socket.io-client';
 import { applyDelta, type RegionDelta, type RegionSnapshot, type RegionSummary } from '@zhihui/shared';
-import { buildApp } from '../../server/src/app.js';
 import type { WallSocket } from '../stream/helpers.js';
-import { KEY, SMALL_TREE } from './helpers.js';
+import { SMALL_TREE } from './helpers.js';
+import { startSmallTreeServer, type SmallTreeServer } from './smallTreeServer.js';
 
 // #18.2 / #18.4: the wall's 24-hour trend reads the in-service flag (and validity) of each past
 // hour from the flag's history, as the summary API does. A channel taken out of service (or put
@@ -18,7 +16,6 @@ import { KEY, SMALL_TREE } from './helpers.js';
 const TICK_MS = 1000; // the live plugin's tick
 const COUNTY = '139900';
 const [TOWN1, TOWN2] = [SMALL_TREE[1]!.code, SMALL_TREE[2]!.code];
-const AUTH = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 const H = 3_600_000;
 const M = 60_000;
 const T0 = Date.parse('2026-11-26T09:20:00+08:00');
@@ -72,72 +69,24 @@ function countAt(rows: Rows, region: string, t: number): { online: number; count
 
 describe('the wall trend reads the in-service history, as the summary API does (#18.2)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'zhihui-trend-'));
-  let app: FastifyInstance;
-  let url = '';
+  let srv: SmallTreeServer;
   let now = T0;
-  const sockets: WallSocket[] = [];
 
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(now);
-    app = await buildApp({
-      logger: false,
-      env: {},
-      config: {
-        dataDir: dir,
-        simulator: false,
-        seed: false,
-        apiKeys: [{ name: 'test', key: KEY }],
-        demoKey: false,
-        flushMs: 20,
-        // No heartbeat decay inside the test's rows: the statuses are what the reports say.
-        heartbeatTimeoutSec: 365 * 86400,
-        heartbeatGraceSec: 365 * 86400,
-      },
-    });
-    await app.store.upsertRegions(SMALL_TREE);
-    await app.reloadRegions();
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    srv = await startSmallTreeServer(dir);
   }, 60_000);
   afterAll(async () => {
-    for (const s of sockets) s.close();
-    await app?.close();
+    await srv?.close();
     vi.useRealTimers();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const rest = async (method: string, p: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
-    const res = await fetch(url + p, {
-      method,
-      headers: AUTH,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, json: await res.json() };
-  };
-  const subscribe = async (s: WallSocket): Promise<RegionSnapshot> => {
-    const ack = await new Promise<{ ok: boolean; data?: RegionSnapshot; error?: { message: string } }>((resolve) =>
-      s.emit('subscribe', { region: COUNTY }, resolve as never),
-    );
-    if (!ack.ok || !ack.data) throw new Error(`subscribe: ${ack.error?.message}`);
-    return ack.data;
-  };
-  const open = async (): Promise<WallSocket> => {
-    const s: WallSocket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true });
-    sockets.push(s);
-    await new Promise<void>((resolve, reject) => {
-      s.once('connect', () => resolve());
-      s.once('connect_error', reject);
-    });
-    return s;
-  };
-  const fresh = async (): Promise<RegionSnapshot> => {
-    const s = await open();
-    const snap = await subscribe(s);
-    s.close();
-    return snap;
-  };
+  const rest = (method: string, p: string, body?: unknown) => srv.rest(method, p, body);
+  const open = () => srv.open();
+  const subscribe = (s: WallSocket) => srv.subscribe(s, COUNTY);
+  const fresh = () => srv.fresh(COUNTY);
   /** Moves the clock, then waits one live tick (real time) so the hour rollover is taken up. */
   const advanceTo = async (t: number) => {
     now = t;
