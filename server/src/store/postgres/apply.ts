@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { msAt, type CameraReason, type CameraStatus } from '@zhihui/shared';
 import { isoAt } from '../isoAt.js';
 import { betweenLate, planLate, takeBack, type HistoryStep } from '../late.js';
+import { cameraRecordOf, type CameraRowOf } from './cameraRow.js';
 import { COPY_FROM_ROWS, copyCameraStates, copyStatusEvents } from './copy.js';
 import { t, tOrNull } from './time.js';
 import type { CameraRecord, StatusEvent, StatusInput } from '../types.js';
@@ -168,20 +169,8 @@ const LOCK_SQL = (ids: string) =>
      maintenance, ${epochMs('valid_from')}
    FROM cameras WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
 
-interface LockedRow {
-  id: string;
-  name: string;
-  region: string;
-  lon: number;
-  lat: number;
-  in_service: boolean;
-  status: CameraStatus;
-  reason: CameraRecord['reason'];
-  since: number;
-  last_seen: number | null;
-  maintenance: CameraRecord['maintenance'];
-  valid_from: number;
-}
+/** The batch's rows are read with their times as epoch ms (no Date per row). */
+type LockedRow = CameraRowOf<number>;
 
 /**
  * The batch's channels, locked in id order (two processes applying overlapping batches queue
@@ -200,21 +189,7 @@ export async function lockChannels(
     [joined ?? ids],
   );
   const out = new Map<string, CameraRecord>();
-  for (const r of rows)
-    out.set(r.id, {
-      id: r.id,
-      name: r.name,
-      region: r.region,
-      lon: r.lon,
-      lat: r.lat,
-      inService: r.in_service,
-      status: r.status,
-      reason: r.reason,
-      since: isoAt(r.since),
-      lastSeen: r.last_seen === null ? null : isoAt(r.last_seen),
-      maintenance: r.maintenance,
-      validFrom: isoAt(r.valid_from),
-    });
+  for (const r of rows) out.set(r.id, cameraRecordOf(r, isoAt));
   return out;
 }
 

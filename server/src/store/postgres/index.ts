@@ -36,6 +36,7 @@ import type {
   Store,
 } from '../types.js';
 import { BAD_CURSOR } from '../types.js';
+import { cameraRecordOf, type CameraRowOf } from './cameraRow.js';
 import { runMigrations } from './migrations.js';
 import { postgresPeople } from './people.js';
 import { postgresAppeals } from './appeals.js';
@@ -60,35 +61,9 @@ const normWindow = (w: MaintenanceWindow): MaintenanceWindow => ({
   to: isoShanghai(t(w.to)),
 });
 
-interface CameraRow {
-  id: string;
-  name: string;
-  region: string;
-  lon: number;
-  lat: number;
-  in_service: boolean;
-  status: CameraStatus;
-  reason: CameraReason | null;
-  since: Date;
-  last_seen: Date | null;
-  maintenance: MaintenanceWindow | null;
-  valid_from: Date;
-}
+type CameraRow = CameraRowOf<Date>;
 const CAMERA_COLS = 'id, name, region, lon, lat, in_service, status, reason, since, last_seen, maintenance, valid_from';
-const toCamera = (r: CameraRow): CameraRecord => ({
-  id: r.id,
-  name: r.name,
-  region: r.region,
-  lon: r.lon,
-  lat: r.lat,
-  inService: r.in_service,
-  status: r.status,
-  reason: r.reason,
-  since: isoShanghai(r.since),
-  lastSeen: isoOrNull(r.last_seen),
-  maintenance: r.maintenance,
-  validFrom: isoShanghai(r.valid_from),
-});
+const toCamera = (r: CameraRow): CameraRecord => cameraRecordOf(r, isoShanghai);
 
 interface StatusEventRow {
   camera_id: string;
