@@ -251,26 +251,13 @@ function DeskHeader(props: {
         </div>
       </div>
       <nav className="desk-modes" role="tablist">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={mode === 'clues'}
-          className={`desk-mode${mode === 'clues' ? ' is-active' : ''}`}
-          onClick={() => setMode('clues')}
-          data-testid="mode-clues"
-        >
-          {getLocale() === 'en' ? 'Clues' : '线索处置'}
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={mode === 'appeals'}
-          className={`desk-mode${mode === 'appeals' ? ' is-active' : ''}`}
-          onClick={() => setMode('appeals')}
-          data-testid="mode-appeals"
-        >
-          {getLocale() === 'en' ? 'Appeals (说事儿)' : '说事儿'}
-        </button>
+        <ModeTab mode="clues" current={mode} onSelect={setMode} label={getLocale() === 'en' ? 'Clues' : '线索处置'} />
+        <ModeTab
+          mode="appeals"
+          current={mode}
+          onSelect={setMode}
+          label={getLocale() === 'en' ? 'Appeals (说事儿)' : '说事儿'}
+        />
       </nav>
       <div className={`desk-head__link desk-head__link--${link}`} data-testid="desk-link">
         {link === 'live' ? dt('live') : link === 'ended' ? dt('ended') : dt('offline')}
@@ -294,6 +281,25 @@ function DeskHeader(props: {
 }
 
 /** Filters over every queue: a clue's category and its place (township or village). */
+type DeskMode = 'clues' | 'appeals';
+
+/** One of the desk's two modes as a tab. */
+function ModeTab(props: { mode: DeskMode; current: DeskMode; onSelect: (m: DeskMode) => void; label: string }) {
+  const active = props.mode === props.current;
+  return (
+    <button
+      type="button"
+      role="tab"
+      aria-selected={active}
+      className={`desk-mode${active ? ' is-active' : ''}`}
+      onClick={() => props.onSelect(props.mode)}
+      data-testid={`mode-${props.mode}`}
+    >
+      {props.label}
+    </button>
+  );
+}
+
 function QueueFilters(props: {
   category: ClueCategory | null;
   setCategory: (c: ClueCategory | null) => void;
