@@ -17,32 +17,26 @@ export function missingFfmpeg(): string | null {
   return existsSync(FFMPEG) ? null : `no ffmpeg at ${FFMPEG}: apt-get install -y ffmpeg`;
 }
 
+/** ffmpeg's H.264 test pattern in real time: the input and encoder both stand-ins share. */
+const TEST_PATTERN = [
+  '-loglevel',
+  'error',
+  '-re',
+  '-f',
+  'lavfi',
+  '-i',
+  'testsrc2=size=640x360:rate=25',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+];
+
 /** ffmpeg's H.264 test pattern, live (real-time), as FLV on stdout. */
 function liveFlv(): ChildProcess {
   return spawn(
     FFMPEG,
-    [
-      '-loglevel',
-      'error',
-      '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=640x360:rate=25',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-tune',
-      'zerolatency',
-      '-pix_fmt',
-      'yuv420p',
-      '-g',
-      '25',
-      '-f',
-      'flv',
-      'pipe:1',
-    ],
+    [...TEST_PATTERN, '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '25', '-f', 'flv', 'pipe:1'],
     { stdio: ['ignore', 'pipe', 'ignore'] },
   );
 }
@@ -82,17 +76,7 @@ export async function startMediaStandIn(): Promise<MediaStandIn> {
   const hls = spawn(
     FFMPEG,
     [
-      '-loglevel',
-      'error',
-      '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=640x360:rate=25',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
+      ...TEST_PATTERN,
       '-pix_fmt',
       'yuv420p',
       '-g',
