@@ -18,7 +18,7 @@ import {
   clueFigures,
   compareClues,
   countCameraState,
-  countedChannels,
+  isSourceDown,
   emptyCameraFigures,
   finishCameraFigures,
   inPeriod,
@@ -30,6 +30,7 @@ import {
   sumRegionFigures,
   toShanghaiIso,
   type CameraColumns,
+  type CameraReason,
   type CameraFigures,
   type CameraState,
   type Clue,
@@ -110,6 +111,13 @@ interface Cam {
   rec: CameraRecord;
   state: CameraState;
   sinceMs: number;
+  /** The latest instant among the channel's recent events counted (only ever moves forward). */
+  lastEventMs: number;
+  /**
+   * The channel's time-weighted parts of today and of the recent period, as of the period's start
+   * (see #own), or null until computed again: dropped whenever its state, record or history moves.
+   */
+  parts: [Uptime | null, Uptime | null];
 }
 
 /** Rows of a region's camera columns: stable until the region's set of channels changes. */
@@ -131,6 +139,8 @@ class Node {
   /** Own channels' status changes since the trend's first hour, time order. */
   events: StatusEvent[] = [];
   eventsUnsorted = false;
+  /** The latest instant among `events` pushed (only ever moves forward; decides eventsUnsorted). */
+  lastEventMs = -Infinity;
   past: PastCounts | null = null;
 
   /**
@@ -167,7 +177,6 @@ export class LiveEngine {
   readonly #maint = new Set<string>();
   /** Clues received since the load: they stay on the wall's list for the day even when done. */
   readonly #touched = new Set<string>();
-  readonly #eventKeys = new Set<string>();
   /** Each channel's status changes of the recent period, time order (for the time-weighted rate). */
   readonly #camEvents = new Map<string, StatusEvent[]>();
   /** Each channel's planned maintenance windows of the recent period. */
@@ -292,13 +301,16 @@ export class LiveEngine {
         regions.add(old.rec.region);
       }
       const before = this.#cams.get(rec.id);
-      const beforeRow = before ? rowKey(before) : null;
-      const describedBefore = before ? describe(before.rec) : null;
+      // Read before #putCamera, which updates `before` in place.
+      const beforeRec = before?.rec;
+      const beforeState = before?.state;
+      const beforeSince = before?.sinceMs;
       const cam = this.#putCamera(rec, now);
       if (!cam) continue;
       regions.add(rec.region);
-      if (!before || describedBefore !== describe(rec)) structure.add(rec.region);
-      else if (beforeRow !== rowKey(cam)) change.cameras.push({ id: rec.id, region: rec.region });
+      if (beforeRec === undefined || !sameDescription(beforeRec, rec)) structure.add(rec.region);
+      else if (!sameRow(beforeState!, beforeRec.reason, beforeSince!, cam))
+        change.cameras.push({ id: rec.id, region: rec.region });
     }
     this.#flipAt.clear();
     const windowStart = this.#hour - (TREND_POINTS - 1) * HOUR_MS;
@@ -371,6 +383,7 @@ export class LiveEngine {
       countCameraState(n.counts, cam.state, -1, cam.rec.reason);
       countCameraState(n.counts, state, 1, cam.rec.reason);
       cam.state = state;
+      cam.parts = [null, null];
       this.#dirty(n);
       regions.add(cam.rec.region);
       change.cameras.push({ id, region: cam.rec.region });
@@ -395,8 +408,6 @@ export class LiveEngine {
         n.past = null;
         n.rollPast = null;
       }
-      for (const k of this.#eventKeys)
-        if (msAt(k.slice(k.lastIndexOf('|') + 1)) < windowStart) this.#eventKeys.delete(k);
       change.all = true;
     }
     change.regions = [...regions];
@@ -561,8 +572,9 @@ export class LiveEngine {
       old.rec = rec;
       old.state = state;
       old.sinceMs = msAt(rec.since);
+      old.parts = [null, null];
     }
-    const cam = old ?? { rec, state, sinceMs: msAt(rec.since) };
+    const cam = old ?? { rec, state, sinceMs: msAt(rec.since), lastEventMs: -Infinity, parts: [null, null] };
     countCameraState(n.counts, state, 1, rec.reason);
     if (!old) {
       n.cams.set(rec.id, cam);
@@ -627,23 +639,25 @@ export class LiveEngine {
     if (!cam) return null;
     const n = this.#nodes.get(cam.rec.region)!;
     const at = msAt(ev.at);
+    // The recent period reaches back further than the trend's window, so the channel's recent
+    // list holds every event the window could already have counted.
+    const list = at >= this.#recentMs[0] ? this.#camEvents.get(ev.cameraId) : undefined;
+    if (list !== undefined && at <= cam.lastEventMs && list.some((e) => sameEvent(e, ev, at))) return null;
+    cam.parts = [null, null];
     if (at >= windowStart) {
-      const key = `${ev.cameraId}|${ev.to}|${ev.at}`;
-      if (this.#eventKeys.has(key)) return null;
-      this.#eventKeys.add(key);
-      const last = n.events[n.events.length - 1];
-      if (last && msAt(last.at) > at) n.eventsUnsorted = true;
+      if (n.lastEventMs > at) n.eventsUnsorted = true;
+      else n.lastEventMs = at;
       n.events.push(ev);
       if (at <= this.#hour) this.#dirty(n, { past: true });
     }
     if (at >= this.#recentMs[0]) {
-      const list = this.#camEvents.get(ev.cameraId);
       if (!list) this.#camEvents.set(ev.cameraId, [ev]);
       else {
-        const prev = list[list.length - 1]; // none when a late report took the only one back
         list.push(ev);
-        if (prev && msAt(prev.at) > at) list.sort((a, b) => msAt(a.at) - msAt(b.at));
+        // After a late report took events back, the latest may be gone: then this sorts for nothing.
+        if (cam.lastEventMs > at) list.sort((a, b) => msAt(a.at) - msAt(b.at));
       }
+      if (at > cam.lastEventMs) cam.lastEventMs = at;
     }
     const kind = statusChangeKind(ev);
     if (kind !== null) {
@@ -661,13 +675,12 @@ export class LiveEngine {
     if (!cam) return null;
     const n = this.#nodes.get(cam.rec.region)!;
     const at = msAt(ev.at);
+    cam.parts = [null, null];
     const same = (e: StatusEvent) =>
       e.cameraId === ev.cameraId && e.to === ev.to && e.from === ev.from && msAt(e.at) === at;
-    const key = `${ev.cameraId}|${ev.to}|${ev.at}`;
     const k = n.events.findIndex(same);
     if (k >= 0) {
       n.events.splice(k, 1);
-      this.#eventKeys.delete(key);
       if (at <= this.#hour) this.#dirty(n, { past: true });
     }
     const list = this.#camEvents.get(ev.cameraId);
@@ -743,19 +756,30 @@ export class LiveEngine {
   }
 
   /**
-   * The instant from which every channel of `n` holds its present state: `now`, or a later change's
-   * instant. A report may be dated a little ahead of this clock (device clock skew, up to
-   * MAX_FUTURE_MS): the channel's state is the new one at once, but the rows give it the old one
-   * until that instant, so the parts must not carry the present state from `now`.
+   * A channel's time-weighted parts of period `i` as of the period's start: what they would be had
+   * it been in its present state all along, so that they are read at any later instant t by adding
+   * its present state times (t − from), exact from its last change on. Computed once per change of
+   * the channel, not on every figures read of its region: a storm of changes in a few channels
+   * recounts those channels only.
    */
-  #lastChangeAt(n: Node, now: number): number {
-    let t = now;
-    for (const c of n.cams.values()) {
-      const evs = this.#camEvents.get(c.rec.id);
-      const last = evs?.[evs.length - 1];
-      if (last) t = Math.max(t, msAt(last.at));
-    }
-    return t;
+  #parts(c: Cam, i: 0 | 1, now: number): Uptime {
+    const cached = c.parts[i];
+    if (cached) return cached;
+    const [from, to] = i === 0 ? this.#todayMs : this.#recentMs;
+    // From `now`, or from a later change: a report may be dated a little ahead of this clock
+    // (device clock skew, up to MAX_FUTURE_MS); the rows give the channel its old state until then.
+    const evs = this.#camEvents.get(c.rec.id);
+    const last = evs?.[evs.length - 1];
+    const end = Math.min(last ? Math.max(now, msAt(last.at)) : now, to);
+    const u = this.#uptime(c, from, end);
+    const dt = end - from;
+    const counted = c.state !== 'out_of_service' && c.state !== 'maintenance' && !isSourceDown(c.state, c.rec.reason);
+    const parts = {
+      online: (u?.online ?? 0) - (c.state === 'online' ? dt : 0),
+      counted: (u?.counted ?? 0) - (counted ? dt : 0),
+    };
+    c.parts[i] = parts;
+    return parts;
   }
 
   #own(n: Node): [RegionFigures, RegionFigures] {
@@ -764,29 +788,22 @@ export class LiveEngine {
     const clues = [...n.clues.values()];
     let onDuty = 0;
     for (const w of n.workers.values()) if (w.onDuty) onDuty++;
-    const asOf = this.#lastChangeAt(n, now);
     const make = (period: Period, i: 0 | 1): RegionFigures => {
-      const from = msAt(period.from);
-      const end = Math.min(asOf, msAt(period.to));
+      // Stored as of the period's start (see #parts): additive, and read at any later instant t by
+      // adding the counts times (t − from) (#at), exact until a state changes, which drops this cache.
       const up: Uptime = { online: 0, counted: 0 };
       for (const c of n.cams.values()) {
-        const u = this.#uptime(c, from, end);
-        if (!u) continue;
-        up.online += u.online;
-        up.counted += u.counted;
+        const p = this.#parts(c, i, now);
+        up.online += p.online;
+        up.counted += p.counted;
       }
-      // Stored as of the period's start: what the parts would be had every channel been in its
-      // present state all along. Additive, and read at any later instant t by adding the counts
-      // times (t − from) (#at), exact from `asOf` on until a state changes, which drops this cache.
-      const dt = end - from;
-      const counted = countedChannels(n.counts);
       const cameras = finishCameraFigures({
         ...n.counts,
         repaired: n.repaired[i],
         newlyFailed: n.failed[i],
         timeWeightedRate: null,
-        onlineMs: up.online - n.counts.online * dt,
-        countedMs: up.counted - counted * dt,
+        onlineMs: up.online,
+        countedMs: up.counted,
       });
       return {
         region: n.ref,
@@ -920,14 +937,23 @@ function rowOf(c: Cam): { state: number; reason: number; since: number } {
   };
 }
 
-function rowKey(c: Cam): string {
-  const r = rowOf(c);
-  return `${r.state}|${r.reason}|${r.since}`;
+/** Whether `e` is the change `ev` (at `at`) of the same channel counted already. */
+function sameEvent(e: StatusEvent, ev: StatusEvent, at: number): boolean {
+  return e.to === ev.to && msAt(e.at) === at;
 }
 
-/** The parts of a channel a snapshot carries that a delta cannot patch. */
-function describe(rec: CameraRecord): string {
-  return `${rec.name}|${rec.lon}|${rec.lat}|${rec.region}`;
+/** Whether a channel's row values (see rowOf) are still those of the state, reason and since given. */
+function sameRow(state: CameraState, reason: CameraReason | null, sinceMs: number, c: Cam): boolean {
+  return (
+    state === c.state &&
+    reasonOf(state, reason) === reasonOf(c.state, c.rec.reason) &&
+    Math.floor(sinceMs / 1000) === Math.floor(c.sinceMs / 1000)
+  );
+}
+
+/** Whether the parts of a channel a snapshot carries that a delta cannot patch are unchanged. */
+function sameDescription(a: CameraRecord, b: CameraRecord): boolean {
+  return a.name === b.name && a.lon === b.lon && a.lat === b.lat && a.region === b.region;
 }
 
 function sameWindow(a: CameraRecord['maintenance'], b: CameraRecord['maintenance']): boolean {

@@ -8,12 +8,15 @@ const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 export function isoAt(ms: number): string {
   const local = ms + SHANGHAI_OFFSET_MS;
   const day = Math.floor(local / DAY_MS);
-  // The ingest path formats several times per report: the date part is cached per day and the
-  // time of day built from integers, which is several times faster than toISOString.
-  if (day !== cachedDay) {
+  // The ingest path formats several times per report: the date part is cached per day (a record
+  // mixes days: a change of today, a validity from months ago) and the time of day built from
+  // integers, which is several times faster than toISOString.
+  let prefix = datePrefix.get(day);
+  if (prefix === undefined) {
     if (!(local >= MIN_FAST && local < MAX_FAST)) return slowIsoAt(local);
-    cachedDay = day;
-    cachedPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    if (datePrefix.size >= MAX_CACHED_DAYS) datePrefix.clear();
+    prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    datePrefix.set(day, prefix);
   }
   let rem = local - day * DAY_MS;
   const h = Math.floor(rem / 3_600_000);
@@ -23,7 +26,7 @@ export function isoAt(ms: number): string {
   const sec = Math.floor(rem / 1000);
   const milli = rem - sec * 1000;
   const time = `${TWO[h]}:${TWO[m]}:${TWO[sec]}`;
-  return `${cachedPrefix}${time}${milli === 0 ? '' : `.${String(milli).padStart(3, '0')}`}+08:00`;
+  return `${prefix}${time}${milli === 0 ? '' : `.${String(milli).padStart(3, '0')}`}+08:00`;
 }
 
 const DAY_MS = 86_400_000;
@@ -31,8 +34,9 @@ const DAY_MS = 86_400_000;
 const MIN_FAST = 0;
 const MAX_FAST = Date.UTC(10000, 0, 1);
 const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
-let cachedDay = Number.NaN;
-let cachedPrefix = '';
+/** Day number → `YYYY-MM-DDT`, for the days recently formatted. */
+const datePrefix = new Map<number, string>();
+const MAX_CACHED_DAYS = 4096;
 
 function slowIsoAt(local: number): string {
   const s = new Date(local).toISOString();
