@@ -117,7 +117,7 @@ interface Cam {
    * The channel's time-weighted parts of today and of the recent period, as of the period's start
    * (see #own), or null until computed again: dropped whenever its state, record or history moves.
    */
-  parts: [Uptime | null, Uptime | null];
+  parts: [Uptime, Uptime] | null;
 }
 
 /** Rows of a region's camera columns: stable until the region's set of channels changes. */
@@ -383,7 +383,7 @@ export class LiveEngine {
       countCameraState(n.counts, cam.state, -1, cam.rec.reason);
       countCameraState(n.counts, state, 1, cam.rec.reason);
       cam.state = state;
-      cam.parts = [null, null];
+      cam.parts = null;
       this.#dirty(n);
       regions.add(cam.rec.region);
       change.cameras.push({ id, region: cam.rec.region });
@@ -572,9 +572,9 @@ export class LiveEngine {
       old.rec = rec;
       old.state = state;
       old.sinceMs = msAt(rec.since);
-      old.parts = [null, null];
+      old.parts = null;
     }
-    const cam = old ?? { rec, state, sinceMs: msAt(rec.since), lastEventMs: -Infinity, parts: [null, null] };
+    const cam = old ?? { rec, state, sinceMs: msAt(rec.since), lastEventMs: -Infinity, parts: null };
     countCameraState(n.counts, state, 1, rec.reason);
     if (!old) {
       n.cams.set(rec.id, cam);
@@ -643,7 +643,7 @@ export class LiveEngine {
     // list holds every event the window could already have counted.
     const list = at >= this.#recentMs[0] ? this.#camEvents.get(ev.cameraId) : undefined;
     if (list !== undefined && at <= cam.lastEventMs && list.some((e) => sameEvent(e, ev, at))) return null;
-    cam.parts = [null, null];
+    cam.parts = null;
     if (at >= windowStart) {
       if (n.lastEventMs > at) n.eventsUnsorted = true;
       else n.lastEventMs = at;
@@ -675,7 +675,7 @@ export class LiveEngine {
     if (!cam) return null;
     const n = this.#nodes.get(cam.rec.region)!;
     const at = msAt(ev.at);
-    cam.parts = [null, null];
+    cam.parts = null;
     const same = (e: StatusEvent) =>
       e.cameraId === ev.cameraId && e.to === ev.to && e.from === ev.from && msAt(e.at) === at;
     const k = n.events.findIndex(same);
@@ -742,44 +742,39 @@ export class LiveEngine {
   }
 
   /** Online and counted time of one channel over [from, now), as the REST summary computes it. */
-  #uptime(c: Cam, from: number, now: number): Uptime | null {
-    if (now <= from) return null;
+  /**
+   * A channel's time-weighted parts of today and of the recent period, each as of its period's
+   * start: what they would be had it been in its present state all along, so that they are read at
+   * any later instant t by adding its present state times (t − from), exact from its last change
+   * on. Computed once per change of the channel, not on every figures read of its region: a storm
+   * of changes in a few channels recounts those channels only.
+   */
+  #parts(c: Cam, now: number): [Uptime, Uptime] {
+    if (c.parts) return c.parts;
     const evs = this.#camEvents.get(c.rec.id) ?? [];
     const prior = this.#prior.get(c.rec.id);
     // As the summary reads it: the change before the period says what the first one started from.
     const steps = chainOf(prior ? [prior, ...evs] : evs);
-    const excluded = [...(this.#spans.get(c.rec.id) ?? [])];
-    if (c.rec.maintenance) excluded.push({ from: msAt(c.rec.maintenance.from), to: msAt(c.rec.maintenance.to) });
-    // Only while valid and in service (#18.2), as the summary API counts it.
-    excluded.push(...notCountedSpans(this.#validity(c.rec), c.rec.inService, from, now));
-    return historyUptime(steps, c.rec.status, from, now, excluded, c.rec.reason);
-  }
-
-  /**
-   * A channel's time-weighted parts of period `i` as of the period's start: what they would be had
-   * it been in its present state all along, so that they are read at any later instant t by adding
-   * its present state times (t − from), exact from its last change on. Computed once per change of
-   * the channel, not on every figures read of its region: a storm of changes in a few channels
-   * recounts those channels only.
-   */
-  #parts(c: Cam, i: 0 | 1, now: number): Uptime {
-    const cached = c.parts[i];
-    if (cached) return cached;
-    const [from, to] = i === 0 ? this.#todayMs : this.#recentMs;
     // From `now`, or from a later change: a report may be dated a little ahead of this clock
     // (device clock skew, up to MAX_FUTURE_MS); the rows give the channel its old state until then.
-    const evs = this.#camEvents.get(c.rec.id);
-    const last = evs?.[evs.length - 1];
-    const end = Math.min(last ? Math.max(now, msAt(last.at)) : now, to);
-    const u = this.#uptime(c, from, end);
-    const dt = end - from;
+    const last = steps.length > 0 ? Math.max(now, steps[steps.length - 1]!.at) : now;
+    const spans = this.#spans.get(c.rec.id) ?? [];
+    const windowNow = c.rec.maintenance
+      ? [...spans, { from: msAt(c.rec.maintenance.from), to: msAt(c.rec.maintenance.to) }]
+      : spans;
+    const validity = this.#validity(c.rec);
     const counted = c.state !== 'out_of_service' && c.state !== 'maintenance' && !isSourceDown(c.state, c.rec.reason);
-    const parts = {
-      online: (u?.online ?? 0) - (c.state === 'online' ? dt : 0),
-      counted: (u?.counted ?? 0) - (counted ? dt : 0),
+    const one = ([from, to]: [number, number]): Uptime => {
+      const end = Math.min(last, to);
+      if (end <= from) return { online: 0, counted: 0 };
+      // Only while valid and in service (#18.2), as the summary API counts it.
+      const excluded = [...windowNow, ...notCountedSpans(validity, c.rec.inService, from, end)];
+      const u = historyUptime(steps, c.rec.status, from, end, excluded, c.rec.reason);
+      const dt = end - from;
+      return { online: u.online - (c.state === 'online' ? dt : 0), counted: u.counted - (counted ? dt : 0) };
     };
-    c.parts[i] = parts;
-    return parts;
+    c.parts = [one(this.#todayMs), one(this.#recentMs)];
+    return c.parts;
   }
 
   #own(n: Node): [RegionFigures, RegionFigures] {
@@ -793,7 +788,7 @@ export class LiveEngine {
       // adding the counts times (t − from) (#at), exact until a state changes, which drops this cache.
       const up: Uptime = { online: 0, counted: 0 };
       for (const c of n.cams.values()) {
-        const p = this.#parts(c, i, now);
+        const p = this.#parts(c, now)[i];
         up.online += p.online;
         up.counted += p.counted;
       }

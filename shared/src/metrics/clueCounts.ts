@@ -1,3 +1,4 @@
+import { msAt } from '../time/iso.js';
 import { CLUE_CATEGORIES, CLUE_STATUSES, DONE_CLUE_STATUSES, OPEN_CLUE_STATUSES } from '../schemas/clue.js';
 import type { Clue, ClueCategory, ClueStatus } from '../schemas/clue.js';
 import type { Period } from '../schemas/common.js';
@@ -9,7 +10,7 @@ export type ClueCountable = Pick<Clue, 'category' | 'source' | 'status' | 'repor
 
 /** Open past its due time at `at` (epoch ms). */
 export function isOverdue(c: Pick<Clue, 'status' | 'dueAt'>, at: number): boolean {
-  return c.dueAt !== null && OPEN_CLUE_STATUSES.includes(c.status) && Date.parse(c.dueAt) < at;
+  return c.dueAt !== null && OPEN_CLUE_STATUSES.includes(c.status) && msAt(c.dueAt) < at;
 }
 
 export function isDone(status: ClueStatus): boolean {
@@ -17,8 +18,8 @@ export function isDone(status: ClueStatus): boolean {
 }
 
 export function inPeriod(t: string, p: Period): boolean {
-  const x = Date.parse(t);
-  return Date.parse(p.from) <= x && x < Date.parse(p.to);
+  const x = msAt(t);
+  return msAt(p.from) <= x && x < msAt(p.to);
 }
 
 const zeroes = <K extends string>(keys: readonly K[]): Record<K, number> =>
@@ -75,7 +76,7 @@ export function clueFigures<C extends ClueCountable>(
   statusAtEnd?: (c: C) => ClueStatus | undefined,
 ): ClueFigures {
   const f = emptyClueFigures();
-  const at = Math.min(now, Date.parse(period.to));
+  const at = Math.min(now, msAt(period.to));
   for (const c of clues) if (inPeriod(c.reportedAt, period)) countClue(f, c, at, 1, statusAtEnd?.(c) ?? c.status);
   return finishClueFigures(f);
 }

@@ -1,3 +1,4 @@
+import { msAt } from '../time/iso.js';
 import type { Period } from '../schemas/common.js';
 import type { WallFigures } from '../protocol/events.js';
 import type { GridFigures, RegionFigures, RegionRef } from '../schemas/summary.js';
@@ -37,7 +38,7 @@ export function sumRegionFigures(region: RegionRef, period: Period, parts: reado
  */
 export function wallFiguresAt(w: WallFigures, asOf: number, now: number): WallFigures {
   const one = (f: RegionFigures): RegionFigures => {
-    const end = Math.min(now, Date.parse(f.period.to));
+    const end = Math.min(now, msAt(f.period.to));
     return end > asOf ? { ...f, cameras: cameraFiguresAt(f.cameras, asOf, end) } : f;
   };
   return { today: one(w.today), recent: one(w.recent) };
@@ -51,8 +52,8 @@ export function wallFiguresAt(w: WallFigures, asOf: number, now: number): WallFi
  */
 export function figuresKey(w: WallFigures, at: number): string {
   const still = (f: RegionFigures) => {
-    const from = Date.parse(f.period.from);
-    const dt = Math.max(0, Math.min(at, Date.parse(f.period.to)) - from);
+    const from = msAt(f.period.from);
+    const dt = Math.max(0, Math.min(at, msAt(f.period.to)) - from);
     const c = f.cameras;
     return {
       ...f,

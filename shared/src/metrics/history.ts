@@ -1,4 +1,5 @@
 import type { CameraReason, CameraStatus } from '../schemas/camera.js';
+import { msAt } from '../time/iso.js';
 import { isSourceDown } from './operationalRate.js';
 import { channelUptime, type ExcludedSpan, type StatusChange } from './uptime.js';
 
@@ -35,7 +36,7 @@ export function chainOf(
   evs: readonly { at: string | number; from: CameraStatus; to: CameraStatus; reason?: CameraReason | null }[],
 ): ChainStep[] {
   return evs.map((e, i) => ({
-    at: typeof e.at === 'number' ? e.at : Date.parse(e.at),
+    at: typeof e.at === 'number' ? e.at : msAt(e.at),
     from: i > 0 ? evs[i - 1]!.to : e.from,
     to: e.to,
     reason: e.reason ?? null,

@@ -1,3 +1,4 @@
+import { msAt } from '../time/iso.js';
 import type { CameraReason, CameraState, CameraStatus, MaintenanceWindow } from '../schemas/camera.js';
 import type { CameraFigures } from '../schemas/summary.js';
 import { rate } from './rate.js';
@@ -11,7 +12,7 @@ export interface CameraCountable {
 
 /** Whether a maintenance window covers the instant `at` (epoch ms). */
 export function inMaintenance(m: MaintenanceWindow | null, at: number): boolean {
-  return m !== null && Date.parse(m.from) <= at && at < Date.parse(m.to);
+  return m !== null && msAt(m.from) <= at && at < msAt(m.to);
 }
 
 /** How a channel counts on the wall at `at` (epoch ms). */

@@ -1,3 +1,4 @@
+import { msAt } from '../time/iso.js';
 import type { Appeal, VillageBoard, VillageScore } from '../schemas/appeal.js';
 
 /** What the monthly board weighs, and how long its lists are. */
@@ -54,8 +55,8 @@ export function villageBoard(
       seen.add(key);
       if (a.outcome !== null) done++;
       if (a.dueAt !== null) {
-        const due = Date.parse(a.dueAt);
-        const finished = a.outcome !== null && a.doneAt !== null ? Date.parse(a.doneAt) : null;
+        const due = msAt(a.dueAt);
+        const finished = a.outcome !== null && a.doneAt !== null ? msAt(a.doneAt) : null;
         if (finished === null ? due < monthEnd : finished > due) overdue++;
       }
     }
@@ -85,7 +86,7 @@ export function villageBoard(
 
 /** True when an instant falls on a 说事儿日 (the 6th or 16th, Beijing time). */
 export function isAppealDay(iso: string): boolean {
-  const d = new Date(Date.parse(iso) + 8 * 3_600_000).getUTCDate();
+  const d = new Date(msAt(iso) + 8 * 3_600_000).getUTCDate();
   return d === 6 || d === 16;
 }
 
