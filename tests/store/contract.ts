@@ -568,36 +568,48 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       expect((await s.getCameras([c2!])).get(c2!)!.status).toBe('online');
     });
 
-    test('applyStatus: a batch of hundreds (the bulk write path) lands every change, heartbeat and history row, durably', async () => {
-      const ids = await seedCameras(700);
-      await s.applyStatus(ids.map((id) => report(id, 'online', T('08:00'))));
-      // Odd actor text crosses any bulk format intact (tab, newline, backslash).
-      const actor = 'bulk\tkey\\x\nend';
-      const batch: StatusInput[] = ids.map((id, i) =>
-        i % 3 === 0
-          ? report(id, 'online', T('09:00'), { actor })
-          : report(id, 'offline', T(`09:0${i % 7}`), { reason: i % 2 ? 'network' : 'power', actor }),
-      );
-      const r = await s.applyStatus(batch);
-      const down = batch.filter((x) => x.status === 'offline');
-      expect(r.changed).toHaveLength(down.length);
-      expect(r.events).toHaveLength(down.length);
-      s = await h.reopen();
-      const now = await s.getCameras(ids);
-      for (const x of batch) {
-        const c = now.get(x.cameraId)!;
-        if (x.status === 'online')
-          expect(c).toMatchObject({ status: 'online', reason: null, since: T('08:00'), lastSeen: T('09:00') });
-        else expect(c).toMatchObject({ status: 'offline', reason: x.reason, since: x.at, lastSeen: x.at });
-      }
-      const history = await s.statusEvents({ from: T('08:30'), to: T('23:00') });
-      expect(history).toHaveLength(down.length);
-      const want = new Map(down.map((x) => [x.cameraId, x]));
-      for (const e of history) {
-        const x = want.get(e.cameraId)!;
-        expect(e).toEqual({ cameraId: x.cameraId, from: 'online', to: 'offline', reason: x.reason, at: x.at, actor });
-      }
-    });
+    // Reports sharing a few instants (PostgreSQL writes the channels grouped by state), and each
+    // at its own second (written row by row: COPY).
+    test.each([
+      ['sharing a few instants', (i: number) => T(`09:0${i % 7}`)],
+      [
+        'each at its own instant',
+        (i: number) =>
+          `2026-11-27T09:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}+08:00`,
+      ],
+    ])(
+      'applyStatus: a batch of hundreds %s (the bulk write paths) lands every change, heartbeat and history row, durably',
+      async (_, when) => {
+        const ids = await seedCameras(700);
+        await s.applyStatus(ids.map((id) => report(id, 'online', T('08:00'))));
+        // Odd actor text crosses any bulk format intact (tab, newline, backslash).
+        const actor = 'bulk\tkey\\x\nend';
+        const batch: StatusInput[] = ids.map((id, i) =>
+          i % 3 === 0
+            ? report(id, 'online', i % 2 ? when(i) : T('09:00'), { actor })
+            : report(id, 'offline', when(i), { reason: i % 2 ? 'network' : 'power', actor }),
+        );
+        const r = await s.applyStatus(batch);
+        const down = batch.filter((x) => x.status === 'offline');
+        expect(r.changed).toHaveLength(down.length);
+        expect(r.events).toHaveLength(down.length);
+        s = await h.reopen();
+        const now = await s.getCameras(ids);
+        for (const x of batch) {
+          const c = now.get(x.cameraId)!;
+          if (x.status === 'online')
+            expect(c).toMatchObject({ status: 'online', reason: null, since: T('08:00'), lastSeen: x.at });
+          else expect(c).toMatchObject({ status: 'offline', reason: x.reason, since: x.at, lastSeen: x.at });
+        }
+        const history = await s.statusEvents({ from: T('08:30'), to: T('23:00') });
+        expect(history).toHaveLength(down.length);
+        const want = new Map(down.map((x) => [x.cameraId, x]));
+        for (const e of history) {
+          const x = want.get(e.cameraId)!;
+          expect(e).toEqual({ cameraId: x.cameraId, from: 'online', to: 'offline', reason: x.reason, at: x.at, actor });
+        }
+      },
+    );
 
     test('applyStatus: reports for channels not in the inventory are ignored, the rest applied', async () => {
       const [c1] = await seedCameras(1);

@@ -65,10 +65,10 @@ test.skipIf(!TEST_DATABASE_URL)('an existing PostgreSQL store: the same rule', a
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    // The store as the release before validity left it.
+    // The store as the release before validity (migration 9) left it.
     await client.query(`CREATE TABLE schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    for (const m of PG_MIGRATIONS.slice(0, -1)) {
+    for (const m of PG_MIGRATIONS.filter((x) => x.version < 9)) {
       await client.query(m.sql);
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
     }

@@ -164,30 +164,29 @@ export async function decideStatus(
 
 /** A stored instant as epoch ms, truncated as the driver's Date parsing would (exact from PostgreSQL 14). */
 const epochMs = (col: string) => `floor(extract(epoch FROM ${col}) * 1000)::float8 AS ${col}`;
-const LOCK_SQL = (ids: string) =>
+const READ_SQL = (ids: string) =>
   `SELECT id, name, region, lon, lat, in_service, status, reason, ${epochMs('since')}, ${epochMs('last_seen')},
      maintenance, ${epochMs('valid_from')}
-   FROM cameras WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
+   FROM cameras WHERE id = ANY(${ids})`;
 
 /** The batch's rows are read with their times as epoch ms (no Date per row). */
-type LockedRow = CameraRowOf<number>;
+type ReadRow = CameraRowOf<number>;
 
 /**
- * The batch's channels, locked in id order (two processes applying overlapping batches queue
- * instead of deadlocking). Times come as epoch ms and the ids go as one string: a batch of 5,000
- * parses no Date and escapes no array element per row.
+ * The named channels as committed. The caller holds the lock on camera writes (channelCache.ts),
+ * so no row locks, unless `lockRows`: the retry after a writer outside that lock moved cameras
+ * mid-batch locks its rows as well, in id order. Times come as epoch ms and the ids go as one
+ * string: a batch of 5,000 parses no Date and escapes no array element per row.
  */
-export async function lockChannels(
-  c: pg.PoolClient,
-  reports: readonly StatusInput[],
+export async function readChannels(
+  c: pg.ClientBase,
+  ids: readonly string[],
+  lockRows = false,
 ): Promise<Map<string, CameraRecord>> {
-  const ids = [...new Set(reports.map((r) => r.cameraId))].sort();
   // Ids are checked against a pattern without commas; any other caller's still gets an array.
   const joined = ids.some((id) => id.includes(',')) ? null : ids.join(',');
-  const { rows } = await c.query<LockedRow>(
-    LOCK_SQL(joined === null ? '$1::text[]' : "string_to_array($1::text, ',')"),
-    [joined ?? ids],
-  );
+  const sql = READ_SQL(joined === null ? '$1::text[]' : "string_to_array($1::text, ',')");
+  const { rows } = await c.query<ReadRow>(lockRows ? `${sql} ORDER BY id FOR UPDATE` : sql, [joined ?? ids]);
   const out = new Map<string, CameraRecord>();
   for (const r of rows) out.set(r.id, cameraRecordOf(r, isoAt));
   return out;
@@ -268,10 +267,92 @@ export function lateHook(c: pg.PoolClient): LateHook {
   };
 }
 
-/** Writes a decided batch: the channels' new states and its events not yet written, by COPY when large. */
-export async function writeStatus(c: pg.PoolClient, d: StatusDecision): Promise<void> {
+/** Channels that share a new state, their ids as one comma-joined string (`keep`: only last-seen moved). */
+interface StateGroup {
+  ids: string[];
+  keep: boolean;
+  rec: CameraRecord;
+}
+
+/**
+ * The touched channels grouped by the state they get, or null when grouping does not pay (many
+ * distinct states) or an id has a comma. A heartbeat moves only last-seen, so its channel joins
+ * the other heartbeats of the same instant whatever its own status and since.
+ */
+function stateGroups(touched: readonly CameraRecord[], before: ReadonlyMap<string, CameraRecord>): StateGroup[] | null {
+  const groups = new Map<string, StateGroup>();
+  const most = Math.floor(touched.length / GROUPED_ROWS_PER_STATE);
+  let last: StateGroup | undefined;
+  for (const r of touched) {
+    if (r.id.includes(',')) return null;
+    const was = before.get(r.id);
+    const keep = was !== undefined && was.status === r.status && was.reason === r.reason && was.since === r.since;
+    // Neighbours mostly share a state: compared field by field before any key is built.
+    let g = last && last.keep === keep && sameState(last.rec, r, keep) ? last : undefined;
+    if (!g) {
+      const key = keep ? `k\t${r.lastSeen}` : `w\t${r.status}\t${r.reason}\t${r.since}\t${r.lastSeen}`;
+      g = groups.get(key);
+      if (!g) {
+        if (groups.size >= most) return null;
+        groups.set(key, (g = { ids: [], keep, rec: r }));
+      }
+    }
+    g.ids.push(r.id);
+    last = g;
+  }
+  return [...groups.values()];
+}
+
+const sameState = (a: CameraRecord, b: CameraRecord, keep: boolean): boolean =>
+  a.lastSeen === b.lastSeen && (keep || (a.status === b.status && a.reason === b.reason && a.since === b.since));
+
+/** Rows per distinct state from which a batch's channels are written grouped (few statements' worth of text). */
+const GROUPED_ROWS_PER_STATE = 8;
+
+/**
+ * One UPDATE for channels grouped by their new state: each group's ids travel as one string the
+ * server splits. A batch's reports mostly share a few instants, so 5,000 channels are a handful
+ * of groups: no staging table, no per-row escaping. A kept group leaves status, reason and since.
+ */
+async function updateGrouped(c: pg.PoolClient, groups: readonly StateGroup[]): Promise<void> {
+  await c.query(
+    `UPDATE cameras AS c SET
+       status = CASE WHEN u.keep THEN c.status ELSE u.status END,
+       reason = CASE WHEN u.keep THEN c.reason ELSE u.reason END,
+       since = CASE WHEN u.keep THEN c.since ELSE u.since END,
+       last_seen = u.last_seen
+     FROM (
+       SELECT unnest(string_to_array(g.ids, ',')) AS id, g.keep, g.status, g.reason, g.since, g.last_seen
+       FROM unnest($1::text[], $2::boolean[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
+         AS g(ids, keep, status, reason, since, last_seen)
+     ) AS u
+     WHERE c.id = u.id`,
+    [
+      groups.map((g) => g.ids.join(',')),
+      groups.map((g) => g.keep),
+      groups.map((g) => g.rec.status),
+      groups.map((g) => g.rec.reason),
+      groups.map((g) => t(g.rec.since)),
+      groups.map((g) => tOrNull(g.rec.lastSeen)),
+    ],
+  );
+}
+
+/**
+ * Writes a decided batch: the channels' new states (grouped by state when they share a few, else
+ * by COPY when many, else one unnest) and its events not yet written (COPY when many). `before`
+ * is what the batch decided from.
+ */
+export async function writeStatus(
+  c: pg.PoolClient,
+  d: StatusDecision,
+  before: ReadonlyMap<string, CameraRecord>,
+): Promise<void> {
   const { touched, unwritten } = d;
-  if (touched.length >= COPY_FROM_ROWS) {
+  const groups = touched.length > 0 ? stateGroups(touched, before) : null;
+  if (groups) {
+    await updateGrouped(c, groups);
+  } else if (touched.length >= COPY_FROM_ROWS) {
     await copyCameraStates(c, touched);
   } else if (touched.length > 0) {
     await c.query(

@@ -42,11 +42,15 @@ import { postgresPeople } from './people.js';
 import { postgresAppeals } from './appeals.js';
 import type { AppealStore } from '../sqlite/appeals.js';
 import type { PeopleStore } from '../sqlite/people.js';
-import { decideStatus, insertStatusEvents, lateHook, lockChannels, renderTimes, writeStatus } from './apply.js';
+import { decideStatus, insertStatusEvents, lateHook, renderTimes, writeStatus } from './apply.js';
+import { ChannelCache, LOCK_CAMERA_WRITES, type ChannelView } from './channelCache.js';
 import { COPY_FROM_ROWS, forgetStaging } from './copy.js';
 import { t, tOrNull } from './time.js';
 import { isoAt } from '../isoAt.js';
 import { firstEventAt, seedValidFrom } from '../validity.js';
+
+/** A status batch's answer when it was rolled back for deciding from rows moved outside the lock. */
+const STALE = Symbol('stale');
 
 /** A stored instant as the SQLite store renders it: the one formatter (isoAt). */
 export function isoShanghai(d: Date): string {
@@ -534,6 +538,7 @@ class PostgresStore implements Store {
       await c.query(`SELECT pg_advisory_xact_lock(hashtext('zhihui-seed:' || current_schema()))`);
       const { rows } = await c.query<{ empty: boolean }>(EMPTY_SQL);
       if (!rows[0]!.empty) return;
+      await c.query(LOCK_CAMERA_WRITES);
       await this.#upsertRegions(c, data.regions);
       await seedCameras(c, data);
       // History has no ids: it is appended in time order so equal instants keep a stable order.
@@ -577,8 +582,10 @@ class PostgresStore implements Store {
       (r) => new Date(r.validFrom === undefined ? nowMs : Math.min(t(r.validFrom).getTime(), nowMs)),
     );
     const out = await this.#tx(async (c) => {
+      // Status batches decide from these rows and return them: they wait for this commit.
+      await c.query(LOCK_CAMERA_WRITES);
       const { rows: before } = await c.query<{ id: string; in_service: boolean }>(
-        'SELECT id, in_service FROM cameras WHERE id = ANY($1::text[]) FOR UPDATE',
+        'SELECT id, in_service FROM cameras WHERE id = ANY($1::text[])',
         [rows.map((r) => r.id)],
       );
       const was = new Map(before.map((r) => [r.id, r.in_service]));
@@ -641,6 +648,8 @@ class PostgresStore implements Store {
     const unique = [...new Set(ids)];
     const now = new Date();
     const rows = await this.#tx(async (c) => {
+      // A status batch returns the window with the channel: it waits for this commit.
+      await c.query(LOCK_CAMERA_WRITES);
       const { rows } = await c.query<CameraRow>(
         `UPDATE cameras SET maintenance = $2::jsonb WHERE id = ANY($1::text[]) RETURNING ${CAMERA_COLS}`,
         [unique, window ? JSON.stringify(normWindow(window)) : null],
@@ -710,22 +719,52 @@ class PostgresStore implements Store {
     return { items, nextCursor };
   }
 
-  async applyStatus(reports: readonly StatusInput[]): Promise<StatusApplied> {
-    if (reports.length === 0) return { changed: [], events: [], retracted: [] };
-    let bulk: pg.PoolClient | null = null;
-    return this.#tx(async (c) => {
-      const current = await lockChannels(c, reports);
-      const decided = await decideStatus(current, reports, lateHook(c));
-      // A failed COPY leaves its staging table behind on this connection: forgotten below.
-      if (decided.touched.length >= COPY_FROM_ROWS) bulk = c;
-      await writeStatus(c, decided);
-      const { changed, events, retracted } = decided;
-      renderTimes(changed, events);
-      return { changed, events, retracted };
-    }).catch((err: unknown) => {
-      if (bulk) forgetStaging(bulk);
-      throw err;
+  /** The channels this process last read or wrote, trusted under the camera-writes lock (channelCache.ts). */
+  readonly #channels = new ChannelCache();
+  /** This process's status batches, one after another (they would queue on the lock anyway). */
+  #statusQueue: Promise<unknown> = Promise.resolve();
+
+  applyStatus(reports: readonly StatusInput[]): Promise<StatusApplied> {
+    if (reports.length === 0) return Promise.resolve({ changed: [], events: [], retracted: [] });
+    const run = this.#statusQueue.then(async () => {
+      // Decided from rows someone outside the lock moved meanwhile: undone, and done again with
+      // the rows locked too.
+      const first = await this.#applyStatus(reports, false);
+      return first === STALE ? ((await this.#applyStatus(reports, true)) as StatusApplied) : first;
     });
+    this.#statusQueue = run.catch(() => {});
+    return run;
+  }
+
+  async #applyStatus(reports: readonly StatusInput[], lockRows: boolean): Promise<StatusApplied | typeof STALE> {
+    let bulk: pg.PoolClient | null = null;
+    let view: ChannelView | null = null;
+    let written: { touched: CameraRecord[]; changed: CameraRecord[] } = { touched: [], changed: [] };
+    let sealed: { clock: string; alone: boolean } | null = null;
+    try {
+      const out = await this.#tx(async (c) => {
+        view = await this.#channels.open(c, reports, lockRows);
+        const decided = await decideStatus(view.current, reports, lateHook(c));
+        // A failed COPY leaves its staging table behind on this connection: forgotten below.
+        if (decided.touched.length >= COPY_FROM_ROWS) bulk = c;
+        await writeStatus(c, decided, view.current);
+        written = decided;
+        sealed = await this.#channels.seal(c, view, decided.touched.length > 0);
+        if (!sealed.alone && !lockRows) throw STALE;
+        const { changed, events, retracted } = decided;
+        renderTimes(changed, events);
+        return { changed, events, retracted };
+      });
+      // Acknowledged after the commit, as before; the rows are kept for the next batch.
+      this.#channels.committed(view!, written, sealed!.alone ? sealed!.clock : null);
+      return out;
+    } catch (err) {
+      // Whether the commit happened is not known: nothing held is trusted.
+      this.#channels.forget();
+      if (bulk) forgetStaging(bulk);
+      if (err === STALE) return STALE;
+      throw err;
+    }
   }
 
   async statusBefore(q: { before: string; cameraIds?: readonly string[] }): Promise<StatusEvent[]> {

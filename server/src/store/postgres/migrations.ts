@@ -288,6 +288,30 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT id, valid_from, in_service, 'migration' FROM cameras;
     `,
   },
+  {
+    version: 10,
+    name: 'writes to cameras tick a clock',
+    // A status batch keeps the rows it wrote in memory and trusts them while the clock has not
+    // moved (channelCache.ts). Every statement on cameras ticks it, whoever sends it, except the
+    // status batch's own write, which ticks it once itself to learn the value it leaves behind.
+    // The function names the table through the trigger's schema, not the writer's search_path.
+    sql: `
+      CREATE TABLE camera_clock (
+        one boolean PRIMARY KEY DEFAULT true CHECK (one),
+        v bigint NOT NULL
+      );
+      INSERT INTO camera_clock (v) VALUES (0);
+      CREATE FUNCTION camera_clock_tick() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF coalesce(current_setting('zhihui.status_batch', true), '') <> 'on' THEN
+          EXECUTE format('UPDATE %I.camera_clock SET v = v + 1', TG_TABLE_SCHEMA);
+        END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER cameras_tick AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cameras
+        FOR EACH STATEMENT EXECUTE FUNCTION camera_clock_tick();
+    `,
+  },
 ];
 
 /** Any fixed number works; it only has to be the same in every process of a deployment. */
