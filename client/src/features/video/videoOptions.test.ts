@@ -4,6 +4,7 @@ import { rateColor } from '../../lib/rateBands';
 import { alertsByRegion } from './alerts';
 import { channelLabel, downByReason, downPlace, rankingOption, rankingRows, trendOption } from './videoOptions';
 import { clue } from '../../test-support/fakeSnapshot';
+import { sameData } from '../../ui/sameData';
 
 describe('video panel options', () => {
   test('ranking rows are best first; the chart lists best at the top with rate labels', () => {
@@ -13,8 +14,19 @@ describe('video panel options', () => {
     expect(opt.yAxis.data).toEqual(['窦妪镇', '冶河镇', '栾城镇']);
     expect(opt.series[0]!.data.map((d) => d.value)).toEqual([80, 90, 100]);
     expect(opt.series[0]!.data[0]!.itemStyle.color).toBe(rateColor(0.8));
+    // ECharts hands a label formatter the data item it labels.
     const fmt = opt.series[0]!.label.formatter;
-    expect(fmt({ dataIndex: 1 })).toBe('90.0%');
+    expect(opt.series[0]!.data.map((d) => fmt({ data: d }))).toEqual(['80.0%', '90.0%', '100.0%']);
+  });
+
+  test('options of the same figures are equal as data, formatters included (EChart skips the second)', () => {
+    const rows = rankingRows(snapshot());
+    expect(sameData(rankingOption(rows), rankingOption(rows.map((r) => ({ ...r }))))).toBe(true);
+    expect(sameData(rankingOption(rows), rankingOption([{ ...rows[0]!, rate: 0.5 }, ...rows.slice(1)]))).toBe(false);
+    const trend = { t: [0, 3600], rate: [0.912, null] };
+    const label = (s: number) => `${s / 3600}时`;
+    expect(sameData(trendOption(trend, label), trendOption({ ...trend, rate: [0.912, null] }, label))).toBe(true);
+    expect(sameData(trendOption(trend, label), trendOption({ ...trend, rate: [0.913, null] }, label))).toBe(false);
   });
 
   test('with many children, the ranking keeps the laggards', () => {

@@ -37,6 +37,11 @@ export function rankingRows(s: Pick<RegionSnapshot, 'children' | 'childFigures'>
   return rows.length > max ? rows.slice(rows.length - max) : rows;
 }
 
+// Label formatters read only what the option's data holds, and are the same functions in every
+// option: two options of the same figures are equal as data (EChart skips the second).
+const rankLabel = (p: { data: { rateText: string } }) => p.data.rateText;
+const trendEndLabel = (p: { value: number | null }) => (p.value === null ? '' : `${p.value.toFixed(1)}%`);
+
 /** Horizontal bars, best at the top, each labelled with its rate (colour is not the only signal). */
 export function rankingOption(rows: readonly RankRow[]) {
   const ordered = [...rows].reverse(); // ECharts draws the first category at the bottom
@@ -61,6 +66,7 @@ export function rankingOption(rows: readonly RankRow[]) {
         barWidth: rows.length > 7 ? '62%' : '56%',
         data: ordered.map((r, i) => ({
           value: values[i],
+          rateText: formatRate(r.rate),
           itemStyle: { color: rateColor(r.rate), borderRadius: [0, 4, 4, 0] },
         })),
         showBackground: true,
@@ -71,7 +77,7 @@ export function rankingOption(rows: readonly RankRow[]) {
           color: '#ffffff',
           fontSize: rows.length > 7 ? 18 : 20,
           fontWeight: 700,
-          formatter: (p: { dataIndex: number }) => formatRate(ordered[p.dataIndex]!.rate),
+          formatter: rankLabel,
         },
       },
     ],
@@ -149,7 +155,7 @@ export function trendOption(trend: Trend, hourLabel: (epochSec: number) => strin
           color: '#ffffff',
           fontSize: 20,
           fontWeight: 700,
-          formatter: (p: { value: number | null }) => (p.value === null ? '' : `${p.value.toFixed(1)}%`),
+          formatter: trendEndLabel,
         },
       },
     ],

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, type ReactNode } from 'react';
 import { useLocation, useParams } from 'react-router';
 import { ErrorCode, type UiConfig } from '@zhihui/shared';
 import { api } from '../../lib/api';
@@ -28,9 +28,30 @@ import { keyTilesParam } from '../video/keyTiles';
 import { VideoDock } from '../video/VideoDock';
 import { VideoProvider } from '../video/VideoProvider';
 import { WallHeader } from './WallHeader';
+import { sectionPanel } from './sectionMemo';
 import { useScene } from './useScene';
 
 const CODE = /^(\d{6}|\d{9}|\d{12})$/;
+
+// A wall render for new figures re-renders only what shows them: the panels below compare what
+// they read (the parts of the snapshot named here, their change time) and skip the render when
+// it is the same. The rest (counts, lists, map) read parts that every camera delta moves.
+const Trend = sectionPanel(TrendPanel, (s) => [s.trend]);
+const Clues = sectionPanel(CluesPanel, (s) => [s.figures.today.clues, s.clues]);
+const ClueList = sectionPanel(ClueListPanel, (s) => [s.clues, s.region, s.children, s.periods.today.from]);
+const KeyChannels = memo(KeyChannelsPanel);
+const Dock = memo(VideoDock);
+const Header = memo(WallHeader);
+const Veil = memo(DimVeil);
+// The banner shows the moment of loss only while the link is lost.
+const Banner = memo(
+  ConnectionBanner,
+  (a, b) =>
+    a.link === b.link &&
+    a.hasData === b.hasData &&
+    a.refused === b.refused &&
+    (a.currentAt === b.currentAt || (a.link !== 'lost' && b.link !== 'lost')),
+);
 
 /** The server's UI settings (tile URL); asked again every 10 s until the server answers. */
 function useUiConfig(): UiConfig | null {
@@ -80,19 +101,19 @@ function Wall(props: { region: string; params: WallParams }) {
       data-today-to={snapshot?.periods.today.to}
     >
       <div className="wall__backdrop" />
-      <WallHeader region={snapshot?.region ?? null} regionCode={props.region} path={snapshot?.path ?? []} link={link} />
+      <Header region={snapshot?.region ?? null} regionCode={props.region} path={snapshot?.path ?? []} link={link} />
       {state && snapshot ? (
         <WallBody state={state} params={props.params} tileUrl={cfg?.tileUrl ?? null} />
       ) : (
         <Splash state={state} region={props.region} />
       )}
-      <ConnectionBanner
+      <Banner
         link={link}
         currentAt={state?.currentAt ?? null}
         hasData={snapshot !== null}
         refused={state?.refused ?? null}
       />
-      <DimVeil params={props.params} />
+      <Veil params={props.params} />
       {props.params.sound && state ? (
         <WallVoice region={props.region} state={state} announceSec={props.params.announceSec} />
       ) : null}
@@ -117,12 +138,12 @@ function wallPanels(state: WallState, params: WallParams, tileUrl: string | null
   return {
     video: boxed('video', <VideoOverviewPanel {...cams} />),
     ranking: boxed('ranking', <RankingPanel {...cams} />),
-    trend: boxed('trend', <TrendPanel {...section(state.changed.trend)} />),
+    trend: boxed('trend', <Trend {...section(state.changed.trend)} />),
     down: boxed('down', <DownLongestPanel {...cams} />),
-    clues: boxed('clues', <CluesPanel {...clues} />),
-    clueList: boxed('clue-list', <ClueListPanel {...clues} />),
+    clues: boxed('clues', <Clues {...clues} />),
+    clueList: boxed('clue-list', <ClueList {...clues} />),
     grid: boxed('grid', <GridPanel {...section(state.changed.grid)} />),
-    key: boxed('key-channels', <KeyChannelsPanel />),
+    key: boxed('key-channels', <KeyChannels />),
     map: (
       <div className="col col--map">
         {boxed(
@@ -139,7 +160,7 @@ function wallPanels(state: WallState, params: WallParams, tileUrl: string | null
           />,
         )}
         {boxed('alerts', <AlertStrip {...cams} />)}
-        <VideoDock variant="wall" />
+        <Dock variant="wall" />
       </div>
     ),
   };

@@ -206,6 +206,48 @@ describe('wall store', () => {
     expect(heard).toBeLessThanOrEqual(5);
   });
 
+  test('by default the pace follows what a render costs: every 100 ms while cheap, up to 250 ms', async () => {
+    // The cost clock moves only inside a notification, by what the "render" of it took.
+    let clock = 0;
+    let renderMs = 2;
+    const store = createWallStore({ region: '130111', transport: tr, costClock: () => clock });
+    let heard = 0;
+    store.subscribe(() => {
+      heard++;
+      clock += renderMs;
+    });
+    store.start();
+    tr.answer(snapshot());
+    await vi.advanceTimersByTimeAsync(300);
+    let seq = 10;
+    const churn = async (ms: number) => {
+      heard = 0;
+      for (let t = 0; t < ms; t += 5) {
+        tr.fire('delta', delta(++seq));
+        await vi.advanceTimersByTimeAsync(5);
+      }
+      return heard;
+    };
+    // 2 ms a render: the shortest gap, ten renders a second.
+    await churn(1000);
+    const fast = await churn(2000);
+    expect(fast).toBeGreaterThanOrEqual(19);
+    expect(fast).toBeLessThanOrEqual(21);
+    expect(store.getState().snapshot!.seq).toBe(seq);
+    // 14 ms a render: the gap keeps renders to 8% of the time (175 ms).
+    renderMs = 14;
+    await churn(2000);
+    const mid = await churn(3500);
+    expect(mid).toBeGreaterThanOrEqual(19);
+    expect(mid).toBeLessThanOrEqual(21);
+    // 60 ms a render: never more than 250 ms apart all the same.
+    renderMs = 60;
+    await churn(2000);
+    const slow = await churn(2000);
+    expect(slow).toBeGreaterThanOrEqual(7);
+    expect(slow).toBeLessThanOrEqual(9);
+  });
+
   test('a new clue reaches React at once, even while camera churn waits for its throttled turn', () => {
     const store = createWallStore({ region: '130111', transport: tr, notifyEveryMs: 250 });
     let heard = 0;

@@ -40,9 +40,14 @@ export interface WallTransport {
 export interface WallStoreOptions {
   region: string;
   transport: WallTransport;
-  /** Minimum ms between notifications to React (default 250: four renders a second at most). */
+  /**
+   * Fixed minimum ms between notifications to React. By default the pace follows what a render
+   * of the wall costs (see createNotifier): every 100 ms while renders are cheap, up to 250 ms.
+   */
   notifyEveryMs?: number;
   now?: () => number;
+  /** The clock a render's cost is read on (ms; performance.now by default, a fake one in tests). */
+  costClock?: () => number;
   /** Re-ask for a snapshot when an ack has not come back within this time (ms). */
   ackTimeoutMs?: number;
   /** After the server refuses the connection (bad token, rate limit), try again after this long (ms). */
@@ -60,19 +65,39 @@ export interface WallStore {
   stop(): void;
 }
 
+/** The notifier's own pace: never closer than MIN, never further apart than MAX (ms). */
+const NOTIFY_MIN_MS = 100;
+const NOTIFY_MAX_MS = 250;
+/** Share of the page's main thread the wall's renders may take before the pace slows down. */
+const NOTIFY_SHARE = 0.08;
+
 /**
  * Tells React's subscribers that the state changed, at most every `every` ms however often it is
- * asked (an urgent change goes out at once).
+ * asked (an urgent change goes out at once). With `every` null the gap follows the measured cost
+ * of a notification (the listeners and the render React runs for them in the microtask they
+ * queue): NOTIFY_MIN_MS while renders are cheap, longer on a slow machine, at most NOTIFY_MAX_MS,
+ * so a change waits as little as the renders allow.
  */
-function createNotifier(now: () => number, every: number) {
+function createNotifier(now: () => number, every: number | null, clock: () => number = () => performance.now()) {
   const listeners = new Set<() => void>();
   let last = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let timerUrgent = false;
+  let cost = 0;
+  const gap = () => every ?? Math.min(NOTIFY_MAX_MS, Math.max(NOTIFY_MIN_MS, cost / NOTIFY_SHARE));
   const flush = () => {
     timer = null;
     last = now();
+    const t0 = clock();
     for (const l of listeners) l();
+    if (every !== null || listeners.size === 0) return;
+    // React renders and commits a store change in a microtask queued by the first listener: this
+    // one, queued after, runs when that render (with its effects) is done. Smoothed, so one slow
+    // render (a GC) does not set the pace for long.
+    queueMicrotask(() => {
+      const ms = Math.max(0, clock() - t0);
+      cost = cost === 0 ? ms : cost * 0.7 + ms * 0.3;
+    });
   };
   return {
     subscribe(fn: () => void): () => void {
@@ -84,8 +109,10 @@ function createNotifier(now: () => number, every: number) {
       if (timer && (timerUrgent || !urgent)) return;
       if (timer) clearTimeout(timer);
       timerUrgent = urgent;
-      timer = setTimeout(flush, urgent ? 0 : Math.max(0, last + every - now()));
+      timer = setTimeout(flush, urgent ? 0 : Math.max(0, last + gap() - now()));
     },
+    /** The gap kept between notifications at the moment (ms). */
+    gap,
     stop(): void {
       if (timer) clearTimeout(timer);
       timer = null;
@@ -124,7 +151,7 @@ interface StoreCore {
 
 function createCore(opts: WallStoreOptions): StoreCore {
   const now = opts.now ?? Date.now;
-  const notifier = createNotifier(now, opts.notifyEveryMs ?? 250);
+  const notifier = createNotifier(now, opts.notifyEveryMs ?? null, opts.costClock);
   const core: StoreCore = {
     region: opts.region,
     transport: opts.transport,
@@ -232,7 +259,7 @@ function createSubscription(core: StoreCore, ackTimeout: number) {
 
 /**
  * Holds one region's snapshot outside React. Deltas are applied as they come (they are small);
- * React hears about it at most every `notifyEveryMs`, however fast deltas arrive. A gap, a
+ * React hears about it at most every 100–250 ms (or `notifyEveryMs`), however fast deltas arrive. A gap, a
  * version or range mismatch, a period roll-over or a reconnect leads to a fresh subscribe.
  * The state changes themselves are pure functions (wallState.ts); this wires them to the socket:
  * the subscribe handshake (createSubscription) and the link's own events (linkHandlers).
