@@ -36,6 +36,9 @@ export function strictChecker<S extends TSchema>(schema: S): (value: unknown) =>
     const allowed = allowedValues(v);
     if (allowed) hints.set(k, `must be one of ${allowed.join(', ')}`);
   }
+  // Where the schema admits no other keys, the date fields to look at are known in advance.
+  const closed = (schema as unknown as Json).additionalProperties === false;
+  const dateKeys = Object.keys(props).filter((k) => DATE_FIELDS.test(k));
   return (value) => {
     const r = check(value);
     if (!r.ok) {
@@ -56,7 +59,9 @@ export function strictChecker<S extends TSchema>(schema: S): (value: unknown) =>
     }
     // The format check accepts some impossible dates in some engines; make sure each is a real instant.
     const bad: FieldError[] = [];
-    for (const [k, v] of Object.entries(value as Json)) {
+    const obj = value as Json;
+    for (const k of closed ? dateKeys : Object.keys(obj)) {
+      const v = obj[k];
       if (typeof v === 'string' && DATE_FIELDS.test(k) && !isRealTime(v))
         bad.push({ field: k, message: 'is not a real date and time' });
     }
