@@ -371,3 +371,61 @@ describe('a late report that rewrote the history (#18.1)', () => {
     expect(engine.cameraRow(c.id)?.since).toBe(Math.floor(y12 / 1000));
   });
 });
+
+describe('time-weighted parts carried over status changes (partsCarry)', () => {
+  /** A report as the stores apply it: a change of status, or of reason while not online, is an event. */
+  function report(
+    engine: LiveEngine,
+    at: number,
+    id: string,
+    status: CameraRecord['status'],
+    reason: CameraRecord['reason'],
+  ) {
+    const old = engine.camera(id)!;
+    const iso = new Date(at).toISOString();
+    const why = status === 'online' ? null : reason;
+    const moved = status !== old.status || (status !== 'online' && why !== old.reason);
+    const rec: CameraRecord = { ...old, status, reason: why, since: moved ? iso : old.since, lastSeen: iso };
+    const evs = moved ? [{ cameraId: id, from: old.status, to: status, reason: why, at: iso, actor: 't' }] : [];
+    engine.applyCameras([rec], evs);
+    return evs;
+  }
+
+  test('property: after any sequence of changes, read or not in between, the figures equal an engine counting them again from the rows', () => {
+    const ids = camsIn(setup().engine, '130111100')
+      .map((c) => c.id)
+      .slice(0, 12);
+    const step = fc.record({
+      i: fc.nat(ids.length - 1),
+      status: fc.constantFrom('online', 'offline', 'unknown' as const),
+      // source_down: the one reason that also takes the time out of the counted time.
+      reason: fc.constantFrom('power', 'source_down', null),
+      read: fc.boolean(),
+      gapMin: fc.integer({ min: 0, max: 90 }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
+        const { engine, clock } = setup();
+        const events: Parameters<LiveEngine['applyCameras']>[1][number][] = [];
+        engine.figures('130111');
+        for (const s of steps) {
+          clock.advance(s.gapMin * 60_000 + 1);
+          events.push(...report(engine, clock.now(), ids[s.i]!, s.status, s.reason as CameraRecord['reason']));
+          // Reading computes the parts, which the next change then carries.
+          if (s.read) engine.figures('130111');
+        }
+        const rows = { ...fx.data, cameras: [...engine.cameras()], events: [...fx.data.events, ...events] };
+        const recount = new LiveEngine(tree, rows, clock.now);
+        for (const code of ['130111100', '130111']) {
+          const got = engine.figures(code);
+          const want = recount.figures(code);
+          for (const p of ['today', 'recent'] as const) {
+            expect(got[p].cameras.onlineMs).toBe(want[p].cameras.onlineMs);
+            expect(got[p].cameras.countedMs).toBe(want[p].cameras.countedMs);
+          }
+        }
+      }),
+      { numRuns: 60, seed: 1201 },
+    );
+  });
+});

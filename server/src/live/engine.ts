@@ -59,6 +59,7 @@ import {
   trendHours,
   type PastCounts,
 } from './trend.js';
+import { carryChange, type PartsCarry, type Uptime } from './partsCarry.js';
 
 /** What the engine is built from: the store's current state (see plugins/live.ts for the queries). */
 export interface LiveData {
@@ -76,12 +77,6 @@ export interface LiveData {
   service?: readonly ServiceChange[];
   /** Each channel's last change before the recent period: what its first change there started from. */
   before?: readonly StatusEvent[];
-}
-
-/** Online and counted milliseconds (the time-weighted rate's parts, additive over channels). */
-interface Uptime {
-  online: number;
-  counted: number;
 }
 
 /** What changed in one engine update; the stream routes it to the regions in scope. */
@@ -287,6 +282,7 @@ export class LiveEngine {
     const now = this.#clock();
     this.#flipAt = new Map(service.map((x) => [x.cameraId, msAt(x.at)]));
     const change = emptyChange();
+    const carry = new Map<string, PartsCarry>();
     const regions = new Set<string>();
     const structure = new Set<string>();
     for (const ev of retracted) {
@@ -305,6 +301,7 @@ export class LiveEngine {
       const beforeRec = before?.rec;
       const beforeState = before?.state;
       const beforeSince = before?.sinceMs;
+      if (before?.parts && this.#carriable(before)) carry.set(rec.id, this.#carryOf(before, before.parts));
       const cam = this.#putCamera(rec, now);
       if (!cam) continue;
       regions.add(rec.region);
@@ -314,10 +311,16 @@ export class LiveEngine {
     }
     this.#flipAt.clear();
     const windowStart = this.#hour - (TREND_POINTS - 1) * HOUR_MS;
+    const periods = [this.#todayMs, this.#recentMs] as const;
     for (const ev of events) {
       const region = this.#countEvent(ev, windowStart);
       if (region !== null) regions.add(region);
+      const k = carry.get(ev.cameraId);
+      const at = k && msAt(ev.at);
+      if (k && (region === null || at! < this.#recentMs[0] || !carryChange(k, periods, ev, at!)))
+        carry.delete(ev.cameraId);
     }
+    this.#settleCarried(carry);
     change.regions = [...regions];
     change.structure = [...structure];
     this.#emit(change);
@@ -741,7 +744,49 @@ export class LiveEngine {
     return r.region;
   }
 
-  /** Online and counted time of one channel over [from, now), as the REST summary computes it. */
+  /**
+   * Whether a channel's parts may be carried over its status changes (see partsCarry): it is in
+   * its reported status (not in maintenance nor out of service), nothing took time from it since
+   * its last change but the source's being down (maintenance spans, not yet valid or out of
+   * service all ended by then), and the parts stand for the state its history ends in (the last
+   * change read has its status and reason; with no change read, a state that counts).
+   */
+  #carriable(c: Cam): boolean {
+    const rec = c.rec;
+    if (c.state !== rec.status || !rec.inService || rec.maintenance) return false;
+    const last = Math.max(c.lastEventMs, c.sinceMs);
+    if ((this.#spans.get(rec.id) ?? []).some((x) => x.to > last)) return false;
+    if (rec.validFrom !== undefined && msAt(rec.validFrom) > last) return false;
+    const flags = this.#service.get(rec.id);
+    const flag = flags?.[flags.length - 1];
+    if (flag && (!flag.inService || flag.at > last)) return false;
+    const evs = this.#camEvents.get(rec.id);
+    const end = evs?.[evs.length - 1] ?? this.#prior.get(rec.id);
+    return end === undefined
+      ? !isSourceDown(rec.status, rec.reason)
+      : end.to === rec.status && (end.reason ?? null) === rec.reason;
+  }
+
+  #carryOf(c: Cam, parts: [Uptime, Uptime]): PartsCarry {
+    const lastMs = Math.max(c.lastEventMs, c.sinceMs);
+    return { parts, status: c.rec.status, reason: c.rec.reason, lastMs };
+  }
+
+  /** Channels whose parts were carried over this write's changes, and still may be, keep them. */
+  #settleCarried(carry: ReadonlyMap<string, PartsCarry>): void {
+    for (const [id, k] of carry) {
+      const cam = this.#cams.get(id);
+      if (
+        cam &&
+        cam.parts === null &&
+        k.status === cam.rec.status &&
+        k.reason === cam.rec.reason &&
+        this.#carriable(cam)
+      )
+        cam.parts = k.parts;
+    }
+  }
+
   /**
    * A channel's time-weighted parts of today and of the recent period, each as of its period's
    * start: what they would be had it been in its present state all along, so that they are read at
