@@ -106,6 +106,8 @@ interface Cam {
   rec: CameraRecord;
   state: CameraState;
   sinceMs: number;
+  /** The record's validFrom (ms; −∞ when not known), read once per record that changes it. */
+  validFromMs: number;
   /** The latest instant among the channel's recent events counted (only ever moves forward). */
   lastEventMs: number;
   /**
@@ -570,14 +572,21 @@ export class LiveEngine {
       old !== undefined && (old.rec.inService !== rec.inService || !sameWindow(old.rec.maintenance, rec.maintenance));
     if (old && !sameWindow(old.rec.maintenance, rec.maintenance)) this.#moveMaintenance(old.rec, rec, now);
     this.#moveService(old?.rec, rec, now);
+    const validFromMs =
+      old && old.rec.validFrom === rec.validFrom
+        ? old.validFromMs
+        : rec.validFrom === undefined
+          ? -Infinity
+          : msAt(rec.validFrom);
     if (old) {
       countCameraState(n.counts, old.state, -1, old.rec.reason);
+      old.validFromMs = validFromMs;
       old.rec = rec;
       old.state = state;
       old.sinceMs = msAt(rec.since);
       old.parts = null;
     }
-    const cam = old ?? { rec, state, sinceMs: msAt(rec.since), lastEventMs: -Infinity, parts: null };
+    const cam = old ?? { rec, state, sinceMs: msAt(rec.since), validFromMs, lastEventMs: -Infinity, parts: null };
     countCameraState(n.counts, state, 1, rec.reason);
     if (!old) {
       n.cams.set(rec.id, cam);
@@ -754,9 +763,10 @@ export class LiveEngine {
   #carriable(c: Cam): boolean {
     const rec = c.rec;
     if (c.state !== rec.status || !rec.inService || rec.maintenance) return false;
-    const last = Math.max(c.lastEventMs, c.sinceMs);
-    if ((this.#spans.get(rec.id) ?? []).some((x) => x.to > last)) return false;
-    if (rec.validFrom !== undefined && msAt(rec.validFrom) > last) return false;
+    const last = c.lastEventMs > c.sinceMs ? c.lastEventMs : c.sinceMs;
+    if (c.validFromMs > last) return false;
+    const spans = this.#spans.get(rec.id);
+    if (spans !== undefined) for (const x of spans) if (x.to > last) return false;
     const flags = this.#service.get(rec.id);
     const flag = flags?.[flags.length - 1];
     if (flag && (!flag.inService || flag.at > last)) return false;
@@ -807,7 +817,7 @@ export class LiveEngine {
     const windowNow = c.rec.maintenance
       ? [...spans, { from: msAt(c.rec.maintenance.from), to: msAt(c.rec.maintenance.to) }]
       : spans;
-    const validity = this.#validity(c.rec);
+    const validity = { validFrom: c.validFromMs, service: this.#service.get(c.rec.id) ?? [] };
     const counted = c.state !== 'out_of_service' && c.state !== 'maintenance' && !isSourceDown(c.state, c.rec.reason);
     const one = ([from, to]: [number, number]): Uptime => {
       const end = Math.min(last, to);

@@ -41,8 +41,17 @@ export interface FeedDeps {
   now?: () => number;
 }
 
-const keyOf = (status: 'online' | 'offline', reason: CameraReason | null): string =>
-  status === 'online' ? 'online' : `offline:${reason ?? ''}`;
+/** `online` or `offline:<reason>`; one string per known reason, not one per report. */
+const offlineKeys = new Map<CameraReason | null, string>();
+const keyOf = (status: 'online' | 'offline', reason: CameraReason | null): string => {
+  if (status === 'online') return 'online';
+  let k = offlineKeys.get(reason);
+  if (k !== undefined) return k;
+  k = `offline:${reason ?? ''}`;
+  // A payload could carry any reason (the ingest refuses unknown ones): the map stays small.
+  if (offlineKeys.size < 64) offlineKeys.set(reason, k);
+  return k;
+};
 const RELEASE_EVERY_MS = 5_000;
 /** The most event-loop turns a storm's reports are gathered over before they are stored. */
 const GATHER_TURNS = 64;
@@ -143,7 +152,12 @@ export class SourceFeed implements SourceContext {
           r.cameraId,
           (c = { status: r.status, reason, heardAt: t, at: r.at ?? null, passed: null, passedAt: 0 }),
         );
-      else Object.assign(c, { status: r.status, reason, heardAt: t, at: r.at ?? null });
+      else {
+        c.status = r.status;
+        c.reason = reason;
+        c.heardAt = t;
+        c.at = r.at ?? null;
+      }
       const owner = liveness.ownerOf(r.cameraId);
       const mine = owner === undefined || owner === this.id;
       if (mine && c.passed === key) {

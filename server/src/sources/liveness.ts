@@ -54,9 +54,12 @@ export class Liveness {
 
   /** Notes the sources of reports that were applied (the ingest calls this after each commit). */
   seen(inputs: readonly StatusInput[]): void {
+    // A batch has one actor, or a few: each is read once.
+    let actor: string | null = null;
+    let s = REST_SOURCE;
     for (const i of inputs) {
       if (i.heard === false) continue;
-      const s = sourceOfActor(i.actor);
+      if (i.actor !== actor) s = sourceOfActor((actor = i.actor));
       if (this.#owner.get(i.cameraId) !== s) {
         this.#owner.set(i.cameraId, s);
         this.#dirty = true;
