@@ -64,9 +64,15 @@ describe.skipIf(why !== null)("today's time-weighted rate on the wall follows th
       // Read within a second or two of the wall: equal at one decimal, or one step apart at a boundary.
       expect(Math.abs(pct(await shown.textContent()) - pct(formatRate(c.timeWeightedRate)))).toBeLessThanOrEqual(0.1);
 
-      // Hours later by the wall's clock, still today; nothing changed meanwhile (simulator off).
-      const dt = Math.min(8 * 3_600_000, Date.parse(period.to) - apiAt - 15 * 60_000);
-      expect(dt).toBeGreaterThan(3_600_000);
+      // Later by the wall's clock, still today; nothing changed meanwhile (simulator off). Up to
+      // eight hours; late in the evening (Asia/Shanghai) only what is left of the day, less a
+      // margin. In the last quarter hour of a day there is nothing left to move into: said, not run.
+      const left = Date.parse(period.to) - apiAt - 5 * 60_000;
+      if (left < 10 * 60_000) {
+        console.warn(`[e2e wall clock] ${Math.round(left / 60_000) + 5} min of today left: forward part not run`);
+        return;
+      }
+      const dt = Math.min(8 * 3_600_000, left);
       await page.clock.setSystemTime(new Date((await page.evaluate(() => Date.now())) + dt));
       const N = c.inService - c.maintenance - c.sourceDown;
       const want = (c.onlineMs + c.online * dt) / (c.countedMs + N * dt);
@@ -78,8 +84,12 @@ describe.skipIf(why !== null)("today's time-weighted rate on the wall follows th
         )
         .catch(() => undefined);
       expect(Math.abs(pct(await shown.textContent()) - pct(formatRate(want)))).toBeLessThanOrEqual(0.1);
-      // It moved, by more than a rounding step.
-      expect(pct(formatRate(c.timeWeightedRate)) - pct(await shown.textContent())).toBeGreaterThan(1);
+      // It moved: by more than a point when hours were added; late in the day, by what the
+      // recomputation says (at least a rounding step when it says so).
+      const drop = pct(formatRate(c.timeWeightedRate)) - pct(await shown.textContent());
+      const wantDrop = pct(formatRate(c.timeWeightedRate)) - pct(formatRate(want));
+      if (dt >= 3_600_000) expect(drop).toBeGreaterThan(1);
+      else if (wantDrop >= 0.2) expect(drop).toBeGreaterThanOrEqual(0.1);
       await expect(wall.getAttribute('data-link')).resolves.toBe('live');
     } finally {
       await context.close();
