@@ -176,6 +176,8 @@ export async function openPage(
   browser: Browser,
   url: string,
   viewport: { width: number; height: number },
+  /** Runs in the page before any of its own scripts (e.g. an observer that records what it shows). */
+  initScript?: () => void,
 ): Promise<PageWatch> {
   const context = await browser.newContext({
     viewport,
@@ -184,6 +186,7 @@ export async function openPage(
     timezoneId: 'Asia/Shanghai',
   });
   const page = await context.newPage();
+  if (initScript) await page.addInitScript(initScript);
   const errors: string[] = [];
   const outside: string[] = [];
   page.on('console', (m) => {
