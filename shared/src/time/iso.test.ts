@@ -15,6 +15,25 @@ describe('msAt', () => {
     }
   });
 
+  test('the last instant is remembered, never mixed up with another', () => {
+    const a = Date.UTC(2026, 11, 2, 1, 2, 3, 456);
+    const b = a + 1;
+    const sa = isoAt(a);
+    expect(isoAt(a)).toBe(sa);
+    expect(isoAt(b)).toBe('2026-12-02T09:02:03.457+08:00');
+    expect(isoAt(a)).toBe('2026-12-02T09:02:03.456+08:00');
+    for (const [s, t] of [
+      [sa, a],
+      [sa, a],
+      [isoAt(b), b],
+      [sa, a],
+      ['not a time', NaN],
+      ['', NaN],
+      [sa, a],
+    ] as const)
+      expect(msAt(s)).toBe(t);
+  });
+
   test('other offsets, leap days and the edges of every field', () => {
     for (const s of [
       '2024-02-29T23:59:59.999-05:30',

@@ -1,11 +1,28 @@
 // Every instant the system writes or shows, as ISO 8601 in Asia/Shanghai: one formatter (#16.3).
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 
+/** The last instant isoAt formatted and the last text msAt read (see there). */
+let lastIsoMs = NaN;
+let lastIso = '';
+let lastReadIso = '';
+let lastReadMs = NaN;
+
 /**
  * An instant as ISO 8601 in Asia/Shanghai (+08:00). China has kept a fixed offset since 1991, so
  * this avoids a time-zone database look-up on the hot ingest path; output matches toShanghaiIso.
  */
 export function isoAt(ms: number): string {
+  // A batch's reports mostly share one instant (a source's storm is stamped on arrival): the
+  // last instant's text is kept, so they share one string too (and msAt reads it once).
+  if (ms === lastIsoMs) return lastIso;
+  const iso = formatIso(ms);
+  lastIsoMs = ms;
+  lastIso = iso;
+  return iso;
+}
+
+/** isoAt without the memo. */
+function formatIso(ms: number): string {
   const local = ms + SHANGHAI_OFFSET_MS;
   const day = Math.floor(local / DAY_MS);
   // The ingest path formats several times per report: the date part is cached per day (a record
@@ -123,6 +140,11 @@ export function exactIsoMs(iso: string): number {
  * path would otherwise call several times per report; anything else goes to Date.parse.
  */
 export function msAt(iso: string): number {
-  const t = exactIsoMs(iso);
-  return Number.isNaN(t) ? Date.parse(iso) : t;
+  // The engine reads each change's instant several times, and a batch's changes mostly share one.
+  if (iso === lastReadIso) return lastReadMs;
+  const e = exactIsoMs(iso);
+  const t = Number.isNaN(e) ? Date.parse(iso) : e;
+  lastReadIso = iso;
+  lastReadMs = t;
+  return t;
 }
