@@ -81,6 +81,9 @@ const BENCHES = {
     ['restTotalMs', 'ms', '', null],
     ['mqttToRestRatio', 'ratio', '(whole storm vs REST)', null],
     ['redisToRestRatio', 'ratio', '', null],
+    ['mqttServerCpuMs', 'ms', '(server CPU, user + system, for the whole storm)', null],
+    ['redisServerCpuMs', 'ms', '', null],
+    ['restServerCpuMs', 'ms', '', null],
   ],
   wire: [
     ['demoCountySubscribeWireKB', 'KB', '<= 100 on the socket (ack with the snapshot)', (v) => v <= 100],

@@ -6,6 +6,7 @@
 // config file), the publishers and walls in this one. One run; prints JSON.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -131,6 +132,22 @@ const server = spawn(process.execPath, [path.join(root, 'server/dist/server.js')
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const url = `http://127.0.0.1:${port}`;
+/**
+ * CPU time the server process has used (user + system, ms), from /proc; null where there is none.
+ * Less noisy than wall-clock time on a shared machine: what one storm costs the server.
+ */
+const serverCpuMs = () => {
+  try {
+    const f = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+};
+const cpuSince = (before) => {
+  const after = serverCpuMs();
+  return before === null || after === null ? null : after - before;
+};
 // Whatever happens here, the server and the broker go with us.
 process.on('exit', () => {
   server.kill('SIGKILL');
@@ -222,6 +239,7 @@ const results = {};
   // Four publishers (a bridge per district), QoS 1, at most 10,000 unacknowledged each: message ids are 16 bits.
   const pubs = await Promise.all([0, 1, 2, 3].map(() => mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`)));
   const done = converged(() => 0);
+  const cpu0 = serverCpuMs();
   const t0 = now();
   await Promise.all(
     pubs.map(async (pub, k) => {
@@ -239,6 +257,7 @@ const results = {};
   results.mqttPublishMs = last - t0;
   results.mqttConvergeMs = t - last;
   results.mqttTotalMs = t - t0;
+  results.mqttServerCpuMs = cpuSince(cpu0);
   await Promise.all(pubs.map((p) => p.endAsync()));
 }
 
@@ -247,6 +266,7 @@ const results = {};
   const redis = createClient({ url: REDIS_URL });
   await redis.connect();
   const done = converged((r) => totals.get(r));
+  const cpu0 = serverCpuMs();
   const t0 = now();
   // Issued in one go: node-redis pipelines commands sent in the same tick.
   await Promise.all(ids.map((id) => redis.publish(channel, `13000000001110000001:${id} ON`)));
@@ -257,12 +277,14 @@ const results = {};
   results.redisPublishMs = last - t0;
   results.redisConvergeMs = t - last;
   results.redisTotalMs = t - t0;
+  results.redisServerCpuMs = cpuSince(cpu0);
   await redis.quit();
 }
 
 // 3. The REST API as the reference: the same storm as 20 batches of 5,000, four at a time.
 {
   const done = converged(() => 0);
+  const cpu0 = serverCpuMs();
   const t0 = now();
   const batches = [];
   for (let i = 0; i < ids.length; i += 5000) batches.push(ids.slice(i, i + 5000));
@@ -284,6 +306,7 @@ const results = {};
   results.restPostMs = last - t0;
   results.restConvergeMs = t - last;
   results.restTotalMs = t - t0;
+  results.restServerCpuMs = cpuSince(cpu0);
 }
 
 const health = (await (await fetch(`${url}/api/v1/sources`, { headers: { authorization: 'Bearer adm' } })).json())

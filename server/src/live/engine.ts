@@ -115,6 +115,20 @@ interface Cam {
    * (see #own), or null until computed again: dropped whenever its state, record or history moves.
    */
   parts: [Uptime, Uptime] | null;
+  /** The channel's history as the engine keeps it: the entry of LiveEngine#hist, shared. */
+  hist: CamHistory;
+}
+
+/** What the engine keeps of one channel's history: one map entry, read without further look-ups. */
+interface CamHistory {
+  /** Status changes of the recent period, time order (for the time-weighted rate). */
+  events?: StatusEvent[];
+  /** Planned maintenance windows of the recent period. */
+  spans?: ExcludedSpan[];
+  /** The last change before the recent period (reasons of the spells its history starts in). */
+  prior?: StatusEvent;
+  /** The in-service flag's history, time order (see Validity). */
+  service?: { at: number; inService: boolean }[];
 }
 
 /** Rows of a region's camera columns: stable until the region's set of channels changes. */
@@ -174,16 +188,10 @@ export class LiveEngine {
   readonly #maint = new Set<string>();
   /** Clues received since the load: they stay on the wall's list for the day even when done. */
   readonly #touched = new Set<string>();
-  /** Each channel's status changes of the recent period, time order (for the time-weighted rate). */
-  readonly #camEvents = new Map<string, StatusEvent[]>();
-  /** Each channel's planned maintenance windows of the recent period. */
-  readonly #spans = new Map<string, ExcludedSpan[]>();
-  /** Each channel's last change before the recent period (reasons of the spells its history starts in). */
-  readonly #prior = new Map<string, StatusEvent>();
+  /** Each channel's history: recent changes, maintenance spans, the change before, flag history. */
+  readonly #hist = new Map<string, CamHistory>();
   /** The instants the store gave the flag changes of the write being applied (see applyCameras). */
   #flipAt = new Map<string, number>();
-  /** Each channel's in-service flag history, time order (see Validity). */
-  readonly #service = new Map<string, { at: number; inService: boolean }[]>();
   #minute: number;
   readonly #reportIds = new Set<string>();
   readonly #listeners = new Set<ChangeListener>();
@@ -204,17 +212,11 @@ export class LiveEngine {
     this.#hour = hourStart(now);
     this.#lastTick = now;
     this.#minute = Math.floor(now / 60_000);
-    for (const e of data.before ?? []) this.#prior.set(e.cameraId, e);
-    for (const x of data.service ?? []) {
-      const list = this.#service.get(x.cameraId) ?? [];
-      list.push({ at: msAt(x.at), inService: x.inService });
-      this.#service.set(x.cameraId, list);
-    }
-    for (const s of data.maintenance ?? []) {
-      const list = this.#spans.get(s.cameraId) ?? [];
-      list.push({ from: msAt(s.from), to: msAt(s.to) });
-      this.#spans.set(s.cameraId, list);
-    }
+    for (const e of data.before ?? []) this.#histOf(e.cameraId).prior = e;
+    for (const x of data.service ?? [])
+      (this.#histOf(x.cameraId).service ??= []).push({ at: msAt(x.at), inService: x.inService });
+    for (const s of data.maintenance ?? [])
+      (this.#histOf(s.cameraId).spans ??= []).push({ from: msAt(s.from), to: msAt(s.to) });
     for (const r of tree.byCode.values()) this.#nodes.set(r.code, new Node(r));
     for (const n of this.#nodes.values()) {
       const p = n.region.parent === null ? undefined : this.#nodes.get(n.region.parent);
@@ -586,7 +588,15 @@ export class LiveEngine {
       old.sinceMs = msAt(rec.since);
       old.parts = null;
     }
-    const cam = old ?? { rec, state, sinceMs: msAt(rec.since), validFromMs, lastEventMs: -Infinity, parts: null };
+    const cam = old ?? {
+      rec,
+      state,
+      sinceMs: msAt(rec.since),
+      validFromMs,
+      lastEventMs: -Infinity,
+      parts: null,
+      hist: this.#histOf(rec.id),
+    };
     countCameraState(n.counts, state, 1, rec.reason);
     if (!old) {
       n.cams.set(rec.id, cam);
@@ -601,14 +611,15 @@ export class LiveEngine {
 
   /** Mirrors the store's maintenance history: a replaced or cleared window is cut short now. */
   #moveMaintenance(before: CameraRecord, after: CameraRecord, now: number): void {
-    const list = this.#spans.get(after.id) ?? [];
+    const hist = this.#histOf(after.id);
+    const list = hist.spans ?? [];
     if (before.maintenance) {
       const f = msAt(before.maintenance.from);
       const t = msAt(before.maintenance.to);
       for (const s of list) if (s.from === f && s.to === t) s.to = Math.max(s.from, Math.min(s.to, now));
     }
     if (after.maintenance) list.push({ from: msAt(after.maintenance.from), to: msAt(after.maintenance.to) });
-    this.#spans.set(after.id, list);
+    hist.spans = list;
   }
 
   /**
@@ -616,11 +627,12 @@ export class LiveEngine {
    * flipped flag from the instant the store stamped it (carried by the bus event; now without it).
    */
   #moveService(before: CameraRecord | undefined, after: CameraRecord, now: number): void {
-    const list = this.#service.get(after.id);
+    const hist = this.#histOf(after.id);
+    const list = hist.service;
     if (!before || !list) {
       if (!list) {
         const at = after.validFrom === undefined ? -Infinity : msAt(after.validFrom);
-        this.#service.set(after.id, [{ at, inService: after.inService }]);
+        hist.service = [{ at, inService: after.inService }];
       }
       return;
     }
@@ -628,10 +640,16 @@ export class LiveEngine {
       list.push({ at: this.#flipAt.get(after.id) ?? now, inService: after.inService });
   }
 
+  #histOf(id: string): CamHistory {
+    let h = this.#hist.get(id);
+    if (h === undefined) this.#hist.set(id, (h = {}));
+    return h;
+  }
+
   #validity(rec: CameraRecord): Validity {
     return {
       validFrom: rec.validFrom === undefined ? -Infinity : msAt(rec.validFrom),
-      service: this.#service.get(rec.id) ?? [],
+      service: this.#hist.get(rec.id)?.service ?? [],
     };
   }
 
@@ -653,7 +671,7 @@ export class LiveEngine {
     const at = msAt(ev.at);
     // The recent period reaches back further than the trend's window, so the channel's recent
     // list holds every event the window could already have counted.
-    const list = at >= this.#recentMs[0] ? this.#camEvents.get(ev.cameraId) : undefined;
+    const list = at >= this.#recentMs[0] ? cam.hist.events : undefined;
     if (list !== undefined && at <= cam.lastEventMs && list.some((e) => sameEvent(e, ev, at))) return null;
     cam.parts = null;
     if (at >= windowStart) {
@@ -663,7 +681,7 @@ export class LiveEngine {
       if (at <= this.#hour) this.#dirty(n, { past: true });
     }
     if (at >= this.#recentMs[0]) {
-      if (!list) this.#camEvents.set(ev.cameraId, [ev]);
+      if (!list) cam.hist.events = [ev];
       else {
         list.push(ev);
         // After a late report took events back, the latest may be gone: then this sorts for nothing.
@@ -695,7 +713,7 @@ export class LiveEngine {
       n.events.splice(k, 1);
       if (at <= this.#hour) this.#dirty(n, { past: true });
     }
-    const list = this.#camEvents.get(ev.cameraId);
+    const list = cam.hist.events;
     const j = list ? list.findIndex(same) : -1;
     if (j >= 0) list!.splice(j, 1);
     const kind = statusChangeKind(ev);
@@ -765,13 +783,13 @@ export class LiveEngine {
     if (c.state !== rec.status || !rec.inService || rec.maintenance) return false;
     const last = c.lastEventMs > c.sinceMs ? c.lastEventMs : c.sinceMs;
     if (c.validFromMs > last) return false;
-    const spans = this.#spans.get(rec.id);
-    if (spans !== undefined) for (const x of spans) if (x.to > last) return false;
-    const flags = this.#service.get(rec.id);
+    const hist = c.hist;
+    if (hist.spans !== undefined) for (const x of hist.spans) if (x.to > last) return false;
+    const flags = hist.service;
     const flag = flags?.[flags.length - 1];
     if (flag && (!flag.inService || flag.at > last)) return false;
-    const evs = this.#camEvents.get(rec.id);
-    const end = evs?.[evs.length - 1] ?? this.#prior.get(rec.id);
+    const evs = hist.events;
+    const end = evs?.[evs.length - 1] ?? hist.prior;
     return end === undefined
       ? !isSourceDown(rec.status, rec.reason)
       : end.to === rec.status && (end.reason ?? null) === rec.reason;
@@ -806,18 +824,18 @@ export class LiveEngine {
    */
   #parts(c: Cam, now: number): [Uptime, Uptime] {
     if (c.parts) return c.parts;
-    const evs = this.#camEvents.get(c.rec.id) ?? [];
-    const prior = this.#prior.get(c.rec.id);
+    const evs = c.hist.events ?? [];
+    const prior = c.hist.prior;
     // As the summary reads it: the change before the period says what the first one started from.
     const steps = chainOf(prior ? [prior, ...evs] : evs);
     // From `now`, or from a later change: a report may be dated a little ahead of this clock
     // (device clock skew, up to MAX_FUTURE_MS); the rows give the channel its old state until then.
     const last = steps.length > 0 ? Math.max(now, steps[steps.length - 1]!.at) : now;
-    const spans = this.#spans.get(c.rec.id) ?? [];
+    const spans = c.hist.spans ?? [];
     const windowNow = c.rec.maintenance
       ? [...spans, { from: msAt(c.rec.maintenance.from), to: msAt(c.rec.maintenance.to) }]
       : spans;
-    const validity = { validFrom: c.validFromMs, service: this.#service.get(c.rec.id) ?? [] };
+    const validity = { validFrom: c.validFromMs, service: c.hist.service ?? [] };
     const counted = c.state !== 'out_of_service' && c.state !== 'maintenance' && !isSourceDown(c.state, c.rec.reason);
     const one = ([from, to]: [number, number]): Uptime => {
       const end = Math.min(last, to);
@@ -938,7 +956,7 @@ export class LiveEngine {
               [...n.cams.values()].map((c) => c.rec),
               n.events,
               now,
-              (id) => this.#spans.get(id) ?? [],
+              (id) => this.#hist.get(id)?.spans ?? [],
               (c) => this.#validity(c),
             );
     }
