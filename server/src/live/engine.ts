@@ -572,8 +572,9 @@ export class LiveEngine {
     // store's stamp can precede the engine's hour rollover): recount the past points.
     const pastMoved =
       old !== undefined && (old.rec.inService !== rec.inService || !sameWindow(old.rec.maintenance, rec.maintenance));
-    if (old && !sameWindow(old.rec.maintenance, rec.maintenance)) this.#moveMaintenance(old.rec, rec, now);
-    this.#moveService(old?.rec, rec, now);
+    const hist = old?.hist ?? this.#histOf(rec.id);
+    if (old && !sameWindow(old.rec.maintenance, rec.maintenance)) this.#moveMaintenance(hist, old.rec, rec, now);
+    this.#moveService(hist, old?.rec, rec, now);
     const validFromMs =
       old && old.rec.validFrom === rec.validFrom
         ? old.validFromMs
@@ -595,7 +596,7 @@ export class LiveEngine {
       validFromMs,
       lastEventMs: -Infinity,
       parts: null,
-      hist: this.#histOf(rec.id),
+      hist,
     };
     countCameraState(n.counts, state, 1, rec.reason);
     if (!old) {
@@ -610,8 +611,7 @@ export class LiveEngine {
   }
 
   /** Mirrors the store's maintenance history: a replaced or cleared window is cut short now. */
-  #moveMaintenance(before: CameraRecord, after: CameraRecord, now: number): void {
-    const hist = this.#histOf(after.id);
+  #moveMaintenance(hist: CamHistory, before: CameraRecord, after: CameraRecord, now: number): void {
     const list = hist.spans ?? [];
     if (before.maintenance) {
       const f = msAt(before.maintenance.from);
@@ -626,8 +626,7 @@ export class LiveEngine {
    * Mirrors the store's service history (#18.2): a new channel's flag from its validFrom, a
    * flipped flag from the instant the store stamped it (carried by the bus event; now without it).
    */
-  #moveService(before: CameraRecord | undefined, after: CameraRecord, now: number): void {
-    const hist = this.#histOf(after.id);
+  #moveService(hist: CamHistory, before: CameraRecord | undefined, after: CameraRecord, now: number): void {
     const list = hist.service;
     if (!before || !list) {
       if (!list) {
