@@ -226,6 +226,11 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       const map = await s.getCameras([cam(1).id, cam(2).id, 'nope']);
       expect([...map.keys()].sort()).toEqual([cam(1).id, cam(2).id].sort());
       expect(map.get(cam(2).id)!.region).toBe(B);
+      // What the status ingest reads of each report's channel: the same region and validity.
+      const places = await s.placeCameras([cam(2).id, cam(1).id, 'nope', cam(2).id]);
+      expect([...places.keys()].sort()).toEqual([cam(1).id, cam(2).id].sort());
+      for (const [id, rec] of map)
+        expect(places.get(id)).toEqual({ region: rec.region, validFromMs: Date.parse(rec.validFrom!) });
       expect((await s.allCameras()).map((c) => c.id)).toEqual([cam(1).id, cam(2).id]);
     });
 

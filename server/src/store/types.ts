@@ -20,6 +20,12 @@ import type {
 export const BAD_CURSOR = 'BAD_CURSOR';
 
 /** A channel's inventory and current status, as stored. Times are ISO strings. */
+/** A channel's region and the instant it counts from (epoch ms; null when not known). */
+export interface CameraPlace {
+  region: string;
+  validFromMs: number | null;
+}
+
 export interface CameraRecord {
   id: string;
   name: string;
@@ -319,6 +325,11 @@ export interface Store {
    */
   statusBefore(q: { before: string; cameraIds?: readonly string[] }): Promise<StatusEvent[]>;
   getCameras(ids: readonly string[]): Promise<Map<string, CameraRecord>>;
+  /**
+   * Where known channels belong and since when they count: what the status ingest checks of each
+   * report, without building whole records (a storm's batch asks for 5,000).
+   */
+  placeCameras(ids: readonly string[]): Promise<Map<string, CameraPlace>>;
   allCameras(): Promise<CameraRecord[]>;
   /**
    * Channels ordered by id. Cursors are opaque; a cursor the store cannot decode rejects with an

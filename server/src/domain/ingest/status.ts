@@ -110,7 +110,7 @@ async function placedReports(
   within: RegionRoot,
   rejected: RejectedItem[],
 ): Promise<Candidate[]> {
-  const known = await ctx.store.getCameras([...new Set(candidates.map((c) => c.input.cameraId))]);
+  const known = await ctx.store.placeCameras([...new Set(candidates.map((c) => c.input.cameraId))]);
   const tree = ctx.deps.regions();
   const valid: Candidate[] = [];
   for (const c of candidates) {
@@ -125,7 +125,7 @@ async function placedReports(
       );
     else if (!reaches(tree, within, cam.region))
       ctx.reject('status', rejected, c.index, ErrorCode.forbidden, outside(`reports/${c.index}/cameraId`, cam.region));
-    else if (cam.validFrom !== undefined && c.t < msAt(cam.validFrom))
+    else if (cam.validFromMs !== null && c.t < cam.validFromMs)
       // Before the channel existed there is nothing to report: such a report would put it in
       // periods it was not part of (#18.2). The record comes from the lookup above: no extra read.
       ctx.reject(
@@ -133,7 +133,7 @@ async function placedReports(
         rejected,
         c.index,
         ErrorCode.validation,
-        `reports/${c.index}/at: ${isoAt(c.t)} is before the channel became valid (validFrom ${cam.validFrom})`,
+        `reports/${c.index}/at: ${isoAt(c.t)} is before the channel became valid (validFrom ${isoAt(cam.validFromMs)})`,
       );
     else valid.push(c);
   }

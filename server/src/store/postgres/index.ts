@@ -12,11 +12,12 @@ import type {
   Page,
   Region,
 } from '@zhihui/shared';
-import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
+import { OPEN_CLUE_STATUSES, msAt } from '@zhihui/shared';
 import type {
   AuditEntry,
   AuditQuery,
   CalendarOverrideRecord,
+  CameraPlace,
   CameraQuery,
   CameraRecord,
   ChannelRange,
@@ -696,6 +697,13 @@ class PostgresStore implements Store {
       [[...new Set(ids)]],
     );
     return new Map(rows.map((r) => [r.id, toCamera(r)]));
+  }
+
+  async placeCameras(ids: readonly string[]): Promise<Map<string, CameraPlace>> {
+    const out = new Map<string, CameraPlace>();
+    for (const [id, c] of await this.getCameras(ids))
+      out.set(id, { region: c.region, validFromMs: c.validFrom === undefined ? null : msAt(c.validFrom) });
+    return out;
   }
 
   async allCameras(): Promise<CameraRecord[]> {

@@ -18,6 +18,7 @@ import type {
   AuditEntry,
   AuditQuery,
   CalendarOverrideRecord,
+  CameraPlace,
   CameraQuery,
   CameraRecord,
   ChannelRange,
@@ -467,6 +468,16 @@ class SqliteStore implements Store {
       if (out.has(id)) continue;
       const c = cache.get(id);
       if (c) out.set(id, toRecord(c));
+    }
+    return out;
+  }
+
+  async placeCameras(ids: readonly string[]): Promise<Map<string, CameraPlace>> {
+    const cache = this.#cache();
+    const out = new Map<string, CameraPlace>();
+    for (const id of ids) {
+      const c = cache.get(id);
+      if (c && !out.has(id)) out.set(id, { region: c.region, validFromMs: c.validFrom });
     }
     return out;
   }
