@@ -19,13 +19,13 @@ import type {
 /** The `code` of the Error a store rejects with for a cursor it did not issue (the errors plugin answers 400). */
 export const BAD_CURSOR = 'BAD_CURSOR';
 
-/** A channel's inventory and current status, as stored. Times are ISO strings. */
 /** A channel's region and the instant it counts from (epoch ms; null when not known). */
 export interface CameraPlace {
   region: string;
   validFromMs: number | null;
 }
 
+/** A channel's inventory and current status, as stored. Times are ISO strings. */
 export interface CameraRecord {
   id: string;
   name: string;

@@ -163,7 +163,7 @@ export async function decideStatus(
 }
 
 /** A stored instant as epoch ms, truncated as the driver's Date parsing would (exact from PostgreSQL 14). */
-const epochMs = (col: string) => `floor(extract(epoch FROM ${col}) * 1000)::float8 AS ${col}`;
+export const epochMs = (col: string) => `floor(extract(epoch FROM ${col}) * 1000)::float8 AS ${col}`;
 const READ_SQL = (ids: string) =>
   `SELECT id, name, region, lon, lat, in_service, status, reason, ${epochMs('since')}, ${epochMs('last_seen')},
      maintenance, ${epochMs('valid_from')}

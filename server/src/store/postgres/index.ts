@@ -12,7 +12,7 @@ import type {
   Page,
   Region,
 } from '@zhihui/shared';
-import { OPEN_CLUE_STATUSES, msAt } from '@zhihui/shared';
+import { OPEN_CLUE_STATUSES } from '@zhihui/shared';
 import type {
   AuditEntry,
   AuditQuery,
@@ -43,7 +43,7 @@ import { postgresPeople } from './people.js';
 import { postgresAppeals } from './appeals.js';
 import type { AppealStore } from '../sqlite/appeals.js';
 import type { PeopleStore } from '../sqlite/people.js';
-import { decideStatus, insertStatusEvents, lateHook, renderTimes, writeStatus } from './apply.js';
+import { decideStatus, epochMs, insertStatusEvents, lateHook, renderTimes, writeStatus } from './apply.js';
 import { ChannelCache, LOCK_CAMERA_WRITES, type ChannelView } from './channelCache.js';
 import { COPY_FROM_ROWS, forgetStaging } from './copy.js';
 import { t, tOrNull } from './time.js';
@@ -700,10 +700,12 @@ class PostgresStore implements Store {
   }
 
   async placeCameras(ids: readonly string[]): Promise<Map<string, CameraPlace>> {
-    const out = new Map<string, CameraPlace>();
-    for (const [id, c] of await this.getCameras(ids))
-      out.set(id, { region: c.region, validFromMs: c.validFrom === undefined ? null : msAt(c.validFrom) });
-    return out;
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.#pool.query<{ id: string; region: string; valid_from: number }>(
+      `SELECT id, region, ${epochMs('valid_from')} FROM cameras WHERE id = ANY($1::text[])`,
+      [[...new Set(ids)]],
+    );
+    return new Map(rows.map((r) => [r.id, { region: r.region, validFromMs: r.valid_from }]));
   }
 
   async allCameras(): Promise<CameraRecord[]> {
