@@ -3,7 +3,10 @@ import { createBrowserRouter, redirect, RouterProvider } from 'react-router';
 import { api } from '../lib/api';
 
 // Each view loads its own code: the wall brings maplibre and ECharts, the meeting view needs neither.
-const WallPage = lazy(() => import('../features/wall/WallPage').then((m) => ({ default: m.WallPage })));
+const wallCode = () => import('../features/wall/WallPage');
+// A wall (or `/`, which opens one) starts fetching its code now, while React and the router start.
+if (/^\/(wall\/|$)/.test(window.location.pathname)) void wallCode();
+const WallPage = lazy(() => wallCode().then((m) => ({ default: m.WallPage })));
 const MeetingPage = lazy(() => import('./MeetingRoute'));
 const NotificationsAdminPage = lazy(() => import('../features/admin/NotificationsAdminPage'));
 const LoginPage = lazy(() => import('../features/login/LoginPage'));

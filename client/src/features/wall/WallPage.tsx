@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, type ReactNode } from 'react';
+import { lazy, memo, Suspense, useEffect, useMemo, type ReactNode } from 'react';
 import { useLocation, useParams } from 'react-router';
 import { ErrorCode, type UiConfig } from '@zhihui/shared';
 import { api } from '../../lib/api';
@@ -12,11 +12,11 @@ import { isDimHour, parseWallParams, pixelShift, type WallParams } from './wallP
 import type { WallState } from '../../lib/section';
 import { ConnectionBanner } from '../../ui/ConnectionBanner';
 import { PanelBoundary } from '../../ui/PanelBoundary';
+import { Panel } from '../../ui/Panel';
 import { ScaledCanvas, useCanvas } from '../../ui/ScaledCanvas';
 import { ClueListPanel } from '../clues/ClueListPanel';
 import { CluesPanel } from '../clues/CluesPanel';
 import { GridPanel } from '../grid/GridPanels';
-import { WallMap } from '../map/WallMap';
 import { AlertStrip } from '../video/AlertStrip';
 import { DownLongestPanel } from '../video/DownLongestPanel';
 import { RankingPanel } from '../video/RankingPanel';
@@ -30,6 +30,10 @@ import { VideoProvider } from '../video/VideoProvider';
 import { WallHeader } from './WallHeader';
 import { sectionPanel } from './sectionMemo';
 import { useScene } from './useScene';
+
+// The map's code (maplibre, about a megabyte) is fetched when the first snapshot is in, so that
+// evaluating it does not hold up the figures: the rate shows first, the map fills its panel next.
+const WallMap = lazy(() => import('../map/WallMap').then((m) => ({ default: m.WallMap })));
 
 const CODE = /^(\d{6}|\d{9}|\d{12})$/;
 
@@ -121,6 +125,15 @@ function Wall(props: { region: string; params: WallParams }) {
   );
 }
 
+/** The map panel's frame while the map's code is still on its way. */
+function MapPending(props: { name: string }) {
+  return (
+    <Panel title={`${props.name} · ${t('panel.map')}`} testId="panel-map-pending" className="panel--map">
+      <div className="map-pending" />
+    </Panel>
+  );
+}
+
 /** Each panel in its own error boundary: one panel's crash leaves the rest of the wall up. */
 const boxed = (name: string, panel: ReactNode) => <PanelBoundary name={name}>{panel}</PanelBoundary>;
 
@@ -148,16 +161,18 @@ function wallPanels(state: WallState, params: WallParams, tileUrl: string | null
       <div className="col col--map">
         {boxed(
           'map',
-          <WallMap
-            snapshot={snapshot}
-            arrivals={state.arrivals}
-            scene={scene}
-            urgentSec={params.urgentSec}
-            tileUrl={tileUrl}
-            stale={stale}
-            changedAt={state.changed.cameras}
-            currentAt={state.currentAt}
-          />,
+          <Suspense fallback={<MapPending name={snapshot.region.name} />}>
+            <WallMap
+              snapshot={snapshot}
+              arrivals={state.arrivals}
+              scene={scene}
+              urgentSec={params.urgentSec}
+              tileUrl={tileUrl}
+              stale={stale}
+              changedAt={state.changed.cameras}
+              currentAt={state.currentAt}
+            />
+          </Suspense>,
         )}
         {boxed('alerts', <AlertStrip {...cams} />)}
         <Dock variant="wall" />
