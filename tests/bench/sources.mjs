@@ -183,7 +183,8 @@ const walls = await Promise.all(
         const s = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
         const wall = { region, socket: s, online: -1, onChange: null };
         s.on('delta', (d) => {
-          if (d.figures) {
+          // Figures come as the sections that changed: the camera figures when a status moved.
+          if (d.figures?.today?.cameras) {
             wall.online = d.figures.today.cameras.online;
             wall.onChange?.();
           }

@@ -109,6 +109,30 @@ describe('socket stream', () => {
     expect(held.figures.today.cameras.offline).toBe(snap.figures.today.cameras.offline + 1);
   });
 
+  test('a status change sends the camera figures of the region and its township, not the clue, mediation or grid figures', async () => {
+    const { c, snap } = await subscribed('130111');
+    const id = onlineCamera(snap, 7);
+    const row = snap.cameras.id.indexOf(id);
+    const town = snap.cameras.child[row]!;
+    await postStatus(t, [{ cameraId: id, status: 'offline', reason: 'power', at: at() }]);
+    const d = await c.next((x) => !!x.cams?.i.includes(row));
+    for (const f of [d.figures!, d.childFigures!.find(([i]) => i === town)![1]]) {
+      expect(Object.keys(f).sort()).toEqual(['recent', 'today']);
+      expect(Object.keys(f.today!)).toEqual(['cameras']);
+      expect(Object.keys(f.recent!)).toEqual(['cameras']);
+    }
+    expect(d.figures!.today!.cameras!.offline).toBe(snap.figures.today.cameras.offline + 1);
+    // The rest stands as held: the wall's figures after the delta equal a fresh subscribe's.
+    const r = applyDelta(snap, d);
+    expect(r.ok).toBe(true);
+    const fresh = await subscribe(await open(), { region: '130111' });
+    if (!r.ok || !fresh.ok) return;
+    const held = snapshotAt(r.snapshot, fresh.data.at);
+    expect(held.figures.today.clues).toEqual(fresh.data.figures.today.clues);
+    expect(held.figures.recent.mediation).toEqual(fresh.data.figures.recent.mediation);
+    expect(held.childFigures[town]!.today.cameras.offline).toBe(fresh.data.childFigures[town]!.today.cameras.offline);
+  });
+
   test('scope: a Luancheng subscriber gets nothing when a Langfang channel changes', async () => {
     const lc = await subscribed('130111');
     const lf = await subscribed('131000');

@@ -1,13 +1,14 @@
 import {
   PROTOCOL_VERSION,
   ancestorsOf,
-  figuresKey,
+  figureSectionKeys,
+  figuresPatch,
   toShanghaiIso,
   type CameraChanges,
   type Clue,
   type RegionDelta,
   type RegionSnapshot,
-  type WallFigures,
+  type WallFiguresPatch,
 } from '@zhihui/shared';
 import type { LiveChange, LiveEngine, Rows } from './engine.js';
 
@@ -23,7 +24,8 @@ interface Channel {
   dirty: boolean;
   resync: boolean;
   rows: Rows | null;
-  sent: { figures: string; child: string[]; down: string; trend: string };
+  /** Keys of what was last sent: of each figures section (figureSectionKeys), the down list and the trend. */
+  sent: { figures: string[]; child: string[][]; down: string; trend: string };
 }
 
 /**
@@ -81,7 +83,7 @@ export class RegionStreams {
       dirty: false,
       resync: false,
       rows: null,
-      sent: { figures: '', child: [], down: '', trend: '' },
+      sent: { figures: [], child: [], down: '', trend: '' },
     };
     const snapshot = this.#engine.snapshot(code, this.seq(code));
     this.#remember(ch, snapshot);
@@ -153,8 +155,8 @@ export class RegionStreams {
     ch.resync = false;
     ch.rows = this.#engine.hasColumns(ch.code) ? this.#engine.rows(ch.code) : null;
     ch.sent = {
-      figures: figuresKey(s.figures, Date.parse(s.at)),
-      child: s.childFigures.map((f) => figuresKey(f, Date.parse(s.at))),
+      figures: figureSectionKeys(s.figures, Date.parse(s.at)),
+      child: s.childFigures.map((f) => figureSectionKeys(f, Date.parse(s.at))),
       down: JSON.stringify(s.downLongest),
       trend: JSON.stringify(s.trend),
     };
@@ -220,22 +222,17 @@ export class RegionStreams {
   #figureChanges(ch: Channel, delta: RegionDelta, atMs: number): boolean {
     const engine = this.#engine;
     let changed = false;
-    // Read at the delta's own instant: a receiver carries them on from `at` (wallFiguresAt).
-    const figures = engine.figures(ch.code, atMs);
-    const fj = figuresKey(figures, atMs);
-    if (fj !== ch.sent.figures) {
+    // Read at the delta's own instant: a receiver carries them on from `at` (wallFiguresAt). Only
+    // the sections that changed go (a status change: the camera figures, not the clue counts).
+    const figures = figuresPatch(engine.figures(ch.code, atMs), atMs, ch.sent.figures);
+    if (figures) {
       delta.figures = figures;
-      ch.sent.figures = fj;
       changed = true;
     }
-    const cf: [number, WallFigures][] = [];
+    const cf: [number, WallFiguresPatch][] = [];
     (engine.tree.childrenOf.get(ch.code) ?? []).forEach((c, i) => {
-      const f = engine.childFigures(c.code, atMs);
-      const j = figuresKey(f, atMs);
-      if (j !== ch.sent.child[i]) {
-        cf.push([i, f]);
-        ch.sent.child[i] = j;
-      }
+      const patch = figuresPatch(engine.childFigures(c.code, atMs), atMs, (ch.sent.child[i] ??= []));
+      if (patch) cf.push([i, patch]);
     });
     if (cf.length > 0) {
       delta.childFigures = cf;

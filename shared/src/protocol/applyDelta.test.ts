@@ -178,7 +178,26 @@ describe('applyDelta: figures and the rest', () => {
     const s = snapshot();
     const f = wall(towns[1]!, 7);
     const next = applied(s, delta({ childFigures: [[1, f]] }));
-    expect(next.childFigures[1]).toBe(f);
+    expect(next.childFigures[1]).toEqual(f);
+    expect(next.childFigures[0]).toEqual(s.childFigures[0]);
+  });
+
+  test('a patch replaces only the sections it carries; the rest stand as held', () => {
+    const s = snapshot();
+    s.figures.today.clues.total = 5;
+    s.childFigures[1]!.recent.grid.workers = 12;
+    const cameras = { ...s.figures.today.cameras, online: 9, offline: 1 };
+    const child = { ...s.childFigures[1]!.today.cameras, online: 4 };
+    const next = applied(
+      s,
+      delta({ figures: { today: { cameras } }, childFigures: [[1, { today: { cameras: child } }]] }),
+    );
+    expect(next.figures.today.cameras).toEqual(cameras);
+    expect(next.figures.today.clues.total).toBe(5);
+    expect(next.figures.today.region).toEqual(s.figures.today.region);
+    expect(next.figures.recent).toEqual(s.figures.recent);
+    expect(next.childFigures[1]!.today.cameras.online).toBe(4);
+    expect(next.childFigures[1]!.recent.grid.workers).toBe(12);
     expect(next.childFigures[0]).toEqual(s.childFigures[0]);
   });
 

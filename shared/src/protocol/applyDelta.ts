@@ -1,4 +1,4 @@
-import { wallFiguresAt } from '../metrics/figures.js';
+import { patchedFigures, wallFiguresAt } from '../metrics/figures.js';
 import { MAX_WALL_CLUES, type RegionDelta, type RegionSnapshot } from './events.js';
 
 /** Outcome of applying a delta: the next snapshot, or `gap` when the client must resubscribe. */
@@ -35,19 +35,20 @@ export function applyDelta(s: RegionSnapshot, d: RegionDelta): ApplyResult {
     for (const c of d.clues) byId.set(c.id, c);
     next.clues = [...byId.values()].sort(compareClues).slice(0, MAX_WALL_CLUES);
   }
-  // Figures the delta leaves out did not change but for the clock: their time-weighted parts are
-  // carried to the delta's instant (the server resends them only when something else moved).
+  // Figures (and sections of them) the delta leaves out did not change but for the clock: their
+  // time-weighted parts are carried to the delta's instant (the server resends a section only
+  // when something else in it moved).
   const from = Date.parse(s.at);
   const to = Date.parse(d.at);
-  next.figures = d.figures ?? wallFiguresAt(s.figures, from, to);
+  const carried = wallFiguresAt(s.figures, from, to);
+  next.figures = d.figures ? patchedFigures(carried, d.figures) : carried;
   next.childFigures = s.childFigures.map((f) => wallFiguresAt(f, from, to));
   if (d.childFigures && d.childFigures.length > 0) {
     const cf = next.childFigures;
-    for (const [i, f] of d.childFigures) {
+    for (const [i, patch] of d.childFigures) {
       if (i < 0 || i >= cf.length) return { ok: false, reason: 'range' };
-      cf[i] = f;
+      cf[i] = patchedFigures(cf[i]!, patch);
     }
-    next.childFigures = cf;
   }
   if (d.downLongest) next.downLongest = d.downLongest;
   if (d.trend) next.trend = d.trend;

@@ -5,7 +5,7 @@ import type { ErrorCode } from '../schemas/errors.js';
 import type { RegionFigures } from '../schemas/summary.js';
 
 /** Bumped on any incompatible change of the socket payloads. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Acknowledgement of a socket request: handlers never throw across the wire. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode | string; message: string } };
@@ -16,6 +16,17 @@ export interface WallFigures {
   today: RegionFigures;
   /** Mediation, appeals and clue totals over the last 182 days. */
   recent: RegionFigures;
+}
+
+/**
+ * What a delta sends of a wall's figures: per period, only the sections (`region`, `period`,
+ * `cameras`, `clues`, `mediation`, `grid`) that changed since the figures last sent. The rest
+ * stand as received, carried with the clock (wallFiguresAt). Since protocol 2; in 1 a delta
+ * sent the whole figures.
+ */
+export interface WallFiguresPatch {
+  today?: Partial<RegionFigures>;
+  recent?: Partial<RegionFigures>;
 }
 
 /**
@@ -101,9 +112,10 @@ export interface RegionDelta {
   cams?: CameraChanges;
   /** Upserts of clues in scope (coalesced per clue: last state wins). */
   clues?: Clue[];
-  figures?: WallFigures;
-  /** [child index, figures] for the children whose figures changed. */
-  childFigures?: [number, WallFigures][];
+  /** The sections of the region's figures that changed. */
+  figures?: WallFiguresPatch;
+  /** [child index, the sections that changed] for the children whose figures changed. */
+  childFigures?: [number, WallFiguresPatch][];
   downLongest?: DownChannel[];
   trend?: Trend;
   /** Set when the periods rolled over (midnight): the client should resubscribe. */

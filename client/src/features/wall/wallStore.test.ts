@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { Ack, RegionDelta, RegionSnapshot } from '@zhihui/shared';
+import { PROTOCOL_VERSION, type Ack, type RegionDelta, type RegionSnapshot } from '@zhihui/shared';
 import { clue, snapshot } from '../../test-support/fakeSnapshot';
 import { createWallStore, type WallTransport } from './wallStore';
 
@@ -46,7 +46,7 @@ class FakeTransport implements WallTransport {
 }
 
 const delta = (seq: number, over: Partial<RegionDelta> = {}): RegionDelta => ({
-  v: 1,
+  v: PROTOCOL_VERSION,
   seq,
   at: '2026-11-27T10:00:05+08:00',
   ...over,
@@ -100,8 +100,18 @@ describe('wall store', () => {
     tr.fire('delta', delta(11, { cams: { i: [99], s: [1], r: [0], ago: [0] } }));
     expect(tr.subscribes).toHaveLength(2);
     tr.answer(snapshot({ seq: 20 }));
-    tr.fire('delta', { ...delta(21), v: 2 });
+    tr.fire('delta', { ...delta(21), v: PROTOCOL_VERSION + 1 });
     expect(tr.subscribes).toHaveLength(3);
+  });
+
+  test('a server on another protocol (upgraded under the wall): the mismatch shows and the page hears which version', () => {
+    const told: number[] = [];
+    const store = createWallStore({ region: '130111', transport: tr, onProtocolMismatch: (v) => told.push(v) });
+    store.start();
+    tr.answer(snapshot({ v: PROTOCOL_VERSION + 1 }));
+    expect(store.getState().snapshot).toBeNull();
+    expect(store.getState().error?.code).toBe('VERSION');
+    expect(told).toEqual([PROTOCOL_VERSION + 1]);
   });
 
   test('deltas that arrive while a subscribe is in flight are applied after its snapshot', () => {

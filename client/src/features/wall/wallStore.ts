@@ -52,6 +52,11 @@ export interface WallStoreOptions {
   ackTimeoutMs?: number;
   /** After the server refuses the connection (bad token, rate limit), try again after this long (ms). */
   refusedRetryMs?: number;
+  /**
+   * The server speaks another protocol than this page's code (it was upgraded while the wall ran):
+   * called after the wall shows the mismatch; the page reloads to get the server's code.
+   */
+  onProtocolMismatch?: (serverVersion: number) => void;
 }
 
 const MAX_PENDING = 500;
@@ -147,6 +152,7 @@ interface StoreCore {
   state: WallState;
   running: boolean;
   set(patch: Partial<WallState>, urgent?: boolean): void;
+  onProtocolMismatch?: (serverVersion: number) => void;
 }
 
 function createCore(opts: WallStoreOptions): StoreCore {
@@ -159,6 +165,7 @@ function createCore(opts: WallStoreOptions): StoreCore {
     notifier,
     state: initialWallState(),
     running: false,
+    onProtocolMismatch: opts.onProtocolMismatch,
     set: (patch, urgent = false) => {
       core.state = { ...core.state, ...patch };
       notifier.notify(urgent);
@@ -213,6 +220,7 @@ function createSubscription(core: StoreCore, ackTimeout: number) {
     if (s.region.code !== region) return;
     if (s.v !== PROTOCOL_VERSION) {
       set({ error: { code: 'VERSION', message: `protocol ${s.v} ≠ ${PROTOCOL_VERSION}` } }, true);
+      core.onProtocolMismatch?.(s.v);
       return;
     }
     core.state = adoptSnapshot(core.state, s, now(), nextArrival);
