@@ -9,9 +9,10 @@ const EChartCanvas = lazy(() => import('./EChartCanvas').then((m) => ({ default:
 
 /** A chart (see EChartCanvas); until ECharts has loaded, its empty box holds the layout. */
 export function EChart(props: EChartProps) {
+  const className = props.className ?? 'chart';
   return (
-    <Suspense fallback={<div className={props.className ?? 'chart'} />}>
-      <EChartCanvas {...props} />
+    <Suspense fallback={<div className={className} />}>
+      <EChartCanvas {...props} className={className} />
     </Suspense>
   );
 }

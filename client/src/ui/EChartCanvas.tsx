@@ -21,7 +21,7 @@ export interface EChartProps {
  * equal as data to the one shown), it follows its box with a ResizeObserver, and is disposed on
  * unmount. The pixel ratio includes the wall's scale so charts stay sharp on a 4K screen.
  */
-export function EChartCanvas(props: EChartProps) {
+export function EChartCanvas(props: EChartProps & { className: string }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const { scale } = useCanvas();
@@ -53,5 +53,5 @@ export function EChartCanvas(props: EChartProps) {
     shown.current = { chart: c, option: props.option };
   }, [props.option, ratio]);
 
-  return <div ref={el} className={props.className ?? 'chart'} data-testid={props.testId} />;
+  return <div ref={el} className={props.className} data-testid={props.testId} />;
 }

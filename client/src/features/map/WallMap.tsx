@@ -3,6 +3,7 @@ import type { RegionSnapshot } from '@zhihui/shared';
 import { useChannelPlayer } from '../../lib/channelPlayer';
 import { useTimeAt } from '../../lib/clock';
 import { t } from '../../lib/i18n';
+import { mapPanelTitle } from './mapPanelTitle';
 import type { Arrival } from '../../lib/section';
 import { MapView, type MapFocus, type MapPickHit } from '../../ui/MapView';
 import { Panel } from '../../ui/Panel';
@@ -55,7 +56,7 @@ export function WallMap(props: WallMapProps) {
 
   return (
     <Panel
-      title={`${snapshot.region.name} · ${t('panel.map')}`}
+      title={mapPanelTitle(snapshot.region.name)}
       testId="panel-map"
       className="panel--map"
       changedAt={props.changedAt}

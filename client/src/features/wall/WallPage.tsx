@@ -17,6 +17,7 @@ import { ScaledCanvas, useCanvas } from '../../ui/ScaledCanvas';
 import { ClueListPanel } from '../clues/ClueListPanel';
 import { CluesPanel } from '../clues/CluesPanel';
 import { GridPanel } from '../grid/GridPanels';
+import { mapPanelTitle } from '../map/mapPanelTitle';
 import { AlertStrip } from '../video/AlertStrip';
 import { DownLongestPanel } from '../video/DownLongestPanel';
 import { RankingPanel } from '../video/RankingPanel';
@@ -128,7 +129,7 @@ function Wall(props: { region: string; params: WallParams }) {
 /** The map panel's frame while the map's code is still on its way. */
 function MapPending(props: { name: string }) {
   return (
-    <Panel title={`${props.name} · ${t('panel.map')}`} testId="panel-map-pending" className="panel--map">
+    <Panel title={mapPanelTitle(props.name)} testId="panel-map-pending" className="panel--map">
       <div className="map-pending" />
     </Panel>
   );
