@@ -20,15 +20,27 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       {
+        // Unit tests beside the code: pure functions and in-memory objects that restore what they
+        // change (fake timers, the locale). A worker keeps the modules it has imported from one
+        // file to the next instead of importing shared/ and the rest again for each: 41 s → 27 s.
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'client/src/**/*.test.ts'],
+          isolate: false,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'suite',
-          include: [
-            'shared/src/**/*.test.ts',
-            'server/src/**/*.test.ts',
-            'client/src/**/*.test.ts',
-            'tests/**/*.test.ts',
-          ],
+          include: ['tests/**/*.test.ts'],
+          // The same for the integration tests: each starts its servers, stores and browsers and
+          // closes them, and restores what it changes (fake timers, TZ); what it would otherwise
+          // import again per file (the server's modules, fastify, playwright-core) took 109 of
+          // 205 s for 40 of them.
+          isolate: false,
           exclude: ['**/node_modules/**', '**/dist/**', ...ALONE],
           sequence: { groupOrder: 0 },
         },

@@ -192,7 +192,8 @@ describe('regions', () => {
         to: '2026-11-02T12:00:00+08:00',
       });
     } finally {
-      process.env.TZ = saved;
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
     }
   });
 });
