@@ -108,6 +108,24 @@ async function crowdedLabels(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * The wall's endless animations, each as `name: animated properties`. One that animates anything
+ * but opacity and transform is repainted by the main thread on every frame of a wall that runs
+ * day and night (a pulsing box-shadow took about a tenth of a loaded township wall's main thread).
+ */
+async function endlessAnimations(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    document.getAnimations().flatMap((a) => {
+      const effect = a.effect as KeyframeEffect | null;
+      if (!effect || effect.getTiming().iterations !== Infinity) return [];
+      const skip = new Set(['offset', 'computedOffset', 'easing', 'composite']);
+      const props = [...new Set(effect.getKeyframes().flatMap((k) => Object.keys(k).filter((p) => !skip.has(p))))];
+      return [`${(a as CSSAnimation).animationName}: ${props.sort().join(' ')}`];
+    }),
+  );
+}
+const compositorOnly = (line: string) => /^[\w-]+: ((opacity|transform) ?)+$/.test(line);
+
 async function wallPeriod(page: Page): Promise<{ from: string; to: string }> {
   const el = page.getByTestId('wall');
   return { from: (await el.getAttribute('data-today-from'))!, to: (await el.getAttribute('data-today-to'))! };
@@ -170,6 +188,7 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
           await expect(w.page.getByTestId('mediation-breakdown').count()).resolves.toBe(wide ? 1 : 0);
           await expect(w.page.locator('[data-testid="panel-clues"] .cat').count()).resolves.toBe(wide ? 8 : 6);
 
+          expect((await endlessAnimations(w.page)).filter((a) => !compositorOnly(a))).toEqual([]);
           expect(w.outside).toEqual([]);
           expect(w.errors).toEqual([]);
         } finally {
@@ -373,6 +392,10 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
         );
         await expect(w.page.getByTestId('operational-rate').textContent()).resolves.toBe(rate);
         await expect(w.page.getByTestId('panel-video').getAttribute('class')).resolves.toContain('panel--stale');
+        // The banner's glow pulses, by opacity alone (the compositor's work, not the main thread's).
+        const endless = await endlessAnimations(w.page);
+        expect(endless).toContain('glow: opacity');
+        expect(endless.filter((a) => !compositorOnly(a))).toEqual([]);
 
         await server.restart();
         await w.page.waitForSelector('[data-testid="wall"][data-link="live"]', { timeout: 30_000 });
