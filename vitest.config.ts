@@ -2,11 +2,13 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Tests that assert a wall-clock bound (the flood test's "/healthz under 100 ms") measure the
- * server, not the machine: on two cores another test file's server running beside them is enough
- * to push one probe over the bound. They run on their own, after the rest of the suite.
+ * Tests that assert a wall-clock bound (the flood test's "/healthz under 100 ms", the desk's "the
+ * wall shows it within a second" of issue 14) measure the server, not the machine: on two cores
+ * another test file's server or browser running beside them is enough to push one over the bound
+ * (the desk's took 1,120 ms in one CI run beside the browser tests). They run on their own, one
+ * after the other, after the rest of the suite.
  */
-const ALONE = ['tests/security/flood.test.ts'];
+const ALONE = ['tests/security/flood.test.ts', 'tests/e2e/desk.test.ts'];
 
 export default defineConfig({
   resolve: {
