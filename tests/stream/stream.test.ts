@@ -126,6 +126,7 @@ describe('socket stream', () => {
     const r = applyDelta(snap, d);
     expect(r.ok).toBe(true);
     const fresh = await subscribe(await open(), { region: '130111' });
+    expect(fresh.ok).toBe(true);
     if (!r.ok || !fresh.ok) return;
     const held = snapshotAt(r.snapshot, fresh.data.at);
     expect(held.figures.today.clues).toEqual(fresh.data.figures.today.clues);
