@@ -109,7 +109,8 @@ function recompute(m: Model, region: string, from: number, to: number, now: numb
     let prev = statusAt(m, c.id, from - 1);
     for (const t of times) {
       const s = statusAt(m, c.id, t);
-      if (t >= from && t < to && t <= now) {
+      // A flip counts as a repair or a fault only while the channel is in service.
+      if (t >= from && t < to && t <= now && t >= valid && inServiceAt(m, c.id, t)) {
         if (prev === 'offline' && s === 'online') f.repaired++;
         if (prev === 'online' && s === 'offline') f.newlyFailed++;
       }

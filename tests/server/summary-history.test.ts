@@ -97,6 +97,66 @@ describe('summary of a past period, reconstructed from the history', () => {
   });
 });
 
+describe('repairs and faults count only while the channel is in service', () => {
+  const t = tmpDir();
+  let app: FastifyInstance;
+  const c1 = cam(1);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  beforeEach(async () => {
+    app = await smallApp(t.dir + '/' + Math.random().toString(36).slice(2));
+    const up = await app.inject({ method: 'PUT', url: '/api/v1/cameras', headers: AUTH, payload: { cameras: [c1] } });
+    expect(up.statusCode).toBe(200);
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  const setService = async (inService: boolean) => {
+    const res = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/cameras',
+      headers: AUTH,
+      payload: { cameras: [{ ...c1, inService }] },
+    });
+    expect(res.statusCode).toBe(200);
+    // The flag's change is stamped by the server: the reports below come after it.
+    await sleep(30);
+  };
+  /** Online, then offline a few ms later, both after the last flag change. */
+  const flap = async () => {
+    const at = Date.now() - 20;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/cameras/status',
+      headers: AUTH,
+      payload: {
+        reports: [
+          { cameraId: c1.id, status: 'online', at: iso(at) },
+          { cameraId: c1.id, status: 'offline', reason: 'power', at: iso(at + 10) },
+        ],
+      },
+    });
+    expect(res.json()).toMatchObject({ accepted: 2, rejected: [] });
+  };
+  const today = async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/regions/139900/summary', headers: AUTH });
+    expect(res.statusCode).toBe(200);
+    const { repaired, newlyFailed } = (res.json() as RegionSummary).cameras;
+    return { repaired, newlyFailed };
+  };
+
+  test('a flap while out of service is neither; the same flap back in service is one of each', async () => {
+    await setService(false);
+    await flap();
+    expect(await today()).toEqual({ repaired: 0, newlyFailed: 0 });
+    await setService(true);
+    await flap();
+    // offline → online (a repair), online → offline (a fault): the first flap's changes still do not count.
+    expect(await today()).toEqual({ repaired: 1, newlyFailed: 1 });
+  });
+});
+
 describe('overdue in a past period, from the clue lifecycle (#18.5)', () => {
   const t = tmpDir();
   let app: FastifyInstance;

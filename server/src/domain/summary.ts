@@ -265,7 +265,8 @@ function countCamera(
   });
   for (const e of steps) {
     if (e.at >= to) break;
-    if (e.at < from || e.at < v.validFrom) continue;
+    // A flip while out of service (or before the channel counted) is neither a repair nor a fault.
+    if (e.at < from || !inServiceAt(v, c.inService, e.at)) continue;
     const kind = statusChangeKind(e);
     if (kind === 'repaired') b.repaired++;
     else if (kind === 'failed') b.newlyFailed++;

@@ -10,6 +10,7 @@ import {
   cameraStateOf,
   chainOf,
   historyUptime,
+  inServiceAt,
   msAt,
   notCountedSpans,
   statusChangeKind,
@@ -662,6 +663,15 @@ export class LiveEngine {
     this.#dirty(n, { rows: true, past: true });
   }
 
+  /**
+   * Whether a flip at `at` is a repair or a fault: only while the channel was valid and in
+   * service, as the summary API counts it (a flag's history only grows at its end, so the answer
+   * for an instant already counted does not change when the flag flips later).
+   */
+  #countsAt(cam: Cam, at: number): boolean {
+    return inServiceAt({ validFrom: cam.validFromMs, service: cam.hist.service ?? [] }, cam.rec.inService, at);
+  }
+
   /** Counts a status change into its channel's region; returns the region, or null when unknown. */
   #countEvent(ev: StatusEvent, windowStart: number): string | null {
     const cam = this.#cams.get(ev.cameraId);
@@ -689,7 +699,7 @@ export class LiveEngine {
       if (at > cam.lastEventMs) cam.lastEventMs = at;
     }
     const kind = statusChangeKind(ev);
-    if (kind !== null) {
+    if (kind !== null && this.#countsAt(cam, at)) {
       const bucket = kind === 'repaired' ? n.repaired : n.failed;
       if (this.#todayMs[0] <= at && at < this.#todayMs[1]) bucket[0]++;
       if (this.#recentMs[0] <= at && at < this.#recentMs[1]) bucket[1]++;
@@ -716,7 +726,7 @@ export class LiveEngine {
     const j = list ? list.findIndex(same) : -1;
     if (j >= 0) list!.splice(j, 1);
     const kind = statusChangeKind(ev);
-    if (kind !== null && (k >= 0 || j >= 0)) {
+    if (kind !== null && (k >= 0 || j >= 0) && this.#countsAt(cam, at)) {
       const bucket = kind === 'repaired' ? n.repaired : n.failed;
       if (this.#todayMs[0] <= at && at < this.#todayMs[1]) bucket[0]--;
       if (this.#recentMs[0] <= at && at < this.#recentMs[1]) bucket[1]--;
