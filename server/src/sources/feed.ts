@@ -5,6 +5,7 @@ import type { IngestService } from '../domain/ingest/index.js';
 import { isoAt } from '../domain/time.js';
 import type { StatusInput, Store } from '../store/types.js';
 import { FlapDamper } from './flapping.js';
+import { reportKey } from './reportKey.js';
 import { SourceHealth } from './health.js';
 import { SOURCE_ACTOR_PREFIX } from './liveness.js';
 import type { SourceSettings } from './settings.js';
@@ -41,17 +42,6 @@ export interface FeedDeps {
   now?: () => number;
 }
 
-/** `online` or `offline:<reason>`; one string per known reason, not one per report. */
-const offlineKeys = new Map<CameraReason | null, string>();
-const keyOf = (status: 'online' | 'offline', reason: CameraReason | null): string => {
-  if (status === 'online') return 'online';
-  let k = offlineKeys.get(reason);
-  if (k !== undefined) return k;
-  k = `offline:${reason ?? ''}`;
-  // A payload could carry any reason (the ingest refuses unknown ones): the map stays small.
-  if (offlineKeys.size < 64) offlineKeys.set(reason, k);
-  return k;
-};
 const RELEASE_EVERY_MS = 5_000;
 /** The most event-loop turns a storm's reports are gathered over before they are stored. */
 const GATHER_TURNS = 64;
@@ -145,7 +135,7 @@ export class SourceFeed implements SourceContext {
     const liveness = this.#deps.ingest.liveness;
     for (const r of reports) {
       const reason = r.status === 'online' ? null : (r.reason ?? null);
-      const key = keyOf(r.status, reason);
+      const key = reportKey(r.status, reason);
       let c = this.#claims.get(r.cameraId);
       if (!c)
         this.#claims.set(
@@ -185,7 +175,7 @@ export class SourceFeed implements SourceContext {
   }
 
   #pass(cameraId: string, c: Claim, t: number): void {
-    c.passed = keyOf(c.status, c.reason);
+    c.passed = reportKey(c.status, c.reason);
     c.passedAt = t;
     const item: SourceReport = { cameraId, status: c.status };
     if (c.reason !== null) item.reason = c.reason;
@@ -323,7 +313,7 @@ export class SourceFeed implements SourceContext {
     const t = this.now();
     for (const id of this.damper.release(t)) {
       const c = this.#claims.get(id);
-      if (c && c.passed !== keyOf(c.status, c.reason)) this.#pass(id, c, t);
+      if (c && c.passed !== reportKey(c.status, c.reason)) this.#pass(id, c, t);
     }
   }
 }
