@@ -8,6 +8,7 @@ import {
   type GridReportPage,
   type RegionTree,
 } from '@zhihui/shared';
+import { decodeCursor, encodeCursor, tupleOf } from '../store/cursor.js';
 import type { Store } from '../store/types.js';
 import { fieldError } from './errors.js';
 import { isoAt, parseQueryTime } from './time.js';
@@ -45,16 +46,7 @@ export function villageOfText(text: string): string | null {
 }
 
 type Cursor = [at: number, id: string];
-const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(raw: string): Cursor {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && typeof v[1] === 'string') return v as Cursor;
-  } catch {
-    /* answered below */
-  }
-  throw fieldError('cursor', 'not a cursor this server issued');
-}
+const isCursor = tupleOf('number', 'string');
 
 /** Newest first; the id breaks ties so that a page boundary never skips or repeats a report. */
 const newestFirst = (a: GridReport, b: GridReport) =>
@@ -88,7 +80,7 @@ export async function gridReportPage(
   now: number,
 ): Promise<GridReportPage> {
   const since = sinceOf(q.since, now);
-  const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
+  const after = decodeCursor(q.cursor, isCursor);
   const limit = q.limit ?? 20;
   const all = await store.gridReports({ from: isoAt(since), to: isoAt(now + 1), regions });
   const rows = all

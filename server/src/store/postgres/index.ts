@@ -36,7 +36,7 @@ import type {
   StatusInput,
   Store,
 } from '../types.js';
-import { BAD_CURSOR } from '../types.js';
+import { decodeCursor, encodeCursor, tupleOf } from '../cursor.js';
 import { cameraRecordOf, type CameraRowOf } from './cameraRow.js';
 import { runMigrations } from './migrations.js';
 import { postgresPeople } from './people.js';
@@ -184,22 +184,7 @@ const toReport = (r: ReportRow): GridReport => ({
   clueId: r.clue_id,
 });
 
-const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
-function badCursor(): Error {
-  return Object.assign(new Error('cursor: not a cursor this list issued'), { code: BAD_CURSOR });
-}
-function decodeCursor<T>(c: string | undefined, check: (v: unknown) => v is T): T | null {
-  if (c === undefined) return null;
-  let v: unknown;
-  try {
-    v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
-  } catch {
-    throw badCursor();
-  }
-  if (!check(v)) throw badCursor();
-  return v;
-}
-const isIdCursor = (v: unknown): v is [string] => Array.isArray(v) && v.length === 1 && typeof v[0] === 'string';
+const isIdCursor = tupleOf('string');
 const isClueCursor = (v: unknown): v is [string, string] =>
   Array.isArray(v) &&
   v.length === 2 &&
@@ -289,8 +274,7 @@ const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
   message: r.message,
 });
 /** [created_at epoch ms, id]: the delivery log order, newest first. */
-const isDeliveryCursor = (v: unknown): v is [number, string] =>
-  Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && typeof v[1] === 'string';
+const isDeliveryCursor = tupleOf('number', 'string');
 
 /** Last occurrence wins: a multi-row ON CONFLICT DO UPDATE may not touch a row twice. */
 function lastById<T extends { id: string }>(rows: readonly T[]): T[] {

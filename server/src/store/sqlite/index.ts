@@ -37,7 +37,7 @@ import type {
   StatusInput,
   Store,
 } from '../types.js';
-import { BAD_CURSOR } from '../types.js';
+import { decodeCursor, encodeCursor, tupleOf } from '../cursor.js';
 import { applySqliteStatus } from './apply.js';
 import { camFromRow, ms, toRecord, type CamRow } from './rows.js';
 import { firstEventAt, seedValidFrom } from '../validity.js';
@@ -68,17 +68,10 @@ const statusEventFromRow = (r: Row): StatusEvent => ({
 const msOrNull = (iso: string | null | undefined): number | null => (iso == null ? null : ms(iso));
 const isoOrNull = (t: unknown): string | null => (t == null ? null : isoAt(Number(t)));
 
-function badCursor(): Error {
-  return Object.assign(new Error('cursor: not a cursor this server issued'), { code: BAD_CURSOR });
-}
-const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
-function decodeCursor(c: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
-  } catch {
-    throw badCursor();
-  }
-}
+/** Page positions: a channel's id; [epoch ms, row id] (clues, deliveries); [epoch ms, source, row seq] (audit). */
+const isIdCursor = (v: unknown): v is string => typeof v === 'string';
+const isTimeIdCursor = tupleOf('number', 'string');
+const isAuditCursor = tupleOf('number', 'string', 'number');
 
 function clueFromRow(r: Row): Clue {
   return {
@@ -498,8 +491,7 @@ class SqliteStore implements Store {
       params.status = q.status;
     }
     if (q.cursor !== undefined) {
-      const after = decodeCursor(q.cursor);
-      if (typeof after !== 'string') throw badCursor();
+      const after = decodeCursor(q.cursor, isIdCursor)!;
       where.push('id > @after');
       params.after = after;
     }
@@ -620,8 +612,7 @@ class SqliteStore implements Store {
       params.to = ms(q.to);
     }
     if (q.cursor !== undefined) {
-      const c = decodeCursor(q.cursor);
-      if (!Array.isArray(c) || typeof c[0] !== 'number' || typeof c[1] !== 'string') throw badCursor();
+      const c = decodeCursor(q.cursor, isTimeIdCursor)!;
       where.push('(reported_at < @cAt OR (reported_at = @cAt AND id > @cId))');
       params.cAt = c[0];
       params.cId = c[1];
@@ -797,9 +788,7 @@ class SqliteStore implements Store {
       params.target = q.target;
     }
     if (q.cursor !== undefined) {
-      const c = decodeCursor(q.cursor);
-      if (!Array.isArray(c) || typeof c[0] !== 'number' || typeof c[1] !== 'string' || typeof c[2] !== 'number')
-        throw badCursor();
+      const c = decodeCursor(q.cursor, isAuditCursor)!;
       where.push('(at < @cAt OR (at = @cAt AND (src < @cSrc OR (src = @cSrc AND seq < @cSeq))))');
       params.cAt = c[0];
       params.cSrc = c[1];
@@ -895,8 +884,7 @@ class SqliteStore implements Store {
       params.to = ms(q.to);
     }
     if (q.cursor !== undefined) {
-      const c = decodeCursor(q.cursor);
-      if (!Array.isArray(c) || typeof c[0] !== 'number' || typeof c[1] !== 'string') throw badCursor();
+      const c = decodeCursor(q.cursor, isTimeIdCursor)!;
       where.push('(created_at < @cAt OR (created_at = @cAt AND id < @cId))');
       params.cAt = c[0];
       params.cId = c[1];
