@@ -1,8 +1,6 @@
 import pg from 'pg';
 import type {
   CameraInput,
-  CameraReason,
-  CameraStatus,
   Clue,
   ClueEvent,
   ClueStatus,
@@ -26,7 +24,6 @@ import type {
   CredentialRecord,
   DeliveryQuery,
   DeliveryRecord,
-  DeliveryStatus,
   MaintenanceSpan,
   NotifySetting,
   NotifyStateEntry,
@@ -37,152 +34,40 @@ import type {
   Store,
 } from '../types.js';
 import { decodeCursor, encodeCursor, tupleOf } from '../cursor.js';
-import { cameraRecordOf, type CameraRowOf } from './cameraRow.js';
 import { runMigrations } from './migrations.js';
 import { postgresPeople } from './people.js';
 import { postgresAppeals } from './appeals.js';
 import type { AppealStore } from '../sqlite/appeals.js';
 import type { PeopleStore } from '../sqlite/people.js';
-import { decideStatus, epochMs, insertStatusEvents, lateHook, renderTimes, writeStatus } from './apply.js';
+import { decideStatus, epochMs, lateHook, renderTimes, writeStatus } from './apply.js';
 import { ChannelCache, LOCK_CAMERA_WRITES, type ChannelView } from './channelCache.js';
 import { COPY_FROM_ROWS, forgetStaging } from './copy.js';
 import { t, tOrNull } from './time.js';
-import { isoAt } from '../isoAt.js';
-import { firstEventAt, seedValidFrom } from '../validity.js';
+import {
+  CAMERA_COLS,
+  CLUE_COLS,
+  clueParams,
+  isoShanghai,
+  normWindow,
+  toCamera,
+  toClue,
+  toCredential,
+  toDelivery,
+  toReport,
+  toStatusEvent,
+  toWorker,
+  type CameraRow,
+  type ClueRow,
+  type CredentialRow,
+  type DeliveryRow,
+  type ReportRow,
+  type StatusEventRow,
+  type WorkerRow,
+} from './rows.js';
+import { lastById, seedInto, upsertRegions, upsertWorkers } from './seed.js';
 
 /** A status batch's answer when it was rolled back for deciding from rows moved outside the lock. */
 const STALE = Symbol('stale');
-
-/** A stored instant as the SQLite store renders it: the one formatter (isoAt). */
-export function isoShanghai(d: Date): string {
-  return isoAt(d.getTime());
-}
-const isoOrNull = (d: Date | null): string | null => (d ? isoShanghai(d) : null);
-
-/** Windows are kept as JSON; their times are normalised so they read back as the SQLite store's do. */
-const normWindow = (w: MaintenanceWindow): MaintenanceWindow => ({
-  reason: w.reason,
-  from: isoShanghai(t(w.from)),
-  to: isoShanghai(t(w.to)),
-});
-
-type CameraRow = CameraRowOf<Date>;
-const CAMERA_COLS = 'id, name, region, lon, lat, in_service, status, reason, since, last_seen, maintenance, valid_from';
-const toCamera = (r: CameraRow): CameraRecord => cameraRecordOf(r, isoShanghai);
-
-interface StatusEventRow {
-  camera_id: string;
-  from_status: CameraStatus;
-  to_status: CameraStatus;
-  reason: CameraReason | null;
-  at: Date;
-  actor: string;
-}
-const toStatusEvent = (r: StatusEventRow): StatusEvent => ({
-  cameraId: r.camera_id,
-  from: r.from_status,
-  to: r.to_status,
-  reason: r.reason,
-  at: isoShanghai(r.at),
-  actor: r.actor,
-});
-
-interface ClueRow {
-  id: string;
-  category: Clue['category'];
-  source: Clue['source'];
-  region: string;
-  title: string;
-  description: string | null;
-  lon: number | null;
-  lat: number | null;
-  reported_at: Date;
-  due_at: Date | null;
-  status: Clue['status'];
-  assignee: string | null;
-  outcome: Clue['outcome'];
-  urgent: boolean;
-  grid_worker_id: string | null;
-  resolved_at: Date | null;
-  updated_at: Date;
-  created_by: string;
-}
-const CLUE_COLS =
-  'id, category, source, region, title, description, lon, lat, reported_at, due_at, status, assignee, outcome, urgent, grid_worker_id, resolved_at, updated_at, created_by';
-const toClue = (r: ClueRow): Clue => ({
-  id: r.id,
-  category: r.category,
-  source: r.source,
-  region: r.region,
-  title: r.title,
-  description: r.description,
-  lon: r.lon,
-  lat: r.lat,
-  reportedAt: isoShanghai(r.reported_at),
-  dueAt: isoOrNull(r.due_at),
-  status: r.status,
-  assignee: r.assignee,
-  outcome: r.outcome,
-  urgent: r.urgent,
-  gridWorkerId: r.grid_worker_id,
-  resolvedAt: isoOrNull(r.resolved_at),
-  updatedAt: isoShanghai(r.updated_at),
-  createdBy: r.created_by,
-});
-const clueParams = (c: Clue): unknown[] => [
-  c.id,
-  c.category,
-  c.source,
-  c.region,
-  c.title,
-  c.description,
-  c.lon,
-  c.lat,
-  t(c.reportedAt),
-  tOrNull(c.dueAt),
-  c.status,
-  c.assignee,
-  c.outcome,
-  c.urgent,
-  c.gridWorkerId,
-  tOrNull(c.resolvedAt),
-  t(c.updatedAt),
-  c.createdBy,
-];
-
-interface WorkerRow {
-  id: string;
-  name: string;
-  region: string;
-  phone: string | null;
-  on_duty: boolean;
-  last_report_at: Date | null;
-}
-const toWorker = (r: WorkerRow): GridWorkerView => ({
-  id: r.id,
-  name: r.name,
-  region: r.region,
-  phone: r.phone,
-  onDuty: r.on_duty,
-  lastReportAt: isoOrNull(r.last_report_at),
-});
-
-interface ReportRow {
-  id: string;
-  worker_id: string;
-  region: string;
-  at: Date;
-  text: string;
-  clue_id: string | null;
-}
-const toReport = (r: ReportRow): GridReport => ({
-  id: r.id,
-  workerId: r.worker_id,
-  region: r.region,
-  at: isoShanghai(r.at),
-  text: r.text,
-  clueId: r.clue_id,
-});
 
 const isIdCursor = tupleOf('string');
 const isClueCursor = (v: unknown): v is [string, string] =>
@@ -191,31 +76,6 @@ const isClueCursor = (v: unknown): v is [string, string] =>
   typeof v[0] === 'string' &&
   typeof v[1] === 'string' &&
   Number.isFinite(Date.parse(v[0]));
-
-interface CredentialRow {
-  id: string;
-  kind: CredentialRecord['kind'];
-  name: string;
-  scopes: string[];
-  region: string | null;
-  hash: string;
-  created_at: Date;
-  created_by: string;
-  revoked_at: Date | null;
-  revoked_by: string | null;
-}
-const toCredential = (r: CredentialRow): CredentialRecord => ({
-  id: r.id,
-  kind: r.kind,
-  name: r.name,
-  scopes: r.scopes,
-  region: r.region,
-  hash: r.hash,
-  createdAt: isoShanghai(r.created_at),
-  createdBy: r.created_by,
-  revokedAt: isoOrNull(r.revoked_at),
-  revokedBy: r.revoked_by,
-});
 
 async function insertAudit(db: pg.Pool | pg.PoolClient, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
@@ -241,50 +101,8 @@ const isAuditCursor = (v: unknown): v is [number, 'a' | 'c', string] =>
   typeof v[2] === 'string' &&
   /^[0-9]+$/.test(v[2]);
 
-interface DeliveryRow {
-  id: string;
-  channel: string;
-  rule: string | null;
-  region: string;
-  kind: string;
-  title: string;
-  status: DeliveryStatus;
-  attempts: number;
-  error: string | null;
-  merged_into: string | null;
-  created_at: Date;
-  updated_at: Date;
-  sent_at: Date | null;
-  message: Record<string, unknown>;
-}
-const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
-  id: r.id,
-  channel: r.channel,
-  rule: r.rule,
-  region: r.region,
-  kind: r.kind,
-  title: r.title,
-  status: r.status,
-  attempts: r.attempts,
-  error: r.error,
-  mergedInto: r.merged_into,
-  createdAt: isoShanghai(r.created_at),
-  updatedAt: isoShanghai(r.updated_at),
-  sentAt: isoOrNull(r.sent_at),
-  message: r.message,
-});
 /** [created_at epoch ms, id]: the delivery log order, newest first. */
 const isDeliveryCursor = tupleOf('number', 'string');
-
-/** Last occurrence wins: a multi-row ON CONFLICT DO UPDATE may not touch a row twice. */
-function lastById<T extends { id: string }>(rows: readonly T[]): T[] {
-  const m = new Map<string, T>();
-  for (const r of rows) {
-    m.delete(r.id);
-    m.set(r.id, r);
-  }
-  return [...m.values()];
-}
 
 /** Parses the first schema of a `search_path` setting (tests isolate runs in their own schema). */
 function firstSchema(searchPath: string): string | null {
@@ -293,147 +111,8 @@ function firstSchema(searchPath: string): string | null {
   return first.startsWith('"') ? first.slice(1, -1).replace(/""/g, '"') : first;
 }
 
-const IMPORT_CHUNK = 20_000;
 const EMPTY_SQL = `SELECT NOT EXISTS (SELECT 1 FROM regions) AND NOT EXISTS (SELECT 1 FROM cameras)
   AND NOT EXISTS (SELECT 1 FROM clues) AS empty`;
-function chunks<T>(rows: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
-}
-
-/** The seed's channels, each valid from its first event (or its since), with the service step that starts it. */
-async function seedCameras(c: pg.PoolClient, data: SeedData): Promise<void> {
-  const cams = lastById(data.cameras);
-  const firstEvent = firstEventAt(data.statusEvents, data.maintenance);
-  const validFrom = new Map(cams.map((r) => [r.id, seedValidFrom(r, firstEvent.get(r.id))]));
-  for (const part of chunks(cams, IMPORT_CHUNK)) {
-    await c.query(
-      `INSERT INTO cameras AS c (${CAMERA_COLS})
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::boolean[], $7::text[],
-         $8::text[], $9::timestamptz[], $10::timestamptz[], $11::jsonb[], $12::timestamptz[])
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, region = excluded.region, lon = excluded.lon,
-         lat = excluded.lat, in_service = excluded.in_service, status = excluded.status, reason = excluded.reason,
-         since = excluded.since, last_seen = excluded.last_seen, maintenance = excluded.maintenance,
-         valid_from = excluded.valid_from`,
-      [
-        part.map((r) => r.id),
-        part.map((r) => r.name),
-        part.map((r) => r.region),
-        part.map((r) => r.lon),
-        part.map((r) => r.lat),
-        part.map((r) => r.inService),
-        part.map((r) => r.status),
-        part.map((r) => r.reason),
-        part.map((r) => t(r.since)),
-        part.map((r) => tOrNull(r.lastSeen)),
-        part.map((r) => (r.maintenance ? JSON.stringify(normWindow(r.maintenance)) : null)),
-        part.map((r) => new Date(validFrom.get(r.id)!)),
-      ],
-    );
-    await c.query(
-      `INSERT INTO camera_service (camera_id, at, in_service, actor)
-       SELECT *, 'fixture' FROM unnest($1::text[], $2::timestamptz[], $3::boolean[])`,
-      [part.map((r) => r.id), part.map((r) => new Date(validFrom.get(r.id)!)), part.map((r) => r.inService)],
-    );
-  }
-}
-
-async function seedMaintenance(c: pg.PoolClient, part: SeedData['maintenance']): Promise<void> {
-  await c.query(
-    `INSERT INTO maintenance_spans (camera_id, reason, from_at, to_at, actor)
-     SELECT *, 'fixture' FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[])`,
-    [part.map((m) => m.cameraId), part.map((m) => m.reason), part.map((m) => t(m.from)), part.map((m) => t(m.to))],
-  );
-}
-
-/** Column types of CLUE_COLS, in its order, for unnest. */
-const CLUE_TYPES = [
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'float8',
-  'float8',
-  'timestamptz',
-  'timestamptz',
-  'text',
-  'text',
-  'text',
-  'boolean',
-  'text',
-  'timestamptz',
-  'timestamptz',
-  'text',
-];
-
-/** The seed's clues with their whole history (a clue seeded again gets its history replaced). */
-async function seedClues(c: pg.PoolClient, part: (SeedData['clues'][number] & { id: string })[]): Promise<void> {
-  const cols = CLUE_COLS.split(', ');
-  const params = cols.map((_, i) => part.map((x) => clueParams(x.clue)[i]));
-  await c.query(
-    `INSERT INTO clues (${CLUE_COLS})
-     SELECT * FROM unnest(${CLUE_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
-     ON CONFLICT (id) DO UPDATE SET ${cols
-       .slice(1)
-       .map((k) => `${k} = excluded.${k}`)
-       .join(', ')}`,
-    params,
-  );
-  const ids = part.map((x) => x.id);
-  await c.query('DELETE FROM clue_events WHERE clue_id = ANY($1::text[])', [ids]);
-  const ev = part.flatMap((x) => x.history.map((e) => ({ ...e, clueId: x.id })));
-  await c.query(
-    `INSERT INTO clue_events (clue_id, from_status, to_status, at, actor, note)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])`,
-    [
-      ev.map((e) => e.clueId),
-      ev.map((e) => e.from),
-      ev.map((e) => e.to),
-      ev.map((e) => t(e.at)),
-      ev.map((e) => e.actor),
-      ev.map((e) => e.note),
-    ],
-  );
-}
-
-async function seedReports(c: pg.PoolClient, part: SeedData['reports']): Promise<void> {
-  await c.query(
-    `INSERT INTO grid_reports (id, worker_id, region, at, text, clue_id)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
-     ON CONFLICT (id) DO UPDATE SET worker_id = excluded.worker_id, region = excluded.region, at = excluded.at,
-       text = excluded.text, clue_id = excluded.clue_id`,
-    [
-      part.map((r) => r.id),
-      part.map((r) => r.workerId),
-      part.map((r) => r.region),
-      part.map((r) => t(r.at)),
-      part.map((r) => r.text),
-      part.map((r) => r.clueId),
-    ],
-  );
-}
-
-async function upsertWorkers(db: pg.Pool | pg.PoolClient, input: readonly GridWorkerView[]): Promise<void> {
-  const rows = lastById(input);
-  if (rows.length === 0) return;
-  await db.query(
-    `INSERT INTO grid_workers AS w (id, name, region, phone, on_duty, last_report_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::timestamptz[])
-     ON CONFLICT (id) DO UPDATE SET name = excluded.name, region = excluded.region, phone = excluded.phone,
-       on_duty = excluded.on_duty, last_report_at = excluded.last_report_at`,
-    [
-      rows.map((r) => r.id),
-      rows.map((r) => r.name),
-      rows.map((r) => r.region),
-      rows.map((r) => r.phone),
-      rows.map((r) => r.onDuty),
-      rows.map((r) => tOrNull(r.lastReportAt)),
-    ],
-  );
-}
 
 class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
@@ -524,32 +203,12 @@ class PostgresStore implements Store {
       const { rows } = await c.query<{ empty: boolean }>(EMPTY_SQL);
       if (!rows[0]!.empty) return;
       await c.query(LOCK_CAMERA_WRITES);
-      await this.#upsertRegions(c, data.regions);
-      await seedCameras(c, data);
-      // History has no ids: it is appended in time order so equal instants keep a stable order.
-      const events = [...data.statusEvents].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-      for (const part of chunks(events, IMPORT_CHUNK)) await insertStatusEvents(c, part);
-      for (const part of chunks(data.maintenance, IMPORT_CHUNK)) await seedMaintenance(c, part);
-      for (const part of chunks(lastById(data.clues.map((x) => ({ ...x, id: x.clue.id }))), IMPORT_CHUNK))
-        await seedClues(c, part);
-      await upsertWorkers(c, data.workers);
-      for (const part of chunks(lastById(data.reports), IMPORT_CHUNK)) await seedReports(c, part);
+      await seedInto(c, data);
     });
   }
 
   async upsertRegions(regions: readonly Region[]): Promise<void> {
-    await this.#upsertRegions(this.#pool, regions);
-  }
-
-  async #upsertRegions(db: pg.Pool | pg.PoolClient, regions: readonly Region[]): Promise<void> {
-    const rows = lastById(regions.map((r) => ({ ...r, id: r.code })));
-    if (rows.length === 0) return;
-    await db.query(
-      `INSERT INTO regions (code, parent, doc)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
-       ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, doc = excluded.doc`,
-      [rows.map((r) => r.code), rows.map((r) => r.parent), rows.map(({ id: _id, ...r }) => JSON.stringify(r))],
-    );
+    await upsertRegions(this.#pool, regions);
   }
 
   async listRegions(): Promise<Region[]> {
