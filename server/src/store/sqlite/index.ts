@@ -2,8 +2,6 @@ import Database from 'better-sqlite3';
 import {
   OPEN_CLUE_STATUSES,
   type CameraInput,
-  type CameraReason,
-  type CameraStatus,
   type Clue,
   type ClueEvent,
   type ClueStatus,
@@ -27,7 +25,6 @@ import type {
   CredentialRecord,
   DeliveryQuery,
   DeliveryRecord,
-  DeliveryStatus,
   MaintenanceSpan,
   NotifySetting,
   NotifyStateEntry,
@@ -39,7 +36,23 @@ import type {
 } from '../types.js';
 import { decodeCursor, encodeCursor, tupleOf } from '../cursor.js';
 import { applySqliteStatus } from './apply.js';
-import { camFromRow, ms, toRecord, type CamRow } from './rows.js';
+import {
+  auditFromRow,
+  camFromRow,
+  clueFromRow,
+  clueParams,
+  credentialFromRow,
+  deliveryFromRow,
+  eventFromRow,
+  ms,
+  msOrNull,
+  regionFromRow,
+  reportFromRow,
+  statusEventFromRow,
+  toRecord,
+  workerFromRow,
+  type CamRow,
+} from './rows.js';
 import { firstEventAt, seedValidFrom } from '../validity.js';
 import { MIGRATIONS } from './schema.js';
 import { sqlitePeople, type PeopleStore } from './people.js';
@@ -56,145 +69,10 @@ function forChannels(base: string, q: ChannelRange): { sql: string; params: Row 
   return { sql: `${base} AND camera_id IN (SELECT value FROM json_each(@ids))`, params };
 }
 
-const statusEventFromRow = (r: Row): StatusEvent => ({
-  cameraId: r.camera_id as string,
-  from: r.from_status as CameraStatus,
-  to: r.to_status as CameraStatus,
-  reason: (r.reason as CameraReason | null) ?? null,
-  at: isoAt(r.at as number),
-  actor: r.actor as string,
-});
-
-const msOrNull = (iso: string | null | undefined): number | null => (iso == null ? null : ms(iso));
-const isoOrNull = (t: unknown): string | null => (t == null ? null : isoAt(Number(t)));
-
 /** Page positions: a channel's id; [epoch ms, row id] (clues, deliveries); [epoch ms, source, row seq] (audit). */
 const isIdCursor = (v: unknown): v is string => typeof v === 'string';
 const isTimeIdCursor = tupleOf('number', 'string');
 const isAuditCursor = tupleOf('number', 'string', 'number');
-
-function clueFromRow(r: Row): Clue {
-  return {
-    id: r.id as string,
-    category: r.category as Clue['category'],
-    source: r.source as Clue['source'],
-    region: r.region as string,
-    title: r.title as string,
-    description: (r.description as string | null) ?? null,
-    lon: (r.lon as number | null) ?? null,
-    lat: (r.lat as number | null) ?? null,
-    reportedAt: isoAt(r.reported_at as number),
-    dueAt: isoOrNull(r.due_at),
-    status: r.status as Clue['status'],
-    assignee: (r.assignee as string | null) ?? null,
-    outcome: (r.outcome as Clue['outcome']) ?? null,
-    urgent: r.urgent === 1,
-    gridWorkerId: (r.grid_worker_id as string | null) ?? null,
-    resolvedAt: isoOrNull(r.resolved_at),
-    updatedAt: isoAt(r.updated_at as number),
-    createdBy: r.created_by as string,
-  };
-}
-
-function clueParams(c: Clue): Row {
-  return {
-    id: c.id,
-    category: c.category,
-    source: c.source,
-    region: c.region,
-    title: c.title,
-    description: c.description,
-    lon: c.lon,
-    lat: c.lat,
-    reported_at: ms(c.reportedAt),
-    due_at: msOrNull(c.dueAt),
-    status: c.status,
-    assignee: c.assignee,
-    outcome: c.outcome,
-    urgent: c.urgent ? 1 : 0,
-    grid_worker_id: c.gridWorkerId,
-    resolved_at: msOrNull(c.resolvedAt),
-    updated_at: ms(c.updatedAt),
-    created_by: c.createdBy,
-  };
-}
-
-const eventFromRow = (r: Row): ClueEvent => ({
-  from: (r.from_status as ClueEvent['from']) ?? null,
-  to: r.to_status as ClueEvent['to'],
-  at: isoAt(r.at as number),
-  actor: r.actor as string,
-  note: (r.note as string | null) ?? null,
-});
-
-const workerFromRow = (r: Row): GridWorkerView => ({
-  id: r.id as string,
-  name: r.name as string,
-  region: r.region as string,
-  phone: (r.phone as string | null) ?? null,
-  onDuty: r.on_duty === 1,
-  lastReportAt: isoOrNull(r.last_report_at),
-});
-
-const reportFromRow = (r: Row): GridReport => ({
-  id: r.id as string,
-  workerId: r.worker_id as string,
-  region: r.region as string,
-  at: isoAt(r.at as number),
-  text: r.text as string,
-  clueId: (r.clue_id as string | null) ?? null,
-});
-
-const regionFromRow = (r: Row): Region => {
-  const region: Region = {
-    code: r.code as string,
-    name: r.name as string,
-    level: r.level as Region['level'],
-    parent: (r.parent as string | null) ?? null,
-    center: r.lon == null || r.lat == null ? null : [r.lon as number, r.lat as number],
-  };
-  if (r.approximate != null) region.approximate = r.approximate === 1;
-  return region;
-};
-
-const credentialFromRow = (r: Row): CredentialRecord => ({
-  id: r.id as string,
-  kind: r.kind as CredentialRecord['kind'],
-  name: r.name as string,
-  scopes: JSON.parse(r.scopes as string) as string[],
-  region: (r.region as string | null) ?? null,
-  hash: r.hash as string,
-  createdAt: isoAt(r.created_at as number),
-  createdBy: r.created_by as string,
-  revokedAt: isoOrNull(r.revoked_at),
-  revokedBy: (r.revoked_by as string | null) ?? null,
-});
-
-const auditFromRow = (r: Row): AuditEntry => ({
-  at: isoAt(r.at as number),
-  actor: r.actor as string,
-  actorId: (r.actor_id as string | null) ?? null,
-  action: r.action as string,
-  target: (r.target as string | null) ?? null,
-  details: r.details == null ? null : (JSON.parse(r.details as string) as Record<string, unknown>),
-});
-
-const deliveryFromRow = (r: Row): DeliveryRecord => ({
-  id: r.id as string,
-  channel: r.channel as string,
-  rule: (r.rule as string | null) ?? null,
-  region: r.region as string,
-  kind: r.kind as string,
-  title: r.title as string,
-  status: r.status as DeliveryStatus,
-  attempts: r.attempts as number,
-  error: (r.error as string | null) ?? null,
-  mergedInto: (r.merged_into as string | null) ?? null,
-  createdAt: isoAt(r.created_at as number),
-  updatedAt: isoAt(r.updated_at as number),
-  sentAt: isoOrNull(r.sent_at),
-  message: JSON.parse(r.message as string) as Record<string, unknown>,
-});
 
 /** SQLite store (better-sqlite3, WAL). Synchronous under the hood: each write commits before its promise resolves. */
 class SqliteStore implements Store {
