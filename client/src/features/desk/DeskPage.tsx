@@ -5,7 +5,6 @@ import { useParams } from 'react-router';
 import {
   buildRegionTree,
   descendantsOf,
-  CLUE_CATEGORIES,
   type Clue,
   type ClueCategory,
   type Region,
@@ -13,16 +12,17 @@ import {
   type RegionTree,
   type SessionView,
 } from '@zhihui/shared';
-import { MapView, type MapPickHit } from '../../ui/MapView';
+import type { MapPickHit } from '../../ui/MapView';
 import { api } from '../../lib/api';
-import { getLocale, label, setLocale } from '../../lib/i18n';
+import { getLocale, setLocale } from '../../lib/i18n';
 import { DeskError, deskApi, setCsrf } from '../../lib/personApi';
 import { useFetch } from '../../lib/useFetch';
 import { ClueDetail } from './ClueDetail';
 import { ClueForm, type ClueDraft } from './ClueForm';
-import { CAMERA_LAYER, CLUE_LAYER, camerasToGeoJson, cluesToGeoJson, deskStyle, pinToGeoJson } from './deskMap';
+import { DeskMapPanel } from './DeskMapPanel';
+import { QueuePanel } from './QueuePanel';
+import { CAMERA_LAYER, CLUE_LAYER, type camerasToGeoJson } from './deskMap';
 import { dt } from './deskText';
-import { deskStamp } from './deskTime';
 import { QUEUES, queueCounts, queueItems, type Queue, type Step } from './queues';
 import { useDeskLive } from './useDeskLive';
 import './desk.css';
@@ -60,31 +60,6 @@ function useRegions(): Region[] {
 }
 
 const useGeo = (region: string): RegionGeo | null => useFetch(region, (signal) => api.regionGeo(region, signal)).data;
-
-/** Bounds of a region's geometry, for the map to fit. */
-function boundsOf(geo: RegionGeo | null): [[number, number], [number, number]] | null {
-  if (!geo) return null;
-  let x0 = 180,
-    y0 = 90,
-    x1 = -180,
-    y1 = -90;
-  const visit = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') {
-      x0 = Math.min(x0, c[0]);
-      x1 = Math.max(x1, c[0]);
-      y0 = Math.min(y0, c[1] as number);
-      y1 = Math.max(y1, c[1] as number);
-    } else if (Array.isArray(c)) c.forEach(visit);
-  };
-  for (const f of [geo.outline, ...geo.children.features])
-    if (f && 'coordinates' in f.geometry) visit(f.geometry.coordinates);
-  return x1 > x0
-    ? [
-        [x0, y0],
-        [x1, y1],
-      ]
-    : null;
-}
 
 /** Keyboard: 1–6 queues, ↑↓ select, N new, V/D/F/C steps, Esc cancel. */
 function useDeskKeys(k: {
@@ -196,31 +171,6 @@ function useMapPick(
   );
 }
 
-/** What the desk's map shows: the region's areas, its channels, its clues and the new clue's pin. */
-function useDeskMapData(
-  geo: RegionGeo | null,
-  snapshot: Parameters<typeof camerasToGeoJson>[0],
-  clues: Map<string, Clue>,
-  selected: string | null,
-  now: number,
-  draft: ClueDraft | null,
-) {
-  return useMemo(
-    () => ({
-      areas: {
-        type: 'FeatureCollection' as const,
-        features: (geo
-          ? [...geo.children.features, ...(geo.children.features.length === 0 && geo.outline ? [geo.outline] : [])]
-          : []) as GeoJSON.Feature[],
-      },
-      cameras: camerasToGeoJson(snapshot),
-      clues: cluesToGeoJson(clues.values(), selected, now),
-      pin: pinToGeoJson(draft?.lngLat ?? null),
-    }),
-    [geo, snapshot, clues, selected, now, draft],
-  );
-}
-
 /** The desk's head: the region, clues or appeals, the live link, and who is signed in. */
 function DeskHeader(props: {
   regionName: string;
@@ -300,81 +250,6 @@ function ModeTab(props: { mode: DeskMode; current: DeskMode; onSelect: (m: DeskM
   );
 }
 
-function QueueFilters(props: {
-  category: ClueCategory | null;
-  setCategory: (c: ClueCategory | null) => void;
-  place: string | null;
-  setPlace: (p: string | null) => void;
-  places: Region[];
-  region: string;
-}) {
-  const { category, setCategory, place, setPlace, places, region } = props;
-  return (
-    <div className="desk-filters">
-      <label>
-        {dt('filterCategory')}
-        <select
-          value={category ?? ''}
-          onChange={(e) => setCategory((e.target.value || null) as ClueCategory | null)}
-          data-testid="filter-category"
-        >
-          <option value="">{dt('any')}</option>
-          {CLUE_CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {label('category', c)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {dt('filterPlace')}
-        <select value={place ?? ''} onChange={(e) => setPlace(e.target.value || null)} data-testid="filter-place">
-          <option value="">{dt('any')}</option>
-          {places
-            .filter((p) => p.code !== region)
-            .map((p) => (
-              <option key={p.code} value={p.code}>
-                {p.level === 'village' ? ' · ' : ''}
-                {p.name}
-              </option>
-            ))}
-        </select>
-      </label>
-    </div>
-  );
-}
-
-/** The map of the desk's region: click a clue to open it, anywhere else to start one. */
-function DeskMap(props: {
-  geo: RegionGeo | null;
-  snapshot: Parameters<typeof camerasToGeoJson>[0];
-  clues: Map<string, Clue>;
-  selected: string | null;
-  now: number;
-  draft: ClueDraft | null;
-  onPick: (hits: MapPickHit[], lngLat: [number, number]) => void;
-}) {
-  const { geo, snapshot, clues, selected, now, draft, onPick } = props;
-  const style = useMemo(() => deskStyle(null), []);
-  const mapData = useDeskMapData(geo, snapshot, clues, selected, now, draft);
-  const fit = useMemo(() => boundsOf(geo), [geo]);
-  return (
-    <section className="desk-map">
-      <MapView
-        style={style}
-        data={mapData}
-        fit={fit}
-        fitPadding={40}
-        onPick={onPick}
-        pickLayers={[CLUE_LAYER, CAMERA_LAYER]}
-        className="desk-map__view"
-        testId="desk-map"
-      />
-      <div className="desk-map__hint">{dt('newHint')}</div>
-    </section>
-  );
-}
-
 /** The side: the new clue's form, the chosen clue with its next steps, or a hint. */
 function DeskSide(props: {
   draft: ClueDraft | null;
@@ -405,82 +280,6 @@ function DeskSide(props: {
         <p className="desk-side__hint">{dt('selectHint')}</p>
       )}
       <p className="desk-side__keys">{dt('keys')}</p>
-    </aside>
-  );
-}
-
-/** The queues with their counts, the category and place filters, and the chosen queue's clues. */
-function QueuePanel(props: {
-  queue: Queue;
-  setQueue: (q: Queue) => void;
-  counts: Record<Queue, number>;
-  category: ClueCategory | null;
-  setCategory: (c: ClueCategory | null) => void;
-  place: string | null;
-  setPlace: (p: string | null) => void;
-  places: Region[];
-  region: string;
-  items: Clue[];
-  now: number;
-  selected: string | null;
-  tree: RegionTree;
-  onSelect: (id: string) => void;
-}) {
-  const {
-    queue,
-    setQueue,
-    counts,
-    category,
-    setCategory,
-    place,
-    setPlace,
-    places,
-    region,
-    items,
-    now,
-    selected,
-    tree,
-  } = props;
-  return (
-    <aside className="desk-queues">
-      <nav className="desk-tabs" role="tablist">
-        {QUEUES.map((q, i) => (
-          <button
-            key={q}
-            type="button"
-            role="tab"
-            aria-selected={queue === q}
-            className={`desk-tab desk-tab--${q}${queue === q ? ' is-active' : ''}`}
-            onClick={() => setQueue(q)}
-            data-queue={q}
-          >
-            <span className="desk-tab__key">{i + 1}</span>
-            {dt(`queue_${q}`)}
-            <b>{counts[q]}</b>
-          </button>
-        ))}
-      </nav>
-      <QueueFilters
-        category={category}
-        setCategory={setCategory}
-        place={place}
-        setPlace={setPlace}
-        places={places}
-        region={region}
-      />
-      <ul className="desk-list" data-testid="desk-list">
-        {items.length === 0 && <li className="desk-list__empty">{dt('empty')}</li>}
-        {items.slice(0, 200).map((c) => (
-          <ClueRow
-            key={c.id}
-            clue={c}
-            now={now}
-            active={c.id === selected}
-            regionName={tree.byCode.get(c.region)?.name ?? c.region}
-            onSelect={() => props.onSelect(c.id)}
-          />
-        ))}
-      </ul>
     </aside>
   );
 }
@@ -545,7 +344,7 @@ export default function DeskPage() {
           tree={tree}
           onSelect={(id) => (setDraft(null), setStep(null), setSelected(id))}
         />
-        <DeskMap
+        <DeskMapPanel
           geo={geo}
           snapshot={snapshot}
           clues={clues}
@@ -571,31 +370,5 @@ export default function DeskPage() {
         />
       </main>
     </div>
-  );
-}
-
-function ClueRow(props: { clue: Clue; now: number; active: boolean; regionName: string; onSelect: () => void }) {
-  const c = props.clue;
-  const open = c.status === 'reported' || c.status === 'verified' || c.status === 'dispatched';
-  const overdue = open && c.dueAt !== null && Date.parse(c.dueAt) < props.now;
-  return (
-    <li>
-      <button
-        type="button"
-        className={`desk-row${props.active ? ' is-active' : ''}${overdue ? ' is-overdue' : ''}`}
-        onClick={props.onSelect}
-        data-clue={c.id}
-      >
-        <span className={`tag tag--${c.status}`}>{label('status', c.status)}</span>
-        <span className="desk-row__title">
-          {c.urgent && <i className="desk-row__urgent">急</i>}
-          {c.title}
-        </span>
-        <span className="desk-row__meta">
-          {label('category', c.category)} · {props.regionName}
-        </span>
-        <span className={`desk-row__due${overdue ? ' is-overdue' : ''}`}>{deskStamp(c.dueAt)}</span>
-      </button>
-    </li>
   );
 }
