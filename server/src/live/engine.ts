@@ -1,6 +1,4 @@
 import {
-  CAMERA_REASONS,
-  CAMERA_STATES,
   MAX_DOWN_LONGEST,
   MAX_WALL_CLUES,
   OPEN_CLUE_STATUSES,
@@ -20,7 +18,6 @@ import {
   compareClues,
   countCameraState,
   isSourceDown,
-  emptyCameraFigures,
   finishCameraFigures,
   inPeriod,
   mediationFigures,
@@ -31,18 +28,13 @@ import {
   sumRegionFigures,
   toShanghaiIso,
   type CameraColumns,
-  type CameraReason,
-  type CameraFigures,
-  type CameraState,
   type Clue,
   type DownChannel,
-  type ExcludedSpan,
   type GridReport,
   type GridWorkerView,
   type Period,
   type Region,
   type RegionFigures,
-  type RegionRef,
   type RegionSnapshot,
   type RegionTree,
   type Trend,
@@ -61,6 +53,21 @@ import {
   type PastCounts,
 } from './trend.js';
 import { carryChange, type PartsCarry, type Uptime } from './partsCarry.js';
+import {
+  COLUMN_LEVELS,
+  Node,
+  compareDown,
+  rowOf,
+  sameDescription,
+  sameEvent,
+  sameRow,
+  sameWindow,
+  type Cam,
+  type CamHistory,
+  type Rows,
+} from './engineModel.js';
+
+export type { Rows };
 
 /** What the engine is built from: the store's current state (see plugins/live.ts for the queries). */
 export interface LiveData {
@@ -98,79 +105,6 @@ export type ChangeListener = (c: LiveChange) => void;
 
 /** How a status change counts: the one rule, in shared/src/metrics/history.ts. */
 export { statusChangeKind };
-
-const STATE_INDEX = new Map<CameraState, number>(CAMERA_STATES.map((s, i) => [s, i]));
-const REASON_INDEX = new Map<string, number>(CAMERA_REASONS.map((r, i) => [r, i + 1]));
-const COLUMN_LEVELS = new Set(['county', 'township', 'village']);
-
-interface Cam {
-  rec: CameraRecord;
-  state: CameraState;
-  sinceMs: number;
-  /** The record's validFrom (ms; −∞ when not known), read once per record that changes it. */
-  validFromMs: number;
-  /** The latest instant among the channel's recent events counted (only ever moves forward). */
-  lastEventMs: number;
-  /**
-   * The channel's time-weighted parts of today and of the recent period, as of the period's start
-   * (see #own), or null until computed again: dropped whenever its state, record or history moves.
-   */
-  parts: [Uptime, Uptime] | null;
-  /** The channel's history as the engine keeps it: the entry of LiveEngine#hist, shared. */
-  hist: CamHistory;
-}
-
-/** What the engine keeps of one channel's history: one map entry, read without further look-ups. */
-interface CamHistory {
-  /** Status changes of the recent period, time order (for the time-weighted rate). */
-  events?: StatusEvent[];
-  /** Planned maintenance windows of the recent period. */
-  spans?: ExcludedSpan[];
-  /** The last change before the recent period (reasons of the spells its history starts in). */
-  prior?: StatusEvent;
-  /** The in-service flag's history, time order (see Validity). */
-  service?: { at: number; inService: boolean }[];
-}
-
-/** Rows of a region's camera columns: stable until the region's set of channels changes. */
-export interface Rows {
-  ids: string[];
-  index: Map<string, number>;
-}
-
-/** One region: the records attached to it directly, and caches of its roll-ups. */
-class Node {
-  readonly cams = new Map<string, Cam>();
-  counts: CameraFigures = emptyCameraFigures();
-  /** [today, recent] */
-  repaired: [number, number] = [0, 0];
-  failed: [number, number] = [0, 0];
-  reports: [number, number] = [0, 0];
-  readonly clues = new Map<string, Clue>();
-  readonly workers = new Map<string, GridWorkerView>();
-  /** Own channels' status changes since the trend's first hour, time order. */
-  events: StatusEvent[] = [];
-  eventsUnsorted = false;
-  /** The latest instant among `events` pushed (only ever moves forward; decides eventsUnsorted). */
-  lastEventMs = -Infinity;
-  past: PastCounts | null = null;
-
-  /**
-   * Own figures, and roll-ups, with the time-weighted parts (onlineMs, countedMs) stored as of the
-   * period's start (see #own): additive whenever each part was computed, and read at any instant.
-   */
-  own: [RegionFigures, RegionFigures] | null = null;
-  roll: WallFigures | null = null;
-  rollDown: DownChannel[] | null = null;
-  rollPast: PastCounts | null = null;
-  rows: Rows | null = null;
-  readonly children: Node[] = [];
-  parent: Node | null = null;
-  constructor(readonly region: Region) {}
-  get ref(): RegionRef {
-    return { code: this.region.code, name: this.region.name, level: this.region.level };
-  }
-}
 
 /**
  * The live state of every region: additive figures per region, roll-ups along the tree cached
@@ -1003,40 +937,4 @@ function emptyChange(): LiveChange {
 
 export function emptyColumns(): CameraColumns {
   return { id: [], name: [], child: [], lon: [], lat: [], state: [], reason: [], since: [] };
-}
-
-function rowOf(c: Cam): { state: number; reason: number; since: number } {
-  const reason = reasonOf(c.state, c.rec.reason);
-  return {
-    state: STATE_INDEX.get(c.state)!,
-    reason: reason === null ? 0 : (REASON_INDEX.get(reason) ?? 0),
-    since: Math.floor(c.sinceMs / 1000),
-  };
-}
-
-/** Whether `e` is the change `ev` (at `at`) of the same channel counted already. */
-function sameEvent(e: StatusEvent, ev: StatusEvent, at: number): boolean {
-  return e.to === ev.to && msAt(e.at) === at;
-}
-
-/** Whether a channel's row values (see rowOf) are still those of the state, reason and since given. */
-function sameRow(state: CameraState, reason: CameraReason | null, sinceMs: number, c: Cam): boolean {
-  return (
-    state === c.state &&
-    reasonOf(state, reason) === reasonOf(c.state, c.rec.reason) &&
-    Math.floor(sinceMs / 1000) === Math.floor(c.sinceMs / 1000)
-  );
-}
-
-/** Whether the parts of a channel a snapshot carries that a delta cannot patch are unchanged. */
-function sameDescription(a: CameraRecord, b: CameraRecord): boolean {
-  return a.name === b.name && a.lon === b.lon && a.lat === b.lat && a.region === b.region;
-}
-
-function sameWindow(a: CameraRecord['maintenance'], b: CameraRecord['maintenance']): boolean {
-  return a === b || (a !== null && b !== null && a.from === b.from && a.to === b.to && a.reason === b.reason);
-}
-
-function compareDown(a: Cam, b: Cam): number {
-  return a.sinceMs - b.sinceMs || (a.rec.id < b.rec.id ? -1 : a.rec.id > b.rec.id ? 1 : 0);
 }
