@@ -307,7 +307,7 @@ export default function DeskPage() {
 
   const tree = useMemo(() => buildRegionTree(regions), [regions]);
   const q = useQueues(clues, region, tree, session, now);
-  const { queue, setQueue, category, setCategory, place, setPlace, places, items, counts } = q;
+  const { setQueue, place, places, items } = q;
   const current = selected ? (clues.get(selected) ?? null) : null;
 
   const onPick = useMapPick(place ?? region, play, setDraft, setSelected);
@@ -329,16 +329,8 @@ export default function DeskPage() {
       {mode === 'appeals' && <AppealsView region={region} />}
       <main className="desk-body" hidden={mode !== 'clues'}>
         <QueuePanel
-          queue={queue}
-          setQueue={setQueue}
-          counts={counts}
-          category={category}
-          setCategory={setCategory}
-          place={place}
-          setPlace={setPlace}
-          places={places}
+          {...q}
           region={region}
-          items={items}
           now={now}
           selected={selected}
           tree={tree}

@@ -4,14 +4,17 @@ import { dt } from './deskText';
 import { deskStamp } from './deskTime';
 import { QUEUES, type Queue } from './queues';
 
-function QueueFilters(props: {
+/** The category and place filters: what they are set to, and the places of the desk's region. */
+interface FilterProps {
   category: ClueCategory | null;
   setCategory: (c: ClueCategory | null) => void;
   place: string | null;
   setPlace: (p: string | null) => void;
   places: Region[];
   region: string;
-}) {
+}
+
+function QueueFilters(props: FilterProps) {
   const { category, setCategory, place, setPlace, places, region } = props;
   return (
     <div className="desk-filters">
@@ -49,37 +52,19 @@ function QueueFilters(props: {
 }
 
 /** The queues with their counts, the category and place filters, and the chosen queue's clues. */
-export function QueuePanel(props: {
-  queue: Queue;
-  setQueue: (q: Queue) => void;
-  counts: Record<Queue, number>;
-  category: ClueCategory | null;
-  setCategory: (c: ClueCategory | null) => void;
-  place: string | null;
-  setPlace: (p: string | null) => void;
-  places: Region[];
-  region: string;
-  items: Clue[];
-  now: number;
-  selected: string | null;
-  tree: RegionTree;
-  onSelect: (id: string) => void;
-}) {
-  const {
-    queue,
-    setQueue,
-    counts,
-    category,
-    setCategory,
-    place,
-    setPlace,
-    places,
-    region,
-    items,
-    now,
-    selected,
-    tree,
-  } = props;
+export function QueuePanel(
+  props: FilterProps & {
+    queue: Queue;
+    setQueue: (q: Queue) => void;
+    counts: Record<Queue, number>;
+    items: Clue[];
+    now: number;
+    selected: string | null;
+    tree: RegionTree;
+    onSelect: (id: string) => void;
+  },
+) {
+  const { queue, setQueue, counts, items, now, selected, tree } = props;
   return (
     <aside className="desk-queues">
       <nav className="desk-tabs" role="tablist">
@@ -99,14 +84,7 @@ export function QueuePanel(props: {
           </button>
         ))}
       </nav>
-      <QueueFilters
-        category={category}
-        setCategory={setCategory}
-        place={place}
-        setPlace={setPlace}
-        places={places}
-        region={region}
-      />
+      <QueueFilters {...props} />
       <ul className="desk-list" data-testid="desk-list">
         {items.length === 0 && <li className="desk-list__empty">{dt('empty')}</li>}
         {items.slice(0, 200).map((c) => (
