@@ -5,7 +5,7 @@ import type { IngestService } from '../domain/ingest/index.js';
 import { isoAt } from '../domain/time.js';
 import type { StatusInput, Store } from '../store/types.js';
 import { FlapDamper } from './flapping.js';
-import { reportKey } from './reportKey.js';
+import { ReportKeys } from './reportKey.js';
 import { SourceHealth } from './health.js';
 import { SOURCE_ACTOR_PREFIX } from './liveness.js';
 import type { SourceSettings } from './settings.js';
@@ -65,6 +65,8 @@ export class SourceFeed implements SourceContext {
   repeats = 0;
   overridden = 0;
   readonly #claims = new Map<string, Claim>();
+  /** `online` / `offline:<reason>` strings, one per reason this feed has seen (see Claim.passed). */
+  readonly #keys = new ReportKeys();
   readonly #deps: FeedDeps;
   #pending: SourceReport[] = [];
   #scheduled = false;
@@ -135,7 +137,7 @@ export class SourceFeed implements SourceContext {
     const liveness = this.#deps.ingest.liveness;
     for (const r of reports) {
       const reason = r.status === 'online' ? null : (r.reason ?? null);
-      const key = reportKey(r.status, reason);
+      const key = this.#keys.key(r.status, reason);
       let c = this.#claims.get(r.cameraId);
       if (!c)
         this.#claims.set(
@@ -175,7 +177,7 @@ export class SourceFeed implements SourceContext {
   }
 
   #pass(cameraId: string, c: Claim, t: number): void {
-    c.passed = reportKey(c.status, c.reason);
+    c.passed = this.#keys.key(c.status, c.reason);
     c.passedAt = t;
     const item: SourceReport = { cameraId, status: c.status };
     if (c.reason !== null) item.reason = c.reason;
@@ -313,7 +315,7 @@ export class SourceFeed implements SourceContext {
     const t = this.now();
     for (const id of this.damper.release(t)) {
       const c = this.#claims.get(id);
-      if (c && c.passed !== reportKey(c.status, c.reason)) this.#pass(id, c, t);
+      if (c && c.passed !== this.#keys.key(c.status, c.reason)) this.#pass(id, c, t);
     }
   }
 }

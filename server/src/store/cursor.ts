@@ -7,7 +7,7 @@ import { BAD_CURSOR } from './types.js';
 export const encodeCursor = (position: unknown): string => Buffer.from(JSON.stringify(position)).toString('base64url');
 
 /** The error for a cursor this server did not issue: its code makes the API answer 400 naming `cursor`. */
-export const badCursor = (): Error =>
+const badCursor = (): Error =>
   Object.assign(new Error('cursor: not a cursor this server issued'), { code: BAD_CURSOR });
 
 /** The position `raw` holds, or null when there is no cursor; throws `badCursor()` when `check` refuses it. */
