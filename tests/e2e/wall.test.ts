@@ -46,6 +46,30 @@ const townships = regions
  * in a title attribute (camera names, clue titles). The map's own layers, the charts' canvases and
  * a scrolling alert line are left out: they clip by design.
  */
+/**
+ * Pixels of the map panel in an offline channel's red (#ff4d5e), counted in a screenshot: the
+ * points' canvas belongs to a worker, so the page cannot read it back itself.
+ */
+async function redPixels(page: Page): Promise<number> {
+  const png = await page.getByTestId('map').screenshot();
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext('2d')!;
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (Math.abs(d[i]! - 0xff) < 24 && Math.abs(d[i + 1]! - 0x4d) < 24 && Math.abs(d[i + 2]! - 0x5e) < 24) n++;
+    }
+    return n;
+  }, png.toString('base64'));
+}
+
 async function overflowing(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
@@ -157,7 +181,7 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
           await waitForWall(w.page);
           for (const id of PANELS) await expect(w.page.getByTestId(id).count(), id).resolves.toBe(1);
 
-          const canvas = await w.page.locator('[data-testid="map"] canvas').boundingBox();
+          const canvas = await w.page.locator('[data-testid="map"] canvas.maplibregl-canvas').boundingBox();
           expect(canvas!.width).toBeGreaterThan(300);
           expect(canvas!.height).toBeGreaterThan(200);
 
@@ -302,6 +326,44 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
         expected,
         { timeout: 15_000 },
       );
+      expect(w.errors).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test('a township wall draws its channels over the map; a posted batch turns their points red', SLOW, async () => {
+    const TOWNSHIP = '130111103';
+    const w = await openPage(browser, `${server.url}/wall/${TOWNSHIP}`, { width: 1920, height: 1080 });
+    try {
+      await waitForWall(w.page);
+      // The points are drawn on their own canvas (in a worker where the browser offers one), over the map's.
+      await expect(w.page.locator('[data-testid="map"] canvas.map-overlay').count()).resolves.toBe(1);
+      const online = await server.get<{ items: { id: string }[] }>(
+        `/api/v1/regions/${TOWNSHIP}/cameras?status=online&limit=30`,
+      );
+      expect(online.items.length).toBeGreaterThanOrEqual(20);
+      // Let the first draw land, then count the map's red (offline) pixels.
+      await w.page.waitForTimeout(2_500);
+      const before = await redPixels(w.page);
+      const countsBefore = await w.page.getByTestId('operational-counts').textContent();
+      const res = await server.send<{ accepted: number }>('POST', '/api/v1/cameras/status', {
+        reports: online.items.map((c) => ({ cameraId: c.id, status: 'offline', reason: 'power' })),
+      });
+      expect(res.body.accepted).toBe(online.items.length);
+      await w.page.waitForFunction(
+        (text) => document.querySelector('[data-testid="operational-counts"]')?.textContent !== text,
+        countsBefore,
+        { timeout: 15_000 },
+      );
+      // A down channel is a disc of radius 5.6 px (≈ 70 px of red inside its ring); allow for overlaps.
+      const want = before + online.items.length * 25;
+      let after = before;
+      for (let tries = 0; tries < 20 && after < want; tries++) {
+        await w.page.waitForTimeout(500);
+        after = await redPixels(w.page);
+      }
+      expect(after).toBeGreaterThanOrEqual(want);
       expect(w.errors).toEqual([]);
     } finally {
       await w.close();

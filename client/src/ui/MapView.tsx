@@ -5,21 +5,31 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import { useLatest } from '../lib/useLatest';
 import { createMap } from './map/createMap';
 import { declutter, type MarkerEntry } from './map/declutter';
-import { writeFeatureStates, type WrittenStates } from './map/featureStates';
+import type { CanvasOverlay } from './map/canvasOverlay';
 import { createStatePacer, type PacerScheduler, type StatePacer } from './map/statePacer';
 import { syncMarkers } from './map/htmlMarkers';
 import type { MapViewProps } from './map/types';
 import { useCanvas } from './ScaledCanvas';
 
-export type { FeatureStates, HtmlMarker, MapFocus, MapImage, MapPickHit, MapViewProps } from './map/types';
+export type {
+  CanvasLayer,
+  CanvasLook,
+  CircleLook,
+  HtmlMarker,
+  IconLook,
+  MapFocus,
+  MapImage,
+  MapPickHit,
+  MapViewProps,
+} from './map/types';
 
 // maplibre 6 runs its worker from a separate file, which Vite ships as an asset of our own.
 setWorkerUrl(workerUrl);
 
 /**
  * maplibre, created once per mounted view and removed on unmount. New data goes into the
- * existing sources with `setData`, per-feature looks through feature state (only the rows that
- * changed), markers are updated by id, and nothing remounts on a tick.
+ * existing sources with `setData`, points whose looks change (channel states) onto a 2D canvas
+ * over the map at a measured pace, markers are updated by id, and nothing remounts on a tick.
  * `style` is read once, when the map is created.
  */
 export function MapView(props: MapViewProps) {
@@ -32,39 +42,49 @@ export function MapView(props: MapViewProps) {
   const ratio = Math.max(1, (window.devicePixelRatio || 1) * scale);
   const ratioRef = useLatest(ratio);
 
-  const written = useRef(new Map<string, WrittenStates>());
-  const writeStates = useLatest((): number => {
-    const m = map.current;
-    if (!m || !loaded.current) return 0;
-    return writeFeatureStates(m, latest.current.featureStates ?? {}, latest.current.data, written.current);
+  const overlay = useRef<CanvasOverlay | null>(null);
+  const drawOverlay = useLatest((): number => {
+    const o = overlay.current;
+    if (!o || !loaded.current || !o.pending()) return 0;
+    o.draw();
+    return 1;
   });
-  const pacer = usePacer(writeStates);
+  const pacer = usePacer(drawOverlay);
 
   useEffect(() => {
-    const states = written.current;
-    const made = createMap(el.current!, latest, ratioRef.current, markers.current, () => {
-      loaded.current = true;
-      writeStates.current();
-    });
+    const made = createMap(
+      el.current!,
+      latest,
+      ratioRef.current,
+      markers.current,
+      () => {
+        loaded.current = true;
+        made.overlay?.setImages(latest.current.images ?? {});
+        made.overlay?.setLayers(latest.current.canvasLayers ?? []);
+        drawOverlay.current();
+      },
+      (now) => pacer.request(now),
+    );
     map.current = made.map;
+    overlay.current = made.overlay;
     return () => {
       loaded.current = false;
-      states.clear();
       made.remove();
       map.current = null;
+      overlay.current = null;
     };
-  }, [latest, ratioRef, writeStates]);
+  }, [latest, ratioRef, drawOverlay, pacer]);
 
   useEffect(() => {
     map.current?.setPixelRatio(ratio);
   }, [ratio]);
 
   useSourceData(map, loaded, props.data, props.dataKeys);
-  // After the data: states of features a setData just replaced are written again at once (they
-  // would otherwise be drawn without their state); new values of the same features at the pace.
+  // New positions are drawn at once; new looks of the same points (a delta's states) at the pace.
   useEffect(() => {
-    const replaced = [...written.current.entries()].some(([id, w]) => w.data !== props.data[id]);
-    pacer.request(replaced);
+    if (!loaded.current) return;
+    overlay.current?.setImages(props.images ?? {});
+    overlay.current?.setLayers(props.canvasLayers ?? []);
   });
   useFitAndFocus(map, loaded, latest, props);
   useHtmlMarkers(map, loaded, markers, props.markers);
@@ -85,23 +105,23 @@ const browserScheduler: PacerScheduler = {
 };
 
 /**
- * The pacer of feature-state writes, fed with what each write cost: from the write to the second
- * frame after it (maplibre draws in the next frame, the browser shows it by the one after), less
- * the two frames' own time.
+ * The pacer of the overlay's draws, fed with what each cost: from the draw to the second frame
+ * after it (the browser rasterizes the canvas in the next frame and shows it by the one after),
+ * less the two frames' own time.
  */
-function usePacer(writeStates: { readonly current: () => number }): StatePacer {
-  const [pacer] = useState(() => pacedWriter(writeStates));
+function usePacer(draw: { readonly current: () => number }): StatePacer {
+  const [pacer] = useState(() => pacedWriter(draw));
   useEffect(() => () => pacer.stop(), [pacer]);
   return pacer;
 }
 
-function pacedWriter(writeStates: { readonly current: () => number }): StatePacer {
+function pacedWriter(draw: { readonly current: () => number }): StatePacer {
   const p = createStatePacer({
     scheduler: browserScheduler,
     write: () => {
       const t0 = performance.now();
-      // Nothing written, nothing drawn: no cost to learn from.
-      if (writeStates.current() === 0) return;
+      // Nothing drawn: no cost to learn from.
+      if (draw.current() === 0) return;
       requestAnimationFrame(() =>
         requestAnimationFrame(() => p.reportCost(Math.max(0, performance.now() - t0 - 2 * FRAME_MS))),
       );

@@ -9,6 +9,7 @@ import { MapView, type MapFocus, type MapPickHit } from '../../ui/MapView';
 import { Panel } from '../../ui/Panel';
 import { MapLegend } from './MapLegend';
 import { hasApproximate } from './mapData';
+import { CAMERA_LAYER, CLUE_LAYER } from './pointLayers';
 import { SceneCard } from './SceneCard';
 import { useRegionGeo } from './useRegionGeo';
 import { useWallMapLayers } from './useWallMapLayers';
@@ -69,7 +70,7 @@ export function WallMap(props: WallMapProps) {
           antialias={layers.antialias}
           data={layers.data}
           dataKeys={layers.dataKeys}
-          featureStates={layers.featureStates}
+          canvasLayers={layers.canvasLayers}
           fit={layers.sceneBounds ?? layers.regionBounds}
           fitPadding={layers.sceneBounds ? 90 : 48}
           focus={focus}
@@ -78,7 +79,6 @@ export function WallMap(props: WallMapProps) {
           className="map"
           testId="map"
           onPick={onPick}
-          pickLayers={['camera-points', 'clue-icons']}
         />
         <MapLegend />
         {sceneRegion && sceneFigs && <SceneCard region={sceneRegion} figures={sceneFigs} />}
@@ -97,10 +97,10 @@ function usePickToPlay(snapshot: RegionSnapshot): ((hits: MapPickHit[]) => void)
   const play = useChannelPlayer();
   if (!play) return undefined;
   return (hits) => {
-    const cam = hits.find((h) => h.layer === 'camera-points');
+    const cam = hits.find((h) => h.layer === CAMERA_LAYER);
     const camId = typeof cam?.id === 'number' ? snapshot.cameras.id[cam.id] : undefined;
     if (camId) return play({ channelId: camId, from: 'map' });
-    const clue = snapshot.clues.find((c) => c.id === hits.find((h) => h.layer === 'clue-icons')?.properties.id);
+    const clue = snapshot.clues.find((c) => c.id === hits.find((h) => h.layer === CLUE_LAYER)?.properties.id);
     if (clue && clue.lon !== null && clue.lat !== null) {
       play({ near: { lon: clue.lon, lat: clue.lat, title: clue.title }, from: 'map' });
     }

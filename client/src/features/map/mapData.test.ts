@@ -1,13 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { CAMERA_STATES, type GeoCollection } from '@zhihui/shared';
-import { clue, snapshot, TOWNSHIPS } from '../../test-support/fakeSnapshot';
+import type { GeoCollection } from '@zhihui/shared';
+import { snapshot, TOWNSHIPS } from '../../test-support/fakeSnapshot';
 import {
   areaOf,
   areasToGeoJson,
   boundsOf,
-  cameraPointsToGeoJson,
-  cameraState,
-  cluesToGeoJson,
   hasApproximate,
   rateColor,
   RATE_BANDS,
@@ -97,39 +94,5 @@ describe('map data', () => {
       [114.8, 37.9],
     ]);
     expect(boundsOf([])).toBeNull();
-  });
-
-  test('channel points: every row with a position, its row as id; shown: only those down on a county wall, all on a township wall', () => {
-    const cams = snapshot().cameras; // states online, offline, unknown
-    const fc = cameraPointsToGeoJson(cams);
-    expect(fc.features.map((f) => f.id)).toEqual([0, 1, 2]);
-    const shown = (leaf: boolean) =>
-      Array.from(cams.state, (v) => cameraState(v, leaf))
-        .filter((x) => x.show)
-        .map((x) => x.state);
-    expect(shown(false)).toEqual(['offline', 'unknown']);
-    expect(shown(true)).toEqual(['online', 'offline', 'unknown']);
-    expect(cameraState(CAMERA_STATES.indexOf('offline'), false)).toEqual({ state: 'offline', down: true, show: true });
-    const noPos = { lon: [114.6, Number.NaN], lat: [37.9, 37.9] };
-    expect(cameraPointsToGeoJson(noPos).features.map((f) => f.id)).toEqual([0]);
-  });
-
-  test('clue points: open clues with a position, overdue marked by icon', () => {
-    const now = Date.parse('2026-11-27T12:00:00+08:00');
-    const today = Date.parse('2026-11-27T00:00:00+08:00');
-    const fc = cluesToGeoJson(
-      [
-        clue('a', { dueAt: '2026-11-27T11:00:00+08:00' }),
-        clue('b', { lon: null, lat: null }),
-        clue('c', { status: 'closed', reportedAt: '2026-11-20T09:00:00+08:00' }),
-        clue('d', { status: 'invalid' }),
-        clue('e', { category: 'hazard' }),
-      ],
-      now,
-      today,
-    );
-    expect(fc.features.map((f) => f.properties!.id)).toEqual(['a', 'e']);
-    expect(fc.features[0]!.properties!.icon).toBe('clue-dispute-overdue');
-    expect(fc.features[1]!.properties!.icon).toBe('clue-hazard');
   });
 });

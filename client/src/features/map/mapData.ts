@@ -1,10 +1,7 @@
 import {
   countedChannels,
-  CAMERA_STATES,
   CLUE_CATEGORIES,
   formatRate,
-  isOverdue,
-  type Clue,
   type ClueCategory,
   type GeoCollection,
   type GeoFeature,
@@ -253,61 +250,9 @@ export function regionLabels(
   return out;
 }
 
-/**
- * Every channel with a position, as map points whose id is the channel's row in the snapshot.
- * Built once per set of rows (positions do not change with status); what a point looks like comes
- * from its feature state (`cameraState`), written only for the rows a delta changed.
- */
-export function cameraPointsToGeoJson(cams: Pick<RegionSnapshot['cameras'], 'lon' | 'lat'>): GeoJSON.FeatureCollection {
-  const features: GeoJSON.Feature[] = [];
-  for (let i = 0; i < cams.lon.length; i++) {
-    const lon = cams.lon[i]!;
-    const lat = cams.lat[i]!;
-    if (!Number.isFinite(lon) || !Number.isFinite(lat)) continue;
-    features.push({ type: 'Feature', id: i, geometry: { type: 'Point', coordinates: [lon, lat] }, properties: {} });
-  }
-  return { type: 'FeatureCollection', features };
-}
-
-/**
- * The feature state of a channel point from its state column value: down ones always show; online
- * ones only on a township wall (`includeOnline`), elsewhere they are not drawn (radius 0) and
- * cannot be picked.
- */
-export function cameraState(value: number, includeOnline: boolean): { state: string; down: boolean; show: boolean } {
-  const state = CAMERA_STATES[value] ?? 'unknown';
-  const down = state === 'offline' || state === 'unknown';
-  return { state, down, show: down || (includeOnline && state === 'online') };
-}
-
 /** Icon id of a clue marker: category, plus `-overdue` for an overdue one (red ring). */
 export const clueIcon = (category: ClueCategory, overdue: boolean): string =>
   `clue-${category}${overdue ? '-overdue' : ''}`;
 
 /** The icons the clue layer needs, one per category and overdue variant. */
 export const CLUE_ICON_IDS = CLUE_CATEGORIES.flatMap((c) => [clueIcon(c, false), clueIcon(c, true)]);
-
-/** Open clues with a position (and today's closed ones, dimmer), as map points. */
-export function cluesToGeoJson(clues: readonly Clue[], now: number, todayFrom: number): GeoJSON.FeatureCollection {
-  const features: GeoJSON.Feature[] = [];
-  for (const c of clues) {
-    if (c.lon === null || c.lat === null || c.status === 'invalid') continue;
-    const open = c.status === 'reported' || c.status === 'verified' || c.status === 'dispatched';
-    if (!open && Date.parse(c.reportedAt) < todayFrom) continue;
-    const overdue = isOverdue(c, now);
-    features.push({
-      type: 'Feature',
-      geometry: { type: 'Point', coordinates: [c.lon, c.lat] },
-      properties: {
-        id: c.id,
-        category: c.category,
-        icon: clueIcon(c.category, overdue),
-        open,
-        overdue,
-        urgent: c.urgent,
-        sort: overdue ? 2 : open ? 1 : 0,
-      },
-    });
-  }
-  return { type: 'FeatureCollection', features };
-}

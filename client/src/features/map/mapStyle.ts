@@ -1,33 +1,30 @@
-import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
+import type { StyleSpecification } from 'maplibre-gl';
 import type { RegionLevel } from '@zhihui/shared';
 
-export const SOURCES = { areas: 'areas', outline: 'outline', cameras: 'cameras', clues: 'clues' } as const;
-
-const SHOW: ExpressionSpecification = ['boolean', ['feature-state', 'show'], false];
-const DOWN: ExpressionSpecification = ['boolean', ['feature-state', 'down'], false];
+export const SOURCES = { areas: 'areas', outline: 'outline' } as const;
 
 /** Whether the channel points are drawn at the region's own zoom (a township's or village's wall). */
 export const pointsShownAtFit = (level: RegionLevel): boolean => level === 'township' || level === 'village';
 
+/** County and city walls hold many channels: down ones appear once zoomed into a township. */
+export const cameraMinZoom = (level: RegionLevel): number => (pointsShownAtFit(level) ? 0 : 11.2);
+
+/** A city's open clues would bury its map: they appear once zoomed to a county. */
+export const clueMinZoom = (level: RegionLevel): number => (level === 'city' || level === 'province' ? 9.6 : 0);
+
 /**
  * The wall's map style, built in code: a dark background and our own GeoJSON only, so it needs
  * no style, glyph or sprite server. An intranet raster tile server is added underneath when the
- * deployment configures one. No layer draws text: labels are HTML markers.
+ * deployment configures one. No layer draws text: labels are HTML markers. Channels and clues are
+ * not in it: they are canvas layers over the map (pointLayers.ts), redrawn without the map.
  */
-// eslint-disable-next-line max-lines-per-function -- one declarative MapLibre style object (sources, then layers in drawing order)
-export function wallStyle(opts: { level: RegionLevel; tileUrl: string | null }): StyleSpecification {
+export function wallStyle(opts: { tileUrl: string | null }): StyleSpecification {
   const empty = { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } };
-  // County and city walls hold many channels: down ones appear once zoomed into a township.
-  const cameraMinZoom = pointsShownAtFit(opts.level) ? 0 : 11.2;
-  // A city's open clues would bury its map: they appear once zoomed to a county.
-  const clueMinZoom = opts.level === 'city' || opts.level === 'province' ? 9.6 : 0;
   const style: StyleSpecification = {
     version: 8,
     sources: {
       [SOURCES.areas]: empty,
       [SOURCES.outline]: empty,
-      [SOURCES.cameras]: empty,
-      [SOURCES.clues]: empty,
     },
     layers: [{ id: 'bg', type: 'background', paint: { 'background-color': '#030b1a' } }],
   };
@@ -74,43 +71,6 @@ export function wallStyle(opts: { level: RegionLevel; tileUrl: string | null }):
       type: 'line',
       source: SOURCES.outline,
       paint: { 'line-color': '#8fe3ff', 'line-width': 2.6 },
-    },
-    {
-      id: 'camera-points',
-      type: 'circle',
-      source: SOURCES.cameras,
-      minzoom: cameraMinZoom,
-      // Drawn from each point's feature state (mapData.cameraState), written only for the rows a
-      // delta changed: 10,000 channels are never rebuilt and re-tiled for one status change.
-      paint: {
-        'circle-radius': ['case', ['!', SHOW], 0, DOWN, 5, 3],
-        'circle-color': [
-          'match',
-          ['coalesce', ['feature-state', 'state'], ''],
-          'offline',
-          '#ff4d5e',
-          'unknown',
-          '#f5a524',
-          '#2ee6a6',
-        ],
-        'circle-stroke-color': '#05101f',
-        'circle-stroke-width': ['case', SHOW, 1.2, 0],
-        'circle-opacity': ['case', DOWN, 1, 0.75],
-      },
-    },
-    {
-      id: 'clue-icons',
-      type: 'symbol',
-      source: SOURCES.clues,
-      minzoom: clueMinZoom,
-      layout: {
-        'icon-image': ['get', 'icon'],
-        'icon-allow-overlap': true,
-        'icon-ignore-placement': true,
-        'icon-size': ['case', ['get', 'open'], 1, 0.75],
-        'symbol-sort-key': ['get', 'sort'],
-      },
-      paint: { 'icon-opacity': ['case', ['get', 'open'], 1, 0.55] },
     },
   );
   return style;

@@ -2,25 +2,18 @@ import { useMemo } from 'react';
 import type { RegionGeo, RegionSnapshot } from '@zhihui/shared';
 import { useMinute } from '../../lib/clock';
 import { drawClueIcons } from './clueIcons';
-import {
-  areasToGeoJson,
-  boundsOf,
-  cameraPointsToGeoJson,
-  cameraState,
-  cluesToGeoJson,
-  codeOf,
-  outlineToGeoJson,
-  regionLabels,
-} from './mapData';
-import { pointsShownAtFit, SOURCES, wallStyle } from './mapStyle';
+import { areasToGeoJson, boundsOf, codeOf, outlineToGeoJson, regionLabels } from './mapData';
+import { cameraMinZoom, clueMinZoom, pointsShownAtFit, SOURCES, wallStyle } from './mapStyle';
+import { cameraLayer, clueLayer } from './pointLayers';
 
-/** Above this many channel points on the map, the map is drawn without multisampling. */
+/** Above this many channel points on a township wall, the map is drawn without multisampling. */
 const MANY_POINTS = 2000;
 
 /**
  * What the wall map draws from a snapshot, each part rebuilt only when its own inputs change
- * (a delta that moves a clue leaves the areas alone): the style, the icons, the GeoJSON of every
- * source, the region labels and the bounds to fit.
+ * (a delta that moves a clue leaves the areas alone): the style, the icons, the GeoJSON of the
+ * areas and the outline, the channel and clue layers drawn over them, the region labels and the
+ * bounds to fit.
  */
 export function useWallMapLayers(
   snapshot: RegionSnapshot,
@@ -30,7 +23,7 @@ export function useWallMapLayers(
 ) {
   const { region, children, childFigures, figures, cameras: cameraList, clues: clueList } = snapshot;
   const level = region.level;
-  const style = useMemo(() => wallStyle({ level, tileUrl }), [level, tileUrl]);
+  const style = useMemo(() => wallStyle({ tileUrl }), [tileUrl]);
   const images = useMemo(() => drawClueIcons(), []);
   const todayFrom = Date.parse(snapshot.periods.today.from);
   // Overdue marks move at most once a minute; the clue layer is rebuilt no more often than that.
@@ -62,19 +55,19 @@ export function useWallMapLayers(
   );
   const outline = useMemo(() => outlineToGeoJson(geoOutline), [geoOutline]);
   const isLeaf = children.length === 0;
-  // Positions change only with a new snapshot's rows (a delta keeps these columns): the points are
-  // built then, and a delta only moves the state column the map reads as feature state.
+  // Positions change only with a new snapshot's rows (a delta keeps these columns); a delta's new
+  // state column is a new layer over the same positions, redrawn at the map's pace.
   const { lon, lat, state } = cameraList;
-  const cameras = useMemo(() => cameraPointsToGeoJson({ lon, lat }), [lon, lat]);
-  const featureStates = useMemo(
-    () => ({ [SOURCES.cameras]: { values: state, toState: (v: number) => cameraState(v, isLeaf) } }),
-    [state, isLeaf],
+  const cameras = useMemo(
+    () => cameraLayer({ lon, lat, state }, isLeaf, cameraMinZoom(level)),
+    [lon, lat, state, isLeaf, level],
   );
-  const clues = useMemo(() => cluesToGeoJson(clueList, minute * 60_000, todayFrom), [clueList, minute, todayFrom]);
-  const data = useMemo(
-    () => ({ [SOURCES.areas]: areas, [SOURCES.outline]: outline, [SOURCES.cameras]: cameras, [SOURCES.clues]: clues }),
-    [areas, outline, cameras, clues],
+  const clues = useMemo(
+    () => clueLayer(clueList, minute * 60_000, todayFrom, clueMinZoom(level)),
+    [clueList, minute, todayFrom, level],
   );
+  const canvasLayers = useMemo(() => [cameras, clues], [cameras, clues]);
+  const data = useMemo(() => ({ [SOURCES.areas]: areas, [SOURCES.outline]: outline }), [areas, outline]);
   const labels = useMemo(
     () => regionLabels({ region, children, childFigures, figures }, geoChildren, geoOutline),
     [region, children, childFigures, figures, geoChildren, geoOutline],
@@ -95,10 +88,10 @@ export function useWallMapLayers(
     return f ? boundsOf([f.geometry]) : null;
   }, [scene, geoChildren, children]);
 
-  // Thousands of points drawn at once (a township wall shows its online channels too): without
-  // multisampling. Their edges are soft already (circles are antialiased in their shader); with
-  // software GL multisampling quadruples the cost of every map frame. Fixed for the map's life.
+  // A township wall with thousands of channels is one under many changes: its map is drawn without
+  // multisampling, which with software GL quadruples the cost of a map frame (the points are on
+  // their own canvas, but an urgent clue's flight draws the map every frame). Fixed for the map's life.
   const antialias = !(pointsShownAtFit(level) && cameraList.lon.length > MANY_POINTS);
 
-  return { style, images, data, dataKeys, featureStates, labels, regionBounds, sceneBounds, antialias };
+  return { style, images, data, dataKeys, canvasLayers, labels, regionBounds, sceneBounds, antialias };
 }

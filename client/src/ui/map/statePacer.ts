@@ -28,11 +28,12 @@ export interface StatePacer {
 }
 
 /**
- * Paces feature-state writes to the map. Each write makes maplibre draw the whole map again,
- * which a GPU does in a few ms but software GL (SwiftShader: a wall PC without a graphics driver)
- * in 100 ms or more of the page's main thread. Requests between two writes collapse into one,
- * made in an animation frame; the gap between writes grows with the measured cost of drawing,
- * so the map takes at most `share` of the time and the rest of the wall keeps its frame rate.
+ * Paces the redraws of the map's points (its canvas layers) as their looks change. A redraw is
+ * cheap next to a map frame under software GL, but 10,000 points still cost the page's main
+ * thread several ms, and a delta comes many times a second. Requests between two writes collapse
+ * into one, made in an animation frame; the gap between writes grows with the measured cost of
+ * drawing, so the points take at most `share` of the time and the rest of the wall keeps its
+ * frame rate.
  */
 export function createStatePacer(opts: StatePacerOptions): StatePacer {
   const { scheduler: s, write } = opts;

@@ -14,7 +14,7 @@ export interface HtmlMarker {
   priority?: number;
 }
 
-/** A raster image for icon layers, drawn by us (no sprite server). */
+/** A raster image for icons, drawn by us (no sprite server). */
 export interface MapImage {
   width: number;
   height: number;
@@ -29,14 +29,44 @@ export interface MapFocus {
   key: string;
 }
 
+/** A disc on a canvas layer, in CSS px. Points given the same look object are drawn as one path. */
+export interface CircleLook {
+  kind: 'circle';
+  radius: number;
+  fill: string;
+  stroke?: string;
+  strokeWidth?: number;
+  /** Drawing order within the layer (higher on top). */
+  z: number;
+}
+
+/** One of `images` on a canvas layer, `size` CSS px square. */
+export interface IconLook {
+  kind: 'icon';
+  image: string;
+  size: number;
+  alpha: number;
+  z: number;
+}
+
+export type CanvasLook = CircleLook | IconLook;
+
 /**
- * Feature state of one source, one value per feature id 0…n-1 (maplibre feature-state): only the
- * values that changed since the last render are written, so a delta of a few rows costs a few
- * calls and no re-tiling. A new `toState` function writes every value again.
+ * Points drawn on a 2D canvas above the map's own layers: changing how they look redraws that
+ * canvas only, never the map (which software GL draws in 100 ms or more). Positions are read when
+ * `lon` or `lat` is a new array; a new layer object with the same columns redraws at the map's pace.
  */
-export interface FeatureStates {
-  values: ArrayLike<number>;
-  toState: (value: number) => Record<string, string | number | boolean>;
+export interface CanvasLayer {
+  /** The layer name a pick reports. */
+  id: string;
+  lon: ArrayLike<number>;
+  lat: ArrayLike<number>;
+  /** How point i is drawn, or null when it is not (nor picked). */
+  look: (i: number) => CanvasLook | null;
+  /** Below this zoom the layer is not drawn. */
+  minZoom?: number;
+  /** What a pick of point i reports (its `id` is i). */
+  properties?: (i: number) => Record<string, unknown>;
 }
 
 export interface MapViewProps {
@@ -53,18 +83,19 @@ export interface MapViewProps {
    * collection is not written (no re-tiling), e.g. areas whose rates moved within their colour band.
    */
   dataKeys?: Record<string, string>;
-  /** Per-feature state by source id, written in place (see FeatureStates). */
-  featureStates?: Record<string, FeatureStates>;
+  /** Points above the map's own layers, in drawing order (see CanvasLayer). */
+  canvasLayers?: readonly CanvasLayer[];
   /** Bounds the map shows when nothing is focused; re-fitted on resize. */
   fit: LngLatBoundsLike | null;
   fitPadding?: number;
   /** Fly here; back to `fit` when it becomes null. */
   focus?: MapFocus | null;
   markers?: HtmlMarker[];
+  /** The icons of canvas layers, by name. */
   images?: Record<string, MapImage>;
   className?: string;
   testId?: string;
-  /** A click on the map: the features of `pickLayers` under it (nearest first) and where it was. */
+  /** A click on the map: the canvas layers' points and the features of `pickLayers` under it (top first, nearest first) and where it was. */
   onPick?: (hits: MapPickHit[], lngLat: [number, number]) => void;
   pickLayers?: string[];
 }
