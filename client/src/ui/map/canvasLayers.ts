@@ -1,4 +1,5 @@
-import type { CanvasLayer, CanvasLook } from './types';
+import { traceDisc, type Stamper } from './stamp';
+import type { CanvasLayer, CanvasLook, CircleLook } from './types';
 
 /** Web Mercator of a longitude and latitude, in world units (0…1 east and south), as maplibre places them. */
 export function mercator(lon: number, lat: number): [number, number] {
@@ -114,50 +115,51 @@ export function groupsOf(p: PreparedLayer, w: number, h: number): [CanvasLook, n
 
 type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
-/** Clears a `w`×`h` (CSS px) canvas at `ratio` device pixels per CSS px and draws the layers in order. */
+/**
+ * Clears a `w`×`h` (CSS px) canvas at `ratio` device pixels per CSS px and draws the layers in
+ * order: discs by a `stamper` where there is one (OffscreenCanvas), else as canvas paths; icons as
+ * images.
+ */
 export function drawLayers(
   ctx: Context2D,
   layers: readonly PreparedLayer[],
   view: { w: number; h: number; ratio: number },
   images: ReadonlyMap<string, CanvasImageSource>,
+  stamper: Stamper | null,
 ): void {
   ctx.setTransform(view.ratio, 0, 0, view.ratio, 0, 0);
   ctx.clearRect(0, 0, view.w, view.h);
-  for (const p of layers) drawGroups(ctx, groupsOf(p, view.w, view.h), p, images);
+  let first = true;
+  for (const p of layers) {
+    const groups = groupsOf(p, view.w, view.h);
+    for (let k = 0; k < groups.length;) {
+      // A run of disc looks is stamped at once; anything else is drawn one look at a time.
+      let e = k;
+      while (stamper && e < groups.length && groups[e]![0].kind === 'circle') e++;
+      if (e > k) stamper!.stamp(ctx, groups.slice(k, e) as [CircleLook, number[]][], p, view.ratio, first);
+      else drawGroup(ctx, groups[e++]!, p, images);
+      k = e;
+      first = false;
+    }
+  }
 }
 
-function drawGroups(
+function drawGroup(
   ctx: Context2D,
-  groups: [CanvasLook, number[]][],
+  [look, idx]: [CanvasLook, number[]],
   at: { x: Float32Array; y: Float32Array },
   images: ReadonlyMap<string, CanvasImageSource>,
 ): void {
-  for (const [look, idx] of groups) {
-    if (look.kind === 'circle') {
-      const r = look.radius;
-      ctx.beginPath();
-      for (const i of idx) {
-        const x = at.x[i]!;
-        const y = at.y[i]!;
-        ctx.moveTo(x + r, y);
-        ctx.arc(x, y, r, 0, Math.PI * 2);
-      }
-      ctx.fillStyle = look.fill;
-      ctx.fill();
-      if (look.stroke && look.strokeWidth) {
-        ctx.lineWidth = look.strokeWidth;
-        ctx.strokeStyle = look.stroke;
-        ctx.stroke();
-      }
-      continue;
-    }
-    const img = images.get(look.image);
-    if (!img) continue;
-    const s = look.size;
-    ctx.globalAlpha = look.alpha;
-    for (const i of idx) ctx.drawImage(img, at.x[i]! - s / 2, at.y[i]! - s / 2, s, s);
-    ctx.globalAlpha = 1;
+  if (look.kind === 'circle') {
+    for (const i of idx) traceDisc(ctx, look, at.x[i]!, at.y[i]!);
+    return;
   }
+  const img = images.get(look.image);
+  if (!img) return;
+  const s = look.size;
+  ctx.globalAlpha = look.alpha;
+  for (const i of idx) ctx.drawImage(img, at.x[i]! - s / 2, at.y[i]! - s / 2, s, s);
+  ctx.globalAlpha = 1;
 }
 
 /**

@@ -33,7 +33,8 @@ type Painter =
  * the wall's flat view) and sent with each point's look as plain data.
  *
  * `changed` is called when the overlay needs drawing: `now` for a new view (the map moved or
- * resized) or new positions, otherwise at the caller's pace. `draw` draws what is wanted.
+ * resized), new positions, or anything when a worker draws; otherwise (drawn on this thread) at
+ * the caller's pace. `draw` draws what is wanted.
  */
 export class CanvasOverlay {
   readonly #map: MapLibre;
@@ -48,6 +49,9 @@ export class CanvasOverlay {
   #placed: { lon: ArrayLike<number>; lat: ArrayLike<number>; merc: Columns; at: Screen | null }[] = [];
   readonly #imagesSent = new Map<string, MapImage>();
   #viewMoved = true;
+  /** When the wanted layers were handed over (performance.now()), and when those being drawn were. */
+  #wantedAt = 0;
+  #shownAt = 0;
 
   constructor(map: MapLibre, changed: (now: boolean) => void) {
     this.#map = map;
@@ -73,6 +77,7 @@ export class CanvasOverlay {
         worker.onmessage = (e: MessageEvent<OverlayReply>) => {
           if (e.data.type !== 'drawn') return;
           p.busy = false;
+          this.#markDrawn(e.data.wantedAt);
           if (p.again) {
             p.again = false;
             this.#paint();
@@ -112,14 +117,16 @@ export class CanvasOverlay {
 
   /** The layers wanted now; asks for a draw when they differ from what is drawn. */
   setLayers(layers: readonly CanvasLayer[]): void {
-    this.#layers = layers;
     const d = this.#drawn;
+    if (this.#layers !== layers) this.#wantedAt = performance.now();
+    this.#layers = layers;
     if (d && d.length === layers.length && d.every((l, i) => l === layers[i])) return;
     const moved = layers.some((l, i) => {
       const p = this.#placed[i];
       return !p || p.lon !== l.lon || p.lat !== l.lat;
     });
-    this.#changed(moved);
+    // A worker paces itself (one draw at a time, the newest next): the page's frames are not at stake.
+    this.#changed(moved || this.#painter.kind === 'worker');
   }
 
   /** Whether what is wanted differs from what is drawn. */
@@ -133,6 +140,7 @@ export class CanvasOverlay {
     this.#place(view);
     this.#viewMoved = false;
     this.#drawn = this.#layers;
+    this.#shownAt = this.#wantedAt;
     const zoom = this.#map.getZoom();
     this.#shown = this.#layers.flatMap((layer, i) =>
       layer.minZoom !== undefined && zoom < layer.minZoom
@@ -160,7 +168,8 @@ export class CanvasOverlay {
         p.canvas.width = cw;
         p.canvas.height = ch;
       }
-      if (p.ctx) drawLayers(p.ctx, layers, { w, h, ratio }, p.images);
+      if (p.ctx) drawLayers(p.ctx, layers, { w, h, ratio }, p.images, null);
+      this.#markDrawn(this.#shownAt);
       return;
     }
     if (p.busy) {
@@ -168,7 +177,15 @@ export class CanvasOverlay {
       return;
     }
     p.busy = true;
-    p.worker.postMessage({ type: 'draw', w, h, ratio, layers } satisfies OverlayMessage);
+    p.worker.postMessage({ type: 'draw', w, h, ratio, layers, wantedAt: this.#shownAt } satisfies OverlayMessage);
+  }
+
+  /**
+   * `data-drawn-for` on the canvas: when the layers now on it were handed to the overlay
+   * (performance.now()), so a test or benchmark can tell a state change reached the map.
+   */
+  #markDrawn(wantedAt: number): void {
+    this.#element.dataset.drawnFor = wantedAt.toFixed(1);
   }
 
   /** What is drawn under (x, y) (CSS px of the map), within `radius` of a point's edge. */

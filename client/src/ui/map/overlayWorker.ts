@@ -2,15 +2,18 @@
 // this worker its canvas once and then, for each draw, the layers as plain data; rasterizing
 // 10,000 discs on the main thread would cost the wall's frames tens of ms under software rendering.
 import { drawLayers, type PreparedLayer } from './canvasLayers';
+import { Stamper } from './stamp';
 import type { MapImage } from './types';
 
 export type OverlayMessage =
   | { type: 'canvas'; canvas: OffscreenCanvas }
   | { type: 'images'; images: Record<string, MapImage> }
-  | { type: 'draw'; w: number; h: number; ratio: number; layers: PreparedLayer[] };
+  | { type: 'draw'; w: number; h: number; ratio: number; layers: PreparedLayer[]; wantedAt: number };
 
+/** A draw is on the canvas (its frame handed to the compositor); `wantedAt` is the draw message's. */
 export interface OverlayReply {
   type: 'drawn';
+  wantedAt: number;
 }
 
 const scope = self as unknown as {
@@ -21,6 +24,7 @@ const scope = self as unknown as {
 let canvas: OffscreenCanvas | null = null;
 let ctx: OffscreenCanvasRenderingContext2D | null = null;
 const images = new Map<string, OffscreenCanvas>();
+const stamper = new Stamper();
 
 scope.onmessage = (e) => {
   const m = e.data;
@@ -44,7 +48,7 @@ scope.onmessage = (e) => {
       canvas.width = cw;
       canvas.height = ch;
     }
-    drawLayers(ctx, m.layers, m, images);
+    drawLayers(ctx, m.layers, m, images, stamper);
   }
-  scope.postMessage({ type: 'drawn' });
+  scope.postMessage({ type: 'drawn', wantedAt: m.wantedAt });
 };
