@@ -13,6 +13,7 @@ const SHOTS: { name: string; region: string; width: number; height: number; quer
   { name: 'wall-city-131000-1920x1080', region: '131000', width: 1920, height: 1080 },
   { name: 'wall-city-131000-3840x1080', region: '131000', width: 3840, height: 1080 },
   { name: 'wall-township-130111103-1920x1080', region: '130111103', width: 1920, height: 1080 },
+  { name: 'wall-township-130111103-3840x2160', region: '130111103', width: 3840, height: 2160 },
   { name: 'wall-county-en-1920x1080', region: '130111', width: 1920, height: 1080, query: '?lang=en' },
   { name: 'wall-county-en-3840x1080', region: '130111', width: 3840, height: 1080, query: '?lang=en' },
   // What `npm start` shows: the key-channel panel playing the built-in demo stream.
