@@ -224,3 +224,40 @@ export async function waitForWall(page: Page, timeoutMs = 90_000): Promise<void>
 export function tempDir(prefix = 'zhihui-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
+
+/** Which pixels `countPixels` counts: those near a colour, or strongly coloured ones (max − min channel above `chroma`). */
+export type PixelTest = { near: [number, number, number]; within: number } | { chroma: number };
+
+/**
+ * Counts the pixels of a screenshot that pass `test`, the PNG decoded by the page itself (the
+ * suite needs no image library): for what a page cannot read back, such as a worker's canvas or a
+ * playing video.
+ */
+export async function countPixels(page: Page, png: Buffer, test: PixelTest): Promise<{ n: number; total: number }> {
+  return page.evaluate(
+    async ([b64, t]) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const g = c.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        const [r, gr, b] = [d[i]!, d[i + 1]!, d[i + 2]!];
+        const pass =
+          'near' in t
+            ? Math.abs(r - t.near[0]) < t.within &&
+              Math.abs(gr - t.near[1]) < t.within &&
+              Math.abs(b - t.near[2]) < t.within
+            : Math.max(r, gr, b) - Math.min(r, gr, b) > t.chroma;
+        if (pass) n++;
+      }
+      return { n, total: d.length / 4 };
+    },
+    [png.toString('base64'), test] as const,
+  );
+}

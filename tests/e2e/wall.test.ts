@@ -5,7 +5,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { formatRate, type Region, type RegionSummary } from '@zhihui/shared';
-import { launchBrowser, missingBuild, openPage, ROOT, startServer, waitForWall, type ServerHandle } from './harness.js';
+import {
+  countPixels,
+  launchBrowser,
+  missingBuild,
+  openPage,
+  ROOT,
+  startServer,
+  waitForWall,
+  type ServerHandle,
+} from './harness.js';
 import { shownRate } from '../support/figures.js';
 
 const why = missingBuild('e2e: the wall');
@@ -46,30 +55,6 @@ const townships = regions
  * in a title attribute (camera names, clue titles). The map's own layers, the charts' canvases and
  * a scrolling alert line are left out: they clip by design.
  */
-/**
- * Pixels of the map panel in an offline channel's red (#ff4d5e), counted in a screenshot: the
- * points' canvas belongs to a worker, so the page cannot read it back itself.
- */
-async function redPixels(page: Page): Promise<number> {
-  const png = await page.getByTestId('map').screenshot();
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    const g = c.getContext('2d')!;
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (Math.abs(d[i]! - 0xff) < 24 && Math.abs(d[i + 1]! - 0x4d) < 24 && Math.abs(d[i + 2]! - 0x5e) < 24) n++;
-    }
-    return n;
-  }, png.toString('base64'));
-}
-
 async function overflowing(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
@@ -106,6 +91,12 @@ async function overflowing(page: Page): Promise<string[]> {
     }
     return out;
   });
+}
+
+/** Pixels of the map panel in an offline channel's red (#ff4d5e): the points' canvas belongs to a worker. */
+async function redPixels(page: Page): Promise<number> {
+  const png = await page.getByTestId('map').screenshot();
+  return (await countPixels(page, png, { near: [0xff, 0x4d, 0x5e], within: 24 })).n;
 }
 
 /**

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
+  countPixels,
   launchBrowser,
   missingBuild,
   openPage,
@@ -75,21 +76,8 @@ async function colourfulShare(page: Page, selector: string): Promise<number> {
   const style = await page.addStyleTag({ content: '.vtile__top, .vtile__bottom { visibility: hidden !important; }' });
   const png = await page.locator(selector).first().screenshot();
   await style.evaluate((el) => el.remove());
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    const g = c.getContext('2d')!;
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4)
-      if (Math.max(d[i]!, d[i + 1]!, d[i + 2]!) - Math.min(d[i]!, d[i + 1]!, d[i + 2]!) > 120) n++;
-    return n / (d.length / 4);
-  }, png.toString('base64'));
+  const { n, total } = await countPixels(page, png, { chroma: 120 });
+  return n / total;
 }
 
 describe.skipIf(why)('video tiles in Chromium', () => {
