@@ -28,8 +28,9 @@ setWorkerUrl(workerUrl);
 
 /**
  * maplibre, created once per mounted view and removed on unmount. New data goes into the
- * existing sources with `setData`, points whose looks change (channel states) onto a 2D canvas
- * over the map at a measured pace, markers are updated by id, and nothing remounts on a tick.
+ * existing sources with `setData`, canvas layers (points whose looks change with channel states)
+ * onto a 2D canvas over the map (see CanvasOverlay), markers are updated by id, and nothing
+ * remounts on a tick.
  * `style` is read once, when the map is created.
  */
 export function MapView(props: MapViewProps) {
@@ -80,7 +81,7 @@ export function MapView(props: MapViewProps) {
   }, [ratio]);
 
   useSourceData(map, loaded, props.data, props.dataKeys);
-  // New positions are drawn at once; new looks of the same points (a delta's states) at the pace.
+  // The overlay asks for the draw: at once for new positions, or for anything when a worker draws.
   useEffect(() => {
     if (!loaded.current) return;
     overlay.current?.setImages(props.images ?? {});

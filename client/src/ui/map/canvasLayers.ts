@@ -1,5 +1,5 @@
 import { traceDisc, type Stamper } from './stamp';
-import type { CanvasLayer, CanvasLook, CircleLook } from './types';
+import type { CanvasLayer, CanvasLook, CircleLook, MapImage } from './types';
 
 /** Web Mercator of a longitude and latitude, in world units (0…1 east and south), as maplibre places them. */
 export function mercator(lon: number, lat: number): [number, number] {
@@ -115,8 +115,21 @@ export function groupsOf(p: PreparedLayer, w: number, h: number): [CanvasLook, n
 
 type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
+/** An icon's pixels as something a canvas draws: an OffscreenCanvas where there is one (a worker has no document). */
+export function imageCanvas(img: MapImage): OffscreenCanvas | HTMLCanvasElement {
+  const c =
+    typeof OffscreenCanvas === 'function'
+      ? new OffscreenCanvas(img.width, img.height)
+      : document.createElement('canvas');
+  c.width = img.width;
+  c.height = img.height;
+  const ctx = c.getContext('2d') as Context2D | null;
+  ctx?.putImageData(new ImageData(new Uint8ClampedArray(img.data), img.width, img.height), 0, 0);
+  return c;
+}
+
 /**
- * Clears a `w`×`h` (CSS px) canvas at `ratio` device pixels per CSS px and draws the layers in
+ * Sizes the canvas to `w`×`h` CSS px at `ratio` device pixels per CSS px, clears it and draws the layers in
  * order: discs by a `stamper` where there is one (OffscreenCanvas), else as canvas paths; icons as
  * images.
  */
@@ -127,6 +140,12 @@ export function drawLayers(
   images: ReadonlyMap<string, CanvasImageSource>,
   stamper: Stamper | null,
 ): void {
+  const cw = Math.round(view.w * view.ratio);
+  const ch = Math.round(view.h * view.ratio);
+  if (ctx.canvas.width !== cw || ctx.canvas.height !== ch) {
+    ctx.canvas.width = cw;
+    ctx.canvas.height = ch;
+  }
   ctx.setTransform(view.ratio, 0, 0, view.ratio, 0, 0);
   ctx.clearRect(0, 0, view.w, view.h);
   let first = true;

@@ -1,6 +1,7 @@
 import type { Map as MapLibre } from 'maplibre-gl';
 import {
   drawLayers,
+  imageCanvas,
   mercator,
   mercatorColumns,
   pickPoints,
@@ -17,12 +18,7 @@ import type { CanvasLayer, MapImage, MapPickHit } from './types';
 /** Where the overlay's pixels are made: a worker owning the canvas, or this thread where that is not offered. */
 type Painter =
   | { kind: 'worker'; worker: Worker; busy: boolean; again: boolean }
-  | {
-      kind: 'here';
-      canvas: HTMLCanvasElement;
-      ctx: CanvasRenderingContext2D | null;
-      images: Map<string, CanvasImageSource>;
-    };
+  | { kind: 'here'; ctx: CanvasRenderingContext2D | null; images: Map<string, CanvasImageSource> };
 
 /**
  * The map's canvas layers (see CanvasLayer) on a 2D canvas laid over maplibre's own, under its
@@ -88,7 +84,7 @@ export class CanvasOverlay {
         // Fall through: drawn on this thread.
       }
     }
-    return { kind: 'here', canvas: c, ctx: c.getContext('2d'), images: new Map() };
+    return { kind: 'here', ctx: c.getContext('2d'), images: new Map() };
   }
 
   readonly #onView = () => {
@@ -106,13 +102,7 @@ export class CanvasOverlay {
       p.worker.postMessage({ type: 'images', images: Object.fromEntries(fresh) } satisfies OverlayMessage);
       return;
     }
-    for (const [id, img] of fresh) {
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = img.height;
-      c.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(img.data), img.width, img.height), 0, 0);
-      p.images.set(id, c);
-    }
+    for (const [id, img] of fresh) p.images.set(id, imageCanvas(img));
   }
 
   /** The layers wanted now; asks for a draw when they differ from what is drawn. */
@@ -162,12 +152,6 @@ export class CanvasOverlay {
     const layers = this.#shown.map((s) => s.prepared);
     const p = this.#painter;
     if (p.kind === 'here') {
-      const cw = Math.round(w * ratio);
-      const ch = Math.round(h * ratio);
-      if (p.canvas.width !== cw || p.canvas.height !== ch) {
-        p.canvas.width = cw;
-        p.canvas.height = ch;
-      }
       if (p.ctx) drawLayers(p.ctx, layers, { w, h, ratio }, p.images, null);
       this.#markDrawn(this.#shownAt);
       return;

@@ -1,7 +1,7 @@
 // The map's canvas overlay drawn off the page's main thread: the overlay (canvasOverlay.ts) hands
 // this worker its canvas once and then, for each draw, the layers as plain data; rasterizing
 // 10,000 discs on the main thread would cost the wall's frames tens of ms under software rendering.
-import { drawLayers, type PreparedLayer } from './canvasLayers';
+import { drawLayers, imageCanvas, type PreparedLayer } from './canvasLayers';
 import { Stamper } from './stamp';
 import type { MapImage } from './types';
 
@@ -21,34 +21,20 @@ const scope = self as unknown as {
   postMessage(m: OverlayReply): void;
 };
 
-let canvas: OffscreenCanvas | null = null;
 let ctx: OffscreenCanvasRenderingContext2D | null = null;
-const images = new Map<string, OffscreenCanvas>();
+const images = new Map<string, CanvasImageSource>();
 const stamper = new Stamper();
 
 scope.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'canvas') {
-    canvas = m.canvas;
-    ctx = canvas.getContext('2d');
+    ctx = m.canvas.getContext('2d');
     return;
   }
   if (m.type === 'images') {
-    for (const [id, img] of Object.entries(m.images)) {
-      const c = new OffscreenCanvas(img.width, img.height);
-      c.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(img.data), img.width, img.height), 0, 0);
-      images.set(id, c);
-    }
+    for (const [id, img] of Object.entries(m.images)) images.set(id, imageCanvas(img));
     return;
   }
-  if (canvas && ctx) {
-    const cw = Math.round(m.w * m.ratio);
-    const ch = Math.round(m.h * m.ratio);
-    if (canvas.width !== cw || canvas.height !== ch) {
-      canvas.width = cw;
-      canvas.height = ch;
-    }
-    drawLayers(ctx, m.layers, m, images, stamper);
-  }
+  if (ctx) drawLayers(ctx, m.layers, m, images, stamper);
   scope.postMessage({ type: 'drawn', wantedAt: m.wantedAt });
 };
