@@ -10,7 +10,9 @@
 //    are balanced (as many come online as go down in each batch), so the wall's online count moves
 //    only with the marker. Measured from the POST to the first animation frame after both the
 //    count's text changed and the map's points were drawn as of that change (the overlay canvas's
-//    `data-drawn-for`); both clocks are this machine's. The figures alone are reported too.
+//    `data-drawn-for`, the seq of the state drawn, at least the wall's `data-seq` when the count
+//    changed); both clocks are this machine's. The figures alone are reported too.
+//    BENCH_WALL_DUMP=file keeps what the page saw and the posts (for looking, not a figure).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -117,13 +119,14 @@ const probe = () => {
     if (c !== null && c !== last) {
       last = c;
       const seen = performance.now();
+      const seq = Number(document.querySelector('[data-testid="wall"]')?.getAttribute('data-seq'));
       requestAnimationFrame(() =>
-        window.__bench.counts.push({ text: c, seen, at: performance.timeOrigin + performance.now() }),
+        window.__bench.counts.push({ text: c, seq, seen, at: performance.timeOrigin + performance.now() }),
       );
     }
   };
   new MutationObserver(look).observe(document, { subtree: true, childList: true, characterData: true });
-  // The map's points: each draw of the overlay canvas, as of when its layers were handed over.
+  // The map's points: each draw of the overlay canvas, with the seq of the state it shows.
   new MutationObserver((records) => {
     for (const r of records) {
       const drawnFor = Number(r.target.getAttribute('data-drawn-for'));
@@ -299,6 +302,11 @@ const postedInWindow = posted;
 const markerPosts = posts.length;
 await town.waitForTimeout(1500);
 const seen = await town.evaluate(stopCounting);
+if (process.env.BENCH_WALL_DUMP)
+  (await import('node:fs')).writeFileSync(
+    process.env.BENCH_WALL_DUMP,
+    JSON.stringify({ seen, posts, origin: await town.evaluate(() => performance.timeOrigin) }),
+  );
 if (profiler) {
   const { profile } = await profiler.send('Profiler.stop');
   (await import('node:fs')).writeFileSync(process.env.BENCH_WALL_PROFILE, JSON.stringify(profile));
@@ -362,8 +370,8 @@ const intervals = seen.frames.slice(1).map((t, i) => t - seen.frames[i]);
 // that differs from the one before it (the balanced load never moves it).
 // Split at the POST's answer (the server has applied the batch): before it the server's queue,
 // after it the flush to the socket and the browser.
-// The map shows it with the first draw of the points handed over when the count changed or later
-// (the same React commit sets both; 5 ms allows for the order of the two observers).
+// The map shows it with the first draw of a state at least as new as the one the count showed
+// (the points follow each delta as it lands, so this draw may come before the count's frame).
 const paints = [];
 const figurePaints = [];
 const answers = [];
@@ -373,7 +381,7 @@ for (const p of posts.slice(0, markerPosts)) {
   const before = [...texts].reverse().find((c) => c.at < p.at)?.text;
   const after = texts.find((c) => c.at >= p.at && c.text !== before);
   if (!after) continue;
-  const drawn = seen.draws.find((d) => d.drawnFor >= after.seen - 5);
+  const drawn = seen.draws.find((d) => d.drawnFor >= after.seq);
   if (!drawn) continue;
   const shown = Math.max(after.at, drawn.at);
   figurePaints.push(after.at - p.at);

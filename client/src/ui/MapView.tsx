@@ -17,6 +17,7 @@ export type {
   CircleLook,
   HtmlMarker,
   IconLook,
+  LayerFeed,
   MapFocus,
   MapImage,
   MapPickHit,
@@ -61,7 +62,8 @@ export function MapView(props: MapViewProps) {
       () => {
         loaded.current = true;
         made.overlay?.setImages(latest.current.images ?? {});
-        made.overlay?.setLayers(latest.current.canvasLayers ?? []);
+        const feed = latest.current.canvasLayers;
+        if (feed) made.overlay?.setLayers(feed.layers(), feed.tag());
         drawOverlay.current();
       },
       (now) => pacer.request(now),
@@ -81,12 +83,10 @@ export function MapView(props: MapViewProps) {
   }, [ratio]);
 
   useSourceData(map, loaded, props.data, props.dataKeys);
-  // The overlay asks for the draw: at once for new positions, or for anything when a worker draws.
   useEffect(() => {
-    if (!loaded.current) return;
-    overlay.current?.setImages(props.images ?? {});
-    overlay.current?.setLayers(props.canvasLayers ?? []);
+    if (loaded.current) overlay.current?.setImages(props.images ?? {});
   });
+  useLayerFeed(overlay, loaded, props.canvasLayers);
   useFitAndFocus(map, loaded, latest, props);
   useHtmlMarkers(map, loaded, markers, props.markers);
 
@@ -135,6 +135,26 @@ const FRAME_MS = 1000 / 60;
 
 type MapRef = { readonly current: MapLibre | null };
 type FlagRef = { readonly current: boolean };
+
+/**
+ * The canvas layers as their feed changes, outside React's renders; the overlay asks for the
+ * draw (at once for new positions, or for anything when a worker draws). Before the map has
+ * loaded, its load hands over what the feed has then.
+ */
+function useLayerFeed(
+  overlay: { readonly current: CanvasOverlay | null },
+  loaded: FlagRef,
+  feed: MapViewProps['canvasLayers'],
+): void {
+  useEffect(() => {
+    if (!feed) return;
+    const push = () => {
+      if (loaded.current) overlay.current?.setLayers(feed.layers(), feed.tag());
+    };
+    push();
+    return feed.subscribe(push);
+  }, [overlay, loaded, feed]);
+}
 
 /** Source data, in place: only the sources whose collection (or, where given, key) changed are written. */
 function useSourceData(map: MapRef, loaded: FlagRef, data: MapViewProps['data'], keys: MapViewProps['dataKeys']): void {

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { RegionSnapshot } from '@zhihui/shared';
 import { useChannelPlayer } from '../../lib/channelPlayer';
-import { useTimeAt } from '../../lib/clock';
+import { useMinute, useTimeAt } from '../../lib/clock';
 import { t } from '../../lib/i18n';
 import { mapPanelTitle } from './mapPanelTitle';
 import type { Arrival } from '../../lib/section';
@@ -9,6 +9,7 @@ import { MapView, type MapFocus, type MapPickHit } from '../../ui/MapView';
 import { Panel } from '../../ui/Panel';
 import { MapLegend } from './MapLegend';
 import { hasApproximate } from './mapData';
+import { wallPointFeed, type LiveSnapshot } from './pointFeed';
 import { CAMERA_LAYER, CLUE_LAYER } from './pointLayers';
 import { SceneCard } from './SceneCard';
 import { useRegionGeo } from './useRegionGeo';
@@ -17,6 +18,8 @@ import { arrivalDeadlines, latestUrgent, wallMarkers } from './wallMarkers';
 
 export interface WallMapProps {
   snapshot: RegionSnapshot;
+  /** Where the channel and clue points are read from as each delta lands (see pointFeed.ts). */
+  store: LiveSnapshot;
   arrivals: readonly Arrival[];
   /** Child shown by the scene rotation, or null for the whole region. */
   scene: number | null;
@@ -36,6 +39,9 @@ export function WallMap(props: WallMapProps) {
   const { snapshot, arrivals, scene, urgentSec } = props;
   const geo = useRegionGeo(snapshot.region.code);
   const layers = useWallMapLayers(snapshot, geo, scene, props.tileUrl);
+  // Overdue marks move at most once a minute: the clue layer is rebuilt no more often than that.
+  const minute = useMinute();
+  const points = useMemo(() => wallPointFeed(props.store, minute), [props.store, minute]);
   const deadlines = useMemo(() => arrivalDeadlines(arrivals, urgentSec), [arrivals, urgentSec]);
   const now = useTimeAt(deadlines);
   const urgent = useMemo(() => latestUrgent(arrivals, now, urgentSec), [arrivals, now, urgentSec]);
@@ -70,7 +76,7 @@ export function WallMap(props: WallMapProps) {
           antialias={layers.antialias}
           data={layers.data}
           dataKeys={layers.dataKeys}
-          canvasLayers={layers.canvasLayers}
+          canvasLayers={points}
           fit={layers.sceneBounds ?? layers.regionBounds}
           fitPadding={layers.sceneBounds ? 90 : 48}
           focus={focus}
@@ -92,14 +98,14 @@ export function WallMap(props: WallMapProps) {
   );
 }
 
-/** A click on an offline point plays that channel; on a clue, the channels nearest to it. */
+/** A click on an offline point plays that channel; on a clue, the channels nearest to it. The points drawn may be a delta ahead of `snapshot`: hits name their channel or clue. */
 function usePickToPlay(snapshot: RegionSnapshot): ((hits: MapPickHit[]) => void) | undefined {
   const play = useChannelPlayer();
   if (!play) return undefined;
   return (hits) => {
     const cam = hits.find((h) => h.layer === CAMERA_LAYER);
-    const camId = typeof cam?.id === 'number' ? snapshot.cameras.id[cam.id] : undefined;
-    if (camId) return play({ channelId: camId, from: 'map' });
+    const camId = cam?.properties.id;
+    if (typeof camId === 'string') return play({ channelId: camId, from: 'map' });
     const clue = snapshot.clues.find((c) => c.id === hits.find((h) => h.layer === CLUE_LAYER)?.properties.id);
     if (clue && clue.lon !== null && clue.lat !== null) {
       play({ near: { lon: clue.lon, lat: clue.lat, title: clue.title }, from: 'map' });

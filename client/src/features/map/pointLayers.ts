@@ -33,16 +33,23 @@ export function cameraLook(value: number, includeOnline: boolean): CircleLook | 
 
 /**
  * The channels as map points, point i being the snapshot's row i (rows without a position are not
- * drawn). Positions change only with a new snapshot's rows; a delta's new state column makes a
- * new layer over the same positions, which the map redraws at its pace.
+ * drawn); a pick reports the channel's id. Positions change only with a new snapshot's rows; a
+ * delta's new state column makes a new layer over the same positions.
  */
 export function cameraLayer(
-  cams: Pick<RegionSnapshot['cameras'], 'lon' | 'lat' | 'state'>,
+  cams: Pick<RegionSnapshot['cameras'], 'id' | 'lon' | 'lat' | 'state'>,
   includeOnline: boolean,
   minZoom: number,
 ): CanvasLayer {
-  const { state } = cams;
-  return { id: CAMERA_LAYER, lon: cams.lon, lat: cams.lat, minZoom, look: (i) => cameraLook(state[i]!, includeOnline) };
+  const { state, id } = cams;
+  return {
+    id: CAMERA_LAYER,
+    lon: cams.lon,
+    lat: cams.lat,
+    minZoom,
+    look: (i) => cameraLook(state[i]!, includeOnline),
+    properties: (i) => ({ id: id[i] }),
+  };
 }
 
 /** Clue icons are drawn 34 px across; closed ones smaller and dimmer. */

@@ -1,19 +1,17 @@
 import { useMemo } from 'react';
 import type { RegionGeo, RegionSnapshot } from '@zhihui/shared';
-import { useMinute } from '../../lib/clock';
 import { drawClueIcons } from './clueIcons';
 import { areasToGeoJson, boundsOf, codeOf, outlineToGeoJson, regionLabels } from './mapData';
-import { cameraMinZoom, clueMinZoom, pointsShownAtFit, SOURCES, wallStyle } from './mapStyle';
-import { cameraLayer, clueLayer } from './pointLayers';
+import { pointsShownAtFit, SOURCES, wallStyle } from './mapStyle';
 
 /** Above this many channel points on a township wall, the map is drawn without multisampling. */
 const MANY_POINTS = 2000;
 
 /**
  * What the wall map draws from a snapshot, each part rebuilt only when its own inputs change
- * (a delta that moves a clue leaves the areas alone): the style, the icons, the GeoJSON of the
- * areas and the outline, the channel and clue layers drawn over them, the region labels and the
- * bounds to fit.
+ * (a delta that moves a clue leaves the areas alone): the style, the clue icons, the GeoJSON of
+ * the areas and the outline, the region labels and the bounds to fit. The points drawn over them
+ * follow the store directly (pointFeed.ts).
  */
 export function useWallMapLayers(
   snapshot: RegionSnapshot,
@@ -21,13 +19,10 @@ export function useWallMapLayers(
   scene: number | null,
   tileUrl: string | null,
 ) {
-  const { region, children, childFigures, figures, cameras: cameraList, clues: clueList } = snapshot;
+  const { region, children, childFigures, figures, cameras: cameraList } = snapshot;
   const level = region.level;
   const style = useMemo(() => wallStyle({ tileUrl }), [tileUrl]);
   const images = useMemo(() => drawClueIcons(), []);
-  const todayFrom = Date.parse(snapshot.periods.today.from);
-  // Overdue marks move at most once a minute; the clue layer is rebuilt no more often than that.
-  const minute = useMinute();
   const geoChildren = geo?.children ?? null;
   const geoOutline = geo?.outline ?? null;
 
@@ -54,19 +49,6 @@ export function useWallMapLayers(
     [areasKey, geoChildren, geoOutline],
   );
   const outline = useMemo(() => outlineToGeoJson(geoOutline), [geoOutline]);
-  const isLeaf = children.length === 0;
-  // Positions change only with a new snapshot's rows (a delta keeps these columns); a delta's new
-  // state column is a new layer over the same positions, redrawn at the map's pace.
-  const { lon, lat, state } = cameraList;
-  const cameras = useMemo(
-    () => cameraLayer({ lon, lat, state }, isLeaf, cameraMinZoom(level)),
-    [lon, lat, state, isLeaf, level],
-  );
-  const clues = useMemo(
-    () => clueLayer(clueList, minute * 60_000, todayFrom, clueMinZoom(level)),
-    [clueList, minute, todayFrom, level],
-  );
-  const canvasLayers = useMemo(() => [cameras, clues], [cameras, clues]);
   const data = useMemo(() => ({ [SOURCES.areas]: areas, [SOURCES.outline]: outline }), [areas, outline]);
   const labels = useMemo(
     () => regionLabels({ region, children, childFigures, figures }, geoChildren, geoOutline),
@@ -93,5 +75,5 @@ export function useWallMapLayers(
   // their own canvas, but an urgent clue's flight draws the map every frame). Fixed for the map's life.
   const antialias = !(pointsShownAtFit(level) && cameraList.lon.length > MANY_POINTS);
 
-  return { style, images, data, dataKeys, canvasLayers, labels, regionBounds, sceneBounds, antialias };
+  return { style, images, data, dataKeys, labels, regionBounds, sceneBounds, antialias };
 }

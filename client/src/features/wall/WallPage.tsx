@@ -8,6 +8,7 @@ import { t } from '../../lib/i18n';
 import type { SectionProps } from '../../lib/section';
 import { shanghaiHour } from '../../lib/time';
 import { useWallState, useWallStore } from './useWall';
+import type { WallStore } from './wallStore';
 import { isDimHour, parseWallParams, pixelShift, type WallParams } from './wallParams';
 import type { WallState } from '../../lib/section';
 import { ConnectionBanner } from '../../ui/ConnectionBanner';
@@ -108,7 +109,7 @@ function Wall(props: { region: string; params: WallParams }) {
       <div className="wall__backdrop" />
       <Header region={snapshot?.region ?? null} regionCode={props.region} path={snapshot?.path ?? []} link={link} />
       {state && snapshot ? (
-        <WallBody state={state} params={props.params} tileUrl={cfg?.tileUrl ?? null} />
+        <WallBody state={state} store={store} params={props.params} tileUrl={cfg?.tileUrl ?? null} />
       ) : (
         <Splash state={state} region={props.region} />
       )}
@@ -142,8 +143,16 @@ type Scene = ReturnType<typeof useScene>;
 type PanelName = 'video' | 'ranking' | 'trend' | 'down' | 'clues' | 'clueList' | 'grid' | 'key' | 'map';
 type WallPanels = Record<PanelName, ReactNode>;
 
-/** The wall's panels, each fed the section of the snapshot it shows and when that last changed. */
-function wallPanels(state: WallState, params: WallParams, tileUrl: string | null, scene: Scene): WallPanels {
+/**
+ * The wall's panels, each fed the section of the snapshot it shows and when that last changed;
+ * the map also reads its points from the store as deltas land.
+ */
+function wallPanels(
+  { state, store }: { state: WallState; store: WallStore },
+  params: WallParams,
+  tileUrl: string | null,
+  scene: Scene,
+): WallPanels {
   const snapshot = state.snapshot!;
   const stale = state.link !== 'live';
   const section = (changedAt: number): SectionProps => ({ snapshot, stale, changedAt, currentAt: state.currentAt });
@@ -165,6 +174,7 @@ function wallPanels(state: WallState, params: WallParams, tileUrl: string | null
           <Suspense fallback={<MapPending name={snapshot.region.name} />}>
             <WallMap
               snapshot={snapshot}
+              store={store}
               arrivals={state.arrivals}
               scene={scene}
               urgentSec={params.urgentSec}
@@ -232,13 +242,13 @@ function standardColumns(p: WallPanels) {
   );
 }
 
-function WallBody(props: { state: WallState; params: WallParams; tileUrl: string | null }) {
-  const { state, params } = props;
+function WallBody(props: { state: WallState; store: WallStore; params: WallParams; tileUrl: string | null }) {
+  const { state, store, params } = props;
   const snapshot = state.snapshot!;
   const { layout } = useCanvas();
   const scene = useScene(snapshot.children.length, params.overviewSec, params.rotateSec);
   const keyTiles = keyTilesParam(useLocation().search);
-  const panels = wallPanels(state, params, props.tileUrl, scene);
+  const panels = wallPanels({ state, store }, params, props.tileUrl, scene);
   return (
     <VideoProvider
       region={snapshot.region.code}

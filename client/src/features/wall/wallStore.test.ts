@@ -216,6 +216,28 @@ describe('wall store', () => {
     expect(heard).toBeLessThanOrEqual(5);
   });
 
+  test('a watcher hears every delta as it is applied, while React waits for its turn', () => {
+    const store = createWallStore({ region: '130111', transport: tr, notifyEveryMs: 250 });
+    let heard = 0;
+    const watched: number[] = [];
+    store.subscribe(() => heard++);
+    const unwatch = store.watch(() => watched.push(store.getState().snapshot?.seq ?? -1));
+    store.start();
+    tr.answer(snapshot());
+    vi.advanceTimersByTime(300);
+    heard = 0;
+    watched.length = 0;
+    for (let k = 0; k < 5; k++) tr.fire('delta', delta(11 + k));
+    // Each delta, in order, with the state already applied; React not yet.
+    expect(watched).toEqual([11, 12, 13, 14, 15]);
+    expect(heard).toBe(0);
+    vi.advanceTimersByTime(300);
+    expect(heard).toBe(1);
+    unwatch();
+    tr.fire('delta', delta(16));
+    expect(watched).toHaveLength(5);
+  });
+
   test('by default the pace follows what a render costs: every 100 ms while cheap, up to 250 ms', async () => {
     // The cost clock moves only inside a notification, by what the "render" of it took.
     let clock = 0;

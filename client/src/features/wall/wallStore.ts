@@ -65,7 +65,13 @@ const FINAL: readonly string[] = [ErrorCode.unknownRegion, ErrorCode.validation,
 
 export interface WallStore {
   getState(): WallState;
+  /** Hears changes at React's pace (a few times a second at most). */
   subscribe(fn: () => void): () => void;
+  /**
+   * Hears every change as it is made (each delta), for views outside React that pace their own
+   * drawing: the map's points show a channel going down without waiting for the panels' render.
+   */
+  watch(fn: () => void): () => void;
   start(): void;
   stop(): void;
 }
@@ -81,10 +87,12 @@ const NOTIFY_SHARE = 0.08;
  * asked (an urgent change goes out at once). With `every` null the gap follows the measured cost
  * of a notification (the listeners and the render React runs for them in the microtask they
  * queue): NOTIFY_MIN_MS while renders are cheap, longer on a slow machine, at most NOTIFY_MAX_MS,
- * so a change waits as little as the renders allow.
+ * so a change waits as little as the renders allow. Watchers hear every change at once.
  */
 function createNotifier(now: () => number, every: number | null, clock: () => number = () => performance.now()) {
   const listeners = new Set<() => void>();
+  /** Told of every change at once (see WallStore.watch). */
+  const watchers = new Set<() => void>();
   let last = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let timerUrgent = false;
@@ -109,7 +117,12 @@ function createNotifier(now: () => number, every: number | null, clock: () => nu
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
+    watch(fn: () => void): () => void {
+      watchers.add(fn);
+      return () => watchers.delete(fn);
+    },
     notify(urgent = false): void {
+      for (const w of watchers) w();
       // An urgent change does not wait out a throttled flush already scheduled for lesser ones.
       if (timer && (timerUrgent || !urgent)) return;
       if (timer) clearTimeout(timer);
@@ -295,6 +308,7 @@ export function createWallStore(opts: WallStoreOptions): WallStore {
   return {
     getState: () => core.state,
     subscribe: notifier.subscribe,
+    watch: notifier.watch,
     start() {
       if (core.running) return;
       core.running = true;

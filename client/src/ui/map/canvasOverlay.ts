@@ -45,9 +45,9 @@ export class CanvasOverlay {
   #placed: { lon: ArrayLike<number>; lat: ArrayLike<number>; merc: Columns; at: Screen | null }[] = [];
   readonly #imagesSent = new Map<string, MapImage>();
   #viewMoved = true;
-  /** When the wanted layers were handed over (performance.now()), and when those being drawn were. */
-  #wantedAt = 0;
-  #shownAt = 0;
+  /** The tag (see LayerFeed) of the wanted layers, and of those handed to the painter. */
+  #wantedTag = '';
+  #shownTag = '';
 
   constructor(map: MapLibre, changed: (now: boolean) => void) {
     this.#map = map;
@@ -73,7 +73,8 @@ export class CanvasOverlay {
         worker.onmessage = (e: MessageEvent<OverlayReply>) => {
           if (e.data.type !== 'drawn') return;
           p.busy = false;
-          this.#markDrawn(e.data.wantedAt);
+          // Nothing newer handed over meanwhile: what is on the canvas is also what a newer tag shows.
+          this.#markDrawn(p.again ? e.data.tag : this.#shownTag);
           if (p.again) {
             p.again = false;
             this.#paint();
@@ -105,12 +106,21 @@ export class CanvasOverlay {
     for (const [id, img] of fresh) p.images.set(id, imageCanvas(img));
   }
 
-  /** The layers wanted now; asks for a draw when they differ from what is drawn. */
-  setLayers(layers: readonly CanvasLayer[]): void {
+  /**
+   * The layers wanted now, showing the state `tag` names; asks for a draw when they differ from
+   * what is drawn. The same layers under a newer tag only move the tag: the canvas shows that state too.
+   */
+  setLayers(layers: readonly CanvasLayer[], tag: string): void {
     const d = this.#drawn;
-    if (this.#layers !== layers) this.#wantedAt = performance.now();
+    this.#wantedTag = tag;
     this.#layers = layers;
-    if (d && d.length === layers.length && d.every((l, i) => l === layers[i])) return;
+    if (d && d.length === layers.length && d.every((l, i) => l === layers[i])) {
+      this.#layers = d;
+      this.#shownTag = tag;
+      const p = this.#painter;
+      if (p.kind === 'here' || !p.busy) this.#markDrawn(tag);
+      return;
+    }
     const moved = layers.some((l, i) => {
       const p = this.#placed[i];
       return !p || p.lon !== l.lon || p.lat !== l.lat;
@@ -130,7 +140,7 @@ export class CanvasOverlay {
     this.#place(view);
     this.#viewMoved = false;
     this.#drawn = this.#layers;
-    this.#shownAt = this.#wantedAt;
+    this.#shownTag = this.#wantedTag;
     const zoom = this.#map.getZoom();
     this.#shown = this.#layers.flatMap((layer, i) =>
       layer.minZoom !== undefined && zoom < layer.minZoom
@@ -153,7 +163,7 @@ export class CanvasOverlay {
     const p = this.#painter;
     if (p.kind === 'here') {
       if (p.ctx) drawLayers(p.ctx, layers, { w, h, ratio }, p.images, null);
-      this.#markDrawn(this.#shownAt);
+      this.#markDrawn(this.#shownTag);
       return;
     }
     if (p.busy) {
@@ -161,15 +171,15 @@ export class CanvasOverlay {
       return;
     }
     p.busy = true;
-    p.worker.postMessage({ type: 'draw', w, h, ratio, layers, wantedAt: this.#shownAt } satisfies OverlayMessage);
+    p.worker.postMessage({ type: 'draw', w, h, ratio, layers, tag: this.#shownTag } satisfies OverlayMessage);
   }
 
   /**
-   * `data-drawn-for` on the canvas: when the layers now on it were handed to the overlay
-   * (performance.now()), so a test or benchmark can tell a state change reached the map.
+   * `data-drawn-for` on the canvas: the tag of the state now on it (see LayerFeed), so a test or
+   * benchmark can tell a state change reached the map.
    */
-  #markDrawn(wantedAt: number): void {
-    this.#element.dataset.drawnFor = wantedAt.toFixed(1);
+  #markDrawn(tag: string): void {
+    if (this.#element.dataset.drawnFor !== tag) this.#element.dataset.drawnFor = tag;
   }
 
   /** What is drawn under (x, y) (CSS px of the map), within `radius` of a point's edge. */

@@ -8,12 +8,12 @@ import type { MapImage } from './types';
 export type OverlayMessage =
   | { type: 'canvas'; canvas: OffscreenCanvas }
   | { type: 'images'; images: Record<string, MapImage> }
-  | { type: 'draw'; w: number; h: number; ratio: number; layers: PreparedLayer[]; wantedAt: number };
+  | { type: 'draw'; w: number; h: number; ratio: number; layers: PreparedLayer[]; tag: string };
 
-/** A draw is on the canvas (its frame handed to the compositor); `wantedAt` is the draw message's. */
+/** A draw is on the canvas (its frame handed to the compositor); `tag` is the draw message's. */
 export interface OverlayReply {
   type: 'drawn';
-  wantedAt: number;
+  tag: string;
 }
 
 const scope = self as unknown as {
@@ -36,5 +36,5 @@ scope.onmessage = (e) => {
     return;
   }
   if (ctx) drawLayers(ctx, m.layers, m, images, stamper);
-  scope.postMessage({ type: 'drawn', wantedAt: m.wantedAt });
+  scope.postMessage({ type: 'drawn', tag: m.tag });
 };

@@ -69,6 +69,19 @@ export interface CanvasLayer {
   properties?: (i: number) => Record<string, unknown>;
 }
 
+/**
+ * Where the canvas layers come from, outside React's renders: a wall's points follow every delta
+ * as it lands, not the pace at which React re-renders the panels. `layers()` is what is wanted
+ * now (the same array while nothing changed), `subscribe` says when that may have changed, and
+ * `tag()` names the state they show (a wall: its snapshot's seq), which the overlay's canvas
+ * carries as `data-drawn-for` once it is drawn.
+ */
+export interface LayerFeed {
+  layers(): readonly CanvasLayer[];
+  tag(): string;
+  subscribe(onChange: () => void): () => void;
+}
+
 export interface MapViewProps {
   /** Used once, when the map is created. Sources are then updated in place from `data`. */
   style: StyleSpecification;
@@ -83,8 +96,8 @@ export interface MapViewProps {
    * collection is not written (no re-tiling), e.g. areas whose rates moved within their colour band.
    */
   dataKeys?: Record<string, string>;
-  /** Points above the map's own layers, in drawing order (see CanvasLayer). */
-  canvasLayers?: readonly CanvasLayer[];
+  /** Points above the map's own layers, fed outside React (see LayerFeed). */
+  canvasLayers?: LayerFeed;
   /** Bounds the map shows when nothing is focused; re-fitted on resize. */
   fit: LngLatBoundsLike | null;
   fitPadding?: number;
