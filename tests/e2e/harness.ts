@@ -228,14 +228,14 @@ export function tempDir(prefix = 'zhihui-'): string {
 /** Which pixels `countPixels` counts: those near a colour, or strongly coloured ones (max − min channel above `chroma`). */
 export type PixelTest = { near: [number, number, number]; within: number } | { chroma: number };
 
-/**
- * Counts the pixels of a screenshot that pass `test`, the PNG decoded by the page itself (the
- * suite needs no image library): for what a page cannot read back, such as a worker's canvas or a
- * playing video.
- */
-export async function countPixels(page: Page, png: Buffer, test: PixelTest): Promise<{ n: number; total: number }> {
-  return page.evaluate(
-    async ([b64, t]) => {
+/** The page's own PNG decoder (the suite needs no image library), installed once per page. */
+type Decoded = { w: number; h: number; d: Uint8ClampedArray };
+type WithDecoder = { __decodePng?: (b64: string) => Promise<Decoded> };
+
+async function installDecoder(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as WithDecoder;
+    w.__decodePng ??= async (b64) => {
       const img = new Image();
       img.src = `data:image/png;base64,${b64}`;
       await img.decode();
@@ -244,7 +244,20 @@ export async function countPixels(page: Page, png: Buffer, test: PixelTest): Pro
       c.height = img.height;
       const g = c.getContext('2d')!;
       g.drawImage(img, 0, 0);
-      const d = g.getImageData(0, 0, c.width, c.height).data;
+      return { w: c.width, h: c.height, d: g.getImageData(0, 0, c.width, c.height).data };
+    };
+  });
+}
+
+/**
+ * Counts the pixels of a screenshot that pass `test`, the PNG decoded by the page itself: for
+ * what a page cannot read back, such as a worker's canvas or a playing video.
+ */
+export async function countPixels(page: Page, png: Buffer, test: PixelTest): Promise<{ n: number; total: number }> {
+  await installDecoder(page);
+  return page.evaluate(
+    async ([b64, t]) => {
+      const { d } = await (window as unknown as Required<WithDecoder>).__decodePng(b64);
       let n = 0;
       for (let i = 0; i < d.length; i += 4) {
         const [r, gr, b] = [d[i]!, d[i + 1]!, d[i + 2]!];
@@ -259,5 +272,61 @@ export async function countPixels(page: Page, png: Buffer, test: PixelTest): Pro
       return { n, total: d.length / 4 };
     },
     [png.toString('base64'), test] as const,
+  );
+}
+
+/**
+ * Where two screenshots of the same element differ into a colour near `near` (within `within` per
+ * channel): the centre of the densest such spot (a 24 px square's worth around the busiest 12 px
+ * cell), in CSS px of the element at a device pixel ratio of 1, and how many pixels changed there.
+ * For finding what a worker drew where, e.g. the point of a channel that just went down.
+ */
+export async function changedSpot(
+  page: Page,
+  before: Buffer,
+  after: Buffer,
+  near: [number, number, number],
+  within: number,
+): Promise<{ x: number; y: number; n: number } | null> {
+  await installDecoder(page);
+  return page.evaluate(
+    async ([a64, b64, rgb, tol]) => {
+      const decode = (window as unknown as Required<WithDecoder>).__decodePng;
+      const [A, B] = [await decode(a64), await decode(b64)];
+      const hits: [number, number][] = [];
+      for (let i = 0; i < B.d.length; i += 4) {
+        const into = [0, 1, 2].every((k) => Math.abs(B.d[i + k]! - rgb[k]!) < tol);
+        const was = [0, 1, 2].every((k) => Math.abs(A.d[i + k]! - rgb[k]!) < tol);
+        if (into && !was) hits.push([(i / 4) % B.w, Math.floor(i / 4 / B.w)]);
+      }
+      const cells = new Map<string, number>();
+      for (const [x, y] of hits) {
+        const k = `${Math.floor(x / 12)},${Math.floor(y / 12)}`;
+        cells.set(k, (cells.get(k) ?? 0) + 1);
+      }
+      const top = [...cells].sort((p, q) => q[1] - p[1])[0];
+      if (!top) return null;
+      const [cx, cy] = top[0].split(',').map((v) => (Number(v) + 0.5) * 12);
+      const spot = hits.filter(([x, y]) => Math.abs(x - cx!) <= 12 && Math.abs(y - cy!) <= 12);
+      return {
+        x: spot.reduce((s, [x]) => s + x, 0) / spot.length,
+        y: spot.reduce((s, [, y]) => s + y, 0) / spot.length,
+        n: spot.length,
+      };
+    },
+    [before.toString('base64'), after.toString('base64'), near, within] as const,
+  );
+}
+
+/**
+ * Waits until the wall map's points are drawn as of the state the wall shows now: the overlay's
+ * canvas names the seq it drew (`data-drawn-for`), the wall its own (`data-seq`).
+ */
+export async function waitMapDrawn(page: Page, timeout = 15_000): Promise<void> {
+  const seq = Number(await page.getByTestId('wall').getAttribute('data-seq'));
+  await page.waitForFunction(
+    (s) => Number(document.querySelector('canvas.map-overlay')?.getAttribute('data-drawn-for')) >= s,
+    seq,
+    { timeout },
   );
 }

@@ -13,6 +13,7 @@ import {
   ROOT,
   startServer,
   waitForWall,
+  waitMapDrawn,
   type ServerHandle,
 } from './harness.js';
 import { shownRate } from '../support/figures.js';
@@ -334,16 +335,8 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
         `/api/v1/regions/${TOWNSHIP}/cameras?status=online&limit=30`,
       );
       expect(online.items.length).toBeGreaterThanOrEqual(20);
-      // The overlay's canvas names the seq of the state it shows: count the map's red (offline)
-      // pixels once the wall's present state is drawn.
-      const seqShown = async () => Number(await w.page.getByTestId('wall').getAttribute('data-seq'));
-      const drawnAtLeast = (seq: number) =>
-        w.page.waitForFunction(
-          (s) => Number(document.querySelector('canvas.map-overlay')?.getAttribute('data-drawn-for')) >= s,
-          seq,
-          { timeout: 15_000 },
-        );
-      await drawnAtLeast(await seqShown());
+      // Count the map's red (offline) pixels once the wall's present state is drawn.
+      await waitMapDrawn(w.page);
       const before = await redPixels(w.page);
       const countsBefore = await w.page.getByTestId('operational-counts').textContent();
       const res = await server.send<{ accepted: number }>('POST', '/api/v1/cameras/status', {
@@ -357,7 +350,7 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
       );
       // The points follow the deltas themselves, not the panels' render: by the time the counts
       // show the batch, the map has drawn it or is about to.
-      await drawnAtLeast(await seqShown());
+      await waitMapDrawn(w.page);
       // A down channel is a disc of radius 5.6 px (≈ 70 px of red inside its ring); allow for overlaps.
       const want = before + online.items.length * 25;
       let after = before;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
+  changedSpot,
   countPixels,
   launchBrowser,
   missingBuild,
@@ -17,6 +18,7 @@ import {
   startServer,
   tempDir,
   waitForWall,
+  waitMapDrawn,
   type PageWatch,
   type ServerHandle,
 } from '../e2e/harness.js';
@@ -295,4 +297,37 @@ describe.skipIf(why)('video tiles in Chromium', () => {
       }
     },
   );
+  test('a click on a channel that just went down on the township map opens it in the dock', SLOW, async () => {
+    const w = await openPage(browser, `${server.url}/wall/${TOWNSHIP}`, { width: 1920, height: 1080 });
+    pages.push(w);
+    const { page } = w;
+    await waitForWall(page);
+    await waitMapDrawn(page);
+    const map = page.getByTestId('map');
+    const before = await map.screenshot();
+    const list = await server.get<{ items: { id: string; lon: number | null }[] }>(
+      `/api/v1/regions/${TOWNSHIP}/cameras?status=online&limit=50`,
+    );
+    const one = list.items.find((c) => c.lon !== null)!;
+    const counts = await page.getByTestId('operational-counts').textContent();
+    const res = await server.send<{ accepted: number }>('POST', '/api/v1/cameras/status', {
+      reports: [{ cameraId: one.id, status: 'offline', reason: 'power' }],
+    });
+    expect(res.body.accepted).toBe(1);
+    await page.waitForFunction(
+      (text) => document.querySelector('[data-testid="operational-counts"]')?.textContent !== text,
+      counts,
+      { timeout: 15_000 },
+    );
+    await waitMapDrawn(page);
+    // Where the map turned red: the channel's point, now a down disc (radius 5.6 px).
+    const spot = await changedSpot(page, before, await map.screenshot(), [255, 77, 94], 40);
+    expect(spot?.n ?? 0).toBeGreaterThan(40);
+    const box = (await map.boundingBox())!;
+    await page.mouse.click(box.x + spot!.x, box.y + spot!.y);
+    await expect
+      .poll(() => page.getByTestId('dock-tile').getAttribute('data-channel'), { timeout: 30_000 })
+      .toBe(one.id);
+    expect(w.errors.filter((e) => !/^Failed to load resource/.test(e))).toEqual([]);
+  });
 });

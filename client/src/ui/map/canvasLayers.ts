@@ -89,7 +89,20 @@ export function prepare(layer: CanvasLayer, at: Screen): PreparedLayer {
 }
 
 /** How far a look reaches from its point (CSS px): what a draw must keep and a pick may hit. */
-const reach = (l: CanvasLook): number => (l.kind === 'circle' ? l.radius + (l.strokeWidth ?? 0) / 2 : l.size / 2);
+export const reach = (l: CanvasLook): number =>
+  l.kind === 'circle' ? l.radius + (l.strokeWidth ?? 0) / 2 : l.size / 2;
+
+/** Whether a point at (x, y) reaching `r` shows at all in a `w`×`h` view (CSS px). */
+export const inView = (x: number, y: number, r: number, w: number, h: number): boolean =>
+  x >= -r && y >= -r && x <= w + r && y <= h + r;
+
+/** For each look of a layer, its place in the drawing order (by `z`, ties in palette order). */
+export function drawRanks(looks: readonly CanvasLook[]): number[] {
+  const order = looks.map((l, k) => k).sort((a, b) => looks[a]!.z - looks[b]!.z);
+  const rank: number[] = [];
+  order.forEach((k, r) => (rank[k] = r));
+  return rank;
+}
 
 /**
  * A layer's points to draw, grouped by look (one path each) in the looks' `z` order, points
@@ -103,8 +116,7 @@ export function groupsOf(p: PreparedLayer, w: number, h: number): [CanvasLook, n
     if (k === NO_LOOK) continue;
     const x = p.x[i]!;
     const y = p.y[i]!;
-    const r = reaches[k]!;
-    if (!(x >= -r && y >= -r && x <= w + r && y <= h + r)) continue;
+    if (!inView(x, y, reaches[k]!, w, h)) continue;
     groups[k]!.push(i);
   }
   return p.looks
@@ -163,7 +175,7 @@ export function drawLayers(
   }
 }
 
-function drawGroup(
+export function drawGroup(
   ctx: Context2D,
   [look, idx]: [CanvasLook, number[]],
   at: { x: Float32Array; y: Float32Array },

@@ -1,8 +1,8 @@
 // The map's canvas overlay drawn off the page's main thread: the overlay (canvasOverlay.ts) hands
 // this worker its canvas once and then, for each draw, the layers as plain data; rasterizing
 // 10,000 discs on the main thread would cost the wall's frames tens of ms under software rendering.
-import { drawLayers, imageCanvas, type PreparedLayer } from './canvasLayers';
-import { Stamper } from './stamp';
+import { imageCanvas, type PreparedLayer } from './canvasLayers';
+import { OverlayPainter } from './overlayPainter';
 import type { MapImage } from './types';
 
 export type OverlayMessage =
@@ -21,20 +21,21 @@ const scope = self as unknown as {
   postMessage(m: OverlayReply): void;
 };
 
-let ctx: OffscreenCanvasRenderingContext2D | null = null;
 const images = new Map<string, CanvasImageSource>();
-const stamper = new Stamper();
+let painter: OverlayPainter | null = null;
 
 scope.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'canvas') {
-    ctx = m.canvas.getContext('2d');
+    const ctx = m.canvas.getContext('2d');
+    painter = ctx ? new OverlayPainter(ctx, images) : null;
     return;
   }
   if (m.type === 'images') {
     for (const [id, img] of Object.entries(m.images)) images.set(id, imageCanvas(img));
+    painter?.reset();
     return;
   }
-  if (ctx) drawLayers(ctx, m.layers, m, images, stamper);
+  painter?.draw(m.layers, m);
   scope.postMessage({ type: 'drawn', tag: m.tag });
 };

@@ -24,10 +24,18 @@ export function traceDisc(
   }
 }
 
+/** A rectangle of device pixels, ends excluded. */
+export interface PixelRect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
 /**
  * Lays `sprite` over `dst` (a `w`-pixel-wide RGBA buffer, not premultiplied) with its top left at
- * (ox, oy), source over, clipped to the buffer. Most pixels land on transparent ones (points
- * rarely overlap) and are copied; the rest are blended.
+ * (ox, oy), source over, clipped to the buffer and to `clip` if given. Most pixels land on
+ * transparent ones (points rarely overlap) and are copied; the rest are blended.
  */
 export function stampSprite(
   dst: Uint8ClampedArray,
@@ -36,13 +44,14 @@ export function stampSprite(
   sprite: Sprite,
   ox: number,
   oy: number,
+  clip?: PixelRect,
 ): void {
   const s = sprite.data;
   const n = sprite.size;
-  const x0 = Math.max(0, -ox);
-  const y0 = Math.max(0, -oy);
-  const x1 = Math.min(n, w - ox);
-  const y1 = Math.min(n, h - oy);
+  const x0 = Math.max(0, -ox, clip ? clip.x0 - ox : 0);
+  const y0 = Math.max(0, -oy, clip ? clip.y0 - oy : 0);
+  const x1 = Math.min(n, w - ox, clip ? clip.x1 - ox : n);
+  const y1 = Math.min(n, h - oy, clip ? clip.y1 - oy : n);
   for (let sy = y0; sy < y1; sy++) {
     let k = (sy * n + x0) * 4;
     let j = ((oy + sy) * w + ox + x0) * 4;
@@ -77,6 +86,11 @@ export class Stamper {
   readonly #sprites = new Map<string, Sprite>();
   #buffer: ImageData | null = null;
   #scratch: OffscreenCanvas | null = null;
+
+  /** The pixels of the last stamp (all its discs, nothing else), kept for repainting parts of it. */
+  get buffer(): ImageData | null {
+    return this.#buffer;
+  }
 
   /** A sprite of `look` at `ratio` device px per CSS px. */
   sprite(look: CircleLook, ratio: number): Sprite {
