@@ -36,6 +36,14 @@ scope.onmessage = (e) => {
     painter?.reset();
     return;
   }
+  // Drawn in the worker's next animation frame, where it has one: the canvas's new frame then goes
+  // to the compositor with the page's, not between two of them.
+  const raf = (self as unknown as { requestAnimationFrame?: (fn: () => void) => number }).requestAnimationFrame;
+  if (!raf) return draw(m);
+  raf(() => draw(m));
+};
+
+function draw(m: Extract<OverlayMessage, { type: 'draw' }>): void {
   painter?.draw(m.layers, m);
   scope.postMessage({ type: 'drawn', tag: m.tag });
-};
+}
