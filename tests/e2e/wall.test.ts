@@ -324,46 +324,73 @@ describe.skipIf(why !== null)('the wall in a browser', () => {
     }
   });
 
-  test('a township wall draws its channels over the map; a posted batch turns their points red', SLOW, async () => {
-    const TOWNSHIP = '130111103';
-    const w = await openPage(browser, `${server.url}/wall/${TOWNSHIP}`, { width: 1920, height: 1080 });
-    try {
-      await waitForWall(w.page);
-      // The points are drawn on their own canvas (in a worker where the browser offers one), over the map's.
-      await expect(w.page.locator('[data-testid="map"] canvas.map-overlay').count()).resolves.toBe(1);
-      const online = await server.get<{ items: { id: string }[] }>(
-        `/api/v1/regions/${TOWNSHIP}/cameras?status=online&limit=30`,
+  // A browser without OffscreenCanvas (an old wall PC's) draws the points on the page itself: the
+  // same test runs with `transferControlToOffscreen` taken away before the page's scripts.
+  test.each([
+    ['in a worker', false],
+    ['on the page, where the browser has no OffscreenCanvas', true],
+  ])(
+    'a township wall draws its channels over the map (%s); a posted batch turns their points red',
+    SLOW,
+    async (_, old) => {
+      const TOWNSHIP = '130111103';
+      const w = await openPage(
+        browser,
+        `${server.url}/wall/${TOWNSHIP}`,
+        { width: 1920, height: 1080 },
+        old
+          ? () => {
+              delete (HTMLCanvasElement.prototype as Partial<HTMLCanvasElement>).transferControlToOffscreen;
+            }
+          : undefined,
       );
-      expect(online.items.length).toBeGreaterThanOrEqual(20);
-      // Count the map's red (offline) pixels once the wall's present state is drawn.
-      await waitMapDrawn(w.page);
-      const before = await redPixels(w.page);
-      const countsBefore = await w.page.getByTestId('operational-counts').textContent();
-      const res = await server.send<{ accepted: number }>('POST', '/api/v1/cameras/status', {
-        reports: online.items.map((c) => ({ cameraId: c.id, status: 'offline', reason: 'power' })),
-      });
-      expect(res.body.accepted).toBe(online.items.length);
-      await w.page.waitForFunction(
-        (text) => document.querySelector('[data-testid="operational-counts"]')?.textContent !== text,
-        countsBefore,
-        { timeout: 15_000 },
-      );
-      // The points follow the deltas themselves, not the panels' render: by the time the counts
-      // show the batch, the map has drawn it or is about to.
-      await waitMapDrawn(w.page);
-      // A down channel is a disc of radius 5.6 px (≈ 70 px of red inside its ring); allow for overlaps.
-      const want = before + online.items.length * 25;
-      let after = before;
-      for (let tries = 0; tries < 20 && after < want; tries++) {
-        await w.page.waitForTimeout(500);
-        after = await redPixels(w.page);
+      try {
+        await waitForWall(w.page);
+        // The points are drawn on their own canvas over the map's: a worker's (the page cannot draw
+        // on it any more), or the page's own.
+        await expect(w.page.locator('[data-testid="map"] canvas.map-overlay').count()).resolves.toBe(1);
+        const onPage = await w.page.evaluate(() => {
+          try {
+            return document.querySelector<HTMLCanvasElement>('canvas.map-overlay')!.getContext('2d') !== null;
+          } catch {
+            return false;
+          }
+        });
+        expect(onPage).toBe(old);
+        const online = await server.get<{ items: { id: string }[] }>(
+          `/api/v1/regions/${TOWNSHIP}/cameras?status=online&limit=30`,
+        );
+        expect(online.items.length).toBeGreaterThanOrEqual(20);
+        // Count the map's red (offline) pixels once the wall's present state is drawn.
+        await waitMapDrawn(w.page);
+        const before = await redPixels(w.page);
+        const countsBefore = await w.page.getByTestId('operational-counts').textContent();
+        const res = await server.send<{ accepted: number }>('POST', '/api/v1/cameras/status', {
+          reports: online.items.map((c) => ({ cameraId: c.id, status: 'offline', reason: 'power' })),
+        });
+        expect(res.body.accepted).toBe(online.items.length);
+        await w.page.waitForFunction(
+          (text) => document.querySelector('[data-testid="operational-counts"]')?.textContent !== text,
+          countsBefore,
+          { timeout: 15_000 },
+        );
+        // The points follow the deltas themselves, not the panels' render: by the time the counts
+        // show the batch, the map has drawn it or is about to.
+        await waitMapDrawn(w.page);
+        // A down channel is a disc of radius 5.6 px (≈ 70 px of red inside its ring); allow for overlaps.
+        const want = before + online.items.length * 25;
+        let after = before;
+        for (let tries = 0; tries < 20 && after < want; tries++) {
+          await w.page.waitForTimeout(500);
+          after = await redPixels(w.page);
+        }
+        expect(after).toBeGreaterThanOrEqual(want);
+        expect(w.errors).toEqual([]);
+      } finally {
+        await w.close();
       }
-      expect(after).toBeGreaterThanOrEqual(want);
-      expect(w.errors).toEqual([]);
-    } finally {
-      await w.close();
-    }
-  });
+    },
+  );
 
   test('an urgent clue flies the map to it and back; rotation and night dimming follow the URL', SLOW, async () => {
     // Every scene card the page shows is recorded as it appears (a DOM observer installed before
