@@ -125,7 +125,9 @@ export function groupsOf(p: PreparedLayer, w: number, h: number): [CanvasLook, n
     .sort((a, b) => a[0].z - b[0].z);
 }
 
-type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+export type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+/** A canvas's size in CSS px and its device px per CSS px. */
+export type CanvasView = { w: number; h: number; ratio: number };
 
 /** An icon's pixels as something a canvas draws: an OffscreenCanvas where there is one (a worker has no document). */
 export function imageCanvas(img: MapImage): OffscreenCanvas | HTMLCanvasElement {
@@ -143,15 +145,16 @@ export function imageCanvas(img: MapImage): OffscreenCanvas | HTMLCanvasElement 
 /**
  * Sizes the canvas to `w`×`h` CSS px at `ratio` device pixels per CSS px, clears it and draws the layers in
  * order: discs by a `stamper` where there is one (OffscreenCanvas), else as canvas paths; icons as
- * images.
+ * images. Returns whether the stamper's pixels are now the first layer's discs and nothing else
+ * (one stamp, of the first layer, onto the cleared canvas): what a later repaint builds on.
  */
 export function drawLayers(
   ctx: Context2D,
   layers: readonly PreparedLayer[],
-  view: { w: number; h: number; ratio: number },
+  view: CanvasView,
   images: ReadonlyMap<string, CanvasImageSource>,
   stamper: Stamper | null,
-): void {
+): boolean {
   const cw = Math.round(view.w * view.ratio);
   const ch = Math.round(view.h * view.ratio);
   if (ctx.canvas.width !== cw || ctx.canvas.height !== ch) {
@@ -161,18 +164,24 @@ export function drawLayers(
   ctx.setTransform(view.ratio, 0, 0, view.ratio, 0, 0);
   ctx.clearRect(0, 0, view.w, view.h);
   let first = true;
+  let stamps = 0;
+  let firstLayerStamped = false;
   for (const p of layers) {
     const groups = groupsOf(p, view.w, view.h);
     for (let k = 0; k < groups.length;) {
       // A run of disc looks is stamped at once; anything else is drawn one look at a time.
       let e = k;
       while (stamper && e < groups.length && groups[e]![0].kind === 'circle') e++;
-      if (e > k) stamper!.stamp(ctx, groups.slice(k, e) as [CircleLook, number[]][], p, view.ratio, first);
-      else drawGroup(ctx, groups[e++]!, p, images);
+      if (e > k) {
+        stamper!.stamp(ctx, groups.slice(k, e) as [CircleLook, number[]][], p, view.ratio, first);
+        stamps++;
+        firstLayerStamped = first && p === layers[0];
+      } else drawGroup(ctx, groups[e++]!, p, images);
       k = e;
       first = false;
     }
   }
+  return stamps === 1 && firstLayerStamped;
 }
 
 export function drawGroup(

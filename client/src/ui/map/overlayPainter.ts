@@ -1,9 +1,6 @@
-import { drawGroup, drawLayers, groupsOf, type PreparedLayer } from './canvasLayers';
+import { drawGroup, drawLayers, groupsOf, type CanvasView, type Context2D, type PreparedLayer } from './canvasLayers';
 import { changedPoints, PointGrid, repaintChanged } from './repaint';
 import { Stamper } from './stamp';
-
-type Context2D = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
-type View = { w: number; h: number; ratio: number };
 
 /** Above this share of a layer's points changed, a full draw is cheaper than repainting around each. */
 const MOST = 0.2;
@@ -19,7 +16,7 @@ export class OverlayPainter {
   readonly #ctx: Context2D;
   readonly #images: ReadonlyMap<string, CanvasImageSource>;
   readonly #stamper = new Stamper();
-  #last: { view: View; layers: PreparedLayer[]; grid: PointGrid } | null = null;
+  #last: { view: CanvasView; layers: PreparedLayer[]; grid: PointGrid } | null = null;
 
   constructor(ctx: Context2D, images: ReadonlyMap<string, CanvasImageSource>) {
     this.#ctx = ctx;
@@ -27,12 +24,12 @@ export class OverlayPainter {
   }
 
   /** Draws `layers`; returns whether only parts were repainted. */
-  draw(layers: PreparedLayer[], view: View): 'parts' | 'full' {
+  draw(layers: PreparedLayer[], view: CanvasView): 'parts' | 'full' {
     if (this.#repaint(layers, view)) return 'parts';
-    drawLayers(this.#ctx, layers, view, this.#images, this.#stamper);
-    const first = layers[0];
     // Parts can be repainted later only if the stamper's pixels are the first layer's discs alone.
-    const discs = first && first.looks.every((l) => l.kind === 'circle') && groupsOf(first, view.w, view.h).length > 0;
+    const stamped = drawLayers(this.#ctx, layers, view, this.#images, this.#stamper);
+    const first = layers[0];
+    const discs = stamped && first !== undefined && first.looks.every((l) => l.kind === 'circle');
     this.#last = discs ? { view, layers, grid: new PointGrid(first, view.ratio) } : null;
     return 'full';
   }
@@ -42,7 +39,7 @@ export class OverlayPainter {
     this.#last = null;
   }
 
-  #repaint(layers: PreparedLayer[], view: View): boolean {
+  #repaint(layers: PreparedLayer[], view: CanvasView): boolean {
     const last = this.#last;
     const buf = this.#stamper.buffer;
     if (!last || !buf || layers.length !== last.layers.length || layers.length === 0) return false;
