@@ -372,7 +372,7 @@ describe('a late report that rewrote the history (#18.1)', () => {
   });
 });
 
-describe('time-weighted parts carried over status changes (partsCarry)', () => {
+describe('time-weighted parts carried over status changes (carryChange)', () => {
   /** A report as the stores apply it: a change of status, or of reason while not online, is an event. */
   function report(
     engine: LiveEngine,

@@ -1,31 +1,20 @@
 import {
-  MAX_DOWN_LONGEST,
   MAX_WALL_CLUES,
   OPEN_CLUE_STATUSES,
   PROTOCOL_VERSION,
   ancestorsOf,
-  cameraFiguresAt,
   cameraStateOf,
-  chainOf,
-  historyUptime,
   inServiceAt,
   msAt,
-  notCountedSpans,
   statusChangeKind,
   childOnPathTo,
   childrenOf,
-  clueFigures,
   compareClues,
   countCameraState,
-  isSourceDown,
-  finishCameraFigures,
   inPeriod,
-  mediationFigures,
   periodOf,
   rate,
-  reasonOf,
   recentPeriod,
-  sumRegionFigures,
   toShanghaiIso,
   type CameraColumns,
   type Clue,
@@ -34,7 +23,6 @@ import {
   type GridWorkerView,
   type Period,
   type Region,
-  type RegionFigures,
   type RegionSnapshot,
   type RegionTree,
   type Trend,
@@ -42,21 +30,12 @@ import {
   type WallFigures,
 } from '@zhihui/shared';
 import type { CameraRecord, MaintenanceSpan, ServiceChange, StatusEvent } from '../store/types.js';
-import {
-  HOUR_MS,
-  TREND_POINTS,
-  addPast,
-  emptyPast,
-  hourStart,
-  pastCounts,
-  trendHours,
-  type PastCounts,
-} from './trend.js';
-import { carryChange, type PartsCarry, type Uptime } from './partsCarry.js';
+import { HOUR_MS, TREND_POINTS, hourStart, trendHours } from './trend.js';
+import { carriable, carryChange, carryOf, type PartsCarry } from './channelParts.js';
+import { figuresAt, rolledDown, rolledFigures, rolledPast, type ChannelSpans, type FigurePeriods } from './rollups.js';
 import {
   COLUMN_LEVELS,
   Node,
-  compareDown,
   rowOf,
   sameDescription,
   sameEvent,
@@ -240,7 +219,7 @@ export class LiveEngine {
       const beforeRec = before?.rec;
       const beforeState = before?.state;
       const beforeSince = before?.sinceMs;
-      if (before?.parts && this.#carriable(before)) carry.set(rec.id, this.#carryOf(before, before.parts));
+      if (before?.parts && carriable(before)) carry.set(rec.id, carryOf(before, before.parts));
       const cam = this.#putCamera(rec, now);
       if (!cam) continue;
       regions.add(rec.region);
@@ -365,7 +344,7 @@ export class LiveEngine {
    * last change (#18.6); the same instant as the REST summary asked now.
    */
   figures(code: string, now: number = this.#clock()): WallFigures {
-    return this.#at(this.#roll(this.#node(code)), now);
+    return figuresAt(rolledFigures(this.#node(code), this.#figurePeriods(), now), now);
   }
 
   /**
@@ -406,7 +385,7 @@ export class LiveEngine {
   downLongest(code: string): DownChannel[] {
     // The roll-up is cached per subtree and shared by every scope above it; the child's name
     // depends on the wall asking, so it is added here, on a copy.
-    return this.#down(this.#node(code)).map((d) => {
+    return rolledDown(this.#node(code), this.#regionName).map((d) => {
       const child = d.region === code ? null : childOnPathTo(this.tree, code, d.region);
       const name = child === null ? undefined : this.#nodes.get(child)?.region.name;
       return name === undefined ? d : { ...d, childName: name };
@@ -417,7 +396,7 @@ export class LiveEngine {
   trend(code: string): Trend {
     const n = this.#node(code);
     const now = this.#clock();
-    const past = this.#past(n, now);
+    const past = rolledPast(n, now, this.#channelSpans);
     const hours = trendHours(now);
     const rates: (number | null)[] = past.online.map((o, k) => rate(o, past.counted[k]!));
     rates.push(this.figures(code).today.cameras.operationalRate);
@@ -587,6 +566,18 @@ export class LiveEngine {
     };
   }
 
+  /** What the past hours' counts read of a channel besides its record (see rolledPast). */
+  readonly #channelSpans: ChannelSpans = {
+    spansOf: (id) => this.#hist.get(id)?.spans ?? [],
+    validityOf: (rec) => this.#validity(rec),
+  };
+
+  readonly #regionName = (code: string): string => this.#nodes.get(code)?.region.name ?? code;
+
+  #figurePeriods(): FigurePeriods {
+    return { periods: this.periods, parts: [this.#todayMs, this.#recentMs] };
+  }
+
   #removeCamera(cam: Cam): void {
     const n = this.#nodes.get(cam.rec.region);
     this.#cams.delete(cam.rec.id);
@@ -714,200 +705,13 @@ export class LiveEngine {
     return r.region;
   }
 
-  /**
-   * Whether a channel's parts may be carried over its status changes (see partsCarry): it is in
-   * its reported status (not in maintenance nor out of service), nothing took time from it since
-   * its last change but the source's being down (maintenance spans, not yet valid or out of
-   * service all ended by then), and the parts stand for the state its history ends in (the last
-   * change read has its status and reason; with no change read, a state that counts).
-   */
-  #carriable(c: Cam): boolean {
-    const rec = c.rec;
-    if (c.state !== rec.status || !rec.inService || rec.maintenance) return false;
-    const last = c.lastEventMs > c.sinceMs ? c.lastEventMs : c.sinceMs;
-    if (c.validFromMs > last) return false;
-    const hist = c.hist;
-    if (hist.spans !== undefined) for (const x of hist.spans) if (x.to > last) return false;
-    const flags = hist.service;
-    const flag = flags?.[flags.length - 1];
-    if (flag && (!flag.inService || flag.at > last)) return false;
-    const evs = hist.events;
-    const end = evs?.[evs.length - 1] ?? hist.prior;
-    return end === undefined
-      ? !isSourceDown(rec.status, rec.reason)
-      : end.to === rec.status && (end.reason ?? null) === rec.reason;
-  }
-
-  #carryOf(c: Cam, parts: [Uptime, Uptime]): PartsCarry {
-    const lastMs = Math.max(c.lastEventMs, c.sinceMs);
-    return { parts, status: c.rec.status, reason: c.rec.reason, lastMs };
-  }
-
   /** Channels whose parts were carried over this write's changes, and still may be, keep them. */
   #settleCarried(carry: ReadonlyMap<string, PartsCarry>): void {
     for (const [id, k] of carry) {
       const cam = this.#cams.get(id);
-      if (
-        cam &&
-        cam.parts === null &&
-        k.status === cam.rec.status &&
-        k.reason === cam.rec.reason &&
-        this.#carriable(cam)
-      )
+      if (cam && cam.parts === null && k.status === cam.rec.status && k.reason === cam.rec.reason && carriable(cam))
         cam.parts = k.parts;
     }
-  }
-
-  /**
-   * A channel's time-weighted parts of today and of the recent period, each as of its period's
-   * start: what they would be had it been in its present state all along, so that they are read at
-   * any later instant t by adding its present state times (t − from), exact from its last change
-   * on. Computed once per change of the channel, not on every figures read of its region: a storm
-   * of changes in a few channels recounts those channels only.
-   */
-  #parts(c: Cam, now: number): [Uptime, Uptime] {
-    if (c.parts) return c.parts;
-    const evs = c.hist.events ?? [];
-    const prior = c.hist.prior;
-    // As the summary reads it: the change before the period says what the first one started from.
-    const steps = chainOf(prior ? [prior, ...evs] : evs);
-    // From `now`, or from a later change: a report may be dated a little ahead of this clock
-    // (device clock skew, up to MAX_FUTURE_MS); the rows give the channel its old state until then.
-    const last = steps.length > 0 ? Math.max(now, steps[steps.length - 1]!.at) : now;
-    const spans = c.hist.spans ?? [];
-    const windowNow = c.rec.maintenance
-      ? [...spans, { from: msAt(c.rec.maintenance.from), to: msAt(c.rec.maintenance.to) }]
-      : spans;
-    const validity = { validFrom: c.validFromMs, service: c.hist.service ?? [] };
-    const counted = c.state !== 'out_of_service' && c.state !== 'maintenance' && !isSourceDown(c.state, c.rec.reason);
-    const one = ([from, to]: [number, number]): Uptime => {
-      const end = Math.min(last, to);
-      if (end <= from) return { online: 0, counted: 0 };
-      // Only while valid and in service (#18.2), as the summary API counts it.
-      const excluded = [...windowNow, ...notCountedSpans(validity, c.rec.inService, from, end)];
-      const u = historyUptime(steps, c.rec.status, from, end, excluded, c.rec.reason);
-      const dt = end - from;
-      return { online: u.online - (c.state === 'online' ? dt : 0), counted: u.counted - (counted ? dt : 0) };
-    };
-    c.parts = [one(this.#todayMs), one(this.#recentMs)];
-    return c.parts;
-  }
-
-  #own(n: Node): [RegionFigures, RegionFigures] {
-    if (n.own) return n.own;
-    const now = this.#clock();
-    const clues = [...n.clues.values()];
-    let onDuty = 0;
-    for (const w of n.workers.values()) if (w.onDuty) onDuty++;
-    const make = (period: Period, i: 0 | 1): RegionFigures => {
-      // Stored as of the period's start (see #parts): additive, and read at any later instant t by
-      // adding the counts times (t − from) (#at), exact until a state changes, which drops this cache.
-      const up: Uptime = { online: 0, counted: 0 };
-      for (const c of n.cams.values()) {
-        const p = this.#parts(c, now)[i];
-        up.online += p.online;
-        up.counted += p.counted;
-      }
-      const cameras = finishCameraFigures({
-        ...n.counts,
-        repaired: n.repaired[i],
-        newlyFailed: n.failed[i],
-        timeWeightedRate: null,
-        onlineMs: up.online,
-        countedMs: up.counted,
-      });
-      return {
-        region: n.ref,
-        period,
-        cameras,
-        clues: clueFigures(clues, period, now),
-        mediation: mediationFigures(clues, period),
-        grid: { workers: n.workers.size, onDuty, reports: n.reports[i] },
-      };
-    };
-    n.own = [make(this.periods.today, 0), make(this.periods.recent, 1)];
-    return n.own;
-  }
-
-  /**
-   * The roll-up of `n` (parts as of the periods' starts, see #own): its children's roll-ups and
-   * its own records, summed. A region without children has its own figures as they are.
-   */
-  #roll(n: Node): WallFigures {
-    if (n.roll) return n.roll;
-    const own = this.#own(n);
-    if (n.children.length === 0) {
-      n.roll = { today: own[0], recent: own[1] };
-      return n.roll;
-    }
-    const kids = n.children.map((c) => this.#roll(c));
-    n.roll = {
-      today: sumRegionFigures(n.ref, this.periods.today, [...kids.map((k) => k.today), own[0]]),
-      recent: sumRegionFigures(n.ref, this.periods.recent, [...kids.map((k) => k.recent), own[1]]),
-    };
-    return n.roll;
-  }
-
-  /** A roll-up read at `now`: the time-weighted parts carried from the periods' starts (see #own). */
-  #at(w: WallFigures, now: number): WallFigures {
-    const one = (f: RegionFigures): RegionFigures => {
-      const from = msAt(f.period.from);
-      const cameras = cameraFiguresAt(f.cameras, from, Math.min(now, msAt(f.period.to)));
-      return {
-        ...f,
-        cameras: now > from ? cameras : { ...cameras, onlineMs: 0, countedMs: 0, timeWeightedRate: null },
-      };
-    };
-    return { today: one(w.today), recent: one(w.recent) };
-  }
-
-  #down(n: Node): DownChannel[] {
-    if (n.rollDown) return n.rollDown;
-    const cands: Cam[] = [];
-    for (const c of n.cams.values()) if (c.state === 'offline' || c.state === 'unknown') cands.push(c);
-    cands.sort(compareDown);
-    const mine = cands.slice(0, MAX_DOWN_LONGEST).map((c) => this.#downChannel(c));
-    const all = [mine, ...n.children.map((c) => this.#down(c))].flat();
-    all.sort((a, b) => msAt(a.since) - msAt(b.since) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    n.rollDown = all.slice(0, MAX_DOWN_LONGEST);
-    return n.rollDown;
-  }
-
-  #downChannel(c: Cam): DownChannel {
-    return {
-      id: c.rec.id,
-      name: c.rec.name,
-      region: c.rec.region,
-      regionName: this.#nodes.get(c.rec.region)?.region.name ?? c.rec.region,
-      state: c.state as 'offline' | 'unknown',
-      reason: reasonOf(c.state, c.rec.reason),
-      since: toShanghaiIso(c.sinceMs),
-    };
-  }
-
-  #past(n: Node, now: number): PastCounts {
-    if (n.rollPast) return n.rollPast;
-    if (!n.past) {
-      if (n.eventsUnsorted) {
-        n.events.sort((a, b) => msAt(a.at) - msAt(b.at));
-        n.eventsUnsorted = false;
-      }
-      n.past =
-        n.cams.size === 0
-          ? emptyPast()
-          : pastCounts(
-              [...n.cams.values()].map((c) => c.rec),
-              n.events,
-              now,
-              (id) => this.#hist.get(id)?.spans ?? [],
-              (c) => this.#validity(c),
-            );
-    }
-    const sum = emptyPast();
-    addPast(sum, n.past);
-    for (const c of n.children) addPast(sum, this.#past(c, now));
-    n.rollPast = sum;
-    return sum;
   }
 
   #columns(n: Node, children: readonly Region[]): CameraColumns {

@@ -18,7 +18,7 @@ import {
 } from '@zhihui/shared';
 import type { CameraRecord, StatusEvent } from '../store/types.js';
 import type { PastCounts } from './trend.js';
-import type { Uptime } from './partsCarry.js';
+import type { Uptime } from './channelParts.js';
 
 /**
  * The live engine's model: what it holds per channel (Cam, CamHistory) and per region (Node), a

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import type { CameraReason, CameraStatus } from '@zhihui/shared';
-import { carryChange, type PartsCarry } from './partsCarry.js';
+import { carryChange, type PartsCarry } from './channelParts.js';
 
 const H = 3_600_000;
 /** Two periods as the engine holds them: today, and a recent period that began earlier. */
