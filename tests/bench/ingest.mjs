@@ -1,6 +1,8 @@
 // Ingest throughput: the whole ingest path (ingest.statusBatch → SQLite → bus → live engine) with
 // the store persisted to a file (WAL, synchronous=FULL) against the same path with an in-memory
-// SQLite store, so the ratio is the price of durability. Also: the live engine alone. One run; prints JSON.
+// SQLite store, so the ratio is the price of durability. Also each half alone: the live engine,
+// and the persisted store's applyStatus (its transaction, history and channel writes, the commit),
+// which bound the whole path on one thread. One run; prints JSON.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,6 +37,8 @@ async function pipeline(file) {
 
 const disk = await pipeline(path.join(dir, 'zhihui.db'));
 const memory = await pipeline(':memory:');
+// A third file store, seeded alike, written through applyStatus alone (no checks, bus or engine).
+const storeOnly = await pipeline(path.join(dir, 'store-only.db'));
 const { tree, data } = disk;
 const cams = (await disk.store.allCameras()).filter((c) => c.inService);
 const status = new Map(cams.map((c) => [c.id, c.status === 'online' ? 'online' : 'offline']));
@@ -101,6 +105,14 @@ function asRecords(reports) {
   return batches;
 }
 
+/** The persisted store alone: the reports as the ingest hands them over, applied batch by batch. */
+async function storeAlone(store, reports) {
+  const inputs = reports.map((r) => ({ ...r, reason: r.reason ?? null, actor: 'bench' }));
+  const t0 = now();
+  for (let i = 0; i < inputs.length; i += BATCH) await store.applyStatus(inputs.slice(i, i + BATCH));
+  return inputs.length / ((now() - t0) / 1000);
+}
+
 function engineAlone(batches, count) {
   const engine = new LiveEngine(tree, data);
   const t0 = now();
@@ -120,6 +132,7 @@ const mixed = workload(base + 2 * N + 1000, 0.1);
 const memBatches = asRecords(changes);
 await throughput(disk.ingest, warmUp);
 await throughput(memory.ingest, warmUp);
+await storeAlone(storeOnly.store, warmUp);
 // Each workload runs on both pipelines from the same starting state (both seeded alike).
 const result = {
   reports: N,
@@ -128,9 +141,11 @@ const result = {
   persistedMixedPerSec: await throughput(disk.ingest, mixed),
   inMemoryMixedPerSec: await throughput(memory.ingest, mixed),
   engineAloneChangesPerSec: engineAlone(memBatches, N),
+  storeAloneChangesPerSec: await storeAlone(storeOnly.store, changes),
 };
 result.ratioPersistedToMemory = result.persistedChangesPerSec / result.inMemoryChangesPerSec;
 await disk.store.close();
 await memory.store.close();
+await storeOnly.store.close();
 await rm(dir, { recursive: true, force: true });
 console.log(JSON.stringify(result));

@@ -19,6 +19,7 @@ const BENCHES = {
     ['persistedMixedPerSec', 'reports/s', '(10% changes)', null],
     ['inMemoryMixedPerSec', 'reports/s', '(10% changes)', null],
     ['engineAloneChangesPerSec', 'reports/s', '(live engine only)', null],
+    ['storeAloneChangesPerSec', 'reports/s', '(persisted store.applyStatus only)', null],
   ],
   fanout: [
     ['sockets', '', '', null],
