@@ -12,6 +12,7 @@
 //    count's text changed and the map's points were drawn as of that change (the overlay canvas's
 //    `data-drawn-for`, the seq of the state drawn, at least the wall's `data-seq` when the count
 //    changed); both clocks are this machine's. The figures alone are reported too.
+//    BENCH_WALL_HEAP_EVERY=N samples the heap after a GC every N seconds of the load.
 //    BENCH_WALL_DUMP=file keeps what the page saw and the posts (for looking, not a figure).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -294,9 +295,25 @@ async function loadFor(seconds) {
   await Promise.all(inflight);
 }
 
+// BENCH_WALL_HEAP_EVERY=N: the JS heap after a GC every N seconds of the load, to tell a heap
+// that levels off from one that grows (each GC costs the frames around it: not for frame figures).
+const HEAP_EVERY = Number(process.env.BENCH_WALL_HEAP_EVERY ?? 0);
+const heapSamples = [];
+const heapCdp = HEAP_EVERY > 0 ? await ctx2.newCDPSession(town) : null;
+async function sampleHeap(until) {
+  for (let next = performance.now() + HEAP_EVERY * 1000; next < until; next += HEAP_EVERY * 1000) {
+    await new Promise((r) => setTimeout(r, next - performance.now()));
+    await heapCdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await heapCdp.send('Runtime.getHeapUsage');
+    heapSamples.push({ s: Math.round((performance.now() - started) / 1000), mb: +(usedSize / 2 ** 20).toFixed(2) });
+  }
+}
+
 await town.evaluate(startCounting);
 const started = performance.now();
+const sampling = heapCdp ? sampleHeap(started + SECONDS * 1000) : null;
 await loadFor(SECONDS);
+await sampling;
 const ran = (performance.now() - started) / 1000;
 const postedInWindow = posted;
 const markerPosts = posts.length;
@@ -422,6 +439,7 @@ console.log(
     answeredToPaintedP50Ms: percentile(afterAnswer, 50),
     answeredToPaintedP99Ms: percentile(afterAnswer, 99),
     heapAfterMB: heap.usedSize / 1024 / 1024,
+    ...(heapSamples.length > 0 ? { heapSamplesMB: heapSamples } : {}),
     reactCommitsPerSec: seen.commits / ran,
     mapFramesPerSec: seen.glFrames / ran,
     ...busy,
