@@ -344,7 +344,9 @@ export class LiveEngine {
    * last change (#18.6); the same instant as the REST summary asked now.
    */
   figures(code: string, now: number = this.#clock()): WallFigures {
-    return figuresAt(rolledFigures(this.#node(code), this.#figurePeriods(), now), now);
+    // The cached roll-ups are counted at the engine's clock (the overdue clues, the parts' last
+    // instant), then read at `now`.
+    return figuresAt(rolledFigures(this.#node(code), this.#figurePeriods(), this.#clock()), now);
   }
 
   /**
