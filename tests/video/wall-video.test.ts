@@ -297,6 +297,7 @@ describe.skipIf(why)('video tiles in Chromium', () => {
       }
     },
   );
+
   test('a click on a channel that just went down on the township map opens it in the dock', SLOW, async () => {
     const w = await openPage(browser, `${server.url}/wall/${TOWNSHIP}`, { width: 1920, height: 1080 });
     pages.push(w);

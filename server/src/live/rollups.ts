@@ -131,8 +131,8 @@ function downChannel(c: Cam, regionName: (code: string) => string): DownChannel 
 
 /** What the past hours' counts read of a channel besides its record: its maintenance and validity. */
 export interface ChannelSpans {
-  spansOf(id: string): readonly ExcludedSpan[];
-  validityOf(rec: CameraRecord): Validity;
+  readonly spansOf: (id: string) => readonly ExcludedSpan[];
+  readonly validityOf: (rec: CameraRecord) => Validity;
 }
 
 /** Online and counted channels at the end of each past hour of the trend, over `n`'s subtree. */
@@ -150,8 +150,8 @@ export function rolledPast(n: Node, now: number, spans: ChannelSpans): PastCount
             [...n.cams.values()].map((c) => c.rec),
             n.events,
             now,
-            (id) => spans.spansOf(id),
-            (c) => spans.validityOf(c),
+            spans.spansOf,
+            spans.validityOf,
           );
   }
   const sum = emptyPast();

@@ -98,7 +98,10 @@ export function WallMap(props: WallMapProps) {
   );
 }
 
-/** A click on an offline point plays that channel; on a clue, the channels nearest to it. The points drawn may be a delta ahead of `snapshot`: hits name their channel or clue. */
+/**
+ * A click on an offline point plays that channel; on a clue, the channels nearest to it. The
+ * points drawn may be a delta ahead of `snapshot`: hits name their channel or clue.
+ */
 function usePickToPlay(snapshot: RegionSnapshot): ((hits: MapPickHit[]) => void) | undefined {
   const play = useChannelPlayer();
   if (!play) return undefined;

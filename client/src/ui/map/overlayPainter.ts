@@ -46,10 +46,11 @@ export class OverlayPainter {
     if (last.view.w !== view.w || last.view.h !== view.h || last.view.ratio !== view.ratio) return false;
     const [prev, next] = [last.layers[0]!, layers[0]!];
     if (!next.looks.every((l) => l.kind === 'circle')) return false;
-    // The layers above must be the same icons at the same places.
+    // The layers above must be the same icons at the same places (the cheap test first).
     for (let k = 1; k < layers.length; k++) {
+      if (layers[k]!.looks.some((l) => l.kind !== 'icon')) return false;
       const c = changedPoints(last.layers[k]!, layers[k]!);
-      if (c === null || c.length > 0 || layers[k]!.looks.some((l) => l.kind !== 'icon')) return false;
+      if (c === null || c.length > 0) return false;
     }
     const changed = changedPoints(prev, next);
     if (changed === null || changed.length > next.index.length * MOST) return false;

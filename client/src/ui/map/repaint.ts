@@ -21,7 +21,8 @@ export function changedPoints(prev: PreparedLayer, next: PreparedLayer): number[
   const n = next.index.length;
   if (prev.index.length !== n || prev.x.length !== n || next.x.length !== n) return null;
   for (let i = 0; i < n; i++) if (prev.x[i] !== next.x[i] || prev.y[i] !== next.y[i]) return null;
-  // Old palette slot → new slot of the same look (NO_LOOK: gone).
+  // Old palette slot → new slot of the same look; -1 when the look is gone, which equals no new
+  // slot and not NO_LOOK either, so a point drawn in it counts as changed even if now not drawn.
   const slot = new Map(next.looks.map((l, k) => [lookKey(l), k]));
   const remap = new Int16Array(256).fill(NO_LOOK);
   prev.looks.forEach((l, k) => (remap[k] = slot.get(lookKey(l)) ?? -1));
@@ -33,15 +34,16 @@ export function changedPoints(prev: PreparedLayer, next: PreparedLayer): number[
   return changed;
 }
 
+/** Cells per row of a PointGrid's key space, centred on 0 (far more than any canvas needs). */
+const GRID_COLS = 1 << 14;
+
 /** The points of a layer by square cells of device pixels, for finding those near a spot. */
 export class PointGrid {
   readonly #cell: number;
-  readonly #cols: number;
   readonly #cells = new Map<number, number[]>();
 
   constructor(layer: PreparedLayer, ratio: number, cell = 16) {
     this.#cell = cell;
-    this.#cols = 1 << 14;
     for (let i = 0; i < layer.x.length; i++) {
       const x = layer.x[i]! * ratio;
       const y = layer.y[i]! * ratio;
@@ -54,7 +56,7 @@ export class PointGrid {
   }
 
   #key(cx: number, cy: number): number {
-    return (cy + (this.#cols >> 1)) * this.#cols + (cx + (this.#cols >> 1));
+    return (cy + (GRID_COLS >> 1)) * GRID_COLS + (cx + (GRID_COLS >> 1));
   }
 
   /** Points whose position lies within `pad` device px of `r`. */
