@@ -255,3 +255,42 @@ export async function startWvpStandIn(
   const url = await listen(server);
   return Object.assign(st, { url, stop: () => close(server) });
 }
+
+export interface StallingOrigin {
+  url: string;
+  /** Connections it holds open now. */
+  open(): number;
+  /** Every request so far. */
+  requests(): number;
+  /** Breaks every connection it holds (a reset, not a clean end), as a media server that dies does. */
+  cut(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * A media server whose stream stops mid-way: any path answers with the first 48 KB of the
+ * committed demo FLV (made by ffmpeg: `fixtures/video/make-demo.sh`), then sends nothing more and
+ * holds the connection until `cut`.
+ */
+export async function startStallingOrigin(flvPath: string): Promise<StallingOrigin> {
+  const head = readFileSync(flvPath).subarray(0, 48 * 1024);
+  const held = new Set<ServerResponse>();
+  let requests = 0;
+  const server = createServer((_req, res) => {
+    requests++;
+    held.add(res);
+    res.on('close', () => held.delete(res));
+    res.writeHead(200, { 'content-type': 'video/x-flv' });
+    res.write(head);
+  });
+  const url = await listen(server);
+  return {
+    url,
+    open: () => held.size,
+    requests: () => requests,
+    cut() {
+      for (const res of held) res.socket?.resetAndDestroy();
+    },
+    stop: () => close(server),
+  };
+}

@@ -27,8 +27,10 @@ import {
   hlsReady,
   missingFfmpeg,
   startMediaStandIn,
+  startStallingOrigin,
   startWvpStandIn,
   type MediaStandIn,
+  type StallingOrigin,
   type WvpStandIn,
 } from './standins.js';
 
@@ -52,6 +54,8 @@ const online = cameras
   .filter((c) => c.region.startsWith(COUNTY) && statuses.get(c.id) === 'online')
   .sort((a, b) => a.id.localeCompare(b.id));
 const [FLV, HLS, DEAD] = [online[0]!, online[1]!, online[2]!];
+/** The key channel of another township, whose stream stops mid-way (none of the other tests' walls shows it). */
+const STALL = online.find((c) => c.region !== TOWNSHIP && c.region !== FLV.region && c.region !== HLS.region)!;
 
 /** What the tiles' <video> elements report. */
 async function playback(page: Page, testId: string) {
@@ -85,6 +89,7 @@ async function colourfulShare(page: Page, selector: string): Promise<number> {
 describe.skipIf(why)('video tiles in Chromium', () => {
   let media: MediaStandIn;
   let wvp: WvpStandIn;
+  let stalling: StallingOrigin;
   let server: ServerHandle;
   let browser: Browser;
   let dir: string;
@@ -100,6 +105,7 @@ describe.skipIf(why)('video tiles in Chromium', () => {
     wvp = await startWvpStandIn(media.url, {
       '34020000001180000001': cameras.filter((c) => c.region.startsWith(COUNTY)).map((c) => c.id),
     });
+    stalling = await startStallingOrigin(path.join(ROOT, 'fixtures/video/demo.flv'));
     const closedPort = await freePort();
     dir = tempDir('zhihui-video-e2e-');
     const config = path.join(dir, 'zhihui.yaml');
@@ -108,10 +114,11 @@ describe.skipIf(why)('video tiles in Chromium', () => {
       [
         'video:',
         '  keySec: 3600',
-        `  keyChannels: { "${COUNTY}": ["${FLV.id}", "${HLS.id}", "${DEAD.id}"] }`,
+        `  keyChannels: { "${COUNTY}": ["${FLV.id}", "${HLS.id}", "${DEAD.id}"], "${STALL.region}": ["${STALL.id}"] }`,
         '  rules:',
         `    - { id: flv, kind: template, match: { ids: "^${FLV.id}$" }, url: "${media.url}/rtp/{id}.live.flv" }`,
         `    - { id: hls, kind: template, match: { ids: "^${HLS.id}$" }, url: "${media.url}/rtp/{id}/hls.m3u8" }`,
+        `    - { id: stall, kind: template, match: { ids: "^${STALL.id}$" }, url: "${stalling.url}/rtp/{id}.live.flv" }`,
         `    - { id: dead, kind: template, match: { ids: "^${DEAD.id}$" }, url: "http://127.0.0.1:${closedPort}/rtp/{id}.live.flv" }`,
         `    - { id: gb, kind: wvp, api: { url: "${wvp.url}", apiKey: "${wvp.apiKey}" }, stopDelaySec: 0 }`,
         '',
@@ -125,6 +132,7 @@ describe.skipIf(why)('video tiles in Chromium', () => {
     await browser?.close();
     await server?.dispose();
     await wvp?.stop();
+    await stalling?.stop();
     await media?.stop();
   });
 
@@ -331,4 +339,30 @@ describe.skipIf(why)('video tiles in Chromium', () => {
       .toBe(one.id);
     expect(w.errors.filter((e) => !/^Failed to load resource/.test(e))).toEqual([]);
   });
+
+  test(
+    "a stream that stops mid-way: the tile gives the player up and retries; the given-up player's connection, broken later, raises no page error",
+    SLOW,
+    async () => {
+      const w = await openPage(browser, `${server.url}/wall/${STALL.region}`, { width: 1920, height: 1080 });
+      pages.push(w);
+      const { page } = w;
+      await waitForWall(page);
+      const tile = page.locator(`[data-testid="key-tile"][data-channel="${STALL.id}"]`);
+      // The first 48 KB play; then the picture stands still, and after 12 s the tile gives the player up.
+      await expect.poll(() => tile.getAttribute('data-state'), { timeout: 60_000 }).toBe('live');
+      await expect.poll(() => tile.getAttribute('data-state'), { timeout: 60_000 }).toBe('offline');
+      expect(await tile.getByTestId('tile-reason').textContent()).toBe('视频流中断:画面中断');
+      // Chromium only marks a fetch in the middle of a read for cancelling at its next chunk, so the
+      // destroyed player's connection is still open. The media server dies: the read fails with no
+      // player left to tell (xqq/mpegts.js#197).
+      expect(stalling.open()).toBeGreaterThanOrEqual(1);
+      const asked = stalling.requests();
+      stalling.cut();
+      // The tile tries again after its back-off, and the page stays clean.
+      await expect.poll(() => stalling.requests(), { timeout: 30_000 }).toBeGreaterThan(asked);
+      await page.waitForTimeout(1000);
+      expect(w.errors.filter((e) => !/^Failed to load resource/.test(e))).toEqual([]);
+    },
+  );
 });

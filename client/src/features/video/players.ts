@@ -1,4 +1,5 @@
 import type { VideoFormat } from '@zhihui/shared';
+import { dropTornDownPlayerErrors } from './lateErrors';
 
 /** What a player reports while it runs. */
 export interface PlayerEvents {
@@ -38,6 +39,7 @@ async function startMpegts(
 ): Promise<PlayerHandle> {
   const mpegts = (await import('mpegts.js')).default;
   if (!mpegts.isSupported()) throw new Error('MSE unsupported');
+  dropTornDownPlayerErrors();
   mpegts.LoggingControl.applyConfig({
     enableAll: false,
     enableError: false,
