@@ -20,6 +20,7 @@ const BENCHES = {
     ['inMemoryMixedPerSec', 'reports/s', '(10% changes)', null],
     ['engineAloneChangesPerSec', 'reports/s', '(live engine only)', null],
     ['storeAloneChangesPerSec', 'reports/s', '(persisted store.applyStatus only)', null],
+    ['storeAloneGrownPerSec', 'reports/s', '(the same, 200,000 history events later)', null],
   ],
   fanout: [
     ['sockets', '', '', null],
