@@ -69,10 +69,10 @@ function forChannels(base: string, q: ChannelRange): { sql: string; params: Row 
   return { sql: `${base} AND camera_id IN (SELECT value FROM json_each(@ids))`, params };
 }
 
-/** Page positions: a channel's id; [epoch ms, row id] (clues, deliveries); [epoch ms, source, row seq] (audit). */
 /** The page size of a new database file, in bytes. */
 export const PAGE_SIZE = 16_384;
 
+/** Page positions: a channel's id; [epoch ms, row id] (clues, deliveries); [epoch ms, source, row seq] (audit). */
 const isIdCursor = (v: unknown): v is string => typeof v === 'string';
 const isTimeIdCursor = tupleOf('number', 'string');
 const isAuditCursor = tupleOf('number', 'string', 'number');
