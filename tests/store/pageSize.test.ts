@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { startServer } from '../e2e/harness.js';
 import { createSqliteStore } from '../../server/src/store/sqlite/index.js';
 import { MIGRATIONS } from '../../server/src/store/sqlite/schema.js';
 
@@ -74,7 +75,7 @@ const repage = (dataDir: string) =>
   });
 
 test.skipIf(!existsSync(CLI))(
-  'npm run repage: refused while the store is open, then 4 KiB → 16 KiB with everything kept',
+  'a 4 KiB store: the server names npm run repage at start; repage is refused while the store is open, then 4 KiB → 16 KiB with everything kept, and the server no longer names it',
   async () => {
     const dataDir = path.join(dir, 'data');
     mkdirSync(dataDir);
@@ -91,6 +92,16 @@ test.skipIf(!existsSync(CLI))(
     expect([busy.status, busy.stderr.trim()]).toEqual([1, `${file} is open elsewhere: stop the server first`]);
     expect(pageSize(file)).toBe(4096);
     await store.close();
+    // The server, started on it, says what to run.
+    const HINT = '`npm run repage`, with the server stopped, rewrites it';
+    const startedLog = async () => {
+      const server = await startServer({ dataDir, env: { LOG_LEVEL: 'info' } });
+      const log = server.log();
+      await server.dispose();
+      return log;
+    };
+    const hint = (await startedLog()).split('\n').find((l) => l.includes(HINT));
+    expect(JSON.parse(hint!)).toMatchObject({ level: 30, file, pageSize: 4096, newFiles: 16_384 });
 
     const done = repage(dataDir);
     expect(done.status).toBe(0);
@@ -113,6 +124,8 @@ test.skipIf(!existsSync(CLI))(
       ['C-OLD', 'online', 'offline', at + 60_000],
     ]);
     await again.close();
+
+    expect(await startedLog()).not.toContain(HINT);
 
     const twice = repage(dataDir);
     expect([twice.status, twice.stdout]).toEqual([0, expect.stringContaining('already 16384-byte pages')]);

@@ -2,7 +2,8 @@ import fp from 'fastify-plugin';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { buildRegionTree, type RegionTree } from '@zhihui/shared';
-import { createSqliteStore } from '../store/sqlite/index.js';
+import { createSqliteStore, PAGE_SIZE } from '../store/sqlite/index.js';
+import { sqlitePageSize } from '../store/sqlite/repage.js';
 import { seedStore } from '../store/seed.js';
 import type { Store } from '../store/types.js';
 import type { Metrics } from './metrics.js';
@@ -43,16 +44,23 @@ export default fp(
   async (app) => {
     const { config } = app;
     let raw: Store;
-    if (config.databaseUrl) {
-      raw = await (await import('../store/postgres/index.js')).createPostgresStore(config.databaseUrl);
+    const sqliteFile = config.databaseUrl ? null : path.join(config.dataDir, 'zhihui.db');
+    if (sqliteFile === null) {
+      raw = await (await import('../store/postgres/index.js')).createPostgresStore(config.databaseUrl!);
     } else {
       await mkdir(config.dataDir, { recursive: true });
-      raw = createSqliteStore(path.join(config.dataDir, 'zhihui.db'));
+      raw = createSqliteStore(sqliteFile);
     }
     app.addHook('onClose', async () => {
       await raw.close();
     });
     await raw.migrate();
+    const pageSize = sqliteFile === null ? null : sqlitePageSize(sqliteFile);
+    if (pageSize !== null && pageSize < PAGE_SIZE)
+      app.log.info(
+        { file: sqliteFile, pageSize, newFiles: PAGE_SIZE },
+        'this SQLite store has smaller pages than new files get, which slow the ingest as its history grows: `npm run repage`, with the server stopped, rewrites it',
+      );
     if (config.seed && (await raw.isEmpty())) {
       const r = await seedStore(raw, { fixturesDir: config.fixturesDir, anchor: config.seedAnchor });
       if (r.seeded) app.log.info({ shiftDays: r.shiftDays, ...r.counts }, 'seeded the store from fixtures');

@@ -9,6 +9,16 @@ export interface Repaged {
   bytesAfter: number;
 }
 
+/** The page size of an SQLite file, in bytes (read through a connection of its own). */
+export function sqlitePageSize(file: string): number {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.pragma('page_size', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * Rewrites an existing SQLite store with `pageSize`-byte pages (VACUUM), for a file made before
  * new files got them. It needs the file to itself: with the server (or anything else) holding it
