@@ -258,39 +258,26 @@ export async function startWvpStandIn(
 
 export interface StallingOrigin {
   url: string;
-  /** Connections it holds open now. */
-  open(): number;
-  /** Every request so far. */
-  requests(): number;
-  /** Breaks every connection it holds (a reset, not a clean end), as a media server that dies does. */
-  cut(): void;
+  /** Every request so far, in order: when it came and when its connection closed (null: open). */
+  requests(): { opened: number; closed: number | null }[];
   stop(): Promise<void>;
 }
 
 /**
  * A media server whose stream stops mid-way: any path answers with the first 48 KB of the
  * committed demo FLV (made by ffmpeg: `fixtures/video/make-demo.sh`), then sends nothing more and
- * holds the connection until `cut`.
+ * holds the connection until the other side closes it.
  */
 export async function startStallingOrigin(flvPath: string): Promise<StallingOrigin> {
   const head = readFileSync(flvPath).subarray(0, 48 * 1024);
-  const held = new Set<ServerResponse>();
-  let requests = 0;
+  const requests: { opened: number; closed: number | null }[] = [];
   const server = createServer((_req, res) => {
-    requests++;
-    held.add(res);
-    res.on('close', () => held.delete(res));
+    const r = { opened: Date.now(), closed: null as number | null };
+    requests.push(r);
+    res.on('close', () => (r.closed = Date.now()));
     res.writeHead(200, { 'content-type': 'video/x-flv' });
     res.write(head);
   });
   const url = await listen(server);
-  return {
-    url,
-    open: () => held.size,
-    requests: () => requests,
-    cut() {
-      for (const res of held) res.socket?.resetAndDestroy();
-    },
-    stop: () => close(server),
-  };
+  return { url, requests: () => requests.map((r) => ({ ...r })), stop: () => close(server) };
 }

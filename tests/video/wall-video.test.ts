@@ -341,7 +341,7 @@ describe.skipIf(why)('video tiles in Chromium', () => {
   });
 
   test(
-    "a stream that stops mid-way: the tile gives the player up and retries; the given-up player's connection, broken later, raises no page error",
+    'a stream that stops mid-way: the tile gives the player up and retries; the server ends the given-up stream before the retry, and no page error',
     SLOW,
     async () => {
       const w = await openPage(browser, `${server.url}/wall/${STALL.region}`, { width: 1920, height: 1080 });
@@ -358,14 +358,20 @@ describe.skipIf(why)('video tiles in Chromium', () => {
       // The first 48 KB play; then the picture stands still, and after 12 s the tile gives the player up.
       await expect.poll(look, { timeout: 60_000 }).toMatch(/^live\|/);
       await expect.poll(look, { timeout: 60_000 }).toBe('offline|视频流中断:画面中断');
-      // Chromium only marks a fetch in the middle of a read for cancelling at its next chunk, so the
-      // destroyed player's connection is still open. The media server dies: the read fails with no
-      // player left to tell (xqq/mpegts.js#197).
-      expect(stalling.open()).toBeGreaterThanOrEqual(1);
-      const asked = stalling.requests();
-      stalling.cut();
-      // The tile tries again after its back-off, and the page stays clean.
-      await expect.poll(() => stalling.requests(), { timeout: 30_000 }).toBeGreaterThan(asked);
+      const given = stalling.requests().length;
+      // The tile tries again after its back-off (at least 2 s).
+      await expect.poll(() => stalling.requests().length, { timeout: 30_000 }).toBeGreaterThan(given);
+      // Chromium cancels a destroyed player's fetch only at its next chunk, which a stalled stream
+      // never sends: the server ends the stream when the tile closes the old session (as it
+      // retries), so no given-up connection is left holding one of the browser's six connections
+      // to the server. The read that fails then has no player left to tell (xqq/mpegts.js#197),
+      // and the page stays clean.
+      const stillOpen = () =>
+        stalling
+          .requests()
+          .slice(0, -1)
+          .filter((r) => r.closed === null).length;
+      await expect.poll(stillOpen, { timeout: 10_000 }).toBe(0);
       await page.waitForTimeout(1000);
       expect(w.errors.filter((e) => !/^Failed to load resource/.test(e))).toEqual([]);
     },

@@ -212,6 +212,15 @@ function mediaRoute(app: RouteApp): void {
       const file = (request.params as { '*'?: string })['*'] ?? '';
       const media = await app.video.media(request.params.id, file.slice(0, 500), ctl.signal);
       reply.raw.once('close', media.done);
+      // A closed session's stream ends now, cleanly (the browser may not cancel it: see
+      // MediaReply.ended; a reset would read as a failed load in its console).
+      const end = () => {
+        if (typeof media.body !== 'string') media.body.unpipe(reply.raw);
+        reply.raw.end();
+      };
+      if (media.ended.aborted) end();
+      else media.ended.addEventListener('abort', end, { once: true });
+      reply.raw.once('close', () => media.ended.removeEventListener('abort', end));
       if (typeof media.body !== 'string') media.body.once('error', media.done);
       return reply.type(media.type).header('cache-control', 'no-store').send(media.body);
     },

@@ -17,6 +17,12 @@ export interface MediaReply {
   body: Readable | string;
   /** Called when the answer is over, however it ends (the session counts it as in flight until then). */
   done: () => void;
+  /**
+   * Aborted when the session is closed. A live answer in flight must end then: in Chromium a
+   * player destroyed in the middle of a read cancels its fetch only when the next chunk arrives,
+   * so a stream that stalled would hold the browser's connection, one more per retry.
+   */
+  ended: AbortSignal;
 }
 
 const MEDIA_TYPES = { flv: 'video/x-flv', ts: 'video/mp2t', hls: 'application/vnd.apple.mpegurl' } as const;
@@ -121,7 +127,7 @@ export class VideoService {
       throw new HttpError(404, ErrorCode.notFound, 'this session plays directly from the media server');
     const done = this.sessions.streaming(session);
     try {
-      return await this.#media(target, file, signal, done, session.channelId);
+      return { ...(await this.#media(target, file, signal, done, session.channelId)), ended: session.ended.signal };
     } catch (err) {
       done();
       throw err;
@@ -134,7 +140,7 @@ export class VideoService {
     signal: AbortSignal,
     done: () => void,
     channelId: string,
-  ): Promise<MediaReply> {
+  ): Promise<Omit<MediaReply, 'ended'>> {
     if (target.upstream === null) {
       const demo = this.broker.demo;
       if (!demo || file !== STREAM_FILE.flv)

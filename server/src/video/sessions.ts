@@ -11,6 +11,8 @@ export interface Session {
   expiresAt: number;
   /** Proxied requests of this session in flight (an open FLV stream keeps the session alive). */
   streaming: number;
+  /** Aborted when the session is closed: its proxied media in flight ends with it. */
+  readonly ended: AbortController;
 }
 
 /** Everyone watching one channel, sharing one stream from the platform. */
@@ -74,6 +76,7 @@ export class Sessions {
       channelId: cam.id,
       expiresAt: this.#clock() + this.#opts.leaseMs,
       streaming: 0,
+      ended: new AbortController(),
     };
     hold.viewers.add(session.id);
     this.#sessions.set(session.id, session);
@@ -130,6 +133,7 @@ export class Sessions {
     const s = this.#sessions.get(id);
     if (!s) return false;
     this.#sessions.delete(id);
+    s.ended.abort();
     const hold = this.#holds.get(s.channelId);
     if (!hold) return true;
     hold.viewers.delete(id);
