@@ -44,11 +44,12 @@ export default fp(
   async (app) => {
     const { config } = app;
     let raw: Store;
-    const sqliteFile = config.databaseUrl ? null : path.join(config.dataDir, 'zhihui.db');
-    if (sqliteFile === null) {
-      raw = await (await import('../store/postgres/index.js')).createPostgresStore(config.databaseUrl!);
+    let sqliteFile: string | null = null;
+    if (config.databaseUrl) {
+      raw = await (await import('../store/postgres/index.js')).createPostgresStore(config.databaseUrl);
     } else {
       await mkdir(config.dataDir, { recursive: true });
+      sqliteFile = path.join(config.dataDir, 'zhihui.db');
       raw = createSqliteStore(sqliteFile);
     }
     app.addHook('onClose', async () => {

@@ -23,16 +23,17 @@ export function sqlitePageSize(file: string): number {
  * Rewrites an existing SQLite store with `pageSize`-byte pages (VACUUM), for a file made before
  * new files got them. It needs the file to itself: with the server (or anything else) holding it
  * open, SQLite will not leave WAL mode and this throws, changing nothing. The rewrite needs free
- * disk about the size of the file, and takes about a minute per few GB.
+ * disk about the size of the file.
  */
 export function repageSqlite(file: string, pageSize: number): Repaged {
   const db = new Database(file, { fileMustExist: true, timeout: 1000 });
   try {
-    const size = () =>
-      (db.pragma('page_size', { simple: true }) as number) * (db.pragma('page_count', { simple: true }) as number);
-    const before = db.pragma('page_size', { simple: true }) as number;
-    const bytesBefore = size();
-    if (before !== pageSize) {
+    const layout = () => {
+      const size = db.pragma('page_size', { simple: true }) as number;
+      return { size, bytes: size * (db.pragma('page_count', { simple: true }) as number) };
+    };
+    const before = layout();
+    if (before.size !== pageSize) {
       // The page size of a WAL database cannot change: leave WAL (only possible with no other
       // connection open), rewrite, and go back.
       let mode: unknown;
@@ -49,7 +50,8 @@ export function repageSqlite(file: string, pageSize: number): Repaged {
         db.pragma('journal_mode = WAL');
       }
     }
-    return { before, after: db.pragma('page_size', { simple: true }) as number, bytesBefore, bytesAfter: size() };
+    const after = layout();
+    return { before: before.size, after: after.size, bytesBefore: before.bytes, bytesAfter: after.bytes };
   } finally {
     db.close();
   }
