@@ -341,12 +341,18 @@ describe.skipIf(why)('video tiles in Chromium', () => {
   });
 
   test(
-    'a stream that stops mid-way: the tile gives the player up and retries; the server ends the given-up stream before the retry, and no page error',
+    'a stream that stops mid-way: the tile gives the player up, closes its session at once and retries after its back-off; the server ends the given-up stream, and no page error',
     SLOW,
     async () => {
       const w = await openPage(browser, `${server.url}/wall/${STALL.region}`, { width: 1920, height: 1080 });
       pages.push(w);
       const { page } = w;
+      // The page's session calls (open, close), with the moment the page made each.
+      const calls: { method: string; at: number }[] = [];
+      page.on('request', (r) => {
+        if (/\/api\/v1\/video\/sessions(\/[^/]+)?$/.test(new URL(r.url()).pathname))
+          calls.push({ method: r.method(), at: Date.now() });
+      });
       await waitForWall(page);
       const tile = page.locator(`[data-testid="key-tile"][data-channel="${STALL.id}"]`);
       // The tile's state and reason, read together (the tile retries a few seconds after it gives up).
@@ -358,20 +364,34 @@ describe.skipIf(why)('video tiles in Chromium', () => {
       // The first 48 KB play; then the picture stands still, and after 12 s the tile gives the player up.
       await expect.poll(look, { timeout: 60_000 }).toMatch(/^live\|/);
       await expect.poll(look, { timeout: 60_000 }).toBe('offline|视频流中断:画面中断');
-      const given = stalling.requests().length;
-      // The tile tries again after its back-off (at least 2 s).
-      await expect.poll(() => stalling.requests().length, { timeout: 30_000 }).toBeGreaterThan(given);
+      // The tile tries again after its back-off (2 s ± 20%): a new session, then its stream.
+      const reopened = () => {
+        const close = calls.findIndex((c) => c.method === 'DELETE');
+        return close < 0 ? -1 : calls.findIndex((c, k) => k > close && c.method === 'POST');
+      };
+      await expect.poll(reopened, { timeout: 30_000 }).toBeGreaterThan(0);
+      const reopenedAt = calls[reopened()]!.at;
+      await expect
+        .poll(() => stalling.requests().filter((r) => r.opened >= reopenedAt).length, { timeout: 30_000 })
+        .toBeGreaterThan(0);
       // Chromium cancels a destroyed player's fetch only at its next chunk, which a stalled stream
-      // never sends: the server ends the stream when the tile closes the old session (as it
-      // retries), so no given-up connection is left holding one of the browser's six connections
-      // to the server. The read that fails then has no player left to tell (xqq/mpegts.js#197),
-      // and the page stays clean.
+      // never sends: the server ends the stream when the tile closes the old session (as it gives
+      // the player up), so no given-up connection is left holding one of the browser's six
+      // connections to the server. The read that fails then has no player left to tell
+      // (xqq/mpegts.js#197), and the page stays clean.
       const stillOpen = () =>
         stalling
           .requests()
           .slice(0, -1)
           .filter((r) => r.closed === null).length;
       await expect.poll(stillOpen, { timeout: 10_000 }).toBe(0);
+      // The given-up session was closed when the player gave up, not when the tile retried: the
+      // close came a good part of the back-off (at least 1.6 s) before the next open. Closed only
+      // at the retry, the two went out together.
+      const close = calls.findIndex((c) => c.method === 'DELETE');
+      const reopen = reopened();
+      expect(close).toBeGreaterThan(0);
+      expect(calls[reopen]!.at - calls[close]!.at).toBeGreaterThanOrEqual(500);
       await page.waitForTimeout(1000);
       expect(w.errors.filter((e) => !/^Failed to load resource/.test(e))).toEqual([]);
     },

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useFetch } from '../../lib/useFetch';
 import { useLatest } from '../../lib/useLatest';
 import type { PlaySession, VideoChannel } from '@zhihui/shared';
@@ -36,9 +36,51 @@ export function useChannelInfo(initial: VideoChannel | string): VideoChannel | n
 }
 
 /**
+ * Opens a play session for the channel and renews it every 20 s until the returned release is
+ * called, which closes it (once; a session that opens after its release is closed at once).
+ * `failed` hears an open or a renewal that failed; renewing stops then.
+ */
+function holdSession(
+  channelId: string,
+  signal: AbortSignal,
+  opened: (s: PlaySession, release: () => void) => void,
+  failed: (err: unknown) => void,
+): () => void {
+  let renew: ReturnType<typeof setInterval> | undefined;
+  let id: string | null = null;
+  let released = false;
+  const release = () => {
+    clearInterval(renew);
+    if (released) return;
+    released = true;
+    if (id !== null) void videoApi.close(id).catch(() => undefined);
+  };
+  videoApi.open(channelId, signal).then(
+    (s) => {
+      if (released || signal.aborted) return void videoApi.close(s.id).catch(() => undefined);
+      id = s.id;
+      renew = setInterval(() => {
+        videoApi.renew(s.id).catch((err: unknown) => {
+          clearInterval(renew);
+          failed(err);
+        });
+      }, RENEW_MS);
+      opened(s, release);
+    },
+    (err: unknown) => {
+      if (!signal.aborted) failed(err);
+    },
+  );
+  return release;
+}
+
+/**
  * The play session of a tile: opened while the tile wants to play (visible, channel not known
  * down), renewed every 20 s, closed when it no longer does. A failed open or a failed player
- * closes the session and tries again after a growing delay; a success resets the delay.
+ * closes the session and tries again after a growing delay; a success resets the delay. A
+ * failed player's session is closed at once, not at the retry: the server then ends its media
+ * stream (which a stalled stream would otherwise hold open in the browser) and releases the
+ * channel's upstream stream through the back-off (up to a minute).
  */
 export function useTileStream(ch: VideoChannel | null, wanted: boolean) {
   const [session, setSession] = useState<PlaySession | null>(null);
@@ -46,46 +88,43 @@ export function useTileStream(ch: VideoChannel | null, wanted: boolean) {
   const [attempt, setAttempt] = useState(0);
   const [retryTick, setRetryTick] = useState(0);
   const attemptRef = useLatest(attempt);
+  /** Stops renewing the open session and closes it (once); null while none is open. */
+  const releaseRef = useRef<(() => void) | null>(null);
   const play = wanted && ch !== null && ch.origin !== null && !platformDown(ch);
   const channelId = ch?.id ?? null;
 
   useEffect(() => {
     if (!play || channelId === null) return;
     const ctl = new AbortController();
-    let opened: PlaySession | null = null;
-    let renew: ReturnType<typeof setInterval> | undefined;
-    videoApi.open(channelId, ctl.signal).then(
-      (s) => {
-        if (ctl.signal.aborted) return void videoApi.close(s.id).catch(() => undefined);
-        opened = s;
+    const release = holdSession(
+      channelId,
+      ctl.signal,
+      (s, held) => {
+        releaseRef.current = held;
         setSession(s);
-        renew = setInterval(() => {
-          videoApi.renew(s.id).catch((err: unknown) => retryLater(describe(err)));
-        }, RENEW_MS);
       },
-      (err: unknown) => {
-        if (!ctl.signal.aborted) retryLater(describe(err));
+      (err) => {
+        const delay = backoffMs(attemptRef.current);
+        setFailure((f) => ({ ...describe(err), since: f?.since ?? Date.now(), retryAt: Date.now() + delay }));
+        setSession(null);
+        setAttempt((a) => a + 1);
+        setTimeout(() => {
+          if (!ctl.signal.aborted) setRetryTick((t) => t + 1);
+        }, delay);
       },
     );
-    function retryLater(why: { message: string; detail: string }) {
-      const delay = backoffMs(attemptRef.current);
-      setFailure((f) => ({ ...why, since: f?.since ?? Date.now(), retryAt: Date.now() + delay }));
-      setSession(null);
-      setAttempt((a) => a + 1);
-      setTimeout(() => {
-        if (!ctl.signal.aborted) setRetryTick((t) => t + 1);
-      }, delay);
-      clearInterval(renew);
-    }
     return () => {
       ctl.abort();
-      clearInterval(renew);
       setSession(null);
-      if (opened) void videoApi.close(opened.id).catch(() => undefined);
+      if (releaseRef.current === release) releaseRef.current = null;
+      release();
     };
   }, [play, channelId, retryTick, attemptRef]);
 
-  /** The player failed: say why (the server knows better than the player), reconnect after the back-off. */
+  /**
+   * The player failed: say why (the server knows better than the player, and is asked while the
+   * session still stands), close the session, reconnect after the back-off.
+   */
   const url = session?.url ?? null;
   const onPlayerFailed = useCallback(
     (reason: string) => {
@@ -99,11 +138,16 @@ export function useTileStream(ch: VideoChannel | null, wanted: boolean) {
       }));
       setAttempt((a) => a + 1);
       setTimeout(() => setRetryTick((n) => n + 1), delay);
+      const release = releaseRef.current;
+      releaseRef.current = null;
       if (url && !url.startsWith('blob:')) {
-        void videoApi.explain(url).then((e) => {
-          if (e) setFailure((f) => (f ? { ...f, ...describe(e) } : f));
-        });
-      }
+        void videoApi
+          .explain(url)
+          .then((e) => {
+            if (e) setFailure((f) => (f ? { ...f, ...describe(e) } : f));
+          })
+          .finally(() => release?.());
+      } else release?.();
       setSession(null);
     },
     [url, attemptRef],
