@@ -1,7 +1,7 @@
-// The SQLite store's page size: a new file is made with 16 KiB pages (the history's per-channel
-// index stays cheap to insert into as it grows: `npm run bench ingest`); a file made before keeps
-// its 4 KiB pages and its data, as nothing rewrites a database at start, until `npm run repage`
-// (the built CLI, run here as a process) rewrites it with the server stopped.
+// The SQLite store's page size: a new file is made with 8 KiB pages (a status storm stays fast
+// both on a short history and a long one: README, Performance, round thirteen); a file made
+// before keeps its 4 KiB pages and its data, as nothing rewrites a database at start, until
+// `npm run repage` (the built CLI, run here as a process) rewrites it with the server stopped.
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -26,18 +26,18 @@ const pageSize = (file: string) => {
   }
 };
 
-test('a new SQLite file has 16 KiB pages, in WAL mode', async () => {
+test('a new SQLite file has 8 KiB pages, in WAL mode', async () => {
   const file = path.join(dir, 'new.db');
   const store = createSqliteStore(file);
   await store.migrate();
   await store.close();
-  expect(pageSize(file)).toBe(16_384);
+  expect(pageSize(file)).toBe(8192);
   const db = new Database(file, { readonly: true });
   expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
   db.close();
 });
 
-/** A store as a release before 16 KiB pages left it: 4 KiB pages, one channel. */
+/** A store as a release before 2026-12-03 left it: 4 KiB pages, one channel. */
 function oldStore(file: string, at: number): void {
   const db = new Database(file);
   db.pragma('page_size = 4096');
@@ -75,7 +75,7 @@ const repage = (dataDir: string) =>
   });
 
 test.skipIf(!existsSync(CLI))(
-  'a 4 KiB store: the server names npm run repage at start; repage is refused while the store is open, then 4 KiB → 16 KiB with everything kept, and the server no longer names it',
+  'a 4 KiB store: the server names npm run repage at start; repage is refused while the store is open, then 4 KiB → 8 KiB with everything kept, and the server no longer names it',
   async () => {
     const dataDir = path.join(dir, 'data');
     mkdirSync(dataDir);
@@ -101,12 +101,12 @@ test.skipIf(!existsSync(CLI))(
       return log;
     };
     const hint = (await startedLog()).split('\n').find((l) => l.includes(HINT));
-    expect(JSON.parse(hint!)).toMatchObject({ level: 30, file, pageSize: 4096, newFiles: 16_384 });
+    expect(JSON.parse(hint!)).toMatchObject({ level: 30, file, pageSize: 4096, newFiles: 8192 });
 
     const done = repage(dataDir);
     expect(done.status).toBe(0);
-    expect(done.stdout).toMatch(new RegExp(`^${file}: pages 4096 → 16384 bytes, [\\d.]+ → [\\d.]+ MB\\n$`));
-    expect(pageSize(file)).toBe(16_384);
+    expect(done.stdout).toMatch(new RegExp(`^${file}: pages 4096 → 8192 bytes, [\\d.]+ → [\\d.]+ MB\\n$`));
+    expect(pageSize(file)).toBe(8192);
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -128,7 +128,7 @@ test.skipIf(!existsSync(CLI))(
     expect(await startedLog()).not.toContain(HINT);
 
     const twice = repage(dataDir);
-    expect([twice.status, twice.stdout]).toEqual([0, expect.stringContaining('already 16384-byte pages')]);
+    expect([twice.status, twice.stdout]).toEqual([0, expect.stringContaining('already 8192-byte pages')]);
     // Not a SQLite store: said so, exit 2.
     const pg = spawnSync(process.execPath, [CLI], {
       cwd: ROOT,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Rewrites the server's SQLite store (DATA_DIR/zhihui.db) with the page size new files get
- * (16 KiB; README, Performance, round twelve). For a store made before; run it with the server
+ * (8 KiB; README, Performance, round thirteen). For a store made before; run it with the server
  * stopped. PostgreSQL (DATABASE_URL) has nothing to do here.
  *
  *   npm run repage

@@ -57,10 +57,10 @@ export default fp(
     });
     await raw.migrate();
     const pageSize = sqliteFile === null ? null : sqlitePageSize(sqliteFile);
-    if (pageSize !== null && pageSize < PAGE_SIZE)
+    if (pageSize !== null && pageSize !== PAGE_SIZE)
       app.log.info(
         { file: sqliteFile, pageSize, newFiles: PAGE_SIZE },
-        'this SQLite store has smaller pages than new files get, which slow the ingest as its history grows: `npm run repage`, with the server stopped, rewrites it',
+        'this SQLite store has another page size than new files get (theirs keeps a status storm faster as the history grows): `npm run repage`, with the server stopped, rewrites it',
       );
     if (config.seed && (await raw.isEmpty())) {
       const r = await seedStore(raw, { fixturesDir: config.fixturesDir, anchor: config.seedAnchor });

@@ -70,7 +70,7 @@ function forChannels(base: string, q: ChannelRange): { sql: string; params: Row 
 }
 
 /** The page size of a new database file, in bytes. */
-export const PAGE_SIZE = 16_384;
+export const PAGE_SIZE = 8192;
 
 /** Page positions: a channel's id; [epoch ms, row id] (clues, deliveries); [epoch ms, source, row seq] (audit). */
 const isIdCursor = (v: unknown): v is string => typeof v === 'string';
@@ -87,20 +87,28 @@ class SqliteStore implements Store {
 
   constructor(file: string) {
     this.#db = new Database(file);
-    // 16 KiB pages for a new file (an existing one keeps its own: only VACUUM could change them).
+    // 8 KiB pages for a new file (an existing one keeps its own: only VACUUM could change them).
     // A storm of changes inserts into the history's per-channel index at as many places as there
-    // are channels; with 4 KiB pages that cost grew with the history (the store alone fell from
-    // about 78,000 to 57,000 changes/s over its third 100,000), with 16 KiB it held near 80,000.
-    // Reads of the history took the same time (README, Performance).
+    // are channels, and each commit writes every page it touched. While channels have few events
+    // each they share pages, and larger pages mean fewer of them; once each channel's events fill
+    // pages of their own, every change writes a whole page, and smaller pages mean fewer bytes.
+    // 8 KiB was never far from the best at any history size measured, 4 KiB and 16 KiB each were
+    // at one end (README, Performance, round thirteen).
     this.#db.pragma(`page_size = ${PAGE_SIZE}`);
     this.#db.pragma('journal_mode = WAL');
     // FULL: an acknowledged write survives a power cut, not only a process crash.
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 5000');
-    // Checkpoint every ~40 MB of WAL instead of ~4 MB: a storm rewrites the same hot pages (the
-    // channels, the history's indexes) in every batch, and each checkpoint copies them back to the
-    // database file once. Commits still wait for their WAL fsync (synchronous=FULL).
+    // Checkpoint every 10,000 pages of WAL (80 MB) instead of 1,000: a storm rewrites the same hot
+    // pages (the channels, the history's indexes) in every batch, and each checkpoint copies them
+    // back to the database file once. Commits still wait for their WAL fsync (synchronous=FULL).
     this.#db.pragma('wal_autocheckpoint = 10000');
+    // A multi-row write keeps the pages it changes in a statement journal until it ends: in
+    // memory, not a temporary file written page by page. A page cache of up to 64 MB: a storm's
+    // batch on a long history touches thousands of pages, which a 2 MB cache (SQLite's default)
+    // spills to the WAL before the commit and reads back.
+    this.#db.pragma('temp_store = MEMORY');
+    this.#db.pragma('cache_size = -65536');
     this.#db.pragma('foreign_keys = OFF');
   }
 
