@@ -1,6 +1,7 @@
 // Server heap per idle connection: 5,000 socket.io connections opened from child processes,
 // heap measured after GC in the server process; then the same against a bare socket.io server,
-// the floor any socket.io server pays, so the part that is ours shows. One run; prints JSON.
+// the floor any socket.io server pays, so the part that is ours shows, and against a bare one with
+// the walls' permessage-deflate (what negotiating it costs per connection). One run; prints JSON.
 import { fork } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,11 +22,11 @@ const ask = (c, type) =>
     c.send({ type });
   });
 
-/** Heap per idle connection of one server child (the app, or a bare socket.io server). */
+/** Heap per idle connection of one server child: the app (bare '0'), or a bare socket.io server ('1', 'deflate'). */
 async function measure(bare) {
   const server = fork(path.join(here, 'heap-server.mjs'), {
     execArgv: ['--expose-gc'],
-    env: { ...process.env, BENCH_BARE: bare ? '1' : '0' },
+    env: { ...process.env, BENCH_BARE: bare },
   });
   const { port, dataDir } = await new Promise((r) => server.once('message', r));
   const url = `http://127.0.0.1:${port}`;
@@ -56,8 +57,9 @@ async function measure(bare) {
   return { base, loaded, after };
 }
 
-const app = await measure(false);
-const bare = await measure(true);
+const app = await measure('0');
+const bare = await measure('1');
+const bareDeflate = await measure('deflate');
 const perConn = (m) => (m.loaded.heap - m.base.heap) / Math.max(1, m.loaded.sockets) / 1024;
 console.log(
   JSON.stringify({
@@ -68,5 +70,7 @@ console.log(
     heapPerConnectionKB: perConn(app),
     bareSocketIoPerConnectionKB: perConn(bare),
     zhihuiOverheadPerConnectionKB: perConn(app) - perConn(bare),
+    bareWithDeflatePerConnectionKB: perConn(bareDeflate),
+    zhihuiOverDeflateFloorPerConnectionKB: perConn(app) - perConn(bareDeflate),
   }),
 );

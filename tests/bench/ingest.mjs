@@ -2,10 +2,12 @@
 // the store persisted to a file (WAL, synchronous=FULL) against the same path with an in-memory
 // SQLite store, so the ratio is the price of durability. Also each half alone: the live engine,
 // and the persisted store's applyStatus (its transaction, history and channel writes, the commit),
-// which bound the whole path on one thread, also after its history has grown. One run; prints JSON.
+// which bound the whole path on one thread, also after its history has grown, and on a store with
+// a year of history (the seeded one holds a few events per channel). One run; prints JSON.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { dist, fixturesDir, now } from './lib.mjs';
 
 const { createSqliteStore } = await import(dist('store/sqlite/index.js'));
@@ -43,15 +45,18 @@ const { tree, data } = disk;
 const cams = (await disk.store.allCameras()).filter((c) => c.inService);
 const status = new Map(cams.map((c) => [c.id, c.status === 'online' ? 'online' : 'offline']));
 
-/** `n` reports from `base` (ms apart): `changeShare` of them flip their channel, the rest repeat it. */
-function workload(base, changeShare, n = N) {
+/**
+ * `n` reports from `base` (ms apart): `changeShare` of them flip their channel, the rest repeat it.
+ * `state` is each channel's status in the store the workload is for, and follows the workload.
+ */
+function workload(base, changeShare, n = N, state = status) {
   const out = [];
   for (let k = 0; k < n; k++) {
     const c = cams[k % cams.length];
-    const cur = status.get(c.id);
+    const cur = state.get(c.id);
     const flip = (k * 7919) % 1000 < changeShare * 1000;
     const next = flip ? (cur === 'online' ? 'offline' : 'online') : cur;
-    status.set(c.id, next);
+    state.set(c.id, next);
     out.push({
       cameraId: c.id,
       status: next,
@@ -158,5 +163,56 @@ result.ratioPersistedToMemory = result.persistedChangesPerSec / result.inMemoryC
 await disk.store.close();
 await memory.store.close();
 await storeOnly.store.close();
+
+/**
+ * A year of history under the seeded one: every channel in service changed state once a day for
+ * 365 days before the seed's first event (about 2.9 million events for the demo's channels). The
+ * rows go in with the history's indexes dropped and the store's own index definitions re-run
+ * after, as a restore would; then the storm.
+ */
+async function storeAloneYearOfHistory() {
+  const file = path.join(dir, 'year.db');
+  const { store } = await pipeline(file);
+  const db = new Database(file);
+  db.pragma('busy_timeout = 5000');
+  const first = db.prepare('SELECT MIN(at) AS at FROM status_events').get().at ?? Date.now();
+  const indexes = db
+    .prepare(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'status_events' AND sql IS NOT NULL",
+    )
+    .all();
+  const insert = db.prepare(
+    'INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  db.transaction(() => {
+    for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
+    for (let day = 365; day >= 1; day--)
+      cams.forEach((c, k) => {
+        const down = day % 2 === 1;
+        const at = first - day * 86_400_000 + (k % 86_400) * 1000;
+        insert.run(
+          c.id,
+          down ? 'online' : 'offline',
+          down ? 'offline' : 'online',
+          down ? 'network' : null,
+          at,
+          'bench',
+        );
+      });
+    for (const ix of indexes) db.exec(ix.sql);
+  })();
+  const events = db.prepare('SELECT COUNT(*) AS n FROM status_events').get().n;
+  db.close();
+  // Storms from this store's own channel states: one untimed (a rebuilt index has full pages,
+  // which a history that grew by itself has not), then the timed one.
+  const state = new Map(cams.map((c) => [c.id, c.status === 'online' ? 'online' : 'offline']));
+  await storeAlone(store, workload(base + 5 * N + 4000, 1, N, state));
+  const perSec = await storeAlone(store, workload(base + 6 * N + 5000, 1, N, state));
+  await store.close();
+  return { events, perSec };
+}
+const year = await storeAloneYearOfHistory();
+result.yearOfHistoryEvents = year.events;
+result.storeAloneYearOfHistoryPerSec = year.perSec;
 await rm(dir, { recursive: true, force: true });
 console.log(JSON.stringify(result));

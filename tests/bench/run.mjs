@@ -21,6 +21,8 @@ const BENCHES = {
     ['engineAloneChangesPerSec', 'reports/s', '(live engine only)', null],
     ['storeAloneChangesPerSec', 'reports/s', '(persisted store.applyStatus only)', null],
     ['storeAloneGrownPerSec', 'reports/s', '(the same, 200,000 history events later)', null],
+    ['storeAloneYearOfHistoryPerSec', 'reports/s', '(the same on a year of history: a change a day per channel)', null],
+    ['yearOfHistoryEvents', 'events', '(that history)', null],
   ],
   fanout: [
     ['sockets', '', '', null],
@@ -67,6 +69,8 @@ const BENCHES = {
     ['heapPerConnectionKB', 'KB', '<= 10', (v) => v <= 10],
     ['bareSocketIoPerConnectionKB', 'KB', '(bare socket.io, same clients)', null],
     ['zhihuiOverheadPerConnectionKB', 'KB', '(ours on top of socket.io)', null],
+    ['bareWithDeflatePerConnectionKB', 'KB', "(bare socket.io with the walls' permessage-deflate)", null],
+    ['zhihuiOverDeflateFloorPerConnectionKB', 'KB', '(ours on top of that)', null],
     ['heapBaseMB', 'MB', '', null],
     ['heapLoadedMB', 'MB', '', null],
     ['heapAfterCloseMB', 'MB', '', null],

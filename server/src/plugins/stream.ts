@@ -78,6 +78,23 @@ class OneMessagePerTurn extends WebSocketServer {
   }
 }
 
+/**
+ * Deflate only what is large: snapshots (the demo county's 198 KB crosses as about 47 KB); deltas
+ * stay under the threshold and go as they are. The fastest level, so a subscribe storm does not
+ * buy its bytes with seconds of CPU. A small window and memLevel bound the zlib context of a
+ * subscribed socket to about 16 KB (made on its first large message, none for an idle
+ * connection); no context takeover, so nothing is kept between messages. Exported for the heap
+ * benchmark's bare socket.io server with the same transport.
+ */
+export const WALL_DEFLATE = {
+  threshold: DEFLATE_FROM_BYTES,
+  serverMaxWindowBits: 11,
+  clientMaxWindowBits: 11,
+  serverNoContextTakeover: true,
+  clientNoContextTakeover: true,
+  zlibDeflateOptions: { memLevel: 4, level: 1 },
+} as const;
+
 /** The socket.io server on the HTTP server, with the transport settings every wall connection gets. */
 function createIo(
   server: FastifyInstance['server'],
@@ -86,19 +103,7 @@ function createIo(
   const io: ZhihuiServer = new Server(server, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
-    // Deflate only what is large: snapshots (the demo county's 198 KB crosses as about 47 KB);
-    // deltas stay under the threshold and go as they are. The fastest level, so a subscribe
-    // storm does not buy its bytes with seconds of CPU. A small window and memLevel bound the
-    // zlib context of a subscribed socket to about 16 KB (made on its first large message, none
-    // for an idle connection); no context takeover, so nothing is kept between messages.
-    perMessageDeflate: {
-      threshold: DEFLATE_FROM_BYTES,
-      serverMaxWindowBits: 11,
-      clientMaxWindowBits: 11,
-      serverNoContextTakeover: true,
-      clientNoContextTakeover: true,
-      zlibDeflateOptions: { memLevel: 4, level: 1 },
-    },
+    perMessageDeflate: WALL_DEFLATE,
     httpCompression: true,
     wsEngine: OneMessagePerTurn,
     // Another site's page must not ride a wall's cookie into the socket.
