@@ -200,6 +200,10 @@ async function storeAloneYearOfHistory() {
         );
       });
     for (const ix of indexes) db.exec(ix.sql);
+    // New events (the recent table, store/sqlite/history.ts) number after the imported ones.
+    db.exec(
+      "UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT MAX(seq) FROM status_events)) WHERE name = 'status_events_recent'",
+    );
   })();
   const events = db.prepare('SELECT COUNT(*) AS n FROM status_events').get().n;
   db.close();

@@ -130,19 +130,19 @@ describe.skipIf(skip !== null)('SIGKILL while writing', () => {
     const db = new Database(path.join(dataDir, 'zhihui.db'), { readonly: true });
     try {
       const count = db.prepare(
-        "SELECT COUNT(*) AS n FROM status_events WHERE actor = 'test' AND camera_id = ? AND at = ?",
+        "SELECT COUNT(*) AS n FROM status_history WHERE actor = 'test' AND camera_id = ? AND at = ?",
       );
       let missing = 0;
       for (const r of ackedReports) if ((count.get(r.cameraId, Date.parse(r.at)) as { n: number }).n !== 1) missing++;
       expect(missing, 'acknowledged status reports not stored exactly once').toBe(0);
       const dupEvents = db
         .prepare(
-          "SELECT camera_id, at, COUNT(*) AS n FROM status_events WHERE actor = 'test' GROUP BY camera_id, at HAVING n > 1",
+          "SELECT camera_id, at, COUNT(*) AS n FROM status_history WHERE actor = 'test' GROUP BY camera_id, at HAVING n > 1",
         )
         .all();
       expect(dupEvents).toEqual([]);
       expect(
-        (db.prepare("SELECT COUNT(*) AS n FROM status_events WHERE actor = 'test'").get() as { n: number }).n,
+        (db.prepare("SELECT COUNT(*) AS n FROM status_history WHERE actor = 'test'").get() as { n: number }).n,
       ).toBe(ackedReports.length);
 
       const clueRow = db.prepare('SELECT COUNT(*) AS n FROM clues WHERE id = ?');

@@ -3,6 +3,14 @@ import type { CameraReason, CameraStatus } from '@zhihui/shared';
 import { isoAt } from '../isoAt.js';
 import { betweenLate, planLate, takeBack, type HistoryStep } from '../late.js';
 import type { CameraRecord, StatusApplied, StatusEvent, StatusInput } from '../types.js';
+import {
+  deleteEvent,
+  eventAfter,
+  eventAtOrBefore,
+  insertEventsSql,
+  setEventFrom,
+  type RecentHistory,
+} from './history.js';
 import { ms, toRecord, type CamRow } from './rows.js';
 
 type Row = Record<string, unknown>;
@@ -26,9 +34,6 @@ const stepOf = (r: Row): HistoryStep => ({
 
 /** Rows per multi-row statement: fewer calls into SQLite, well under its limit of bound values. */
 const CHUNK = 64;
-const EVENT_COLS = '(camera_id, from_status, to_status, reason, at, actor)';
-const insertEvents = (rows: number) =>
-  `INSERT INTO status_events ${EVENT_COLS} VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`;
 /** A changed channel's whole state, for `rows` channels at once. */
 const updateStates = (rows: number) =>
   `UPDATE cameras SET status = v.column2, reason = v.column3, since = v.column4, last_seen = v.column5
@@ -64,6 +69,8 @@ class StatusBatch {
   readonly retracted: StatusEvent[] = [];
   /** Parameters of the events not written yet, six per event. */
   #unwritten: unknown[] = [];
+  /** Events written to the recent history. */
+  written = 0;
   readonly #st: Prepare;
   readonly #cache: ReadonlyMap<string, CamRow>;
 
@@ -80,7 +87,8 @@ class StatusBatch {
   /** Writes the buffered events, in order (their seq keeps the order they arose in). */
   writeEvents(): void {
     if (this.#unwritten.length === 0) return;
-    runChunked(this.#st, insertEvents, 6, this.#unwritten);
+    runChunked(this.#st, insertEventsSql, 6, this.#unwritten);
+    this.written += this.#unwritten.length / 6;
     this.#unwritten = [];
   }
 
@@ -120,12 +128,8 @@ class StatusBatch {
   /** A late report: the current state stands, the history learns what was true back then. */
   #late(r: StatusInput, row: CamRow, at: number, reason: CameraReason | null): void {
     this.writeEvents();
-    const prev = this.#st(
-      'SELECT from_status, to_status, reason FROM status_events WHERE camera_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1',
-    ).get(r.cameraId, at) as Row | undefined;
-    const next = this.#st(
-      'SELECT seq, from_status, to_status, reason, at, actor FROM status_events WHERE camera_id = ? AND at > ? ORDER BY at, seq LIMIT 1',
-    ).get(r.cameraId, at) as Row | undefined;
+    const prev = eventAtOrBefore(this.#st, r.cameraId, at);
+    const next = eventAfter(this.#st, r.cameraId, at);
     const plan = planLate(r.status, reason, prev && stepOf(prev), next && stepOf(next), row.status);
     if (!plan) return;
     this.#append({ cameraId: r.cameraId, from: plan.from, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
@@ -133,11 +137,11 @@ class StatusBatch {
     const old = eventOf(r.cameraId, next!);
     takeBack(this.events, this.retracted, old);
     if (plan.next === 'rechain') {
-      this.#st('UPDATE status_events SET from_status = ? WHERE seq = ?').run(r.status, next!.seq);
+      setEventFrom(this.#st, next!, r.status);
       this.events.push({ ...old, from: r.status });
       return;
     }
-    this.#st('DELETE FROM status_events WHERE seq = ?').run(next!.seq);
+    deleteEvent(this.#st, next!);
     // The dropped change was what started the current state: it now holds since the report.
     if ((next!.at as number) === row.since) {
       row.since = at;
@@ -172,12 +176,14 @@ class StatusBatch {
 /**
  * Applies reports in order in one transaction (the rules: store/types.ts applyStatus and
  * store/late.ts), then moves the cache to the committed state: a batch is acknowledged only
- * after its commit.
+ * after its commit. The recent history learns how many events it took, and may merge them into
+ * the long one (history.ts) in a transaction of its own.
  */
 export function applySqliteStatus(
   db: Database.Database,
   st: Prepare,
   cache: Map<string, CamRow>,
+  recent: RecentHistory,
   reports: readonly StatusInput[],
 ): StatusApplied {
   const batch = db.transaction(() => {
@@ -188,6 +194,7 @@ export function applySqliteStatus(
     return b;
   })();
   for (const row of batch.pending.values()) cache.set(row.id, row);
+  recent.wrote(batch.written);
   const changed: CameraRecord[] = [];
   for (const id of batch.changedIds) changed.push(toRecord(batch.pending.get(id)!));
   return { changed, events: batch.events, retracted: batch.retracted };

@@ -55,6 +55,7 @@ import {
 } from './rows.js';
 import { firstEventAt, seedValidFrom } from '../validity.js';
 import { MIGRATIONS } from './schema.js';
+import { eventsBetweenSql, keepRecentAfter, lastEventsBefore, MERGE_AT, RecentHistory } from './history.js';
 import { sqlitePeople, type PeopleStore } from './people.js';
 import { sqliteAppeals, type AppealStore } from './appeals.js';
 
@@ -62,11 +63,12 @@ type Db = Database.Database;
 type Row = Record<string, unknown>;
 
 /** A time-range query (@from, @to) narrowed to some channels when the range names them. */
-function forChannels(base: string, q: ChannelRange): { sql: string; params: Row } {
+function forChannels(base: string, q: ChannelRange): { sql: string; params: Row; and: string } {
   const params: Row = { from: ms(q.from), to: ms(q.to) };
-  if (!q.cameraIds) return { sql: base, params };
+  if (!q.cameraIds) return { sql: base, params, and: '' };
   params.ids = JSON.stringify(q.cameraIds);
-  return { sql: `${base} AND camera_id IN (SELECT value FROM json_each(@ids))`, params };
+  const and = ' AND camera_id IN (SELECT value FROM json_each(@ids))';
+  return { sql: base + and, params, and };
 }
 
 /** The page size of a new database file, in bytes. */
@@ -85,7 +87,10 @@ class SqliteStore implements Store {
   #cams: Map<string, CamRow> | null = null;
   readonly #stmts = new Map<string, Database.Statement>();
 
-  constructor(file: string) {
+  readonly #mergeAt: number;
+
+  constructor(file: string, mergeAt: number) {
+    this.#mergeAt = mergeAt;
     this.#db = new Database(file);
     // 8 KiB pages for a new file (an existing one keeps its own: only VACUUM could change them).
     // A storm of changes inserts into the history's per-channel index at as many places as there
@@ -397,31 +402,29 @@ class SqliteStore implements Store {
     return { items: rows.map(toRecord), nextCursor: more ? encodeCursor(rows[rows.length - 1]!.id) : null };
   }
 
+  #recentHistory: RecentHistory | null = null;
+  /** The recent half of the history (history.ts); its table exists once migrate() has run. */
+  get #recent(): RecentHistory {
+    return (this.#recentHistory ??= new RecentHistory(this.#db, (sql) => this.#st(sql), this.#mergeAt));
+  }
+
   async applyStatus(reports: readonly StatusInput[]): Promise<StatusApplied> {
-    return applySqliteStatus(this.#db, (sql) => this.#st(sql), this.#cache(), reports);
+    return applySqliteStatus(this.#db, (sql) => this.#st(sql), this.#cache(), this.#recent, reports);
   }
 
   async statusBefore(q: { before: string; cameraIds?: readonly string[] }): Promise<StatusEvent[]> {
-    const params: Row = { before: ms(q.before) };
+    const params: Row = {};
     let where = '';
     if (q.cameraIds) {
       params.ids = JSON.stringify(q.cameraIds);
       where = 'WHERE c.id IN (SELECT value FROM json_each(@ids))';
     }
-    // One index seek per channel (status_events_camera), not a scan of the history.
-    const sql = `SELECT e.camera_id, e.from_status, e.to_status, e.reason, e.at, e.actor FROM cameras c
-      JOIN status_events e ON e.seq = (
-        SELECT x.seq FROM status_events x WHERE x.camera_id = c.id AND x.at < @before ORDER BY x.at DESC, x.seq DESC LIMIT 1
-      ) ${where} ORDER BY e.camera_id`;
-    return (this.#st(sql).all(params) as Row[]).map(statusEventFromRow);
+    return lastEventsBefore((sql) => this.#st(sql), ms(q.before), where, params).map(statusEventFromRow);
   }
 
   async statusEvents(q: ChannelRange): Promise<StatusEvent[]> {
-    const { sql, params } = forChannels(
-      'SELECT camera_id, from_status, to_status, reason, at, actor FROM status_events WHERE at >= @from AND at < @to',
-      q,
-    );
-    return (this.#st(sql + ' ORDER BY at, seq').all(params) as Row[]).map(statusEventFromRow);
+    const { params, and } = forChannels('', q);
+    return (this.#st(eventsBetweenSql(and)).all(params) as Row[]).map(statusEventFromRow);
   }
 
   // ── clues ────────────────────────────────────────────────────────────────
@@ -908,6 +911,7 @@ class SqliteStore implements Store {
       );
       const sorted = [...data.statusEvents].map((e) => ({ e, at: ms(e.at) })).sort((a, b) => a.at - b.at);
       for (const { e, at } of sorted) ev.run(e.cameraId, e.from, e.to, e.reason, at, e.actor);
+      keepRecentAfter((sql) => this.#st(sql));
       const mt = this.#st('INSERT INTO maintenance (camera_id, reason, from_at, to_at, actor) VALUES (?, ?, ?, ?, ?)');
       for (const m of data.maintenance) mt.run(m.cameraId, m.reason, ms(m.from), ms(m.to), 'fixture');
       const clueIns = this.#st(
@@ -928,6 +932,6 @@ class SqliteStore implements Store {
 }
 
 /** Opens (creating if needed) the SQLite store in `file`. Call migrate() before use. */
-export function createSqliteStore(file: string): Store {
-  return new SqliteStore(file);
+export function createSqliteStore(file: string, opts: { mergeAt?: number } = {}): Store {
+  return new SqliteStore(file, opts.mergeAt ?? MERGE_AT);
 }

@@ -266,4 +266,22 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX camera_service_camera ON camera_service (camera_id, at);
   INSERT INTO camera_service (camera_id, at, in_service, actor) SELECT id, valid_from, in_service, 'migration' FROM cameras;
   `,
+  // The history in two tables (store/sqlite/history.ts, README Performance round thirteen): new
+  // events go to a small recent table, merged into the long one in sorted passes. Its sequence
+  // starts past the long table's, so every recent event orders after every long one.
+  `
+  CREATE TABLE status_events_recent (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    camera_id TEXT NOT NULL,
+    from_status TEXT NOT NULL,
+    to_status TEXT NOT NULL,
+    reason TEXT,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL
+  );
+  CREATE INDEX status_events_recent_camera ON status_events_recent (camera_id, at);
+  CREATE INDEX status_events_recent_at ON status_events_recent (at);
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'status_events_recent', COALESCE(MAX(seq), 0) FROM status_events;
+  CREATE VIEW status_history AS SELECT * FROM status_events UNION ALL SELECT * FROM status_events_recent;
+  `,
 ];

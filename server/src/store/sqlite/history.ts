@@ -1,0 +1,154 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The status history in two tables (README, Performance, round thirteen). Every new event goes
+ * to `status_events_recent`, small enough that its index pages stay few and hot; the long
+ * `status_events` takes them over in one sorted pass once enough have gathered (MERGE_AT), so its
+ * index by channel and time is written page after page instead of at one random page per change.
+ * On a year of history a storm of changes spent most of its time writing those random pages.
+ *
+ * Order: `seq` orders events at the same instant, and it is one sequence across both tables: the
+ * recent table's (AUTOINCREMENT) starts past every seq of the long one, and a merge moves rows
+ * with their seq. So every event still recent comes after every merged one, and merging changes
+ * no order. The merge inserts in order of channel and time (the long index's order), so each of
+ * its pages is written once per merge; the rows' own seqs all lie past the long table's last.
+ *
+ * Readers ask both tables (the functions here); the view `status_history` is both, for tests and
+ * people at the sqlite3 prompt.
+ */
+
+import type { Prepare } from './apply.js';
+
+type Row = Record<string, unknown>;
+
+/** Events gathered in the recent table before the long one takes them over. */
+export const MERGE_AT = 50_000;
+
+export const RECENT = 'status_events_recent';
+const TABLES = ['status_events', RECENT] as const;
+const COLS = 'camera_id, from_status, to_status, reason, at, actor';
+
+/** INSERT of `rows` new events (six parameters each, in COLS order). */
+export const insertEventsSql = (rows: number): string =>
+  `INSERT INTO ${RECENT} (${COLS}) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`;
+
+const later = (a: Row, b: Row) =>
+  (a.at as number) > (b.at as number) || (a.at === b.at && (a.seq as number) > (b.seq as number));
+
+/** An event row and the table that holds it. */
+export type HeldEvent = Row & { table: (typeof TABLES)[number] };
+
+/** The row each table gives for `sql`, tagged with its table, and the one `pick` prefers. */
+function either(st: Prepare, sql: (table: string) => string, params: unknown[], pick: (a: Row, b: Row) => boolean) {
+  const [a, b] = TABLES.map((table) => {
+    const r = st(sql(table)).get(...params) as Row | undefined;
+    return r && ({ ...r, table } as HeldEvent);
+  });
+  if (!a || !b) return a ?? b;
+  return pick(a, b) ? a : b;
+}
+
+/** A channel's last event at or before `at` (ms), or undefined. */
+export const eventAtOrBefore = (st: Prepare, cameraId: string, at: number): HeldEvent | undefined =>
+  either(
+    st,
+    (t) => `SELECT seq, ${COLS} FROM ${t} WHERE camera_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1`,
+    [cameraId, at],
+    later,
+  );
+
+/** A channel's first event after `at` (ms), or undefined. */
+export const eventAfter = (st: Prepare, cameraId: string, at: number): HeldEvent | undefined =>
+  either(
+    st,
+    (t) => `SELECT seq, ${COLS} FROM ${t} WHERE camera_id = ? AND at > ? ORDER BY at, seq LIMIT 1`,
+    [cameraId, at],
+    (a, b) => later(b, a),
+  );
+
+/** Sets the `from` of an event. */
+export function setEventFrom(st: Prepare, e: HeldEvent, from: string): void {
+  st(`UPDATE ${e.table} SET from_status = ? WHERE seq = ?`).run(from, e.seq);
+}
+
+/** Deletes an event. */
+export function deleteEvent(st: Prepare, e: HeldEvent): void {
+  st(`DELETE FROM ${e.table} WHERE seq = ?`).run(e.seq);
+}
+
+/** Moves the recent table's sequence past every seq of the long one (after a merge or a seed). */
+export function keepRecentAfter(st: Prepare): void {
+  st(
+    `UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT COALESCE(MAX(seq), 0) FROM status_events)) WHERE name = '${RECENT}'`,
+  ).run();
+}
+
+/**
+ * Each channel's last event before `before` (ms), one index seek per channel and table, sorted
+ * by channel. `where` narrows the channels (`c` is the cameras table) and `params` binds it.
+ */
+export function lastEventsBefore(st: Prepare, before: number, where: string, params: Row): Row[] {
+  const by = new Map<string, Row>();
+  for (const t of TABLES) {
+    const sql = `SELECT e.seq, e.camera_id, e.from_status, e.to_status, e.reason, e.at, e.actor FROM cameras c
+      JOIN ${t} e ON e.seq = (
+        SELECT x.seq FROM ${t} x WHERE x.camera_id = c.id AND x.at < @before ORDER BY x.at DESC, x.seq DESC LIMIT 1
+      ) ${where}`;
+    for (const r of st(sql).all({ ...params, before }) as Row[]) {
+      const id = r.camera_id as string;
+      const seen = by.get(id);
+      if (!seen || later(r, seen)) by.set(id, r);
+    }
+  }
+  return [...by.values()].sort((a, b) => ((a.camera_id as string) < (b.camera_id as string) ? -1 : 1));
+}
+
+/** Events with @from <= at < @to, in order of time then seq; `and` narrows them further. */
+export function eventsBetweenSql(and: string): string {
+  const arm = (t: string) => `SELECT seq, ${COLS} FROM ${t} WHERE at >= @from AND at < @to${and}`;
+  return `${arm('status_events')} UNION ALL ${arm(RECENT)} ORDER BY at, seq`;
+}
+
+/** How many events the recent table holds: counted at open, then as batches write. */
+export class RecentHistory {
+  #rows: number;
+  readonly #db: Database.Database;
+  readonly #st: Prepare;
+  readonly #mergeAt: number;
+
+  constructor(db: Database.Database, st: Prepare, mergeAt = MERGE_AT) {
+    this.#db = db;
+    this.#st = st;
+    this.#mergeAt = mergeAt;
+    // Rows written straight into the long table while the store was closed (by hand, or an
+    // import) come after every event then recent, and may hold seqs the recent table holds too.
+    db.transaction(() => {
+      const first = (st(`SELECT MIN(seq) AS s FROM ${RECENT}`).get() as { s: number | null }).s;
+      if (first !== null) {
+        const written = `FROM status_events WHERE seq >= ${first}`;
+        st(`INSERT INTO ${RECENT} (${COLS}) SELECT ${COLS} ${written} ORDER BY seq`).run();
+        st(`DELETE ${written}`).run();
+      }
+      keepRecentAfter(st);
+    })();
+    this.#rows = (st(`SELECT COUNT(*) AS n FROM ${RECENT}`).get() as { n: number }).n;
+  }
+
+  /** `n` events were written; the long table takes them all over once MERGE_AT have gathered. */
+  wrote(n: number): void {
+    this.#rows += n;
+    if (this.#rows >= this.#mergeAt) this.merge();
+  }
+
+  /** Moves every recent event to the long table, with its seq, in one transaction. */
+  merge(): void {
+    this.#db.transaction(() => {
+      this.#st(
+        `INSERT INTO status_events (seq, ${COLS}) SELECT seq, ${COLS} FROM ${RECENT} ORDER BY camera_id, at, seq`,
+      ).run();
+      this.#st(`DELETE FROM ${RECENT}`).run();
+      keepRecentAfter(this.#st);
+    })();
+    this.#rows = 0;
+  }
+}

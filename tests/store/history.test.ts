@@ -1,0 +1,198 @@
+import { afterAll, expect, test } from 'vitest';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CameraInput, Region } from '@zhihui/shared';
+import { createSqliteStore } from '../../server/src/store/sqlite/index.js';
+import { MIGRATIONS } from '../../server/src/store/sqlite/schema.js';
+import type { StatusInput, Store } from '../../server/src/store/types.js';
+
+/**
+ * The SQLite history in two tables (store/sqlite/history.ts): new events go to a small recent
+ * table, merged into the long one once enough gather. Wherever the merges fall, the store must
+ * read and write the history exactly as a store that never merges: the same reports, with late
+ * ones that re-chain or drop events on either side of a merge, give the same history, the same
+ * state before any instant and the same channels.
+ */
+
+const dir = mkdtempSync(path.join(tmpdir(), 'zh-history-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const T = (min: number): string => new Date(Date.UTC(2026, 10, 27, 0, min)).toISOString();
+const N = 40;
+const regions: Region[] = [
+  { code: '130111', name: '栾城区', level: 'county', parent: null, center: [114.65, 37.9] },
+  { code: '130111100', name: '栾城镇', level: 'township', parent: '130111', center: [114.64, 37.89] },
+];
+const cams: CameraInput[] = Array.from({ length: N }, (_, n) => ({
+  id: `1301110000132${String(n).padStart(7, '0')}`,
+  name: `探头 ${n}`,
+  region: '130111100',
+  lon: 114.6,
+  lat: 37.9,
+}));
+
+/** A small seeded generator (mulberry32), so a failure repeats. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t + 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Batches of reports moving forward in time, one in four late (up to an hour before the clock). */
+function batches(seed: number): StatusInput[][] {
+  const r = random(seed);
+  const out: StatusInput[][] = [];
+  let clock = 60;
+  for (let b = 0; b < 40; b++) {
+    const batch: StatusInput[] = [];
+    const size = 1 + Math.floor(r() * 12);
+    for (let i = 0; i < size; i++) {
+      clock += Math.floor(r() * 3);
+      const late = r() < 0.25;
+      const status = r() < 0.5 ? 'online' : 'offline';
+      batch.push({
+        cameraId: cams[Math.floor(r() * N)]!.id,
+        status,
+        reason: status === 'offline' ? (r() < 0.5 ? 'network' : 'power') : null,
+        at: T(late ? clock - 1 - Math.floor(r() * 60) : clock),
+        actor: 'test',
+      });
+    }
+    out.push(batch);
+  }
+  return out;
+}
+
+async function opened(name: string, mergeAt: number): Promise<{ store: Store; file: string }> {
+  const file = path.join(dir, `${name}.db`);
+  const store = createSqliteStore(file, { mergeAt });
+  await store.migrate();
+  await store.upsertRegions(regions);
+  await store.upsertCameras(cams, 'test', T(0));
+  return { store, file };
+}
+
+const history = async (s: Store) =>
+  (await s.statusEvents({ from: T(0), to: T(24 * 60) })).map((e) => [e.cameraId, e.from, e.to, e.reason, e.at]);
+const before = async (s: Store, min: number) =>
+  (await s.statusBefore({ before: T(min) })).map((e) => [e.cameraId, e.to, e.reason, e.at]);
+const channels = async (s: Store) => (await s.allCameras()).map((c) => [c.id, c.status, c.reason, c.since, c.lastSeen]);
+const rows = (file: string, table: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+
+test.each([1, 2, 3])('merges anywhere leave the history as no merge does (seed %i)', async (seed) => {
+  const never = await opened(`never-${seed}`, Number.MAX_SAFE_INTEGER);
+  const often = await opened(`often-${seed}`, 5);
+  const every = await opened(`every-${seed}`, 1);
+  let late = 0;
+  for (const b of batches(seed)) {
+    const a = await never.store.applyStatus(b);
+    late += a.retracted.length;
+    for (const o of [often, every]) {
+      const x = await o.store.applyStatus(b);
+      expect(x.events).toEqual(a.events);
+      expect(x.retracted).toEqual(a.retracted);
+    }
+  }
+  const expected = await history(never.store);
+  // The reports reach late rules that rewrite or drop events already written.
+  expect(late).toBeGreaterThan(0);
+  expect(expected.length).toBeGreaterThan(100);
+  for (const o of [often, every]) {
+    expect(await history(o.store)).toEqual(expected);
+    for (const min of [70, 90, 120, 24 * 60])
+      expect(await before(o.store, min)).toEqual(await before(never.store, min));
+    expect(await channels(o.store)).toEqual(await channels(never.store));
+  }
+  for (const o of [never, often, every]) await o.store.close();
+  // Where the events are: all recent without merges, at most a merge's worth with them.
+  expect(rows(never.file, 'status_events')).toBe(0);
+  expect(rows(never.file, 'status_events_recent')).toBe(expected.length);
+  expect(rows(often.file, 'status_events_recent')).toBeLessThan(5);
+  expect(rows(every.file, 'status_events_recent')).toBe(0);
+  expect(rows(often.file, 'status_history')).toBe(expected.length);
+});
+
+test('an existing store keeps its history, and new events order after it at the same instant', async () => {
+  const file = path.join(dir, 'upgrade.db');
+  const db = new Database(file);
+  const before2 = MIGRATIONS.findIndex((m) => m.includes('status_events_recent'));
+  expect(before2).toBeGreaterThan(0);
+  for (let v = 0; v < before2; v++) db.exec(MIGRATIONS[v]!);
+  db.pragma(`user_version = ${before2}`);
+  db.exec(
+    `INSERT INTO regions (code, name, level, parent, lon, lat, approximate) VALUES ('130111100', '栾城镇', 'township', NULL, 114.6, 37.9, 0)`,
+  );
+  db.prepare(
+    `INSERT INTO cameras (id, name, region, lon, lat, in_service, status, reason, since, last_seen, created_at, updated_by, valid_from)
+     VALUES (?, '旧', '130111100', 114.6, 37.9, 1, 'offline', 'power', ?, ?, ?, 'test', ?)`,
+  ).run(cams[0]!.id, Date.parse(T(10)), Date.parse(T(10)), Date.parse(T(0)), Date.parse(T(0)));
+  const ev = db.prepare(
+    `INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, ?, ?, ?, ?, 'old')`,
+  );
+  ev.run(cams[0]!.id, 'unknown', 'online', null, Date.parse(T(5)));
+  ev.run(cams[0]!.id, 'online', 'offline', 'power', Date.parse(T(10)));
+  db.close();
+
+  const store = createSqliteStore(file, { mergeAt: 3 });
+  await store.migrate();
+  // At the instant of the last old event: it comes first, the new one is the state after it.
+  await store.applyStatus([{ cameraId: cams[0]!.id, status: 'online', reason: null, at: T(10), actor: 'new' }]);
+  const h = (await store.statusEvents({ from: T(0), to: T(60) })).map((e) => [e.to, Date.parse(e.at), e.actor]);
+  expect(h).toEqual([
+    ['online', Date.parse(T(5)), 'old'],
+    ['offline', Date.parse(T(10)), 'old'],
+    ['online', Date.parse(T(10)), 'new'],
+  ]);
+  expect((await store.statusBefore({ before: T(11) })).map((e) => [e.to, e.actor])).toEqual([['online', 'new']]);
+  await store.close();
+});
+
+test('rows written by hand into the long table while the store was closed merge after the recent ones', async () => {
+  const { store, file } = await opened('by-hand', 4);
+  const id = cams[1]!.id;
+  await store.applyStatus([
+    { cameraId: id, status: 'online', reason: null, at: T(1), actor: 'a' },
+    { cameraId: id, status: 'offline', reason: 'power', at: T(2), actor: 'a' },
+  ]);
+  await store.close();
+  expect(rows(file, 'status_events_recent')).toBe(2);
+  // Another program appends to the long table: SQLite gives its rows the seqs after the long
+  // table's last, which the recent table already holds.
+  const db = new Database(file);
+  db.prepare(
+    `INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, 'offline', 'online', NULL, ?, 'hand')`,
+  ).run(id, Date.parse(T(2)));
+  db.close();
+
+  const again = createSqliteStore(file, { mergeAt: 4 });
+  await again.migrate();
+  await again.applyStatus([
+    { cameraId: id, status: 'offline', reason: 'network', at: T(3), actor: 'b' },
+    { cameraId: id, status: 'online', reason: null, at: T(4), actor: 'b' },
+  ]);
+  const h = (await again.statusEvents({ from: T(0), to: T(60) })).map((e) => [e.to, Date.parse(e.at), e.actor]);
+  expect(h).toEqual([
+    ['online', Date.parse(T(1)), 'a'],
+    ['offline', Date.parse(T(2)), 'a'],
+    ['online', Date.parse(T(2)), 'hand'],
+    ['offline', Date.parse(T(3)), 'b'],
+    ['online', Date.parse(T(4)), 'b'],
+  ]);
+  await again.close();
+  // The fourth event merged all five into the long table.
+  expect(rows(file, 'status_events_recent')).toBe(0);
+  expect(rows(file, 'status_events')).toBe(5);
+});
