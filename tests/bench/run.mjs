@@ -23,6 +23,8 @@ const BENCHES = {
     ['storeAloneGrownPerSec', 'reports/s', '(the same, 200,000 history events later)', null],
     ['storeAloneYearOfHistoryPerSec', 'reports/s', '(the same on a year of history: a change a day per channel)', null],
     ['yearOfHistoryEvents', 'events', '(that history)', null],
+    ['yearOfHistoryMedianBatchMs', 'ms', '(a batch of 5,000 changes on it)', null],
+    ['yearOfHistoryLongestBatchMs', 'ms', '(the same with a merge of 50,000 recent events)', null],
   ],
   fanout: [
     ['sockets', '', '', null],
