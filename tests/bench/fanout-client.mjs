@@ -19,7 +19,9 @@ function open(k) {
     s.on('connect_error', reject);
     s.on('connect', () => {
       if (!region) return resolve();
-      s.emit('subscribe', { region }, (ack) => (ack.ok ? resolve() : reject(new Error(ack.error.message))));
+      s.emit('subscribe', { region, packed: true }, (ack) =>
+        ack.ok ? resolve() : reject(new Error(ack.error.message)),
+      );
     });
     s.on('delta', (d) => {
       const t = now();

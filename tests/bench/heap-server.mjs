@@ -4,18 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dist } from './lib.mjs';
 
-// BENCH_BARE=1: a bare socket.io server, the floor any socket.io server pays; BENCH_BARE=deflate:
-// the same with the walls' permessage-deflate settings, the floor of a server that compresses.
-const bare = process.env.BENCH_BARE === '1' || process.env.BENCH_BARE === 'deflate';
+// BENCH_BARE=1: a bare socket.io server, the floor any socket.io server pays.
+const bare = process.env.BENCH_BARE === '1';
 const dataDir = await mkdtemp(path.join(tmpdir(), 'zhihui-bench-heap-'));
 let app;
 if (bare) {
   const { createServer } = await import('node:http');
   const { Server } = await import('socket.io');
-  const { WALL_DEFLATE } = await import(dist('plugins/stream.js'));
   const server = createServer();
-  const perMessageDeflate = process.env.BENCH_BARE === 'deflate' ? WALL_DEFLATE : false;
-  const io = new Server(server, { serveClient: false, perMessageDeflate });
+  const io = new Server(server, { serveClient: false, perMessageDeflate: false });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   app = { server, io, close: async () => io.close() };
 } else {

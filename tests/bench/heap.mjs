@@ -1,7 +1,7 @@
 // Server heap per idle connection: 5,000 socket.io connections opened from child processes,
 // heap measured after GC in the server process; then the same against a bare socket.io server,
-// the floor any socket.io server pays, so the part that is ours shows, and against a bare one with
-// the walls' permessage-deflate (what negotiating it costs per connection). One run; prints JSON.
+// the floor any socket.io server pays, so the part that is ours shows. Neither offers
+// permessage-deflate (the walls' snapshots are packed instead). One run; prints JSON.
 import { fork } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,7 +22,7 @@ const ask = (c, type) =>
     c.send({ type });
   });
 
-/** Heap per idle connection of one server child: the app (bare '0'), or a bare socket.io server ('1', 'deflate'). */
+/** Heap per idle connection of one server child: the app (bare '0'), or a bare socket.io server ('1'). */
 async function measure(bare) {
   const server = fork(path.join(here, 'heap-server.mjs'), {
     execArgv: ['--expose-gc'],
@@ -59,7 +59,6 @@ async function measure(bare) {
 
 const app = await measure('0');
 const bare = await measure('1');
-const bareDeflate = await measure('deflate');
 const perConn = (m) => (m.loaded.heap - m.base.heap) / Math.max(1, m.loaded.sockets) / 1024;
 console.log(
   JSON.stringify({
@@ -70,7 +69,5 @@ console.log(
     heapPerConnectionKB: perConn(app),
     bareSocketIoPerConnectionKB: perConn(bare),
     zhihuiOverheadPerConnectionKB: perConn(app) - perConn(bare),
-    bareWithDeflatePerConnectionKB: perConn(bareDeflate),
-    zhihuiOverDeflateFloorPerConnectionKB: perConn(app) - perConn(bareDeflate),
   }),
 );

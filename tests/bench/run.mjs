@@ -71,8 +71,6 @@ const BENCHES = {
     ['heapPerConnectionKB', 'KB', '<= 10', (v) => v <= 10],
     ['bareSocketIoPerConnectionKB', 'KB', '(bare socket.io, same clients)', null],
     ['zhihuiOverheadPerConnectionKB', 'KB', '(ours on top of socket.io)', null],
-    ['bareWithDeflatePerConnectionKB', 'KB', "(bare socket.io with the walls' permessage-deflate)", null],
-    ['zhihuiOverDeflateFloorPerConnectionKB', 'KB', '(ours on top of that)', null],
     ['heapBaseMB', 'MB', '', null],
     ['heapLoadedMB', 'MB', '', null],
     ['heapAfterCloseMB', 'MB', '', null],
@@ -99,7 +97,7 @@ const BENCHES = {
     ['demoCountySubscribeWireKB', 'KB', '<= 100 on the socket (ack with the snapshot)', (v) => v <= 100],
     ['demoCountySnapshotRawKB', 'KB', '(the same snapshot as JSON)', null],
     ['wireToRaw', 'ratio', '', null],
-    ['steadyDeltaWireBytes', 'bytes', '(one change: under the deflate threshold, sent as is)', null],
+    ['steadyDeltaWireBytes', 'bytes', '(one change, sent as is)', null],
     ['steadyDeltaRawBytes', 'bytes', '', null],
   ],
   snapshots: [

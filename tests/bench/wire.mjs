@@ -1,10 +1,11 @@
-// Bytes that cross the socket: the demo county's subscribe (ack with the snapshot) and a steady
-// delta, counted on the TCP socket under the WebSocket (frame headers and compression included),
-// next to the snapshot's raw JSON. A Node socket.io client offers permessage-deflate as browsers
-// do. One run; prints JSON.
+// Bytes that cross the socket: the demo county's subscribe as a wall makes it (`packed: true`, so
+// the ack carries the snapshot packed) and a steady delta, counted on the TCP socket under the
+// WebSocket (frame headers included), next to the snapshot's raw JSON. A Node socket.io client
+// offers permessage-deflate as browsers do; the server declines it. One run; prints JSON.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { io } from 'socket.io-client';
 import { dist } from './lib.mjs';
 
@@ -29,15 +30,16 @@ await new Promise((resolve, reject) => (s.once('connect', resolve), s.once('conn
 const tcp = () => s.io.engine.transport.ws._socket;
 const read = () => tcp().bytesRead;
 const before = read();
-const ack = await new Promise((resolve) => s.emit('subscribe', { region: '130111' }, resolve));
+const ack = await new Promise((resolve) => s.emit('subscribe', { region: '130111', packed: true }, resolve));
 if (!ack.ok) throw new Error(ack.error.message);
 // The ack is whole once the callback runs; bytesRead counts what the socket has taken in.
 const subscribeBytes = read() - before;
-const rawBytes = Buffer.byteLength(JSON.stringify(ack.data));
+const json = inflateRawSync(ack.data.packed).toString('utf8');
+const rawBytes = Buffer.byteLength(json);
 const negotiated = s.io.engine.transport.ws.extensions ?? '';
 
 // One steady change: the delta it brings.
-const snap = ack.data;
+const snap = JSON.parse(json);
 const i = snap.cameras.state.findIndex((x) => x === 0);
 const got = new Promise((resolve) => s.once('delta', resolve));
 const b2 = read();

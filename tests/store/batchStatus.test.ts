@@ -2,11 +2,11 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { CameraInput, Region } from '@zhihui/shared';
 import { createPostgresStore } from '../../server/src/store/postgres/index.js';
 import { createSqliteStore } from '../../server/src/store/sqlite/index.js';
 import type { StatusInput, Store } from '../../server/src/store/types.js';
 import { TEST_DATABASE_URL, freshSchema } from './pgSchema.js';
+import { T, regions, townshipChannels } from './smallCounty.js';
 
 /**
  * The stores write a batch's events many rows per statement (SQLite) or through COPY
@@ -15,19 +15,8 @@ import { TEST_DATABASE_URL, freshSchema } from './pgSchema.js';
  * one do: same channels, same history in the same order, also after reopening.
  */
 
-const T = (min: number): string => new Date(Date.UTC(2026, 10, 27, 0, min)).toISOString();
 const N = 300;
-const regions: Region[] = [
-  { code: '130111', name: '栾城区', level: 'county', parent: null, center: [114.65, 37.9] },
-  { code: '130111100', name: '栾城镇', level: 'township', parent: '130111', center: [114.64, 37.89] },
-];
-const cams: CameraInput[] = Array.from({ length: N }, (_, n) => ({
-  id: `1301110000132${String(n).padStart(7, '0')}`,
-  name: `探头 ${n}`,
-  region: '130111100',
-  lon: 114.6,
-  lat: 37.9,
-}));
+const cams = townshipChannels(N);
 const rep = (n: number, status: StatusInput['status'], min: number): StatusInput => ({
   cameraId: cams[n]!.id,
   status,

@@ -3,10 +3,10 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { CameraInput, Region } from '@zhihui/shared';
 import { createSqliteStore } from '../../server/src/store/sqlite/index.js';
 import { MIGRATIONS } from '../../server/src/store/sqlite/schema.js';
 import type { StatusInput, Store } from '../../server/src/store/types.js';
+import { T, regions, townshipChannels } from './smallCounty.js';
 
 /**
  * The SQLite history in two tables (store/sqlite/history.ts): new events go to a small recent
@@ -19,19 +19,8 @@ import type { StatusInput, Store } from '../../server/src/store/types.js';
 const dir = mkdtempSync(path.join(tmpdir(), 'zh-history-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const T = (min: number): string => new Date(Date.UTC(2026, 10, 27, 0, min)).toISOString();
 const N = 40;
-const regions: Region[] = [
-  { code: '130111', name: '栾城区', level: 'county', parent: null, center: [114.65, 37.9] },
-  { code: '130111100', name: '栾城镇', level: 'township', parent: '130111', center: [114.64, 37.89] },
-];
-const cams: CameraInput[] = Array.from({ length: N }, (_, n) => ({
-  id: `1301110000132${String(n).padStart(7, '0')}`,
-  name: `探头 ${n}`,
-  region: '130111100',
-  lon: 114.6,
-  lat: 37.9,
-}));
+const cams = townshipChannels(N);
 
 /** A small seeded generator (mulberry32), so a failure repeats. */
 function random(seed: number): () => number {

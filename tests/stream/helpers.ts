@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, RegionDelta, RegionSnapshot, ServerToClientEvents } from '@zhihui/shared';
+import { inflateRawSync } from 'node:zlib';
+import type {
+  Ack,
+  ClientToServerEvents,
+  RegionDelta,
+  RegionSnapshot,
+  ServerToClientEvents,
+  WireSnapshot,
+} from '@zhihui/shared';
 import { buildApp } from '../../server/src/app.js';
 import type { Config } from '../../server/src/config/env.js';
 
@@ -51,8 +59,18 @@ export function openSocket(url: string): Promise<WallSocket> {
   });
 }
 
+/** Subscribes; a packed snapshot (`packed: true` in the request) comes back unpacked. */
 export function subscribe(s: WallSocket, region: unknown): Promise<Ack<RegionSnapshot>> {
-  return new Promise((resolve) => s.emit('subscribe', region as { region: string }, resolve));
+  return new Promise((resolve) =>
+    s.emit('subscribe', region as { region: string }, (res) =>
+      resolve(res?.ok ? { ok: true, data: unpacked(res.data) } : (res as Ack<RegionSnapshot>)),
+    ),
+  );
+}
+
+/** A snapshot as the wall reads it: a packed one inflated with Node's zlib (not the client's fflate). */
+export function unpacked(x: WireSnapshot): RegionSnapshot {
+  return 'packed' in x ? (JSON.parse(inflateRawSync(x.packed).toString('utf8')) as RegionSnapshot) : x;
 }
 
 /** Collects deltas and pushed snapshots in arrival order. */
@@ -73,7 +91,7 @@ export function collect(s: WallSocket): {
       }
     }
   });
-  s.on('snapshot', (x) => snapshots.push(x));
+  s.on('snapshot', (x) => snapshots.push(unpacked(x)));
   return {
     deltas,
     snapshots,

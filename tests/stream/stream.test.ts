@@ -35,10 +35,10 @@ afterAll(async () => {
 let clock = Date.now();
 const at = () => new Date((clock = Math.max(clock + 1, Date.now()))).toISOString();
 
-async function subscribed(region: string) {
+async function subscribed(region: string, packed = false) {
   const s = await open();
   const c = collect(s);
-  const ack = await subscribe(s, { region });
+  const ack = await subscribe(s, { region, packed });
   if (!ack.ok) throw new Error(ack.error.message);
   return { s, c, snap: ack.data };
 }
@@ -237,30 +237,33 @@ describe('socket stream', () => {
     }
   });
 
-  test('a socket that stops draining is skipped, then gets a fresh snapshot once it drains', async () => {
-    const { c, snap } = await subscribed('130111');
-    const server = [...t.app.io.sockets.sockets.values()].at(-1)!;
-    const transport = (server.conn as unknown as { transport: { writable: boolean } }).transport;
-    transport.writable = false;
-    const ids = snap.cameras.id.filter((_, i) => snap.cameras.state[i] === 0).slice(20, 60);
-    for (const [k, id] of ids.entries()) {
-      await postStatus(t, [{ cameraId: id, status: 'offline', reason: 'power', at: at() }]);
-      if (k % 2 === 1) await settle(60);
-    }
-    await settle(200);
-    const pending = (server.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
-    expect(pending).toBeLessThanOrEqual(17 + 1);
-    expect(server.data.lagging).toBe(true);
-    transport.writable = true;
-    (server.conn as unknown as { flush(): void }).flush();
-    for (let n = 0; n < 100 && c.snapshots.length === 0; n++) await settle(50);
-    expect(c.snapshots.length).toBe(1);
-    const pushed = c.snapshots[0]!;
-    const fresh = await subscribe(await open(), { region: '130111' });
-    if (fresh.ok) expect(pushed.seq).toBeLessThanOrEqual(fresh.data.seq);
-    const down = ids.map((id) => pushed.cameras.state[pushed.cameras.id.indexOf(id)]);
-    expect(down.every((st) => st === CAMERA_STATES.indexOf('offline'))).toBe(true);
-  });
+  test.each([false, true])(
+    'a socket that stops draining is skipped, then gets a fresh snapshot once it drains (packed: %s)',
+    async (packed) => {
+      const { c, snap } = await subscribed('130111', packed);
+      const server = [...t.app.io.sockets.sockets.values()].at(-1)!;
+      const transport = (server.conn as unknown as { transport: { writable: boolean } }).transport;
+      transport.writable = false;
+      const ids = snap.cameras.id.filter((_, i) => snap.cameras.state[i] === 0).slice(20, 60);
+      for (const [k, id] of ids.entries()) {
+        await postStatus(t, [{ cameraId: id, status: 'offline', reason: 'power', at: at() }]);
+        if (k % 2 === 1) await settle(60);
+      }
+      await settle(200);
+      const pending = (server.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+      expect(pending).toBeLessThanOrEqual(17 + 1);
+      expect(server.data.lagging).toBe(true);
+      transport.writable = true;
+      (server.conn as unknown as { flush(): void }).flush();
+      for (let n = 0; n < 100 && c.snapshots.length === 0; n++) await settle(50);
+      expect(c.snapshots.length).toBe(1);
+      const pushed = c.snapshots[0]!;
+      const fresh = await subscribe(await open(), { region: '130111' });
+      if (fresh.ok) expect(pushed.seq).toBeLessThanOrEqual(fresh.data.seq);
+      const down = ids.map((id) => pushed.cameras.state[pushed.cameras.id.indexOf(id)]);
+      expect(down.every((st) => st === CAMERA_STATES.indexOf('offline'))).toBe(true);
+    },
+  );
 });
 
 function omitChildren<T extends { children?: unknown }>(x: T): Omit<T, 'children'> {

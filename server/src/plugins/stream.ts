@@ -11,7 +11,7 @@ import {
   checker,
   type ClientToServerEvents,
   type InterServerEvents,
-  type RegionSnapshot,
+  type WireSnapshot,
   type ServerToClientEvents,
 } from '@zhihui/shared';
 import { attachSocketAdapter } from '../scaleout/socketAdapter.js';
@@ -22,7 +22,6 @@ import type { Principal } from '../domain/credentials.js';
 import { originAllowed } from '../domain/origin.js';
 import { reaches } from '../domain/reach.js';
 import { handshakeOrigin } from './socketAuth.js';
-import { sendSmallFramesReady } from './wsFrames.js';
 import { WallRooms } from './streamRooms.js';
 
 /** Per-socket state. */
@@ -33,6 +32,8 @@ export interface SocketData {
   lagging?: boolean;
   /** Who the socket authenticated as (socketAuth); null when it connected while walls were open. Its region bounds `subscribe`. */
   principal?: Principal | null;
+  /** Its snapshots go packed (SubscribeRequest.packed), as its last subscribe asked. */
+  packed?: boolean;
 }
 
 export type ZhihuiServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -43,9 +44,6 @@ declare module 'fastify' {
     io: ZhihuiServer;
   }
 }
-
-/** Messages from this size on are deflated (snapshots); smaller ones (deltas) go as they are. */
-const DEFLATE_FROM_BYTES = 8 * 1024;
 
 export { MAX_PENDING_PACKETS } from './streamRooms.js';
 /** Regions one socket may watch at once (a wall watches one; a meeting screen a few). */
@@ -78,23 +76,6 @@ class OneMessagePerTurn extends WebSocketServer {
   }
 }
 
-/**
- * Deflate only what is large: snapshots (the demo county's 198 KB crosses as about 47 KB); deltas
- * stay under the threshold and go as they are. The fastest level, so a subscribe storm does not
- * buy its bytes with seconds of CPU. A small window and memLevel bound the zlib context of a
- * subscribed socket to about 16 KB (made on its first large message, none for an idle
- * connection); no context takeover, so nothing is kept between messages. Exported for the heap
- * benchmark's bare socket.io server with the same transport.
- */
-export const WALL_DEFLATE = {
-  threshold: DEFLATE_FROM_BYTES,
-  serverMaxWindowBits: 11,
-  clientMaxWindowBits: 11,
-  serverNoContextTakeover: true,
-  clientNoContextTakeover: true,
-  zlibDeflateOptions: { memLevel: 4, level: 1 },
-} as const;
-
 /** The socket.io server on the HTTP server, with the transport settings every wall connection gets. */
 function createIo(
   server: FastifyInstance['server'],
@@ -103,7 +84,10 @@ function createIo(
   const io: ZhihuiServer = new Server(server, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
-    perMessageDeflate: WALL_DEFLATE,
+    // No WebSocket compression: snapshots are packed once per region for the sockets that ask
+    // (streamRooms.ts), deltas are small, and a connection that negotiates permessage-deflate
+    // costs about 0.8 KB more heap even while idle (README, Performance, round fourteen).
+    perMessageDeflate: false,
     httpCompression: true,
     wsEngine: OneMessagePerTurn,
     // Another site's page must not ride a wall's cookie into the socket.
@@ -112,8 +96,6 @@ function createIo(
       cb(ok ? null : `origin ${req.headers.origin ?? ''} is not allowed (CORS_ORIGINS)`, ok);
     },
   });
-  // A delta is framed once for its room and that frame written to every socket (plugins/wsFrames.ts).
-  sendSmallFramesReady(io.engine, DEFLATE_FROM_BYTES);
   return io;
 }
 
@@ -130,7 +112,7 @@ function adoptToken(
   c: SubscribeContext,
   socket: ZhihuiSocket,
   token: string,
-  reply: (r: Ack<RegionSnapshot>) => void,
+  reply: (r: Ack<WireSnapshot>) => void,
 ): boolean {
   const p = c.app.identify.principal(token);
   if (p?.role === 'viewer') {
@@ -174,14 +156,14 @@ function refusalOf(c: SubscribeContext, socket: ZhihuiSocket, code: string): Ref
 /** Answers one subscribe: the region's snapshot and a place in its room, or why not. */
 function subscribe(c: SubscribeContext, socket: ZhihuiSocket, req: unknown, ack: unknown): void {
   if (!c.guards.event(socket)) return;
-  const reply = typeof ack === 'function' ? (ack as (r: Ack<RegionSnapshot>) => void) : () => {};
+  const reply = typeof ack === 'function' ? (ack as (r: Ack<WireSnapshot>) => void) : () => {};
   try {
     const checked = checkSubscribe(req);
     if (!checked.ok) {
       reply(invalid(checked.errors, 'subscribe'));
       return;
     }
-    const { region: code, token } = checked.value;
+    const { region: code, token, packed } = checked.value;
     // A subscribe may carry a viewer token: it authenticates the socket (a failure is answered after the throttle's delay).
     if (token !== undefined && !adoptToken(c, socket, token, reply)) return;
     const refused = refusalOf(c, socket, code);
@@ -196,6 +178,7 @@ function subscribe(c: SubscribeContext, socket: ZhihuiSocket, req: unknown, ack:
       reply({ ok: false, error: refused });
       return;
     }
+    socket.data.packed = packed === true;
     reply({ ok: true, data: c.rooms.join(socket, code) });
   } catch (err) {
     c.app.log.error({ err }, 'subscribe failed');

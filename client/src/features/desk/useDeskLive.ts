@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { ErrorCode, type Clue, type RegionSnapshot } from '@zhihui/shared';
+import { unpackSnapshot } from '../../lib/wireSnapshot';
 import { createSocket } from '../../lib/socket';
 
 export type LinkState = 'connecting' | 'live' | 'lost' | 'ended';
@@ -34,15 +35,16 @@ export function useDeskLive(region: string): {
       });
     };
     const subscribe = () =>
-      socket.emit('subscribe', { region }, (ack) => {
+      socket.emit('subscribe', { region, packed: true }, (ack) => {
         if (!ack.ok) {
           setLink(
             ack.error.code === ErrorCode.forbidden || ack.error.code === ErrorCode.unauthorized ? 'ended' : 'lost',
           );
           return;
         }
-        setSnapshot(ack.data);
-        setClues(new Map(ack.data.clues.map((c) => [c.id, c])));
+        const snap = unpackSnapshot(ack.data);
+        setSnapshot(snap);
+        setClues(new Map(snap.clues.map((c) => [c.id, c])));
         setLink('live');
       });
     socket.on('connect', subscribe);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { deflateSync, strToU8 } from 'fflate';
 import { PROTOCOL_VERSION, type Ack, type RegionDelta, type RegionSnapshot } from '@zhihui/shared';
 import { clue, snapshot } from '../../test-support/fakeSnapshot';
 import { createWallStore, type WallTransport } from './wallStore';
@@ -64,11 +65,24 @@ describe('wall store', () => {
     const store = createWallStore({ region: '130111', transport: tr });
     store.start();
     expect(tr.subscribes).toHaveLength(1);
-    expect(tr.subscribes[0]!.req).toEqual({ region: '130111' });
+    expect(tr.subscribes[0]!.req).toEqual({ region: '130111', packed: true });
     expect(store.getState().link).toBe('syncing');
     tr.answer(snapshot());
     expect(store.getState().link).toBe('live');
     expect(store.getState().snapshot!.seq).toBe(10);
+  });
+
+  test('a packed snapshot, in the ack or pushed, is adopted unpacked and in order with the deltas', () => {
+    const store = createWallStore({ region: '130111', transport: tr });
+    store.start();
+    const pack = (s: RegionSnapshot) => ({ packed: deflateSync(strToU8(JSON.stringify(s))) });
+    tr.subscribes[0]!.ack({ ok: true, data: pack(snapshot()) } as unknown as Ack<RegionSnapshot>);
+    expect(store.getState().link).toBe('live');
+    expect(store.getState().snapshot).toEqual(snapshot());
+    tr.fire('snapshot', pack({ ...snapshot(), seq: 20 }));
+    tr.fire('delta', delta(21, { cams: { i: [1], s: [0], r: [0], ago: [0] } }));
+    expect(store.getState().snapshot!.seq).toBe(21);
+    expect(store.getState().snapshot!.cameras.state[1]).toBe(0);
   });
 
   test('applies deltas in order with the shared applyDelta', () => {

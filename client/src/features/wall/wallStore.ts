@@ -5,8 +5,10 @@ import {
   type RegionDelta,
   type RegionSnapshot,
   type ServerToClientEvents,
+  type WireSnapshot,
 } from '@zhihui/shared';
 import type { WallState } from '../../lib/section';
+import { unpackSnapshot } from '../../lib/wireSnapshot';
 import { adoptSnapshot, applyWallDelta, initialWallState } from './wallState';
 
 /** What every socket.io client socket reports about its link (socket.io's, not our contract). */
@@ -217,12 +219,12 @@ function createSubscription(core: StoreCore, ackTimeout: number) {
     ack.start(ackTimeout, () => {
       if (token === inflight) resubscribe();
     });
-    transport.emit('subscribe', { region }, (res) => {
+    transport.emit('subscribe', { region, packed: true }, (res) => {
       if (token !== inflight || !core.running) return;
       ack.clear();
       inflight = 0;
       if (!res || typeof res !== 'object') return retry.start(2000, resubscribe);
-      if (res.ok) return adopt(res.data);
+      if (res.ok) return adopt(unpackSnapshot(res.data));
       // A region this display's token does not reach will not become reachable by retrying.
       if (FINAL.includes(res.error.code)) return set({ error: res.error, link: 'live' }, true);
       retry.start(2000, resubscribe);
@@ -263,8 +265,8 @@ function createSubscription(core: StoreCore, ackTimeout: number) {
   return {
     resubscribe,
     onDelta,
-    onSnapshot: (s: RegionSnapshot) => {
-      if (core.running && inflight === 0) adopt(s);
+    onSnapshot: (s: WireSnapshot) => {
+      if (core.running && inflight === 0) adopt(unpackSnapshot(s));
     },
     /** The link is gone: no subscribe is in flight any more. */
     onLost: () => {
