@@ -185,3 +185,41 @@ test('rows written by hand into the long table while the store was closed merge 
   expect(rows(file, 'status_events_recent')).toBe(0);
   expect(rows(file, 'status_events')).toBe(5);
 });
+
+test('a seed imported while recent events are held merges after them, with nothing lost', async () => {
+  const { store, file } = await opened('seed-after', 5);
+  const a = cams[3]!.id;
+  const b = cams[4]!.id;
+  await store.applyStatus([
+    { cameraId: a, status: 'online', reason: null, at: T(1), actor: 'a' },
+    { cameraId: a, status: 'offline', reason: 'power', at: T(2), actor: 'a' },
+  ]);
+  // The seed writes its events into the long table, where SQLite numbers them 1, 2: the seqs
+  // the two recent events hold.
+  const [rec] = await store.allCameras().then((all) => all.filter((c) => c.id === b));
+  await store.importSeed({
+    regions,
+    cameras: [{ ...rec!, status: 'offline', reason: 'network', since: T(2), lastSeen: T(2) }],
+    statusEvents: [
+      { cameraId: b, from: 'unknown', to: 'online', reason: null, at: T(1), actor: 'seed' },
+      { cameraId: b, from: 'online', to: 'offline', reason: 'network', at: T(2), actor: 'seed' },
+    ],
+    maintenance: [],
+    clues: [],
+    workers: [],
+    reports: [],
+  });
+  // Past the merge threshold: all of it moves into the long table.
+  await store.applyStatus([{ cameraId: a, status: 'online', reason: null, at: T(3), actor: 'b' }]);
+  const h = (await store.statusEvents({ from: T(0), to: T(60) })).map((e) => [e.cameraId, e.to, e.actor]);
+  expect(h).toEqual([
+    [a, 'online', 'a'],
+    [b, 'online', 'seed'],
+    [a, 'offline', 'a'],
+    [b, 'offline', 'seed'],
+    [a, 'online', 'b'],
+  ]);
+  await store.close();
+  expect(rows(file, 'status_events_recent')).toBe(0);
+  expect(rows(file, 'status_events')).toBe(5);
+});

@@ -77,7 +77,7 @@ export function deleteEvent(st: Prepare, e: HeldEvent): void {
 }
 
 /** Moves the recent table's sequence past every seq of the long one (after a merge or a seed). */
-export function keepRecentAfter(st: Prepare): void {
+function keepRecentAfter(st: Prepare): void {
   st(
     `UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT COALESCE(MAX(seq), 0) FROM status_events)) WHERE name = '${RECENT}'`,
   ).run();
@@ -120,18 +120,28 @@ export class RecentHistory {
     this.#db = db;
     this.#st = st;
     this.#mergeAt = mergeAt;
-    // Rows written straight into the long table while the store was closed (by hand, or an
-    // import) come after every event then recent, and may hold seqs the recent table holds too.
-    db.transaction(() => {
-      const first = (st(`SELECT MIN(seq) AS s FROM ${RECENT}`).get() as { s: number | null }).s;
+    this.#rows = 0;
+    this.adoptLongWrites();
+  }
+
+  /**
+   * Rows written straight into the long table (the seed; by hand or an import while the store
+   * was closed) come after every event then recent, and SQLite numbers them after the long
+   * table's last, which the recent table may hold too: they move to the recent table, in order,
+   * and the recent table's sequence moves past every seq. Run at open and after the seed.
+   */
+  adoptLongWrites(): void {
+    this.#db.transaction(() => {
+      const first = (this.#st(`SELECT MIN(seq) AS s FROM ${RECENT}`).get() as { s: number | null }).s;
       if (first !== null) {
-        const written = `FROM status_events WHERE seq >= ${first}`;
-        st(`INSERT INTO ${RECENT} (${COLS}) SELECT ${COLS} ${written} ORDER BY seq`).run();
-        st(`DELETE ${written}`).run();
+        this.#st(`INSERT INTO ${RECENT} (${COLS}) SELECT ${COLS} FROM status_events WHERE seq >= ? ORDER BY seq`).run(
+          first,
+        );
+        this.#st('DELETE FROM status_events WHERE seq >= ?').run(first);
       }
-      keepRecentAfter(st);
+      keepRecentAfter(this.#st);
     })();
-    this.#rows = (st(`SELECT COUNT(*) AS n FROM ${RECENT}`).get() as { n: number }).n;
+    this.#rows = (this.#st(`SELECT COUNT(*) AS n FROM ${RECENT}`).get() as { n: number }).n;
   }
 
   /** `n` events were written; the long table takes them all over once MERGE_AT have gathered. */

@@ -55,7 +55,7 @@ import {
 } from './rows.js';
 import { firstEventAt, seedValidFrom } from '../validity.js';
 import { MIGRATIONS } from './schema.js';
-import { eventsBetweenSql, keepRecentAfter, lastEventsBefore, MERGE_AT, RecentHistory } from './history.js';
+import { eventsBetweenSql, lastEventsBefore, MERGE_AT, RecentHistory } from './history.js';
 import { sqlitePeople, type PeopleStore } from './people.js';
 import { sqliteAppeals, type AppealStore } from './appeals.js';
 
@@ -911,7 +911,7 @@ class SqliteStore implements Store {
       );
       const sorted = [...data.statusEvents].map((e) => ({ e, at: ms(e.at) })).sort((a, b) => a.at - b.at);
       for (const { e, at } of sorted) ev.run(e.cameraId, e.from, e.to, e.reason, at, e.actor);
-      keepRecentAfter((sql) => this.#st(sql));
+      this.#recent.adoptLongWrites();
       const mt = this.#st('INSERT INTO maintenance (camera_id, reason, from_at, to_at, actor) VALUES (?, ?, ?, ?, ?)');
       for (const m of data.maintenance) mt.run(m.cameraId, m.reason, ms(m.from), ms(m.to), 'fixture');
       const clueIns = this.#st(
