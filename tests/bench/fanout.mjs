@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dist, now, percentile } from './lib.mjs';
+import { dist, now, percentile, singleProcessEnv } from './lib.mjs';
 
 const PROCS = Number(process.env.BENCH_PROCS ?? 4);
 const PER = Number(process.env.BENCH_PER ?? 125);
@@ -19,6 +19,7 @@ const FLUSH = process.env.FLUSH_MS === undefined ? undefined : Number(process.en
 const { buildApp } = await import(dist('app.js'));
 const dataDir = await mkdtemp(path.join(tmpdir(), 'zhihui-bench-fanout-'));
 const app = await buildApp({
+  env: singleProcessEnv(),
   logger: false,
   config: {
     dataDir,
@@ -68,8 +69,12 @@ await Promise.all(
   ),
 );
 
-// Rows to toggle: every channel once at most, so each change is one row in one delta.
-const rows = snap.cameras.id.map((id, i) => ({ id, i, online: snap.cameras.state[i] === 0 }));
+// Rows to toggle: every channel once at most, so each change is one row in one delta. Each starts
+// from its reported status in the store, not from the state the wall shows: a channel in a
+// maintenance window shows as such whatever it reports, and a report of the status it already has
+// would be no change, sent to no wall.
+const reported = new Map((await app.store.allCameras()).map((c) => [c.id, c.status]));
+const rows = snap.cameras.id.map((id, i) => ({ id, i, online: reported.get(id) === 'online' }));
 let cursor = 0;
 const sent = new Map();
 const toggle = async (n) => {

@@ -2,7 +2,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { dist } from './lib.mjs';
+import { dist, singleProcessEnv } from './lib.mjs';
 
 // BENCH_BARE=1: a bare socket.io server, the floor any socket.io server pays.
 const bare = process.env.BENCH_BARE === '1';
@@ -18,6 +18,7 @@ if (bare) {
 } else {
   const { buildApp } = await import(dist('app.js'));
   app = await buildApp({
+    env: singleProcessEnv(),
     logger: false,
     config: {
       dataDir,

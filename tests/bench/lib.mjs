@@ -20,6 +20,14 @@ export function percentile(xs, p) {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
+/**
+ * The environment of a benchmark's own single-process server: the process's environment without
+ * DATABASE_URL and REDIS_URL, so that a shell set up for the scale-out tests or benchmark does not
+ * silently turn an in-process app into a PostgreSQL and Redis one (the in-process app reads the
+ * environment; a server the benchmark spawns is given the same). Only `scaleout` measures those.
+ */
+export const singleProcessEnv = () => ({ ...process.env, DATABASE_URL: '', REDIS_URL: '' });
+
 export const now = () => performance.timeOrigin + performance.now();
 
 export async function writeResult(name, data) {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import { createClient } from 'redis';
 import { io } from 'socket.io-client';
-import { dist, now, root } from './lib.mjs';
+import { dist, now, root, singleProcessEnv } from './lib.mjs';
 
 const N_CITIES = 4;
 const COUNTIES = 10; // per city
@@ -60,6 +60,7 @@ const dataDir = await mkdtemp(path.join(tmpdir(), 'zhihui-bench-sources-'));
   // The store, prepared before the server starts: regions, channels, all online.
   const { buildApp } = await import(dist('app.js'));
   const app = await buildApp({
+    env: singleProcessEnv(),
     logger: false,
     config: {
       dataDir,

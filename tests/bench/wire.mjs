@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { io } from 'socket.io-client';
-import { dist } from './lib.mjs';
+import { dist, singleProcessEnv } from './lib.mjs';
 
 const { buildApp } = await import(dist('app.js'));
 const dataDir = await mkdtemp(path.join(tmpdir(), 'zhihui-bench-wire-'));
 const app = await buildApp({
+  env: singleProcessEnv(),
   logger: false,
   config: {
     dataDir,
