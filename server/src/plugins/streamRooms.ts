@@ -65,11 +65,11 @@ export class WallRooms {
       target.emit('delta', o.delta);
       return;
     }
-    // A snapshot goes to each socket in the form it asked for.
+    // A snapshot goes to each socket in the form it asked for (the lagging ones, marked above, get
+    // theirs once they drain).
     const b: Built = { seq: o.snapshot.seq, at: Date.now(), snapshot: o.snapshot };
     this.built.set(o.code, b);
-    const skipped = new Set(skip);
-    for (const s of set ?? []) if (!skipped.has(s.id)) s.emit('snapshot', wireFor(s, b));
+    for (const s of set ?? []) if (!s.data.lagging) s.emit('snapshot', wireFor(s, b));
   }
 
   #builtOf(code: string): Built {

@@ -111,7 +111,7 @@ export function eventsBetweenSql(and: string): string {
 
 /** How many events the recent table holds: counted at open, then as batches write. */
 export class RecentHistory {
-  #rows: number;
+  #rows = 0;
   readonly #db: Database.Database;
   readonly #st: Prepare;
   readonly #mergeAt: number;
@@ -120,7 +120,6 @@ export class RecentHistory {
     this.#db = db;
     this.#st = st;
     this.#mergeAt = mergeAt;
-    this.#rows = 0;
     this.adoptLongWrites();
   }
 
