@@ -1,5 +1,5 @@
 import type { Ack, RegionSnapshot } from '@zhihui/shared';
-import type { WallTransport } from '../features/wall/wallStore';
+import type { WallTransport } from '../lib/socket';
 
 /** A socket stand-in: records subscribes and lets the test answer them and push events. */
 export class FakeTransport implements WallTransport {

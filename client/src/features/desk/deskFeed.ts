@@ -1,6 +1,6 @@
 import { ErrorCode, type Clue, type RegionDelta, type RegionSnapshot, type WireSnapshot } from '@zhihui/shared';
 import { unpackSnapshot } from '../../lib/wireSnapshot';
-import type { WallTransport } from '../wall/wallStore';
+import type { WallTransport } from '../../lib/socket';
 
 export type LinkState = 'connecting' | 'live' | 'lost' | 'ended';
 

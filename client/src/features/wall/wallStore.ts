@@ -1,43 +1,8 @@
-import {
-  ErrorCode,
-  PROTOCOL_VERSION,
-  type ClientToServerEvents,
-  type RegionDelta,
-  type RegionSnapshot,
-  type ServerToClientEvents,
-  type WireSnapshot,
-} from '@zhihui/shared';
+import { ErrorCode, PROTOCOL_VERSION, type RegionDelta, type RegionSnapshot, type WireSnapshot } from '@zhihui/shared';
 import type { WallState } from '../../lib/section';
+import type { WallTransport } from '../../lib/socket';
 import { unpackSnapshot } from '../../lib/wireSnapshot';
 import { adoptSnapshot, applyWallDelta, initialWallState } from './wallState';
-
-/** What every socket.io client socket reports about its link (socket.io's, not our contract). */
-interface LinkEvents {
-  connect: () => void;
-  disconnect: (reason: string) => void;
-  connect_error: (err: Error) => void;
-}
-type Incoming = ServerToClientEvents & LinkEvents;
-type Overloads<U> = (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void ? I : never;
-/** One `(event, listener)` signature per event of the map, as overloads. */
-type Listen<M> = Overloads<{ [E in keyof M]: (event: E, fn: M[E]) => unknown }[keyof M]>;
-/** One `(event, ...payload)` signature per event of the map, as overloads. */
-type Send<M> = Overloads<
-  { [E in keyof M]: (event: E, ...args: M[E] extends (...a: infer A) => unknown ? A : never) => unknown }[keyof M]
->;
-
-/**
- * The part of a socket.io client socket the store uses (a fake in tests), derived from the shared
- * event maps: a change of the contract is a compile error here, not a silent mismatch.
- */
-export interface WallTransport {
-  readonly connected: boolean;
-  on: Listen<Incoming>;
-  off: Listen<Incoming>;
-  emit: Send<ClientToServerEvents>;
-  connect(): unknown;
-  disconnect(): unknown;
-}
 
 export interface WallStoreOptions {
   region: string;
