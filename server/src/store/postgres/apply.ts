@@ -3,7 +3,7 @@ import { msAt, type CameraReason, type CameraStatus } from '@zhihui/shared';
 import { isoAt } from '../isoAt.js';
 import { betweenLate, planLate, takeBack, type HistoryStep } from '../late.js';
 import { cameraRecordOf, type CameraRowOf } from './cameraRow.js';
-import { COPY_FROM_ROWS, copyCameraStates, copyStatusEvents } from './copy.js';
+import { COPY_FROM_ROWS, copyCameraStates, copyStatusEvents, statusEventsText, type StatusEventsText } from './copy.js';
 import { t, tOrNull } from './time.js';
 import type { CameraRecord, StatusEvent, StatusInput } from '../types.js';
 
@@ -55,18 +55,29 @@ function instant(iso: string): number {
   return t;
 }
 
+/** `instant` remembered for one batch: its reports and records mostly share a few instants. */
+function instants(): (iso: string) => number {
+  const seen = new Map<string, number>();
+  return (iso) => {
+    let t = seen.get(iso);
+    if (t === undefined) seen.set(iso, (t = instant(iso)));
+    return t;
+  };
+}
+
 /** The times of a channel, read on its first report in the batch; undefined for an unknown channel. */
 function timesOf(
   seen: Map<string, Times>,
   state: ReadonlyMap<string, CameraRecord>,
   current: ReadonlyMap<string, CameraRecord>,
   id: string,
+  ms: (iso: string) => number,
 ): Times | undefined {
   let t = seen.get(id);
   if (t) return t;
   const rec = state.get(id) ?? current.get(id);
   if (!rec) return undefined;
-  t = { rec, since: instant(rec.since), lastSeen: rec.lastSeen === null ? null : instant(rec.lastSeen) };
+  t = { rec, since: ms(rec.since), lastSeen: rec.lastSeen === null ? null : ms(rec.lastSeen) };
   seen.set(id, t);
   return t;
 }
@@ -91,10 +102,11 @@ export async function decideStatus(
   const events: StatusEvent[] = [];
   const retracted: StatusEvent[] = [];
   let written = 0;
+  const ms = instants();
   for (const r of reports) {
-    const times = timesOf(seen, state, current, r.cameraId);
+    const times = timesOf(seen, state, current, r.cameraId, ms);
     if (!times) continue;
-    const at = instant(r.at);
+    const at = ms(r.at);
     const heard = r.heard !== false;
     if (!heard && ((times.lastSeen !== null && times.lastSeen >= at) || at < times.since)) continue;
     let row = state.get(r.cameraId);
@@ -117,7 +129,7 @@ export async function decideStatus(
           // (`written` is recounted from `events` below, so it needs no adjusting here).
           takeBack(events, retracted, filed.retracted);
           // The dropped change was what started the current state: it now holds since the report.
-          if (!filed.rechained && instant(filed.retracted.at) === since) {
+          if (!filed.rechained && ms(filed.retracted.at) === since) {
             row.since = r.at;
             times.since = at;
             changedIds.add(row.id);
@@ -218,6 +230,12 @@ interface StepRow {
   actor: string;
 }
 
+/**
+ * The stored change after a late report, found again as the hook's lookup found it: by channel
+ * and time, through that index (id alone has none since migration 11).
+ */
+const NEXT_ROW = 'WHERE camera_id = $1 AND at > $2 AND id = $3';
+
 const stepOf = (x: StepRow | undefined): HistoryStep | undefined =>
   x && { from: x.from_status, to: x.to_status, reason: x.reason };
 
@@ -259,10 +277,10 @@ export function lateHook(c: pg.PoolClient): LateHook {
       actor: n.actor,
     };
     if (plan.next === 'rechain') {
-      await c.query('UPDATE status_events SET from_status = $2 WHERE id = $1', [n.id, r.status]);
+      await c.query(`UPDATE status_events SET from_status = $4 ${NEXT_ROW}`, [r.cameraId, at, n.id, r.status]);
       return { event: e, retracted: old, rechained: { ...old, from: r.status } };
     }
-    await c.query('DELETE FROM status_events WHERE id = $1', [n.id]);
+    await c.query(`DELETE FROM status_events ${NEXT_ROW}`, [r.cameraId, at, n.id]);
     return { event: e, retracted: old };
   };
 }
@@ -338,23 +356,19 @@ async function updateGrouped(c: pg.PoolClient, groups: readonly StateGroup[]): P
   );
 }
 
-/**
- * Writes a decided batch: the channels' new states (grouped by state when they share a few, else
- * by COPY when many, else one unnest) and its events not yet written (COPY when many). `before`
- * is what the batch decided from.
- */
-export async function writeStatus(
+/** The channels' new states: grouped by state when they share a few, else by COPY when many, else one unnest. */
+async function writeStates(
   c: pg.PoolClient,
-  d: StatusDecision,
+  touched: readonly CameraRecord[],
   before: ReadonlyMap<string, CameraRecord>,
 ): Promise<void> {
-  const { touched, unwritten } = d;
-  const groups = touched.length > 0 ? stateGroups(touched, before) : null;
+  if (touched.length === 0) return;
+  const groups = stateGroups(touched, before);
   if (groups) {
     await updateGrouped(c, groups);
   } else if (touched.length >= COPY_FROM_ROWS) {
     await copyCameraStates(c, touched);
-  } else if (touched.length > 0) {
+  } else {
     await c.query(
       `UPDATE cameras AS c SET status = u.status, reason = u.reason, since = u.since, last_seen = u.last_seen
        FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
@@ -369,7 +383,28 @@ export async function writeStatus(
       ],
     );
   }
-  if (unwritten.length >= COPY_FROM_ROWS) await copyStatusEvents(c, unwritten);
+}
+
+/**
+ * Writes a decided batch: the channels' new states (writeStates), then its events not yet
+ * written (COPY when many). `before` is what the batch decided from. The events' COPY text is
+ * encoded while the server runs the channels' update: the update is sent first and awaited after.
+ */
+export async function writeStatus(
+  c: pg.PoolClient,
+  d: StatusDecision,
+  before: ReadonlyMap<string, CameraRecord>,
+): Promise<void> {
+  const { touched, unwritten } = d;
+  const states = writeStates(c, touched, before);
+  let text: StatusEventsText | null = null;
+  try {
+    if (unwritten.length >= COPY_FROM_ROWS) text = statusEventsText(unwritten);
+  } finally {
+    // Awaited even when the encoding throws: no write of the batch is left running unobserved.
+    await states;
+  }
+  if (text) await copyStatusEvents(c, text);
   else await insertStatusEvents(c, unwritten);
 }
 

@@ -34,12 +34,22 @@ function instant(iso: string | null, memo: Map<string, string>): string | null {
   return out;
 }
 
-async function copyIn(c: pg.PoolClient, sql: string, lines: string[]): Promise<void> {
-  // One chunk per few thousand lines keeps memory flat and lets the socket drain between them.
-  const chunks = function* () {
-    for (let i = 0; i < lines.length; i += 2000) yield lines.slice(i, i + 2000).join('');
-  };
-  await pipeline(Readable.from(chunks()), c.query(copyFrom(sql)));
+/** Lines per chunk of COPY text: memory stays flat and the socket drains between chunks. */
+const CHUNK_LINES = 2000;
+
+/** A batch's rows as COPY text, in chunks of CHUNK_LINES lines: built before the COPY is sent. */
+function copyText<T>(rows: readonly T[], line: (row: T) => string): string[] {
+  const chunks: string[] = [];
+  for (let i = 0; i < rows.length; i += CHUNK_LINES) {
+    let chunk = '';
+    for (let j = i; j < Math.min(i + CHUNK_LINES, rows.length); j++) chunk += line(rows[j]!);
+    chunks.push(chunk);
+  }
+  return chunks;
+}
+
+async function copyIn(c: pg.PoolClient, sql: string, chunks: readonly string[]): Promise<void> {
+  await pipeline(Readable.from(chunks), c.query(copyFrom(sql)));
 }
 
 /** Connections whose session has the staging table. */
@@ -62,23 +72,39 @@ export async function copyCameraStates(c: pg.PoolClient, touched: readonly Camer
     staged.add(c);
   }
   const memo = new Map<string, string>();
-  const lines = touched.map(
+  const text = copyText(
+    touched,
     (r) =>
       `${field(r.id)}\t${field(r.status)}\t${field(r.reason)}\t${instant(r.since, memo)}\t${field(instant(r.lastSeen, memo))}\n`,
   );
-  await copyIn(c, 'COPY status_stage (id, status, reason, since, last_seen) FROM STDIN', lines);
+  await copyIn(c, 'COPY status_stage (id, status, reason, since, last_seen) FROM STDIN', text);
   await c.query(
     `UPDATE cameras AS c SET status = s.status, reason = s.reason, since = s.since, last_seen = s.last_seen
      FROM status_stage AS s WHERE c.id = s.id`,
   );
 }
 
-/** Appends history rows with COPY straight into status_events. */
-export async function copyStatusEvents(c: pg.PoolClient, events: readonly StatusEvent[]): Promise<void> {
+/** History rows encoded for COPY, sent by `copyStatusEvents`. */
+export interface StatusEventsText {
+  readonly chunks: readonly string[];
+}
+
+/**
+ * Encodes history rows for COPY. Apart from sending, so that the encoding runs while the server
+ * works on the batch's channel update (writeStatus).
+ */
+export function statusEventsText(events: readonly StatusEvent[]): StatusEventsText {
   const memo = new Map<string, string>();
-  const lines = events.map(
-    (e) =>
-      `${field(e.cameraId)}\t${field(e.from)}\t${field(e.to)}\t${field(e.reason)}\t${instant(e.at, memo)}\t${field(e.actor)}\n`,
-  );
-  await copyIn(c, 'COPY status_events (camera_id, from_status, to_status, reason, at, actor) FROM STDIN', lines);
+  return {
+    chunks: copyText(
+      events,
+      (e) =>
+        `${field(e.cameraId)}\t${field(e.from)}\t${field(e.to)}\t${field(e.reason)}\t${instant(e.at, memo)}\t${field(e.actor)}\n`,
+    ),
+  };
+}
+
+/** Appends history rows with COPY straight into status_events. */
+export async function copyStatusEvents(c: pg.PoolClient, text: StatusEventsText): Promise<void> {
+  await copyIn(c, 'COPY status_events (camera_id, from_status, to_status, reason, at, actor) FROM STDIN', text.chunks);
 }
