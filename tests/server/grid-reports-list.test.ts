@@ -192,6 +192,9 @@ describe('GET /api/v1/grid/reports', () => {
       [`since=${enc(now - 200 * 86_400_000)}`, 'since'],
       ['cursor=not-a-cursor', 'cursor'],
       [`cursor=${Buffer.from('[1,2]').toString('base64url')}`, 'cursor'],
+      // A position no report could have: beyond the times an ISO date holds, or before 1970.
+      [`cursor=${Buffer.from('[1e20,"RA1"]').toString('base64url')}`, 'cursor'],
+      [`cursor=${Buffer.from('[-5,"RA1"]').toString('base64url')}`, 'cursor'],
       ['withoutClue=maybe', 'withoutClue'],
       ['region=999', 'region'],
       ['colour=red', 'colour'],

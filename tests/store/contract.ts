@@ -771,6 +771,53 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       expect(await s.gridReports({ from: T('09:30'), to: T('10:00') })).toEqual([]);
     });
 
+    test('grid: a page of reports, newest first, ties by id as code units, filters and cursor in the store', async () => {
+      // Four at 09:00: 'Ra' and 'R-b' order one way as code units ('-' < 'a') and the other way
+      // in a language collation, which skips the hyphen.
+      const sent: GridReport[] = [
+        ['Ra', A, '09:00', null],
+        ['R-b', A, '09:00', null],
+        ['R_c', B, '09:00', 'C-1'],
+        ['RZ', A, '09:00', null],
+        ['R1', A, '08:00', 'C-2'],
+        ['R2', B, '10:00', null],
+        ['R3', A, '11:00', null],
+        ['R4', A, '23:00', null],
+      ].map(([id, region, hm, clueId]) => ({
+        id: id!,
+        workerId: 'G1',
+        region: region!,
+        at: T(hm!),
+        text: '巡查',
+        clueId,
+      }));
+      for (const r of sent) await s.addGridReport(r);
+      /** The listing recomputed from the rows sent. */
+      const expected = (q: { regions?: string[]; withoutClue?: boolean }) =>
+        sent
+          .filter((r) => Date.parse(r.at) < Date.parse(T('23:00')))
+          .filter((r) => (!q.regions || q.regions.includes(r.region)) && (!q.withoutClue || r.clueId === null))
+          .sort((x, y) => Date.parse(y.at) - Date.parse(x.at) || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0))
+          .map((r) => r.id);
+      for (const q of [{}, { regions: [A] }, { withoutClue: true }, { regions: [B], withoutClue: true }]) {
+        for (const limit of [1, 2, 3, 100]) {
+          const got: string[] = [];
+          let after: { at: string; id: string } | null = null;
+          for (let page = 0; page < 20; page++) {
+            const rows = await s.gridReportsPage({ from: T('00:00'), to: T('23:00'), ...q, after, limit });
+            expect(rows.length).toBeLessThanOrEqual(limit);
+            got.push(...rows.map((r) => r.id));
+            if (rows.length < limit) break;
+            const last = rows[rows.length - 1]!;
+            after = { at: last.at, id: last.id };
+          }
+          expect(got, JSON.stringify({ q, limit })).toEqual(expected(q));
+        }
+      }
+      // Rows come whole, as gridReports gives them.
+      expect(await s.gridReportsPage({ from: T('09:30'), to: T('10:30'), limit: 5 })).toEqual([sent[5]]);
+    });
+
     test('credentials: create, list oldest first, revoke once (with its audit line), unknown id', async () => {
       const k1 = credential('00000000000000a1', T('08:00'));
       // A viewer token bound to a township keeps its region; the key reaches the whole tree (null).

@@ -46,15 +46,11 @@ export function villageOfText(text: string): string | null {
 }
 
 type Cursor = [at: number, id: string];
-const isCursor = tupleOf('number', 'string');
-
-/** Newest first; the id breaks ties so that a page boundary never skips or repeats a report. */
-const newestFirst = (a: GridReport, b: GridReport) =>
-  Date.parse(b.at) - Date.parse(a.at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-const isAfter = (r: GridReport, [at, id]: Cursor) => {
-  const t = Date.parse(r.at);
-  return t < at || (t === at && r.id < id);
-};
+/** The last instant an ISO time of four-digit years holds (9999-12-31T23:59:59.999Z). */
+const LAST_MS = 253_402_300_799_999;
+/** A position this server could have issued: a report's time in ms (from 1970 on) and its id. */
+const isCursor = (v: unknown): v is Cursor =>
+  tupleOf('number', 'string')(v) && Number.isInteger(v[0]) && v[0] >= 0 && v[0] <= LAST_MS;
 
 /** [since, now]: the query's `since` (400 naming it when not a time, in the future or too far back). */
 export function sinceOf(raw: string | undefined, now: number): number {
@@ -69,8 +65,9 @@ export function sinceOf(raw: string | undefined, now: number): number {
 
 /**
  * One page of recent grid reports of `regions` (every region when undefined), newest first, each
- * with what a clue made from it starts with. Reads the window's reports whole: a week of a
- * county's reports is a few thousand rows, and the store keeps no per-region time index to page in SQL.
+ * with what a clue made from it starts with. The store reads newest first along its time index
+ * and stops once it has the page (and one more row, which tells whether another page follows),
+ * instead of the whole window being read and sorted here for every page.
  */
 export async function gridReportPage(
   store: Store,
@@ -82,10 +79,14 @@ export async function gridReportPage(
   const since = sinceOf(q.since, now);
   const after = decodeCursor(q.cursor, isCursor);
   const limit = q.limit ?? 20;
-  const all = await store.gridReports({ from: isoAt(since), to: isoAt(now + 1), regions });
-  const rows = all
-    .filter((r) => (!q.withoutClue || r.clueId === null) && (after === null || isAfter(r, after)))
-    .sort(newestFirst);
+  const rows = await store.gridReportsPage({
+    from: isoAt(since),
+    to: isoAt(now + 1),
+    regions,
+    withoutClue: q.withoutClue === true,
+    after: after && { at: isoAt(after[0]), id: after[1] },
+    limit: limit + 1,
+  });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const workers = new Map((await store.allGridWorkers()).map((w) => [w.id, w.name]));

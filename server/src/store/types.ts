@@ -279,6 +279,16 @@ export interface NotifyStateEntry {
   doc: Record<string, unknown>;
 }
 
+/** What `gridReportsPage` reads: a window, its regions, and where the previous page ended. */
+export interface GridReportPageQuery {
+  from: string;
+  to: string;
+  regions?: readonly string[];
+  withoutClue?: boolean;
+  after?: { at: string; id: string } | null;
+  limit: number;
+}
+
 /**
  * The one store interface: SQLite (embedded default) and PostgreSQL implement it.
  * Every method that writes resolves only after the write is committed.
@@ -377,6 +387,12 @@ export interface Store {
   allGridWorkers(): Promise<GridWorkerView[]>;
   addGridReport(report: GridReport): Promise<{ created: boolean }>;
   gridReports(q: { from: string; to: string; regions?: readonly string[] }): Promise<GridReport[]>;
+  /**
+   * At most `limit` grid reports in [from, to) of `regions` (every region when undefined), newest
+   * first (time, then id, both descending; ids compared as code units), those after `after` (the
+   * last report of the previous page) when given; with `withoutClue`, only those that raised none.
+   */
+  gridReportsPage(q: GridReportPageQuery): Promise<GridReport[]>;
 
   // ── credentials and audit (security) ──
 

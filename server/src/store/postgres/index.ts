@@ -24,6 +24,7 @@ import type {
   CredentialRecord,
   DeliveryQuery,
   DeliveryRecord,
+  GridReportPageQuery,
   MaintenanceSpan,
   NotifySetting,
   NotifyStateEntry,
@@ -587,6 +588,28 @@ class PostgresStore implements Store {
        WHERE at >= $1::timestamptz AND at < $2::timestamptz AND ($3::text[] IS NULL OR region = ANY($3::text[]))
        ORDER BY at, id`,
       [t(q.from), t(q.to), q.regions ?? null],
+    );
+    return rows.map(toReport);
+  }
+
+  async gridReportsPage(q: GridReportPageQuery): Promise<GridReport[]> {
+    // Ids compare as code units (COLLATE "C"), as the SQLite store and the cursor do.
+    const { rows } = await this.#pool.query<ReportRow>(
+      `SELECT * FROM grid_reports
+       WHERE at >= $1::timestamptz AND at < $2::timestamptz AND ($3::text[] IS NULL OR region = ANY($3::text[]))
+         AND (NOT $4::boolean OR clue_id IS NULL)
+         AND ($5::timestamptz IS NULL OR at < $5::timestamptz OR (at = $5::timestamptz AND id COLLATE "C" < $6::text))
+       ORDER BY at DESC, id COLLATE "C" DESC
+       LIMIT $7`,
+      [
+        t(q.from),
+        t(q.to),
+        q.regions ?? null,
+        q.withoutClue === true,
+        tOrNull(q.after?.at),
+        q.after?.id ?? null,
+        q.limit,
+      ],
     );
     return rows.map(toReport);
   }

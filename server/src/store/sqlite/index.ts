@@ -25,6 +25,7 @@ import type {
   CredentialRecord,
   DeliveryQuery,
   DeliveryRecord,
+  GridReportPageQuery,
   MaintenanceSpan,
   NotifySetting,
   NotifyStateEntry,
@@ -577,6 +578,23 @@ class SqliteStore implements Store {
       params.regions = JSON.stringify(q.regions);
     }
     return (this.#st(sql + ' ORDER BY at, id').all(params) as Row[]).map(reportFromRow);
+  }
+
+  async gridReportsPage(q: GridReportPageQuery): Promise<GridReport[]> {
+    const params: Row = { from: ms(q.from), to: ms(q.to), limit: q.limit };
+    // Newest first along the time index; SQLite sorts only the reports that share an instant.
+    let sql = 'SELECT * FROM grid_reports WHERE at >= @from AND at < @to';
+    if (q.regions) {
+      sql += ' AND region IN (SELECT value FROM json_each(@regions))';
+      params.regions = JSON.stringify(q.regions);
+    }
+    if (q.withoutClue) sql += ' AND clue_id IS NULL';
+    if (q.after) {
+      sql += ' AND (at < @afterAt OR (at = @afterAt AND id < @afterId))';
+      params.afterAt = ms(q.after.at);
+      params.afterId = q.after.id;
+    }
+    return (this.#st(sql + ' ORDER BY at DESC, id DESC LIMIT @limit').all(params) as Row[]).map(reportFromRow);
   }
 
   // ── credentials and audit ────────────────────────────────────────────────
