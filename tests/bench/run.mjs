@@ -100,6 +100,15 @@ const BENCHES = {
     ['steadyDeltaWireBytes', 'bytes', '(one change, sent as is)', null],
     ['steadyDeltaRawBytes', 'bytes', '', null],
   ],
+  gridpage: [
+    ['reports', '', '(a province, three months)', null],
+    ['provincePageMs', 'ms', '(a page of the whole province, read by the store)', null],
+    ['provincePageInMemoryMs', 'ms', '(the same page, the window read and sorted in memory as before)', null],
+    ['countyPageMs', 'ms', '(one county)', null],
+    ['countyPageInMemoryMs', 'ms', '', null],
+    ['townThirdPageMs', 'ms', '(one township, its third page)', null],
+    ['townThirdPageInMemoryMs', 'ms', '', null],
+  ],
   snapshots: [
     ['demoCountyRawKB', 'KB', '', null],
     ['demoCountyGzipKB', 'KB', '', null],

@@ -30,7 +30,7 @@ test.skipIf(!TEST_DATABASE_URL)(
       await client.query(`CREATE TABLE schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
       const before = MIGRATIONS.filter((m) => m.version < 11);
-      expect(before.length).toBe(MIGRATIONS.length - 1);
+      expect(before.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       for (const m of before) {
         await client.query(m.sql);
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);

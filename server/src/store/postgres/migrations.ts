@@ -327,6 +327,13 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX status_events_at;
     `,
   },
+  {
+    version: 12,
+    name: 'grid reports by region and time',
+    // The desk's grid-report picker reads a page of a region subtree newest first: by region and
+    // time, a township's page is read from its own reports, not found among a province's.
+    sql: `CREATE INDEX grid_reports_region ON grid_reports (region, at);`,
+  },
 ];
 
 /** Any fixed number works; it only has to be the same in every process of a deployment. */

@@ -284,4 +284,9 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO sqlite_sequence (name, seq) SELECT 'status_events_recent', COALESCE(MAX(seq), 0) FROM status_events;
   CREATE VIEW status_history AS SELECT * FROM status_events UNION ALL SELECT * FROM status_events_recent;
   `,
+  // The desk's grid-report picker reads a page of a region subtree newest first: by region and
+  // time, a township's page is read from its own reports, not found among a province's.
+  `
+  CREATE INDEX grid_reports_region ON grid_reports (region, at);
+  `,
 ];
