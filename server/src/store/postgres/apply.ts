@@ -231,10 +231,21 @@ interface StepRow {
 }
 
 /**
- * The stored change after a late report, found again as the hook's lookup found it: by channel
- * and time, through that index (id alone has none since migration 11).
+ * The stored change after a late report, found again by its key (at, id) since migration 11: `at`
+ * within a millisecond either side of the time read back ($2, $4; the driver's Date holds whole
+ * milliseconds), so the lookup is a short range of the key, not the channel's whole later history.
  */
-const NEXT_ROW = 'WHERE camera_id = $1 AND at > $2 AND id = $3';
+const NEXT_ROW = 'WHERE at >= $2 AND at <= $4 AND id = $3 AND camera_id = $1';
+/** The parameters of NEXT_ROW for the stored change `n`. */
+const nextRow = (cameraId: string, n: StepRow) => {
+  const at = n.at.getTime();
+  return [cameraId, new Date(at - 1), n.id, new Date(at + 1)];
+};
+
+/** A fix-up that missed its row would leave the history wrong: the batch's transaction rolls back. */
+function mustHaveTouched(rowCount: number | null, n: StepRow): void {
+  if (rowCount !== 1) throw new Error(`late report: stored change ${n.id} not found again (${rowCount} rows)`);
+}
 
 const stepOf = (x: StepRow | undefined): HistoryStep | undefined =>
   x && { from: x.from_status, to: x.to_status, reason: x.reason };
@@ -277,10 +288,15 @@ export function lateHook(c: pg.PoolClient): LateHook {
       actor: n.actor,
     };
     if (plan.next === 'rechain') {
-      await c.query(`UPDATE status_events SET from_status = $4 ${NEXT_ROW}`, [r.cameraId, at, n.id, r.status]);
+      const { rowCount } = await c.query(`UPDATE status_events SET from_status = $5 ${NEXT_ROW}`, [
+        ...nextRow(r.cameraId, n),
+        r.status,
+      ]);
+      mustHaveTouched(rowCount, n);
       return { event: e, retracted: old, rechained: { ...old, from: r.status } };
     }
-    await c.query(`DELETE FROM status_events ${NEXT_ROW}`, [r.cameraId, at, n.id]);
+    const { rowCount } = await c.query(`DELETE FROM status_events ${NEXT_ROW}`, nextRow(r.cameraId, n));
+    mustHaveTouched(rowCount, n);
     return { event: e, retracted: old };
   };
 }
