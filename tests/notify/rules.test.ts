@@ -171,10 +171,16 @@ ${channelYaml(robot)}  rules:
     await step(88, null);
     await until(() => titles(robot).length === 4, 'the reminder after an hour');
     expect(titles(robot)[3]).toBe(`持续 · 冶河镇 ${base + 3}路视频离线`);
-    // The delivery log has the same four, newest first.
-    const log = (await app.inject({ url: `/api/v1/notifications/deliveries?region=${YEHE}` })).json() as {
-      items: { kind: string; status: string }[];
+    // The delivery log has the same four, newest first. The robot has the last message before its
+    // answer is back and the outcome written, so the log is read once it has settled.
+    const readLog = async () => {
+      await app.notify.flushLog();
+      return (await app.inject({ url: `/api/v1/notifications/deliveries?region=${YEHE}` })).json() as {
+        items: { kind: string; status: string }[];
+      };
     };
+    await until(async () => (await readLog()).items.every((d) => d.status !== 'queued'), 'the outcomes logged');
+    const log = await readLog();
     expect(log.items.map((d) => d.kind)).toEqual(['reminder', 'alert', 'recovery', 'alert']);
     expect(log.items.every((d) => d.status === 'sent')).toBe(true);
   });
