@@ -2,8 +2,9 @@
 // the store persisted to a file (WAL, synchronous=FULL) against the same path with an in-memory
 // SQLite store, so the ratio is the price of durability. Also each half alone: the live engine,
 // and the persisted store's applyStatus (its transaction, history and channel writes, the commit),
-// which bound the whole path on one thread, also after its history has grown, and on a store with
-// a year of history (the seeded one holds a few events per channel). One run; prints JSON.
+// which bound the whole path on one thread, also after its history has grown, on a province's
+// channels re-reporting in scattered order, and on a store with a year of history (the seeded one
+// holds a few events per channel). One run; prints JSON.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -226,6 +227,39 @@ async function storeAloneYearOfHistory() {
   batchMs.sort((a, b) => a - b);
   return { events, perSec, medianBatchMs: batchMs[batchMs.length >> 1], longestBatchMs: batchMs.at(-1) };
 }
+/**
+ * A province's channels (100,000, named and placed like the demo's) all re-reporting after a
+ * platform restart, in no particular order: every report a change, scattered over the channel
+ * table. The store alone; one untimed storm brings each channel its first state, then the timed
+ * one changes it.
+ */
+async function storeAloneProvince(n = 100_000) {
+  const store = createSqliteStore(path.join(dir, 'province.db'));
+  await store.migrate();
+  const ids = Array.from({ length: n }, (_, i) => `1300000000132${String(i).padStart(7, '0')}`);
+  const listed = new Date(base - 60_000).toISOString();
+  for (let i = 0; i < n; i += BATCH) {
+    const rows = ids.slice(i, i + BATCH).map((id, j) => {
+      const like = cams[(i + j) % cams.length];
+      return { id, name: like.name, region: like.region, lon: like.lon, lat: like.lat };
+    });
+    await store.upsertCameras(rows, 'bench', listed);
+  }
+  // 7919 is prime to n (a power of ten's multiple of 2 and 5 only): k·7919 mod n visits each channel once.
+  const storm = (t, status) =>
+    ids.map((_, k) => ({
+      cameraId: ids[(k * 7919) % n],
+      status,
+      ...(status === 'offline' ? { reason: 'network' } : {}),
+      at: new Date(t + k).toISOString(),
+    }));
+  await storeAlone(store, storm(base + 7 * N + 6000, 'online'));
+  const perSec = await storeAlone(store, storm(base + 7 * N + 6000 + n, 'offline'));
+  await store.close();
+  return perSec;
+}
+result.storeAloneProvinceStormPerSec = await storeAloneProvince();
+
 const year = await storeAloneYearOfHistory();
 result.yearOfHistoryEvents = year.events;
 result.storeAloneYearOfHistoryPerSec = year.perSec;

@@ -22,6 +22,7 @@ const BENCHES = {
     ['storeAloneChangesPerSec', 'reports/s', '(persisted store.applyStatus only)', null],
     ['storeAloneGrownPerSec', 'reports/s', '(the same, 200,000 history events later)', null],
     ['storeAloneYearOfHistoryPerSec', 'reports/s', '(the same on a year of history: a change a day per channel)', null],
+    ['storeAloneProvinceStormPerSec', 'reports/s', '(the same on a province: 100,000 channels, scattered order)', null],
     ['yearOfHistoryEvents', 'events', '(that history)', null],
     ['yearOfHistoryMedianBatchMs', 'ms', '(a batch of 5,000 changes on it)', null],
     ['yearOfHistoryLongestBatchMs', 'ms', '(the same with a merge of 50,000 recent events)', null],

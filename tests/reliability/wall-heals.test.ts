@@ -64,7 +64,7 @@ describe.skipIf(skip !== null)('a wall heals after a server crash', () => {
       const now = Date.now();
       const ids = db
         .prepare(
-          `SELECT c.id FROM cameras c WHERE c.status = 'online' AND c.in_service = 1 AND c.region LIKE '${COUNTY}%'
+          `SELECT c.id FROM cameras_with_state c WHERE c.status = 'online' AND c.in_service = 1 AND c.region LIKE '${COUNTY}%'
              AND NOT (c.m_from IS NOT NULL AND c.m_from <= ? AND c.m_to > ?) ORDER BY c.id`,
         )
         .pluck()
@@ -73,7 +73,7 @@ describe.skipIf(skip !== null)('a wall heals after a server crash', () => {
       const down = ids.slice(0, Math.ceil(ids.length / 3));
       db.transaction(() => {
         const upd = db.prepare(
-          "UPDATE cameras SET status = 'offline', reason = 'power', since = ?, last_seen = ? WHERE id = ?",
+          "UPDATE camera_state SET status = 'offline', reason = 'power', since = ?, last_seen = ? WHERE id = ?",
         );
         const ev = db.prepare(
           "INSERT INTO status_events (camera_id, from_status, to_status, reason, at, actor) VALUES (?, 'online', 'offline', 'power', ?, 'test')",

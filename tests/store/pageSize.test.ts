@@ -42,8 +42,11 @@ function oldStore(file: string, at: number): void {
   const db = new Database(file);
   db.pragma('page_size = 4096');
   db.pragma('journal_mode = WAL');
-  MIGRATIONS.forEach((m) => db.exec(m));
-  db.pragma(`user_version = ${MIGRATIONS.length}`);
+  // As it was then: channel state still in the channel's row (it moved out on 2026-12-05).
+  const then = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE camera_state'));
+  expect(then).toBeGreaterThan(0);
+  MIGRATIONS.slice(0, then).forEach((m) => db.exec(m));
+  db.pragma(`user_version = ${then}`);
   db.prepare(
     `INSERT INTO cameras (id, name, region, lon, lat, in_service, status, reason, since, last_seen, created_at, updated_by, valid_from)
      VALUES ('C-OLD', '旧库点位', '130111100', 114.6, 37.9, 1, 'online', NULL, ?, ?, ?, 'test', ?)`,

@@ -166,7 +166,7 @@ class SqliteStore implements Store {
   #cache(): Map<string, CamRow> {
     if (!this.#cams) {
       const m = new Map<string, CamRow>();
-      for (const r of this.#st('SELECT * FROM cameras').all() as Row[]) m.set(r.id as string, camFromRow(r));
+      for (const r of this.#st('SELECT * FROM cameras_with_state').all() as Row[]) m.set(r.id as string, camFromRow(r));
       this.#cams = m;
     }
     return this.#cams;
@@ -224,11 +224,10 @@ class SqliteStore implements Store {
 
   #writeCam(c: CamRow, actor: string, createdAt: number): void {
     this.#st(
-      `INSERT INTO cameras (id, name, region, lon, lat, in_service, status, reason, since, last_seen, m_reason, m_from, m_to, created_at, updated_by, valid_from)
-       VALUES (@id, @name, @region, @lon, @lat, @in_service, @status, @reason, @since, @last_seen, @m_reason, @m_from, @m_to, @created_at, @actor, @valid_from)
+      `INSERT INTO cameras (id, name, region, lon, lat, in_service, m_reason, m_from, m_to, created_at, updated_by, valid_from)
+       VALUES (@id, @name, @region, @lon, @lat, @in_service, @m_reason, @m_from, @m_to, @created_at, @actor, @valid_from)
        ON CONFLICT(id) DO UPDATE SET name = excluded.name, region = excluded.region, lon = excluded.lon, lat = excluded.lat,
-         in_service = excluded.in_service, status = excluded.status, reason = excluded.reason, since = excluded.since,
-         last_seen = excluded.last_seen, m_reason = excluded.m_reason, m_from = excluded.m_from, m_to = excluded.m_to, updated_by = excluded.updated_by`,
+         in_service = excluded.in_service, m_reason = excluded.m_reason, m_from = excluded.m_from, m_to = excluded.m_to, updated_by = excluded.updated_by`,
     ).run({
       id: c.id,
       name: c.name,
@@ -236,10 +235,6 @@ class SqliteStore implements Store {
       lon: c.lon,
       lat: c.lat,
       in_service: c.inService ? 1 : 0,
-      status: c.status,
-      reason: c.reason,
-      since: c.since,
-      last_seen: c.lastSeen,
       m_reason: c.mReason,
       m_from: c.mFrom,
       m_to: c.mTo,
@@ -247,6 +242,10 @@ class SqliteStore implements Store {
       actor,
       valid_from: c.validFrom,
     });
+    this.#st(
+      `INSERT INTO camera_state (id, status, reason, since, last_seen) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET status = excluded.status, reason = excluded.reason, since = excluded.since, last_seen = excluded.last_seen`,
+    ).run(c.id, c.status, c.reason, c.since, c.lastSeen);
   }
 
   /** A row of the in-service flag's history (camera_service). */
@@ -396,7 +395,7 @@ class SqliteStore implements Store {
       where.push('id > @after');
       params.after = after;
     }
-    const sql = `SELECT * FROM cameras ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT @limit`;
+    const sql = `SELECT * FROM cameras_with_state ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT @limit`;
     const rows = (this.#st(sql).all(params) as Row[]).map(camFromRow);
     const more = rows.length > q.limit;
     if (more) rows.pop();
