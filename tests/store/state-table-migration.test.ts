@@ -129,3 +129,19 @@ test('an upgraded store keeps each channel whole, and writes its state to the na
     db.close();
   }
 });
+
+test('a store written by a newer release is refused at start, named, and left as it is', async () => {
+  const file = path.join(dir, 'newer.db');
+  const db = new Database(file);
+  MIGRATIONS.forEach((m) => db.exec(m));
+  db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+  db.close();
+  const store = createSqliteStore(file);
+  await expect(store.migrate()).rejects.toThrow(
+    new RegExp(`schema ${MIGRATIONS.length + 1}, written by a newer release; this release knows ${MIGRATIONS.length}`),
+  );
+  await store.close();
+  const again = new Database(file, { readonly: true });
+  expect(again.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
+  again.close();
+});

@@ -174,6 +174,12 @@ class SqliteStore implements Store {
 
   async migrate(): Promise<void> {
     const version = this.#db.pragma('user_version', { simple: true }) as number;
+    // An older release would misread a newer schema (since migration 11, a channel's state is
+    // not in its row): it stops here, saying so, and leaves the file as it is.
+    if (version > MIGRATIONS.length)
+      throw new Error(
+        `${this.#db.name}: this SQLite store has schema ${version}, written by a newer release; this release knows ${MIGRATIONS.length}. Run the newer release, or restore the copy taken before the upgrade.`,
+      );
     for (let v = version; v < MIGRATIONS.length; v++) {
       this.#db.transaction(() => {
         this.#db.exec(MIGRATIONS[v]!);
