@@ -60,6 +60,15 @@ export function betweenLate(
   return lastSeen;
 }
 
+/** The same stored change: every field, the actor too (two changes may differ only in who reported them). */
+const sameEvent = (a: StatusEvent, b: StatusEvent): boolean =>
+  a.cameraId === b.cameraId &&
+  a.from === b.from &&
+  a.to === b.to &&
+  a.reason === b.reason &&
+  a.actor === b.actor &&
+  Date.parse(a.at) === Date.parse(b.at);
+
 /**
  * Records that a stored change was taken back (dropped, or re-chained into a new form). A change
  * this same batch added is simply removed from the batch's events, so what a batch returns is
@@ -67,16 +76,50 @@ export function betweenLate(
  * Returns the index it removed from `events`, or -1.
  */
 export function takeBack(events: StatusEvent[], retracted: StatusEvent[], old: StatusEvent): number {
-  const at = Date.parse(old.at);
-  const k = events.findIndex(
-    (e) =>
-      e.cameraId === old.cameraId &&
-      e.from === old.from &&
-      e.to === old.to &&
-      e.reason === old.reason &&
-      Date.parse(e.at) === at,
-  );
+  const k = events.findIndex((e) => sameEvent(e, old));
   if (k >= 0) events.splice(k, 1);
   else retracted.push(old);
   return k;
+}
+
+/**
+ * What a batch returns is its net effect on the history, as multisets of changes: `events` are
+ * in the history after the batch and were not before, `retracted` were before and are not after.
+ * takeBack nets a change taken back against the batch's own events, but a batch can also add a
+ * change it took back (a change re-chained there and back again, a re-chain that left the change
+ * as it was, a dropped change reported again): such a change is in both lists, and is in neither
+ * once this has run. Call it once, when the batch is done; it keeps the order of what is left.
+ */
+export function netEffect(events: StatusEvent[], retracted: StatusEvent[]): void {
+  if (events.length === 0 || retracted.length === 0) return;
+  // Keyed, not searched: a replayed backlog can retract thousands of changes in one batch.
+  const key = (e: StatusEvent) =>
+    `${e.cameraId}\u0000${e.from}\u0000${e.to}\u0000${e.reason}\u0000${e.actor}\u0000${Date.parse(e.at)}`;
+  const back = new Map<string, number>();
+  for (const r of retracted) back.set(key(r), (back.get(key(r)) ?? 0) + 1);
+  const both = new Map<string, number>();
+  const kept = events.filter((e) => {
+    const k = key(e);
+    const n = back.get(k) ?? 0;
+    if (n === 0) return true;
+    back.set(k, n - 1);
+    both.set(k, (both.get(k) ?? 0) + 1);
+    return false;
+  });
+  if (kept.length === events.length) return;
+  const left = retracted.filter((r) => {
+    const k = key(r);
+    const n = both.get(k) ?? 0;
+    if (n === 0) return true;
+    both.set(k, n - 1);
+    return false;
+  });
+  replaceAll(events, kept);
+  replaceAll(retracted, left);
+}
+
+/** Sets a list's contents in place (its holders keep the same array). */
+function replaceAll<T>(list: T[], items: readonly T[]): void {
+  list.length = 0;
+  for (const x of items) list.push(x);
 }

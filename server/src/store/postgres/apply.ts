@@ -29,6 +29,8 @@ export interface LateFiled {
   retracted?: StatusEvent;
   /** The re-chained change in its new form (already stored). */
   rechained?: StatusEvent;
+  /** The dropped change was the channel's latest (no change is left after the report). */
+  latest?: boolean;
 }
 
 /**
@@ -123,18 +125,20 @@ export async function decideStatus(
       const filed = await late({ ...r, reason }, row.status, events.slice(written));
       if (filed) {
         events.push(filed.event);
-        if (filed.rechained) events.push(filed.rechained);
         if (filed.retracted) {
           // The hook wrote this batch's earlier events: one of them may be what it took back
-          // (`written` is recounted from `events` below, so it needs no adjusting here).
+          // (`written` is recounted from `events` below, so it needs no adjusting here). Taken
+          // back before the new form is added, as sqlite/apply.ts does.
           takeBack(events, retracted, filed.retracted);
-          // The dropped change was what started the current state: it now holds since the report.
-          if (!filed.rechained && ms(filed.retracted.at) === since) {
+          // The dropped change was what started the current state (the channel's latest change, not
+          // only one at the instant of `since`): it now holds since the report.
+          if (filed.latest && ms(filed.retracted.at) === since) {
             row.since = r.at;
             times.since = at;
             changedIds.add(row.id);
           }
         }
+        if (filed.rechained) events.push(filed.rechained);
       }
       written = events.length;
       continue;
@@ -263,7 +267,8 @@ export function lateHook(c: pg.PoolClient): LateHook {
       [r.cameraId, at],
     );
     const { rows: next } = await c.query<StepRow>(
-      'SELECT id, from_status, to_status, reason, at, actor FROM status_events WHERE camera_id = $1 AND at > $2 ORDER BY at, id LIMIT 1',
+      // Two rows: whether the next change is the channel's latest is known without another query.
+      'SELECT id, from_status, to_status, reason, at, actor FROM status_events WHERE camera_id = $1 AND at > $2 ORDER BY at, id LIMIT 2',
       [r.cameraId, at],
     );
     const plan = planLate(r.status, r.reason, stepOf(prev[0]), stepOf(next[0]), cur);
@@ -297,7 +302,7 @@ export function lateHook(c: pg.PoolClient): LateHook {
     }
     const { rowCount } = await c.query(`DELETE FROM status_events ${NEXT_ROW}`, nextRow(r.cameraId, n));
     mustHaveTouched(rowCount, n);
-    return { event: e, retracted: old };
+    return { event: e, retracted: old, latest: next.length === 1 };
   };
 }
 

@@ -41,6 +41,7 @@ import { postgresAppeals } from './appeals.js';
 import type { AppealStore } from '../sqlite/appeals.js';
 import type { PeopleStore } from '../sqlite/people.js';
 import { decideStatus, epochMs, lateHook, renderTimes, writeStatus } from './apply.js';
+import { netEffect } from '../late.js';
 import { ChannelCache, LOCK_CAMERA_WRITES, type ChannelView } from './channelCache.js';
 import { COPY_FROM_ROWS, forgetStaging } from './copy.js';
 import { t, tOrNull } from './time.js';
@@ -406,6 +407,8 @@ class PostgresStore implements Store {
         sealed = await this.#channels.seal(c, view, decided.touched.length > 0);
         if (!sealed.alone && !lockRows) throw STALE;
         const { changed, events, retracted } = decided;
+        // After the write: `events` doubles as what is still to write until then (late.ts).
+        netEffect(events, retracted);
         renderTimes(changed, events);
         return { changed, events, retracted };
       });

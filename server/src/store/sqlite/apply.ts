@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CameraReason, CameraStatus } from '@zhihui/shared';
 import { isoAt } from '../isoAt.js';
-import { betweenLate, planLate, takeBack, type HistoryStep } from '../late.js';
+import { betweenLate, netEffect, planLate, takeBack, type HistoryStep } from '../late.js';
 import type { CameraRecord, StatusApplied, StatusEvent, StatusInput } from '../types.js';
 import {
   deleteEvent,
@@ -144,8 +144,9 @@ class StatusBatch {
       return;
     }
     deleteEvent(this.#st, next!);
-    // The dropped change was what started the current state: it now holds since the report.
-    if ((next!.at as number) === row.since) {
+    // The dropped change was what started the current state (the channel's latest change, not
+    // only one at the instant of `since`: none is left after the report): it now holds since the report.
+    if ((next!.at as number) === row.since && !eventAfter(this.#st, r.cameraId, at)) {
       row.since = at;
       this.changedIds.add(r.cameraId);
     }
@@ -197,6 +198,7 @@ export function applySqliteStatus(
     for (const r of reports) b.apply(r);
     b.writeEvents();
     b.writeChannels();
+    netEffect(b.events, b.retracted);
     return b;
   })();
   for (const row of batch.pending.values()) cache.set(row.id, row);
