@@ -17,9 +17,12 @@ export async function storeDigest(app: FastifyInstance, dataDir: string): Promis
       .pluck()
       .all() as string[];
     for (const t of tables) {
-      h.update(`#${t}\n`);
-      for (const row of db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).raw().iterate())
-        h.update(JSON.stringify(row) + '\n');
+      // Rows are digested in a sorted order of their own, not by rowid: a WITHOUT ROWID table
+      // (camera_state) has none, and the order rows sit in is not part of what is stored.
+      const rows: string[] = [];
+      for (const row of db.prepare(`SELECT * FROM "${t}"`).raw().iterate()) rows.push(JSON.stringify(row));
+      rows.sort();
+      h.update(`#${t}\n${rows.join('\n')}\n`);
     }
   } finally {
     db.close();
