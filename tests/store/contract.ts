@@ -420,6 +420,43 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>): v
       ]);
     });
 
+    test('applyStatus: a never-heard channel marked down by its source takes an older report as history, not as current', async () => {
+      // 10:00 its source went down (heard: false, as the feeds mark it); then a report from 09:00
+      // arrives (a replayed, older message). The down mark is the newest thing known: it stands,
+      // and the history learns 09:00. Taking 09:00 as current would leave the 10:00 change after
+      // the channel's since, and the history no longer a chain.
+      const [c1, c2] = await seedCameras(2);
+      const down = (id: string) => report(id, 'unknown', T('10:00'), { reason: 'source_down', heard: false });
+      await s.applyStatus([down(c1!)]);
+      const r1 = await s.applyStatus([report(c1!, 'online', T('09:00'))]);
+      // The same in one batch: the down mark is this batch's own, not stored yet.
+      const r2 = await s.applyStatus([down(c2!), report(c2!, 'online', T('09:00'))]);
+      const chain = [
+        [T('09:00'), 'unknown', 'online', null],
+        [T('10:00'), 'online', 'unknown', 'source_down'],
+      ];
+      for (const id of [c1!, c2!]) {
+        const h = await s.statusEvents({ from: T('00:00'), to: T('23:00'), cameraIds: [id] });
+        expect(h.map((e) => [e.at, e.from, e.to, e.reason])).toEqual(chain);
+        expect((await s.getCameras([id])).get(id)).toMatchObject({
+          status: 'unknown',
+          reason: 'source_down',
+          since: T('10:00'),
+          lastSeen: T('09:00'),
+        });
+      }
+      expect(r1.changed).toEqual([]);
+      expect(r1.events.map((e) => [e.at, e.from, e.to, e.reason])).toEqual(chain);
+      expect(r1.retracted.map((e) => [e.at, e.from, e.to, e.reason])).toEqual([
+        [T('10:00'), 'unknown', 'unknown', 'source_down'],
+      ]);
+      // Net effect: the batch's own down mark, re-chained, is one event; nothing stored was taken back.
+      const sorted = (es: typeof r2.events) => es.map((e) => [e.at, e.from, e.to, e.reason]).sort();
+      expect(sorted(r2.events)).toEqual(chain);
+      expect(r2.retracted).toEqual([]);
+      expect(r2.changed.map((c) => [c.id, c.status, c.since])).toEqual([[c2, 'unknown', T('10:00')]]);
+    });
+
     test('applyStatus: several late reports in one batch each take their `from` from the ones before them', async () => {
       // Online since 12:00 (now), with no history before that; then one batch tells the morning.
       const c1 = cam(1);

@@ -44,6 +44,13 @@ export type LateHook = (
   unwritten: readonly StatusEvent[],
 ) => Promise<LateFiled | null>;
 
+/** The stored history as a batch's decisions read it (one transaction's; see lateHistory). */
+export interface LateHistory {
+  file: LateHook;
+  /** Whether a stored change of the channel lies after `at` (ISO); this batch's unwritten events are the caller's. */
+  changedAfter(cameraId: string, at: string): Promise<boolean>;
+}
+
 /** A channel's record in this batch with its since and last-seen as epoch ms. */
 interface Times {
   rec: CameraRecord;
@@ -95,7 +102,7 @@ function timesOf(
 export async function decideStatus(
   current: ReadonlyMap<string, CameraRecord>,
   reports: readonly StatusInput[],
-  late: LateHook,
+  history: LateHistory,
 ): Promise<StatusDecision> {
   const state = new Map<string, CameraRecord>();
   /** Each channel looked at, its times read once (records keep them as ISO strings). */
@@ -115,14 +122,23 @@ export async function decideStatus(
     if (!row) state.set(r.cameraId, (row = { ...times.rec }));
     times.rec = row;
     const since = times.since;
-    const fresh = heard && row.lastSeen === null && row.status === 'unknown';
+    // A channel never heard from has no real `since` yet (only its inventory time): any report counts as
+    // current, unless the history already holds a change after it (a source's down mark, heard: false).
+    const fresh =
+      heard &&
+      row.lastSeen === null &&
+      row.status === 'unknown' &&
+      !(
+        at < since &&
+        (laterIn(events.slice(written), r.cameraId, at, ms) || (await history.changedAfter(r.cameraId, r.at)))
+      );
     if (heard && (times.lastSeen === null || at > times.lastSeen)) {
       row.lastSeen = r.at;
       times.lastSeen = at;
     }
     const reason = r.status === 'online' ? null : r.reason;
     if (at < since && !fresh) {
-      const filed = await late({ ...r, reason }, row.status, events.slice(written));
+      const filed = await history.file({ ...r, reason }, row.status, events.slice(written));
       if (filed) {
         events.push(filed.event);
         if (filed.retracted) {
@@ -177,6 +193,10 @@ export async function decideStatus(
     retracted,
   };
 }
+
+/** Whether one of `events` (not stored yet) changes the channel after `at` (ms). */
+const laterIn = (events: readonly StatusEvent[], cameraId: string, at: number, ms: (iso: string) => number) =>
+  events.some((e) => e.cameraId === cameraId && ms(e.at) > at);
 
 /** A stored instant as epoch ms, truncated as the driver's Date parsing would (exact from PostgreSQL 14). */
 export const epochMs = (col: string) => `floor(extract(epoch FROM ${col}) * 1000)::float8 AS ${col}`;
@@ -254,11 +274,25 @@ function mustHaveTouched(rowCount: number | null, n: StepRow): void {
 const stepOf = (x: StepRow | undefined): HistoryStep | undefined =>
   x && { from: x.from_status, to: x.to_status, reason: x.reason };
 
+/** The history as one transaction's batch reads it: the late hook, and whether a channel changed after an instant. */
+export function lateHistory(c: pg.PoolClient): LateHistory {
+  return {
+    file: lateHook(c),
+    async changedAfter(cameraId, at) {
+      const { rowCount } = await c.query('SELECT 1 FROM status_events WHERE camera_id = $1 AND at > $2 LIMIT 1', [
+        cameraId,
+        t(at),
+      ]);
+      return (rowCount ?? 0) > 0;
+    },
+  };
+}
+
 /**
  * The late hook of one transaction (see planLate): reads the stored changes either side of a late
  * report, files it, and drops or re-chains the next stored change, as sqlite/apply.ts does.
  */
-export function lateHook(c: pg.PoolClient): LateHook {
+function lateHook(c: pg.PoolClient): LateHook {
   return async (r, cur, unwritten) => {
     await insertStatusEvents(c, unwritten);
     const at = t(r.at);

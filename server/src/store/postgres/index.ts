@@ -40,7 +40,7 @@ import { postgresPeople } from './people.js';
 import { postgresAppeals } from './appeals.js';
 import type { AppealStore } from '../sqlite/appeals.js';
 import type { PeopleStore } from '../sqlite/people.js';
-import { decideStatus, epochMs, lateHook, renderTimes, writeStatus } from './apply.js';
+import { decideStatus, epochMs, lateHistory, renderTimes, writeStatus } from './apply.js';
 import { netEffect } from '../late.js';
 import { ChannelCache, LOCK_CAMERA_WRITES, type ChannelView } from './channelCache.js';
 import { COPY_FROM_ROWS, forgetStaging } from './copy.js';
@@ -399,7 +399,7 @@ class PostgresStore implements Store {
     try {
       const out = await this.#tx(async (c) => {
         view = await this.#channels.open(c, reports, lockRows);
-        const decided = await decideStatus(view.current, reports, lateHook(c));
+        const decided = await decideStatus(view.current, reports, lateHistory(c));
         // A failed COPY leaves its staging table behind on this connection: forgotten below.
         if (decided.touched.length >= COPY_FROM_ROWS) bulk = c;
         await writeStatus(c, decided, view.current);

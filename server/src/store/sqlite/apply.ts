@@ -105,8 +105,10 @@ class StatusBatch {
       row = { ...cur };
       this.pending.set(r.cameraId, row);
     }
-    // A channel never heard from has no real `since` yet (only its inventory time): any report counts as current.
-    const fresh = heard && row.lastSeen === null && row.status === 'unknown';
+    // A channel never heard from has no real `since` yet (only its inventory time): any report counts as
+    // current, unless the history already holds a change after it (a source's down mark, heard: false).
+    const fresh =
+      heard && row.lastSeen === null && row.status === 'unknown' && !this.#changedAfter(r.cameraId, at, row);
     if (heard && (row.lastSeen === null || at > row.lastSeen)) row.lastSeen = at;
     const reason = r.status === 'online' ? null : r.reason;
     if (at < row.since && !fresh) {
@@ -125,6 +127,16 @@ class StatusBatch {
       row.since = at;
       this.changedIds.add(r.cameraId);
     }
+  }
+
+  /**
+   * Whether the history (this batch's events included) holds a change of the channel after `at`.
+   * Read only for a report older than `since`: the common report needs no read.
+   */
+  #changedAfter(cameraId: string, at: number, row: CamRow): boolean {
+    if (at >= row.since) return false;
+    this.writeEvents();
+    return eventAfter(this.#st, cameraId, at) !== undefined;
   }
 
   /** A late report: the current state stands, the history learns what was true back then. */
