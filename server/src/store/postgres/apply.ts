@@ -122,16 +122,7 @@ export async function decideStatus(
     if (!row) state.set(r.cameraId, (row = { ...times.rec }));
     times.rec = row;
     const since = times.since;
-    // A channel never heard from has no real `since` yet (only its inventory time): any report counts as
-    // current, unless the history already holds a change after it (a source's down mark, heard: false).
-    const fresh =
-      heard &&
-      row.lastSeen === null &&
-      row.status === 'unknown' &&
-      !(
-        at < since &&
-        (laterIn(events.slice(written), r.cameraId, at, ms) || (await history.changedAfter(r.cameraId, r.at)))
-      );
+    const fresh = heard && (await neverHeard(row, r, at, since, events.slice(written), ms, history));
     if (heard && (times.lastSeen === null || at > times.lastSeen)) {
       row.lastSeen = r.at;
       times.lastSeen = at;
@@ -194,9 +185,25 @@ export async function decideStatus(
   };
 }
 
-/** Whether one of `events` (not stored yet) changes the channel after `at` (ms). */
-const laterIn = (events: readonly StatusEvent[], cameraId: string, at: number, ms: (iso: string) => number) =>
-  events.some((e) => e.cameraId === cameraId && ms(e.at) > at);
+/**
+ * A channel never heard from has no real `since` yet (only its inventory time): any report counts
+ * as current, unless the history already holds a change after it (a source's down mark, heard:
+ * false), this batch's unwritten events included. Read only for a report older than `since`.
+ */
+async function neverHeard(
+  row: CameraRecord,
+  r: StatusInput,
+  at: number,
+  since: number,
+  unwritten: readonly StatusEvent[],
+  ms: (iso: string) => number,
+  history: LateHistory,
+): Promise<boolean> {
+  if (row.lastSeen !== null || row.status !== 'unknown') return false;
+  if (at >= since) return true;
+  if (unwritten.some((e) => e.cameraId === r.cameraId && ms(e.at) > at)) return false;
+  return !(await history.changedAfter(r.cameraId, r.at));
+}
 
 /** A stored instant as epoch ms, truncated as the driver's Date parsing would (exact from PostgreSQL 14). */
 export const epochMs = (col: string) => `floor(extract(epoch FROM ${col}) * 1000)::float8 AS ${col}`;
