@@ -122,7 +122,8 @@ export async function decideStatus(
     if (!row) state.set(r.cameraId, (row = { ...times.rec }));
     times.rec = row;
     const since = times.since;
-    const fresh = heard && (await neverHeard(row, r, at, since, events.slice(written), ms, history));
+    const fresh =
+      heard && neverHeard(row) && (at >= since || !(await changedAfter(r, at, events.slice(written), ms, history)));
     if (heard && (times.lastSeen === null || at > times.lastSeen)) {
       row.lastSeen = r.at;
       times.lastSeen = at;
@@ -188,21 +189,20 @@ export async function decideStatus(
 /**
  * A channel never heard from has no real `since` yet (only its inventory time): any report counts
  * as current, unless the history already holds a change after it (a source's down mark, heard:
- * false), this batch's unwritten events included. Read only for a report older than `since`.
+ * false). The common report reads nothing: only a report older than `since` asks changedAfter.
  */
-async function neverHeard(
-  row: CameraRecord,
+const neverHeard = (row: CameraRecord) => row.lastSeen === null && row.status === 'unknown';
+
+/** Whether the history holds a change of the report's channel after `at`, this batch's unwritten events included. */
+async function changedAfter(
   r: StatusInput,
   at: number,
-  since: number,
   unwritten: readonly StatusEvent[],
   ms: (iso: string) => number,
   history: LateHistory,
 ): Promise<boolean> {
-  if (row.lastSeen !== null || row.status !== 'unknown') return false;
-  if (at >= since) return true;
-  if (unwritten.some((e) => e.cameraId === r.cameraId && ms(e.at) > at)) return false;
-  return !(await history.changedAfter(r.cameraId, r.at));
+  if (unwritten.some((e) => e.cameraId === r.cameraId && ms(e.at) > at)) return true;
+  return history.changedAfter(r.cameraId, r.at);
 }
 
 /** A stored instant as epoch ms, truncated as the driver's Date parsing would (exact from PostgreSQL 14). */
