@@ -3,7 +3,7 @@
 // every channel's state and inventory on upgrade, and what the store writes after lands in the
 // new table: a second opening of the file reads it back.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
@@ -135,7 +135,9 @@ test('a store written by a newer release is refused at start, named, and left as
   const db = new Database(file);
   MIGRATIONS.forEach((m) => db.exec(m));
   db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+  const bytes = () => readFileSync(file).toString('hex');
   db.close();
+  const before = bytes();
   const store = createSqliteStore(file);
   await expect(store.migrate()).rejects.toThrow(
     new RegExp(`schema ${MIGRATIONS.length + 1}, written by a newer release; this release knows ${MIGRATIONS.length}`),
@@ -144,4 +146,6 @@ test('a store written by a newer release is refused at start, named, and left as
   const again = new Database(file, { readonly: true });
   expect(again.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
   again.close();
+  // Not a byte changed: not even its journal mode (a rollback-journal file stays one).
+  expect(bytes()).toBe(before);
 });

@@ -101,7 +101,9 @@ class SqliteStore implements Store {
     // 8 KiB was never far from the best at any history size measured, 4 KiB and 16 KiB each were
     // at one end (README, Performance, round thirteen).
     this.#db.pragma(`page_size = ${PAGE_SIZE}`);
-    this.#db.pragma('journal_mode = WAL');
+    // A file of a newer release is refused by migrate() as it is: not even switched to WAL.
+    if ((this.#db.pragma('user_version', { simple: true }) as number) <= MIGRATIONS.length)
+      this.#db.pragma('journal_mode = WAL');
     // FULL: an acknowledged write survives a power cut, not only a process crash.
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 5000');
