@@ -39,6 +39,16 @@ export function planLate(
 }
 
 /**
+ * A channel never heard from (no last sign of life, status unknown) has no real `since` yet, only
+ * its inventory time: any report counts as current, unless the history already holds a change of
+ * it after the report (a source's down mark, heard: false), which makes the report history like
+ * any other. This is the first half; each store asks its history for the second, and only for a
+ * report older than `since`, so the common report reads nothing.
+ */
+export const neverHeard = (row: { lastSeen: unknown; status: CameraStatus }): boolean =>
+  row.lastSeen === null && row.status === 'unknown';
+
+/**
  * A report at or after the channel's `since` but older than its last sign of life (`lastSeen`,
  * the latest report heard, which always agrees with the current state): it was true at its time,
  * and the latest observation says the current state came back after it. The current state comes

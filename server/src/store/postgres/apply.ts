@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { msAt, type CameraReason, type CameraStatus } from '@zhihui/shared';
 import { isoAt } from '../isoAt.js';
-import { betweenLate, planLate, takeBack, type HistoryStep } from '../late.js';
+import { betweenLate, neverHeard, planLate, takeBack, type HistoryStep } from '../late.js';
 import { cameraRecordOf, type CameraRowOf } from './cameraRow.js';
 import { COPY_FROM_ROWS, copyCameraStates, copyStatusEvents, statusEventsText, type StatusEventsText } from './copy.js';
 import { t, tOrNull } from './time.js';
@@ -185,13 +185,6 @@ export async function decideStatus(
     retracted,
   };
 }
-
-/**
- * A channel never heard from has no real `since` yet (only its inventory time): any report counts
- * as current, unless the history already holds a change after it (a source's down mark, heard:
- * false). The common report reads nothing: only a report older than `since` asks changedAfter.
- */
-const neverHeard = (row: CameraRecord) => row.lastSeen === null && row.status === 'unknown';
 
 /** Whether the history holds a change of the report's channel after `at`, this batch's unwritten events included. */
 async function changedAfter(

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CameraReason, CameraStatus } from '@zhihui/shared';
 import { isoAt } from '../isoAt.js';
-import { betweenLate, netEffect, planLate, takeBack, type HistoryStep } from '../late.js';
+import { betweenLate, netEffect, neverHeard, planLate, takeBack, type HistoryStep } from '../late.js';
 import type { CameraRecord, StatusApplied, StatusEvent, StatusInput } from '../types.js';
 import {
   deleteEvent,
@@ -105,10 +105,7 @@ class StatusBatch {
       row = { ...cur };
       this.pending.set(r.cameraId, row);
     }
-    // A channel never heard from has no real `since` yet (only its inventory time): any report counts as
-    // current, unless the history already holds a change after it (a source's down mark, heard: false).
-    const fresh =
-      heard && row.lastSeen === null && row.status === 'unknown' && !this.#changedAfter(r.cameraId, at, row);
+    const fresh = heard && neverHeard(row) && !this.#changedAfter(r.cameraId, at, row);
     if (heard && (row.lastSeen === null || at > row.lastSeen)) row.lastSeen = at;
     const reason = r.status === 'online' ? null : r.reason;
     if (at < row.since && !fresh) {
