@@ -604,7 +604,8 @@ export class LiveEngine {
     const cam = this.#cams.get(ev.cameraId);
     if (!cam) return null;
     const n = this.#nodes.get(cam.rec.region)!;
-    const at = msAt(ev.at);
+    // A change usually comes with its channel's record, whose since is its instant, already read.
+    const at = ev.at === cam.rec.since ? cam.sinceMs : msAt(ev.at);
     // The recent period reaches back further than the trend's window, so the channel's recent
     // list holds every event the window could already have counted.
     const list = at >= this.#recentMs[0] ? cam.hist.events : undefined;

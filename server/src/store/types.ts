@@ -77,6 +77,8 @@ export interface StatusInput {
   status: CameraStatus;
   reason: CameraReason | null;
   at: string;
+  /** `at` as epoch ms, when the caller has read it already (the ingest has): the store does not read it again. */
+  atMs?: number;
   actor: string;
   /**
    * False for a change derived from silence (the heartbeat sweep): last-seen is left alone, and the

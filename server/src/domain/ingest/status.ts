@@ -96,6 +96,7 @@ function checkedReports(
         status: r.value.status,
         reason: r.value.reason ?? null,
         at: isoAt(t),
+        atMs: t,
         actor,
       },
     });

@@ -115,7 +115,7 @@ export async function decideStatus(
   for (const r of reports) {
     const times = timesOf(seen, state, current, r.cameraId, ms);
     if (!times) continue;
-    const at = ms(r.at);
+    const at = r.atMs ?? ms(r.at);
     const heard = r.heard !== false;
     if (!heard && ((times.lastSeen !== null && times.lastSeen >= at) || at < times.since)) continue;
     let row = state.get(r.cameraId);

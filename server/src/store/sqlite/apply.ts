@@ -98,7 +98,7 @@ class StatusBatch {
     let row = this.pending.get(r.cameraId);
     const cur = row ?? this.#cache.get(r.cameraId);
     if (!cur) return; // the ingest checked ids; a channel cannot disappear, so this is only a guard
-    const at = ms(r.at);
+    const at = r.atMs ?? ms(r.at);
     const heard = r.heard !== false;
     if (!heard && ((cur.lastSeen !== null && cur.lastSeen >= at) || at < cur.since)) return;
     if (!row) {
