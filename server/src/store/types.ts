@@ -77,7 +77,11 @@ export interface StatusInput {
   status: CameraStatus;
   reason: CameraReason | null;
   at: string;
-  /** `at` as epoch ms, when the caller has read it already (the ingest has): the store does not read it again. */
+  /**
+   * `at` as epoch ms, when the caller has read it already (the ingest has): the store does not
+   * read it again. Given only with `at` in the store's own form (isoAt(atMs)), which the store
+   * then keeps as the event's and the channel's text instead of formatting it again.
+   */
   atMs?: number;
   actor: string;
   /**

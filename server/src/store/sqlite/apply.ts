@@ -43,6 +43,9 @@ const updateSeen = (rows: number) =>
   `UPDATE camera_state SET last_seen = v.column2
    FROM (VALUES ${Array(rows).fill('(?, ?)').join(', ')}) AS v WHERE camera_state.id = v.column1`;
 
+/** A report's instant as the store writes it: the report's own text when the ingest made it so (atMs). */
+const textOf = (r: StatusInput, at: number): string => (r.atMs === at ? r.at : isoAt(at));
+
 const byId = (a: CamRow, b: CamRow) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Runs `sql(rows)` over flat parameters, `width` per row, CHUNK rows per statement. */
@@ -118,10 +121,12 @@ class StatusBatch {
       return;
     }
     if (r.status !== row.status || (r.status !== 'online' && reason !== row.reason)) {
-      this.#append({ cameraId: r.cameraId, from: row.status, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
+      const text = textOf(r, at);
+      this.#append({ cameraId: r.cameraId, from: row.status, to: r.status, reason, at: text, actor: r.actor }, at);
       row.status = r.status;
       row.reason = reason;
       row.since = at;
+      row.sinceIso = text;
       this.changedIds.add(r.cameraId);
     }
   }
@@ -143,7 +148,7 @@ class StatusBatch {
     const next = eventAfter(this.#st, r.cameraId, at);
     const plan = planLate(r.status, reason, prev && stepOf(prev), next && stepOf(next), row.status);
     if (!plan) return;
-    this.#append({ cameraId: r.cameraId, from: plan.from, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
+    this.#append({ cameraId: r.cameraId, from: plan.from, to: r.status, reason, at: textOf(r, at), actor: r.actor }, at);
     if (plan.next === 'keep') return;
     const old = eventOf(r.cameraId, next!);
     takeBack(this.events, this.retracted, old);
@@ -157,18 +162,18 @@ class StatusBatch {
     // only one at the instant of `since`: none is left after the report): it now holds since the report.
     if ((next!.at as number) === row.since && !eventAfter(this.#st, r.cameraId, at)) {
       row.since = at;
+      row.sinceIso = textOf(r, at);
       this.changedIds.add(r.cameraId);
     }
   }
 
   /** Older than the latest observation: true then, but not now (see betweenLate). */
   #between(r: StatusInput, row: CamRow, at: number, reason: CameraReason | null, lastSeen: number): void {
-    this.#append({ cameraId: r.cameraId, from: row.status, to: r.status, reason, at: isoAt(at), actor: r.actor }, at);
-    this.#append(
-      { cameraId: r.cameraId, from: r.status, to: row.status, reason: row.reason, at: isoAt(lastSeen), actor: r.actor },
-      lastSeen,
-    );
+    this.#append({ cameraId: r.cameraId, from: row.status, to: r.status, reason, at: textOf(r, at), actor: r.actor }, at);
+    const back = isoAt(lastSeen);
+    this.#append({ cameraId: r.cameraId, from: r.status, to: row.status, reason: row.reason, at: back, actor: r.actor }, lastSeen);
     row.since = lastSeen;
+    row.sinceIso = back;
     this.changedIds.add(r.cameraId);
   }
 

@@ -294,11 +294,13 @@ class SqliteStore implements Store {
         status: 'unknown',
         reason: null,
         since: nowMs,
+        sinceIso: null,
         lastSeen: null,
         mReason: null,
         mFrom: null,
         mTo: null,
         validFrom,
+        validFromIso: null,
       });
     }
     this.#db.transaction(() => {
@@ -920,11 +922,13 @@ class SqliteStore implements Store {
           {
             ...c,
             since,
+            sinceIso: null,
             lastSeen: msOrNull(c.lastSeen),
             mReason: c.maintenance?.reason ?? null,
             mFrom: msOrNull(c.maintenance?.from),
             mTo: msOrNull(c.maintenance?.to),
             validFrom,
+            validFromIso: null,
           },
           'fixture',
           since,

@@ -31,12 +31,19 @@ export interface CamRow {
   status: CameraStatus;
   reason: CameraReason | null;
   since: number;
+  /**
+   * `since` as text when it is known already (the report that started the state gave it in the
+   * store's form), else null and toRecord formats it. Set wherever `since` is.
+   */
+  sinceIso: string | null;
   lastSeen: number | null;
   mReason: string | null;
   mFrom: number | null;
   mTo: number | null;
   /** Since when the channel counts (#18.2). */
   validFrom: number;
+  /** `validFrom` as text, made by the first toRecord (it never changes, and the copies share it). */
+  validFromIso: string | null;
 }
 
 /** An instant as the store keeps it (epoch ms); anything Date.parse cannot read is refused. */
@@ -46,8 +53,12 @@ export const ms = (iso: string): number => {
   return t;
 };
 
+/**
+ * A channel as the rest of the server sees it. A storm makes one per change, so the texts made
+ * already are reused: the report's instant, and the validity formatted once per channel.
+ */
 export function toRecord(c: CamRow): CameraRecord {
-  const since = isoAt(c.since);
+  const since = c.sinceIso ?? isoAt(c.since);
   return {
     id: c.id,
     name: c.name,
@@ -64,7 +75,7 @@ export function toRecord(c: CamRow): CameraRecord {
       c.mReason !== null && c.mFrom !== null && c.mTo !== null
         ? { reason: c.mReason, from: isoAt(c.mFrom), to: isoAt(c.mTo) }
         : null,
-    validFrom: isoAt(c.validFrom),
+    validFrom: (c.validFromIso ??= isoAt(c.validFrom)),
   };
 }
 
@@ -79,11 +90,13 @@ export function camFromRow(r: Row): CamRow {
     status: r.status as CameraStatus,
     reason: (r.reason as CameraReason | null) ?? null,
     since: r.since as number,
+    sinceIso: null,
     lastSeen: (r.last_seen as number | null) ?? null,
     mReason: (r.m_reason as string | null) ?? null,
     mFrom: (r.m_from as number | null) ?? null,
     mTo: (r.m_to as number | null) ?? null,
     validFrom: (r.valid_from as number | null) ?? (r.created_at as number),
+    validFromIso: null,
   };
 }
 
