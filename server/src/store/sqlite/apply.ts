@@ -148,7 +148,10 @@ class StatusBatch {
     const next = eventAfter(this.#st, r.cameraId, at);
     const plan = planLate(r.status, reason, prev && stepOf(prev), next && stepOf(next), row.status);
     if (!plan) return;
-    this.#append({ cameraId: r.cameraId, from: plan.from, to: r.status, reason, at: textOf(r, at), actor: r.actor }, at);
+    this.#append(
+      { cameraId: r.cameraId, from: plan.from, to: r.status, reason, at: textOf(r, at), actor: r.actor },
+      at,
+    );
     if (plan.next === 'keep') return;
     const old = eventOf(r.cameraId, next!);
     takeBack(this.events, this.retracted, old);
@@ -169,9 +172,15 @@ class StatusBatch {
 
   /** Older than the latest observation: true then, but not now (see betweenLate). */
   #between(r: StatusInput, row: CamRow, at: number, reason: CameraReason | null, lastSeen: number): void {
-    this.#append({ cameraId: r.cameraId, from: row.status, to: r.status, reason, at: textOf(r, at), actor: r.actor }, at);
+    this.#append(
+      { cameraId: r.cameraId, from: row.status, to: r.status, reason, at: textOf(r, at), actor: r.actor },
+      at,
+    );
     const back = isoAt(lastSeen);
-    this.#append({ cameraId: r.cameraId, from: r.status, to: row.status, reason: row.reason, at: back, actor: r.actor }, lastSeen);
+    this.#append(
+      { cameraId: r.cameraId, from: r.status, to: row.status, reason: row.reason, at: back, actor: r.actor },
+      lastSeen,
+    );
     row.since = lastSeen;
     row.sinceIso = back;
     this.changedIds.add(r.cameraId);
