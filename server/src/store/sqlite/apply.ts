@@ -48,16 +48,31 @@ const textOf = (r: StatusInput, at: number): string => (r.atMs === at ? r.at : i
 
 const byId = (a: CamRow, b: CamRow) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** Runs `sql(rows)` over flat parameters, `width` per row, CHUNK rows per statement. */
-function runChunked(st: Prepare, sql: (rows: number) => string, width: number, params: unknown[]): void {
+/**
+ * Runs `sql(rows)` over flat parameters, `width` per row, CHUNK rows per statement; `done` learns
+ * each statement's first row, its row count and the last rowid it inserted.
+ */
+function runChunked(
+  st: Prepare,
+  sql: (rows: number) => string,
+  width: number,
+  params: unknown[],
+  done?: (from: number, rows: number, lastRowid: number) => void,
+): void {
   const rows = params.length / width;
   const step = CHUNK * width;
   const whole = rows - (rows % CHUNK);
   if (whole > 0) {
     const s = st(sql(CHUNK));
-    for (let i = 0; i < whole * width; i += step) s.run(params.slice(i, i + step));
+    for (let i = 0; i < whole * width; i += step) {
+      const info = s.run(params.slice(i, i + step));
+      done?.(i / width, CHUNK, Number(info.lastInsertRowid));
+    }
   }
-  if (rows > whole) st(sql(rows - whole)).run(params.slice(whole * width));
+  if (rows > whole) {
+    const info = st(sql(rows - whole)).run(params.slice(whole * width));
+    done?.(whole, rows - whole, Number(info.lastInsertRowid));
+  }
 }
 
 /**
@@ -78,10 +93,12 @@ class StatusBatch {
   written = 0;
   readonly #st: Prepare;
   readonly #cache: ReadonlyMap<string, CamRow>;
+  readonly #recent: RecentHistory;
 
-  constructor(st: Prepare, cache: ReadonlyMap<string, CamRow>) {
+  constructor(st: Prepare, cache: ReadonlyMap<string, CamRow>, recent: RecentHistory) {
     this.#st = st;
     this.#cache = cache;
+    this.#recent = recent;
   }
 
   #append(e: StatusEvent, at: number): void {
@@ -89,11 +106,20 @@ class StatusBatch {
     this.events.push(e);
   }
 
-  /** Writes the buffered events, in order (their seq keeps the order they arose in). */
+  /**
+   * Writes the buffered events, in order (their seq keeps the order they arose in), and tells the
+   * recent history where each channel's are: the rows of one INSERT take consecutive seqs.
+   */
   writeEvents(): void {
-    if (this.#unwritten.length === 0) return;
-    runChunked(this.#st, insertEventsSql, 6, this.#unwritten);
-    this.written += this.#unwritten.length / 6;
+    const p = this.#unwritten;
+    if (p.length === 0) return;
+    runChunked(this.#st, insertEventsSql, 6, p, (from, rows, lastSeq) => {
+      for (let k = 0; k < rows; k++) {
+        const i = (from + k) * 6;
+        this.#recent.added(p[i] as string, p[i + 4] as number, lastSeq - rows + 1 + k);
+      }
+    });
+    this.written += p.length / 6;
     this.#unwritten = [];
   }
 
@@ -138,14 +164,14 @@ class StatusBatch {
   #changedAfter(cameraId: string, at: number, row: CamRow): boolean {
     if (at >= row.since) return false;
     this.writeEvents();
-    return eventAfter(this.#st, cameraId, at) !== undefined;
+    return eventAfter(this.#st, this.#recent, cameraId, at) !== undefined;
   }
 
   /** A late report: the current state stands, the history learns what was true back then. */
   #late(r: StatusInput, row: CamRow, at: number, reason: CameraReason | null): void {
     this.writeEvents();
-    const prev = eventAtOrBefore(this.#st, r.cameraId, at);
-    const next = eventAfter(this.#st, r.cameraId, at);
+    const prev = eventAtOrBefore(this.#st, this.#recent, r.cameraId, at);
+    const next = eventAfter(this.#st, this.#recent, r.cameraId, at);
     const plan = planLate(r.status, reason, prev && stepOf(prev), next && stepOf(next), row.status);
     if (!plan) return;
     this.#append(
@@ -160,10 +186,10 @@ class StatusBatch {
       this.events.push({ ...old, from: r.status });
       return;
     }
-    deleteEvent(this.#st, next!);
+    deleteEvent(this.#st, this.#recent, next!);
     // The dropped change was what started the current state (the channel's latest change, not
     // only one at the instant of `since`: none is left after the report): it now holds since the report.
-    if ((next!.at as number) === row.since && !eventAfter(this.#st, r.cameraId, at)) {
+    if ((next!.at as number) === row.since && !eventAfter(this.#st, this.#recent, r.cameraId, at)) {
       row.since = at;
       row.sinceIso = textOf(r, at);
       this.changedIds.add(r.cameraId);
@@ -216,14 +242,21 @@ export function applySqliteStatus(
   recent: RecentHistory,
   reports: readonly StatusInput[],
 ): StatusApplied {
-  const batch = db.transaction(() => {
-    const b = new StatusBatch(st, cache);
-    for (const r of reports) b.apply(r);
-    b.writeEvents();
-    b.writeChannels();
-    netEffect(b.events, b.retracted);
-    return b;
-  })();
+  let batch: StatusBatch;
+  try {
+    batch = db.transaction(() => {
+      const b = new StatusBatch(st, cache, recent);
+      for (const r of reports) b.apply(r);
+      b.writeEvents();
+      b.writeChannels();
+      netEffect(b.events, b.retracted);
+      return b;
+    })();
+  } catch (e) {
+    // Rolled back: the recent history's channels forget what the batch wrote.
+    recent.reload();
+    throw e;
+  }
   for (const row of batch.pending.values()) cache.set(row.id, row);
   recent.wrote(batch.written);
   const changed: CameraRecord[] = [];

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 
 /**
  * The status history in two tables (README, Performance, round thirteen). Every new event goes
- * to `status_events_recent`, small enough that its index pages stay few and hot; the long
+ * to `status_events_recent`, small and appended to, with no index (where each channel's events
+ * are is kept in memory: RecentHistory, round nineteen); the long
  * `status_events` takes them over in one sorted pass once enough have gathered (MERGE_AT), so its
  * index by channel and time is written page after page instead of at one random page per change.
  * On a year of history a storm of changes spent most of its time writing those random pages.
@@ -25,7 +26,6 @@ type Row = Record<string, unknown>;
 export const MERGE_AT = 50_000;
 
 export const RECENT = 'status_events_recent';
-const TABLES = ['status_events', RECENT] as const;
 const COLS = 'camera_id, from_status, to_status, reason, at, actor';
 
 /** INSERT of `rows` new events (six parameters each, in COLS order). */
@@ -36,33 +36,47 @@ const later = (a: Row, b: Row) =>
   (a.at as number) > (b.at as number) || (a.at === b.at && (a.seq as number) > (b.seq as number));
 
 /** An event row and the table that holds it. */
-export type HeldEvent = Row & { table: (typeof TABLES)[number] };
+export type HeldEvent = Row & { table: 'status_events' | typeof RECENT };
 
-/** The row each table gives for `sql`, tagged with its table, and the one `pick` prefers. */
-function either(st: Prepare, sql: (table: string) => string, params: unknown[], pick: (a: Row, b: Row) => boolean) {
-  const [a, b] = TABLES.map((table) => {
-    const r = st(sql(table)).get(...params) as Row | undefined;
-    return r && ({ ...r, table } as HeldEvent);
-  });
+/** The long table's row for `sql` and the recent table's row `seq`, tagged, and the one `pick` prefers. */
+function either(
+  st: Prepare,
+  sql: string,
+  params: unknown[],
+  seq: number | undefined,
+  pick: (a: Row, b: Row) => boolean,
+): HeldEvent | undefined {
+  const long = st(sql).get(...params) as Row | undefined;
+  const a = long && ({ ...long, table: 'status_events' } as HeldEvent);
+  const recent =
+    seq === undefined ? undefined : (st(`SELECT seq, ${COLS} FROM ${RECENT} WHERE seq = ?`).get(seq) as Row);
+  const b = recent && ({ ...recent, table: RECENT } as HeldEvent);
   if (!a || !b) return a ?? b;
   return pick(a, b) ? a : b;
 }
 
 /** A channel's last event at or before `at` (ms), or undefined. */
-export const eventAtOrBefore = (st: Prepare, cameraId: string, at: number): HeldEvent | undefined =>
+export const eventAtOrBefore = (
+  st: Prepare,
+  recent: RecentHistory,
+  cameraId: string,
+  at: number,
+): HeldEvent | undefined =>
   either(
     st,
-    (t) => `SELECT seq, ${COLS} FROM ${t} WHERE camera_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1`,
+    `SELECT seq, ${COLS} FROM status_events WHERE camera_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1`,
     [cameraId, at],
+    recent.seqAtOrBefore(cameraId, at),
     later,
   );
 
 /** A channel's first event after `at` (ms), or undefined. */
-export const eventAfter = (st: Prepare, cameraId: string, at: number): HeldEvent | undefined =>
+export const eventAfter = (st: Prepare, recent: RecentHistory, cameraId: string, at: number): HeldEvent | undefined =>
   either(
     st,
-    (t) => `SELECT seq, ${COLS} FROM ${t} WHERE camera_id = ? AND at > ? ORDER BY at, seq LIMIT 1`,
+    `SELECT seq, ${COLS} FROM status_events WHERE camera_id = ? AND at > ? ORDER BY at, seq LIMIT 1`,
     [cameraId, at],
+    recent.seqAfter(cameraId, at),
     (a, b) => later(b, a),
   );
 
@@ -72,8 +86,9 @@ export function setEventFrom(st: Prepare, e: HeldEvent, from: string): void {
 }
 
 /** Deletes an event. */
-export function deleteEvent(st: Prepare, e: HeldEvent): void {
+export function deleteEvent(st: Prepare, recent: RecentHistory, e: HeldEvent): void {
   st(`DELETE FROM ${e.table} WHERE seq = ?`).run(e.seq);
+  if (e.table === RECENT) recent.removed(e.camera_id as string, e.seq as number);
 }
 
 /** Moves the recent table's sequence past every seq of the long one (after a merge or a seed). */
@@ -89,11 +104,16 @@ function keepRecentAfter(st: Prepare): void {
  */
 export function lastEventsBefore(st: Prepare, before: number, where: string, params: Row): Row[] {
   const by = new Map<string, Row>();
-  for (const t of TABLES) {
-    const sql = `SELECT e.seq, e.camera_id, e.from_status, e.to_status, e.reason, e.at, e.actor FROM cameras c
-      JOIN ${t} e ON e.seq = (
-        SELECT x.seq FROM ${t} x WHERE x.camera_id = c.id AND x.at < @before ORDER BY x.at DESC, x.seq DESC LIMIT 1
-      ) ${where}`;
+  const cols = 'e.seq, e.camera_id, e.from_status, e.to_status, e.reason, e.at, e.actor';
+  // The long table by its index, one seek per channel; the recent one (no index by channel, at
+  // most MERGE_AT rows) read once, its latest row per channel kept below.
+  const sqls = [
+    `SELECT ${cols} FROM cameras c JOIN status_events e ON e.seq = (
+        SELECT x.seq FROM status_events x WHERE x.camera_id = c.id AND x.at < @before ORDER BY x.at DESC, x.seq DESC LIMIT 1
+      ) ${where}`,
+    `SELECT ${cols} FROM ${RECENT} e JOIN cameras c ON c.id = e.camera_id AND e.at < @before ${where}`,
+  ];
+  for (const sql of sqls) {
     for (const r of st(sql).all({ ...params, before }) as Row[]) {
       const id = r.camera_id as string;
       const seen = by.get(id);
@@ -109,9 +129,16 @@ export function eventsBetweenSql(and: string): string {
   return `${arm('status_events')} UNION ALL ${arm(RECENT)} ORDER BY at, seq`;
 }
 
-/** How many events the recent table holds: counted at open, then as batches write. */
+/**
+ * How many events the recent table holds, and where each channel's are: read at open, then kept
+ * as batches write. The table itself has no index by channel (migration 13): every new event
+ * would write one more b-tree page, and the pages a commit writes are what a storm pays for. A
+ * late report finds its channel's recent events here instead, and reads them by seq.
+ */
 export class RecentHistory {
   #rows = 0;
+  /** Each channel's recent events as flat (at, seq) pairs, in order of at then seq. */
+  readonly #byChannel = new Map<string, number[]>();
   readonly #db: Database.Database;
   readonly #st: Prepare;
   readonly #mergeAt: number;
@@ -140,7 +167,61 @@ export class RecentHistory {
       }
       keepRecentAfter(this.#st);
     })();
-    this.#rows = (this.#st(`SELECT COUNT(*) AS n FROM ${RECENT}`).get() as { n: number }).n;
+    this.reload();
+  }
+
+  /** Reads the count and the channels' events again from the table (at open, after a rollback). */
+  reload(): void {
+    this.#byChannel.clear();
+    const rows = this.#st(`SELECT camera_id, at, seq FROM ${RECENT} ORDER BY at, seq`).raw().all() as [
+      string,
+      number,
+      number,
+    ][];
+    for (const [id, at, seq] of rows) this.added(id, at, seq);
+    this.#rows = rows.length;
+  }
+
+  /** A new recent event, written in the open transaction (or read at reload). */
+  added(cameraId: string, at: number, seq: number): void {
+    const list = this.#byChannel.get(cameraId);
+    if (list === undefined) {
+      this.#byChannel.set(cameraId, [at, seq]);
+      return;
+    }
+    // Usually the latest; a late report's goes back to its place. Seqs only grow, so an equal
+    // instant goes after the ones already there.
+    let i = list.length;
+    while (i > 0 && list[i - 2]! > at) i -= 2;
+    if (i === list.length) list.push(at, seq);
+    else list.splice(i, 0, at, seq);
+  }
+
+  /** A recent event deleted (a late report dropped the change it made moot). */
+  removed(cameraId: string, seq: number): void {
+    const list = this.#byChannel.get(cameraId);
+    if (list === undefined) return;
+    for (let i = 1; i < list.length; i += 2)
+      if (list[i] === seq) {
+        list.splice(i - 1, 2);
+        return;
+      }
+  }
+
+  /** The seq of a channel's last recent event at or before `at`. */
+  seqAtOrBefore(cameraId: string, at: number): number | undefined {
+    const list = this.#byChannel.get(cameraId);
+    if (list === undefined) return undefined;
+    for (let i = list.length - 2; i >= 0; i -= 2) if (list[i]! <= at) return list[i + 1];
+    return undefined;
+  }
+
+  /** The seq of a channel's first recent event after `at`. */
+  seqAfter(cameraId: string, at: number): number | undefined {
+    const list = this.#byChannel.get(cameraId);
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i += 2) if (list[i]! > at) return list[i + 1];
+    return undefined;
   }
 
   /** `n` events were written; the long table takes them all over once MERGE_AT have gathered. */
@@ -159,5 +240,6 @@ export class RecentHistory {
       keepRecentAfter(this.#st);
     })();
     this.#rows = 0;
+    this.#byChannel.clear();
   }
 }

@@ -314,4 +314,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   DROP INDEX status_events_recent_at;
   `,
+  // And its index by channel (README, Performance, round nineteen): the store keeps where each
+  // channel's recent events are in memory (history.ts RecentHistory), read from the table at open.
+  // A late report finds them there; the merge sorts the table's few rows itself.
+  `
+  DROP INDEX status_events_recent_camera;
+  `,
 ];
