@@ -292,3 +292,50 @@ test('a batch rolled back midway leaves no trace: later late reports find the ev
   expect(await channels(failed.store)).toEqual(await channels(clean.store));
   await Promise.all([clean.store.close(), failed.store.close()]);
 });
+
+test('a seed import that fails after taking the long rows in leaves later late reports as if it never came', async () => {
+  const clean = await opened('seed-failed-clean', Number.MAX_SAFE_INTEGER);
+  const failed = await opened('seed-failed', Number.MAX_SAFE_INTEGER);
+  const [a, b, c, d] = [cams[5]!.id, cams[6]!.id, cams[7]!.id, cams[8]!.id];
+  const first: StatusInput[] = [
+    { cameraId: a, status: 'online', reason: null, at: T(1), actor: 't' },
+    { cameraId: a, status: 'offline', reason: 'power', at: T(2), actor: 't' },
+    { cameraId: b, status: 'online', reason: null, at: T(40), actor: 't' },
+  ];
+  for (const s of [clean, failed]) await s.store.applyStatus(first);
+  // The seed's events for b land in the long table, move into the recent one (after a's and b's
+  // events, with the seqs the next batch takes again), then a maintenance window that cannot be
+  // read rolls the whole import back.
+  const [rec] = (await failed.store.allCameras()).filter((x) => x.id === b);
+  await expect(
+    failed.store.importSeed({
+      regions,
+      cameras: [{ ...rec!, status: 'offline', reason: 'network', since: T(20), lastSeen: T(20) }],
+      statusEvents: [
+        { cameraId: b, from: 'unknown', to: 'online', reason: null, at: T(10), actor: 'seed' },
+        { cameraId: b, from: 'online', to: 'offline', reason: 'network', at: T(20), actor: 'seed' },
+      ],
+      maintenance: [{ cameraId: b, reason: '检修', from: 'not a time', to: T(30) }],
+      clues: [],
+      workers: [],
+      reports: [],
+    }),
+  ).rejects.toThrow(/not a time/);
+  const next: StatusInput[][] = [
+    [
+      { cameraId: c, status: 'offline', reason: 'power', at: T(50), actor: 'y' },
+      { cameraId: d, status: 'offline', reason: 'power', at: T(55), actor: 'y' },
+    ],
+    // Late for b, before its only change (at 40): nothing of the failed seed is before it.
+    [{ cameraId: b, status: 'offline', reason: 'network', at: T(25), actor: 'y' }],
+  ];
+  for (const batch of next) {
+    const want = await clean.store.applyStatus(batch);
+    const got = await failed.store.applyStatus(batch);
+    expect(got.events).toEqual(want.events);
+    expect(got.retracted).toEqual(want.retracted);
+  }
+  expect(await history(failed.store)).toEqual(await history(clean.store));
+  expect(await channels(failed.store)).toEqual(await channels(clean.store));
+  await Promise.all([clean.store.close(), failed.store.close()]);
+});

@@ -230,33 +230,25 @@ class StatusBatch {
 }
 
 /**
- * Applies reports in order in one transaction (the rules: store/types.ts applyStatus and
- * store/late.ts), then moves the cache to the committed state: a batch is acknowledged only
- * after its commit. The recent history learns how many events it took, and may merge them into
+ * Applies reports in order in one transaction, the recent history's (the rules: store/types.ts
+ * applyStatus and store/late.ts), then moves the cache to the committed state: a batch is
+ * acknowledged only after its commit. The recent history learns how many events it took, and may merge them into
  * the long one (history.ts) in a transaction of its own.
  */
 export function applySqliteStatus(
-  db: Database.Database,
   st: Prepare,
   cache: Map<string, CamRow>,
   recent: RecentHistory,
   reports: readonly StatusInput[],
 ): StatusApplied {
-  let batch: StatusBatch;
-  try {
-    batch = db.transaction(() => {
-      const b = new StatusBatch(st, cache, recent);
-      for (const r of reports) b.apply(r);
-      b.writeEvents();
-      b.writeChannels();
-      netEffect(b.events, b.retracted);
-      return b;
-    })();
-  } catch (e) {
-    // Rolled back: the recent history's channels forget what the batch wrote.
-    recent.reload();
-    throw e;
-  }
+  const batch = recent.transaction(() => {
+    const b = new StatusBatch(st, cache, recent);
+    for (const r of reports) b.apply(r);
+    b.writeEvents();
+    b.writeChannels();
+    netEffect(b.events, b.retracted);
+    return b;
+  });
   for (const row of batch.pending.values()) cache.set(row.id, row);
   recent.wrote(batch.written);
   const changed: CameraRecord[] = [];

@@ -170,6 +170,19 @@ export class RecentHistory {
     this.reload();
   }
 
+  /**
+   * Runs `fn` in a transaction of its own. When it rolls back after writing the recent table (a
+   * batch's events, a seed's rows taken in), what is held here is read again from the table.
+   */
+  transaction<T>(fn: () => T): T {
+    try {
+      return this.#db.transaction(fn)();
+    } catch (e) {
+      this.reload();
+      throw e;
+    }
+  }
+
   /** Reads the count and the channels' events again from the table (at open, after a rollback). */
   reload(): void {
     this.#byChannel.clear();

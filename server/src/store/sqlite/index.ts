@@ -419,7 +419,7 @@ class SqliteStore implements Store {
   }
 
   async applyStatus(reports: readonly StatusInput[]): Promise<StatusApplied> {
-    return applySqliteStatus(this.#db, (sql) => this.#st(sql), this.#cache(), this.#recent, reports);
+    return applySqliteStatus((sql) => this.#st(sql), this.#cache(), this.#recent, reports);
   }
 
   async statusBefore(q: { before: string; cameraIds?: readonly string[] }): Promise<StatusEvent[]> {
@@ -912,7 +912,8 @@ class SqliteStore implements Store {
   // ── seed ─────────────────────────────────────────────────────────────────
 
   async importSeed(data: SeedData): Promise<void> {
-    this.#db.transaction(() => {
+    // The recent history's transaction: the seed's events pass through its table.
+    this.#recent.transaction(() => {
       for (const r of data.regions) this.#upsertRegion(r);
       const firstEvent = firstEventAt(data.statusEvents, data.maintenance);
       for (const c of data.cameras) {
@@ -955,7 +956,7 @@ class SqliteStore implements Store {
       }
       for (const w of data.workers) this.#upsertWorker(w);
       for (const r of data.reports) this.#insertReport(r, true);
-    })();
+    });
     this.#cams = null;
   }
 }
