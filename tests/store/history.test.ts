@@ -231,9 +231,11 @@ test('the recent table has no index by channel; a store reopened between batches
   for (const seed of [4, 5]) {
     const kept = await opened(`kept-${seed}`, Number.MAX_SAFE_INTEGER);
     let re = await opened(`reopened-${seed}`, Number.MAX_SAFE_INTEGER);
-    const indexes = new Database(re.file, { readonly: true })
+    const db = new Database(re.file, { readonly: true });
+    const indexes = db
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'status_events_recent'`)
       .all();
+    db.close();
     expect(indexes).toEqual([]);
     let late = 0;
     for (const [i, b] of batches(seed).entries()) {
