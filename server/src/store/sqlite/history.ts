@@ -38,6 +38,8 @@ const later = (a: Row, b: Row) =>
 /** An event row and the table that holds it. */
 export type HeldEvent = Row & { table: 'status_events' | typeof RECENT };
 
+const RECENT_BY_SEQ = `SELECT seq, ${COLS} FROM ${RECENT} WHERE seq = ?`;
+
 /** The long table's row for `sql` and the recent table's row `seq`, tagged, and the one `pick` prefers. */
 function either(
   st: Prepare,
@@ -48,8 +50,7 @@ function either(
 ): HeldEvent | undefined {
   const long = st(sql).get(...params) as Row | undefined;
   const a = long && ({ ...long, table: 'status_events' } as HeldEvent);
-  const recent =
-    seq === undefined ? undefined : (st(`SELECT seq, ${COLS} FROM ${RECENT} WHERE seq = ?`).get(seq) as Row);
+  const recent = seq === undefined ? undefined : (st(RECENT_BY_SEQ).get(seq) as Row);
   const b = recent && ({ ...recent, table: RECENT } as HeldEvent);
   if (!a || !b) return a ?? b;
   return pick(a, b) ? a : b;
