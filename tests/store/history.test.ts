@@ -227,6 +227,19 @@ test('a seed imported while recent events are held merges after them, with nothi
 // The recent table has no index by channel (migration 13): the store keeps where each channel's
 // recent events are in memory, read from the table at open and moved back to it after a rollback.
 
+/** Applies `next` to a store that never saw a failed write and to one that did: the same results, history and channels. */
+async function sameFromHere(clean: Store, failed: Store, next: StatusInput[][]): Promise<void> {
+  for (const batch of next) {
+    const want = await clean.applyStatus(batch);
+    const got = await failed.applyStatus(batch);
+    expect(got.events).toEqual(want.events);
+    expect(got.retracted).toEqual(want.retracted);
+  }
+  expect(await history(failed)).toEqual(await history(clean));
+  expect(await channels(failed)).toEqual(await channels(clean));
+  await Promise.all([clean.close(), failed.close()]);
+}
+
 test('the recent table has no index by channel; a store reopened between batches finds its events as one never closed', async () => {
   for (const seed of [4, 5]) {
     const kept = await opened(`kept-${seed}`, Number.MAX_SAFE_INTEGER);
@@ -284,15 +297,7 @@ test('a batch rolled back midway leaves no trace: later late reports find the ev
     // Late for c, after the rolled-back change's instant: its change before is the one at 40.
     [{ cameraId: c, status: 'offline', reason: 'network', at: T(65), actor: 'y' }],
   ];
-  for (const batch of next) {
-    const want = await clean.store.applyStatus(batch);
-    const got = await failed.store.applyStatus(batch);
-    expect(got.events).toEqual(want.events);
-    expect(got.retracted).toEqual(want.retracted);
-  }
-  expect(await history(failed.store)).toEqual(await history(clean.store));
-  expect(await channels(failed.store)).toEqual(await channels(clean.store));
-  await Promise.all([clean.store.close(), failed.store.close()]);
+  await sameFromHere(clean.store, failed.store, next);
 });
 
 test('a seed import that fails after taking the long rows in leaves later late reports as if it never came', async () => {
@@ -331,13 +336,5 @@ test('a seed import that fails after taking the long rows in leaves later late r
     // Late for b, before its only change (at 40): nothing of the failed seed is before it.
     [{ cameraId: b, status: 'offline', reason: 'network', at: T(25), actor: 'y' }],
   ];
-  for (const batch of next) {
-    const want = await clean.store.applyStatus(batch);
-    const got = await failed.store.applyStatus(batch);
-    expect(got.events).toEqual(want.events);
-    expect(got.retracted).toEqual(want.retracted);
-  }
-  expect(await history(failed.store)).toEqual(await history(clean.store));
-  expect(await channels(failed.store)).toEqual(await channels(clean.store));
-  await Promise.all([clean.store.close(), failed.store.close()]);
+  await sameFromHere(clean.store, failed.store, next);
 });
